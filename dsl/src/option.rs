@@ -55,6 +55,8 @@ pub struct Opt<T> {
     /// For `string matching the pattern P` types: P, a POSIX extended regular expression
     /// every string of a value must match whole (checked at build time).
     pattern: Option<&'static str>,
+    /// How many submodules the option lies in (see [`Opt::in_submodules`]).
+    submodules: u8,
     _value: PhantomData<fn() -> T>,
 }
 
@@ -64,6 +66,7 @@ impl<T> Opt<T> {
         Self {
             path: OptionPath::Static(path),
             pattern: None,
+            submodules: 0,
             _value: PhantomData,
         }
     }
@@ -74,6 +77,7 @@ impl<T> Opt<T> {
         Self {
             path: OptionPath::Static(path),
             pattern: Some(pattern),
+            submodules: 0,
             _value: PhantomData,
         }
     }
@@ -83,6 +87,7 @@ impl<T> Opt<T> {
         Self {
             path,
             pattern: None,
+            submodules: 0,
             _value: PhantomData,
         }
     }
@@ -93,8 +98,25 @@ impl<T> Opt<T> {
         self
     }
 
+    /// This handle, for an option that lies in `submodules` submodules: an entry of an
+    /// `attribute set of (submodule)` (`users.users.<name>.extraGroups` lies in one), or
+    /// the value of a `submodule` option (`nix.settings.substituters`). The module system
+    /// evaluates each submodule's definitions as modules of their own, in the reverse of
+    /// the order it found them, so lists defined in several modules concatenate the other
+    /// way round there. Bindings say it for every such option; the checker's prediction
+    /// of a list's value follows it.
+    pub const fn in_submodules(mut self, submodules: u8) -> Self {
+        self.submodules = submodules;
+        self
+    }
+
     pub fn path(&self) -> &OptionPath {
         &self.path
+    }
+
+    /// How many submodules the option lies in.
+    pub fn submodules(&self) -> u8 {
+        self.submodules
     }
 
     /// The pattern the option's strings must match, if its type has one.
@@ -120,6 +142,7 @@ impl<T> Clone for Opt<T> {
         Self {
             path: self.path.clone(),
             pattern: self.pattern,
+            submodules: self.submodules,
             _value: PhantomData,
         }
     }

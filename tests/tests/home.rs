@@ -174,3 +174,63 @@ fn home_mistakes_name_the_rust_line() {
         "{user}"
     );
 }
+
+#[test]
+fn a_users_lists_concatenate_in_the_order_the_checker_predicts() {
+    // One list of a Home Manager user, added to by a module every user gets, two
+    // modules the user imports, the user, and on the laptop what the host adds and a
+    // module it adds: the checker's prediction must be what Home Manager builds.
+    let packages = |names: &[&str]| names.iter().map(|n| Package::new(*n)).collect::<Vec<_>>();
+    let home_module = |name: &str, package: &str| {
+        Module::new(Category::Home, name).set(home::packages, packages(&[package]))
+    };
+    let user = User::new("alice", "24.11")
+        .import(home_module("shell", "ripgrep"))
+        .import(home_module("tools", "fd"))
+        .set(home::packages, packages(&["jq"]))
+        .prepend(home::packages, packages(&["zsh"]));
+    let laptop = host("laptop").user_with(
+        user.clone(),
+        HomeAdditions::new()
+            .import(home_module("browser", "firefox"))
+            .set(home::packages, packages(&["powertop"])),
+    );
+    let flake = Flake::new("home", "24.11")
+        .home_module(home_module("fonts", "hello"))
+        .host(host("desk").user(user))
+        .host(laptop);
+    let checked = flakesmith::check::check(&flake, Path::new("."));
+    assert!(
+        !checked.diagnostics.iter().any(|d| d.is_error()),
+        "{}",
+        flakesmith::diagnostic::render_all(&checked.diagnostics)
+    );
+    let predicted = |host: &str| {
+        let Some(flakesmith::nix::Expr::List(items)) =
+            checked.settled_home_value(host, "alice", &["home", "packages"])
+        else {
+            panic!("no prediction for {host}");
+        };
+        let names: Vec<String> = items
+            .iter()
+            .map(|item| {
+                let printed = flakesmith::nix::print_expr(item);
+                printed.rsplit('.').next().unwrap().to_owned()
+            })
+            .collect();
+        names
+    };
+    let predicted = serde_json::json!({ "desk": predicted("desk"), "laptop": predicted("laptop") });
+    let Some(lib) = nixpkgs_lib_or_say("a Home Manager user's list order") else {
+        return;
+    };
+    let tree = compile(&flake, Path::new(".")).unwrap().tree;
+    let value = evaluate_flake(
+        &lib,
+        &tree,
+        r#"lib.genAttrs [ "desk" "laptop" ] (host:
+          map (p: p.name) outputs.nixosConfigurations.${host}.config.home-manager.users.alice.home.packages)"#,
+    )
+    .unwrap();
+    assert_eq!(predicted, value);
+}

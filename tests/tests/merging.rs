@@ -13,6 +13,7 @@ use flakesmith::check::check;
 use flakesmith::nix::print_expr;
 use flakesmith::prelude::*;
 use flakesmith::{Concatenated, Untyped};
+use flakesmith_nixos::{nix, security, users};
 use flakesmith_tests::{evaluate_host, nixpkgs_lib_or_say};
 
 /// The options the cases define, declared with the real types; everything else the
@@ -28,6 +29,21 @@ const DECLARATIONS: &str = r#"{ lib, ... }: {
     attrs = lib.mkOption { type = attrsOf int; };
     sub = lib.mkOption { type = submodule { options = { a = lib.mkOption { type = str; }; b = lib.mkOption { type = int; }; }; }; };
     nullable = lib.mkOption { type = nullOr str; };
+  };
+  # As NixOS declares them (`users-groups.nix`, `nix.nix`, `sudo.nix`): a list inside
+  # `attrsOf submodule`, inside a `submodule` option, and a `listOf submodule`.
+  options.users.users = with lib.types; lib.mkOption {
+    type = attrsOf (submodule { options.extraGroups = lib.mkOption { type = listOf str; default = [ ]; }; });
+  };
+  options.nix.settings = with lib.types; lib.mkOption {
+    type = submodule { freeformType = attrsOf anything; options.substituters = lib.mkOption { type = listOf str; default = [ ]; }; };
+  };
+  options.security.sudo.extraRules = with lib.types; lib.mkOption {
+    type = listOf (submodule { options = {
+      users = lib.mkOption { type = listOf str; default = [ ]; };
+      commands = lib.mkOption { type = listOf str; default = [ ]; };
+    }; });
+    default = [ ];
   };
 }"#;
 
@@ -47,10 +63,16 @@ fn host() -> Host {
     Host::new("h", System::X86_64Linux, "24.05").hardware(Hardware::nix_text("{}"))
 }
 
-/// What Nix makes of option `t.<name>` of the host: its value as JSON, or the error.
+/// What Nix makes of option `t.<name>` of the host (or of the option at `<name>` when it
+/// has dots): its value as JSON, or the error.
 fn evaluate(lib: &str, flake: &Flake, name: &str) -> Result<serde_json::Value, String> {
+    let option = if name.contains('.') {
+        name.to_owned()
+    } else {
+        format!("t.{name}")
+    };
     let expr = format!(
-        "let value = config.t.{name}; in builtins.toJSON (if value ? outPath then value.name else value)"
+        "let value = config.{option}; in builtins.toJSON (if value ? outPath then value.name else value)"
     );
     let printed = evaluate_host(lib, flake, "h", &[DECLARATIONS], &expr, false)?;
     let quoted: String = serde_json::from_str(&printed).unwrap();
@@ -76,7 +98,12 @@ fn accepted(lib: &str, what: &str, flake: Flake, name: &str) -> serde_json::Valu
         errors.is_empty(),
         "{what}: flakesmith rejected it:\n{errors:#?}"
     );
-    let predicted = checked.settled_value("h", &["t", name]);
+    let path: Vec<&str> = if name.contains('.') {
+        name.split('.').collect()
+    } else {
+        vec!["t", name]
+    };
+    let predicted = checked.settled_value("h", &path);
     let value = evaluate(lib, &flake, name)
         .unwrap_or_else(|e| panic!("{what}: flakesmith accepted it, Nix did not:\n{e}"));
     if let Some(predicted) = predicted {
@@ -331,6 +358,131 @@ fn list_order_is_the_module_systems() {
             "host",
             "second-after",
             "host-after"
+        ])
+    );
+}
+
+/// Three modules and the host add to one list, with the modules imported `net`,
+/// `wheel` (which imports `base`), `kde`. At the top level the module system takes the
+/// modules breadth first, the last of the deepest level first, and the host's own last;
+/// inside a submodule it is the other way round.
+fn lists_from_three_modules_and_the_host<T>(
+    option: impl Fn() -> Opt<Vec<T>>,
+    value: impl Fn(&str) -> Vec<T>,
+) -> Flake
+where
+    Vec<T>: flakesmith::IntoValue<Vec<T>> + flakesmith::MergeRule,
+{
+    flake(
+        host()
+            .import(module("net").set(option(), value("net")))
+            .import(
+                module("wheel")
+                    .import(module("base").set(option(), value("nested")))
+                    .set(option(), value("wheel"))
+                    .set(option(), value("networkmanager")),
+            )
+            .import(module("kde").set(option(), value("kde")))
+            .set(option(), value("host"))
+            .prepend(option(), value("host-before")),
+    )
+}
+
+#[test]
+fn list_order_inside_submodules_is_the_module_systems() {
+    let Some(lib) = nixpkgs_lib_or_say("list order inside submodules") else {
+        return;
+    };
+    let strings = |s: &str| vec![s.to_owned()];
+    let top_level = || opt::<Vec<String>>("list");
+    assert_eq!(
+        accepted(
+            &lib,
+            "a top-level list",
+            lists_from_three_modules_and_the_host(top_level, strings),
+            "list",
+        ),
+        serde_json::json!([
+            "host-before",
+            "nested",
+            "kde",
+            "wheel",
+            "networkmanager",
+            "net",
+            "host"
+        ])
+    );
+
+    // The real bindings say where their options lie.
+    let extra_groups = || users::users::user("alice").extra_groups();
+    assert_eq!(extra_groups().submodules(), 1);
+    assert_eq!(
+        accepted(
+            &lib,
+            "a list inside `attrsOf submodule`",
+            lists_from_three_modules_and_the_host(extra_groups, strings),
+            "users.users.alice.extraGroups",
+        ),
+        serde_json::json!([
+            "host-before",
+            "host",
+            "net",
+            "wheel",
+            "networkmanager",
+            "kde",
+            "nested"
+        ])
+    );
+
+    let substituters = || nix::settings::substituters;
+    assert_eq!(substituters().submodules(), 1);
+    assert_eq!(
+        accepted(
+            &lib,
+            "a list inside a `submodule` option",
+            lists_from_three_modules_and_the_host(substituters, strings),
+            "nix.settings.substituters",
+        ),
+        serde_json::json!([
+            "host-before",
+            "host",
+            "net",
+            "wheel",
+            "networkmanager",
+            "kde",
+            "nested"
+        ])
+    );
+
+    // A `listOf submodule`: its entries concatenate as any list does; each entry is a
+    // submodule of one definition, whose own lists keep their order.
+    let rule = |user: &str| {
+        vec![security::sudo::ExtraRulesValue::new()
+            .users([user, "also"])
+            .commands(["ALL"])]
+    };
+    let rules = accepted(
+        &lib,
+        "a `listOf submodule`",
+        lists_from_three_modules_and_the_host(|| security::sudo::extra_rules, rule),
+        "security.sudo.extraRules",
+    );
+    let users: Vec<&serde_json::Value> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| &rule["users"])
+        .collect();
+    assert_eq!(
+        serde_json::json!(users),
+        serde_json::json!([
+            ["host-before", "also"],
+            ["nested", "also"],
+            ["kde", "also"],
+            ["wheel", "also"],
+            ["networkmanager", "also"],
+            ["net", "also"],
+            ["host", "also"]
         ])
     );
 }

@@ -431,6 +431,7 @@ fn write_items(
             }
             _ => format!("new(&[{literal}])"),
         };
+        let constructor = format!("{constructor}{}", in_submodules(option));
         let _ = writeln!(
             out,
             "{pad}pub const {name}: {handle}<{ty}> = {handle}::{constructor};\n"
@@ -461,6 +462,16 @@ fn write_items(
     out.push_str(&defs.text);
     checked.append(&mut defs.checked);
     entries.into_index(&defs, index);
+}
+
+/// How a handle says that its option lies in submodules (nothing for a read-only one,
+/// which is never defined): the checker orders the option's list definitions by it.
+fn in_submodules(option: &OptionDoc) -> String {
+    match option.submodules {
+        0 => String::new(),
+        _ if option.read_only => String::new(),
+        n => format!(".in_submodules({n})"),
+    }
 }
 
 /// The bindings one module's items add to the index; its enums are known once the
@@ -534,10 +545,14 @@ fn write_entry_struct(
             let handle = if option.read_only { "ReadOnly" } else { "Opt" };
             let method = match (option.read_only, pattern_of(option)) {
                 (true, _) => format!("ReadOnly::at(self.path.join([{segment:?}]))"),
-                (false, Some(pattern)) => {
-                    format!("Opt::at(self.path.join([{segment:?}])).matching({pattern:?})")
-                }
-                (false, None) => format!("Opt::at(self.path.join([{segment:?}]))"),
+                (false, Some(pattern)) => format!(
+                    "Opt::at(self.path.join([{segment:?}])).matching({pattern:?}){}",
+                    in_submodules(option)
+                ),
+                (false, None) => format!(
+                    "Opt::at(self.path.join([{segment:?}])){}",
+                    in_submodules(option)
+                ),
             };
             let _ = writeln!(out, "{pad}    #[inline]\n{pad}    pub fn {name}(&self) -> {handle}<{ty}> {{\n{pad}        {method}\n{pad}    }}\n");
         }

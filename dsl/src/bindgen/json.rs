@@ -27,6 +27,11 @@ pub struct OptionDoc {
     /// Declaring files, such as `nixos/modules/services/networking/ssh/sshd.nix`.
     pub declarations: Vec<String>,
     pub read_only: bool,
+    /// How many submodules the option lies in (an entry of `attribute set of
+    /// (submodule)`, the value of a `submodule` option): each evaluates its definitions
+    /// as modules of its own, which reverses the order lists concatenate in. Known from
+    /// the whole set (see [`count_submodules`]).
+    pub submodules: u8,
 }
 
 impl OptionDoc {
@@ -78,7 +83,29 @@ pub fn read_options(text: &str) -> Result<Vec<OptionDoc>, ReadError> {
         }
     };
     options.sort_by(|a, b| a.loc.cmp(&b.loc));
+    count_submodules(&mut options);
     Ok(options)
+}
+
+/// Sets each option's [`OptionDoc::submodules`]. A submodule's options are listed below
+/// it: a prefix of an option's path is the root of a submodule when it is an option
+/// itself (`nix.settings`, type `submodule`) or an entry placeholder (`users.users.<name>`,
+/// `*`), and the next segment is not a placeholder (in `attribute set of attribute set
+/// of (submodule)` only the innermost entry is one).
+pub fn count_submodules(options: &mut [OptionDoc]) {
+    let names: std::collections::HashSet<Vec<String>> =
+        options.iter().map(|o| o.loc.clone()).collect();
+    let placeholder = |segment: &str| segment == "<name>" || segment == "*";
+    for option in options.iter_mut() {
+        let loc = &option.loc;
+        let roots = (1..loc.len())
+            .filter(|&end| {
+                let prefix = &loc[..end];
+                (names.contains(prefix) || placeholder(&loc[end - 1])) && !placeholder(&loc[end])
+            })
+            .count();
+        option.submodules = u8::try_from(roots).unwrap_or(u8::MAX);
+    }
 }
 
 fn option_doc(name: &str, entry: &Value) -> Result<OptionDoc, String> {
@@ -130,6 +157,7 @@ fn option_doc(name: &str, entry: &Value) -> Result<OptionDoc, String> {
             .get("readOnly")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        submodules: 0,
     })
 }
 
@@ -156,6 +184,38 @@ fn nix_text(value: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_the_submodules_an_option_lies_in() {
+        let names = [
+            "users.users",
+            "users.users.<name>.extraGroups",
+            "nix.settings",
+            "nix.settings.substituters",
+            "services.x.instances.<name>.<name>.<name>.hosts",
+            "security.sudo.extraRules.*.commands",
+            "users.users.<name>.openssh.authorizedKeys.keys",
+            "boot.kernelModules",
+        ];
+        let list: Vec<Value> = names
+            .iter()
+            .map(|name| serde_json::json!({ "title": name, "loc": name.split('.').collect::<Vec<_>>(), "type": "t" }))
+            .collect();
+        let text = serde_json::json!({ "options": list }).to_string();
+        let options = read_options(&text).unwrap();
+        let counted: Vec<(String, u8)> = options.iter().map(|o| (o.name(), o.submodules)).collect();
+        let expected = [
+            ("boot.kernelModules", 0),
+            ("nix.settings", 0),
+            ("nix.settings.substituters", 1),
+            ("security.sudo.extraRules.*.commands", 1),
+            ("services.x.instances.<name>.<name>.<name>.hosts", 1),
+            ("users.users", 0),
+            ("users.users.<name>.extraGroups", 1),
+            ("users.users.<name>.openssh.authorizedKeys.keys", 1),
+        ];
+        assert_eq!(counted, expected.map(|(n, c)| (n.to_owned(), c)));
+    }
 
     #[test]
     fn reads_the_raw_nixos_options_doc_shape() {

@@ -60,8 +60,13 @@ pub(crate) struct Leaf<'a> {
     pub location: Location,
     pub origin: Origin<'a>,
     /// Where the module system puts this definition among the others of its option
-    /// (lists concatenate in this order within one `mkBefore`/normal/`mkAfter` group).
+    /// (lists concatenate in this order within one `mkBefore`/normal/`mkAfter` group),
+    /// as seen from the entity's own evaluation: (the module's place, the definition's
+    /// place in the module).
     pub rank: (usize, usize),
+    /// How many submodules the option lies in: each evaluates the definitions it is
+    /// given as modules of its own, in the reverse order (see [`list_order`]).
+    pub submodules: u8,
 }
 
 /// A host's or user's applicable definitions, one per leaf.
@@ -79,99 +84,104 @@ pub(crate) struct Effective<'a> {
 type Raw<'a> = (&'a Definition, Origin<'a>, (usize, usize));
 
 impl<'a> Effective<'a> {
-    /// The host's modules, its own definitions and the ones flakesmith adds. The module
-    /// system orders definitions of imported modules last-import first, then the
-    /// importing file's own (proven against the real lib in `tests/tests/merging.rs`).
+    /// The host's modules, its own definitions and the ones flakesmith adds, ranked in
+    /// the module system's order ([`merge_order`]: proven against the real lib in
+    /// `tests/tests/merging.rs`).
     pub(crate) fn of_host(plan: &'a Plan<'a>, planned: &'a PlannedHost<'a>) -> Self {
-        let modules: Vec<&'a Module> = plan.modules_of(planned).map(|m| m.module).collect();
-        let n = modules.len();
         let host = planned.host;
         let own = Origin::Own(&host.allowed);
-        let raw: Vec<Raw<'a>> = modules
-            .iter()
-            .enumerate()
-            .flat_map(|(i, m)| {
-                m.definitions
-                    .iter()
-                    .enumerate()
-                    .map(move |(j, d)| (d, Origin::Module(m), (n - 1 - i, j)))
-            })
-            .chain(
-                host.definitions
-                    .iter()
-                    .enumerate()
-                    .map(|(j, d)| (d, own, (n, j))),
-            )
-            .chain(
-                planned
-                    .generated
-                    .iter()
-                    .enumerate()
-                    .map(|(j, d)| (d, Origin::Generated("Host::new"), (n + 1, j))),
-            )
-            .collect();
+        let order = merge_order(&[File::Entity], |file| match file {
+            File::Entity => modules(&planned.imports),
+            File::Module(i) => modules(&plan.modules[i].imports),
+            File::Entry | File::Additions => Vec::new(),
+        });
+        let mut raw: Vec<Raw<'a>> = Vec::new();
+        for (group, file) in reading_order(order) {
+            match file {
+                File::Module(i) => module_definitions(plan.modules[i].module, group, &mut raw),
+                // The host's file: its own definitions, then the ones `Host::new` adds.
+                _ => {
+                    let generated = planned
+                        .generated
+                        .iter()
+                        .map(|d| (d, Origin::Generated("Host::new")));
+                    let definitions = host.definitions.iter().map(|d| (d, own)).chain(generated);
+                    raw.extend(
+                        definitions
+                            .enumerate()
+                            .map(|(j, (d, origin))| (d, origin, (group, j))),
+                    );
+                }
+            }
+        }
         Self::from_raw(format!("host `{}`", host.name), &host.allowed, &raw)
     }
 
     /// A Home Manager user's definitions, with the ones flakesmith adds (written first),
     /// the Home Manager modules every user gets and the ones the user imports, and, on a
-    /// host that adds to the user, that host's additions and their modules.
-    ///
-    /// Ranks follow the module system's order (imports last-import first, then the
-    /// importing file's own): the host's additions, which the user's entry imports
-    /// after `home/<user>.nix`, come first; then the user's file; then the shared
-    /// modules, which come before the user's entry in Home Manager's module list.
+    /// host that adds to the user, that host's additions and their modules, ranked in the
+    /// module system's order ([`merge_order`]) inside the user's submodule: Home
+    /// Manager's modules and `sharedModules` come first, then the user's entry, which is
+    /// `home/<user>.nix` or, on a host that adds to the user, a module importing it and
+    /// the host's `home-<user>.nix` (proven against the real lib in `tests/tests/home.rs`).
     pub(crate) fn of_user(
         plan: &'a Plan<'a>,
         planned: &'a PlannedUser<'a>,
         on_host: Option<(&str, &'a PlannedHome<'a>)>,
     ) -> Self {
         let user = planned.user;
+        let mut entity = format!("Home Manager user `{}`", user.name);
+        let mut initial = modules(&plan.shared_home);
+        initial.push(if on_host.is_some() {
+            File::Entry
+        } else {
+            File::Entity
+        });
+        let order = merge_order(&initial, |file| match file {
+            File::Entry => vec![File::Entity, File::Additions],
+            File::Entity => modules(&planned.imports),
+            File::Additions => on_host.map_or_else(Vec::new, |(_, home)| modules(&home.imports)),
+            File::Module(i) => modules(&plan.modules[i].imports),
+        });
         let mut raw: Vec<Raw<'a>> = Vec::new();
-        let mut group = 0;
-        let modules = |indices: &[usize], raw: &mut Vec<Raw<'a>>, group: &mut usize| {
-            for &i in indices.iter().rev() {
-                let module = plan.modules[i].module;
-                raw.extend(
-                    module
+        for (group, file) in reading_order(order) {
+            match file {
+                File::Module(i) => module_definitions(plan.modules[i].module, group, &mut raw),
+                File::Entry => {}
+                // `home/<user>.nix`: the definitions flakesmith adds, then the user's.
+                File::Entity => {
+                    let generated = planned
+                        .generated
+                        .iter()
+                        .map(|d| (d, Origin::Generated("User::new")));
+                    let own = user
                         .definitions
                         .iter()
-                        .enumerate()
-                        .map(|(j, d)| (d, Origin::Module(module), (*group, j))),
-                );
-                *group += 1;
+                        .map(|d| (d, Origin::Own(&user.allowed)));
+                    raw.extend(
+                        generated
+                            .chain(own)
+                            .enumerate()
+                            .map(|(j, (d, origin))| (d, origin, (group, j))),
+                    );
+                }
+                File::Additions => {
+                    if let Some((_, home)) = on_host {
+                        let additions = home.additions;
+                        raw.extend(
+                            additions
+                                .definitions
+                                .iter()
+                                .enumerate()
+                                .map(|(j, d)| (d, Origin::Own(&additions.allowed), (group, j))),
+                        );
+                    }
+                }
             }
-        };
-        let mut entity = format!("Home Manager user `{}`", user.name);
-        if let Some((host, home)) = on_host {
-            modules(&plan.with_imports(&home.imports), &mut raw, &mut group);
-            let additions = home.additions;
-            raw.extend(
-                additions
-                    .definitions
-                    .iter()
-                    .enumerate()
-                    .map(|(j, d)| (d, Origin::Own(&additions.allowed), (group, j))),
-            );
-            group += 1;
+        }
+        if let Some((host, _)) = on_host {
             entity.push_str(&format!(" on host `{host}`"));
         }
-        modules(&plan.with_imports(&planned.imports), &mut raw, &mut group);
-        raw.extend(
-            planned
-                .generated
-                .iter()
-                .enumerate()
-                .map(|(j, d)| (d, Origin::Generated("User::new"), (group, j))),
-        );
-        raw.extend(
-            user.definitions
-                .iter()
-                .enumerate()
-                .map(|(j, d)| (d, Origin::Own(&user.allowed), (group + 1, j))),
-        );
-        group += 2;
-        modules(&plan.with_imports(&plan.shared_home), &mut raw, &mut group);
         Self::from_raw(entity, &user.allowed, &raw)
     }
 
@@ -198,13 +208,9 @@ impl<'a> Effective<'a> {
             }
             let value = definition.value.as_ref().ok().and_then(resolve);
             let mut flat = Vec::new();
-            flatten(
-                definition.path.segments(),
-                value,
-                definition.merge,
-                &mut flat,
-            );
-            for (path, value, merge) in flat {
+            let at = (definition.path.segments(), definition.submodules);
+            flatten(at, value, definition.merge, &mut flat);
+            for (path, value, merge, submodules) in flat {
                 leaves.push(Leaf {
                     path,
                     value,
@@ -214,6 +220,7 @@ impl<'a> Effective<'a> {
                     location: definition.location,
                     origin: *origin,
                     rank: *rank,
+                    submodules,
                 });
             }
         }
@@ -266,7 +273,7 @@ pub(crate) fn winning_value(leaves: &[&Leaf]) -> Option<Expr> {
         return None;
     }
     if top.iter().all(|l| matches!(l.value, Some(Expr::List(_)))) && top.len() > 1 {
-        top.sort_by_key(|l| (order_rank(l.order), l.rank));
+        top.sort_by_key(|l| (order_rank(l.order), list_order(l)));
         let mut items = Vec::new();
         for leaf in top {
             if let Some(Expr::List(list)) = &leaf.value {
@@ -288,6 +295,90 @@ pub(crate) fn strongest<'l, 'a>(leaves: &[&'l Leaf<'a>]) -> Option<(Priority, Ve
         .filter(|l| l.priority == strongest)
         .collect();
     Some((strongest, top))
+}
+
+/// Where a definition's list goes among the others of its `mkBefore`/normal/`mkAfter`
+/// group. The entity's evaluation orders modules by [`Leaf::rank`]; a submodule
+/// (`users.users.<name>`, a `submodule` option) is evaluated with the definitions it was
+/// given as its modules, and `evalModules` reverses its module list before merging
+/// (`mergeModules prefix (reverseList ...)` in `lib/modules.nix`), so each submodule the
+/// option lies in turns the modules' order round again. Definitions of one module stay
+/// in their order: flakesmith writes a module's repeated definitions of a path as one
+/// `lib.mkMerge` at that path, below the submodule. Proven against the real lib in
+/// `tests/tests/merging.rs` (top level, `attrsOf submodule`, `submodule`, `listOf
+/// submodule`) and `tests/tests/home.rs` (Home Manager users).
+fn list_order(leaf: &Leaf) -> (usize, usize) {
+    let (module, definition) = leaf.rank;
+    if leaf.submodules % 2 == 1 {
+        (usize::MAX - module, definition)
+    } else {
+        (module, definition)
+    }
+}
+
+/// A file of an entity's evaluation, as [`merge_order`] walks its imports.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum File {
+    /// The host's `default.nix`, or the user's `home/<user>.nix`.
+    Entity,
+    /// The entry of a Home Manager user a host adds to: a module importing the user's
+    /// file and the host's additions.
+    Entry,
+    /// `hosts/<host>/home-<user>.nix`.
+    Additions,
+    /// A module: an index into [`Plan::modules`].
+    Module(usize),
+}
+
+/// Modules by their indices into [`Plan::modules`].
+fn modules(indices: &[usize]) -> Vec<File> {
+    indices.iter().map(|&i| File::Module(i)).collect()
+}
+
+/// The files of one evaluation in the order the module system merges their definitions:
+/// `collectModules` gathers the modules breadth first (`genericClosure` over each
+/// module's imports, each file once), and `evalModules` reverses that list
+/// (`mergeModules prefix (reverseList ...)` in `lib/modules.nix`). So the last-imported
+/// module of the deepest level comes first and the entity's own file last.
+fn merge_order(initial: &[File], imports: impl Fn(File) -> Vec<File>) -> Vec<File> {
+    let mut closure: Vec<File> = Vec::new();
+    let mut next = 0;
+    for &file in initial {
+        if !closure.contains(&file) {
+            closure.push(file);
+        }
+    }
+    while next < closure.len() {
+        for file in imports(closure[next]) {
+            if !closure.contains(&file) {
+                closure.push(file);
+            }
+        }
+        next += 1;
+    }
+    closure.reverse();
+    closure
+}
+
+/// Files in merge order with their ranks, rearranged for messages: the modules as they
+/// are imported (breadth first), then the entity's own files. Ranks, not this order,
+/// decide how lists concatenate; messages list definitions in the order the user reads
+/// the configuration.
+fn reading_order(merge_order: Vec<File>) -> Vec<(usize, File)> {
+    let mut files: Vec<(usize, File)> = merge_order.into_iter().enumerate().rev().collect();
+    files.sort_by_key(|(_, file)| !matches!(file, File::Module(_)));
+    files
+}
+
+/// A module's definitions, ranked `group` among the entity's files.
+fn module_definitions<'a>(module: &'a Module, group: usize, raw: &mut Vec<Raw<'a>>) {
+    raw.extend(
+        module
+            .definitions
+            .iter()
+            .enumerate()
+            .map(|(j, d)| (d, Origin::Module(module), (group, j))),
+    );
 }
 
 fn order_rank(order: Order) -> u8 {
@@ -316,6 +407,7 @@ fn module_cfg(module: &Module, raw: &[Raw]) -> Option<BTreeMap<String, Expr>> {
                 location: d.location,
                 origin: *origin,
                 rank: *rank,
+                submodules: d.submodules,
             })
             .collect();
         winning_value(&leaves.iter().collect::<Vec<_>>())
@@ -360,18 +452,34 @@ fn substitute(expr: &Expr, cfg: &BTreeMap<String, Expr>) -> Option<Expr> {
 }
 
 /// A leaf path, its value, and the merge rule of the type there.
-type Flat = (Vec<String>, Option<Expr>, Merge);
+/// A leaf's path, value, merge rule and how many submodules it lies in.
+type Flat = (Vec<String>, Option<Expr>, Merge, u8);
 
 /// Splits an attribute-set value into one value per leaf path, the way the module
 /// system merges them key by key; each leaf takes the merge rule of the values one key
 /// down (an `attrsOf lines` leaf concatenates, a submodule's leaves are judged equal).
-fn flatten(path: Vec<String>, value: Option<Expr>, merge: Merge, out: &mut Vec<Flat>) {
+fn flatten(
+    (path, submodules): (Vec<String>, u8),
+    value: Option<Expr>,
+    merge: Merge,
+    out: &mut Vec<Flat>,
+) {
     match value {
         Some(Expr::Attrs(attrs)) if !attrs.is_empty() => {
+            // The keys of a submodule's value are options of the submodule.
+            let inside = match merge {
+                Merge::Submodule | Merge::NullOr(Merge::Submodule) => submodules + 1,
+                _ => submodules,
+            };
             for (key, child) in attrs.entries() {
                 let mut child_path = path.clone();
                 child_path.push(key.clone());
-                flatten(child_path, Some(child.clone()), merge.of_child(), out);
+                flatten(
+                    (child_path, inside),
+                    Some(child.clone()),
+                    merge.of_child(),
+                    out,
+                );
             }
         }
         // A raw snippet that is a plain literal is that value to every check.
@@ -379,8 +487,8 @@ fn flatten(path: Vec<String>, value: Option<Expr>, merge: Merge, out: &mut Vec<F
             let value = crate::nix::analyse_raw(&text)
                 .literal
                 .unwrap_or(Expr::Raw(text));
-            out.push((path, Some(value), merge))
+            out.push((path, Some(value), merge, submodules))
         }
-        other => out.push((path, other, merge)),
+        other => out.push((path, other, merge, submodules)),
     }
 }

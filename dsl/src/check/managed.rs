@@ -204,6 +204,7 @@ pub(crate) fn declaration(root: &str, name: &str, attrs: Attrs, location: Locati
         condition: None,
         merge: Merge::Submodule,
         pattern: None,
+        submodules: 0,
         location,
     }
 }

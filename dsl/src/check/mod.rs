@@ -62,6 +62,24 @@ impl Checked<'_> {
         let planned = self.plan.hosts.iter().find(|h| h.host.name == host)?;
         effective::Effective::of_host(&self.plan, planned).winning(path)
     }
+
+    /// The value the checker expects Home Manager option `path` of user `user` on host
+    /// `host` to settle on (with what the host adds to the user), when it can tell.
+    pub fn settled_home_value(
+        &self,
+        host: &str,
+        user: &str,
+        path: &[&str],
+    ) -> Option<crate::nix::Expr> {
+        let planned_host = self.plan.hosts.iter().find(|h| h.host.name == host)?;
+        let index = *planned_host
+            .users
+            .iter()
+            .find(|&&i| self.plan.users[i].user.name == user)?;
+        let home = planned_host.homes.iter().find(|home| home.user == index);
+        let on_host = home.map(|home| (host, home));
+        effective::Effective::of_user(&self.plan, &self.plan.users[index], on_host).winning(path)
+    }
 }
 
 /// A Nix parser: [`crate::validate::validate`] normally.
@@ -483,6 +501,7 @@ fn generated(
         condition: None,
         merge: crate::model::Merge::Equal,
         pattern: None,
+        submodules: 0,
         location: at,
     }
 }

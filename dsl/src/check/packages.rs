@@ -241,6 +241,7 @@ fn definition(
         condition: None,
         merge,
         pattern: None,
+        submodules: 0,
         location,
     }
 }

@@ -61,6 +61,9 @@ pub struct Definition {
     pub merge: Merge,
     /// A pattern every string of the value must match (`string matching the pattern`).
     pub pattern: Option<&'static str>,
+    /// How many submodules the option lies in ([`Opt::in_submodules`]): the order lists
+    /// concatenate in depends on it.
+    pub submodules: u8,
     pub location: Location,
 }
 
@@ -119,6 +122,7 @@ pub trait Configure: Sized {
             condition: None,
             merge,
             pattern: None,
+            submodules: 0,
             location,
         });
         self
@@ -137,6 +141,7 @@ pub trait Configure: Sized {
         let mut this = self.define(option.path(), value, priority, order, merge);
         if let Some(definition) = this.definitions_mut().last_mut() {
             definition.pattern = option.pattern();
+            definition.submodules = option.submodules();
         }
         this
     }
@@ -179,8 +184,8 @@ pub trait Configure: Sized {
     /// Sets a `null or T` option to `null` (a plain definition).
     #[track_caller]
     fn set_null<T: MergeRule>(self, option: impl AsOpt<NullOr<T>>) -> Self {
-        self.define(
-            option.as_opt().path(),
+        self.define_option(
+            &option.as_opt(),
             Ok(Expr::Null),
             Priority::PLAIN,
             Order::Normal,

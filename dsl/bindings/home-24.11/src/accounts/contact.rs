@@ -573,7 +573,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn local(&self) -> Opt<NullOr<LocalValue>> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// The options under `local`.
@@ -604,7 +604,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn remote(&self) -> Opt<NullOr<RemoteValue>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
         /// The options under `remote`.
@@ -638,7 +638,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.collections`
@@ -650,7 +650,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn collections(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["collections"]))
+            Opt::at(self.path.join(["collections"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.color`
@@ -663,7 +663,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn color(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.enable`
@@ -675,7 +675,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.priority`
@@ -687,7 +687,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.readOnly`
@@ -699,7 +699,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn read_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["readOnly"]))
+            Opt::at(self.path.join(["readOnly"])).in_submodules(1)
         }
 
     }
@@ -720,7 +720,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/khard.nix>`.
         #[inline]
         pub fn default_collection(&self) -> Opt<String> {
-            Opt::at(self.path.join(["defaultCollection"]))
+            Opt::at(self.path.join(["defaultCollection"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khard.enable`
@@ -732,7 +732,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/khard.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -754,7 +754,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn encoding(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["encoding"]))
+            Opt::at(self.path.join(["encoding"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.local.fileExt`
@@ -766,7 +766,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn file_ext(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fileExt"]))
+            Opt::at(self.path.join(["fileExt"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.local.path`
@@ -778,7 +778,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.local.type`
@@ -790,7 +790,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
     }
@@ -820,7 +820,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["passwordCommand"]))
+            Opt::at(self.path.join(["passwordCommand"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.remote.type`
@@ -832,7 +832,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type2> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.remote.url`
@@ -844,7 +844,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.remote.userName`
@@ -856,7 +856,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn user_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(2)
         }
 
     }
@@ -877,7 +877,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn auth(&self) -> Opt<NullOr<Auth>> {
-            Opt::at(self.path.join(["auth"]))
+            Opt::at(self.path.join(["auth"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.authCert`
@@ -890,7 +890,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn auth_cert(&self) -> Opt<NullOr<OneOf<AuthCertMembers>>> {
-            Opt::at(self.path.join(["authCert"]))
+            Opt::at(self.path.join(["authCert"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.clientIdCommand`
@@ -916,7 +916,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn client_id_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["clientIdCommand"]))
+            Opt::at(self.path.join(["clientIdCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.clientSecretCommand`
@@ -942,7 +942,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn client_secret_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["clientSecretCommand"]))
+            Opt::at(self.path.join(["clientSecretCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.collections`
@@ -954,7 +954,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn collections(&self) -> Opt<NullOr<Vec<OneOf<CollectionsMembers>>>> {
-            Opt::at(self.path.join(["collections"]))
+            Opt::at(self.path.join(["collections"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.conflictResolution`
@@ -970,7 +970,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn conflict_resolution(&self) -> Opt<NullOr<OneOf<ConflictResolutionMembers>>> {
-            Opt::at(self.path.join(["conflictResolution"]))
+            Opt::at(self.path.join(["conflictResolution"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.enable`
@@ -982,7 +982,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.itemTypes`
@@ -996,7 +996,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn item_types(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["itemTypes"]))
+            Opt::at(self.path.join(["itemTypes"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.metadata`
@@ -1018,7 +1018,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn metadata(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["metadata"]))
+            Opt::at(self.path.join(["metadata"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.partialSync`
@@ -1036,7 +1036,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn partial_sync(&self) -> Opt<NullOr<PartialSync>> {
-            Opt::at(self.path.join(["partialSync"]))
+            Opt::at(self.path.join(["partialSync"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.postHook`
@@ -1050,7 +1050,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn post_hook(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["postHook"]))
+            Opt::at(self.path.join(["postHook"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.timeRange`
@@ -1073,7 +1073,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn time_range(&self) -> Opt<NullOr<TimeRangeValue>> {
-            Opt::at(self.path.join(["timeRange"]))
+            Opt::at(self.path.join(["timeRange"])).in_submodules(1)
         }
 
         /// The options under `timeRange`.
@@ -1091,7 +1091,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn token_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["tokenFile"]))
+            Opt::at(self.path.join(["tokenFile"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.urlCommand`
@@ -1111,7 +1111,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn url_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["urlCommand"]))
+            Opt::at(self.path.join(["urlCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.userAgent`
@@ -1124,7 +1124,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn user_agent(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userAgent"]))
+            Opt::at(self.path.join(["userAgent"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.userNameCommand`
@@ -1144,7 +1144,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn user_name_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["userNameCommand"]))
+            Opt::at(self.path.join(["userNameCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.verify`
@@ -1156,7 +1156,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn verify(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["verify"]))
+            Opt::at(self.path.join(["verify"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.verifyFingerprint`
@@ -1172,7 +1172,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn verify_fingerprint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["verifyFingerprint"]))
+            Opt::at(self.path.join(["verifyFingerprint"])).in_submodules(1)
         }
 
     }
@@ -1193,7 +1193,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn end(&self) -> Opt<String> {
-            Opt::at(self.path.join(["end"]))
+            Opt::at(self.path.join(["end"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.timeRange.start`
@@ -1205,7 +1205,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn start(&self) -> Opt<String> {
-            Opt::at(self.path.join(["start"]))
+            Opt::at(self.path.join(["start"])).in_submodules(2)
         }
 
     }

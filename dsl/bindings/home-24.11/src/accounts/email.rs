@@ -2145,7 +2145,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"])).matching(".*@.*")
+            Opt::at(self.path.join(["address"])).matching(".*@.*").in_submodules(1)
         }
 
         /// The options under `aerc`.
@@ -2172,7 +2172,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching(".*@.*")
+            Opt::at(self.path.join(["aliases"])).matching(".*@.*").in_submodules(1)
         }
 
         /// The options under `alot`.
@@ -2202,7 +2202,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn flavor(&self) -> Opt<Flavor> {
-            Opt::at(self.path.join(["flavor"]))
+            Opt::at(self.path.join(["flavor"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.folders`
@@ -2214,7 +2214,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn folders(&self) -> Opt<FoldersValue> {
-            Opt::at(self.path.join(["folders"]))
+            Opt::at(self.path.join(["folders"])).in_submodules(1)
         }
 
         /// The options under `folders`.
@@ -2238,7 +2238,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn gpg(&self) -> Opt<NullOr<GpgValue>> {
-            Opt::at(self.path.join(["gpg"]))
+            Opt::at(self.path.join(["gpg"])).in_submodules(1)
         }
 
         /// The options under `gpg`.
@@ -2262,7 +2262,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn imap(&self) -> Opt<NullOr<ImapValue>> {
-            Opt::at(self.path.join(["imap"]))
+            Opt::at(self.path.join(["imap"])).in_submodules(1)
         }
 
         /// The options under `imap`.
@@ -2286,7 +2286,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn jmap(&self) -> Opt<NullOr<JmapValue>> {
-            Opt::at(self.path.join(["jmap"]))
+            Opt::at(self.path.join(["jmap"])).in_submodules(1)
         }
 
         /// The options under `jmap`.
@@ -2318,7 +2318,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn maildir(&self) -> Opt<NullOr<MaildirValue>> {
-            Opt::at(self.path.join(["maildir"]))
+            Opt::at(self.path.join(["maildir"])).in_submodules(1)
         }
 
         /// The options under `maildir`.
@@ -2392,7 +2392,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<OneOf<PasswordCommandMembers>>> {
-            Opt::at(self.path.join(["passwordCommand"]))
+            Opt::at(self.path.join(["passwordCommand"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.primary`
@@ -2405,7 +2405,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn primary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["primary"]))
+            Opt::at(self.path.join(["primary"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.realName`
@@ -2417,7 +2417,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn real_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["realName"]))
+            Opt::at(self.path.join(["realName"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.signature`
@@ -2429,7 +2429,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn signature(&self) -> Opt<SignatureValue> {
-            Opt::at(self.path.join(["signature"]))
+            Opt::at(self.path.join(["signature"])).in_submodules(1)
         }
 
         /// The options under `signature`.
@@ -2447,7 +2447,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn smtp(&self) -> Opt<NullOr<SmtpValue>> {
-            Opt::at(self.path.join(["smtp"]))
+            Opt::at(self.path.join(["smtp"])).in_submodules(1)
         }
 
         /// The options under `smtp`.
@@ -2472,7 +2472,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn user_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(1)
         }
 
     }
@@ -2493,7 +2493,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.extraAccounts`
@@ -2507,7 +2507,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn extra_accounts(&self) -> Opt<BTreeMap<String, Data<AtomOrList>>> {
-            Opt::at(self.path.join(["extraAccounts"]))
+            Opt::at(self.path.join(["extraAccounts"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.extraBinds`
@@ -2521,7 +2521,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn extra_binds(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> {
-            Opt::at(self.path.join(["extraBinds"]))
+            Opt::at(self.path.join(["extraBinds"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.extraConfig`
@@ -2537,7 +2537,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapAuth`
@@ -2551,7 +2551,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn imap_auth(&self) -> Opt<NullOr<ImapAuth>> {
-            Opt::at(self.path.join(["imapAuth"]))
+            Opt::at(self.path.join(["imapAuth"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params`
@@ -2573,7 +2573,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn imap_oauth2_params(&self) -> Opt<NullOr<ImapOauth2ParamsValue>> {
-            Opt::at(self.path.join(["imapOauth2Params"]))
+            Opt::at(self.path.join(["imapOauth2Params"])).in_submodules(1)
         }
 
         /// The options under `imapOauth2Params`.
@@ -2593,7 +2593,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn smtp_auth(&self) -> Opt<NullOr<SmtpAuth>> {
-            Opt::at(self.path.join(["smtpAuth"]))
+            Opt::at(self.path.join(["smtpAuth"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params`
@@ -2615,7 +2615,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn smtp_oauth2_params(&self) -> Opt<NullOr<SmtpOauth2ParamsValue>> {
-            Opt::at(self.path.join(["smtpOauth2Params"]))
+            Opt::at(self.path.join(["smtpOauth2Params"])).in_submodules(1)
         }
 
         /// The options under `smtpOauth2Params`.
@@ -2642,7 +2642,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn client_id(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_id"]))
+            Opt::at(self.path.join(["client_id"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.client_secret`
@@ -2654,7 +2654,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn client_secret(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_secret"]))
+            Opt::at(self.path.join(["client_secret"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.scope`
@@ -2666,7 +2666,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn scope(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["scope"]))
+            Opt::at(self.path.join(["scope"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.token_endpoint`
@@ -2678,7 +2678,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn token_endpoint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["token_endpoint"]))
+            Opt::at(self.path.join(["token_endpoint"])).in_submodules(2)
         }
 
     }
@@ -2699,7 +2699,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn client_id(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_id"]))
+            Opt::at(self.path.join(["client_id"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.client_secret`
@@ -2711,7 +2711,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn client_secret(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_secret"]))
+            Opt::at(self.path.join(["client_secret"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.scope`
@@ -2723,7 +2723,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn scope(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["scope"]))
+            Opt::at(self.path.join(["scope"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.token_endpoint`
@@ -2735,7 +2735,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn token_endpoint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["token_endpoint"]))
+            Opt::at(self.path.join(["token_endpoint"])).in_submodules(2)
         }
 
     }
@@ -2780,7 +2780,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/alot.nix>`.
         #[inline]
         pub fn contact_completion(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["contactCompletion"]))
+            Opt::at(self.path.join(["contactCompletion"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.alot.extraConfig`
@@ -2792,7 +2792,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/alot.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.alot.sendMailCommand`
@@ -2806,7 +2806,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/alot.nix>`.
         #[inline]
         pub fn send_mail_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sendMailCommand"]))
+            Opt::at(self.path.join(["sendMailCommand"])).in_submodules(1)
         }
 
     }
@@ -2827,7 +2827,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/astroid.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.astroid.extraConfig`
@@ -2847,7 +2847,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/astroid.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.astroid.sendMailCommand`
@@ -2861,7 +2861,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/astroid.nix>`.
         #[inline]
         pub fn send_mail_command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["sendMailCommand"]))
+            Opt::at(self.path.join(["sendMailCommand"])).in_submodules(1)
         }
 
     }
@@ -2882,7 +2882,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn drafts(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["drafts"]))
+            Opt::at(self.path.join(["drafts"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.folders.inbox`
@@ -2894,7 +2894,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn inbox(&self) -> Opt<String> {
-            Opt::at(self.path.join(["inbox"]))
+            Opt::at(self.path.join(["inbox"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.folders.sent`
@@ -2906,7 +2906,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn sent(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sent"]))
+            Opt::at(self.path.join(["sent"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.folders.trash`
@@ -2918,7 +2918,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn trash(&self) -> Opt<String> {
-            Opt::at(self.path.join(["trash"]))
+            Opt::at(self.path.join(["trash"])).in_submodules(2)
         }
 
     }
@@ -2941,7 +2941,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail.nix>`.
         #[inline]
         pub fn delete(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["delete"]))
+            Opt::at(self.path.join(["delete"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.destinationCommand`
@@ -2953,7 +2953,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail.nix>`.
         #[inline]
         pub fn destination_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["destinationCommand"]))
+            Opt::at(self.path.join(["destinationCommand"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.enable`
@@ -2965,7 +2965,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.mailboxes`
@@ -2987,7 +2987,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail.nix>`.
         #[inline]
         pub fn mailboxes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["mailboxes"]))
+            Opt::at(self.path.join(["mailboxes"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.readAll`
@@ -3001,7 +3001,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail.nix>`.
         #[inline]
         pub fn read_all(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["readAll"]))
+            Opt::at(self.path.join(["readAll"])).in_submodules(1)
         }
 
     }
@@ -3022,7 +3022,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn encrypt_by_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["encryptByDefault"]))
+            Opt::at(self.path.join(["encryptByDefault"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.gpg.key`
@@ -3034,7 +3034,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn key(&self) -> Opt<String> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.gpg.signByDefault`
@@ -3046,7 +3046,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn sign_by_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["signByDefault"]))
+            Opt::at(self.path.join(["signByDefault"])).in_submodules(2)
         }
 
     }
@@ -3067,7 +3067,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/himalaya.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.himalaya.settings`
@@ -3080,7 +3080,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/himalaya.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Toml>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }
@@ -3101,7 +3101,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.imap.port`
@@ -3114,7 +3114,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.imap.tls`
@@ -3126,7 +3126,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(2)
         }
 
         /// The options under `tls`.
@@ -3156,7 +3156,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn certificates_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificatesFile"]))
+            Opt::at(self.path.join(["certificatesFile"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.imap.tls.enable`
@@ -3168,7 +3168,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.imap.tls.useStartTls`
@@ -3180,7 +3180,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn use_start_tls(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useStartTls"]))
+            Opt::at(self.path.join(["useStartTls"])).in_submodules(3)
         }
 
     }
@@ -3210,7 +3210,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn boxes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["boxes"]))
+            Opt::at(self.path.join(["boxes"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.enable`
@@ -3222,7 +3222,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.extraConfig`
@@ -3242,7 +3242,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.onNotify`
@@ -3254,7 +3254,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn on_notify(&self) -> Opt<OneOf<OnNotifyMembers>> {
-            Opt::at(self.path.join(["onNotify"]))
+            Opt::at(self.path.join(["onNotify"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.onNotifyPost`
@@ -3274,7 +3274,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn on_notify_post(&self) -> Opt<OneOf<OnNotifyPostMembers>> {
-            Opt::at(self.path.join(["onNotifyPost"]))
+            Opt::at(self.path.join(["onNotifyPost"])).in_submodules(1)
         }
 
     }
@@ -3299,7 +3299,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.jmap.sessionUrl`
@@ -3315,7 +3315,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn session_url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sessionUrl"]))
+            Opt::at(self.path.join(["sessionUrl"])).in_submodules(2)
         }
 
     }
@@ -3336,7 +3336,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.lieer.notmuchSetupWarning`
@@ -3352,7 +3352,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn notmuch_setup_warning(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["notmuchSetupWarning"]))
+            Opt::at(self.path.join(["notmuchSetupWarning"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings`
@@ -3368,7 +3368,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -3401,7 +3401,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn drop_non_existing_label(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["drop_non_existing_label"]))
+            Opt::at(self.path.join(["drop_non_existing_label"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.file_extension`
@@ -3414,7 +3414,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn file_extension(&self) -> Opt<String> {
-            Opt::at(self.path.join(["file_extension"]))
+            Opt::at(self.path.join(["file_extension"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.ignore_empty_history`
@@ -3431,7 +3431,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn ignore_empty_history(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ignore_empty_history"]))
+            Opt::at(self.path.join(["ignore_empty_history"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.ignore_remote_labels`
@@ -3456,7 +3456,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn ignore_remote_labels(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ignore_remote_labels"]))
+            Opt::at(self.path.join(["ignore_remote_labels"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.ignore_tags`
@@ -3469,7 +3469,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn ignore_tags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ignore_tags"]))
+            Opt::at(self.path.join(["ignore_tags"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.local_trash_tag`
@@ -3481,7 +3481,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn local_trash_tag(&self) -> Opt<String> {
-            Opt::at(self.path.join(["local_trash_tag"]))
+            Opt::at(self.path.join(["local_trash_tag"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.remove_local_messages`
@@ -3493,7 +3493,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn remove_local_messages(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["remove_local_messages"]))
+            Opt::at(self.path.join(["remove_local_messages"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.replace_slash_with_dot`
@@ -3505,7 +3505,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn replace_slash_with_dot(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["replace_slash_with_dot"]))
+            Opt::at(self.path.join(["replace_slash_with_dot"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.timeout`
@@ -3517,7 +3517,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn timeout(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["timeout"]))
+            Opt::at(self.path.join(["timeout"])).in_submodules(2)
         }
 
     }
@@ -3538,7 +3538,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.lieer.sync.frequency`
@@ -3555,7 +3555,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn frequency(&self) -> Opt<String> {
-            Opt::at(self.path.join(["frequency"]))
+            Opt::at(self.path.join(["frequency"])).in_submodules(1)
         }
 
     }
@@ -3577,7 +3577,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(2)
         }
 
     }
@@ -3599,7 +3599,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn create(&self) -> Opt<Create> {
-            Opt::at(self.path.join(["create"]))
+            Opt::at(self.path.join(["create"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.enable`
@@ -3611,7 +3611,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.expunge`
@@ -3624,7 +3624,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn expunge(&self) -> Opt<Expunge> {
-            Opt::at(self.path.join(["expunge"]))
+            Opt::at(self.path.join(["expunge"])).in_submodules(1)
         }
 
         /// The options under `extraConfig`.
@@ -3644,7 +3644,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn flatten(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["flatten"]))
+            Opt::at(self.path.join(["flatten"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups`
@@ -3662,7 +3662,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn groups(&self) -> Opt<BTreeMap<String, GroupsValue>> {
-            Opt::at(self.path.join(["groups"]))
+            Opt::at(self.path.join(["groups"])).in_submodules(1)
         }
 
         /// The options under `groups`.
@@ -3688,7 +3688,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn patterns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["patterns"]))
+            Opt::at(self.path.join(["patterns"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.remove`
@@ -3700,7 +3700,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn remove(&self) -> Opt<Remove> {
-            Opt::at(self.path.join(["remove"]))
+            Opt::at(self.path.join(["remove"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.subFolders`
@@ -3713,7 +3713,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn sub_folders(&self) -> Opt<SubFolders> {
-            Opt::at(self.path.join(["subFolders"]))
+            Opt::at(self.path.join(["subFolders"])).in_submodules(1)
         }
 
     }
@@ -3743,7 +3743,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn account(&self) -> Opt<BTreeMap<String, OneOf<AccountMembers>>> {
-            Opt::at(self.path.join(["account"]))
+            Opt::at(self.path.join(["account"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.extraConfig.channel`
@@ -3764,7 +3764,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn channel(&self) -> Opt<BTreeMap<String, OneOf<ChannelMembers>>> {
-            Opt::at(self.path.join(["channel"]))
+            Opt::at(self.path.join(["channel"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.extraConfig.local`
@@ -3776,7 +3776,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn local(&self) -> Opt<BTreeMap<String, OneOf<LocalMembers>>> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.extraConfig.remote`
@@ -3788,7 +3788,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn remote(&self) -> Opt<BTreeMap<String, OneOf<RemoteMembers>>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
     }
@@ -3829,7 +3829,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn channels(&self) -> Opt<BTreeMap<String, ChannelsValue>> {
-            Opt::at(self.path.join(["channels"]))
+            Opt::at(self.path.join(["channels"])).in_submodules(2)
         }
 
         /// The options under `channels`.
@@ -3896,7 +3896,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, OneOf<ExtraConfigMembers>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.farPattern`
@@ -3914,7 +3914,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn far_pattern(&self) -> Opt<String> {
-            Opt::at(self.path.join(["farPattern"]))
+            Opt::at(self.path.join(["farPattern"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.name`
@@ -3947,7 +3947,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn near_pattern(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nearPattern"]))
+            Opt::at(self.path.join(["nearPattern"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.patterns`
@@ -3970,7 +3970,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn patterns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["patterns"]))
+            Opt::at(self.path.join(["patterns"])).in_submodules(3)
         }
 
     }
@@ -4001,7 +4001,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/msmtp.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.msmtp.extraConfig`
@@ -4023,7 +4023,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/msmtp.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// The options under `tls`.
@@ -4052,7 +4052,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/msmtp.nix>`.
         #[inline]
         pub fn fingerprint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fingerprint"])).matching("([[:alnum:]]{2}:)+[[:alnum:]]{2}")
+            Opt::at(self.path.join(["fingerprint"])).matching("([[:alnum:]]{2}:)+[[:alnum:]]{2}").in_submodules(1)
         }
 
     }
@@ -4073,7 +4073,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mu.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -4094,7 +4094,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.notmuchSetupWarning`
@@ -4109,7 +4109,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn notmuch_setup_warning(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["notmuchSetupWarning"]))
+            Opt::at(self.path.join(["notmuchSetupWarning"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings`
@@ -4125,7 +4125,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue2> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -4153,7 +4153,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn auto_create_new_mailboxes(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["auto_create_new_mailboxes"]))
+            Opt::at(self.path.join(["auto_create_new_mailboxes"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.cache_dir`
@@ -4166,7 +4166,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn cache_dir(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cache_dir"]))
+            Opt::at(self.path.join(["cache_dir"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.fqdn`
@@ -4185,7 +4185,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn fqdn(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fqdn"]))
+            Opt::at(self.path.join(["fqdn"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.password_command`
@@ -4201,7 +4201,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<OneOf<PasswordCommandMembers2>>> {
-            Opt::at(self.path.join(["password_command"]))
+            Opt::at(self.path.join(["password_command"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.session_url`
@@ -4219,7 +4219,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn session_url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["session_url"]))
+            Opt::at(self.path.join(["session_url"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags`
@@ -4236,7 +4236,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn tags(&self) -> Opt<TagsValue> {
-            Opt::at(self.path.join(["tags"]))
+            Opt::at(self.path.join(["tags"])).in_submodules(2)
         }
 
         /// The options under `tags`.
@@ -4257,7 +4257,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn username(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(2)
         }
 
     }
@@ -4282,7 +4282,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn deleted(&self) -> Opt<String> {
-            Opt::at(self.path.join(["deleted"]))
+            Opt::at(self.path.join(["deleted"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.directory_separator`
@@ -4294,7 +4294,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn directory_separator(&self) -> Opt<String> {
-            Opt::at(self.path.join(["directory_separator"]))
+            Opt::at(self.path.join(["directory_separator"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.important`
@@ -4311,7 +4311,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn important(&self) -> Opt<String> {
-            Opt::at(self.path.join(["important"]))
+            Opt::at(self.path.join(["important"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.inbox`
@@ -4327,7 +4327,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn inbox(&self) -> Opt<String> {
-            Opt::at(self.path.join(["inbox"]))
+            Opt::at(self.path.join(["inbox"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.lowercase`
@@ -4340,7 +4340,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn lowercase(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["lowercase"]))
+            Opt::at(self.path.join(["lowercase"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.phishing`
@@ -4354,7 +4354,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn phishing(&self) -> Opt<String> {
-            Opt::at(self.path.join(["phishing"]))
+            Opt::at(self.path.join(["phishing"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.sent`
@@ -4370,7 +4370,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn sent(&self) -> Opt<String> {
-            Opt::at(self.path.join(["sent"]))
+            Opt::at(self.path.join(["sent"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.spam`
@@ -4387,7 +4387,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn spam(&self) -> Opt<String> {
-            Opt::at(self.path.join(["spam"]))
+            Opt::at(self.path.join(["spam"])).in_submodules(3)
         }
 
     }
@@ -4408,7 +4408,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.extraConfig`
@@ -4420,7 +4420,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.extraMailboxes`
@@ -4432,7 +4432,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn extra_mailboxes(&self) -> Opt<Vec<OneOf<ExtraMailboxesMembers>>> {
-            Opt::at(self.path.join(["extraMailboxes"]))
+            Opt::at(self.path.join(["extraMailboxes"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.mailboxName`
@@ -4444,7 +4444,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn mailbox_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mailboxName"]))
+            Opt::at(self.path.join(["mailboxName"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.mailboxType`
@@ -4456,7 +4456,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn mailbox_type(&self) -> Opt<MailboxType> {
-            Opt::at(self.path.join(["mailboxType"]))
+            Opt::at(self.path.join(["mailboxType"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.sendMailCommand`
@@ -4477,7 +4477,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn send_mail_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sendMailCommand"]))
+            Opt::at(self.path.join(["sendMailCommand"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.showDefaultMailbox`
@@ -4489,7 +4489,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn show_default_mailbox(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["showDefaultMailbox"]))
+            Opt::at(self.path.join(["showDefaultMailbox"])).in_submodules(1)
         }
 
     }
@@ -4510,7 +4510,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/notmuch.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `neomutt`.
@@ -4537,7 +4537,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes`
@@ -4571,7 +4571,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn virtual_mailboxes(&self) -> Opt<Vec<VirtualMailboxesValue>> {
-            Opt::at(self.path.join(["virtualMailboxes"]))
+            Opt::at(self.path.join(["virtualMailboxes"])).in_submodules(1)
         }
 
     }
@@ -4592,7 +4592,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `extraConfig`.
@@ -4610,7 +4610,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
         #[inline]
         pub fn post_sync_hook_command(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postSyncHookCommand"]))
+            Opt::at(self.path.join(["postSyncHookCommand"])).in_submodules(1)
         }
 
     }
@@ -4639,7 +4639,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
         #[inline]
         pub fn account(&self) -> Opt<BTreeMap<String, OneOf<AccountMembers2>>> {
-            Opt::at(self.path.join(["account"]))
+            Opt::at(self.path.join(["account"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.offlineimap.extraConfig.local`
@@ -4660,7 +4660,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
         #[inline]
         pub fn local(&self) -> Opt<BTreeMap<String, OneOf<LocalMembers2>>> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.offlineimap.extraConfig.remote`
@@ -4682,7 +4682,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
         #[inline]
         pub fn remote(&self) -> Opt<BTreeMap<String, OneOf<RemoteMembers2>>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
     }
@@ -4703,7 +4703,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn command(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["command"]))
+            Opt::at(self.path.join(["command"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.signature.delimiter`
@@ -4723,7 +4723,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn delimiter(&self) -> Opt<String> {
-            Opt::at(self.path.join(["delimiter"]))
+            Opt::at(self.path.join(["delimiter"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.signature.showSignature`
@@ -4735,7 +4735,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn show_signature(&self) -> Opt<ShowSignature> {
-            Opt::at(self.path.join(["showSignature"]))
+            Opt::at(self.path.join(["showSignature"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.signature.text`
@@ -4757,7 +4757,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn text(&self) -> Opt<String> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(2)
         }
 
     }
@@ -4778,7 +4778,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.smtp.port`
@@ -4791,7 +4791,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.smtp.tls`
@@ -4803,7 +4803,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue2> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(2)
         }
 
         /// The options under `tls`.
@@ -4833,7 +4833,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn certificates_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificatesFile"]))
+            Opt::at(self.path.join(["certificatesFile"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.smtp.tls.enable`
@@ -4845,7 +4845,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.smtp.tls.useStartTls`
@@ -4857,7 +4857,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn use_start_tls(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useStartTls"]))
+            Opt::at(self.path.join(["useStartTls"])).in_submodules(3)
         }
 
     }
@@ -4878,7 +4878,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.perIdentitySettings`
@@ -4901,7 +4901,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn per_identity_settings(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["perIdentitySettings"]))
+            Opt::at(self.path.join(["perIdentitySettings"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.profiles`
@@ -4915,7 +4915,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn profiles(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["profiles"]))
+            Opt::at(self.path.join(["profiles"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.settings`
@@ -4937,7 +4937,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

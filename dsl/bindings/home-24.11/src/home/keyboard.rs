@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const layout: Opt<NullOr<String>> = Opt::new(&["home", "keyboard", "layout"]);
+pub const layout: Opt<NullOr<String>> = Opt::new(&["home", "keyboard", "layout"]).in_submodules(1);
 
 /// `home.keyboard.model`
 ///
@@ -28,7 +28,7 @@ pub const layout: Opt<NullOr<String>> = Opt::new(&["home", "keyboard", "layout"]
 /// Nix type: `null or string`. Default: `null`. Example: `"presario"`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const model: Opt<NullOr<String>> = Opt::new(&["home", "keyboard", "model"]);
+pub const model: Opt<NullOr<String>> = Opt::new(&["home", "keyboard", "model"]).in_submodules(1);
 
 /// `home.keyboard.options`
 ///
@@ -46,7 +46,7 @@ pub const model: Opt<NullOr<String>> = Opt::new(&["home", "keyboard", "model"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const options: Opt<Vec<String>> = Opt::new(&["home", "keyboard", "options"]);
+pub const options: Opt<Vec<String>> = Opt::new(&["home", "keyboard", "options"]).in_submodules(1);
 
 /// `home.keyboard.variant`
 ///
@@ -59,5 +59,5 @@ pub const options: Opt<Vec<String>> = Opt::new(&["home", "keyboard", "options"])
 /// Nix type: `null or string`. Default: `null`. Example: `"colemak"`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const variant: Opt<NullOr<String>> = Opt::new(&["home", "keyboard", "variant"]);
+pub const variant: Opt<NullOr<String>> = Opt::new(&["home", "keyboard", "variant"]).in_submodules(1);
 

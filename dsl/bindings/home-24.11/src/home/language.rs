@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const address: Opt<NullOr<String>> = Opt::new(&["home", "language", "address"]);
+pub const address: Opt<NullOr<String>> = Opt::new(&["home", "language", "address"]).in_submodules(1);
 
 /// `home.language.base`
 ///
@@ -24,7 +24,7 @@ pub const address: Opt<NullOr<String>> = Opt::new(&["home", "language", "address
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const base: Opt<NullOr<String>> = Opt::new(&["home", "language", "base"]);
+pub const base: Opt<NullOr<String>> = Opt::new(&["home", "language", "base"]).in_submodules(1);
 
 /// `home.language.collate`
 ///
@@ -33,7 +33,7 @@ pub const base: Opt<NullOr<String>> = Opt::new(&["home", "language", "base"]);
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const collate: Opt<NullOr<String>> = Opt::new(&["home", "language", "collate"]);
+pub const collate: Opt<NullOr<String>> = Opt::new(&["home", "language", "collate"]).in_submodules(1);
 
 /// `home.language.ctype`
 ///
@@ -42,7 +42,7 @@ pub const collate: Opt<NullOr<String>> = Opt::new(&["home", "language", "collate
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const ctype: Opt<NullOr<String>> = Opt::new(&["home", "language", "ctype"]);
+pub const ctype: Opt<NullOr<String>> = Opt::new(&["home", "language", "ctype"]).in_submodules(1);
 
 /// `home.language.measurement`
 ///
@@ -51,7 +51,7 @@ pub const ctype: Opt<NullOr<String>> = Opt::new(&["home", "language", "ctype"]);
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const measurement: Opt<NullOr<String>> = Opt::new(&["home", "language", "measurement"]);
+pub const measurement: Opt<NullOr<String>> = Opt::new(&["home", "language", "measurement"]).in_submodules(1);
 
 /// `home.language.messages`
 ///
@@ -60,7 +60,7 @@ pub const measurement: Opt<NullOr<String>> = Opt::new(&["home", "language", "mea
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const messages: Opt<NullOr<String>> = Opt::new(&["home", "language", "messages"]);
+pub const messages: Opt<NullOr<String>> = Opt::new(&["home", "language", "messages"]).in_submodules(1);
 
 /// `home.language.monetary`
 ///
@@ -69,7 +69,7 @@ pub const messages: Opt<NullOr<String>> = Opt::new(&["home", "language", "messag
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const monetary: Opt<NullOr<String>> = Opt::new(&["home", "language", "monetary"]);
+pub const monetary: Opt<NullOr<String>> = Opt::new(&["home", "language", "monetary"]).in_submodules(1);
 
 /// `home.language.name`
 ///
@@ -78,7 +78,7 @@ pub const monetary: Opt<NullOr<String>> = Opt::new(&["home", "language", "moneta
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const name: Opt<NullOr<String>> = Opt::new(&["home", "language", "name"]);
+pub const name: Opt<NullOr<String>> = Opt::new(&["home", "language", "name"]).in_submodules(1);
 
 /// `home.language.numeric`
 ///
@@ -87,7 +87,7 @@ pub const name: Opt<NullOr<String>> = Opt::new(&["home", "language", "name"]);
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const numeric: Opt<NullOr<String>> = Opt::new(&["home", "language", "numeric"]);
+pub const numeric: Opt<NullOr<String>> = Opt::new(&["home", "language", "numeric"]).in_submodules(1);
 
 /// `home.language.paper`
 ///
@@ -96,7 +96,7 @@ pub const numeric: Opt<NullOr<String>> = Opt::new(&["home", "language", "numeric
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const paper: Opt<NullOr<String>> = Opt::new(&["home", "language", "paper"]);
+pub const paper: Opt<NullOr<String>> = Opt::new(&["home", "language", "paper"]).in_submodules(1);
 
 /// `home.language.telephone`
 ///
@@ -105,7 +105,7 @@ pub const paper: Opt<NullOr<String>> = Opt::new(&["home", "language", "paper"]);
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const telephone: Opt<NullOr<String>> = Opt::new(&["home", "language", "telephone"]);
+pub const telephone: Opt<NullOr<String>> = Opt::new(&["home", "language", "telephone"]).in_submodules(1);
 
 /// `home.language.time`
 ///
@@ -114,5 +114,5 @@ pub const telephone: Opt<NullOr<String>> = Opt::new(&["home", "language", "telep
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const time: Opt<NullOr<String>> = Opt::new(&["home", "language", "time"]);
+pub const time: Opt<NullOr<String>> = Opt::new(&["home", "language", "time"]).in_submodules(1);
 

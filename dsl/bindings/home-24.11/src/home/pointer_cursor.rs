@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `string`. Example: `"Vanilla-DMZ"`.
 ///
 /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
-pub const name: Opt<String> = Opt::new(&["home", "pointerCursor", "name"]);
+pub const name: Opt<String> = Opt::new(&["home", "pointerCursor", "name"]).in_submodules(1);
 
 /// `home.pointerCursor.package`
 ///
@@ -24,7 +24,7 @@ pub const name: Opt<String> = Opt::new(&["home", "pointerCursor", "name"]);
 /// Nix type: `package`. Example: `pkgs.vanilla-dmz`.
 ///
 /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
-pub const package: Opt<Package> = Opt::new(&["home", "pointerCursor", "package"]);
+pub const package: Opt<Package> = Opt::new(&["home", "pointerCursor", "package"]).in_submodules(1);
 
 /// `home.pointerCursor.size`
 ///
@@ -33,7 +33,7 @@ pub const package: Opt<Package> = Opt::new(&["home", "pointerCursor", "package"]
 /// Nix type: `signed integer`. Default: `32`. Example: `64`.
 ///
 /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
-pub const size: Opt<i64> = Opt::new(&["home", "pointerCursor", "size"]);
+pub const size: Opt<i64> = Opt::new(&["home", "pointerCursor", "size"]).in_submodules(1);
 
 pub mod gtk {
     use super::*;
@@ -46,7 +46,7 @@ pub mod gtk {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
-    pub const enable: Opt<bool> = Opt::new(&["home", "pointerCursor", "gtk", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["home", "pointerCursor", "gtk", "enable"]).in_submodules(1);
 
 }
 
@@ -60,7 +60,7 @@ pub mod x11 {
     /// Nix type: `string`. Default: `"left_ptr"`. Example: `"X_cursor"`.
     ///
     /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
-    pub const default_cursor: Opt<String> = Opt::new(&["home", "pointerCursor", "x11", "defaultCursor"]);
+    pub const default_cursor: Opt<String> = Opt::new(&["home", "pointerCursor", "x11", "defaultCursor"]).in_submodules(1);
 
     /// `home.pointerCursor.x11.enable`
     ///
@@ -70,7 +70,7 @@ pub mod x11 {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
-    pub const enable: Opt<bool> = Opt::new(&["home", "pointerCursor", "x11", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["home", "pointerCursor", "x11", "enable"]).in_submodules(1);
 
 }
 

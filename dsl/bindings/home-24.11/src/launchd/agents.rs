@@ -44,7 +44,7 @@ impl AgentsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-        Opt::at(self.path.join(["config"]))
+        Opt::at(self.path.join(["config"])).in_submodules(1)
     }
 
     /// The options under `config`.
@@ -62,7 +62,7 @@ impl AgentsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
 }
@@ -84,7 +84,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn abandon_process_group(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["AbandonProcessGroup"]))
+        Opt::at(self.path.join(["AbandonProcessGroup"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Debug`
@@ -97,7 +97,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn debug(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["Debug"]))
+        Opt::at(self.path.join(["Debug"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Disabled`
@@ -124,7 +124,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn disabled(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["Disabled"]))
+        Opt::at(self.path.join(["Disabled"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.EnableGlobbing`
@@ -136,7 +136,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn enable_globbing(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["EnableGlobbing"]))
+        Opt::at(self.path.join(["EnableGlobbing"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.EnableTransactions`
@@ -151,7 +151,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn enable_transactions(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["EnableTransactions"]))
+        Opt::at(self.path.join(["EnableTransactions"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.EnvironmentVariables`
@@ -164,7 +164,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn environment_variables(&self) -> Opt<NullOr<BTreeMap<String, String>>> {
-        Opt::at(self.path.join(["EnvironmentVariables"]))
+        Opt::at(self.path.join(["EnvironmentVariables"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ExitTimeOut`
@@ -177,7 +177,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn exit_time_out(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ExitTimeOut"]))
+        Opt::at(self.path.join(["ExitTimeOut"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.GroupName`
@@ -191,7 +191,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn group_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["GroupName"]))
+        Opt::at(self.path.join(["GroupName"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits`
@@ -212,7 +212,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn hard_resource_limits(&self) -> Opt<NullOr<HardResourceLimitsValue>> {
-        Opt::at(self.path.join(["HardResourceLimits"]))
+        Opt::at(self.path.join(["HardResourceLimits"])).in_submodules(2)
     }
 
     /// The options under `HardResourceLimits`.
@@ -231,7 +231,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn init_groups(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["InitGroups"]))
+        Opt::at(self.path.join(["InitGroups"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.KeepAlive`
@@ -250,7 +250,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn keep_alive(&self) -> Opt<NullOr<OneOf<KeepAliveMembers>>> {
-        Opt::at(self.path.join(["KeepAlive"]))
+        Opt::at(self.path.join(["KeepAlive"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Label`
@@ -262,7 +262,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn label(&self) -> Opt<String> {
-        Opt::at(self.path.join(["Label"]))
+        Opt::at(self.path.join(["Label"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LaunchEvents`
@@ -296,7 +296,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn launch_events(&self) -> Opt<NullOr<BTreeMap<String, Data<Anything>>>> {
-        Opt::at(self.path.join(["LaunchEvents"]))
+        Opt::at(self.path.join(["LaunchEvents"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LaunchOnlyOnce`
@@ -309,7 +309,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn launch_only_once(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["LaunchOnlyOnce"]))
+        Opt::at(self.path.join(["LaunchOnlyOnce"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LimitLoadFromHosts`
@@ -322,7 +322,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn limit_load_from_hosts(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["LimitLoadFromHosts"]))
+        Opt::at(self.path.join(["LimitLoadFromHosts"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LimitLoadToHosts`
@@ -335,7 +335,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn limit_load_to_hosts(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["LimitLoadToHosts"]))
+        Opt::at(self.path.join(["LimitLoadToHosts"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LimitLoadToSessionType`
@@ -348,7 +348,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn limit_load_to_session_type(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["LimitLoadToSessionType"]))
+        Opt::at(self.path.join(["LimitLoadToSessionType"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LowPriorityIO`
@@ -361,7 +361,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn low_priority_io(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["LowPriorityIO"]))
+        Opt::at(self.path.join(["LowPriorityIO"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.MachServices`
@@ -386,7 +386,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn mach_services(&self) -> Opt<NullOr<MachServicesValue>> {
-        Opt::at(self.path.join(["MachServices"]))
+        Opt::at(self.path.join(["MachServices"])).in_submodules(2)
     }
 
     /// The options under `MachServices`.
@@ -404,7 +404,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn nice(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Nice"]))
+        Opt::at(self.path.join(["Nice"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.OnDemand`
@@ -418,7 +418,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn on_demand(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["OnDemand"]))
+        Opt::at(self.path.join(["OnDemand"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ProcessType`
@@ -449,7 +449,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn process_type(&self) -> Opt<NullOr<ProcessType>> {
-        Opt::at(self.path.join(["ProcessType"]))
+        Opt::at(self.path.join(["ProcessType"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Program`
@@ -463,7 +463,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn program(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["Program"]))
+        Opt::at(self.path.join(["Program"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ProgramArguments`
@@ -476,7 +476,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn program_arguments(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["ProgramArguments"]))
+        Opt::at(self.path.join(["ProgramArguments"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.QueueDirectories`
@@ -489,7 +489,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn queue_directories(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["QueueDirectories"]))
+        Opt::at(self.path.join(["QueueDirectories"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.RootDirectory`
@@ -501,7 +501,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn root_directory(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["RootDirectory"]))
+        Opt::at(self.path.join(["RootDirectory"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.RunAtLoad`
@@ -514,7 +514,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn run_at_load(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["RunAtLoad"]))
+        Opt::at(self.path.join(["RunAtLoad"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Sockets`
@@ -535,7 +535,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sockets(&self) -> Opt<NullOr<BTreeMap<String, SocketsValue>>> {
-        Opt::at(self.path.join(["Sockets"]))
+        Opt::at(self.path.join(["Sockets"])).in_submodules(2)
     }
 
     /// The options under `Sockets`.
@@ -554,7 +554,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn soft_resource_limits(&self) -> Opt<NullOr<SoftResourceLimitsValue>> {
-        Opt::at(self.path.join(["SoftResourceLimits"]))
+        Opt::at(self.path.join(["SoftResourceLimits"])).in_submodules(2)
     }
 
     /// The options under `SoftResourceLimits`.
@@ -572,7 +572,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn standard_error_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["StandardErrorPath"]))
+        Opt::at(self.path.join(["StandardErrorPath"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StandardInPath`
@@ -585,7 +585,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn standard_in_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["StandardInPath"]))
+        Opt::at(self.path.join(["StandardInPath"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StandardOutPath`
@@ -597,7 +597,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn standard_out_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["StandardOutPath"]))
+        Opt::at(self.path.join(["StandardOutPath"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StartCalendarInterval`
@@ -622,7 +622,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn start_calendar_interval(&self) -> Opt<NullOr<Vec<StartCalendarIntervalValue>>> {
-        Opt::at(self.path.join(["StartCalendarInterval"]))
+        Opt::at(self.path.join(["StartCalendarInterval"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StartInterval`
@@ -636,7 +636,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn start_interval(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["StartInterval"]))
+        Opt::at(self.path.join(["StartInterval"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StartOnMount`
@@ -648,7 +648,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn start_on_mount(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["StartOnMount"]))
+        Opt::at(self.path.join(["StartOnMount"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ThrottleInterval`
@@ -664,7 +664,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn throttle_interval(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ThrottleInterval"]))
+        Opt::at(self.path.join(["ThrottleInterval"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.TimeOut`
@@ -677,7 +677,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn time_out(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["TimeOut"]))
+        Opt::at(self.path.join(["TimeOut"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Umask`
@@ -690,7 +690,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn umask(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Umask"]))
+        Opt::at(self.path.join(["Umask"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.UserName`
@@ -703,7 +703,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn user_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["UserName"]))
+        Opt::at(self.path.join(["UserName"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.WaitForDebugger`
@@ -716,7 +716,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn wait_for_debugger(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["WaitForDebugger"]))
+        Opt::at(self.path.join(["WaitForDebugger"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.WatchPaths`
@@ -728,7 +728,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn watch_paths(&self) -> Opt<NullOr<Vec<RuntimePath>>> {
-        Opt::at(self.path.join(["WatchPaths"]))
+        Opt::at(self.path.join(["WatchPaths"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.WorkingDirectory`
@@ -740,7 +740,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn working_directory(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["WorkingDirectory"]))
+        Opt::at(self.path.join(["WorkingDirectory"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.inetdCompatibility`
@@ -760,7 +760,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn inetd_compatibility(&self) -> Opt<NullOr<InetdCompatibilityValue>> {
-        Opt::at(self.path.join(["inetdCompatibility"]))
+        Opt::at(self.path.join(["inetdCompatibility"])).in_submodules(2)
     }
 
     /// The options under `inetdCompatibility`.
@@ -787,7 +787,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn cpu(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["CPU"]))
+        Opt::at(self.path.join(["CPU"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.Core`
@@ -799,7 +799,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn core(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Core"]))
+        Opt::at(self.path.join(["Core"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.Data`
@@ -812,7 +812,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn data(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Data"]))
+        Opt::at(self.path.join(["Data"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.FileSize`
@@ -824,7 +824,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn file_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["FileSize"]))
+        Opt::at(self.path.join(["FileSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.MemoryLock`
@@ -836,7 +836,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn memory_lock(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["MemoryLock"]))
+        Opt::at(self.path.join(["MemoryLock"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.NumberOfFiles`
@@ -850,7 +850,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_files(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfFiles"]))
+        Opt::at(self.path.join(["NumberOfFiles"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.NumberOfProcesses`
@@ -864,7 +864,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_processes(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfProcesses"]))
+        Opt::at(self.path.join(["NumberOfProcesses"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.ResidentSetSize`
@@ -878,7 +878,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn resident_set_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ResidentSetSize"]))
+        Opt::at(self.path.join(["ResidentSetSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.Stack`
@@ -891,7 +891,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn stack(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Stack"]))
+        Opt::at(self.path.join(["Stack"])).in_submodules(3)
     }
 
 }
@@ -913,7 +913,7 @@ impl AgentsEntryConfigMachServices {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn hide_until_check_in(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["HideUntilCheckIn"]))
+        Opt::at(self.path.join(["HideUntilCheckIn"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.MachServices.ResetAtClose`
@@ -930,7 +930,7 @@ impl AgentsEntryConfigMachServices {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn reset_at_close(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["ResetAtClose"]))
+        Opt::at(self.path.join(["ResetAtClose"])).in_submodules(3)
     }
 
 }
@@ -967,7 +967,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn bonjour(&self) -> Opt<NullOr<OneOf<BonjourMembers>>> {
-        Opt::at(self.path.join(["Bonjour"]))
+        Opt::at(self.path.join(["Bonjour"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.MulticastGroup`
@@ -982,7 +982,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn multicast_group(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["MulticastGroup"]))
+        Opt::at(self.path.join(["MulticastGroup"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SecureSocketWithKey`
@@ -996,7 +996,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn secure_socket_with_key(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["SecureSocketWithKey"]))
+        Opt::at(self.path.join(["SecureSocketWithKey"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockFamily`
@@ -1008,7 +1008,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_family(&self) -> Opt<NullOr<SockFamily>> {
-        Opt::at(self.path.join(["SockFamily"]))
+        Opt::at(self.path.join(["SockFamily"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockNodeName`
@@ -1020,7 +1020,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_node_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["SockNodeName"]))
+        Opt::at(self.path.join(["SockNodeName"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockPassive`
@@ -1033,7 +1033,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_passive(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["SockPassive"]))
+        Opt::at(self.path.join(["SockPassive"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockPathMode`
@@ -1046,7 +1046,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_path_mode(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["SockPathMode"]))
+        Opt::at(self.path.join(["SockPathMode"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockPathName`
@@ -1059,7 +1059,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_path_name(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["SockPathName"]))
+        Opt::at(self.path.join(["SockPathName"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockProtocol`
@@ -1072,7 +1072,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_protocol(&self) -> Opt<NullOr<SockProtocol>> {
-        Opt::at(self.path.join(["SockProtocol"]))
+        Opt::at(self.path.join(["SockProtocol"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockServiceName`
@@ -1084,7 +1084,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_service_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["SockServiceName"]))
+        Opt::at(self.path.join(["SockServiceName"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockType`
@@ -1097,7 +1097,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_type(&self) -> Opt<NullOr<SockType>> {
-        Opt::at(self.path.join(["SockType"]))
+        Opt::at(self.path.join(["SockType"])).in_submodules(3)
     }
 
 }
@@ -1118,7 +1118,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn cpu(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["CPU"]))
+        Opt::at(self.path.join(["CPU"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.Core`
@@ -1130,7 +1130,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn core(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Core"]))
+        Opt::at(self.path.join(["Core"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.Data`
@@ -1143,7 +1143,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn data(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Data"]))
+        Opt::at(self.path.join(["Data"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.FileSize`
@@ -1155,7 +1155,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn file_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["FileSize"]))
+        Opt::at(self.path.join(["FileSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.MemoryLock`
@@ -1167,7 +1167,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn memory_lock(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["MemoryLock"]))
+        Opt::at(self.path.join(["MemoryLock"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.NumberOfFiles`
@@ -1181,7 +1181,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_files(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfFiles"]))
+        Opt::at(self.path.join(["NumberOfFiles"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.NumberOfProcesses`
@@ -1195,7 +1195,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_processes(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfProcesses"]))
+        Opt::at(self.path.join(["NumberOfProcesses"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.ResidentSetSize`
@@ -1209,7 +1209,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn resident_set_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ResidentSetSize"]))
+        Opt::at(self.path.join(["ResidentSetSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.Stack`
@@ -1222,7 +1222,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn stack(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Stack"]))
+        Opt::at(self.path.join(["Stack"])).in_submodules(3)
     }
 
 }
@@ -1245,7 +1245,7 @@ impl AgentsEntryConfigInetdCompatibility {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn wait(&self) -> Opt<NullOr<OneOf<WaitMembers>>> {
-        Opt::at(self.path.join(["Wait"]))
+        Opt::at(self.path.join(["Wait"])).in_submodules(3)
     }
 
 }

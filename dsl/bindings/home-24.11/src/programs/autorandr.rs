@@ -392,7 +392,7 @@ pub mod hooks {
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-    pub const postswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "postswitch"]);
+    pub const postswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "postswitch"]).in_submodules(1);
 
     /// `programs.autorandr.hooks.predetect`
     ///
@@ -401,7 +401,7 @@ pub mod hooks {
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-    pub const predetect: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "predetect"]);
+    pub const predetect: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "predetect"]).in_submodules(1);
 
     /// `programs.autorandr.hooks.preswitch`
     ///
@@ -410,7 +410,7 @@ pub mod hooks {
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-    pub const preswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "preswitch"]);
+    pub const preswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "preswitch"]).in_submodules(1);
 
 }
 
@@ -439,7 +439,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn config(&self) -> Opt<BTreeMap<String, ConfigValue>> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// The options under `config`.
@@ -458,7 +458,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn fingerprint(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["fingerprint"]))
+            Opt::at(self.path.join(["fingerprint"])).in_submodules(1)
         }
 
         /// `programs.autorandr.profiles.<name>.hooks`
@@ -470,7 +470,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn hooks(&self) -> Opt<HooksValue> {
-            Opt::at(self.path.join(["hooks"]))
+            Opt::at(self.path.join(["hooks"])).in_submodules(1)
         }
 
         /// The options under `hooks`.
@@ -512,7 +512,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn crtc(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["crtc"]))
+            Opt::at(self.path.join(["crtc"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.dpi`
@@ -524,7 +524,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn dpi(&self) -> Opt<NullOr<Positive>> {
-            Opt::at(self.path.join(["dpi"]))
+            Opt::at(self.path.join(["dpi"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.enable`
@@ -536,7 +536,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.filter`
@@ -548,7 +548,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn filter(&self) -> Opt<NullOr<Filter>> {
-            Opt::at(self.path.join(["filter"]))
+            Opt::at(self.path.join(["filter"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.gamma`
@@ -560,7 +560,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn gamma(&self) -> Opt<String> {
-            Opt::at(self.path.join(["gamma"]))
+            Opt::at(self.path.join(["gamma"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.mode`
@@ -572,7 +572,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn mode(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.position`
@@ -584,7 +584,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn position(&self) -> Opt<String> {
-            Opt::at(self.path.join(["position"]))
+            Opt::at(self.path.join(["position"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.primary`
@@ -596,7 +596,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn primary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["primary"]))
+            Opt::at(self.path.join(["primary"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.rate`
@@ -608,7 +608,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn rate(&self) -> Opt<String> {
-            Opt::at(self.path.join(["rate"]))
+            Opt::at(self.path.join(["rate"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.rotate`
@@ -620,7 +620,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn rotate(&self) -> Opt<NullOr<Rotate>> {
-            Opt::at(self.path.join(["rotate"]))
+            Opt::at(self.path.join(["rotate"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.scale`
@@ -652,7 +652,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn scale(&self) -> Opt<NullOr<ScaleValue>> {
-            Opt::at(self.path.join(["scale"]))
+            Opt::at(self.path.join(["scale"])).in_submodules(2)
         }
 
         /// The options under `scale`.
@@ -682,7 +682,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn transform(&self) -> Opt<NullOr<Untyped>> {
-            Opt::at(self.path.join(["transform"]))
+            Opt::at(self.path.join(["transform"])).in_submodules(2)
         }
 
     }
@@ -703,7 +703,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn method(&self) -> Opt<Method> {
-            Opt::at(self.path.join(["method"]))
+            Opt::at(self.path.join(["method"])).in_submodules(3)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.scale.x`
@@ -715,7 +715,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn x(&self) -> Opt<OneOf<XMembers>> {
-            Opt::at(self.path.join(["x"]))
+            Opt::at(self.path.join(["x"])).in_submodules(3)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.scale.y`
@@ -727,7 +727,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn y(&self) -> Opt<OneOf<YMembers>> {
-            Opt::at(self.path.join(["y"]))
+            Opt::at(self.path.join(["y"])).in_submodules(3)
         }
 
     }
@@ -748,7 +748,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn postswitch(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postswitch"]))
+            Opt::at(self.path.join(["postswitch"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.hooks.predetect`
@@ -760,7 +760,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn predetect(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["predetect"]))
+            Opt::at(self.path.join(["predetect"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.hooks.preswitch`
@@ -772,7 +772,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn preswitch(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preswitch"]))
+            Opt::at(self.path.join(["preswitch"])).in_submodules(2)
         }
 
     }

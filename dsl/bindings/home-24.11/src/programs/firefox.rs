@@ -592,7 +592,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn bookmarks(&self) -> Opt<OneOf<BookmarksMembers>> {
-            Opt::at(self.path.join(["bookmarks"]))
+            Opt::at(self.path.join(["bookmarks"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.containers`
@@ -624,7 +624,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn containers(&self) -> Opt<BTreeMap<String, ContainersValue>> {
-            Opt::at(self.path.join(["containers"]))
+            Opt::at(self.path.join(["containers"])).in_submodules(1)
         }
 
         /// The options under `containers`.
@@ -645,7 +645,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn containers_force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["containersForce"]))
+            Opt::at(self.path.join(["containersForce"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.extensions`
@@ -682,7 +682,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn extensions(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["extensions"]))
+            Opt::at(self.path.join(["extensions"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.extraConfig`
@@ -694,7 +694,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.id`
@@ -706,7 +706,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn id(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.isDefault`
@@ -718,7 +718,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn is_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isDefault"]))
+            Opt::at(self.path.join(["isDefault"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.name`
@@ -730,7 +730,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.path`
@@ -742,7 +742,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// The options under `search`.
@@ -781,7 +781,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.userChrome`
@@ -811,7 +811,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn user_chrome(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["userChrome"]))
+            Opt::at(self.path.join(["userChrome"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.userContent`
@@ -832,7 +832,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn user_content(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["userContent"]))
+            Opt::at(self.path.join(["userContent"])).in_submodules(1)
         }
 
     }
@@ -868,7 +868,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn color(&self) -> Opt<Color> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.containers.<name>.icon`
@@ -880,7 +880,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn icon(&self) -> Opt<Icon> {
-            Opt::at(self.path.join(["icon"]))
+            Opt::at(self.path.join(["icon"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.containers.<name>.id`
@@ -892,7 +892,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn id(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.containers.<name>.name`
@@ -904,7 +904,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(2)
         }
 
     }
@@ -925,7 +925,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.search.engines`
@@ -978,7 +978,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn engines(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> {
-            Opt::at(self.path.join(["engines"]))
+            Opt::at(self.path.join(["engines"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.search.force`
@@ -994,7 +994,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.search.order`
@@ -1017,7 +1017,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn order(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["order"]))
+            Opt::at(self.path.join(["order"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.search.privateDefault`
@@ -1029,7 +1029,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
         #[inline]
         pub fn private_default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateDefault"]))
+            Opt::at(self.path.join(["privateDefault"])).in_submodules(1)
         }
 
     }

@@ -150,7 +150,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/gh.nix>`.
-    pub const aliases: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "gh", "settings", "aliases"]);
+    pub const aliases: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "gh", "settings", "aliases"]).in_submodules(1);
 
     /// `programs.gh.settings.editor`
     ///
@@ -160,7 +160,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `""`.
     ///
     /// Declared in `<home-manager/modules/programs/gh.nix>`.
-    pub const editor: Opt<String> = Opt::new(&["programs", "gh", "settings", "editor"]);
+    pub const editor: Opt<String> = Opt::new(&["programs", "gh", "settings", "editor"]).in_submodules(1);
 
     /// `programs.gh.settings.git_protocol`
     ///
@@ -169,7 +169,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"https"`. Example: `"ssh"`.
     ///
     /// Declared in `<home-manager/modules/programs/gh.nix>`.
-    pub const git_protocol: Opt<String> = Opt::new(&["programs", "gh", "settings", "git_protocol"]);
+    pub const git_protocol: Opt<String> = Opt::new(&["programs", "gh", "settings", "git_protocol"]).in_submodules(1);
 
 }
 

@@ -547,7 +547,7 @@ pub mod signing {
     /// Nix type: `string`. Default: `"\${pkgs.gnupg}/bin/gpg2"`.
     ///
     /// Declared in `<home-manager/modules/programs/git.nix>`.
-    pub const gpg_path: Opt<String> = Opt::new(&["programs", "git", "signing", "gpgPath"]);
+    pub const gpg_path: Opt<String> = Opt::new(&["programs", "git", "signing", "gpgPath"]).in_submodules(1);
 
     /// `programs.git.signing.key`
     ///
@@ -559,7 +559,7 @@ pub mod signing {
     /// Nix type: `null or string`.
     ///
     /// Declared in `<home-manager/modules/programs/git.nix>`.
-    pub const key: Opt<NullOr<String>> = Opt::new(&["programs", "git", "signing", "key"]);
+    pub const key: Opt<NullOr<String>> = Opt::new(&["programs", "git", "signing", "key"]).in_submodules(1);
 
     /// `programs.git.signing.signByDefault`
     ///
@@ -568,7 +568,7 @@ pub mod signing {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/git.nix>`.
-    pub const sign_by_default: Opt<bool> = Opt::new(&["programs", "git", "signing", "signByDefault"]);
+    pub const sign_by_default: Opt<bool> = Opt::new(&["programs", "git", "signing", "signByDefault"]).in_submodules(1);
 
 }
 

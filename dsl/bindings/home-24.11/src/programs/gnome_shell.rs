@@ -113,7 +113,7 @@ pub mod theme {
     /// Nix type: `string`. Example: `"Plata-Noir"`.
     ///
     /// Declared in `<home-manager/modules/programs/gnome-shell.nix>`.
-    pub const name: Opt<String> = Opt::new(&["programs", "gnome-shell", "theme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["programs", "gnome-shell", "theme", "name"]).in_submodules(1);
 
     /// `programs.gnome-shell.theme.package`
     ///
@@ -123,7 +123,7 @@ pub mod theme {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.plata-theme`.
     ///
     /// Declared in `<home-manager/modules/programs/gnome-shell.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["programs", "gnome-shell", "theme", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["programs", "gnome-shell", "theme", "package"]).in_submodules(1);
 
 }
 

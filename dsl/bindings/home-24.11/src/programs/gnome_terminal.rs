@@ -395,7 +395,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn allow_bold(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["allowBold"]))
+            Opt::at(self.path.join(["allowBold"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.audibleBell`
@@ -407,7 +407,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn audible_bell(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["audibleBell"]))
+            Opt::at(self.path.join(["audibleBell"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.backspaceBinding`
@@ -435,7 +435,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn backspace_binding(&self) -> Opt<BackspaceBinding> {
-            Opt::at(self.path.join(["backspaceBinding"]))
+            Opt::at(self.path.join(["backspaceBinding"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.boldIsBright`
@@ -447,7 +447,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn bold_is_bright(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["boldIsBright"]))
+            Opt::at(self.path.join(["boldIsBright"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors`
@@ -459,7 +459,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn colors(&self) -> Opt<NullOr<ColorsValue>> {
-            Opt::at(self.path.join(["colors"]))
+            Opt::at(self.path.join(["colors"])).in_submodules(1)
         }
 
         /// The options under `colors`.
@@ -477,7 +477,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn cursor_blink_mode(&self) -> Opt<CursorBlinkMode> {
-            Opt::at(self.path.join(["cursorBlinkMode"]))
+            Opt::at(self.path.join(["cursorBlinkMode"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.cursorShape`
@@ -489,7 +489,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn cursor_shape(&self) -> Opt<CursorShape> {
-            Opt::at(self.path.join(["cursorShape"]))
+            Opt::at(self.path.join(["cursorShape"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.customCommand`
@@ -501,7 +501,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn custom_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["customCommand"]))
+            Opt::at(self.path.join(["customCommand"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.default`
@@ -513,7 +513,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.deleteBinding`
@@ -541,7 +541,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn delete_binding(&self) -> Opt<DeleteBinding> {
-            Opt::at(self.path.join(["deleteBinding"]))
+            Opt::at(self.path.join(["deleteBinding"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.font`
@@ -553,7 +553,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn font(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["font"]))
+            Opt::at(self.path.join(["font"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.loginShell`
@@ -565,7 +565,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn login_shell(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["loginShell"]))
+            Opt::at(self.path.join(["loginShell"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.scrollOnOutput`
@@ -577,7 +577,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn scroll_on_output(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["scrollOnOutput"]))
+            Opt::at(self.path.join(["scrollOnOutput"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.scrollbackLines`
@@ -589,7 +589,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn scrollback_lines(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["scrollbackLines"]))
+            Opt::at(self.path.join(["scrollbackLines"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.showScrollbar`
@@ -601,7 +601,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn show_scrollbar(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["showScrollbar"]))
+            Opt::at(self.path.join(["showScrollbar"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.transparencyPercent`
@@ -613,7 +613,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn transparency_percent(&self) -> Opt<NullOr<Between<0, 100>>> {
-            Opt::at(self.path.join(["transparencyPercent"]))
+            Opt::at(self.path.join(["transparencyPercent"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.visibleName`
@@ -625,7 +625,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn visible_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["visibleName"]))
+            Opt::at(self.path.join(["visibleName"])).in_submodules(1)
         }
 
     }
@@ -646,7 +646,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn background_color(&self) -> Opt<String> {
-            Opt::at(self.path.join(["backgroundColor"]))
+            Opt::at(self.path.join(["backgroundColor"])).in_submodules(2)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors.boldColor`
@@ -658,7 +658,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn bold_color(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["boldColor"]))
+            Opt::at(self.path.join(["boldColor"])).in_submodules(2)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors.cursor`
@@ -670,7 +670,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn cursor(&self) -> Opt<NullOr<CursorValue>> {
-            Opt::at(self.path.join(["cursor"]))
+            Opt::at(self.path.join(["cursor"])).in_submodules(2)
         }
 
         /// The options under `cursor`.
@@ -688,7 +688,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn foreground_color(&self) -> Opt<String> {
-            Opt::at(self.path.join(["foregroundColor"]))
+            Opt::at(self.path.join(["foregroundColor"])).in_submodules(2)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors.highlight`
@@ -700,7 +700,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn highlight(&self) -> Opt<NullOr<HighlightValue>> {
-            Opt::at(self.path.join(["highlight"]))
+            Opt::at(self.path.join(["highlight"])).in_submodules(2)
         }
 
         /// The options under `highlight`.
@@ -718,7 +718,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn palette(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["palette"]))
+            Opt::at(self.path.join(["palette"])).in_submodules(2)
         }
 
     }
@@ -739,7 +739,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn background(&self) -> Opt<String> {
-            Opt::at(self.path.join(["background"]))
+            Opt::at(self.path.join(["background"])).in_submodules(3)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors.cursor.foreground`
@@ -751,7 +751,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn foreground(&self) -> Opt<String> {
-            Opt::at(self.path.join(["foreground"]))
+            Opt::at(self.path.join(["foreground"])).in_submodules(3)
         }
 
     }
@@ -772,7 +772,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn background(&self) -> Opt<String> {
-            Opt::at(self.path.join(["background"]))
+            Opt::at(self.path.join(["background"])).in_submodules(3)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors.highlight.foreground`
@@ -784,7 +784,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn foreground(&self) -> Opt<String> {
-            Opt::at(self.path.join(["foreground"]))
+            Opt::at(self.path.join(["foreground"])).in_submodules(3)
         }
 
     }

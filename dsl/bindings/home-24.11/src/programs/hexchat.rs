@@ -377,7 +377,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn autojoin(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["autojoin"]))
+            Opt::at(self.path.join(["autojoin"])).in_submodules(1)
         }
 
         /// `programs.hexchat.channels.<name>.charset`
@@ -389,7 +389,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn charset(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["charset"]))
+            Opt::at(self.path.join(["charset"])).in_submodules(1)
         }
 
         /// `programs.hexchat.channels.<name>.commands`
@@ -401,7 +401,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn commands(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["commands"]))
+            Opt::at(self.path.join(["commands"])).in_submodules(1)
         }
 
         /// `programs.hexchat.channels.<name>.loginMethod`
@@ -440,7 +440,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn login_method(&self) -> Opt<NullOr<LoginMethod>> {
-            Opt::at(self.path.join(["loginMethod"]))
+            Opt::at(self.path.join(["loginMethod"])).in_submodules(1)
         }
 
         /// `programs.hexchat.channels.<name>.nickname`
@@ -452,7 +452,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn nickname(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["nickname"]))
+            Opt::at(self.path.join(["nickname"])).in_submodules(1)
         }
 
         /// `programs.hexchat.channels.<name>.nickname2`
@@ -464,7 +464,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn nickname2(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["nickname2"]))
+            Opt::at(self.path.join(["nickname2"])).in_submodules(1)
         }
 
         /// `programs.hexchat.channels.<name>.options`
@@ -485,7 +485,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn options(&self) -> Opt<NullOr<OptionsValue>> {
-            Opt::at(self.path.join(["options"]))
+            Opt::at(self.path.join(["options"])).in_submodules(1)
         }
 
         /// The options under `options`.
@@ -504,7 +504,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn password(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["password"]))
+            Opt::at(self.path.join(["password"])).in_submodules(1)
         }
 
         /// `programs.hexchat.channels.<name>.realName`
@@ -517,7 +517,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn real_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["realName"]))
+            Opt::at(self.path.join(["realName"])).in_submodules(1)
         }
 
         /// `programs.hexchat.channels.<name>.servers`
@@ -537,7 +537,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn servers(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["servers"]))
+            Opt::at(self.path.join(["servers"])).in_submodules(1)
         }
 
         /// `programs.hexchat.channels.<name>.userName`
@@ -550,7 +550,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn user_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(1)
         }
 
     }
@@ -571,7 +571,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn accept_invalid_ssl_certificates(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["acceptInvalidSSLCertificates"]))
+            Opt::at(self.path.join(["acceptInvalidSSLCertificates"])).in_submodules(2)
         }
 
         /// `programs.hexchat.channels.<name>.options.autoconnect`
@@ -583,7 +583,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn autoconnect(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["autoconnect"]))
+            Opt::at(self.path.join(["autoconnect"])).in_submodules(2)
         }
 
         /// `programs.hexchat.channels.<name>.options.bypassProxy`
@@ -595,7 +595,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn bypass_proxy(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["bypassProxy"]))
+            Opt::at(self.path.join(["bypassProxy"])).in_submodules(2)
         }
 
         /// `programs.hexchat.channels.<name>.options.connectToSelectedServerOnly`
@@ -607,7 +607,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn connect_to_selected_server_only(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["connectToSelectedServerOnly"]))
+            Opt::at(self.path.join(["connectToSelectedServerOnly"])).in_submodules(2)
         }
 
         /// `programs.hexchat.channels.<name>.options.forceSSL`
@@ -619,7 +619,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn force_ssl(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["forceSSL"]))
+            Opt::at(self.path.join(["forceSSL"])).in_submodules(2)
         }
 
         /// `programs.hexchat.channels.<name>.options.useGlobalUserInformation`
@@ -631,7 +631,7 @@ pub mod channels {
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
         #[inline]
         pub fn use_global_user_information(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["useGlobalUserInformation"]))
+            Opt::at(self.path.join(["useGlobalUserInformation"])).in_submodules(2)
         }
 
     }

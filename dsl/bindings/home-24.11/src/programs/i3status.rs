@@ -179,7 +179,7 @@ pub mod modules {
         /// Declared in `<home-manager/modules/programs/i3status.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `programs.i3status.modules.<name>.position`
@@ -191,7 +191,7 @@ pub mod modules {
         /// Declared in `<home-manager/modules/programs/i3status.nix>`.
         #[inline]
         pub fn position(&self) -> Opt<OneOf<PositionMembers>> {
-            Opt::at(self.path.join(["position"]))
+            Opt::at(self.path.join(["position"])).in_submodules(1)
         }
 
         /// `programs.i3status.modules.<name>.settings`
@@ -216,7 +216,7 @@ pub mod modules {
         /// Declared in `<home-manager/modules/programs/i3status.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

@@ -185,7 +185,7 @@ pub mod font {
     /// Nix type: `string`. Example: `"DejaVu Sans"`.
     ///
     /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-    pub const name: Opt<String> = Opt::new(&["programs", "kitty", "font", "name"]);
+    pub const name: Opt<String> = Opt::new(&["programs", "kitty", "font", "name"]).in_submodules(1);
 
     /// `programs.kitty.font.package`
     ///
@@ -196,7 +196,7 @@ pub mod font {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.dejavu_fonts`.
     ///
     /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["programs", "kitty", "font", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["programs", "kitty", "font", "package"]).in_submodules(1);
 
     /// `programs.kitty.font.size`
     ///
@@ -205,7 +205,7 @@ pub mod font {
     /// Nix type: `null or signed integer or floating point number`. Default: `null`. Example: `"8"`.
     ///
     /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["programs", "kitty", "font", "size"]);
+    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["programs", "kitty", "font", "size"]).in_submodules(1);
 
     /// The members of `programs.kitty.font.size`'s type: `integer`, `number`. A value of any of them sets the option.
     pub enum SizeMembers {}

@@ -145,7 +145,7 @@ pub mod new {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/programs/notmuch.nix>`.
-    pub const ignore: Opt<Vec<String>> = Opt::new(&["programs", "notmuch", "new", "ignore"]);
+    pub const ignore: Opt<Vec<String>> = Opt::new(&["programs", "notmuch", "new", "ignore"]).in_submodules(1);
 
     /// `programs.notmuch.new.tags`
     ///
@@ -172,7 +172,7 @@ pub mod new {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/notmuch.nix>`.
-    pub const tags: Opt<Vec<String>> = Opt::new(&["programs", "notmuch", "new", "tags"]);
+    pub const tags: Opt<Vec<String>> = Opt::new(&["programs", "notmuch", "new", "tags"]).in_submodules(1);
 
 }
 

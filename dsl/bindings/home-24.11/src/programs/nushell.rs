@@ -236,7 +236,7 @@ pub mod config_file {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/nushell.nix>`.
-    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "nushell", "configFile", "source"]);
+    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "nushell", "configFile", "source"]).in_submodules(1);
 
     /// `programs.nushell.configFile.text`
     ///
@@ -246,7 +246,7 @@ pub mod config_file {
     /// Nix type: `strings concatenated with "\n"`. Default: `if source is defined, the content of source, otherwise empty`.
     ///
     /// Declared in `<home-manager/modules/programs/nushell.nix>`.
-    pub const text: Opt<Concatenated> = Opt::new(&["programs", "nushell", "configFile", "text"]);
+    pub const text: Opt<Concatenated> = Opt::new(&["programs", "nushell", "configFile", "text"]).in_submodules(1);
 
 }
 
@@ -261,7 +261,7 @@ pub mod env_file {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/nushell.nix>`.
-    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "nushell", "envFile", "source"]);
+    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "nushell", "envFile", "source"]).in_submodules(1);
 
     /// `programs.nushell.envFile.text`
     ///
@@ -271,7 +271,7 @@ pub mod env_file {
     /// Nix type: `strings concatenated with "\n"`. Default: `if source is defined, the content of source, otherwise empty`.
     ///
     /// Declared in `<home-manager/modules/programs/nushell.nix>`.
-    pub const text: Opt<Concatenated> = Opt::new(&["programs", "nushell", "envFile", "text"]);
+    pub const text: Opt<Concatenated> = Opt::new(&["programs", "nushell", "envFile", "text"]).in_submodules(1);
 
 }
 
@@ -286,7 +286,7 @@ pub mod login_file {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/nushell.nix>`.
-    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "nushell", "loginFile", "source"]);
+    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "nushell", "loginFile", "source"]).in_submodules(1);
 
     /// `programs.nushell.loginFile.text`
     ///
@@ -296,7 +296,7 @@ pub mod login_file {
     /// Nix type: `strings concatenated with "\n"`. Default: `if source is defined, the content of source, otherwise empty`.
     ///
     /// Declared in `<home-manager/modules/programs/nushell.nix>`.
-    pub const text: Opt<Concatenated> = Opt::new(&["programs", "nushell", "loginFile", "text"]);
+    pub const text: Opt<Concatenated> = Opt::new(&["programs", "nushell", "loginFile", "text"]).in_submodules(1);
 
 }
 

@@ -109,7 +109,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"https://bitwarden.example.com/"`.
     ///
     /// Declared in `<home-manager/modules/programs/rbw.nix>`.
-    pub const base_url: Opt<NullOr<String>> = Opt::new(&["programs", "rbw", "settings", "base_url"]);
+    pub const base_url: Opt<NullOr<String>> = Opt::new(&["programs", "rbw", "settings", "base_url"]).in_submodules(1);
 
     /// `programs.rbw.settings.email`
     ///
@@ -118,7 +118,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"name@example.com"`.
     ///
     /// Declared in `<home-manager/modules/programs/rbw.nix>`.
-    pub const email: Opt<String> = Opt::new(&["programs", "rbw", "settings", "email"]);
+    pub const email: Opt<String> = Opt::new(&["programs", "rbw", "settings", "email"]).in_submodules(1);
 
     /// `programs.rbw.settings.identity_url`
     ///
@@ -127,7 +127,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"https://identity.example.com/"`.
     ///
     /// Declared in `<home-manager/modules/programs/rbw.nix>`.
-    pub const identity_url: Opt<NullOr<String>> = Opt::new(&["programs", "rbw", "settings", "identity_url"]);
+    pub const identity_url: Opt<NullOr<String>> = Opt::new(&["programs", "rbw", "settings", "identity_url"]).in_submodules(1);
 
     /// `programs.rbw.settings.lock_timeout`
     ///
@@ -136,7 +136,7 @@ pub mod settings {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `3600`. Example: `300`.
     ///
     /// Declared in `<home-manager/modules/programs/rbw.nix>`.
-    pub const lock_timeout: Opt<u64> = Opt::new(&["programs", "rbw", "settings", "lock_timeout"]);
+    pub const lock_timeout: Opt<u64> = Opt::new(&["programs", "rbw", "settings", "lock_timeout"]).in_submodules(1);
 
     /// `programs.rbw.settings.pinentry`
     ///
@@ -151,7 +151,7 @@ pub mod settings {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.pinentry-gnome3`.
     ///
     /// Declared in `<home-manager/modules/programs/rbw.nix>`.
-    pub const pinentry: Opt<NullOr<Package>> = Opt::new(&["programs", "rbw", "settings", "pinentry"]);
+    pub const pinentry: Opt<NullOr<Package>> = Opt::new(&["programs", "rbw", "settings", "pinentry"]).in_submodules(1);
 
 }
 

@@ -152,7 +152,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn auth_type(&self) -> Opt<AuthType> {
-            Opt::at(self.path.join(["authType"]))
+            Opt::at(self.path.join(["authType"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.beforeMount`
@@ -164,7 +164,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn before_mount(&self) -> Opt<String> {
-            Opt::at(self.path.join(["beforeMount"]))
+            Opt::at(self.path.join(["beforeMount"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.host`
@@ -176,7 +176,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.mountOptions`
@@ -188,7 +188,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn mount_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["mountOptions"]))
+            Opt::at(self.path.join(["mountOptions"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.mountPoint`
@@ -200,7 +200,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn mount_point(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mountPoint"]))
+            Opt::at(self.path.join(["mountPoint"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.port`
@@ -212,7 +212,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.sshKey`
@@ -225,7 +225,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn ssh_key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sshKey"]))
+            Opt::at(self.path.join(["sshKey"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.user`
@@ -237,7 +237,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

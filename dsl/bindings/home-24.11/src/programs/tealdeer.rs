@@ -92,7 +92,7 @@ pub mod settings {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-    pub const updates: Opt<UpdatesValue> = Opt::new(&["programs", "tealdeer", "settings", "updates"]);
+    pub const updates: Opt<UpdatesValue> = Opt::new(&["programs", "tealdeer", "settings", "updates"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `programs.tealdeer.settings.updates`: `UpdatesValue::new()`, then a setter per option.
@@ -127,7 +127,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-        pub const auto_update: Opt<bool> = Opt::new(&["programs", "tealdeer", "settings", "updates", "auto_update"]);
+        pub const auto_update: Opt<bool> = Opt::new(&["programs", "tealdeer", "settings", "updates", "auto_update"]).in_submodules(2);
 
         /// `programs.tealdeer.settings.updates.auto_update_interval_hours`
         ///
@@ -137,7 +137,7 @@ pub mod settings {
         /// Nix type: `positive integer, meaning >0`. Default: `720`. Example: `24`.
         ///
         /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-        pub const auto_update_interval_hours: Opt<Positive> = Opt::new(&["programs", "tealdeer", "settings", "updates", "auto_update_interval_hours"]);
+        pub const auto_update_interval_hours: Opt<Positive> = Opt::new(&["programs", "tealdeer", "settings", "updates", "auto_update_interval_hours"]).in_submodules(2);
 
     }
 

@@ -175,7 +175,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.isDefault`
@@ -188,7 +188,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn is_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isDefault"]))
+            Opt::at(self.path.join(["isDefault"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.name`
@@ -221,7 +221,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.userChrome`
@@ -244,7 +244,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn user_chrome(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["userChrome"]))
+            Opt::at(self.path.join(["userChrome"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.userContent`
@@ -265,7 +265,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn user_content(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["userContent"]))
+            Opt::at(self.path.join(["userContent"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.withExternalGnupg`
@@ -277,7 +277,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn with_external_gnupg(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["withExternalGnupg"]))
+            Opt::at(self.path.join(["withExternalGnupg"])).in_submodules(1)
         }
 
     }

@@ -233,7 +233,7 @@ pub mod watchers {
         /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
         #[inline]
         pub fn executable(&self) -> Opt<String> {
-            Opt::at(self.path.join(["executable"]))
+            Opt::at(self.path.join(["executable"])).in_submodules(1)
         }
 
         /// `services.activitywatch.watchers.<name>.extraOptions`
@@ -254,7 +254,7 @@ pub mod watchers {
         /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
         #[inline]
         pub fn extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `services.activitywatch.watchers.<name>.name`
@@ -268,7 +268,7 @@ pub mod watchers {
         /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.activitywatch.watchers.<name>.package`
@@ -280,7 +280,7 @@ pub mod watchers {
         /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.activitywatch.watchers.<name>.settings`
@@ -306,7 +306,7 @@ pub mod watchers {
         /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Toml>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.activitywatch.watchers.<name>.settingsFilename`
@@ -323,7 +323,7 @@ pub mod watchers {
         /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
         #[inline]
         pub fn settings_filename(&self) -> Opt<String> {
-            Opt::at(self.path.join(["settingsFilename"]))
+            Opt::at(self.path.join(["settingsFilename"])).in_submodules(1)
         }
 
     }

@@ -152,7 +152,7 @@ pub mod icon_theme {
     /// Nix type: `string`. Example: `"Adwaita"`.
     ///
     /// Declared in `<home-manager/modules/services/dunst.nix>`.
-    pub const name: Opt<String> = Opt::new(&["services", "dunst", "iconTheme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["services", "dunst", "iconTheme", "name"]).in_submodules(1);
 
     /// `services.dunst.iconTheme.package`
     ///
@@ -161,7 +161,7 @@ pub mod icon_theme {
     /// Nix type: `package`. Example: `pkgs.gnome.adwaita-icon-theme`.
     ///
     /// Declared in `<home-manager/modules/services/dunst.nix>`.
-    pub const package: Opt<Package> = Opt::new(&["services", "dunst", "iconTheme", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "dunst", "iconTheme", "package"]).in_submodules(1);
 
     /// `services.dunst.iconTheme.size`
     ///
@@ -170,7 +170,7 @@ pub mod icon_theme {
     /// Nix type: `string`. Default: `"32x32"`. Example: `"16x16"`.
     ///
     /// Declared in `<home-manager/modules/services/dunst.nix>`.
-    pub const size: Opt<String> = Opt::new(&["services", "dunst", "iconTheme", "size"]);
+    pub const size: Opt<String> = Opt::new(&["services", "dunst", "iconTheme", "size"]).in_submodules(1);
 
 }
 
@@ -187,7 +187,7 @@ pub mod settings {
         /// Nix type: `strings concatenated with ":"`.
         ///
         /// Declared in `<home-manager/modules/services/dunst.nix>`.
-        pub const icon_path: Opt<Concatenated> = Opt::new(&["services", "dunst", "settings", "global", "icon_path"]);
+        pub const icon_path: Opt<Concatenated> = Opt::new(&["services", "dunst", "settings", "global", "icon_path"]).in_submodules(1);
 
     }
 

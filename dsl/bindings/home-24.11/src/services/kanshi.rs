@@ -510,7 +510,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/services/kanshi.nix>`.
         #[inline]
         pub fn exec(&self) -> Opt<OneOf<ExecMembers>> {
-            Opt::at(self.path.join(["exec"]))
+            Opt::at(self.path.join(["exec"])).in_submodules(1)
         }
 
         /// `services.kanshi.profiles.<name>.name`
@@ -522,7 +522,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/services/kanshi.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.kanshi.profiles.<name>.outputs`
@@ -534,7 +534,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/services/kanshi.nix>`.
         #[inline]
         pub fn outputs(&self) -> Opt<Vec<OutputsValue>> {
-            Opt::at(self.path.join(["outputs"]))
+            Opt::at(self.path.join(["outputs"])).in_submodules(1)
         }
 
     }

@@ -188,7 +188,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn frequency(&self) -> Opt<String> {
-            Opt::at(self.path.join(["frequency"]))
+            Opt::at(self.path.join(["frequency"])).in_submodules(1)
         }
 
         /// The options under `local`.
@@ -216,7 +216,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn ssh_command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["sshCommand"]))
+            Opt::at(self.path.join(["sshCommand"])).in_submodules(1)
         }
 
         /// `services.muchsync.remotes.<name>.upload`
@@ -228,7 +228,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn upload(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["upload"]))
+            Opt::at(self.path.join(["upload"])).in_submodules(1)
         }
 
     }
@@ -260,7 +260,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn check_for_modified_files(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["checkForModifiedFiles"]))
+            Opt::at(self.path.join(["checkForModifiedFiles"])).in_submodules(1)
         }
 
         /// `services.muchsync.remotes.<name>.local.importNew`
@@ -273,7 +273,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn import_new(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["importNew"]))
+            Opt::at(self.path.join(["importNew"])).in_submodules(1)
         }
 
     }
@@ -305,7 +305,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn check_for_modified_files(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["checkForModifiedFiles"]))
+            Opt::at(self.path.join(["checkForModifiedFiles"])).in_submodules(1)
         }
 
         /// `services.muchsync.remotes.<name>.remote.host`
@@ -317,7 +317,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `services.muchsync.remotes.<name>.remote.importNew`
@@ -330,7 +330,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn import_new(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["importNew"]))
+            Opt::at(self.path.join(["importNew"])).in_submodules(1)
         }
 
         /// `services.muchsync.remotes.<name>.remote.muchsyncPath`
@@ -347,7 +347,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn muchsync_path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["muchsyncPath"]))
+            Opt::at(self.path.join(["muchsyncPath"])).in_submodules(1)
         }
 
     }

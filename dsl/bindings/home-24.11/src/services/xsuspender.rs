@@ -297,7 +297,7 @@ pub mod defaults {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const auto_suspend_on_battery: Opt<bool> = Opt::new(&["services", "xsuspender", "defaults", "autoSuspendOnBattery"]);
+    pub const auto_suspend_on_battery: Opt<bool> = Opt::new(&["services", "xsuspender", "defaults", "autoSuspendOnBattery"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.downclockOnBattery`
     ///
@@ -307,7 +307,7 @@ pub mod defaults {
     /// Nix type: `signed integer`. Default: `0`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const downclock_on_battery: Opt<i64> = Opt::new(&["services", "xsuspender", "defaults", "downclockOnBattery"]);
+    pub const downclock_on_battery: Opt<i64> = Opt::new(&["services", "xsuspender", "defaults", "downclockOnBattery"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.execResume`
     ///
@@ -317,7 +317,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `null`. Example: `"echo resuming ..."`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const exec_resume: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "execResume"]);
+    pub const exec_resume: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "execResume"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.execSuspend`
     ///
@@ -327,7 +327,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `null`. Example: `"echo \"suspending window $XID of process $PID\""`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const exec_suspend: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "execSuspend"]);
+    pub const exec_suspend: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "execSuspend"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.matchWmClassContains`
     ///
@@ -336,7 +336,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const match_wm_class_contains: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "matchWmClassContains"]);
+    pub const match_wm_class_contains: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "matchWmClassContains"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.matchWmClassGroupContains`
     ///
@@ -345,7 +345,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const match_wm_class_group_contains: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "matchWmClassGroupContains"]);
+    pub const match_wm_class_group_contains: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "matchWmClassGroupContains"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.matchWmNameContains`
     ///
@@ -354,7 +354,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const match_wm_name_contains: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "matchWmNameContains"]);
+    pub const match_wm_name_contains: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "matchWmNameContains"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.onlyOnBattery`
     ///
@@ -363,7 +363,7 @@ pub mod defaults {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const only_on_battery: Opt<bool> = Opt::new(&["services", "xsuspender", "defaults", "onlyOnBattery"]);
+    pub const only_on_battery: Opt<bool> = Opt::new(&["services", "xsuspender", "defaults", "onlyOnBattery"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.resumeEvery`
     ///
@@ -372,7 +372,7 @@ pub mod defaults {
     /// Nix type: `signed integer`. Default: `50`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const resume_every: Opt<i64> = Opt::new(&["services", "xsuspender", "defaults", "resumeEvery"]);
+    pub const resume_every: Opt<i64> = Opt::new(&["services", "xsuspender", "defaults", "resumeEvery"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.resumeFor`
     ///
@@ -381,7 +381,7 @@ pub mod defaults {
     /// Nix type: `signed integer`. Default: `5`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const resume_for: Opt<i64> = Opt::new(&["services", "xsuspender", "defaults", "resumeFor"]);
+    pub const resume_for: Opt<i64> = Opt::new(&["services", "xsuspender", "defaults", "resumeFor"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.sendSignals`
     ///
@@ -391,7 +391,7 @@ pub mod defaults {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const send_signals: Opt<bool> = Opt::new(&["services", "xsuspender", "defaults", "sendSignals"]);
+    pub const send_signals: Opt<bool> = Opt::new(&["services", "xsuspender", "defaults", "sendSignals"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.suspendDelay`
     ///
@@ -400,7 +400,7 @@ pub mod defaults {
     /// Nix type: `signed integer`. Default: `5`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const suspend_delay: Opt<i64> = Opt::new(&["services", "xsuspender", "defaults", "suspendDelay"]);
+    pub const suspend_delay: Opt<i64> = Opt::new(&["services", "xsuspender", "defaults", "suspendDelay"]).in_submodules(1);
 
     /// `services.xsuspender.defaults.suspendSubtreePattern`
     ///
@@ -409,7 +409,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-    pub const suspend_subtree_pattern: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "suspendSubtreePattern"]);
+    pub const suspend_subtree_pattern: Opt<NullOr<String>> = Opt::new(&["services", "xsuspender", "defaults", "suspendSubtreePattern"]).in_submodules(1);
 
 }
 
@@ -439,7 +439,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn auto_suspend_on_battery(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoSuspendOnBattery"]))
+            Opt::at(self.path.join(["autoSuspendOnBattery"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.downclockOnBattery`
@@ -452,7 +452,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn downclock_on_battery(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["downclockOnBattery"]))
+            Opt::at(self.path.join(["downclockOnBattery"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.execResume`
@@ -465,7 +465,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn exec_resume(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["execResume"]))
+            Opt::at(self.path.join(["execResume"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.execSuspend`
@@ -478,7 +478,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn exec_suspend(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["execSuspend"]))
+            Opt::at(self.path.join(["execSuspend"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.matchWmClassContains`
@@ -490,7 +490,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn match_wm_class_contains(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["matchWmClassContains"]))
+            Opt::at(self.path.join(["matchWmClassContains"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.matchWmClassGroupContains`
@@ -502,7 +502,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn match_wm_class_group_contains(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["matchWmClassGroupContains"]))
+            Opt::at(self.path.join(["matchWmClassGroupContains"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.matchWmNameContains`
@@ -514,7 +514,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn match_wm_name_contains(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["matchWmNameContains"]))
+            Opt::at(self.path.join(["matchWmNameContains"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.onlyOnBattery`
@@ -526,7 +526,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn only_on_battery(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["onlyOnBattery"]))
+            Opt::at(self.path.join(["onlyOnBattery"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.resumeEvery`
@@ -538,7 +538,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn resume_every(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["resumeEvery"]))
+            Opt::at(self.path.join(["resumeEvery"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.resumeFor`
@@ -550,7 +550,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn resume_for(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["resumeFor"]))
+            Opt::at(self.path.join(["resumeFor"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.sendSignals`
@@ -563,7 +563,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn send_signals(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["sendSignals"]))
+            Opt::at(self.path.join(["sendSignals"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.suspendDelay`
@@ -575,7 +575,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn suspend_delay(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["suspendDelay"]))
+            Opt::at(self.path.join(["suspendDelay"])).in_submodules(1)
         }
 
         /// `services.xsuspender.rules.<name>.suspendSubtreePattern`
@@ -587,7 +587,7 @@ pub mod rules {
         /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
         #[inline]
         pub fn suspend_subtree_pattern(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["suspendSubtreePattern"]))
+            Opt::at(self.path.join(["suspendSubtreePattern"])).in_submodules(1)
         }
 
     }

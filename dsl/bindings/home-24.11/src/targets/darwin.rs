@@ -120,7 +120,7 @@ pub mod current_host_defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-currenthost.nix>`.
-        pub const battery_show_percentage: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "currentHostDefaults", "com.apple.controlcenter", "BatteryShowPercentage"]);
+        pub const battery_show_percentage: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "currentHostDefaults", "com.apple.controlcenter", "BatteryShowPercentage"]).in_submodules(1);
 
     }
 
@@ -147,7 +147,7 @@ pub mod defaults {
         /// ```
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const apple_languages: Opt<NullOr<Vec<String>>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleLanguages"]);
+        pub const apple_languages: Opt<NullOr<Vec<String>>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleLanguages"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.AppleLocale`
         ///
@@ -156,7 +156,7 @@ pub mod defaults {
         /// Nix type: `null or string`. Default: `null`. Example: `"en_US"`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const apple_locale: Opt<NullOr<String>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleLocale"]);
+        pub const apple_locale: Opt<NullOr<String>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleLocale"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.AppleMeasurementUnits`
         ///
@@ -165,7 +165,7 @@ pub mod defaults {
         /// Nix type: `null or one of "Centimeters", "Inches"`. Default: `null`. Example: `"Centimeters"`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const apple_measurement_units: Opt<NullOr<AppleMeasurementUnits>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleMeasurementUnits"]);
+        pub const apple_measurement_units: Opt<NullOr<AppleMeasurementUnits>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleMeasurementUnits"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.AppleMetricUnits`
         ///
@@ -174,7 +174,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const apple_metric_units: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleMetricUnits"]);
+        pub const apple_metric_units: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleMetricUnits"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.ApplePressAndHoldEnabled`
         ///
@@ -183,7 +183,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const apple_press_and_hold_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "ApplePressAndHoldEnabled"]);
+        pub const apple_press_and_hold_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "ApplePressAndHoldEnabled"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.AppleShowAllExtensions`
         ///
@@ -192,7 +192,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const apple_show_all_extensions: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleShowAllExtensions"]);
+        pub const apple_show_all_extensions: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleShowAllExtensions"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.AppleTemperatureUnit`
         ///
@@ -201,7 +201,7 @@ pub mod defaults {
         /// Nix type: `null or one of "Celsius", "Fahrenheit"`. Default: `null`. Example: `"Celsius"`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const apple_temperature_unit: Opt<NullOr<AppleTemperatureUnit>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleTemperatureUnit"]);
+        pub const apple_temperature_unit: Opt<NullOr<AppleTemperatureUnit>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "AppleTemperatureUnit"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.KeyRepeat`
         ///
@@ -212,7 +212,7 @@ pub mod defaults {
         /// Nix type: `null or signed integer`. Default: `null`. Example: `2`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const key_repeat: Opt<NullOr<i64>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "KeyRepeat"]);
+        pub const key_repeat: Opt<NullOr<i64>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "KeyRepeat"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.NSAutomaticCapitalizationEnabled`
         ///
@@ -221,7 +221,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const ns_automatic_capitalization_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "NSAutomaticCapitalizationEnabled"]);
+        pub const ns_automatic_capitalization_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "NSAutomaticCapitalizationEnabled"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.NSAutomaticDashSubstitutionEnabled`
         ///
@@ -230,7 +230,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const ns_automatic_dash_substitution_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "NSAutomaticDashSubstitutionEnabled"]);
+        pub const ns_automatic_dash_substitution_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "NSAutomaticDashSubstitutionEnabled"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.NSAutomaticPeriodSubstitutionEnabled`
         ///
@@ -239,7 +239,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const ns_automatic_period_substitution_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "NSAutomaticPeriodSubstitutionEnabled"]);
+        pub const ns_automatic_period_substitution_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "NSAutomaticPeriodSubstitutionEnabled"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.NSAutomaticQuoteSubstitutionEnabled`
         ///
@@ -248,7 +248,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const ns_automatic_quote_substitution_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "NSAutomaticQuoteSubstitutionEnabled"]);
+        pub const ns_automatic_quote_substitution_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "NSAutomaticQuoteSubstitutionEnabled"]).in_submodules(1);
 
         /// `targets.darwin.defaults.NSGlobalDomain.NSAutomaticSpellingCorrectionEnabled`
         ///
@@ -257,7 +257,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const ns_automatic_spelling_correction_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "NSAutomaticSpellingCorrectionEnabled"]);
+        pub const ns_automatic_spelling_correction_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "NSGlobalDomain", "NSAutomaticSpellingCorrectionEnabled"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `targets.darwin.defaults.NSGlobalDomain.AppleMeasurementUnits`.
@@ -287,7 +287,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const auto_fill_credit_card_data: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "AutoFillCreditCardData"]);
+        pub const auto_fill_credit_card_data: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "AutoFillCreditCardData"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.Safari.AutoFillPasswords`
         ///
@@ -296,7 +296,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const auto_fill_passwords: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "AutoFillPasswords"]);
+        pub const auto_fill_passwords: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "AutoFillPasswords"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.Safari.AutoOpenSafeDownloads`
         ///
@@ -305,7 +305,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const auto_open_safe_downloads: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "AutoOpenSafeDownloads"]);
+        pub const auto_open_safe_downloads: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "AutoOpenSafeDownloads"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.Safari.IncludeDevelopMenu`
         ///
@@ -314,7 +314,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const include_develop_menu: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "IncludeDevelopMenu"]);
+        pub const include_develop_menu: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "IncludeDevelopMenu"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.Safari.ShowOverlayStatusBar`
         ///
@@ -323,7 +323,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_overlay_status_bar: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "ShowOverlayStatusBar"]);
+        pub const show_overlay_status_bar: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "ShowOverlayStatusBar"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.Safari.WebKitDeveloperExtrasEnabledPreferenceKey`
         ///
@@ -336,7 +336,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const web_kit_developer_extras_enabled_preference_key: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "WebKitDeveloperExtrasEnabledPreferenceKey"]);
+        pub const web_kit_developer_extras_enabled_preference_key: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "WebKitDeveloperExtrasEnabledPreferenceKey"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.Safari.WebKitPreferences.developerExtrasEnabled`
         ///
@@ -349,7 +349,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const web_kit_preferences_developer_extras_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "WebKitPreferences.developerExtrasEnabled"]);
+        pub const web_kit_preferences_developer_extras_enabled: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari", "WebKitPreferences.developerExtrasEnabled"]).in_submodules(1);
 
     }
 
@@ -367,7 +367,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_develop_menu: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari.SandboxBroker", "ShowDevelopMenu"]);
+        pub const show_develop_menu: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.Safari.SandboxBroker", "ShowDevelopMenu"]).in_submodules(1);
 
     }
 
@@ -383,7 +383,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `false`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const ds_dont_write_network_stores: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.desktopservices", "DSDontWriteNetworkStores"]);
+        pub const ds_dont_write_network_stores: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.desktopservices", "DSDontWriteNetworkStores"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.desktopservices.DSDontWriteUSBStores`
         ///
@@ -392,7 +392,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `false`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const ds_dont_write_usb_stores: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.desktopservices", "DSDontWriteUSBStores"]);
+        pub const ds_dont_write_usb_stores: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.desktopservices", "DSDontWriteUSBStores"]).in_submodules(1);
 
     }
 
@@ -406,7 +406,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const autohide: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.dock", "autohide"]);
+        pub const autohide: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.dock", "autohide"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.dock.expose-group-apps`
         ///
@@ -415,7 +415,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const expose_group_apps: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.dock", "expose-group-apps"]);
+        pub const expose_group_apps: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.dock", "expose-group-apps"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.dock.orientation`
         ///
@@ -424,7 +424,7 @@ pub mod defaults {
         /// Nix type: `null or one of "left", "bottom", "right"`. Default: `null`. Example: `"left"`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const orientation: Opt<NullOr<Orientation>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.dock", "orientation"]);
+        pub const orientation: Opt<NullOr<Orientation>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.dock", "orientation"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.dock.size-immutable`
         ///
@@ -433,7 +433,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const size_immutable: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.dock", "size-immutable"]);
+        pub const size_immutable: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.dock", "size-immutable"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.dock.tilesize`
         ///
@@ -442,7 +442,7 @@ pub mod defaults {
         /// Nix type: `null or signed integer`. Default: `null`. Example: `64`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const tilesize: Opt<NullOr<i64>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.dock", "tilesize"]);
+        pub const tilesize: Opt<NullOr<i64>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.dock", "tilesize"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `targets.darwin.defaults.com.apple.dock.orientation`.
@@ -465,7 +465,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const apple_show_all_files: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.finder", "AppleShowAllFiles"]);
+        pub const apple_show_all_files: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.finder", "AppleShowAllFiles"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.finder.FXRemoveOldTrashItems`
         ///
@@ -474,7 +474,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const fx_remove_old_trash_items: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.finder", "FXRemoveOldTrashItems"]);
+        pub const fx_remove_old_trash_items: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.finder", "FXRemoveOldTrashItems"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.finder.ShowPathBar`
         ///
@@ -483,7 +483,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_path_bar: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.finder", "ShowPathBar"]);
+        pub const show_path_bar: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.finder", "ShowPathBar"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.finder.ShowStatusBar`
         ///
@@ -492,7 +492,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_status_bar: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.finder", "ShowStatusBar"]);
+        pub const show_status_bar: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.finder", "ShowStatusBar"]).in_submodules(1);
 
     }
 
@@ -509,7 +509,7 @@ pub mod defaults {
         /// Nix type: `null or one of "YES", "NO"`. Default: `null`. Example: `"NO"`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_percent: Opt<NullOr<ShowPercent>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.battery", "ShowPercent"]);
+        pub const show_percent: Opt<NullOr<ShowPercent>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.battery", "ShowPercent"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `targets.darwin.defaults.com.apple.menuextra.battery.ShowPercent`.
@@ -531,7 +531,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const is_analog: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "IsAnalog"]);
+        pub const is_analog: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "IsAnalog"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.menuextra.clock.Show24Hour`
         ///
@@ -540,7 +540,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show24_hour: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "Show24Hour"]);
+        pub const show24_hour: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "Show24Hour"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.menuextra.clock.ShowAMPM`
         ///
@@ -549,7 +549,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_ampm: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowAMPM"]);
+        pub const show_ampm: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowAMPM"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.menuextra.clock.ShowDate`
         ///
@@ -564,7 +564,7 @@ pub mod defaults {
         /// Nix type: `null or one of 0, 1, 2`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_date: Opt<NullOr<Data<Anything>>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowDate"]);
+        pub const show_date: Opt<NullOr<Data<Anything>>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowDate"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.menuextra.clock.ShowDayOfMonth`
         ///
@@ -573,7 +573,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_day_of_month: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowDayOfMonth"]);
+        pub const show_day_of_month: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowDayOfMonth"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.menuextra.clock.ShowDayOfWeek`
         ///
@@ -582,7 +582,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_day_of_week: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowDayOfWeek"]);
+        pub const show_day_of_week: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowDayOfWeek"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.apple.menuextra.clock.ShowSeconds`
         ///
@@ -591,7 +591,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_seconds: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowSeconds"]);
+        pub const show_seconds: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowSeconds"]).in_submodules(1);
 
     }
 
@@ -605,7 +605,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const add_new_tab_at_end_of_tabs: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.googlecode.iterm2", "AddNewTabAtEndOfTabs"]);
+        pub const add_new_tab_at_end_of_tabs: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.googlecode.iterm2", "AddNewTabAtEndOfTabs"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.googlecode.iterm2.AlternateMouseScroll`
         ///
@@ -614,7 +614,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const alternate_mouse_scroll: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.googlecode.iterm2", "AlternateMouseScroll"]);
+        pub const alternate_mouse_scroll: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.googlecode.iterm2", "AlternateMouseScroll"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.googlecode.iterm2.CopySelection`
         ///
@@ -623,7 +623,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const copy_selection: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.googlecode.iterm2", "CopySelection"]);
+        pub const copy_selection: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.googlecode.iterm2", "CopySelection"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.googlecode.iterm2.ExperimentalKeyHandling`
         ///
@@ -632,7 +632,7 @@ pub mod defaults {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const experimental_key_handling: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.googlecode.iterm2", "ExperimentalKeyHandling"]);
+        pub const experimental_key_handling: Opt<NullOr<bool>> = Opt::new(&["targets", "darwin", "defaults", "com.googlecode.iterm2", "ExperimentalKeyHandling"]).in_submodules(1);
 
         /// `targets.darwin.defaults.com.googlecode.iterm2.OpenTmuxWindowsIn`
         ///
@@ -652,7 +652,7 @@ pub mod defaults {
         /// Nix type: `null or signed integer`. Default: `null`. Example: `2`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const open_tmux_windows_in: Opt<NullOr<i64>> = Opt::new(&["targets", "darwin", "defaults", "com.googlecode.iterm2", "OpenTmuxWindowsIn"]);
+        pub const open_tmux_windows_in: Opt<NullOr<i64>> = Opt::new(&["targets", "darwin", "defaults", "com.googlecode.iterm2", "OpenTmuxWindowsIn"]).in_submodules(1);
 
     }
 

@@ -31,7 +31,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.executable`
@@ -45,7 +45,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn executable(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["executable"]))
+        Opt::at(self.path.join(["executable"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.onChange`
@@ -63,7 +63,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn on_change(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["onChange"]))
+        Opt::at(self.path.join(["onChange"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.recursive`
@@ -84,7 +84,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn recursive(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["recursive"]))
+        Opt::at(self.path.join(["recursive"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.source`
@@ -99,7 +99,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn source(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["source"]))
+        Opt::at(self.path.join(["source"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.target`
@@ -111,7 +111,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn target(&self) -> Opt<String> {
-        Opt::at(self.path.join(["target"]))
+        Opt::at(self.path.join(["target"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.text`
@@ -125,7 +125,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-        Opt::at(self.path.join(["text"]))
+        Opt::at(self.path.join(["text"])).in_submodules(1)
     }
 
 }

@@ -269,7 +269,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn border(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["border"]))
+                Opt::at(self.path.join(["border"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.center`
@@ -281,7 +281,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn center(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["center"]))
+                Opt::at(self.path.join(["center"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.desktop`
@@ -293,7 +293,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn desktop(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["desktop"]))
+                Opt::at(self.path.join(["desktop"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.focus`
@@ -305,7 +305,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn focus(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["focus"]))
+                Opt::at(self.path.join(["focus"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.follow`
@@ -317,7 +317,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn follow(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["follow"]))
+                Opt::at(self.path.join(["follow"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.hidden`
@@ -329,7 +329,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn hidden(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["hidden"]))
+                Opt::at(self.path.join(["hidden"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.layer`
@@ -341,7 +341,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn layer(&self) -> Opt<NullOr<Layer>> {
-                Opt::at(self.path.join(["layer"]))
+                Opt::at(self.path.join(["layer"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.locked`
@@ -354,7 +354,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn locked(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["locked"]))
+                Opt::at(self.path.join(["locked"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.manage`
@@ -368,7 +368,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn manage(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["manage"]))
+                Opt::at(self.path.join(["manage"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.marked`
@@ -380,7 +380,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn marked(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["marked"]))
+                Opt::at(self.path.join(["marked"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.monitor`
@@ -392,7 +392,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn monitor(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["monitor"]))
+                Opt::at(self.path.join(["monitor"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.node`
@@ -404,7 +404,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn node(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["node"]))
+                Opt::at(self.path.join(["node"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.private`
@@ -416,7 +416,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn private(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["private"]))
+                Opt::at(self.path.join(["private"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.rectangle`
@@ -428,7 +428,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn rectangle(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["rectangle"]))
+                Opt::at(self.path.join(["rectangle"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.splitDir`
@@ -440,7 +440,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn split_dir(&self) -> Opt<NullOr<SplitDir>> {
-                Opt::at(self.path.join(["splitDir"]))
+                Opt::at(self.path.join(["splitDir"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.splitRatio`
@@ -453,7 +453,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn split_ratio(&self) -> Opt<NullOr<f64>> {
-                Opt::at(self.path.join(["splitRatio"]))
+                Opt::at(self.path.join(["splitRatio"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.state`
@@ -465,7 +465,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn state(&self) -> Opt<NullOr<State>> {
-                Opt::at(self.path.join(["state"]))
+                Opt::at(self.path.join(["state"])).in_submodules(1)
             }
 
             /// `xsession.windowManager.bspwm.rules.<name>.sticky`
@@ -477,7 +477,7 @@ pub mod bspwm {
             /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
             #[inline]
             pub fn sticky(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["sticky"]))
+                Opt::at(self.path.join(["sticky"])).in_submodules(1)
             }
 
         }
@@ -1926,7 +1926,7 @@ pub mod i3 {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const assigns: Opt<BTreeMap<String, Vec<BTreeMap<String, OneOf<AssignsMembers>>>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "assigns"]);
+        pub const assigns: Opt<BTreeMap<String, Vec<BTreeMap<String, OneOf<AssignsMembers>>>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "assigns"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.bars`
         ///
@@ -1935,7 +1935,7 @@ pub mod i3 {
         /// Nix type: `list of (submodule)`. Default: `see code`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const bars: Opt<Vec<BarsValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "bars"]);
+        pub const bars: Opt<Vec<BarsValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "bars"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.colors`
         ///
@@ -1949,7 +1949,7 @@ pub mod i3 {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const colors: Opt<ColorsValue2> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors"]);
+        pub const colors: Opt<ColorsValue2> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.defaultWorkspace`
         ///
@@ -1959,7 +1959,7 @@ pub mod i3 {
         /// Nix type: `null or string`. Default: `null`. Example: `"workspace number 9"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const default_workspace: Opt<NullOr<String>> = Opt::new(&["xsession", "windowManager", "i3", "config", "defaultWorkspace"]);
+        pub const default_workspace: Opt<NullOr<String>> = Opt::new(&["xsession", "windowManager", "i3", "config", "defaultWorkspace"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.floating`
         ///
@@ -1968,7 +1968,7 @@ pub mod i3 {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const floating: Opt<FloatingValue> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating"]);
+        pub const floating: Opt<FloatingValue> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.focus`
         ///
@@ -1977,7 +1977,7 @@ pub mod i3 {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const focus: Opt<FocusValue> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus"]);
+        pub const focus: Opt<FocusValue> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.fonts`
         ///
@@ -1996,7 +1996,7 @@ pub mod i3 {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const fonts: Opt<OneOf<FontsMembers2>> = Opt::new(&["xsession", "windowManager", "i3", "config", "fonts"]);
+        pub const fonts: Opt<OneOf<FontsMembers2>> = Opt::new(&["xsession", "windowManager", "i3", "config", "fonts"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.gaps`
         ///
@@ -2005,7 +2005,7 @@ pub mod i3 {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const gaps: Opt<NullOr<GapsValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps"]);
+        pub const gaps: Opt<NullOr<GapsValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.keybindings`
         ///
@@ -2030,7 +2030,7 @@ pub mod i3 {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const keybindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "keybindings"]);
+        pub const keybindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "keybindings"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.keycodebindings`
         ///
@@ -2048,7 +2048,7 @@ pub mod i3 {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const keycodebindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "keycodebindings"]);
+        pub const keycodebindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "keycodebindings"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.menu`
         ///
@@ -2057,7 +2057,7 @@ pub mod i3 {
         /// Nix type: `string`. Default: `"\${pkgs.dmenu}/bin/dmenu_run"`. Example: `"bemenu-run"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const menu: Opt<String> = Opt::new(&["xsession", "windowManager", "i3", "config", "menu"]);
+        pub const menu: Opt<String> = Opt::new(&["xsession", "windowManager", "i3", "config", "menu"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.modes`
         ///
@@ -2085,7 +2085,7 @@ pub mod i3 {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const modes: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "modes"]);
+        pub const modes: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "modes"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.modifier`
         ///
@@ -2094,7 +2094,7 @@ pub mod i3 {
         /// Nix type: `one of "Shift", "Control", "Mod1", "Mod2", "Mod3", "Mod4", "Mod5"`. Default: `"Mod1"`. Example: `"Mod4"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const modifier: Opt<Modifier> = Opt::new(&["xsession", "windowManager", "i3", "config", "modifier"]);
+        pub const modifier: Opt<Modifier> = Opt::new(&["xsession", "windowManager", "i3", "config", "modifier"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.startup`
         ///
@@ -2115,7 +2115,7 @@ pub mod i3 {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const startup: Opt<Vec<StartupValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "startup"]);
+        pub const startup: Opt<Vec<StartupValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "startup"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.terminal`
         ///
@@ -2124,7 +2124,7 @@ pub mod i3 {
         /// Nix type: `string`. Default: `"i3-sensible-terminal"`. Example: `"alacritty"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const terminal: Opt<String> = Opt::new(&["xsession", "windowManager", "i3", "config", "terminal"]);
+        pub const terminal: Opt<String> = Opt::new(&["xsession", "windowManager", "i3", "config", "terminal"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.window`
         ///
@@ -2133,7 +2133,7 @@ pub mod i3 {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const window: Opt<WindowValue> = Opt::new(&["xsession", "windowManager", "i3", "config", "window"]);
+        pub const window: Opt<WindowValue> = Opt::new(&["xsession", "windowManager", "i3", "config", "window"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.workspaceAutoBackAndForth`
         ///
@@ -2145,7 +2145,7 @@ pub mod i3 {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const workspace_auto_back_and_forth: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "workspaceAutoBackAndForth"]);
+        pub const workspace_auto_back_and_forth: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "workspaceAutoBackAndForth"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.workspaceLayout`
         ///
@@ -2155,7 +2155,7 @@ pub mod i3 {
         /// Nix type: `one of "default", "stacking", "tabbed"`. Default: `"default"`. Example: `"tabbed"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const workspace_layout: Opt<WorkspaceLayout> = Opt::new(&["xsession", "windowManager", "i3", "config", "workspaceLayout"]);
+        pub const workspace_layout: Opt<WorkspaceLayout> = Opt::new(&["xsession", "windowManager", "i3", "config", "workspaceLayout"]).in_submodules(1);
 
         /// `xsession.windowManager.i3.config.workspaceOutputAssign`
         ///
@@ -2164,7 +2164,7 @@ pub mod i3 {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const workspace_output_assign: Opt<Vec<WorkspaceOutputAssignValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "workspaceOutputAssign"]);
+        pub const workspace_output_assign: Opt<Vec<WorkspaceOutputAssignValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "workspaceOutputAssign"]).in_submodules(1);
 
         /// The members of `xsession.windowManager.i3.config.assigns.<name>.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
         pub enum AssignsMembers {}
@@ -3044,7 +3044,7 @@ pub mod i3 {
             /// Nix type: `string`. Default: `"#ffffff"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const background: Opt<String> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "background"]);
+            pub const background: Opt<String> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "background"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.colors.focused`
             ///
@@ -3065,7 +3065,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const focused: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "focused"]);
+            pub const focused: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "focused"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.colors.focusedInactive`
             ///
@@ -3087,7 +3087,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const focused_inactive: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "focusedInactive"]);
+            pub const focused_inactive: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "focusedInactive"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.colors.placeholder`
             ///
@@ -3109,7 +3109,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const placeholder: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "placeholder"]);
+            pub const placeholder: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "placeholder"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.colors.unfocused`
             ///
@@ -3130,7 +3130,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const unfocused: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "unfocused"]);
+            pub const unfocused: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "unfocused"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.colors.urgent`
             ///
@@ -3151,7 +3151,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const urgent: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "urgent"]);
+            pub const urgent: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors", "urgent"]).in_submodules(2);
 
         }
 
@@ -3165,7 +3165,7 @@ pub mod i3 {
             /// Nix type: `signed integer`. Default: `2`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const border: Opt<i64> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "border"]);
+            pub const border: Opt<i64> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "border"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.floating.criteria`
             ///
@@ -3187,7 +3187,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const criteria: Opt<Vec<BTreeMap<String, OneOf<CriteriaMembers>>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "criteria"]);
+            pub const criteria: Opt<Vec<BTreeMap<String, OneOf<CriteriaMembers>>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "criteria"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.floating.modifier`
             ///
@@ -3196,7 +3196,7 @@ pub mod i3 {
             /// Nix type: `string`. Default: `"i3.config.modifier"`. Example: `"Mod4"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const modifier: Opt<String> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "modifier"]);
+            pub const modifier: Opt<String> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "modifier"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.floating.titlebar`
             ///
@@ -3214,7 +3214,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const titlebar: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "titlebar"]);
+            pub const titlebar: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "titlebar"]).in_submodules(2);
 
             /// The members of `xsession.windowManager.i3.config.floating.criteria.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
             pub enum CriteriaMembers {}
@@ -3233,7 +3233,7 @@ pub mod i3 {
             /// Nix type: `boolean`. Default: `true`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const follow_mouse: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus", "followMouse"]);
+            pub const follow_mouse: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus", "followMouse"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.focus.forceWrapping`
             ///
@@ -3244,7 +3244,7 @@ pub mod i3 {
             /// Nix type: `boolean`. Default: `false`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const force_wrapping: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus", "forceWrapping"]);
+            pub const force_wrapping: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus", "forceWrapping"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.focus.mouseWarping`
             ///
@@ -3254,7 +3254,7 @@ pub mod i3 {
             /// Nix type: `boolean`. Default: `true`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const mouse_warping: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus", "mouseWarping"]);
+            pub const mouse_warping: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus", "mouseWarping"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.focus.newWindow`
             ///
@@ -3265,7 +3265,7 @@ pub mod i3 {
             /// Nix type: `one of "smart", "urgent", "focus", "none"`. Default: `"smart"`. Example: `"none"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const new_window: Opt<NewWindow> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus", "newWindow"]);
+            pub const new_window: Opt<NewWindow> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus", "newWindow"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.focus.wrapping`
             ///
@@ -3276,7 +3276,7 @@ pub mod i3 {
             /// Nix type: `one of "yes", "no", "force", "workspace"`. Default: `"yes"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const wrapping: Opt<Wrapping> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus", "wrapping"]);
+            pub const wrapping: Opt<Wrapping> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus", "wrapping"]).in_submodules(2);
 
             ::flakesmith::option_enum! {
                 /// The values of `xsession.windowManager.i3.config.focus.newWindow`.
@@ -3310,7 +3310,7 @@ pub mod i3 {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const bottom: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "bottom"]);
+            pub const bottom: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "bottom"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.gaps.horizontal`
             ///
@@ -3319,7 +3319,7 @@ pub mod i3 {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const horizontal: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "horizontal"]);
+            pub const horizontal: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "horizontal"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.gaps.inner`
             ///
@@ -3328,7 +3328,7 @@ pub mod i3 {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `12`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const inner: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "inner"]);
+            pub const inner: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "inner"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.gaps.left`
             ///
@@ -3337,7 +3337,7 @@ pub mod i3 {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const left: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "left"]);
+            pub const left: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "left"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.gaps.outer`
             ///
@@ -3346,7 +3346,7 @@ pub mod i3 {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const outer: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "outer"]);
+            pub const outer: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "outer"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.gaps.right`
             ///
@@ -3355,7 +3355,7 @@ pub mod i3 {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const right: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "right"]);
+            pub const right: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "right"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.gaps.smartBorders`
             ///
@@ -3365,7 +3365,7 @@ pub mod i3 {
             /// Nix type: `one of "on", "off", "no_gaps"`. Default: `"off"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const smart_borders: Opt<SmartBorders> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "smartBorders"]);
+            pub const smart_borders: Opt<SmartBorders> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "smartBorders"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.gaps.smartGaps`
             ///
@@ -3375,7 +3375,7 @@ pub mod i3 {
             /// Nix type: `boolean`. Default: `false`. Example: `true`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const smart_gaps: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "smartGaps"]);
+            pub const smart_gaps: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "smartGaps"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.gaps.top`
             ///
@@ -3384,7 +3384,7 @@ pub mod i3 {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const top: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "top"]);
+            pub const top: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "top"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.gaps.vertical`
             ///
@@ -3393,7 +3393,7 @@ pub mod i3 {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const vertical: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "vertical"]);
+            pub const vertical: Opt<NullOr<i64>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps", "vertical"]).in_submodules(2);
 
             ::flakesmith::option_enum! {
                 /// The values of `xsession.windowManager.i3.config.gaps.smartBorders`.
@@ -3416,7 +3416,7 @@ pub mod i3 {
             /// Nix type: `signed integer`. Default: `2`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const border: Opt<i64> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "border"]);
+            pub const border: Opt<i64> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "border"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.window.commands`
             ///
@@ -3439,7 +3439,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const commands: Opt<Vec<CommandsValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "commands"]);
+            pub const commands: Opt<Vec<CommandsValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "commands"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.window.hideEdgeBorders`
             ///
@@ -3448,7 +3448,7 @@ pub mod i3 {
             /// Nix type: `one of "none", "vertical", "horizontal", "both", "smart"`. Default: `"none"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const hide_edge_borders: Opt<HideEdgeBorders> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "hideEdgeBorders"]);
+            pub const hide_edge_borders: Opt<HideEdgeBorders> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "hideEdgeBorders"]).in_submodules(2);
 
             /// `xsession.windowManager.i3.config.window.titlebar`
             ///
@@ -3466,7 +3466,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const titlebar: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "titlebar"]);
+            pub const titlebar: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "titlebar"]).in_submodules(2);
 
             /// The members of `xsession.windowManager.i3.config.window.commands.*.criteria.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
             pub enum CriteriaMembers {}

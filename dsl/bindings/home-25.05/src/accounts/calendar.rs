@@ -594,7 +594,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn local(&self) -> Opt<LocalValue> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// The options under `local`.
@@ -626,7 +626,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn primary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["primary"]))
+            Opt::at(self.path.join(["primary"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.primaryCollection`
@@ -639,7 +639,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn primary_collection(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["primaryCollection"]))
+            Opt::at(self.path.join(["primaryCollection"])).in_submodules(1)
         }
 
         /// The options under `qcal`.
@@ -657,7 +657,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn remote(&self) -> Opt<NullOr<RemoteValue>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
         /// The options under `remote`.
@@ -691,7 +691,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.color`
@@ -704,7 +704,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn color(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.enable`
@@ -716,7 +716,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.glob`
@@ -729,7 +729,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn glob(&self) -> Opt<String> {
-            Opt::at(self.path.join(["glob"]))
+            Opt::at(self.path.join(["glob"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.priority`
@@ -741,7 +741,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.readOnly`
@@ -753,7 +753,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn read_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["readOnly"]))
+            Opt::at(self.path.join(["readOnly"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.type`
@@ -765,7 +765,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type3> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }
@@ -787,7 +787,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn encoding(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["encoding"]))
+            Opt::at(self.path.join(["encoding"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.local.fileExt`
@@ -799,7 +799,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn file_ext(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fileExt"]))
+            Opt::at(self.path.join(["fileExt"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.local.path`
@@ -811,7 +811,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.local.type`
@@ -823,7 +823,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
     }
@@ -844,7 +844,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/qcal.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -874,7 +874,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["passwordCommand"]))
+            Opt::at(self.path.join(["passwordCommand"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.remote.type`
@@ -886,7 +886,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type2> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.remote.url`
@@ -898,7 +898,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.remote.userName`
@@ -910,7 +910,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn user_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(2)
         }
 
     }
@@ -931,7 +931,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn auth(&self) -> Opt<NullOr<Auth>> {
-            Opt::at(self.path.join(["auth"]))
+            Opt::at(self.path.join(["auth"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.authCert`
@@ -944,7 +944,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn auth_cert(&self) -> Opt<NullOr<OneOf<AuthCertMembers>>> {
-            Opt::at(self.path.join(["authCert"]))
+            Opt::at(self.path.join(["authCert"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.clientIdCommand`
@@ -970,7 +970,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn client_id_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["clientIdCommand"]))
+            Opt::at(self.path.join(["clientIdCommand"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.clientSecretCommand`
@@ -996,7 +996,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn client_secret_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["clientSecretCommand"]))
+            Opt::at(self.path.join(["clientSecretCommand"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.collections`
@@ -1008,7 +1008,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn collections(&self) -> Opt<NullOr<Vec<OneOf<CollectionsMembers>>>> {
-            Opt::at(self.path.join(["collections"]))
+            Opt::at(self.path.join(["collections"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.conflictResolution`
@@ -1024,7 +1024,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn conflict_resolution(&self) -> Opt<NullOr<OneOf<ConflictResolutionMembers>>> {
-            Opt::at(self.path.join(["conflictResolution"]))
+            Opt::at(self.path.join(["conflictResolution"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.enable`
@@ -1036,7 +1036,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.itemTypes`
@@ -1050,7 +1050,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn item_types(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["itemTypes"]))
+            Opt::at(self.path.join(["itemTypes"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.metadata`
@@ -1072,7 +1072,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn metadata(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["metadata"]))
+            Opt::at(self.path.join(["metadata"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.partialSync`
@@ -1090,7 +1090,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn partial_sync(&self) -> Opt<NullOr<PartialSync>> {
-            Opt::at(self.path.join(["partialSync"]))
+            Opt::at(self.path.join(["partialSync"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.postHook`
@@ -1104,7 +1104,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn post_hook(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["postHook"]))
+            Opt::at(self.path.join(["postHook"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.timeRange`
@@ -1127,7 +1127,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn time_range(&self) -> Opt<NullOr<TimeRangeValue>> {
-            Opt::at(self.path.join(["timeRange"]))
+            Opt::at(self.path.join(["timeRange"])).in_submodules(1)
         }
 
         /// The options under `timeRange`.
@@ -1145,7 +1145,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn token_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["tokenFile"]))
+            Opt::at(self.path.join(["tokenFile"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.urlCommand`
@@ -1165,7 +1165,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn url_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["urlCommand"]))
+            Opt::at(self.path.join(["urlCommand"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.userAgent`
@@ -1178,7 +1178,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn user_agent(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userAgent"]))
+            Opt::at(self.path.join(["userAgent"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.userNameCommand`
@@ -1198,7 +1198,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn user_name_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["userNameCommand"]))
+            Opt::at(self.path.join(["userNameCommand"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.verify`
@@ -1210,7 +1210,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn verify(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["verify"]))
+            Opt::at(self.path.join(["verify"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.verifyFingerprint`
@@ -1226,7 +1226,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn verify_fingerprint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["verifyFingerprint"]))
+            Opt::at(self.path.join(["verifyFingerprint"])).in_submodules(1)
         }
 
     }
@@ -1247,7 +1247,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn end(&self) -> Opt<String> {
-            Opt::at(self.path.join(["end"]))
+            Opt::at(self.path.join(["end"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.timeRange.start`
@@ -1259,7 +1259,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn start(&self) -> Opt<String> {
-            Opt::at(self.path.join(["start"]))
+            Opt::at(self.path.join(["start"])).in_submodules(2)
         }
 
     }

@@ -593,7 +593,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn local(&self) -> Opt<NullOr<LocalValue>> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// The options under `local`.
@@ -624,7 +624,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn remote(&self) -> Opt<NullOr<RemoteValue>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
         /// The options under `remote`.
@@ -658,7 +658,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.collections`
@@ -670,7 +670,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn collections(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["collections"]))
+            Opt::at(self.path.join(["collections"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.color`
@@ -683,7 +683,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn color(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.enable`
@@ -695,7 +695,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.priority`
@@ -707,7 +707,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.readOnly`
@@ -719,7 +719,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn read_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["readOnly"]))
+            Opt::at(self.path.join(["readOnly"])).in_submodules(1)
         }
 
     }
@@ -755,7 +755,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/khard.nix>`.
         #[inline]
         pub fn addressbooks(&self) -> Opt<OneOf<AddressbooksMembers>> {
-            Opt::at(self.path.join(["addressbooks"]))
+            Opt::at(self.path.join(["addressbooks"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khard.enable`
@@ -767,7 +767,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/khard.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -789,7 +789,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn encoding(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["encoding"]))
+            Opt::at(self.path.join(["encoding"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.local.fileExt`
@@ -801,7 +801,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn file_ext(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fileExt"]))
+            Opt::at(self.path.join(["fileExt"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.local.path`
@@ -813,7 +813,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.local.type`
@@ -825,7 +825,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
     }
@@ -855,7 +855,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["passwordCommand"]))
+            Opt::at(self.path.join(["passwordCommand"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.remote.type`
@@ -867,7 +867,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type2> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.remote.url`
@@ -879,7 +879,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.remote.userName`
@@ -891,7 +891,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn user_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(2)
         }
 
     }
@@ -912,7 +912,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn auth(&self) -> Opt<NullOr<Auth>> {
-            Opt::at(self.path.join(["auth"]))
+            Opt::at(self.path.join(["auth"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.authCert`
@@ -925,7 +925,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn auth_cert(&self) -> Opt<NullOr<OneOf<AuthCertMembers>>> {
-            Opt::at(self.path.join(["authCert"]))
+            Opt::at(self.path.join(["authCert"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.clientIdCommand`
@@ -951,7 +951,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn client_id_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["clientIdCommand"]))
+            Opt::at(self.path.join(["clientIdCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.clientSecretCommand`
@@ -977,7 +977,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn client_secret_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["clientSecretCommand"]))
+            Opt::at(self.path.join(["clientSecretCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.collections`
@@ -989,7 +989,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn collections(&self) -> Opt<NullOr<Vec<OneOf<CollectionsMembers>>>> {
-            Opt::at(self.path.join(["collections"]))
+            Opt::at(self.path.join(["collections"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.conflictResolution`
@@ -1005,7 +1005,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn conflict_resolution(&self) -> Opt<NullOr<OneOf<ConflictResolutionMembers>>> {
-            Opt::at(self.path.join(["conflictResolution"]))
+            Opt::at(self.path.join(["conflictResolution"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.enable`
@@ -1017,7 +1017,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.itemTypes`
@@ -1031,7 +1031,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn item_types(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["itemTypes"]))
+            Opt::at(self.path.join(["itemTypes"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.metadata`
@@ -1053,7 +1053,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn metadata(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["metadata"]))
+            Opt::at(self.path.join(["metadata"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.partialSync`
@@ -1071,7 +1071,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn partial_sync(&self) -> Opt<NullOr<PartialSync>> {
-            Opt::at(self.path.join(["partialSync"]))
+            Opt::at(self.path.join(["partialSync"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.postHook`
@@ -1085,7 +1085,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn post_hook(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["postHook"]))
+            Opt::at(self.path.join(["postHook"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.timeRange`
@@ -1108,7 +1108,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn time_range(&self) -> Opt<NullOr<TimeRangeValue>> {
-            Opt::at(self.path.join(["timeRange"]))
+            Opt::at(self.path.join(["timeRange"])).in_submodules(1)
         }
 
         /// The options under `timeRange`.
@@ -1126,7 +1126,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn token_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["tokenFile"]))
+            Opt::at(self.path.join(["tokenFile"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.urlCommand`
@@ -1146,7 +1146,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn url_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["urlCommand"]))
+            Opt::at(self.path.join(["urlCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.userAgent`
@@ -1159,7 +1159,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn user_agent(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userAgent"]))
+            Opt::at(self.path.join(["userAgent"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.userNameCommand`
@@ -1179,7 +1179,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn user_name_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["userNameCommand"]))
+            Opt::at(self.path.join(["userNameCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.verify`
@@ -1191,7 +1191,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn verify(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["verify"]))
+            Opt::at(self.path.join(["verify"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.verifyFingerprint`
@@ -1207,7 +1207,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn verify_fingerprint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["verifyFingerprint"]))
+            Opt::at(self.path.join(["verifyFingerprint"])).in_submodules(1)
         }
 
     }
@@ -1228,7 +1228,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn end(&self) -> Opt<String> {
-            Opt::at(self.path.join(["end"]))
+            Opt::at(self.path.join(["end"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.timeRange.start`
@@ -1240,7 +1240,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn start(&self) -> Opt<String> {
-            Opt::at(self.path.join(["start"]))
+            Opt::at(self.path.join(["start"])).in_submodules(2)
         }
 
     }

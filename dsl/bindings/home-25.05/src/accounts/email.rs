@@ -2254,7 +2254,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"])).matching(".*@.*")
+            Opt::at(self.path.join(["address"])).matching(".*@.*").in_submodules(1)
         }
 
         /// The options under `aerc`.
@@ -2281,7 +2281,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<OneOf<AliasesMembers>>> {
-            Opt::at(self.path.join(["aliases"]))
+            Opt::at(self.path.join(["aliases"])).in_submodules(1)
         }
 
         /// The options under `alot`.
@@ -2311,7 +2311,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn flavor(&self) -> Opt<Flavor> {
-            Opt::at(self.path.join(["flavor"]))
+            Opt::at(self.path.join(["flavor"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.folders`
@@ -2323,7 +2323,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn folders(&self) -> Opt<FoldersValue> {
-            Opt::at(self.path.join(["folders"]))
+            Opt::at(self.path.join(["folders"])).in_submodules(1)
         }
 
         /// The options under `folders`.
@@ -2347,7 +2347,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn gpg(&self) -> Opt<NullOr<GpgValue>> {
-            Opt::at(self.path.join(["gpg"]))
+            Opt::at(self.path.join(["gpg"])).in_submodules(1)
         }
 
         /// The options under `gpg`.
@@ -2371,7 +2371,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn imap(&self) -> Opt<NullOr<ImapValue>> {
-            Opt::at(self.path.join(["imap"]))
+            Opt::at(self.path.join(["imap"])).in_submodules(1)
         }
 
         /// The options under `imap`.
@@ -2395,7 +2395,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn jmap(&self) -> Opt<NullOr<JmapValue>> {
-            Opt::at(self.path.join(["jmap"]))
+            Opt::at(self.path.join(["jmap"])).in_submodules(1)
         }
 
         /// The options under `jmap`.
@@ -2427,7 +2427,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn maildir(&self) -> Opt<NullOr<MaildirValue>> {
-            Opt::at(self.path.join(["maildir"]))
+            Opt::at(self.path.join(["maildir"])).in_submodules(1)
         }
 
         /// The options under `maildir`.
@@ -2501,7 +2501,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<OneOf<PasswordCommandMembers>>> {
-            Opt::at(self.path.join(["passwordCommand"]))
+            Opt::at(self.path.join(["passwordCommand"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.primary`
@@ -2514,7 +2514,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn primary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["primary"]))
+            Opt::at(self.path.join(["primary"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.realName`
@@ -2526,7 +2526,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn real_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["realName"]))
+            Opt::at(self.path.join(["realName"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.signature`
@@ -2538,7 +2538,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn signature(&self) -> Opt<SignatureValue> {
-            Opt::at(self.path.join(["signature"]))
+            Opt::at(self.path.join(["signature"])).in_submodules(1)
         }
 
         /// The options under `signature`.
@@ -2556,7 +2556,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn smtp(&self) -> Opt<NullOr<SmtpValue>> {
-            Opt::at(self.path.join(["smtp"]))
+            Opt::at(self.path.join(["smtp"])).in_submodules(1)
         }
 
         /// The options under `smtp`.
@@ -2581,7 +2581,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn user_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(1)
         }
 
     }
@@ -2602,7 +2602,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.extraAccounts`
@@ -2616,7 +2616,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn extra_accounts(&self) -> Opt<BTreeMap<String, Data<AtomOrList>>> {
-            Opt::at(self.path.join(["extraAccounts"]))
+            Opt::at(self.path.join(["extraAccounts"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.extraBinds`
@@ -2630,7 +2630,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn extra_binds(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> {
-            Opt::at(self.path.join(["extraBinds"]))
+            Opt::at(self.path.join(["extraBinds"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.extraConfig`
@@ -2646,7 +2646,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapAuth`
@@ -2660,7 +2660,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn imap_auth(&self) -> Opt<NullOr<ImapAuth>> {
-            Opt::at(self.path.join(["imapAuth"]))
+            Opt::at(self.path.join(["imapAuth"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params`
@@ -2682,7 +2682,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn imap_oauth2_params(&self) -> Opt<NullOr<ImapOauth2ParamsValue>> {
-            Opt::at(self.path.join(["imapOauth2Params"]))
+            Opt::at(self.path.join(["imapOauth2Params"])).in_submodules(1)
         }
 
         /// The options under `imapOauth2Params`.
@@ -2702,7 +2702,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn smtp_auth(&self) -> Opt<NullOr<SmtpAuth>> {
-            Opt::at(self.path.join(["smtpAuth"]))
+            Opt::at(self.path.join(["smtpAuth"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params`
@@ -2724,7 +2724,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn smtp_oauth2_params(&self) -> Opt<NullOr<SmtpOauth2ParamsValue>> {
-            Opt::at(self.path.join(["smtpOauth2Params"]))
+            Opt::at(self.path.join(["smtpOauth2Params"])).in_submodules(1)
         }
 
         /// The options under `smtpOauth2Params`.
@@ -2751,7 +2751,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn client_id(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_id"]))
+            Opt::at(self.path.join(["client_id"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.client_secret`
@@ -2763,7 +2763,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn client_secret(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_secret"]))
+            Opt::at(self.path.join(["client_secret"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.scope`
@@ -2775,7 +2775,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn scope(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["scope"]))
+            Opt::at(self.path.join(["scope"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.token_endpoint`
@@ -2787,7 +2787,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn token_endpoint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["token_endpoint"]))
+            Opt::at(self.path.join(["token_endpoint"])).in_submodules(2)
         }
 
     }
@@ -2808,7 +2808,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn client_id(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_id"]))
+            Opt::at(self.path.join(["client_id"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.client_secret`
@@ -2820,7 +2820,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn client_secret(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_secret"]))
+            Opt::at(self.path.join(["client_secret"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.scope`
@@ -2832,7 +2832,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn scope(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["scope"]))
+            Opt::at(self.path.join(["scope"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.token_endpoint`
@@ -2844,7 +2844,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
         #[inline]
         pub fn token_endpoint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["token_endpoint"]))
+            Opt::at(self.path.join(["token_endpoint"])).in_submodules(2)
         }
 
     }
@@ -2889,7 +2889,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/alot.nix>`.
         #[inline]
         pub fn contact_completion(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["contactCompletion"]))
+            Opt::at(self.path.join(["contactCompletion"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.alot.extraConfig`
@@ -2901,7 +2901,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/alot.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.alot.sendMailCommand`
@@ -2915,7 +2915,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/alot.nix>`.
         #[inline]
         pub fn send_mail_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sendMailCommand"]))
+            Opt::at(self.path.join(["sendMailCommand"])).in_submodules(1)
         }
 
     }
@@ -2936,7 +2936,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/astroid.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.astroid.extraConfig`
@@ -2956,7 +2956,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/astroid.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.astroid.sendMailCommand`
@@ -2970,7 +2970,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/astroid.nix>`.
         #[inline]
         pub fn send_mail_command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["sendMailCommand"]))
+            Opt::at(self.path.join(["sendMailCommand"])).in_submodules(1)
         }
 
     }
@@ -2991,7 +2991,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn drafts(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["drafts"]))
+            Opt::at(self.path.join(["drafts"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.folders.inbox`
@@ -3003,7 +3003,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn inbox(&self) -> Opt<String> {
-            Opt::at(self.path.join(["inbox"]))
+            Opt::at(self.path.join(["inbox"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.folders.sent`
@@ -3015,7 +3015,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn sent(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sent"]))
+            Opt::at(self.path.join(["sent"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.folders.trash`
@@ -3027,7 +3027,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn trash(&self) -> Opt<String> {
-            Opt::at(self.path.join(["trash"]))
+            Opt::at(self.path.join(["trash"])).in_submodules(2)
         }
 
     }
@@ -3050,7 +3050,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail.nix>`.
         #[inline]
         pub fn delete(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["delete"]))
+            Opt::at(self.path.join(["delete"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.destinationCommand`
@@ -3062,7 +3062,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail.nix>`.
         #[inline]
         pub fn destination_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["destinationCommand"]))
+            Opt::at(self.path.join(["destinationCommand"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.enable`
@@ -3074,7 +3074,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.mailboxes`
@@ -3096,7 +3096,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail.nix>`.
         #[inline]
         pub fn mailboxes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["mailboxes"]))
+            Opt::at(self.path.join(["mailboxes"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.readAll`
@@ -3110,7 +3110,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail.nix>`.
         #[inline]
         pub fn read_all(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["readAll"]))
+            Opt::at(self.path.join(["readAll"])).in_submodules(1)
         }
 
     }
@@ -3131,7 +3131,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn encrypt_by_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["encryptByDefault"]))
+            Opt::at(self.path.join(["encryptByDefault"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.gpg.key`
@@ -3143,7 +3143,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn key(&self) -> Opt<String> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.gpg.signByDefault`
@@ -3155,7 +3155,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn sign_by_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["signByDefault"]))
+            Opt::at(self.path.join(["signByDefault"])).in_submodules(2)
         }
 
     }
@@ -3176,7 +3176,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/himalaya.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.himalaya.settings`
@@ -3189,7 +3189,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/himalaya.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Toml>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }
@@ -3210,7 +3210,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.imap.port`
@@ -3223,7 +3223,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.imap.tls`
@@ -3235,7 +3235,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(2)
         }
 
         /// The options under `tls`.
@@ -3265,7 +3265,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn certificates_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificatesFile"]))
+            Opt::at(self.path.join(["certificatesFile"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.imap.tls.enable`
@@ -3277,7 +3277,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.imap.tls.useStartTls`
@@ -3289,7 +3289,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn use_start_tls(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useStartTls"]))
+            Opt::at(self.path.join(["useStartTls"])).in_submodules(3)
         }
 
     }
@@ -3319,7 +3319,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn boxes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["boxes"]))
+            Opt::at(self.path.join(["boxes"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.enable`
@@ -3331,7 +3331,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.extraArgs`
@@ -3351,7 +3351,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn extra_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.extraConfig`
@@ -3363,7 +3363,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.onNotify`
@@ -3375,7 +3375,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn on_notify(&self) -> Opt<OneOf<OnNotifyMembers>> {
-            Opt::at(self.path.join(["onNotify"]))
+            Opt::at(self.path.join(["onNotify"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.onNotifyPost`
@@ -3395,7 +3395,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
         #[inline]
         pub fn on_notify_post(&self) -> Opt<OneOf<OnNotifyPostMembers>> {
-            Opt::at(self.path.join(["onNotifyPost"]))
+            Opt::at(self.path.join(["onNotifyPost"])).in_submodules(1)
         }
 
     }
@@ -3420,7 +3420,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.jmap.sessionUrl`
@@ -3436,7 +3436,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn session_url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sessionUrl"]))
+            Opt::at(self.path.join(["sessionUrl"])).in_submodules(2)
         }
 
     }
@@ -3457,7 +3457,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.lieer.notmuchSetupWarning`
@@ -3473,7 +3473,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn notmuch_setup_warning(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["notmuchSetupWarning"]))
+            Opt::at(self.path.join(["notmuchSetupWarning"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings`
@@ -3489,7 +3489,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -3522,7 +3522,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn drop_non_existing_label(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["drop_non_existing_label"]))
+            Opt::at(self.path.join(["drop_non_existing_label"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.file_extension`
@@ -3535,7 +3535,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn file_extension(&self) -> Opt<String> {
-            Opt::at(self.path.join(["file_extension"]))
+            Opt::at(self.path.join(["file_extension"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.ignore_empty_history`
@@ -3552,7 +3552,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn ignore_empty_history(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ignore_empty_history"]))
+            Opt::at(self.path.join(["ignore_empty_history"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.ignore_remote_labels`
@@ -3577,7 +3577,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn ignore_remote_labels(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ignore_remote_labels"]))
+            Opt::at(self.path.join(["ignore_remote_labels"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.ignore_tags`
@@ -3590,7 +3590,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn ignore_tags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ignore_tags"]))
+            Opt::at(self.path.join(["ignore_tags"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.local_trash_tag`
@@ -3602,7 +3602,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn local_trash_tag(&self) -> Opt<String> {
-            Opt::at(self.path.join(["local_trash_tag"]))
+            Opt::at(self.path.join(["local_trash_tag"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.remove_local_messages`
@@ -3614,7 +3614,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn remove_local_messages(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["remove_local_messages"]))
+            Opt::at(self.path.join(["remove_local_messages"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.replace_slash_with_dot`
@@ -3626,7 +3626,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn replace_slash_with_dot(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["replace_slash_with_dot"]))
+            Opt::at(self.path.join(["replace_slash_with_dot"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.timeout`
@@ -3638,7 +3638,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn timeout(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["timeout"]))
+            Opt::at(self.path.join(["timeout"])).in_submodules(2)
         }
 
     }
@@ -3659,7 +3659,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.lieer.sync.frequency`
@@ -3676,7 +3676,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn frequency(&self) -> Opt<String> {
-            Opt::at(self.path.join(["frequency"]))
+            Opt::at(self.path.join(["frequency"])).in_submodules(1)
         }
 
     }
@@ -3698,7 +3698,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(2)
         }
 
     }
@@ -3720,7 +3720,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn create(&self) -> Opt<Create> {
-            Opt::at(self.path.join(["create"]))
+            Opt::at(self.path.join(["create"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.enable`
@@ -3732,7 +3732,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.expunge`
@@ -3745,7 +3745,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn expunge(&self) -> Opt<Expunge> {
-            Opt::at(self.path.join(["expunge"]))
+            Opt::at(self.path.join(["expunge"])).in_submodules(1)
         }
 
         /// The options under `extraConfig`.
@@ -3765,7 +3765,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn flatten(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["flatten"]))
+            Opt::at(self.path.join(["flatten"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups`
@@ -3783,7 +3783,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn groups(&self) -> Opt<BTreeMap<String, GroupsValue>> {
-            Opt::at(self.path.join(["groups"]))
+            Opt::at(self.path.join(["groups"])).in_submodules(1)
         }
 
         /// The options under `groups`.
@@ -3809,7 +3809,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn patterns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["patterns"]))
+            Opt::at(self.path.join(["patterns"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.remove`
@@ -3821,7 +3821,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn remove(&self) -> Opt<Remove> {
-            Opt::at(self.path.join(["remove"]))
+            Opt::at(self.path.join(["remove"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.subFolders`
@@ -3834,7 +3834,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn sub_folders(&self) -> Opt<SubFolders> {
-            Opt::at(self.path.join(["subFolders"]))
+            Opt::at(self.path.join(["subFolders"])).in_submodules(1)
         }
 
     }
@@ -3866,7 +3866,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn account(&self) -> Opt<BTreeMap<String, OneOf<AccountMembers>>> {
-            Opt::at(self.path.join(["account"]))
+            Opt::at(self.path.join(["account"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.extraConfig.channel`
@@ -3887,7 +3887,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn channel(&self) -> Opt<BTreeMap<String, OneOf<ChannelMembers>>> {
-            Opt::at(self.path.join(["channel"]))
+            Opt::at(self.path.join(["channel"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.extraConfig.local`
@@ -3899,7 +3899,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn local(&self) -> Opt<BTreeMap<String, OneOf<LocalMembers>>> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.extraConfig.remote`
@@ -3911,7 +3911,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn remote(&self) -> Opt<BTreeMap<String, OneOf<RemoteMembers>>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
     }
@@ -3952,7 +3952,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn channels(&self) -> Opt<BTreeMap<String, ChannelsValue>> {
-            Opt::at(self.path.join(["channels"]))
+            Opt::at(self.path.join(["channels"])).in_submodules(2)
         }
 
         /// The options under `channels`.
@@ -4019,7 +4019,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, OneOf<ExtraConfigMembers>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.farPattern`
@@ -4037,7 +4037,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn far_pattern(&self) -> Opt<String> {
-            Opt::at(self.path.join(["farPattern"]))
+            Opt::at(self.path.join(["farPattern"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.name`
@@ -4070,7 +4070,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn near_pattern(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nearPattern"]))
+            Opt::at(self.path.join(["nearPattern"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.patterns`
@@ -4093,7 +4093,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
         #[inline]
         pub fn patterns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["patterns"]))
+            Opt::at(self.path.join(["patterns"])).in_submodules(3)
         }
 
     }
@@ -4124,7 +4124,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/msmtp.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.msmtp.extraConfig`
@@ -4146,7 +4146,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/msmtp.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// The options under `tls`.
@@ -4175,7 +4175,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/msmtp.nix>`.
         #[inline]
         pub fn fingerprint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fingerprint"])).matching("([[:alnum:]]{2}:)+[[:alnum:]]{2}")
+            Opt::at(self.path.join(["fingerprint"])).matching("([[:alnum:]]{2}:)+[[:alnum:]]{2}").in_submodules(1)
         }
 
     }
@@ -4196,7 +4196,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mu.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -4217,7 +4217,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.notmuchSetupWarning`
@@ -4232,7 +4232,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn notmuch_setup_warning(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["notmuchSetupWarning"]))
+            Opt::at(self.path.join(["notmuchSetupWarning"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings`
@@ -4248,7 +4248,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue2> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -4276,7 +4276,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn auto_create_new_mailboxes(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["auto_create_new_mailboxes"]))
+            Opt::at(self.path.join(["auto_create_new_mailboxes"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.cache_dir`
@@ -4289,7 +4289,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn cache_dir(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cache_dir"]))
+            Opt::at(self.path.join(["cache_dir"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.fqdn`
@@ -4308,7 +4308,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn fqdn(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fqdn"]))
+            Opt::at(self.path.join(["fqdn"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.password_command`
@@ -4324,7 +4324,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<OneOf<PasswordCommandMembers2>>> {
-            Opt::at(self.path.join(["password_command"]))
+            Opt::at(self.path.join(["password_command"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.session_url`
@@ -4342,7 +4342,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn session_url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["session_url"]))
+            Opt::at(self.path.join(["session_url"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags`
@@ -4359,7 +4359,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn tags(&self) -> Opt<TagsValue> {
-            Opt::at(self.path.join(["tags"]))
+            Opt::at(self.path.join(["tags"])).in_submodules(2)
         }
 
         /// The options under `tags`.
@@ -4380,7 +4380,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn username(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(2)
         }
 
     }
@@ -4405,7 +4405,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn deleted(&self) -> Opt<String> {
-            Opt::at(self.path.join(["deleted"]))
+            Opt::at(self.path.join(["deleted"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.directory_separator`
@@ -4417,7 +4417,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn directory_separator(&self) -> Opt<String> {
-            Opt::at(self.path.join(["directory_separator"]))
+            Opt::at(self.path.join(["directory_separator"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.important`
@@ -4434,7 +4434,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn important(&self) -> Opt<String> {
-            Opt::at(self.path.join(["important"]))
+            Opt::at(self.path.join(["important"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.inbox`
@@ -4450,7 +4450,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn inbox(&self) -> Opt<String> {
-            Opt::at(self.path.join(["inbox"]))
+            Opt::at(self.path.join(["inbox"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.lowercase`
@@ -4463,7 +4463,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn lowercase(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["lowercase"]))
+            Opt::at(self.path.join(["lowercase"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.phishing`
@@ -4477,7 +4477,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn phishing(&self) -> Opt<String> {
-            Opt::at(self.path.join(["phishing"]))
+            Opt::at(self.path.join(["phishing"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.sent`
@@ -4493,7 +4493,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn sent(&self) -> Opt<String> {
-            Opt::at(self.path.join(["sent"]))
+            Opt::at(self.path.join(["sent"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.spam`
@@ -4510,7 +4510,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn spam(&self) -> Opt<String> {
-            Opt::at(self.path.join(["spam"]))
+            Opt::at(self.path.join(["spam"])).in_submodules(3)
         }
 
     }
@@ -4531,7 +4531,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.extraConfig`
@@ -4543,7 +4543,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.extraMailboxes`
@@ -4555,7 +4555,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn extra_mailboxes(&self) -> Opt<Vec<OneOf<ExtraMailboxesMembers>>> {
-            Opt::at(self.path.join(["extraMailboxes"]))
+            Opt::at(self.path.join(["extraMailboxes"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.mailboxName`
@@ -4567,7 +4567,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn mailbox_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mailboxName"]))
+            Opt::at(self.path.join(["mailboxName"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.mailboxType`
@@ -4579,7 +4579,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn mailbox_type(&self) -> Opt<MailboxType> {
-            Opt::at(self.path.join(["mailboxType"]))
+            Opt::at(self.path.join(["mailboxType"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.sendMailCommand`
@@ -4600,7 +4600,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn send_mail_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sendMailCommand"]))
+            Opt::at(self.path.join(["sendMailCommand"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.showDefaultMailbox`
@@ -4612,7 +4612,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn show_default_mailbox(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["showDefaultMailbox"]))
+            Opt::at(self.path.join(["showDefaultMailbox"])).in_submodules(1)
         }
 
     }
@@ -4633,7 +4633,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/notmuch.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `neomutt`.
@@ -4660,7 +4660,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes`
@@ -4694,7 +4694,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
         #[inline]
         pub fn virtual_mailboxes(&self) -> Opt<Vec<VirtualMailboxesValue>> {
-            Opt::at(self.path.join(["virtualMailboxes"]))
+            Opt::at(self.path.join(["virtualMailboxes"])).in_submodules(1)
         }
 
     }
@@ -4715,7 +4715,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `extraConfig`.
@@ -4733,7 +4733,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
         #[inline]
         pub fn post_sync_hook_command(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postSyncHookCommand"]))
+            Opt::at(self.path.join(["postSyncHookCommand"])).in_submodules(1)
         }
 
     }
@@ -4762,7 +4762,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
         #[inline]
         pub fn account(&self) -> Opt<BTreeMap<String, OneOf<AccountMembers2>>> {
-            Opt::at(self.path.join(["account"]))
+            Opt::at(self.path.join(["account"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.offlineimap.extraConfig.local`
@@ -4783,7 +4783,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
         #[inline]
         pub fn local(&self) -> Opt<BTreeMap<String, OneOf<LocalMembers2>>> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.offlineimap.extraConfig.remote`
@@ -4805,7 +4805,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
         #[inline]
         pub fn remote(&self) -> Opt<BTreeMap<String, OneOf<RemoteMembers2>>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
     }
@@ -4826,7 +4826,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn command(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["command"]))
+            Opt::at(self.path.join(["command"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.signature.delimiter`
@@ -4846,7 +4846,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn delimiter(&self) -> Opt<String> {
-            Opt::at(self.path.join(["delimiter"]))
+            Opt::at(self.path.join(["delimiter"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.signature.showSignature`
@@ -4858,7 +4858,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn show_signature(&self) -> Opt<ShowSignature> {
-            Opt::at(self.path.join(["showSignature"]))
+            Opt::at(self.path.join(["showSignature"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.signature.text`
@@ -4880,7 +4880,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn text(&self) -> Opt<String> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(2)
         }
 
     }
@@ -4901,7 +4901,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.smtp.port`
@@ -4914,7 +4914,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.smtp.tls`
@@ -4926,7 +4926,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue2> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(2)
         }
 
         /// The options under `tls`.
@@ -4956,7 +4956,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn certificates_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificatesFile"]))
+            Opt::at(self.path.join(["certificatesFile"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.smtp.tls.enable`
@@ -4968,7 +4968,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.smtp.tls.useStartTls`
@@ -4980,7 +4980,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn use_start_tls(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useStartTls"]))
+            Opt::at(self.path.join(["useStartTls"])).in_submodules(3)
         }
 
     }
@@ -5001,7 +5001,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.messageFilters`
@@ -5028,7 +5028,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn message_filters(&self) -> Opt<Vec<MessageFiltersValue>> {
-            Opt::at(self.path.join(["messageFilters"]))
+            Opt::at(self.path.join(["messageFilters"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.perIdentitySettings`
@@ -5051,7 +5051,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn per_identity_settings(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["perIdentitySettings"]))
+            Opt::at(self.path.join(["perIdentitySettings"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.profiles`
@@ -5065,7 +5065,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn profiles(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["profiles"]))
+            Opt::at(self.path.join(["profiles"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.settings`
@@ -5087,7 +5087,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

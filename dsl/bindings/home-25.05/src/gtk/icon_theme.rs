@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `string`. Example: `"Adwaita"`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const name: Opt<String> = Opt::new(&["gtk", "iconTheme", "name"]);
+pub const name: Opt<String> = Opt::new(&["gtk", "iconTheme", "name"]).in_submodules(1);
 
 /// `gtk.iconTheme.package`
 ///
@@ -26,5 +26,5 @@ pub const name: Opt<String> = Opt::new(&["gtk", "iconTheme", "name"]);
 /// Nix type: `null or package`. Default: `null`. Example: `pkgs.adwaita-icon-theme`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "iconTheme", "package"]);
+pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "iconTheme", "package"]).in_submodules(1);
 

@@ -339,7 +339,7 @@ pub mod fcitx5 {
                 /// Declared in `<home-manager/modules/i18n/input-method/fcitx5.nix>`.
                 #[inline]
                 pub fn global_section(&self) -> Opt<BTreeMap<String, Data<Atom>>> {
-                    Opt::at(self.path.join(["globalSection"]))
+                    Opt::at(self.path.join(["globalSection"])).in_submodules(1)
                 }
 
                 /// `i18n.inputMethod.fcitx5.settings.addons.<name>.sections`
@@ -351,7 +351,7 @@ pub mod fcitx5 {
                 /// Declared in `<home-manager/modules/i18n/input-method/fcitx5.nix>`.
                 #[inline]
                 pub fn sections(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> {
-                    Opt::at(self.path.join(["sections"]))
+                    Opt::at(self.path.join(["sections"])).in_submodules(1)
                 }
 
             }
@@ -385,7 +385,7 @@ pub mod fcitx5 {
             /// Declared in `<home-manager/modules/i18n/input-method/fcitx5.nix>`.
             #[inline]
             pub fn highlight_image(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["highlightImage"]))
+                Opt::at(self.path.join(["highlightImage"])).in_submodules(1)
             }
 
             /// `i18n.inputMethod.fcitx5.themes.<name>.panelImage`
@@ -397,7 +397,7 @@ pub mod fcitx5 {
             /// Declared in `<home-manager/modules/i18n/input-method/fcitx5.nix>`.
             #[inline]
             pub fn panel_image(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["panelImage"]))
+                Opt::at(self.path.join(["panelImage"])).in_submodules(1)
             }
 
             /// `i18n.inputMethod.fcitx5.themes.<name>.theme`
@@ -412,7 +412,7 @@ pub mod fcitx5 {
             /// Declared in `<home-manager/modules/i18n/input-method/fcitx5.nix>`.
             #[inline]
             pub fn theme(&self) -> Opt<NullOr<OneOf<ThemeMembers>>> {
-                Opt::at(self.path.join(["theme"]))
+                Opt::at(self.path.join(["theme"])).in_submodules(1)
             }
 
         }

@@ -44,7 +44,7 @@ impl AgentsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-        Opt::at(self.path.join(["config"]))
+        Opt::at(self.path.join(["config"])).in_submodules(1)
     }
 
     /// The options under `config`.
@@ -62,7 +62,7 @@ impl AgentsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
 }
@@ -84,7 +84,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn abandon_process_group(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["AbandonProcessGroup"]))
+        Opt::at(self.path.join(["AbandonProcessGroup"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Debug`
@@ -97,7 +97,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn debug(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["Debug"]))
+        Opt::at(self.path.join(["Debug"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Disabled`
@@ -124,7 +124,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn disabled(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["Disabled"]))
+        Opt::at(self.path.join(["Disabled"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.EnableGlobbing`
@@ -136,7 +136,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn enable_globbing(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["EnableGlobbing"]))
+        Opt::at(self.path.join(["EnableGlobbing"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.EnableTransactions`
@@ -151,7 +151,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn enable_transactions(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["EnableTransactions"]))
+        Opt::at(self.path.join(["EnableTransactions"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.EnvironmentVariables`
@@ -164,7 +164,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn environment_variables(&self) -> Opt<NullOr<BTreeMap<String, String>>> {
-        Opt::at(self.path.join(["EnvironmentVariables"]))
+        Opt::at(self.path.join(["EnvironmentVariables"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ExitTimeOut`
@@ -177,7 +177,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn exit_time_out(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ExitTimeOut"]))
+        Opt::at(self.path.join(["ExitTimeOut"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.GroupName`
@@ -191,7 +191,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn group_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["GroupName"]))
+        Opt::at(self.path.join(["GroupName"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits`
@@ -212,7 +212,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn hard_resource_limits(&self) -> Opt<NullOr<HardResourceLimitsValue>> {
-        Opt::at(self.path.join(["HardResourceLimits"]))
+        Opt::at(self.path.join(["HardResourceLimits"])).in_submodules(2)
     }
 
     /// The options under `HardResourceLimits`.
@@ -231,7 +231,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn init_groups(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["InitGroups"]))
+        Opt::at(self.path.join(["InitGroups"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.KeepAlive`
@@ -250,7 +250,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn keep_alive(&self) -> Opt<NullOr<OneOf<KeepAliveMembers>>> {
-        Opt::at(self.path.join(["KeepAlive"]))
+        Opt::at(self.path.join(["KeepAlive"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Label`
@@ -262,7 +262,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn label(&self) -> Opt<String> {
-        Opt::at(self.path.join(["Label"]))
+        Opt::at(self.path.join(["Label"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LaunchEvents`
@@ -296,7 +296,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn launch_events(&self) -> Opt<NullOr<BTreeMap<String, Data<Anything>>>> {
-        Opt::at(self.path.join(["LaunchEvents"]))
+        Opt::at(self.path.join(["LaunchEvents"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LaunchOnlyOnce`
@@ -309,7 +309,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn launch_only_once(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["LaunchOnlyOnce"]))
+        Opt::at(self.path.join(["LaunchOnlyOnce"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LimitLoadFromHosts`
@@ -322,7 +322,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn limit_load_from_hosts(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["LimitLoadFromHosts"]))
+        Opt::at(self.path.join(["LimitLoadFromHosts"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LimitLoadToHosts`
@@ -335,7 +335,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn limit_load_to_hosts(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["LimitLoadToHosts"]))
+        Opt::at(self.path.join(["LimitLoadToHosts"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LimitLoadToSessionType`
@@ -348,7 +348,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn limit_load_to_session_type(&self) -> Opt<NullOr<OneOf<LimitLoadToSessionTypeMembers>>> {
-        Opt::at(self.path.join(["LimitLoadToSessionType"]))
+        Opt::at(self.path.join(["LimitLoadToSessionType"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LowPriorityBackgroundIO`
@@ -361,7 +361,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn low_priority_background_io(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["LowPriorityBackgroundIO"]))
+        Opt::at(self.path.join(["LowPriorityBackgroundIO"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LowPriorityIO`
@@ -374,7 +374,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn low_priority_io(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["LowPriorityIO"]))
+        Opt::at(self.path.join(["LowPriorityIO"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.MachServices`
@@ -401,7 +401,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn mach_services(&self) -> Opt<NullOr<BTreeMap<String, OneOf<MachServicesMembers>>>> {
-        Opt::at(self.path.join(["MachServices"]))
+        Opt::at(self.path.join(["MachServices"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Nice`
@@ -413,7 +413,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn nice(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Nice"]))
+        Opt::at(self.path.join(["Nice"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.OnDemand`
@@ -427,7 +427,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn on_demand(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["OnDemand"]))
+        Opt::at(self.path.join(["OnDemand"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ProcessType`
@@ -458,7 +458,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn process_type(&self) -> Opt<NullOr<ProcessType>> {
-        Opt::at(self.path.join(["ProcessType"]))
+        Opt::at(self.path.join(["ProcessType"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Program`
@@ -472,7 +472,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn program(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["Program"]))
+        Opt::at(self.path.join(["Program"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ProgramArguments`
@@ -485,7 +485,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn program_arguments(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["ProgramArguments"]))
+        Opt::at(self.path.join(["ProgramArguments"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.QueueDirectories`
@@ -498,7 +498,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn queue_directories(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["QueueDirectories"]))
+        Opt::at(self.path.join(["QueueDirectories"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.RootDirectory`
@@ -510,7 +510,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn root_directory(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["RootDirectory"]))
+        Opt::at(self.path.join(["RootDirectory"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.RunAtLoad`
@@ -523,7 +523,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn run_at_load(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["RunAtLoad"]))
+        Opt::at(self.path.join(["RunAtLoad"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ServiceIPC`
@@ -537,7 +537,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn service_ipc(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["ServiceIPC"]))
+        Opt::at(self.path.join(["ServiceIPC"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.SessionCreate`
@@ -551,7 +551,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn session_create(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["SessionCreate"]))
+        Opt::at(self.path.join(["SessionCreate"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Sockets`
@@ -572,7 +572,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sockets(&self) -> Opt<NullOr<BTreeMap<String, SocketsValue>>> {
-        Opt::at(self.path.join(["Sockets"]))
+        Opt::at(self.path.join(["Sockets"])).in_submodules(2)
     }
 
     /// The options under `Sockets`.
@@ -591,7 +591,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn soft_resource_limits(&self) -> Opt<NullOr<SoftResourceLimitsValue>> {
-        Opt::at(self.path.join(["SoftResourceLimits"]))
+        Opt::at(self.path.join(["SoftResourceLimits"])).in_submodules(2)
     }
 
     /// The options under `SoftResourceLimits`.
@@ -609,7 +609,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn standard_error_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["StandardErrorPath"]))
+        Opt::at(self.path.join(["StandardErrorPath"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StandardInPath`
@@ -622,7 +622,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn standard_in_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["StandardInPath"]))
+        Opt::at(self.path.join(["StandardInPath"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StandardOutPath`
@@ -634,7 +634,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn standard_out_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["StandardOutPath"]))
+        Opt::at(self.path.join(["StandardOutPath"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StartCalendarInterval`
@@ -667,7 +667,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn start_calendar_interval(&self) -> Opt<NullOr<Untyped>> {
-        Opt::at(self.path.join(["StartCalendarInterval"]))
+        Opt::at(self.path.join(["StartCalendarInterval"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StartInterval`
@@ -681,7 +681,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn start_interval(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["StartInterval"]))
+        Opt::at(self.path.join(["StartInterval"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StartOnMount`
@@ -693,7 +693,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn start_on_mount(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["StartOnMount"]))
+        Opt::at(self.path.join(["StartOnMount"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ThrottleInterval`
@@ -709,7 +709,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn throttle_interval(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ThrottleInterval"]))
+        Opt::at(self.path.join(["ThrottleInterval"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.TimeOut`
@@ -722,7 +722,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn time_out(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["TimeOut"]))
+        Opt::at(self.path.join(["TimeOut"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Umask`
@@ -735,7 +735,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn umask(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Umask"]))
+        Opt::at(self.path.join(["Umask"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.UserName`
@@ -748,7 +748,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn user_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["UserName"]))
+        Opt::at(self.path.join(["UserName"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.WaitForDebugger`
@@ -761,7 +761,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn wait_for_debugger(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["WaitForDebugger"]))
+        Opt::at(self.path.join(["WaitForDebugger"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.WatchPaths`
@@ -773,7 +773,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn watch_paths(&self) -> Opt<NullOr<Vec<RuntimePath>>> {
-        Opt::at(self.path.join(["WatchPaths"]))
+        Opt::at(self.path.join(["WatchPaths"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.WorkingDirectory`
@@ -785,7 +785,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn working_directory(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["WorkingDirectory"]))
+        Opt::at(self.path.join(["WorkingDirectory"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.inetdCompatibility`
@@ -805,7 +805,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn inetd_compatibility(&self) -> Opt<NullOr<InetdCompatibilityValue>> {
-        Opt::at(self.path.join(["inetdCompatibility"]))
+        Opt::at(self.path.join(["inetdCompatibility"])).in_submodules(2)
     }
 
     /// The options under `inetdCompatibility`.
@@ -832,7 +832,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn cpu(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["CPU"]))
+        Opt::at(self.path.join(["CPU"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.Core`
@@ -844,7 +844,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn core(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Core"]))
+        Opt::at(self.path.join(["Core"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.Data`
@@ -857,7 +857,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn data(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Data"]))
+        Opt::at(self.path.join(["Data"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.FileSize`
@@ -869,7 +869,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn file_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["FileSize"]))
+        Opt::at(self.path.join(["FileSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.MemoryLock`
@@ -881,7 +881,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn memory_lock(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["MemoryLock"]))
+        Opt::at(self.path.join(["MemoryLock"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.NumberOfFiles`
@@ -895,7 +895,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_files(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfFiles"]))
+        Opt::at(self.path.join(["NumberOfFiles"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.NumberOfProcesses`
@@ -909,7 +909,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_processes(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfProcesses"]))
+        Opt::at(self.path.join(["NumberOfProcesses"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.ResidentSetSize`
@@ -923,7 +923,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn resident_set_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ResidentSetSize"]))
+        Opt::at(self.path.join(["ResidentSetSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.Stack`
@@ -936,7 +936,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn stack(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Stack"]))
+        Opt::at(self.path.join(["Stack"])).in_submodules(3)
     }
 
 }
@@ -973,7 +973,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn bonjour(&self) -> Opt<NullOr<OneOf<BonjourMembers>>> {
-        Opt::at(self.path.join(["Bonjour"]))
+        Opt::at(self.path.join(["Bonjour"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.MulticastGroup`
@@ -988,7 +988,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn multicast_group(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["MulticastGroup"]))
+        Opt::at(self.path.join(["MulticastGroup"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SecureSocketWithKey`
@@ -1002,7 +1002,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn secure_socket_with_key(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["SecureSocketWithKey"]))
+        Opt::at(self.path.join(["SecureSocketWithKey"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockFamily`
@@ -1014,7 +1014,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_family(&self) -> Opt<NullOr<SockFamily>> {
-        Opt::at(self.path.join(["SockFamily"]))
+        Opt::at(self.path.join(["SockFamily"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockNodeName`
@@ -1026,7 +1026,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_node_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["SockNodeName"]))
+        Opt::at(self.path.join(["SockNodeName"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockPassive`
@@ -1039,7 +1039,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_passive(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["SockPassive"]))
+        Opt::at(self.path.join(["SockPassive"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockPathMode`
@@ -1052,7 +1052,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_path_mode(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["SockPathMode"]))
+        Opt::at(self.path.join(["SockPathMode"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockPathName`
@@ -1065,7 +1065,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_path_name(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["SockPathName"]))
+        Opt::at(self.path.join(["SockPathName"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockProtocol`
@@ -1078,7 +1078,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_protocol(&self) -> Opt<NullOr<SockProtocol>> {
-        Opt::at(self.path.join(["SockProtocol"]))
+        Opt::at(self.path.join(["SockProtocol"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockServiceName`
@@ -1090,7 +1090,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_service_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["SockServiceName"]))
+        Opt::at(self.path.join(["SockServiceName"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockType`
@@ -1103,7 +1103,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_type(&self) -> Opt<NullOr<SockType>> {
-        Opt::at(self.path.join(["SockType"]))
+        Opt::at(self.path.join(["SockType"])).in_submodules(3)
     }
 
 }
@@ -1124,7 +1124,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn cpu(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["CPU"]))
+        Opt::at(self.path.join(["CPU"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.Core`
@@ -1136,7 +1136,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn core(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Core"]))
+        Opt::at(self.path.join(["Core"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.Data`
@@ -1149,7 +1149,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn data(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Data"]))
+        Opt::at(self.path.join(["Data"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.FileSize`
@@ -1161,7 +1161,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn file_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["FileSize"]))
+        Opt::at(self.path.join(["FileSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.MemoryLock`
@@ -1173,7 +1173,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn memory_lock(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["MemoryLock"]))
+        Opt::at(self.path.join(["MemoryLock"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.NumberOfFiles`
@@ -1187,7 +1187,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_files(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfFiles"]))
+        Opt::at(self.path.join(["NumberOfFiles"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.NumberOfProcesses`
@@ -1201,7 +1201,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_processes(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfProcesses"]))
+        Opt::at(self.path.join(["NumberOfProcesses"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.ResidentSetSize`
@@ -1215,7 +1215,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn resident_set_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ResidentSetSize"]))
+        Opt::at(self.path.join(["ResidentSetSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.Stack`
@@ -1228,7 +1228,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn stack(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Stack"]))
+        Opt::at(self.path.join(["Stack"])).in_submodules(3)
     }
 
 }
@@ -1251,7 +1251,7 @@ impl AgentsEntryConfigInetdCompatibility {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn wait(&self) -> Opt<NullOr<OneOf<WaitMembers>>> {
-        Opt::at(self.path.join(["Wait"]))
+        Opt::at(self.path.join(["Wait"])).in_submodules(3)
     }
 
 }

@@ -387,7 +387,7 @@ pub mod user_settings {
     /// Nix type: `signed integer`. Default: `30`.
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const accordion_padding: Opt<i64> = Opt::new(&["programs", "aerospace", "userSettings", "accordion-padding"]);
+    pub const accordion_padding: Opt<i64> = Opt::new(&["programs", "aerospace", "userSettings", "accordion-padding"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.after-login-command`
     ///
@@ -397,7 +397,7 @@ pub mod user_settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const after_login_command: Opt<Vec<String>> = Opt::new(&["programs", "aerospace", "userSettings", "after-login-command"]);
+    pub const after_login_command: Opt<Vec<String>> = Opt::new(&["programs", "aerospace", "userSettings", "after-login-command"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.after-startup-command`
     ///
@@ -415,7 +415,7 @@ pub mod user_settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const after_startup_command: Opt<Vec<String>> = Opt::new(&["programs", "aerospace", "userSettings", "after-startup-command"]);
+    pub const after_startup_command: Opt<Vec<String>> = Opt::new(&["programs", "aerospace", "userSettings", "after-startup-command"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.default-root-container-layout`
     ///
@@ -424,7 +424,7 @@ pub mod user_settings {
     /// Nix type: `one of "tiles", "accordion"`. Default: `"tiles"`.
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const default_root_container_layout: Opt<DefaultRootContainerLayout> = Opt::new(&["programs", "aerospace", "userSettings", "default-root-container-layout"]);
+    pub const default_root_container_layout: Opt<DefaultRootContainerLayout> = Opt::new(&["programs", "aerospace", "userSettings", "default-root-container-layout"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.default-root-container-orientation`
     ///
@@ -433,7 +433,7 @@ pub mod user_settings {
     /// Nix type: `one of "horizontal", "vertical", "auto"`. Default: `"auto"`.
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const default_root_container_orientation: Opt<DefaultRootContainerOrientation> = Opt::new(&["programs", "aerospace", "userSettings", "default-root-container-orientation"]);
+    pub const default_root_container_orientation: Opt<DefaultRootContainerOrientation> = Opt::new(&["programs", "aerospace", "userSettings", "default-root-container-orientation"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.enable-normalization-flatten-containers`
     ///
@@ -442,7 +442,7 @@ pub mod user_settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const enable_normalization_flatten_containers: Opt<bool> = Opt::new(&["programs", "aerospace", "userSettings", "enable-normalization-flatten-containers"]);
+    pub const enable_normalization_flatten_containers: Opt<bool> = Opt::new(&["programs", "aerospace", "userSettings", "enable-normalization-flatten-containers"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.enable-normalization-opposite-orientation-for-nested-containers`
     ///
@@ -451,7 +451,7 @@ pub mod user_settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const enable_normalization_opposite_orientation_for_nested_containers: Opt<bool> = Opt::new(&["programs", "aerospace", "userSettings", "enable-normalization-opposite-orientation-for-nested-containers"]);
+    pub const enable_normalization_opposite_orientation_for_nested_containers: Opt<bool> = Opt::new(&["programs", "aerospace", "userSettings", "enable-normalization-opposite-orientation-for-nested-containers"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.exec-on-workspace-change`
     ///
@@ -470,7 +470,7 @@ pub mod user_settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const exec_on_workspace_change: Opt<Vec<String>> = Opt::new(&["programs", "aerospace", "userSettings", "exec-on-workspace-change"]);
+    pub const exec_on_workspace_change: Opt<Vec<String>> = Opt::new(&["programs", "aerospace", "userSettings", "exec-on-workspace-change"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.on-focus-changed`
     ///
@@ -487,7 +487,7 @@ pub mod user_settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const on_focus_changed: Opt<Vec<String>> = Opt::new(&["programs", "aerospace", "userSettings", "on-focus-changed"]);
+    pub const on_focus_changed: Opt<Vec<String>> = Opt::new(&["programs", "aerospace", "userSettings", "on-focus-changed"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.on-focused-monitor-changed`
     ///
@@ -504,7 +504,7 @@ pub mod user_settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const on_focused_monitor_changed: Opt<Vec<String>> = Opt::new(&["programs", "aerospace", "userSettings", "on-focused-monitor-changed"]);
+    pub const on_focused_monitor_changed: Opt<Vec<String>> = Opt::new(&["programs", "aerospace", "userSettings", "on-focused-monitor-changed"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.on-window-detected`
     ///
@@ -534,7 +534,7 @@ pub mod user_settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const on_window_detected: Opt<Vec<OnWindowDetectedValue>> = Opt::new(&["programs", "aerospace", "userSettings", "on-window-detected"]);
+    pub const on_window_detected: Opt<Vec<OnWindowDetectedValue>> = Opt::new(&["programs", "aerospace", "userSettings", "on-window-detected"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.start-at-login`
     ///
@@ -543,7 +543,7 @@ pub mod user_settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const start_at_login: Opt<bool> = Opt::new(&["programs", "aerospace", "userSettings", "start-at-login"]);
+    pub const start_at_login: Opt<bool> = Opt::new(&["programs", "aerospace", "userSettings", "start-at-login"]).in_submodules(1);
 
     /// `programs.aerospace.userSettings.workspace-to-monitor-force-assignment`
     ///
@@ -569,7 +569,7 @@ pub mod user_settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-    pub const workspace_to_monitor_force_assignment: Opt<NullOr<BTreeMap<String, OneOf<WorkspaceToMonitorForceAssignmentMembers>>>> = Opt::new(&["programs", "aerospace", "userSettings", "workspace-to-monitor-force-assignment"]);
+    pub const workspace_to_monitor_force_assignment: Opt<NullOr<BTreeMap<String, OneOf<WorkspaceToMonitorForceAssignmentMembers>>>> = Opt::new(&["programs", "aerospace", "userSettings", "workspace-to-monitor-force-assignment"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `programs.aerospace.userSettings.default-root-container-layout`.
@@ -694,7 +694,7 @@ pub mod user_settings {
         /// Nix type: `one of "qwerty", "dvorak"`. Default: `"qwerty"`.
         ///
         /// Declared in `<home-manager/modules/programs/aerospace.nix>`.
-        pub const preset: Opt<Preset> = Opt::new(&["programs", "aerospace", "userSettings", "key-mapping", "preset"]);
+        pub const preset: Opt<Preset> = Opt::new(&["programs", "aerospace", "userSettings", "key-mapping", "preset"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `programs.aerospace.userSettings.key-mapping.preset`.

@@ -368,7 +368,7 @@ pub mod config {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "height", "absolute"]);
+        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "height", "absolute"]).in_submodules(1);
 
         /// `programs.anyrun.config.height.fraction`
         ///
@@ -377,7 +377,7 @@ pub mod config {
         /// Nix type: `null or floating point number`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "height", "fraction"]);
+        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "height", "fraction"]).in_submodules(1);
 
     }
 
@@ -391,7 +391,7 @@ pub mod config {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "width", "absolute"]);
+        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "width", "absolute"]).in_submodules(1);
 
         /// `programs.anyrun.config.width.fraction`
         ///
@@ -400,7 +400,7 @@ pub mod config {
         /// Nix type: `null or floating point number`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "width", "fraction"]);
+        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "width", "fraction"]).in_submodules(1);
 
     }
 
@@ -414,7 +414,7 @@ pub mod config {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "x", "absolute"]);
+        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "x", "absolute"]).in_submodules(1);
 
         /// `programs.anyrun.config.x.fraction`
         ///
@@ -423,7 +423,7 @@ pub mod config {
         /// Nix type: `null or floating point number`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "x", "fraction"]);
+        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "x", "fraction"]).in_submodules(1);
 
     }
 
@@ -437,7 +437,7 @@ pub mod config {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "y", "absolute"]);
+        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "y", "absolute"]).in_submodules(1);
 
         /// `programs.anyrun.config.y.fraction`
         ///
@@ -446,7 +446,7 @@ pub mod config {
         /// Nix type: `null or floating point number`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "y", "fraction"]);
+        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "y", "fraction"]).in_submodules(1);
 
     }
 

@@ -458,7 +458,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn checks(&self) -> Opt<Vec<ChecksValue>> {
-            Opt::at(self.path.join(["checks"]))
+            Opt::at(self.path.join(["checks"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.consistency.extraConfig`
@@ -470,7 +470,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
     }
@@ -491,7 +491,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
     }
@@ -515,7 +515,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn exclude_home_manager_symlinks(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["excludeHomeManagerSymlinks"]))
+            Opt::at(self.path.join(["excludeHomeManagerSymlinks"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.location.extraConfig`
@@ -527,7 +527,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.location.patterns`
@@ -556,7 +556,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn patterns(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["patterns"]))
+            Opt::at(self.path.join(["patterns"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.location.repositories`
@@ -583,7 +583,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn repositories(&self) -> Opt<Vec<OneOf<RepositoriesMembers>>> {
-            Opt::at(self.path.join(["repositories"]))
+            Opt::at(self.path.join(["repositories"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.location.sourceDirectories`
@@ -597,7 +597,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn source_directories(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["sourceDirectories"]))
+            Opt::at(self.path.join(["sourceDirectories"])).in_submodules(1)
         }
 
     }
@@ -618,7 +618,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
     }
@@ -639,7 +639,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepDaily`
@@ -651,7 +651,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_daily(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepDaily"]))
+            Opt::at(self.path.join(["keepDaily"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepHourly`
@@ -663,7 +663,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_hourly(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepHourly"]))
+            Opt::at(self.path.join(["keepHourly"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepMinutely`
@@ -675,7 +675,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_minutely(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepMinutely"]))
+            Opt::at(self.path.join(["keepMinutely"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepMonthly`
@@ -687,7 +687,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_monthly(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepMonthly"]))
+            Opt::at(self.path.join(["keepMonthly"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepSecondly`
@@ -699,7 +699,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_secondly(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepSecondly"]))
+            Opt::at(self.path.join(["keepSecondly"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepWeekly`
@@ -711,7 +711,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_weekly(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepWeekly"]))
+            Opt::at(self.path.join(["keepWeekly"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepWithin`
@@ -723,7 +723,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_within(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["keepWithin"])).matching("[[:digit:]]+[Hdwmy]")
+            Opt::at(self.path.join(["keepWithin"])).matching("[[:digit:]]+[Hdwmy]").in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepYearly`
@@ -735,7 +735,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_yearly(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepYearly"]))
+            Opt::at(self.path.join(["keepYearly"])).in_submodules(1)
         }
 
     }
@@ -756,7 +756,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn encryption_passcommand(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["encryptionPasscommand"]))
+            Opt::at(self.path.join(["encryptionPasscommand"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.storage.extraConfig`
@@ -768,7 +768,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
     }

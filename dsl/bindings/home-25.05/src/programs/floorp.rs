@@ -738,7 +738,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn bookmarks(&self) -> Opt<OneOf<BookmarksMembers>> {
-            Opt::at(self.path.join(["bookmarks"]))
+            Opt::at(self.path.join(["bookmarks"])).in_submodules(1)
         }
 
         /// The options under `bookmarks`.
@@ -776,7 +776,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn containers(&self) -> Opt<BTreeMap<String, ContainersValue>> {
-            Opt::at(self.path.join(["containers"]))
+            Opt::at(self.path.join(["containers"])).in_submodules(1)
         }
 
         /// The options under `containers`.
@@ -797,7 +797,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn containers_force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["containersForce"]))
+            Opt::at(self.path.join(["containersForce"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.extensions`
@@ -828,7 +828,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn extensions(&self) -> Opt<OneOf<ExtensionsMembers>> {
-            Opt::at(self.path.join(["extensions"]))
+            Opt::at(self.path.join(["extensions"])).in_submodules(1)
         }
 
         /// The options under `extensions`.
@@ -846,7 +846,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.id`
@@ -858,7 +858,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn id(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.isDefault`
@@ -870,7 +870,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn is_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isDefault"]))
+            Opt::at(self.path.join(["isDefault"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.name`
@@ -882,7 +882,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.path`
@@ -894,7 +894,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.preConfig`
@@ -912,7 +912,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn pre_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preConfig"]))
+            Opt::at(self.path.join(["preConfig"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.search`
@@ -924,7 +924,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn search(&self) -> Opt<SearchValue> {
-            Opt::at(self.path.join(["search"]))
+            Opt::at(self.path.join(["search"])).in_submodules(1)
         }
 
         /// The options under `search`.
@@ -963,7 +963,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.userChrome`
@@ -993,7 +993,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn user_chrome(&self) -> Opt<OneOf<UserChromeMembers>> {
-            Opt::at(self.path.join(["userChrome"]))
+            Opt::at(self.path.join(["userChrome"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.userContent`
@@ -1014,7 +1014,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn user_content(&self) -> Opt<OneOf<UserContentMembers>> {
-            Opt::at(self.path.join(["userContent"]))
+            Opt::at(self.path.join(["userContent"])).in_submodules(1)
         }
 
     }
@@ -1035,7 +1035,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.bookmarks.force`
@@ -1047,7 +1047,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.bookmarks.settings`
@@ -1091,7 +1091,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<OneOf<SettingsMembers>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
     }
@@ -1127,7 +1127,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn color(&self) -> Opt<Color> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.containers.<name>.icon`
@@ -1139,7 +1139,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn icon(&self) -> Opt<Icon> {
-            Opt::at(self.path.join(["icon"]))
+            Opt::at(self.path.join(["icon"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.containers.<name>.id`
@@ -1151,7 +1151,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn id(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.containers.<name>.name`
@@ -1163,7 +1163,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(2)
         }
 
     }
@@ -1186,7 +1186,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.extensions.packages`
@@ -1222,7 +1222,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn packages(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["packages"]))
+            Opt::at(self.path.join(["packages"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.extensions.settings`
@@ -1258,7 +1258,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, SettingsValue>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// The options under `settings`.
@@ -1301,7 +1301,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(3)
         }
 
         /// `programs.floorp.profiles.<name>.extensions.settings.<name>.settings`
@@ -1313,7 +1313,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Json>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(3)
         }
 
     }
@@ -1335,7 +1335,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.search.engines`
@@ -1388,7 +1388,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn engines(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> {
-            Opt::at(self.path.join(["engines"]))
+            Opt::at(self.path.join(["engines"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.search.force`
@@ -1404,7 +1404,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.search.order`
@@ -1427,7 +1427,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn order(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["order"]))
+            Opt::at(self.path.join(["order"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.search.privateDefault`
@@ -1439,7 +1439,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn private_default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateDefault"]))
+            Opt::at(self.path.join(["privateDefault"])).in_submodules(2)
         }
 
     }

@@ -404,7 +404,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn allow_bold(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["allowBold"]))
+            Opt::at(self.path.join(["allowBold"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.audibleBell`
@@ -416,7 +416,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn audible_bell(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["audibleBell"]))
+            Opt::at(self.path.join(["audibleBell"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.backspaceBinding`
@@ -444,7 +444,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn backspace_binding(&self) -> Opt<BackspaceBinding> {
-            Opt::at(self.path.join(["backspaceBinding"]))
+            Opt::at(self.path.join(["backspaceBinding"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.boldIsBright`
@@ -456,7 +456,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn bold_is_bright(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["boldIsBright"]))
+            Opt::at(self.path.join(["boldIsBright"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors`
@@ -468,7 +468,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn colors(&self) -> Opt<NullOr<ColorsValue>> {
-            Opt::at(self.path.join(["colors"]))
+            Opt::at(self.path.join(["colors"])).in_submodules(1)
         }
 
         /// The options under `colors`.
@@ -486,7 +486,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn cursor_blink_mode(&self) -> Opt<CursorBlinkMode> {
-            Opt::at(self.path.join(["cursorBlinkMode"]))
+            Opt::at(self.path.join(["cursorBlinkMode"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.cursorShape`
@@ -498,7 +498,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn cursor_shape(&self) -> Opt<CursorShape> {
-            Opt::at(self.path.join(["cursorShape"]))
+            Opt::at(self.path.join(["cursorShape"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.customCommand`
@@ -510,7 +510,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn custom_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["customCommand"]))
+            Opt::at(self.path.join(["customCommand"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.default`
@@ -522,7 +522,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.deleteBinding`
@@ -550,7 +550,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn delete_binding(&self) -> Opt<DeleteBinding> {
-            Opt::at(self.path.join(["deleteBinding"]))
+            Opt::at(self.path.join(["deleteBinding"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.font`
@@ -562,7 +562,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn font(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["font"]))
+            Opt::at(self.path.join(["font"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.loginShell`
@@ -574,7 +574,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn login_shell(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["loginShell"]))
+            Opt::at(self.path.join(["loginShell"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.scrollOnOutput`
@@ -586,7 +586,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn scroll_on_output(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["scrollOnOutput"]))
+            Opt::at(self.path.join(["scrollOnOutput"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.scrollbackLines`
@@ -598,7 +598,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn scrollback_lines(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["scrollbackLines"]))
+            Opt::at(self.path.join(["scrollbackLines"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.showScrollbar`
@@ -610,7 +610,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn show_scrollbar(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["showScrollbar"]))
+            Opt::at(self.path.join(["showScrollbar"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.transparencyPercent`
@@ -622,7 +622,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn transparency_percent(&self) -> Opt<NullOr<Between<0, 100>>> {
-            Opt::at(self.path.join(["transparencyPercent"]))
+            Opt::at(self.path.join(["transparencyPercent"])).in_submodules(1)
         }
 
         /// `programs.gnome-terminal.profile.<name>.visibleName`
@@ -634,7 +634,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn visible_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["visibleName"]))
+            Opt::at(self.path.join(["visibleName"])).in_submodules(1)
         }
 
     }
@@ -655,7 +655,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn background_color(&self) -> Opt<String> {
-            Opt::at(self.path.join(["backgroundColor"]))
+            Opt::at(self.path.join(["backgroundColor"])).in_submodules(2)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors.boldColor`
@@ -667,7 +667,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn bold_color(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["boldColor"]))
+            Opt::at(self.path.join(["boldColor"])).in_submodules(2)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors.cursor`
@@ -679,7 +679,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn cursor(&self) -> Opt<NullOr<CursorValue>> {
-            Opt::at(self.path.join(["cursor"]))
+            Opt::at(self.path.join(["cursor"])).in_submodules(2)
         }
 
         /// The options under `cursor`.
@@ -697,7 +697,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn foreground_color(&self) -> Opt<String> {
-            Opt::at(self.path.join(["foregroundColor"]))
+            Opt::at(self.path.join(["foregroundColor"])).in_submodules(2)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors.highlight`
@@ -709,7 +709,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn highlight(&self) -> Opt<NullOr<HighlightValue>> {
-            Opt::at(self.path.join(["highlight"]))
+            Opt::at(self.path.join(["highlight"])).in_submodules(2)
         }
 
         /// The options under `highlight`.
@@ -727,7 +727,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn palette(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["palette"]))
+            Opt::at(self.path.join(["palette"])).in_submodules(2)
         }
 
     }
@@ -748,7 +748,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn background(&self) -> Opt<String> {
-            Opt::at(self.path.join(["background"]))
+            Opt::at(self.path.join(["background"])).in_submodules(3)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors.cursor.foreground`
@@ -760,7 +760,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn foreground(&self) -> Opt<String> {
-            Opt::at(self.path.join(["foreground"]))
+            Opt::at(self.path.join(["foreground"])).in_submodules(3)
         }
 
     }
@@ -781,7 +781,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn background(&self) -> Opt<String> {
-            Opt::at(self.path.join(["background"]))
+            Opt::at(self.path.join(["background"])).in_submodules(3)
         }
 
         /// `programs.gnome-terminal.profile.<name>.colors.highlight.foreground`
@@ -793,7 +793,7 @@ pub mod profile {
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
         #[inline]
         pub fn foreground(&self) -> Opt<String> {
-            Opt::at(self.path.join(["foreground"]))
+            Opt::at(self.path.join(["foreground"])).in_submodules(3)
         }
 
     }

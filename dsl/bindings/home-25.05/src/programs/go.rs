@@ -160,7 +160,7 @@ pub mod telemetry {
     /// Nix type: `string`. Default: `"1970-01-01"`.
     ///
     /// Declared in `<home-manager/modules/programs/go.nix>`.
-    pub const date: Opt<String> = Opt::new(&["programs", "go", "telemetry", "date"]);
+    pub const date: Opt<String> = Opt::new(&["programs", "go", "telemetry", "date"]).in_submodules(1);
 
     /// `programs.go.telemetry.mode`
     ///
@@ -169,7 +169,7 @@ pub mod telemetry {
     /// Nix type: `null or one of "off", "local", "on"`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/go.nix>`.
-    pub const mode: Opt<NullOr<Mode>> = Opt::new(&["programs", "go", "telemetry", "mode"]);
+    pub const mode: Opt<NullOr<Mode>> = Opt::new(&["programs", "go", "telemetry", "mode"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `programs.go.telemetry.mode`.

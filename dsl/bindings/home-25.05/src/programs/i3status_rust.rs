@@ -356,7 +356,7 @@ pub mod bars {
         /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
         #[inline]
         pub fn blocks(&self) -> Opt<Data<Toml>> {
-            Opt::at(self.path.join(["blocks"]))
+            Opt::at(self.path.join(["blocks"])).in_submodules(1)
         }
 
         /// `programs.i3status-rust.bars.<name>.icons`
@@ -370,7 +370,7 @@ pub mod bars {
         /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
         #[inline]
         pub fn icons(&self) -> Opt<String> {
-            Opt::at(self.path.join(["icons"]))
+            Opt::at(self.path.join(["icons"])).in_submodules(1)
         }
 
         /// `programs.i3status-rust.bars.<name>.settings`
@@ -397,7 +397,7 @@ pub mod bars {
         /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Toml>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.i3status-rust.bars.<name>.theme`
@@ -411,7 +411,7 @@ pub mod bars {
         /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
         #[inline]
         pub fn theme(&self) -> Opt<String> {
-            Opt::at(self.path.join(["theme"]))
+            Opt::at(self.path.join(["theme"])).in_submodules(1)
         }
 
     }

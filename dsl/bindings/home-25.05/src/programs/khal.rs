@@ -192,7 +192,7 @@ pub mod locale {
     /// Nix type: `string`. Default: `"%x"`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const dateformat: Opt<String> = Opt::new(&["programs", "khal", "locale", "dateformat"]);
+    pub const dateformat: Opt<String> = Opt::new(&["programs", "khal", "locale", "dateformat"]).in_submodules(1);
 
     /// `programs.khal.locale.datetimeformat`
     ///
@@ -204,7 +204,7 @@ pub mod locale {
     /// Nix type: `string`. Default: `"%c"`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const datetimeformat: Opt<String> = Opt::new(&["programs", "khal", "locale", "datetimeformat"]);
+    pub const datetimeformat: Opt<String> = Opt::new(&["programs", "khal", "locale", "datetimeformat"]).in_submodules(1);
 
     /// `programs.khal.locale.default_timezone`
     ///
@@ -215,7 +215,7 @@ pub mod locale {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const default_timezone: Opt<NullOr<String>> = Opt::new(&["programs", "khal", "locale", "default_timezone"]);
+    pub const default_timezone: Opt<NullOr<String>> = Opt::new(&["programs", "khal", "locale", "default_timezone"]).in_submodules(1);
 
     /// `programs.khal.locale.firstweekday`
     ///
@@ -224,7 +224,7 @@ pub mod locale {
     /// Nix type: `integer between 0 and 6 (both inclusive)`. Default: `0`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const firstweekday: Opt<Between<0, 6>> = Opt::new(&["programs", "khal", "locale", "firstweekday"]);
+    pub const firstweekday: Opt<Between<0, 6>> = Opt::new(&["programs", "khal", "locale", "firstweekday"]).in_submodules(1);
 
     /// `programs.khal.locale.local_timezone`
     ///
@@ -234,7 +234,7 @@ pub mod locale {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const local_timezone: Opt<NullOr<String>> = Opt::new(&["programs", "khal", "locale", "local_timezone"]);
+    pub const local_timezone: Opt<NullOr<String>> = Opt::new(&["programs", "khal", "locale", "local_timezone"]).in_submodules(1);
 
     /// `programs.khal.locale.longdateformat`
     ///
@@ -247,7 +247,7 @@ pub mod locale {
     /// Nix type: `string`. Default: `"%x"`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const longdateformat: Opt<String> = Opt::new(&["programs", "khal", "locale", "longdateformat"]);
+    pub const longdateformat: Opt<String> = Opt::new(&["programs", "khal", "locale", "longdateformat"]).in_submodules(1);
 
     /// `programs.khal.locale.longdatetimeformat`
     ///
@@ -260,7 +260,7 @@ pub mod locale {
     /// Nix type: `string`. Default: `"%c"`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const longdatetimeformat: Opt<String> = Opt::new(&["programs", "khal", "locale", "longdatetimeformat"]);
+    pub const longdatetimeformat: Opt<String> = Opt::new(&["programs", "khal", "locale", "longdatetimeformat"]).in_submodules(1);
 
     /// `programs.khal.locale.timeformat`
     ///
@@ -272,7 +272,7 @@ pub mod locale {
     /// Nix type: `string`. Default: `"%X"`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const timeformat: Opt<String> = Opt::new(&["programs", "khal", "locale", "timeformat"]);
+    pub const timeformat: Opt<String> = Opt::new(&["programs", "khal", "locale", "timeformat"]).in_submodules(1);
 
     /// `programs.khal.locale.unicode_symbols`
     ///
@@ -284,7 +284,7 @@ pub mod locale {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const unicode_symbols: Opt<bool> = Opt::new(&["programs", "khal", "locale", "unicode_symbols"]);
+    pub const unicode_symbols: Opt<bool> = Opt::new(&["programs", "khal", "locale", "unicode_symbols"]).in_submodules(1);
 
     /// `programs.khal.locale.weeknumbers`
     ///
@@ -295,7 +295,7 @@ pub mod locale {
     /// Nix type: `one of "off", "left", "right"`. Default: `"off"`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const weeknumbers: Opt<Weeknumbers> = Opt::new(&["programs", "khal", "locale", "weeknumbers"]);
+    pub const weeknumbers: Opt<Weeknumbers> = Opt::new(&["programs", "khal", "locale", "weeknumbers"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `programs.khal.locale.weeknumbers`.

@@ -182,7 +182,7 @@ pub mod runners {
         /// Declared in `<home-manager/modules/programs/lutris.nix>`.
         #[inline]
         pub fn package(&self) -> Opt<NullOr<Package>> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `programs.lutris.runners.<name>.settings`
@@ -194,7 +194,7 @@ pub mod runners {
         /// Declared in `<home-manager/modules/programs/lutris.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -222,7 +222,7 @@ pub mod runners {
         /// Declared in `<home-manager/modules/programs/lutris.nix>`.
         #[inline]
         pub fn runner(&self) -> Opt<RunnerValue> {
-            Opt::at(self.path.join(["runner"]))
+            Opt::at(self.path.join(["runner"])).in_submodules(2)
         }
 
         /// The options under `runner`.
@@ -242,7 +242,7 @@ pub mod runners {
         /// Declared in `<home-manager/modules/programs/lutris.nix>`.
         #[inline]
         pub fn system(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["system"]))
+            Opt::at(self.path.join(["system"])).in_submodules(2)
         }
 
     }
@@ -263,7 +263,7 @@ pub mod runners {
         /// Declared in `<home-manager/modules/programs/lutris.nix>`.
         #[inline]
         pub fn runner_executable(&self) -> Opt<OneOf<RunnerExecutableMembers>> {
-            Opt::at(self.path.join(["runner_executable"]))
+            Opt::at(self.path.join(["runner_executable"])).in_submodules(3)
         }
 
     }

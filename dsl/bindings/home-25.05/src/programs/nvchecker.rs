@@ -154,7 +154,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/nvchecker.nix>`.
-    pub const _config: Opt<ConfigValue> = Opt::new(&["programs", "nvchecker", "settings", "__config__"]);
+    pub const _config: Opt<ConfigValue> = Opt::new(&["programs", "nvchecker", "settings", "__config__"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `programs.nvchecker.settings.__config__`: `ConfigValue::new()`, then a setter per option.
@@ -203,7 +203,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"new_ver.json"`.
         ///
         /// Declared in `<home-manager/modules/programs/nvchecker.nix>`.
-        pub const newver: Opt<RuntimePath> = Opt::new(&["programs", "nvchecker", "settings", "__config__", "newver"]);
+        pub const newver: Opt<RuntimePath> = Opt::new(&["programs", "nvchecker", "settings", "__config__", "newver"]).in_submodules(2);
 
         /// `programs.nvchecker.settings.__config__.oldver`
         ///
@@ -217,7 +217,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"old_ver.json"`.
         ///
         /// Declared in `<home-manager/modules/programs/nvchecker.nix>`.
-        pub const oldver: Opt<RuntimePath> = Opt::new(&["programs", "nvchecker", "settings", "__config__", "oldver"]);
+        pub const oldver: Opt<RuntimePath> = Opt::new(&["programs", "nvchecker", "settings", "__config__", "oldver"]).in_submodules(2);
 
     }
 

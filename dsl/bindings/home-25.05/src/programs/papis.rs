@@ -126,7 +126,7 @@ pub mod libraries {
         /// Declared in `<home-manager/modules/programs/papis.nix>`.
         #[inline]
         pub fn is_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isDefault"]))
+            Opt::at(self.path.join(["isDefault"])).in_submodules(1)
         }
 
         /// `programs.papis.libraries.<name>.name`
@@ -158,7 +158,7 @@ pub mod libraries {
         /// Declared in `<home-manager/modules/programs/papis.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

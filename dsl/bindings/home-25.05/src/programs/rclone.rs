@@ -261,7 +261,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn config(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// `programs.rclone.remotes.<name>.mounts`
@@ -297,7 +297,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn mounts(&self) -> Opt<BTreeMap<String, MountsValue>> {
-            Opt::at(self.path.join(["mounts"]))
+            Opt::at(self.path.join(["mounts"])).in_submodules(1)
         }
 
         /// The options under `mounts`.
@@ -332,7 +332,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn secrets(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["secrets"]))
+            Opt::at(self.path.join(["secrets"])).in_submodules(1)
         }
 
     }
@@ -368,7 +368,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `programs.rclone.remotes.<name>.mounts.<name>.mountPoint`
@@ -380,7 +380,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn mount_point(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mountPoint"]))
+            Opt::at(self.path.join(["mountPoint"])).in_submodules(2)
         }
 
         /// `programs.rclone.remotes.<name>.mounts.<name>.options`
@@ -398,7 +398,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn options(&self) -> Opt<BTreeMap<String, NullOr<OneOf<OptionsMembers>>>> {
-            Opt::at(self.path.join(["options"]))
+            Opt::at(self.path.join(["options"])).in_submodules(2)
         }
 
     }

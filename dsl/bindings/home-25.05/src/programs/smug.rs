@@ -212,7 +212,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn before_start(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["beforeStart"]))
+            Opt::at(self.path.join(["beforeStart"])).in_submodules(1)
         }
 
         /// `programs.smug.projects.<name>.env`
@@ -224,7 +224,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn env(&self) -> Opt<NullOr<BTreeMap<String, String>>> {
-            Opt::at(self.path.join(["env"]))
+            Opt::at(self.path.join(["env"])).in_submodules(1)
         }
 
         /// `programs.smug.projects.<name>.root`
@@ -239,7 +239,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn root(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["root"]))
+            Opt::at(self.path.join(["root"])).in_submodules(1)
         }
 
         /// `programs.smug.projects.<name>.stop`
@@ -251,7 +251,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn stop(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["stop"]))
+            Opt::at(self.path.join(["stop"])).in_submodules(1)
         }
 
         /// `programs.smug.projects.<name>.windows`
@@ -263,7 +263,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn windows(&self) -> Opt<Vec<WindowsValue>> {
-            Opt::at(self.path.join(["windows"]))
+            Opt::at(self.path.join(["windows"])).in_submodules(1)
         }
 
     }

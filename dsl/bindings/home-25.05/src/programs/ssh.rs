@@ -650,7 +650,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn address_family(&self) -> Opt<NullOr<AddressFamily>> {
-            Opt::at(self.path.join(["addressFamily"]))
+            Opt::at(self.path.join(["addressFamily"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.certificateFile`
@@ -662,7 +662,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn certificate_file(&self) -> Opt<NullOr<OneOf<CertificateFileMembers>>> {
-            Opt::at(self.path.join(["certificateFile"]))
+            Opt::at(self.path.join(["certificateFile"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.checkHostIP`
@@ -675,7 +675,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn check_host_ip(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["checkHostIP"]))
+            Opt::at(self.path.join(["checkHostIP"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.compression`
@@ -688,7 +688,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn compression(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["compression"]))
+            Opt::at(self.path.join(["compression"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.dynamicForwards`
@@ -701,7 +701,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn dynamic_forwards(&self) -> Opt<Vec<DynamicForwardsValue>> {
-            Opt::at(self.path.join(["dynamicForwards"]))
+            Opt::at(self.path.join(["dynamicForwards"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.extraOptions`
@@ -713,7 +713,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn extra_options(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.forwardAgent`
@@ -726,7 +726,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn forward_agent(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["forwardAgent"]))
+            Opt::at(self.path.join(["forwardAgent"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.forwardX11`
@@ -739,7 +739,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn forward_x11(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forwardX11"]))
+            Opt::at(self.path.join(["forwardX11"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.forwardX11Trusted`
@@ -752,7 +752,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn forward_x11_trusted(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forwardX11Trusted"]))
+            Opt::at(self.path.join(["forwardX11Trusted"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.host`
@@ -770,7 +770,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.hostname`
@@ -782,7 +782,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn hostname(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["hostname"]))
+            Opt::at(self.path.join(["hostname"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.identitiesOnly`
@@ -798,7 +798,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn identities_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["identitiesOnly"]))
+            Opt::at(self.path.join(["identitiesOnly"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.identityAgent`
@@ -810,7 +810,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn identity_agent(&self) -> Opt<NullOr<OneOf<IdentityAgentMembers>>> {
-            Opt::at(self.path.join(["identityAgent"]))
+            Opt::at(self.path.join(["identityAgent"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.identityFile`
@@ -823,7 +823,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn identity_file(&self) -> Opt<NullOr<OneOf<IdentityFileMembers>>> {
-            Opt::at(self.path.join(["identityFile"]))
+            Opt::at(self.path.join(["identityFile"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.localForwards`
@@ -848,7 +848,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn local_forwards(&self) -> Opt<Vec<LocalForwardsValue>> {
-            Opt::at(self.path.join(["localForwards"]))
+            Opt::at(self.path.join(["localForwards"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.match`
@@ -873,7 +873,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn r#match(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["match"]))
+            Opt::at(self.path.join(["match"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.port`
@@ -885,7 +885,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.proxyCommand`
@@ -897,7 +897,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn proxy_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["proxyCommand"]))
+            Opt::at(self.path.join(["proxyCommand"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.proxyJump`
@@ -909,7 +909,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn proxy_jump(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["proxyJump"]))
+            Opt::at(self.path.join(["proxyJump"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.remoteForwards`
@@ -934,7 +934,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn remote_forwards(&self) -> Opt<Vec<RemoteForwardsValue>> {
-            Opt::at(self.path.join(["remoteForwards"]))
+            Opt::at(self.path.join(["remoteForwards"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.sendEnv`
@@ -947,7 +947,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn send_env(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["sendEnv"]))
+            Opt::at(self.path.join(["sendEnv"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.serverAliveCountMax`
@@ -960,7 +960,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn server_alive_count_max(&self) -> Opt<Positive> {
-            Opt::at(self.path.join(["serverAliveCountMax"]))
+            Opt::at(self.path.join(["serverAliveCountMax"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.serverAliveInterval`
@@ -972,7 +972,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn server_alive_interval(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["serverAliveInterval"]))
+            Opt::at(self.path.join(["serverAliveInterval"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.setEnv`
@@ -984,7 +984,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn set_env(&self) -> Opt<BTreeMap<String, OneOf<SetEnvMembers>>> {
-            Opt::at(self.path.join(["setEnv"]))
+            Opt::at(self.path.join(["setEnv"])).in_submodules(1)
         }
 
         /// `programs.ssh.matchBlocks.<name>.user`
@@ -996,7 +996,7 @@ pub mod match_blocks {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

@@ -384,7 +384,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn accounts_order(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["accountsOrder"]))
+            Opt::at(self.path.join(["accountsOrder"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.extensions`
@@ -412,7 +412,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn extensions(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["extensions"]))
+            Opt::at(self.path.join(["extensions"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.extraConfig`
@@ -424,7 +424,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.feedAccounts`
@@ -438,7 +438,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn feed_accounts(&self) -> Opt<BTreeMap<String, Untyped>> {
-            Opt::at(self.path.join(["feedAccounts"]))
+            Opt::at(self.path.join(["feedAccounts"])).in_submodules(1)
         }
 
         /// The options under `feedAccounts`.
@@ -457,7 +457,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn is_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isDefault"]))
+            Opt::at(self.path.join(["isDefault"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.name`
@@ -481,7 +481,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn search(&self) -> Opt<SearchValue> {
-            Opt::at(self.path.join(["search"]))
+            Opt::at(self.path.join(["search"])).in_submodules(1)
         }
 
         /// The options under `search`.
@@ -518,7 +518,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.userChrome`
@@ -541,7 +541,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn user_chrome(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["userChrome"]))
+            Opt::at(self.path.join(["userChrome"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.userContent`
@@ -562,7 +562,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn user_content(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["userContent"]))
+            Opt::at(self.path.join(["userContent"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.withExternalGnupg`
@@ -574,7 +574,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn with_external_gnupg(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["withExternalGnupg"]))
+            Opt::at(self.path.join(["withExternalGnupg"])).in_submodules(1)
         }
 
     }
@@ -632,7 +632,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(2)
         }
 
         /// `programs.thunderbird.profiles.<name>.search.engines`
@@ -685,7 +685,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn engines(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> {
-            Opt::at(self.path.join(["engines"]))
+            Opt::at(self.path.join(["engines"])).in_submodules(2)
         }
 
         /// `programs.thunderbird.profiles.<name>.search.force`
@@ -701,7 +701,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// `programs.thunderbird.profiles.<name>.search.order`
@@ -724,7 +724,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn order(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["order"]))
+            Opt::at(self.path.join(["order"])).in_submodules(2)
         }
 
         /// `programs.thunderbird.profiles.<name>.search.privateDefault`
@@ -736,7 +736,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn private_default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateDefault"]))
+            Opt::at(self.path.join(["privateDefault"])).in_submodules(2)
         }
 
     }

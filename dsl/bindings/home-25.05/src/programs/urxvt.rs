@@ -236,7 +236,7 @@ pub mod scroll {
         /// Nix type: `one of "top", "bottom", "center"`. Default: `"center"`.
         ///
         /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
-        pub const align: Opt<Align> = Opt::new(&["programs", "urxvt", "scroll", "bar", "align"]);
+        pub const align: Opt<Align> = Opt::new(&["programs", "urxvt", "scroll", "bar", "align"]).in_submodules(1);
 
         /// `programs.urxvt.scroll.bar.enable`
         ///
@@ -245,7 +245,7 @@ pub mod scroll {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
-        pub const enable: Opt<bool> = Opt::new(&["programs", "urxvt", "scroll", "bar", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["programs", "urxvt", "scroll", "bar", "enable"]).in_submodules(1);
 
         /// `programs.urxvt.scroll.bar.floating`
         ///
@@ -254,7 +254,7 @@ pub mod scroll {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
-        pub const floating: Opt<bool> = Opt::new(&["programs", "urxvt", "scroll", "bar", "floating"]);
+        pub const floating: Opt<bool> = Opt::new(&["programs", "urxvt", "scroll", "bar", "floating"]).in_submodules(1);
 
         /// `programs.urxvt.scroll.bar.position`
         ///
@@ -263,7 +263,7 @@ pub mod scroll {
         /// Nix type: `one of "left", "right"`. Default: `"right"`.
         ///
         /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
-        pub const position: Opt<Position> = Opt::new(&["programs", "urxvt", "scroll", "bar", "position"]);
+        pub const position: Opt<Position> = Opt::new(&["programs", "urxvt", "scroll", "bar", "position"]).in_submodules(1);
 
         /// `programs.urxvt.scroll.bar.style`
         ///
@@ -272,7 +272,7 @@ pub mod scroll {
         /// Nix type: `one of "rxvt", "plain", "next", "xterm"`. Default: `"plain"`.
         ///
         /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
-        pub const style: Opt<Style> = Opt::new(&["programs", "urxvt", "scroll", "bar", "style"]);
+        pub const style: Opt<Style> = Opt::new(&["programs", "urxvt", "scroll", "bar", "style"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `programs.urxvt.scroll.bar.align`.

@@ -276,7 +276,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode.nix>`.
         #[inline]
         pub fn enable_extension_update_check(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enableExtensionUpdateCheck"]))
+            Opt::at(self.path.join(["enableExtensionUpdateCheck"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.enableUpdateCheck`
@@ -290,7 +290,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode.nix>`.
         #[inline]
         pub fn enable_update_check(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enableUpdateCheck"]))
+            Opt::at(self.path.join(["enableUpdateCheck"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.extensions`
@@ -302,7 +302,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode.nix>`.
         #[inline]
         pub fn extensions(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["extensions"]))
+            Opt::at(self.path.join(["extensions"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.globalSnippets`
@@ -330,7 +330,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode.nix>`.
         #[inline]
         pub fn global_snippets(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["globalSnippets"]))
+            Opt::at(self.path.join(["globalSnippets"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.keybindings`
@@ -356,7 +356,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode.nix>`.
         #[inline]
         pub fn keybindings(&self) -> Opt<OneOf<KeybindingsMembers>> {
-            Opt::at(self.path.join(["keybindings"]))
+            Opt::at(self.path.join(["keybindings"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.languageSnippets`
@@ -386,7 +386,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode.nix>`.
         #[inline]
         pub fn language_snippets(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["languageSnippets"]))
+            Opt::at(self.path.join(["languageSnippets"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.userSettings`
@@ -409,7 +409,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode.nix>`.
         #[inline]
         pub fn user_settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["userSettings"]))
+            Opt::at(self.path.join(["userSettings"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.userTasks`
@@ -438,7 +438,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode.nix>`.
         #[inline]
         pub fn user_tasks(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["userTasks"]))
+            Opt::at(self.path.join(["userTasks"])).in_submodules(1)
         }
 
     }

@@ -1153,7 +1153,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["authFile"]))
+            Opt::at(self.path.join(["authFile"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.autoStart`
@@ -1165,7 +1165,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.description`
@@ -1177,7 +1177,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.environment`
@@ -1199,7 +1199,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.extraConfig`
@@ -1224,7 +1224,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ExtraConfigMembers>>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.extraPodmanArgs`
@@ -1244,7 +1244,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn extra_podman_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraPodmanArgs"]))
+            Opt::at(self.path.join(["extraPodmanArgs"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.file`
@@ -1264,7 +1264,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn file(&self) -> Opt<String> {
-            Opt::at(self.path.join(["file"]))
+            Opt::at(self.path.join(["file"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.labels`
@@ -1285,7 +1285,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.tags`
@@ -1298,7 +1298,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn tags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["tags"]))
+            Opt::at(self.path.join(["tags"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.tlsVerify`
@@ -1310,7 +1310,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn tls_verify(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["tlsVerify"]))
+            Opt::at(self.path.join(["tlsVerify"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.workingDirectory`
@@ -1322,7 +1322,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman-linux/builds.nix>`.
         #[inline]
         pub fn working_directory(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["workingDirectory"]))
+            Opt::at(self.path.join(["workingDirectory"])).in_submodules(1)
         }
 
     }
@@ -1409,7 +1409,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn add_capabilities(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["addCapabilities"]))
+            Opt::at(self.path.join(["addCapabilities"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.autoStart`
@@ -1421,7 +1421,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.autoUpdate`
@@ -1433,7 +1433,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn auto_update(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["autoUpdate"]))
+            Opt::at(self.path.join(["autoUpdate"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.description`
@@ -1445,7 +1445,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.devices`
@@ -1465,7 +1465,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn devices(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["devices"]))
+            Opt::at(self.path.join(["devices"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.dropCapabilities`
@@ -1486,7 +1486,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn drop_capabilities(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dropCapabilities"]))
+            Opt::at(self.path.join(["dropCapabilities"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.entrypoint`
@@ -1498,7 +1498,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn entrypoint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["entrypoint"]))
+            Opt::at(self.path.join(["entrypoint"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.environment`
@@ -1520,7 +1520,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.environmentFile`
@@ -1541,7 +1541,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn environment_file(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.exec`
@@ -1553,7 +1553,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn exec(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["exec"]))
+            Opt::at(self.path.join(["exec"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.extraConfig`
@@ -1578,7 +1578,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ExtraConfigMembers>>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.extraPodmanArgs`
@@ -1599,7 +1599,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn extra_podman_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraPodmanArgs"]))
+            Opt::at(self.path.join(["extraPodmanArgs"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.group`
@@ -1611,7 +1611,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn group(&self) -> Opt<NullOr<OneOf<GroupMembers>>> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.image`
@@ -1623,7 +1623,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn image(&self) -> Opt<String> {
-            Opt::at(self.path.join(["image"]))
+            Opt::at(self.path.join(["image"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.ip4`
@@ -1635,7 +1635,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn ip4(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["ip4"]))
+            Opt::at(self.path.join(["ip4"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.ip6`
@@ -1647,7 +1647,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn ip6(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["ip6"]))
+            Opt::at(self.path.join(["ip6"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.labels`
@@ -1668,7 +1668,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.network`
@@ -1691,7 +1691,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn network(&self) -> Opt<OneOf<NetworkMembers>> {
-            Opt::at(self.path.join(["network"]))
+            Opt::at(self.path.join(["network"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.networkAlias`
@@ -1712,7 +1712,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn network_alias(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["networkAlias"]))
+            Opt::at(self.path.join(["networkAlias"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.ports`
@@ -1733,7 +1733,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn ports(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ports"]))
+            Opt::at(self.path.join(["ports"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.user`
@@ -1745,7 +1745,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<OneOf<UserMembers>>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.userNS`
@@ -1757,7 +1757,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn user_ns(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userNS"]))
+            Opt::at(self.path.join(["userNS"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.volumes`
@@ -1778,7 +1778,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman-linux/containers.nix>`.
         #[inline]
         pub fn volumes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["volumes"]))
+            Opt::at(self.path.join(["volumes"])).in_submodules(1)
         }
 
     }
@@ -1871,7 +1871,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["authFile"]))
+            Opt::at(self.path.join(["authFile"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.autoStart`
@@ -1883,7 +1883,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.certDir`
@@ -1895,7 +1895,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn cert_dir(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certDir"]))
+            Opt::at(self.path.join(["certDir"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.decryptionKeyFile`
@@ -1907,7 +1907,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn decryption_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["decryptionKeyFile"]))
+            Opt::at(self.path.join(["decryptionKeyFile"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.description`
@@ -1919,7 +1919,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.extraConfig`
@@ -1941,7 +1941,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ExtraConfigMembers>>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.extraPodmanArgs`
@@ -1961,7 +1961,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn extra_podman_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraPodmanArgs"]))
+            Opt::at(self.path.join(["extraPodmanArgs"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.image`
@@ -1973,7 +1973,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn image(&self) -> Opt<String> {
-            Opt::at(self.path.join(["image"]))
+            Opt::at(self.path.join(["image"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.password`
@@ -1985,7 +1985,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn password(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["password"]))
+            Opt::at(self.path.join(["password"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.tag`
@@ -1997,7 +1997,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn tag(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["tag"]))
+            Opt::at(self.path.join(["tag"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.tlsVerify`
@@ -2009,7 +2009,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn tls_verify(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["tlsVerify"]))
+            Opt::at(self.path.join(["tlsVerify"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.username`
@@ -2021,7 +2021,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman-linux/images.nix>`.
         #[inline]
         pub fn username(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }
@@ -2084,7 +2084,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman-linux/networks.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.description`
@@ -2096,7 +2096,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman-linux/networks.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.driver`
@@ -2108,7 +2108,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman-linux/networks.nix>`.
         #[inline]
         pub fn driver(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["driver"]))
+            Opt::at(self.path.join(["driver"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.extraConfig`
@@ -2133,7 +2133,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman-linux/networks.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ExtraConfigMembers>>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.extraPodmanArgs`
@@ -2154,7 +2154,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman-linux/networks.nix>`.
         #[inline]
         pub fn extra_podman_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraPodmanArgs"]))
+            Opt::at(self.path.join(["extraPodmanArgs"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.gateway`
@@ -2166,7 +2166,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman-linux/networks.nix>`.
         #[inline]
         pub fn gateway(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["gateway"]))
+            Opt::at(self.path.join(["gateway"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.internal`
@@ -2178,7 +2178,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman-linux/networks.nix>`.
         #[inline]
         pub fn internal(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["internal"]))
+            Opt::at(self.path.join(["internal"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.labels`
@@ -2199,7 +2199,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman-linux/networks.nix>`.
         #[inline]
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.subnet`
@@ -2211,7 +2211,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman-linux/networks.nix>`.
         #[inline]
         pub fn subnet(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["subnet"]))
+            Opt::at(self.path.join(["subnet"])).in_submodules(1)
         }
 
     }
@@ -2361,7 +2361,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.copy`
@@ -2373,7 +2373,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn copy(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["copy"]))
+            Opt::at(self.path.join(["copy"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.description`
@@ -2385,7 +2385,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.device`
@@ -2397,7 +2397,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn device(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["device"]))
+            Opt::at(self.path.join(["device"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.driver`
@@ -2409,7 +2409,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn driver(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["driver"]))
+            Opt::at(self.path.join(["driver"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.extraConfig`
@@ -2431,7 +2431,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ExtraConfigMembers>>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.extraPodmanArgs`
@@ -2451,7 +2451,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn extra_podman_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraPodmanArgs"]))
+            Opt::at(self.path.join(["extraPodmanArgs"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.group`
@@ -2463,7 +2463,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn group(&self) -> Opt<NullOr<OneOf<GroupMembers>>> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.image`
@@ -2475,7 +2475,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn image(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["image"]))
+            Opt::at(self.path.join(["image"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.labels`
@@ -2496,7 +2496,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.preserve`
@@ -2509,7 +2509,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn preserve(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["preserve"]))
+            Opt::at(self.path.join(["preserve"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.type`
@@ -2521,7 +2521,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.user`
@@ -2533,7 +2533,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman-linux/volumes.nix>`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<OneOf<UserMembers>>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

@@ -400,7 +400,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn backup_cleanup_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["backupCleanupCommand"]))
+            Opt::at(self.path.join(["backupCleanupCommand"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.backupPrepareCommand`
@@ -412,7 +412,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn backup_prepare_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["backupPrepareCommand"]))
+            Opt::at(self.path.join(["backupPrepareCommand"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.checkOpts`
@@ -432,7 +432,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn check_opts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["checkOpts"]))
+            Opt::at(self.path.join(["checkOpts"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.createWrapper`
@@ -447,7 +447,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn create_wrapper(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["createWrapper"]))
+            Opt::at(self.path.join(["createWrapper"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.dynamicFilesFrom`
@@ -461,7 +461,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn dynamic_files_from(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dynamicFilesFrom"]))
+            Opt::at(self.path.join(["dynamicFilesFrom"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.environmentFile`
@@ -476,7 +476,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.exclude`
@@ -500,7 +500,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn exclude(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["exclude"]))
+            Opt::at(self.path.join(["exclude"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.extraBackupArgs`
@@ -521,7 +521,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn extra_backup_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraBackupArgs"]))
+            Opt::at(self.path.join(["extraBackupArgs"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.extraOptions`
@@ -542,7 +542,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.inhibitsSleep`
@@ -556,7 +556,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn inhibits_sleep(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["inhibitsSleep"]))
+            Opt::at(self.path.join(["inhibitsSleep"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.initialize`
@@ -568,7 +568,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn initialize(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["initialize"]))
+            Opt::at(self.path.join(["initialize"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.package`
@@ -580,7 +580,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.passwordFile`
@@ -592,7 +592,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.paths`
@@ -615,7 +615,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn paths(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["paths"]))
+            Opt::at(self.path.join(["paths"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.progressFps`
@@ -627,7 +627,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn progress_fps(&self) -> Opt<NullOr<Untyped>> {
-            Opt::at(self.path.join(["progressFps"]))
+            Opt::at(self.path.join(["progressFps"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.pruneOpts`
@@ -656,7 +656,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn prune_opts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["pruneOpts"]))
+            Opt::at(self.path.join(["pruneOpts"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.rcloneOptions`
@@ -681,7 +681,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn rclone_options(&self) -> Opt<BTreeMap<String, OneOf<RcloneOptionsMembers>>> {
-            Opt::at(self.path.join(["rcloneOptions"]))
+            Opt::at(self.path.join(["rcloneOptions"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.repository`
@@ -698,7 +698,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn repository(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["repository"]))
+            Opt::at(self.path.join(["repository"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.repositoryFile`
@@ -711,7 +711,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn repository_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["repositoryFile"]))
+            Opt::at(self.path.join(["repositoryFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.runCheck`
@@ -723,7 +723,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn run_check(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["runCheck"]))
+            Opt::at(self.path.join(["runCheck"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.ssh-package`
@@ -735,7 +735,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn ssh_package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["ssh-package"]))
+            Opt::at(self.path.join(["ssh-package"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.timerConfig`
@@ -767,7 +767,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn timer_config(&self) -> Opt<NullOr<BTreeMap<String, OneOf<TimerConfigMembers>>>> {
-            Opt::at(self.path.join(["timerConfig"]))
+            Opt::at(self.path.join(["timerConfig"])).in_submodules(1)
         }
 
     }

@@ -391,7 +391,7 @@ pub mod window {
             /// Nix type: `integer between 0 and 40 (both inclusive)`. Default: `38`. Example: `19`.
             ///
             /// Declared in `<home-manager/modules/services/twmn.nix>`.
-            pub const curve: Opt<Between<0, 40>> = Opt::new(&["services", "twmn", "window", "animation", "easeIn", "curve"]);
+            pub const curve: Opt<Between<0, 40>> = Opt::new(&["services", "twmn", "window", "animation", "easeIn", "curve"]).in_submodules(1);
 
             /// `services.twmn.window.animation.easeIn.duration`
             ///
@@ -400,7 +400,7 @@ pub mod window {
             /// Nix type: `unsigned integer, meaning >=0`. Default: `1000`. Example: `618`.
             ///
             /// Declared in `<home-manager/modules/services/twmn.nix>`.
-            pub const duration: Opt<u64> = Opt::new(&["services", "twmn", "window", "animation", "easeIn", "duration"]);
+            pub const duration: Opt<u64> = Opt::new(&["services", "twmn", "window", "animation", "easeIn", "duration"]).in_submodules(1);
 
         }
 
@@ -416,7 +416,7 @@ pub mod window {
             /// Nix type: `integer between 0 and 40 (both inclusive)`. Default: `38`. Example: `19`.
             ///
             /// Declared in `<home-manager/modules/services/twmn.nix>`.
-            pub const curve: Opt<Between<0, 40>> = Opt::new(&["services", "twmn", "window", "animation", "easeOut", "curve"]);
+            pub const curve: Opt<Between<0, 40>> = Opt::new(&["services", "twmn", "window", "animation", "easeOut", "curve"]).in_submodules(1);
 
             /// `services.twmn.window.animation.easeOut.duration`
             ///
@@ -425,7 +425,7 @@ pub mod window {
             /// Nix type: `unsigned integer, meaning >=0`. Default: `1000`. Example: `618`.
             ///
             /// Declared in `<home-manager/modules/services/twmn.nix>`.
-            pub const duration: Opt<u64> = Opt::new(&["services", "twmn", "window", "animation", "easeOut", "duration"]);
+            pub const duration: Opt<u64> = Opt::new(&["services", "twmn", "window", "animation", "easeOut", "duration"]).in_submodules(1);
 
         }
 

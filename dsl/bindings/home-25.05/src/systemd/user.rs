@@ -385,7 +385,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `<home-manager/modules/systemd.nix>`.
-        pub const default_environment: Opt<BTreeMap<String, NullOr<OneOf<DefaultEnvironmentMembers>>>> = Opt::new(&["systemd", "user", "settings", "Manager", "DefaultEnvironment"]);
+        pub const default_environment: Opt<BTreeMap<String, NullOr<OneOf<DefaultEnvironmentMembers>>>> = Opt::new(&["systemd", "user", "settings", "Manager", "DefaultEnvironment"]).in_submodules(1);
 
         /// `systemd.user.settings.Manager.ManagerEnvironment`
         ///
@@ -402,7 +402,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `<home-manager/modules/systemd.nix>`.
-        pub const manager_environment: Opt<BTreeMap<String, NullOr<OneOf<ManagerEnvironmentMembers>>>> = Opt::new(&["systemd", "user", "settings", "Manager", "ManagerEnvironment"]);
+        pub const manager_environment: Opt<BTreeMap<String, NullOr<OneOf<ManagerEnvironmentMembers>>>> = Opt::new(&["systemd", "user", "settings", "Manager", "ManagerEnvironment"]).in_submodules(1);
 
         /// The members of `systemd.user.settings.Manager.DefaultEnvironment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
         pub enum DefaultEnvironmentMembers {}

@@ -2175,7 +2175,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const assigns: Opt<BTreeMap<String, Vec<BTreeMap<String, OneOf<AssignsMembers>>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "assigns"]);
+        pub const assigns: Opt<BTreeMap<String, Vec<BTreeMap<String, OneOf<AssignsMembers>>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "assigns"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.bars`
         ///
@@ -2184,7 +2184,7 @@ pub mod sway {
         /// Nix type: `list of (submodule)`. Default: `see code`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const bars: Opt<Vec<BarsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "bars"]);
+        pub const bars: Opt<Vec<BarsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "bars"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.bindkeysToCode`
         ///
@@ -2193,7 +2193,7 @@ pub mod sway {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const bindkeys_to_code: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "bindkeysToCode"]);
+        pub const bindkeys_to_code: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "bindkeysToCode"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.colors`
         ///
@@ -2207,7 +2207,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const colors: Opt<ColorsValue2> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors"]);
+        pub const colors: Opt<ColorsValue2> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.defaultWorkspace`
         ///
@@ -2217,7 +2217,7 @@ pub mod sway {
         /// Nix type: `null or string`. Default: `null`. Example: `"workspace number 9"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const default_workspace: Opt<NullOr<String>> = Opt::new(&["wayland", "windowManager", "sway", "config", "defaultWorkspace"]);
+        pub const default_workspace: Opt<NullOr<String>> = Opt::new(&["wayland", "windowManager", "sway", "config", "defaultWorkspace"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.down`
         ///
@@ -2226,7 +2226,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `"j"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const down: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "down"]);
+        pub const down: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "down"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.floating`
         ///
@@ -2235,7 +2235,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const floating: Opt<FloatingValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating"]);
+        pub const floating: Opt<FloatingValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.focus`
         ///
@@ -2244,7 +2244,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const focus: Opt<FocusValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus"]);
+        pub const focus: Opt<FocusValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.fonts`
         ///
@@ -2263,7 +2263,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const fonts: Opt<OneOf<FontsMembers2>> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts"]);
+        pub const fonts: Opt<OneOf<FontsMembers2>> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.gaps`
         ///
@@ -2272,7 +2272,7 @@ pub mod sway {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const gaps: Opt<NullOr<GapsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps"]);
+        pub const gaps: Opt<NullOr<GapsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.input`
         ///
@@ -2293,7 +2293,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const input: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "input"]);
+        pub const input: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "input"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.keybindings`
         ///
@@ -2318,7 +2318,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const keybindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "keybindings"]);
+        pub const keybindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "keybindings"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.keycodebindings`
         ///
@@ -2336,7 +2336,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const keycodebindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "keycodebindings"]);
+        pub const keycodebindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "keycodebindings"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.left`
         ///
@@ -2345,7 +2345,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `"h"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const left: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "left"]);
+        pub const left: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "left"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.menu`
         ///
@@ -2354,7 +2354,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `"\${pkgs.dmenu}/bin/dmenu_path | \${pkgs.dmenu}/bin/dmenu | \${pkgs.findutils}/bin/xargs swaymsg exec --"`. Example: `"bemenu-run"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const menu: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "menu"]);
+        pub const menu: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "menu"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.modes`
         ///
@@ -2386,7 +2386,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const modes: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "modes"]);
+        pub const modes: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "modes"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.modifier`
         ///
@@ -2395,7 +2395,7 @@ pub mod sway {
         /// Nix type: `one of "Shift", "Control", "Mod1", "Mod2", "Mod3", "Mod4", "Mod5"`. Default: `"Mod1"`. Example: `"Mod4"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const modifier: Opt<Modifier> = Opt::new(&["wayland", "windowManager", "sway", "config", "modifier"]);
+        pub const modifier: Opt<Modifier> = Opt::new(&["wayland", "windowManager", "sway", "config", "modifier"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.output`
         ///
@@ -2416,7 +2416,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const output: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "output"]);
+        pub const output: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "output"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.right`
         ///
@@ -2425,7 +2425,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `"l"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const right: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "right"]);
+        pub const right: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "right"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.seat`
         ///
@@ -2446,7 +2446,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const seat: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "seat"]);
+        pub const seat: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "seat"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.startup`
         ///
@@ -2467,7 +2467,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const startup: Opt<Vec<StartupValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "startup"]);
+        pub const startup: Opt<Vec<StartupValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "startup"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.terminal`
         ///
@@ -2476,7 +2476,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `"\${pkgs.foot}/bin/foot"`. Example: `"alacritty"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const terminal: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "terminal"]);
+        pub const terminal: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "terminal"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.up`
         ///
@@ -2485,7 +2485,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `"k"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const up: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "up"]);
+        pub const up: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "up"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.window`
         ///
@@ -2494,7 +2494,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const window: Opt<WindowValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "window"]);
+        pub const window: Opt<WindowValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "window"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.workspaceAutoBackAndForth`
         ///
@@ -2506,7 +2506,7 @@ pub mod sway {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const workspace_auto_back_and_forth: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceAutoBackAndForth"]);
+        pub const workspace_auto_back_and_forth: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceAutoBackAndForth"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.workspaceLayout`
         ///
@@ -2516,7 +2516,7 @@ pub mod sway {
         /// Nix type: `one of "default", "stacking", "tabbed"`. Default: `"default"`. Example: `"tabbed"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const workspace_layout: Opt<WorkspaceLayout> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceLayout"]);
+        pub const workspace_layout: Opt<WorkspaceLayout> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceLayout"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.workspaceOutputAssign`
         ///
@@ -2525,7 +2525,7 @@ pub mod sway {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const workspace_output_assign: Opt<Vec<WorkspaceOutputAssignValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceOutputAssign"]);
+        pub const workspace_output_assign: Opt<Vec<WorkspaceOutputAssignValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceOutputAssign"]).in_submodules(1);
 
         /// The members of `wayland.windowManager.sway.config.assigns.<name>.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
         pub enum AssignsMembers {}
@@ -3422,7 +3422,7 @@ pub mod sway {
             /// Nix type: `string`. Default: `"#ffffff"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const background: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "background"]);
+            pub const background: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "background"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.colors.focused`
             ///
@@ -3443,7 +3443,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const focused: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "focused"]);
+            pub const focused: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "focused"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.colors.focusedInactive`
             ///
@@ -3465,7 +3465,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const focused_inactive: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "focusedInactive"]);
+            pub const focused_inactive: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "focusedInactive"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.colors.placeholder`
             ///
@@ -3487,7 +3487,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const placeholder: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "placeholder"]);
+            pub const placeholder: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "placeholder"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.colors.unfocused`
             ///
@@ -3508,7 +3508,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const unfocused: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "unfocused"]);
+            pub const unfocused: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "unfocused"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.colors.urgent`
             ///
@@ -3529,7 +3529,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const urgent: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "urgent"]);
+            pub const urgent: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "urgent"]).in_submodules(2);
 
         }
 
@@ -3543,7 +3543,7 @@ pub mod sway {
             /// Nix type: `signed integer`. Default: `2`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const border: Opt<i64> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "border"]);
+            pub const border: Opt<i64> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "border"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.floating.criteria`
             ///
@@ -3565,7 +3565,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const criteria: Opt<Vec<BTreeMap<String, OneOf<CriteriaMembers>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "criteria"]);
+            pub const criteria: Opt<Vec<BTreeMap<String, OneOf<CriteriaMembers>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "criteria"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.floating.modifier`
             ///
@@ -3574,7 +3574,7 @@ pub mod sway {
             /// Nix type: `string`. Default: `"sway.config.modifier"`. Example: `"Mod4"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const modifier: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "modifier"]);
+            pub const modifier: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "modifier"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.floating.titlebar`
             ///
@@ -3592,7 +3592,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const titlebar: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "titlebar"]);
+            pub const titlebar: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "titlebar"]).in_submodules(2);
 
             /// The members of `wayland.windowManager.sway.config.floating.criteria.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
             pub enum CriteriaMembers {}
@@ -3611,7 +3611,7 @@ pub mod sway {
             /// Nix type: `one of "yes", "no", "always" or boolean`. Default: `"yes"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const follow_mouse: Opt<OneOf<FollowMouseMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "followMouse"]);
+            pub const follow_mouse: Opt<OneOf<FollowMouseMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "followMouse"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.focus.forceWrapping`
             ///
@@ -3622,7 +3622,7 @@ pub mod sway {
             /// Nix type: `boolean`. Default: `false`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const force_wrapping: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "forceWrapping"]);
+            pub const force_wrapping: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "forceWrapping"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.focus.mouseWarping`
             ///
@@ -3632,7 +3632,7 @@ pub mod sway {
             /// Nix type: `boolean or one of "container", "output"`. Default: `true`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const mouse_warping: Opt<OneOf<MouseWarpingMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "mouseWarping"]);
+            pub const mouse_warping: Opt<OneOf<MouseWarpingMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "mouseWarping"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.focus.newWindow`
             ///
@@ -3643,7 +3643,7 @@ pub mod sway {
             /// Nix type: `one of "smart", "urgent", "focus", "none"`. Default: `"smart"`. Example: `"none"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const new_window: Opt<NewWindow> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "newWindow"]);
+            pub const new_window: Opt<NewWindow> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "newWindow"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.focus.wrapping`
             ///
@@ -3654,7 +3654,7 @@ pub mod sway {
             /// Nix type: `one of "yes", "no", "force", "workspace"`. Default: `"no"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const wrapping: Opt<Wrapping> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "wrapping"]);
+            pub const wrapping: Opt<Wrapping> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "wrapping"]).in_submodules(2);
 
             ::flakesmith::option_enum! {
                 /// The values of `wayland.windowManager.sway.config.focus.followMouse`.
@@ -3717,7 +3717,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const bottom: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "bottom"]);
+            pub const bottom: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "bottom"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.horizontal`
             ///
@@ -3726,7 +3726,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const horizontal: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "horizontal"]);
+            pub const horizontal: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "horizontal"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.inner`
             ///
@@ -3735,7 +3735,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `12`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const inner: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "inner"]);
+            pub const inner: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "inner"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.left`
             ///
@@ -3744,7 +3744,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const left: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "left"]);
+            pub const left: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "left"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.outer`
             ///
@@ -3753,7 +3753,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const outer: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "outer"]);
+            pub const outer: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "outer"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.right`
             ///
@@ -3762,7 +3762,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const right: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "right"]);
+            pub const right: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "right"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.smartBorders`
             ///
@@ -3772,7 +3772,7 @@ pub mod sway {
             /// Nix type: `one of "on", "off", "no_gaps"`. Default: `"off"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const smart_borders: Opt<SmartBorders> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "smartBorders"]);
+            pub const smart_borders: Opt<SmartBorders> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "smartBorders"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.smartGaps`
             ///
@@ -3782,7 +3782,7 @@ pub mod sway {
             /// Nix type: `boolean`. Default: `false`. Example: `true`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const smart_gaps: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "smartGaps"]);
+            pub const smart_gaps: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "smartGaps"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.top`
             ///
@@ -3791,7 +3791,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const top: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "top"]);
+            pub const top: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "top"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.vertical`
             ///
@@ -3800,7 +3800,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const vertical: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "vertical"]);
+            pub const vertical: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "vertical"]).in_submodules(2);
 
             ::flakesmith::option_enum! {
                 /// The values of `wayland.windowManager.sway.config.gaps.smartBorders`.
@@ -3823,7 +3823,7 @@ pub mod sway {
             /// Nix type: `signed integer`. Default: `2`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const border: Opt<i64> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "border"]);
+            pub const border: Opt<i64> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "border"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.window.commands`
             ///
@@ -3846,7 +3846,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const commands: Opt<Vec<CommandsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "commands"]);
+            pub const commands: Opt<Vec<CommandsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "commands"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.window.hideEdgeBorders`
             ///
@@ -3855,7 +3855,7 @@ pub mod sway {
             /// Nix type: `one of "none", "vertical", "horizontal", "both", "smart", "smart_no_gaps", "--i3 none", "--i3 vertical", "--i3 horizontal", "--i3 both", "--i3 smart", "--i3 smart_no_gaps"`. Default: `"none"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const hide_edge_borders: Opt<HideEdgeBorders> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "hideEdgeBorders"]);
+            pub const hide_edge_borders: Opt<HideEdgeBorders> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "hideEdgeBorders"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.window.titlebar`
             ///
@@ -3873,7 +3873,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const titlebar: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "titlebar"]);
+            pub const titlebar: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "titlebar"]).in_submodules(2);
 
             /// The members of `wayland.windowManager.sway.config.window.commands.*.criteria.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
             pub enum CriteriaMembers {}
@@ -4086,7 +4086,7 @@ pub mod sway {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const base: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "wrapperFeatures", "base"]);
+        pub const base: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "wrapperFeatures", "base"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.wrapperFeatures.gtk`
         ///
@@ -4096,7 +4096,7 @@ pub mod sway {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const gtk: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "wrapperFeatures", "gtk"]);
+        pub const gtk: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "wrapperFeatures", "gtk"]).in_submodules(1);
 
     }
 
@@ -4186,7 +4186,7 @@ pub mod wayfire {
             /// Nix type: `strings concatenated with " "`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/wayfire.nix>`.
-            pub const plugins: Opt<Concatenated> = Opt::new(&["wayland", "windowManager", "wayfire", "settings", "core", "plugins"]);
+            pub const plugins: Opt<Concatenated> = Opt::new(&["wayland", "windowManager", "wayfire", "settings", "core", "plugins"]).in_submodules(1);
 
         }
 

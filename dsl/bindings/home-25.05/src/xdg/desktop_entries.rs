@@ -40,7 +40,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn actions(&self) -> Opt<BTreeMap<String, ActionsValue>> {
-        Opt::at(self.path.join(["actions"]))
+        Opt::at(self.path.join(["actions"])).in_submodules(1)
     }
 
     /// The options under `actions`.
@@ -58,7 +58,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn categories(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["categories"]))
+        Opt::at(self.path.join(["categories"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.comment`
@@ -70,7 +70,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn comment(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["comment"]))
+        Opt::at(self.path.join(["comment"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.exec`
@@ -82,7 +82,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn exec(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["exec"]))
+        Opt::at(self.path.join(["exec"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.genericName`
@@ -94,7 +94,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn generic_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["genericName"]))
+        Opt::at(self.path.join(["genericName"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.icon`
@@ -106,7 +106,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn icon(&self) -> Opt<NullOr<OneOf<IconMembers2>>> {
-        Opt::at(self.path.join(["icon"]))
+        Opt::at(self.path.join(["icon"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.mimeType`
@@ -118,7 +118,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn mime_type(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["mimeType"]))
+        Opt::at(self.path.join(["mimeType"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.name`
@@ -130,7 +130,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.noDisplay`
@@ -143,7 +143,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn no_display(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["noDisplay"]))
+        Opt::at(self.path.join(["noDisplay"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.prefersNonDefaultGPU`
@@ -155,7 +155,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn prefers_non_default_gpu(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["prefersNonDefaultGPU"]))
+        Opt::at(self.path.join(["prefersNonDefaultGPU"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.settings`
@@ -177,7 +177,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn settings(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["settings"]))
+        Opt::at(self.path.join(["settings"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.startupNotify`
@@ -192,7 +192,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn startup_notify(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["startupNotify"]))
+        Opt::at(self.path.join(["startupNotify"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.terminal`
@@ -204,7 +204,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn terminal(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["terminal"]))
+        Opt::at(self.path.join(["terminal"])).in_submodules(1)
     }
 
     /// `xdg.desktopEntries.<name>.type`
@@ -216,7 +216,7 @@ impl DesktopEntriesEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn r#type(&self) -> Opt<Type> {
-        Opt::at(self.path.join(["type"]))
+        Opt::at(self.path.join(["type"])).in_submodules(1)
     }
 
 }
@@ -252,7 +252,7 @@ impl DesktopEntriesEntryActionsEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn exec(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["exec"]))
+        Opt::at(self.path.join(["exec"])).in_submodules(2)
     }
 
     /// `xdg.desktopEntries.<name>.actions.<name>.icon`
@@ -264,7 +264,7 @@ impl DesktopEntriesEntryActionsEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn icon(&self) -> Opt<NullOr<OneOf<IconMembers>>> {
-        Opt::at(self.path.join(["icon"]))
+        Opt::at(self.path.join(["icon"])).in_submodules(2)
     }
 
     /// `xdg.desktopEntries.<name>.actions.<name>.name`
@@ -276,7 +276,7 @@ impl DesktopEntriesEntryActionsEntry {
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(2)
     }
 
 }

@@ -745,7 +745,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn local(&self) -> Opt<LocalValue> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// The options under `local`.
@@ -783,7 +783,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn primary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["primary"]))
+            Opt::at(self.path.join(["primary"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.primaryCollection`
@@ -796,7 +796,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn primary_collection(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["primaryCollection"]))
+            Opt::at(self.path.join(["primaryCollection"])).in_submodules(1)
         }
 
         /// The options under `qcal`.
@@ -814,7 +814,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn remote(&self) -> Opt<NullOr<RemoteValue>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
         /// The options under `remote`.
@@ -854,7 +854,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.color`
@@ -867,7 +867,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn color(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.enable`
@@ -879,7 +879,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.glob`
@@ -892,7 +892,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn glob(&self) -> Opt<String> {
-            Opt::at(self.path.join(["glob"]))
+            Opt::at(self.path.join(["glob"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.priority`
@@ -904,7 +904,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.readOnly`
@@ -916,7 +916,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn read_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["readOnly"]))
+            Opt::at(self.path.join(["readOnly"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.khal.type`
@@ -928,7 +928,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type3> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }
@@ -950,7 +950,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn encoding(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["encoding"]))
+            Opt::at(self.path.join(["encoding"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.local.fileExt`
@@ -962,7 +962,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn file_ext(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fileExt"]))
+            Opt::at(self.path.join(["fileExt"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.local.path`
@@ -974,7 +974,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.local.type`
@@ -986,7 +986,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
     }
@@ -1007,7 +1007,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.pimsync.extraLocalStorageDirectives`
@@ -1019,7 +1019,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn extra_local_storage_directives(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["extraLocalStorageDirectives"]))
+            Opt::at(self.path.join(["extraLocalStorageDirectives"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.pimsync.extraPairDirectives`
@@ -1044,7 +1044,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn extra_pair_directives(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["extraPairDirectives"]))
+            Opt::at(self.path.join(["extraPairDirectives"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.pimsync.extraRemoteStorageDirectives`
@@ -1069,7 +1069,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn extra_remote_storage_directives(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["extraRemoteStorageDirectives"]))
+            Opt::at(self.path.join(["extraRemoteStorageDirectives"])).in_submodules(1)
         }
 
     }
@@ -1090,7 +1090,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/qcal.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -1120,7 +1120,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["passwordCommand"]))
+            Opt::at(self.path.join(["passwordCommand"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.remote.type`
@@ -1132,7 +1132,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type2> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.remote.url`
@@ -1144,7 +1144,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.remote.userName`
@@ -1156,7 +1156,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn user_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(2)
         }
 
     }
@@ -1177,7 +1177,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn color(&self) -> Opt<String> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.thunderbird.enable`
@@ -1189,7 +1189,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.thunderbird.profiles`
@@ -1212,7 +1212,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn profiles(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["profiles"]))
+            Opt::at(self.path.join(["profiles"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.thunderbird.readOnly`
@@ -1224,7 +1224,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn read_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["readOnly"]))
+            Opt::at(self.path.join(["readOnly"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.thunderbird.settings`
@@ -1253,7 +1253,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }
@@ -1274,7 +1274,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn auth(&self) -> Opt<NullOr<Auth>> {
-            Opt::at(self.path.join(["auth"]))
+            Opt::at(self.path.join(["auth"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.authCert`
@@ -1287,7 +1287,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn auth_cert(&self) -> Opt<NullOr<OneOf<AuthCertMembers>>> {
-            Opt::at(self.path.join(["authCert"]))
+            Opt::at(self.path.join(["authCert"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.clientIdCommand`
@@ -1313,7 +1313,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn client_id_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["clientIdCommand"]))
+            Opt::at(self.path.join(["clientIdCommand"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.clientSecretCommand`
@@ -1339,7 +1339,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn client_secret_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["clientSecretCommand"]))
+            Opt::at(self.path.join(["clientSecretCommand"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.collections`
@@ -1351,7 +1351,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn collections(&self) -> Opt<NullOr<Vec<OneOf<CollectionsMembers>>>> {
-            Opt::at(self.path.join(["collections"]))
+            Opt::at(self.path.join(["collections"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.conflictResolution`
@@ -1367,7 +1367,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn conflict_resolution(&self) -> Opt<NullOr<OneOf<ConflictResolutionMembers>>> {
-            Opt::at(self.path.join(["conflictResolution"]))
+            Opt::at(self.path.join(["conflictResolution"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.enable`
@@ -1379,7 +1379,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.itemTypes`
@@ -1393,7 +1393,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn item_types(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["itemTypes"]))
+            Opt::at(self.path.join(["itemTypes"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.metadata`
@@ -1415,7 +1415,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn metadata(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["metadata"]))
+            Opt::at(self.path.join(["metadata"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.partialSync`
@@ -1433,7 +1433,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn partial_sync(&self) -> Opt<NullOr<PartialSync>> {
-            Opt::at(self.path.join(["partialSync"]))
+            Opt::at(self.path.join(["partialSync"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.postHook`
@@ -1447,7 +1447,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn post_hook(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["postHook"]))
+            Opt::at(self.path.join(["postHook"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.timeRange`
@@ -1470,7 +1470,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn time_range(&self) -> Opt<NullOr<TimeRangeValue>> {
-            Opt::at(self.path.join(["timeRange"]))
+            Opt::at(self.path.join(["timeRange"])).in_submodules(1)
         }
 
         /// The options under `timeRange`.
@@ -1488,7 +1488,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn token_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["tokenFile"]))
+            Opt::at(self.path.join(["tokenFile"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.urlCommand`
@@ -1508,7 +1508,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn url_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["urlCommand"]))
+            Opt::at(self.path.join(["urlCommand"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.useVcard4`
@@ -1521,7 +1521,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn use_vcard4(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useVcard4"]))
+            Opt::at(self.path.join(["useVcard4"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.userAgent`
@@ -1534,7 +1534,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn user_agent(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userAgent"]))
+            Opt::at(self.path.join(["userAgent"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.userNameCommand`
@@ -1554,7 +1554,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn user_name_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["userNameCommand"]))
+            Opt::at(self.path.join(["userNameCommand"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.verify`
@@ -1566,7 +1566,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn verify(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["verify"]))
+            Opt::at(self.path.join(["verify"])).in_submodules(1)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.verifyFingerprint`
@@ -1582,7 +1582,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn verify_fingerprint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["verifyFingerprint"]))
+            Opt::at(self.path.join(["verifyFingerprint"])).in_submodules(1)
         }
 
     }
@@ -1603,7 +1603,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn end(&self) -> Opt<String> {
-            Opt::at(self.path.join(["end"]))
+            Opt::at(self.path.join(["end"])).in_submodules(2)
         }
 
         /// `accounts.calendar.accounts.<name>.vdirsyncer.timeRange.start`
@@ -1615,7 +1615,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
         #[inline]
         pub fn start(&self) -> Opt<String> {
-            Opt::at(self.path.join(["start"]))
+            Opt::at(self.path.join(["start"])).in_submodules(2)
         }
 
     }

@@ -738,7 +738,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn local(&self) -> Opt<LocalValue> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// The options under `local`.
@@ -775,7 +775,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn remote(&self) -> Opt<NullOr<RemoteValue>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
         /// The options under `remote`.
@@ -815,7 +815,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.collections`
@@ -827,7 +827,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn collections(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["collections"]))
+            Opt::at(self.path.join(["collections"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.color`
@@ -840,7 +840,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn color(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.enable`
@@ -852,7 +852,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.priority`
@@ -864,7 +864,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khal.readOnly`
@@ -876,7 +876,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn read_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["readOnly"]))
+            Opt::at(self.path.join(["readOnly"])).in_submodules(1)
         }
 
     }
@@ -912,7 +912,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/khard.nix>`.
         #[inline]
         pub fn addressbooks(&self) -> Opt<OneOf<AddressbooksMembers>> {
-            Opt::at(self.path.join(["addressbooks"]))
+            Opt::at(self.path.join(["addressbooks"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khard.enable`
@@ -924,7 +924,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/khard.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khard.glob`
@@ -937,7 +937,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/khard.nix>`.
         #[inline]
         pub fn glob(&self) -> Opt<String> {
-            Opt::at(self.path.join(["glob"]))
+            Opt::at(self.path.join(["glob"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.khard.type`
@@ -951,7 +951,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/khard.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type3> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }
@@ -973,7 +973,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn encoding(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["encoding"]))
+            Opt::at(self.path.join(["encoding"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.local.fileExt`
@@ -985,7 +985,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn file_ext(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fileExt"]))
+            Opt::at(self.path.join(["fileExt"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.local.path`
@@ -997,7 +997,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.local.type`
@@ -1009,7 +1009,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
     }
@@ -1030,7 +1030,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.pimsync.extraLocalStorageDirectives`
@@ -1042,7 +1042,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn extra_local_storage_directives(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["extraLocalStorageDirectives"]))
+            Opt::at(self.path.join(["extraLocalStorageDirectives"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.pimsync.extraPairDirectives`
@@ -1067,7 +1067,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn extra_pair_directives(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["extraPairDirectives"]))
+            Opt::at(self.path.join(["extraPairDirectives"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.pimsync.extraRemoteStorageDirectives`
@@ -1092,7 +1092,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn extra_remote_storage_directives(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["extraRemoteStorageDirectives"]))
+            Opt::at(self.path.join(["extraRemoteStorageDirectives"])).in_submodules(1)
         }
 
     }
@@ -1122,7 +1122,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["passwordCommand"]))
+            Opt::at(self.path.join(["passwordCommand"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.remote.type`
@@ -1134,7 +1134,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type2> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.remote.url`
@@ -1146,7 +1146,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.remote.userName`
@@ -1158,7 +1158,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn user_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(2)
         }
 
     }
@@ -1179,7 +1179,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.thunderbird.profiles`
@@ -1202,7 +1202,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn profiles(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["profiles"]))
+            Opt::at(self.path.join(["profiles"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.thunderbird.token`
@@ -1214,7 +1214,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn token(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["token"]))
+            Opt::at(self.path.join(["token"])).in_submodules(1)
         }
 
     }
@@ -1235,7 +1235,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn auth(&self) -> Opt<NullOr<Auth>> {
-            Opt::at(self.path.join(["auth"]))
+            Opt::at(self.path.join(["auth"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.authCert`
@@ -1248,7 +1248,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn auth_cert(&self) -> Opt<NullOr<OneOf<AuthCertMembers>>> {
-            Opt::at(self.path.join(["authCert"]))
+            Opt::at(self.path.join(["authCert"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.clientIdCommand`
@@ -1274,7 +1274,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn client_id_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["clientIdCommand"]))
+            Opt::at(self.path.join(["clientIdCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.clientSecretCommand`
@@ -1300,7 +1300,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn client_secret_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["clientSecretCommand"]))
+            Opt::at(self.path.join(["clientSecretCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.collections`
@@ -1312,7 +1312,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn collections(&self) -> Opt<NullOr<Vec<OneOf<CollectionsMembers>>>> {
-            Opt::at(self.path.join(["collections"]))
+            Opt::at(self.path.join(["collections"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.conflictResolution`
@@ -1328,7 +1328,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn conflict_resolution(&self) -> Opt<NullOr<OneOf<ConflictResolutionMembers>>> {
-            Opt::at(self.path.join(["conflictResolution"]))
+            Opt::at(self.path.join(["conflictResolution"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.enable`
@@ -1340,7 +1340,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.itemTypes`
@@ -1354,7 +1354,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn item_types(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["itemTypes"]))
+            Opt::at(self.path.join(["itemTypes"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.metadata`
@@ -1376,7 +1376,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn metadata(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["metadata"]))
+            Opt::at(self.path.join(["metadata"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.partialSync`
@@ -1394,7 +1394,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn partial_sync(&self) -> Opt<NullOr<PartialSync>> {
-            Opt::at(self.path.join(["partialSync"]))
+            Opt::at(self.path.join(["partialSync"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.postHook`
@@ -1408,7 +1408,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn post_hook(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["postHook"]))
+            Opt::at(self.path.join(["postHook"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.timeRange`
@@ -1431,7 +1431,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn time_range(&self) -> Opt<NullOr<TimeRangeValue>> {
-            Opt::at(self.path.join(["timeRange"]))
+            Opt::at(self.path.join(["timeRange"])).in_submodules(1)
         }
 
         /// The options under `timeRange`.
@@ -1449,7 +1449,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn token_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["tokenFile"]))
+            Opt::at(self.path.join(["tokenFile"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.urlCommand`
@@ -1469,7 +1469,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn url_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["urlCommand"]))
+            Opt::at(self.path.join(["urlCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.useVcard4`
@@ -1482,7 +1482,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn use_vcard4(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useVcard4"]))
+            Opt::at(self.path.join(["useVcard4"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.userAgent`
@@ -1495,7 +1495,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn user_agent(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userAgent"]))
+            Opt::at(self.path.join(["userAgent"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.userNameCommand`
@@ -1515,7 +1515,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn user_name_command(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["userNameCommand"]))
+            Opt::at(self.path.join(["userNameCommand"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.verify`
@@ -1527,7 +1527,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn verify(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["verify"]))
+            Opt::at(self.path.join(["verify"])).in_submodules(1)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.verifyFingerprint`
@@ -1543,7 +1543,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn verify_fingerprint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["verifyFingerprint"]))
+            Opt::at(self.path.join(["verifyFingerprint"])).in_submodules(1)
         }
 
     }
@@ -1564,7 +1564,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn end(&self) -> Opt<String> {
-            Opt::at(self.path.join(["end"]))
+            Opt::at(self.path.join(["end"])).in_submodules(2)
         }
 
         /// `accounts.contact.accounts.<name>.vdirsyncer.timeRange.start`
@@ -1576,7 +1576,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/contacts.nix>`.
         #[inline]
         pub fn start(&self) -> Opt<String> {
-            Opt::at(self.path.join(["start"]))
+            Opt::at(self.path.join(["start"])).in_submodules(2)
         }
 
     }

@@ -2322,7 +2322,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"])).matching(".*@.*")
+            Opt::at(self.path.join(["address"])).matching(".*@.*").in_submodules(1)
         }
 
         /// The options under `aerc`.
@@ -2349,7 +2349,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<OneOf<AliasesMembers>>> {
-            Opt::at(self.path.join(["aliases"]))
+            Opt::at(self.path.join(["aliases"])).in_submodules(1)
         }
 
         /// The options under `alot`.
@@ -2375,7 +2375,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.ews`
@@ -2387,7 +2387,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn ews(&self) -> Opt<NullOr<EwsValue>> {
-            Opt::at(self.path.join(["ews"]))
+            Opt::at(self.path.join(["ews"])).in_submodules(1)
         }
 
         /// The options under `ews`.
@@ -2411,7 +2411,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn flavor(&self) -> Opt<Flavor> {
-            Opt::at(self.path.join(["flavor"]))
+            Opt::at(self.path.join(["flavor"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.folders`
@@ -2423,7 +2423,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn folders(&self) -> Opt<FoldersValue> {
-            Opt::at(self.path.join(["folders"]))
+            Opt::at(self.path.join(["folders"])).in_submodules(1)
         }
 
         /// The options under `folders`.
@@ -2447,7 +2447,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn gpg(&self) -> Opt<NullOr<GpgValue>> {
-            Opt::at(self.path.join(["gpg"]))
+            Opt::at(self.path.join(["gpg"])).in_submodules(1)
         }
 
         /// The options under `gpg`.
@@ -2471,7 +2471,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn imap(&self) -> Opt<NullOr<ImapValue>> {
-            Opt::at(self.path.join(["imap"]))
+            Opt::at(self.path.join(["imap"])).in_submodules(1)
         }
 
         /// The options under `imap`.
@@ -2495,7 +2495,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn jmap(&self) -> Opt<NullOr<JmapValue>> {
-            Opt::at(self.path.join(["jmap"]))
+            Opt::at(self.path.join(["jmap"])).in_submodules(1)
         }
 
         /// The options under `jmap`.
@@ -2527,7 +2527,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn maildir(&self) -> Opt<NullOr<MaildirValue>> {
-            Opt::at(self.path.join(["maildir"]))
+            Opt::at(self.path.join(["maildir"])).in_submodules(1)
         }
 
         /// The options under `maildir`.
@@ -2607,7 +2607,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<OneOf<PasswordCommandMembers>>> {
-            Opt::at(self.path.join(["passwordCommand"]))
+            Opt::at(self.path.join(["passwordCommand"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.primary`
@@ -2620,7 +2620,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn primary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["primary"]))
+            Opt::at(self.path.join(["primary"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.realName`
@@ -2632,7 +2632,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn real_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["realName"]))
+            Opt::at(self.path.join(["realName"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.signature`
@@ -2644,7 +2644,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn signature(&self) -> Opt<SignatureValue> {
-            Opt::at(self.path.join(["signature"]))
+            Opt::at(self.path.join(["signature"])).in_submodules(1)
         }
 
         /// The options under `signature`.
@@ -2662,7 +2662,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn smtp(&self) -> Opt<NullOr<SmtpValue>> {
-            Opt::at(self.path.join(["smtp"]))
+            Opt::at(self.path.join(["smtp"])).in_submodules(1)
         }
 
         /// The options under `smtp`.
@@ -2687,7 +2687,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn user_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(1)
         }
 
     }
@@ -2708,7 +2708,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.extraAccounts`
@@ -2730,7 +2730,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn extra_accounts(&self) -> Opt<BTreeMap<String, Data<AtomOrList>>> {
-            Opt::at(self.path.join(["extraAccounts"]))
+            Opt::at(self.path.join(["extraAccounts"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.extraBinds`
@@ -2744,7 +2744,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn extra_binds(&self) -> Opt<BTreeMap<String, OneOf<ExtraBindsMembers>>> {
-            Opt::at(self.path.join(["extraBinds"]))
+            Opt::at(self.path.join(["extraBinds"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.extraConfig`
@@ -2770,7 +2770,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, OneOf<ExtraConfigMembers>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapAuth`
@@ -2784,7 +2784,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn imap_auth(&self) -> Opt<NullOr<ImapAuth>> {
-            Opt::at(self.path.join(["imapAuth"]))
+            Opt::at(self.path.join(["imapAuth"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params`
@@ -2806,7 +2806,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn imap_oauth2_params(&self) -> Opt<NullOr<ImapOauth2ParamsValue>> {
-            Opt::at(self.path.join(["imapOauth2Params"]))
+            Opt::at(self.path.join(["imapOauth2Params"])).in_submodules(1)
         }
 
         /// The options under `imapOauth2Params`.
@@ -2826,7 +2826,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn smtp_auth(&self) -> Opt<NullOr<SmtpAuth>> {
-            Opt::at(self.path.join(["smtpAuth"]))
+            Opt::at(self.path.join(["smtpAuth"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params`
@@ -2848,7 +2848,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn smtp_oauth2_params(&self) -> Opt<NullOr<SmtpOauth2ParamsValue>> {
-            Opt::at(self.path.join(["smtpOauth2Params"]))
+            Opt::at(self.path.join(["smtpOauth2Params"])).in_submodules(1)
         }
 
         /// The options under `smtpOauth2Params`.
@@ -2875,7 +2875,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn client_id(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_id"]))
+            Opt::at(self.path.join(["client_id"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.client_secret`
@@ -2887,7 +2887,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn client_secret(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_secret"]))
+            Opt::at(self.path.join(["client_secret"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.scope`
@@ -2899,7 +2899,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn scope(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["scope"]))
+            Opt::at(self.path.join(["scope"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.token_endpoint`
@@ -2911,7 +2911,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn token_endpoint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["token_endpoint"]))
+            Opt::at(self.path.join(["token_endpoint"])).in_submodules(2)
         }
 
     }
@@ -2932,7 +2932,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn client_id(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_id"]))
+            Opt::at(self.path.join(["client_id"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.client_secret`
@@ -2944,7 +2944,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn client_secret(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["client_secret"]))
+            Opt::at(self.path.join(["client_secret"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.scope`
@@ -2956,7 +2956,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn scope(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["scope"]))
+            Opt::at(self.path.join(["scope"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.token_endpoint`
@@ -2968,7 +2968,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/aerc>`.
         #[inline]
         pub fn token_endpoint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["token_endpoint"]))
+            Opt::at(self.path.join(["token_endpoint"])).in_submodules(2)
         }
 
     }
@@ -3014,7 +3014,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/alot>`.
         #[inline]
         pub fn contact_completion(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["contactCompletion"]))
+            Opt::at(self.path.join(["contactCompletion"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.alot.extraConfig`
@@ -3026,7 +3026,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/alot>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.alot.sendMailCommand`
@@ -3040,7 +3040,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/alot>`.
         #[inline]
         pub fn send_mail_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sendMailCommand"]))
+            Opt::at(self.path.join(["sendMailCommand"])).in_submodules(1)
         }
 
     }
@@ -3061,7 +3061,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/astroid>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.astroid.extraConfig`
@@ -3081,7 +3081,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/astroid>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.astroid.sendMailCommand`
@@ -3095,7 +3095,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/astroid>`.
         #[inline]
         pub fn send_mail_command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["sendMailCommand"]))
+            Opt::at(self.path.join(["sendMailCommand"])).in_submodules(1)
         }
 
     }
@@ -3116,7 +3116,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn authentication(&self) -> Opt<NullOr<OneOf<AuthenticationMembers>>> {
-            Opt::at(self.path.join(["authentication"]))
+            Opt::at(self.path.join(["authentication"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.ews.host`
@@ -3128,7 +3128,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.ews.serviceDescriptionURL`
@@ -3140,7 +3140,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn service_description_url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["serviceDescriptionURL"]))
+            Opt::at(self.path.join(["serviceDescriptionURL"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.ews.tls`
@@ -3152,7 +3152,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(2)
         }
 
         /// The options under `tls`.
@@ -3182,7 +3182,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn certificates_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificatesFile"]))
+            Opt::at(self.path.join(["certificatesFile"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.ews.tls.enable`
@@ -3194,7 +3194,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.ews.tls.useStartTls`
@@ -3208,7 +3208,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn use_start_tls(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useStartTls"]))
+            Opt::at(self.path.join(["useStartTls"])).in_submodules(3)
         }
 
     }
@@ -3229,7 +3229,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn drafts(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["drafts"]))
+            Opt::at(self.path.join(["drafts"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.folders.inbox`
@@ -3241,7 +3241,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn inbox(&self) -> Opt<String> {
-            Opt::at(self.path.join(["inbox"]))
+            Opt::at(self.path.join(["inbox"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.folders.sent`
@@ -3253,7 +3253,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn sent(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sent"]))
+            Opt::at(self.path.join(["sent"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.folders.trash`
@@ -3265,7 +3265,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn trash(&self) -> Opt<String> {
-            Opt::at(self.path.join(["trash"]))
+            Opt::at(self.path.join(["trash"])).in_submodules(2)
         }
 
     }
@@ -3288,7 +3288,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail>`.
         #[inline]
         pub fn delete(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["delete"]))
+            Opt::at(self.path.join(["delete"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.destinationCommand`
@@ -3300,7 +3300,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail>`.
         #[inline]
         pub fn destination_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["destinationCommand"]))
+            Opt::at(self.path.join(["destinationCommand"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.enable`
@@ -3312,7 +3312,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.mailboxes`
@@ -3334,7 +3334,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail>`.
         #[inline]
         pub fn mailboxes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["mailboxes"]))
+            Opt::at(self.path.join(["mailboxes"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.getmail.readAll`
@@ -3348,7 +3348,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/getmail>`.
         #[inline]
         pub fn read_all(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["readAll"]))
+            Opt::at(self.path.join(["readAll"])).in_submodules(1)
         }
 
     }
@@ -3369,7 +3369,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn encrypt_by_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["encryptByDefault"]))
+            Opt::at(self.path.join(["encryptByDefault"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.gpg.key`
@@ -3381,7 +3381,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn key(&self) -> Opt<String> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.gpg.signByDefault`
@@ -3393,7 +3393,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn sign_by_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["signByDefault"]))
+            Opt::at(self.path.join(["signByDefault"])).in_submodules(2)
         }
 
     }
@@ -3414,7 +3414,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/himalaya.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.himalaya.settings`
@@ -3427,7 +3427,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/himalaya.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Toml>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }
@@ -3448,7 +3448,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn authentication(&self) -> Opt<NullOr<OneOf<AuthenticationMembers2>>> {
-            Opt::at(self.path.join(["authentication"]))
+            Opt::at(self.path.join(["authentication"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.imap.host`
@@ -3460,7 +3460,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.imap.port`
@@ -3473,7 +3473,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.imap.tls`
@@ -3485,7 +3485,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue2> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(2)
         }
 
         /// The options under `tls`.
@@ -3515,7 +3515,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn certificates_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificatesFile"]))
+            Opt::at(self.path.join(["certificatesFile"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.imap.tls.enable`
@@ -3527,7 +3527,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.imap.tls.useStartTls`
@@ -3541,7 +3541,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn use_start_tls(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useStartTls"]))
+            Opt::at(self.path.join(["useStartTls"])).in_submodules(3)
         }
 
     }
@@ -3571,7 +3571,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify>`.
         #[inline]
         pub fn boxes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["boxes"]))
+            Opt::at(self.path.join(["boxes"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.enable`
@@ -3583,7 +3583,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.extraArgs`
@@ -3603,7 +3603,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify>`.
         #[inline]
         pub fn extra_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.extraConfig`
@@ -3615,7 +3615,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.onNotify`
@@ -3627,7 +3627,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify>`.
         #[inline]
         pub fn on_notify(&self) -> Opt<OneOf<OnNotifyMembers>> {
-            Opt::at(self.path.join(["onNotify"]))
+            Opt::at(self.path.join(["onNotify"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.imapnotify.onNotifyPost`
@@ -3647,7 +3647,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/imapnotify>`.
         #[inline]
         pub fn on_notify_post(&self) -> Opt<OneOf<OnNotifyPostMembers>> {
-            Opt::at(self.path.join(["onNotifyPost"]))
+            Opt::at(self.path.join(["onNotifyPost"])).in_submodules(1)
         }
 
     }
@@ -3672,7 +3672,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.jmap.sessionUrl`
@@ -3688,7 +3688,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn session_url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sessionUrl"]))
+            Opt::at(self.path.join(["sessionUrl"])).in_submodules(2)
         }
 
     }
@@ -3709,7 +3709,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.lieer.notmuchSetupWarning`
@@ -3725,7 +3725,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn notmuch_setup_warning(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["notmuchSetupWarning"]))
+            Opt::at(self.path.join(["notmuchSetupWarning"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings`
@@ -3741,7 +3741,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Json>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -3774,7 +3774,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn drop_non_existing_label(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["drop_non_existing_label"]))
+            Opt::at(self.path.join(["drop_non_existing_label"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.file_extension`
@@ -3787,7 +3787,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn file_extension(&self) -> Opt<String> {
-            Opt::at(self.path.join(["file_extension"]))
+            Opt::at(self.path.join(["file_extension"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.ignore_empty_history`
@@ -3804,7 +3804,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn ignore_empty_history(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ignore_empty_history"]))
+            Opt::at(self.path.join(["ignore_empty_history"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.ignore_remote_labels`
@@ -3829,7 +3829,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn ignore_remote_labels(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ignore_remote_labels"]))
+            Opt::at(self.path.join(["ignore_remote_labels"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.ignore_tags`
@@ -3842,7 +3842,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn ignore_tags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ignore_tags"]))
+            Opt::at(self.path.join(["ignore_tags"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.local_trash_tag`
@@ -3854,7 +3854,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn local_trash_tag(&self) -> Opt<String> {
-            Opt::at(self.path.join(["local_trash_tag"]))
+            Opt::at(self.path.join(["local_trash_tag"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.remove_local_messages`
@@ -3866,7 +3866,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn remove_local_messages(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["remove_local_messages"]))
+            Opt::at(self.path.join(["remove_local_messages"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.replace_slash_with_dot`
@@ -3878,7 +3878,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn replace_slash_with_dot(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["replace_slash_with_dot"]))
+            Opt::at(self.path.join(["replace_slash_with_dot"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.lieer.settings.timeout`
@@ -3890,7 +3890,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn timeout(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["timeout"]))
+            Opt::at(self.path.join(["timeout"])).in_submodules(2)
         }
 
     }
@@ -3911,7 +3911,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.lieer.sync.frequency`
@@ -3928,7 +3928,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
         #[inline]
         pub fn frequency(&self) -> Opt<String> {
-            Opt::at(self.path.join(["frequency"]))
+            Opt::at(self.path.join(["frequency"])).in_submodules(1)
         }
 
     }
@@ -3950,7 +3950,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(2)
         }
 
     }
@@ -3972,7 +3972,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn create(&self) -> Opt<Create> {
-            Opt::at(self.path.join(["create"]))
+            Opt::at(self.path.join(["create"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.enable`
@@ -3984,7 +3984,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.expunge`
@@ -3997,7 +3997,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn expunge(&self) -> Opt<Expunge> {
-            Opt::at(self.path.join(["expunge"]))
+            Opt::at(self.path.join(["expunge"])).in_submodules(1)
         }
 
         /// The options under `extraConfig`.
@@ -4017,7 +4017,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn flatten(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["flatten"]))
+            Opt::at(self.path.join(["flatten"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups`
@@ -4035,7 +4035,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn groups(&self) -> Opt<BTreeMap<String, GroupsValue>> {
-            Opt::at(self.path.join(["groups"]))
+            Opt::at(self.path.join(["groups"])).in_submodules(1)
         }
 
         /// The options under `groups`.
@@ -4061,7 +4061,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn patterns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["patterns"]))
+            Opt::at(self.path.join(["patterns"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.remove`
@@ -4073,7 +4073,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn remove(&self) -> Opt<Remove> {
-            Opt::at(self.path.join(["remove"]))
+            Opt::at(self.path.join(["remove"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.subFolders`
@@ -4086,7 +4086,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn sub_folders(&self) -> Opt<SubFolders> {
-            Opt::at(self.path.join(["subFolders"]))
+            Opt::at(self.path.join(["subFolders"])).in_submodules(1)
         }
 
     }
@@ -4118,7 +4118,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn account(&self) -> Opt<BTreeMap<String, OneOf<AccountMembers>>> {
-            Opt::at(self.path.join(["account"]))
+            Opt::at(self.path.join(["account"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.extraConfig.channel`
@@ -4139,7 +4139,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn channel(&self) -> Opt<BTreeMap<String, OneOf<ChannelMembers>>> {
-            Opt::at(self.path.join(["channel"]))
+            Opt::at(self.path.join(["channel"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.extraConfig.local`
@@ -4151,7 +4151,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn local(&self) -> Opt<BTreeMap<String, OneOf<LocalMembers>>> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.extraConfig.remote`
@@ -4163,7 +4163,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn remote(&self) -> Opt<BTreeMap<String, OneOf<RemoteMembers>>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
     }
@@ -4204,7 +4204,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn channels(&self) -> Opt<BTreeMap<String, ChannelsValue>> {
-            Opt::at(self.path.join(["channels"]))
+            Opt::at(self.path.join(["channels"])).in_submodules(2)
         }
 
         /// The options under `channels`.
@@ -4271,7 +4271,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, OneOf<ExtraConfigMembers2>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.farPattern`
@@ -4289,7 +4289,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn far_pattern(&self) -> Opt<String> {
-            Opt::at(self.path.join(["farPattern"]))
+            Opt::at(self.path.join(["farPattern"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.name`
@@ -4322,7 +4322,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn near_pattern(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nearPattern"]))
+            Opt::at(self.path.join(["nearPattern"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.patterns`
@@ -4345,7 +4345,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mbsync>`.
         #[inline]
         pub fn patterns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["patterns"]))
+            Opt::at(self.path.join(["patterns"])).in_submodules(3)
         }
 
     }
@@ -4367,7 +4367,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/meli.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.meli.mailboxAliases`
@@ -4392,7 +4392,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/meli.nix>`.
         #[inline]
         pub fn mailbox_aliases(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["mailboxAliases"]))
+            Opt::at(self.path.join(["mailboxAliases"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.meli.mailboxes`
@@ -4426,7 +4426,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/meli.nix>`.
         #[inline]
         pub fn mailboxes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["mailboxes"]))
+            Opt::at(self.path.join(["mailboxes"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.meli.settings`
@@ -4438,7 +4438,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/meli.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Toml>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }
@@ -4469,7 +4469,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/msmtp>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.msmtp.extraConfig`
@@ -4491,7 +4491,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/msmtp>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// The options under `tls`.
@@ -4520,7 +4520,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/msmtp>`.
         #[inline]
         pub fn fingerprint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fingerprint"])).matching("([[:alnum:]]{2}:)+[[:alnum:]]{2}")
+            Opt::at(self.path.join(["fingerprint"])).matching("([[:alnum:]]{2}:)+[[:alnum:]]{2}").in_submodules(1)
         }
 
     }
@@ -4541,7 +4541,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mu.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -4562,7 +4562,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.notmuchSetupWarning`
@@ -4577,7 +4577,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn notmuch_setup_warning(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["notmuchSetupWarning"]))
+            Opt::at(self.path.join(["notmuchSetupWarning"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings`
@@ -4593,7 +4593,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Toml>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -4621,7 +4621,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn auto_create_new_mailboxes(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["auto_create_new_mailboxes"]))
+            Opt::at(self.path.join(["auto_create_new_mailboxes"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.cache_dir`
@@ -4634,7 +4634,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn cache_dir(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cache_dir"]))
+            Opt::at(self.path.join(["cache_dir"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.fqdn`
@@ -4653,7 +4653,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn fqdn(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fqdn"]))
+            Opt::at(self.path.join(["fqdn"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.password_command`
@@ -4669,7 +4669,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<OneOf<PasswordCommandMembers2>>> {
-            Opt::at(self.path.join(["password_command"]))
+            Opt::at(self.path.join(["password_command"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.session_url`
@@ -4687,7 +4687,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn session_url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["session_url"]))
+            Opt::at(self.path.join(["session_url"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags`
@@ -4704,7 +4704,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn tags(&self) -> Opt<BTreeMap<String, Data<Toml>>> {
-            Opt::at(self.path.join(["tags"]))
+            Opt::at(self.path.join(["tags"])).in_submodules(2)
         }
 
         /// The options under `tags`.
@@ -4725,7 +4725,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn username(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(2)
         }
 
     }
@@ -4750,7 +4750,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn deleted(&self) -> Opt<String> {
-            Opt::at(self.path.join(["deleted"]))
+            Opt::at(self.path.join(["deleted"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.directory_separator`
@@ -4762,7 +4762,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn directory_separator(&self) -> Opt<String> {
-            Opt::at(self.path.join(["directory_separator"]))
+            Opt::at(self.path.join(["directory_separator"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.important`
@@ -4779,7 +4779,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn important(&self) -> Opt<String> {
-            Opt::at(self.path.join(["important"]))
+            Opt::at(self.path.join(["important"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.inbox`
@@ -4795,7 +4795,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn inbox(&self) -> Opt<String> {
-            Opt::at(self.path.join(["inbox"]))
+            Opt::at(self.path.join(["inbox"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.lowercase`
@@ -4808,7 +4808,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn lowercase(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["lowercase"]))
+            Opt::at(self.path.join(["lowercase"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.phishing`
@@ -4822,7 +4822,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn phishing(&self) -> Opt<String> {
-            Opt::at(self.path.join(["phishing"]))
+            Opt::at(self.path.join(["phishing"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.sent`
@@ -4838,7 +4838,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn sent(&self) -> Opt<String> {
-            Opt::at(self.path.join(["sent"]))
+            Opt::at(self.path.join(["sent"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.mujmap.settings.tags.spam`
@@ -4855,7 +4855,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
         #[inline]
         pub fn spam(&self) -> Opt<String> {
-            Opt::at(self.path.join(["spam"]))
+            Opt::at(self.path.join(["spam"])).in_submodules(3)
         }
 
     }
@@ -4876,7 +4876,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.extraConfig`
@@ -4888,7 +4888,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.extraMailboxes`
@@ -4900,7 +4900,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt>`.
         #[inline]
         pub fn extra_mailboxes(&self) -> Opt<Vec<OneOf<ExtraMailboxesMembers>>> {
-            Opt::at(self.path.join(["extraMailboxes"]))
+            Opt::at(self.path.join(["extraMailboxes"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.mailboxName`
@@ -4912,7 +4912,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt>`.
         #[inline]
         pub fn mailbox_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mailboxName"]))
+            Opt::at(self.path.join(["mailboxName"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.mailboxType`
@@ -4924,7 +4924,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt>`.
         #[inline]
         pub fn mailbox_type(&self) -> Opt<MailboxType> {
-            Opt::at(self.path.join(["mailboxType"]))
+            Opt::at(self.path.join(["mailboxType"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.sendMailCommand`
@@ -4945,7 +4945,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt>`.
         #[inline]
         pub fn send_mail_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sendMailCommand"]))
+            Opt::at(self.path.join(["sendMailCommand"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.neomutt.showDefaultMailbox`
@@ -4957,7 +4957,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt>`.
         #[inline]
         pub fn show_default_mailbox(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["showDefaultMailbox"]))
+            Opt::at(self.path.join(["showDefaultMailbox"])).in_submodules(1)
         }
 
     }
@@ -4978,7 +4978,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/notmuch>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `neomutt`.
@@ -5005,7 +5005,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes`
@@ -5039,7 +5039,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/neomutt>`.
         #[inline]
         pub fn virtual_mailboxes(&self) -> Opt<Vec<VirtualMailboxesValue>> {
-            Opt::at(self.path.join(["virtualMailboxes"]))
+            Opt::at(self.path.join(["virtualMailboxes"])).in_submodules(1)
         }
 
     }
@@ -5060,7 +5060,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `extraConfig`.
@@ -5078,7 +5078,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap>`.
         #[inline]
         pub fn post_sync_hook_command(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postSyncHookCommand"]))
+            Opt::at(self.path.join(["postSyncHookCommand"])).in_submodules(1)
         }
 
     }
@@ -5107,7 +5107,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap>`.
         #[inline]
         pub fn account(&self) -> Opt<BTreeMap<String, OneOf<AccountMembers2>>> {
-            Opt::at(self.path.join(["account"]))
+            Opt::at(self.path.join(["account"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.offlineimap.extraConfig.local`
@@ -5128,7 +5128,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap>`.
         #[inline]
         pub fn local(&self) -> Opt<BTreeMap<String, OneOf<LocalMembers2>>> {
-            Opt::at(self.path.join(["local"]))
+            Opt::at(self.path.join(["local"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.offlineimap.extraConfig.remote`
@@ -5150,7 +5150,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/offlineimap>`.
         #[inline]
         pub fn remote(&self) -> Opt<BTreeMap<String, OneOf<RemoteMembers2>>> {
-            Opt::at(self.path.join(["remote"]))
+            Opt::at(self.path.join(["remote"])).in_submodules(1)
         }
 
     }
@@ -5171,7 +5171,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn command(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["command"]))
+            Opt::at(self.path.join(["command"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.signature.delimiter`
@@ -5191,7 +5191,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn delimiter(&self) -> Opt<String> {
-            Opt::at(self.path.join(["delimiter"]))
+            Opt::at(self.path.join(["delimiter"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.signature.htmlFormat`
@@ -5207,7 +5207,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn html_format(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["htmlFormat"]))
+            Opt::at(self.path.join(["htmlFormat"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.signature.showSignature`
@@ -5219,7 +5219,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn show_signature(&self) -> Opt<ShowSignature> {
-            Opt::at(self.path.join(["showSignature"]))
+            Opt::at(self.path.join(["showSignature"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.signature.text`
@@ -5241,7 +5241,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn text(&self) -> Opt<String> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(2)
         }
 
     }
@@ -5262,7 +5262,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn authentication(&self) -> Opt<NullOr<OneOf<AuthenticationMembers3>>> {
-            Opt::at(self.path.join(["authentication"]))
+            Opt::at(self.path.join(["authentication"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.smtp.host`
@@ -5274,7 +5274,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.smtp.port`
@@ -5287,7 +5287,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
         /// `accounts.email.accounts.<name>.smtp.tls`
@@ -5299,7 +5299,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue3> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(2)
         }
 
         /// The options under `tls`.
@@ -5329,7 +5329,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn certificates_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificatesFile"]))
+            Opt::at(self.path.join(["certificatesFile"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.smtp.tls.enable`
@@ -5341,7 +5341,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(3)
         }
 
         /// `accounts.email.accounts.<name>.smtp.tls.useStartTls`
@@ -5355,7 +5355,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
         #[inline]
         pub fn use_start_tls(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useStartTls"]))
+            Opt::at(self.path.join(["useStartTls"])).in_submodules(3)
         }
 
     }
@@ -5376,7 +5376,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.messageFilters`
@@ -5411,7 +5411,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn message_filters(&self) -> Opt<Vec<MessageFiltersValue>> {
-            Opt::at(self.path.join(["messageFilters"]))
+            Opt::at(self.path.join(["messageFilters"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.perIdentitySettings`
@@ -5434,7 +5434,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn per_identity_settings(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["perIdentitySettings"]))
+            Opt::at(self.path.join(["perIdentitySettings"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.profiles`
@@ -5457,7 +5457,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn profiles(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["profiles"]))
+            Opt::at(self.path.join(["profiles"])).in_submodules(1)
         }
 
         /// `accounts.email.accounts.<name>.thunderbird.settings`
@@ -5479,7 +5479,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

@@ -194,7 +194,7 @@ pub mod config_file {
         /// Declared in `<home-manager/modules/misc/fontconfig.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `fonts.fontconfig.configFile.<name>.label`
@@ -206,7 +206,7 @@ pub mod config_file {
         /// Declared in `<home-manager/modules/misc/fontconfig.nix>`.
         #[inline]
         pub fn label(&self) -> Opt<String> {
-            Opt::at(self.path.join(["label"]))
+            Opt::at(self.path.join(["label"])).in_submodules(1)
         }
 
         /// `fonts.fontconfig.configFile.<name>.priority`
@@ -219,7 +219,7 @@ pub mod config_file {
         /// Declared in `<home-manager/modules/misc/fontconfig.nix>`.
         #[inline]
         pub fn priority(&self) -> Opt<Between<0, 99>> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
         /// `fonts.fontconfig.configFile.<name>.source`
@@ -231,7 +231,7 @@ pub mod config_file {
         /// Declared in `<home-manager/modules/misc/fontconfig.nix>`.
         #[inline]
         pub fn source(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `fonts.fontconfig.configFile.<name>.text`
@@ -243,7 +243,7 @@ pub mod config_file {
         /// Declared in `<home-manager/modules/misc/fontconfig.nix>`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }

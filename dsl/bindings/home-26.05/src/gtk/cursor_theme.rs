@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `string`. Example: `"Vanilla-DMZ"`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const name: Opt<String> = Opt::new(&["gtk", "cursorTheme", "name"]);
+pub const name: Opt<String> = Opt::new(&["gtk", "cursorTheme", "name"]).in_submodules(1);
 
 /// `gtk.cursorTheme.package`
 ///
@@ -26,7 +26,7 @@ pub const name: Opt<String> = Opt::new(&["gtk", "cursorTheme", "name"]);
 /// Nix type: `null or package`. Default: `null`. Example: `pkgs.vanilla-dmz`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "cursorTheme", "package"]);
+pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "cursorTheme", "package"]).in_submodules(1);
 
 /// `gtk.cursorTheme.size`
 ///
@@ -35,5 +35,5 @@ pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "cursorTheme", "pack
 /// Nix type: `null or signed integer`. Default: `null`. Example: `16`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const size: Opt<NullOr<i64>> = Opt::new(&["gtk", "cursorTheme", "size"]);
+pub const size: Opt<NullOr<i64>> = Opt::new(&["gtk", "cursorTheme", "size"]).in_submodules(1);
 

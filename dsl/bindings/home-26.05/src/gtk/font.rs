@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `string`. Example: `"DejaVu Sans"`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const name: Opt<String> = Opt::new(&["gtk", "font", "name"]);
+pub const name: Opt<String> = Opt::new(&["gtk", "font", "name"]).in_submodules(1);
 
 /// `gtk.font.package`
 ///
@@ -26,7 +26,7 @@ pub const name: Opt<String> = Opt::new(&["gtk", "font", "name"]);
 /// Nix type: `null or package`. Default: `null`. Example: `pkgs.dejavu_fonts`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "font", "package"]);
+pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "font", "package"]).in_submodules(1);
 
 /// `gtk.font.size`
 ///
@@ -35,7 +35,7 @@ pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "font", "package"]);
 /// Nix type: `null or signed integer or floating point number`. Default: `null`. Example: `"8"`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["gtk", "font", "size"]);
+pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["gtk", "font", "size"]).in_submodules(1);
 
 /// The members of `gtk.font.size`'s type: `integer`, `number`. A value of any of them sets the option.
 pub enum SizeMembers {}

@@ -218,7 +218,7 @@ pub mod cursor_theme {
     /// Nix type: `string`. Example: `"Vanilla-DMZ"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk2.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk2", "cursorTheme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk2", "cursorTheme", "name"]).in_submodules(1);
 
     /// `gtk.gtk2.cursorTheme.package`
     ///
@@ -229,7 +229,7 @@ pub mod cursor_theme {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.vanilla-dmz`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk2.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk2", "cursorTheme", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk2", "cursorTheme", "package"]).in_submodules(1);
 
     /// `gtk.gtk2.cursorTheme.size`
     ///
@@ -238,7 +238,7 @@ pub mod cursor_theme {
     /// Nix type: `null or signed integer`. Default: `null`. Example: `16`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk2.nix>`.
-    pub const size: Opt<NullOr<i64>> = Opt::new(&["gtk", "gtk2", "cursorTheme", "size"]);
+    pub const size: Opt<NullOr<i64>> = Opt::new(&["gtk", "gtk2", "cursorTheme", "size"]).in_submodules(1);
 
 }
 
@@ -252,7 +252,7 @@ pub mod font {
     /// Nix type: `string`. Example: `"DejaVu Sans"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk2.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk2", "font", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk2", "font", "name"]).in_submodules(1);
 
     /// `gtk.gtk2.font.package`
     ///
@@ -263,7 +263,7 @@ pub mod font {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.dejavu_fonts`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk2.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk2", "font", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk2", "font", "package"]).in_submodules(1);
 
     /// `gtk.gtk2.font.size`
     ///
@@ -272,7 +272,7 @@ pub mod font {
     /// Nix type: `null or signed integer or floating point number`. Default: `null`. Example: `"8"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk2.nix>`.
-    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["gtk", "gtk2", "font", "size"]);
+    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["gtk", "gtk2", "font", "size"]).in_submodules(1);
 
     /// The members of `gtk.gtk2.font.size`'s type: `integer`, `number`. A value of any of them sets the option.
     pub enum SizeMembers {}
@@ -291,7 +291,7 @@ pub mod icon_theme {
     /// Nix type: `string`. Example: `"Adwaita"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk2.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk2", "iconTheme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk2", "iconTheme", "name"]).in_submodules(1);
 
     /// `gtk.gtk2.iconTheme.package`
     ///
@@ -302,7 +302,7 @@ pub mod icon_theme {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.adwaita-icon-theme`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk2.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk2", "iconTheme", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk2", "iconTheme", "package"]).in_submodules(1);
 
 }
 
@@ -316,7 +316,7 @@ pub mod theme {
     /// Nix type: `string`. Example: `"Adwaita"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk2.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk2", "theme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk2", "theme", "name"]).in_submodules(1);
 
     /// `gtk.gtk2.theme.package`
     ///
@@ -329,7 +329,7 @@ pub mod theme {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.gnome.gnome-themes-extra`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk2.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk2", "theme", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk2", "theme", "package"]).in_submodules(1);
 
 }
 

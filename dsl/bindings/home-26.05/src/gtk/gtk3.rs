@@ -249,7 +249,7 @@ pub mod cursor_theme {
     /// Nix type: `string`. Example: `"Vanilla-DMZ"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk3.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk3", "cursorTheme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk3", "cursorTheme", "name"]).in_submodules(1);
 
     /// `gtk.gtk3.cursorTheme.package`
     ///
@@ -260,7 +260,7 @@ pub mod cursor_theme {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.vanilla-dmz`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk3.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk3", "cursorTheme", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk3", "cursorTheme", "package"]).in_submodules(1);
 
     /// `gtk.gtk3.cursorTheme.size`
     ///
@@ -269,7 +269,7 @@ pub mod cursor_theme {
     /// Nix type: `null or signed integer`. Default: `null`. Example: `16`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk3.nix>`.
-    pub const size: Opt<NullOr<i64>> = Opt::new(&["gtk", "gtk3", "cursorTheme", "size"]);
+    pub const size: Opt<NullOr<i64>> = Opt::new(&["gtk", "gtk3", "cursorTheme", "size"]).in_submodules(1);
 
 }
 
@@ -283,7 +283,7 @@ pub mod font {
     /// Nix type: `string`. Example: `"DejaVu Sans"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk3.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk3", "font", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk3", "font", "name"]).in_submodules(1);
 
     /// `gtk.gtk3.font.package`
     ///
@@ -294,7 +294,7 @@ pub mod font {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.dejavu_fonts`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk3.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk3", "font", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk3", "font", "package"]).in_submodules(1);
 
     /// `gtk.gtk3.font.size`
     ///
@@ -303,7 +303,7 @@ pub mod font {
     /// Nix type: `null or signed integer or floating point number`. Default: `null`. Example: `"8"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk3.nix>`.
-    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["gtk", "gtk3", "font", "size"]);
+    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["gtk", "gtk3", "font", "size"]).in_submodules(1);
 
     /// The members of `gtk.gtk3.font.size`'s type: `integer`, `number`. A value of any of them sets the option.
     pub enum SizeMembers {}
@@ -322,7 +322,7 @@ pub mod icon_theme {
     /// Nix type: `string`. Example: `"Adwaita"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk3.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk3", "iconTheme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk3", "iconTheme", "name"]).in_submodules(1);
 
     /// `gtk.gtk3.iconTheme.package`
     ///
@@ -333,7 +333,7 @@ pub mod icon_theme {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.adwaita-icon-theme`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk3.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk3", "iconTheme", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk3", "iconTheme", "package"]).in_submodules(1);
 
 }
 
@@ -347,7 +347,7 @@ pub mod theme {
     /// Nix type: `string`. Example: `"Adwaita"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk3.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk3", "theme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk3", "theme", "name"]).in_submodules(1);
 
     /// `gtk.gtk3.theme.package`
     ///
@@ -360,7 +360,7 @@ pub mod theme {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.gnome.gnome-themes-extra`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk3.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk3", "theme", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk3", "theme", "package"]).in_submodules(1);
 
 }
 

@@ -238,7 +238,7 @@ pub mod cursor_theme {
     /// Nix type: `string`. Example: `"Vanilla-DMZ"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk4.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk4", "cursorTheme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk4", "cursorTheme", "name"]).in_submodules(1);
 
     /// `gtk.gtk4.cursorTheme.package`
     ///
@@ -249,7 +249,7 @@ pub mod cursor_theme {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.vanilla-dmz`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk4.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk4", "cursorTheme", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk4", "cursorTheme", "package"]).in_submodules(1);
 
     /// `gtk.gtk4.cursorTheme.size`
     ///
@@ -258,7 +258,7 @@ pub mod cursor_theme {
     /// Nix type: `null or signed integer`. Default: `null`. Example: `16`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk4.nix>`.
-    pub const size: Opt<NullOr<i64>> = Opt::new(&["gtk", "gtk4", "cursorTheme", "size"]);
+    pub const size: Opt<NullOr<i64>> = Opt::new(&["gtk", "gtk4", "cursorTheme", "size"]).in_submodules(1);
 
 }
 
@@ -272,7 +272,7 @@ pub mod font {
     /// Nix type: `string`. Example: `"DejaVu Sans"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk4.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk4", "font", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk4", "font", "name"]).in_submodules(1);
 
     /// `gtk.gtk4.font.package`
     ///
@@ -283,7 +283,7 @@ pub mod font {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.dejavu_fonts`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk4.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk4", "font", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk4", "font", "package"]).in_submodules(1);
 
     /// `gtk.gtk4.font.size`
     ///
@@ -292,7 +292,7 @@ pub mod font {
     /// Nix type: `null or signed integer or floating point number`. Default: `null`. Example: `"8"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk4.nix>`.
-    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["gtk", "gtk4", "font", "size"]);
+    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["gtk", "gtk4", "font", "size"]).in_submodules(1);
 
     /// The members of `gtk.gtk4.font.size`'s type: `integer`, `number`. A value of any of them sets the option.
     pub enum SizeMembers {}
@@ -311,7 +311,7 @@ pub mod icon_theme {
     /// Nix type: `string`. Example: `"Adwaita"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk4.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk4", "iconTheme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk4", "iconTheme", "name"]).in_submodules(1);
 
     /// `gtk.gtk4.iconTheme.package`
     ///
@@ -322,7 +322,7 @@ pub mod icon_theme {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.adwaita-icon-theme`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk4.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk4", "iconTheme", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk4", "iconTheme", "package"]).in_submodules(1);
 
 }
 
@@ -336,7 +336,7 @@ pub mod theme {
     /// Nix type: `string`. Example: `"Adwaita"`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk4.nix>`.
-    pub const name: Opt<String> = Opt::new(&["gtk", "gtk4", "theme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["gtk", "gtk4", "theme", "name"]).in_submodules(1);
 
     /// `gtk.gtk4.theme.package`
     ///
@@ -349,7 +349,7 @@ pub mod theme {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.gnome.gnome-themes-extra`.
     ///
     /// Declared in `<home-manager/modules/misc/gtk/gtk4.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk4", "theme", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "gtk4", "theme", "package"]).in_submodules(1);
 
 }
 

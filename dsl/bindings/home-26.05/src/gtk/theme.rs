@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `string`. Example: `"Adwaita"`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const name: Opt<String> = Opt::new(&["gtk", "theme", "name"]);
+pub const name: Opt<String> = Opt::new(&["gtk", "theme", "name"]).in_submodules(1);
 
 /// `gtk.theme.package`
 ///
@@ -28,5 +28,5 @@ pub const name: Opt<String> = Opt::new(&["gtk", "theme", "name"]);
 /// Nix type: `null or package`. Default: `null`. Example: `pkgs.gnome.gnome-themes-extra`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "theme", "package"]);
+pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "theme", "package"]).in_submodules(1);
 

@@ -353,7 +353,7 @@ pub mod fcitx5 {
                 /// Declared in `<home-manager/modules/i18n/input-method/fcitx5.nix>`.
                 #[inline]
                 pub fn global_section(&self) -> Opt<BTreeMap<String, Data<Atom>>> {
-                    Opt::at(self.path.join(["globalSection"]))
+                    Opt::at(self.path.join(["globalSection"])).in_submodules(1)
                 }
 
                 /// `i18n.inputMethod.fcitx5.settings.addons.<name>.sections`
@@ -365,7 +365,7 @@ pub mod fcitx5 {
                 /// Declared in `<home-manager/modules/i18n/input-method/fcitx5.nix>`.
                 #[inline]
                 pub fn sections(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> {
-                    Opt::at(self.path.join(["sections"]))
+                    Opt::at(self.path.join(["sections"])).in_submodules(1)
                 }
 
             }
@@ -399,7 +399,7 @@ pub mod fcitx5 {
             /// Declared in `<home-manager/modules/i18n/input-method/fcitx5.nix>`.
             #[inline]
             pub fn highlight_image(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["highlightImage"]))
+                Opt::at(self.path.join(["highlightImage"])).in_submodules(1)
             }
 
             /// `i18n.inputMethod.fcitx5.themes.<name>.panelImage`
@@ -411,7 +411,7 @@ pub mod fcitx5 {
             /// Declared in `<home-manager/modules/i18n/input-method/fcitx5.nix>`.
             #[inline]
             pub fn panel_image(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["panelImage"]))
+                Opt::at(self.path.join(["panelImage"])).in_submodules(1)
             }
 
             /// `i18n.inputMethod.fcitx5.themes.<name>.theme`
@@ -426,7 +426,7 @@ pub mod fcitx5 {
             /// Declared in `<home-manager/modules/i18n/input-method/fcitx5.nix>`.
             #[inline]
             pub fn theme(&self) -> Opt<NullOr<OneOf<ThemeMembers>>> {
-                Opt::at(self.path.join(["theme"]))
+                Opt::at(self.path.join(["theme"])).in_submodules(1)
             }
 
         }

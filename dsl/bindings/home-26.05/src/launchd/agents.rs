@@ -47,7 +47,7 @@ impl AgentsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn config(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> {
-        Opt::at(self.path.join(["config"]))
+        Opt::at(self.path.join(["config"])).in_submodules(1)
     }
 
     /// The options under `config`.
@@ -65,7 +65,7 @@ impl AgentsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
 }
@@ -87,7 +87,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn abandon_process_group(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["AbandonProcessGroup"]))
+        Opt::at(self.path.join(["AbandonProcessGroup"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Debug`
@@ -100,7 +100,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn debug(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["Debug"]))
+        Opt::at(self.path.join(["Debug"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Disabled`
@@ -127,7 +127,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn disabled(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["Disabled"]))
+        Opt::at(self.path.join(["Disabled"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.EnableGlobbing`
@@ -139,7 +139,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn enable_globbing(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["EnableGlobbing"]))
+        Opt::at(self.path.join(["EnableGlobbing"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.EnableTransactions`
@@ -154,7 +154,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn enable_transactions(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["EnableTransactions"]))
+        Opt::at(self.path.join(["EnableTransactions"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.EnvironmentVariables`
@@ -167,7 +167,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn environment_variables(&self) -> Opt<NullOr<BTreeMap<String, String>>> {
-        Opt::at(self.path.join(["EnvironmentVariables"]))
+        Opt::at(self.path.join(["EnvironmentVariables"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ExitTimeOut`
@@ -180,7 +180,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn exit_time_out(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ExitTimeOut"]))
+        Opt::at(self.path.join(["ExitTimeOut"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.GroupName`
@@ -194,7 +194,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn group_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["GroupName"]))
+        Opt::at(self.path.join(["GroupName"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits`
@@ -215,7 +215,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn hard_resource_limits(&self) -> Opt<NullOr<HardResourceLimitsValue>> {
-        Opt::at(self.path.join(["HardResourceLimits"]))
+        Opt::at(self.path.join(["HardResourceLimits"])).in_submodules(2)
     }
 
     /// The options under `HardResourceLimits`.
@@ -234,7 +234,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn init_groups(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["InitGroups"]))
+        Opt::at(self.path.join(["InitGroups"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.KeepAlive`
@@ -253,7 +253,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn keep_alive(&self) -> Opt<NullOr<OneOf<KeepAliveMembers>>> {
-        Opt::at(self.path.join(["KeepAlive"]))
+        Opt::at(self.path.join(["KeepAlive"])).in_submodules(2)
     }
 
     /// The options under `KeepAlive`.
@@ -271,7 +271,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn label(&self) -> Opt<String> {
-        Opt::at(self.path.join(["Label"]))
+        Opt::at(self.path.join(["Label"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LaunchEvents`
@@ -305,7 +305,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn launch_events(&self) -> Opt<NullOr<BTreeMap<String, Data<Anything>>>> {
-        Opt::at(self.path.join(["LaunchEvents"]))
+        Opt::at(self.path.join(["LaunchEvents"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LaunchOnlyOnce`
@@ -318,7 +318,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn launch_only_once(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["LaunchOnlyOnce"]))
+        Opt::at(self.path.join(["LaunchOnlyOnce"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LimitLoadFromHosts`
@@ -331,7 +331,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn limit_load_from_hosts(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["LimitLoadFromHosts"]))
+        Opt::at(self.path.join(["LimitLoadFromHosts"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LimitLoadToHosts`
@@ -344,7 +344,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn limit_load_to_hosts(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["LimitLoadToHosts"]))
+        Opt::at(self.path.join(["LimitLoadToHosts"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LimitLoadToSessionType`
@@ -357,7 +357,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn limit_load_to_session_type(&self) -> Opt<NullOr<OneOf<LimitLoadToSessionTypeMembers>>> {
-        Opt::at(self.path.join(["LimitLoadToSessionType"]))
+        Opt::at(self.path.join(["LimitLoadToSessionType"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LowPriorityBackgroundIO`
@@ -370,7 +370,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn low_priority_background_io(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["LowPriorityBackgroundIO"]))
+        Opt::at(self.path.join(["LowPriorityBackgroundIO"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.LowPriorityIO`
@@ -383,7 +383,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn low_priority_io(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["LowPriorityIO"]))
+        Opt::at(self.path.join(["LowPriorityIO"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.MachServices`
@@ -410,7 +410,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn mach_services(&self) -> Opt<NullOr<BTreeMap<String, OneOf<MachServicesMembers>>>> {
-        Opt::at(self.path.join(["MachServices"]))
+        Opt::at(self.path.join(["MachServices"])).in_submodules(2)
     }
 
     /// The options under `MachServices`.
@@ -428,7 +428,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn nice(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Nice"]))
+        Opt::at(self.path.join(["Nice"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.OnDemand`
@@ -442,7 +442,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn on_demand(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["OnDemand"]))
+        Opt::at(self.path.join(["OnDemand"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ProcessType`
@@ -473,7 +473,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn process_type(&self) -> Opt<NullOr<ProcessType>> {
-        Opt::at(self.path.join(["ProcessType"]))
+        Opt::at(self.path.join(["ProcessType"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Program`
@@ -487,7 +487,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn program(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["Program"]))
+        Opt::at(self.path.join(["Program"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ProgramArguments`
@@ -500,7 +500,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn program_arguments(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["ProgramArguments"]))
+        Opt::at(self.path.join(["ProgramArguments"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.QueueDirectories`
@@ -513,7 +513,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn queue_directories(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["QueueDirectories"]))
+        Opt::at(self.path.join(["QueueDirectories"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.RootDirectory`
@@ -525,7 +525,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn root_directory(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["RootDirectory"]))
+        Opt::at(self.path.join(["RootDirectory"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.RunAtLoad`
@@ -538,7 +538,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn run_at_load(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["RunAtLoad"]))
+        Opt::at(self.path.join(["RunAtLoad"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ServiceIPC`
@@ -552,7 +552,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn service_ipc(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["ServiceIPC"]))
+        Opt::at(self.path.join(["ServiceIPC"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.SessionCreate`
@@ -566,7 +566,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn session_create(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["SessionCreate"]))
+        Opt::at(self.path.join(["SessionCreate"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Sockets`
@@ -587,7 +587,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sockets(&self) -> Opt<NullOr<BTreeMap<String, SocketsValue>>> {
-        Opt::at(self.path.join(["Sockets"]))
+        Opt::at(self.path.join(["Sockets"])).in_submodules(2)
     }
 
     /// The options under `Sockets`.
@@ -606,7 +606,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn soft_resource_limits(&self) -> Opt<NullOr<SoftResourceLimitsValue>> {
-        Opt::at(self.path.join(["SoftResourceLimits"]))
+        Opt::at(self.path.join(["SoftResourceLimits"])).in_submodules(2)
     }
 
     /// The options under `SoftResourceLimits`.
@@ -624,7 +624,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn standard_error_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["StandardErrorPath"]))
+        Opt::at(self.path.join(["StandardErrorPath"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StandardInPath`
@@ -637,7 +637,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn standard_in_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["StandardInPath"]))
+        Opt::at(self.path.join(["StandardInPath"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StandardOutPath`
@@ -649,7 +649,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn standard_out_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["StandardOutPath"]))
+        Opt::at(self.path.join(["StandardOutPath"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StartCalendarInterval`
@@ -682,7 +682,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn start_calendar_interval(&self) -> Opt<NullOr<Untyped>> {
-        Opt::at(self.path.join(["StartCalendarInterval"]))
+        Opt::at(self.path.join(["StartCalendarInterval"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StartInterval`
@@ -696,7 +696,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn start_interval(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["StartInterval"]))
+        Opt::at(self.path.join(["StartInterval"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.StartOnMount`
@@ -708,7 +708,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn start_on_mount(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["StartOnMount"]))
+        Opt::at(self.path.join(["StartOnMount"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.ThrottleInterval`
@@ -724,7 +724,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn throttle_interval(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ThrottleInterval"]))
+        Opt::at(self.path.join(["ThrottleInterval"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.TimeOut`
@@ -737,7 +737,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn time_out(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["TimeOut"]))
+        Opt::at(self.path.join(["TimeOut"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.Umask`
@@ -750,7 +750,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn umask(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Umask"]))
+        Opt::at(self.path.join(["Umask"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.UserName`
@@ -763,7 +763,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn user_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["UserName"]))
+        Opt::at(self.path.join(["UserName"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.WaitForDebugger`
@@ -776,7 +776,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn wait_for_debugger(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["WaitForDebugger"]))
+        Opt::at(self.path.join(["WaitForDebugger"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.WatchPaths`
@@ -788,7 +788,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn watch_paths(&self) -> Opt<NullOr<Vec<RuntimePath>>> {
-        Opt::at(self.path.join(["WatchPaths"]))
+        Opt::at(self.path.join(["WatchPaths"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.WorkingDirectory`
@@ -800,7 +800,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn working_directory(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["WorkingDirectory"]))
+        Opt::at(self.path.join(["WorkingDirectory"])).in_submodules(2)
     }
 
     /// `launchd.agents.<name>.config.inetdCompatibility`
@@ -820,7 +820,7 @@ impl AgentsEntryConfig {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn inetd_compatibility(&self) -> Opt<NullOr<InetdCompatibilityValue>> {
-        Opt::at(self.path.join(["inetdCompatibility"]))
+        Opt::at(self.path.join(["inetdCompatibility"])).in_submodules(2)
     }
 
     /// The options under `inetdCompatibility`.
@@ -847,7 +847,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn cpu(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["CPU"]))
+        Opt::at(self.path.join(["CPU"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.Core`
@@ -859,7 +859,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn core(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Core"]))
+        Opt::at(self.path.join(["Core"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.Data`
@@ -872,7 +872,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn data(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Data"]))
+        Opt::at(self.path.join(["Data"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.FileSize`
@@ -884,7 +884,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn file_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["FileSize"]))
+        Opt::at(self.path.join(["FileSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.MemoryLock`
@@ -896,7 +896,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn memory_lock(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["MemoryLock"]))
+        Opt::at(self.path.join(["MemoryLock"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.NumberOfFiles`
@@ -910,7 +910,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_files(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfFiles"]))
+        Opt::at(self.path.join(["NumberOfFiles"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.NumberOfProcesses`
@@ -924,7 +924,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_processes(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfProcesses"]))
+        Opt::at(self.path.join(["NumberOfProcesses"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.ResidentSetSize`
@@ -938,7 +938,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn resident_set_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ResidentSetSize"]))
+        Opt::at(self.path.join(["ResidentSetSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.HardResourceLimits.Stack`
@@ -951,7 +951,7 @@ impl AgentsEntryConfigHardResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn stack(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Stack"]))
+        Opt::at(self.path.join(["Stack"])).in_submodules(3)
     }
 
 }
@@ -971,7 +971,7 @@ impl AgentsEntryConfigKeepAlive {
     /// Nix type: `null or boolean`. Default: `null`.
     #[inline]
     pub fn after_initial_demand(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["AfterInitialDemand"]))
+        Opt::at(self.path.join(["AfterInitialDemand"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.KeepAlive.Crashed`
@@ -983,7 +983,7 @@ impl AgentsEntryConfigKeepAlive {
     /// Nix type: `null or boolean`. Default: `null`.
     #[inline]
     pub fn crashed(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["Crashed"]))
+        Opt::at(self.path.join(["Crashed"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.KeepAlive.NetworkState`
@@ -995,7 +995,7 @@ impl AgentsEntryConfigKeepAlive {
     /// Nix type: `null or boolean`. Default: `null`.
     #[inline]
     pub fn network_state(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["NetworkState"]))
+        Opt::at(self.path.join(["NetworkState"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.KeepAlive.OtherJobEnabled`
@@ -1008,7 +1008,7 @@ impl AgentsEntryConfigKeepAlive {
     /// Nix type: `null or (attribute set of boolean)`. Default: `null`.
     #[inline]
     pub fn other_job_enabled(&self) -> Opt<NullOr<BTreeMap<String, bool>>> {
-        Opt::at(self.path.join(["OtherJobEnabled"]))
+        Opt::at(self.path.join(["OtherJobEnabled"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.KeepAlive.PathState`
@@ -1021,7 +1021,7 @@ impl AgentsEntryConfigKeepAlive {
     /// Nix type: `null or (attribute set of boolean)`. Default: `null`.
     #[inline]
     pub fn path_state(&self) -> Opt<NullOr<BTreeMap<String, bool>>> {
-        Opt::at(self.path.join(["PathState"]))
+        Opt::at(self.path.join(["PathState"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.KeepAlive.SuccessfulExit`
@@ -1033,7 +1033,7 @@ impl AgentsEntryConfigKeepAlive {
     /// Nix type: `null or boolean`. Default: `null`.
     #[inline]
     pub fn successful_exit(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["SuccessfulExit"]))
+        Opt::at(self.path.join(["SuccessfulExit"])).in_submodules(3)
     }
 
 }
@@ -1068,7 +1068,7 @@ impl AgentsEntryConfigMachServicesEntry {
     /// Nix type: `null or boolean`. Default: `null`.
     #[inline]
     pub fn hide_until_check_in(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["HideUntilCheckIn"]))
+        Opt::at(self.path.join(["HideUntilCheckIn"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.MachServices.<name>.ResetAtClose`
@@ -1083,7 +1083,7 @@ impl AgentsEntryConfigMachServicesEntry {
     /// Nix type: `null or boolean`. Default: `null`.
     #[inline]
     pub fn reset_at_close(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["ResetAtClose"]))
+        Opt::at(self.path.join(["ResetAtClose"])).in_submodules(3)
     }
 
 }
@@ -1120,7 +1120,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn bonjour(&self) -> Opt<NullOr<OneOf<BonjourMembers>>> {
-        Opt::at(self.path.join(["Bonjour"]))
+        Opt::at(self.path.join(["Bonjour"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.MulticastGroup`
@@ -1135,7 +1135,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn multicast_group(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["MulticastGroup"]))
+        Opt::at(self.path.join(["MulticastGroup"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SecureSocketWithKey`
@@ -1149,7 +1149,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn secure_socket_with_key(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["SecureSocketWithKey"]))
+        Opt::at(self.path.join(["SecureSocketWithKey"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockFamily`
@@ -1161,7 +1161,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_family(&self) -> Opt<NullOr<SockFamily>> {
-        Opt::at(self.path.join(["SockFamily"]))
+        Opt::at(self.path.join(["SockFamily"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockNodeName`
@@ -1173,7 +1173,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_node_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["SockNodeName"]))
+        Opt::at(self.path.join(["SockNodeName"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockPassive`
@@ -1186,7 +1186,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_passive(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["SockPassive"]))
+        Opt::at(self.path.join(["SockPassive"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockPathMode`
@@ -1199,7 +1199,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_path_mode(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["SockPathMode"]))
+        Opt::at(self.path.join(["SockPathMode"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockPathName`
@@ -1212,7 +1212,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_path_name(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["SockPathName"]))
+        Opt::at(self.path.join(["SockPathName"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockProtocol`
@@ -1225,7 +1225,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_protocol(&self) -> Opt<NullOr<SockProtocol>> {
-        Opt::at(self.path.join(["SockProtocol"]))
+        Opt::at(self.path.join(["SockProtocol"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockServiceName`
@@ -1237,7 +1237,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_service_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["SockServiceName"]))
+        Opt::at(self.path.join(["SockServiceName"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.Sockets.<name>.SockType`
@@ -1250,7 +1250,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn sock_type(&self) -> Opt<NullOr<SockType>> {
-        Opt::at(self.path.join(["SockType"]))
+        Opt::at(self.path.join(["SockType"])).in_submodules(3)
     }
 
 }
@@ -1271,7 +1271,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn cpu(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["CPU"]))
+        Opt::at(self.path.join(["CPU"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.Core`
@@ -1283,7 +1283,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn core(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Core"]))
+        Opt::at(self.path.join(["Core"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.Data`
@@ -1296,7 +1296,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn data(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Data"]))
+        Opt::at(self.path.join(["Data"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.FileSize`
@@ -1308,7 +1308,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn file_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["FileSize"]))
+        Opt::at(self.path.join(["FileSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.MemoryLock`
@@ -1320,7 +1320,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn memory_lock(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["MemoryLock"]))
+        Opt::at(self.path.join(["MemoryLock"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.NumberOfFiles`
@@ -1334,7 +1334,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_files(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfFiles"]))
+        Opt::at(self.path.join(["NumberOfFiles"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.NumberOfProcesses`
@@ -1348,7 +1348,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn number_of_processes(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["NumberOfProcesses"]))
+        Opt::at(self.path.join(["NumberOfProcesses"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.ResidentSetSize`
@@ -1362,7 +1362,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn resident_set_size(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ResidentSetSize"]))
+        Opt::at(self.path.join(["ResidentSetSize"])).in_submodules(3)
     }
 
     /// `launchd.agents.<name>.config.SoftResourceLimits.Stack`
@@ -1375,7 +1375,7 @@ impl AgentsEntryConfigSoftResourceLimits {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn stack(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["Stack"]))
+        Opt::at(self.path.join(["Stack"])).in_submodules(3)
     }
 
 }
@@ -1398,7 +1398,7 @@ impl AgentsEntryConfigInetdCompatibility {
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
     #[inline]
     pub fn wait(&self) -> Opt<NullOr<OneOf<WaitMembers>>> {
-        Opt::at(self.path.join(["Wait"]))
+        Opt::at(self.path.join(["Wait"])).in_submodules(3)
     }
 
 }

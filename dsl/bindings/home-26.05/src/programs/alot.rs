@@ -208,7 +208,7 @@ pub mod bindings {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/alot>`.
-    pub const bufferlist: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "bufferlist"]);
+    pub const bufferlist: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "bufferlist"]).in_submodules(1);
 
     /// `programs.alot.bindings.envelope`
     ///
@@ -217,7 +217,7 @@ pub mod bindings {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/alot>`.
-    pub const envelope: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "envelope"]);
+    pub const envelope: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "envelope"]).in_submodules(1);
 
     /// `programs.alot.bindings.global`
     ///
@@ -226,7 +226,7 @@ pub mod bindings {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/alot>`.
-    pub const global: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "global"]);
+    pub const global: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "global"]).in_submodules(1);
 
     /// `programs.alot.bindings.search`
     ///
@@ -235,7 +235,7 @@ pub mod bindings {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/alot>`.
-    pub const search: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "search"]);
+    pub const search: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "search"]).in_submodules(1);
 
     /// `programs.alot.bindings.taglist`
     ///
@@ -244,7 +244,7 @@ pub mod bindings {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/alot>`.
-    pub const taglist: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "taglist"]);
+    pub const taglist: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "taglist"]).in_submodules(1);
 
     /// `programs.alot.bindings.thread`
     ///
@@ -253,7 +253,7 @@ pub mod bindings {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/alot>`.
-    pub const thread: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "thread"]);
+    pub const thread: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "alot", "bindings", "thread"]).in_submodules(1);
 
 }
 
@@ -282,7 +282,7 @@ pub mod tags {
         /// Declared in `<home-manager/modules/programs/alot>`.
         #[inline]
         pub fn focus(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["focus"]))
+            Opt::at(self.path.join(["focus"])).in_submodules(1)
         }
 
         /// `programs.alot.tags.<name>.normal`
@@ -295,7 +295,7 @@ pub mod tags {
         /// Declared in `<home-manager/modules/programs/alot>`.
         #[inline]
         pub fn normal(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["normal"]))
+            Opt::at(self.path.join(["normal"])).in_submodules(1)
         }
 
         /// `programs.alot.tags.<name>.translated`
@@ -309,7 +309,7 @@ pub mod tags {
         /// Declared in `<home-manager/modules/programs/alot>`.
         #[inline]
         pub fn translated(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["translated"]))
+            Opt::at(self.path.join(["translated"])).in_submodules(1)
         }
 
         /// `programs.alot.tags.<name>.translation`
@@ -323,7 +323,7 @@ pub mod tags {
         /// Declared in `<home-manager/modules/programs/alot>`.
         #[inline]
         pub fn translation(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["translation"]))
+            Opt::at(self.path.join(["translation"])).in_submodules(1)
         }
 
     }

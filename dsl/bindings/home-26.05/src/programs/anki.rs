@@ -432,7 +432,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/anki>`.
         #[inline]
         pub fn default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(1)
         }
 
         /// The options under `sync`.
@@ -459,7 +459,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/anki>`.
         #[inline]
         pub fn auto_sync(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["autoSync"]))
+            Opt::at(self.path.join(["autoSync"])).in_submodules(1)
         }
 
         /// `programs.anki.profiles.<name>.sync.autoSyncMediaMinutes`
@@ -472,7 +472,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/anki>`.
         #[inline]
         pub fn auto_sync_media_minutes(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["autoSyncMediaMinutes"]))
+            Opt::at(self.path.join(["autoSyncMediaMinutes"])).in_submodules(1)
         }
 
         /// `programs.anki.profiles.<name>.sync.keyFile`
@@ -495,7 +495,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/anki>`.
         #[inline]
         pub fn key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["keyFile"]))
+            Opt::at(self.path.join(["keyFile"])).in_submodules(1)
         }
 
         /// `programs.anki.profiles.<name>.sync.networkTimeout`
@@ -507,7 +507,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/anki>`.
         #[inline]
         pub fn network_timeout(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["networkTimeout"]))
+            Opt::at(self.path.join(["networkTimeout"])).in_submodules(1)
         }
 
         /// `programs.anki.profiles.<name>.sync.syncMedia`
@@ -519,7 +519,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/anki>`.
         #[inline]
         pub fn sync_media(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["syncMedia"]))
+            Opt::at(self.path.join(["syncMedia"])).in_submodules(1)
         }
 
         /// `programs.anki.profiles.<name>.sync.url`
@@ -531,7 +531,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/anki>`.
         #[inline]
         pub fn url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
         /// `programs.anki.profiles.<name>.sync.username`
@@ -543,7 +543,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/anki>`.
         #[inline]
         pub fn username(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
         /// `programs.anki.profiles.<name>.sync.usernameFile`
@@ -555,7 +555,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/anki>`.
         #[inline]
         pub fn username_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["usernameFile"]))
+            Opt::at(self.path.join(["usernameFile"])).in_submodules(1)
         }
 
     }

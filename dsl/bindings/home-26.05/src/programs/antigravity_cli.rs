@@ -370,7 +370,7 @@ pub mod commands {
         /// Declared in `<home-manager/modules/programs/antigravity-cli.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `programs.antigravity-cli.commands.<name>.prompt`
@@ -384,7 +384,7 @@ pub mod commands {
         /// Declared in `<home-manager/modules/programs/antigravity-cli.nix>`.
         #[inline]
         pub fn prompt(&self) -> Opt<String> {
-            Opt::at(self.path.join(["prompt"]))
+            Opt::at(self.path.join(["prompt"])).in_submodules(1)
         }
 
     }
@@ -401,7 +401,7 @@ pub mod permissions {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/programs/antigravity-cli.nix>`.
-    pub const allow: Opt<Vec<String>> = Opt::new(&["programs", "antigravity-cli", "permissions", "allow"]);
+    pub const allow: Opt<Vec<String>> = Opt::new(&["programs", "antigravity-cli", "permissions", "allow"]).in_submodules(1);
 
     /// `programs.antigravity-cli.permissions.ask`
     ///
@@ -410,7 +410,7 @@ pub mod permissions {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/programs/antigravity-cli.nix>`.
-    pub const ask: Opt<Vec<String>> = Opt::new(&["programs", "antigravity-cli", "permissions", "ask"]);
+    pub const ask: Opt<Vec<String>> = Opt::new(&["programs", "antigravity-cli", "permissions", "ask"]).in_submodules(1);
 
     /// `programs.antigravity-cli.permissions.deny`
     ///
@@ -419,7 +419,7 @@ pub mod permissions {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/programs/antigravity-cli.nix>`.
-    pub const deny: Opt<Vec<String>> = Opt::new(&["programs", "antigravity-cli", "permissions", "deny"]);
+    pub const deny: Opt<Vec<String>> = Opt::new(&["programs", "antigravity-cli", "permissions", "deny"]).in_submodules(1);
 
 }
 

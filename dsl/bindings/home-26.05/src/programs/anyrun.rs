@@ -377,7 +377,7 @@ pub mod config {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "height", "absolute"]);
+        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "height", "absolute"]).in_submodules(1);
 
         /// `programs.anyrun.config.height.fraction`
         ///
@@ -386,7 +386,7 @@ pub mod config {
         /// Nix type: `null or floating point number`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "height", "fraction"]);
+        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "height", "fraction"]).in_submodules(1);
 
     }
 
@@ -400,7 +400,7 @@ pub mod config {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "width", "absolute"]);
+        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "width", "absolute"]).in_submodules(1);
 
         /// `programs.anyrun.config.width.fraction`
         ///
@@ -409,7 +409,7 @@ pub mod config {
         /// Nix type: `null or floating point number`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "width", "fraction"]);
+        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "width", "fraction"]).in_submodules(1);
 
     }
 
@@ -423,7 +423,7 @@ pub mod config {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "x", "absolute"]);
+        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "x", "absolute"]).in_submodules(1);
 
         /// `programs.anyrun.config.x.fraction`
         ///
@@ -432,7 +432,7 @@ pub mod config {
         /// Nix type: `null or floating point number`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "x", "fraction"]);
+        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "x", "fraction"]).in_submodules(1);
 
     }
 
@@ -446,7 +446,7 @@ pub mod config {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "y", "absolute"]);
+        pub const absolute: Opt<NullOr<i64>> = Opt::new(&["programs", "anyrun", "config", "y", "absolute"]).in_submodules(1);
 
         /// `programs.anyrun.config.y.fraction`
         ///
@@ -455,7 +455,7 @@ pub mod config {
         /// Nix type: `null or floating point number`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/anyrun.nix>`.
-        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "y", "fraction"]);
+        pub const fraction: Opt<NullOr<f64>> = Opt::new(&["programs", "anyrun", "config", "y", "fraction"]).in_submodules(1);
 
     }
 

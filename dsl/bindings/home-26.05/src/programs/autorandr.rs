@@ -430,7 +430,7 @@ pub mod hooks {
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-    pub const postswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "postswitch"]);
+    pub const postswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "postswitch"]).in_submodules(1);
 
     /// `programs.autorandr.hooks.predetect`
     ///
@@ -439,7 +439,7 @@ pub mod hooks {
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-    pub const predetect: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "predetect"]);
+    pub const predetect: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "predetect"]).in_submodules(1);
 
     /// `programs.autorandr.hooks.preswitch`
     ///
@@ -448,7 +448,7 @@ pub mod hooks {
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-    pub const preswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "preswitch"]);
+    pub const preswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "autorandr", "hooks", "preswitch"]).in_submodules(1);
 
 }
 
@@ -477,7 +477,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn config(&self) -> Opt<BTreeMap<String, ConfigValue>> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// The options under `config`.
@@ -496,7 +496,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn fingerprint(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["fingerprint"]))
+            Opt::at(self.path.join(["fingerprint"])).in_submodules(1)
         }
 
         /// `programs.autorandr.profiles.<name>.hooks`
@@ -508,7 +508,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn hooks(&self) -> Opt<HooksValue> {
-            Opt::at(self.path.join(["hooks"]))
+            Opt::at(self.path.join(["hooks"])).in_submodules(1)
         }
 
         /// The options under `hooks`.
@@ -550,7 +550,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn crtc(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["crtc"]))
+            Opt::at(self.path.join(["crtc"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.dpi`
@@ -562,7 +562,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn dpi(&self) -> Opt<NullOr<Positive>> {
-            Opt::at(self.path.join(["dpi"]))
+            Opt::at(self.path.join(["dpi"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.enable`
@@ -574,7 +574,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.extraConfig`
@@ -595,7 +595,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.filter`
@@ -607,7 +607,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn filter(&self) -> Opt<NullOr<Filter>> {
-            Opt::at(self.path.join(["filter"]))
+            Opt::at(self.path.join(["filter"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.gamma`
@@ -619,7 +619,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn gamma(&self) -> Opt<String> {
-            Opt::at(self.path.join(["gamma"]))
+            Opt::at(self.path.join(["gamma"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.mode`
@@ -631,7 +631,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn mode(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.position`
@@ -643,7 +643,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn position(&self) -> Opt<String> {
-            Opt::at(self.path.join(["position"]))
+            Opt::at(self.path.join(["position"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.primary`
@@ -655,7 +655,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn primary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["primary"]))
+            Opt::at(self.path.join(["primary"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.rate`
@@ -667,7 +667,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn rate(&self) -> Opt<String> {
-            Opt::at(self.path.join(["rate"]))
+            Opt::at(self.path.join(["rate"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.rotate`
@@ -679,7 +679,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn rotate(&self) -> Opt<NullOr<Rotate>> {
-            Opt::at(self.path.join(["rotate"]))
+            Opt::at(self.path.join(["rotate"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.scale`
@@ -711,7 +711,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn scale(&self) -> Opt<NullOr<ScaleValue>> {
-            Opt::at(self.path.join(["scale"]))
+            Opt::at(self.path.join(["scale"])).in_submodules(2)
         }
 
         /// The options under `scale`.
@@ -753,7 +753,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn transform(&self) -> Opt<NullOr<Untyped>> {
-            Opt::at(self.path.join(["transform"]))
+            Opt::at(self.path.join(["transform"])).in_submodules(2)
         }
 
     }
@@ -774,7 +774,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn method(&self) -> Opt<Method> {
-            Opt::at(self.path.join(["method"]))
+            Opt::at(self.path.join(["method"])).in_submodules(3)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.scale.x`
@@ -786,7 +786,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn x(&self) -> Opt<OneOf<XMembers>> {
-            Opt::at(self.path.join(["x"]))
+            Opt::at(self.path.join(["x"])).in_submodules(3)
         }
 
         /// `programs.autorandr.profiles.<name>.config.<name>.scale.y`
@@ -798,7 +798,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn y(&self) -> Opt<OneOf<YMembers>> {
-            Opt::at(self.path.join(["y"]))
+            Opt::at(self.path.join(["y"])).in_submodules(3)
         }
 
     }
@@ -819,7 +819,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn postswitch(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postswitch"]))
+            Opt::at(self.path.join(["postswitch"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.hooks.predetect`
@@ -831,7 +831,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn predetect(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["predetect"]))
+            Opt::at(self.path.join(["predetect"])).in_submodules(2)
         }
 
         /// `programs.autorandr.profiles.<name>.hooks.preswitch`
@@ -843,7 +843,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
         #[inline]
         pub fn preswitch(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preswitch"]))
+            Opt::at(self.path.join(["preswitch"])).in_submodules(2)
         }
 
     }

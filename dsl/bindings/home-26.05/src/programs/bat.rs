@@ -184,7 +184,7 @@ pub mod syntaxes {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn file(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["file"]))
+            Opt::at(self.path.join(["file"])).in_submodules(1)
         }
 
         /// `programs.bat.syntaxes.<name>.src`
@@ -194,7 +194,7 @@ pub mod syntaxes {
         /// Nix type: `absolute path`.
         #[inline]
         pub fn src(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["src"]))
+            Opt::at(self.path.join(["src"])).in_submodules(1)
         }
 
     }
@@ -224,7 +224,7 @@ pub mod themes {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn file(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["file"]))
+            Opt::at(self.path.join(["file"])).in_submodules(1)
         }
 
         /// `programs.bat.themes.<name>.src`
@@ -234,7 +234,7 @@ pub mod themes {
         /// Nix type: `absolute path`.
         #[inline]
         pub fn src(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["src"]))
+            Opt::at(self.path.join(["src"])).in_submodules(1)
         }
 
     }

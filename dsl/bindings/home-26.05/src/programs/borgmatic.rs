@@ -479,7 +479,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn checks(&self) -> Opt<Vec<ChecksValue>> {
-            Opt::at(self.path.join(["checks"]))
+            Opt::at(self.path.join(["checks"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.consistency.extraConfig`
@@ -491,7 +491,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
     }
@@ -512,7 +512,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
     }
@@ -536,7 +536,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn exclude_home_manager_symlinks(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["excludeHomeManagerSymlinks"]))
+            Opt::at(self.path.join(["excludeHomeManagerSymlinks"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.location.extraConfig`
@@ -548,7 +548,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.location.patterns`
@@ -577,7 +577,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn patterns(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["patterns"]))
+            Opt::at(self.path.join(["patterns"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.location.repositories`
@@ -604,7 +604,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn repositories(&self) -> Opt<Vec<OneOf<RepositoriesMembers>>> {
-            Opt::at(self.path.join(["repositories"]))
+            Opt::at(self.path.join(["repositories"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.location.sourceDirectories`
@@ -618,7 +618,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn source_directories(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["sourceDirectories"]))
+            Opt::at(self.path.join(["sourceDirectories"])).in_submodules(1)
         }
 
     }
@@ -639,7 +639,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
     }
@@ -660,7 +660,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepDaily`
@@ -672,7 +672,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_daily(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepDaily"]))
+            Opt::at(self.path.join(["keepDaily"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepHourly`
@@ -684,7 +684,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_hourly(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepHourly"]))
+            Opt::at(self.path.join(["keepHourly"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepMinutely`
@@ -696,7 +696,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_minutely(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepMinutely"]))
+            Opt::at(self.path.join(["keepMinutely"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepMonthly`
@@ -708,7 +708,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_monthly(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepMonthly"]))
+            Opt::at(self.path.join(["keepMonthly"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepSecondly`
@@ -720,7 +720,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_secondly(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepSecondly"]))
+            Opt::at(self.path.join(["keepSecondly"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepWeekly`
@@ -732,7 +732,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_weekly(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepWeekly"]))
+            Opt::at(self.path.join(["keepWeekly"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepWithin`
@@ -744,7 +744,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_within(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["keepWithin"])).matching("[[:digit:]]+[Hdwmy]")
+            Opt::at(self.path.join(["keepWithin"])).matching("[[:digit:]]+[Hdwmy]").in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.retention.keepYearly`
@@ -756,7 +756,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn keep_yearly(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepYearly"]))
+            Opt::at(self.path.join(["keepYearly"])).in_submodules(1)
         }
 
     }
@@ -777,7 +777,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn encryption_passcommand(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["encryptionPasscommand"]))
+            Opt::at(self.path.join(["encryptionPasscommand"])).in_submodules(1)
         }
 
         /// `programs.borgmatic.backups.<name>.storage.extraConfig`
@@ -789,7 +789,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
     }

@@ -81,7 +81,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/broot.nix>`.
-    pub const modal: Opt<bool> = Opt::new(&["programs", "broot", "settings", "modal"]);
+    pub const modal: Opt<bool> = Opt::new(&["programs", "broot", "settings", "modal"]).in_submodules(1);
 
     /// `programs.broot.settings.skin`
     ///
@@ -138,7 +138,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/broot.nix>`.
-    pub const skin: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "broot", "settings", "skin"]);
+    pub const skin: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "broot", "settings", "skin"]).in_submodules(1);
 
     /// `programs.broot.settings.verbs`
     ///
@@ -191,7 +191,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/broot.nix>`.
-    pub const verbs: Opt<Vec<BTreeMap<String, OneOf<VerbsMembers>>>> = Opt::new(&["programs", "broot", "settings", "verbs"]);
+    pub const verbs: Opt<Vec<BTreeMap<String, OneOf<VerbsMembers>>>> = Opt::new(&["programs", "broot", "settings", "verbs"]).in_submodules(1);
 
     /// The members of `programs.broot.settings.verbs.*.<name>`'s type: `bool`, `string`, `list of (string)`. A value of any of them sets the option.
     pub enum VerbsMembers {}

@@ -54,7 +54,7 @@ pub mod settings {
     /// Nix type: `string matching the pattern [0-9a-fA-F]{6}`. Default: `"000000"`. Example: `"2E2E2E"`.
     ///
     /// Declared in `<home-manager/modules/programs/desktoppr.nix>`.
-    pub const color: Opt<String> = Opt::new_matching(&["programs", "desktoppr", "settings", "color"], "[0-9a-fA-F]{6}");
+    pub const color: Opt<String> = Opt::new_matching(&["programs", "desktoppr", "settings", "color"], "[0-9a-fA-F]{6}").in_submodules(1);
 
     /// `programs.desktoppr.settings.picture`
     ///
@@ -64,7 +64,7 @@ pub mod settings {
     /// Nix type: `null or absolute path or string matching the pattern ^http(s)?://.*$`. Default: `null`. Example: `"/System/Library/Desktop Pictures/Solid Colors/Stone.png"`.
     ///
     /// Declared in `<home-manager/modules/programs/desktoppr.nix>`.
-    pub const picture: Opt<NullOr<OneOf<PictureMembers>>> = Opt::new(&["programs", "desktoppr", "settings", "picture"]);
+    pub const picture: Opt<NullOr<OneOf<PictureMembers>>> = Opt::new(&["programs", "desktoppr", "settings", "picture"]).in_submodules(1);
 
     /// `programs.desktoppr.settings.scale`
     ///
@@ -73,7 +73,7 @@ pub mod settings {
     /// Nix type: `one of "fill", "stretch", "center", "fit"`. Default: `"fill"`. Example: `"fit"`.
     ///
     /// Declared in `<home-manager/modules/programs/desktoppr.nix>`.
-    pub const scale: Opt<Scale> = Opt::new(&["programs", "desktoppr", "settings", "scale"]);
+    pub const scale: Opt<Scale> = Opt::new(&["programs", "desktoppr", "settings", "scale"]).in_submodules(1);
 
     /// `programs.desktoppr.settings.setOnlyOnce`
     ///
@@ -87,7 +87,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/desktoppr.nix>`.
-    pub const set_only_once: Opt<bool> = Opt::new(&["programs", "desktoppr", "settings", "setOnlyOnce"]);
+    pub const set_only_once: Opt<bool> = Opt::new(&["programs", "desktoppr", "settings", "setOnlyOnce"]).in_submodules(1);
 
     /// `programs.desktoppr.settings.sha256`
     ///
@@ -97,7 +97,7 @@ pub mod settings {
     /// Nix type: `null or string matching the pattern ^[a-f0-9]{64}$`. Default: `null`. Example: `"e1e594dec9343b721005a6bf06c48e0aac34ac9a77090e42b543bae9e1e0354a"`.
     ///
     /// Declared in `<home-manager/modules/programs/desktoppr.nix>`.
-    pub const sha256: Opt<NullOr<String>> = Opt::new_matching(&["programs", "desktoppr", "settings", "sha256"], "^[a-f0-9]{64}$");
+    pub const sha256: Opt<NullOr<String>> = Opt::new_matching(&["programs", "desktoppr", "settings", "sha256"], "^[a-f0-9]{64}$").in_submodules(1);
 
     /// The members of `programs.desktoppr.settings.picture`'s type: `path`, `string`. A value of any of them sets the option.
     pub enum PictureMembers {}

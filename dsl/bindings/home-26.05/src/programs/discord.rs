@@ -64,7 +64,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/discord.nix>`.
-    pub const dangerous_enable_devtools_only_enable_if_you_know_what_youre_doing: Opt<bool> = Opt::new(&["programs", "discord", "settings", "DANGEROUS_ENABLE_DEVTOOLS_ONLY_ENABLE_IF_YOU_KNOW_WHAT_YOURE_DOING"]);
+    pub const dangerous_enable_devtools_only_enable_if_you_know_what_youre_doing: Opt<bool> = Opt::new(&["programs", "discord", "settings", "DANGEROUS_ENABLE_DEVTOOLS_ONLY_ENABLE_IF_YOU_KNOW_WHAT_YOURE_DOING"]).in_submodules(1);
 
     /// `programs.discord.settings.SKIP_HOST_UPDATE`
     ///
@@ -73,7 +73,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`. Example: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/discord.nix>`.
-    pub const skip_host_update: Opt<bool> = Opt::new(&["programs", "discord", "settings", "SKIP_HOST_UPDATE"]);
+    pub const skip_host_update: Opt<bool> = Opt::new(&["programs", "discord", "settings", "SKIP_HOST_UPDATE"]).in_submodules(1);
 
 }
 

@@ -1200,7 +1200,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn bookmarks(&self) -> Opt<OneOf<BookmarksMembers>> {
-            Opt::at(self.path.join(["bookmarks"]))
+            Opt::at(self.path.join(["bookmarks"])).in_submodules(1)
         }
 
         /// The options under `bookmarks`.
@@ -1238,7 +1238,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn containers(&self) -> Opt<BTreeMap<String, ContainersValue>> {
-            Opt::at(self.path.join(["containers"]))
+            Opt::at(self.path.join(["containers"])).in_submodules(1)
         }
 
         /// The options under `containers`.
@@ -1259,7 +1259,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn containers_force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["containersForce"]))
+            Opt::at(self.path.join(["containersForce"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.extensions`
@@ -1290,7 +1290,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn extensions(&self) -> Opt<ExtensionsValue> {
-            Opt::at(self.path.join(["extensions"]))
+            Opt::at(self.path.join(["extensions"])).in_submodules(1)
         }
 
         /// The options under `extensions`.
@@ -1308,7 +1308,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.handlers`
@@ -1320,7 +1320,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn handlers(&self) -> Opt<HandlersValue3> {
-            Opt::at(self.path.join(["handlers"]))
+            Opt::at(self.path.join(["handlers"])).in_submodules(1)
         }
 
         /// The options under `handlers`.
@@ -1338,7 +1338,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn id(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.isDefault`
@@ -1350,7 +1350,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn is_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isDefault"]))
+            Opt::at(self.path.join(["isDefault"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.name`
@@ -1362,7 +1362,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.path`
@@ -1374,7 +1374,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.preConfig`
@@ -1392,7 +1392,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn pre_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preConfig"]))
+            Opt::at(self.path.join(["preConfig"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.search`
@@ -1404,7 +1404,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn search(&self) -> Opt<SearchValue> {
-            Opt::at(self.path.join(["search"]))
+            Opt::at(self.path.join(["search"])).in_submodules(1)
         }
 
         /// The options under `search`.
@@ -1443,7 +1443,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.userChrome`
@@ -1473,7 +1473,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn user_chrome(&self) -> Opt<OneOf<UserChromeMembers>> {
-            Opt::at(self.path.join(["userChrome"]))
+            Opt::at(self.path.join(["userChrome"])).in_submodules(1)
         }
 
         /// `programs.firefox.profiles.<name>.userContent`
@@ -1494,7 +1494,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn user_content(&self) -> Opt<OneOf<UserContentMembers>> {
-            Opt::at(self.path.join(["userContent"]))
+            Opt::at(self.path.join(["userContent"])).in_submodules(1)
         }
 
     }
@@ -1515,7 +1515,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.bookmarks.force`
@@ -1527,7 +1527,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// The options under `meta`.
@@ -1578,7 +1578,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn settings(&self) -> Opt<OneOf<SettingsMembers>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
     }
@@ -1602,7 +1602,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn maintainers(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["maintainers"]))
+            Opt::at(self.path.join(["maintainers"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.bookmarks.meta.teams`
@@ -1615,7 +1615,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn teams(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["teams"]))
+            Opt::at(self.path.join(["teams"])).in_submodules(2)
         }
 
     }
@@ -1651,7 +1651,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn color(&self) -> Opt<Color> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.containers.<name>.icon`
@@ -1663,7 +1663,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn icon(&self) -> Opt<Icon> {
-            Opt::at(self.path.join(["icon"]))
+            Opt::at(self.path.join(["icon"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.containers.<name>.id`
@@ -1675,7 +1675,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn id(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.containers.<name>.name`
@@ -1687,7 +1687,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(2)
         }
 
     }
@@ -1715,7 +1715,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn exact_permissions(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["exactPermissions"]))
+            Opt::at(self.path.join(["exactPermissions"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.extensions.exhaustivePermissions`
@@ -1731,7 +1731,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn exhaustive_permissions(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["exhaustivePermissions"]))
+            Opt::at(self.path.join(["exhaustivePermissions"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.extensions.force`
@@ -1745,7 +1745,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.extensions.packages`
@@ -1795,7 +1795,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn packages(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["packages"]))
+            Opt::at(self.path.join(["packages"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.extensions.settings`
@@ -1831,7 +1831,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, SettingsValue>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// The options under `settings`.
@@ -1874,7 +1874,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(3)
         }
 
         /// `programs.firefox.profiles.<name>.extensions.settings.<name>.permissions`
@@ -1896,7 +1896,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn permissions(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["permissions"]))
+            Opt::at(self.path.join(["permissions"])).in_submodules(3)
         }
 
         /// `programs.firefox.profiles.<name>.extensions.settings.<name>.settings`
@@ -1908,7 +1908,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Json>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(3)
         }
 
     }
@@ -1929,7 +1929,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// The options under `meta`.
@@ -1967,7 +1967,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn mime_types(&self) -> Opt<BTreeMap<String, MimeTypesValue>> {
-            Opt::at(self.path.join(["mimeTypes"]))
+            Opt::at(self.path.join(["mimeTypes"])).in_submodules(2)
         }
 
         /// The options under `mimeTypes`.
@@ -2004,7 +2004,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn schemes(&self) -> Opt<BTreeMap<String, SchemesValue>> {
-            Opt::at(self.path.join(["schemes"]))
+            Opt::at(self.path.join(["schemes"])).in_submodules(2)
         }
 
         /// The options under `schemes`.
@@ -2034,7 +2034,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn maintainers(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["maintainers"]))
+            Opt::at(self.path.join(["maintainers"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.handlers.meta.teams`
@@ -2047,7 +2047,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn teams(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["teams"]))
+            Opt::at(self.path.join(["teams"])).in_submodules(2)
         }
 
     }
@@ -2088,7 +2088,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn action(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["action"]))
+            Opt::at(self.path.join(["action"])).in_submodules(3)
         }
 
         /// `programs.firefox.profiles.<name>.handlers.mimeTypes.<name>.ask`
@@ -2101,7 +2101,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn ask(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ask"]))
+            Opt::at(self.path.join(["ask"])).in_submodules(3)
         }
 
         /// `programs.firefox.profiles.<name>.handlers.mimeTypes.<name>.extensions`
@@ -2122,7 +2122,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn extensions(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extensions"])).matching("^[^\\.].+$")
+            Opt::at(self.path.join(["extensions"])).matching("^[^\\.].+$").in_submodules(3)
         }
 
         /// `programs.firefox.profiles.<name>.handlers.mimeTypes.<name>.handlers`
@@ -2136,7 +2136,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn handlers(&self) -> Opt<Vec<HandlersValue>> {
-            Opt::at(self.path.join(["handlers"]))
+            Opt::at(self.path.join(["handlers"])).in_submodules(3)
         }
 
     }
@@ -2177,7 +2177,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn action(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["action"]))
+            Opt::at(self.path.join(["action"])).in_submodules(3)
         }
 
         /// `programs.firefox.profiles.<name>.handlers.schemes.<name>.ask`
@@ -2190,7 +2190,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn ask(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ask"]))
+            Opt::at(self.path.join(["ask"])).in_submodules(3)
         }
 
         /// `programs.firefox.profiles.<name>.handlers.schemes.<name>.handlers`
@@ -2204,7 +2204,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn handlers(&self) -> Opt<Vec<HandlersValue2>> {
-            Opt::at(self.path.join(["handlers"]))
+            Opt::at(self.path.join(["handlers"])).in_submodules(3)
         }
 
     }
@@ -2226,7 +2226,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.search.engines`
@@ -2279,7 +2279,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn engines(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> {
-            Opt::at(self.path.join(["engines"]))
+            Opt::at(self.path.join(["engines"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.search.force`
@@ -2295,7 +2295,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// The options under `meta`.
@@ -2324,7 +2324,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn order(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["order"]))
+            Opt::at(self.path.join(["order"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.search.privateDefault`
@@ -2336,7 +2336,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefox>`.
         #[inline]
         pub fn private_default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateDefault"]))
+            Opt::at(self.path.join(["privateDefault"])).in_submodules(2)
         }
 
     }
@@ -2360,7 +2360,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn maintainers(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["maintainers"]))
+            Opt::at(self.path.join(["maintainers"])).in_submodules(2)
         }
 
         /// `programs.firefox.profiles.<name>.search.meta.teams`
@@ -2373,7 +2373,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn teams(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["teams"]))
+            Opt::at(self.path.join(["teams"])).in_submodules(2)
         }
 
     }

@@ -222,7 +222,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefoxpwa.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `programs.firefoxpwa.profiles.<name>.settings`
@@ -236,7 +236,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefoxpwa.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.firefoxpwa.profiles.<name>.sites`
@@ -252,7 +252,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefoxpwa.nix>`.
         #[inline]
         pub fn sites(&self) -> Opt<BTreeMap<String, SitesValue>> {
-            Opt::at(self.path.join(["sites"]))
+            Opt::at(self.path.join(["sites"])).in_submodules(1)
         }
 
         /// The options under `sites`.
@@ -300,7 +300,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefoxpwa.nix>`.
         #[inline]
         pub fn manifest_url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["manifestUrl"]))
+            Opt::at(self.path.join(["manifestUrl"])).in_submodules(2)
         }
 
         /// `programs.firefoxpwa.profiles.<name>.sites.<name>.name`
@@ -312,7 +312,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefoxpwa.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(2)
         }
 
         /// `programs.firefoxpwa.profiles.<name>.sites.<name>.settings`
@@ -336,7 +336,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefoxpwa.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// `programs.firefoxpwa.profiles.<name>.sites.<name>.url`
@@ -348,7 +348,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefoxpwa.nix>`.
         #[inline]
         pub fn url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(2)
         }
 
     }
@@ -369,7 +369,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefoxpwa.nix>`.
         #[inline]
         pub fn categories(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["categories"]))
+            Opt::at(self.path.join(["categories"])).in_submodules(2)
         }
 
         /// `programs.firefoxpwa.profiles.<name>.sites.<name>.desktopEntry.enable`
@@ -381,7 +381,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefoxpwa.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `programs.firefoxpwa.profiles.<name>.sites.<name>.desktopEntry.icon`
@@ -402,7 +402,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/firefoxpwa.nix>`.
         #[inline]
         pub fn icon(&self) -> Opt<NullOr<OneOf<IconMembers>>> {
-            Opt::at(self.path.join(["icon"]))
+            Opt::at(self.path.join(["icon"])).in_submodules(2)
         }
 
     }

@@ -626,7 +626,7 @@ pub mod binds {
         /// Declared in `<home-manager/modules/programs/fish.nix>`.
         #[inline]
         pub fn command(&self) -> Opt<OneOf<CommandMembers>> {
-            Opt::at(self.path.join(["command"]))
+            Opt::at(self.path.join(["command"])).in_submodules(1)
         }
 
         /// `programs.fish.binds.<name>.enable`
@@ -638,7 +638,7 @@ pub mod binds {
         /// Declared in `<home-manager/modules/programs/fish.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `programs.fish.binds.<name>.erase`
@@ -650,7 +650,7 @@ pub mod binds {
         /// Declared in `<home-manager/modules/programs/fish.nix>`.
         #[inline]
         pub fn erase(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["erase"]))
+            Opt::at(self.path.join(["erase"])).in_submodules(1)
         }
 
         /// `programs.fish.binds.<name>.mode`
@@ -662,7 +662,7 @@ pub mod binds {
         /// Declared in `<home-manager/modules/programs/fish.nix>`.
         #[inline]
         pub fn mode(&self) -> Opt<NullOr<OneOf<ModeMembers>>> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(1)
         }
 
         /// `programs.fish.binds.<name>.name`
@@ -675,7 +675,7 @@ pub mod binds {
         /// Declared in `<home-manager/modules/programs/fish.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `programs.fish.binds.<name>.operate`
@@ -687,7 +687,7 @@ pub mod binds {
         /// Declared in `<home-manager/modules/programs/fish.nix>`.
         #[inline]
         pub fn operate(&self) -> Opt<NullOr<Operate>> {
-            Opt::at(self.path.join(["operate"]))
+            Opt::at(self.path.join(["operate"])).in_submodules(1)
         }
 
         /// `programs.fish.binds.<name>.repaint`
@@ -699,7 +699,7 @@ pub mod binds {
         /// Declared in `<home-manager/modules/programs/fish.nix>`.
         #[inline]
         pub fn repaint(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["repaint"]))
+            Opt::at(self.path.join(["repaint"])).in_submodules(1)
         }
 
         /// `programs.fish.binds.<name>.setsMode`
@@ -711,7 +711,7 @@ pub mod binds {
         /// Declared in `<home-manager/modules/programs/fish.nix>`.
         #[inline]
         pub fn sets_mode(&self) -> Opt<NullOr<OneOf<SetsModeMembers>>> {
-            Opt::at(self.path.join(["setsMode"]))
+            Opt::at(self.path.join(["setsMode"])).in_submodules(1)
         }
 
         /// `programs.fish.binds.<name>.silent`
@@ -723,7 +723,7 @@ pub mod binds {
         /// Declared in `<home-manager/modules/programs/fish.nix>`.
         #[inline]
         pub fn silent(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["silent"]))
+            Opt::at(self.path.join(["silent"])).in_submodules(1)
         }
 
     }
@@ -796,7 +796,7 @@ pub mod completions {
         /// Nix type: `strings concatenated with "\n"`.
         #[inline]
         pub fn body(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["body"]))
+            Opt::at(self.path.join(["body"])).in_submodules(1)
         }
 
     }
@@ -827,7 +827,7 @@ pub mod functions {
         /// Nix type: `null or string or list of string`. Default: `null`.
         #[inline]
         pub fn argument_names(&self) -> Opt<NullOr<OneOf<ArgumentNamesMembers>>> {
-            Opt::at(self.path.join(["argumentNames"]))
+            Opt::at(self.path.join(["argumentNames"])).in_submodules(1)
         }
 
         /// `programs.fish.functions.<name>.body`
@@ -837,7 +837,7 @@ pub mod functions {
         /// Nix type: `strings concatenated with "\n"`.
         #[inline]
         pub fn body(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["body"]))
+            Opt::at(self.path.join(["body"])).in_submodules(1)
         }
 
         /// `programs.fish.functions.<name>.description`
@@ -848,7 +848,7 @@ pub mod functions {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `programs.fish.functions.<name>.inheritVariable`
@@ -859,7 +859,7 @@ pub mod functions {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn inherit_variable(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["inheritVariable"]))
+            Opt::at(self.path.join(["inheritVariable"])).in_submodules(1)
         }
 
         /// `programs.fish.functions.<name>.noScopeShadowing`
@@ -869,7 +869,7 @@ pub mod functions {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn no_scope_shadowing(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["noScopeShadowing"]))
+            Opt::at(self.path.join(["noScopeShadowing"])).in_submodules(1)
         }
 
         /// `programs.fish.functions.<name>.onEvent`
@@ -881,7 +881,7 @@ pub mod functions {
         /// Nix type: `null or string or list of string`. Default: `null`.
         #[inline]
         pub fn on_event(&self) -> Opt<NullOr<OneOf<OnEventMembers>>> {
-            Opt::at(self.path.join(["onEvent"]))
+            Opt::at(self.path.join(["onEvent"])).in_submodules(1)
         }
 
         /// `programs.fish.functions.<name>.onJobExit`
@@ -895,7 +895,7 @@ pub mod functions {
         /// Nix type: `null or string or signed integer`. Default: `null`.
         #[inline]
         pub fn on_job_exit(&self) -> Opt<NullOr<OneOf<OnJobExitMembers>>> {
-            Opt::at(self.path.join(["onJobExit"]))
+            Opt::at(self.path.join(["onJobExit"])).in_submodules(1)
         }
 
         /// `programs.fish.functions.<name>.onProcessExit`
@@ -909,7 +909,7 @@ pub mod functions {
         /// Nix type: `null or string or signed integer`. Default: `null`. Example: `"$fish_pid"`.
         #[inline]
         pub fn on_process_exit(&self) -> Opt<NullOr<OneOf<OnProcessExitMembers>>> {
-            Opt::at(self.path.join(["onProcessExit"]))
+            Opt::at(self.path.join(["onProcessExit"])).in_submodules(1)
         }
 
         /// `programs.fish.functions.<name>.onSignal`
@@ -930,7 +930,7 @@ pub mod functions {
         /// ```
         #[inline]
         pub fn on_signal(&self) -> Opt<NullOr<OneOf<OnSignalMembers>>> {
-            Opt::at(self.path.join(["onSignal"]))
+            Opt::at(self.path.join(["onSignal"])).in_submodules(1)
         }
 
         /// `programs.fish.functions.<name>.onVariable`
@@ -941,7 +941,7 @@ pub mod functions {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn on_variable(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["onVariable"]))
+            Opt::at(self.path.join(["onVariable"])).in_submodules(1)
         }
 
         /// `programs.fish.functions.<name>.wraps`
@@ -952,7 +952,7 @@ pub mod functions {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn wraps(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["wraps"]))
+            Opt::at(self.path.join(["wraps"])).in_submodules(1)
         }
 
     }
@@ -1009,7 +1009,7 @@ pub mod shell_abbrs {
         /// Nix type: `null or string or list of string`. Default: `null`.
         #[inline]
         pub fn command(&self) -> Opt<NullOr<OneOf<CommandMembers>>> {
-            Opt::at(self.path.join(["command"]))
+            Opt::at(self.path.join(["command"])).in_submodules(1)
         }
 
         /// `programs.fish.shellAbbrs.<name>.expansion`
@@ -1019,7 +1019,7 @@ pub mod shell_abbrs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn expansion(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["expansion"]))
+            Opt::at(self.path.join(["expansion"])).in_submodules(1)
         }
 
         /// `programs.fish.shellAbbrs.<name>.function`
@@ -1029,7 +1029,7 @@ pub mod shell_abbrs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn function(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["function"]))
+            Opt::at(self.path.join(["function"])).in_submodules(1)
         }
 
         /// `programs.fish.shellAbbrs.<name>.name`
@@ -1039,7 +1039,7 @@ pub mod shell_abbrs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `programs.fish.shellAbbrs.<name>.position`
@@ -1051,7 +1051,7 @@ pub mod shell_abbrs {
         /// Nix type: `null or string`. Default: `null`. Example: `"anywhere"`.
         #[inline]
         pub fn position(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["position"]))
+            Opt::at(self.path.join(["position"])).in_submodules(1)
         }
 
         /// `programs.fish.shellAbbrs.<name>.regex`
@@ -1061,7 +1061,7 @@ pub mod shell_abbrs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn regex(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["regex"]))
+            Opt::at(self.path.join(["regex"])).in_submodules(1)
         }
 
         /// `programs.fish.shellAbbrs.<name>.setCursor`
@@ -1074,7 +1074,7 @@ pub mod shell_abbrs {
         /// Nix type: `boolean or string`. Default: `false`.
         #[inline]
         pub fn set_cursor(&self) -> Opt<OneOf<SetCursorMembers>> {
-            Opt::at(self.path.join(["setCursor"]))
+            Opt::at(self.path.join(["setCursor"])).in_submodules(1)
         }
 
     }

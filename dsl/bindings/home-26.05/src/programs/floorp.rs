@@ -1181,7 +1181,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn bookmarks(&self) -> Opt<OneOf<BookmarksMembers>> {
-            Opt::at(self.path.join(["bookmarks"]))
+            Opt::at(self.path.join(["bookmarks"])).in_submodules(1)
         }
 
         /// The options under `bookmarks`.
@@ -1219,7 +1219,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn containers(&self) -> Opt<BTreeMap<String, ContainersValue>> {
-            Opt::at(self.path.join(["containers"]))
+            Opt::at(self.path.join(["containers"])).in_submodules(1)
         }
 
         /// The options under `containers`.
@@ -1240,7 +1240,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn containers_force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["containersForce"]))
+            Opt::at(self.path.join(["containersForce"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.extensions`
@@ -1271,7 +1271,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn extensions(&self) -> Opt<ExtensionsValue> {
-            Opt::at(self.path.join(["extensions"]))
+            Opt::at(self.path.join(["extensions"])).in_submodules(1)
         }
 
         /// The options under `extensions`.
@@ -1289,7 +1289,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.handlers`
@@ -1301,7 +1301,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn handlers(&self) -> Opt<HandlersValue3> {
-            Opt::at(self.path.join(["handlers"]))
+            Opt::at(self.path.join(["handlers"])).in_submodules(1)
         }
 
         /// The options under `handlers`.
@@ -1319,7 +1319,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn id(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.isDefault`
@@ -1331,7 +1331,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn is_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isDefault"]))
+            Opt::at(self.path.join(["isDefault"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.name`
@@ -1343,7 +1343,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.path`
@@ -1355,7 +1355,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.preConfig`
@@ -1373,7 +1373,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn pre_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preConfig"]))
+            Opt::at(self.path.join(["preConfig"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.search`
@@ -1385,7 +1385,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn search(&self) -> Opt<SearchValue> {
-            Opt::at(self.path.join(["search"]))
+            Opt::at(self.path.join(["search"])).in_submodules(1)
         }
 
         /// The options under `search`.
@@ -1424,7 +1424,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.userChrome`
@@ -1454,7 +1454,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn user_chrome(&self) -> Opt<OneOf<UserChromeMembers>> {
-            Opt::at(self.path.join(["userChrome"]))
+            Opt::at(self.path.join(["userChrome"])).in_submodules(1)
         }
 
         /// `programs.floorp.profiles.<name>.userContent`
@@ -1475,7 +1475,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn user_content(&self) -> Opt<OneOf<UserContentMembers>> {
-            Opt::at(self.path.join(["userContent"]))
+            Opt::at(self.path.join(["userContent"])).in_submodules(1)
         }
 
     }
@@ -1496,7 +1496,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.bookmarks.force`
@@ -1508,7 +1508,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// The options under `meta`.
@@ -1559,7 +1559,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<OneOf<SettingsMembers>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
     }
@@ -1583,7 +1583,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn maintainers(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["maintainers"]))
+            Opt::at(self.path.join(["maintainers"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.bookmarks.meta.teams`
@@ -1596,7 +1596,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn teams(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["teams"]))
+            Opt::at(self.path.join(["teams"])).in_submodules(2)
         }
 
     }
@@ -1632,7 +1632,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn color(&self) -> Opt<Color> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.containers.<name>.icon`
@@ -1644,7 +1644,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn icon(&self) -> Opt<Icon> {
-            Opt::at(self.path.join(["icon"]))
+            Opt::at(self.path.join(["icon"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.containers.<name>.id`
@@ -1656,7 +1656,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn id(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.containers.<name>.name`
@@ -1668,7 +1668,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(2)
         }
 
     }
@@ -1696,7 +1696,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn exact_permissions(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["exactPermissions"]))
+            Opt::at(self.path.join(["exactPermissions"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.extensions.exhaustivePermissions`
@@ -1712,7 +1712,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn exhaustive_permissions(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["exhaustivePermissions"]))
+            Opt::at(self.path.join(["exhaustivePermissions"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.extensions.force`
@@ -1726,7 +1726,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.extensions.packages`
@@ -1776,7 +1776,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn packages(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["packages"]))
+            Opt::at(self.path.join(["packages"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.extensions.settings`
@@ -1812,7 +1812,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, SettingsValue>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// The options under `settings`.
@@ -1855,7 +1855,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(3)
         }
 
         /// `programs.floorp.profiles.<name>.extensions.settings.<name>.permissions`
@@ -1877,7 +1877,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn permissions(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["permissions"]))
+            Opt::at(self.path.join(["permissions"])).in_submodules(3)
         }
 
         /// `programs.floorp.profiles.<name>.extensions.settings.<name>.settings`
@@ -1889,7 +1889,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Json>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(3)
         }
 
     }
@@ -1910,7 +1910,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// The options under `meta`.
@@ -1948,7 +1948,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn mime_types(&self) -> Opt<BTreeMap<String, MimeTypesValue>> {
-            Opt::at(self.path.join(["mimeTypes"]))
+            Opt::at(self.path.join(["mimeTypes"])).in_submodules(2)
         }
 
         /// The options under `mimeTypes`.
@@ -1985,7 +1985,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn schemes(&self) -> Opt<BTreeMap<String, SchemesValue>> {
-            Opt::at(self.path.join(["schemes"]))
+            Opt::at(self.path.join(["schemes"])).in_submodules(2)
         }
 
         /// The options under `schemes`.
@@ -2015,7 +2015,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn maintainers(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["maintainers"]))
+            Opt::at(self.path.join(["maintainers"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.handlers.meta.teams`
@@ -2028,7 +2028,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn teams(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["teams"]))
+            Opt::at(self.path.join(["teams"])).in_submodules(2)
         }
 
     }
@@ -2069,7 +2069,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn action(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["action"]))
+            Opt::at(self.path.join(["action"])).in_submodules(3)
         }
 
         /// `programs.floorp.profiles.<name>.handlers.mimeTypes.<name>.ask`
@@ -2082,7 +2082,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn ask(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ask"]))
+            Opt::at(self.path.join(["ask"])).in_submodules(3)
         }
 
         /// `programs.floorp.profiles.<name>.handlers.mimeTypes.<name>.extensions`
@@ -2103,7 +2103,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn extensions(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extensions"])).matching("^[^\\.].+$")
+            Opt::at(self.path.join(["extensions"])).matching("^[^\\.].+$").in_submodules(3)
         }
 
         /// `programs.floorp.profiles.<name>.handlers.mimeTypes.<name>.handlers`
@@ -2117,7 +2117,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn handlers(&self) -> Opt<Vec<HandlersValue>> {
-            Opt::at(self.path.join(["handlers"]))
+            Opt::at(self.path.join(["handlers"])).in_submodules(3)
         }
 
     }
@@ -2158,7 +2158,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn action(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["action"]))
+            Opt::at(self.path.join(["action"])).in_submodules(3)
         }
 
         /// `programs.floorp.profiles.<name>.handlers.schemes.<name>.ask`
@@ -2171,7 +2171,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn ask(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ask"]))
+            Opt::at(self.path.join(["ask"])).in_submodules(3)
         }
 
         /// `programs.floorp.profiles.<name>.handlers.schemes.<name>.handlers`
@@ -2185,7 +2185,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn handlers(&self) -> Opt<Vec<HandlersValue2>> {
-            Opt::at(self.path.join(["handlers"]))
+            Opt::at(self.path.join(["handlers"])).in_submodules(3)
         }
 
     }
@@ -2207,7 +2207,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.search.engines`
@@ -2260,7 +2260,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn engines(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> {
-            Opt::at(self.path.join(["engines"]))
+            Opt::at(self.path.join(["engines"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.search.force`
@@ -2276,7 +2276,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// The options under `meta`.
@@ -2305,7 +2305,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn order(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["order"]))
+            Opt::at(self.path.join(["order"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.search.privateDefault`
@@ -2317,7 +2317,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/floorp.nix>`.
         #[inline]
         pub fn private_default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateDefault"]))
+            Opt::at(self.path.join(["privateDefault"])).in_submodules(2)
         }
 
     }
@@ -2341,7 +2341,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn maintainers(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["maintainers"]))
+            Opt::at(self.path.join(["maintainers"])).in_submodules(2)
         }
 
         /// `programs.floorp.profiles.<name>.search.meta.teams`
@@ -2354,7 +2354,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn teams(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["teams"]))
+            Opt::at(self.path.join(["teams"])).in_submodules(2)
         }
 
     }

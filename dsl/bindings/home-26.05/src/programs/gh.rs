@@ -129,7 +129,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/gh.nix>`.
-    pub const aliases: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "gh", "settings", "aliases"]);
+    pub const aliases: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "gh", "settings", "aliases"]).in_submodules(1);
 
     /// `programs.gh.settings.editor`
     ///
@@ -139,7 +139,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `""`.
     ///
     /// Declared in `<home-manager/modules/programs/gh.nix>`.
-    pub const editor: Opt<String> = Opt::new(&["programs", "gh", "settings", "editor"]);
+    pub const editor: Opt<String> = Opt::new(&["programs", "gh", "settings", "editor"]).in_submodules(1);
 
     /// `programs.gh.settings.git_protocol`
     ///
@@ -148,7 +148,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"https"`. Example: `"ssh"`.
     ///
     /// Declared in `<home-manager/modules/programs/gh.nix>`.
-    pub const git_protocol: Opt<String> = Opt::new(&["programs", "gh", "settings", "git_protocol"]);
+    pub const git_protocol: Opt<String> = Opt::new(&["programs", "gh", "settings", "git_protocol"]).in_submodules(1);
 
 }
 

@@ -225,7 +225,7 @@ pub mod systemd {
     /// ``` Example: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/ghostty.nix>`.
-    pub const enable: Opt<bool> = Opt::new(&["programs", "ghostty", "systemd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["programs", "ghostty", "systemd", "enable"]).in_submodules(1);
 
 }
 

@@ -130,7 +130,7 @@ pub mod env {
     /// Nix type: `string or list of string`. Default: `""`.
     ///
     /// Declared in `<home-manager/modules/programs/go.nix>`.
-    pub const gopath: Opt<OneOf<GopathMembers>> = Opt::new(&["programs", "go", "env", "GOPATH"]);
+    pub const gopath: Opt<OneOf<GopathMembers>> = Opt::new(&["programs", "go", "env", "GOPATH"]).in_submodules(1);
 
     /// `programs.go.env.GOPRIVATE`
     ///
@@ -140,7 +140,7 @@ pub mod env {
     /// Nix type: `string or list of string`. Default: `""`.
     ///
     /// Declared in `<home-manager/modules/programs/go.nix>`.
-    pub const goprivate: Opt<OneOf<GoprivateMembers>> = Opt::new(&["programs", "go", "env", "GOPRIVATE"]);
+    pub const goprivate: Opt<OneOf<GoprivateMembers>> = Opt::new(&["programs", "go", "env", "GOPRIVATE"]).in_submodules(1);
 
     /// The members of `programs.go.env.GOPATH`'s type: `string`, `list of (string)`. A value of any of them sets the option.
     pub enum GopathMembers {}
@@ -167,7 +167,7 @@ pub mod telemetry {
     /// Nix type: `string`. Default: `"1970-01-01"`.
     ///
     /// Declared in `<home-manager/modules/programs/go.nix>`.
-    pub const date: Opt<String> = Opt::new(&["programs", "go", "telemetry", "date"]);
+    pub const date: Opt<String> = Opt::new(&["programs", "go", "telemetry", "date"]).in_submodules(1);
 
     /// `programs.go.telemetry.mode`
     ///
@@ -176,7 +176,7 @@ pub mod telemetry {
     /// Nix type: `null or one of "off", "local", "on"`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/go.nix>`.
-    pub const mode: Opt<NullOr<Mode>> = Opt::new(&["programs", "go", "telemetry", "mode"]);
+    pub const mode: Opt<NullOr<Mode>> = Opt::new(&["programs", "go", "telemetry", "mode"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `programs.go.telemetry.mode`.

@@ -146,7 +146,7 @@ pub mod init_scripts {
         /// Declared in `<home-manager/modules/programs/gradle.nix>`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `programs.gradle.initScripts.<name>.text`
@@ -159,7 +159,7 @@ pub mod init_scripts {
         /// Declared in `<home-manager/modules/programs/gradle.nix>`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }

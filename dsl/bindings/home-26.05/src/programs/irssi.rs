@@ -233,7 +233,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn auto_commands(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["autoCommands"]))
+            Opt::at(self.path.join(["autoCommands"])).in_submodules(1)
         }
 
         /// `programs.irssi.networks.<name>.channels`
@@ -245,7 +245,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn channels(&self) -> Opt<BTreeMap<String, ChannelsValue>> {
-            Opt::at(self.path.join(["channels"]))
+            Opt::at(self.path.join(["channels"])).in_submodules(1)
         }
 
         /// The options under `channels`.
@@ -263,7 +263,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn nick(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nick"]))
+            Opt::at(self.path.join(["nick"])).in_submodules(1)
         }
 
         /// `programs.irssi.networks.<name>.saslExternal`
@@ -276,7 +276,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn sasl_external(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["saslExternal"]))
+            Opt::at(self.path.join(["saslExternal"])).in_submodules(1)
         }
 
         /// The options under `server`.
@@ -294,7 +294,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }
@@ -330,7 +330,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn auto_join(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoJoin"]))
+            Opt::at(self.path.join(["autoJoin"])).in_submodules(2)
         }
 
     }
@@ -351,7 +351,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// `programs.irssi.networks.<name>.server.autoConnect`
@@ -363,7 +363,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn auto_connect(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoConnect"]))
+            Opt::at(self.path.join(["autoConnect"])).in_submodules(1)
         }
 
         /// `programs.irssi.networks.<name>.server.port`
@@ -375,7 +375,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// The options under `ssl`.
@@ -403,7 +403,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn certificate_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificateFile"]))
+            Opt::at(self.path.join(["certificateFile"])).in_submodules(1)
         }
 
         /// `programs.irssi.networks.<name>.server.ssl.enable`
@@ -415,7 +415,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `programs.irssi.networks.<name>.server.ssl.verify`
@@ -427,7 +427,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
         #[inline]
         pub fn verify(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["verify"]))
+            Opt::at(self.path.join(["verify"])).in_submodules(1)
         }
 
     }

@@ -647,7 +647,7 @@ pub mod config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const align_with_tabs: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "alignWithTabs"]);
+    pub const align_with_tabs: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "alignWithTabs"]).in_submodules(1);
 
     /// `programs.kakoune.config.autoComplete`
     ///
@@ -657,7 +657,7 @@ pub mod config {
     /// Nix type: `null or (list of (one of "insert", "prompt"))`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const auto_complete: Opt<NullOr<Vec<AutoComplete>>> = Opt::new(&["programs", "kakoune", "config", "autoComplete"]);
+    pub const auto_complete: Opt<NullOr<Vec<AutoComplete>>> = Opt::new(&["programs", "kakoune", "config", "autoComplete"]).in_submodules(1);
 
     /// `programs.kakoune.config.autoInfo`
     ///
@@ -676,7 +676,7 @@ pub mod config {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const auto_info: Opt<NullOr<Vec<AutoInfo>>> = Opt::new(&["programs", "kakoune", "config", "autoInfo"]);
+    pub const auto_info: Opt<NullOr<Vec<AutoInfo>>> = Opt::new(&["programs", "kakoune", "config", "autoInfo"]).in_submodules(1);
 
     /// `programs.kakoune.config.autoReload`
     ///
@@ -686,7 +686,7 @@ pub mod config {
     /// Nix type: `null or one of "yes", "no", "ask"`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const auto_reload: Opt<NullOr<AutoReload>> = Opt::new(&["programs", "kakoune", "config", "autoReload"]);
+    pub const auto_reload: Opt<NullOr<AutoReload>> = Opt::new(&["programs", "kakoune", "config", "autoReload"]).in_submodules(1);
 
     /// `programs.kakoune.config.colorScheme`
     ///
@@ -696,7 +696,7 @@ pub mod config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const color_scheme: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "colorScheme"]);
+    pub const color_scheme: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "colorScheme"]).in_submodules(1);
 
     /// `programs.kakoune.config.hooks`
     ///
@@ -706,7 +706,7 @@ pub mod config {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const hooks: Opt<Vec<HooksValue>> = Opt::new(&["programs", "kakoune", "config", "hooks"]);
+    pub const hooks: Opt<Vec<HooksValue>> = Opt::new(&["programs", "kakoune", "config", "hooks"]).in_submodules(1);
 
     /// `programs.kakoune.config.incrementalSearch`
     ///
@@ -715,7 +715,7 @@ pub mod config {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const incremental_search: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "incrementalSearch"]);
+    pub const incremental_search: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "incrementalSearch"]).in_submodules(1);
 
     /// `programs.kakoune.config.indentWidth`
     ///
@@ -726,7 +726,7 @@ pub mod config {
     /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const indent_width: Opt<NullOr<u64>> = Opt::new(&["programs", "kakoune", "config", "indentWidth"]);
+    pub const indent_width: Opt<NullOr<u64>> = Opt::new(&["programs", "kakoune", "config", "indentWidth"]).in_submodules(1);
 
     /// `programs.kakoune.config.keyMappings`
     ///
@@ -736,7 +736,7 @@ pub mod config {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const key_mappings: Opt<Vec<KeyMappingsValue>> = Opt::new(&["programs", "kakoune", "config", "keyMappings"]);
+    pub const key_mappings: Opt<Vec<KeyMappingsValue>> = Opt::new(&["programs", "kakoune", "config", "keyMappings"]).in_submodules(1);
 
     /// `programs.kakoune.config.numberLines`
     ///
@@ -745,7 +745,7 @@ pub mod config {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const number_lines: Opt<NullOr<NumberLinesValue>> = Opt::new(&["programs", "kakoune", "config", "numberLines"]);
+    pub const number_lines: Opt<NullOr<NumberLinesValue>> = Opt::new(&["programs", "kakoune", "config", "numberLines"]).in_submodules(1);
 
     /// `programs.kakoune.config.scrollOff`
     ///
@@ -754,7 +754,7 @@ pub mod config {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const scroll_off: Opt<NullOr<ScrollOffValue>> = Opt::new(&["programs", "kakoune", "config", "scrollOff"]);
+    pub const scroll_off: Opt<NullOr<ScrollOffValue>> = Opt::new(&["programs", "kakoune", "config", "scrollOff"]).in_submodules(1);
 
     /// `programs.kakoune.config.showMatching`
     ///
@@ -765,7 +765,7 @@ pub mod config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const show_matching: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "showMatching"]);
+    pub const show_matching: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "showMatching"]).in_submodules(1);
 
     /// `programs.kakoune.config.showWhitespace`
     ///
@@ -774,7 +774,7 @@ pub mod config {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const show_whitespace: Opt<NullOr<ShowWhitespaceValue>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace"]);
+    pub const show_whitespace: Opt<NullOr<ShowWhitespaceValue>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace"]).in_submodules(1);
 
     /// `programs.kakoune.config.tabStop`
     ///
@@ -784,7 +784,7 @@ pub mod config {
     /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const tab_stop: Opt<NullOr<u64>> = Opt::new(&["programs", "kakoune", "config", "tabStop"]);
+    pub const tab_stop: Opt<NullOr<u64>> = Opt::new(&["programs", "kakoune", "config", "tabStop"]).in_submodules(1);
 
     /// `programs.kakoune.config.ui`
     ///
@@ -793,7 +793,7 @@ pub mod config {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const ui: Opt<NullOr<UiValue>> = Opt::new(&["programs", "kakoune", "config", "ui"]);
+    pub const ui: Opt<NullOr<UiValue>> = Opt::new(&["programs", "kakoune", "config", "ui"]).in_submodules(1);
 
     /// `programs.kakoune.config.wrapLines`
     ///
@@ -802,7 +802,7 @@ pub mod config {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const wrap_lines: Opt<NullOr<WrapLinesValue>> = Opt::new(&["programs", "kakoune", "config", "wrapLines"]);
+    pub const wrap_lines: Opt<NullOr<WrapLinesValue>> = Opt::new(&["programs", "kakoune", "config", "wrapLines"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `programs.kakoune.config.autoComplete.*`.
@@ -1207,7 +1207,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const enable: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "numberLines", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "numberLines", "enable"]).in_submodules(2);
 
         /// `programs.kakoune.config.numberLines.highlightCursor`
         ///
@@ -1216,7 +1216,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const highlight_cursor: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "numberLines", "highlightCursor"]);
+        pub const highlight_cursor: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "numberLines", "highlightCursor"]).in_submodules(2);
 
         /// `programs.kakoune.config.numberLines.relative`
         ///
@@ -1225,7 +1225,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const relative: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "numberLines", "relative"]);
+        pub const relative: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "numberLines", "relative"]).in_submodules(2);
 
         /// `programs.kakoune.config.numberLines.separator`
         ///
@@ -1236,7 +1236,7 @@ pub mod config {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const separator: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "numberLines", "separator"]);
+        pub const separator: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "numberLines", "separator"]).in_submodules(2);
 
     }
 
@@ -1250,7 +1250,7 @@ pub mod config {
         /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const columns: Opt<u64> = Opt::new(&["programs", "kakoune", "config", "scrollOff", "columns"]);
+        pub const columns: Opt<u64> = Opt::new(&["programs", "kakoune", "config", "scrollOff", "columns"]).in_submodules(2);
 
         /// `programs.kakoune.config.scrollOff.lines`
         ///
@@ -1259,7 +1259,7 @@ pub mod config {
         /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const lines: Opt<u64> = Opt::new(&["programs", "kakoune", "config", "scrollOff", "lines"]);
+        pub const lines: Opt<u64> = Opt::new(&["programs", "kakoune", "config", "scrollOff", "lines"]).in_submodules(2);
 
     }
 
@@ -1273,7 +1273,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const enable: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "enable"]).in_submodules(2);
 
         /// `programs.kakoune.config.showWhitespace.lineFeed`
         ///
@@ -1283,7 +1283,7 @@ pub mod config {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const line_feed: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "lineFeed"]);
+        pub const line_feed: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "lineFeed"]).in_submodules(2);
 
         /// `programs.kakoune.config.showWhitespace.nonBreakingSpace`
         ///
@@ -1293,7 +1293,7 @@ pub mod config {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const non_breaking_space: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "nonBreakingSpace"]);
+        pub const non_breaking_space: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "nonBreakingSpace"]).in_submodules(2);
 
         /// `programs.kakoune.config.showWhitespace.space`
         ///
@@ -1303,7 +1303,7 @@ pub mod config {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const space: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "space"]);
+        pub const space: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "space"]).in_submodules(2);
 
         /// `programs.kakoune.config.showWhitespace.tab`
         ///
@@ -1313,7 +1313,7 @@ pub mod config {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const tab: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "tab"]);
+        pub const tab: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "tab"]).in_submodules(2);
 
         /// `programs.kakoune.config.showWhitespace.tabStop`
         ///
@@ -1323,7 +1323,7 @@ pub mod config {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const tab_stop: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "tabStop"]);
+        pub const tab_stop: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace", "tabStop"]).in_submodules(2);
 
     }
 
@@ -1337,7 +1337,7 @@ pub mod config {
         /// Nix type: `one of "clippy", "cat", "dilbert", "none"`. Default: `"clippy"`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const assistant: Opt<Assistant> = Opt::new(&["programs", "kakoune", "config", "ui", "assistant"]);
+        pub const assistant: Opt<Assistant> = Opt::new(&["programs", "kakoune", "config", "ui", "assistant"]).in_submodules(2);
 
         /// `programs.kakoune.config.ui.enableMouse`
         ///
@@ -1346,7 +1346,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const enable_mouse: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "ui", "enableMouse"]);
+        pub const enable_mouse: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "ui", "enableMouse"]).in_submodules(2);
 
         /// `programs.kakoune.config.ui.setTitle`
         ///
@@ -1355,7 +1355,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const set_title: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "ui", "setTitle"]);
+        pub const set_title: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "ui", "setTitle"]).in_submodules(2);
 
         /// `programs.kakoune.config.ui.shiftFunctionKeys`
         ///
@@ -1366,7 +1366,7 @@ pub mod config {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const shift_function_keys: Opt<NullOr<u64>> = Opt::new(&["programs", "kakoune", "config", "ui", "shiftFunctionKeys"]);
+        pub const shift_function_keys: Opt<NullOr<u64>> = Opt::new(&["programs", "kakoune", "config", "ui", "shiftFunctionKeys"]).in_submodules(2);
 
         /// `programs.kakoune.config.ui.statusLine`
         ///
@@ -1375,7 +1375,7 @@ pub mod config {
         /// Nix type: `one of "top", "bottom"`. Default: `"bottom"`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const status_line: Opt<StatusLine> = Opt::new(&["programs", "kakoune", "config", "ui", "statusLine"]);
+        pub const status_line: Opt<StatusLine> = Opt::new(&["programs", "kakoune", "config", "ui", "statusLine"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `programs.kakoune.config.ui.assistant`.
@@ -1407,7 +1407,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const enable: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "wrapLines", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "wrapLines", "enable"]).in_submodules(2);
 
         /// `programs.kakoune.config.wrapLines.indent`
         ///
@@ -1416,7 +1416,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const indent: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "wrapLines", "indent"]);
+        pub const indent: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "wrapLines", "indent"]).in_submodules(2);
 
         /// `programs.kakoune.config.wrapLines.marker`
         ///
@@ -1427,7 +1427,7 @@ pub mod config {
         /// Nix type: `null or string`. Default: `null`. Example: `"⏎"`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const marker: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "wrapLines", "marker"]);
+        pub const marker: Opt<NullOr<String>> = Opt::new(&["programs", "kakoune", "config", "wrapLines", "marker"]).in_submodules(2);
 
         /// `programs.kakoune.config.wrapLines.maxWidth`
         ///
@@ -1436,7 +1436,7 @@ pub mod config {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const max_width: Opt<NullOr<u64>> = Opt::new(&["programs", "kakoune", "config", "wrapLines", "maxWidth"]);
+        pub const max_width: Opt<NullOr<u64>> = Opt::new(&["programs", "kakoune", "config", "wrapLines", "maxWidth"]).in_submodules(2);
 
         /// `programs.kakoune.config.wrapLines.word`
         ///
@@ -1445,7 +1445,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-        pub const word: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "wrapLines", "word"]);
+        pub const word: Opt<bool> = Opt::new(&["programs", "kakoune", "config", "wrapLines", "word"]).in_submodules(2);
 
     }
 

@@ -91,7 +91,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"list"`.
         ///
         /// Declared in `<home-manager/modules/programs/khard.nix>`.
-        pub const default_action: Opt<String> = Opt::new(&["programs", "khard", "settings", "general", "default_action"]);
+        pub const default_action: Opt<String> = Opt::new(&["programs", "khard", "settings", "general", "default_action"]).in_submodules(1);
 
     }
 

@@ -324,7 +324,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/kiro.nix>`.
         #[inline]
         pub fn enable_extension_update_check(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enableExtensionUpdateCheck"]))
+            Opt::at(self.path.join(["enableExtensionUpdateCheck"])).in_submodules(1)
         }
 
         /// `programs.kiro.profiles.<name>.enableMcpIntegration`
@@ -342,7 +342,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/kiro.nix>`.
         #[inline]
         pub fn enable_mcp_integration(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableMcpIntegration"]))
+            Opt::at(self.path.join(["enableMcpIntegration"])).in_submodules(1)
         }
 
         /// `programs.kiro.profiles.<name>.enableUpdateCheck`
@@ -356,7 +356,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/kiro.nix>`.
         #[inline]
         pub fn enable_update_check(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enableUpdateCheck"]))
+            Opt::at(self.path.join(["enableUpdateCheck"])).in_submodules(1)
         }
 
         /// `programs.kiro.profiles.<name>.extensions`
@@ -368,7 +368,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/kiro.nix>`.
         #[inline]
         pub fn extensions(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["extensions"]))
+            Opt::at(self.path.join(["extensions"])).in_submodules(1)
         }
 
         /// `programs.kiro.profiles.<name>.globalSnippets`
@@ -396,7 +396,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/kiro.nix>`.
         #[inline]
         pub fn global_snippets(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["globalSnippets"]))
+            Opt::at(self.path.join(["globalSnippets"])).in_submodules(1)
         }
 
         /// `programs.kiro.profiles.<name>.keybindings`
@@ -422,7 +422,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/kiro.nix>`.
         #[inline]
         pub fn keybindings(&self) -> Opt<OneOf<KeybindingsMembers>> {
-            Opt::at(self.path.join(["keybindings"]))
+            Opt::at(self.path.join(["keybindings"])).in_submodules(1)
         }
 
         /// `programs.kiro.profiles.<name>.languageSnippets`
@@ -452,7 +452,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/kiro.nix>`.
         #[inline]
         pub fn language_snippets(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["languageSnippets"]))
+            Opt::at(self.path.join(["languageSnippets"])).in_submodules(1)
         }
 
         /// `programs.kiro.profiles.<name>.userMcp`
@@ -478,7 +478,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/kiro.nix>`.
         #[inline]
         pub fn user_mcp(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["userMcp"]))
+            Opt::at(self.path.join(["userMcp"])).in_submodules(1)
         }
 
         /// `programs.kiro.profiles.<name>.userSettings`
@@ -503,7 +503,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/kiro.nix>`.
         #[inline]
         pub fn user_settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["userSettings"]))
+            Opt::at(self.path.join(["userSettings"])).in_submodules(1)
         }
 
         /// `programs.kiro.profiles.<name>.userTasks`
@@ -532,7 +532,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/kiro.nix>`.
         #[inline]
         pub fn user_tasks(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["userTasks"]))
+            Opt::at(self.path.join(["userTasks"])).in_submodules(1)
         }
 
     }

@@ -319,7 +319,7 @@ pub mod auto_theme_files {
     /// Nix type: `string`.
     ///
     /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-    pub const dark: Opt<String> = Opt::new(&["programs", "kitty", "autoThemeFiles", "dark"]);
+    pub const dark: Opt<String> = Opt::new(&["programs", "kitty", "autoThemeFiles", "dark"]).in_submodules(1);
 
     /// `programs.kitty.autoThemeFiles.light`
     ///
@@ -328,7 +328,7 @@ pub mod auto_theme_files {
     /// Nix type: `string`.
     ///
     /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-    pub const light: Opt<String> = Opt::new(&["programs", "kitty", "autoThemeFiles", "light"]);
+    pub const light: Opt<String> = Opt::new(&["programs", "kitty", "autoThemeFiles", "light"]).in_submodules(1);
 
     /// `programs.kitty.autoThemeFiles.noPreference`
     ///
@@ -337,7 +337,7 @@ pub mod auto_theme_files {
     /// Nix type: `string`.
     ///
     /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-    pub const no_preference: Opt<String> = Opt::new(&["programs", "kitty", "autoThemeFiles", "noPreference"]);
+    pub const no_preference: Opt<String> = Opt::new(&["programs", "kitty", "autoThemeFiles", "noPreference"]).in_submodules(1);
 
 }
 
@@ -414,7 +414,7 @@ pub mod font {
     /// Nix type: `string`. Example: `"DejaVu Sans"`.
     ///
     /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-    pub const name: Opt<String> = Opt::new(&["programs", "kitty", "font", "name"]);
+    pub const name: Opt<String> = Opt::new(&["programs", "kitty", "font", "name"]).in_submodules(1);
 
     /// `programs.kitty.font.package`
     ///
@@ -425,7 +425,7 @@ pub mod font {
     /// Nix type: `null or package`. Default: `null`. Example: `pkgs.dejavu_fonts`.
     ///
     /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-    pub const package: Opt<NullOr<Package>> = Opt::new(&["programs", "kitty", "font", "package"]);
+    pub const package: Opt<NullOr<Package>> = Opt::new(&["programs", "kitty", "font", "package"]).in_submodules(1);
 
     /// `programs.kitty.font.size`
     ///
@@ -434,7 +434,7 @@ pub mod font {
     /// Nix type: `null or signed integer or floating point number`. Default: `null`. Example: `"8"`.
     ///
     /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["programs", "kitty", "font", "size"]);
+    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["programs", "kitty", "font", "size"]).in_submodules(1);
 
     /// The members of `programs.kitty.font.size`'s type: `integer`, `number`. A value of any of them sets the option.
     pub enum SizeMembers {}

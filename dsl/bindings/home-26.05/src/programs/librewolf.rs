@@ -1207,7 +1207,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn bookmarks(&self) -> Opt<OneOf<BookmarksMembers>> {
-            Opt::at(self.path.join(["bookmarks"]))
+            Opt::at(self.path.join(["bookmarks"])).in_submodules(1)
         }
 
         /// The options under `bookmarks`.
@@ -1245,7 +1245,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn containers(&self) -> Opt<BTreeMap<String, ContainersValue>> {
-            Opt::at(self.path.join(["containers"]))
+            Opt::at(self.path.join(["containers"])).in_submodules(1)
         }
 
         /// The options under `containers`.
@@ -1266,7 +1266,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn containers_force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["containersForce"]))
+            Opt::at(self.path.join(["containersForce"])).in_submodules(1)
         }
 
         /// `programs.librewolf.profiles.<name>.extensions`
@@ -1297,7 +1297,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn extensions(&self) -> Opt<ExtensionsValue> {
-            Opt::at(self.path.join(["extensions"]))
+            Opt::at(self.path.join(["extensions"])).in_submodules(1)
         }
 
         /// The options under `extensions`.
@@ -1315,7 +1315,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.librewolf.profiles.<name>.handlers`
@@ -1327,7 +1327,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn handlers(&self) -> Opt<HandlersValue3> {
-            Opt::at(self.path.join(["handlers"]))
+            Opt::at(self.path.join(["handlers"])).in_submodules(1)
         }
 
         /// The options under `handlers`.
@@ -1345,7 +1345,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn id(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(1)
         }
 
         /// `programs.librewolf.profiles.<name>.isDefault`
@@ -1357,7 +1357,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn is_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isDefault"]))
+            Opt::at(self.path.join(["isDefault"])).in_submodules(1)
         }
 
         /// `programs.librewolf.profiles.<name>.name`
@@ -1369,7 +1369,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `programs.librewolf.profiles.<name>.path`
@@ -1381,7 +1381,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `programs.librewolf.profiles.<name>.preConfig`
@@ -1399,7 +1399,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn pre_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preConfig"]))
+            Opt::at(self.path.join(["preConfig"])).in_submodules(1)
         }
 
         /// `programs.librewolf.profiles.<name>.search`
@@ -1411,7 +1411,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn search(&self) -> Opt<SearchValue> {
-            Opt::at(self.path.join(["search"]))
+            Opt::at(self.path.join(["search"])).in_submodules(1)
         }
 
         /// The options under `search`.
@@ -1450,7 +1450,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.librewolf.profiles.<name>.userChrome`
@@ -1480,7 +1480,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn user_chrome(&self) -> Opt<OneOf<UserChromeMembers>> {
-            Opt::at(self.path.join(["userChrome"]))
+            Opt::at(self.path.join(["userChrome"])).in_submodules(1)
         }
 
         /// `programs.librewolf.profiles.<name>.userContent`
@@ -1501,7 +1501,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn user_content(&self) -> Opt<OneOf<UserContentMembers>> {
-            Opt::at(self.path.join(["userContent"]))
+            Opt::at(self.path.join(["userContent"])).in_submodules(1)
         }
 
     }
@@ -1522,7 +1522,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.bookmarks.force`
@@ -1534,7 +1534,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// The options under `meta`.
@@ -1585,7 +1585,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<OneOf<SettingsMembers>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
     }
@@ -1609,7 +1609,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn maintainers(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["maintainers"]))
+            Opt::at(self.path.join(["maintainers"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.bookmarks.meta.teams`
@@ -1622,7 +1622,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn teams(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["teams"]))
+            Opt::at(self.path.join(["teams"])).in_submodules(2)
         }
 
     }
@@ -1658,7 +1658,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn color(&self) -> Opt<Color> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.containers.<name>.icon`
@@ -1670,7 +1670,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn icon(&self) -> Opt<Icon> {
-            Opt::at(self.path.join(["icon"]))
+            Opt::at(self.path.join(["icon"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.containers.<name>.id`
@@ -1682,7 +1682,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn id(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.containers.<name>.name`
@@ -1694,7 +1694,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(2)
         }
 
     }
@@ -1722,7 +1722,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn exact_permissions(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["exactPermissions"]))
+            Opt::at(self.path.join(["exactPermissions"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.extensions.exhaustivePermissions`
@@ -1738,7 +1738,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn exhaustive_permissions(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["exhaustivePermissions"]))
+            Opt::at(self.path.join(["exhaustivePermissions"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.extensions.force`
@@ -1752,7 +1752,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.extensions.packages`
@@ -1802,7 +1802,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn packages(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["packages"]))
+            Opt::at(self.path.join(["packages"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.extensions.settings`
@@ -1838,7 +1838,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, SettingsValue>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// The options under `settings`.
@@ -1881,7 +1881,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(3)
         }
 
         /// `programs.librewolf.profiles.<name>.extensions.settings.<name>.permissions`
@@ -1903,7 +1903,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn permissions(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["permissions"]))
+            Opt::at(self.path.join(["permissions"])).in_submodules(3)
         }
 
         /// `programs.librewolf.profiles.<name>.extensions.settings.<name>.settings`
@@ -1915,7 +1915,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Json>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(3)
         }
 
     }
@@ -1936,7 +1936,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// The options under `meta`.
@@ -1974,7 +1974,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn mime_types(&self) -> Opt<BTreeMap<String, MimeTypesValue>> {
-            Opt::at(self.path.join(["mimeTypes"]))
+            Opt::at(self.path.join(["mimeTypes"])).in_submodules(2)
         }
 
         /// The options under `mimeTypes`.
@@ -2011,7 +2011,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn schemes(&self) -> Opt<BTreeMap<String, SchemesValue>> {
-            Opt::at(self.path.join(["schemes"]))
+            Opt::at(self.path.join(["schemes"])).in_submodules(2)
         }
 
         /// The options under `schemes`.
@@ -2041,7 +2041,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn maintainers(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["maintainers"]))
+            Opt::at(self.path.join(["maintainers"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.handlers.meta.teams`
@@ -2054,7 +2054,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn teams(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["teams"]))
+            Opt::at(self.path.join(["teams"])).in_submodules(2)
         }
 
     }
@@ -2095,7 +2095,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn action(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["action"]))
+            Opt::at(self.path.join(["action"])).in_submodules(3)
         }
 
         /// `programs.librewolf.profiles.<name>.handlers.mimeTypes.<name>.ask`
@@ -2108,7 +2108,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn ask(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ask"]))
+            Opt::at(self.path.join(["ask"])).in_submodules(3)
         }
 
         /// `programs.librewolf.profiles.<name>.handlers.mimeTypes.<name>.extensions`
@@ -2129,7 +2129,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn extensions(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extensions"])).matching("^[^\\.].+$")
+            Opt::at(self.path.join(["extensions"])).matching("^[^\\.].+$").in_submodules(3)
         }
 
         /// `programs.librewolf.profiles.<name>.handlers.mimeTypes.<name>.handlers`
@@ -2143,7 +2143,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn handlers(&self) -> Opt<Vec<HandlersValue>> {
-            Opt::at(self.path.join(["handlers"]))
+            Opt::at(self.path.join(["handlers"])).in_submodules(3)
         }
 
     }
@@ -2184,7 +2184,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn action(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["action"]))
+            Opt::at(self.path.join(["action"])).in_submodules(3)
         }
 
         /// `programs.librewolf.profiles.<name>.handlers.schemes.<name>.ask`
@@ -2197,7 +2197,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn ask(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ask"]))
+            Opt::at(self.path.join(["ask"])).in_submodules(3)
         }
 
         /// `programs.librewolf.profiles.<name>.handlers.schemes.<name>.handlers`
@@ -2211,7 +2211,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn handlers(&self) -> Opt<Vec<HandlersValue2>> {
-            Opt::at(self.path.join(["handlers"]))
+            Opt::at(self.path.join(["handlers"])).in_submodules(3)
         }
 
     }
@@ -2233,7 +2233,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.search.engines`
@@ -2286,7 +2286,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn engines(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> {
-            Opt::at(self.path.join(["engines"]))
+            Opt::at(self.path.join(["engines"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.search.force`
@@ -2302,7 +2302,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// The options under `meta`.
@@ -2331,7 +2331,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn order(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["order"]))
+            Opt::at(self.path.join(["order"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.search.privateDefault`
@@ -2343,7 +2343,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/librewolf.nix>`.
         #[inline]
         pub fn private_default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateDefault"]))
+            Opt::at(self.path.join(["privateDefault"])).in_submodules(2)
         }
 
     }
@@ -2367,7 +2367,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn maintainers(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["maintainers"]))
+            Opt::at(self.path.join(["maintainers"])).in_submodules(2)
         }
 
         /// `programs.librewolf.profiles.<name>.search.meta.teams`
@@ -2380,7 +2380,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn teams(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["teams"]))
+            Opt::at(self.path.join(["teams"])).in_submodules(2)
         }
 
     }

@@ -799,7 +799,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn bar(&self) -> Opt<NullOr<BarValue>> {
-            Opt::at(self.path.join(["bar"]))
+            Opt::at(self.path.join(["bar"])).in_submodules(1)
         }
 
         /// The options under `bar`.
@@ -818,7 +818,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn r#box(&self) -> Opt<NullOr<BoxValue>> {
-            Opt::at(self.path.join(["box"]))
+            Opt::at(self.path.join(["box"])).in_submodules(1)
         }
 
         /// The options under `box`.
@@ -837,7 +837,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn custom_ascii(&self) -> Opt<NullOr<CustomAsciiValue>> {
-            Opt::at(self.path.join(["custom_ascii"]))
+            Opt::at(self.path.join(["custom_ascii"])).in_submodules(1)
         }
 
         /// The options under `custom_ascii`.
@@ -855,7 +855,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn hide_ascii(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["hide_ascii"]))
+            Opt::at(self.path.join(["hide_ascii"])).in_submodules(1)
         }
 
         /// `programs.macchina.themes.<name>.key_color`
@@ -868,7 +868,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn key_color(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["key_color"]))
+            Opt::at(self.path.join(["key_color"])).in_submodules(1)
         }
 
         /// `programs.macchina.themes.<name>.keys`
@@ -881,7 +881,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn keys(&self) -> Opt<NullOr<KeysValue>> {
-            Opt::at(self.path.join(["keys"]))
+            Opt::at(self.path.join(["keys"])).in_submodules(1)
         }
 
         /// The options under `keys`.
@@ -899,7 +899,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn padding(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["padding"]))
+            Opt::at(self.path.join(["padding"])).in_submodules(1)
         }
 
         /// `programs.macchina.themes.<name>.palette`
@@ -912,7 +912,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn palette(&self) -> Opt<NullOr<PaletteValue>> {
-            Opt::at(self.path.join(["palette"]))
+            Opt::at(self.path.join(["palette"])).in_submodules(1)
         }
 
         /// The options under `palette`.
@@ -930,7 +930,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn prefer_small_ascii(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["prefer_small_ascii"]))
+            Opt::at(self.path.join(["prefer_small_ascii"])).in_submodules(1)
         }
 
         /// `programs.macchina.themes.<name>.randomize`
@@ -943,7 +943,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn randomize(&self) -> Opt<NullOr<RandomizeValue>> {
-            Opt::at(self.path.join(["randomize"]))
+            Opt::at(self.path.join(["randomize"])).in_submodules(1)
         }
 
         /// The options under `randomize`.
@@ -961,7 +961,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn separator(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["separator"]))
+            Opt::at(self.path.join(["separator"])).in_submodules(1)
         }
 
         /// `programs.macchina.themes.<name>.separator_color`
@@ -974,7 +974,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn separator_color(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["separator_color"]))
+            Opt::at(self.path.join(["separator_color"])).in_submodules(1)
         }
 
         /// `programs.macchina.themes.<name>.spacing`
@@ -986,7 +986,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn spacing(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["spacing"]))
+            Opt::at(self.path.join(["spacing"])).in_submodules(1)
         }
 
     }
@@ -1007,7 +1007,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn glyph(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["glyph"]))
+            Opt::at(self.path.join(["glyph"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.bar.hide_delimiters`
@@ -1019,7 +1019,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn hide_delimiters(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["hide_delimiters"]))
+            Opt::at(self.path.join(["hide_delimiters"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.bar.symbol_close`
@@ -1031,7 +1031,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn symbol_close(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["symbol_close"]))
+            Opt::at(self.path.join(["symbol_close"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.bar.symbol_open`
@@ -1043,7 +1043,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn symbol_open(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["symbol_open"]))
+            Opt::at(self.path.join(["symbol_open"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.bar.visible`
@@ -1055,7 +1055,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn visible(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["visible"]))
+            Opt::at(self.path.join(["visible"])).in_submodules(2)
         }
 
     }
@@ -1076,7 +1076,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn border(&self) -> Opt<NullOr<Border>> {
-            Opt::at(self.path.join(["border"]))
+            Opt::at(self.path.join(["border"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.box.inner_margin`
@@ -1088,7 +1088,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn inner_margin(&self) -> Opt<NullOr<InnerMarginValue>> {
-            Opt::at(self.path.join(["inner_margin"]))
+            Opt::at(self.path.join(["inner_margin"])).in_submodules(2)
         }
 
         /// The options under `inner_margin`.
@@ -1106,7 +1106,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn title(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["title"]))
+            Opt::at(self.path.join(["title"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.box.visible`
@@ -1118,7 +1118,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn visible(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["visible"]))
+            Opt::at(self.path.join(["visible"])).in_submodules(2)
         }
 
     }
@@ -1139,7 +1139,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn x(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["x"]))
+            Opt::at(self.path.join(["x"])).in_submodules(3)
         }
 
         /// `programs.macchina.themes.<name>.box.inner_margin.y`
@@ -1151,7 +1151,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn y(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["y"]))
+            Opt::at(self.path.join(["y"])).in_submodules(3)
         }
 
     }
@@ -1173,7 +1173,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn color(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["color"]))
+            Opt::at(self.path.join(["color"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.custom_ascii.path`
@@ -1185,7 +1185,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn path(&self) -> Opt<NullOr<OneOf<PathMembers>>> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(2)
         }
 
     }
@@ -1206,7 +1206,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn backlight(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["backlight"]))
+            Opt::at(self.path.join(["backlight"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.battery`
@@ -1218,7 +1218,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn battery(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["battery"]))
+            Opt::at(self.path.join(["battery"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.cpu`
@@ -1230,7 +1230,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn cpu(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cpu"]))
+            Opt::at(self.path.join(["cpu"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.cpu_load`
@@ -1242,7 +1242,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn cpu_load(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cpu_load"]))
+            Opt::at(self.path.join(["cpu_load"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.de`
@@ -1254,7 +1254,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn de(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["de"]))
+            Opt::at(self.path.join(["de"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.disk_space`
@@ -1266,7 +1266,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn disk_space(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["disk_space"]))
+            Opt::at(self.path.join(["disk_space"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.distro`
@@ -1278,7 +1278,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn distro(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["distro"]))
+            Opt::at(self.path.join(["distro"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.gpu`
@@ -1290,7 +1290,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn gpu(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["gpu"]))
+            Opt::at(self.path.join(["gpu"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.host`
@@ -1302,7 +1302,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.kernel`
@@ -1314,7 +1314,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn kernel(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["kernel"]))
+            Opt::at(self.path.join(["kernel"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.local_ip`
@@ -1326,7 +1326,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn local_ip(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["local_ip"]))
+            Opt::at(self.path.join(["local_ip"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.machine`
@@ -1338,7 +1338,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn machine(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["machine"]))
+            Opt::at(self.path.join(["machine"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.memory`
@@ -1350,7 +1350,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn memory(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["memory"]))
+            Opt::at(self.path.join(["memory"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.os`
@@ -1362,7 +1362,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn os(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["os"]))
+            Opt::at(self.path.join(["os"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.packages`
@@ -1374,7 +1374,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn packages(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["packages"]))
+            Opt::at(self.path.join(["packages"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.resolution`
@@ -1386,7 +1386,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn resolution(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["resolution"]))
+            Opt::at(self.path.join(["resolution"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.shell`
@@ -1398,7 +1398,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn shell(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["shell"]))
+            Opt::at(self.path.join(["shell"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.terminal`
@@ -1410,7 +1410,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn terminal(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["terminal"]))
+            Opt::at(self.path.join(["terminal"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.uptime`
@@ -1422,7 +1422,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn uptime(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["uptime"]))
+            Opt::at(self.path.join(["uptime"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.keys.wm`
@@ -1434,7 +1434,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn wm(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["wm"]))
+            Opt::at(self.path.join(["wm"])).in_submodules(2)
         }
 
     }
@@ -1455,7 +1455,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn glyph(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["glyph"]))
+            Opt::at(self.path.join(["glyph"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.palette.spacing`
@@ -1467,7 +1467,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn spacing(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["spacing"]))
+            Opt::at(self.path.join(["spacing"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.palette.type`
@@ -1479,7 +1479,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn r#type(&self) -> Opt<NullOr<Type>> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.palette.visible`
@@ -1491,7 +1491,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn visible(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["visible"]))
+            Opt::at(self.path.join(["visible"])).in_submodules(2)
         }
 
     }
@@ -1512,7 +1512,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn key_color(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["key_color"]))
+            Opt::at(self.path.join(["key_color"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.randomize.pool`
@@ -1527,7 +1527,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn pool(&self) -> Opt<NullOr<Pool>> {
-            Opt::at(self.path.join(["pool"]))
+            Opt::at(self.path.join(["pool"])).in_submodules(2)
         }
 
         /// `programs.macchina.themes.<name>.randomize.separator_color`
@@ -1539,7 +1539,7 @@ pub mod themes {
         /// Declared in `<home-manager/modules/programs/macchina>`.
         #[inline]
         pub fn separator_color(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["separator_color"]))
+            Opt::at(self.path.join(["separator_color"])).in_submodules(2)
         }
 
     }

@@ -86,7 +86,7 @@ pub mod servers {
         /// Declared in `<home-manager/modules/programs/mcp.nix>`.
         #[inline]
         pub fn args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["args"]))
+            Opt::at(self.path.join(["args"])).in_submodules(1)
         }
 
         /// `programs.mcp.servers.<name>.command`
@@ -99,7 +99,7 @@ pub mod servers {
         /// Declared in `<home-manager/modules/programs/mcp.nix>`.
         #[inline]
         pub fn command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["command"]))
+            Opt::at(self.path.join(["command"])).in_submodules(1)
         }
 
         /// `programs.mcp.servers.<name>.enabled`
@@ -114,7 +114,7 @@ pub mod servers {
         /// Declared in `<home-manager/modules/programs/mcp.nix>`.
         #[inline]
         pub fn enabled(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
         /// `programs.mcp.servers.<name>.env`
@@ -145,7 +145,7 @@ pub mod servers {
         /// Declared in `<home-manager/modules/programs/mcp.nix>`.
         #[inline]
         pub fn env(&self) -> Opt<BTreeMap<String, OneOf<EnvMembers>>> {
-            Opt::at(self.path.join(["env"]))
+            Opt::at(self.path.join(["env"])).in_submodules(1)
         }
 
         /// `programs.mcp.servers.<name>.headers`
@@ -158,7 +158,7 @@ pub mod servers {
         /// Declared in `<home-manager/modules/programs/mcp.nix>`.
         #[inline]
         pub fn headers(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["headers"]))
+            Opt::at(self.path.join(["headers"])).in_submodules(1)
         }
 
         /// `programs.mcp.servers.<name>.url`
@@ -171,7 +171,7 @@ pub mod servers {
         /// Declared in `<home-manager/modules/programs/mcp.nix>`.
         #[inline]
         pub fn url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
     }

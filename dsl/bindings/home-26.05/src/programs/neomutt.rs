@@ -400,7 +400,7 @@ pub mod sidebar {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/neomutt>`.
-    pub const enable: Opt<bool> = Opt::new(&["programs", "neomutt", "sidebar", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["programs", "neomutt", "sidebar", "enable"]).in_submodules(1);
 
     /// `programs.neomutt.sidebar.format`
     ///
@@ -409,7 +409,7 @@ pub mod sidebar {
     /// Nix type: `string`. Default: `"%D%?F? [%F]?%* %?N?%N/?%S"`.
     ///
     /// Declared in `<home-manager/modules/programs/neomutt>`.
-    pub const format: Opt<String> = Opt::new(&["programs", "neomutt", "sidebar", "format"]);
+    pub const format: Opt<String> = Opt::new(&["programs", "neomutt", "sidebar", "format"]).in_submodules(1);
 
     /// `programs.neomutt.sidebar.shortPath`
     ///
@@ -419,7 +419,7 @@ pub mod sidebar {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/neomutt>`.
-    pub const short_path: Opt<bool> = Opt::new(&["programs", "neomutt", "sidebar", "shortPath"]);
+    pub const short_path: Opt<bool> = Opt::new(&["programs", "neomutt", "sidebar", "shortPath"]).in_submodules(1);
 
     /// `programs.neomutt.sidebar.width`
     ///
@@ -428,7 +428,7 @@ pub mod sidebar {
     /// Nix type: `signed integer`. Default: `22`.
     ///
     /// Declared in `<home-manager/modules/programs/neomutt>`.
-    pub const width: Opt<i64> = Opt::new(&["programs", "neomutt", "sidebar", "width"]);
+    pub const width: Opt<i64> = Opt::new(&["programs", "neomutt", "sidebar", "width"]).in_submodules(1);
 
 }
 

@@ -193,7 +193,7 @@ pub mod plugins {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/nnn.nix>`.
-    pub const mappings: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "nnn", "plugins", "mappings"]);
+    pub const mappings: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "nnn", "plugins", "mappings"]).in_submodules(1);
 
     /// `programs.nnn.plugins.src`
     ///
@@ -213,7 +213,7 @@ pub mod plugins {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/nnn.nix>`.
-    pub const src: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "nnn", "plugins", "src"]);
+    pub const src: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "nnn", "plugins", "src"]).in_submodules(1);
 
 }
 

@@ -93,7 +93,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/nvchecker.nix>`.
-    pub const _config: Opt<BTreeMap<String, Data<Toml>>> = Opt::new(&["programs", "nvchecker", "settings", "__config__"]);
+    pub const _config: Opt<BTreeMap<String, Data<Toml>>> = Opt::new(&["programs", "nvchecker", "settings", "__config__"]).in_submodules(1);
 
     pub mod _config {
         use super::*;
@@ -110,7 +110,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"new_ver.json"`.
         ///
         /// Declared in `<home-manager/modules/programs/nvchecker.nix>`.
-        pub const newver: Opt<RuntimePath> = Opt::new(&["programs", "nvchecker", "settings", "__config__", "newver"]);
+        pub const newver: Opt<RuntimePath> = Opt::new(&["programs", "nvchecker", "settings", "__config__", "newver"]).in_submodules(2);
 
         /// `programs.nvchecker.settings.__config__.oldver`
         ///
@@ -124,7 +124,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"old_ver.json"`.
         ///
         /// Declared in `<home-manager/modules/programs/nvchecker.nix>`.
-        pub const oldver: Opt<RuntimePath> = Opt::new(&["programs", "nvchecker", "settings", "__config__", "oldver"]);
+        pub const oldver: Opt<RuntimePath> = Opt::new(&["programs", "nvchecker", "settings", "__config__", "oldver"]).in_submodules(2);
 
     }
 

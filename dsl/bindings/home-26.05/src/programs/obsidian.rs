@@ -802,7 +802,7 @@ pub mod default_settings {
             /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
             #[inline]
             pub fn source(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["source"]))
+                Opt::at(self.path.join(["source"])).in_submodules(1)
             }
 
             /// `programs.obsidian.defaultSettings.extraFiles.<name>.target`
@@ -814,7 +814,7 @@ pub mod default_settings {
             /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
             #[inline]
             pub fn target(&self) -> Opt<String> {
-                Opt::at(self.path.join(["target"]))
+                Opt::at(self.path.join(["target"])).in_submodules(1)
             }
 
             /// `programs.obsidian.defaultSettings.extraFiles.<name>.text`
@@ -826,7 +826,7 @@ pub mod default_settings {
             /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
             #[inline]
             pub fn text(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["text"]))
+                Opt::at(self.path.join(["text"])).in_submodules(1)
             }
 
         }
@@ -880,7 +880,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -898,7 +898,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
     }
@@ -919,7 +919,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn app(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["app"]))
+            Opt::at(self.path.join(["app"])).in_submodules(1)
         }
 
         /// `programs.obsidian.vaults.<name>.settings.appearance`
@@ -931,7 +931,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn appearance(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["appearance"]))
+            Opt::at(self.path.join(["appearance"])).in_submodules(1)
         }
 
         /// `programs.obsidian.vaults.<name>.settings.communityPlugins`
@@ -943,7 +943,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn community_plugins(&self) -> Opt<NullOr<Vec<OneOf<CommunityPluginsMembers>>>> {
-            Opt::at(self.path.join(["communityPlugins"]))
+            Opt::at(self.path.join(["communityPlugins"])).in_submodules(1)
         }
 
         /// `programs.obsidian.vaults.<name>.settings.corePlugins`
@@ -955,7 +955,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn core_plugins(&self) -> Opt<NullOr<Vec<OneOf<CorePluginsMembers>>>> {
-            Opt::at(self.path.join(["corePlugins"]))
+            Opt::at(self.path.join(["corePlugins"])).in_submodules(1)
         }
 
         /// `programs.obsidian.vaults.<name>.settings.cssSnippets`
@@ -967,7 +967,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn css_snippets(&self) -> Opt<NullOr<Vec<OneOf<CssSnippetsMembers>>>> {
-            Opt::at(self.path.join(["cssSnippets"]))
+            Opt::at(self.path.join(["cssSnippets"])).in_submodules(1)
         }
 
         /// `programs.obsidian.vaults.<name>.settings.extraFiles`
@@ -979,7 +979,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn extra_files(&self) -> Opt<NullOr<BTreeMap<String, ExtraFilesValue>>> {
-            Opt::at(self.path.join(["extraFiles"]))
+            Opt::at(self.path.join(["extraFiles"])).in_submodules(1)
         }
 
         /// The options under `extraFiles`.
@@ -997,7 +997,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn hotkeys(&self) -> Opt<NullOr<BTreeMap<String, Vec<HotkeysValue>>>> {
-            Opt::at(self.path.join(["hotkeys"]))
+            Opt::at(self.path.join(["hotkeys"])).in_submodules(1)
         }
 
         /// The options under `hotkeys`.
@@ -1015,7 +1015,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn themes(&self) -> Opt<NullOr<Vec<OneOf<ThemesMembers>>>> {
-            Opt::at(self.path.join(["themes"]))
+            Opt::at(self.path.join(["themes"])).in_submodules(1)
         }
 
     }
@@ -1051,7 +1051,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn source(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(2)
         }
 
         /// `programs.obsidian.vaults.<name>.settings.extraFiles.<name>.target`
@@ -1063,7 +1063,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(2)
         }
 
         /// `programs.obsidian.vaults.<name>.settings.extraFiles.<name>.text`
@@ -1075,7 +1075,7 @@ pub mod vaults {
         /// Declared in `<home-manager/modules/programs/obsidian.nix>`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(2)
         }
 
     }

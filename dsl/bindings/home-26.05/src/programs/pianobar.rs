@@ -65,7 +65,7 @@ pub mod settings {
     /// Nix type: `non-empty string`. Example: `"\"cat /run/secrets/pianobar/groovy-tunes\""`.
     ///
     /// Declared in `<home-manager/modules/programs/pianobar.nix>`.
-    pub const password_command: Opt<String> = Opt::new(&["programs", "pianobar", "settings", "password_command"]);
+    pub const password_command: Opt<String> = Opt::new(&["programs", "pianobar", "settings", "password_command"]).in_submodules(1);
 
     /// `programs.pianobar.settings.user`
     ///
@@ -74,7 +74,7 @@ pub mod settings {
     /// Nix type: `non-empty string`. Example: `"\"groovy-tunes@example.com\""`.
     ///
     /// Declared in `<home-manager/modules/programs/pianobar.nix>`.
-    pub const user: Opt<String> = Opt::new(&["programs", "pianobar", "settings", "user"]);
+    pub const user: Opt<String> = Opt::new(&["programs", "pianobar", "settings", "user"]).in_submodules(1);
 
 }
 

@@ -50,7 +50,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"https://app.radicle.xyz/nodes/$host/$rid$path"`. Example: `"https://radicle.example.com/nodes/seed.example.com/$rid$path"`.
     ///
     /// Declared in `<home-manager/modules/programs/radicle.nix>`.
-    pub const public_explorer: Opt<String> = Opt::new(&["programs", "radicle", "settings", "publicExplorer"]);
+    pub const public_explorer: Opt<String> = Opt::new(&["programs", "radicle", "settings", "publicExplorer"]).in_submodules(1);
 
     pub mod node {
         use super::*;
@@ -66,7 +66,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `config.home.username`.
         ///
         /// Declared in `<home-manager/modules/programs/radicle.nix>`.
-        pub const alias: Opt<String> = Opt::new(&["programs", "radicle", "settings", "node", "alias"]);
+        pub const alias: Opt<String> = Opt::new(&["programs", "radicle", "settings", "node", "alias"]).in_submodules(1);
 
         /// `programs.radicle.settings.node.listen`
         ///
@@ -83,7 +83,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/radicle.nix>`.
-        pub const listen: Opt<Vec<String>> = Opt::new(&["programs", "radicle", "settings", "node", "listen"]);
+        pub const listen: Opt<Vec<String>> = Opt::new(&["programs", "radicle", "settings", "node", "listen"]).in_submodules(1);
 
     }
 

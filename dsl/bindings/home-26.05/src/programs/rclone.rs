@@ -400,7 +400,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn config(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// `programs.rclone.remotes.<name>.mounts`
@@ -441,7 +441,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn mounts(&self) -> Opt<BTreeMap<String, MountsValue>> {
-            Opt::at(self.path.join(["mounts"]))
+            Opt::at(self.path.join(["mounts"])).in_submodules(1)
         }
 
         /// The options under `mounts`.
@@ -475,7 +475,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn secrets(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["secrets"]))
+            Opt::at(self.path.join(["secrets"])).in_submodules(1)
         }
 
         /// `programs.rclone.remotes.<name>.serve`
@@ -511,7 +511,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn serve(&self) -> Opt<BTreeMap<String, ServeValue>> {
-            Opt::at(self.path.join(["serve"]))
+            Opt::at(self.path.join(["serve"])).in_submodules(1)
         }
 
         /// The options under `serve`.
@@ -553,7 +553,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn auto_mount(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoMount"]))
+            Opt::at(self.path.join(["autoMount"])).in_submodules(2)
         }
 
         /// `programs.rclone.remotes.<name>.mounts.<name>.enable`
@@ -565,7 +565,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `programs.rclone.remotes.<name>.mounts.<name>.logLevel`
@@ -577,7 +577,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn log_level(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(2)
         }
 
         /// `programs.rclone.remotes.<name>.mounts.<name>.mountPoint`
@@ -589,7 +589,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn mount_point(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mountPoint"]))
+            Opt::at(self.path.join(["mountPoint"])).in_submodules(2)
         }
 
         /// `programs.rclone.remotes.<name>.mounts.<name>.options`
@@ -607,7 +607,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn options(&self) -> Opt<BTreeMap<String, NullOr<OneOf<OptionsMembers>>>> {
-            Opt::at(self.path.join(["options"]))
+            Opt::at(self.path.join(["options"])).in_submodules(2)
         }
 
     }
@@ -643,7 +643,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(2)
         }
 
         /// `programs.rclone.remotes.<name>.serve.<name>.enable`
@@ -655,7 +655,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `programs.rclone.remotes.<name>.serve.<name>.logLevel`
@@ -667,7 +667,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn log_level(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(2)
         }
 
         /// `programs.rclone.remotes.<name>.serve.<name>.options`
@@ -685,7 +685,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn options(&self) -> Opt<BTreeMap<String, NullOr<OneOf<OptionsMembers2>>>> {
-            Opt::at(self.path.join(["options"]))
+            Opt::at(self.path.join(["options"])).in_submodules(2)
         }
 
         /// `programs.rclone.remotes.<name>.serve.<name>.protocol`
@@ -698,7 +698,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/programs/rclone.nix>`.
         #[inline]
         pub fn protocol(&self) -> Opt<Protocol> {
-            Opt::at(self.path.join(["protocol"]))
+            Opt::at(self.path.join(["protocol"])).in_submodules(2)
         }
 
     }

@@ -176,7 +176,7 @@ pub mod shortcuts {
         /// Declared in `<home-manager/modules/programs/rectangle.nix>`.
         #[inline]
         pub fn key_code(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["keyCode"]))
+            Opt::at(self.path.join(["keyCode"])).in_submodules(1)
         }
 
         /// `programs.rectangle.shortcuts.<name>.modifierFlags`
@@ -197,7 +197,7 @@ pub mod shortcuts {
         /// Declared in `<home-manager/modules/programs/rectangle.nix>`.
         #[inline]
         pub fn modifier_flags(&self) -> Opt<OneOf<ModifierFlagsMembers>> {
-            Opt::at(self.path.join(["modifierFlags"]))
+            Opt::at(self.path.join(["modifierFlags"])).in_submodules(1)
         }
 
     }

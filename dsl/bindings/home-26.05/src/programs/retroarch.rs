@@ -131,7 +131,7 @@ pub mod cores {
         /// Declared in `<home-manager/modules/programs/retroarch.nix>`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `programs.retroarch.cores.<name>.package`
@@ -143,7 +143,7 @@ pub mod cores {
         /// Declared in `<home-manager/modules/programs/retroarch.nix>`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
     }

@@ -63,7 +63,7 @@ pub mod config {
     /// Nix type: `string`.
     ///
     /// Declared in `<home-manager/modules/programs/senpai.nix>`.
-    pub const address: Opt<String> = Opt::new(&["programs", "senpai", "config", "address"]);
+    pub const address: Opt<String> = Opt::new(&["programs", "senpai", "config", "address"]).in_submodules(1);
 
     /// `programs.senpai.config.nickname`
     ///
@@ -73,7 +73,7 @@ pub mod config {
     /// Nix type: `string`.
     ///
     /// Declared in `<home-manager/modules/programs/senpai.nix>`.
-    pub const nickname: Opt<String> = Opt::new(&["programs", "senpai", "config", "nickname"]);
+    pub const nickname: Opt<String> = Opt::new(&["programs", "senpai", "config", "nickname"]).in_submodules(1);
 
     /// `programs.senpai.config.password`
     ///
@@ -83,7 +83,7 @@ pub mod config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/senpai.nix>`.
-    pub const password: Opt<NullOr<String>> = Opt::new(&["programs", "senpai", "config", "password"]);
+    pub const password: Opt<NullOr<String>> = Opt::new(&["programs", "senpai", "config", "password"]).in_submodules(1);
 
     /// `programs.senpai.config.password-cmd`
     ///
@@ -109,7 +109,7 @@ pub mod config {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/senpai.nix>`.
-    pub const password_cmd: Opt<NullOr<Vec<String>>> = Opt::new(&["programs", "senpai", "config", "password-cmd"]);
+    pub const password_cmd: Opt<NullOr<Vec<String>>> = Opt::new(&["programs", "senpai", "config", "password-cmd"]).in_submodules(1);
 
 }
 

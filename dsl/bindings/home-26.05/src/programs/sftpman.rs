@@ -161,7 +161,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn auth_type(&self) -> Opt<AuthType> {
-            Opt::at(self.path.join(["authType"]))
+            Opt::at(self.path.join(["authType"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.beforeMount`
@@ -173,7 +173,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn before_mount(&self) -> Opt<String> {
-            Opt::at(self.path.join(["beforeMount"]))
+            Opt::at(self.path.join(["beforeMount"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.host`
@@ -185,7 +185,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.mountDestPath`
@@ -197,7 +197,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn mount_dest_path(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mountDestPath"]))
+            Opt::at(self.path.join(["mountDestPath"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.mountOptions`
@@ -209,7 +209,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn mount_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["mountOptions"]))
+            Opt::at(self.path.join(["mountOptions"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.mountPoint`
@@ -221,7 +221,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn mount_point(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mountPoint"]))
+            Opt::at(self.path.join(["mountPoint"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.port`
@@ -233,7 +233,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.sshKey`
@@ -246,7 +246,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn ssh_key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sshKey"]))
+            Opt::at(self.path.join(["sshKey"])).in_submodules(1)
         }
 
         /// `programs.sftpman.mounts.<name>.user`
@@ -258,7 +258,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

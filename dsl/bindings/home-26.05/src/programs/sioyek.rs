@@ -102,7 +102,7 @@ pub mod config {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/sioyek.nix>`.
-    pub const startup_commands: Opt<OneOf<StartupCommandsMembers>> = Opt::new(&["programs", "sioyek", "config", "startup_commands"]);
+    pub const startup_commands: Opt<OneOf<StartupCommandsMembers>> = Opt::new(&["programs", "sioyek", "config", "startup_commands"]).in_submodules(1);
 
     /// The members of `programs.sioyek.config.startup_commands`'s type: `string`, `list of (string)`. A value of any of them sets the option.
     pub enum StartupCommandsMembers {}

@@ -198,7 +198,7 @@ pub mod config {
     /// .
     ///
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
-    pub const recursive: Opt<bool> = Opt::new(&["programs", "sketchybar", "config", "recursive"]);
+    pub const recursive: Opt<bool> = Opt::new(&["programs", "sketchybar", "config", "recursive"]).in_submodules(1);
 
     /// `programs.sketchybar.config.source`
     ///
@@ -206,14 +206,14 @@ pub mod config {
     /// or to `.config/sketchybar/sketchybarrc` if it is a file.
     ///
     /// Nix type: `null or absolute path`. Default: `null`.
-    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "sketchybar", "config", "source"]);
+    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "sketchybar", "config", "source"]).in_submodules(1);
 
     /// `programs.sketchybar.config.text`
     ///
     /// Text to be included in `.config/sketchybar/sketchybarrc`.
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const text: Opt<Concatenated> = Opt::new(&["programs", "sketchybar", "config", "text"]);
+    pub const text: Opt<Concatenated> = Opt::new(&["programs", "sketchybar", "config", "text"]).in_submodules(1);
 
 }
 

@@ -228,7 +228,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn before_start(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["beforeStart"]))
+            Opt::at(self.path.join(["beforeStart"])).in_submodules(1)
         }
 
         /// `programs.smug.projects.<name>.env`
@@ -240,7 +240,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn env(&self) -> Opt<NullOr<BTreeMap<String, String>>> {
-            Opt::at(self.path.join(["env"]))
+            Opt::at(self.path.join(["env"])).in_submodules(1)
         }
 
         /// `programs.smug.projects.<name>.root`
@@ -255,7 +255,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn root(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["root"]))
+            Opt::at(self.path.join(["root"])).in_submodules(1)
         }
 
         /// `programs.smug.projects.<name>.session`
@@ -267,7 +267,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn session(&self) -> Opt<String> {
-            Opt::at(self.path.join(["session"]))
+            Opt::at(self.path.join(["session"])).in_submodules(1)
         }
 
         /// `programs.smug.projects.<name>.stop`
@@ -279,7 +279,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn stop(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["stop"]))
+            Opt::at(self.path.join(["stop"])).in_submodules(1)
         }
 
         /// `programs.smug.projects.<name>.windows`
@@ -291,7 +291,7 @@ pub mod projects {
         /// Declared in `<home-manager/modules/programs/smug.nix>`.
         #[inline]
         pub fn windows(&self) -> Opt<Vec<WindowsValue>> {
-            Opt::at(self.path.join(["windows"]))
+            Opt::at(self.path.join(["windows"])).in_submodules(1)
         }
 
     }

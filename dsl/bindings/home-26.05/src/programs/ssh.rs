@@ -182,7 +182,7 @@ pub mod settings {
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
         #[inline]
         pub fn header(&self) -> Opt<String> {
-            Opt::at(self.path.join(["header"]))
+            Opt::at(self.path.join(["header"])).in_submodules(1)
         }
 
     }

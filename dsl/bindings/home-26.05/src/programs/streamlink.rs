@@ -177,7 +177,7 @@ pub mod plugins {
         /// Declared in `<home-manager/modules/programs/streamlink.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.streamlink.plugins.<name>.src`
@@ -192,7 +192,7 @@ pub mod plugins {
         /// Declared in `<home-manager/modules/programs/streamlink.nix>`.
         #[inline]
         pub fn src(&self) -> Opt<NullOr<OneOf<SrcMembers>>> {
-            Opt::at(self.path.join(["src"]))
+            Opt::at(self.path.join(["src"])).in_submodules(1)
         }
 
     }

@@ -72,7 +72,7 @@ pub mod settings {
     /// Nix type: `open submodule of (TOML value)`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-    pub const updates: Opt<BTreeMap<String, Data<Toml>>> = Opt::new(&["programs", "tealdeer", "settings", "updates"]);
+    pub const updates: Opt<BTreeMap<String, Data<Toml>>> = Opt::new(&["programs", "tealdeer", "settings", "updates"]).in_submodules(1);
 
     pub mod updates {
         use super::*;
@@ -84,7 +84,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-        pub const auto_update: Opt<bool> = Opt::new(&["programs", "tealdeer", "settings", "updates", "auto_update"]);
+        pub const auto_update: Opt<bool> = Opt::new(&["programs", "tealdeer", "settings", "updates", "auto_update"]).in_submodules(2);
 
         /// `programs.tealdeer.settings.updates.auto_update_interval_hours`
         ///
@@ -94,7 +94,7 @@ pub mod settings {
         /// Nix type: `positive integer, meaning >0`. Default: `720`. Example: `24`.
         ///
         /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-        pub const auto_update_interval_hours: Opt<Positive> = Opt::new(&["programs", "tealdeer", "settings", "updates", "auto_update_interval_hours"]);
+        pub const auto_update_interval_hours: Opt<Positive> = Opt::new(&["programs", "tealdeer", "settings", "updates", "auto_update_interval_hours"]).in_submodules(2);
 
     }
 

@@ -503,7 +503,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn accounts_order(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["accountsOrder"]))
+            Opt::at(self.path.join(["accountsOrder"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.calendarAccountsOrder`
@@ -533,7 +533,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn calendar_accounts_order(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["calendarAccountsOrder"]))
+            Opt::at(self.path.join(["calendarAccountsOrder"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.extensions`
@@ -561,7 +561,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn extensions(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["extensions"]))
+            Opt::at(self.path.join(["extensions"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.extraConfig`
@@ -573,7 +573,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.feedAccounts`
@@ -587,7 +587,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn feed_accounts(&self) -> Opt<BTreeMap<String, Untyped>> {
-            Opt::at(self.path.join(["feedAccounts"]))
+            Opt::at(self.path.join(["feedAccounts"])).in_submodules(1)
         }
 
         /// The options under `feedAccounts`.
@@ -606,7 +606,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn is_default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isDefault"]))
+            Opt::at(self.path.join(["isDefault"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.name`
@@ -630,7 +630,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn search(&self) -> Opt<SearchValue> {
-            Opt::at(self.path.join(["search"]))
+            Opt::at(self.path.join(["search"])).in_submodules(1)
         }
 
         /// The options under `search`.
@@ -667,7 +667,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.userChrome`
@@ -690,7 +690,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn user_chrome(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["userChrome"]))
+            Opt::at(self.path.join(["userChrome"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.userContent`
@@ -711,7 +711,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn user_content(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["userContent"]))
+            Opt::at(self.path.join(["userContent"])).in_submodules(1)
         }
 
         /// `programs.thunderbird.profiles.<name>.withExternalGnupg`
@@ -730,7 +730,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn with_external_gnupg(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["withExternalGnupg"]))
+            Opt::at(self.path.join(["withExternalGnupg"])).in_submodules(1)
         }
 
     }
@@ -788,7 +788,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(2)
         }
 
         /// `programs.thunderbird.profiles.<name>.search.engines`
@@ -841,7 +841,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn engines(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> {
-            Opt::at(self.path.join(["engines"]))
+            Opt::at(self.path.join(["engines"])).in_submodules(2)
         }
 
         /// `programs.thunderbird.profiles.<name>.search.force`
@@ -857,7 +857,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn force(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["force"]))
+            Opt::at(self.path.join(["force"])).in_submodules(2)
         }
 
         /// The options under `meta`.
@@ -886,7 +886,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn order(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["order"]))
+            Opt::at(self.path.join(["order"])).in_submodules(2)
         }
 
         /// `programs.thunderbird.profiles.<name>.search.privateDefault`
@@ -898,7 +898,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
         #[inline]
         pub fn private_default(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateDefault"]))
+            Opt::at(self.path.join(["privateDefault"])).in_submodules(2)
         }
 
     }
@@ -922,7 +922,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn maintainers(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["maintainers"]))
+            Opt::at(self.path.join(["maintainers"])).in_submodules(2)
         }
 
         /// `programs.thunderbird.profiles.<name>.search.meta.teams`
@@ -935,7 +935,7 @@ pub mod profiles {
         /// Declared in `/nix/store/vlq3lnsh2xij0d9blab16pq0sr09z4nl-source/modules/generic/meta-maintainers.nix`.
         #[inline]
         pub fn teams(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["teams"]))
+            Opt::at(self.path.join(["teams"])).in_submodules(2)
         }
 
     }

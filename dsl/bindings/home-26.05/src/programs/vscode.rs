@@ -371,7 +371,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode>`.
         #[inline]
         pub fn enable_extension_update_check(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enableExtensionUpdateCheck"]))
+            Opt::at(self.path.join(["enableExtensionUpdateCheck"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.enableMcpIntegration`
@@ -389,7 +389,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode>`.
         #[inline]
         pub fn enable_mcp_integration(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableMcpIntegration"]))
+            Opt::at(self.path.join(["enableMcpIntegration"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.enableUpdateCheck`
@@ -403,7 +403,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode>`.
         #[inline]
         pub fn enable_update_check(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enableUpdateCheck"]))
+            Opt::at(self.path.join(["enableUpdateCheck"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.extensions`
@@ -415,7 +415,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode>`.
         #[inline]
         pub fn extensions(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["extensions"]))
+            Opt::at(self.path.join(["extensions"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.globalSnippets`
@@ -443,7 +443,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode>`.
         #[inline]
         pub fn global_snippets(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["globalSnippets"]))
+            Opt::at(self.path.join(["globalSnippets"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.keybindings`
@@ -469,7 +469,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode>`.
         #[inline]
         pub fn keybindings(&self) -> Opt<OneOf<KeybindingsMembers>> {
-            Opt::at(self.path.join(["keybindings"]))
+            Opt::at(self.path.join(["keybindings"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.languageSnippets`
@@ -499,7 +499,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode>`.
         #[inline]
         pub fn language_snippets(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["languageSnippets"]))
+            Opt::at(self.path.join(["languageSnippets"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.userMcp`
@@ -525,7 +525,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode>`.
         #[inline]
         pub fn user_mcp(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["userMcp"]))
+            Opt::at(self.path.join(["userMcp"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.userSettings`
@@ -550,7 +550,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode>`.
         #[inline]
         pub fn user_settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["userSettings"]))
+            Opt::at(self.path.join(["userSettings"])).in_submodules(1)
         }
 
         /// `programs.vscode.profiles.<name>.userTasks`
@@ -579,7 +579,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/programs/vscode>`.
         #[inline]
         pub fn user_tasks(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["userTasks"]))
+            Opt::at(self.path.join(["userTasks"])).in_submodules(1)
         }
 
     }

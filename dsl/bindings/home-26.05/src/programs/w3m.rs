@@ -395,7 +395,7 @@ pub mod cgi_bin {
         /// Declared in `<home-manager/modules/programs/w3m.nix>`.
         #[inline]
         pub fn source(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `programs.w3m.cgiBin.<name>.text`
@@ -407,7 +407,7 @@ pub mod cgi_bin {
         /// Declared in `<home-manager/modules/programs/w3m.nix>`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }

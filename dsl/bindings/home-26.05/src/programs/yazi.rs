@@ -371,7 +371,7 @@ pub mod plugins {
         /// Declared in `<home-manager/modules/programs/yazi.nix>`.
         #[inline]
         pub fn package(&self) -> Opt<OneOf<PackageMembers>> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `programs.yazi.plugins.<name>.settings`
@@ -389,7 +389,7 @@ pub mod plugins {
         /// Declared in `<home-manager/modules/programs/yazi.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `programs.yazi.plugins.<name>.setup`
@@ -403,7 +403,7 @@ pub mod plugins {
         /// Declared in `<home-manager/modules/programs/yazi.nix>`.
         #[inline]
         pub fn setup(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["setup"]))
+            Opt::at(self.path.join(["setup"])).in_submodules(1)
         }
 
     }

@@ -1521,7 +1521,7 @@ pub mod history {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const append: Opt<bool> = Opt::new(&["programs", "zsh", "history", "append"]);
+    pub const append: Opt<bool> = Opt::new(&["programs", "zsh", "history", "append"]).in_submodules(1);
 
     /// `programs.zsh.history.expireDuplicatesFirst`
     ///
@@ -1530,7 +1530,7 @@ pub mod history {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const expire_duplicates_first: Opt<bool> = Opt::new(&["programs", "zsh", "history", "expireDuplicatesFirst"]);
+    pub const expire_duplicates_first: Opt<bool> = Opt::new(&["programs", "zsh", "history", "expireDuplicatesFirst"]).in_submodules(1);
 
     /// `programs.zsh.history.extended`
     ///
@@ -1539,7 +1539,7 @@ pub mod history {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const extended: Opt<bool> = Opt::new(&["programs", "zsh", "history", "extended"]);
+    pub const extended: Opt<bool> = Opt::new(&["programs", "zsh", "history", "extended"]).in_submodules(1);
 
     /// `programs.zsh.history.findNoDups`
     ///
@@ -1549,7 +1549,7 @@ pub mod history {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const find_no_dups: Opt<bool> = Opt::new(&["programs", "zsh", "history", "findNoDups"]);
+    pub const find_no_dups: Opt<bool> = Opt::new(&["programs", "zsh", "history", "findNoDups"]).in_submodules(1);
 
     /// `programs.zsh.history.ignoreAllDups`
     ///
@@ -1560,7 +1560,7 @@ pub mod history {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const ignore_all_dups: Opt<bool> = Opt::new(&["programs", "zsh", "history", "ignoreAllDups"]);
+    pub const ignore_all_dups: Opt<bool> = Opt::new(&["programs", "zsh", "history", "ignoreAllDups"]).in_submodules(1);
 
     /// `programs.zsh.history.ignoreDups`
     ///
@@ -1570,7 +1570,7 @@ pub mod history {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const ignore_dups: Opt<bool> = Opt::new(&["programs", "zsh", "history", "ignoreDups"]);
+    pub const ignore_dups: Opt<bool> = Opt::new(&["programs", "zsh", "history", "ignoreDups"]).in_submodules(1);
 
     /// `programs.zsh.history.ignorePatterns`
     ///
@@ -1589,7 +1589,7 @@ pub mod history {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const ignore_patterns: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "history", "ignorePatterns"]);
+    pub const ignore_patterns: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "history", "ignorePatterns"]).in_submodules(1);
 
     /// `programs.zsh.history.ignoreSpace`
     ///
@@ -1599,7 +1599,7 @@ pub mod history {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const ignore_space: Opt<bool> = Opt::new(&["programs", "zsh", "history", "ignoreSpace"]);
+    pub const ignore_space: Opt<bool> = Opt::new(&["programs", "zsh", "history", "ignoreSpace"]).in_submodules(1);
 
     /// `programs.zsh.history.path`
     ///
@@ -1620,7 +1620,7 @@ pub mod history {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const path: Opt<String> = Opt::new(&["programs", "zsh", "history", "path"]);
+    pub const path: Opt<String> = Opt::new(&["programs", "zsh", "history", "path"]).in_submodules(1);
 
     /// `programs.zsh.history.save`
     ///
@@ -1629,7 +1629,7 @@ pub mod history {
     /// Nix type: `signed integer`. Default: `10000`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const save: Opt<i64> = Opt::new(&["programs", "zsh", "history", "save"]);
+    pub const save: Opt<i64> = Opt::new(&["programs", "zsh", "history", "save"]).in_submodules(1);
 
     /// `programs.zsh.history.saveNoDups`
     ///
@@ -1638,7 +1638,7 @@ pub mod history {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const save_no_dups: Opt<bool> = Opt::new(&["programs", "zsh", "history", "saveNoDups"]);
+    pub const save_no_dups: Opt<bool> = Opt::new(&["programs", "zsh", "history", "saveNoDups"]).in_submodules(1);
 
     /// `programs.zsh.history.share`
     ///
@@ -1647,7 +1647,7 @@ pub mod history {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const share: Opt<bool> = Opt::new(&["programs", "zsh", "history", "share"]);
+    pub const share: Opt<bool> = Opt::new(&["programs", "zsh", "history", "share"]).in_submodules(1);
 
     /// `programs.zsh.history.size`
     ///
@@ -1656,7 +1656,7 @@ pub mod history {
     /// Nix type: `signed integer`. Default: `10000`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const size: Opt<i64> = Opt::new(&["programs", "zsh", "history", "size"]);
+    pub const size: Opt<i64> = Opt::new(&["programs", "zsh", "history", "size"]).in_submodules(1);
 
 }
 
@@ -1670,7 +1670,7 @@ pub mod history_substring_search {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const enable: Opt<bool> = Opt::new(&["programs", "zsh", "historySubstringSearch", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["programs", "zsh", "historySubstringSearch", "enable"]).in_submodules(1);
 
     /// `programs.zsh.historySubstringSearch.searchDownKey`
     ///
@@ -1689,7 +1689,7 @@ pub mod history_substring_search {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const search_down_key: Opt<OneOf<SearchDownKeyMembers>> = Opt::new(&["programs", "zsh", "historySubstringSearch", "searchDownKey"]);
+    pub const search_down_key: Opt<OneOf<SearchDownKeyMembers>> = Opt::new(&["programs", "zsh", "historySubstringSearch", "searchDownKey"]).in_submodules(1);
 
     /// `programs.zsh.historySubstringSearch.searchUpKey`
     ///
@@ -1708,7 +1708,7 @@ pub mod history_substring_search {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh/history.nix>`.
-    pub const search_up_key: Opt<OneOf<SearchUpKeyMembers>> = Opt::new(&["programs", "zsh", "historySubstringSearch", "searchUpKey"]);
+    pub const search_up_key: Opt<OneOf<SearchUpKeyMembers>> = Opt::new(&["programs", "zsh", "historySubstringSearch", "searchUpKey"]).in_submodules(1);
 
     /// The members of `programs.zsh.historySubstringSearch.searchDownKey`'s type: `list of (string)`, `string`. A value of any of them sets the option.
     pub enum SearchDownKeyMembers {}
@@ -1734,7 +1734,7 @@ pub mod oh_my_zsh {
     /// Nix type: `string`. Default: `""`. Example: `"\${config.home.homeDirectory}/my_customizations"`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/oh-my-zsh.nix>`.
-    pub const custom: Opt<String> = Opt::new(&["programs", "zsh", "oh-my-zsh", "custom"]);
+    pub const custom: Opt<String> = Opt::new(&["programs", "zsh", "oh-my-zsh", "custom"]).in_submodules(1);
 
     /// `programs.zsh.oh-my-zsh.enable`
     ///
@@ -1743,7 +1743,7 @@ pub mod oh_my_zsh {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/oh-my-zsh.nix>`.
-    pub const enable: Opt<bool> = Opt::new(&["programs", "zsh", "oh-my-zsh", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["programs", "zsh", "oh-my-zsh", "enable"]).in_submodules(1);
 
     /// `programs.zsh.oh-my-zsh.extraConfig`
     ///
@@ -1760,7 +1760,7 @@ pub mod oh_my_zsh {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/oh-my-zsh.nix>`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["programs", "zsh", "oh-my-zsh", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["programs", "zsh", "oh-my-zsh", "extraConfig"]).in_submodules(1);
 
     /// `programs.zsh.oh-my-zsh.package`
     ///
@@ -1769,7 +1769,7 @@ pub mod oh_my_zsh {
     /// Nix type: `package`. Default: `pkgs.oh-my-zsh`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/oh-my-zsh.nix>`.
-    pub const package: Opt<Package> = Opt::new(&["programs", "zsh", "oh-my-zsh", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["programs", "zsh", "oh-my-zsh", "package"]).in_submodules(1);
 
     /// `programs.zsh.oh-my-zsh.plugins`
     ///
@@ -1787,7 +1787,7 @@ pub mod oh_my_zsh {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/oh-my-zsh.nix>`.
-    pub const plugins: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "oh-my-zsh", "plugins"]);
+    pub const plugins: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "oh-my-zsh", "plugins"]).in_submodules(1);
 
     /// `programs.zsh.oh-my-zsh.theme`
     ///
@@ -1796,7 +1796,7 @@ pub mod oh_my_zsh {
     /// Nix type: `string`. Default: `""`. Example: `"robbyrussell"`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/oh-my-zsh.nix>`.
-    pub const theme: Opt<String> = Opt::new(&["programs", "zsh", "oh-my-zsh", "theme"]);
+    pub const theme: Opt<String> = Opt::new(&["programs", "zsh", "oh-my-zsh", "theme"]).in_submodules(1);
 
 }
 
@@ -1810,7 +1810,7 @@ pub mod prezto {
     /// Nix type: `null or boolean`. Default: `true`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-    pub const case_sensitive: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "caseSensitive"]);
+    pub const case_sensitive: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "caseSensitive"]).in_submodules(1);
 
     /// `programs.zsh.prezto.color`
     ///
@@ -1819,7 +1819,7 @@ pub mod prezto {
     /// Nix type: `null or boolean`. Default: `true`. Example: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-    pub const color: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "color"]);
+    pub const color: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "color"]).in_submodules(1);
 
     /// `programs.zsh.prezto.enable`
     ///
@@ -1828,7 +1828,7 @@ pub mod prezto {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-    pub const enable: Opt<bool> = Opt::new(&["programs", "zsh", "prezto", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["programs", "zsh", "prezto", "enable"]).in_submodules(1);
 
     /// `programs.zsh.prezto.extraConfig`
     ///
@@ -1837,7 +1837,7 @@ pub mod prezto {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["programs", "zsh", "prezto", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["programs", "zsh", "prezto", "extraConfig"]).in_submodules(1);
 
     /// `programs.zsh.prezto.extraFunctions`
     ///
@@ -1855,7 +1855,7 @@ pub mod prezto {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-    pub const extra_functions: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "extraFunctions"]);
+    pub const extra_functions: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "extraFunctions"]).in_submodules(1);
 
     /// `programs.zsh.prezto.extraModules`
     ///
@@ -1873,7 +1873,7 @@ pub mod prezto {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-    pub const extra_modules: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "extraModules"]);
+    pub const extra_modules: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "extraModules"]).in_submodules(1);
 
     /// `programs.zsh.prezto.package`
     ///
@@ -1882,7 +1882,7 @@ pub mod prezto {
     /// Nix type: `package`. Default: `pkgs.zsh-prezto`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-    pub const package: Opt<Package> = Opt::new(&["programs", "zsh", "prezto", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["programs", "zsh", "prezto", "package"]).in_submodules(1);
 
     /// `programs.zsh.prezto.pmoduleDirs`
     ///
@@ -1891,7 +1891,7 @@ pub mod prezto {
     /// Nix type: `list of absolute path`. Default: `[ ]`. Example: `[ "${config.home.homeDirectory}/.zprezto-contrib" ]`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-    pub const pmodule_dirs: Opt<Vec<RuntimePath>> = Opt::new(&["programs", "zsh", "prezto", "pmoduleDirs"]);
+    pub const pmodule_dirs: Opt<Vec<RuntimePath>> = Opt::new(&["programs", "zsh", "prezto", "pmoduleDirs"]).in_submodules(1);
 
     /// `programs.zsh.prezto.pmodules`
     ///
@@ -1916,7 +1916,7 @@ pub mod prezto {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-    pub const pmodules: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "pmodules"]);
+    pub const pmodules: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "pmodules"]).in_submodules(1);
 
     pub mod autosuggestions {
         use super::*;
@@ -1928,7 +1928,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `null`. Example: `"fg=blue"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const color: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "autosuggestions", "color"]);
+        pub const color: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "autosuggestions", "color"]).in_submodules(1);
 
     }
 
@@ -1952,7 +1952,7 @@ pub mod prezto {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const ignored_hosts: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "completions", "ignoredHosts"]);
+        pub const ignored_hosts: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "completions", "ignoredHosts"]).in_submodules(1);
 
     }
 
@@ -1966,7 +1966,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const dot_expansion: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "editor", "dotExpansion"]);
+        pub const dot_expansion: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "editor", "dotExpansion"]).in_submodules(1);
 
         /// `programs.zsh.prezto.editor.keymap`
         ///
@@ -1975,7 +1975,7 @@ pub mod prezto {
         /// Nix type: `null or one of "emacs", "vi"`. Default: `"emacs"`. Example: `"vi"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const keymap: Opt<NullOr<Keymap>> = Opt::new(&["programs", "zsh", "prezto", "editor", "keymap"]);
+        pub const keymap: Opt<NullOr<Keymap>> = Opt::new(&["programs", "zsh", "prezto", "editor", "keymap"]).in_submodules(1);
 
         /// `programs.zsh.prezto.editor.promptContext`
         ///
@@ -1984,7 +1984,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const prompt_context: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "editor", "promptContext"]);
+        pub const prompt_context: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "editor", "promptContext"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `programs.zsh.prezto.editor.keymap`.
@@ -2007,7 +2007,7 @@ pub mod prezto {
         /// Nix type: `null or one of "dirty", "untracked", "all", "none"`. Default: `null`. Example: `"all"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const submodule_ignore: Opt<NullOr<SubmoduleIgnore>> = Opt::new(&["programs", "zsh", "prezto", "git", "submoduleIgnore"]);
+        pub const submodule_ignore: Opt<NullOr<SubmoduleIgnore>> = Opt::new(&["programs", "zsh", "prezto", "git", "submoduleIgnore"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `programs.zsh.prezto.git.submoduleIgnore`.
@@ -2031,7 +2031,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `null`. Example: `"g"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const prefix: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "gnuUtility", "prefix"]);
+        pub const prefix: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "gnuUtility", "prefix"]).in_submodules(1);
 
     }
 
@@ -2045,7 +2045,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `null`. Example: `"fg=blue"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const found_color: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "historySubstring", "foundColor"]);
+        pub const found_color: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "historySubstring", "foundColor"]).in_submodules(1);
 
         /// `programs.zsh.prezto.historySubstring.globbingFlags`
         ///
@@ -2054,7 +2054,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const globbing_flags: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "historySubstring", "globbingFlags"]);
+        pub const globbing_flags: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "historySubstring", "globbingFlags"]).in_submodules(1);
 
         /// `programs.zsh.prezto.historySubstring.notFoundColor`
         ///
@@ -2063,7 +2063,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `null`. Example: `"fg=red"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const not_found_color: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "historySubstring", "notFoundColor"]);
+        pub const not_found_color: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "historySubstring", "notFoundColor"]).in_submodules(1);
 
     }
 
@@ -2078,7 +2078,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `null`. Example: `"manpages"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const dash_keyword: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "macOS", "dashKeyword"]);
+        pub const dash_keyword: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "macOS", "dashKeyword"]).in_submodules(1);
 
     }
 
@@ -2095,7 +2095,7 @@ pub mod prezto {
         /// Nix type: `null or one of "short", "long", "full"`. Default: `null`. Example: `"short"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const pwd_length: Opt<NullOr<PwdLength>> = Opt::new(&["programs", "zsh", "prezto", "prompt", "pwdLength"]);
+        pub const pwd_length: Opt<NullOr<PwdLength>> = Opt::new(&["programs", "zsh", "prezto", "prompt", "pwdLength"]).in_submodules(1);
 
         /// `programs.zsh.prezto.prompt.showReturnVal`
         ///
@@ -2105,7 +2105,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const show_return_val: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "prompt", "showReturnVal"]);
+        pub const show_return_val: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "prompt", "showReturnVal"]).in_submodules(1);
 
         /// `programs.zsh.prezto.prompt.theme`
         ///
@@ -2116,7 +2116,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `"sorin"`. Example: `"pure"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const theme: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "prompt", "theme"]);
+        pub const theme: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "prompt", "theme"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `programs.zsh.prezto.prompt.pwdLength`.
@@ -2139,7 +2139,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const virtualenv_auto_switch: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "python", "virtualenvAutoSwitch"]);
+        pub const virtualenv_auto_switch: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "python", "virtualenvAutoSwitch"]).in_submodules(1);
 
         /// `programs.zsh.prezto.python.virtualenvInitialize`
         ///
@@ -2148,7 +2148,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const virtualenv_initialize: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "python", "virtualenvInitialize"]);
+        pub const virtualenv_initialize: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "python", "virtualenvInitialize"]).in_submodules(1);
 
     }
 
@@ -2162,7 +2162,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const chruby_auto_switch: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "ruby", "chrubyAutoSwitch"]);
+        pub const chruby_auto_switch: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "ruby", "chrubyAutoSwitch"]).in_submodules(1);
 
     }
 
@@ -2176,7 +2176,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const auto_start_local: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "screen", "autoStartLocal"]);
+        pub const auto_start_local: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "screen", "autoStartLocal"]).in_submodules(1);
 
         /// `programs.zsh.prezto.screen.autoStartRemote`
         ///
@@ -2185,7 +2185,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const auto_start_remote: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "screen", "autoStartRemote"]);
+        pub const auto_start_remote: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "screen", "autoStartRemote"]).in_submodules(1);
 
     }
 
@@ -2209,7 +2209,7 @@ pub mod prezto {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const identities: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "ssh", "identities"]);
+        pub const identities: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "ssh", "identities"]).in_submodules(1);
 
     }
 
@@ -2237,7 +2237,7 @@ pub mod prezto {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const highlighters: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "syntaxHighlighting", "highlighters"]);
+        pub const highlighters: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "prezto", "syntaxHighlighting", "highlighters"]).in_submodules(1);
 
         /// `programs.zsh.prezto.syntaxHighlighting.pattern`
         ///
@@ -2254,7 +2254,7 @@ pub mod prezto {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const pattern: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "zsh", "prezto", "syntaxHighlighting", "pattern"]);
+        pub const pattern: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "zsh", "prezto", "syntaxHighlighting", "pattern"]).in_submodules(1);
 
         /// `programs.zsh.prezto.syntaxHighlighting.styles`
         ///
@@ -2273,7 +2273,7 @@ pub mod prezto {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const styles: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "zsh", "prezto", "syntaxHighlighting", "styles"]);
+        pub const styles: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "zsh", "prezto", "syntaxHighlighting", "styles"]).in_submodules(1);
 
     }
 
@@ -2287,7 +2287,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const auto_title: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "terminal", "autoTitle"]);
+        pub const auto_title: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "terminal", "autoTitle"]).in_submodules(1);
 
         /// `programs.zsh.prezto.terminal.multiplexerTitleFormat`
         ///
@@ -2296,7 +2296,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `null`. Example: `"%s"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const multiplexer_title_format: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "terminal", "multiplexerTitleFormat"]);
+        pub const multiplexer_title_format: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "terminal", "multiplexerTitleFormat"]).in_submodules(1);
 
         /// `programs.zsh.prezto.terminal.tabTitleFormat`
         ///
@@ -2305,7 +2305,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `null`. Example: `"%m: %s"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const tab_title_format: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "terminal", "tabTitleFormat"]);
+        pub const tab_title_format: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "terminal", "tabTitleFormat"]).in_submodules(1);
 
         /// `programs.zsh.prezto.terminal.windowTitleFormat`
         ///
@@ -2314,7 +2314,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `null`. Example: `"%n@%m: %s"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const window_title_format: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "terminal", "windowTitleFormat"]);
+        pub const window_title_format: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "terminal", "windowTitleFormat"]).in_submodules(1);
 
     }
 
@@ -2328,7 +2328,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const auto_start_local: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "tmux", "autoStartLocal"]);
+        pub const auto_start_local: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "tmux", "autoStartLocal"]).in_submodules(1);
 
         /// `programs.zsh.prezto.tmux.autoStartRemote`
         ///
@@ -2337,7 +2337,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const auto_start_remote: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "tmux", "autoStartRemote"]);
+        pub const auto_start_remote: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "tmux", "autoStartRemote"]).in_submodules(1);
 
         /// `programs.zsh.prezto.tmux.defaultSessionName`
         ///
@@ -2346,7 +2346,7 @@ pub mod prezto {
         /// Nix type: `null or string`. Default: `null`. Example: `"YOUR DEFAULT SESSION NAME"`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const default_session_name: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "tmux", "defaultSessionName"]);
+        pub const default_session_name: Opt<NullOr<String>> = Opt::new(&["programs", "zsh", "prezto", "tmux", "defaultSessionName"]).in_submodules(1);
 
         /// `programs.zsh.prezto.tmux.itermIntegration`
         ///
@@ -2355,7 +2355,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const iterm_integration: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "tmux", "itermIntegration"]);
+        pub const iterm_integration: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "tmux", "itermIntegration"]).in_submodules(1);
 
     }
 
@@ -2372,7 +2372,7 @@ pub mod prezto {
         /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/programs/zsh/plugins/prezto.nix>`.
-        pub const safe_ops: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "utility", "safeOps"]);
+        pub const safe_ops: Opt<NullOr<bool>> = Opt::new(&["programs", "zsh", "prezto", "utility", "safeOps"]).in_submodules(1);
 
     }
 
@@ -2388,7 +2388,7 @@ pub mod syntax_highlighting {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh>`.
-    pub const enable: Opt<bool> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "enable"]).in_submodules(1);
 
     /// `programs.zsh.syntaxHighlighting.highlighters`
     ///
@@ -2409,7 +2409,7 @@ pub mod syntax_highlighting {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh>`.
-    pub const highlighters: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "highlighters"]);
+    pub const highlighters: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "highlighters"]).in_submodules(1);
 
     /// `programs.zsh.syntaxHighlighting.package`
     ///
@@ -2418,7 +2418,7 @@ pub mod syntax_highlighting {
     /// Nix type: `package`. Default: `pkgs.zsh-syntax-highlighting`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh>`.
-    pub const package: Opt<Package> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "package"]).in_submodules(1);
 
     /// `programs.zsh.syntaxHighlighting.patterns`
     ///
@@ -2436,7 +2436,7 @@ pub mod syntax_highlighting {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh>`.
-    pub const patterns: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "patterns"]);
+    pub const patterns: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "patterns"]).in_submodules(1);
 
     /// `programs.zsh.syntaxHighlighting.styles`
     ///
@@ -2454,7 +2454,7 @@ pub mod syntax_highlighting {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh>`.
-    pub const styles: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "styles"]);
+    pub const styles: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "styles"]).in_submodules(1);
 
 }
 

@@ -93,7 +93,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/misc/qt/kvantum.nix>`.
-    pub const applications: Opt<BTreeMap<String, Vec<String>>> = Opt::new(&["qt", "kvantum", "settings", "Applications"]);
+    pub const applications: Opt<BTreeMap<String, Vec<String>>> = Opt::new(&["qt", "kvantum", "settings", "Applications"]).in_submodules(1);
 
     /// `qt.kvantum.settings.General`
     ///
@@ -110,7 +110,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/misc/qt/kvantum.nix>`.
-    pub const general: Opt<BTreeMap<String, Untyped>> = Opt::new(&["qt", "kvantum", "settings", "General"]);
+    pub const general: Opt<BTreeMap<String, Untyped>> = Opt::new(&["qt", "kvantum", "settings", "General"]).in_submodules(1);
 
     pub mod general {
         use super::*;
@@ -122,7 +122,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`. Example: `"KvAdapta"`.
         ///
         /// Declared in `<home-manager/modules/misc/qt/kvantum.nix>`.
-        pub const theme: Opt<NullOr<String>> = Opt::new(&["qt", "kvantum", "settings", "General", "theme"]);
+        pub const theme: Opt<NullOr<String>> = Opt::new(&["qt", "kvantum", "settings", "General", "theme"]).in_submodules(2);
 
     }
 

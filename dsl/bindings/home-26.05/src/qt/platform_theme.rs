@@ -46,7 +46,7 @@ use std::collections::BTreeMap;
 /// : Use Qt settings from Plasma
 ///
 /// Nix type: `null or string`. Default: `null`. Example: `"adwaita"`.
-pub const name: Opt<NullOr<String>> = Opt::new(&["qt", "platformTheme", "name"]);
+pub const name: Opt<NullOr<String>> = Opt::new(&["qt", "platformTheme", "name"]).in_submodules(1);
 
 /// `qt.platformTheme.package`
 ///
@@ -55,7 +55,7 @@ pub const name: Opt<NullOr<String>> = Opt::new(&["qt", "platformTheme", "name"])
 /// See its documentation for available options.
 ///
 /// Nix type: `null or package or list of package`. Default: `null`. Example: `[pkgs.adwaita-qt pkgs.adwaita-qt6]`.
-pub const package: Opt<NullOr<OneOf<PackageMembers>>> = Opt::new(&["qt", "platformTheme", "package"]);
+pub const package: Opt<NullOr<OneOf<PackageMembers>>> = Opt::new(&["qt", "platformTheme", "package"]).in_submodules(1);
 
 /// The members of `qt.platformTheme.package`'s type: `package`, `list of (package)`. A value of any of them sets the option.
 pub enum PackageMembers {}

@@ -292,7 +292,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/services/colima.nix>`.
         #[inline]
         pub fn is_active(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isActive"]))
+            Opt::at(self.path.join(["isActive"])).in_submodules(1)
         }
 
         /// `services.colima.profiles.<name>.isService`
@@ -304,7 +304,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/services/colima.nix>`.
         #[inline]
         pub fn is_service(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isService"]))
+            Opt::at(self.path.join(["isService"])).in_submodules(1)
         }
 
         /// `services.colima.profiles.<name>.logFile`
@@ -316,7 +316,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/services/colima.nix>`.
         #[inline]
         pub fn log_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["logFile"]))
+            Opt::at(self.path.join(["logFile"])).in_submodules(1)
         }
 
         /// `services.colima.profiles.<name>.name`
@@ -341,7 +341,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/services/colima.nix>`.
         #[inline]
         pub fn set_docker_host(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["setDockerHost"]))
+            Opt::at(self.path.join(["setDockerHost"])).in_submodules(1)
         }
 
         /// `services.colima.profiles.<name>.settings`
@@ -403,7 +403,7 @@ pub mod profiles {
         /// Declared in `<home-manager/modules/services/colima.nix>`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

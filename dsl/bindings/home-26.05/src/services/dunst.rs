@@ -158,7 +158,7 @@ pub mod icon_theme {
     /// Nix type: `string`. Example: `"Adwaita"`.
     ///
     /// Declared in `<home-manager/modules/services/dunst.nix>`.
-    pub const name: Opt<String> = Opt::new(&["services", "dunst", "iconTheme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["services", "dunst", "iconTheme", "name"]).in_submodules(1);
 
     /// `services.dunst.iconTheme.package`
     ///
@@ -167,7 +167,7 @@ pub mod icon_theme {
     /// Nix type: `package`. Example: `pkgs.adwaita-icon-theme`.
     ///
     /// Declared in `<home-manager/modules/services/dunst.nix>`.
-    pub const package: Opt<Package> = Opt::new(&["services", "dunst", "iconTheme", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "dunst", "iconTheme", "package"]).in_submodules(1);
 
     /// `services.dunst.iconTheme.size`
     ///
@@ -176,7 +176,7 @@ pub mod icon_theme {
     /// Nix type: `string`. Default: `"32x32"`. Example: `"16x16"`.
     ///
     /// Declared in `<home-manager/modules/services/dunst.nix>`.
-    pub const size: Opt<String> = Opt::new(&["services", "dunst", "iconTheme", "size"]);
+    pub const size: Opt<String> = Opt::new(&["services", "dunst", "iconTheme", "size"]).in_submodules(1);
 
 }
 

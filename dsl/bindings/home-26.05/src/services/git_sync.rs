@@ -116,7 +116,7 @@ pub mod repositories {
         /// Declared in `<home-manager/modules/services/git-sync.nix>`.
         #[inline]
         pub fn extra_packages(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["extraPackages"]))
+            Opt::at(self.path.join(["extraPackages"])).in_submodules(1)
         }
 
         /// `services.git-sync.repositories.<name>.interval`
@@ -129,7 +129,7 @@ pub mod repositories {
         /// Declared in `<home-manager/modules/services/git-sync.nix>`.
         #[inline]
         pub fn interval(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["interval"]))
+            Opt::at(self.path.join(["interval"])).in_submodules(1)
         }
 
         /// `services.git-sync.repositories.<name>.path`
@@ -141,7 +141,7 @@ pub mod repositories {
         /// Declared in `<home-manager/modules/services/git-sync.nix>`.
         #[inline]
         pub fn path(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `services.git-sync.repositories.<name>.uri`
@@ -158,7 +158,7 @@ pub mod repositories {
         /// Declared in `<home-manager/modules/services/git-sync.nix>`.
         #[inline]
         pub fn uri(&self) -> Opt<String> {
-            Opt::at(self.path.join(["uri"]))
+            Opt::at(self.path.join(["uri"])).in_submodules(1)
         }
 
     }

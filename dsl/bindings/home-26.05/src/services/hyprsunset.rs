@@ -211,7 +211,7 @@ pub mod transitions {
         /// Declared in `<home-manager/modules/services/hyprsunset.nix>`.
         #[inline]
         pub fn calendar(&self) -> Opt<String> {
-            Opt::at(self.path.join(["calendar"]))
+            Opt::at(self.path.join(["calendar"])).in_submodules(1)
         }
 
         /// `services.hyprsunset.transitions.<name>.requests`
@@ -236,7 +236,7 @@ pub mod transitions {
         /// Declared in `<home-manager/modules/services/hyprsunset.nix>`.
         #[inline]
         pub fn requests(&self) -> Opt<Vec<Vec<String>>> {
-            Opt::at(self.path.join(["requests"]))
+            Opt::at(self.path.join(["requests"])).in_submodules(1)
         }
 
     }

@@ -56,7 +56,7 @@ pub mod settings {
     /// Nix type: `null or absolute path`. Default: `"$XDG_CACHE_HOME/librespot"`.
     ///
     /// Declared in `<home-manager/modules/services/librespot.nix>`.
-    pub const cache: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "librespot", "settings", "cache"]);
+    pub const cache: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "librespot", "settings", "cache"]).in_submodules(1);
 
     /// `services.librespot.settings.system-cache`
     ///
@@ -65,7 +65,7 @@ pub mod settings {
     /// Nix type: `null or absolute path`. Default: `"$XDG_STATE_HOME/librespot"`.
     ///
     /// Declared in `<home-manager/modules/services/librespot.nix>`.
-    pub const system_cache: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "librespot", "settings", "system-cache"]);
+    pub const system_cache: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "librespot", "settings", "system-cache"]).in_submodules(1);
 
 }
 

@@ -166,7 +166,7 @@ pub mod endpoints {
         /// Declared in `<home-manager/modules/services/mpdscribble.nix>`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.mpdscribble.endpoints.<name>.url`
@@ -178,7 +178,7 @@ pub mod endpoints {
         /// Declared in `<home-manager/modules/services/mpdscribble.nix>`.
         #[inline]
         pub fn url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
         /// `services.mpdscribble.endpoints.<name>.username`
@@ -190,7 +190,7 @@ pub mod endpoints {
         /// Declared in `<home-manager/modules/services/mpdscribble.nix>`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }

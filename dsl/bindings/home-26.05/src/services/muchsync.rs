@@ -199,7 +199,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn frequency(&self) -> Opt<String> {
-            Opt::at(self.path.join(["frequency"]))
+            Opt::at(self.path.join(["frequency"])).in_submodules(1)
         }
 
         /// The options under `local`.
@@ -227,7 +227,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn ssh_command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["sshCommand"]))
+            Opt::at(self.path.join(["sshCommand"])).in_submodules(1)
         }
 
         /// `services.muchsync.remotes.<name>.upload`
@@ -239,7 +239,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn upload(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["upload"]))
+            Opt::at(self.path.join(["upload"])).in_submodules(1)
         }
 
     }
@@ -271,7 +271,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn check_for_modified_files(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["checkForModifiedFiles"]))
+            Opt::at(self.path.join(["checkForModifiedFiles"])).in_submodules(1)
         }
 
         /// `services.muchsync.remotes.<name>.local.importNew`
@@ -284,7 +284,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn import_new(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["importNew"]))
+            Opt::at(self.path.join(["importNew"])).in_submodules(1)
         }
 
     }
@@ -316,7 +316,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn check_for_modified_files(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["checkForModifiedFiles"]))
+            Opt::at(self.path.join(["checkForModifiedFiles"])).in_submodules(1)
         }
 
         /// `services.muchsync.remotes.<name>.remote.host`
@@ -328,7 +328,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `services.muchsync.remotes.<name>.remote.importNew`
@@ -341,7 +341,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn import_new(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["importNew"]))
+            Opt::at(self.path.join(["importNew"])).in_submodules(1)
         }
 
         /// `services.muchsync.remotes.<name>.remote.muchsyncPath`
@@ -358,7 +358,7 @@ pub mod remotes {
         /// Declared in `<home-manager/modules/services/muchsync.nix>`.
         #[inline]
         pub fn muchsync_path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["muchsyncPath"]))
+            Opt::at(self.path.join(["muchsyncPath"])).in_submodules(1)
         }
 
     }

@@ -143,7 +143,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/pizauth.nix>`.
         #[inline]
         pub fn auth_uri(&self) -> Opt<String> {
-            Opt::at(self.path.join(["authUri"]))
+            Opt::at(self.path.join(["authUri"])).in_submodules(1)
         }
 
         /// `services.pizauth.accounts.<name>.clientId`
@@ -155,7 +155,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/pizauth.nix>`.
         #[inline]
         pub fn client_id(&self) -> Opt<String> {
-            Opt::at(self.path.join(["clientId"]))
+            Opt::at(self.path.join(["clientId"])).in_submodules(1)
         }
 
         /// `services.pizauth.accounts.<name>.clientSecret`
@@ -167,7 +167,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/pizauth.nix>`.
         #[inline]
         pub fn client_secret(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["clientSecret"]))
+            Opt::at(self.path.join(["clientSecret"])).in_submodules(1)
         }
 
         /// `services.pizauth.accounts.<name>.extraConfig`
@@ -179,7 +179,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/pizauth.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.pizauth.accounts.<name>.loginHint`
@@ -191,7 +191,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/pizauth.nix>`.
         #[inline]
         pub fn login_hint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["loginHint"]))
+            Opt::at(self.path.join(["loginHint"])).in_submodules(1)
         }
 
         /// `services.pizauth.accounts.<name>.name`
@@ -227,7 +227,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/pizauth.nix>`.
         #[inline]
         pub fn scopes(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["scopes"]))
+            Opt::at(self.path.join(["scopes"])).in_submodules(1)
         }
 
         /// `services.pizauth.accounts.<name>.tokenUri`
@@ -239,7 +239,7 @@ pub mod accounts {
         /// Declared in `<home-manager/modules/services/pizauth.nix>`.
         #[inline]
         pub fn token_uri(&self) -> Opt<String> {
-            Opt::at(self.path.join(["tokenUri"]))
+            Opt::at(self.path.join(["tokenUri"])).in_submodules(1)
         }
 
     }

@@ -1316,7 +1316,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["authFile"]))
+            Opt::at(self.path.join(["authFile"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.autoStart`
@@ -1328,7 +1328,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.description`
@@ -1340,7 +1340,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.environment`
@@ -1362,7 +1362,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.extraConfig`
@@ -1387,7 +1387,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ExtraConfigMembers>>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.extraPodmanArgs`
@@ -1407,7 +1407,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn extra_podman_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraPodmanArgs"]))
+            Opt::at(self.path.join(["extraPodmanArgs"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.file`
@@ -1427,7 +1427,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn file(&self) -> Opt<String> {
-            Opt::at(self.path.join(["file"]))
+            Opt::at(self.path.join(["file"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.labels`
@@ -1448,7 +1448,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.tags`
@@ -1461,7 +1461,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn tags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["tags"]))
+            Opt::at(self.path.join(["tags"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.tlsVerify`
@@ -1473,7 +1473,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn tls_verify(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["tlsVerify"]))
+            Opt::at(self.path.join(["tlsVerify"])).in_submodules(1)
         }
 
         /// `services.podman.builds.<name>.workingDirectory`
@@ -1485,7 +1485,7 @@ pub mod builds {
         /// Declared in `<home-manager/modules/services/podman/linux/builds.nix>`.
         #[inline]
         pub fn working_directory(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["workingDirectory"]))
+            Opt::at(self.path.join(["workingDirectory"])).in_submodules(1)
         }
 
     }
@@ -1572,7 +1572,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn add_capabilities(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["addCapabilities"]))
+            Opt::at(self.path.join(["addCapabilities"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.autoStart`
@@ -1584,7 +1584,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.autoUpdate`
@@ -1596,7 +1596,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn auto_update(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["autoUpdate"]))
+            Opt::at(self.path.join(["autoUpdate"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.description`
@@ -1608,7 +1608,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.devices`
@@ -1628,7 +1628,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn devices(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["devices"]))
+            Opt::at(self.path.join(["devices"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.dropCapabilities`
@@ -1649,7 +1649,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn drop_capabilities(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dropCapabilities"]))
+            Opt::at(self.path.join(["dropCapabilities"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.entrypoint`
@@ -1661,7 +1661,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn entrypoint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["entrypoint"]))
+            Opt::at(self.path.join(["entrypoint"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.environment`
@@ -1683,7 +1683,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.environmentFile`
@@ -1704,7 +1704,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn environment_file(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.exec`
@@ -1716,7 +1716,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn exec(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["exec"]))
+            Opt::at(self.path.join(["exec"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.extraConfig`
@@ -1741,7 +1741,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ExtraConfigMembers>>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.extraPodmanArgs`
@@ -1762,7 +1762,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn extra_podman_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraPodmanArgs"]))
+            Opt::at(self.path.join(["extraPodmanArgs"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.group`
@@ -1774,7 +1774,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn group(&self) -> Opt<NullOr<OneOf<GroupMembers>>> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.image`
@@ -1786,7 +1786,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn image(&self) -> Opt<String> {
-            Opt::at(self.path.join(["image"]))
+            Opt::at(self.path.join(["image"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.ip4`
@@ -1798,7 +1798,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn ip4(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["ip4"]))
+            Opt::at(self.path.join(["ip4"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.ip6`
@@ -1810,7 +1810,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn ip6(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["ip6"]))
+            Opt::at(self.path.join(["ip6"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.labels`
@@ -1831,7 +1831,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.network`
@@ -1854,7 +1854,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn network(&self) -> Opt<OneOf<NetworkMembers>> {
-            Opt::at(self.path.join(["network"]))
+            Opt::at(self.path.join(["network"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.networkAlias`
@@ -1875,7 +1875,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn network_alias(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["networkAlias"]))
+            Opt::at(self.path.join(["networkAlias"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.ports`
@@ -1896,7 +1896,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn ports(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ports"]))
+            Opt::at(self.path.join(["ports"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.user`
@@ -1908,7 +1908,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<OneOf<UserMembers>>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.userNS`
@@ -1920,7 +1920,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn user_ns(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["userNS"]))
+            Opt::at(self.path.join(["userNS"])).in_submodules(1)
         }
 
         /// `services.podman.containers.<name>.volumes`
@@ -1941,7 +1941,7 @@ pub mod containers {
         /// Declared in `<home-manager/modules/services/podman/linux/containers.nix>`.
         #[inline]
         pub fn volumes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["volumes"]))
+            Opt::at(self.path.join(["volumes"])).in_submodules(1)
         }
 
     }
@@ -2034,7 +2034,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["authFile"]))
+            Opt::at(self.path.join(["authFile"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.autoStart`
@@ -2046,7 +2046,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.certDir`
@@ -2058,7 +2058,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn cert_dir(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certDir"]))
+            Opt::at(self.path.join(["certDir"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.decryptionKeyFile`
@@ -2070,7 +2070,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn decryption_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["decryptionKeyFile"]))
+            Opt::at(self.path.join(["decryptionKeyFile"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.description`
@@ -2082,7 +2082,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.extraConfig`
@@ -2104,7 +2104,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ExtraConfigMembers>>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.extraPodmanArgs`
@@ -2124,7 +2124,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn extra_podman_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraPodmanArgs"]))
+            Opt::at(self.path.join(["extraPodmanArgs"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.image`
@@ -2136,7 +2136,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn image(&self) -> Opt<String> {
-            Opt::at(self.path.join(["image"]))
+            Opt::at(self.path.join(["image"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.password`
@@ -2148,7 +2148,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn password(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["password"]))
+            Opt::at(self.path.join(["password"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.tag`
@@ -2160,7 +2160,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn tag(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["tag"]))
+            Opt::at(self.path.join(["tag"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.tlsVerify`
@@ -2172,7 +2172,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn tls_verify(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["tlsVerify"]))
+            Opt::at(self.path.join(["tlsVerify"])).in_submodules(1)
         }
 
         /// `services.podman.images.<name>.username`
@@ -2184,7 +2184,7 @@ pub mod images {
         /// Declared in `<home-manager/modules/services/podman/linux/images.nix>`.
         #[inline]
         pub fn username(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }
@@ -2247,7 +2247,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.machines.<name>.cpus`
@@ -2259,7 +2259,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn cpus(&self) -> Opt<NullOr<Positive>> {
-            Opt::at(self.path.join(["cpus"]))
+            Opt::at(self.path.join(["cpus"])).in_submodules(1)
         }
 
         /// `services.podman.machines.<name>.diskSize`
@@ -2271,7 +2271,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn disk_size(&self) -> Opt<NullOr<Positive>> {
-            Opt::at(self.path.join(["diskSize"]))
+            Opt::at(self.path.join(["diskSize"])).in_submodules(1)
         }
 
         /// `services.podman.machines.<name>.image`
@@ -2283,7 +2283,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn image(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["image"]))
+            Opt::at(self.path.join(["image"])).in_submodules(1)
         }
 
         /// `services.podman.machines.<name>.memory`
@@ -2295,7 +2295,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn memory(&self) -> Opt<NullOr<Positive>> {
-            Opt::at(self.path.join(["memory"]))
+            Opt::at(self.path.join(["memory"])).in_submodules(1)
         }
 
         /// `services.podman.machines.<name>.rootful`
@@ -2308,7 +2308,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn rootful(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["rootful"]))
+            Opt::at(self.path.join(["rootful"])).in_submodules(1)
         }
 
         /// `services.podman.machines.<name>.swap`
@@ -2320,7 +2320,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn swap(&self) -> Opt<NullOr<Positive>> {
-            Opt::at(self.path.join(["swap"]))
+            Opt::at(self.path.join(["swap"])).in_submodules(1)
         }
 
         /// `services.podman.machines.<name>.timezone`
@@ -2332,7 +2332,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn timezone(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["timezone"]))
+            Opt::at(self.path.join(["timezone"])).in_submodules(1)
         }
 
         /// `services.podman.machines.<name>.username`
@@ -2344,7 +2344,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn username(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
         /// `services.podman.machines.<name>.volumes`
@@ -2367,7 +2367,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn volumes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["volumes"]))
+            Opt::at(self.path.join(["volumes"])).in_submodules(1)
         }
 
         /// `services.podman.machines.<name>.watchdogInterval`
@@ -2379,7 +2379,7 @@ pub mod machines {
         /// Declared in `<home-manager/modules/services/podman/darwin.nix>`.
         #[inline]
         pub fn watchdog_interval(&self) -> Opt<Positive> {
-            Opt::at(self.path.join(["watchdogInterval"]))
+            Opt::at(self.path.join(["watchdogInterval"])).in_submodules(1)
         }
 
     }
@@ -2411,7 +2411,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman/linux/networks.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.description`
@@ -2423,7 +2423,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman/linux/networks.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.driver`
@@ -2435,7 +2435,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman/linux/networks.nix>`.
         #[inline]
         pub fn driver(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["driver"]))
+            Opt::at(self.path.join(["driver"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.extraConfig`
@@ -2460,7 +2460,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman/linux/networks.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ExtraConfigMembers>>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.extraPodmanArgs`
@@ -2481,7 +2481,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman/linux/networks.nix>`.
         #[inline]
         pub fn extra_podman_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraPodmanArgs"]))
+            Opt::at(self.path.join(["extraPodmanArgs"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.gateway`
@@ -2493,7 +2493,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman/linux/networks.nix>`.
         #[inline]
         pub fn gateway(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["gateway"]))
+            Opt::at(self.path.join(["gateway"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.internal`
@@ -2505,7 +2505,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman/linux/networks.nix>`.
         #[inline]
         pub fn internal(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["internal"]))
+            Opt::at(self.path.join(["internal"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.labels`
@@ -2526,7 +2526,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman/linux/networks.nix>`.
         #[inline]
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `services.podman.networks.<name>.subnet`
@@ -2538,7 +2538,7 @@ pub mod networks {
         /// Declared in `<home-manager/modules/services/podman/linux/networks.nix>`.
         #[inline]
         pub fn subnet(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["subnet"]))
+            Opt::at(self.path.join(["subnet"])).in_submodules(1)
         }
 
     }
@@ -2705,7 +2705,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.copy`
@@ -2717,7 +2717,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn copy(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["copy"]))
+            Opt::at(self.path.join(["copy"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.description`
@@ -2729,7 +2729,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.device`
@@ -2741,7 +2741,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn device(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["device"]))
+            Opt::at(self.path.join(["device"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.driver`
@@ -2753,7 +2753,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn driver(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["driver"]))
+            Opt::at(self.path.join(["driver"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.extraConfig`
@@ -2775,7 +2775,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ExtraConfigMembers>>>>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.extraPodmanArgs`
@@ -2795,7 +2795,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn extra_podman_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraPodmanArgs"]))
+            Opt::at(self.path.join(["extraPodmanArgs"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.group`
@@ -2807,7 +2807,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn group(&self) -> Opt<NullOr<OneOf<GroupMembers>>> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.image`
@@ -2819,7 +2819,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn image(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["image"]))
+            Opt::at(self.path.join(["image"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.labels`
@@ -2840,7 +2840,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.preserve`
@@ -2853,7 +2853,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn preserve(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["preserve"]))
+            Opt::at(self.path.join(["preserve"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.type`
@@ -2865,7 +2865,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn r#type(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
         /// `services.podman.volumes.<name>.user`
@@ -2877,7 +2877,7 @@ pub mod volumes {
         /// Declared in `<home-manager/modules/services/podman/linux/volumes.nix>`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<OneOf<UserMembers>>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

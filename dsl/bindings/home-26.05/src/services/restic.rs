@@ -443,7 +443,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn backup_cleanup_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["backupCleanupCommand"]))
+            Opt::at(self.path.join(["backupCleanupCommand"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.backupPrepareCommand`
@@ -457,7 +457,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn backup_prepare_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["backupPrepareCommand"]))
+            Opt::at(self.path.join(["backupPrepareCommand"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.checkOpts`
@@ -479,7 +479,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn check_opts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["checkOpts"]))
+            Opt::at(self.path.join(["checkOpts"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.createWrapper`
@@ -494,7 +494,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn create_wrapper(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["createWrapper"]))
+            Opt::at(self.path.join(["createWrapper"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.dynamicFilesFrom`
@@ -510,7 +510,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn dynamic_files_from(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dynamicFilesFrom"]))
+            Opt::at(self.path.join(["dynamicFilesFrom"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.environmentFile`
@@ -525,7 +525,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.exclude`
@@ -551,7 +551,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn exclude(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["exclude"]))
+            Opt::at(self.path.join(["exclude"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.extraBackupArgs`
@@ -574,7 +574,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn extra_backup_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraBackupArgs"]))
+            Opt::at(self.path.join(["extraBackupArgs"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.extraOptions`
@@ -595,7 +595,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.inhibitsSleep`
@@ -611,7 +611,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn inhibits_sleep(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["inhibitsSleep"]))
+            Opt::at(self.path.join(["inhibitsSleep"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.initialize`
@@ -625,7 +625,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn initialize(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["initialize"]))
+            Opt::at(self.path.join(["initialize"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.package`
@@ -637,7 +637,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.passwordCommand`
@@ -651,7 +651,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn password_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["passwordCommand"]))
+            Opt::at(self.path.join(["passwordCommand"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.passwordFile`
@@ -663,7 +663,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.paths`
@@ -688,7 +688,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn paths(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["paths"]))
+            Opt::at(self.path.join(["paths"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.progressFps`
@@ -700,7 +700,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn progress_fps(&self) -> Opt<NullOr<Untyped>> {
-            Opt::at(self.path.join(["progressFps"]))
+            Opt::at(self.path.join(["progressFps"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.pruneOpts`
@@ -731,7 +731,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn prune_opts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["pruneOpts"]))
+            Opt::at(self.path.join(["pruneOpts"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.rcloneOptions`
@@ -756,7 +756,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn rclone_options(&self) -> Opt<BTreeMap<String, OneOf<RcloneOptionsMembers>>> {
-            Opt::at(self.path.join(["rcloneOptions"]))
+            Opt::at(self.path.join(["rcloneOptions"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.repository`
@@ -773,7 +773,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn repository(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["repository"]))
+            Opt::at(self.path.join(["repository"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.repositoryFile`
@@ -786,7 +786,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn repository_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["repositoryFile"]))
+            Opt::at(self.path.join(["repositoryFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.runCheck`
@@ -799,7 +799,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn run_check(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["runCheck"]))
+            Opt::at(self.path.join(["runCheck"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.ssh-package`
@@ -811,7 +811,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn ssh_package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["ssh-package"]))
+            Opt::at(self.path.join(["ssh-package"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.timerConfig`
@@ -845,7 +845,7 @@ pub mod backups {
         /// Declared in `<home-manager/modules/services/restic.nix>`.
         #[inline]
         pub fn timer_config(&self) -> Opt<NullOr<BTreeMap<String, OneOf<TimerConfigMembers>>>> {
-            Opt::at(self.path.join(["timerConfig"]))
+            Opt::at(self.path.join(["timerConfig"])).in_submodules(1)
         }
 
     }

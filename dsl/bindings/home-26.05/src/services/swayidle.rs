@@ -180,7 +180,7 @@ pub mod events {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/services/swayidle.nix>`.
-    pub const after_resume: Opt<NullOr<String>> = Opt::new(&["services", "swayidle", "events", "after-resume"]);
+    pub const after_resume: Opt<NullOr<String>> = Opt::new(&["services", "swayidle", "events", "after-resume"]).in_submodules(1);
 
     /// `services.swayidle.events.before-sleep`
     ///
@@ -189,7 +189,7 @@ pub mod events {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/services/swayidle.nix>`.
-    pub const before_sleep: Opt<NullOr<String>> = Opt::new(&["services", "swayidle", "events", "before-sleep"]);
+    pub const before_sleep: Opt<NullOr<String>> = Opt::new(&["services", "swayidle", "events", "before-sleep"]).in_submodules(1);
 
     /// `services.swayidle.events.lock`
     ///
@@ -198,7 +198,7 @@ pub mod events {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/services/swayidle.nix>`.
-    pub const lock: Opt<NullOr<String>> = Opt::new(&["services", "swayidle", "events", "lock"]);
+    pub const lock: Opt<NullOr<String>> = Opt::new(&["services", "swayidle", "events", "lock"]).in_submodules(1);
 
     /// `services.swayidle.events.unlock`
     ///
@@ -207,7 +207,7 @@ pub mod events {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/services/swayidle.nix>`.
-    pub const unlock: Opt<NullOr<String>> = Opt::new(&["services", "swayidle", "events", "unlock"]);
+    pub const unlock: Opt<NullOr<String>> = Opt::new(&["services", "swayidle", "events", "unlock"]).in_submodules(1);
 
 }
 

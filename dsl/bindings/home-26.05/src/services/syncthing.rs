@@ -214,7 +214,7 @@ pub mod gui_credentials {
     /// Nix type: `string`. Default: `null`. Example: `config.sops.secrets.syncthing.path`.
     ///
     /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-    pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "syncthing", "guiCredentials", "passwordFile"]);
+    pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "syncthing", "guiCredentials", "passwordFile"]).in_submodules(1);
 
     /// `services.syncthing.guiCredentials.username`
     ///
@@ -223,7 +223,7 @@ pub mod gui_credentials {
     /// Nix type: `non-empty string`. Example: `config.home.username`.
     ///
     /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-    pub const username: Opt<String> = Opt::new(&["services", "syncthing", "guiCredentials", "username"]);
+    pub const username: Opt<String> = Opt::new(&["services", "syncthing", "guiCredentials", "username"]).in_submodules(1);
 
 }
 
@@ -254,7 +254,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-    pub const devices: Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "syncthing", "settings", "devices"]);
+    pub const devices: Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "syncthing", "settings", "devices"]).in_submodules(1);
 
     /// `services.syncthing.settings.folders`
     ///
@@ -280,7 +280,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-    pub const folders: Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "syncthing", "settings", "folders"]);
+    pub const folders: Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "syncthing", "settings", "folders"]).in_submodules(1);
 
     /// `services.syncthing.settings.options`
     ///
@@ -289,7 +289,7 @@ pub mod settings {
     /// Nix type: `open submodule of (JSON value)`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-    pub const options: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "syncthing", "settings", "options"]);
+    pub const options: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "syncthing", "settings", "options"]).in_submodules(1);
 
     pub mod devices {
         use super::*;
@@ -317,7 +317,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn auto_accept_folders(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["autoAcceptFolders"]))
+                Opt::at(self.path.join(["autoAcceptFolders"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.devices.<name>.id`
@@ -329,7 +329,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn id(&self) -> Opt<String> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.devices.<name>.name`
@@ -341,7 +341,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["name"]))
+                Opt::at(self.path.join(["name"])).in_submodules(2)
             }
 
         }
@@ -377,7 +377,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn copy_ownership_from_parent(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["copyOwnershipFromParent"]))
+                Opt::at(self.path.join(["copyOwnershipFromParent"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.devices`
@@ -393,7 +393,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn devices(&self) -> Opt<Vec<OneOf<DevicesMembers>>> {
-                Opt::at(self.path.join(["devices"]))
+                Opt::at(self.path.join(["devices"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.enable`
@@ -407,7 +407,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.id`
@@ -419,7 +419,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn id(&self) -> Opt<String> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.label`
@@ -431,7 +431,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn label(&self) -> Opt<String> {
-                Opt::at(self.path.join(["label"]))
+                Opt::at(self.path.join(["label"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.path`
@@ -445,7 +445,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn path(&self) -> Opt<OneOf<PathMembers>> {
-                Opt::at(self.path.join(["path"]))
+                Opt::at(self.path.join(["path"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.type`
@@ -458,7 +458,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn r#type(&self) -> Opt<Type> {
-                Opt::at(self.path.join(["type"]))
+                Opt::at(self.path.join(["type"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.versioning`
@@ -511,7 +511,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn versioning(&self) -> Opt<NullOr<BTreeMap<String, Data<Json>>>> {
-                Opt::at(self.path.join(["versioning"]))
+                Opt::at(self.path.join(["versioning"])).in_submodules(2)
             }
 
             /// The options under `versioning`.
@@ -539,7 +539,7 @@ pub mod settings {
             /// Declared in `<home-manager/modules/services/syncthing.nix>`.
             #[inline]
             pub fn r#type(&self) -> Opt<Type2> {
-                Opt::at(self.path.join(["type"]))
+                Opt::at(self.path.join(["type"])).in_submodules(3)
             }
 
         }
@@ -585,7 +585,7 @@ pub mod settings {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-        pub const limit_bandwidth_in_lan: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "limitBandwidthInLan"]);
+        pub const limit_bandwidth_in_lan: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "limitBandwidthInLan"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.localAnnounceEnabled`
         ///
@@ -594,7 +594,7 @@ pub mod settings {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-        pub const local_announce_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnounceEnabled"]);
+        pub const local_announce_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnounceEnabled"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.localAnnouncePort`
         ///
@@ -603,7 +603,7 @@ pub mod settings {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-        pub const local_announce_port: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnouncePort"]);
+        pub const local_announce_port: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnouncePort"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.maxFolderConcurrency`
         ///
@@ -613,7 +613,7 @@ pub mod settings {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-        pub const max_folder_concurrency: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "maxFolderConcurrency"]);
+        pub const max_folder_concurrency: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "maxFolderConcurrency"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.relaysEnabled`
         ///
@@ -622,7 +622,7 @@ pub mod settings {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-        pub const relays_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "relaysEnabled"]);
+        pub const relays_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "relaysEnabled"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.urAccepted`
         ///
@@ -633,7 +633,7 @@ pub mod settings {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-        pub const ur_accepted: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "urAccepted"]);
+        pub const ur_accepted: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "urAccepted"]).in_submodules(2);
 
     }
 

@@ -157,7 +157,7 @@ pub mod pairs {
         /// Declared in `<home-manager/modules/services/unison.nix>`.
         #[inline]
         pub fn command_options(&self) -> Opt<BTreeMap<String, OneOf<CommandOptionsMembers>>> {
-            Opt::at(self.path.join(["commandOptions"]))
+            Opt::at(self.path.join(["commandOptions"])).in_submodules(1)
         }
 
         /// `services.unison.pairs.<name>.roots`
@@ -178,7 +178,7 @@ pub mod pairs {
         /// Declared in `<home-manager/modules/services/unison.nix>`.
         #[inline]
         pub fn roots(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["roots"]))
+            Opt::at(self.path.join(["roots"])).in_submodules(1)
         }
 
         /// `services.unison.pairs.<name>.stateDirectory`
@@ -190,7 +190,7 @@ pub mod pairs {
         /// Declared in `<home-manager/modules/services/unison.nix>`.
         #[inline]
         pub fn state_directory(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["stateDirectory"]))
+            Opt::at(self.path.join(["stateDirectory"])).in_submodules(1)
         }
 
     }

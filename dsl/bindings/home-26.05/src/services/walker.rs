@@ -134,7 +134,7 @@ pub mod theme {
     /// Nix type: `attribute set of (absolute path or strings concatenated with "\n")`. Default: `{ }`. Example: `{ "item" = ./myfile.xml; };`.
     ///
     /// Declared in `<home-manager/modules/services/walker.nix>`.
-    pub const layout: Opt<BTreeMap<String, OneOf<LayoutMembers>>> = Opt::new(&["services", "walker", "theme", "layout"]);
+    pub const layout: Opt<BTreeMap<String, OneOf<LayoutMembers>>> = Opt::new(&["services", "walker", "theme", "layout"]).in_submodules(1);
 
     /// `services.walker.theme.name`
     ///
@@ -143,7 +143,7 @@ pub mod theme {
     /// Nix type: `string`. Default: `"nixos"`.
     ///
     /// Declared in `<home-manager/modules/services/walker.nix>`.
-    pub const name: Opt<String> = Opt::new(&["services", "walker", "theme", "name"]);
+    pub const name: Opt<String> = Opt::new(&["services", "walker", "theme", "name"]).in_submodules(1);
 
     /// `services.walker.theme.style`
     ///
@@ -152,7 +152,7 @@ pub mod theme {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `<home-manager/modules/services/walker.nix>`.
-    pub const style: Opt<Concatenated> = Opt::new(&["services", "walker", "theme", "style"]);
+    pub const style: Opt<Concatenated> = Opt::new(&["services", "walker", "theme", "style"]).in_submodules(1);
 
     /// The members of `services.walker.theme.layout.<name>`'s type: `path`, `string`. A value of any of them sets the option.
     pub enum LayoutMembers {}

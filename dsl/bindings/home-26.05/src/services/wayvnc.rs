@@ -73,7 +73,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"0.0.0.0"`.
     ///
     /// Declared in `<home-manager/modules/services/wayvnc.nix>`.
-    pub const address: Opt<String> = Opt::new(&["services", "wayvnc", "settings", "address"]);
+    pub const address: Opt<String> = Opt::new(&["services", "wayvnc", "settings", "address"]).in_submodules(1);
 
     /// `services.wayvnc.settings.port`
     ///
@@ -82,7 +82,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Example: `5901`.
     ///
     /// Declared in `<home-manager/modules/services/wayvnc.nix>`.
-    pub const port: Opt<u16> = Opt::new(&["services", "wayvnc", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "wayvnc", "settings", "port"]).in_submodules(1);
 
 }
 

@@ -30,7 +30,7 @@ impl SpecialisationEntry {
     /// Declared in `<home-manager/modules/misc/specialisation.nix>`.
     #[inline]
     pub fn configuration(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["configuration"]))
+        Opt::at(self.path.join(["configuration"])).in_submodules(1)
     }
 
 }

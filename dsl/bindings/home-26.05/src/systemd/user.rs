@@ -421,7 +421,7 @@ pub mod automounts {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["Description"]))
+            Opt::at(self.path.join(["Description"])).in_submodules(1)
         }
 
         /// `systemd.user.automounts.<name>.Unit.Documentation`
@@ -441,7 +441,7 @@ pub mod automounts {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn documentation(&self) -> Opt<OneOf<DocumentationMembers>> {
-            Opt::at(self.path.join(["Documentation"]))
+            Opt::at(self.path.join(["Documentation"])).in_submodules(1)
         }
 
     }
@@ -493,7 +493,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["Description"]))
+            Opt::at(self.path.join(["Description"])).in_submodules(1)
         }
 
         /// `systemd.user.mounts.<name>.Unit.Documentation`
@@ -513,7 +513,7 @@ pub mod mounts {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn documentation(&self) -> Opt<OneOf<DocumentationMembers>> {
-            Opt::at(self.path.join(["Documentation"]))
+            Opt::at(self.path.join(["Documentation"])).in_submodules(1)
         }
 
     }
@@ -565,7 +565,7 @@ pub mod paths {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["Description"]))
+            Opt::at(self.path.join(["Description"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.Unit.Documentation`
@@ -585,7 +585,7 @@ pub mod paths {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn documentation(&self) -> Opt<OneOf<DocumentationMembers>> {
-            Opt::at(self.path.join(["Documentation"]))
+            Opt::at(self.path.join(["Documentation"])).in_submodules(1)
         }
 
     }
@@ -652,7 +652,7 @@ pub mod services {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn environment(&self) -> Opt<OneOf<EnvironmentMembers>> {
-            Opt::at(self.path.join(["Environment"]))
+            Opt::at(self.path.join(["Environment"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.Service.ExecStart`
@@ -664,7 +664,7 @@ pub mod services {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn exec_start(&self) -> Opt<OneOf<ExecStartMembers>> {
-            Opt::at(self.path.join(["ExecStart"]))
+            Opt::at(self.path.join(["ExecStart"])).in_submodules(1)
         }
 
     }
@@ -685,7 +685,7 @@ pub mod services {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["Description"]))
+            Opt::at(self.path.join(["Description"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.Unit.Documentation`
@@ -705,7 +705,7 @@ pub mod services {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn documentation(&self) -> Opt<OneOf<DocumentationMembers>> {
-            Opt::at(self.path.join(["Documentation"]))
+            Opt::at(self.path.join(["Documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.Unit.X-Reload-Triggers`
@@ -718,7 +718,7 @@ pub mod services {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn x_reload_triggers(&self) -> Opt<Vec<OneOf<XReloadTriggersMembers>>> {
-            Opt::at(self.path.join(["X-Reload-Triggers"]))
+            Opt::at(self.path.join(["X-Reload-Triggers"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.Unit.X-Restart-Triggers`
@@ -731,7 +731,7 @@ pub mod services {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn x_restart_triggers(&self) -> Opt<Vec<OneOf<XRestartTriggersMembers>>> {
-            Opt::at(self.path.join(["X-Restart-Triggers"]))
+            Opt::at(self.path.join(["X-Restart-Triggers"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.Unit.X-SwitchMethod`
@@ -744,7 +744,7 @@ pub mod services {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn x_switch_method(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["X-SwitchMethod"]))
+            Opt::at(self.path.join(["X-SwitchMethod"])).in_submodules(1)
         }
 
     }
@@ -803,7 +803,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `<home-manager/modules/systemd.nix>`.
-        pub const default_environment: Opt<BTreeMap<String, NullOr<OneOf<DefaultEnvironmentMembers>>>> = Opt::new(&["systemd", "user", "settings", "Manager", "DefaultEnvironment"]);
+        pub const default_environment: Opt<BTreeMap<String, NullOr<OneOf<DefaultEnvironmentMembers>>>> = Opt::new(&["systemd", "user", "settings", "Manager", "DefaultEnvironment"]).in_submodules(1);
 
         /// `systemd.user.settings.Manager.ManagerEnvironment`
         ///
@@ -820,7 +820,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `<home-manager/modules/systemd.nix>`.
-        pub const manager_environment: Opt<BTreeMap<String, NullOr<OneOf<ManagerEnvironmentMembers>>>> = Opt::new(&["systemd", "user", "settings", "Manager", "ManagerEnvironment"]);
+        pub const manager_environment: Opt<BTreeMap<String, NullOr<OneOf<ManagerEnvironmentMembers>>>> = Opt::new(&["systemd", "user", "settings", "Manager", "ManagerEnvironment"]).in_submodules(1);
 
         /// The members of `systemd.user.settings.Manager.DefaultEnvironment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
         pub enum DefaultEnvironmentMembers {}
@@ -878,7 +878,7 @@ pub mod slices {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["Description"]))
+            Opt::at(self.path.join(["Description"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.Unit.Documentation`
@@ -898,7 +898,7 @@ pub mod slices {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn documentation(&self) -> Opt<OneOf<DocumentationMembers>> {
-            Opt::at(self.path.join(["Documentation"]))
+            Opt::at(self.path.join(["Documentation"])).in_submodules(1)
         }
 
     }
@@ -950,7 +950,7 @@ pub mod sockets {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["Description"]))
+            Opt::at(self.path.join(["Description"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.Unit.Documentation`
@@ -970,7 +970,7 @@ pub mod sockets {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn documentation(&self) -> Opt<OneOf<DocumentationMembers>> {
-            Opt::at(self.path.join(["Documentation"]))
+            Opt::at(self.path.join(["Documentation"])).in_submodules(1)
         }
 
     }
@@ -1022,7 +1022,7 @@ pub mod targets {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["Description"]))
+            Opt::at(self.path.join(["Description"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.Unit.Documentation`
@@ -1042,7 +1042,7 @@ pub mod targets {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn documentation(&self) -> Opt<OneOf<DocumentationMembers>> {
-            Opt::at(self.path.join(["Documentation"]))
+            Opt::at(self.path.join(["Documentation"])).in_submodules(1)
         }
 
     }
@@ -1094,7 +1094,7 @@ pub mod timers {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["Description"]))
+            Opt::at(self.path.join(["Description"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.Unit.Documentation`
@@ -1114,7 +1114,7 @@ pub mod timers {
         /// Declared in `<home-manager/modules/systemd.nix>`.
         #[inline]
         pub fn documentation(&self) -> Opt<OneOf<DocumentationMembers>> {
-            Opt::at(self.path.join(["Documentation"]))
+            Opt::at(self.path.join(["Documentation"])).in_submodules(1)
         }
 
     }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `string`.
 ///
 /// Declared in `<home-manager/modules/programs/vdirsyncer/accounts.nix>`.
-pub const end: Opt<String> = Opt::new(&["vdirsyncer", "timeRange", "end"]);
+pub const end: Opt<String> = Opt::new(&["vdirsyncer", "timeRange", "end"]).in_submodules(1);
 
 /// `vdirsyncer.timeRange.start`
 ///
@@ -24,5 +24,5 @@ pub const end: Opt<String> = Opt::new(&["vdirsyncer", "timeRange", "end"]);
 /// Nix type: `string`.
 ///
 /// Declared in `<home-manager/modules/programs/vdirsyncer/accounts.nix>`.
-pub const start: Opt<String> = Opt::new(&["vdirsyncer", "timeRange", "start"]);
+pub const start: Opt<String> = Opt::new(&["vdirsyncer", "timeRange", "start"]).in_submodules(1);
 

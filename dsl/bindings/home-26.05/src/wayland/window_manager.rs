@@ -381,7 +381,7 @@ pub mod hyprland {
             /// Declared in `<home-manager/modules/services/window-managers/hyprland.nix>`.
             #[inline]
             pub fn on_dispatch(&self) -> Opt<String> {
-                Opt::at(self.path.join(["onDispatch"]))
+                Opt::at(self.path.join(["onDispatch"])).in_submodules(1)
             }
 
             /// `wayland.windowManager.hyprland.submaps.<name>.settings`
@@ -426,7 +426,7 @@ pub mod hyprland {
             /// Declared in `<home-manager/modules/services/window-managers/hyprland.nix>`.
             #[inline]
             pub fn settings(&self) -> Opt<Untyped> {
-                Opt::at(self.path.join(["settings"]))
+                Opt::at(self.path.join(["settings"])).in_submodules(1)
             }
 
         }
@@ -2577,7 +2577,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const assigns: Opt<BTreeMap<String, Vec<BTreeMap<String, OneOf<AssignsMembers>>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "assigns"]);
+        pub const assigns: Opt<BTreeMap<String, Vec<BTreeMap<String, OneOf<AssignsMembers>>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "assigns"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.bars`
         ///
@@ -2586,7 +2586,7 @@ pub mod sway {
         /// Nix type: `list of (submodule)`. Default: `see code`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const bars: Opt<Vec<BarsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "bars"]);
+        pub const bars: Opt<Vec<BarsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "bars"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.bindkeysToCode`
         ///
@@ -2595,7 +2595,7 @@ pub mod sway {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const bindkeys_to_code: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "bindkeysToCode"]);
+        pub const bindkeys_to_code: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "bindkeysToCode"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.bindswitches`
         ///
@@ -2628,7 +2628,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const bindswitches: Opt<BTreeMap<String, BindswitchesValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "bindswitches"]);
+        pub const bindswitches: Opt<BTreeMap<String, BindswitchesValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "bindswitches"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.colors`
         ///
@@ -2642,7 +2642,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const colors: Opt<ColorsValue2> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors"]);
+        pub const colors: Opt<ColorsValue2> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.defaultWorkspace`
         ///
@@ -2652,7 +2652,7 @@ pub mod sway {
         /// Nix type: `null or string`. Default: `null`. Example: `"workspace number 9"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const default_workspace: Opt<NullOr<String>> = Opt::new(&["wayland", "windowManager", "sway", "config", "defaultWorkspace"]);
+        pub const default_workspace: Opt<NullOr<String>> = Opt::new(&["wayland", "windowManager", "sway", "config", "defaultWorkspace"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.down`
         ///
@@ -2661,7 +2661,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `"j"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const down: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "down"]);
+        pub const down: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "down"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.floating`
         ///
@@ -2670,7 +2670,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const floating: Opt<FloatingValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating"]);
+        pub const floating: Opt<FloatingValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.focus`
         ///
@@ -2679,7 +2679,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const focus: Opt<FocusValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus"]);
+        pub const focus: Opt<FocusValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.fonts`
         ///
@@ -2701,7 +2701,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const fonts: Opt<OneOf<FontsMembers2>> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts"]);
+        pub const fonts: Opt<OneOf<FontsMembers2>> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.gaps`
         ///
@@ -2710,7 +2710,7 @@ pub mod sway {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const gaps: Opt<NullOr<GapsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps"]);
+        pub const gaps: Opt<NullOr<GapsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.input`
         ///
@@ -2731,7 +2731,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const input: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "input"]);
+        pub const input: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "input"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.keybindings`
         ///
@@ -2756,7 +2756,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const keybindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "keybindings"]);
+        pub const keybindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "keybindings"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.keycodebindings`
         ///
@@ -2774,7 +2774,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const keycodebindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "keycodebindings"]);
+        pub const keycodebindings: Opt<BTreeMap<String, NullOr<String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "keycodebindings"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.left`
         ///
@@ -2783,7 +2783,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `"h"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const left: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "left"]);
+        pub const left: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "left"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.menu`
         ///
@@ -2792,7 +2792,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `${pkgs.dmenu}/bin/dmenu_path | ${pkgs.dmenu}/bin/dmenu | ${pkgs.findutils}/bin/xargs swaymsg exec --`. Example: `"bemenu-run"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const menu: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "menu"]);
+        pub const menu: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "menu"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.modes`
         ///
@@ -2828,7 +2828,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const modes: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "modes"]);
+        pub const modes: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "modes"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.modifier`
         ///
@@ -2837,7 +2837,7 @@ pub mod sway {
         /// Nix type: `one of "Shift", "Control", "Mod1", "Mod2", "Mod3", "Mod4", "Mod5" or string`. Default: `"Mod1"`. Example: `"Mod4"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const modifier: Opt<OneOf<ModifierMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "modifier"]);
+        pub const modifier: Opt<OneOf<ModifierMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "modifier"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.output`
         ///
@@ -2858,7 +2858,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const output: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "output"]);
+        pub const output: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "output"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.right`
         ///
@@ -2867,7 +2867,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `"l"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const right: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "right"]);
+        pub const right: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "right"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.seat`
         ///
@@ -2888,7 +2888,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const seat: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "seat"]);
+        pub const seat: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "seat"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.startup`
         ///
@@ -2909,7 +2909,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const startup: Opt<Vec<StartupValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "startup"]);
+        pub const startup: Opt<Vec<StartupValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "startup"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.terminal`
         ///
@@ -2918,7 +2918,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `${pkgs.foot}/bin/foot`. Example: `"alacritty"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const terminal: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "terminal"]);
+        pub const terminal: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "terminal"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.up`
         ///
@@ -2927,7 +2927,7 @@ pub mod sway {
         /// Nix type: `string`. Default: `"k"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const up: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "up"]);
+        pub const up: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "up"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.window`
         ///
@@ -2936,7 +2936,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const window: Opt<WindowValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "window"]);
+        pub const window: Opt<WindowValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "window"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.workspaceAutoBackAndForth`
         ///
@@ -2948,7 +2948,7 @@ pub mod sway {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const workspace_auto_back_and_forth: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceAutoBackAndForth"]);
+        pub const workspace_auto_back_and_forth: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceAutoBackAndForth"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.workspaceLayout`
         ///
@@ -2958,7 +2958,7 @@ pub mod sway {
         /// Nix type: `one of "default", "stacking", "tabbed"`. Default: `"default"`. Example: `"tabbed"`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const workspace_layout: Opt<WorkspaceLayout> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceLayout"]);
+        pub const workspace_layout: Opt<WorkspaceLayout> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceLayout"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.config.workspaceOutputAssign`
         ///
@@ -2967,7 +2967,7 @@ pub mod sway {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const workspace_output_assign: Opt<Vec<WorkspaceOutputAssignValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceOutputAssign"]);
+        pub const workspace_output_assign: Opt<Vec<WorkspaceOutputAssignValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceOutputAssign"]).in_submodules(1);
 
         /// The members of `wayland.windowManager.sway.config.assigns.<name>.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
         pub enum AssignsMembers {}
@@ -3975,7 +3975,7 @@ pub mod sway {
                 /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
                 #[inline]
                 pub fn action(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["action"]))
+                    Opt::at(self.path.join(["action"])).in_submodules(2)
                 }
 
                 /// `wayland.windowManager.sway.config.bindswitches.<name>.locked`
@@ -3992,7 +3992,7 @@ pub mod sway {
                 /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
                 #[inline]
                 pub fn locked(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["locked"]))
+                    Opt::at(self.path.join(["locked"])).in_submodules(2)
                 }
 
                 /// `wayland.windowManager.sway.config.bindswitches.<name>.reload`
@@ -4010,7 +4010,7 @@ pub mod sway {
                 /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
                 #[inline]
                 pub fn reload(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["reload"]))
+                    Opt::at(self.path.join(["reload"])).in_submodules(2)
                 }
 
             }
@@ -4028,7 +4028,7 @@ pub mod sway {
             /// Nix type: `string`. Default: `"#ffffff"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const background: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "background"]);
+            pub const background: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "background"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.colors.focused`
             ///
@@ -4049,7 +4049,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const focused: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "focused"]);
+            pub const focused: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "focused"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.colors.focusedInactive`
             ///
@@ -4071,7 +4071,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const focused_inactive: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "focusedInactive"]);
+            pub const focused_inactive: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "focusedInactive"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.colors.placeholder`
             ///
@@ -4093,7 +4093,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const placeholder: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "placeholder"]);
+            pub const placeholder: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "placeholder"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.colors.unfocused`
             ///
@@ -4114,7 +4114,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const unfocused: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "unfocused"]);
+            pub const unfocused: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "unfocused"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.colors.urgent`
             ///
@@ -4135,7 +4135,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const urgent: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "urgent"]);
+            pub const urgent: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors", "urgent"]).in_submodules(2);
 
         }
 
@@ -4149,7 +4149,7 @@ pub mod sway {
             /// Nix type: `signed integer`. Default: `2`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const border: Opt<i64> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "border"]);
+            pub const border: Opt<i64> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "border"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.floating.criteria`
             ///
@@ -4171,7 +4171,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const criteria: Opt<Vec<BTreeMap<String, OneOf<CriteriaMembers>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "criteria"]);
+            pub const criteria: Opt<Vec<BTreeMap<String, OneOf<CriteriaMembers>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "criteria"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.floating.modifier`
             ///
@@ -4180,7 +4180,7 @@ pub mod sway {
             /// Nix type: `string`. Default: `"sway.config.modifier"`. Example: `"Mod4"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const modifier: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "modifier"]);
+            pub const modifier: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "modifier"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.floating.titlebar`
             ///
@@ -4198,7 +4198,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const titlebar: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "titlebar"]);
+            pub const titlebar: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "titlebar"]).in_submodules(2);
 
             /// The members of `wayland.windowManager.sway.config.floating.criteria.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
             pub enum CriteriaMembers {}
@@ -4217,7 +4217,7 @@ pub mod sway {
             /// Nix type: `one of "yes", "no", "always" or boolean`. Default: `"yes"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const follow_mouse: Opt<OneOf<FollowMouseMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "followMouse"]);
+            pub const follow_mouse: Opt<OneOf<FollowMouseMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "followMouse"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.focus.forceWrapping`
             ///
@@ -4228,7 +4228,7 @@ pub mod sway {
             /// Nix type: `boolean`. Default: `false`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const force_wrapping: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "forceWrapping"]);
+            pub const force_wrapping: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "forceWrapping"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.focus.mouseWarping`
             ///
@@ -4238,7 +4238,7 @@ pub mod sway {
             /// Nix type: `boolean or one of "container", "output"`. Default: `true`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const mouse_warping: Opt<OneOf<MouseWarpingMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "mouseWarping"]);
+            pub const mouse_warping: Opt<OneOf<MouseWarpingMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "mouseWarping"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.focus.newWindow`
             ///
@@ -4249,7 +4249,7 @@ pub mod sway {
             /// Nix type: `one of "smart", "urgent", "focus", "none"`. Default: `"smart"`. Example: `"none"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const new_window: Opt<NewWindow> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "newWindow"]);
+            pub const new_window: Opt<NewWindow> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "newWindow"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.focus.wrapping`
             ///
@@ -4260,7 +4260,7 @@ pub mod sway {
             /// Nix type: `one of "yes", "no", "force", "workspace"`. Default: `if focus.forceWrapping then "yes" else "no"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const wrapping: Opt<Wrapping> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "wrapping"]);
+            pub const wrapping: Opt<Wrapping> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "wrapping"]).in_submodules(2);
 
             ::flakesmith::option_enum! {
                 /// The values of `wayland.windowManager.sway.config.focus.followMouse`.
@@ -4331,21 +4331,21 @@ pub mod sway {
             ///   "Terminus"
             /// ]
             /// ```
-            pub const names: Opt<Vec<String>> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts", "names"]);
+            pub const names: Opt<Vec<String>> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts", "names"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.fonts.size`
             ///
             /// The font size to use for window titles.
             ///
             /// Nix type: `floating point number or string`. Default: `8.0`. Example: `11.5`.
-            pub const size: Opt<OneOf<SizeMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts", "size"]);
+            pub const size: Opt<OneOf<SizeMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts", "size"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.fonts.style`
             ///
             /// The font style to use for window titles.
             ///
             /// Nix type: `string`. Default: `""`. Example: `"Bold Semi-Condensed"`.
-            pub const style: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts", "style"]);
+            pub const style: Opt<String> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts", "style"]).in_submodules(2);
 
             /// The members of `wayland.windowManager.sway.config.fonts.size`'s type: `number`, `string`. A value of any of them sets the option.
             pub enum SizeMembers {}
@@ -4364,7 +4364,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const bottom: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "bottom"]);
+            pub const bottom: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "bottom"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.horizontal`
             ///
@@ -4373,7 +4373,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const horizontal: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "horizontal"]);
+            pub const horizontal: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "horizontal"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.inner`
             ///
@@ -4382,7 +4382,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `12`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const inner: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "inner"]);
+            pub const inner: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "inner"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.left`
             ///
@@ -4391,7 +4391,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const left: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "left"]);
+            pub const left: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "left"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.outer`
             ///
@@ -4400,7 +4400,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const outer: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "outer"]);
+            pub const outer: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "outer"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.right`
             ///
@@ -4409,7 +4409,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const right: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "right"]);
+            pub const right: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "right"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.smartBorders`
             ///
@@ -4419,7 +4419,7 @@ pub mod sway {
             /// Nix type: `one of "on", "off", "no_gaps"`. Default: `"off"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const smart_borders: Opt<SmartBorders> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "smartBorders"]);
+            pub const smart_borders: Opt<SmartBorders> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "smartBorders"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.smartGaps`
             ///
@@ -4429,7 +4429,7 @@ pub mod sway {
             /// Nix type: `boolean or one of "on", "off", "inverse_outer"`. Default: `"off"`. Example: `"on"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const smart_gaps: Opt<OneOf<SmartGapsMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "smartGaps"]);
+            pub const smart_gaps: Opt<OneOf<SmartGapsMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "smartGaps"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.top`
             ///
@@ -4438,7 +4438,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const top: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "top"]);
+            pub const top: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "top"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.gaps.vertical`
             ///
@@ -4447,7 +4447,7 @@ pub mod sway {
             /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const vertical: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "vertical"]);
+            pub const vertical: Opt<NullOr<i64>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps", "vertical"]).in_submodules(2);
 
             ::flakesmith::option_enum! {
                 /// The values of `wayland.windowManager.sway.config.gaps.smartBorders`.
@@ -4485,7 +4485,7 @@ pub mod sway {
             /// Nix type: `signed integer`. Default: `2`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const border: Opt<i64> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "border"]);
+            pub const border: Opt<i64> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "border"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.window.commands`
             ///
@@ -4508,7 +4508,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const commands: Opt<Vec<CommandsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "commands"]);
+            pub const commands: Opt<Vec<CommandsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "commands"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.window.hideEdgeBorders`
             ///
@@ -4517,7 +4517,7 @@ pub mod sway {
             /// Nix type: `one of "none", "vertical", "horizontal", "both", "smart", "smart_no_gaps", "--i3 none", "--i3 vertical", "--i3 horizontal", "--i3 both", "--i3 smart", "--i3 smart_no_gaps"`. Default: `"none"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const hide_edge_borders: Opt<HideEdgeBorders> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "hideEdgeBorders"]);
+            pub const hide_edge_borders: Opt<HideEdgeBorders> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "hideEdgeBorders"]).in_submodules(2);
 
             /// `wayland.windowManager.sway.config.window.titlebar`
             ///
@@ -4535,7 +4535,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const titlebar: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "titlebar"]);
+            pub const titlebar: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "titlebar"]).in_submodules(2);
 
             /// The members of `wayland.windowManager.sway.config.window.commands.*.criteria.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
             pub enum CriteriaMembers {}
@@ -4770,7 +4770,7 @@ pub mod sway {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const base: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "wrapperFeatures", "base"]);
+        pub const base: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "wrapperFeatures", "base"]).in_submodules(1);
 
         /// `wayland.windowManager.sway.wrapperFeatures.gtk`
         ///
@@ -4780,7 +4780,7 @@ pub mod sway {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const gtk: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "wrapperFeatures", "gtk"]);
+        pub const gtk: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "wrapperFeatures", "gtk"]).in_submodules(1);
 
     }
 
@@ -4873,7 +4873,7 @@ pub mod wayfire {
             /// Nix type: `strings concatenated with " "`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/wayfire.nix>`.
-            pub const plugins: Opt<Concatenated> = Opt::new(&["wayland", "windowManager", "wayfire", "settings", "core", "plugins"]);
+            pub const plugins: Opt<Concatenated> = Opt::new(&["wayland", "windowManager", "wayfire", "settings", "core", "plugins"]).in_submodules(1);
 
         }
 

@@ -31,7 +31,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.executable`
@@ -45,7 +45,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn executable(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["executable"]))
+        Opt::at(self.path.join(["executable"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.force`
@@ -60,7 +60,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn force(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["force"]))
+        Opt::at(self.path.join(["force"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.ignorelinks`
@@ -78,7 +78,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn ignorelinks(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["ignorelinks"]))
+        Opt::at(self.path.join(["ignorelinks"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.onChange`
@@ -96,7 +96,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn on_change(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["onChange"]))
+        Opt::at(self.path.join(["onChange"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.recursive`
@@ -117,7 +117,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn recursive(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["recursive"]))
+        Opt::at(self.path.join(["recursive"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.source`
@@ -132,7 +132,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn source(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["source"]))
+        Opt::at(self.path.join(["source"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.target`
@@ -144,7 +144,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn target(&self) -> Opt<String> {
-        Opt::at(self.path.join(["target"]))
+        Opt::at(self.path.join(["target"])).in_submodules(1)
     }
 
     /// `xdg.configFile.<name>.text`
@@ -158,7 +158,7 @@ impl ConfigFileEntry {
     /// Declared in `<home-manager/modules/misc/xdg.nix>`.
     #[inline]
     pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-        Opt::at(self.path.join(["text"]))
+        Opt::at(self.path.join(["text"])).in_submodules(1)
     }
 
 }

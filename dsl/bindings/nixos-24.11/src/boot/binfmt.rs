@@ -208,7 +208,7 @@ pub mod registrations {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn fix_binary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["fixBinary"]))
+            Opt::at(self.path.join(["fixBinary"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.interpreter`
@@ -220,7 +220,7 @@ pub mod registrations {
         /// Nix type: `path`.
         #[inline]
         pub fn interpreter(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["interpreter"]))
+            Opt::at(self.path.join(["interpreter"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.magicOrExtension`
@@ -232,7 +232,7 @@ pub mod registrations {
         /// Nix type: `string`.
         #[inline]
         pub fn magic_or_extension(&self) -> Opt<String> {
-            Opt::at(self.path.join(["magicOrExtension"]))
+            Opt::at(self.path.join(["magicOrExtension"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.mask`
@@ -244,7 +244,7 @@ pub mod registrations {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn mask(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mask"]))
+            Opt::at(self.path.join(["mask"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.matchCredentials`
@@ -258,7 +258,7 @@ pub mod registrations {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn match_credentials(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["matchCredentials"]))
+            Opt::at(self.path.join(["matchCredentials"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.offset`
@@ -270,7 +270,7 @@ pub mod registrations {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn offset(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["offset"]))
+            Opt::at(self.path.join(["offset"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.openBinary`
@@ -283,7 +283,7 @@ pub mod registrations {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn open_binary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["openBinary"]))
+            Opt::at(self.path.join(["openBinary"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.preserveArgvZero`
@@ -295,7 +295,7 @@ pub mod registrations {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn preserve_argv_zero(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["preserveArgvZero"]))
+            Opt::at(self.path.join(["preserveArgvZero"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.recognitionType`
@@ -307,7 +307,7 @@ pub mod registrations {
         /// Nix type: `one of "magic", "extension"`. Default: `"magic"`.
         #[inline]
         pub fn recognition_type(&self) -> Opt<RecognitionType> {
-            Opt::at(self.path.join(["recognitionType"]))
+            Opt::at(self.path.join(["recognitionType"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.wrapInterpreterInShell`
@@ -319,7 +319,7 @@ pub mod registrations {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn wrap_interpreter_in_shell(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["wrapInterpreterInShell"]))
+            Opt::at(self.path.join(["wrapInterpreterInShell"])).in_submodules(1)
         }
 
     }

@@ -297,7 +297,7 @@ pub mod clevis {
             /// Nix type: `path`.
             #[inline]
             pub fn secret_file(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["secretFile"]))
+                Opt::at(self.path.join(["secretFile"])).in_submodules(1)
             }
 
         }
@@ -331,7 +331,7 @@ pub mod extra_files {
         /// Nix type: `package`.
         #[inline]
         pub fn source(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
     }
@@ -746,7 +746,7 @@ pub mod luks {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn allow_discards(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["allowDiscards"]))
+                Opt::at(self.path.join(["allowDiscards"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.bypassWorkqueues`
@@ -760,7 +760,7 @@ pub mod luks {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn bypass_workqueues(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["bypassWorkqueues"]))
+                Opt::at(self.path.join(["bypassWorkqueues"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.device`
@@ -772,7 +772,7 @@ pub mod luks {
             /// Nix type: `string`.
             #[inline]
             pub fn device(&self) -> Opt<String> {
-                Opt::at(self.path.join(["device"]))
+                Opt::at(self.path.join(["device"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.fallbackToPassword`
@@ -786,7 +786,7 @@ pub mod luks {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn fallback_to_password(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["fallbackToPassword"]))
+                Opt::at(self.path.join(["fallbackToPassword"])).in_submodules(1)
             }
 
             /// The options under `fido2`.
@@ -805,7 +805,7 @@ pub mod luks {
             /// Nix type: `null or (submodule)`. Default: `null`.
             #[inline]
             pub fn gpg_card(&self) -> Opt<NullOr<GpgCardValue>> {
-                Opt::at(self.path.join(["gpgCard"]))
+                Opt::at(self.path.join(["gpgCard"])).in_submodules(1)
             }
 
             /// The options under `gpgCard`.
@@ -824,7 +824,7 @@ pub mod luks {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn header(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["header"]))
+                Opt::at(self.path.join(["header"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.keyFile`
@@ -838,7 +838,7 @@ pub mod luks {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn key_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["keyFile"]))
+                Opt::at(self.path.join(["keyFile"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.keyFileOffset`
@@ -851,7 +851,7 @@ pub mod luks {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn key_file_offset(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["keyFileOffset"]))
+                Opt::at(self.path.join(["keyFileOffset"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.keyFileSize`
@@ -866,7 +866,7 @@ pub mod luks {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn key_file_size(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["keyFileSize"]))
+                Opt::at(self.path.join(["keyFileSize"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.keyFileTimeout`
@@ -879,7 +879,7 @@ pub mod luks {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn key_file_timeout(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["keyFileTimeout"]))
+                Opt::at(self.path.join(["keyFileTimeout"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.postOpenCommands`
@@ -891,7 +891,7 @@ pub mod luks {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn post_open_commands(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["postOpenCommands"]))
+                Opt::at(self.path.join(["postOpenCommands"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.preLVM`
@@ -903,7 +903,7 @@ pub mod luks {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn pre_lvm(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["preLVM"]))
+                Opt::at(self.path.join(["preLVM"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.preOpenCommands`
@@ -916,7 +916,7 @@ pub mod luks {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn pre_open_commands(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["preOpenCommands"]))
+                Opt::at(self.path.join(["preOpenCommands"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.tryEmptyPassphrase`
@@ -929,7 +929,7 @@ pub mod luks {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn try_empty_passphrase(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["tryEmptyPassphrase"]))
+                Opt::at(self.path.join(["tryEmptyPassphrase"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey`
@@ -942,7 +942,7 @@ pub mod luks {
             /// Nix type: `null or (submodule)`. Default: `null`.
             #[inline]
             pub fn yubikey(&self) -> Opt<NullOr<YubikeyValue>> {
-                Opt::at(self.path.join(["yubikey"]))
+                Opt::at(self.path.join(["yubikey"])).in_submodules(1)
             }
 
             /// The options under `yubikey`.
@@ -969,7 +969,7 @@ pub mod luks {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn credential(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["credential"]))
+                Opt::at(self.path.join(["credential"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.fido2.credentials`
@@ -981,7 +981,7 @@ pub mod luks {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn credentials(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["credentials"]))
+                Opt::at(self.path.join(["credentials"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.fido2.gracePeriod`
@@ -993,7 +993,7 @@ pub mod luks {
             /// Nix type: `signed integer`. Default: `10`.
             #[inline]
             pub fn grace_period(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["gracePeriod"]))
+                Opt::at(self.path.join(["gracePeriod"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.fido2.passwordLess`
@@ -1005,7 +1005,7 @@ pub mod luks {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn password_less(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["passwordLess"]))
+                Opt::at(self.path.join(["passwordLess"])).in_submodules(1)
             }
 
         }
@@ -1026,7 +1026,7 @@ pub mod luks {
             /// Nix type: `path`.
             #[inline]
             pub fn encrypted_pass(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["encryptedPass"]))
+                Opt::at(self.path.join(["encryptedPass"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.gpgCard.gracePeriod`
@@ -1038,7 +1038,7 @@ pub mod luks {
             /// Nix type: `signed integer`. Default: `10`.
             #[inline]
             pub fn grace_period(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["gracePeriod"]))
+                Opt::at(self.path.join(["gracePeriod"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.gpgCard.publicKey`
@@ -1050,7 +1050,7 @@ pub mod luks {
             /// Nix type: `path`.
             #[inline]
             pub fn public_key(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["publicKey"]))
+                Opt::at(self.path.join(["publicKey"])).in_submodules(2)
             }
 
         }
@@ -1071,7 +1071,7 @@ pub mod luks {
             /// Nix type: `signed integer`. Default: `10`.
             #[inline]
             pub fn grace_period(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["gracePeriod"]))
+                Opt::at(self.path.join(["gracePeriod"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.iterationStep`
@@ -1083,7 +1083,7 @@ pub mod luks {
             /// Nix type: `signed integer`. Default: `0`.
             #[inline]
             pub fn iteration_step(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["iterationStep"]))
+                Opt::at(self.path.join(["iterationStep"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.keyLength`
@@ -1095,7 +1095,7 @@ pub mod luks {
             /// Nix type: `signed integer`. Default: `64`.
             #[inline]
             pub fn key_length(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["keyLength"]))
+                Opt::at(self.path.join(["keyLength"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.saltLength`
@@ -1107,7 +1107,7 @@ pub mod luks {
             /// Nix type: `signed integer`. Default: `16`.
             #[inline]
             pub fn salt_length(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["saltLength"]))
+                Opt::at(self.path.join(["saltLength"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.slot`
@@ -1119,7 +1119,7 @@ pub mod luks {
             /// Nix type: `signed integer`. Default: `2`.
             #[inline]
             pub fn slot(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["slot"]))
+                Opt::at(self.path.join(["slot"])).in_submodules(2)
             }
 
             /// The options under `storage`.
@@ -1137,7 +1137,7 @@ pub mod luks {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn two_factor(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["twoFactor"]))
+                Opt::at(self.path.join(["twoFactor"])).in_submodules(2)
             }
 
         }
@@ -1159,7 +1159,7 @@ pub mod luks {
             /// Nix type: `path`. Default: `"/dev/sda1"`.
             #[inline]
             pub fn device(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["device"]))
+                Opt::at(self.path.join(["device"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.storage.fsType`
@@ -1171,7 +1171,7 @@ pub mod luks {
             /// Nix type: `string`. Default: `"vfat"`.
             #[inline]
             pub fn fs_type(&self) -> Opt<String> {
-                Opt::at(self.path.join(["fsType"]))
+                Opt::at(self.path.join(["fsType"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.storage.path`
@@ -1184,7 +1184,7 @@ pub mod luks {
             /// Nix type: `string`. Default: `"/crypt-storage/default"`.
             #[inline]
             pub fn path(&self) -> Opt<String> {
-                Opt::at(self.path.join(["path"]))
+                Opt::at(self.path.join(["path"])).in_submodules(2)
             }
 
         }
@@ -2054,7 +2054,7 @@ pub mod systemd {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.contents.<name>.source`
@@ -2066,7 +2066,7 @@ pub mod systemd {
             /// Nix type: `path`.
             #[inline]
             pub fn source(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["source"]))
+                Opt::at(self.path.join(["source"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.contents.<name>.target`
@@ -2078,7 +2078,7 @@ pub mod systemd {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn target(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["target"]))
+                Opt::at(self.path.join(["target"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.contents.<name>.text`
@@ -2090,7 +2090,7 @@ pub mod systemd {
             /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
             #[inline]
             pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-                Opt::at(self.path.join(["text"]))
+                Opt::at(self.path.join(["text"])).in_submodules(1)
             }
 
         }
@@ -2113,7 +2113,7 @@ pub mod systemd {
             /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
             #[inline]
             pub fn features(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["features"]))
+                Opt::at(self.path.join(["features"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.contents.<name>.dlopen.usePriority`
@@ -2127,7 +2127,7 @@ pub mod systemd {
             /// Nix type: `one of "required", "recommended", "suggested"`. Default: `"recommended"`.
             #[inline]
             pub fn use_priority(&self) -> Opt<UsePriority> {
-                Opt::at(self.path.join(["usePriority"]))
+                Opt::at(self.path.join(["usePriority"])).in_submodules(1)
             }
 
         }
@@ -2196,7 +2196,7 @@ pub mod systemd {
             /// Nix type: `signed integer`. Default: `config.users.groups.${name}.gid`.
             #[inline]
             pub fn gid(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["gid"]))
+                Opt::at(self.path.join(["gid"])).in_submodules(1)
             }
 
         }
@@ -2450,7 +2450,7 @@ pub mod systemd {
                 /// Nix type: `string`. Default: `"-"`.
                 #[inline]
                 pub fn age(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["age"]))
+                    Opt::at(self.path.join(["age"])).in_submodules(1)
                 }
 
                 /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.argument`
@@ -2462,7 +2462,7 @@ pub mod systemd {
                 /// Nix type: `string`. Default: `""`.
                 #[inline]
                 pub fn argument(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["argument"]))
+                    Opt::at(self.path.join(["argument"])).in_submodules(1)
                 }
 
                 /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.group`
@@ -2474,7 +2474,7 @@ pub mod systemd {
                 /// Nix type: `string`. Default: `"-"`.
                 #[inline]
                 pub fn group(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["group"]))
+                    Opt::at(self.path.join(["group"])).in_submodules(1)
                 }
 
                 /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.mode`
@@ -2486,7 +2486,7 @@ pub mod systemd {
                 /// Nix type: `string`. Default: `"-"`.
                 #[inline]
                 pub fn mode(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["mode"]))
+                    Opt::at(self.path.join(["mode"])).in_submodules(1)
                 }
 
                 /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.type`
@@ -2498,7 +2498,7 @@ pub mod systemd {
                 /// Nix type: `string`. Default: `"‹name›"`.
                 #[inline]
                 pub fn r#type(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["type"]))
+                    Opt::at(self.path.join(["type"])).in_submodules(1)
                 }
 
                 /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.user`
@@ -2510,7 +2510,7 @@ pub mod systemd {
                 /// Nix type: `string`. Default: `"-"`.
                 #[inline]
                 pub fn user(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["user"]))
+                    Opt::at(self.path.join(["user"])).in_submodules(1)
                 }
 
             }
@@ -2558,7 +2558,7 @@ pub mod systemd {
             /// Nix type: `(optionally newline-terminated) single-line string`. Default: `config.users.users.${name}.group`.
             #[inline]
             pub fn group(&self) -> Opt<String> {
-                Opt::at(self.path.join(["group"]))
+                Opt::at(self.path.join(["group"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.users.<name>.shell`
@@ -2570,7 +2570,7 @@ pub mod systemd {
             /// Nix type: `path, not containing newlines or colons`. Default: `${pkgs.shadow}/bin/nologin`.
             #[inline]
             pub fn shell(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["shell"]))
+                Opt::at(self.path.join(["shell"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.users.<name>.uid`
@@ -2582,7 +2582,7 @@ pub mod systemd {
             /// Nix type: `signed integer`. Default: `config.users.users.${name}.uid`.
             #[inline]
             pub fn uid(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["uid"]))
+                Opt::at(self.path.join(["uid"])).in_submodules(1)
             }
 
         }

@@ -52,7 +52,7 @@ pub mod sysctl {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.kernel.sysctl._net.core.rmem_max_)
             ///
             /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
-            pub const rmem_max: Opt<NullOr<u64>> = Opt::new(&["boot", "kernel", "sysctl", "_net", "core", "rmem_max_"]);
+            pub const rmem_max: Opt<NullOr<u64>> = Opt::new(&["boot", "kernel", "sysctl", "_net", "core", "rmem_max_"]).in_submodules(1);
 
             /// `boot.kernel.sysctl._net.core.wmem_max_`
             ///
@@ -61,7 +61,7 @@ pub mod sysctl {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.kernel.sysctl._net.core.wmem_max_)
             ///
             /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
-            pub const wmem_max: Opt<NullOr<u64>> = Opt::new(&["boot", "kernel", "sysctl", "_net", "core", "wmem_max_"]);
+            pub const wmem_max: Opt<NullOr<u64>> = Opt::new(&["boot", "kernel", "sysctl", "_net", "core", "wmem_max_"]).in_submodules(1);
 
         }
 

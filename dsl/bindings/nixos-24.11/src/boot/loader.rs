@@ -727,7 +727,7 @@ pub mod grub {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn hashed_password(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["hashedPassword"]))
+                Opt::at(self.path.join(["hashedPassword"])).in_submodules(1)
             }
 
             /// `boot.loader.grub.users.<name>.hashedPasswordFile`
@@ -742,7 +742,7 @@ pub mod grub {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn hashed_password_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["hashedPasswordFile"]))
+                Opt::at(self.path.join(["hashedPasswordFile"])).in_submodules(1)
             }
 
             /// `boot.loader.grub.users.<name>.password`
@@ -755,7 +755,7 @@ pub mod grub {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn password(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(1)
             }
 
             /// `boot.loader.grub.users.<name>.passwordFile`
@@ -770,7 +770,7 @@ pub mod grub {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["passwordFile"]))
+                Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
             }
 
         }
@@ -1072,7 +1072,7 @@ pub mod systemd_boot {
             /// Nix type: `string`.
             #[inline]
             pub fn efi_device_handle(&self) -> Opt<String> {
-                Opt::at(self.path.join(["efiDeviceHandle"]))
+                Opt::at(self.path.join(["efiDeviceHandle"])).in_submodules(1)
             }
 
             /// `boot.loader.systemd-boot.windows.<name>.sortKey`
@@ -1084,7 +1084,7 @@ pub mod systemd_boot {
             /// Nix type: `string`. Default: `"attribute name of this entry, prefixed with \"o_windows_\""`.
             #[inline]
             pub fn sort_key(&self) -> Opt<String> {
-                Opt::at(self.path.join(["sortKey"]))
+                Opt::at(self.path.join(["sortKey"])).in_submodules(1)
             }
 
             /// `boot.loader.systemd-boot.windows.<name>.title`
@@ -1096,7 +1096,7 @@ pub mod systemd_boot {
             /// Nix type: `string`. Default: `"attribute name of this entry, prefixed with \"Windows \""`.
             #[inline]
             pub fn title(&self) -> Opt<String> {
-                Opt::at(self.path.join(["title"]))
+                Opt::at(self.path.join(["title"])).in_submodules(1)
             }
 
         }

@@ -31,7 +31,7 @@ impl SpecialFileSystemsEntry {
     /// Nix type: `list of string (with check: non-empty without trailing slash)`. Default: `[ ]`.
     #[inline]
     pub fn depends(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["depends"])).matching("/|(.|[[:space:]])*[^/]")
+        Opt::at(self.path.join(["depends"])).matching("/|(.|[[:space:]])*[^/]").in_submodules(1)
     }
 
     /// `boot.specialFileSystems.<name>.device`
@@ -43,7 +43,7 @@ impl SpecialFileSystemsEntry {
     /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
     #[inline]
     pub fn device(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["device"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["device"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// `boot.specialFileSystems.<name>.fsType`
@@ -55,7 +55,7 @@ impl SpecialFileSystemsEntry {
     /// Nix type: `string (with check: non-empty)`. Default: `"auto"`.
     #[inline]
     pub fn fs_type(&self) -> Opt<String> {
-        Opt::at(self.path.join(["fsType"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["fsType"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// `boot.specialFileSystems.<name>.mountPoint`
@@ -67,7 +67,7 @@ impl SpecialFileSystemsEntry {
     /// Nix type: `string (with check: non-empty without trailing slash)`.
     #[inline]
     pub fn mount_point(&self) -> Opt<String> {
-        Opt::at(self.path.join(["mountPoint"])).matching("/|(.|[[:space:]])*[^/]")
+        Opt::at(self.path.join(["mountPoint"])).matching("/|(.|[[:space:]])*[^/]").in_submodules(1)
     }
 
     /// `boot.specialFileSystems.<name>.options`
@@ -79,7 +79,7 @@ impl SpecialFileSystemsEntry {
     /// Nix type: `non-empty (list of string (with check: non-empty))`.
     #[inline]
     pub fn options(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["options"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["options"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// The options under `stratis`.
@@ -106,7 +106,7 @@ impl SpecialFileSystemsEntryStratis {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn pool_uuid(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["poolUuid"]))
+        Opt::at(self.path.join(["poolUuid"])).in_submodules(1)
     }
 
 }

@@ -156,7 +156,7 @@ pub mod pools {
         /// Nix type: `path`. Default: `"config.boot.zfs.devNodes"`.
         #[inline]
         pub fn dev_nodes(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["devNodes"]))
+            Opt::at(self.path.join(["devNodes"])).in_submodules(1)
         }
 
     }

@@ -32,7 +32,7 @@ impl ContainersEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn additional_capabilities(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["additionalCapabilities"]))
+        Opt::at(self.path.join(["additionalCapabilities"])).in_submodules(1)
     }
 
     /// `containers.<name>.allowedDevices`
@@ -44,7 +44,7 @@ impl ContainersEntry {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn allowed_devices(&self) -> Opt<Vec<AllowedDevicesValue>> {
-        Opt::at(self.path.join(["allowedDevices"]))
+        Opt::at(self.path.join(["allowedDevices"])).in_submodules(1)
     }
 
     /// `containers.<name>.autoStart`
@@ -56,7 +56,7 @@ impl ContainersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn auto_start(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["autoStart"]))
+        Opt::at(self.path.join(["autoStart"])).in_submodules(1)
     }
 
     /// `containers.<name>.bindMounts`
@@ -68,7 +68,7 @@ impl ContainersEntry {
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
     #[inline]
     pub fn bind_mounts(&self) -> Opt<BTreeMap<String, BindMountsValue>> {
-        Opt::at(self.path.join(["bindMounts"]))
+        Opt::at(self.path.join(["bindMounts"])).in_submodules(1)
     }
 
     /// The options under `bindMounts`.
@@ -87,7 +87,7 @@ impl ContainersEntry {
     /// Nix type: `Toplevel NixOS config`.
     #[inline]
     pub fn config(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["config"]))
+        Opt::at(self.path.join(["config"])).in_submodules(1)
     }
 
     /// `containers.<name>.enableTun`
@@ -100,7 +100,7 @@ impl ContainersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable_tun(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enableTun"]))
+        Opt::at(self.path.join(["enableTun"])).in_submodules(1)
     }
 
     /// `containers.<name>.ephemeral`
@@ -115,7 +115,7 @@ impl ContainersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn ephemeral(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["ephemeral"]))
+        Opt::at(self.path.join(["ephemeral"])).in_submodules(1)
     }
 
     /// `containers.<name>.extraFlags`
@@ -128,7 +128,7 @@ impl ContainersEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn extra_flags(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraFlags"]))
+        Opt::at(self.path.join(["extraFlags"])).in_submodules(1)
     }
 
     /// `containers.<name>.extraVeths`
@@ -140,7 +140,7 @@ impl ContainersEntry {
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
     #[inline]
     pub fn extra_veths(&self) -> Opt<BTreeMap<String, ExtraVethsValue>> {
-        Opt::at(self.path.join(["extraVeths"]))
+        Opt::at(self.path.join(["extraVeths"])).in_submodules(1)
     }
 
     /// The options under `extraVeths`.
@@ -161,7 +161,7 @@ impl ContainersEntry {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn forward_ports(&self) -> Opt<Vec<ForwardPortsValue2>> {
-        Opt::at(self.path.join(["forwardPorts"]))
+        Opt::at(self.path.join(["forwardPorts"])).in_submodules(1)
     }
 
     /// `containers.<name>.hostAddress`
@@ -174,7 +174,7 @@ impl ContainersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn host_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostAddress"]))
+        Opt::at(self.path.join(["hostAddress"])).in_submodules(1)
     }
 
     /// `containers.<name>.hostAddress6`
@@ -187,7 +187,7 @@ impl ContainersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn host_address6(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostAddress6"]))
+        Opt::at(self.path.join(["hostAddress6"])).in_submodules(1)
     }
 
     /// `containers.<name>.hostBridge`
@@ -200,7 +200,7 @@ impl ContainersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn host_bridge(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostBridge"]))
+        Opt::at(self.path.join(["hostBridge"])).in_submodules(1)
     }
 
     /// `containers.<name>.interfaces`
@@ -212,7 +212,7 @@ impl ContainersEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn interfaces(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["interfaces"]))
+        Opt::at(self.path.join(["interfaces"])).in_submodules(1)
     }
 
     /// `containers.<name>.localAddress`
@@ -227,7 +227,7 @@ impl ContainersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn local_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["localAddress"]))
+        Opt::at(self.path.join(["localAddress"])).in_submodules(1)
     }
 
     /// `containers.<name>.localAddress6`
@@ -242,7 +242,7 @@ impl ContainersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn local_address6(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["localAddress6"]))
+        Opt::at(self.path.join(["localAddress6"])).in_submodules(1)
     }
 
     /// `containers.<name>.macvlans`
@@ -256,7 +256,7 @@ impl ContainersEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn macvlans(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["macvlans"]))
+        Opt::at(self.path.join(["macvlans"])).in_submodules(1)
     }
 
     /// `containers.<name>.nixpkgs`
@@ -268,7 +268,7 @@ impl ContainersEntry {
     /// Nix type: `path`. Default: `pkgs.path`.
     #[inline]
     pub fn nixpkgs(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["nixpkgs"]))
+        Opt::at(self.path.join(["nixpkgs"])).in_submodules(1)
     }
 
     /// `containers.<name>.path`
@@ -281,7 +281,7 @@ impl ContainersEntry {
     /// Nix type: `path`.
     #[inline]
     pub fn path(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
     /// `containers.<name>.privateNetwork`
@@ -295,7 +295,7 @@ impl ContainersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn private_network(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["privateNetwork"]))
+        Opt::at(self.path.join(["privateNetwork"])).in_submodules(1)
     }
 
     /// `containers.<name>.restartIfChanged`
@@ -308,7 +308,7 @@ impl ContainersEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn restart_if_changed(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["restartIfChanged"]))
+        Opt::at(self.path.join(["restartIfChanged"])).in_submodules(1)
     }
 
     /// `containers.<name>.specialArgs`
@@ -321,7 +321,7 @@ impl ContainersEntry {
     /// Nix type: `attribute set of unspecified value`. Default: `{ }`.
     #[inline]
     pub fn special_args(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-        Opt::at(self.path.join(["specialArgs"]))
+        Opt::at(self.path.join(["specialArgs"])).in_submodules(1)
     }
 
     /// `containers.<name>.timeoutStartSec`
@@ -335,7 +335,7 @@ impl ContainersEntry {
     /// Nix type: `string`. Default: `"1min"`.
     #[inline]
     pub fn timeout_start_sec(&self) -> Opt<String> {
-        Opt::at(self.path.join(["timeoutStartSec"]))
+        Opt::at(self.path.join(["timeoutStartSec"])).in_submodules(1)
     }
 
     /// `containers.<name>.tmpfs`
@@ -350,7 +350,7 @@ impl ContainersEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn tmpfs(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["tmpfs"]))
+        Opt::at(self.path.join(["tmpfs"])).in_submodules(1)
     }
 
 }
@@ -386,7 +386,7 @@ impl ContainersEntryBindMountsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn host_path(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostPath"]))
+        Opt::at(self.path.join(["hostPath"])).in_submodules(2)
     }
 
     /// `containers.<name>.bindMounts.<name>.isReadOnly`
@@ -398,7 +398,7 @@ impl ContainersEntryBindMountsEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn is_read_only(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["isReadOnly"]))
+        Opt::at(self.path.join(["isReadOnly"])).in_submodules(2)
     }
 
     /// `containers.<name>.bindMounts.<name>.mountPoint`
@@ -410,7 +410,7 @@ impl ContainersEntryBindMountsEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn mount_point(&self) -> Opt<String> {
-        Opt::at(self.path.join(["mountPoint"]))
+        Opt::at(self.path.join(["mountPoint"])).in_submodules(2)
     }
 
 }
@@ -449,7 +449,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn forward_ports(&self) -> Opt<Vec<ForwardPortsValue>> {
-        Opt::at(self.path.join(["forwardPorts"]))
+        Opt::at(self.path.join(["forwardPorts"])).in_submodules(2)
     }
 
     /// `containers.<name>.extraVeths.<name>.hostAddress`
@@ -462,7 +462,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn host_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostAddress"]))
+        Opt::at(self.path.join(["hostAddress"])).in_submodules(2)
     }
 
     /// `containers.<name>.extraVeths.<name>.hostAddress6`
@@ -475,7 +475,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn host_address6(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostAddress6"]))
+        Opt::at(self.path.join(["hostAddress6"])).in_submodules(2)
     }
 
     /// `containers.<name>.extraVeths.<name>.hostBridge`
@@ -488,7 +488,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn host_bridge(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostBridge"]))
+        Opt::at(self.path.join(["hostBridge"])).in_submodules(2)
     }
 
     /// `containers.<name>.extraVeths.<name>.localAddress`
@@ -503,7 +503,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn local_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["localAddress"]))
+        Opt::at(self.path.join(["localAddress"])).in_submodules(2)
     }
 
     /// `containers.<name>.extraVeths.<name>.localAddress6`
@@ -518,7 +518,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn local_address6(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["localAddress6"]))
+        Opt::at(self.path.join(["localAddress6"])).in_submodules(2)
     }
 
 }

@@ -228,7 +228,7 @@ pub mod mandoc {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.manpath)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const manpath: Opt<Vec<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "manpath"]);
+        pub const manpath: Opt<Vec<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "manpath"]).in_submodules(1);
 
         pub mod output {
             use super::*;
@@ -242,7 +242,7 @@ pub mod mandoc {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.fragment)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const fragment: Opt<bool> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "fragment"]);
+            pub const fragment: Opt<bool> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "fragment"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.includes`
             ///
@@ -253,7 +253,7 @@ pub mod mandoc {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.includes)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const includes: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "includes"]);
+            pub const includes: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "includes"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.indent`
             ///
@@ -263,7 +263,7 @@ pub mod mandoc {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.indent)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
-            pub const indent: Opt<NullOr<i64>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "indent"]);
+            pub const indent: Opt<NullOr<i64>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "indent"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.man`
             ///
@@ -277,7 +277,7 @@ pub mod mandoc {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.man)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const man: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "man"]);
+            pub const man: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "man"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.paper`
             ///
@@ -287,7 +287,7 @@ pub mod mandoc {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.paper)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const paper: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "paper"]);
+            pub const paper: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "paper"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.style`
             ///
@@ -297,7 +297,7 @@ pub mod mandoc {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.style)
             ///
             /// Nix type: `null or path`. Default: `null`.
-            pub const style: Opt<NullOr<RuntimePath>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "style"]);
+            pub const style: Opt<NullOr<RuntimePath>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "style"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.toc`
             ///
@@ -307,7 +307,7 @@ pub mod mandoc {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.toc)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const toc: Opt<bool> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "toc"]);
+            pub const toc: Opt<bool> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "toc"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.width`
             ///
@@ -316,7 +316,7 @@ pub mod mandoc {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.width)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
-            pub const width: Opt<NullOr<i64>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "width"]);
+            pub const width: Opt<NullOr<i64>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "width"]).in_submodules(1);
 
         }
 

@@ -64,7 +64,7 @@ pub mod datasets {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn mount(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mount"]))
+            Opt::at(self.path.join(["mount"])).in_submodules(1)
         }
 
         /// `ec2.zfs.datasets.<name>.properties`
@@ -76,7 +76,7 @@ pub mod datasets {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn properties(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["properties"]))
+            Opt::at(self.path.join(["properties"])).in_submodules(1)
         }
 
     }

@@ -31,7 +31,7 @@ impl EtcEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.gid`
@@ -44,7 +44,7 @@ impl EtcEntry {
     /// Nix type: `signed integer`. Default: `0`.
     #[inline]
     pub fn gid(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["gid"]))
+        Opt::at(self.path.join(["gid"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.group`
@@ -58,7 +58,7 @@ impl EtcEntry {
     /// Nix type: `string`. Default: `"+0"`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.mode`
@@ -70,7 +70,7 @@ impl EtcEntry {
     /// Nix type: `string`. Default: `"symlink"`.
     #[inline]
     pub fn mode(&self) -> Opt<String> {
-        Opt::at(self.path.join(["mode"]))
+        Opt::at(self.path.join(["mode"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.source`
@@ -82,7 +82,7 @@ impl EtcEntry {
     /// Nix type: `path`.
     #[inline]
     pub fn source(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["source"]))
+        Opt::at(self.path.join(["source"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.target`
@@ -95,7 +95,7 @@ impl EtcEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn target(&self) -> Opt<String> {
-        Opt::at(self.path.join(["target"]))
+        Opt::at(self.path.join(["target"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.text`
@@ -107,7 +107,7 @@ impl EtcEntry {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
     #[inline]
     pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-        Opt::at(self.path.join(["text"]))
+        Opt::at(self.path.join(["text"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.uid`
@@ -120,7 +120,7 @@ impl EtcEntry {
     /// Nix type: `signed integer`. Default: `0`.
     #[inline]
     pub fn uid(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["uid"]))
+        Opt::at(self.path.join(["uid"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.user`
@@ -134,7 +134,7 @@ impl EtcEntry {
     /// Nix type: `string`. Default: `"+0"`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }

@@ -31,7 +31,7 @@ impl FileSystemsEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn auto_format(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["autoFormat"]))
+        Opt::at(self.path.join(["autoFormat"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.autoResize`
@@ -46,7 +46,7 @@ impl FileSystemsEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn auto_resize(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["autoResize"]))
+        Opt::at(self.path.join(["autoResize"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.depends`
@@ -59,7 +59,7 @@ impl FileSystemsEntry {
     /// Nix type: `list of string (with check: non-empty without trailing slash)`. Default: `[ ]`.
     #[inline]
     pub fn depends(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["depends"])).matching("/|(.|[[:space:]])*[^/]")
+        Opt::at(self.path.join(["depends"])).matching("/|(.|[[:space:]])*[^/]").in_submodules(1)
     }
 
     /// `fileSystems.<name>.device`
@@ -71,7 +71,7 @@ impl FileSystemsEntry {
     /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
     #[inline]
     pub fn device(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["device"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["device"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// The options under `encrypted`.
@@ -89,7 +89,7 @@ impl FileSystemsEntry {
     /// Nix type: `string (with check: non-empty)`. Default: `"auto"`.
     #[inline]
     pub fn fs_type(&self) -> Opt<String> {
-        Opt::at(self.path.join(["fsType"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["fsType"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// `fileSystems.<name>.label`
@@ -101,7 +101,7 @@ impl FileSystemsEntry {
     /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
     #[inline]
     pub fn label(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["label"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["label"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// `fileSystems.<name>.mountPoint`
@@ -113,7 +113,7 @@ impl FileSystemsEntry {
     /// Nix type: `string (with check: non-empty without trailing slash)`.
     #[inline]
     pub fn mount_point(&self) -> Opt<String> {
-        Opt::at(self.path.join(["mountPoint"])).matching("/|(.|[[:space:]])*[^/]")
+        Opt::at(self.path.join(["mountPoint"])).matching("/|(.|[[:space:]])*[^/]").in_submodules(1)
     }
 
     /// `fileSystems.<name>.neededForBoot`
@@ -128,7 +128,7 @@ impl FileSystemsEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn needed_for_boot(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["neededForBoot"]))
+        Opt::at(self.path.join(["neededForBoot"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.noCheck`
@@ -140,7 +140,7 @@ impl FileSystemsEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn no_check(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["noCheck"]))
+        Opt::at(self.path.join(["noCheck"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.options`
@@ -152,7 +152,7 @@ impl FileSystemsEntry {
     /// Nix type: `non-empty (list of string (with check: non-empty))`.
     #[inline]
     pub fn options(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["options"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["options"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// The options under `overlay`.
@@ -185,7 +185,7 @@ impl FileSystemsEntryEncrypted {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn blk_dev(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["blkDev"]))
+        Opt::at(self.path.join(["blkDev"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.encrypted.enable`
@@ -197,7 +197,7 @@ impl FileSystemsEntryEncrypted {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.encrypted.keyFile`
@@ -211,7 +211,7 @@ impl FileSystemsEntryEncrypted {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn key_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["keyFile"]))
+        Opt::at(self.path.join(["keyFile"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.encrypted.label`
@@ -223,7 +223,7 @@ impl FileSystemsEntryEncrypted {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn label(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["label"]))
+        Opt::at(self.path.join(["label"])).in_submodules(1)
     }
 
 }
@@ -244,7 +244,7 @@ impl FileSystemsEntryOverlay {
     /// Nix type: `null or (non-empty (list of (string or path in the Nix store)))`. Default: `null`.
     #[inline]
     pub fn lowerdir(&self) -> Opt<NullOr<Vec<OneOf<LowerdirMembers>>>> {
-        Opt::at(self.path.join(["lowerdir"]))
+        Opt::at(self.path.join(["lowerdir"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.overlay.upperdir`
@@ -256,7 +256,7 @@ impl FileSystemsEntryOverlay {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn upperdir(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["upperdir"]))
+        Opt::at(self.path.join(["upperdir"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.overlay.workdir`
@@ -268,7 +268,7 @@ impl FileSystemsEntryOverlay {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn workdir(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["workdir"]))
+        Opt::at(self.path.join(["workdir"])).in_submodules(1)
     }
 
 }
@@ -289,7 +289,7 @@ impl FileSystemsEntryStratis {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn pool_uuid(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["poolUuid"]))
+        Opt::at(self.path.join(["poolUuid"])).in_submodules(1)
     }
 
 }

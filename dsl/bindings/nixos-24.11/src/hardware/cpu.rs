@@ -255,7 +255,7 @@ pub mod x86 {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.cpu.x86.msr.settings.allow-writes)
             ///
             /// Nix type: `null or one of "on", "off"`. Default: `null`.
-            pub const allow_writes: Opt<NullOr<AllowWrites>> = Opt::new(&["hardware", "cpu", "x86", "msr", "settings", "allow-writes"]);
+            pub const allow_writes: Opt<NullOr<AllowWrites>> = Opt::new(&["hardware", "cpu", "x86", "msr", "settings", "allow-writes"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `hardware.cpu.x86.msr.settings.allow-writes`.

@@ -106,7 +106,7 @@ pub mod outputs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn edid(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["edid"]))
+            Opt::at(self.path.join(["edid"])).in_submodules(1)
         }
 
         /// `hardware.display.outputs.<name>.mode`
@@ -118,7 +118,7 @@ pub mod outputs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn mode(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(1)
         }
 
     }

@@ -117,7 +117,7 @@ pub mod battery_notifier {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.openrazer.batteryNotifier.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const enable: Opt<bool> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "enable"]).in_submodules(1);
 
     /// `hardware.openrazer.batteryNotifier.frequency`
     ///
@@ -127,7 +127,7 @@ pub mod battery_notifier {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.openrazer.batteryNotifier.frequency)
     ///
     /// Nix type: `signed integer`. Default: `600`.
-    pub const frequency: Opt<i64> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "frequency"]);
+    pub const frequency: Opt<i64> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "frequency"]).in_submodules(1);
 
     /// `hardware.openrazer.batteryNotifier.percentage`
     ///
@@ -137,7 +137,7 @@ pub mod battery_notifier {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.openrazer.batteryNotifier.percentage)
     ///
     /// Nix type: `signed integer`. Default: `33`.
-    pub const percentage: Opt<i64> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "percentage"]);
+    pub const percentage: Opt<i64> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "percentage"]).in_submodules(1);
 
 }
 

@@ -163,7 +163,7 @@ pub mod brscan4 {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn ip(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["ip"]))
+                Opt::at(self.path.join(["ip"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan4.netDevices.<name>.model`
@@ -175,7 +175,7 @@ pub mod brscan4 {
             /// Nix type: `string`.
             #[inline]
             pub fn model(&self) -> Opt<String> {
-                Opt::at(self.path.join(["model"]))
+                Opt::at(self.path.join(["model"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan4.netDevices.<name>.name`
@@ -188,7 +188,7 @@ pub mod brscan4 {
             /// Nix type: `string`.
             #[inline]
             pub fn name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["name"]))
+                Opt::at(self.path.join(["name"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan4.netDevices.<name>.nodename`
@@ -201,7 +201,7 @@ pub mod brscan4 {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn nodename(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["nodename"]))
+                Opt::at(self.path.join(["nodename"])).in_submodules(1)
             }
 
         }
@@ -299,7 +299,7 @@ pub mod brscan5 {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn ip(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["ip"]))
+                Opt::at(self.path.join(["ip"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan5.netDevices.<name>.model`
@@ -311,7 +311,7 @@ pub mod brscan5 {
             /// Nix type: `string`.
             #[inline]
             pub fn model(&self) -> Opt<String> {
-                Opt::at(self.path.join(["model"]))
+                Opt::at(self.path.join(["model"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan5.netDevices.<name>.name`
@@ -324,7 +324,7 @@ pub mod brscan5 {
             /// Nix type: `string`.
             #[inline]
             pub fn name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["name"]))
+                Opt::at(self.path.join(["name"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan5.netDevices.<name>.nodename`
@@ -337,7 +337,7 @@ pub mod brscan5 {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn nodename(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["nodename"]))
+                Opt::at(self.path.join(["nodename"])).in_submodules(1)
             }
 
         }

@@ -228,7 +228,7 @@ pub mod partitions {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         #[inline]
         pub fn contents(&self) -> Opt<BTreeMap<String, ContentsValue>> {
-            Opt::at(self.path.join(["contents"]))
+            Opt::at(self.path.join(["contents"])).in_submodules(1)
         }
 
         /// The options under `contents`.
@@ -247,7 +247,7 @@ pub mod partitions {
         /// Nix type: `attribute set of (string or signed integer or boolean)`.
         #[inline]
         pub fn repart_config(&self) -> Opt<BTreeMap<String, OneOf<RepartConfigMembers>>> {
-            Opt::at(self.path.join(["repartConfig"]))
+            Opt::at(self.path.join(["repartConfig"])).in_submodules(1)
         }
 
         /// `image.repart.partitions.<name>.storePaths`
@@ -259,7 +259,7 @@ pub mod partitions {
         /// Nix type: `list of path`. Default: `[ ]`.
         #[inline]
         pub fn store_paths(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["storePaths"]))
+            Opt::at(self.path.join(["storePaths"])).in_submodules(1)
         }
 
         /// `image.repart.partitions.<name>.stripNixStorePrefix`
@@ -271,7 +271,7 @@ pub mod partitions {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn strip_nix_store_prefix(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["stripNixStorePrefix"]))
+            Opt::at(self.path.join(["stripNixStorePrefix"])).in_submodules(1)
         }
 
     }
@@ -307,7 +307,7 @@ pub mod partitions {
         /// Nix type: `path`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(2)
         }
 
     }

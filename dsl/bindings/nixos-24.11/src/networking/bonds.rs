@@ -32,7 +32,7 @@ impl BondsEntry {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     #[inline]
     pub fn driver_options(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["driverOptions"]))
+        Opt::at(self.path.join(["driverOptions"])).in_submodules(1)
     }
 
     /// `networking.bonds.<name>.interfaces`
@@ -44,7 +44,7 @@ impl BondsEntry {
     /// Nix type: `list of string`.
     #[inline]
     pub fn interfaces(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["interfaces"]))
+        Opt::at(self.path.join(["interfaces"])).in_submodules(1)
     }
 
     /// `networking.bonds.<name>.lacp_rate`
@@ -56,7 +56,7 @@ impl BondsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn lacp_rate(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["lacp_rate"]))
+        Opt::at(self.path.join(["lacp_rate"])).in_submodules(1)
     }
 
     /// `networking.bonds.<name>.miimon`
@@ -68,7 +68,7 @@ impl BondsEntry {
     /// Nix type: `null or signed integer`. Default: `null`.
     #[inline]
     pub fn miimon(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["miimon"]))
+        Opt::at(self.path.join(["miimon"])).in_submodules(1)
     }
 
     /// `networking.bonds.<name>.mode`
@@ -80,7 +80,7 @@ impl BondsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn mode(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["mode"]))
+        Opt::at(self.path.join(["mode"])).in_submodules(1)
     }
 
     /// `networking.bonds.<name>.xmit_hash_policy`
@@ -92,7 +92,7 @@ impl BondsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn xmit_hash_policy(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["xmit_hash_policy"]))
+        Opt::at(self.path.join(["xmit_hash_policy"])).in_submodules(1)
     }
 
 }

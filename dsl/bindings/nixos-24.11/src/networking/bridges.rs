@@ -30,7 +30,7 @@ impl BridgesEntry {
     /// Nix type: `list of string`.
     #[inline]
     pub fn interfaces(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["interfaces"]))
+        Opt::at(self.path.join(["interfaces"])).in_submodules(1)
     }
 
     /// `networking.bridges.<name>.rstp`
@@ -42,7 +42,7 @@ impl BridgesEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn rstp(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["rstp"]))
+        Opt::at(self.path.join(["rstp"])).in_submodules(1)
     }
 
 }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway.address)
 ///
 /// Nix type: `string`.
-pub const address: Opt<String> = Opt::new(&["networking", "defaultGateway", "address"]);
+pub const address: Opt<String> = Opt::new(&["networking", "defaultGateway", "address"]).in_submodules(1);
 
 /// `networking.defaultGateway.interface`
 ///
@@ -24,7 +24,7 @@ pub const address: Opt<String> = Opt::new(&["networking", "defaultGateway", "add
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway.interface)
 ///
 /// Nix type: `null or string`. Default: `null`.
-pub const interface: Opt<NullOr<String>> = Opt::new(&["networking", "defaultGateway", "interface"]);
+pub const interface: Opt<NullOr<String>> = Opt::new(&["networking", "defaultGateway", "interface"]).in_submodules(1);
 
 /// `networking.defaultGateway.metric`
 ///
@@ -33,5 +33,5 @@ pub const interface: Opt<NullOr<String>> = Opt::new(&["networking", "defaultGate
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway.metric)
 ///
 /// Nix type: `null or signed integer`. Default: `null`.
-pub const metric: Opt<NullOr<i64>> = Opt::new(&["networking", "defaultGateway", "metric"]);
+pub const metric: Opt<NullOr<i64>> = Opt::new(&["networking", "defaultGateway", "metric"]).in_submodules(1);
 

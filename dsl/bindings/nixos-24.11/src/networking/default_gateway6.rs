@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway6.address)
 ///
 /// Nix type: `string`.
-pub const address: Opt<String> = Opt::new(&["networking", "defaultGateway6", "address"]);
+pub const address: Opt<String> = Opt::new(&["networking", "defaultGateway6", "address"]).in_submodules(1);
 
 /// `networking.defaultGateway6.interface`
 ///
@@ -24,7 +24,7 @@ pub const address: Opt<String> = Opt::new(&["networking", "defaultGateway6", "ad
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway6.interface)
 ///
 /// Nix type: `null or string`. Default: `null`.
-pub const interface: Opt<NullOr<String>> = Opt::new(&["networking", "defaultGateway6", "interface"]);
+pub const interface: Opt<NullOr<String>> = Opt::new(&["networking", "defaultGateway6", "interface"]).in_submodules(1);
 
 /// `networking.defaultGateway6.metric`
 ///
@@ -33,5 +33,5 @@ pub const interface: Opt<NullOr<String>> = Opt::new(&["networking", "defaultGate
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway6.metric)
 ///
 /// Nix type: `null or signed integer`. Default: `null`.
-pub const metric: Opt<NullOr<i64>> = Opt::new(&["networking", "defaultGateway6", "metric"]);
+pub const metric: Opt<NullOr<i64>> = Opt::new(&["networking", "defaultGateway6", "metric"]).in_submodules(1);
 

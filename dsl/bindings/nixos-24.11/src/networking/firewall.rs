@@ -347,7 +347,7 @@ pub mod interfaces {
         /// Nix type: `list of attribute set of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
         #[inline]
         pub fn allowed_tcp_port_ranges(&self) -> Opt<Vec<BTreeMap<String, u16>>> {
-            Opt::at(self.path.join(["allowedTCPPortRanges"]))
+            Opt::at(self.path.join(["allowedTCPPortRanges"])).in_submodules(1)
         }
 
         /// `networking.firewall.interfaces.<name>.allowedTCPPorts`
@@ -360,7 +360,7 @@ pub mod interfaces {
         /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
         #[inline]
         pub fn allowed_tcp_ports(&self) -> Opt<Vec<u16>> {
-            Opt::at(self.path.join(["allowedTCPPorts"]))
+            Opt::at(self.path.join(["allowedTCPPorts"])).in_submodules(1)
         }
 
         /// `networking.firewall.interfaces.<name>.allowedUDPPortRanges`
@@ -372,7 +372,7 @@ pub mod interfaces {
         /// Nix type: `list of attribute set of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
         #[inline]
         pub fn allowed_udp_port_ranges(&self) -> Opt<Vec<BTreeMap<String, u16>>> {
-            Opt::at(self.path.join(["allowedUDPPortRanges"]))
+            Opt::at(self.path.join(["allowedUDPPortRanges"])).in_submodules(1)
         }
 
         /// `networking.firewall.interfaces.<name>.allowedUDPPorts`
@@ -384,7 +384,7 @@ pub mod interfaces {
         /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
         #[inline]
         pub fn allowed_udp_ports(&self) -> Opt<Vec<u16>> {
-            Opt::at(self.path.join(["allowedUDPPorts"]))
+            Opt::at(self.path.join(["allowedUDPPorts"])).in_submodules(1)
         }
 
     }

@@ -30,7 +30,7 @@ impl FooOverUdpEntry {
     /// Nix type: `null or (submodule)`. Default: `null`.
     #[inline]
     pub fn local(&self) -> Opt<NullOr<LocalValue>> {
-        Opt::at(self.path.join(["local"]))
+        Opt::at(self.path.join(["local"])).in_submodules(1)
     }
 
     /// The options under `local`.
@@ -48,7 +48,7 @@ impl FooOverUdpEntry {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `networking.fooOverUDP.<name>.protocol`
@@ -60,7 +60,7 @@ impl FooOverUdpEntry {
     /// Nix type: `null or integer between 1 and 255 (both inclusive)`. Default: `null`.
     #[inline]
     pub fn protocol(&self) -> Opt<NullOr<Between<1, 255>>> {
-        Opt::at(self.path.join(["protocol"]))
+        Opt::at(self.path.join(["protocol"])).in_submodules(1)
     }
 
 }
@@ -83,7 +83,7 @@ impl FooOverUdpEntryLocal {
     /// Nix type: `string`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(2)
     }
 
     /// `networking.fooOverUDP.<name>.local.dev`
@@ -95,7 +95,7 @@ impl FooOverUdpEntryLocal {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn dev(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["dev"]))
+        Opt::at(self.path.join(["dev"])).in_submodules(2)
     }
 
 }

@@ -30,7 +30,7 @@ impl GreTunnelsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn dev(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["dev"]))
+        Opt::at(self.path.join(["dev"])).in_submodules(1)
     }
 
     /// `networking.greTunnels.<name>.local`
@@ -43,7 +43,7 @@ impl GreTunnelsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn local(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["local"]))
+        Opt::at(self.path.join(["local"])).in_submodules(1)
     }
 
     /// `networking.greTunnels.<name>.remote`
@@ -55,7 +55,7 @@ impl GreTunnelsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn remote(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["remote"]))
+        Opt::at(self.path.join(["remote"])).in_submodules(1)
     }
 
     /// `networking.greTunnels.<name>.ttl`
@@ -67,7 +67,7 @@ impl GreTunnelsEntry {
     /// Nix type: `null or signed integer`. Default: `null`.
     #[inline]
     pub fn ttl(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ttl"]))
+        Opt::at(self.path.join(["ttl"])).in_submodules(1)
     }
 
     /// `networking.greTunnels.<name>.type`
@@ -79,7 +79,7 @@ impl GreTunnelsEntry {
     /// Nix type: `one of "tun", "tap", "tun6", "tap6"`. Default: `"tap"`.
     #[inline]
     pub fn r#type(&self) -> Opt<Type> {
-        Opt::at(self.path.join(["type"]))
+        Opt::at(self.path.join(["type"])).in_submodules(1)
     }
 
 }

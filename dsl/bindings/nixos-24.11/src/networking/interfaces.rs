@@ -42,7 +42,7 @@ impl InterfacesEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn mac_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["macAddress"]))
+        Opt::at(self.path.join(["macAddress"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.mtu`
@@ -54,7 +54,7 @@ impl InterfacesEntry {
     /// Nix type: `null or signed integer`. Default: `null`.
     #[inline]
     pub fn mtu(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["mtu"]))
+        Opt::at(self.path.join(["mtu"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.name`
@@ -66,7 +66,7 @@ impl InterfacesEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.proxyARP`
@@ -85,7 +85,7 @@ impl InterfacesEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn proxy_arp(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["proxyARP"]))
+        Opt::at(self.path.join(["proxyARP"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.tempAddress`
@@ -99,7 +99,7 @@ impl InterfacesEntry {
     /// Nix type: `one of "default", "disabled", "enabled"`. Default: `config.networking.tempAddresses`.
     #[inline]
     pub fn temp_address(&self) -> Opt<TempAddress> {
-        Opt::at(self.path.join(["tempAddress"]))
+        Opt::at(self.path.join(["tempAddress"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.useDHCP`
@@ -112,7 +112,7 @@ impl InterfacesEntry {
     /// Nix type: `null or boolean`. Default: `null`.
     #[inline]
     pub fn use_dhcp(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["useDHCP"]))
+        Opt::at(self.path.join(["useDHCP"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.virtual`
@@ -126,7 +126,7 @@ impl InterfacesEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn r#virtual(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["virtual"]))
+        Opt::at(self.path.join(["virtual"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.virtualOwner`
@@ -138,7 +138,7 @@ impl InterfacesEntry {
     /// Nix type: `string`. Default: `"root"`.
     #[inline]
     pub fn virtual_owner(&self) -> Opt<String> {
-        Opt::at(self.path.join(["virtualOwner"]))
+        Opt::at(self.path.join(["virtualOwner"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.virtualType`
@@ -152,7 +152,7 @@ impl InterfacesEntry {
     /// Nix type: `one of "tun", "tap"`. Default: `if hasPrefix "tun" name then "tun" else "tap"`.
     #[inline]
     pub fn virtual_type(&self) -> Opt<VirtualType> {
-        Opt::at(self.path.join(["virtualType"]))
+        Opt::at(self.path.join(["virtualType"])).in_submodules(1)
     }
 
     /// The options under `wakeOnLan`.
@@ -179,7 +179,7 @@ impl InterfacesEntryIpv4 {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn addresses(&self) -> Opt<Vec<AddressesValue>> {
-        Opt::at(self.path.join(["addresses"]))
+        Opt::at(self.path.join(["addresses"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.ipv4.routes`
@@ -191,7 +191,7 @@ impl InterfacesEntryIpv4 {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn routes(&self) -> Opt<Vec<RoutesValue>> {
-        Opt::at(self.path.join(["routes"]))
+        Opt::at(self.path.join(["routes"])).in_submodules(1)
     }
 
 }
@@ -212,7 +212,7 @@ impl InterfacesEntryIpv6 {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn addresses(&self) -> Opt<Vec<AddressesValue2>> {
-        Opt::at(self.path.join(["addresses"]))
+        Opt::at(self.path.join(["addresses"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.ipv6.routes`
@@ -224,7 +224,7 @@ impl InterfacesEntryIpv6 {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn routes(&self) -> Opt<Vec<RoutesValue2>> {
-        Opt::at(self.path.join(["routes"]))
+        Opt::at(self.path.join(["routes"])).in_submodules(1)
     }
 
 }
@@ -245,7 +245,7 @@ impl InterfacesEntryWakeOnLan {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.wakeOnLan.policy`
@@ -257,7 +257,7 @@ impl InterfacesEntryWakeOnLan {
     /// Nix type: `list of (one of "phy", "unicast", "multicast", "broadcast", "arp", "magic", "secureon")`.
     #[inline]
     pub fn policy(&self) -> Opt<Vec<Policy>> {
-        Opt::at(self.path.join(["policy"]))
+        Opt::at(self.path.join(["policy"])).in_submodules(1)
     }
 
 }

@@ -133,7 +133,7 @@ pub mod nat64 {
         /// Nix type: `one of "netfilter", "iptables"`. Default: `"netfilter"`.
         #[inline]
         pub fn framework(&self) -> Opt<Framework> {
-            Opt::at(self.path.join(["framework"]))
+            Opt::at(self.path.join(["framework"])).in_submodules(1)
         }
 
         /// The options under `global`.
@@ -162,7 +162,7 @@ pub mod nat64 {
         /// Nix type: `Network prefix in CIDR notation`. Default: `"64:ff9b::/96"`.
         #[inline]
         pub fn pool6(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["pool6"]))
+            Opt::at(self.path.join(["pool6"])).in_submodules(1)
         }
 
     }
@@ -204,7 +204,7 @@ pub mod siit {
         /// Nix type: `one of "netfilter", "iptables"`. Default: `"netfilter"`.
         #[inline]
         pub fn framework(&self) -> Opt<Framework> {
-            Opt::at(self.path.join(["framework"]))
+            Opt::at(self.path.join(["framework"])).in_submodules(1)
         }
 
     }

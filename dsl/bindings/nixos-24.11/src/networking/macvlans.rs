@@ -30,7 +30,7 @@ impl MacvlansEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn interface(&self) -> Opt<String> {
-        Opt::at(self.path.join(["interface"]))
+        Opt::at(self.path.join(["interface"])).in_submodules(1)
     }
 
     /// `networking.macvlans.<name>.mode`
@@ -42,7 +42,7 @@ impl MacvlansEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn mode(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["mode"]))
+        Opt::at(self.path.join(["mode"])).in_submodules(1)
     }
 
 }

@@ -293,7 +293,7 @@ pub mod ensure_profiles {
             /// Nix type: `string`.
             #[inline]
             pub fn id(&self) -> Opt<String> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(1)
             }
 
             /// `networking.networkmanager.ensureProfiles.profiles.<name>.connection.type`
@@ -305,7 +305,7 @@ pub mod ensure_profiles {
             /// Nix type: `string`.
             #[inline]
             pub fn r#type(&self) -> Opt<String> {
-                Opt::at(self.path.join(["type"]))
+                Opt::at(self.path.join(["type"])).in_submodules(1)
             }
 
         }

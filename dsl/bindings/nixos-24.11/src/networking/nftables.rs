@@ -183,7 +183,7 @@ pub mod tables {
         /// Nix type: `strings concatenated with "\n"`.
         #[inline]
         pub fn content(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["content"]))
+            Opt::at(self.path.join(["content"])).in_submodules(1)
         }
 
         /// `networking.nftables.tables.<name>.enable`
@@ -195,7 +195,7 @@ pub mod tables {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `networking.nftables.tables.<name>.family`
@@ -207,7 +207,7 @@ pub mod tables {
         /// Nix type: `one of "ip", "ip6", "inet", "arp", "bridge", "netdev"`.
         #[inline]
         pub fn family(&self) -> Opt<Family> {
-            Opt::at(self.path.join(["family"]))
+            Opt::at(self.path.join(["family"])).in_submodules(1)
         }
 
         /// `networking.nftables.tables.<name>.name`
@@ -219,7 +219,7 @@ pub mod tables {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }

@@ -150,7 +150,7 @@ pub mod interfaces {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.certificate`
@@ -162,7 +162,7 @@ pub mod interfaces {
         /// Nix type: `null or path or PKCS#11 URI`. Default: `null`.
         #[inline]
         pub fn certificate(&self) -> Opt<NullOr<OneOf<CertificateMembers>>> {
-            Opt::at(self.path.join(["certificate"]))
+            Opt::at(self.path.join(["certificate"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.extraOptions`
@@ -176,7 +176,7 @@ pub mod interfaces {
         /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
         #[inline]
         pub fn extra_options(&self) -> Opt<BTreeMap<String, OneOf<ExtraOptionsMembers>>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.gateway`
@@ -188,7 +188,7 @@ pub mod interfaces {
         /// Nix type: `string`.
         #[inline]
         pub fn gateway(&self) -> Opt<String> {
-            Opt::at(self.path.join(["gateway"]))
+            Opt::at(self.path.join(["gateway"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.passwordFile`
@@ -201,7 +201,7 @@ pub mod interfaces {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.privateKey`
@@ -213,7 +213,7 @@ pub mod interfaces {
         /// Nix type: `null or path or PKCS#11 URI`. Default: `null`.
         #[inline]
         pub fn private_key(&self) -> Opt<NullOr<OneOf<PrivateKeyMembers>>> {
-            Opt::at(self.path.join(["privateKey"]))
+            Opt::at(self.path.join(["privateKey"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.protocol`
@@ -225,7 +225,7 @@ pub mod interfaces {
         /// Nix type: `one of "anyconnect", "array", "nc", "pulse", "gp", "f5", "fortinet"`.
         #[inline]
         pub fn protocol(&self) -> Opt<Protocol> {
-            Opt::at(self.path.join(["protocol"]))
+            Opt::at(self.path.join(["protocol"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.user`
@@ -237,7 +237,7 @@ pub mod interfaces {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

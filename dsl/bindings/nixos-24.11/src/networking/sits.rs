@@ -30,7 +30,7 @@ impl SitsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn dev(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["dev"]))
+        Opt::at(self.path.join(["dev"])).in_submodules(1)
     }
 
     /// `networking.sits.<name>.encapsulation`
@@ -42,7 +42,7 @@ impl SitsEntry {
     /// Nix type: `null or (submodule)`. Default: `null`.
     #[inline]
     pub fn encapsulation(&self) -> Opt<NullOr<EncapsulationValue>> {
-        Opt::at(self.path.join(["encapsulation"]))
+        Opt::at(self.path.join(["encapsulation"])).in_submodules(1)
     }
 
     /// The options under `encapsulation`.
@@ -61,7 +61,7 @@ impl SitsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn local(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["local"]))
+        Opt::at(self.path.join(["local"])).in_submodules(1)
     }
 
     /// `networking.sits.<name>.remote`
@@ -73,7 +73,7 @@ impl SitsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn remote(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["remote"]))
+        Opt::at(self.path.join(["remote"])).in_submodules(1)
     }
 
     /// `networking.sits.<name>.ttl`
@@ -85,7 +85,7 @@ impl SitsEntry {
     /// Nix type: `null or signed integer`. Default: `null`.
     #[inline]
     pub fn ttl(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ttl"]))
+        Opt::at(self.path.join(["ttl"])).in_submodules(1)
     }
 
 }
@@ -106,7 +106,7 @@ impl SitsEntryEncapsulation {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(2)
     }
 
     /// `networking.sits.<name>.encapsulation.sourcePort`
@@ -119,7 +119,7 @@ impl SitsEntryEncapsulation {
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
     #[inline]
     pub fn source_port(&self) -> Opt<NullOr<u16>> {
-        Opt::at(self.path.join(["sourcePort"]))
+        Opt::at(self.path.join(["sourcePort"])).in_submodules(2)
     }
 
     /// `networking.sits.<name>.encapsulation.type`
@@ -132,7 +132,7 @@ impl SitsEntryEncapsulation {
     /// Nix type: `one of "fou", "gue"`.
     #[inline]
     pub fn r#type(&self) -> Opt<Type> {
-        Opt::at(self.path.join(["type"]))
+        Opt::at(self.path.join(["type"])).in_submodules(2)
     }
 
 }

@@ -30,7 +30,7 @@ impl SupplicantEntry {
     /// Nix type: `string`. Default: `""`.
     #[inline]
     pub fn bridge(&self) -> Opt<String> {
-        Opt::at(self.path.join(["bridge"]))
+        Opt::at(self.path.join(["bridge"])).in_submodules(1)
     }
 
     /// The options under `configFile`.
@@ -48,7 +48,7 @@ impl SupplicantEntry {
     /// Nix type: `null or string`. Default: `"nl80211,wext"`.
     #[inline]
     pub fn driver(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["driver"]))
+        Opt::at(self.path.join(["driver"])).in_submodules(1)
     }
 
     /// `networking.supplicant.<name>.extraCmdArgs`
@@ -60,7 +60,7 @@ impl SupplicantEntry {
     /// Nix type: `string`. Default: `""`.
     #[inline]
     pub fn extra_cmd_args(&self) -> Opt<String> {
-        Opt::at(self.path.join(["extraCmdArgs"]))
+        Opt::at(self.path.join(["extraCmdArgs"])).in_submodules(1)
     }
 
     /// `networking.supplicant.<name>.extraConf`
@@ -72,7 +72,7 @@ impl SupplicantEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn extra_conf(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConf"]))
+        Opt::at(self.path.join(["extraConf"])).in_submodules(1)
     }
 
     /// The options under `userControlled`.
@@ -99,7 +99,7 @@ impl SupplicantEntryConfigFile {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
     /// `networking.supplicant.<name>.configFile.writable`
@@ -111,7 +111,7 @@ impl SupplicantEntryConfigFile {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn writable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["writable"]))
+        Opt::at(self.path.join(["writable"])).in_submodules(1)
     }
 
 }
@@ -135,7 +135,7 @@ impl SupplicantEntryUserControlled {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `networking.supplicant.<name>.userControlled.group`
@@ -147,7 +147,7 @@ impl SupplicantEntryUserControlled {
     /// Nix type: `string`. Default: `"wheel"`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `networking.supplicant.<name>.userControlled.socketDir`
@@ -159,7 +159,7 @@ impl SupplicantEntryUserControlled {
     /// Nix type: `string`. Default: `"/run/wpa_supplicant"`.
     #[inline]
     pub fn socket_dir(&self) -> Opt<String> {
-        Opt::at(self.path.join(["socketDir"]))
+        Opt::at(self.path.join(["socketDir"])).in_submodules(1)
     }
 
 }

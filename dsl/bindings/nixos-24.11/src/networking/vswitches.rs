@@ -30,7 +30,7 @@ impl VswitchesEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn controllers(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["controllers"]))
+        Opt::at(self.path.join(["controllers"])).in_submodules(1)
     }
 
     /// `networking.vswitches.<name>.extraOvsctlCmds`
@@ -42,7 +42,7 @@ impl VswitchesEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn extra_ovsctl_cmds(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraOvsctlCmds"]))
+        Opt::at(self.path.join(["extraOvsctlCmds"])).in_submodules(1)
     }
 
     /// `networking.vswitches.<name>.interfaces`
@@ -54,7 +54,7 @@ impl VswitchesEntry {
     /// Nix type: `attribute set of (submodule)`.
     #[inline]
     pub fn interfaces(&self) -> Opt<BTreeMap<String, InterfacesValue>> {
-        Opt::at(self.path.join(["interfaces"]))
+        Opt::at(self.path.join(["interfaces"])).in_submodules(1)
     }
 
     /// The options under `interfaces`.
@@ -72,7 +72,7 @@ impl VswitchesEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn open_flow_rules(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["openFlowRules"]))
+        Opt::at(self.path.join(["openFlowRules"])).in_submodules(1)
     }
 
     /// `networking.vswitches.<name>.openFlowVersion`
@@ -84,7 +84,7 @@ impl VswitchesEntry {
     /// Nix type: `string`. Default: `"OpenFlow13"`.
     #[inline]
     pub fn open_flow_version(&self) -> Opt<String> {
-        Opt::at(self.path.join(["openFlowVersion"]))
+        Opt::at(self.path.join(["openFlowVersion"])).in_submodules(1)
     }
 
     /// `networking.vswitches.<name>.supportedOpenFlowVersions`
@@ -96,7 +96,7 @@ impl VswitchesEntry {
     /// Nix type: `list of string`.
     #[inline]
     pub fn supported_open_flow_versions(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["supportedOpenFlowVersions"]))
+        Opt::at(self.path.join(["supportedOpenFlowVersions"])).in_submodules(1)
     }
 
 }
@@ -132,7 +132,7 @@ impl VswitchesEntryInterfacesEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(2)
     }
 
     /// `networking.vswitches.<name>.interfaces.<name>.type`
@@ -144,7 +144,7 @@ impl VswitchesEntryInterfacesEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn r#type(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["type"]))
+        Opt::at(self.path.join(["type"])).in_submodules(2)
     }
 
     /// `networking.vswitches.<name>.interfaces.<name>.vlan`
@@ -156,7 +156,7 @@ impl VswitchesEntryInterfacesEntry {
     /// Nix type: `null or signed integer`. Default: `null`.
     #[inline]
     pub fn vlan(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["vlan"]))
+        Opt::at(self.path.join(["vlan"])).in_submodules(2)
     }
 
 }

@@ -267,7 +267,7 @@ pub mod interfaces {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn address(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.autostart`
@@ -279,7 +279,7 @@ pub mod interfaces {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn autostart(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autostart"]))
+            Opt::at(self.path.join(["autostart"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.configFile`
@@ -295,7 +295,7 @@ pub mod interfaces {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.dns`
@@ -307,7 +307,7 @@ pub mod interfaces {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn dns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dns"]))
+            Opt::at(self.path.join(["dns"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.generatePrivateKeyFile`
@@ -320,7 +320,7 @@ pub mod interfaces {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn generate_private_key_file(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["generatePrivateKeyFile"]))
+            Opt::at(self.path.join(["generatePrivateKeyFile"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.listenPort`
@@ -333,7 +333,7 @@ pub mod interfaces {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn listen_port(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["listenPort"]))
+            Opt::at(self.path.join(["listenPort"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.mtu`
@@ -348,7 +348,7 @@ pub mod interfaces {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn mtu(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["mtu"]))
+            Opt::at(self.path.join(["mtu"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.peers`
@@ -360,7 +360,7 @@ pub mod interfaces {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn peers(&self) -> Opt<Vec<PeersValue>> {
-            Opt::at(self.path.join(["peers"]))
+            Opt::at(self.path.join(["peers"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.postDown`
@@ -372,7 +372,7 @@ pub mod interfaces {
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
         #[inline]
         pub fn post_down(&self) -> Opt<OneOf<PostDownMembers>> {
-            Opt::at(self.path.join(["postDown"]))
+            Opt::at(self.path.join(["postDown"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.postUp`
@@ -384,7 +384,7 @@ pub mod interfaces {
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
         #[inline]
         pub fn post_up(&self) -> Opt<OneOf<PostUpMembers>> {
-            Opt::at(self.path.join(["postUp"]))
+            Opt::at(self.path.join(["postUp"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.preDown`
@@ -396,7 +396,7 @@ pub mod interfaces {
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
         #[inline]
         pub fn pre_down(&self) -> Opt<OneOf<PreDownMembers>> {
-            Opt::at(self.path.join(["preDown"]))
+            Opt::at(self.path.join(["preDown"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.preUp`
@@ -408,7 +408,7 @@ pub mod interfaces {
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
         #[inline]
         pub fn pre_up(&self) -> Opt<OneOf<PreUpMembers>> {
-            Opt::at(self.path.join(["preUp"]))
+            Opt::at(self.path.join(["preUp"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.privateKey`
@@ -420,7 +420,7 @@ pub mod interfaces {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn private_key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateKey"]))
+            Opt::at(self.path.join(["privateKey"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.privateKeyFile`
@@ -432,7 +432,7 @@ pub mod interfaces {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["privateKeyFile"]))
+            Opt::at(self.path.join(["privateKeyFile"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.table`
@@ -448,7 +448,7 @@ pub mod interfaces {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn table(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["table"]))
+            Opt::at(self.path.join(["table"])).in_submodules(1)
         }
 
     }

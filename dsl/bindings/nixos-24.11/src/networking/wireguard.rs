@@ -343,7 +343,7 @@ pub mod interfaces {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn allowed_i_ps_as_routes(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowedIPsAsRoutes"]))
+            Opt::at(self.path.join(["allowedIPsAsRoutes"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.dynamicEndpointRefreshSeconds`
@@ -357,7 +357,7 @@ pub mod interfaces {
         /// Nix type: `signed integer`. Default: `0`.
         #[inline]
         pub fn dynamic_endpoint_refresh_seconds(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["dynamicEndpointRefreshSeconds"]))
+            Opt::at(self.path.join(["dynamicEndpointRefreshSeconds"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.fwMark`
@@ -374,7 +374,7 @@ pub mod interfaces {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn fw_mark(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fwMark"]))
+            Opt::at(self.path.join(["fwMark"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.generatePrivateKeyFile`
@@ -387,7 +387,7 @@ pub mod interfaces {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn generate_private_key_file(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["generatePrivateKeyFile"]))
+            Opt::at(self.path.join(["generatePrivateKeyFile"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.interfaceNamespace`
@@ -400,7 +400,7 @@ pub mod interfaces {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn interface_namespace(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["interfaceNamespace"]))
+            Opt::at(self.path.join(["interfaceNamespace"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.ips`
@@ -412,7 +412,7 @@ pub mod interfaces {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn ips(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ips"]))
+            Opt::at(self.path.join(["ips"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.listenPort`
@@ -425,7 +425,7 @@ pub mod interfaces {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn listen_port(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["listenPort"]))
+            Opt::at(self.path.join(["listenPort"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.metric`
@@ -437,7 +437,7 @@ pub mod interfaces {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn metric(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["metric"]))
+            Opt::at(self.path.join(["metric"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.mtu`
@@ -453,7 +453,7 @@ pub mod interfaces {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn mtu(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["mtu"]))
+            Opt::at(self.path.join(["mtu"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.peers`
@@ -465,7 +465,7 @@ pub mod interfaces {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn peers(&self) -> Opt<Vec<PeersValue>> {
-            Opt::at(self.path.join(["peers"]))
+            Opt::at(self.path.join(["peers"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.postSetup`
@@ -477,7 +477,7 @@ pub mod interfaces {
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
         #[inline]
         pub fn post_setup(&self) -> Opt<OneOf<PostSetupMembers>> {
-            Opt::at(self.path.join(["postSetup"]))
+            Opt::at(self.path.join(["postSetup"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.postShutdown`
@@ -489,7 +489,7 @@ pub mod interfaces {
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
         #[inline]
         pub fn post_shutdown(&self) -> Opt<OneOf<PostShutdownMembers>> {
-            Opt::at(self.path.join(["postShutdown"]))
+            Opt::at(self.path.join(["postShutdown"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.preSetup`
@@ -501,7 +501,7 @@ pub mod interfaces {
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
         #[inline]
         pub fn pre_setup(&self) -> Opt<OneOf<PreSetupMembers>> {
-            Opt::at(self.path.join(["preSetup"]))
+            Opt::at(self.path.join(["preSetup"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.preShutdown`
@@ -513,7 +513,7 @@ pub mod interfaces {
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
         #[inline]
         pub fn pre_shutdown(&self) -> Opt<OneOf<PreShutdownMembers>> {
-            Opt::at(self.path.join(["preShutdown"]))
+            Opt::at(self.path.join(["preShutdown"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.privateKey`
@@ -525,7 +525,7 @@ pub mod interfaces {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn private_key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateKey"]))
+            Opt::at(self.path.join(["privateKey"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.privateKeyFile`
@@ -537,7 +537,7 @@ pub mod interfaces {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["privateKeyFile"]))
+            Opt::at(self.path.join(["privateKeyFile"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.socketNamespace`
@@ -551,7 +551,7 @@ pub mod interfaces {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn socket_namespace(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["socketNamespace"]))
+            Opt::at(self.path.join(["socketNamespace"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.table`
@@ -567,7 +567,7 @@ pub mod interfaces {
         /// Nix type: `string`. Default: `"main"`.
         #[inline]
         pub fn table(&self) -> Opt<String> {
-            Opt::at(self.path.join(["table"]))
+            Opt::at(self.path.join(["table"])).in_submodules(1)
         }
 
     }

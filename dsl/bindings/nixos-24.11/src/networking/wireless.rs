@@ -279,7 +279,7 @@ pub mod networks {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn auth(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["auth"]))
+            Opt::at(self.path.join(["auth"])).in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.authProtocols`
@@ -292,7 +292,7 @@ pub mod networks {
         /// Nix type: `list of (one of "WPA-PSK", "WPA-EAP", "IEEE8021X", "NONE", "WPA-NONE", "FT-PSK", "FT-EAP", "FT-EAP-SHA384", "WPA-PSK-SHA256", "WPA-EAP-SHA256", "SAE", "FT-SAE", "WPA-EAP-SUITE-B", "WPA-EAP-SUITE-B-192", "OSEN", "FILS-SHA256", "FILS-SHA384", "FT-FILS-SHA256", "FT-FILS-SHA384", "OWE", "DPP")`.
         #[inline]
         pub fn auth_protocols(&self) -> Opt<Vec<AuthProtocols>> {
-            Opt::at(self.path.join(["authProtocols"]))
+            Opt::at(self.path.join(["authProtocols"])).in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.extraConfig`
@@ -305,7 +305,7 @@ pub mod networks {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<String> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.hidden`
@@ -317,7 +317,7 @@ pub mod networks {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn hidden(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["hidden"]))
+            Opt::at(self.path.join(["hidden"])).in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.priority`
@@ -336,7 +336,7 @@ pub mod networks {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn priority(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.psk`
@@ -349,7 +349,7 @@ pub mod networks {
         /// Nix type: `null or string matching the pattern [[:print:]]{8,63}`. Default: `null`.
         #[inline]
         pub fn psk(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["psk"])).matching("[[:print:]]{8,63}")
+            Opt::at(self.path.join(["psk"])).matching("[[:print:]]{8,63}").in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.pskRaw`
@@ -363,7 +363,7 @@ pub mod networks {
         /// Nix type: `null or string matching the pattern ([[:xdigit:]]{64})|(ext:[^=]+)`. Default: `null`.
         #[inline]
         pub fn psk_raw(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["pskRaw"])).matching("([[:xdigit:]]{64})|(ext:[^=]+)")
+            Opt::at(self.path.join(["pskRaw"])).matching("([[:xdigit:]]{64})|(ext:[^=]+)").in_submodules(1)
         }
 
     }

@@ -30,7 +30,7 @@ impl WlanInterfacesEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn device(&self) -> Opt<String> {
-        Opt::at(self.path.join(["device"]))
+        Opt::at(self.path.join(["device"])).in_submodules(1)
     }
 
     /// `networking.wlanInterfaces.<name>.flags`
@@ -42,7 +42,7 @@ impl WlanInterfacesEntry {
     /// Nix type: `null or one of "none", "fcsfail", "control", "otherbss", "cook", "active"`. Default: `null`.
     #[inline]
     pub fn flags(&self) -> Opt<NullOr<Flags>> {
-        Opt::at(self.path.join(["flags"]))
+        Opt::at(self.path.join(["flags"])).in_submodules(1)
     }
 
     /// `networking.wlanInterfaces.<name>.fourAddr`
@@ -54,7 +54,7 @@ impl WlanInterfacesEntry {
     /// Nix type: `null or boolean`. Default: `null`.
     #[inline]
     pub fn four_addr(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["fourAddr"]))
+        Opt::at(self.path.join(["fourAddr"])).in_submodules(1)
     }
 
     /// `networking.wlanInterfaces.<name>.mac`
@@ -66,7 +66,7 @@ impl WlanInterfacesEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn mac(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["mac"]))
+        Opt::at(self.path.join(["mac"])).in_submodules(1)
     }
 
     /// `networking.wlanInterfaces.<name>.meshID`
@@ -78,7 +78,7 @@ impl WlanInterfacesEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn mesh_id(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["meshID"]))
+        Opt::at(self.path.join(["meshID"])).in_submodules(1)
     }
 
     /// `networking.wlanInterfaces.<name>.type`
@@ -91,7 +91,7 @@ impl WlanInterfacesEntry {
     /// Nix type: `one of "managed", "ibss", "monitor", "mesh", "wds"`. Default: `"managed"`.
     #[inline]
     pub fn r#type(&self) -> Opt<Type> {
-        Opt::at(self.path.join(["type"]))
+        Opt::at(self.path.join(["type"])).in_submodules(1)
     }
 
 }

@@ -30,7 +30,7 @@ impl RegistryEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn exact(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["exact"]))
+        Opt::at(self.path.join(["exact"])).in_submodules(1)
     }
 
     /// `nix.registry.<name>.flake`
@@ -42,7 +42,7 @@ impl RegistryEntry {
     /// Nix type: `null or (attribute set)`. Default: `null`.
     #[inline]
     pub fn flake(&self) -> Opt<NullOr<BTreeMap<String, Data<Anything>>>> {
-        Opt::at(self.path.join(["flake"]))
+        Opt::at(self.path.join(["flake"])).in_submodules(1)
     }
 
     /// `nix.registry.<name>.from`
@@ -54,7 +54,7 @@ impl RegistryEntry {
     /// Nix type: `attribute set of (string or signed integer or boolean or path or package)`.
     #[inline]
     pub fn from(&self) -> Opt<BTreeMap<String, OneOf<FromMembers>>> {
-        Opt::at(self.path.join(["from"]))
+        Opt::at(self.path.join(["from"])).in_submodules(1)
     }
 
     /// `nix.registry.<name>.to`
@@ -66,7 +66,7 @@ impl RegistryEntry {
     /// Nix type: `attribute set of (string or signed integer or boolean or path or package)`.
     #[inline]
     pub fn to(&self) -> Opt<BTreeMap<String, OneOf<ToMembers>>> {
-        Opt::at(self.path.join(["to"]))
+        Opt::at(self.path.join(["to"])).in_submodules(1)
     }
 
 }

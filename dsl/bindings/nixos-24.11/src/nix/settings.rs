@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.allowed-users)
 ///
 /// Nix type: `list of string`.
-pub const allowed_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "allowed-users"]);
+pub const allowed_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "allowed-users"]).in_submodules(1);
 
 /// `nix.settings.auto-optimise-store`
 ///
@@ -29,7 +29,7 @@ pub const allowed_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "allow
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.auto-optimise-store)
 ///
 /// Nix type: `boolean`. Default: `false`.
-pub const auto_optimise_store: Opt<bool> = Opt::new(&["nix", "settings", "auto-optimise-store"]);
+pub const auto_optimise_store: Opt<bool> = Opt::new(&["nix", "settings", "auto-optimise-store"]).in_submodules(1);
 
 /// `nix.settings.cores`
 ///
@@ -43,7 +43,7 @@ pub const auto_optimise_store: Opt<bool> = Opt::new(&["nix", "settings", "auto-o
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.cores)
 ///
 /// Nix type: `signed integer`. Default: `0`.
-pub const cores: Opt<i64> = Opt::new(&["nix", "settings", "cores"]);
+pub const cores: Opt<i64> = Opt::new(&["nix", "settings", "cores"]).in_submodules(1);
 
 /// `nix.settings.extra-sandbox-paths`
 ///
@@ -53,7 +53,7 @@ pub const cores: Opt<i64> = Opt::new(&["nix", "settings", "cores"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.extra-sandbox-paths)
 ///
 /// Nix type: `list of string`. Default: `[ ]`.
-pub const extra_sandbox_paths: Opt<Vec<String>> = Opt::new(&["nix", "settings", "extra-sandbox-paths"]);
+pub const extra_sandbox_paths: Opt<Vec<String>> = Opt::new(&["nix", "settings", "extra-sandbox-paths"]).in_submodules(1);
 
 /// `nix.settings.max-jobs`
 ///
@@ -66,7 +66,7 @@ pub const extra_sandbox_paths: Opt<Vec<String>> = Opt::new(&["nix", "settings", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.max-jobs)
 ///
 /// Nix type: `signed integer or value "auto" (singular enum)`. Default: `"auto"`.
-pub const max_jobs: Opt<OneOf<MaxJobsMembers>> = Opt::new(&["nix", "settings", "max-jobs"]);
+pub const max_jobs: Opt<OneOf<MaxJobsMembers>> = Opt::new(&["nix", "settings", "max-jobs"]).in_submodules(1);
 
 /// `nix.settings.require-sigs`
 ///
@@ -77,7 +77,7 @@ pub const max_jobs: Opt<OneOf<MaxJobsMembers>> = Opt::new(&["nix", "settings", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.require-sigs)
 ///
 /// Nix type: `boolean`. Default: `true`.
-pub const require_sigs: Opt<bool> = Opt::new(&["nix", "settings", "require-sigs"]);
+pub const require_sigs: Opt<bool> = Opt::new(&["nix", "settings", "require-sigs"]).in_submodules(1);
 
 /// `nix.settings.sandbox`
 ///
@@ -89,7 +89,7 @@ pub const require_sigs: Opt<bool> = Opt::new(&["nix", "settings", "require-sigs"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.sandbox)
 ///
 /// Nix type: `boolean or value "relaxed" (singular enum)`. Default: `true`.
-pub const sandbox: Opt<OneOf<SandboxMembers>> = Opt::new(&["nix", "settings", "sandbox"]);
+pub const sandbox: Opt<OneOf<SandboxMembers>> = Opt::new(&["nix", "settings", "sandbox"]).in_submodules(1);
 
 /// `nix.settings.substituters`
 ///
@@ -99,7 +99,7 @@ pub const sandbox: Opt<OneOf<SandboxMembers>> = Opt::new(&["nix", "settings", "s
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.substituters)
 ///
 /// Nix type: `list of string`.
-pub const substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings", "substituters"]);
+pub const substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings", "substituters"]).in_submodules(1);
 
 /// `nix.settings.system-features`
 ///
@@ -110,7 +110,7 @@ pub const substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings", "substi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.system-features)
 ///
 /// Nix type: `list of string`.
-pub const system_features: Opt<Vec<String>> = Opt::new(&["nix", "settings", "system-features"]);
+pub const system_features: Opt<Vec<String>> = Opt::new(&["nix", "settings", "system-features"]).in_submodules(1);
 
 /// `nix.settings.trusted-public-keys`
 ///
@@ -120,7 +120,7 @@ pub const system_features: Opt<Vec<String>> = Opt::new(&["nix", "settings", "sys
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.trusted-public-keys)
 ///
 /// Nix type: `list of string`.
-pub const trusted_public_keys: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-public-keys"]);
+pub const trusted_public_keys: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-public-keys"]).in_submodules(1);
 
 /// `nix.settings.trusted-substituters`
 ///
@@ -131,7 +131,7 @@ pub const trusted_public_keys: Opt<Vec<String>> = Opt::new(&["nix", "settings", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.trusted-substituters)
 ///
 /// Nix type: `list of string`. Default: `[ ]`.
-pub const trusted_substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-substituters"]);
+pub const trusted_substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-substituters"]).in_submodules(1);
 
 /// `nix.settings.trusted-users`
 ///
@@ -144,7 +144,7 @@ pub const trusted_substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.trusted-users)
 ///
 /// Nix type: `list of string`.
-pub const trusted_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-users"]);
+pub const trusted_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-users"]).in_submodules(1);
 
 ::flakesmith::option_enum! {
     /// The values of `nix.settings.max-jobs`.

@@ -384,7 +384,7 @@ pub mod ups {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.directives`
@@ -396,7 +396,7 @@ pub mod ups {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn directives(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["directives"]))
+            Opt::at(self.path.join(["directives"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.driver`
@@ -409,7 +409,7 @@ pub mod ups {
         /// Nix type: `string`.
         #[inline]
         pub fn driver(&self) -> Opt<String> {
-            Opt::at(self.path.join(["driver"]))
+            Opt::at(self.path.join(["driver"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.maxStartDelay`
@@ -425,7 +425,7 @@ pub mod ups {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn max_start_delay(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxStartDelay"]))
+            Opt::at(self.path.join(["maxStartDelay"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.port`
@@ -438,7 +438,7 @@ pub mod ups {
         /// Nix type: `string`.
         #[inline]
         pub fn port(&self) -> Opt<String> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.shutdownOrder`
@@ -453,7 +453,7 @@ pub mod ups {
         /// Nix type: `signed integer`. Default: `0`.
         #[inline]
         pub fn shutdown_order(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["shutdownOrder"]))
+            Opt::at(self.path.join(["shutdownOrder"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.summary`
@@ -465,7 +465,7 @@ pub mod ups {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn summary(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["summary"]))
+            Opt::at(self.path.join(["summary"])).in_submodules(1)
         }
 
     }
@@ -482,7 +482,7 @@ pub mod upsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const enable: Opt<bool> = Opt::new(&["power", "ups", "upsd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["power", "ups", "upsd", "enable"]).in_submodules(1);
 
     /// `power.ups.upsd.extraConfig`
     ///
@@ -491,7 +491,7 @@ pub mod upsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["power", "ups", "upsd", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["power", "ups", "upsd", "extraConfig"]).in_submodules(1);
 
     /// `power.ups.upsd.listen`
     ///
@@ -500,7 +500,7 @@ pub mod upsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["power", "ups", "upsd", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["power", "ups", "upsd", "listen"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `power.ups.upsd.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -536,7 +536,7 @@ pub mod upsmon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const enable: Opt<bool> = Opt::new(&["power", "ups", "upsmon", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["power", "ups", "upsmon", "enable"]).in_submodules(1);
 
     /// `power.ups.upsmon.monitor`
     ///
@@ -545,7 +545,7 @@ pub mod upsmon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const monitor: Opt<BTreeMap<String, MonitorValue>> = Opt::new(&["power", "ups", "upsmon", "monitor"]);
+    pub const monitor: Opt<BTreeMap<String, MonitorValue>> = Opt::new(&["power", "ups", "upsmon", "monitor"]).in_submodules(1);
 
     /// `power.ups.upsmon.settings`
     ///
@@ -554,7 +554,7 @@ pub mod upsmon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.settings)
     ///
     /// Nix type: `attribute set of (atom (null, bool, int, float or string) or list of non-empty (list of (atom (null, bool, int, float or string))))`.
-    pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["power", "ups", "upsmon", "settings"]);
+    pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["power", "ups", "upsmon", "settings"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `power.ups.upsmon.monitor.<name>`: `MonitorValue::new()`, then a setter per option.
@@ -630,7 +630,7 @@ pub mod upsmon {
             /// Nix type: `string`.
             #[inline]
             pub fn password_file(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["passwordFile"]))
+                Opt::at(self.path.join(["passwordFile"])).in_submodules(2)
             }
 
             /// `power.ups.upsmon.monitor.<name>.powerValue`
@@ -643,7 +643,7 @@ pub mod upsmon {
             /// Nix type: `signed integer`. Default: `1`.
             #[inline]
             pub fn power_value(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["powerValue"]))
+                Opt::at(self.path.join(["powerValue"])).in_submodules(2)
             }
 
             /// `power.ups.upsmon.monitor.<name>.system`
@@ -655,7 +655,7 @@ pub mod upsmon {
             /// Nix type: `string`. Default: `"‹name›"`.
             #[inline]
             pub fn system(&self) -> Opt<String> {
-                Opt::at(self.path.join(["system"]))
+                Opt::at(self.path.join(["system"])).in_submodules(2)
             }
 
             /// `power.ups.upsmon.monitor.<name>.type`
@@ -667,7 +667,7 @@ pub mod upsmon {
             /// Nix type: `string`. Default: `"master"`.
             #[inline]
             pub fn r#type(&self) -> Opt<String> {
-                Opt::at(self.path.join(["type"]))
+                Opt::at(self.path.join(["type"])).in_submodules(2)
             }
 
             /// `power.ups.upsmon.monitor.<name>.user`
@@ -679,7 +679,7 @@ pub mod upsmon {
             /// Nix type: `string`.
             #[inline]
             pub fn user(&self) -> Opt<String> {
-                Opt::at(self.path.join(["user"]))
+                Opt::at(self.path.join(["user"])).in_submodules(2)
             }
 
         }
@@ -714,7 +714,7 @@ pub mod users {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn actions(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["actions"]))
+            Opt::at(self.path.join(["actions"])).in_submodules(1)
         }
 
         /// `power.ups.users.<name>.instcmds`
@@ -727,7 +727,7 @@ pub mod users {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn instcmds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["instcmds"]))
+            Opt::at(self.path.join(["instcmds"])).in_submodules(1)
         }
 
         /// `power.ups.users.<name>.passwordFile`
@@ -740,7 +740,7 @@ pub mod users {
         /// Nix type: `string`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `power.ups.users.<name>.upsmon`
@@ -753,7 +753,7 @@ pub mod users {
         /// Nix type: `null or one of "primary", "secondary"`. Default: `null`.
         #[inline]
         pub fn upsmon(&self) -> Opt<NullOr<Upsmon>> {
-            Opt::at(self.path.join(["upsmon"]))
+            Opt::at(self.path.join(["upsmon"])).in_submodules(1)
         }
 
     }

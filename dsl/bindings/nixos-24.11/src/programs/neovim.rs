@@ -166,7 +166,7 @@ pub mod runtime {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `programs.neovim.runtime.<name>.source`
@@ -178,7 +178,7 @@ pub mod runtime {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn source(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `programs.neovim.runtime.<name>.target`
@@ -191,7 +191,7 @@ pub mod runtime {
         /// Nix type: `string`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
         /// `programs.neovim.runtime.<name>.text`
@@ -203,7 +203,7 @@ pub mod runtime {
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }

@@ -95,7 +95,7 @@ pub mod allowed_patterns {
         /// Nix type: `list of string`.
         #[inline]
         pub fn on_features(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFeatures"]))
+            Opt::at(self.path.join(["onFeatures"])).in_submodules(1)
         }
 
         /// `programs.nix-required-mounts.allowedPatterns.<name>.paths`
@@ -107,7 +107,7 @@ pub mod allowed_patterns {
         /// Nix type: `list of (path or (submodule))`.
         #[inline]
         pub fn paths(&self) -> Opt<Vec<OneOf<PathsMembers>>> {
-            Opt::at(self.path.join(["paths"]))
+            Opt::at(self.path.join(["paths"])).in_submodules(1)
         }
 
         /// `programs.nix-required-mounts.allowedPatterns.<name>.unsafeFollowSymlinks`
@@ -120,7 +120,7 @@ pub mod allowed_patterns {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn unsafe_follow_symlinks(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["unsafeFollowSymlinks"]))
+            Opt::at(self.path.join(["unsafeFollowSymlinks"])).in_submodules(1)
         }
 
     }

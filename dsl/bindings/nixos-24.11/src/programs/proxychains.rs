@@ -193,7 +193,7 @@ pub mod proxies {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `programs.proxychains.proxies.<name>.host`
@@ -205,7 +205,7 @@ pub mod proxies {
         /// Nix type: `string`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `programs.proxychains.proxies.<name>.port`
@@ -217,7 +217,7 @@ pub mod proxies {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `programs.proxychains.proxies.<name>.type`
@@ -229,7 +229,7 @@ pub mod proxies {
         /// Nix type: `one of "http", "socks4", "socks5"`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }

@@ -249,7 +249,7 @@ pub mod known_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn cert_authority(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["certAuthority"]))
+            Opt::at(self.path.join(["certAuthority"])).in_submodules(1)
         }
 
         /// `programs.ssh.knownHosts.<name>.extraHostNames`
@@ -263,7 +263,7 @@ pub mod known_hosts {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_host_names(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraHostNames"]))
+            Opt::at(self.path.join(["extraHostNames"])).in_submodules(1)
         }
 
         /// `programs.ssh.knownHosts.<name>.hostNames`
@@ -277,7 +277,7 @@ pub mod known_hosts {
         /// Nix type: `list of string`. Default: `[ ‹name› ] ++ config.programs.ssh.knownHosts.<name>.extraHostNames`.
         #[inline]
         pub fn host_names(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["hostNames"]))
+            Opt::at(self.path.join(["hostNames"])).in_submodules(1)
         }
 
         /// `programs.ssh.knownHosts.<name>.publicKey`
@@ -290,7 +290,7 @@ pub mod known_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn public_key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["publicKey"]))
+            Opt::at(self.path.join(["publicKey"])).in_submodules(1)
         }
 
         /// `programs.ssh.knownHosts.<name>.publicKeyFile`
@@ -305,7 +305,7 @@ pub mod known_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn public_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["publicKeyFile"]))
+            Opt::at(self.path.join(["publicKeyFile"])).in_submodules(1)
         }
 
     }

@@ -134,7 +134,7 @@ pub mod gamescope_session {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.steam.gamescopeSession.args)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const args: Opt<Vec<String>> = Opt::new(&["programs", "steam", "gamescopeSession", "args"]);
+    pub const args: Opt<Vec<String>> = Opt::new(&["programs", "steam", "gamescopeSession", "args"]).in_submodules(1);
 
     /// `programs.steam.gamescopeSession.enable`
     ///
@@ -143,7 +143,7 @@ pub mod gamescope_session {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.steam.gamescopeSession.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["programs", "steam", "gamescopeSession", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["programs", "steam", "gamescopeSession", "enable"]).in_submodules(1);
 
     /// `programs.steam.gamescopeSession.env`
     ///
@@ -152,7 +152,7 @@ pub mod gamescope_session {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.steam.gamescopeSession.env)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const env: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "steam", "gamescopeSession", "env"]);
+    pub const env: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "steam", "gamescopeSession", "env"]).in_submodules(1);
 
 }
 

@@ -103,7 +103,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn gen_passwd(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["genPasswd"]))
+            Opt::at(self.path.join(["genPasswd"])).in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.inclexcl`
@@ -115,7 +115,7 @@ pub mod servers {
         /// Nix type: `(null or path) or strings concatenated with "\n" convertible to it`. Default: `null`.
         #[inline]
         pub fn inclexcl(&self) -> Opt<NullOr<OneOf<InclexclMembers>>> {
-            Opt::at(self.path.join(["inclexcl"]))
+            Opt::at(self.path.join(["inclexcl"])).in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.nodename`
@@ -127,7 +127,7 @@ pub mod servers {
         /// Nix type: `non-empty string`.
         #[inline]
         pub fn nodename(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nodename"]))
+            Opt::at(self.path.join(["nodename"])).in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.passworddir`
@@ -140,7 +140,7 @@ pub mod servers {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn passworddir(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passworddir"]))
+            Opt::at(self.path.join(["passworddir"])).in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.servername`
@@ -153,7 +153,7 @@ pub mod servers {
         /// Nix type: `string matching the pattern [^[:space:]]{1,64}`. Default: `"‹name›"`.
         #[inline]
         pub fn servername(&self) -> Opt<String> {
-            Opt::at(self.path.join(["servername"])).matching("[^[:space:]]{1,64}")
+            Opt::at(self.path.join(["servername"])).matching("[^[:space:]]{1,64}").in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.tcpport`
@@ -166,7 +166,7 @@ pub mod servers {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1500`.
         #[inline]
         pub fn tcpport(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["tcpport"]))
+            Opt::at(self.path.join(["tcpport"])).in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.tcpserveraddress`
@@ -178,7 +178,7 @@ pub mod servers {
         /// Nix type: `non-empty string`.
         #[inline]
         pub fn tcpserveraddress(&self) -> Opt<String> {
-            Opt::at(self.path.join(["tcpserveraddress"]))
+            Opt::at(self.path.join(["tcpserveraddress"])).in_submodules(1)
         }
 
     }

@@ -94,7 +94,7 @@ pub mod wayland_compositors {
         /// Nix type: `path`.
         #[inline]
         pub fn bin_path(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["binPath"]))
+            Opt::at(self.path.join(["binPath"])).in_submodules(1)
         }
 
         /// `programs.uwsm.waylandCompositors.<name>.comment`
@@ -106,7 +106,7 @@ pub mod wayland_compositors {
         /// Nix type: `string`. Default: `"An intelligent Wayland compositor managed by UWSM."`.
         #[inline]
         pub fn comment(&self) -> Opt<String> {
-            Opt::at(self.path.join(["comment"]))
+            Opt::at(self.path.join(["comment"])).in_submodules(1)
         }
 
         /// `programs.uwsm.waylandCompositors.<name>.prettyName`
@@ -118,7 +118,7 @@ pub mod wayland_compositors {
         /// Nix type: `string`.
         #[inline]
         pub fn pretty_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["prettyName"]))
+            Opt::at(self.path.join(["prettyName"])).in_submodules(1)
         }
 
     }

@@ -88,7 +88,7 @@ pub mod projects {
         /// Nix type: `string`. Default: `"/"`.
         #[inline]
         pub fn file_system(&self) -> Opt<String> {
-            Opt::at(self.path.join(["fileSystem"]))
+            Opt::at(self.path.join(["fileSystem"])).in_submodules(1)
         }
 
         /// `programs.xfs_quota.projects.<name>.id`
@@ -100,7 +100,7 @@ pub mod projects {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn id(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(1)
         }
 
         /// `programs.xfs_quota.projects.<name>.path`
@@ -112,7 +112,7 @@ pub mod projects {
         /// Nix type: `string`.
         #[inline]
         pub fn path(&self) -> Opt<String> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `programs.xfs_quota.projects.<name>.sizeHardLimit`
@@ -124,7 +124,7 @@ pub mod projects {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn size_hard_limit(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sizeHardLimit"]))
+            Opt::at(self.path.join(["sizeHardLimit"])).in_submodules(1)
         }
 
         /// `programs.xfs_quota.projects.<name>.sizeSoftLimit`
@@ -136,7 +136,7 @@ pub mod projects {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn size_soft_limit(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sizeSoftLimit"]))
+            Opt::at(self.path.join(["sizeSoftLimit"])).in_submodules(1)
         }
 
     }

@@ -150,7 +150,7 @@ pub mod bars {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn extra(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["extra"]))
+            Opt::at(self.path.join(["extra"])).in_submodules(1)
         }
 
         /// `programs.yabar.bars.<name>.font`
@@ -162,7 +162,7 @@ pub mod bars {
         /// Nix type: `string`. Default: `"sans bold 9"`.
         #[inline]
         pub fn font(&self) -> Opt<String> {
-            Opt::at(self.path.join(["font"]))
+            Opt::at(self.path.join(["font"])).in_submodules(1)
         }
 
         /// `programs.yabar.bars.<name>.indicators`
@@ -174,7 +174,7 @@ pub mod bars {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         #[inline]
         pub fn indicators(&self) -> Opt<BTreeMap<String, IndicatorsValue>> {
-            Opt::at(self.path.join(["indicators"]))
+            Opt::at(self.path.join(["indicators"])).in_submodules(1)
         }
 
         /// The options under `indicators`.
@@ -192,7 +192,7 @@ pub mod bars {
         /// Nix type: `one of "top", "bottom"`. Default: `"top"`.
         #[inline]
         pub fn position(&self) -> Opt<Position> {
-            Opt::at(self.path.join(["position"]))
+            Opt::at(self.path.join(["position"])).in_submodules(1)
         }
 
     }
@@ -228,7 +228,7 @@ pub mod bars {
         /// Nix type: `one of "left", "center", "right"`. Default: `"left"`.
         #[inline]
         pub fn align(&self) -> Opt<Align> {
-            Opt::at(self.path.join(["align"]))
+            Opt::at(self.path.join(["align"])).in_submodules(2)
         }
 
         /// `programs.yabar.bars.<name>.indicators.<name>.exec`
@@ -240,7 +240,7 @@ pub mod bars {
         /// Nix type: `string`.
         #[inline]
         pub fn exec(&self) -> Opt<String> {
-            Opt::at(self.path.join(["exec"]))
+            Opt::at(self.path.join(["exec"])).in_submodules(2)
         }
 
         /// `programs.yabar.bars.<name>.indicators.<name>.extra`
@@ -252,7 +252,7 @@ pub mod bars {
         /// Nix type: `attribute set of (string or signed integer)`. Default: `{ }`.
         #[inline]
         pub fn extra(&self) -> Opt<BTreeMap<String, OneOf<ExtraMembers>>> {
-            Opt::at(self.path.join(["extra"]))
+            Opt::at(self.path.join(["extra"])).in_submodules(2)
         }
 
     }

@@ -112,7 +112,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.settings.keymap)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const keymap: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "keymap"]);
+    pub const keymap: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "keymap"]).in_submodules(1);
 
     /// `programs.yazi.settings.theme`
     ///
@@ -121,7 +121,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.settings.theme)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const theme: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "theme"]);
+    pub const theme: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "theme"]).in_submodules(1);
 
     /// `programs.yazi.settings.yazi`
     ///
@@ -130,7 +130,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.settings.yazi)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const yazi: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "yazi"]);
+    pub const yazi: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "yazi"]).in_submodules(1);
 
 }
 

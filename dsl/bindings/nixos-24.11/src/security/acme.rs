@@ -509,7 +509,7 @@ pub mod certs {
         /// Nix type: `attribute set of path`. Default: `config.security.acme.defaults.credentialFiles`.
         #[inline]
         pub fn credential_files(&self) -> Opt<BTreeMap<String, RuntimePath>> {
-            Opt::at(self.path.join(["credentialFiles"]))
+            Opt::at(self.path.join(["credentialFiles"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.directory`
@@ -521,7 +521,7 @@ pub mod certs {
         /// Nix type: `unspecified value`. Default: `"/var/lib/acme/‹name›"`.
         #[inline]
         pub fn directory(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["directory"]))
+            Opt::at(self.path.join(["directory"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.dnsPropagationCheck`
@@ -534,7 +534,7 @@ pub mod certs {
         /// Nix type: `boolean`. Default: `config.security.acme.defaults.dnsPropagationCheck`.
         #[inline]
         pub fn dns_propagation_check(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["dnsPropagationCheck"]))
+            Opt::at(self.path.join(["dnsPropagationCheck"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.dnsProvider`
@@ -547,7 +547,7 @@ pub mod certs {
         /// Nix type: `null or string`. Default: `config.security.acme.defaults.dnsProvider`.
         #[inline]
         pub fn dns_provider(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dnsProvider"]))
+            Opt::at(self.path.join(["dnsProvider"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.dnsResolver`
@@ -561,7 +561,7 @@ pub mod certs {
         /// Nix type: `null or string`. Default: `config.security.acme.defaults.dnsResolver`.
         #[inline]
         pub fn dns_resolver(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dnsResolver"]))
+            Opt::at(self.path.join(["dnsResolver"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.domain`
@@ -573,7 +573,7 @@ pub mod certs {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.email`
@@ -587,7 +587,7 @@ pub mod certs {
         /// Nix type: `null or string`. Default: `config.security.acme.defaults.email`.
         #[inline]
         pub fn email(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["email"]))
+            Opt::at(self.path.join(["email"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.enableDebugLogs`
@@ -599,7 +599,7 @@ pub mod certs {
         /// Nix type: `boolean`. Default: `config.security.acme.defaults.enableDebugLogs`.
         #[inline]
         pub fn enable_debug_logs(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableDebugLogs"]))
+            Opt::at(self.path.join(["enableDebugLogs"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.environmentFile`
@@ -614,7 +614,7 @@ pub mod certs {
         /// Nix type: `null or path`. Default: `config.security.acme.defaults.environmentFile`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.extraDomainNames`
@@ -626,7 +626,7 @@ pub mod certs {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_domain_names(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraDomainNames"]))
+            Opt::at(self.path.join(["extraDomainNames"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.extraLegoFlags`
@@ -638,7 +638,7 @@ pub mod certs {
         /// Nix type: `list of string`. Default: `config.security.acme.defaults.extraLegoFlags`.
         #[inline]
         pub fn extra_lego_flags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraLegoFlags"]))
+            Opt::at(self.path.join(["extraLegoFlags"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.extraLegoRenewFlags`
@@ -650,7 +650,7 @@ pub mod certs {
         /// Nix type: `list of string`. Default: `config.security.acme.defaults.extraLegoRenewFlags`.
         #[inline]
         pub fn extra_lego_renew_flags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraLegoRenewFlags"]))
+            Opt::at(self.path.join(["extraLegoRenewFlags"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.extraLegoRunFlags`
@@ -662,7 +662,7 @@ pub mod certs {
         /// Nix type: `list of string`. Default: `config.security.acme.defaults.extraLegoRunFlags`.
         #[inline]
         pub fn extra_lego_run_flags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraLegoRunFlags"]))
+            Opt::at(self.path.join(["extraLegoRunFlags"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.group`
@@ -674,7 +674,7 @@ pub mod certs {
         /// Nix type: `string`. Default: `config.security.acme.defaults.group`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.inheritDefaults`
@@ -686,7 +686,7 @@ pub mod certs {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn inherit_defaults(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["inheritDefaults"]))
+            Opt::at(self.path.join(["inheritDefaults"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.keyType`
@@ -700,7 +700,7 @@ pub mod certs {
         /// Nix type: `string`. Default: `config.security.acme.defaults.keyType`.
         #[inline]
         pub fn key_type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keyType"]))
+            Opt::at(self.path.join(["keyType"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.listenHTTP`
@@ -714,7 +714,7 @@ pub mod certs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn listen_http(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["listenHTTP"]))
+            Opt::at(self.path.join(["listenHTTP"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.ocspMustStaple`
@@ -727,7 +727,7 @@ pub mod certs {
         /// Nix type: `boolean`. Default: `config.security.acme.defaults.ocspMustStaple`.
         #[inline]
         pub fn ocsp_must_staple(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ocspMustStaple"]))
+            Opt::at(self.path.join(["ocspMustStaple"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.postRun`
@@ -740,7 +740,7 @@ pub mod certs {
         /// Nix type: `strings concatenated with "\n"`. Default: `config.security.acme.defaults.postRun`.
         #[inline]
         pub fn post_run(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postRun"]))
+            Opt::at(self.path.join(["postRun"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.reloadServices`
@@ -752,7 +752,7 @@ pub mod certs {
         /// Nix type: `list of string`. Default: `config.security.acme.defaults.reloadServices`.
         #[inline]
         pub fn reload_services(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["reloadServices"]))
+            Opt::at(self.path.join(["reloadServices"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.renewInterval`
@@ -765,7 +765,7 @@ pub mod certs {
         /// Nix type: `string`. Default: `config.security.acme.defaults.renewInterval`.
         #[inline]
         pub fn renew_interval(&self) -> Opt<String> {
-            Opt::at(self.path.join(["renewInterval"]))
+            Opt::at(self.path.join(["renewInterval"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.s3Bucket`
@@ -777,7 +777,7 @@ pub mod certs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn s3_bucket(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["s3Bucket"]))
+            Opt::at(self.path.join(["s3Bucket"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.server`
@@ -791,7 +791,7 @@ pub mod certs {
         /// Nix type: `null or string`. Default: `config.security.acme.defaults.server`.
         #[inline]
         pub fn server(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["server"]))
+            Opt::at(self.path.join(["server"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.validMinDays`
@@ -803,7 +803,7 @@ pub mod certs {
         /// Nix type: `signed integer`. Default: `config.security.acme.defaults.validMinDays`.
         #[inline]
         pub fn valid_min_days(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["validMinDays"]))
+            Opt::at(self.path.join(["validMinDays"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.webroot`
@@ -816,7 +816,7 @@ pub mod certs {
         /// Nix type: `null or string`. Default: `config.security.acme.defaults.webroot`.
         #[inline]
         pub fn webroot(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["webroot"]))
+            Opt::at(self.path.join(["webroot"])).in_submodules(1)
         }
 
     }
@@ -836,7 +836,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.credentialFiles)
     ///
     /// Nix type: `attribute set of path`. Default: `{ }`.
-    pub const credential_files: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["security", "acme", "defaults", "credentialFiles"]);
+    pub const credential_files: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["security", "acme", "defaults", "credentialFiles"]).in_submodules(1);
 
     /// `security.acme.defaults.dnsPropagationCheck`
     ///
@@ -846,7 +846,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.dnsPropagationCheck)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const dns_propagation_check: Opt<bool> = Opt::new(&["security", "acme", "defaults", "dnsPropagationCheck"]);
+    pub const dns_propagation_check: Opt<bool> = Opt::new(&["security", "acme", "defaults", "dnsPropagationCheck"]).in_submodules(1);
 
     /// `security.acme.defaults.dnsProvider`
     ///
@@ -856,7 +856,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.dnsProvider)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const dns_provider: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "dnsProvider"]);
+    pub const dns_provider: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "dnsProvider"]).in_submodules(1);
 
     /// `security.acme.defaults.dnsResolver`
     ///
@@ -867,7 +867,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.dnsResolver)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const dns_resolver: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "dnsResolver"]);
+    pub const dns_resolver: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "dnsResolver"]).in_submodules(1);
 
     /// `security.acme.defaults.email`
     ///
@@ -878,7 +878,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.email)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const email: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "email"]);
+    pub const email: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "email"]).in_submodules(1);
 
     /// `security.acme.defaults.enableDebugLogs`
     ///
@@ -887,7 +887,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.enableDebugLogs)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const enable_debug_logs: Opt<bool> = Opt::new(&["security", "acme", "defaults", "enableDebugLogs"]);
+    pub const enable_debug_logs: Opt<bool> = Opt::new(&["security", "acme", "defaults", "enableDebugLogs"]).in_submodules(1);
 
     /// `security.acme.defaults.environmentFile`
     ///
@@ -899,7 +899,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.environmentFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["security", "acme", "defaults", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["security", "acme", "defaults", "environmentFile"]).in_submodules(1);
 
     /// `security.acme.defaults.extraLegoFlags`
     ///
@@ -908,7 +908,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.extraLegoFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_lego_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoFlags"]);
+    pub const extra_lego_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoFlags"]).in_submodules(1);
 
     /// `security.acme.defaults.extraLegoRenewFlags`
     ///
@@ -917,7 +917,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.extraLegoRenewFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_lego_renew_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoRenewFlags"]);
+    pub const extra_lego_renew_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoRenewFlags"]).in_submodules(1);
 
     /// `security.acme.defaults.extraLegoRunFlags`
     ///
@@ -926,7 +926,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.extraLegoRunFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_lego_run_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoRunFlags"]);
+    pub const extra_lego_run_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoRunFlags"]).in_submodules(1);
 
     /// `security.acme.defaults.group`
     ///
@@ -935,7 +935,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.group)
     ///
     /// Nix type: `string`. Default: `"acme"`.
-    pub const group: Opt<String> = Opt::new(&["security", "acme", "defaults", "group"]);
+    pub const group: Opt<String> = Opt::new(&["security", "acme", "defaults", "group"]).in_submodules(1);
 
     /// `security.acme.defaults.keyType`
     ///
@@ -946,7 +946,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.keyType)
     ///
     /// Nix type: `string`. Default: `"ec256"`.
-    pub const key_type: Opt<String> = Opt::new(&["security", "acme", "defaults", "keyType"]);
+    pub const key_type: Opt<String> = Opt::new(&["security", "acme", "defaults", "keyType"]).in_submodules(1);
 
     /// `security.acme.defaults.ocspMustStaple`
     ///
@@ -956,7 +956,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.ocspMustStaple)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const ocsp_must_staple: Opt<bool> = Opt::new(&["security", "acme", "defaults", "ocspMustStaple"]);
+    pub const ocsp_must_staple: Opt<bool> = Opt::new(&["security", "acme", "defaults", "ocspMustStaple"]).in_submodules(1);
 
     /// `security.acme.defaults.postRun`
     ///
@@ -966,7 +966,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.postRun)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const post_run: Opt<Concatenated> = Opt::new(&["security", "acme", "defaults", "postRun"]);
+    pub const post_run: Opt<Concatenated> = Opt::new(&["security", "acme", "defaults", "postRun"]).in_submodules(1);
 
     /// `security.acme.defaults.reloadServices`
     ///
@@ -975,7 +975,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.reloadServices)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const reload_services: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "reloadServices"]);
+    pub const reload_services: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "reloadServices"]).in_submodules(1);
 
     /// `security.acme.defaults.renewInterval`
     ///
@@ -985,7 +985,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.renewInterval)
     ///
     /// Nix type: `string`. Default: `"daily"`.
-    pub const renew_interval: Opt<String> = Opt::new(&["security", "acme", "defaults", "renewInterval"]);
+    pub const renew_interval: Opt<String> = Opt::new(&["security", "acme", "defaults", "renewInterval"]).in_submodules(1);
 
     /// `security.acme.defaults.server`
     ///
@@ -996,7 +996,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.server)
     ///
     /// Nix type: `null or string`. Default: `"https://acme-v02.api.letsencrypt.org/directory"`.
-    pub const server: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "server"]);
+    pub const server: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "server"]).in_submodules(1);
 
     /// `security.acme.defaults.validMinDays`
     ///
@@ -1005,7 +1005,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.validMinDays)
     ///
     /// Nix type: `signed integer`. Default: `30`.
-    pub const valid_min_days: Opt<i64> = Opt::new(&["security", "acme", "defaults", "validMinDays"]);
+    pub const valid_min_days: Opt<i64> = Opt::new(&["security", "acme", "defaults", "validMinDays"]).in_submodules(1);
 
     /// `security.acme.defaults.webroot`
     ///
@@ -1015,7 +1015,7 @@ pub mod defaults {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.webroot)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const webroot: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "webroot"]);
+    pub const webroot: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "webroot"]).in_submodules(1);
 
 }
 

@@ -120,7 +120,7 @@ pub mod policies {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `security.apparmor.policies.<name>.enforce`
@@ -132,7 +132,7 @@ pub mod policies {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enforce(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enforce"]))
+            Opt::at(self.path.join(["enforce"])).in_submodules(1)
         }
 
         /// `security.apparmor.policies.<name>.profile`
@@ -144,7 +144,7 @@ pub mod policies {
         /// Nix type: `strings concatenated with "\n"`.
         #[inline]
         pub fn profile(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["profile"]))
+            Opt::at(self.path.join(["profile"])).in_submodules(1)
         }
 
     }

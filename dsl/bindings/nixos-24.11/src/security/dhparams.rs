@@ -118,7 +118,7 @@ pub mod params {
         /// Nix type: `integer of at least 16 bits`. Default: `config.security.dhparams.defaultBitSize`.
         #[inline]
         pub fn bits(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["bits"]))
+            Opt::at(self.path.join(["bits"])).in_submodules(1)
         }
 
         /// `security.dhparams.params.<name>.path`
@@ -133,7 +133,7 @@ pub mod params {
         /// Nix type: `unspecified value`.
         #[inline]
         pub fn path(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
     }

@@ -79,7 +79,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.krb5.settings.include)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const include: Opt<OneOf<IncludeMembers>> = Opt::new(&["security", "krb5", "settings", "include"]);
+    pub const include: Opt<OneOf<IncludeMembers>> = Opt::new(&["security", "krb5", "settings", "include"]).in_submodules(1);
 
     /// `security.krb5.settings.includedir`
     ///
@@ -88,7 +88,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.krb5.settings.includedir)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const includedir: Opt<OneOf<IncludedirMembers>> = Opt::new(&["security", "krb5", "settings", "includedir"]);
+    pub const includedir: Opt<OneOf<IncludedirMembers>> = Opt::new(&["security", "krb5", "settings", "includedir"]).in_submodules(1);
 
     /// `security.krb5.settings.module`
     ///
@@ -97,7 +97,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.krb5.settings.module)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const module: Opt<OneOf<ModuleMembers>> = Opt::new(&["security", "krb5", "settings", "module"]);
+    pub const module: Opt<OneOf<ModuleMembers>> = Opt::new(&["security", "krb5", "settings", "module"]).in_submodules(1);
 
     /// The members of `security.krb5.settings.include`'s type: `list of (path)`, `path`. A value of any of them sets the option.
     pub enum IncludeMembers {}

@@ -47,7 +47,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.DEFAULT_HOME)
     ///
     /// Nix type: `one of "yes", "no"`. Default: `"yes"`.
-    pub const default_home: Opt<DefaultHome> = Opt::new(&["security", "loginDefs", "settings", "DEFAULT_HOME"]);
+    pub const default_home: Opt<DefaultHome> = Opt::new(&["security", "loginDefs", "settings", "DEFAULT_HOME"]).in_submodules(1);
 
     /// `security.loginDefs.settings.ENCRYPT_METHOD`
     ///
@@ -56,7 +56,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.ENCRYPT_METHOD)
     ///
     /// Nix type: `one of "YESCRYPT", "SHA512", "SHA256", "MD5", "DES"`. Default: `"YESCRYPT"`.
-    pub const encrypt_method: Opt<EncryptMethod> = Opt::new(&["security", "loginDefs", "settings", "ENCRYPT_METHOD"]);
+    pub const encrypt_method: Opt<EncryptMethod> = Opt::new(&["security", "loginDefs", "settings", "ENCRYPT_METHOD"]).in_submodules(1);
 
     /// `security.loginDefs.settings.GID_MAX`
     ///
@@ -65,7 +65,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.GID_MAX)
     ///
     /// Nix type: `signed integer`. Default: `29999`.
-    pub const gid_max: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "GID_MAX"]);
+    pub const gid_max: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "GID_MAX"]).in_submodules(1);
 
     /// `security.loginDefs.settings.GID_MIN`
     ///
@@ -74,7 +74,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.GID_MIN)
     ///
     /// Nix type: `signed integer`. Default: `1000`.
-    pub const gid_min: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "GID_MIN"]);
+    pub const gid_min: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "GID_MIN"]).in_submodules(1);
 
     /// `security.loginDefs.settings.SYS_GID_MAX`
     ///
@@ -83,7 +83,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.SYS_GID_MAX)
     ///
     /// Nix type: `signed integer`. Default: `999`.
-    pub const sys_gid_max: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "SYS_GID_MAX"]);
+    pub const sys_gid_max: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "SYS_GID_MAX"]).in_submodules(1);
 
     /// `security.loginDefs.settings.SYS_GID_MIN`
     ///
@@ -92,7 +92,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.SYS_GID_MIN)
     ///
     /// Nix type: `signed integer`. Default: `400`.
-    pub const sys_gid_min: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "SYS_GID_MIN"]);
+    pub const sys_gid_min: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "SYS_GID_MIN"]).in_submodules(1);
 
     /// `security.loginDefs.settings.SYS_UID_MAX`
     ///
@@ -101,7 +101,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.SYS_UID_MAX)
     ///
     /// Nix type: `signed integer`. Default: `999`.
-    pub const sys_uid_max: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "SYS_UID_MAX"]);
+    pub const sys_uid_max: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "SYS_UID_MAX"]).in_submodules(1);
 
     /// `security.loginDefs.settings.SYS_UID_MIN`
     ///
@@ -110,7 +110,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.SYS_UID_MIN)
     ///
     /// Nix type: `signed integer`. Default: `400`.
-    pub const sys_uid_min: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "SYS_UID_MIN"]);
+    pub const sys_uid_min: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "SYS_UID_MIN"]).in_submodules(1);
 
     /// `security.loginDefs.settings.TTYGROUP`
     ///
@@ -120,7 +120,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.TTYGROUP)
     ///
     /// Nix type: `string`. Default: `"tty"`.
-    pub const ttygroup: Opt<String> = Opt::new(&["security", "loginDefs", "settings", "TTYGROUP"]);
+    pub const ttygroup: Opt<String> = Opt::new(&["security", "loginDefs", "settings", "TTYGROUP"]).in_submodules(1);
 
     /// `security.loginDefs.settings.TTYPERM`
     ///
@@ -130,7 +130,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.TTYPERM)
     ///
     /// Nix type: `string`. Default: `"0620"`.
-    pub const ttyperm: Opt<String> = Opt::new(&["security", "loginDefs", "settings", "TTYPERM"]);
+    pub const ttyperm: Opt<String> = Opt::new(&["security", "loginDefs", "settings", "TTYPERM"]).in_submodules(1);
 
     /// `security.loginDefs.settings.UID_MAX`
     ///
@@ -139,7 +139,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.UID_MAX)
     ///
     /// Nix type: `signed integer`. Default: `29999`.
-    pub const uid_max: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "UID_MAX"]);
+    pub const uid_max: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "UID_MAX"]).in_submodules(1);
 
     /// `security.loginDefs.settings.UID_MIN`
     ///
@@ -148,7 +148,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.UID_MIN)
     ///
     /// Nix type: `signed integer`. Default: `1000`.
-    pub const uid_min: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "UID_MIN"]);
+    pub const uid_min: Opt<i64> = Opt::new(&["security", "loginDefs", "settings", "UID_MIN"]).in_submodules(1);
 
     /// `security.loginDefs.settings.UMASK`
     ///
@@ -157,7 +157,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings.UMASK)
     ///
     /// Nix type: `string`. Default: `"077"`.
-    pub const umask: Opt<String> = Opt::new(&["security", "loginDefs", "settings", "UMASK"]);
+    pub const umask: Opt<String> = Opt::new(&["security", "loginDefs", "settings", "UMASK"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `security.loginDefs.settings.DEFAULT_HOME`.

@@ -1011,7 +1011,7 @@ pub mod rssh {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.rssh.settings.auth_key_file)
         ///
         /// Nix type: `null or non-empty string`. Default: `"/etc/ssh/authorized_keys.d/$ruser"`.
-        pub const auth_key_file: Opt<NullOr<String>> = Opt::new(&["security", "pam", "rssh", "settings", "auth_key_file"]);
+        pub const auth_key_file: Opt<NullOr<String>> = Opt::new(&["security", "pam", "rssh", "settings", "auth_key_file"]).in_submodules(1);
 
     }
 
@@ -1044,7 +1044,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn allow_null_password(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowNullPassword"]))
+            Opt::at(self.path.join(["allowNullPassword"])).in_submodules(1)
         }
 
         /// The options under `duoSecurity`.
@@ -1064,7 +1064,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable_app_armor(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableAppArmor"]))
+            Opt::at(self.path.join(["enableAppArmor"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.enableGnomeKeyring`
@@ -1079,7 +1079,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable_gnome_keyring(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableGnomeKeyring"]))
+            Opt::at(self.path.join(["enableGnomeKeyring"])).in_submodules(1)
         }
 
         /// The options under `failDelay`.
@@ -1099,7 +1099,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn forward_x_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forwardXAuth"]))
+            Opt::at(self.path.join(["forwardXAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.fprintAuth`
@@ -1112,7 +1112,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `config.services.fprintd.enable`.
         #[inline]
         pub fn fprint_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["fprintAuth"]))
+            Opt::at(self.path.join(["fprintAuth"])).in_submodules(1)
         }
 
         /// The options under `gnupg`.
@@ -1137,7 +1137,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn google_os_login_account_verification(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["googleOsLoginAccountVerification"]))
+            Opt::at(self.path.join(["googleOsLoginAccountVerification"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.googleOsLoginAuthentication`
@@ -1149,7 +1149,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn google_os_login_authentication(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["googleOsLoginAuthentication"]))
+            Opt::at(self.path.join(["googleOsLoginAuthentication"])).in_submodules(1)
         }
 
         /// The options under `kwallet`.
@@ -1168,7 +1168,7 @@ pub mod services {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn limits(&self) -> Opt<Vec<LimitsValue>> {
-            Opt::at(self.path.join(["limits"]))
+            Opt::at(self.path.join(["limits"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.logFailures`
@@ -1180,7 +1180,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn log_failures(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["logFailures"]))
+            Opt::at(self.path.join(["logFailures"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.makeHomeDir`
@@ -1193,7 +1193,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn make_home_dir(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["makeHomeDir"]))
+            Opt::at(self.path.join(["makeHomeDir"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.mysqlAuth`
@@ -1205,7 +1205,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `config.users.mysql.enable`.
         #[inline]
         pub fn mysql_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["mysqlAuth"]))
+            Opt::at(self.path.join(["mysqlAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.name`
@@ -1217,7 +1217,7 @@ pub mod services {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.nodelay`
@@ -1229,7 +1229,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn nodelay(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["nodelay"]))
+            Opt::at(self.path.join(["nodelay"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.oathAuth`
@@ -1241,7 +1241,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `config.security.pam.oath.enable`.
         #[inline]
         pub fn oath_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["oathAuth"]))
+            Opt::at(self.path.join(["oathAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.otpwAuth`
@@ -1254,7 +1254,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `config.security.pam.enableOTPW`.
         #[inline]
         pub fn otpw_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["otpwAuth"]))
+            Opt::at(self.path.join(["otpwAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.p11Auth`
@@ -1267,7 +1267,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `config.security.pam.p11.enable`.
         #[inline]
         pub fn p11_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["p11Auth"]))
+            Opt::at(self.path.join(["p11Auth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.pamMount`
@@ -1279,7 +1279,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `config.security.pam.mount.enable`.
         #[inline]
         pub fn pam_mount(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["pamMount"]))
+            Opt::at(self.path.join(["pamMount"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.requireWheel`
@@ -1291,7 +1291,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn require_wheel(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["requireWheel"]))
+            Opt::at(self.path.join(["requireWheel"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.rootOK`
@@ -1304,7 +1304,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn root_ok(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["rootOK"]))
+            Opt::at(self.path.join(["rootOK"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.rssh`
@@ -1320,7 +1320,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn rssh(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["rssh"]))
+            Opt::at(self.path.join(["rssh"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.setEnvironment`
@@ -1333,7 +1333,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn set_environment(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["setEnvironment"]))
+            Opt::at(self.path.join(["setEnvironment"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.setLoginUid`
@@ -1346,7 +1346,7 @@ pub mod services {
         /// Nix type: `boolean`.
         #[inline]
         pub fn set_login_uid(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["setLoginUid"]))
+            Opt::at(self.path.join(["setLoginUid"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.showMotd`
@@ -1358,7 +1358,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn show_motd(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["showMotd"]))
+            Opt::at(self.path.join(["showMotd"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.sshAgentAuth`
@@ -1372,7 +1372,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn ssh_agent_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["sshAgentAuth"]))
+            Opt::at(self.path.join(["sshAgentAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.sssdStrictAccess`
@@ -1384,7 +1384,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn sssd_strict_access(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["sssdStrictAccess"]))
+            Opt::at(self.path.join(["sssdStrictAccess"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.startSession`
@@ -1400,7 +1400,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn start_session(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["startSession"]))
+            Opt::at(self.path.join(["startSession"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.text`
@@ -1412,7 +1412,7 @@ pub mod services {
         /// Nix type: `null or strings concatenated with "\n"`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
         /// The options under `ttyAudit`.
@@ -1431,7 +1431,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `config.security.pam.u2f.enable`.
         #[inline]
         pub fn u2f_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["u2fAuth"]))
+            Opt::at(self.path.join(["u2fAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.unixAuth`
@@ -1444,7 +1444,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn unix_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["unixAuth"]))
+            Opt::at(self.path.join(["unixAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.updateWtmp`
@@ -1456,7 +1456,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn update_wtmp(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["updateWtmp"]))
+            Opt::at(self.path.join(["updateWtmp"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.usshAuth`
@@ -1470,7 +1470,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn ussh_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["usshAuth"]))
+            Opt::at(self.path.join(["usshAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.yubicoAuth`
@@ -1483,7 +1483,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `config.security.pam.yubico.enable`.
         #[inline]
         pub fn yubico_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["yubicoAuth"]))
+            Opt::at(self.path.join(["yubicoAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.zfs`
@@ -1495,7 +1495,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `config.security.pam.zfs.enable`.
         #[inline]
         pub fn zfs(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["zfs"]))
+            Opt::at(self.path.join(["zfs"])).in_submodules(1)
         }
 
     }
@@ -1517,7 +1517,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -1538,7 +1538,7 @@ pub mod services {
         /// Nix type: `signed integer`. Default: `3000000`.
         #[inline]
         pub fn delay(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["delay"]))
+            Opt::at(self.path.join(["delay"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.failDelay.enable`
@@ -1550,7 +1550,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -1573,7 +1573,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.gnupg.noAutostart`
@@ -1585,7 +1585,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn no_autostart(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["noAutostart"]))
+            Opt::at(self.path.join(["noAutostart"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.gnupg.storeOnly`
@@ -1598,7 +1598,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn store_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["storeOnly"]))
+            Opt::at(self.path.join(["storeOnly"])).in_submodules(1)
         }
 
     }
@@ -1620,7 +1620,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -1644,7 +1644,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.kwallet.forceRun`
@@ -1656,7 +1656,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn force_run(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forceRun"]))
+            Opt::at(self.path.join(["forceRun"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.kwallet.package`
@@ -1668,7 +1668,7 @@ pub mod services {
         /// Nix type: `package`. Default: `pkgs.plasma5Packages.kwallet-pam`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
     }
@@ -1690,7 +1690,7 @@ pub mod services {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn disable_pattern(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["disablePattern"]))
+            Opt::at(self.path.join(["disablePattern"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.ttyAudit.enable`
@@ -1702,7 +1702,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.ttyAudit.enablePattern`
@@ -1715,7 +1715,7 @@ pub mod services {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn enable_pattern(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["enablePattern"]))
+            Opt::at(self.path.join(["enablePattern"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.ttyAudit.openOnly`
@@ -1731,7 +1731,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn open_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["openOnly"]))
+            Opt::at(self.path.join(["openOnly"])).in_submodules(1)
         }
 
     }
@@ -1898,7 +1898,7 @@ pub mod u2f {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.u2f.settings.appid)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const appid: Opt<NullOr<String>> = Opt::new(&["security", "pam", "u2f", "settings", "appid"]);
+        pub const appid: Opt<NullOr<String>> = Opt::new(&["security", "pam", "u2f", "settings", "appid"]).in_submodules(1);
 
         /// `security.pam.u2f.settings.authfile`
         ///
@@ -1907,7 +1907,7 @@ pub mod u2f {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.u2f.settings.authfile)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const authfile: Opt<NullOr<RuntimePath>> = Opt::new(&["security", "pam", "u2f", "settings", "authfile"]);
+        pub const authfile: Opt<NullOr<RuntimePath>> = Opt::new(&["security", "pam", "u2f", "settings", "authfile"]).in_submodules(1);
 
         /// `security.pam.u2f.settings.cue`
         ///
@@ -1916,7 +1916,7 @@ pub mod u2f {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.u2f.settings.cue)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const cue: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "cue"]);
+        pub const cue: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "cue"]).in_submodules(1);
 
         /// `security.pam.u2f.settings.debug`
         ///
@@ -1925,7 +1925,7 @@ pub mod u2f {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.u2f.settings.debug)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const debug: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "debug"]);
+        pub const debug: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "debug"]).in_submodules(1);
 
         /// `security.pam.u2f.settings.interactive`
         ///
@@ -1935,7 +1935,7 @@ pub mod u2f {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.u2f.settings.interactive)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const interactive: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "interactive"]);
+        pub const interactive: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "interactive"]).in_submodules(1);
 
         /// `security.pam.u2f.settings.origin`
         ///
@@ -1944,7 +1944,7 @@ pub mod u2f {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.u2f.settings.origin)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const origin: Opt<NullOr<String>> = Opt::new(&["security", "pam", "u2f", "settings", "origin"]);
+        pub const origin: Opt<NullOr<String>> = Opt::new(&["security", "pam", "u2f", "settings", "origin"]).in_submodules(1);
 
     }
 

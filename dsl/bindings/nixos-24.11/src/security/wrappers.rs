@@ -32,7 +32,7 @@ impl WrappersEntry {
     /// Nix type: `strings concatenated with ","`. Default: `""`.
     #[inline]
     pub fn capabilities(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["capabilities"]))
+        Opt::at(self.path.join(["capabilities"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.group`
@@ -44,7 +44,7 @@ impl WrappersEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.owner`
@@ -56,7 +56,7 @@ impl WrappersEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn owner(&self) -> Opt<String> {
-        Opt::at(self.path.join(["owner"]))
+        Opt::at(self.path.join(["owner"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.permissions`
@@ -69,7 +69,7 @@ impl WrappersEntry {
     /// Nix type: `file mode string`. Default: `"u+rx,g+x,o+x"`.
     #[inline]
     pub fn permissions(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["permissions"]))
+        Opt::at(self.path.join(["permissions"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.program`
@@ -81,7 +81,7 @@ impl WrappersEntry {
     /// Nix type: `null or string`. Default: `"‹name›"`.
     #[inline]
     pub fn program(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["program"]))
+        Opt::at(self.path.join(["program"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.setgid`
@@ -93,7 +93,7 @@ impl WrappersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn setgid(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["setgid"]))
+        Opt::at(self.path.join(["setgid"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.setuid`
@@ -105,7 +105,7 @@ impl WrappersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn setuid(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["setuid"]))
+        Opt::at(self.path.join(["setuid"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.source`
@@ -117,7 +117,7 @@ impl WrappersEntry {
     /// Nix type: `path`.
     #[inline]
     pub fn source(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["source"]))
+        Opt::at(self.path.join(["source"])).in_submodules(1)
     }
 
 }

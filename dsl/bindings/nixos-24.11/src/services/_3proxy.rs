@@ -280,7 +280,7 @@ pub mod resolution {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.resolution.nscache)
     ///
     /// Nix type: `signed integer`. Default: `65535`.
-    pub const nscache: Opt<i64> = Opt::new(&["services", "_3proxy", "resolution", "nscache"]);
+    pub const nscache: Opt<i64> = Opt::new(&["services", "_3proxy", "resolution", "nscache"]).in_submodules(1);
 
     /// `services._3proxy.resolution.nscache6`
     ///
@@ -289,7 +289,7 @@ pub mod resolution {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.resolution.nscache6)
     ///
     /// Nix type: `signed integer`. Default: `65535`.
-    pub const nscache6: Opt<i64> = Opt::new(&["services", "_3proxy", "resolution", "nscache6"]);
+    pub const nscache6: Opt<i64> = Opt::new(&["services", "_3proxy", "resolution", "nscache6"]).in_submodules(1);
 
     /// `services._3proxy.resolution.nserver`
     ///
@@ -298,7 +298,7 @@ pub mod resolution {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.resolution.nserver)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const nserver: Opt<Vec<String>> = Opt::new(&["services", "_3proxy", "resolution", "nserver"]);
+    pub const nserver: Opt<Vec<String>> = Opt::new(&["services", "_3proxy", "resolution", "nserver"]).in_submodules(1);
 
     /// `services._3proxy.resolution.nsrecord`
     ///
@@ -307,7 +307,7 @@ pub mod resolution {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.resolution.nsrecord)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const nsrecord: Opt<BTreeMap<String, String>> = Opt::new(&["services", "_3proxy", "resolution", "nsrecord"]);
+    pub const nsrecord: Opt<BTreeMap<String, String>> = Opt::new(&["services", "_3proxy", "resolution", "nsrecord"]).in_submodules(1);
 
 }
 

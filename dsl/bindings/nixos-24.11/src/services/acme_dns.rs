@@ -233,7 +233,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.api.disable_registration)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_registration: Opt<bool> = Opt::new(&["services", "acme-dns", "settings", "api", "disable_registration"]);
+        pub const disable_registration: Opt<bool> = Opt::new(&["services", "acme-dns", "settings", "api", "disable_registration"]).in_submodules(1);
 
         /// `services.acme-dns.settings.api.ip`
         ///
@@ -242,7 +242,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.api.ip)
         ///
         /// Nix type: `string`. Default: `"[::]"`.
-        pub const ip: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "api", "ip"]);
+        pub const ip: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "api", "ip"]).in_submodules(1);
 
         /// `services.acme-dns.settings.api.port`
         ///
@@ -251,7 +251,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.api.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
-        pub const port: Opt<u16> = Opt::new(&["services", "acme-dns", "settings", "api", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "acme-dns", "settings", "api", "port"]).in_submodules(1);
 
         /// `services.acme-dns.settings.api.tls`
         ///
@@ -260,7 +260,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.api.tls)
         ///
         /// Nix type: `one of "letsencrypt", "letsencryptstaging", "cert", "none"`. Default: `"none"`.
-        pub const tls: Opt<Tls> = Opt::new(&["services", "acme-dns", "settings", "api", "tls"]);
+        pub const tls: Opt<Tls> = Opt::new(&["services", "acme-dns", "settings", "api", "tls"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.acme-dns.settings.api.tls`.
@@ -284,7 +284,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.database.connection)
         ///
         /// Nix type: `string`. Default: `"/var/lib/acme-dns/acme-dns.db"`.
-        pub const connection: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "database", "connection"]);
+        pub const connection: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "database", "connection"]).in_submodules(1);
 
         /// `services.acme-dns.settings.database.engine`
         ///
@@ -293,7 +293,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.database.engine)
         ///
         /// Nix type: `one of "sqlite3", "postgres"`. Default: `"sqlite3"`.
-        pub const engine: Opt<Engine> = Opt::new(&["services", "acme-dns", "settings", "database", "engine"]);
+        pub const engine: Opt<Engine> = Opt::new(&["services", "acme-dns", "settings", "database", "engine"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.acme-dns.settings.database.engine`.
@@ -315,7 +315,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.domain)
         ///
         /// Nix type: `string`.
-        pub const domain: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "domain"]);
+        pub const domain: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "domain"]).in_submodules(1);
 
         /// `services.acme-dns.settings.general.listen`
         ///
@@ -324,7 +324,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.listen)
         ///
         /// Nix type: `string`. Default: `"[::]:53"`.
-        pub const listen: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "listen"]);
+        pub const listen: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "listen"]).in_submodules(1);
 
         /// `services.acme-dns.settings.general.nsadmin`
         ///
@@ -333,7 +333,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.nsadmin)
         ///
         /// Nix type: `string`.
-        pub const nsadmin: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "nsadmin"]);
+        pub const nsadmin: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "nsadmin"]).in_submodules(1);
 
         /// `services.acme-dns.settings.general.nsname`
         ///
@@ -342,7 +342,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.nsname)
         ///
         /// Nix type: `string`.
-        pub const nsname: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "nsname"]);
+        pub const nsname: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "nsname"]).in_submodules(1);
 
         /// `services.acme-dns.settings.general.protocol`
         ///
@@ -351,7 +351,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.protocol)
         ///
         /// Nix type: `one of "both", "both4", "both6", "udp", "udp4", "udp6", "tcp", "tcp4", "tcp6"`. Default: `"both"`.
-        pub const protocol: Opt<Protocol> = Opt::new(&["services", "acme-dns", "settings", "general", "protocol"]);
+        pub const protocol: Opt<Protocol> = Opt::new(&["services", "acme-dns", "settings", "general", "protocol"]).in_submodules(1);
 
         /// `services.acme-dns.settings.general.records`
         ///
@@ -360,7 +360,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.records)
         ///
         /// Nix type: `list of string`.
-        pub const records: Opt<Vec<String>> = Opt::new(&["services", "acme-dns", "settings", "general", "records"]);
+        pub const records: Opt<Vec<String>> = Opt::new(&["services", "acme-dns", "settings", "general", "records"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.acme-dns.settings.general.protocol`.
@@ -389,7 +389,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.logconfig.loglevel)
         ///
         /// Nix type: `one of "error", "warning", "info", "debug"`. Default: `"info"`.
-        pub const loglevel: Opt<Loglevel> = Opt::new(&["services", "acme-dns", "settings", "logconfig", "loglevel"]);
+        pub const loglevel: Opt<Loglevel> = Opt::new(&["services", "acme-dns", "settings", "logconfig", "loglevel"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.acme-dns.settings.logconfig.loglevel`.

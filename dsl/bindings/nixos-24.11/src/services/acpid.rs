@@ -109,7 +109,7 @@ pub mod handlers {
         /// Nix type: `strings concatenated with "\n"`.
         #[inline]
         pub fn action(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["action"]))
+            Opt::at(self.path.join(["action"])).in_submodules(1)
         }
 
         /// `services.acpid.handlers.<name>.event`
@@ -121,7 +121,7 @@ pub mod handlers {
         /// Nix type: `string`.
         #[inline]
         pub fn event(&self) -> Opt<String> {
-            Opt::at(self.path.join(["event"]))
+            Opt::at(self.path.join(["event"])).in_submodules(1)
         }
 
     }

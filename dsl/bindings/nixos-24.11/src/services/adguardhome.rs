@@ -118,7 +118,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.adguardhome.settings.schema_version)
     ///
     /// Nix type: `signed integer`. Default: `cfg.package.schema_version`.
-    pub const schema_version: Opt<i64> = Opt::new(&["services", "adguardhome", "settings", "schema_version"]);
+    pub const schema_version: Opt<i64> = Opt::new(&["services", "adguardhome", "settings", "schema_version"]).in_submodules(1);
 
 }
 

@@ -119,7 +119,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aesmd.settings.defaultQuotingType)
     ///
     /// Nix type: `null or one of "ecdsa_256", "epid_linkable", "epid_unlinkable"`. Default: `null`.
-    pub const default_quoting_type: Opt<NullOr<DefaultQuotingType>> = Opt::new(&["services", "aesmd", "settings", "defaultQuotingType"]);
+    pub const default_quoting_type: Opt<NullOr<DefaultQuotingType>> = Opt::new(&["services", "aesmd", "settings", "defaultQuotingType"]).in_submodules(1);
 
     /// `services.aesmd.settings.proxy`
     ///
@@ -128,7 +128,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aesmd.settings.proxy)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const proxy: Opt<NullOr<String>> = Opt::new(&["services", "aesmd", "settings", "proxy"]);
+    pub const proxy: Opt<NullOr<String>> = Opt::new(&["services", "aesmd", "settings", "proxy"]).in_submodules(1);
 
     /// `services.aesmd.settings.proxyType`
     ///
@@ -137,7 +137,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aesmd.settings.proxyType)
     ///
     /// Nix type: `null or one of "default", "direct", "manual"`.
-    pub const proxy_type: Opt<NullOr<ProxyType>> = Opt::new(&["services", "aesmd", "settings", "proxyType"]);
+    pub const proxy_type: Opt<NullOr<ProxyType>> = Opt::new(&["services", "aesmd", "settings", "proxyType"]).in_submodules(1);
 
     /// `services.aesmd.settings.whitelistUrl`
     ///
@@ -146,7 +146,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aesmd.settings.whitelistUrl)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const whitelist_url: Opt<NullOr<String>> = Opt::new(&["services", "aesmd", "settings", "whitelistUrl"]);
+    pub const whitelist_url: Opt<NullOr<String>> = Opt::new(&["services", "aesmd", "settings", "whitelistUrl"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.aesmd.settings.defaultQuotingType`.

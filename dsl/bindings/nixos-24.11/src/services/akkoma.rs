@@ -584,7 +584,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__web_push_encryption_)
     ///
     /// Nix type: `Elixir value`. Default: `{ }`.
-    pub const _web_push_encryption: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_"]);
+    pub const _web_push_encryption: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_"]).in_submodules(1);
 
     pub mod _joken {
         use super::*;
@@ -596,7 +596,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__joken_.__default_signer_)
         ///
         /// Nix type: `secret value`.
-        pub const _default_signer: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__joken_", "__default_signer_"]);
+        pub const _default_signer: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__joken_", "__default_signer_"]).in_submodules(1);
 
     }
 
@@ -613,7 +613,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__logger_.__ex_syslogger_.level)
             ///
             /// Nix type: `non-empty string`. Default: `":info"`.
-            pub const level: Opt<String> = Opt::new(&["services", "akkoma", "config", "__logger_", "__ex_syslogger_", "level"]);
+            pub const level: Opt<String> = Opt::new(&["services", "akkoma", "config", "__logger_", "__ex_syslogger_", "level"]).in_submodules(1);
 
         }
 
@@ -629,7 +629,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_.__frontends_)
         ///
         /// Nix type: `Elixir value`.
-        pub const _frontends: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__frontends_"]);
+        pub const _frontends: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__frontends_"]).in_submodules(1);
 
         pub mod _pleroma {
             use super::*;
@@ -641,7 +641,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Repo_)
             ///
             /// Nix type: `Elixir value`.
-            pub const repo: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Repo_"]);
+            pub const repo: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Repo_"]).in_submodules(1);
 
             pub mod upload {
                 use super::*;
@@ -654,7 +654,7 @@ pub mod config {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Upload_.base_url)
                 ///
                 /// Nix type: `non-empty string`.
-                pub const base_url: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Upload_", "base_url"]);
+                pub const base_url: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Upload_", "base_url"]).in_submodules(1);
 
             }
 
@@ -672,7 +672,7 @@ pub mod config {
                     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.secret_key_base)
                     ///
                     /// Nix type: `secret value`.
-                    pub const secret_key_base: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "secret_key_base"]);
+                    pub const secret_key_base: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "secret_key_base"]).in_submodules(1);
 
                     /// `services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.signing_salt`
                     ///
@@ -681,7 +681,7 @@ pub mod config {
                     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.signing_salt)
                     ///
                     /// Nix type: `secret value`.
-                    pub const signing_salt: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "signing_salt"]);
+                    pub const signing_salt: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "signing_salt"]).in_submodules(1);
 
                     pub mod http {
                         use super::*;
@@ -693,7 +693,7 @@ pub mod config {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.http.ip)
                         ///
                         /// Nix type: `absolute path or IPv4 or IPv6 address`. Default: `"/run/akkoma/socket"`.
-                        pub const ip: Opt<OneOf<IpMembers>> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "http", "ip"]);
+                        pub const ip: Opt<OneOf<IpMembers>> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "http", "ip"]).in_submodules(1);
 
                         /// `services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.http.port`
                         ///
@@ -702,7 +702,7 @@ pub mod config {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.http.port)
                         ///
                         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
-                        pub const port: Opt<u16> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "http", "port"]);
+                        pub const port: Opt<u16> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "http", "port"]).in_submodules(1);
 
                         /// The members of `services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.http.ip`'s type: `path`, `unknown 'IPv4'`, `unknown 'IPv6 address'`. A value of any of them sets the option.
                         pub enum IpMembers {}
@@ -720,7 +720,7 @@ pub mod config {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.live_view.signing_salt)
                         ///
                         /// Nix type: `secret value`.
-                        pub const signing_salt: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "live_view", "signing_salt"]);
+                        pub const signing_salt: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "live_view", "signing_salt"]).in_submodules(1);
 
                     }
 
@@ -734,7 +734,7 @@ pub mod config {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.url.host)
                         ///
                         /// Nix type: `non-empty string`. Default: `config.networking.fqdn`.
-                        pub const host: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "url", "host"]);
+                        pub const host: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "url", "host"]).in_submodules(1);
 
                         /// `services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.url.port`
                         ///
@@ -743,7 +743,7 @@ pub mod config {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.url.port)
                         ///
                         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `443`.
-                        pub const port: Opt<u16> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "url", "port"]);
+                        pub const port: Opt<u16> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "url", "port"]).in_submodules(1);
 
                         /// `services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.url.scheme`
                         ///
@@ -752,7 +752,7 @@ pub mod config {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.url.scheme)
                         ///
                         /// Nix type: `non-empty string`. Default: `"https"`.
-                        pub const scheme: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "url", "scheme"]);
+                        pub const scheme: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "url", "scheme"]).in_submodules(1);
 
                     }
 
@@ -772,7 +772,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_.__instance_.description)
             ///
             /// Nix type: `non-empty string`.
-            pub const description: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "description"]);
+            pub const description: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "description"]).in_submodules(1);
 
             /// `services.akkoma.config.__pleroma_.__instance_.email`
             ///
@@ -781,7 +781,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_.__instance_.email)
             ///
             /// Nix type: `non-empty string`.
-            pub const email: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "email"]);
+            pub const email: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "email"]).in_submodules(1);
 
             /// `services.akkoma.config.__pleroma_.__instance_.name`
             ///
@@ -790,7 +790,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_.__instance_.name)
             ///
             /// Nix type: `non-empty string`.
-            pub const name: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "name"]);
+            pub const name: Opt<String> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "name"]).in_submodules(1);
 
             /// `services.akkoma.config.__pleroma_.__instance_.static_dir`
             ///
@@ -799,7 +799,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_.__instance_.static_dir)
             ///
             /// Nix type: `path`.
-            pub const static_dir: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "static_dir"]);
+            pub const static_dir: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "static_dir"]).in_submodules(1);
 
             /// `services.akkoma.config.__pleroma_.__instance_.upload_dir`
             ///
@@ -808,7 +808,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_.__instance_.upload_dir)
             ///
             /// Nix type: `absolute path`. Default: `"/var/lib/akkoma/uploads"`.
-            pub const upload_dir: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "upload_dir"]);
+            pub const upload_dir: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "upload_dir"]).in_submodules(1);
 
         }
 
@@ -823,7 +823,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_.__media_proxy_.base_url)
             ///
             /// Nix type: `null or non-empty string`.
-            pub const base_url: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__media_proxy_", "base_url"]);
+            pub const base_url: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__media_proxy_", "base_url"]).in_submodules(1);
 
             /// `services.akkoma.config.__pleroma_.__media_proxy_.enabled`
             ///
@@ -832,7 +832,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_.__media_proxy_.enabled)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const enabled: Opt<bool> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__media_proxy_", "enabled"]);
+            pub const enabled: Opt<bool> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__media_proxy_", "enabled"]).in_submodules(1);
 
         }
 
@@ -851,7 +851,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__web_push_encryption_.__vapid_details_.private_key)
             ///
             /// Nix type: `secret value`.
-            pub const private_key: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_", "__vapid_details_", "private_key"]);
+            pub const private_key: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_", "__vapid_details_", "private_key"]).in_submodules(2);
 
             /// `services.akkoma.config.__web_push_encryption_.__vapid_details_.public_key`
             ///
@@ -860,7 +860,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__web_push_encryption_.__vapid_details_.public_key)
             ///
             /// Nix type: `non-empty string or secret value`.
-            pub const public_key: Opt<OneOf<PublicKeyMembers>> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_", "__vapid_details_", "public_key"]);
+            pub const public_key: Opt<OneOf<PublicKeyMembers>> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_", "__vapid_details_", "public_key"]).in_submodules(2);
 
             /// `services.akkoma.config.__web_push_encryption_.__vapid_details_.subject`
             ///
@@ -869,7 +869,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__web_push_encryption_.__vapid_details_.subject)
             ///
             /// Nix type: `non-empty string`.
-            pub const subject: Opt<String> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_", "__vapid_details_", "subject"]);
+            pub const subject: Opt<String> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_", "__vapid_details_", "subject"]).in_submodules(2);
 
             /// The members of `services.akkoma.config.__web_push_encryption_.__vapid_details_.public_key`'s type: `string`, `unknown 'secret value'`. A value of any of them sets the option.
             pub enum PublicKeyMembers {}
@@ -965,7 +965,7 @@ pub mod frontends {
         /// Nix type: `non-empty string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.akkoma.frontends.<name>.package`
@@ -977,7 +977,7 @@ pub mod frontends {
         /// Nix type: `package`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.akkoma.frontends.<name>.ref`
@@ -989,7 +989,7 @@ pub mod frontends {
         /// Nix type: `non-empty string`.
         #[inline]
         pub fn r#ref(&self) -> Opt<String> {
-            Opt::at(self.path.join(["ref"]))
+            Opt::at(self.path.join(["ref"])).in_submodules(1)
         }
 
     }
@@ -1041,7 +1041,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.akkoma.nginx.acmeRoot`
     ///
@@ -1050,7 +1050,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.akkoma.nginx.addSSL`
     ///
@@ -1060,7 +1060,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.akkoma.nginx.basicAuth`
     ///
@@ -1069,7 +1069,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "akkoma", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "akkoma", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.akkoma.nginx.basicAuthFile`
     ///
@@ -1079,7 +1079,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.akkoma.nginx.default`
     ///
@@ -1088,7 +1088,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "default"]).in_submodules(1);
 
     /// `services.akkoma.nginx.enableACME`
     ///
@@ -1098,7 +1098,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.akkoma.nginx.extraConfig`
     ///
@@ -1107,7 +1107,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "akkoma", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "akkoma", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.akkoma.nginx.forceSSL`
     ///
@@ -1117,7 +1117,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.akkoma.nginx.globalRedirect`
     ///
@@ -1127,7 +1127,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.akkoma.nginx.http2`
     ///
@@ -1142,7 +1142,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http2"]).in_submodules(1);
 
     /// `services.akkoma.nginx.http3`
     ///
@@ -1152,7 +1152,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http3"]).in_submodules(1);
 
     /// `services.akkoma.nginx.http3_hq`
     ///
@@ -1162,7 +1162,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.akkoma.nginx.kTLS`
     ///
@@ -1174,7 +1174,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.akkoma.nginx.listen`
     ///
@@ -1185,7 +1185,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "akkoma", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "akkoma", "nginx", "listen"]).in_submodules(1);
 
     /// `services.akkoma.nginx.listenAddresses`
     ///
@@ -1195,7 +1195,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "akkoma", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "akkoma", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.akkoma.nginx.locations`
     ///
@@ -1204,7 +1204,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "akkoma", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "akkoma", "nginx", "locations"]).in_submodules(1);
 
     /// `services.akkoma.nginx.onlySSL`
     ///
@@ -1214,7 +1214,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.akkoma.nginx.quic`
     ///
@@ -1224,7 +1224,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "quic"]).in_submodules(1);
 
     /// `services.akkoma.nginx.redirectCode`
     ///
@@ -1233,7 +1233,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "akkoma", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "akkoma", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.akkoma.nginx.rejectSSL`
     ///
@@ -1243,7 +1243,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.akkoma.nginx.reuseport`
     ///
@@ -1253,7 +1253,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.akkoma.nginx.root`
     ///
@@ -1262,7 +1262,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "root"]).in_submodules(1);
 
     /// `services.akkoma.nginx.serverAliases`
     ///
@@ -1271,7 +1271,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "akkoma", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "akkoma", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.akkoma.nginx.serverName`
     ///
@@ -1280,7 +1280,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.akkoma.nginx.sslCertificate`
     ///
@@ -1289,7 +1289,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.akkoma.nginx.sslCertificateKey`
     ///
@@ -1298,7 +1298,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.akkoma.nginx.sslTrustedCertificate`
     ///
@@ -1307,7 +1307,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.akkoma.nginx.useACMEHost`
     ///
@@ -1318,7 +1318,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.akkoma.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1517,7 +1517,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.basicAuth`
@@ -1529,7 +1529,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.basicAuthFile`
@@ -1542,7 +1542,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.extraConfig`
@@ -1554,7 +1554,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.fastcgiParams`
@@ -1568,7 +1568,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.index`
@@ -1580,7 +1580,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.priority`
@@ -1593,7 +1593,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.proxyPass`
@@ -1606,7 +1606,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.proxyWebsockets`
@@ -1618,7 +1618,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.recommendedProxySettings`
@@ -1630,7 +1630,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.return`
@@ -1642,7 +1642,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.root`
@@ -1654,7 +1654,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.tryFiles`
@@ -1666,7 +1666,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

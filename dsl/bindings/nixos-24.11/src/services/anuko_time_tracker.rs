@@ -574,7 +574,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.acmeRoot`
     ///
@@ -583,7 +583,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.addSSL`
     ///
@@ -593,7 +593,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.basicAuth`
     ///
@@ -602,7 +602,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.basicAuthFile`
     ///
@@ -612,7 +612,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.default`
     ///
@@ -621,7 +621,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "default"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.enableACME`
     ///
@@ -631,7 +631,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.extraConfig`
     ///
@@ -640,7 +640,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "anuko-time-tracker", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "anuko-time-tracker", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.forceSSL`
     ///
@@ -650,7 +650,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.globalRedirect`
     ///
@@ -660,7 +660,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.http2`
     ///
@@ -675,7 +675,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http2"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.http3`
     ///
@@ -685,7 +685,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http3"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.http3_hq`
     ///
@@ -695,7 +695,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.kTLS`
     ///
@@ -707,7 +707,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.listen`
     ///
@@ -718,7 +718,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "listen"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.listenAddresses`
     ///
@@ -728,7 +728,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.locations`
     ///
@@ -737,7 +737,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "locations"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.onlySSL`
     ///
@@ -747,7 +747,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.quic`
     ///
@@ -757,7 +757,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "quic"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.redirectCode`
     ///
@@ -766,7 +766,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.rejectSSL`
     ///
@@ -776,7 +776,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.reuseport`
     ///
@@ -786,7 +786,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.root`
     ///
@@ -795,7 +795,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "root"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.serverAliases`
     ///
@@ -804,7 +804,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.serverName`
     ///
@@ -813,7 +813,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.sslCertificate`
     ///
@@ -822,7 +822,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.sslCertificateKey`
     ///
@@ -831,7 +831,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.sslTrustedCertificate`
     ///
@@ -840,7 +840,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.useACMEHost`
     ///
@@ -851,7 +851,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anuko-time-tracker.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.anuko-time-tracker.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1050,7 +1050,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.basicAuth`
@@ -1062,7 +1062,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.basicAuthFile`
@@ -1075,7 +1075,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.extraConfig`
@@ -1087,7 +1087,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.fastcgiParams`
@@ -1101,7 +1101,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.index`
@@ -1113,7 +1113,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.priority`
@@ -1126,7 +1126,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.proxyPass`
@@ -1139,7 +1139,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.proxyWebsockets`
@@ -1151,7 +1151,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.recommendedProxySettings`
@@ -1163,7 +1163,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.return`
@@ -1175,7 +1175,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.root`
@@ -1187,7 +1187,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.tryFiles`
@@ -1199,7 +1199,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -139,7 +139,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.apache-kafka.settings.listeners)
     ///
     /// Nix type: `list of string`.
-    pub const listeners: Opt<Vec<String>> = Opt::new(&["services", "apache-kafka", "settings", "listeners"]);
+    pub const listeners: Opt<Vec<String>> = Opt::new(&["services", "apache-kafka", "settings", "listeners"]).in_submodules(1);
 
     pub mod _broker {
         use super::*;
@@ -151,7 +151,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.apache-kafka.settings._broker.id_)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
-        pub const id: Opt<NullOr<i64>> = Opt::new(&["services", "apache-kafka", "settings", "_broker", "id_"]);
+        pub const id: Opt<NullOr<i64>> = Opt::new(&["services", "apache-kafka", "settings", "_broker", "id_"]).in_submodules(1);
 
     }
 
@@ -165,7 +165,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.apache-kafka.settings._log.dirs_)
         ///
         /// Nix type: `list of path`.
-        pub const dirs: Opt<Vec<RuntimePath>> = Opt::new(&["services", "apache-kafka", "settings", "_log", "dirs_"]);
+        pub const dirs: Opt<Vec<RuntimePath>> = Opt::new(&["services", "apache-kafka", "settings", "_log", "dirs_"]).in_submodules(1);
 
     }
 

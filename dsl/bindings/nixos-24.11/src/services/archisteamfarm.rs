@@ -172,7 +172,7 @@ pub mod bots {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
         /// `services.archisteamfarm.bots.<name>.passwordFile`
@@ -184,7 +184,7 @@ pub mod bots {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.archisteamfarm.bots.<name>.settings`
@@ -196,7 +196,7 @@ pub mod bots {
         /// Nix type: `attribute set`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.archisteamfarm.bots.<name>.username`
@@ -208,7 +208,7 @@ pub mod bots {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }
@@ -225,7 +225,7 @@ pub mod web_ui {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.web-ui.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "archisteamfarm", "web-ui", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "archisteamfarm", "web-ui", "enable"]).in_submodules(1);
 
     /// `services.archisteamfarm.web-ui.package`
     ///
@@ -235,7 +235,7 @@ pub mod web_ui {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.web-ui.package)
     ///
     /// Nix type: `package`. Default: `pkgs.ArchiSteamFarm.ui`.
-    pub const package: Opt<Package> = Opt::new(&["services", "archisteamfarm", "web-ui", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "archisteamfarm", "web-ui", "package"]).in_submodules(1);
 
 }
 

@@ -80,7 +80,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aria2.settings.conf-path)
     ///
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"/var/lib/aria2/aria2.conf"`.
-    pub const conf_path: Opt<String> = Opt::new(&["services", "aria2", "settings", "conf-path"]);
+    pub const conf_path: Opt<String> = Opt::new(&["services", "aria2", "settings", "conf-path"]).in_submodules(1);
 
     /// `services.aria2.settings.dir`
     ///
@@ -89,7 +89,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aria2.settings.dir)
     ///
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"/var/lib/aria2/Downloads"`.
-    pub const dir: Opt<String> = Opt::new(&["services", "aria2", "settings", "dir"]);
+    pub const dir: Opt<String> = Opt::new(&["services", "aria2", "settings", "dir"]).in_submodules(1);
 
     /// `services.aria2.settings.enable-rpc`
     ///
@@ -98,7 +98,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aria2.settings.enable-rpc)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const enable_rpc: Opt<bool> = Opt::new(&["services", "aria2", "settings", "enable-rpc"]);
+    pub const enable_rpc: Opt<bool> = Opt::new(&["services", "aria2", "settings", "enable-rpc"]).in_submodules(1);
 
     /// `services.aria2.settings.listen-port`
     ///
@@ -107,7 +107,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aria2.settings.listen-port)
     ///
     /// Nix type: `list of attribute set of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
-    pub const listen_port: Opt<Vec<BTreeMap<String, u16>>> = Opt::new(&["services", "aria2", "settings", "listen-port"]);
+    pub const listen_port: Opt<Vec<BTreeMap<String, u16>>> = Opt::new(&["services", "aria2", "settings", "listen-port"]).in_submodules(1);
 
     /// `services.aria2.settings.rpc-listen-port`
     ///
@@ -116,7 +116,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aria2.settings.rpc-listen-port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6800`.
-    pub const rpc_listen_port: Opt<u16> = Opt::new(&["services", "aria2", "settings", "rpc-listen-port"]);
+    pub const rpc_listen_port: Opt<u16> = Opt::new(&["services", "aria2", "settings", "rpc-listen-port"]).in_submodules(1);
 
     /// `services.aria2.settings.save-session`
     ///
@@ -125,7 +125,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aria2.settings.save-session)
     ///
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"/var/lib/aria2/aria2.session"`.
-    pub const save_session: Opt<String> = Opt::new(&["services", "aria2", "settings", "save-session"]);
+    pub const save_session: Opt<String> = Opt::new(&["services", "aria2", "settings", "save-session"]).in_submodules(1);
 
 }
 

@@ -122,7 +122,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn dns(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dns"]))
+            Opt::at(self.path.join(["dns"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.enable`
@@ -134,7 +134,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.host`
@@ -146,7 +146,7 @@ pub mod servers {
         /// Nix type: `string`. Default: `"0.0.0.0"`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.name`
@@ -158,7 +158,7 @@ pub mod servers {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.openFirewall`
@@ -170,7 +170,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn open_firewall(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["openFirewall"]))
+            Opt::at(self.path.join(["openFirewall"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.package`
@@ -182,7 +182,7 @@ pub mod servers {
         /// Nix type: `package`. Default: `pkgs.armagetronad-dedicated`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.port`
@@ -194,7 +194,7 @@ pub mod servers {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `4534`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.roundSettings`
@@ -207,7 +207,7 @@ pub mod servers {
         /// Nix type: `attribute set of (atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
         #[inline]
         pub fn round_settings(&self) -> Opt<BTreeMap<String, Data<AtomOrList>>> {
-            Opt::at(self.path.join(["roundSettings"]))
+            Opt::at(self.path.join(["roundSettings"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.settings`
@@ -220,7 +220,7 @@ pub mod servers {
         /// Nix type: `attribute set of (atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<AtomOrList>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

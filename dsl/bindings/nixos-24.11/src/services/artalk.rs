@@ -112,7 +112,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.artalk.settings.host)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const host: Opt<String> = Opt::new(&["services", "artalk", "settings", "host"]);
+    pub const host: Opt<String> = Opt::new(&["services", "artalk", "settings", "host"]).in_submodules(1);
 
     /// `services.artalk.settings.port`
     ///
@@ -121,7 +121,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.artalk.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `23366`.
-    pub const port: Opt<u16> = Opt::new(&["services", "artalk", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "artalk", "settings", "port"]).in_submodules(1);
 
 }
 

@@ -335,7 +335,7 @@ pub mod instances {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.environmentVariables`
@@ -348,7 +348,7 @@ pub mod instances {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn environment_variables(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environmentVariables"]))
+            Opt::at(self.path.join(["environmentVariables"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.group`
@@ -360,7 +360,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"authelia-‹name›"`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.name`
@@ -373,7 +373,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.package`
@@ -385,7 +385,7 @@ pub mod instances {
         /// Nix type: `package`. Default: `pkgs.authelia`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.secrets`
@@ -400,7 +400,7 @@ pub mod instances {
         /// Nix type: `submodule`. Default: `{ }`.
         #[inline]
         pub fn secrets(&self) -> Opt<SecretsValue> {
-            Opt::at(self.path.join(["secrets"]))
+            Opt::at(self.path.join(["secrets"])).in_submodules(1)
         }
 
         /// The options under `secrets`.
@@ -419,7 +419,7 @@ pub mod instances {
         /// Nix type: `YAML value`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -439,7 +439,7 @@ pub mod instances {
         /// Nix type: `list of path`. Default: `[ ]`.
         #[inline]
         pub fn settings_files(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["settingsFiles"]))
+            Opt::at(self.path.join(["settingsFiles"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.user`
@@ -451,7 +451,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"authelia-‹name›"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -472,7 +472,7 @@ pub mod instances {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn jwt_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["jwtSecretFile"]))
+            Opt::at(self.path.join(["jwtSecretFile"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.secrets.manual`
@@ -487,7 +487,7 @@ pub mod instances {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn manual(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["manual"]))
+            Opt::at(self.path.join(["manual"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.secrets.oidcHmacSecretFile`
@@ -499,7 +499,7 @@ pub mod instances {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn oidc_hmac_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["oidcHmacSecretFile"]))
+            Opt::at(self.path.join(["oidcHmacSecretFile"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.secrets.oidcIssuerPrivateKeyFile`
@@ -511,7 +511,7 @@ pub mod instances {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn oidc_issuer_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["oidcIssuerPrivateKeyFile"]))
+            Opt::at(self.path.join(["oidcIssuerPrivateKeyFile"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.secrets.sessionSecretFile`
@@ -523,7 +523,7 @@ pub mod instances {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn session_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["sessionSecretFile"]))
+            Opt::at(self.path.join(["sessionSecretFile"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.secrets.storageEncryptionKeyFile`
@@ -535,7 +535,7 @@ pub mod instances {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn storage_encryption_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["storageEncryptionKeyFile"]))
+            Opt::at(self.path.join(["storageEncryptionKeyFile"])).in_submodules(2)
         }
 
     }
@@ -556,7 +556,7 @@ pub mod instances {
         /// Nix type: `one of "", "totp", "webauthn", "mobile_push"`. Default: `""`.
         #[inline]
         pub fn default_2fa_method(&self) -> Opt<Default2faMethod> {
-            Opt::at(self.path.join(["default_2fa_method"]))
+            Opt::at(self.path.join(["default_2fa_method"])).in_submodules(2)
         }
 
         /// The options under `log`.
@@ -586,7 +586,7 @@ pub mod instances {
         /// Nix type: `one of "light", "dark", "grey", "auto"`. Default: `"light"`.
         #[inline]
         pub fn theme(&self) -> Opt<Theme> {
-            Opt::at(self.path.join(["theme"]))
+            Opt::at(self.path.join(["theme"])).in_submodules(2)
         }
 
     }
@@ -607,7 +607,7 @@ pub mod instances {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn file_path(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["file_path"]))
+            Opt::at(self.path.join(["file_path"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.settings.log.format`
@@ -619,7 +619,7 @@ pub mod instances {
         /// Nix type: `one of "json", "text"`. Default: `"json"`.
         #[inline]
         pub fn format(&self) -> Opt<Format> {
-            Opt::at(self.path.join(["format"]))
+            Opt::at(self.path.join(["format"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.settings.log.keep_stdout`
@@ -631,7 +631,7 @@ pub mod instances {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn keep_stdout(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["keep_stdout"]))
+            Opt::at(self.path.join(["keep_stdout"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.settings.log.level`
@@ -643,7 +643,7 @@ pub mod instances {
         /// Nix type: `one of "trace", "debug", "info", "warn", "error"`. Default: `"debug"`.
         #[inline]
         pub fn level(&self) -> Opt<Level> {
-            Opt::at(self.path.join(["level"]))
+            Opt::at(self.path.join(["level"])).in_submodules(2)
         }
 
     }
@@ -664,7 +664,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"tcp://:9091/"`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(2)
         }
 
     }
@@ -700,7 +700,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"tcp://127.0.0.1:9959"`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.settings.telemetry.metrics.enabled`
@@ -712,7 +712,7 @@ pub mod instances {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(2)
         }
 
     }

@@ -49,7 +49,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.auto-epp.settings.Settings.epp_state_for_AC)
         ///
         /// Nix type: `string`. Default: `"balance_performance"`.
-        pub const epp_state_for_ac: Opt<String> = Opt::new(&["services", "auto-epp", "settings", "Settings", "epp_state_for_AC"]);
+        pub const epp_state_for_ac: Opt<String> = Opt::new(&["services", "auto-epp", "settings", "Settings", "epp_state_for_AC"]).in_submodules(1);
 
         /// `services.auto-epp.settings.Settings.epp_state_for_BAT`
         ///
@@ -58,7 +58,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.auto-epp.settings.Settings.epp_state_for_BAT)
         ///
         /// Nix type: `string`. Default: `"power"`.
-        pub const epp_state_for_bat: Opt<String> = Opt::new(&["services", "auto-epp", "settings", "Settings", "epp_state_for_BAT"]);
+        pub const epp_state_for_bat: Opt<String> = Opt::new(&["services", "auto-epp", "settings", "Settings", "epp_state_for_BAT"]).in_submodules(1);
 
     }
 

@@ -318,7 +318,7 @@ pub mod hooks {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.hooks.postswitch)
     ///
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
-    pub const postswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["services", "autorandr", "hooks", "postswitch"]);
+    pub const postswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["services", "autorandr", "hooks", "postswitch"]).in_submodules(1);
 
     /// `services.autorandr.hooks.predetect`
     ///
@@ -327,7 +327,7 @@ pub mod hooks {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.hooks.predetect)
     ///
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
-    pub const predetect: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["services", "autorandr", "hooks", "predetect"]);
+    pub const predetect: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["services", "autorandr", "hooks", "predetect"]).in_submodules(1);
 
     /// `services.autorandr.hooks.preswitch`
     ///
@@ -336,7 +336,7 @@ pub mod hooks {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.hooks.preswitch)
     ///
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
-    pub const preswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["services", "autorandr", "hooks", "preswitch"]);
+    pub const preswitch: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["services", "autorandr", "hooks", "preswitch"]).in_submodules(1);
 
 }
 
@@ -365,7 +365,7 @@ pub mod profiles {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         #[inline]
         pub fn config(&self) -> Opt<BTreeMap<String, ConfigValue>> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// The options under `config`.
@@ -384,7 +384,7 @@ pub mod profiles {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn fingerprint(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["fingerprint"]))
+            Opt::at(self.path.join(["fingerprint"])).in_submodules(1)
         }
 
         /// `services.autorandr.profiles.<name>.hooks`
@@ -396,7 +396,7 @@ pub mod profiles {
         /// Nix type: `submodule`. Default: `{ }`.
         #[inline]
         pub fn hooks(&self) -> Opt<HooksValue> {
-            Opt::at(self.path.join(["hooks"]))
+            Opt::at(self.path.join(["hooks"])).in_submodules(1)
         }
 
         /// The options under `hooks`.
@@ -438,7 +438,7 @@ pub mod profiles {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn crtc(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["crtc"]))
+            Opt::at(self.path.join(["crtc"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.dpi`
@@ -450,7 +450,7 @@ pub mod profiles {
         /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
         #[inline]
         pub fn dpi(&self) -> Opt<NullOr<Positive>> {
-            Opt::at(self.path.join(["dpi"]))
+            Opt::at(self.path.join(["dpi"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.enable`
@@ -462,7 +462,7 @@ pub mod profiles {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.gamma`
@@ -474,7 +474,7 @@ pub mod profiles {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn gamma(&self) -> Opt<String> {
-            Opt::at(self.path.join(["gamma"]))
+            Opt::at(self.path.join(["gamma"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.mode`
@@ -486,7 +486,7 @@ pub mod profiles {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn mode(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.position`
@@ -498,7 +498,7 @@ pub mod profiles {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn position(&self) -> Opt<String> {
-            Opt::at(self.path.join(["position"]))
+            Opt::at(self.path.join(["position"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.primary`
@@ -510,7 +510,7 @@ pub mod profiles {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn primary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["primary"]))
+            Opt::at(self.path.join(["primary"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.rate`
@@ -522,7 +522,7 @@ pub mod profiles {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn rate(&self) -> Opt<String> {
-            Opt::at(self.path.join(["rate"]))
+            Opt::at(self.path.join(["rate"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.rotate`
@@ -534,7 +534,7 @@ pub mod profiles {
         /// Nix type: `null or one of "normal", "left", "right", "inverted"`. Default: `null`.
         #[inline]
         pub fn rotate(&self) -> Opt<NullOr<Rotate>> {
-            Opt::at(self.path.join(["rotate"]))
+            Opt::at(self.path.join(["rotate"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.scale`
@@ -546,7 +546,7 @@ pub mod profiles {
         /// Nix type: `null or (submodule)`. Default: `null`.
         #[inline]
         pub fn scale(&self) -> Opt<NullOr<ScaleValue>> {
-            Opt::at(self.path.join(["scale"]))
+            Opt::at(self.path.join(["scale"])).in_submodules(2)
         }
 
         /// The options under `scale`.
@@ -565,7 +565,7 @@ pub mod profiles {
         /// Nix type: `null or (3×3 matrix of floating point numbers)`. Default: `null`.
         #[inline]
         pub fn transform(&self) -> Opt<NullOr<Untyped>> {
-            Opt::at(self.path.join(["transform"]))
+            Opt::at(self.path.join(["transform"])).in_submodules(2)
         }
 
     }
@@ -586,7 +586,7 @@ pub mod profiles {
         /// Nix type: `one of "factor", "pixel"`. Default: `"factor"`.
         #[inline]
         pub fn method(&self) -> Opt<Method> {
-            Opt::at(self.path.join(["method"]))
+            Opt::at(self.path.join(["method"])).in_submodules(3)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.scale.x`
@@ -598,7 +598,7 @@ pub mod profiles {
         /// Nix type: `floating point number or (positive integer, meaning >0)`.
         #[inline]
         pub fn x(&self) -> Opt<OneOf<XMembers>> {
-            Opt::at(self.path.join(["x"]))
+            Opt::at(self.path.join(["x"])).in_submodules(3)
         }
 
         /// `services.autorandr.profiles.<name>.config.<name>.scale.y`
@@ -610,7 +610,7 @@ pub mod profiles {
         /// Nix type: `floating point number or (positive integer, meaning >0)`.
         #[inline]
         pub fn y(&self) -> Opt<OneOf<YMembers>> {
-            Opt::at(self.path.join(["y"]))
+            Opt::at(self.path.join(["y"])).in_submodules(3)
         }
 
     }
@@ -631,7 +631,7 @@ pub mod profiles {
         /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
         #[inline]
         pub fn postswitch(&self) -> Opt<BTreeMap<String, Concatenated>> {
-            Opt::at(self.path.join(["postswitch"]))
+            Opt::at(self.path.join(["postswitch"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.hooks.predetect`
@@ -643,7 +643,7 @@ pub mod profiles {
         /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
         #[inline]
         pub fn predetect(&self) -> Opt<BTreeMap<String, Concatenated>> {
-            Opt::at(self.path.join(["predetect"]))
+            Opt::at(self.path.join(["predetect"])).in_submodules(2)
         }
 
         /// `services.autorandr.profiles.<name>.hooks.preswitch`
@@ -655,7 +655,7 @@ pub mod profiles {
         /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
         #[inline]
         pub fn preswitch(&self) -> Opt<BTreeMap<String, Concatenated>> {
-            Opt::at(self.path.join(["preswitch"]))
+            Opt::at(self.path.join(["preswitch"])).in_submodules(2)
         }
 
     }

@@ -80,7 +80,7 @@ pub mod checks {
         /// Nix type: `null or one of "ActiveCalendarEvent", "ActiveConnection", "ExternalCommand", "JsonPath", "Kodi", "KodiIdleTime", "LastLogActivity", "Load", "LogindSessionsIdle", "Mpd", "NetworkBandwidth", "Ping", "Processes", "Smb", "Users", "XIdleTime", "XPath"`. Default: `null`.
         #[inline]
         pub fn class(&self) -> Opt<NullOr<Class>> {
-            Opt::at(self.path.join(["class"]))
+            Opt::at(self.path.join(["class"])).in_submodules(1)
         }
 
         /// `services.autosuspend.checks.<name>.enabled`
@@ -92,7 +92,7 @@ pub mod checks {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
     }
@@ -133,7 +133,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.settings.suspend_cmd)
     ///
     /// Nix type: `string`. Default: `"systemctl suspend"`.
-    pub const suspend_cmd: Opt<String> = Opt::new(&["services", "autosuspend", "settings", "suspend_cmd"]);
+    pub const suspend_cmd: Opt<String> = Opt::new(&["services", "autosuspend", "settings", "suspend_cmd"]).in_submodules(1);
 
     /// `services.autosuspend.settings.wakeup_cmd`
     ///
@@ -143,7 +143,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.settings.wakeup_cmd)
     ///
     /// Nix type: `string`. Default: `"sh -c 'echo 0 > /sys/class/rtc/rtc0/wakealarm && echo {timestamp:.0f} > /sys/class/rtc/rtc0/wakealarm' "`.
-    pub const wakeup_cmd: Opt<String> = Opt::new(&["services", "autosuspend", "settings", "wakeup_cmd"]);
+    pub const wakeup_cmd: Opt<String> = Opt::new(&["services", "autosuspend", "settings", "wakeup_cmd"]).in_submodules(1);
 
 }
 
@@ -173,7 +173,7 @@ pub mod wakeups {
         /// Nix type: `null or one of "Calendar", "Command", "File", "Periodic", "SystemdTimer", "XPath", "XPathDelta"`. Default: `null`.
         #[inline]
         pub fn class(&self) -> Opt<NullOr<Class>> {
-            Opt::at(self.path.join(["class"]))
+            Opt::at(self.path.join(["class"])).in_submodules(1)
         }
 
         /// `services.autosuspend.wakeups.<name>.enabled`
@@ -185,7 +185,7 @@ pub mod wakeups {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
     }

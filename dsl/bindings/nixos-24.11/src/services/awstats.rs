@@ -164,7 +164,7 @@ pub mod configs {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.extraConfig`
@@ -176,7 +176,7 @@ pub mod configs {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.hostAliases`
@@ -188,7 +188,7 @@ pub mod configs {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn host_aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["hostAliases"]))
+            Opt::at(self.path.join(["hostAliases"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.logFile`
@@ -200,7 +200,7 @@ pub mod configs {
         /// Nix type: `string`.
         #[inline]
         pub fn log_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["logFile"]))
+            Opt::at(self.path.join(["logFile"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.logFormat`
@@ -212,7 +212,7 @@ pub mod configs {
         /// Nix type: `string`. Default: `"1"`.
         #[inline]
         pub fn log_format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logFormat"]))
+            Opt::at(self.path.join(["logFormat"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.type`
@@ -224,7 +224,7 @@ pub mod configs {
         /// Nix type: `one of "mail", "web"`. Default: `"web"`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
         /// The options under `webService`.
@@ -251,7 +251,7 @@ pub mod configs {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.webService.hostname`
@@ -263,7 +263,7 @@ pub mod configs {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn hostname(&self) -> Opt<String> {
-            Opt::at(self.path.join(["hostname"]))
+            Opt::at(self.path.join(["hostname"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.webService.urlPrefix`
@@ -275,7 +275,7 @@ pub mod configs {
         /// Nix type: `string`. Default: `"/awstats"`.
         #[inline]
         pub fn url_prefix(&self) -> Opt<String> {
-            Opt::at(self.path.join(["urlPrefix"]))
+            Opt::at(self.path.join(["urlPrefix"])).in_submodules(1)
         }
 
     }

@@ -181,7 +181,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.allowedCN)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-dir", "tls", "allowedCN"]);
+    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-dir", "tls", "allowedCN"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.caCertificateFile`
     ///
@@ -193,7 +193,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.caCertificateFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-dir", "tls", "caCertificateFile"]);
+    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-dir", "tls", "caCertificateFile"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.certificate`
     ///
@@ -206,7 +206,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.certificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-dir", "tls", "certificate"]);
+    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-dir", "tls", "certificate"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.enable`
     ///
@@ -216,7 +216,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-dir", "tls", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-dir", "tls", "enable"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.key`
     ///
@@ -226,7 +226,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.key)
     ///
     /// Nix type: `path`.
-    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-dir", "tls", "key"]);
+    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-dir", "tls", "key"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.require`
     ///
@@ -236,7 +236,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.require)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-dir", "tls", "require"]);
+    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-dir", "tls", "require"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.verifyPeer`
     ///
@@ -249,7 +249,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.verifyPeer)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-dir", "tls", "verifyPeer"]);
+    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-dir", "tls", "verifyPeer"]).in_submodules(1);
 
 }
 

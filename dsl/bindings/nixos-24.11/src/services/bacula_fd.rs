@@ -308,7 +308,7 @@ pub mod director {
         /// Nix type: `one of "no", "yes"`. Default: `"no"`.
         #[inline]
         pub fn monitor(&self) -> Opt<Monitor> {
-            Opt::at(self.path.join(["monitor"]))
+            Opt::at(self.path.join(["monitor"])).in_submodules(1)
         }
 
         /// `services.bacula-fd.director.<name>.password`
@@ -328,7 +328,7 @@ pub mod director {
         /// Nix type: `string`.
         #[inline]
         pub fn password(&self) -> Opt<String> {
-            Opt::at(self.path.join(["password"]))
+            Opt::at(self.path.join(["password"])).in_submodules(1)
         }
 
         /// `services.bacula-fd.director.<name>.tls`
@@ -340,7 +340,7 @@ pub mod director {
         /// Nix type: `submodule`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(1)
         }
 
         /// The options under `tls`.
@@ -371,7 +371,7 @@ pub mod director {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn allowed_cn(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowedCN"]))
+            Opt::at(self.path.join(["allowedCN"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.caCertificateFile`
@@ -386,7 +386,7 @@ pub mod director {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn ca_certificate_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["caCertificateFile"]))
+            Opt::at(self.path.join(["caCertificateFile"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.certificate`
@@ -402,7 +402,7 @@ pub mod director {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn certificate(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificate"]))
+            Opt::at(self.path.join(["certificate"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.enable`
@@ -415,7 +415,7 @@ pub mod director {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.key`
@@ -428,7 +428,7 @@ pub mod director {
         /// Nix type: `path`.
         #[inline]
         pub fn key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.require`
@@ -441,7 +441,7 @@ pub mod director {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn require(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["require"]))
+            Opt::at(self.path.join(["require"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.verifyPeer`
@@ -457,7 +457,7 @@ pub mod director {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn verify_peer(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["verifyPeer"]))
+            Opt::at(self.path.join(["verifyPeer"])).in_submodules(2)
         }
 
     }
@@ -566,7 +566,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.allowedCN)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-fd", "tls", "allowedCN"]);
+    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-fd", "tls", "allowedCN"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.caCertificateFile`
     ///
@@ -578,7 +578,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.caCertificateFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-fd", "tls", "caCertificateFile"]);
+    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-fd", "tls", "caCertificateFile"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.certificate`
     ///
@@ -591,7 +591,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.certificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-fd", "tls", "certificate"]);
+    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-fd", "tls", "certificate"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.enable`
     ///
@@ -601,7 +601,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-fd", "tls", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-fd", "tls", "enable"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.key`
     ///
@@ -611,7 +611,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.key)
     ///
     /// Nix type: `path`.
-    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-fd", "tls", "key"]);
+    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-fd", "tls", "key"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.require`
     ///
@@ -621,7 +621,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.require)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-fd", "tls", "require"]);
+    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-fd", "tls", "require"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.verifyPeer`
     ///
@@ -634,7 +634,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.verifyPeer)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-fd", "tls", "verifyPeer"]);
+    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-fd", "tls", "verifyPeer"]).in_submodules(1);
 
 }
 

@@ -410,7 +410,7 @@ pub mod autochanger {
         /// Nix type: `string`. Default: `"/etc/bacula/mtx-changer %c %o %S %a %d"`.
         #[inline]
         pub fn changer_command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["changerCommand"]))
+            Opt::at(self.path.join(["changerCommand"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.autochanger.<name>.changerDevice`
@@ -428,7 +428,7 @@ pub mod autochanger {
         /// Nix type: `string`.
         #[inline]
         pub fn changer_device(&self) -> Opt<String> {
-            Opt::at(self.path.join(["changerDevice"]))
+            Opt::at(self.path.join(["changerDevice"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.autochanger.<name>.devices`
@@ -440,7 +440,7 @@ pub mod autochanger {
         /// Nix type: `list of string`.
         #[inline]
         pub fn devices(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["devices"]))
+            Opt::at(self.path.join(["devices"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.autochanger.<name>.extraAutochangerConfig`
@@ -452,7 +452,7 @@ pub mod autochanger {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_autochanger_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraAutochangerConfig"]))
+            Opt::at(self.path.join(["extraAutochangerConfig"])).in_submodules(1)
         }
 
     }
@@ -487,7 +487,7 @@ pub mod device {
         /// Nix type: `string`.
         #[inline]
         pub fn archive_device(&self) -> Opt<String> {
-            Opt::at(self.path.join(["archiveDevice"]))
+            Opt::at(self.path.join(["archiveDevice"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.device.<name>.extraDeviceConfig`
@@ -499,7 +499,7 @@ pub mod device {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_device_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraDeviceConfig"]))
+            Opt::at(self.path.join(["extraDeviceConfig"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.device.<name>.mediaType`
@@ -512,7 +512,7 @@ pub mod device {
         /// Nix type: `string`.
         #[inline]
         pub fn media_type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mediaType"]))
+            Opt::at(self.path.join(["mediaType"])).in_submodules(1)
         }
 
     }
@@ -544,7 +544,7 @@ pub mod director {
         /// Nix type: `one of "no", "yes"`. Default: `"no"`.
         #[inline]
         pub fn monitor(&self) -> Opt<Monitor> {
-            Opt::at(self.path.join(["monitor"]))
+            Opt::at(self.path.join(["monitor"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.director.<name>.password`
@@ -564,7 +564,7 @@ pub mod director {
         /// Nix type: `string`.
         #[inline]
         pub fn password(&self) -> Opt<String> {
-            Opt::at(self.path.join(["password"]))
+            Opt::at(self.path.join(["password"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.director.<name>.tls`
@@ -576,7 +576,7 @@ pub mod director {
         /// Nix type: `submodule`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(1)
         }
 
         /// The options under `tls`.
@@ -607,7 +607,7 @@ pub mod director {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn allowed_cn(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowedCN"]))
+            Opt::at(self.path.join(["allowedCN"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.caCertificateFile`
@@ -622,7 +622,7 @@ pub mod director {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn ca_certificate_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["caCertificateFile"]))
+            Opt::at(self.path.join(["caCertificateFile"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.certificate`
@@ -638,7 +638,7 @@ pub mod director {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn certificate(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificate"]))
+            Opt::at(self.path.join(["certificate"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.enable`
@@ -651,7 +651,7 @@ pub mod director {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.key`
@@ -664,7 +664,7 @@ pub mod director {
         /// Nix type: `path`.
         #[inline]
         pub fn key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.require`
@@ -677,7 +677,7 @@ pub mod director {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn require(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["require"]))
+            Opt::at(self.path.join(["require"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.verifyPeer`
@@ -693,7 +693,7 @@ pub mod director {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn verify_peer(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["verifyPeer"]))
+            Opt::at(self.path.join(["verifyPeer"])).in_submodules(2)
         }
 
     }
@@ -802,7 +802,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.allowedCN)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-sd", "tls", "allowedCN"]);
+    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-sd", "tls", "allowedCN"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.caCertificateFile`
     ///
@@ -814,7 +814,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.caCertificateFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-sd", "tls", "caCertificateFile"]);
+    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-sd", "tls", "caCertificateFile"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.certificate`
     ///
@@ -827,7 +827,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.certificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-sd", "tls", "certificate"]);
+    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-sd", "tls", "certificate"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.enable`
     ///
@@ -837,7 +837,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-sd", "tls", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-sd", "tls", "enable"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.key`
     ///
@@ -847,7 +847,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.key)
     ///
     /// Nix type: `path`.
-    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-sd", "tls", "key"]);
+    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-sd", "tls", "key"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.require`
     ///
@@ -857,7 +857,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.require)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-sd", "tls", "require"]);
+    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-sd", "tls", "require"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.verifyPeer`
     ///
@@ -870,7 +870,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.verifyPeer)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-sd", "tls", "verifyPeer"]);
+    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-sd", "tls", "verifyPeer"]).in_submodules(1);
 
 }
 

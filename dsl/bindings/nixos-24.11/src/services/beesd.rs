@@ -93,7 +93,7 @@ pub mod filesystems {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `services.beesd.filesystems.<name>.hashTableSizeMB`
@@ -105,7 +105,7 @@ pub mod filesystems {
         /// Nix type: `signed integer`. Default: `1024`.
         #[inline]
         pub fn hash_table_size_mb(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["hashTableSizeMB"]))
+            Opt::at(self.path.join(["hashTableSizeMB"])).in_submodules(1)
         }
 
         /// `services.beesd.filesystems.<name>.spec`
@@ -121,7 +121,7 @@ pub mod filesystems {
         /// Nix type: `string`.
         #[inline]
         pub fn spec(&self) -> Opt<String> {
-            Opt::at(self.path.join(["spec"]))
+            Opt::at(self.path.join(["spec"])).in_submodules(1)
         }
 
         /// `services.beesd.filesystems.<name>.verbosity`
@@ -133,7 +133,7 @@ pub mod filesystems {
         /// Nix type: `one of "alert", "crit", "debug", "emerg", "err", "info", "notice", "warning", 1, 2, 7, 0, 3, 6, 5, 4`. Default: `"info"`.
         #[inline]
         pub fn verbosity(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["verbosity"]))
+            Opt::at(self.path.join(["verbosity"])).in_submodules(1)
         }
 
         /// `services.beesd.filesystems.<name>.workDir`
@@ -146,7 +146,7 @@ pub mod filesystems {
         /// Nix type: `string`. Default: `".beeshome"`.
         #[inline]
         pub fn work_dir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["workDir"]))
+            Opt::at(self.path.join(["workDir"])).in_submodules(1)
         }
 
     }

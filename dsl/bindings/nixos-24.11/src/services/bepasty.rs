@@ -118,7 +118,7 @@ pub mod servers {
         /// Nix type: `string`. Default: `"127.0.0.1:8000"`.
         #[inline]
         pub fn bind(&self) -> Opt<String> {
-            Opt::at(self.path.join(["bind"]))
+            Opt::at(self.path.join(["bind"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.dataDir`
@@ -130,7 +130,7 @@ pub mod servers {
         /// Nix type: `string`. Default: `"/var/lib/bepasty/data"`.
         #[inline]
         pub fn data_dir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["dataDir"]))
+            Opt::at(self.path.join(["dataDir"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.defaultPermissions`
@@ -142,7 +142,7 @@ pub mod servers {
         /// Nix type: `string`. Default: `"read"`.
         #[inline]
         pub fn default_permissions(&self) -> Opt<String> {
-            Opt::at(self.path.join(["defaultPermissions"]))
+            Opt::at(self.path.join(["defaultPermissions"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.extraConfig`
@@ -157,7 +157,7 @@ pub mod servers {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.secretKey`
@@ -169,7 +169,7 @@ pub mod servers {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn secret_key(&self) -> Opt<String> {
-            Opt::at(self.path.join(["secretKey"]))
+            Opt::at(self.path.join(["secretKey"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.secretKeyFile`
@@ -181,7 +181,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn secret_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["secretKeyFile"]))
+            Opt::at(self.path.join(["secretKeyFile"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.workDir`
@@ -194,7 +194,7 @@ pub mod servers {
         /// Nix type: `string`. Default: `"/var/lib/bepasty"`.
         #[inline]
         pub fn work_dir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["workDir"]))
+            Opt::at(self.path.join(["workDir"])).in_submodules(1)
         }
 
     }

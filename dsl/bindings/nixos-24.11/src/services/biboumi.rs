@@ -60,7 +60,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.admin)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const admin: Opt<Vec<String>> = Opt::new(&["services", "biboumi", "settings", "admin"]);
+    pub const admin: Opt<Vec<String>> = Opt::new(&["services", "biboumi", "settings", "admin"]).in_submodules(1);
 
     /// `services.biboumi.settings.ca_file`
     ///
@@ -70,7 +70,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.ca_file)
     ///
     /// Nix type: `path`. Default: `"/etc/ssl/certs/ca-certificates.crt"`.
-    pub const ca_file: Opt<RuntimePath> = Opt::new(&["services", "biboumi", "settings", "ca_file"]);
+    pub const ca_file: Opt<RuntimePath> = Opt::new(&["services", "biboumi", "settings", "ca_file"]).in_submodules(1);
 
     /// `services.biboumi.settings.db_name`
     ///
@@ -79,7 +79,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.db_name)
     ///
     /// Nix type: `path or string`. Default: `"/var/lib/biboumi/biboumi.sqlite"`.
-    pub const db_name: Opt<OneOf<DbNameMembers>> = Opt::new(&["services", "biboumi", "settings", "db_name"]);
+    pub const db_name: Opt<OneOf<DbNameMembers>> = Opt::new(&["services", "biboumi", "settings", "db_name"]).in_submodules(1);
 
     /// `services.biboumi.settings.hostname`
     ///
@@ -90,7 +90,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.hostname)
     ///
     /// Nix type: `string`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "biboumi", "settings", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "biboumi", "settings", "hostname"]).in_submodules(1);
 
     /// `services.biboumi.settings.identd_port`
     ///
@@ -99,7 +99,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.identd_port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `113`.
-    pub const identd_port: Opt<u16> = Opt::new(&["services", "biboumi", "settings", "identd_port"]);
+    pub const identd_port: Opt<u16> = Opt::new(&["services", "biboumi", "settings", "identd_port"]).in_submodules(1);
 
     /// `services.biboumi.settings.log_level`
     ///
@@ -109,7 +109,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.log_level)
     ///
     /// Nix type: `integer between 0 and 3 (both inclusive)`. Default: `1`.
-    pub const log_level: Opt<Between<0, 3>> = Opt::new(&["services", "biboumi", "settings", "log_level"]);
+    pub const log_level: Opt<Between<0, 3>> = Opt::new(&["services", "biboumi", "settings", "log_level"]).in_submodules(1);
 
     /// `services.biboumi.settings.password`
     ///
@@ -121,7 +121,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.password)
     ///
     /// Nix type: `null or string`.
-    pub const password: Opt<NullOr<String>> = Opt::new(&["services", "biboumi", "settings", "password"]);
+    pub const password: Opt<NullOr<String>> = Opt::new(&["services", "biboumi", "settings", "password"]).in_submodules(1);
 
     /// `services.biboumi.settings.persistent_by_default`
     ///
@@ -134,7 +134,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.persistent_by_default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const persistent_by_default: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "persistent_by_default"]);
+    pub const persistent_by_default: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "persistent_by_default"]).in_submodules(1);
 
     /// `services.biboumi.settings.policy_directory`
     ///
@@ -145,7 +145,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.policy_directory)
     ///
     /// Nix type: `path`. Default: `"${pkgs.biboumi}/etc/biboumi"`.
-    pub const policy_directory: Opt<RuntimePath> = Opt::new(&["services", "biboumi", "settings", "policy_directory"]);
+    pub const policy_directory: Opt<RuntimePath> = Opt::new(&["services", "biboumi", "settings", "policy_directory"]).in_submodules(1);
 
     /// `services.biboumi.settings.port`
     ///
@@ -154,7 +154,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5347`.
-    pub const port: Opt<u16> = Opt::new(&["services", "biboumi", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "biboumi", "settings", "port"]).in_submodules(1);
 
     /// `services.biboumi.settings.realname_customization`
     ///
@@ -165,7 +165,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.realname_customization)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const realname_customization: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "realname_customization"]);
+    pub const realname_customization: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "realname_customization"]).in_submodules(1);
 
     /// `services.biboumi.settings.realname_from_jid`
     ///
@@ -177,7 +177,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.realname_from_jid)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const realname_from_jid: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "realname_from_jid"]);
+    pub const realname_from_jid: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "realname_from_jid"]).in_submodules(1);
 
     /// `services.biboumi.settings.xmpp_server_ip`
     ///
@@ -189,7 +189,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.xmpp_server_ip)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
-    pub const xmpp_server_ip: Opt<String> = Opt::new(&["services", "biboumi", "settings", "xmpp_server_ip"]);
+    pub const xmpp_server_ip: Opt<String> = Opt::new(&["services", "biboumi", "settings", "xmpp_server_ip"]).in_submodules(1);
 
     /// The members of `services.biboumi.settings.db_name`'s type: `path`, `string`. A value of any of them sets the option.
     pub enum DbNameMembers {}

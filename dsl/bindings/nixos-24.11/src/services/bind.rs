@@ -245,7 +245,7 @@ pub mod zones {
         /// Nix type: `list of string`.
         #[inline]
         pub fn allow_query(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowQuery"]))
+            Opt::at(self.path.join(["allowQuery"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.extraConfig`
@@ -257,7 +257,7 @@ pub mod zones {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.file`
@@ -269,7 +269,7 @@ pub mod zones {
         /// Nix type: `string or path`.
         #[inline]
         pub fn file(&self) -> Opt<OneOf<FileMembers>> {
-            Opt::at(self.path.join(["file"]))
+            Opt::at(self.path.join(["file"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.master`
@@ -281,7 +281,7 @@ pub mod zones {
         /// Nix type: `boolean`.
         #[inline]
         pub fn master(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["master"]))
+            Opt::at(self.path.join(["master"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.masters`
@@ -293,7 +293,7 @@ pub mod zones {
         /// Nix type: `list of string`.
         #[inline]
         pub fn masters(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["masters"]))
+            Opt::at(self.path.join(["masters"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.name`
@@ -305,7 +305,7 @@ pub mod zones {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.slaves`
@@ -317,7 +317,7 @@ pub mod zones {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn slaves(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["slaves"]))
+            Opt::at(self.path.join(["slaves"])).in_submodules(1)
         }
 
     }

@@ -30,7 +30,7 @@ impl BitcoindEntry {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["configFile"]))
+        Opt::at(self.path.join(["configFile"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.dataDir`
@@ -42,7 +42,7 @@ impl BitcoindEntry {
     /// Nix type: `path`. Default: `"/var/lib/bitcoind-‹name›"`.
     #[inline]
     pub fn data_dir(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["dataDir"]))
+        Opt::at(self.path.join(["dataDir"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.dbCache`
@@ -54,7 +54,7 @@ impl BitcoindEntry {
     /// Nix type: `null or integer between 4 and 16384 (both inclusive)`. Default: `null`.
     #[inline]
     pub fn db_cache(&self) -> Opt<NullOr<Between<4, 16384>>> {
-        Opt::at(self.path.join(["dbCache"]))
+        Opt::at(self.path.join(["dbCache"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.enable`
@@ -66,7 +66,7 @@ impl BitcoindEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.extraCmdlineOptions`
@@ -79,7 +79,7 @@ impl BitcoindEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn extra_cmdline_options(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraCmdlineOptions"]))
+        Opt::at(self.path.join(["extraCmdlineOptions"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.extraConfig`
@@ -91,7 +91,7 @@ impl BitcoindEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn extra_config(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.group`
@@ -103,7 +103,7 @@ impl BitcoindEntry {
     /// Nix type: `string`. Default: `"bitcoind-‹name›"`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.package`
@@ -115,7 +115,7 @@ impl BitcoindEntry {
     /// Nix type: `package`. Default: `pkgs.bitcoind`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.pidFile`
@@ -127,7 +127,7 @@ impl BitcoindEntry {
     /// Nix type: `path`. Default: `"/var/lib/bitcoind-‹name›/bitcoind.pid"`.
     #[inline]
     pub fn pid_file(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["pidFile"]))
+        Opt::at(self.path.join(["pidFile"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.port`
@@ -139,7 +139,7 @@ impl BitcoindEntry {
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
     #[inline]
     pub fn port(&self) -> Opt<NullOr<u16>> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.prune`
@@ -158,7 +158,7 @@ impl BitcoindEntry {
     /// Nix type: `null or ((unsigned integer, meaning >=0) or (one of "disable", "manual") convertible to it)`. Default: `null`.
     #[inline]
     pub fn prune(&self) -> Opt<NullOr<OneOf<PruneMembers>>> {
-        Opt::at(self.path.join(["prune"]))
+        Opt::at(self.path.join(["prune"])).in_submodules(1)
     }
 
     /// The options under `rpc`.
@@ -176,7 +176,7 @@ impl BitcoindEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn testnet(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["testnet"]))
+        Opt::at(self.path.join(["testnet"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.user`
@@ -188,7 +188,7 @@ impl BitcoindEntry {
     /// Nix type: `string`. Default: `"bitcoind-‹name›"`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }
@@ -209,7 +209,7 @@ impl BitcoindEntryRpc {
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
     #[inline]
     pub fn port(&self) -> Opt<NullOr<u16>> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.rpc.users`
@@ -221,7 +221,7 @@ impl BitcoindEntryRpc {
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
     #[inline]
     pub fn users(&self) -> Opt<BTreeMap<String, UsersValue>> {
-        Opt::at(self.path.join(["users"]))
+        Opt::at(self.path.join(["users"])).in_submodules(1)
     }
 
     /// The options under `users`.
@@ -263,7 +263,7 @@ impl BitcoindEntryRpcUsersEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(2)
     }
 
     /// `services.bitcoind.<name>.rpc.users.<name>.passwordHMAC`
@@ -276,7 +276,7 @@ impl BitcoindEntryRpcUsersEntry {
     /// Nix type: `string matching the pattern [0-9a-f]+\$[0-9a-f]{64}`.
     #[inline]
     pub fn password_hmac(&self) -> Opt<String> {
-        Opt::at(self.path.join(["passwordHMAC"])).matching("[0-9a-f]+\\$[0-9a-f]{64}")
+        Opt::at(self.path.join(["passwordHMAC"])).matching("[0-9a-f]+\\$[0-9a-f]{64}").in_submodules(2)
     }
 
 }

@@ -177,7 +177,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.dht_server)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const dht_server: Opt<DhtServerValue> = Opt::new(&["services", "bitmagnet", "settings", "dht_server"]);
+    pub const dht_server: Opt<DhtServerValue> = Opt::new(&["services", "bitmagnet", "settings", "dht_server"]).in_submodules(1);
 
     /// `services.bitmagnet.settings.http_server`
     ///
@@ -186,7 +186,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.http_server)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const http_server: Opt<HttpServerValue> = Opt::new(&["services", "bitmagnet", "settings", "http_server"]);
+    pub const http_server: Opt<HttpServerValue> = Opt::new(&["services", "bitmagnet", "settings", "http_server"]).in_submodules(1);
 
     /// `services.bitmagnet.settings.postgres`
     ///
@@ -195,7 +195,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const postgres: Opt<PostgresValue> = Opt::new(&["services", "bitmagnet", "settings", "postgres"]);
+    pub const postgres: Opt<PostgresValue> = Opt::new(&["services", "bitmagnet", "settings", "postgres"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.bitmagnet.settings.dht_server`: `DhtServerValue::new()`, then a setter per option.
@@ -273,7 +273,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.dht_server.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3334`.
-        pub const port: Opt<u16> = Opt::new(&["services", "bitmagnet", "settings", "dht_server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "bitmagnet", "settings", "dht_server", "port"]).in_submodules(2);
 
     }
 
@@ -287,7 +287,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.http_server.port)
         ///
         /// Nix type: `string`. Default: `":3333"`.
-        pub const port: Opt<String> = Opt::new(&["services", "bitmagnet", "settings", "http_server", "port"]);
+        pub const port: Opt<String> = Opt::new(&["services", "bitmagnet", "settings", "http_server", "port"]).in_submodules(2);
 
     }
 
@@ -301,7 +301,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.host)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const host: Opt<String> = Opt::new(&["services", "bitmagnet", "settings", "postgres", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "bitmagnet", "settings", "postgres", "host"]).in_submodules(2);
 
         /// `services.bitmagnet.settings.postgres.name`
         ///
@@ -310,7 +310,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.name)
         ///
         /// Nix type: `string`. Default: `"bitmagnet"`.
-        pub const name: Opt<String> = Opt::new(&["services", "bitmagnet", "settings", "postgres", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "bitmagnet", "settings", "postgres", "name"]).in_submodules(2);
 
         /// `services.bitmagnet.settings.postgres.password`
         ///
@@ -319,7 +319,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.password)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const password: Opt<String> = Opt::new(&["services", "bitmagnet", "settings", "postgres", "password"]);
+        pub const password: Opt<String> = Opt::new(&["services", "bitmagnet", "settings", "postgres", "password"]).in_submodules(2);
 
         /// `services.bitmagnet.settings.postgres.user`
         ///
@@ -328,7 +328,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.user)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const user: Opt<String> = Opt::new(&["services", "bitmagnet", "settings", "postgres", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "bitmagnet", "settings", "postgres", "user"]).in_submodules(2);
 
     }
 

@@ -83,7 +83,7 @@ pub mod ldap {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.ldap.ad)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const ad: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "ad"]);
+    pub const ad: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "ad"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.ldap.hostname`
     ///
@@ -92,7 +92,7 @@ pub mod ldap {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.ldap.hostname)
     ///
     /// Nix type: `string`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "hostname"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.ldap.pagedSearch`
     ///
@@ -101,7 +101,7 @@ pub mod ldap {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.ldap.pagedSearch)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const paged_search: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "pagedSearch"]);
+    pub const paged_search: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "pagedSearch"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.ldap.port`
     ///
@@ -110,7 +110,7 @@ pub mod ldap {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.ldap.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `389`.
-    pub const port: Opt<u16> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "port"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.ldap.rootPath`
     ///
@@ -119,7 +119,7 @@ pub mod ldap {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.ldap.rootPath)
     ///
     /// Nix type: `string`.
-    pub const root_path: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "rootPath"]);
+    pub const root_path: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "rootPath"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.ldap.ssl`
     ///
@@ -128,7 +128,7 @@ pub mod ldap {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.ldap.ssl)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const ssl: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "ssl"]);
+    pub const ssl: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "ssl"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.ldap.startTls`
     ///
@@ -137,7 +137,7 @@ pub mod ldap {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.ldap.startTls)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const start_tls: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "startTls"]);
+    pub const start_tls: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "startTls"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.ldap.username`
     ///
@@ -146,7 +146,7 @@ pub mod ldap {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.ldap.username)
     ///
     /// Nix type: `string`.
-    pub const username: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "username"]);
+    pub const username: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap", "username"]).in_submodules(1);
 
 }
 
@@ -197,7 +197,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.creationDateAttribute)
     ///
     /// Nix type: `string`.
-    pub const creation_date_attribute: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "creationDateAttribute"]);
+    pub const creation_date_attribute: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "creationDateAttribute"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.emailPrefixAttribute`
     ///
@@ -206,7 +206,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.emailPrefixAttribute)
     ///
     /// Nix type: `string`.
-    pub const email_prefix_attribute: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "emailPrefixAttribute"]);
+    pub const email_prefix_attribute: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "emailPrefixAttribute"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.emailSuffix`
     ///
@@ -215,7 +215,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.emailSuffix)
     ///
     /// Nix type: `string`.
-    pub const email_suffix: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "emailSuffix"]);
+    pub const email_suffix: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "emailSuffix"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.groupFilter`
     ///
@@ -224,7 +224,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.groupFilter)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const group_filter: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "groupFilter"]);
+    pub const group_filter: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "groupFilter"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.groupNameAttribute`
     ///
@@ -233,7 +233,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.groupNameAttribute)
     ///
     /// Nix type: `string`. Default: `"cn"`.
-    pub const group_name_attribute: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "groupNameAttribute"]);
+    pub const group_name_attribute: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "groupNameAttribute"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.groupObjectClass`
     ///
@@ -242,7 +242,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.groupObjectClass)
     ///
     /// Nix type: `string`. Default: `"groupOfNames"`.
-    pub const group_object_class: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "groupObjectClass"]);
+    pub const group_object_class: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "groupObjectClass"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.groupPath`
     ///
@@ -251,7 +251,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.groupPath)
     ///
     /// Nix type: `string`. Default: `"ou=groups"`.
-    pub const group_path: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "groupPath"]);
+    pub const group_path: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "groupPath"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.groups`
     ///
@@ -260,7 +260,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.groups)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const groups: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "groups"]);
+    pub const groups: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "groups"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.largeImport`
     ///
@@ -269,7 +269,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.largeImport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const large_import: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "largeImport"]);
+    pub const large_import: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "largeImport"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.memberAttribute`
     ///
@@ -278,7 +278,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.memberAttribute)
     ///
     /// Nix type: `string`.
-    pub const member_attribute: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "memberAttribute"]);
+    pub const member_attribute: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "memberAttribute"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.overwriteExisting`
     ///
@@ -287,7 +287,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.overwriteExisting)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const overwrite_existing: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "overwriteExisting"]);
+    pub const overwrite_existing: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "overwriteExisting"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.removeDisabled`
     ///
@@ -296,7 +296,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.removeDisabled)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const remove_disabled: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "removeDisabled"]);
+    pub const remove_disabled: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "removeDisabled"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.useEmailPrefixSuffix`
     ///
@@ -305,7 +305,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.useEmailPrefixSuffix)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const use_email_prefix_suffix: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "useEmailPrefixSuffix"]);
+    pub const use_email_prefix_suffix: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "useEmailPrefixSuffix"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.userEmailAttribute`
     ///
@@ -314,7 +314,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.userEmailAttribute)
     ///
     /// Nix type: `string`. Default: `"mail"`.
-    pub const user_email_attribute: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "userEmailAttribute"]);
+    pub const user_email_attribute: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "userEmailAttribute"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.userFilter`
     ///
@@ -323,7 +323,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.userFilter)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const user_filter: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "userFilter"]);
+    pub const user_filter: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "userFilter"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.userObjectClass`
     ///
@@ -332,7 +332,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.userObjectClass)
     ///
     /// Nix type: `string`. Default: `"inetOrgPerson"`.
-    pub const user_object_class: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "userObjectClass"]);
+    pub const user_object_class: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "userObjectClass"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.userPath`
     ///
@@ -341,7 +341,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.userPath)
     ///
     /// Nix type: `string`. Default: `"ou=users"`.
-    pub const user_path: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "userPath"]);
+    pub const user_path: Opt<String> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "userPath"]).in_submodules(1);
 
     /// `services.bitwarden-directory-connector-cli.sync.users`
     ///
@@ -350,7 +350,7 @@ pub mod sync {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync.users)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const users: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "users"]);
+    pub const users: Opt<bool> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync", "users"]).in_submodules(1);
 
 }
 

@@ -36,7 +36,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blackfire-agent.settings.server-id)
     ///
     /// Nix type: `string`.
-    pub const server_id: Opt<String> = Opt::new(&["services", "blackfire-agent", "settings", "server-id"]);
+    pub const server_id: Opt<String> = Opt::new(&["services", "blackfire-agent", "settings", "server-id"]).in_submodules(1);
 
     /// `services.blackfire-agent.settings.server-token`
     ///
@@ -45,7 +45,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blackfire-agent.settings.server-token)
     ///
     /// Nix type: `string`.
-    pub const server_token: Opt<String> = Opt::new(&["services", "blackfire-agent", "settings", "server-token"]);
+    pub const server_token: Opt<String> = Opt::new(&["services", "blackfire-agent", "settings", "server-token"]).in_submodules(1);
 
 }
 

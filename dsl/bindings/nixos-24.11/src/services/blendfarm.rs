@@ -91,7 +91,7 @@ pub mod server_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blendfarm.serverConfig.BroadcastPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `16342`.
-    pub const broadcast_port: Opt<u16> = Opt::new(&["services", "blendfarm", "serverConfig", "BroadcastPort"]);
+    pub const broadcast_port: Opt<u16> = Opt::new(&["services", "blendfarm", "serverConfig", "BroadcastPort"]).in_submodules(1);
 
     /// `services.blendfarm.serverConfig.BypassScriptUpdate`
     ///
@@ -100,7 +100,7 @@ pub mod server_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blendfarm.serverConfig.BypassScriptUpdate)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const bypass_script_update: Opt<bool> = Opt::new(&["services", "blendfarm", "serverConfig", "BypassScriptUpdate"]);
+    pub const bypass_script_update: Opt<bool> = Opt::new(&["services", "blendfarm", "serverConfig", "BypassScriptUpdate"]).in_submodules(1);
 
     /// `services.blendfarm.serverConfig.Port`
     ///
@@ -109,7 +109,7 @@ pub mod server_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blendfarm.serverConfig.Port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `15000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "blendfarm", "serverConfig", "Port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "blendfarm", "serverConfig", "Port"]).in_submodules(1);
 
 }
 

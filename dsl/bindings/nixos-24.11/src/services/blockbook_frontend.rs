@@ -31,7 +31,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn cert_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["certFile"]))
+        Opt::at(self.path.join(["certFile"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.coinName`
@@ -43,7 +43,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `string`. Default: `"Bitcoin"`.
     #[inline]
     pub fn coin_name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["coinName"]))
+        Opt::at(self.path.join(["coinName"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.configFile`
@@ -55,7 +55,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["configFile"]))
+        Opt::at(self.path.join(["configFile"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.cssDir`
@@ -67,7 +67,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `path`. Default: `"${package}/share/css/"`.
     #[inline]
     pub fn css_dir(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["cssDir"]))
+        Opt::at(self.path.join(["cssDir"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.dataDir`
@@ -79,7 +79,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `path`. Default: `"/var/lib/blockbook-frontend-‹name›"`.
     #[inline]
     pub fn data_dir(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["dataDir"]))
+        Opt::at(self.path.join(["dataDir"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.debug`
@@ -91,7 +91,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn debug(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["debug"]))
+        Opt::at(self.path.join(["debug"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.enable`
@@ -103,7 +103,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.extraCmdLineOptions`
@@ -116,7 +116,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn extra_cmd_line_options(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraCmdLineOptions"]))
+        Opt::at(self.path.join(["extraCmdLineOptions"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.extraConfig`
@@ -128,7 +128,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `attribute set`. Default: `{ }`.
     #[inline]
     pub fn extra_config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.group`
@@ -140,7 +140,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `string`. Default: `"blockbook-frontend-‹name›"`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.internal`
@@ -152,7 +152,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `null or string`. Default: `":9030"`.
     #[inline]
     pub fn internal(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["internal"]))
+        Opt::at(self.path.join(["internal"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.messageQueueBinding`
@@ -164,7 +164,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `string`. Default: `"tcp://127.0.0.1:38330"`.
     #[inline]
     pub fn message_queue_binding(&self) -> Opt<String> {
-        Opt::at(self.path.join(["messageQueueBinding"]))
+        Opt::at(self.path.join(["messageQueueBinding"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.package`
@@ -176,7 +176,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `package`. Default: `pkgs.blockbook`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.public`
@@ -188,7 +188,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `null or string`. Default: `":9130"`.
     #[inline]
     pub fn public(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["public"]))
+        Opt::at(self.path.join(["public"])).in_submodules(1)
     }
 
     /// The options under `rpc`.
@@ -206,7 +206,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn sync(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["sync"]))
+        Opt::at(self.path.join(["sync"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.templateDir`
@@ -218,7 +218,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `path`. Default: `"${package}/share/templates/"`.
     #[inline]
     pub fn template_dir(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["templateDir"]))
+        Opt::at(self.path.join(["templateDir"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.user`
@@ -230,7 +230,7 @@ impl BlockbookFrontendEntry {
     /// Nix type: `string`. Default: `"blockbook-frontend-‹name›"`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }
@@ -253,7 +253,7 @@ impl BlockbookFrontendEntryRpc {
     /// Nix type: `string`. Default: `"rpc"`.
     #[inline]
     pub fn password(&self) -> Opt<String> {
-        Opt::at(self.path.join(["password"]))
+        Opt::at(self.path.join(["password"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.rpc.passwordFile`
@@ -266,7 +266,7 @@ impl BlockbookFrontendEntryRpc {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["passwordFile"]))
+        Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.rpc.port`
@@ -278,7 +278,7 @@ impl BlockbookFrontendEntryRpc {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8030`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.rpc.url`
@@ -290,7 +290,7 @@ impl BlockbookFrontendEntryRpc {
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
     #[inline]
     pub fn url(&self) -> Opt<String> {
-        Opt::at(self.path.join(["url"]))
+        Opt::at(self.path.join(["url"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.rpc.user`
@@ -302,7 +302,7 @@ impl BlockbookFrontendEntryRpc {
     /// Nix type: `string`. Default: `"rpc"`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }

@@ -234,7 +234,7 @@ pub mod core_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.coreSettings.data)
     ///
     /// Nix type: `path`. Default: `"/var/lib/bluemap"`.
-    pub const data: Opt<RuntimePath> = Opt::new(&["services", "bluemap", "coreSettings", "data"]);
+    pub const data: Opt<RuntimePath> = Opt::new(&["services", "bluemap", "coreSettings", "data"]).in_submodules(1);
 
     /// `services.bluemap.coreSettings.metrics`
     ///
@@ -243,7 +243,7 @@ pub mod core_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.coreSettings.metrics)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const metrics: Opt<bool> = Opt::new(&["services", "bluemap", "coreSettings", "metrics"]);
+    pub const metrics: Opt<bool> = Opt::new(&["services", "bluemap", "coreSettings", "metrics"]).in_submodules(1);
 
 }
 
@@ -272,7 +272,7 @@ pub mod maps {
         /// Nix type: `path`.
         #[inline]
         pub fn world(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["world"]))
+            Opt::at(self.path.join(["world"])).in_submodules(1)
         }
 
     }
@@ -304,7 +304,7 @@ pub mod storage {
         /// Nix type: `one of "FILE", "SQL"`. Default: `"FILE"`.
         #[inline]
         pub fn storage_type(&self) -> Opt<StorageType> {
-            Opt::at(self.path.join(["storage-type"]))
+            Opt::at(self.path.join(["storage-type"])).in_submodules(1)
         }
 
     }
@@ -330,7 +330,7 @@ pub mod webserver_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.webserverSettings.enabled)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enabled: Opt<bool> = Opt::new(&["services", "bluemap", "webserverSettings", "enabled"]);
+    pub const enabled: Opt<bool> = Opt::new(&["services", "bluemap", "webserverSettings", "enabled"]).in_submodules(1);
 
 }
 

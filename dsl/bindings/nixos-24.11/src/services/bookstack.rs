@@ -724,7 +724,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.bookstack.nginx.acmeRoot`
     ///
@@ -733,7 +733,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.bookstack.nginx.addSSL`
     ///
@@ -743,7 +743,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.bookstack.nginx.basicAuth`
     ///
@@ -752,7 +752,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "bookstack", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "bookstack", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.bookstack.nginx.basicAuthFile`
     ///
@@ -762,7 +762,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.bookstack.nginx.default`
     ///
@@ -771,7 +771,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "default"]).in_submodules(1);
 
     /// `services.bookstack.nginx.enableACME`
     ///
@@ -781,7 +781,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.bookstack.nginx.extraConfig`
     ///
@@ -790,7 +790,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "bookstack", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "bookstack", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.bookstack.nginx.forceSSL`
     ///
@@ -800,7 +800,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.bookstack.nginx.globalRedirect`
     ///
@@ -810,7 +810,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.bookstack.nginx.http2`
     ///
@@ -825,7 +825,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http2"]).in_submodules(1);
 
     /// `services.bookstack.nginx.http3`
     ///
@@ -835,7 +835,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http3"]).in_submodules(1);
 
     /// `services.bookstack.nginx.http3_hq`
     ///
@@ -845,7 +845,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.bookstack.nginx.kTLS`
     ///
@@ -857,7 +857,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.bookstack.nginx.listen`
     ///
@@ -868,7 +868,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "bookstack", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "bookstack", "nginx", "listen"]).in_submodules(1);
 
     /// `services.bookstack.nginx.listenAddresses`
     ///
@@ -878,7 +878,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "bookstack", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "bookstack", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.bookstack.nginx.locations`
     ///
@@ -887,7 +887,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "bookstack", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "bookstack", "nginx", "locations"]).in_submodules(1);
 
     /// `services.bookstack.nginx.onlySSL`
     ///
@@ -897,7 +897,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.bookstack.nginx.quic`
     ///
@@ -907,7 +907,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "quic"]).in_submodules(1);
 
     /// `services.bookstack.nginx.redirectCode`
     ///
@@ -916,7 +916,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "bookstack", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "bookstack", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.bookstack.nginx.rejectSSL`
     ///
@@ -926,7 +926,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.bookstack.nginx.reuseport`
     ///
@@ -936,7 +936,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.bookstack.nginx.root`
     ///
@@ -945,7 +945,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "root"]).in_submodules(1);
 
     /// `services.bookstack.nginx.serverAliases`
     ///
@@ -954,7 +954,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "bookstack", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "bookstack", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.bookstack.nginx.serverName`
     ///
@@ -963,7 +963,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.bookstack.nginx.sslCertificate`
     ///
@@ -972,7 +972,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "bookstack", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "bookstack", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.bookstack.nginx.sslCertificateKey`
     ///
@@ -981,7 +981,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "bookstack", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "bookstack", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.bookstack.nginx.sslTrustedCertificate`
     ///
@@ -990,7 +990,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.bookstack.nginx.useACMEHost`
     ///
@@ -1001,7 +1001,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bookstack.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.bookstack.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1200,7 +1200,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.basicAuth`
@@ -1212,7 +1212,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.basicAuthFile`
@@ -1225,7 +1225,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.extraConfig`
@@ -1237,7 +1237,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.fastcgiParams`
@@ -1251,7 +1251,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.index`
@@ -1263,7 +1263,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.priority`
@@ -1276,7 +1276,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.proxyPass`
@@ -1289,7 +1289,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.proxyWebsockets`
@@ -1301,7 +1301,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.recommendedProxySettings`
@@ -1313,7 +1313,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.return`
@@ -1325,7 +1325,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.root`
@@ -1337,7 +1337,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.tryFiles`
@@ -1349,7 +1349,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

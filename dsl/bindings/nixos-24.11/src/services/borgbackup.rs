@@ -512,7 +512,7 @@ pub mod jobs {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn append_failed_suffix(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["appendFailedSuffix"]))
+            Opt::at(self.path.join(["appendFailedSuffix"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.archiveBaseName`
@@ -525,7 +525,7 @@ pub mod jobs {
         /// Nix type: `null or string matching the pattern [^/{}]+`. Default: `"${config.networking.hostName}-<name>"`.
         #[inline]
         pub fn archive_base_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["archiveBaseName"])).matching("[^/{}]+")
+            Opt::at(self.path.join(["archiveBaseName"])).matching("[^/{}]+").in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.compression`
@@ -538,7 +538,7 @@ pub mod jobs {
         /// Nix type: `string matching the pattern none|(auto,)?(lz4|zstd|zlib|lzma)(,[[:digit:]]{1,2})?`. Default: `"lz4"`.
         #[inline]
         pub fn compression(&self) -> Opt<String> {
-            Opt::at(self.path.join(["compression"])).matching("none|(auto,)?(lz4|zstd|zlib|lzma)(,[[:digit:]]{1,2})?")
+            Opt::at(self.path.join(["compression"])).matching("none|(auto,)?(lz4|zstd|zlib|lzma)(,[[:digit:]]{1,2})?").in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.dateFormat`
@@ -550,7 +550,7 @@ pub mod jobs {
         /// Nix type: `string`. Default: `"+%Y-%m-%dT%H:%M:%S"`.
         #[inline]
         pub fn date_format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["dateFormat"]))
+            Opt::at(self.path.join(["dateFormat"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.doInit`
@@ -562,7 +562,7 @@ pub mod jobs {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn do_init(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["doInit"]))
+            Opt::at(self.path.join(["doInit"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.dumpCommand`
@@ -575,7 +575,7 @@ pub mod jobs {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn dump_command(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["dumpCommand"]))
+            Opt::at(self.path.join(["dumpCommand"])).in_submodules(1)
         }
 
         /// The options under `encryption`.
@@ -594,7 +594,7 @@ pub mod jobs {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.exclude`
@@ -607,7 +607,7 @@ pub mod jobs {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn exclude(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["exclude"]))
+            Opt::at(self.path.join(["exclude"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.extraArgs`
@@ -619,7 +619,7 @@ pub mod jobs {
         /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
         #[inline]
         pub fn extra_args(&self) -> Opt<OneOf<ExtraArgsMembers>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.extraCompactArgs`
@@ -631,7 +631,7 @@ pub mod jobs {
         /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
         #[inline]
         pub fn extra_compact_args(&self) -> Opt<OneOf<ExtraCompactArgsMembers>> {
-            Opt::at(self.path.join(["extraCompactArgs"]))
+            Opt::at(self.path.join(["extraCompactArgs"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.extraCreateArgs`
@@ -643,7 +643,7 @@ pub mod jobs {
         /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
         #[inline]
         pub fn extra_create_args(&self) -> Opt<OneOf<ExtraCreateArgsMembers>> {
-            Opt::at(self.path.join(["extraCreateArgs"]))
+            Opt::at(self.path.join(["extraCreateArgs"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.extraInitArgs`
@@ -655,7 +655,7 @@ pub mod jobs {
         /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
         #[inline]
         pub fn extra_init_args(&self) -> Opt<OneOf<ExtraInitArgsMembers>> {
-            Opt::at(self.path.join(["extraInitArgs"]))
+            Opt::at(self.path.join(["extraInitArgs"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.extraPruneArgs`
@@ -667,7 +667,7 @@ pub mod jobs {
         /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
         #[inline]
         pub fn extra_prune_args(&self) -> Opt<OneOf<ExtraPruneArgsMembers>> {
-            Opt::at(self.path.join(["extraPruneArgs"]))
+            Opt::at(self.path.join(["extraPruneArgs"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.failOnWarnings`
@@ -680,7 +680,7 @@ pub mod jobs {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn fail_on_warnings(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["failOnWarnings"]))
+            Opt::at(self.path.join(["failOnWarnings"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.group`
@@ -693,7 +693,7 @@ pub mod jobs {
         /// Nix type: `string`. Default: `"root"`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.inhibitsSleep`
@@ -705,7 +705,7 @@ pub mod jobs {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn inhibits_sleep(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["inhibitsSleep"]))
+            Opt::at(self.path.join(["inhibitsSleep"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.paths`
@@ -718,7 +718,7 @@ pub mod jobs {
         /// Nix type: `null or ((list of string) or string convertible to it)`. Default: `null`.
         #[inline]
         pub fn paths(&self) -> Opt<NullOr<OneOf<PathsMembers>>> {
-            Opt::at(self.path.join(["paths"]))
+            Opt::at(self.path.join(["paths"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.patterns`
@@ -731,7 +731,7 @@ pub mod jobs {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn patterns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["patterns"]))
+            Opt::at(self.path.join(["patterns"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.persistentTimer`
@@ -743,7 +743,7 @@ pub mod jobs {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn persistent_timer(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["persistentTimer"]))
+            Opt::at(self.path.join(["persistentTimer"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.postCreate`
@@ -755,7 +755,7 @@ pub mod jobs {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn post_create(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postCreate"]))
+            Opt::at(self.path.join(["postCreate"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.postHook`
@@ -769,7 +769,7 @@ pub mod jobs {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn post_hook(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postHook"]))
+            Opt::at(self.path.join(["postHook"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.postInit`
@@ -781,7 +781,7 @@ pub mod jobs {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn post_init(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postInit"]))
+            Opt::at(self.path.join(["postInit"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.postPrune`
@@ -793,7 +793,7 @@ pub mod jobs {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn post_prune(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postPrune"]))
+            Opt::at(self.path.join(["postPrune"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.preHook`
@@ -806,7 +806,7 @@ pub mod jobs {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn pre_hook(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preHook"]))
+            Opt::at(self.path.join(["preHook"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.privateTmp`
@@ -818,7 +818,7 @@ pub mod jobs {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn private_tmp(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["privateTmp"]))
+            Opt::at(self.path.join(["privateTmp"])).in_submodules(1)
         }
 
         /// The options under `prune`.
@@ -837,7 +837,7 @@ pub mod jobs {
         /// Nix type: `list of path`. Default: `[ ]`.
         #[inline]
         pub fn read_write_paths(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["readWritePaths"]))
+            Opt::at(self.path.join(["readWritePaths"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.removableDevice`
@@ -849,7 +849,7 @@ pub mod jobs {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn removable_device(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["removableDevice"]))
+            Opt::at(self.path.join(["removableDevice"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.repo`
@@ -861,7 +861,7 @@ pub mod jobs {
         /// Nix type: `string`.
         #[inline]
         pub fn repo(&self) -> Opt<String> {
-            Opt::at(self.path.join(["repo"]))
+            Opt::at(self.path.join(["repo"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.startAt`
@@ -875,7 +875,7 @@ pub mod jobs {
         /// Nix type: `string or list of string`. Default: `"daily"`.
         #[inline]
         pub fn start_at(&self) -> Opt<OneOf<StartAtMembers>> {
-            Opt::at(self.path.join(["startAt"]))
+            Opt::at(self.path.join(["startAt"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.user`
@@ -887,7 +887,7 @@ pub mod jobs {
         /// Nix type: `string`. Default: `"root"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -909,7 +909,7 @@ pub mod jobs {
         /// Nix type: `one of "repokey", "keyfile", "repokey-blake2", "keyfile-blake2", "authenticated", "authenticated-blake2", "none"`.
         #[inline]
         pub fn mode(&self) -> Opt<Mode> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.encryption.passCommand`
@@ -922,7 +922,7 @@ pub mod jobs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn pass_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["passCommand"]))
+            Opt::at(self.path.join(["passCommand"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.encryption.passphrase`
@@ -935,7 +935,7 @@ pub mod jobs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn passphrase(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["passphrase"]))
+            Opt::at(self.path.join(["passphrase"])).in_submodules(1)
         }
 
     }
@@ -957,7 +957,7 @@ pub mod jobs {
         /// Nix type: `attribute set of (signed integer or string matching the pattern [[:digit:]]+[Hdwmy])`. Default: `{ }`.
         #[inline]
         pub fn keep(&self) -> Opt<BTreeMap<String, OneOf<KeepMembers>>> {
-            Opt::at(self.path.join(["keep"]))
+            Opt::at(self.path.join(["keep"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.prune.prefix`
@@ -971,7 +971,7 @@ pub mod jobs {
         /// Nix type: `null or string`. Default: `archiveBaseName`.
         #[inline]
         pub fn prefix(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["prefix"]))
+            Opt::at(self.path.join(["prefix"])).in_submodules(1)
         }
 
     }
@@ -1057,7 +1057,7 @@ pub mod repos {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn allow_sub_repos(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowSubRepos"]))
+            Opt::at(self.path.join(["allowSubRepos"])).in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.authorizedKeys`
@@ -1071,7 +1071,7 @@ pub mod repos {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn authorized_keys(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["authorizedKeys"]))
+            Opt::at(self.path.join(["authorizedKeys"])).in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.authorizedKeysAppendOnly`
@@ -1085,7 +1085,7 @@ pub mod repos {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn authorized_keys_append_only(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["authorizedKeysAppendOnly"]))
+            Opt::at(self.path.join(["authorizedKeysAppendOnly"])).in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.group`
@@ -1097,7 +1097,7 @@ pub mod repos {
         /// Nix type: `string`. Default: `"borg"`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.path`
@@ -1110,7 +1110,7 @@ pub mod repos {
         /// Nix type: `path`. Default: `"/var/lib/borgbackup"`.
         #[inline]
         pub fn path(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.quota`
@@ -1123,7 +1123,7 @@ pub mod repos {
         /// Nix type: `null or string matching the pattern [[:digit:].]+[KMGTP]?`. Default: `null`.
         #[inline]
         pub fn quota(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["quota"])).matching("[[:digit:].]+[KMGTP]?")
+            Opt::at(self.path.join(["quota"])).matching("[[:digit:].]+[KMGTP]?").in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.user`
@@ -1135,7 +1135,7 @@ pub mod repos {
         /// Nix type: `string`. Default: `"borg"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

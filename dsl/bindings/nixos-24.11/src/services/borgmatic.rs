@@ -180,7 +180,7 @@ pub mod configurations {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn repositories(&self) -> Opt<Vec<RepositoriesValue>> {
-            Opt::at(self.path.join(["repositories"]))
+            Opt::at(self.path.join(["repositories"])).in_submodules(1)
         }
 
         /// `services.borgmatic.configurations.<name>.source_directories`
@@ -193,7 +193,7 @@ pub mod configurations {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn source_directories(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["source_directories"]))
+            Opt::at(self.path.join(["source_directories"])).in_submodules(1)
         }
 
     }
@@ -239,7 +239,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.settings.repositories)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const repositories: Opt<Vec<RepositoriesValue>> = Opt::new(&["services", "borgmatic", "settings", "repositories"]);
+    pub const repositories: Opt<Vec<RepositoriesValue>> = Opt::new(&["services", "borgmatic", "settings", "repositories"]).in_submodules(1);
 
     /// `services.borgmatic.settings.source_directories`
     ///
@@ -249,7 +249,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.settings.source_directories)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const source_directories: Opt<Vec<String>> = Opt::new(&["services", "borgmatic", "settings", "source_directories"]);
+    pub const source_directories: Opt<Vec<String>> = Opt::new(&["services", "borgmatic", "settings", "source_directories"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.borgmatic.settings.repositories.*`: `RepositoriesValue::new()`, then a setter per option.

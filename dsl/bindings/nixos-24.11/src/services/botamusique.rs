@@ -48,7 +48,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.botamusique.settings.bot.comment)
         ///
         /// Nix type: `string`. Default: `"Hi, I'm here to play radio, local music or youtube/soundcloud music. Have fun!"`.
-        pub const comment: Opt<String> = Opt::new(&["services", "botamusique", "settings", "bot", "comment"]);
+        pub const comment: Opt<String> = Opt::new(&["services", "botamusique", "settings", "bot", "comment"]).in_submodules(1);
 
         /// `services.botamusique.settings.bot.username`
         ///
@@ -57,7 +57,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.botamusique.settings.bot.username)
         ///
         /// Nix type: `string`. Default: `"botamusique"`.
-        pub const username: Opt<String> = Opt::new(&["services", "botamusique", "settings", "bot", "username"]);
+        pub const username: Opt<String> = Opt::new(&["services", "botamusique", "settings", "bot", "username"]).in_submodules(1);
 
     }
 
@@ -71,7 +71,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.botamusique.settings.server.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const host: Opt<String> = Opt::new(&["services", "botamusique", "settings", "server", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "botamusique", "settings", "server", "host"]).in_submodules(1);
 
         /// `services.botamusique.settings.server.port`
         ///
@@ -80,7 +80,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.botamusique.settings.server.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `64738`.
-        pub const port: Opt<u16> = Opt::new(&["services", "botamusique", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "botamusique", "settings", "server", "port"]).in_submodules(1);
 
     }
 

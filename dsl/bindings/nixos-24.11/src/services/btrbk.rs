@@ -150,7 +150,7 @@ pub mod instances {
         /// Nix type: `null or string`. Default: `"daily"`.
         #[inline]
         pub fn on_calendar(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["onCalendar"]))
+            Opt::at(self.path.join(["onCalendar"])).in_submodules(1)
         }
 
         /// `services.btrbk.instances.<name>.settings`
@@ -162,7 +162,7 @@ pub mod instances {
         /// Nix type: `attribute set of (string or instances of this type recursively)`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -190,7 +190,7 @@ pub mod instances {
         /// Nix type: `one of "gzip", "pigz", "bzip2", "pbzip2", "bzip3", "xz", "lzo", "lz4", "zstd", "no"`. Default: `"no"`.
         #[inline]
         pub fn stream_compress(&self) -> Opt<StreamCompress> {
-            Opt::at(self.path.join(["stream_compress"]))
+            Opt::at(self.path.join(["stream_compress"])).in_submodules(2)
         }
 
     }

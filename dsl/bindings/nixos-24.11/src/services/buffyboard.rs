@@ -69,7 +69,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buffyboard.settings.input.pointer)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
-        pub const pointer: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "input", "pointer"]);
+        pub const pointer: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "input", "pointer"]).in_submodules(1);
 
         /// `services.buffyboard.settings.input.touchscreen`
         ///
@@ -78,7 +78,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buffyboard.settings.input.touchscreen)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
-        pub const touchscreen: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "input", "touchscreen"]);
+        pub const touchscreen: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "input", "touchscreen"]).in_submodules(1);
 
     }
 
@@ -93,7 +93,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buffyboard.settings.quirks.fbdev_force_refresh)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
-        pub const fbdev_force_refresh: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "quirks", "fbdev_force_refresh"]);
+        pub const fbdev_force_refresh: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "quirks", "fbdev_force_refresh"]).in_submodules(1);
 
     }
 
@@ -107,7 +107,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buffyboard.settings.theme.default)
         ///
         /// Nix type: `string or one of <null>, "adwaita-dark", "breezy-dark", "breezy-light", "nord-dark", "nord-light", "pmos-dark", "pmos-light"`. Default: `null`.
-        pub const default: Opt<Data<Anything>> = Opt::new(&["services", "buffyboard", "settings", "theme", "default"]);
+        pub const default: Opt<Data<Anything>> = Opt::new(&["services", "buffyboard", "settings", "theme", "default"]).in_submodules(1);
 
     }
 

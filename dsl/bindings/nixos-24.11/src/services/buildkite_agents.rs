@@ -30,7 +30,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `string`. Default: `"/var/lib/buildkite-agent-‹name›"`.
     #[inline]
     pub fn data_dir(&self) -> Opt<String> {
-        Opt::at(self.path.join(["dataDir"]))
+        Opt::at(self.path.join(["dataDir"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.enable`
@@ -42,7 +42,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.extraConfig`
@@ -54,7 +54,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn extra_config(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.extraGroups`
@@ -66,7 +66,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `list of string`.
     #[inline]
     pub fn extra_groups(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraGroups"]))
+        Opt::at(self.path.join(["extraGroups"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.hooks`
@@ -79,7 +79,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
     #[inline]
     pub fn hooks(&self) -> Opt<BTreeMap<String, Concatenated>> {
-        Opt::at(self.path.join(["hooks"]))
+        Opt::at(self.path.join(["hooks"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.hooksPath`
@@ -92,7 +92,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `path`.
     #[inline]
     pub fn hooks_path(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["hooksPath"]))
+        Opt::at(self.path.join(["hooksPath"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.name`
@@ -104,7 +104,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `string`. Default: `"%hostname-‹name›-%n"`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.package`
@@ -116,7 +116,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `package`. Default: `pkgs.buildkite-agent`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.privateSshKeyPath`
@@ -128,7 +128,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn private_ssh_key_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["privateSshKeyPath"]))
+        Opt::at(self.path.join(["privateSshKeyPath"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.runtimePackages`
@@ -140,7 +140,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `list of package`. Default: `[ pkgs.bash pkgs.gnutar pkgs.gzip pkgs.git pkgs.nix ]`.
     #[inline]
     pub fn runtime_packages(&self) -> Opt<Vec<Package>> {
-        Opt::at(self.path.join(["runtimePackages"]))
+        Opt::at(self.path.join(["runtimePackages"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.shell`
@@ -152,7 +152,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `string`. Default: `"${pkgs.bash}/bin/bash -e -c"`.
     #[inline]
     pub fn shell(&self) -> Opt<String> {
-        Opt::at(self.path.join(["shell"]))
+        Opt::at(self.path.join(["shell"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.tags`
@@ -164,7 +164,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `attribute set of (string or list of string)`. Default: `{ }`.
     #[inline]
     pub fn tags(&self) -> Opt<BTreeMap<String, OneOf<TagsMembers>>> {
-        Opt::at(self.path.join(["tags"]))
+        Opt::at(self.path.join(["tags"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.tokenPath`
@@ -176,7 +176,7 @@ impl BuildkiteAgentsEntry {
     /// Nix type: `path`.
     #[inline]
     pub fn token_path(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["tokenPath"]))
+        Opt::at(self.path.join(["tokenPath"])).in_submodules(1)
     }
 
 }

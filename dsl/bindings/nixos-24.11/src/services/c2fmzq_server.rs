@@ -79,7 +79,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.c2fmzq-server.settings.database)
     ///
     /// Nix type: `string`. Default: `"%S/c2fmzq-server/data"`.
-    pub const database: Opt<String> = Opt::new(&["services", "c2fmzq-server", "settings", "database"]);
+    pub const database: Opt<String> = Opt::new(&["services", "c2fmzq-server", "settings", "database"]).in_submodules(1);
 
     /// `services.c2fmzq-server.settings.verbose`
     ///
@@ -88,7 +88,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.c2fmzq-server.settings.verbose)
     ///
     /// Nix type: `integer between 1 and 3 (both inclusive)`. Default: `2`.
-    pub const verbose: Opt<Between<1, 3>> = Opt::new(&["services", "c2fmzq-server", "settings", "verbose"]);
+    pub const verbose: Opt<Between<1, 3>> = Opt::new(&["services", "c2fmzq-server", "settings", "verbose"]).in_submodules(1);
 
 }
 

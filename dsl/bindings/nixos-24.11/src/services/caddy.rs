@@ -262,7 +262,7 @@ pub mod virtual_hosts {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.caddy.virtualHosts.<name>.hostName`
@@ -274,7 +274,7 @@ pub mod virtual_hosts {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn host_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["hostName"]))
+            Opt::at(self.path.join(["hostName"])).in_submodules(1)
         }
 
         /// `services.caddy.virtualHosts.<name>.listenAddresses`
@@ -286,7 +286,7 @@ pub mod virtual_hosts {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenAddresses"]))
+            Opt::at(self.path.join(["listenAddresses"])).in_submodules(1)
         }
 
         /// `services.caddy.virtualHosts.<name>.logFormat`
@@ -299,7 +299,7 @@ pub mod virtual_hosts {
         /// Nix type: `strings concatenated with "\n"`.
         #[inline]
         pub fn log_format(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["logFormat"]))
+            Opt::at(self.path.join(["logFormat"])).in_submodules(1)
         }
 
         /// `services.caddy.virtualHosts.<name>.serverAliases`
@@ -311,7 +311,7 @@ pub mod virtual_hosts {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["serverAliases"]))
+            Opt::at(self.path.join(["serverAliases"])).in_submodules(1)
         }
 
         /// `services.caddy.virtualHosts.<name>.useACMEHost`
@@ -325,7 +325,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["useACMEHost"]))
+            Opt::at(self.path.join(["useACMEHost"])).in_submodules(1)
         }
 
     }

@@ -234,7 +234,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_LDAP)
     ///
     /// Nix type: `null or (TOML value)`. Default: `null`.
-    pub const canaille_ldap: Opt<NullOr<CanailleLdapValue>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_LDAP"]);
+    pub const canaille_ldap: Opt<NullOr<CanailleLdapValue>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_LDAP"]).in_submodules(1);
 
     /// `services.canaille.settings.CANAILLE_OIDC`
     ///
@@ -243,7 +243,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_OIDC)
     ///
     /// Nix type: `null or (TOML value)`. Default: `null`.
-    pub const canaille_oidc: Opt<NullOr<CanailleOidcValue>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_OIDC"]);
+    pub const canaille_oidc: Opt<NullOr<CanailleOidcValue>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_OIDC"]).in_submodules(1);
 
     /// `services.canaille.settings.PREFERRED_URL_SCHEME`
     ///
@@ -252,7 +252,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.PREFERRED_URL_SCHEME)
     ///
     /// Nix type: `one of "http", "https"`. Default: `"https"`.
-    pub const preferred_url_scheme: Opt<PreferredUrlScheme> = Opt::new(&["services", "canaille", "settings", "PREFERRED_URL_SCHEME"]);
+    pub const preferred_url_scheme: Opt<PreferredUrlScheme> = Opt::new(&["services", "canaille", "settings", "PREFERRED_URL_SCHEME"]).in_submodules(1);
 
     /// `services.canaille.settings.SECRET_KEY`
     ///
@@ -262,7 +262,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.SECRET_KEY)
     ///
     /// Nix type: `unspecified value`. Default: `null`.
-    pub const secret_key: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "SECRET_KEY"]);
+    pub const secret_key: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "SECRET_KEY"]).in_submodules(1);
 
     /// `services.canaille.settings.SERVER_NAME`
     ///
@@ -271,7 +271,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.SERVER_NAME)
     ///
     /// Nix type: `string`.
-    pub const server_name: Opt<String> = Opt::new(&["services", "canaille", "settings", "SERVER_NAME"]);
+    pub const server_name: Opt<String> = Opt::new(&["services", "canaille", "settings", "SERVER_NAME"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.canaille.settings.CANAILLE_LDAP`: `CanailleLdapValue::new()`, then a setter per option.
@@ -329,7 +329,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE.ACL)
         ///
         /// Nix type: `null or (TOML value)`. Default: `null`.
-        pub const acl: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "ACL"]);
+        pub const acl: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "ACL"]).in_submodules(1);
 
         /// `services.canaille.settings.CANAILLE.SMTP`
         ///
@@ -338,7 +338,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE.SMTP)
         ///
         /// Nix type: `null or (TOML value)`. Default: `null`.
-        pub const smtp: Opt<NullOr<SmtpValue>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "SMTP"]);
+        pub const smtp: Opt<NullOr<SmtpValue>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "SMTP"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.canaille.settings.CANAILLE.SMTP`: `SmtpValue::new()`, then a setter per option.
@@ -366,7 +366,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE.SMTP.PASSWORD)
             ///
             /// Nix type: `unspecified value`. Default: `null`.
-            pub const password: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "SMTP", "PASSWORD"]);
+            pub const password: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "SMTP", "PASSWORD"]).in_submodules(2);
 
         }
 
@@ -383,7 +383,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_LDAP.BIND_PW)
         ///
         /// Nix type: `unspecified value`. Default: `null`.
-        pub const bind_pw: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_LDAP", "BIND_PW"]);
+        pub const bind_pw: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_LDAP", "BIND_PW"]).in_submodules(2);
 
     }
 
@@ -401,7 +401,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_OIDC.JWT.PRIVATE_KEY)
             ///
             /// Nix type: `unspecified value`. Default: `null`.
-            pub const private_key: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_OIDC", "JWT", "PRIVATE_KEY"]);
+            pub const private_key: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_OIDC", "JWT", "PRIVATE_KEY"]).in_submodules(2);
 
         }
 
@@ -419,7 +419,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_SQL.DATABASE_URI)
         ///
         /// Nix type: `string`. Default: `"postgresql://localhost/canaille?host=/run/postgresql"`.
-        pub const database_uri: Opt<String> = Opt::new(&["services", "canaille", "settings", "CANAILLE_SQL", "DATABASE_URI"]);
+        pub const database_uri: Opt<String> = Opt::new(&["services", "canaille", "settings", "CANAILLE_SQL", "DATABASE_URI"]).in_submodules(1);
 
     }
 

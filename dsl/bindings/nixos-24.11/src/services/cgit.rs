@@ -30,7 +30,7 @@ impl CgitEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.extraConfig`
@@ -42,7 +42,7 @@ impl CgitEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn extra_config(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.group`
@@ -54,7 +54,7 @@ impl CgitEntry {
     /// Nix type: `string`. Default: `"cgit"`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// The options under `nginx`.
@@ -72,7 +72,7 @@ impl CgitEntry {
     /// Nix type: `package`. Default: `pkgs.cgit`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.repos`
@@ -84,7 +84,7 @@ impl CgitEntry {
     /// Nix type: `attribute set of attribute set of (boolean or signed integer or string)`. Default: `{ }`.
     #[inline]
     pub fn repos(&self) -> Opt<BTreeMap<String, BTreeMap<String, OneOf<ReposMembers>>>> {
-        Opt::at(self.path.join(["repos"]))
+        Opt::at(self.path.join(["repos"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.scanPath`
@@ -96,7 +96,7 @@ impl CgitEntry {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn scan_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["scanPath"]))
+        Opt::at(self.path.join(["scanPath"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.settings`
@@ -108,7 +108,7 @@ impl CgitEntry {
     /// Nix type: `attribute set of (boolean or signed integer or string or list of (boolean or signed integer or string))`. Default: `{ }`.
     #[inline]
     pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-        Opt::at(self.path.join(["settings"]))
+        Opt::at(self.path.join(["settings"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.user`
@@ -120,7 +120,7 @@ impl CgitEntry {
     /// Nix type: `string`. Default: `"cgit"`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }
@@ -141,7 +141,7 @@ impl CgitEntryNginx {
     /// Nix type: `string`. Default: `"/"`.
     #[inline]
     pub fn location(&self) -> Opt<String> {
-        Opt::at(self.path.join(["location"]))
+        Opt::at(self.path.join(["location"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.nginx.virtualHost`
@@ -153,7 +153,7 @@ impl CgitEntryNginx {
     /// Nix type: `string`. Default: `"‹name›"`.
     #[inline]
     pub fn virtual_host(&self) -> Opt<String> {
-        Opt::at(self.path.join(["virtualHost"]))
+        Opt::at(self.path.join(["virtualHost"])).in_submodules(1)
     }
 
 }

@@ -171,7 +171,7 @@ pub mod eth_interface {
             /// Nix type: `string`. Default: `""`.
             #[inline]
             pub fn hostname(&self) -> Opt<String> {
-                Opt::at(self.path.join(["hostname"]))
+                Opt::at(self.path.join(["hostname"])).in_submodules(1)
             }
 
             /// `services.cjdns.ETHInterface.connectTo.<name>.login`
@@ -183,7 +183,7 @@ pub mod eth_interface {
             /// Nix type: `string`. Default: `""`.
             #[inline]
             pub fn login(&self) -> Opt<String> {
-                Opt::at(self.path.join(["login"]))
+                Opt::at(self.path.join(["login"])).in_submodules(1)
             }
 
             /// `services.cjdns.ETHInterface.connectTo.<name>.password`
@@ -195,7 +195,7 @@ pub mod eth_interface {
             /// Nix type: `string`.
             #[inline]
             pub fn password(&self) -> Opt<String> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(1)
             }
 
             /// `services.cjdns.ETHInterface.connectTo.<name>.peerName`
@@ -207,7 +207,7 @@ pub mod eth_interface {
             /// Nix type: `string`. Default: `""`.
             #[inline]
             pub fn peer_name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["peerName"]))
+                Opt::at(self.path.join(["peerName"])).in_submodules(1)
             }
 
             /// `services.cjdns.ETHInterface.connectTo.<name>.publicKey`
@@ -219,7 +219,7 @@ pub mod eth_interface {
             /// Nix type: `string`.
             #[inline]
             pub fn public_key(&self) -> Opt<String> {
-                Opt::at(self.path.join(["publicKey"]))
+                Opt::at(self.path.join(["publicKey"])).in_submodules(1)
             }
 
         }
@@ -320,7 +320,7 @@ pub mod udp_interface {
             /// Nix type: `string`. Default: `""`.
             #[inline]
             pub fn hostname(&self) -> Opt<String> {
-                Opt::at(self.path.join(["hostname"]))
+                Opt::at(self.path.join(["hostname"])).in_submodules(1)
             }
 
             /// `services.cjdns.UDPInterface.connectTo.<name>.login`
@@ -332,7 +332,7 @@ pub mod udp_interface {
             /// Nix type: `string`. Default: `""`.
             #[inline]
             pub fn login(&self) -> Opt<String> {
-                Opt::at(self.path.join(["login"]))
+                Opt::at(self.path.join(["login"])).in_submodules(1)
             }
 
             /// `services.cjdns.UDPInterface.connectTo.<name>.password`
@@ -344,7 +344,7 @@ pub mod udp_interface {
             /// Nix type: `string`.
             #[inline]
             pub fn password(&self) -> Opt<String> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(1)
             }
 
             /// `services.cjdns.UDPInterface.connectTo.<name>.peerName`
@@ -356,7 +356,7 @@ pub mod udp_interface {
             /// Nix type: `string`. Default: `""`.
             #[inline]
             pub fn peer_name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["peerName"]))
+                Opt::at(self.path.join(["peerName"])).in_submodules(1)
             }
 
             /// `services.cjdns.UDPInterface.connectTo.<name>.publicKey`
@@ -368,7 +368,7 @@ pub mod udp_interface {
             /// Nix type: `string`.
             #[inline]
             pub fn public_key(&self) -> Opt<String> {
-                Opt::at(self.path.join(["publicKey"]))
+                Opt::at(self.path.join(["publicKey"])).in_submodules(1)
             }
 
         }

@@ -261,7 +261,7 @@ pub mod tunnels {
         /// Nix type: `string`.
         #[inline]
         pub fn credentials_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["credentialsFile"]))
+            Opt::at(self.path.join(["credentialsFile"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.default`
@@ -273,7 +273,7 @@ pub mod tunnels {
         /// Nix type: `string`.
         #[inline]
         pub fn default(&self) -> Opt<String> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.ingress`
@@ -285,7 +285,7 @@ pub mod tunnels {
         /// Nix type: `attribute set of (string or (submodule))`. Default: `{ }`.
         #[inline]
         pub fn ingress(&self) -> Opt<BTreeMap<String, OneOf<IngressMembers>>> {
-            Opt::at(self.path.join(["ingress"]))
+            Opt::at(self.path.join(["ingress"])).in_submodules(1)
         }
 
         /// The options under `originRequest`.
@@ -318,7 +318,7 @@ pub mod tunnels {
         /// Nix type: `null or string or path`. Default: `null`.
         #[inline]
         pub fn ca_pool(&self) -> Opt<NullOr<OneOf<CaPoolMembers>>> {
-            Opt::at(self.path.join(["caPool"]))
+            Opt::at(self.path.join(["caPool"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.connectTimeout`
@@ -330,7 +330,7 @@ pub mod tunnels {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn connect_timeout(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["connectTimeout"]))
+            Opt::at(self.path.join(["connectTimeout"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.disableChunkedEncoding`
@@ -342,7 +342,7 @@ pub mod tunnels {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn disable_chunked_encoding(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["disableChunkedEncoding"]))
+            Opt::at(self.path.join(["disableChunkedEncoding"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.httpHostHeader`
@@ -354,7 +354,7 @@ pub mod tunnels {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn http_host_header(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["httpHostHeader"]))
+            Opt::at(self.path.join(["httpHostHeader"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.keepAliveConnections`
@@ -366,7 +366,7 @@ pub mod tunnels {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn keep_alive_connections(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepAliveConnections"]))
+            Opt::at(self.path.join(["keepAliveConnections"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.keepAliveTimeout`
@@ -378,7 +378,7 @@ pub mod tunnels {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn keep_alive_timeout(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["keepAliveTimeout"]))
+            Opt::at(self.path.join(["keepAliveTimeout"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.noHappyEyeballs`
@@ -390,7 +390,7 @@ pub mod tunnels {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn no_happy_eyeballs(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["noHappyEyeballs"]))
+            Opt::at(self.path.join(["noHappyEyeballs"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.noTLSVerify`
@@ -402,7 +402,7 @@ pub mod tunnels {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn no_tls_verify(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["noTLSVerify"]))
+            Opt::at(self.path.join(["noTLSVerify"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.originServerName`
@@ -414,7 +414,7 @@ pub mod tunnels {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn origin_server_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["originServerName"]))
+            Opt::at(self.path.join(["originServerName"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.proxyAddress`
@@ -426,7 +426,7 @@ pub mod tunnels {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn proxy_address(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["proxyAddress"]))
+            Opt::at(self.path.join(["proxyAddress"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.proxyPort`
@@ -438,7 +438,7 @@ pub mod tunnels {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn proxy_port(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["proxyPort"]))
+            Opt::at(self.path.join(["proxyPort"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.proxyType`
@@ -450,7 +450,7 @@ pub mod tunnels {
         /// Nix type: `null or one of "", "socks"`. Default: `null`.
         #[inline]
         pub fn proxy_type(&self) -> Opt<NullOr<ProxyType>> {
-            Opt::at(self.path.join(["proxyType"]))
+            Opt::at(self.path.join(["proxyType"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.tcpKeepAlive`
@@ -462,7 +462,7 @@ pub mod tunnels {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn tcp_keep_alive(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["tcpKeepAlive"]))
+            Opt::at(self.path.join(["tcpKeepAlive"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.tlsTimeout`
@@ -474,7 +474,7 @@ pub mod tunnels {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn tls_timeout(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["tlsTimeout"]))
+            Opt::at(self.path.join(["tlsTimeout"])).in_submodules(1)
         }
 
     }
@@ -495,7 +495,7 @@ pub mod tunnels {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn enabled(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
     }

@@ -112,7 +112,7 @@ pub mod instances {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.consul-template.instances.<name>.group`
@@ -124,7 +124,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"root"`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.consul-template.instances.<name>.package`
@@ -136,7 +136,7 @@ pub mod instances {
         /// Nix type: `package`. Default: `pkgs.consul-template`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.consul-template.instances.<name>.settings`
@@ -148,7 +148,7 @@ pub mod instances {
         /// Nix type: `JSON value`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -166,7 +166,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"root"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -187,7 +187,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"/run/consul-template/‹name›.pid"`.
         #[inline]
         pub fn pid_file(&self) -> Opt<String> {
-            Opt::at(self.path.join(["pid_file"]))
+            Opt::at(self.path.join(["pid_file"])).in_submodules(2)
         }
 
         /// `services.consul-template.instances.<name>.settings.template`
@@ -200,7 +200,7 @@ pub mod instances {
         /// Nix type: `null or (list of attribute set of anything)`. Default: `null`.
         #[inline]
         pub fn template(&self) -> Opt<NullOr<Vec<BTreeMap<String, Data<Anything>>>>> {
-            Opt::at(self.path.join(["template"]))
+            Opt::at(self.path.join(["template"])).in_submodules(2)
         }
 
     }

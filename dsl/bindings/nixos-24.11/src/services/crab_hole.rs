@@ -114,7 +114,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.crab-hole.settings.blocklist.allow_list)
         ///
         /// Nix type: `list of (string or path)`. Default: `[ ]`.
-        pub const allow_list: Opt<Vec<OneOf<AllowListMembers>>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "allow_list"]);
+        pub const allow_list: Opt<Vec<OneOf<AllowListMembers>>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "allow_list"]).in_submodules(1);
 
         /// `services.crab-hole.settings.blocklist.include_subdomains`
         ///
@@ -123,7 +123,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.crab-hole.settings.blocklist.include_subdomains)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const include_subdomains: Opt<bool> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "include_subdomains"]);
+        pub const include_subdomains: Opt<bool> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "include_subdomains"]).in_submodules(1);
 
         /// `services.crab-hole.settings.blocklist.lists`
         ///
@@ -132,7 +132,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.crab-hole.settings.blocklist.lists)
         ///
         /// Nix type: `list of (string or path)`. Default: `[ ]`.
-        pub const lists: Opt<Vec<OneOf<ListsMembers>>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "lists"]);
+        pub const lists: Opt<Vec<OneOf<ListsMembers>>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "lists"]).in_submodules(1);
 
         /// The members of `services.crab-hole.settings.blocklist.allow_list.*`'s type: `string`, `path`. A value of any of them sets the option.
         pub enum AllowListMembers {}

@@ -159,7 +159,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.adminKeys)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const admin_keys: Opt<Vec<String>> = Opt::new(&["services", "cryptpad", "settings", "adminKeys"]);
+    pub const admin_keys: Opt<Vec<String>> = Opt::new(&["services", "cryptpad", "settings", "adminKeys"]).in_submodules(1);
 
     /// `services.cryptpad.settings.blockDailyCheck`
     ///
@@ -172,7 +172,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.blockDailyCheck)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const block_daily_check: Opt<bool> = Opt::new(&["services", "cryptpad", "settings", "blockDailyCheck"]);
+    pub const block_daily_check: Opt<bool> = Opt::new(&["services", "cryptpad", "settings", "blockDailyCheck"]).in_submodules(1);
 
     /// `services.cryptpad.settings.httpAddress`
     ///
@@ -181,7 +181,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.httpAddress)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
-    pub const http_address: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "httpAddress"]);
+    pub const http_address: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "httpAddress"]).in_submodules(1);
 
     /// `services.cryptpad.settings.httpPort`
     ///
@@ -190,7 +190,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.httpPort)
     ///
     /// Nix type: `signed integer`. Default: `3000`.
-    pub const http_port: Opt<i64> = Opt::new(&["services", "cryptpad", "settings", "httpPort"]);
+    pub const http_port: Opt<i64> = Opt::new(&["services", "cryptpad", "settings", "httpPort"]).in_submodules(1);
 
     /// `services.cryptpad.settings.httpSafeOrigin`
     ///
@@ -199,7 +199,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.httpSafeOrigin)
     ///
     /// Nix type: `null or string`.
-    pub const http_safe_origin: Opt<NullOr<String>> = Opt::new(&["services", "cryptpad", "settings", "httpSafeOrigin"]);
+    pub const http_safe_origin: Opt<NullOr<String>> = Opt::new(&["services", "cryptpad", "settings", "httpSafeOrigin"]).in_submodules(1);
 
     /// `services.cryptpad.settings.httpUnsafeOrigin`
     ///
@@ -208,7 +208,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.httpUnsafeOrigin)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const http_unsafe_origin: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "httpUnsafeOrigin"]);
+    pub const http_unsafe_origin: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "httpUnsafeOrigin"]).in_submodules(1);
 
     /// `services.cryptpad.settings.installMethod`
     ///
@@ -218,7 +218,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.installMethod)
     ///
     /// Nix type: `string`. Default: `"nixos"`.
-    pub const install_method: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "installMethod"]);
+    pub const install_method: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "installMethod"]).in_submodules(1);
 
     /// `services.cryptpad.settings.logLevel`
     ///
@@ -227,7 +227,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.logLevel)
     ///
     /// Nix type: `string`. Default: `"info"`.
-    pub const log_level: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "logLevel"]);
+    pub const log_level: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "logLevel"]).in_submodules(1);
 
     /// `services.cryptpad.settings.logToStdout`
     ///
@@ -236,7 +236,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.logToStdout)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const log_to_stdout: Opt<bool> = Opt::new(&["services", "cryptpad", "settings", "logToStdout"]);
+    pub const log_to_stdout: Opt<bool> = Opt::new(&["services", "cryptpad", "settings", "logToStdout"]).in_submodules(1);
 
     /// `services.cryptpad.settings.maxWorkers`
     ///
@@ -245,7 +245,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.maxWorkers)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
-    pub const max_workers: Opt<NullOr<i64>> = Opt::new(&["services", "cryptpad", "settings", "maxWorkers"]);
+    pub const max_workers: Opt<NullOr<i64>> = Opt::new(&["services", "cryptpad", "settings", "maxWorkers"]).in_submodules(1);
 
     /// `services.cryptpad.settings.websocketPort`
     ///
@@ -254,7 +254,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.websocketPort)
     ///
     /// Nix type: `signed integer`. Default: `3003`.
-    pub const websocket_port: Opt<i64> = Opt::new(&["services", "cryptpad", "settings", "websocketPort"]);
+    pub const websocket_port: Opt<i64> = Opt::new(&["services", "cryptpad", "settings", "websocketPort"]).in_submodules(1);
 
 }
 

@@ -150,7 +150,7 @@ pub mod cyrus_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.cyrusSettings.DAEMON)
     ///
     /// Nix type: `unspecified value`. Default: `{ }`.
-    pub const daemon: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "DAEMON"]);
+    pub const daemon: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "DAEMON"]).in_submodules(1);
 
     /// `services.cyrus-imap.cyrusSettings.EVENTS`
     ///
@@ -159,7 +159,7 @@ pub mod cyrus_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.cyrusSettings.EVENTS)
     ///
     /// Nix type: `unspecified value`.
-    pub const events: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "EVENTS"]);
+    pub const events: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "EVENTS"]).in_submodules(1);
 
     /// `services.cyrus-imap.cyrusSettings.SERVICES`
     ///
@@ -168,7 +168,7 @@ pub mod cyrus_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.cyrusSettings.SERVICES)
     ///
     /// Nix type: `unspecified value`.
-    pub const services: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "SERVICES"]);
+    pub const services: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "SERVICES"]).in_submodules(1);
 
     /// `services.cyrus-imap.cyrusSettings.START`
     ///
@@ -179,7 +179,7 @@ pub mod cyrus_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.cyrusSettings.START)
     ///
     /// Nix type: `unspecified value`.
-    pub const start: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "START"]);
+    pub const start: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "START"]).in_submodules(1);
 
 }
 
@@ -193,7 +193,7 @@ pub mod imapd_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.imapdSettings.configdirectory)
     ///
     /// Nix type: `path`. Default: `"/var/lib/cyrus"`.
-    pub const configdirectory: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "configdirectory"]);
+    pub const configdirectory: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "configdirectory"]).in_submodules(1);
 
     /// `services.cyrus-imap.imapdSettings.idlesocket`
     ///
@@ -202,7 +202,7 @@ pub mod imapd_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.imapdSettings.idlesocket)
     ///
     /// Nix type: `path`. Default: `"/run/cyrus/idle"`.
-    pub const idlesocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "idlesocket"]);
+    pub const idlesocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "idlesocket"]).in_submodules(1);
 
     /// `services.cyrus-imap.imapdSettings.lmtpsocket`
     ///
@@ -211,7 +211,7 @@ pub mod imapd_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.imapdSettings.lmtpsocket)
     ///
     /// Nix type: `path`. Default: `"/run/cyrus/lmtp"`.
-    pub const lmtpsocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "lmtpsocket"]);
+    pub const lmtpsocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "lmtpsocket"]).in_submodules(1);
 
     /// `services.cyrus-imap.imapdSettings.notifysocket`
     ///
@@ -220,7 +220,7 @@ pub mod imapd_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.imapdSettings.notifysocket)
     ///
     /// Nix type: `path`. Default: `"/run/cyrus/notify"`.
-    pub const notifysocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "notifysocket"]);
+    pub const notifysocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "notifysocket"]).in_submodules(1);
 
 }
 

@@ -114,7 +114,7 @@ pub mod open_firewall {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dae.openFirewall.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "dae", "openFirewall", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "dae", "openFirewall", "enable"]).in_submodules(1);
 
     /// `services.dae.openFirewall.port`
     ///
@@ -123,7 +123,7 @@ pub mod open_firewall {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dae.openFirewall.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
-    pub const port: Opt<u16> = Opt::new(&["services", "dae", "openFirewall", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "dae", "openFirewall", "port"]).in_submodules(1);
 
 }
 

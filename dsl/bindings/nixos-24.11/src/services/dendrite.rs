@@ -448,7 +448,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.app_service_api.database.connection_string)
             ///
             /// Nix type: `string`. Default: `"file:federationapi.db"`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "app_service_api", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "app_service_api", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -465,7 +465,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.client_api.registration_disabled)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const registration_disabled: Opt<bool> = Opt::new(&["services", "dendrite", "settings", "client_api", "registration_disabled"]);
+        pub const registration_disabled: Opt<bool> = Opt::new(&["services", "dendrite", "settings", "client_api", "registration_disabled"]).in_submodules(1);
 
     }
 
@@ -482,7 +482,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.federation_api.database.connection_string)
             ///
             /// Nix type: `string`. Default: `"file:federationapi.db"`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "federation_api", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "federation_api", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -499,7 +499,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.global.private_key)
         ///
         /// Nix type: `path or string matching the pattern ^\$CREDENTIALS_DIRECTORY/.+`.
-        pub const private_key: Opt<OneOf<PrivateKeyMembers>> = Opt::new(&["services", "dendrite", "settings", "global", "private_key"]);
+        pub const private_key: Opt<OneOf<PrivateKeyMembers>> = Opt::new(&["services", "dendrite", "settings", "global", "private_key"]).in_submodules(1);
 
         /// `services.dendrite.settings.global.server_name`
         ///
@@ -510,7 +510,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.global.server_name)
         ///
         /// Nix type: `string`.
-        pub const server_name: Opt<String> = Opt::new(&["services", "dendrite", "settings", "global", "server_name"]);
+        pub const server_name: Opt<String> = Opt::new(&["services", "dendrite", "settings", "global", "server_name"]).in_submodules(1);
 
         /// `services.dendrite.settings.global.trusted_third_party_id_servers`
         ///
@@ -521,7 +521,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.global.trusted_third_party_id_servers)
         ///
         /// Nix type: `list of string`.
-        pub const trusted_third_party_id_servers: Opt<Vec<String>> = Opt::new(&["services", "dendrite", "settings", "global", "trusted_third_party_id_servers"]);
+        pub const trusted_third_party_id_servers: Opt<Vec<String>> = Opt::new(&["services", "dendrite", "settings", "global", "trusted_third_party_id_servers"]).in_submodules(1);
 
         /// The members of `services.dendrite.settings.global.private_key`'s type: `path`, `string`. A value of any of them sets the option.
         pub enum PrivateKeyMembers {}
@@ -543,7 +543,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.key_server.database.connection_string)
             ///
             /// Nix type: `string`. Default: `"file:keyserver.db"`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "key_server", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "key_server", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -559,7 +559,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.media_api.base_path)
         ///
         /// Nix type: `string`. Default: `"/var/lib/dendrite/media_store"`.
-        pub const base_path: Opt<String> = Opt::new(&["services", "dendrite", "settings", "media_api", "base_path"]);
+        pub const base_path: Opt<String> = Opt::new(&["services", "dendrite", "settings", "media_api", "base_path"]).in_submodules(1);
 
         pub mod database {
             use super::*;
@@ -571,7 +571,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.media_api.database.connection_string)
             ///
             /// Nix type: `string`. Default: `"file:mediaapi.db"`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "media_api", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "media_api", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -590,7 +590,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.mscs.database.connection_string)
             ///
             /// Nix type: `string`. Default: `"file:mscs.db"`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "mscs", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "mscs", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -609,7 +609,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.relay_api.database.connection_string)
             ///
             /// Nix type: `string`. Default: `"file:relayapi.db"`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "relay_api", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "relay_api", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -628,7 +628,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.room_server.database.connection_string)
             ///
             /// Nix type: `string`. Default: `"file:roomserver.db"`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "room_server", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "room_server", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -647,7 +647,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.sync_api.database.connection_string)
             ///
             /// Nix type: `string`. Default: `"file:syncserver.db"`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -661,7 +661,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.sync_api.search.enable)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const enable: Opt<bool> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "enable"]);
+            pub const enable: Opt<bool> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "enable"]).in_submodules(1);
 
             /// `services.dendrite.settings.sync_api.search.index_path`
             ///
@@ -670,7 +670,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.sync_api.search.index_path)
             ///
             /// Nix type: `string`. Default: `"/var/lib/dendrite/searchindex"`.
-            pub const index_path: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "index_path"]);
+            pub const index_path: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "index_path"]).in_submodules(1);
 
             /// `services.dendrite.settings.sync_api.search.language`
             ///
@@ -681,7 +681,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.sync_api.search.language)
             ///
             /// Nix type: `string`. Default: `"en"`.
-            pub const language: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "language"]);
+            pub const language: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "language"]).in_submodules(1);
 
         }
 
@@ -700,7 +700,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.user_api.account_database.connection_string)
             ///
             /// Nix type: `string`. Default: `"file:userapi_accounts.db"`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "user_api", "account_database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "user_api", "account_database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -714,7 +714,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.user_api.device_database.connection_string)
             ///
             /// Nix type: `string`. Default: `"file:userapi_devices.db"`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "user_api", "device_database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "user_api", "device_database", "connection_string"]).in_submodules(1);
 
         }
 

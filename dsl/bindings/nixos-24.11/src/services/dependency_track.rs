@@ -358,7 +358,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.data.directory_)
             ///
             /// Nix type: `path`. Default: `"/var/lib/dependency-track"`.
-            pub const directory: Opt<RuntimePath> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "data", "directory_"]);
+            pub const directory: Opt<RuntimePath> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "data", "directory_"]).in_submodules(1);
 
         }
 
@@ -372,7 +372,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.database.driver_)
             ///
             /// Nix type: `one of "org.h2.Driver", "org.postgresql.Driver", "com.microsoft.sqlserver.jdbc.SQLServerDriver", "com.mysql.cj.jdbc.Driver"`.
-            pub const driver: Opt<Driver> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "database", "driver_"]);
+            pub const driver: Opt<Driver> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "database", "driver_"]).in_submodules(1);
 
             /// `services.dependency-track.settings._alpine.database.mode_`
             ///
@@ -386,7 +386,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.database.mode_)
             ///
             /// Nix type: `one of "server", "embedded", "external"`.
-            pub const mode: Opt<Mode> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "database", "mode_"]);
+            pub const mode: Opt<Mode> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "database", "mode_"]).in_submodules(1);
 
             /// `services.dependency-track.settings._alpine.database.url_`
             ///
@@ -395,7 +395,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.database.url_)
             ///
             /// Nix type: `string`.
-            pub const url: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "database", "url_"]);
+            pub const url: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "database", "url_"]).in_submodules(1);
 
             /// `services.dependency-track.settings._alpine.database.username_`
             ///
@@ -404,7 +404,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.database.username_)
             ///
             /// Nix type: `string`.
-            pub const username: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "database", "username_"]);
+            pub const username: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "database", "username_"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.dependency-track.settings._alpine.database.driver_`.
@@ -438,7 +438,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.ldap.enabled_)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const enabled: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "ldap", "enabled_"]);
+            pub const enabled: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "ldap", "enabled_"]).in_submodules(1);
 
         }
 
@@ -453,7 +453,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.oidc.enabled_)
             ///
             /// Nix type: `boolean`. Default: `config.services.dependency-track.oidc.enable`.
-            pub const enabled: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "enabled_"]);
+            pub const enabled: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "enabled_"]).in_submodules(1);
 
             /// `services.dependency-track.settings._alpine.oidc.issuer_`
             ///
@@ -464,7 +464,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.oidc.issuer_)
             ///
             /// Nix type: `string`. Default: `config.services.dependency-track.oidc.issuer`.
-            pub const issuer: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "issuer_"]);
+            pub const issuer: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "issuer_"]).in_submodules(1);
 
             pub mod client {
                 use super::*;
@@ -478,7 +478,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.oidc.client.id_)
                 ///
                 /// Nix type: `string`. Default: `config.services.dependency-track.oidc.clientId`.
-                pub const id: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "client", "id_"]);
+                pub const id: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "client", "id_"]).in_submodules(1);
 
             }
 
@@ -499,7 +499,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.oidc.team.synchronization_)
                 ///
                 /// Nix type: `boolean`. Default: `config.services.dependency-track.oidc.teamSynchronization`.
-                pub const synchronization: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "team", "synchronization_"]);
+                pub const synchronization: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "team", "synchronization_"]).in_submodules(1);
 
             }
 
@@ -516,7 +516,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.oidc.teams.claim_)
                 ///
                 /// Nix type: `string`. Default: `config.services.dependency-track.oidc.teams.claim`.
-                pub const claim: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "teams", "claim_"]);
+                pub const claim: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "teams", "claim_"]).in_submodules(1);
 
                 /// `services.dependency-track.settings._alpine.oidc.teams.default_`
                 ///
@@ -526,7 +526,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.oidc.teams.default_)
                 ///
                 /// Nix type: `null or strings concatenated with ","`. Default: `config.services.dependency-track.oidc.teams.default`.
-                pub const default: Opt<NullOr<Concatenated>> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "teams", "default_"]);
+                pub const default: Opt<NullOr<Concatenated>> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "teams", "default_"]).in_submodules(1);
 
             }
 
@@ -546,7 +546,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.oidc.user.provisioning_)
                 ///
                 /// Nix type: `boolean`. Default: `config.services.dependency-track.oidc.userProvisioning`.
-                pub const provisioning: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "user", "provisioning_"]);
+                pub const provisioning: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "user", "provisioning_"]).in_submodules(1);
 
             }
 
@@ -562,7 +562,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings._alpine.oidc.username.claim_)
                 ///
                 /// Nix type: `string`. Default: `config.services.dependency-track.oidc.usernameClaim`.
-                pub const claim: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "username", "claim_"]);
+                pub const claim: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "_alpine", "oidc", "username", "claim_"]).in_submodules(1);
 
             }
 

@@ -132,7 +132,7 @@ pub mod auto_login {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.displayManager.autoLogin.enable)
     ///
     /// Nix type: `boolean`. Default: `config.services.displayManager.autoLogin.user != null`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "displayManager", "autoLogin", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "displayManager", "autoLogin", "enable"]).in_submodules(1);
 
     /// `services.displayManager.autoLogin.user`
     ///
@@ -141,7 +141,7 @@ pub mod auto_login {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.displayManager.autoLogin.user)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const user: Opt<NullOr<String>> = Opt::new(&["services", "displayManager", "autoLogin", "user"]);
+    pub const user: Opt<NullOr<String>> = Opt::new(&["services", "displayManager", "autoLogin", "user"]).in_submodules(1);
 
 }
 

@@ -66,7 +66,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dnsmasq.settings.server)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server: Opt<Vec<String>> = Opt::new(&["services", "dnsmasq", "settings", "server"]);
+    pub const server: Opt<Vec<String>> = Opt::new(&["services", "dnsmasq", "settings", "server"]).in_submodules(1);
 
 }
 

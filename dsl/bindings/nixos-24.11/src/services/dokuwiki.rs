@@ -217,7 +217,7 @@ pub mod sites {
         /// Nix type: `null or (list of (submodule))`. Default: `null`.
         #[inline]
         pub fn acl(&self) -> Opt<NullOr<Vec<AclValue>>> {
-            Opt::at(self.path.join(["acl"]))
+            Opt::at(self.path.join(["acl"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.aclFile`
@@ -231,7 +231,7 @@ pub mod sites {
         /// Nix type: `null or string`. Default: `"/var/lib/dokuwiki/‹name›/acl.auth.php"`.
         #[inline]
         pub fn acl_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["aclFile"]))
+            Opt::at(self.path.join(["aclFile"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.enable`
@@ -243,7 +243,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.mergedConfig`
@@ -255,7 +255,7 @@ pub mod sites {
         /// Nix type: `unspecified value`.
         #[inline]
         pub fn merged_config(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["mergedConfig"]))
+            Opt::at(self.path.join(["mergedConfig"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.package`
@@ -267,7 +267,7 @@ pub mod sites {
         /// Nix type: `package`. Default: `pkgs.dokuwiki`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.phpOptions`
@@ -279,7 +279,7 @@ pub mod sites {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn php_options(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["phpOptions"]))
+            Opt::at(self.path.join(["phpOptions"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.phpPackage`
@@ -291,7 +291,7 @@ pub mod sites {
         /// Nix type: `package`. Default: `pkgs.php81`.
         #[inline]
         pub fn php_package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["phpPackage"]))
+            Opt::at(self.path.join(["phpPackage"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.plugins`
@@ -303,7 +303,7 @@ pub mod sites {
         /// Nix type: `list of path`. Default: `[ ]`.
         #[inline]
         pub fn plugins(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["plugins"]))
+            Opt::at(self.path.join(["plugins"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.pluginsConfig`
@@ -315,7 +315,7 @@ pub mod sites {
         /// Nix type: `attribute set of boolean`.
         #[inline]
         pub fn plugins_config(&self) -> Opt<BTreeMap<String, bool>> {
-            Opt::at(self.path.join(["pluginsConfig"]))
+            Opt::at(self.path.join(["pluginsConfig"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.poolConfig`
@@ -327,7 +327,7 @@ pub mod sites {
         /// Nix type: `attribute set of (string or signed integer or boolean)`.
         #[inline]
         pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
-            Opt::at(self.path.join(["poolConfig"]))
+            Opt::at(self.path.join(["poolConfig"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.settings`
@@ -340,7 +340,7 @@ pub mod sites {
         /// Nix type: `attribute set of anything`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.stateDir`
@@ -352,7 +352,7 @@ pub mod sites {
         /// Nix type: `path`. Default: `"/var/lib/dokuwiki/‹name›/data"`.
         #[inline]
         pub fn state_dir(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["stateDir"]))
+            Opt::at(self.path.join(["stateDir"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.templates`
@@ -364,7 +364,7 @@ pub mod sites {
         /// Nix type: `list of path`. Default: `[ ]`.
         #[inline]
         pub fn templates(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["templates"]))
+            Opt::at(self.path.join(["templates"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.usersFile`
@@ -376,7 +376,7 @@ pub mod sites {
         /// Nix type: `null or string`. Default: `"/var/lib/dokuwiki/‹name›/users.auth.php"`.
         #[inline]
         pub fn users_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["usersFile"]))
+            Opt::at(self.path.join(["usersFile"])).in_submodules(1)
         }
 
     }

@@ -609,7 +609,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.acmeRoot`
     ///
@@ -618,7 +618,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.addSSL`
     ///
@@ -628,7 +628,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.basicAuth`
     ///
@@ -637,7 +637,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "dolibarr", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "dolibarr", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.basicAuthFile`
     ///
@@ -647,7 +647,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.default`
     ///
@@ -656,7 +656,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "default"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.enableACME`
     ///
@@ -666,7 +666,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.extraConfig`
     ///
@@ -675,7 +675,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "dolibarr", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "dolibarr", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.forceSSL`
     ///
@@ -685,7 +685,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.globalRedirect`
     ///
@@ -695,7 +695,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.http2`
     ///
@@ -710,7 +710,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http2"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.http3`
     ///
@@ -720,7 +720,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http3"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.http3_hq`
     ///
@@ -730,7 +730,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.kTLS`
     ///
@@ -742,7 +742,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.listen`
     ///
@@ -753,7 +753,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "dolibarr", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "dolibarr", "nginx", "listen"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.listenAddresses`
     ///
@@ -763,7 +763,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "dolibarr", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "dolibarr", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.locations`
     ///
@@ -772,7 +772,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "dolibarr", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "dolibarr", "nginx", "locations"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.onlySSL`
     ///
@@ -782,7 +782,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.quic`
     ///
@@ -792,7 +792,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "quic"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.redirectCode`
     ///
@@ -801,7 +801,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "dolibarr", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "dolibarr", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.rejectSSL`
     ///
@@ -811,7 +811,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.reuseport`
     ///
@@ -821,7 +821,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.root`
     ///
@@ -830,7 +830,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "root"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.serverAliases`
     ///
@@ -839,7 +839,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "dolibarr", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "dolibarr", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.serverName`
     ///
@@ -848,7 +848,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.sslCertificate`
     ///
@@ -857,7 +857,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "dolibarr", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "dolibarr", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.sslCertificateKey`
     ///
@@ -866,7 +866,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "dolibarr", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "dolibarr", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.sslTrustedCertificate`
     ///
@@ -875,7 +875,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.useACMEHost`
     ///
@@ -886,7 +886,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dolibarr.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.dolibarr.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1085,7 +1085,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.basicAuth`
@@ -1097,7 +1097,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.basicAuthFile`
@@ -1110,7 +1110,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.extraConfig`
@@ -1122,7 +1122,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.fastcgiParams`
@@ -1136,7 +1136,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.index`
@@ -1148,7 +1148,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.priority`
@@ -1161,7 +1161,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.proxyPass`
@@ -1174,7 +1174,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.proxyWebsockets`
@@ -1186,7 +1186,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.recommendedProxySettings`
@@ -1198,7 +1198,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.return`
@@ -1210,7 +1210,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.root`
@@ -1222,7 +1222,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.tryFiles`
@@ -1234,7 +1234,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -446,7 +446,7 @@ pub mod mail_plugins {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.globally)
     ///
     /// Nix type: `submodule`.
-    pub const globally: Opt<GloballyValue> = Opt::new(&["services", "dovecot2", "mailPlugins", "globally"]);
+    pub const globally: Opt<GloballyValue> = Opt::new(&["services", "dovecot2", "mailPlugins", "globally"]).in_submodules(1);
 
     /// `services.dovecot2.mailPlugins.perProtocol`
     ///
@@ -455,7 +455,7 @@ pub mod mail_plugins {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.perProtocol)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const per_protocol: Opt<BTreeMap<String, PerProtocolValue>> = Opt::new(&["services", "dovecot2", "mailPlugins", "perProtocol"]);
+    pub const per_protocol: Opt<BTreeMap<String, PerProtocolValue>> = Opt::new(&["services", "dovecot2", "mailPlugins", "perProtocol"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.dovecot2.mailPlugins.globally`: `GloballyValue::new()`, then a setter per option.
@@ -495,7 +495,7 @@ pub mod mail_plugins {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.globally.enable)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const enable: Opt<Vec<String>> = Opt::new(&["services", "dovecot2", "mailPlugins", "globally", "enable"]);
+        pub const enable: Opt<Vec<String>> = Opt::new(&["services", "dovecot2", "mailPlugins", "globally", "enable"]).in_submodules(2);
 
     }
 
@@ -524,7 +524,7 @@ pub mod mail_plugins {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn enable(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(2)
             }
 
         }
@@ -558,7 +558,7 @@ pub mod mailboxes {
         /// Nix type: `one of "no", "create", "subscribe"`. Default: `"no"`.
         #[inline]
         pub fn auto(&self) -> Opt<Auto> {
-            Opt::at(self.path.join(["auto"]))
+            Opt::at(self.path.join(["auto"])).in_submodules(1)
         }
 
         /// `services.dovecot2.mailboxes.<name>.autoexpunge`
@@ -571,7 +571,7 @@ pub mod mailboxes {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn autoexpunge(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["autoexpunge"]))
+            Opt::at(self.path.join(["autoexpunge"])).in_submodules(1)
         }
 
         /// `services.dovecot2.mailboxes.<name>.name`
@@ -583,7 +583,7 @@ pub mod mailboxes {
         /// Nix type: `unspecified value`. Default: `"‹name›"`.
         #[inline]
         pub fn name(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.dovecot2.mailboxes.<name>.specialUse`
@@ -595,7 +595,7 @@ pub mod mailboxes {
         /// Nix type: `null or one of "All", "Archive", "Drafts", "Flagged", "Junk", "Sent", "Trash"`. Default: `null`.
         #[inline]
         pub fn special_use(&self) -> Opt<NullOr<SpecialUse>> {
-            Opt::at(self.path.join(["specialUse"]))
+            Opt::at(self.path.join(["specialUse"])).in_submodules(1)
         }
 
     }

@@ -163,7 +163,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.clientSocketioPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `config.services.epgstation.settings.socketioPort`.
-    pub const client_socketio_port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "clientSocketioPort"]);
+    pub const client_socketio_port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "clientSocketioPort"]).in_submodules(1);
 
     /// `services.epgstation.settings.concurrentEncodeNum`
     ///
@@ -173,7 +173,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.concurrentEncodeNum)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `1`.
-    pub const concurrent_encode_num: Opt<Positive> = Opt::new(&["services", "epgstation", "settings", "concurrentEncodeNum"]);
+    pub const concurrent_encode_num: Opt<Positive> = Opt::new(&["services", "epgstation", "settings", "concurrentEncodeNum"]).in_submodules(1);
 
     /// `services.epgstation.settings.encode`
     ///
@@ -182,7 +182,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.encode)
     ///
     /// Nix type: `list of (attribute set)`.
-    pub const encode: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "epgstation", "settings", "encode"]);
+    pub const encode: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "epgstation", "settings", "encode"]).in_submodules(1);
 
     /// `services.epgstation.settings.encodeProcessNum`
     ///
@@ -192,7 +192,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.encodeProcessNum)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `4`.
-    pub const encode_process_num: Opt<Positive> = Opt::new(&["services", "epgstation", "settings", "encodeProcessNum"]);
+    pub const encode_process_num: Opt<Positive> = Opt::new(&["services", "epgstation", "settings", "encodeProcessNum"]).in_submodules(1);
 
     /// `services.epgstation.settings.mirakurunPath`
     ///
@@ -201,7 +201,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.mirakurunPath)
     ///
     /// Nix type: `string`.
-    pub const mirakurun_path: Opt<String> = Opt::new(&["services", "epgstation", "settings", "mirakurunPath"]);
+    pub const mirakurun_path: Opt<String> = Opt::new(&["services", "epgstation", "settings", "mirakurunPath"]).in_submodules(1);
 
     /// `services.epgstation.settings.port`
     ///
@@ -210,7 +210,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `20772`.
-    pub const port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "port"]).in_submodules(1);
 
     /// `services.epgstation.settings.socketioPort`
     ///
@@ -220,7 +220,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.socketioPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `config.services.epgstation.settings.port + 1`.
-    pub const socketio_port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "socketioPort"]);
+    pub const socketio_port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "socketioPort"]).in_submodules(1);
 
 }
 

@@ -93,7 +93,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.etebase-server.settings.allowed_hosts.allowed_host1)
         ///
         /// Nix type: `string`. Default: `"0.0.0.0"`.
-        pub const allowed_host1: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "allowed_hosts", "allowed_host1"]);
+        pub const allowed_host1: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "allowed_hosts", "allowed_host1"]).in_submodules(1);
 
     }
 
@@ -107,7 +107,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.etebase-server.settings.database.engine)
         ///
         /// Nix type: `one of "django.db.backends.sqlite3", "django.db.backends.postgresql"`. Default: `"django.db.backends.sqlite3"`.
-        pub const engine: Opt<Engine> = Opt::new(&["services", "etebase-server", "settings", "database", "engine"]);
+        pub const engine: Opt<Engine> = Opt::new(&["services", "etebase-server", "settings", "database", "engine"]).in_submodules(1);
 
         /// `services.etebase-server.settings.database.name`
         ///
@@ -116,7 +116,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.etebase-server.settings.database.name)
         ///
         /// Nix type: `string`. Default: `"${config.services.etebase-server.dataDir}/db.sqlite3"`.
-        pub const name: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "database", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "database", "name"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.etebase-server.settings.database.engine`.
@@ -138,7 +138,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.etebase-server.settings.global.debug)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const debug: Opt<bool> = Opt::new(&["services", "etebase-server", "settings", "global", "debug"]);
+        pub const debug: Opt<bool> = Opt::new(&["services", "etebase-server", "settings", "global", "debug"]).in_submodules(1);
 
         /// `services.etebase-server.settings.global.media_root`
         ///
@@ -147,7 +147,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.etebase-server.settings.global.media_root)
         ///
         /// Nix type: `string`. Default: `"${config.services.etebase-server.dataDir}/media"`.
-        pub const media_root: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "global", "media_root"]);
+        pub const media_root: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "global", "media_root"]).in_submodules(1);
 
         /// `services.etebase-server.settings.global.secret_file`
         ///
@@ -157,7 +157,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.etebase-server.settings.global.secret_file)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const secret_file: Opt<NullOr<String>> = Opt::new(&["services", "etebase-server", "settings", "global", "secret_file"]);
+        pub const secret_file: Opt<NullOr<String>> = Opt::new(&["services", "etebase-server", "settings", "global", "secret_file"]).in_submodules(1);
 
         /// `services.etebase-server.settings.global.static_root`
         ///
@@ -166,7 +166,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.etebase-server.settings.global.static_root)
         ///
         /// Nix type: `string`. Default: `"${config.services.etebase-server.dataDir}/static"`.
-        pub const static_root: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "global", "static_root"]);
+        pub const static_root: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "global", "static_root"]).in_submodules(1);
 
     }
 

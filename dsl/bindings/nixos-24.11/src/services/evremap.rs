@@ -119,7 +119,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.device_name)
     ///
     /// Nix type: `string`.
-    pub const device_name: Opt<String> = Opt::new(&["services", "evremap", "settings", "device_name"]);
+    pub const device_name: Opt<String> = Opt::new(&["services", "evremap", "settings", "device_name"]).in_submodules(1);
 
     /// `services.evremap.settings.dual_role`
     ///
@@ -129,7 +129,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.dual_role)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const dual_role: Opt<Vec<DualRoleValue>> = Opt::new(&["services", "evremap", "settings", "dual_role"]);
+    pub const dual_role: Opt<Vec<DualRoleValue>> = Opt::new(&["services", "evremap", "settings", "dual_role"]).in_submodules(1);
 
     /// `services.evremap.settings.remap`
     ///
@@ -138,7 +138,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.remap)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const remap: Opt<Vec<RemapValue>> = Opt::new(&["services", "evremap", "settings", "remap"]);
+    pub const remap: Opt<Vec<RemapValue>> = Opt::new(&["services", "evremap", "settings", "remap"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.evremap.settings.dual_role.*`: `DualRoleValue::new()`, then a setter per option.

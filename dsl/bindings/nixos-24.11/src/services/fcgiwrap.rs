@@ -161,7 +161,7 @@ pub mod instances {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn group(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.fcgiwrap.instances.<name>.process.prefork`
@@ -173,7 +173,7 @@ pub mod instances {
         /// Nix type: `positive integer, meaning >0`. Default: `1`.
         #[inline]
         pub fn prefork(&self) -> Opt<Positive> {
-            Opt::at(self.path.join(["prefork"]))
+            Opt::at(self.path.join(["prefork"])).in_submodules(1)
         }
 
         /// `services.fcgiwrap.instances.<name>.process.user`
@@ -186,7 +186,7 @@ pub mod instances {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -208,7 +208,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"/run/fcgiwrap-‹name›.sock"`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// `services.fcgiwrap.instances.<name>.socket.group`
@@ -220,7 +220,7 @@ pub mod instances {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn group(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.fcgiwrap.instances.<name>.socket.mode`
@@ -233,7 +233,7 @@ pub mod instances {
         /// Nix type: `null or string`.
         #[inline]
         pub fn mode(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(1)
         }
 
         /// `services.fcgiwrap.instances.<name>.socket.type`
@@ -245,7 +245,7 @@ pub mod instances {
         /// Nix type: `one of "unix", "tcp", "tcp6"`. Default: `"unix"`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
         /// `services.fcgiwrap.instances.<name>.socket.user`
@@ -257,7 +257,7 @@ pub mod instances {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

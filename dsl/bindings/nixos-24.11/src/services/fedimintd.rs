@@ -50,7 +50,7 @@ impl FedimintdEntry {
     /// Nix type: `unspecified value`. Default: `"/var/lib/fedimintd-‹name›/"`.
     #[inline]
     pub fn data_dir(&self) -> Opt<Data<Anything>> {
-        Opt::at(self.path.join(["dataDir"]))
+        Opt::at(self.path.join(["dataDir"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.enable`
@@ -62,7 +62,7 @@ impl FedimintdEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.environment`
@@ -74,7 +74,7 @@ impl FedimintdEntry {
     /// Nix type: `attribute set of string`.
     #[inline]
     pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["environment"]))
+        Opt::at(self.path.join(["environment"])).in_submodules(1)
     }
 
     /// The options under `nginx`.
@@ -98,7 +98,7 @@ impl FedimintdEntry {
     /// Nix type: `package`. Default: `pkgs.fedimint`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
 }
@@ -119,7 +119,7 @@ impl FedimintdEntryApi {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     #[inline]
     pub fn bind(&self) -> Opt<String> {
-        Opt::at(self.path.join(["bind"]))
+        Opt::at(self.path.join(["bind"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.api.openFirewall`
@@ -131,7 +131,7 @@ impl FedimintdEntryApi {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn open_firewall(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["openFirewall"]))
+        Opt::at(self.path.join(["openFirewall"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.api.port`
@@ -143,7 +143,7 @@ impl FedimintdEntryApi {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8174`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.api.url`
@@ -155,7 +155,7 @@ impl FedimintdEntryApi {
     /// Nix type: `string`.
     #[inline]
     pub fn url(&self) -> Opt<String> {
-        Opt::at(self.path.join(["url"]))
+        Opt::at(self.path.join(["url"])).in_submodules(1)
     }
 
 }
@@ -176,7 +176,7 @@ impl FedimintdEntryBitcoin {
     /// Nix type: `string`. Default: `"signet"`.
     #[inline]
     pub fn network(&self) -> Opt<String> {
-        Opt::at(self.path.join(["network"]))
+        Opt::at(self.path.join(["network"])).in_submodules(1)
     }
 
     /// The options under `rpc`.
@@ -203,7 +203,7 @@ impl FedimintdEntryBitcoinRpc {
     /// Nix type: `string`. Default: `"bitcoind"`.
     #[inline]
     pub fn kind(&self) -> Opt<String> {
-        Opt::at(self.path.join(["kind"]))
+        Opt::at(self.path.join(["kind"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.bitcoin.rpc.secretFile`
@@ -215,7 +215,7 @@ impl FedimintdEntryBitcoinRpc {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn secret_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["secretFile"]))
+        Opt::at(self.path.join(["secretFile"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.bitcoin.rpc.url`
@@ -227,7 +227,7 @@ impl FedimintdEntryBitcoinRpc {
     /// Nix type: `string`. Default: `"http://127.0.0.1:38332"`.
     #[inline]
     pub fn url(&self) -> Opt<String> {
-        Opt::at(self.path.join(["url"]))
+        Opt::at(self.path.join(["url"])).in_submodules(1)
     }
 
 }
@@ -248,7 +248,7 @@ impl FedimintdEntryConsensus {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `10`.
     #[inline]
     pub fn finality_delay(&self) -> Opt<u64> {
-        Opt::at(self.path.join(["finalityDelay"]))
+        Opt::at(self.path.join(["finalityDelay"])).in_submodules(1)
     }
 
 }
@@ -269,7 +269,7 @@ impl FedimintdEntryNginx {
     /// Nix type: `submodule`. Default: `{ }`.
     #[inline]
     pub fn config(&self) -> Opt<ConfigValue> {
-        Opt::at(self.path.join(["config"]))
+        Opt::at(self.path.join(["config"])).in_submodules(1)
     }
 
     /// The options under `config`.
@@ -287,7 +287,7 @@ impl FedimintdEntryNginx {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.nginx.fqdn`
@@ -299,7 +299,7 @@ impl FedimintdEntryNginx {
     /// Nix type: `string`.
     #[inline]
     pub fn fqdn(&self) -> Opt<String> {
-        Opt::at(self.path.join(["fqdn"]))
+        Opt::at(self.path.join(["fqdn"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.nginx.path`
@@ -311,7 +311,7 @@ impl FedimintdEntryNginx {
     /// Nix type: `string`. Default: `"/ws/"`.
     #[inline]
     pub fn path(&self) -> Opt<String> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
 }
@@ -333,7 +333,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn acme_fallback_host(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["acmeFallbackHost"]))
+        Opt::at(self.path.join(["acmeFallbackHost"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.acmeRoot`
@@ -345,7 +345,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     #[inline]
     pub fn acme_root(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["acmeRoot"]))
+        Opt::at(self.path.join(["acmeRoot"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.addSSL`
@@ -358,7 +358,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn add_ssl(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["addSSL"]))
+        Opt::at(self.path.join(["addSSL"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.basicAuth`
@@ -370,7 +370,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     #[inline]
     pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["basicAuth"]))
+        Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.basicAuthFile`
@@ -383,7 +383,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["basicAuthFile"]))
+        Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.default`
@@ -395,7 +395,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn default(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["default"]))
+        Opt::at(self.path.join(["default"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.enableACME`
@@ -408,7 +408,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable_acme(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enableACME"]))
+        Opt::at(self.path.join(["enableACME"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.extraConfig`
@@ -420,7 +420,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn extra_config(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.forceSSL`
@@ -433,7 +433,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn force_ssl(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["forceSSL"]))
+        Opt::at(self.path.join(["forceSSL"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.globalRedirect`
@@ -446,7 +446,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn global_redirect(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["globalRedirect"]))
+        Opt::at(self.path.join(["globalRedirect"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.http2`
@@ -464,7 +464,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn http2(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["http2"]))
+        Opt::at(self.path.join(["http2"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.http3`
@@ -477,7 +477,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn http3(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["http3"]))
+        Opt::at(self.path.join(["http3"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.http3_hq`
@@ -490,7 +490,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn http3_hq(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["http3_hq"]))
+        Opt::at(self.path.join(["http3_hq"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.kTLS`
@@ -505,7 +505,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn k_tls(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["kTLS"]))
+        Opt::at(self.path.join(["kTLS"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.listen`
@@ -519,7 +519,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn listen(&self) -> Opt<Vec<ListenValue>> {
-        Opt::at(self.path.join(["listen"]))
+        Opt::at(self.path.join(["listen"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.listenAddresses`
@@ -532,7 +532,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn listen_addresses(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["listenAddresses"]))
+        Opt::at(self.path.join(["listenAddresses"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations`
@@ -544,7 +544,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
     #[inline]
     pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
-        Opt::at(self.path.join(["locations"]))
+        Opt::at(self.path.join(["locations"])).in_submodules(2)
     }
 
     /// The options under `locations`.
@@ -563,7 +563,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn only_ssl(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["onlySSL"]))
+        Opt::at(self.path.join(["onlySSL"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.quic`
@@ -576,7 +576,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn quic(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["quic"]))
+        Opt::at(self.path.join(["quic"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.redirectCode`
@@ -588,7 +588,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
     #[inline]
     pub fn redirect_code(&self) -> Opt<Between<300, 399>> {
-        Opt::at(self.path.join(["redirectCode"]))
+        Opt::at(self.path.join(["redirectCode"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.rejectSSL`
@@ -601,7 +601,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn reject_ssl(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["rejectSSL"]))
+        Opt::at(self.path.join(["rejectSSL"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.reuseport`
@@ -614,7 +614,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn reuseport(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["reuseport"]))
+        Opt::at(self.path.join(["reuseport"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.root`
@@ -626,7 +626,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["root"]))
+        Opt::at(self.path.join(["root"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.serverAliases`
@@ -638,7 +638,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn server_aliases(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["serverAliases"]))
+        Opt::at(self.path.join(["serverAliases"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.serverName`
@@ -650,7 +650,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn server_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["serverName"]))
+        Opt::at(self.path.join(["serverName"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.sslCertificate`
@@ -662,7 +662,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `path`.
     #[inline]
     pub fn ssl_certificate(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["sslCertificate"]))
+        Opt::at(self.path.join(["sslCertificate"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.sslCertificateKey`
@@ -674,7 +674,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `path`.
     #[inline]
     pub fn ssl_certificate_key(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["sslCertificateKey"]))
+        Opt::at(self.path.join(["sslCertificateKey"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.sslTrustedCertificate`
@@ -686,7 +686,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn ssl_trusted_certificate(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["sslTrustedCertificate"]))
+        Opt::at(self.path.join(["sslTrustedCertificate"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.useACMEHost`
@@ -700,7 +700,7 @@ impl FedimintdEntryNginxConfig {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["useACMEHost"]))
+        Opt::at(self.path.join(["useACMEHost"])).in_submodules(2)
     }
 
 }
@@ -736,7 +736,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["alias"]))
+        Opt::at(self.path.join(["alias"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.basicAuth`
@@ -748,7 +748,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     #[inline]
     pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["basicAuth"]))
+        Opt::at(self.path.join(["basicAuth"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.basicAuthFile`
@@ -761,7 +761,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["basicAuthFile"]))
+        Opt::at(self.path.join(["basicAuthFile"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.extraConfig`
@@ -773,7 +773,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn extra_config(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.fastcgiParams`
@@ -787,7 +787,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
     #[inline]
     pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-        Opt::at(self.path.join(["fastcgiParams"]))
+        Opt::at(self.path.join(["fastcgiParams"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.index`
@@ -799,7 +799,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn index(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["index"]))
+        Opt::at(self.path.join(["index"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.priority`
@@ -812,7 +812,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `signed integer`. Default: `1000`.
     #[inline]
     pub fn priority(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["priority"]))
+        Opt::at(self.path.join(["priority"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.proxyPass`
@@ -825,7 +825,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["proxyPass"]))
+        Opt::at(self.path.join(["proxyPass"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.proxyWebsockets`
@@ -837,7 +837,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn proxy_websockets(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["proxyWebsockets"]))
+        Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.recommendedProxySettings`
@@ -849,7 +849,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
     #[inline]
     pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["recommendedProxySettings"]))
+        Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.return`
@@ -861,7 +861,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `null or string or signed integer`. Default: `null`.
     #[inline]
     pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-        Opt::at(self.path.join(["return"]))
+        Opt::at(self.path.join(["return"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.root`
@@ -873,7 +873,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `null or path`. Default: `null`.
     #[inline]
     pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["root"]))
+        Opt::at(self.path.join(["root"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.tryFiles`
@@ -885,7 +885,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn try_files(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["tryFiles"]))
+        Opt::at(self.path.join(["tryFiles"])).in_submodules(3)
     }
 
 }
@@ -906,7 +906,7 @@ impl FedimintdEntryP2p {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     #[inline]
     pub fn bind(&self) -> Opt<String> {
-        Opt::at(self.path.join(["bind"]))
+        Opt::at(self.path.join(["bind"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.p2p.openFirewall`
@@ -918,7 +918,7 @@ impl FedimintdEntryP2p {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn open_firewall(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["openFirewall"]))
+        Opt::at(self.path.join(["openFirewall"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.p2p.port`
@@ -930,7 +930,7 @@ impl FedimintdEntryP2p {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8173`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.p2p.url`
@@ -942,7 +942,7 @@ impl FedimintdEntryP2p {
     /// Nix type: `string`.
     #[inline]
     pub fn url(&self) -> Opt<String> {
-        Opt::at(self.path.join(["url"]))
+        Opt::at(self.path.join(["url"])).in_submodules(1)
     }
 
 }

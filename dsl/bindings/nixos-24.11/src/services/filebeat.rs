@@ -141,7 +141,7 @@ pub mod inputs {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn r#type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }
@@ -173,7 +173,7 @@ pub mod modules {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn module(&self) -> Opt<String> {
-            Opt::at(self.path.join(["module"]))
+            Opt::at(self.path.join(["module"])).in_submodules(1)
         }
 
     }
@@ -196,7 +196,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.settings.output.elasticsearch.hosts)
             ///
             /// Nix type: `list of string`.
-            pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "filebeat", "settings", "output", "elasticsearch", "hosts"]);
+            pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "filebeat", "settings", "output", "elasticsearch", "hosts"]).in_submodules(1);
 
         }
 

@@ -149,7 +149,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filesender.settings.admin)
     ///
     /// Nix type: `strings concatenated with ","`.
-    pub const admin: Opt<Concatenated> = Opt::new(&["services", "filesender", "settings", "admin"]);
+    pub const admin: Opt<Concatenated> = Opt::new(&["services", "filesender", "settings", "admin"]).in_submodules(1);
 
     /// `services.filesender.settings.admin_email`
     ///
@@ -160,7 +160,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filesender.settings.admin_email)
     ///
     /// Nix type: `strings concatenated with ","`.
-    pub const admin_email: Opt<Concatenated> = Opt::new(&["services", "filesender", "settings", "admin_email"]);
+    pub const admin_email: Opt<Concatenated> = Opt::new(&["services", "filesender", "settings", "admin_email"]).in_submodules(1);
 
     /// `services.filesender.settings.log_facilities`
     ///
@@ -169,7 +169,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filesender.settings.log_facilities)
     ///
     /// Nix type: `PHP value`.
-    pub const log_facilities: Opt<Untyped> = Opt::new(&["services", "filesender", "settings", "log_facilities"]);
+    pub const log_facilities: Opt<Untyped> = Opt::new(&["services", "filesender", "settings", "log_facilities"]).in_submodules(1);
 
     /// `services.filesender.settings.site_url`
     ///
@@ -178,7 +178,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filesender.settings.site_url)
     ///
     /// Nix type: `string`.
-    pub const site_url: Opt<String> = Opt::new(&["services", "filesender", "settings", "site_url"]);
+    pub const site_url: Opt<String> = Opt::new(&["services", "filesender", "settings", "site_url"]).in_submodules(1);
 
     /// `services.filesender.settings.storage_filesystem_path`
     ///
@@ -187,7 +187,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filesender.settings.storage_filesystem_path)
     ///
     /// Nix type: `null or string`.
-    pub const storage_filesystem_path: Opt<NullOr<String>> = Opt::new(&["services", "filesender", "settings", "storage_filesystem_path"]);
+    pub const storage_filesystem_path: Opt<NullOr<String>> = Opt::new(&["services", "filesender", "settings", "storage_filesystem_path"]).in_submodules(1);
 
 }
 

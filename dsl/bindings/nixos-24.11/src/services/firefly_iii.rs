@@ -124,7 +124,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefly-iii.settings.APP_ENV)
     ///
     /// Nix type: `one of "local", "production", "testing"`. Default: `"local"`.
-    pub const app_env: Opt<AppEnv> = Opt::new(&["services", "firefly-iii", "settings", "APP_ENV"]);
+    pub const app_env: Opt<AppEnv> = Opt::new(&["services", "firefly-iii", "settings", "APP_ENV"]).in_submodules(1);
 
     /// `services.firefly-iii.settings.APP_KEY_FILE`
     ///
@@ -134,7 +134,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefly-iii.settings.APP_KEY_FILE)
     ///
     /// Nix type: `path`.
-    pub const app_key_file: Opt<RuntimePath> = Opt::new(&["services", "firefly-iii", "settings", "APP_KEY_FILE"]);
+    pub const app_key_file: Opt<RuntimePath> = Opt::new(&["services", "firefly-iii", "settings", "APP_KEY_FILE"]).in_submodules(1);
 
     /// `services.firefly-iii.settings.APP_URL`
     ///
@@ -146,7 +146,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefly-iii.settings.APP_URL)
     ///
     /// Nix type: `string`.
-    pub const app_url: Opt<String> = Opt::new(&["services", "firefly-iii", "settings", "APP_URL"]);
+    pub const app_url: Opt<String> = Opt::new(&["services", "firefly-iii", "settings", "APP_URL"]).in_submodules(1);
 
     /// `services.firefly-iii.settings.DB_CONNECTION`
     ///
@@ -156,7 +156,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefly-iii.settings.DB_CONNECTION)
     ///
     /// Nix type: `one of "sqlite", "pgsql", "mysql"`. Default: `"sqlite"`.
-    pub const db_connection: Opt<DbConnection> = Opt::new(&["services", "firefly-iii", "settings", "DB_CONNECTION"]);
+    pub const db_connection: Opt<DbConnection> = Opt::new(&["services", "firefly-iii", "settings", "DB_CONNECTION"]).in_submodules(1);
 
     /// `services.firefly-iii.settings.DB_HOST`
     ///
@@ -169,7 +169,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefly-iii.settings.DB_HOST)
     ///
     /// Nix type: `string`.
-    pub const db_host: Opt<String> = Opt::new(&["services", "firefly-iii", "settings", "DB_HOST"]);
+    pub const db_host: Opt<String> = Opt::new(&["services", "firefly-iii", "settings", "DB_HOST"]).in_submodules(1);
 
     /// `services.firefly-iii.settings.DB_PORT`
     ///
@@ -179,7 +179,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefly-iii.settings.DB_PORT)
     ///
     /// Nix type: `null or signed integer`.
-    pub const db_port: Opt<NullOr<i64>> = Opt::new(&["services", "firefly-iii", "settings", "DB_PORT"]);
+    pub const db_port: Opt<NullOr<i64>> = Opt::new(&["services", "firefly-iii", "settings", "DB_PORT"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.firefly-iii.settings.APP_ENV`.

@@ -138,7 +138,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefox-syncserver.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "firefox-syncserver", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "firefox-syncserver", "settings", "port"]).in_submodules(1);
 
     pub mod tokenserver {
         use super::*;
@@ -150,7 +150,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefox-syncserver.settings.tokenserver.enabled)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "firefox-syncserver", "settings", "tokenserver", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "firefox-syncserver", "settings", "tokenserver", "enabled"]).in_submodules(1);
 
     }
 

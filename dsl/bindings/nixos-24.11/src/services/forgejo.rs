@@ -296,7 +296,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.log.LEVEL)
         ///
         /// Nix type: `one of "Trace", "Debug", "Info", "Warn", "Error", "Critical"`. Default: `"Info"`.
-        pub const level: Opt<Level> = Opt::new(&["services", "forgejo", "settings", "log", "LEVEL"]);
+        pub const level: Opt<Level> = Opt::new(&["services", "forgejo", "settings", "log", "LEVEL"]).in_submodules(1);
 
         /// `services.forgejo.settings.log.ROOT_PATH`
         ///
@@ -305,7 +305,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.log.ROOT_PATH)
         ///
         /// Nix type: `string`. Default: `"${config.services.forgejo.stateDir}/log"`.
-        pub const root_path: Opt<String> = Opt::new(&["services", "forgejo", "settings", "log", "ROOT_PATH"]);
+        pub const root_path: Opt<String> = Opt::new(&["services", "forgejo", "settings", "log", "ROOT_PATH"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.forgejo.settings.log.LEVEL`.
@@ -331,7 +331,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.server.DISABLE_SSH)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_ssh: Opt<bool> = Opt::new(&["services", "forgejo", "settings", "server", "DISABLE_SSH"]);
+        pub const disable_ssh: Opt<bool> = Opt::new(&["services", "forgejo", "settings", "server", "DISABLE_SSH"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.DOMAIN`
         ///
@@ -340,7 +340,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.server.DOMAIN)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const domain: Opt<String> = Opt::new(&["services", "forgejo", "settings", "server", "DOMAIN"]);
+        pub const domain: Opt<String> = Opt::new(&["services", "forgejo", "settings", "server", "DOMAIN"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.HTTP_ADDR`
         ///
@@ -349,7 +349,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.server.HTTP_ADDR)
         ///
         /// Nix type: `string or path`. Default: `if lib.hasSuffix "+unix" cfg.settings.server.PROTOCOL then "/run/forgejo/forgejo.sock" else "0.0.0.0"`.
-        pub const http_addr: Opt<OneOf<HttpAddrMembers>> = Opt::new(&["services", "forgejo", "settings", "server", "HTTP_ADDR"]);
+        pub const http_addr: Opt<OneOf<HttpAddrMembers>> = Opt::new(&["services", "forgejo", "settings", "server", "HTTP_ADDR"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.HTTP_PORT`
         ///
@@ -358,7 +358,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.server.HTTP_PORT)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
-        pub const http_port: Opt<u16> = Opt::new(&["services", "forgejo", "settings", "server", "HTTP_PORT"]);
+        pub const http_port: Opt<u16> = Opt::new(&["services", "forgejo", "settings", "server", "HTTP_PORT"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.PROTOCOL`
         ///
@@ -367,7 +367,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.server.PROTOCOL)
         ///
         /// Nix type: `one of "http", "https", "fcgi", "http+unix", "fcgi+unix"`. Default: `"http"`.
-        pub const protocol: Opt<Protocol> = Opt::new(&["services", "forgejo", "settings", "server", "PROTOCOL"]);
+        pub const protocol: Opt<Protocol> = Opt::new(&["services", "forgejo", "settings", "server", "PROTOCOL"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.ROOT_URL`
         ///
@@ -376,7 +376,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.server.ROOT_URL)
         ///
         /// Nix type: `string`. Default: `"http://${config.services.forgejo.settings.server.DOMAIN}:${toString config.services.forgejo.settings.server.HTTP_PORT}/"`.
-        pub const root_url: Opt<String> = Opt::new(&["services", "forgejo", "settings", "server", "ROOT_URL"]);
+        pub const root_url: Opt<String> = Opt::new(&["services", "forgejo", "settings", "server", "ROOT_URL"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.SSH_PORT`
         ///
@@ -387,7 +387,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.server.SSH_PORT)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `22`.
-        pub const ssh_port: Opt<u16> = Opt::new(&["services", "forgejo", "settings", "server", "SSH_PORT"]);
+        pub const ssh_port: Opt<u16> = Opt::new(&["services", "forgejo", "settings", "server", "SSH_PORT"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.STATIC_ROOT_PATH`
         ///
@@ -396,7 +396,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.server.STATIC_ROOT_PATH)
         ///
         /// Nix type: `string or path`. Default: `config.services.forgejo.package.data`.
-        pub const static_root_path: Opt<OneOf<StaticRootPathMembers>> = Opt::new(&["services", "forgejo", "settings", "server", "STATIC_ROOT_PATH"]);
+        pub const static_root_path: Opt<OneOf<StaticRootPathMembers>> = Opt::new(&["services", "forgejo", "settings", "server", "STATIC_ROOT_PATH"]).in_submodules(1);
 
         /// The members of `services.forgejo.settings.server.HTTP_ADDR`'s type: `string`, `path`. A value of any of them sets the option.
         pub enum HttpAddrMembers {}
@@ -432,7 +432,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.session.COOKIE_SECURE)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "forgejo", "settings", "session", "COOKIE_SECURE"]);
+        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "forgejo", "settings", "session", "COOKIE_SECURE"]).in_submodules(1);
 
     }
 

@@ -339,7 +339,7 @@ pub mod locality {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.locality.dataHall)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const data_hall: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "dataHall"]);
+    pub const data_hall: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "dataHall"]).in_submodules(1);
 
     /// `services.foundationdb.locality.datacenterId`
     ///
@@ -350,7 +350,7 @@ pub mod locality {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.locality.datacenterId)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const datacenter_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "datacenterId"]);
+    pub const datacenter_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "datacenterId"]).in_submodules(1);
 
     /// `services.foundationdb.locality.machineId`
     ///
@@ -361,7 +361,7 @@ pub mod locality {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.locality.machineId)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const machine_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "machineId"]);
+    pub const machine_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "machineId"]).in_submodules(1);
 
     /// `services.foundationdb.locality.zoneId`
     ///
@@ -372,7 +372,7 @@ pub mod locality {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.locality.zoneId)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const zone_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "zoneId"]);
+    pub const zone_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "zoneId"]).in_submodules(1);
 
 }
 
@@ -389,7 +389,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.tls.allowedPeers)
     ///
     /// Nix type: `string`. Default: `"Check.Valid=1,Check.Unexpired=1"`.
-    pub const allowed_peers: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "allowedPeers"]);
+    pub const allowed_peers: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "allowedPeers"]).in_submodules(1);
 
     /// `services.foundationdb.tls.certificate`
     ///
@@ -399,7 +399,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.tls.certificate)
     ///
     /// Nix type: `string`.
-    pub const certificate: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "certificate"]);
+    pub const certificate: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "certificate"]).in_submodules(1);
 
     /// `services.foundationdb.tls.key`
     ///
@@ -408,7 +408,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.tls.key)
     ///
     /// Nix type: `string`.
-    pub const key: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "key"]);
+    pub const key: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "key"]).in_submodules(1);
 
 }
 

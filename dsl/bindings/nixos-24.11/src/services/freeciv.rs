@@ -45,7 +45,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.Announce)
     ///
     /// Nix type: `one of "IPv4", "IPv6", "none"`. Default: `"none"`.
-    pub const announce: Opt<Announce> = Opt::new(&["services", "freeciv", "settings", "Announce"]);
+    pub const announce: Opt<Announce> = Opt::new(&["services", "freeciv", "settings", "Announce"]).in_submodules(1);
 
     /// `services.freeciv.settings.Database`
     ///
@@ -54,7 +54,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.Database)
     ///
     /// Nix type: `null or string`.
-    pub const database: Opt<NullOr<String>> = Opt::new(&["services", "freeciv", "settings", "Database"]);
+    pub const database: Opt<NullOr<String>> = Opt::new(&["services", "freeciv", "settings", "Database"]).in_submodules(1);
 
     /// `services.freeciv.settings.Guests`
     ///
@@ -63,7 +63,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.Guests)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const guests: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "Guests"]);
+    pub const guests: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "Guests"]).in_submodules(1);
 
     /// `services.freeciv.settings.Newusers`
     ///
@@ -72,7 +72,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.Newusers)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const newusers: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "Newusers"]);
+    pub const newusers: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "Newusers"]).in_submodules(1);
 
     /// `services.freeciv.settings.auth`
     ///
@@ -81,7 +81,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.auth)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const auth: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "auth"]);
+    pub const auth: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "auth"]).in_submodules(1);
 
     /// `services.freeciv.settings.debug`
     ///
@@ -90,7 +90,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.debug)
     ///
     /// Nix type: `integer between 0 and 3 (both inclusive)`. Default: `0`.
-    pub const debug: Opt<Between<0, 3>> = Opt::new(&["services", "freeciv", "settings", "debug"]);
+    pub const debug: Opt<Between<0, 3>> = Opt::new(&["services", "freeciv", "settings", "debug"]).in_submodules(1);
 
     /// `services.freeciv.settings.exit-on-end`
     ///
@@ -99,7 +99,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.exit-on-end)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const exit_on_end: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "exit-on-end"]);
+    pub const exit_on_end: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "exit-on-end"]).in_submodules(1);
 
     /// `services.freeciv.settings.port`
     ///
@@ -108,7 +108,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5556`.
-    pub const port: Opt<u16> = Opt::new(&["services", "freeciv", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "freeciv", "settings", "port"]).in_submodules(1);
 
     /// `services.freeciv.settings.quitidle`
     ///
@@ -117,7 +117,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.quitidle)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
-    pub const quitidle: Opt<NullOr<i64>> = Opt::new(&["services", "freeciv", "settings", "quitidle"]);
+    pub const quitidle: Opt<NullOr<i64>> = Opt::new(&["services", "freeciv", "settings", "quitidle"]).in_submodules(1);
 
     /// `services.freeciv.settings.read`
     ///
@@ -126,7 +126,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.read)
     ///
     /// Nix type: `strings concatenated with "\n"`.
-    pub const read: Opt<Concatenated> = Opt::new(&["services", "freeciv", "settings", "read"]);
+    pub const read: Opt<Concatenated> = Opt::new(&["services", "freeciv", "settings", "read"]).in_submodules(1);
 
     /// `services.freeciv.settings.saves`
     ///
@@ -137,7 +137,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.saves)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/freeciv/saves/"`.
-    pub const saves: Opt<NullOr<String>> = Opt::new(&["services", "freeciv", "settings", "saves"]);
+    pub const saves: Opt<NullOr<String>> = Opt::new(&["services", "freeciv", "settings", "saves"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.freeciv.settings.Announce`.

@@ -182,7 +182,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras)
     ///
     /// Nix type: `attribute set of (YAML value)`.
-    pub const cameras: Opt<BTreeMap<String, CamerasValue>> = Opt::new(&["services", "frigate", "settings", "cameras"]);
+    pub const cameras: Opt<BTreeMap<String, CamerasValue>> = Opt::new(&["services", "frigate", "settings", "cameras"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.roles.*`.
@@ -277,7 +277,7 @@ pub mod settings {
             /// Nix type: `list of (YAML value)`.
             #[inline]
             pub fn inputs(&self) -> Opt<Vec<InputsValue>> {
-                Opt::at(self.path.join(["inputs"]))
+                Opt::at(self.path.join(["inputs"])).in_submodules(2)
             }
 
         }
@@ -325,7 +325,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.database.path)
         ///
         /// Nix type: `path`. Default: `"/var/lib/frigate/frigate.db"`.
-        pub const path: Opt<RuntimePath> = Opt::new(&["services", "frigate", "settings", "database", "path"]);
+        pub const path: Opt<RuntimePath> = Opt::new(&["services", "frigate", "settings", "database", "path"]).in_submodules(1);
 
     }
 
@@ -339,7 +339,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.mqtt.enabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "frigate", "settings", "mqtt", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "frigate", "settings", "mqtt", "enabled"]).in_submodules(1);
 
         /// `services.frigate.settings.mqtt.host`
         ///
@@ -348,7 +348,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.mqtt.host)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "frigate", "settings", "mqtt", "host"]);
+        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "frigate", "settings", "mqtt", "host"]).in_submodules(1);
 
     }
 

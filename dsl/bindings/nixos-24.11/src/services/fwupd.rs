@@ -73,7 +73,7 @@ pub mod daemon_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fwupd.daemonSettings.DisabledDevices)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const disabled_devices: Opt<Vec<String>> = Opt::new(&["services", "fwupd", "daemonSettings", "DisabledDevices"]);
+    pub const disabled_devices: Opt<Vec<String>> = Opt::new(&["services", "fwupd", "daemonSettings", "DisabledDevices"]).in_submodules(1);
 
     /// `services.fwupd.daemonSettings.DisabledPlugins`
     ///
@@ -82,7 +82,7 @@ pub mod daemon_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fwupd.daemonSettings.DisabledPlugins)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const disabled_plugins: Opt<Vec<String>> = Opt::new(&["services", "fwupd", "daemonSettings", "DisabledPlugins"]);
+    pub const disabled_plugins: Opt<Vec<String>> = Opt::new(&["services", "fwupd", "daemonSettings", "DisabledPlugins"]).in_submodules(1);
 
     /// `services.fwupd.daemonSettings.EspLocation`
     ///
@@ -92,7 +92,7 @@ pub mod daemon_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fwupd.daemonSettings.EspLocation)
     ///
     /// Nix type: `path`. Default: `config.boot.loader.efi.efiSysMountPoint`.
-    pub const esp_location: Opt<RuntimePath> = Opt::new(&["services", "fwupd", "daemonSettings", "EspLocation"]);
+    pub const esp_location: Opt<RuntimePath> = Opt::new(&["services", "fwupd", "daemonSettings", "EspLocation"]).in_submodules(1);
 
 }
 

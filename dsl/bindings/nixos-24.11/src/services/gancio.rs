@@ -631,7 +631,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.gancio.nginx.acmeRoot`
     ///
@@ -640,7 +640,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.gancio.nginx.addSSL`
     ///
@@ -650,7 +650,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.gancio.nginx.basicAuth`
     ///
@@ -659,7 +659,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "gancio", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "gancio", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.gancio.nginx.basicAuthFile`
     ///
@@ -669,7 +669,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.gancio.nginx.default`
     ///
@@ -678,7 +678,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "default"]).in_submodules(1);
 
     /// `services.gancio.nginx.enableACME`
     ///
@@ -688,7 +688,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.gancio.nginx.extraConfig`
     ///
@@ -697,7 +697,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "gancio", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "gancio", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.gancio.nginx.forceSSL`
     ///
@@ -707,7 +707,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.gancio.nginx.globalRedirect`
     ///
@@ -717,7 +717,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.gancio.nginx.http2`
     ///
@@ -732,7 +732,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http2"]).in_submodules(1);
 
     /// `services.gancio.nginx.http3`
     ///
@@ -742,7 +742,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http3"]).in_submodules(1);
 
     /// `services.gancio.nginx.http3_hq`
     ///
@@ -752,7 +752,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.gancio.nginx.kTLS`
     ///
@@ -764,7 +764,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.gancio.nginx.listen`
     ///
@@ -775,7 +775,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "gancio", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "gancio", "nginx", "listen"]).in_submodules(1);
 
     /// `services.gancio.nginx.listenAddresses`
     ///
@@ -785,7 +785,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "gancio", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "gancio", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.gancio.nginx.locations`
     ///
@@ -794,7 +794,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "gancio", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "gancio", "nginx", "locations"]).in_submodules(1);
 
     /// `services.gancio.nginx.onlySSL`
     ///
@@ -804,7 +804,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.gancio.nginx.quic`
     ///
@@ -814,7 +814,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "quic"]).in_submodules(1);
 
     /// `services.gancio.nginx.redirectCode`
     ///
@@ -823,7 +823,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "gancio", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "gancio", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.gancio.nginx.rejectSSL`
     ///
@@ -833,7 +833,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.gancio.nginx.reuseport`
     ///
@@ -843,7 +843,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.gancio.nginx.root`
     ///
@@ -852,7 +852,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "root"]).in_submodules(1);
 
     /// `services.gancio.nginx.serverAliases`
     ///
@@ -861,7 +861,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "gancio", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "gancio", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.gancio.nginx.serverName`
     ///
@@ -870,7 +870,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.gancio.nginx.sslCertificate`
     ///
@@ -879,7 +879,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "gancio", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "gancio", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.gancio.nginx.sslCertificateKey`
     ///
@@ -888,7 +888,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "gancio", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "gancio", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.gancio.nginx.sslTrustedCertificate`
     ///
@@ -897,7 +897,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.gancio.nginx.useACMEHost`
     ///
@@ -908,7 +908,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.gancio.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1107,7 +1107,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.basicAuth`
@@ -1119,7 +1119,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.basicAuthFile`
@@ -1132,7 +1132,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.extraConfig`
@@ -1144,7 +1144,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.fastcgiParams`
@@ -1158,7 +1158,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.index`
@@ -1170,7 +1170,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.priority`
@@ -1183,7 +1183,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.proxyPass`
@@ -1196,7 +1196,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.proxyWebsockets`
@@ -1208,7 +1208,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.recommendedProxySettings`
@@ -1220,7 +1220,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.return`
@@ -1232,7 +1232,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.root`
@@ -1244,7 +1244,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.tryFiles`
@@ -1256,7 +1256,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }
@@ -1285,7 +1285,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.settings.baseurl)
     ///
     /// Nix type: `string`. Default: `"https://${cfg.settings.hostname}"`.
-    pub const baseurl: Opt<String> = Opt::new(&["services", "gancio", "settings", "baseurl"]);
+    pub const baseurl: Opt<String> = Opt::new(&["services", "gancio", "settings", "baseurl"]).in_submodules(1);
 
     /// `services.gancio.settings.hostname`
     ///
@@ -1294,7 +1294,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.settings.hostname)
     ///
     /// Nix type: `string`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "gancio", "settings", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "gancio", "settings", "hostname"]).in_submodules(1);
 
     /// `services.gancio.settings.log_level`
     ///
@@ -1303,7 +1303,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.settings.log_level)
     ///
     /// Nix type: `one of "debug", "info", "warning", "error"`. Default: `"info"`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "gancio", "settings", "log_level"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "gancio", "settings", "log_level"]).in_submodules(1);
 
     /// `services.gancio.settings.log_path`
     ///
@@ -1312,7 +1312,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.settings.log_path)
     ///
     /// Nix type: `unspecified value`. Default: `"/var/log/gancio"`.
-    pub const log_path: Opt<Data<Anything>> = Opt::new(&["services", "gancio", "settings", "log_path"]);
+    pub const log_path: Opt<Data<Anything>> = Opt::new(&["services", "gancio", "settings", "log_path"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.gancio.settings.log_level`.
@@ -1334,7 +1334,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.settings.db.database)
         ///
         /// Nix type: `unspecified value`.
-        pub const database: Opt<Data<Anything>> = Opt::new(&["services", "gancio", "settings", "db", "database"]);
+        pub const database: Opt<Data<Anything>> = Opt::new(&["services", "gancio", "settings", "db", "database"]).in_submodules(1);
 
         /// `services.gancio.settings.db.dialect`
         ///
@@ -1343,7 +1343,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.settings.db.dialect)
         ///
         /// Nix type: `one of "sqlite", "postgres"`. Default: `"sqlite"`.
-        pub const dialect: Opt<Dialect> = Opt::new(&["services", "gancio", "settings", "db", "dialect"]);
+        pub const dialect: Opt<Dialect> = Opt::new(&["services", "gancio", "settings", "db", "dialect"]).in_submodules(1);
 
         /// `services.gancio.settings.db.host`
         ///
@@ -1352,7 +1352,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.settings.db.host)
         ///
         /// Nix type: `unspecified value`.
-        pub const host: Opt<Data<Anything>> = Opt::new(&["services", "gancio", "settings", "db", "host"]);
+        pub const host: Opt<Data<Anything>> = Opt::new(&["services", "gancio", "settings", "db", "host"]).in_submodules(1);
 
         /// `services.gancio.settings.db.storage`
         ///
@@ -1361,7 +1361,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.settings.db.storage)
         ///
         /// Nix type: `unspecified value`.
-        pub const storage: Opt<Data<Anything>> = Opt::new(&["services", "gancio", "settings", "db", "storage"]);
+        pub const storage: Opt<Data<Anything>> = Opt::new(&["services", "gancio", "settings", "db", "storage"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.gancio.settings.db.dialect`.
@@ -1383,7 +1383,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gancio.settings.server.socket)
         ///
         /// Nix type: `unspecified value`. Default: `"/run/gancio/socket"`.
-        pub const socket: Opt<Data<Anything>> = Opt::new(&["services", "gancio", "settings", "server", "socket"]);
+        pub const socket: Opt<Data<Anything>> = Opt::new(&["services", "gancio", "settings", "server", "socket"]).in_submodules(1);
 
     }
 

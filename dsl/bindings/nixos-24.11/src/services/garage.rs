@@ -112,7 +112,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.garage.settings.data_dir)
     ///
     /// Nix type: `path or list of (attribute set)`. Default: `"/var/lib/garage/data"`.
-    pub const data_dir: Opt<OneOf<DataDirMembers>> = Opt::new(&["services", "garage", "settings", "data_dir"]);
+    pub const data_dir: Opt<OneOf<DataDirMembers>> = Opt::new(&["services", "garage", "settings", "data_dir"]).in_submodules(1);
 
     /// `services.garage.settings.metadata_dir`
     ///
@@ -121,7 +121,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.garage.settings.metadata_dir)
     ///
     /// Nix type: `path`. Default: `"/var/lib/garage/meta"`.
-    pub const metadata_dir: Opt<RuntimePath> = Opt::new(&["services", "garage", "settings", "metadata_dir"]);
+    pub const metadata_dir: Opt<RuntimePath> = Opt::new(&["services", "garage", "settings", "metadata_dir"]).in_submodules(1);
 
     /// The members of `services.garage.settings.data_dir`'s type: `path`, `list of (attribute set of (freeform))`. A value of any of them sets the option.
     pub enum DataDirMembers {}

@@ -100,7 +100,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gatus.settings.web.port)
         ///
         /// Nix type: `signed integer`. Default: `8080`.
-        pub const port: Opt<i64> = Opt::new(&["services", "gatus", "settings", "web", "port"]);
+        pub const port: Opt<i64> = Opt::new(&["services", "gatus", "settings", "web", "port"]).in_submodules(1);
 
     }
 

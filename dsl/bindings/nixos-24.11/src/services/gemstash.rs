@@ -94,7 +94,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gemstash.settings.base_path)
     ///
     /// Nix type: `path`. Default: `"/var/lib/gemstash"`.
-    pub const base_path: Opt<RuntimePath> = Opt::new(&["services", "gemstash", "settings", "base_path"]);
+    pub const base_path: Opt<RuntimePath> = Opt::new(&["services", "gemstash", "settings", "base_path"]).in_submodules(1);
 
     /// `services.gemstash.settings.bind`
     ///
@@ -103,7 +103,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gemstash.settings.bind)
     ///
     /// Nix type: `string`. Default: `"tcp://0.0.0.0:9292"`.
-    pub const bind: Opt<String> = Opt::new(&["services", "gemstash", "settings", "bind"]);
+    pub const bind: Opt<String> = Opt::new(&["services", "gemstash", "settings", "bind"]).in_submodules(1);
 
     /// `services.gemstash.settings.db_adapter`
     ///
@@ -112,7 +112,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gemstash.settings.db_adapter)
     ///
     /// Nix type: `null or one of "sqlite3", "postgres", "mysql", "mysql2"`. Default: `null`.
-    pub const db_adapter: Opt<NullOr<DbAdapter>> = Opt::new(&["services", "gemstash", "settings", "db_adapter"]);
+    pub const db_adapter: Opt<NullOr<DbAdapter>> = Opt::new(&["services", "gemstash", "settings", "db_adapter"]).in_submodules(1);
 
     /// `services.gemstash.settings.db_url`
     ///
@@ -121,7 +121,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gemstash.settings.db_url)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const db_url: Opt<NullOr<String>> = Opt::new(&["services", "gemstash", "settings", "db_url"]);
+    pub const db_url: Opt<NullOr<String>> = Opt::new(&["services", "gemstash", "settings", "db_url"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.gemstash.settings.db_adapter`.

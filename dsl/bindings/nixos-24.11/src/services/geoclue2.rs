@@ -193,7 +193,7 @@ pub mod app_config {
         /// Nix type: `string`.
         #[inline]
         pub fn desktop_id(&self) -> Opt<String> {
-            Opt::at(self.path.join(["desktopID"]))
+            Opt::at(self.path.join(["desktopID"])).in_submodules(1)
         }
 
         /// `services.geoclue2.appConfig.<name>.isAllowed`
@@ -205,7 +205,7 @@ pub mod app_config {
         /// Nix type: `boolean`.
         #[inline]
         pub fn is_allowed(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isAllowed"]))
+            Opt::at(self.path.join(["isAllowed"])).in_submodules(1)
         }
 
         /// `services.geoclue2.appConfig.<name>.isSystem`
@@ -217,7 +217,7 @@ pub mod app_config {
         /// Nix type: `boolean`.
         #[inline]
         pub fn is_system(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isSystem"]))
+            Opt::at(self.path.join(["isSystem"])).in_submodules(1)
         }
 
         /// `services.geoclue2.appConfig.<name>.users`
@@ -230,7 +230,7 @@ pub mod app_config {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn users(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["users"]))
+            Opt::at(self.path.join(["users"])).in_submodules(1)
         }
 
     }

@@ -62,7 +62,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoipupdate.settings.AccountID)
     ///
     /// Nix type: `signed integer`.
-    pub const account_id: Opt<i64> = Opt::new(&["services", "geoipupdate", "settings", "AccountID"]);
+    pub const account_id: Opt<i64> = Opt::new(&["services", "geoipupdate", "settings", "AccountID"]).in_submodules(1);
 
     /// `services.geoipupdate.settings.DatabaseDirectory`
     ///
@@ -73,7 +73,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoipupdate.settings.DatabaseDirectory)
     ///
     /// Nix type: `path`. Default: `"/var/lib/GeoIP"`.
-    pub const database_directory: Opt<RuntimePath> = Opt::new(&["services", "geoipupdate", "settings", "DatabaseDirectory"]);
+    pub const database_directory: Opt<RuntimePath> = Opt::new(&["services", "geoipupdate", "settings", "DatabaseDirectory"]).in_submodules(1);
 
     /// `services.geoipupdate.settings.EditionIDs`
     ///
@@ -83,7 +83,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoipupdate.settings.EditionIDs)
     ///
     /// Nix type: `list of (string or signed integer)`.
-    pub const edition_i_ds: Opt<Vec<OneOf<EditionIDsMembers>>> = Opt::new(&["services", "geoipupdate", "settings", "EditionIDs"]);
+    pub const edition_i_ds: Opt<Vec<OneOf<EditionIDsMembers>>> = Opt::new(&["services", "geoipupdate", "settings", "EditionIDs"]).in_submodules(1);
 
     /// `services.geoipupdate.settings.LicenseKey`
     ///
@@ -92,7 +92,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoipupdate.settings.LicenseKey)
     ///
     /// Nix type: `path or attribute set of path`.
-    pub const license_key: Opt<OneOf<LicenseKeyMembers>> = Opt::new(&["services", "geoipupdate", "settings", "LicenseKey"]);
+    pub const license_key: Opt<OneOf<LicenseKeyMembers>> = Opt::new(&["services", "geoipupdate", "settings", "LicenseKey"]).in_submodules(1);
 
     /// The members of `services.geoipupdate.settings.EditionIDs.*`'s type: `string`, `integer`. A value of any of them sets the option.
     pub enum EditionIDsMembers {}

@@ -36,7 +36,7 @@ impl GethEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.extraArgs`
@@ -48,7 +48,7 @@ impl GethEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn extra_args(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraArgs"]))
+        Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.gcmode`
@@ -60,7 +60,7 @@ impl GethEntry {
     /// Nix type: `one of "full", "archive"`. Default: `"full"`.
     #[inline]
     pub fn gcmode(&self) -> Opt<Gcmode> {
-        Opt::at(self.path.join(["gcmode"]))
+        Opt::at(self.path.join(["gcmode"])).in_submodules(1)
     }
 
     /// The options under `http`.
@@ -78,7 +78,7 @@ impl GethEntry {
     /// Nix type: `signed integer`. Default: `50`.
     #[inline]
     pub fn maxpeers(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["maxpeers"]))
+        Opt::at(self.path.join(["maxpeers"])).in_submodules(1)
     }
 
     /// The options under `metrics`.
@@ -96,7 +96,7 @@ impl GethEntry {
     /// Nix type: `null or one of "goerli", "holesky", "rinkeby", "yolov2", "ropsten"`. Default: `null`.
     #[inline]
     pub fn network(&self) -> Opt<NullOr<Network>> {
-        Opt::at(self.path.join(["network"]))
+        Opt::at(self.path.join(["network"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.package`
@@ -108,7 +108,7 @@ impl GethEntry {
     /// Nix type: `package`. Default: `pkgs.go-ethereum.geth`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.port`
@@ -120,7 +120,7 @@ impl GethEntry {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `30303`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.syncmode`
@@ -132,7 +132,7 @@ impl GethEntry {
     /// Nix type: `one of "snap", "fast", "full", "light"`. Default: `"snap"`.
     #[inline]
     pub fn syncmode(&self) -> Opt<Syncmode> {
-        Opt::at(self.path.join(["syncmode"]))
+        Opt::at(self.path.join(["syncmode"])).in_submodules(1)
     }
 
     /// The options under `websocket`.
@@ -159,7 +159,7 @@ impl GethEntryAuthrpc {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.authrpc.enable`
@@ -171,7 +171,7 @@ impl GethEntryAuthrpc {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.authrpc.jwtsecret`
@@ -183,7 +183,7 @@ impl GethEntryAuthrpc {
     /// Nix type: `string`. Default: `""`.
     #[inline]
     pub fn jwtsecret(&self) -> Opt<String> {
-        Opt::at(self.path.join(["jwtsecret"]))
+        Opt::at(self.path.join(["jwtsecret"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.authrpc.port`
@@ -195,7 +195,7 @@ impl GethEntryAuthrpc {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8551`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.authrpc.vhosts`
@@ -207,7 +207,7 @@ impl GethEntryAuthrpc {
     /// Nix type: `null or (list of string)`.
     #[inline]
     pub fn vhosts(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["vhosts"]))
+        Opt::at(self.path.join(["vhosts"])).in_submodules(1)
     }
 
 }
@@ -228,7 +228,7 @@ impl GethEntryHttp {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.http.apis`
@@ -240,7 +240,7 @@ impl GethEntryHttp {
     /// Nix type: `null or (list of string)`. Default: `null`.
     #[inline]
     pub fn apis(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["apis"]))
+        Opt::at(self.path.join(["apis"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.http.enable`
@@ -252,7 +252,7 @@ impl GethEntryHttp {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.http.port`
@@ -264,7 +264,7 @@ impl GethEntryHttp {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8545`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
 }
@@ -285,7 +285,7 @@ impl GethEntryMetrics {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.metrics.enable`
@@ -297,7 +297,7 @@ impl GethEntryMetrics {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.metrics.port`
@@ -309,7 +309,7 @@ impl GethEntryMetrics {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6060`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
 }
@@ -330,7 +330,7 @@ impl GethEntryWebsocket {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.websocket.apis`
@@ -342,7 +342,7 @@ impl GethEntryWebsocket {
     /// Nix type: `null or (list of string)`. Default: `null`.
     #[inline]
     pub fn apis(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["apis"]))
+        Opt::at(self.path.join(["apis"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.websocket.enable`
@@ -354,7 +354,7 @@ impl GethEntryWebsocket {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.websocket.port`
@@ -366,7 +366,7 @@ impl GethEntryWebsocket {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8546`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
 }

@@ -178,7 +178,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn allow_all(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowAll"]))
+            Opt::at(self.path.join(["allowAll"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.allowCN`
@@ -190,7 +190,7 @@ pub mod servers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn allow_cn(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowCN"]))
+            Opt::at(self.path.join(["allowCN"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.allowDNS`
@@ -202,7 +202,7 @@ pub mod servers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn allow_dns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowDNS"]))
+            Opt::at(self.path.join(["allowDNS"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.allowOU`
@@ -214,7 +214,7 @@ pub mod servers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn allow_ou(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowOU"]))
+            Opt::at(self.path.join(["allowOU"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.allowURI`
@@ -226,7 +226,7 @@ pub mod servers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn allow_uri(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowURI"]))
+            Opt::at(self.path.join(["allowURI"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.cacert`
@@ -238,7 +238,7 @@ pub mod servers {
         /// Nix type: `null or string`.
         #[inline]
         pub fn cacert(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cacert"]))
+            Opt::at(self.path.join(["cacert"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.cert`
@@ -250,7 +250,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn cert(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cert"]))
+            Opt::at(self.path.join(["cert"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.disableAuthentication`
@@ -262,7 +262,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn disable_authentication(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disableAuthentication"]))
+            Opt::at(self.path.join(["disableAuthentication"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.extraArguments`
@@ -274,7 +274,7 @@ pub mod servers {
         /// Nix type: `strings concatenated with " "`. Default: `""`.
         #[inline]
         pub fn extra_arguments(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraArguments"]))
+            Opt::at(self.path.join(["extraArguments"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.key`
@@ -286,7 +286,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.keystore`
@@ -298,7 +298,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn keystore(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["keystore"]))
+            Opt::at(self.path.join(["keystore"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.listen`
@@ -310,7 +310,7 @@ pub mod servers {
         /// Nix type: `string`.
         #[inline]
         pub fn listen(&self) -> Opt<String> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.target`
@@ -322,7 +322,7 @@ pub mod servers {
         /// Nix type: `string`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.unsafeTarget`
@@ -334,7 +334,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn unsafe_target(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["unsafeTarget"]))
+            Opt::at(self.path.join(["unsafeTarget"])).in_submodules(1)
         }
 
     }

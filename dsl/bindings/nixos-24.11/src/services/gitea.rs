@@ -342,7 +342,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.log.LEVEL)
         ///
         /// Nix type: `one of "Trace", "Debug", "Info", "Warn", "Error", "Critical"`. Default: `"Info"`.
-        pub const level: Opt<Level> = Opt::new(&["services", "gitea", "settings", "log", "LEVEL"]);
+        pub const level: Opt<Level> = Opt::new(&["services", "gitea", "settings", "log", "LEVEL"]).in_submodules(1);
 
         /// `services.gitea.settings.log.ROOT_PATH`
         ///
@@ -351,7 +351,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.log.ROOT_PATH)
         ///
         /// Nix type: `string`. Default: `"${config.services.gitea.stateDir}/log"`.
-        pub const root_path: Opt<String> = Opt::new(&["services", "gitea", "settings", "log", "ROOT_PATH"]);
+        pub const root_path: Opt<String> = Opt::new(&["services", "gitea", "settings", "log", "ROOT_PATH"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.gitea.settings.log.LEVEL`.
@@ -377,7 +377,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.server.DISABLE_SSH)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_ssh: Opt<bool> = Opt::new(&["services", "gitea", "settings", "server", "DISABLE_SSH"]);
+        pub const disable_ssh: Opt<bool> = Opt::new(&["services", "gitea", "settings", "server", "DISABLE_SSH"]).in_submodules(1);
 
         /// `services.gitea.settings.server.DOMAIN`
         ///
@@ -386,7 +386,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.server.DOMAIN)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const domain: Opt<String> = Opt::new(&["services", "gitea", "settings", "server", "DOMAIN"]);
+        pub const domain: Opt<String> = Opt::new(&["services", "gitea", "settings", "server", "DOMAIN"]).in_submodules(1);
 
         /// `services.gitea.settings.server.HTTP_ADDR`
         ///
@@ -395,7 +395,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.server.HTTP_ADDR)
         ///
         /// Nix type: `string or path`. Default: `if lib.hasSuffix "+unix" cfg.settings.server.PROTOCOL then "/run/gitea/gitea.sock" else "0.0.0.0"`.
-        pub const http_addr: Opt<OneOf<HttpAddrMembers>> = Opt::new(&["services", "gitea", "settings", "server", "HTTP_ADDR"]);
+        pub const http_addr: Opt<OneOf<HttpAddrMembers>> = Opt::new(&["services", "gitea", "settings", "server", "HTTP_ADDR"]).in_submodules(1);
 
         /// `services.gitea.settings.server.HTTP_PORT`
         ///
@@ -404,7 +404,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.server.HTTP_PORT)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
-        pub const http_port: Opt<u16> = Opt::new(&["services", "gitea", "settings", "server", "HTTP_PORT"]);
+        pub const http_port: Opt<u16> = Opt::new(&["services", "gitea", "settings", "server", "HTTP_PORT"]).in_submodules(1);
 
         /// `services.gitea.settings.server.PROTOCOL`
         ///
@@ -413,7 +413,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.server.PROTOCOL)
         ///
         /// Nix type: `one of "http", "https", "fcgi", "http+unix", "fcgi+unix"`. Default: `"http"`.
-        pub const protocol: Opt<Protocol> = Opt::new(&["services", "gitea", "settings", "server", "PROTOCOL"]);
+        pub const protocol: Opt<Protocol> = Opt::new(&["services", "gitea", "settings", "server", "PROTOCOL"]).in_submodules(1);
 
         /// `services.gitea.settings.server.ROOT_URL`
         ///
@@ -422,7 +422,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.server.ROOT_URL)
         ///
         /// Nix type: `string`. Default: `"http://${config.services.gitea.settings.server.DOMAIN}:${toString config.services.gitea.settings.server.HTTP_PORT}/"`.
-        pub const root_url: Opt<String> = Opt::new(&["services", "gitea", "settings", "server", "ROOT_URL"]);
+        pub const root_url: Opt<String> = Opt::new(&["services", "gitea", "settings", "server", "ROOT_URL"]).in_submodules(1);
 
         /// `services.gitea.settings.server.SSH_PORT`
         ///
@@ -433,7 +433,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.server.SSH_PORT)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `22`.
-        pub const ssh_port: Opt<u16> = Opt::new(&["services", "gitea", "settings", "server", "SSH_PORT"]);
+        pub const ssh_port: Opt<u16> = Opt::new(&["services", "gitea", "settings", "server", "SSH_PORT"]).in_submodules(1);
 
         /// `services.gitea.settings.server.STATIC_ROOT_PATH`
         ///
@@ -442,7 +442,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.server.STATIC_ROOT_PATH)
         ///
         /// Nix type: `string or path`. Default: `config.services.gitea.package.data`.
-        pub const static_root_path: Opt<OneOf<StaticRootPathMembers>> = Opt::new(&["services", "gitea", "settings", "server", "STATIC_ROOT_PATH"]);
+        pub const static_root_path: Opt<OneOf<StaticRootPathMembers>> = Opt::new(&["services", "gitea", "settings", "server", "STATIC_ROOT_PATH"]).in_submodules(1);
 
         /// The members of `services.gitea.settings.server.HTTP_ADDR`'s type: `string`, `path`. A value of any of them sets the option.
         pub enum HttpAddrMembers {}
@@ -477,7 +477,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.service.DISABLE_REGISTRATION)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_registration: Opt<bool> = Opt::new(&["services", "gitea", "settings", "service", "DISABLE_REGISTRATION"]);
+        pub const disable_registration: Opt<bool> = Opt::new(&["services", "gitea", "settings", "service", "DISABLE_REGISTRATION"]).in_submodules(1);
 
     }
 
@@ -492,7 +492,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.session.COOKIE_SECURE)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "gitea", "settings", "session", "COOKIE_SECURE"]);
+        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "gitea", "settings", "session", "COOKIE_SECURE"]).in_submodules(1);
 
     }
 

@@ -128,7 +128,7 @@ pub mod instances {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.hostPackages`
@@ -141,7 +141,7 @@ pub mod instances {
         /// Nix type: `list of package`.
         #[inline]
         pub fn host_packages(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["hostPackages"]))
+            Opt::at(self.path.join(["hostPackages"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.labels`
@@ -154,7 +154,7 @@ pub mod instances {
         /// Nix type: `list of string`.
         #[inline]
         pub fn labels(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.name`
@@ -166,7 +166,7 @@ pub mod instances {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.settings`
@@ -178,7 +178,7 @@ pub mod instances {
         /// Nix type: `YAML value`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.token`
@@ -190,7 +190,7 @@ pub mod instances {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn token(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["token"]))
+            Opt::at(self.path.join(["token"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.tokenFile`
@@ -202,7 +202,7 @@ pub mod instances {
         /// Nix type: `null or string or path`. Default: `null`.
         #[inline]
         pub fn token_file(&self) -> Opt<NullOr<OneOf<TokenFileMembers>>> {
-            Opt::at(self.path.join(["tokenFile"]))
+            Opt::at(self.path.join(["tokenFile"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.url`
@@ -214,7 +214,7 @@ pub mod instances {
         /// Nix type: `string`.
         #[inline]
         pub fn url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
     }

@@ -30,7 +30,7 @@ impl GithubRunnersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.ephemeral`
@@ -42,7 +42,7 @@ impl GithubRunnersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn ephemeral(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["ephemeral"]))
+        Opt::at(self.path.join(["ephemeral"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.extraEnvironment`
@@ -54,7 +54,7 @@ impl GithubRunnersEntry {
     /// Nix type: `attribute set`. Default: `{ }`.
     #[inline]
     pub fn extra_environment(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-        Opt::at(self.path.join(["extraEnvironment"]))
+        Opt::at(self.path.join(["extraEnvironment"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.extraLabels`
@@ -66,7 +66,7 @@ impl GithubRunnersEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn extra_labels(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraLabels"]))
+        Opt::at(self.path.join(["extraLabels"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.extraPackages`
@@ -78,7 +78,7 @@ impl GithubRunnersEntry {
     /// Nix type: `list of package`. Default: `[ ]`.
     #[inline]
     pub fn extra_packages(&self) -> Opt<Vec<Package>> {
-        Opt::at(self.path.join(["extraPackages"]))
+        Opt::at(self.path.join(["extraPackages"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.group`
@@ -90,7 +90,7 @@ impl GithubRunnersEntry {
     /// Nix type: `null or string`. Default: `groupname`.
     #[inline]
     pub fn group(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.name`
@@ -102,7 +102,7 @@ impl GithubRunnersEntry {
     /// Nix type: `null or string`. Default: `"‹name›"`.
     #[inline]
     pub fn name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.noDefaultLabels`
@@ -114,7 +114,7 @@ impl GithubRunnersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn no_default_labels(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["noDefaultLabels"]))
+        Opt::at(self.path.join(["noDefaultLabels"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.nodeRuntimes`
@@ -126,7 +126,7 @@ impl GithubRunnersEntry {
     /// Nix type: `non-empty (list of value "node20" (singular enum))`.
     #[inline]
     pub fn node_runtimes(&self) -> Opt<Vec<NodeRuntimes>> {
-        Opt::at(self.path.join(["nodeRuntimes"]))
+        Opt::at(self.path.join(["nodeRuntimes"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.package`
@@ -138,7 +138,7 @@ impl GithubRunnersEntry {
     /// Nix type: `package`. Default: `pkgs.github-runner`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.replace`
@@ -150,7 +150,7 @@ impl GithubRunnersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn replace(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["replace"]))
+        Opt::at(self.path.join(["replace"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.runnerGroup`
@@ -162,7 +162,7 @@ impl GithubRunnersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn runner_group(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["runnerGroup"]))
+        Opt::at(self.path.join(["runnerGroup"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.serviceOverrides`
@@ -175,7 +175,7 @@ impl GithubRunnersEntry {
     /// Nix type: `attribute set`. Default: `{ }`.
     #[inline]
     pub fn service_overrides(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-        Opt::at(self.path.join(["serviceOverrides"]))
+        Opt::at(self.path.join(["serviceOverrides"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.tokenFile`
@@ -187,7 +187,7 @@ impl GithubRunnersEntry {
     /// Nix type: `path`.
     #[inline]
     pub fn token_file(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["tokenFile"]))
+        Opt::at(self.path.join(["tokenFile"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.url`
@@ -199,7 +199,7 @@ impl GithubRunnersEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn url(&self) -> Opt<String> {
-        Opt::at(self.path.join(["url"]))
+        Opt::at(self.path.join(["url"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.user`
@@ -211,7 +211,7 @@ impl GithubRunnersEntry {
     /// Nix type: `null or string`. Default: `username`.
     #[inline]
     pub fn user(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.workDir`
@@ -223,7 +223,7 @@ impl GithubRunnersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn work_dir(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["workDir"]))
+        Opt::at(self.path.join(["workDir"])).in_submodules(1)
     }
 
 }

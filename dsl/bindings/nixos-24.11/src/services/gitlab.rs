@@ -423,7 +423,7 @@ pub mod pages {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.pages.settings.artifacts-server)
         ///
         /// Nix type: `null or string`. Default: `"http(s)://<services.gitlab.host>/api/v4"`.
-        pub const artifacts_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "artifacts-server"]);
+        pub const artifacts_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "artifacts-server"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.gitlab-server`
         ///
@@ -432,7 +432,7 @@ pub mod pages {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.pages.settings.gitlab-server)
         ///
         /// Nix type: `null or string`. Default: `"http(s)://<services.gitlab.host>"`.
-        pub const gitlab_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "gitlab-server"]);
+        pub const gitlab_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "gitlab-server"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.internal-gitlab-server`
         ///
@@ -444,7 +444,7 @@ pub mod pages {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.pages.settings.internal-gitlab-server)
         ///
         /// Nix type: `null or string`. Default: `"http(s)://<services.gitlab.host>"`.
-        pub const internal_gitlab_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "internal-gitlab-server"]);
+        pub const internal_gitlab_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "internal-gitlab-server"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.listen-http`
         ///
@@ -453,7 +453,7 @@ pub mod pages {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.pages.settings.listen-http)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const listen_http: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-http"]);
+        pub const listen_http: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-http"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.listen-https`
         ///
@@ -462,7 +462,7 @@ pub mod pages {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.pages.settings.listen-https)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const listen_https: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-https"]);
+        pub const listen_https: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-https"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.listen-proxy`
         ///
@@ -471,7 +471,7 @@ pub mod pages {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.pages.settings.listen-proxy)
         ///
         /// Nix type: `list of string`.
-        pub const listen_proxy: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-proxy"]);
+        pub const listen_proxy: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-proxy"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.pages-domain`
         ///
@@ -480,7 +480,7 @@ pub mod pages {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.pages.settings.pages-domain)
         ///
         /// Nix type: `null or string`.
-        pub const pages_domain: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "pages-domain"]);
+        pub const pages_domain: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "pages-domain"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.pages-root`
         ///
@@ -489,7 +489,7 @@ pub mod pages {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.pages.settings.pages-root)
         ///
         /// Nix type: `string`. Default: `config.services.gitlab.extraConfig.production.shared.path + "/pages"`.
-        pub const pages_root: Opt<String> = Opt::new(&["services", "gitlab", "pages", "settings", "pages-root"]);
+        pub const pages_root: Opt<String> = Opt::new(&["services", "gitlab", "pages", "settings", "pages-root"]).in_submodules(1);
 
     }
 

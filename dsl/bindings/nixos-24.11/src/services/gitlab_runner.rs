@@ -401,7 +401,7 @@ pub mod services {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn authentication_token_config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["authenticationTokenConfigFile"]))
+            Opt::at(self.path.join(["authenticationTokenConfigFile"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.buildsDir`
@@ -414,7 +414,7 @@ pub mod services {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn builds_dir(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["buildsDir"]))
+            Opt::at(self.path.join(["buildsDir"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.cloneUrl`
@@ -426,7 +426,7 @@ pub mod services {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn clone_url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cloneUrl"]))
+            Opt::at(self.path.join(["cloneUrl"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.debugTraceDisabled`
@@ -439,7 +439,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn debug_trace_disabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["debugTraceDisabled"]))
+            Opt::at(self.path.join(["debugTraceDisabled"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.description`
@@ -451,7 +451,7 @@ pub mod services {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerAllowedImages`
@@ -463,7 +463,7 @@ pub mod services {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn docker_allowed_images(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dockerAllowedImages"]))
+            Opt::at(self.path.join(["dockerAllowedImages"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerAllowedServices`
@@ -475,7 +475,7 @@ pub mod services {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn docker_allowed_services(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dockerAllowedServices"]))
+            Opt::at(self.path.join(["dockerAllowedServices"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerDisableCache`
@@ -487,7 +487,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn docker_disable_cache(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["dockerDisableCache"]))
+            Opt::at(self.path.join(["dockerDisableCache"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerExtraHosts`
@@ -499,7 +499,7 @@ pub mod services {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn docker_extra_hosts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dockerExtraHosts"]))
+            Opt::at(self.path.join(["dockerExtraHosts"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerImage`
@@ -511,7 +511,7 @@ pub mod services {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn docker_image(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dockerImage"]))
+            Opt::at(self.path.join(["dockerImage"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerPrivileged`
@@ -523,7 +523,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn docker_privileged(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["dockerPrivileged"]))
+            Opt::at(self.path.join(["dockerPrivileged"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerVolumes`
@@ -536,7 +536,7 @@ pub mod services {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn docker_volumes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dockerVolumes"]))
+            Opt::at(self.path.join(["dockerVolumes"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.environmentVariables`
@@ -549,7 +549,7 @@ pub mod services {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn environment_variables(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environmentVariables"]))
+            Opt::at(self.path.join(["environmentVariables"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.executor`
@@ -562,7 +562,7 @@ pub mod services {
         /// Nix type: `string`. Default: `"docker"`.
         #[inline]
         pub fn executor(&self) -> Opt<String> {
-            Opt::at(self.path.join(["executor"]))
+            Opt::at(self.path.join(["executor"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.limit`
@@ -575,7 +575,7 @@ pub mod services {
         /// Nix type: `signed integer`. Default: `0`.
         #[inline]
         pub fn limit(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["limit"]))
+            Opt::at(self.path.join(["limit"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.maximumTimeout`
@@ -588,7 +588,7 @@ pub mod services {
         /// Nix type: `signed integer`. Default: `0`.
         #[inline]
         pub fn maximum_timeout(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["maximumTimeout"]))
+            Opt::at(self.path.join(["maximumTimeout"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.postBuildScript`
@@ -601,7 +601,7 @@ pub mod services {
         /// Nix type: `null or string or path`. Default: `null`.
         #[inline]
         pub fn post_build_script(&self) -> Opt<NullOr<OneOf<PostBuildScriptMembers>>> {
-            Opt::at(self.path.join(["postBuildScript"]))
+            Opt::at(self.path.join(["postBuildScript"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.postGetSourcesScript`
@@ -613,7 +613,7 @@ pub mod services {
         /// Nix type: `null or string or path`. Default: `null`.
         #[inline]
         pub fn post_get_sources_script(&self) -> Opt<NullOr<OneOf<PostGetSourcesScriptMembers>>> {
-            Opt::at(self.path.join(["postGetSourcesScript"]))
+            Opt::at(self.path.join(["postGetSourcesScript"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.preBuildScript`
@@ -626,7 +626,7 @@ pub mod services {
         /// Nix type: `null or string or path`. Default: `null`.
         #[inline]
         pub fn pre_build_script(&self) -> Opt<NullOr<OneOf<PreBuildScriptMembers>>> {
-            Opt::at(self.path.join(["preBuildScript"]))
+            Opt::at(self.path.join(["preBuildScript"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.preGetSourcesScript`
@@ -638,7 +638,7 @@ pub mod services {
         /// Nix type: `null or string or path`. Default: `null`.
         #[inline]
         pub fn pre_get_sources_script(&self) -> Opt<NullOr<OneOf<PreGetSourcesScriptMembers>>> {
-            Opt::at(self.path.join(["preGetSourcesScript"]))
+            Opt::at(self.path.join(["preGetSourcesScript"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.protected`
@@ -651,7 +651,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn protected(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["protected"]))
+            Opt::at(self.path.join(["protected"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.registrationConfigFile`
@@ -665,7 +665,7 @@ pub mod services {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn registration_config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["registrationConfigFile"]))
+            Opt::at(self.path.join(["registrationConfigFile"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.registrationFlags`
@@ -678,7 +678,7 @@ pub mod services {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn registration_flags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["registrationFlags"]))
+            Opt::at(self.path.join(["registrationFlags"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.requestConcurrency`
@@ -690,7 +690,7 @@ pub mod services {
         /// Nix type: `signed integer`. Default: `0`.
         #[inline]
         pub fn request_concurrency(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["requestConcurrency"]))
+            Opt::at(self.path.join(["requestConcurrency"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.runUntagged`
@@ -703,7 +703,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn run_untagged(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["runUntagged"]))
+            Opt::at(self.path.join(["runUntagged"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.tagList`
@@ -715,7 +715,7 @@ pub mod services {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn tag_list(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["tagList"]))
+            Opt::at(self.path.join(["tagList"])).in_submodules(1)
         }
 
     }

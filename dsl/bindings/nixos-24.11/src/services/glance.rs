@@ -94,7 +94,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glance.settings.pages)
     ///
     /// Nix type: `YAML value`.
-    pub const pages: Opt<Data<Json>> = Opt::new(&["services", "glance", "settings", "pages"]);
+    pub const pages: Opt<Data<Json>> = Opt::new(&["services", "glance", "settings", "pages"]).in_submodules(1);
 
     pub mod server {
         use super::*;
@@ -106,7 +106,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glance.settings.server.host)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
-        pub const host: Opt<String> = Opt::new(&["services", "glance", "settings", "server", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "glance", "settings", "server", "host"]).in_submodules(1);
 
         /// `services.glance.settings.server.port`
         ///
@@ -115,7 +115,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glance.settings.server.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
-        pub const port: Opt<u16> = Opt::new(&["services", "glance", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "glance", "settings", "server", "port"]).in_submodules(1);
 
     }
 

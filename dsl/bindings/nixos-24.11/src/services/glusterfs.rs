@@ -145,7 +145,7 @@ pub mod tls_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glusterfs.tlsSettings.caCert)
     ///
     /// Nix type: `path`.
-    pub const ca_cert: Opt<RuntimePath> = Opt::new(&["services", "glusterfs", "tlsSettings", "caCert"]);
+    pub const ca_cert: Opt<RuntimePath> = Opt::new(&["services", "glusterfs", "tlsSettings", "caCert"]).in_submodules(1);
 
     /// `services.glusterfs.tlsSettings.tlsKeyPath`
     ///
@@ -154,7 +154,7 @@ pub mod tls_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glusterfs.tlsSettings.tlsKeyPath)
     ///
     /// Nix type: `string`.
-    pub const tls_key_path: Opt<String> = Opt::new(&["services", "glusterfs", "tlsSettings", "tlsKeyPath"]);
+    pub const tls_key_path: Opt<String> = Opt::new(&["services", "glusterfs", "tlsSettings", "tlsKeyPath"]).in_submodules(1);
 
     /// `services.glusterfs.tlsSettings.tlsPem`
     ///
@@ -163,7 +163,7 @@ pub mod tls_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glusterfs.tlsSettings.tlsPem)
     ///
     /// Nix type: `path`.
-    pub const tls_pem: Opt<RuntimePath> = Opt::new(&["services", "glusterfs", "tlsSettings", "tlsPem"]);
+    pub const tls_pem: Opt<RuntimePath> = Opt::new(&["services", "glusterfs", "tlsSettings", "tlsPem"]).in_submodules(1);
 
 }
 

@@ -96,7 +96,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.go2rtc.settings.streams)
     ///
     /// Nix type: `attribute set of (string or list of string)`. Default: `{ }`.
-    pub const streams: Opt<BTreeMap<String, OneOf<StreamsMembers>>> = Opt::new(&["services", "go2rtc", "settings", "streams"]);
+    pub const streams: Opt<BTreeMap<String, OneOf<StreamsMembers>>> = Opt::new(&["services", "go2rtc", "settings", "streams"]).in_submodules(1);
 
     /// The members of `services.go2rtc.settings.streams.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
     pub enum StreamsMembers {}
@@ -113,7 +113,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.go2rtc.settings.api.listen)
         ///
         /// Nix type: `string`. Default: `":1984"`.
-        pub const listen: Opt<String> = Opt::new(&["services", "go2rtc", "settings", "api", "listen"]);
+        pub const listen: Opt<String> = Opt::new(&["services", "go2rtc", "settings", "api", "listen"]).in_submodules(1);
 
     }
 
@@ -127,7 +127,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.go2rtc.settings.ffmpeg.bin)
         ///
         /// Nix type: `path`. Default: `lib.getExe pkgs.ffmpeg-headless`.
-        pub const bin: Opt<RuntimePath> = Opt::new(&["services", "go2rtc", "settings", "ffmpeg", "bin"]);
+        pub const bin: Opt<RuntimePath> = Opt::new(&["services", "go2rtc", "settings", "ffmpeg", "bin"]).in_submodules(1);
 
     }
 

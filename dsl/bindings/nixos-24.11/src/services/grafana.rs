@@ -427,7 +427,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.apiVersion)
                 ///
                 /// Nix type: `signed integer`. Default: `1`.
-                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "apiVersion"]);
+                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "apiVersion"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.contactPoints.settings.contactPoints`
                 ///
@@ -436,7 +436,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.contactPoints)
                 ///
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-                pub const contact_points: Opt<Vec<ContactPointsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "contactPoints"]);
+                pub const contact_points: Opt<Vec<ContactPointsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "contactPoints"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints`
                 ///
@@ -445,7 +445,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints)
                 ///
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-                pub const delete_contact_points: Opt<Vec<DeleteContactPointsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "deleteContactPoints"]);
+                pub const delete_contact_points: Opt<Vec<DeleteContactPointsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "deleteContactPoints"]).in_submodules(1);
 
                 ::flakesmith::submodule_value! {
                     /// A value of `services.grafana.provision.alerting.contactPoints.settings.contactPoints.*`: `ContactPointsValue::new()`, then a setter per option.
@@ -586,7 +586,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.apiVersion)
                 ///
                 /// Nix type: `signed integer`. Default: `1`.
-                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "apiVersion"]);
+                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "apiVersion"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes`
                 ///
@@ -595,7 +595,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes)
                 ///
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-                pub const delete_mute_times: Opt<Vec<DeleteMuteTimesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "deleteMuteTimes"]);
+                pub const delete_mute_times: Opt<Vec<DeleteMuteTimesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "deleteMuteTimes"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.muteTimings.settings.muteTimes`
                 ///
@@ -604,7 +604,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.muteTimes)
                 ///
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-                pub const mute_times: Opt<Vec<MuteTimesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "muteTimes"]);
+                pub const mute_times: Opt<Vec<MuteTimesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "muteTimes"]).in_submodules(1);
 
                 ::flakesmith::submodule_value! {
                     /// A value of `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*`: `DeleteMuteTimesValue::new()`, then a setter per option.
@@ -709,7 +709,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.policies.settings.apiVersion)
                 ///
                 /// Nix type: `signed integer`. Default: `1`.
-                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "apiVersion"]);
+                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "apiVersion"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.policies.settings.policies`
                 ///
@@ -718,7 +718,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.policies.settings.policies)
                 ///
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-                pub const policies: Opt<Vec<Data<Json>>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "policies"]);
+                pub const policies: Opt<Vec<Data<Json>>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "policies"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.policies.settings.resetPolicies`
                 ///
@@ -727,7 +727,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.policies.settings.resetPolicies)
                 ///
                 /// Nix type: `list of signed integer`. Default: `[ ]`.
-                pub const reset_policies: Opt<Vec<i64>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "resetPolicies"]);
+                pub const reset_policies: Opt<Vec<i64>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "resetPolicies"]).in_submodules(1);
 
             }
 
@@ -848,7 +848,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.apiVersion)
                 ///
                 /// Nix type: `signed integer`. Default: `1`.
-                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "apiVersion"]);
+                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "apiVersion"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.rules.settings.deleteRules`
                 ///
@@ -857,7 +857,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.deleteRules)
                 ///
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-                pub const delete_rules: Opt<Vec<DeleteRulesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "deleteRules"]);
+                pub const delete_rules: Opt<Vec<DeleteRulesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "deleteRules"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.rules.settings.groups`
                 ///
@@ -866,7 +866,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.groups)
                 ///
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-                pub const groups: Opt<Vec<GroupsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "groups"]);
+                pub const groups: Opt<Vec<GroupsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "groups"]).in_submodules(1);
 
                 ::flakesmith::submodule_value! {
                     /// A value of `services.grafana.provision.alerting.rules.settings.deleteRules.*`: `DeleteRulesValue::new()`, then a setter per option.
@@ -1031,7 +1031,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.apiVersion)
                 ///
                 /// Nix type: `signed integer`. Default: `1`.
-                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "apiVersion"]);
+                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "apiVersion"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.templates.settings.deleteTemplates`
                 ///
@@ -1040,7 +1040,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.deleteTemplates)
                 ///
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-                pub const delete_templates: Opt<Vec<DeleteTemplatesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "deleteTemplates"]);
+                pub const delete_templates: Opt<Vec<DeleteTemplatesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "deleteTemplates"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.templates.settings.templates`
                 ///
@@ -1049,7 +1049,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.templates)
                 ///
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-                pub const templates: Opt<Vec<TemplatesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "templates"]);
+                pub const templates: Opt<Vec<TemplatesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "templates"]).in_submodules(1);
 
                 ::flakesmith::submodule_value! {
                     /// A value of `services.grafana.provision.alerting.templates.settings.deleteTemplates.*`: `DeleteTemplatesValue::new()`, then a setter per option.
@@ -1112,7 +1112,7 @@ pub mod provision {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.path)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "grafana", "provision", "dashboards", "path"]);
+        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "grafana", "provision", "dashboards", "path"]).in_submodules(1);
 
         /// `services.grafana.provision.dashboards.settings`
         ///
@@ -1122,7 +1122,7 @@ pub mod provision {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings)
         ///
         /// Nix type: `null or (submodule)`. Default: `null`.
-        pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings"]);
+        pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.grafana.provision.dashboards.settings.providers.*.options`: `ProvidersOptionsValue::new()`, then a setter per option.
@@ -1194,7 +1194,7 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.apiVersion)
             ///
             /// Nix type: `signed integer`. Default: `1`.
-            pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings", "apiVersion"]);
+            pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings", "apiVersion"]).in_submodules(2);
 
             /// `services.grafana.provision.dashboards.settings.providers`
             ///
@@ -1203,7 +1203,7 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers)
             ///
             /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-            pub const providers: Opt<Vec<ProvidersValue>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings", "providers"]);
+            pub const providers: Opt<Vec<ProvidersValue>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings", "providers"]).in_submodules(2);
 
             ::flakesmith::submodule_value! {
                 /// A value of `services.grafana.provision.dashboards.settings.providers.*.options`: `ProvidersOptionsValue::new()`, then a setter per option.
@@ -1258,7 +1258,7 @@ pub mod provision {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.path)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "grafana", "provision", "datasources", "path"]);
+        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "grafana", "provision", "datasources", "path"]).in_submodules(1);
 
         /// `services.grafana.provision.datasources.settings`
         ///
@@ -1268,7 +1268,7 @@ pub mod provision {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings)
         ///
         /// Nix type: `null or (submodule)`. Default: `null`.
-        pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings"]);
+        pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.provision.datasources.settings.datasources.*.access`.
@@ -1414,7 +1414,7 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.apiVersion)
             ///
             /// Nix type: `signed integer`. Default: `1`.
-            pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "apiVersion"]);
+            pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "apiVersion"]).in_submodules(2);
 
             /// `services.grafana.provision.datasources.settings.datasources`
             ///
@@ -1423,7 +1423,7 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources)
             ///
             /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-            pub const datasources: Opt<Vec<DatasourcesValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "datasources"]);
+            pub const datasources: Opt<Vec<DatasourcesValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "datasources"]).in_submodules(2);
 
             /// `services.grafana.provision.datasources.settings.deleteDatasources`
             ///
@@ -1432,7 +1432,7 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.deleteDatasources)
             ///
             /// Nix type: `list of (submodule)`. Default: `[ ]`.
-            pub const delete_datasources: Opt<Vec<DeleteDatasourcesValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "deleteDatasources"]);
+            pub const delete_datasources: Opt<Vec<DeleteDatasourcesValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "deleteDatasources"]).in_submodules(2);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.grafana.provision.datasources.settings.datasources.*.access`.
@@ -1557,7 +1557,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.analytics.check_for_plugin_updates)
         ///
         /// Nix type: `boolean`. Default: `cfg.declarativePlugins == null`.
-        pub const check_for_plugin_updates: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "check_for_plugin_updates"]);
+        pub const check_for_plugin_updates: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "check_for_plugin_updates"]).in_submodules(1);
 
         /// `services.grafana.settings.analytics.check_for_updates`
         ///
@@ -1566,7 +1566,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.analytics.check_for_updates)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const check_for_updates: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "check_for_updates"]);
+        pub const check_for_updates: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "check_for_updates"]).in_submodules(1);
 
         /// `services.grafana.settings.analytics.feedback_links_enabled`
         ///
@@ -1575,7 +1575,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.analytics.feedback_links_enabled)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const feedback_links_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "feedback_links_enabled"]);
+        pub const feedback_links_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "feedback_links_enabled"]).in_submodules(1);
 
         /// `services.grafana.settings.analytics.reporting_enabled`
         ///
@@ -1584,7 +1584,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.analytics.reporting_enabled)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const reporting_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "reporting_enabled"]);
+        pub const reporting_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "reporting_enabled"]).in_submodules(1);
 
     }
 
@@ -1598,7 +1598,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.ca_cert_path)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const ca_cert_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "ca_cert_path"]);
+        pub const ca_cert_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "ca_cert_path"]).in_submodules(1);
 
         /// `services.grafana.settings.database.cache_mode`
         ///
@@ -1607,7 +1607,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.cache_mode)
         ///
         /// Nix type: `one of "private", "shared"`. Default: `"private"`.
-        pub const cache_mode: Opt<CacheMode> = Opt::new(&["services", "grafana", "settings", "database", "cache_mode"]);
+        pub const cache_mode: Opt<CacheMode> = Opt::new(&["services", "grafana", "settings", "database", "cache_mode"]).in_submodules(1);
 
         /// `services.grafana.settings.database.client_cert_path`
         ///
@@ -1616,7 +1616,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.client_cert_path)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const client_cert_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "client_cert_path"]);
+        pub const client_cert_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "client_cert_path"]).in_submodules(1);
 
         /// `services.grafana.settings.database.client_key_path`
         ///
@@ -1625,7 +1625,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.client_key_path)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const client_key_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "client_key_path"]);
+        pub const client_key_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "client_key_path"]).in_submodules(1);
 
         /// `services.grafana.settings.database.conn_max_lifetime`
         ///
@@ -1636,7 +1636,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.conn_max_lifetime)
         ///
         /// Nix type: `signed integer`. Default: `14400`.
-        pub const conn_max_lifetime: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "conn_max_lifetime"]);
+        pub const conn_max_lifetime: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "conn_max_lifetime"]).in_submodules(1);
 
         /// `services.grafana.settings.database.host`
         ///
@@ -1647,7 +1647,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.host)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1:3306"`.
-        pub const host: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "host"]).in_submodules(1);
 
         /// `services.grafana.settings.database.isolation_level`
         ///
@@ -1657,7 +1657,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.isolation_level)
         ///
         /// Nix type: `null or one of "READ-UNCOMMITTED", "READ-COMMITTED", "REPEATABLE-READ", "SERIALIZABLE"`. Default: `null`.
-        pub const isolation_level: Opt<NullOr<IsolationLevel>> = Opt::new(&["services", "grafana", "settings", "database", "isolation_level"]);
+        pub const isolation_level: Opt<NullOr<IsolationLevel>> = Opt::new(&["services", "grafana", "settings", "database", "isolation_level"]).in_submodules(1);
 
         /// `services.grafana.settings.database.locking_attempt_timeout_sec`
         ///
@@ -1666,7 +1666,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.locking_attempt_timeout_sec)
         ///
         /// Nix type: `signed integer`. Default: `0`.
-        pub const locking_attempt_timeout_sec: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "locking_attempt_timeout_sec"]);
+        pub const locking_attempt_timeout_sec: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "locking_attempt_timeout_sec"]).in_submodules(1);
 
         /// `services.grafana.settings.database.log_queries`
         ///
@@ -1675,7 +1675,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.log_queries)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const log_queries: Opt<bool> = Opt::new(&["services", "grafana", "settings", "database", "log_queries"]);
+        pub const log_queries: Opt<bool> = Opt::new(&["services", "grafana", "settings", "database", "log_queries"]).in_submodules(1);
 
         /// `services.grafana.settings.database.max_idle_conn`
         ///
@@ -1684,7 +1684,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.max_idle_conn)
         ///
         /// Nix type: `signed integer`. Default: `2`.
-        pub const max_idle_conn: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "max_idle_conn"]);
+        pub const max_idle_conn: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "max_idle_conn"]).in_submodules(1);
 
         /// `services.grafana.settings.database.max_open_conn`
         ///
@@ -1693,7 +1693,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.max_open_conn)
         ///
         /// Nix type: `signed integer`. Default: `0`.
-        pub const max_open_conn: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "max_open_conn"]);
+        pub const max_open_conn: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "max_open_conn"]).in_submodules(1);
 
         /// `services.grafana.settings.database.name`
         ///
@@ -1702,7 +1702,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.name)
         ///
         /// Nix type: `string`. Default: `"grafana"`.
-        pub const name: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "name"]).in_submodules(1);
 
         /// `services.grafana.settings.database.password`
         ///
@@ -1711,7 +1711,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.password)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const password: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "password"]);
+        pub const password: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "password"]).in_submodules(1);
 
         /// `services.grafana.settings.database.path`
         ///
@@ -1720,7 +1720,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.path)
         ///
         /// Nix type: `path`. Default: `"${config.services.grafana.dataDir}/data/grafana.db"`.
-        pub const path: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "database", "path"]);
+        pub const path: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "database", "path"]).in_submodules(1);
 
         /// `services.grafana.settings.database.query_retries`
         ///
@@ -1729,7 +1729,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.query_retries)
         ///
         /// Nix type: `signed integer`. Default: `0`.
-        pub const query_retries: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "query_retries"]);
+        pub const query_retries: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "query_retries"]).in_submodules(1);
 
         /// `services.grafana.settings.database.server_cert_name`
         ///
@@ -1738,7 +1738,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.server_cert_name)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const server_cert_name: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "server_cert_name"]);
+        pub const server_cert_name: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "server_cert_name"]).in_submodules(1);
 
         /// `services.grafana.settings.database.ssl_mode`
         ///
@@ -1747,7 +1747,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.ssl_mode)
         ///
         /// Nix type: `one of "disable", "require", "verify-full", "true", "false", "skip-verify"`. Default: `"disable"`.
-        pub const ssl_mode: Opt<SslMode> = Opt::new(&["services", "grafana", "settings", "database", "ssl_mode"]);
+        pub const ssl_mode: Opt<SslMode> = Opt::new(&["services", "grafana", "settings", "database", "ssl_mode"]).in_submodules(1);
 
         /// `services.grafana.settings.database.transaction_retries`
         ///
@@ -1756,7 +1756,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.transaction_retries)
         ///
         /// Nix type: `signed integer`. Default: `5`.
-        pub const transaction_retries: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "transaction_retries"]);
+        pub const transaction_retries: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "transaction_retries"]).in_submodules(1);
 
         /// `services.grafana.settings.database.type`
         ///
@@ -1765,7 +1765,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.type)
         ///
         /// Nix type: `one of "mysql", "sqlite3", "postgres"`. Default: `"sqlite3"`.
-        pub const r#type: Opt<Type> = Opt::new(&["services", "grafana", "settings", "database", "type"]);
+        pub const r#type: Opt<Type> = Opt::new(&["services", "grafana", "settings", "database", "type"]).in_submodules(1);
 
         /// `services.grafana.settings.database.user`
         ///
@@ -1774,7 +1774,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.user)
         ///
         /// Nix type: `string`. Default: `"root"`.
-        pub const user: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "user"]).in_submodules(1);
 
         /// `services.grafana.settings.database.wal`
         ///
@@ -1783,7 +1783,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.database.wal)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const wal: Opt<bool> = Opt::new(&["services", "grafana", "settings", "database", "wal"]);
+        pub const wal: Opt<bool> = Opt::new(&["services", "grafana", "settings", "database", "wal"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.settings.database.cache_mode`.
@@ -1836,7 +1836,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.paths.plugins)
         ///
         /// Nix type: `path`. Default: `if (cfg.declarativePlugins == null) then "${cfg.dataDir}/plugins" else declarativePlugins`.
-        pub const plugins: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "paths", "plugins"]);
+        pub const plugins: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "paths", "plugins"]).in_submodules(1);
 
         /// `services.grafana.settings.paths.provisioning`
         ///
@@ -1846,7 +1846,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.paths.provisioning)
         ///
         /// Nix type: `path`. Default: `"directory with links to files generated from services.grafana.provision"`.
-        pub const provisioning: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "paths", "provisioning"]);
+        pub const provisioning: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "paths", "provisioning"]).in_submodules(1);
 
     }
 
@@ -1860,7 +1860,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.admin_email)
         ///
         /// Nix type: `string`. Default: `"admin@localhost"`.
-        pub const admin_email: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_email"]);
+        pub const admin_email: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_email"]).in_submodules(1);
 
         /// `services.grafana.settings.security.admin_password`
         ///
@@ -1873,7 +1873,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.admin_password)
         ///
         /// Nix type: `string`. Default: `"admin"`.
-        pub const admin_password: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_password"]);
+        pub const admin_password: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_password"]).in_submodules(1);
 
         /// `services.grafana.settings.security.admin_user`
         ///
@@ -1882,7 +1882,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.admin_user)
         ///
         /// Nix type: `string`. Default: `"admin"`.
-        pub const admin_user: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_user"]);
+        pub const admin_user: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_user"]).in_submodules(1);
 
         /// `services.grafana.settings.security.allow_embedding`
         ///
@@ -1891,7 +1891,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.allow_embedding)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const allow_embedding: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "allow_embedding"]);
+        pub const allow_embedding: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "allow_embedding"]).in_submodules(1);
 
         /// `services.grafana.settings.security.content_security_policy`
         ///
@@ -1900,7 +1900,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.content_security_policy)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const content_security_policy: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "content_security_policy"]);
+        pub const content_security_policy: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "content_security_policy"]).in_submodules(1);
 
         /// `services.grafana.settings.security.content_security_policy_report_only`
         ///
@@ -1909,7 +1909,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.content_security_policy_report_only)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const content_security_policy_report_only: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "content_security_policy_report_only"]);
+        pub const content_security_policy_report_only: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "content_security_policy_report_only"]).in_submodules(1);
 
         /// `services.grafana.settings.security.cookie_samesite`
         ///
@@ -1918,7 +1918,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.cookie_samesite)
         ///
         /// Nix type: `one of "lax", "strict", "none", "disabled"`. Default: `"lax"`.
-        pub const cookie_samesite: Opt<CookieSamesite> = Opt::new(&["services", "grafana", "settings", "security", "cookie_samesite"]);
+        pub const cookie_samesite: Opt<CookieSamesite> = Opt::new(&["services", "grafana", "settings", "security", "cookie_samesite"]).in_submodules(1);
 
         /// `services.grafana.settings.security.cookie_secure`
         ///
@@ -1927,7 +1927,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.cookie_secure)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "cookie_secure"]);
+        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "cookie_secure"]).in_submodules(1);
 
         /// `services.grafana.settings.security.csrf_additional_headers`
         ///
@@ -1937,7 +1937,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.csrf_additional_headers)
         ///
         /// Nix type: `string or list of string`. Default: `[ ]`.
-        pub const csrf_additional_headers: Opt<OneOf<CsrfAdditionalHeadersMembers>> = Opt::new(&["services", "grafana", "settings", "security", "csrf_additional_headers"]);
+        pub const csrf_additional_headers: Opt<OneOf<CsrfAdditionalHeadersMembers>> = Opt::new(&["services", "grafana", "settings", "security", "csrf_additional_headers"]).in_submodules(1);
 
         /// `services.grafana.settings.security.csrf_trusted_origins`
         ///
@@ -1947,7 +1947,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.csrf_trusted_origins)
         ///
         /// Nix type: `string or list of string`. Default: `[ ]`.
-        pub const csrf_trusted_origins: Opt<OneOf<CsrfTrustedOriginsMembers>> = Opt::new(&["services", "grafana", "settings", "security", "csrf_trusted_origins"]);
+        pub const csrf_trusted_origins: Opt<OneOf<CsrfTrustedOriginsMembers>> = Opt::new(&["services", "grafana", "settings", "security", "csrf_trusted_origins"]).in_submodules(1);
 
         /// `services.grafana.settings.security.data_source_proxy_whitelist`
         ///
@@ -1958,7 +1958,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.data_source_proxy_whitelist)
         ///
         /// Nix type: `string or list of string`. Default: `[ ]`.
-        pub const data_source_proxy_whitelist: Opt<OneOf<DataSourceProxyWhitelistMembers>> = Opt::new(&["services", "grafana", "settings", "security", "data_source_proxy_whitelist"]);
+        pub const data_source_proxy_whitelist: Opt<OneOf<DataSourceProxyWhitelistMembers>> = Opt::new(&["services", "grafana", "settings", "security", "data_source_proxy_whitelist"]).in_submodules(1);
 
         /// `services.grafana.settings.security.disable_brute_force_login_protection`
         ///
@@ -1967,7 +1967,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.disable_brute_force_login_protection)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_brute_force_login_protection: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_brute_force_login_protection"]);
+        pub const disable_brute_force_login_protection: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_brute_force_login_protection"]).in_submodules(1);
 
         /// `services.grafana.settings.security.disable_gravatar`
         ///
@@ -1976,7 +1976,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.disable_gravatar)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_gravatar: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_gravatar"]);
+        pub const disable_gravatar: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_gravatar"]).in_submodules(1);
 
         /// `services.grafana.settings.security.disable_initial_admin_creation`
         ///
@@ -1985,7 +1985,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.disable_initial_admin_creation)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_initial_admin_creation: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_initial_admin_creation"]);
+        pub const disable_initial_admin_creation: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_initial_admin_creation"]).in_submodules(1);
 
         /// `services.grafana.settings.security.secret_key`
         ///
@@ -1998,7 +1998,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.secret_key)
         ///
         /// Nix type: `string`. Default: `"SW2YcwTIb9zpOOhoPsMm"`.
-        pub const secret_key: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "secret_key"]);
+        pub const secret_key: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "secret_key"]).in_submodules(1);
 
         /// `services.grafana.settings.security.strict_transport_security`
         ///
@@ -2007,7 +2007,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.strict_transport_security)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const strict_transport_security: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security"]);
+        pub const strict_transport_security: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security"]).in_submodules(1);
 
         /// `services.grafana.settings.security.strict_transport_security_max_age_seconds`
         ///
@@ -2017,7 +2017,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.strict_transport_security_max_age_seconds)
         ///
         /// Nix type: `signed integer`. Default: `86400`.
-        pub const strict_transport_security_max_age_seconds: Opt<i64> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_max_age_seconds"]);
+        pub const strict_transport_security_max_age_seconds: Opt<i64> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_max_age_seconds"]).in_submodules(1);
 
         /// `services.grafana.settings.security.strict_transport_security_preload`
         ///
@@ -2026,7 +2026,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.strict_transport_security_preload)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const strict_transport_security_preload: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_preload"]);
+        pub const strict_transport_security_preload: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_preload"]).in_submodules(1);
 
         /// `services.grafana.settings.security.strict_transport_security_subdomains`
         ///
@@ -2035,7 +2035,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.strict_transport_security_subdomains)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const strict_transport_security_subdomains: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_subdomains"]);
+        pub const strict_transport_security_subdomains: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_subdomains"]).in_submodules(1);
 
         /// `services.grafana.settings.security.x_content_type_options`
         ///
@@ -2044,7 +2044,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.x_content_type_options)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const x_content_type_options: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "x_content_type_options"]);
+        pub const x_content_type_options: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "x_content_type_options"]).in_submodules(1);
 
         /// `services.grafana.settings.security.x_xss_protection`
         ///
@@ -2053,7 +2053,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.x_xss_protection)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const x_xss_protection: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "x_xss_protection"]);
+        pub const x_xss_protection: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "x_xss_protection"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.settings.security.cookie_samesite`.
@@ -2093,7 +2093,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.cdn_url)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const cdn_url: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cdn_url"]);
+        pub const cdn_url: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cdn_url"]).in_submodules(1);
 
         /// `services.grafana.settings.server.cert_file`
         ///
@@ -2102,7 +2102,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.cert_file)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const cert_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cert_file"]);
+        pub const cert_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cert_file"]).in_submodules(1);
 
         /// `services.grafana.settings.server.cert_key`
         ///
@@ -2111,7 +2111,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.cert_key)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const cert_key: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cert_key"]);
+        pub const cert_key: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cert_key"]).in_submodules(1);
 
         /// `services.grafana.settings.server.domain`
         ///
@@ -2120,7 +2120,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.domain)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const domain: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "domain"]);
+        pub const domain: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "domain"]).in_submodules(1);
 
         /// `services.grafana.settings.server.enable_gzip`
         ///
@@ -2129,7 +2129,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.enable_gzip)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable_gzip: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "enable_gzip"]);
+        pub const enable_gzip: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "enable_gzip"]).in_submodules(1);
 
         /// `services.grafana.settings.server.enforce_domain`
         ///
@@ -2139,7 +2139,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.enforce_domain)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enforce_domain: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "enforce_domain"]);
+        pub const enforce_domain: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "enforce_domain"]).in_submodules(1);
 
         /// `services.grafana.settings.server.http_addr`
         ///
@@ -2148,7 +2148,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.http_addr)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
-        pub const http_addr: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "http_addr"]);
+        pub const http_addr: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "http_addr"]).in_submodules(1);
 
         /// `services.grafana.settings.server.http_port`
         ///
@@ -2157,7 +2157,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.http_port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
-        pub const http_port: Opt<u16> = Opt::new(&["services", "grafana", "settings", "server", "http_port"]);
+        pub const http_port: Opt<u16> = Opt::new(&["services", "grafana", "settings", "server", "http_port"]).in_submodules(1);
 
         /// `services.grafana.settings.server.protocol`
         ///
@@ -2166,7 +2166,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.protocol)
         ///
         /// Nix type: `one of "http", "https", "h2", "socket"`. Default: `"http"`.
-        pub const protocol: Opt<Protocol> = Opt::new(&["services", "grafana", "settings", "server", "protocol"]);
+        pub const protocol: Opt<Protocol> = Opt::new(&["services", "grafana", "settings", "server", "protocol"]).in_submodules(1);
 
         /// `services.grafana.settings.server.read_timeout`
         ///
@@ -2177,7 +2177,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.read_timeout)
         ///
         /// Nix type: `string`. Default: `"0"`.
-        pub const read_timeout: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "read_timeout"]);
+        pub const read_timeout: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "read_timeout"]).in_submodules(1);
 
         /// `services.grafana.settings.server.root_url`
         ///
@@ -2187,7 +2187,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.root_url)
         ///
         /// Nix type: `string`. Default: `"%(protocol)s://%(domain)s:%(http_port)s/"`.
-        pub const root_url: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "root_url"]);
+        pub const root_url: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "root_url"]).in_submodules(1);
 
         /// `services.grafana.settings.server.router_logging`
         ///
@@ -2196,7 +2196,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.router_logging)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const router_logging: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "router_logging"]);
+        pub const router_logging: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "router_logging"]).in_submodules(1);
 
         /// `services.grafana.settings.server.serve_from_sub_path`
         ///
@@ -2205,7 +2205,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.serve_from_sub_path)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const serve_from_sub_path: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "serve_from_sub_path"]);
+        pub const serve_from_sub_path: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "serve_from_sub_path"]).in_submodules(1);
 
         /// `services.grafana.settings.server.socket`
         ///
@@ -2214,7 +2214,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.socket)
         ///
         /// Nix type: `string`. Default: `"/run/grafana/grafana.sock"`.
-        pub const socket: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "socket"]);
+        pub const socket: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "socket"]).in_submodules(1);
 
         /// `services.grafana.settings.server.socket_gid`
         ///
@@ -2223,7 +2223,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.socket_gid)
         ///
         /// Nix type: `signed integer`. Default: `-1`.
-        pub const socket_gid: Opt<i64> = Opt::new(&["services", "grafana", "settings", "server", "socket_gid"]);
+        pub const socket_gid: Opt<i64> = Opt::new(&["services", "grafana", "settings", "server", "socket_gid"]).in_submodules(1);
 
         /// `services.grafana.settings.server.socket_mode`
         ///
@@ -2232,7 +2232,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.socket_mode)
         ///
         /// Nix type: `string`. Default: `"0660"`.
-        pub const socket_mode: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "socket_mode"]);
+        pub const socket_mode: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "socket_mode"]).in_submodules(1);
 
         /// `services.grafana.settings.server.static_root_path`
         ///
@@ -2241,7 +2241,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.server.static_root_path)
         ///
         /// Nix type: `string`. Default: `"${package}/share/grafana/public"`.
-        pub const static_root_path: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "static_root_path"]);
+        pub const static_root_path: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "static_root_path"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.settings.server.protocol`.
@@ -2265,7 +2265,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.cert_file)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const cert_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "cert_file"]);
+        pub const cert_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "cert_file"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.ehlo_identity`
         ///
@@ -2274,7 +2274,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.ehlo_identity)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const ehlo_identity: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "ehlo_identity"]);
+        pub const ehlo_identity: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "ehlo_identity"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.enabled`
         ///
@@ -2283,7 +2283,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.enabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "smtp", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "smtp", "enabled"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.from_address`
         ///
@@ -2292,7 +2292,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.from_address)
         ///
         /// Nix type: `string`. Default: `"admin@grafana.localhost"`.
-        pub const from_address: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "from_address"]);
+        pub const from_address: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "from_address"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.from_name`
         ///
@@ -2301,7 +2301,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.from_name)
         ///
         /// Nix type: `string`. Default: `"Grafana"`.
-        pub const from_name: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "from_name"]);
+        pub const from_name: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "from_name"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.host`
         ///
@@ -2310,7 +2310,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.host)
         ///
         /// Nix type: `string`. Default: `"localhost:25"`.
-        pub const host: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "host"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.key_file`
         ///
@@ -2319,7 +2319,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.key_file)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const key_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "key_file"]);
+        pub const key_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "key_file"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.password`
         ///
@@ -2332,7 +2332,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.password)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const password: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "password"]);
+        pub const password: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "password"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.skip_verify`
         ///
@@ -2341,7 +2341,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.skip_verify)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const skip_verify: Opt<bool> = Opt::new(&["services", "grafana", "settings", "smtp", "skip_verify"]);
+        pub const skip_verify: Opt<bool> = Opt::new(&["services", "grafana", "settings", "smtp", "skip_verify"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.startTLS_policy`
         ///
@@ -2350,7 +2350,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.startTLS_policy)
         ///
         /// Nix type: `null or one of "OpportunisticStartTLS", "MandatoryStartTLS", "NoStartTLS"`. Default: `null`.
-        pub const start_tls_policy: Opt<NullOr<StartTlsPolicy>> = Opt::new(&["services", "grafana", "settings", "smtp", "startTLS_policy"]);
+        pub const start_tls_policy: Opt<NullOr<StartTlsPolicy>> = Opt::new(&["services", "grafana", "settings", "smtp", "startTLS_policy"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.user`
         ///
@@ -2359,7 +2359,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.smtp.user)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "user"]);
+        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "user"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.settings.smtp.startTLS_policy`.
@@ -2382,7 +2382,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.allow_org_create)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const allow_org_create: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "allow_org_create"]);
+        pub const allow_org_create: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "allow_org_create"]).in_submodules(1);
 
         /// `services.grafana.settings.users.allow_sign_up`
         ///
@@ -2392,7 +2392,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.allow_sign_up)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const allow_sign_up: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "allow_sign_up"]);
+        pub const allow_sign_up: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "allow_sign_up"]).in_submodules(1);
 
         /// `services.grafana.settings.users.auto_assign_org`
         ///
@@ -2401,7 +2401,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.auto_assign_org)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const auto_assign_org: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org"]);
+        pub const auto_assign_org: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org"]).in_submodules(1);
 
         /// `services.grafana.settings.users.auto_assign_org_id`
         ///
@@ -2411,7 +2411,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.auto_assign_org_id)
         ///
         /// Nix type: `signed integer`. Default: `1`.
-        pub const auto_assign_org_id: Opt<i64> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org_id"]);
+        pub const auto_assign_org_id: Opt<i64> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org_id"]).in_submodules(1);
 
         /// `services.grafana.settings.users.auto_assign_org_role`
         ///
@@ -2420,7 +2420,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.auto_assign_org_role)
         ///
         /// Nix type: `one of "Viewer", "Editor", "Admin"`. Default: `"Viewer"`.
-        pub const auto_assign_org_role: Opt<AutoAssignOrgRole> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org_role"]);
+        pub const auto_assign_org_role: Opt<AutoAssignOrgRole> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org_role"]).in_submodules(1);
 
         /// `services.grafana.settings.users.default_language`
         ///
@@ -2429,7 +2429,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.default_language)
         ///
         /// Nix type: `string`. Default: `"en-US"`.
-        pub const default_language: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "default_language"]);
+        pub const default_language: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "default_language"]).in_submodules(1);
 
         /// `services.grafana.settings.users.default_theme`
         ///
@@ -2438,7 +2438,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.default_theme)
         ///
         /// Nix type: `one of "dark", "light", "system"`. Default: `"dark"`.
-        pub const default_theme: Opt<DefaultTheme> = Opt::new(&["services", "grafana", "settings", "users", "default_theme"]);
+        pub const default_theme: Opt<DefaultTheme> = Opt::new(&["services", "grafana", "settings", "users", "default_theme"]).in_submodules(1);
 
         /// `services.grafana.settings.users.editors_can_admin`
         ///
@@ -2447,7 +2447,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.editors_can_admin)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const editors_can_admin: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "editors_can_admin"]);
+        pub const editors_can_admin: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "editors_can_admin"]).in_submodules(1);
 
         /// `services.grafana.settings.users.hidden_users`
         ///
@@ -2458,7 +2458,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.hidden_users)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const hidden_users: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "hidden_users"]);
+        pub const hidden_users: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "hidden_users"]).in_submodules(1);
 
         /// `services.grafana.settings.users.home_page`
         ///
@@ -2469,7 +2469,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.home_page)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const home_page: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "home_page"]);
+        pub const home_page: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "home_page"]).in_submodules(1);
 
         /// `services.grafana.settings.users.login_hint`
         ///
@@ -2478,7 +2478,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.login_hint)
         ///
         /// Nix type: `string`. Default: `"email or username"`.
-        pub const login_hint: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "login_hint"]);
+        pub const login_hint: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "login_hint"]).in_submodules(1);
 
         /// `services.grafana.settings.users.password_hint`
         ///
@@ -2487,7 +2487,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.password_hint)
         ///
         /// Nix type: `string`. Default: `"password"`.
-        pub const password_hint: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "password_hint"]);
+        pub const password_hint: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "password_hint"]).in_submodules(1);
 
         /// `services.grafana.settings.users.user_invite_max_lifetime_duration`
         ///
@@ -2498,7 +2498,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.user_invite_max_lifetime_duration)
         ///
         /// Nix type: `string`. Default: `"24h"`.
-        pub const user_invite_max_lifetime_duration: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "user_invite_max_lifetime_duration"]);
+        pub const user_invite_max_lifetime_duration: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "user_invite_max_lifetime_duration"]).in_submodules(1);
 
         /// `services.grafana.settings.users.verify_email_enabled`
         ///
@@ -2507,7 +2507,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.verify_email_enabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const verify_email_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "verify_email_enabled"]);
+        pub const verify_email_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "verify_email_enabled"]).in_submodules(1);
 
         /// `services.grafana.settings.users.viewers_can_edit`
         ///
@@ -2517,7 +2517,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.users.viewers_can_edit)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const viewers_can_edit: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "viewers_can_edit"]);
+        pub const viewers_can_edit: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "viewers_can_edit"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.settings.users.auto_assign_org_role`.

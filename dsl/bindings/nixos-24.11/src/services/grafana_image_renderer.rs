@@ -163,7 +163,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.args)
         ///
         /// Nix type: `list of string`.
-        pub const args: Opt<Vec<String>> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "args"]);
+        pub const args: Opt<Vec<String>> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "args"]).in_submodules(1);
 
         /// `services.grafana-image-renderer.settings.rendering.height`
         ///
@@ -172,7 +172,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.height)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `500`.
-        pub const height: Opt<Positive> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "height"]);
+        pub const height: Opt<Positive> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "height"]).in_submodules(1);
 
         /// `services.grafana-image-renderer.settings.rendering.mode`
         ///
@@ -181,7 +181,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.mode)
         ///
         /// Nix type: `one of "default", "reusable", "clustered"`. Default: `"default"`.
-        pub const mode: Opt<Mode> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "mode"]);
+        pub const mode: Opt<Mode> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "mode"]).in_submodules(1);
 
         /// `services.grafana-image-renderer.settings.rendering.width`
         ///
@@ -190,7 +190,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.width)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `1000`.
-        pub const width: Opt<Positive> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "width"]);
+        pub const width: Opt<Positive> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "width"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana-image-renderer.settings.rendering.mode`.
@@ -213,7 +213,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.service.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8081`.
-        pub const port: Opt<u16> = Opt::new(&["services", "grafana-image-renderer", "settings", "service", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "grafana-image-renderer", "settings", "service", "port"]).in_submodules(1);
 
         pub mod logging {
             use super::*;
@@ -225,7 +225,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.service.logging.level)
             ///
             /// Nix type: `one of "error", "warning", "info", "debug"`. Default: `"info"`.
-            pub const level: Opt<Level> = Opt::new(&["services", "grafana-image-renderer", "settings", "service", "logging", "level"]);
+            pub const level: Opt<Level> = Opt::new(&["services", "grafana-image-renderer", "settings", "service", "logging", "level"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.grafana-image-renderer.settings.service.logging.level`.

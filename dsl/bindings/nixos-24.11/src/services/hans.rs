@@ -75,7 +75,7 @@ pub mod clients {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<String> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.hans.clients.<name>.passwordFile`
@@ -87,7 +87,7 @@ pub mod clients {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.hans.clients.<name>.server`
@@ -99,7 +99,7 @@ pub mod clients {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn server(&self) -> Opt<String> {
-            Opt::at(self.path.join(["server"]))
+            Opt::at(self.path.join(["server"])).in_submodules(1)
         }
 
     }

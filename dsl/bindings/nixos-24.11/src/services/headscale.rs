@@ -555,7 +555,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.ephemeral_node_inactivity_timeout)
     ///
     /// Nix type: `string`. Default: `"30m"`.
-    pub const ephemeral_node_inactivity_timeout: Opt<String> = Opt::new(&["services", "headscale", "settings", "ephemeral_node_inactivity_timeout"]);
+    pub const ephemeral_node_inactivity_timeout: Opt<String> = Opt::new(&["services", "headscale", "settings", "ephemeral_node_inactivity_timeout"]).in_submodules(1);
 
     /// `services.headscale.settings.server_url`
     ///
@@ -564,7 +564,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.server_url)
     ///
     /// Nix type: `string`. Default: `"http://127.0.0.1:8080"`.
-    pub const server_url: Opt<String> = Opt::new(&["services", "headscale", "settings", "server_url"]);
+    pub const server_url: Opt<String> = Opt::new(&["services", "headscale", "settings", "server_url"]).in_submodules(1);
 
     /// `services.headscale.settings.tls_cert_path`
     ///
@@ -573,7 +573,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.tls_cert_path)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const tls_cert_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "tls_cert_path"]);
+    pub const tls_cert_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "tls_cert_path"]).in_submodules(1);
 
     /// `services.headscale.settings.tls_key_path`
     ///
@@ -582,7 +582,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.tls_key_path)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const tls_key_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "tls_key_path"]);
+    pub const tls_key_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "tls_key_path"]).in_submodules(1);
 
     /// `services.headscale.settings.tls_letsencrypt_challenge_type`
     ///
@@ -592,7 +592,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.tls_letsencrypt_challenge_type)
     ///
     /// Nix type: `one of "TLS-ALPN-01", "HTTP-01"`. Default: `"HTTP-01"`.
-    pub const tls_letsencrypt_challenge_type: Opt<TlsLetsencryptChallengeType> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_challenge_type"]);
+    pub const tls_letsencrypt_challenge_type: Opt<TlsLetsencryptChallengeType> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_challenge_type"]).in_submodules(1);
 
     /// `services.headscale.settings.tls_letsencrypt_hostname`
     ///
@@ -601,7 +601,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.tls_letsencrypt_hostname)
     ///
     /// Nix type: `null or string`. Default: `""`.
-    pub const tls_letsencrypt_hostname: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_hostname"]);
+    pub const tls_letsencrypt_hostname: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_hostname"]).in_submodules(1);
 
     /// `services.headscale.settings.tls_letsencrypt_listen`
     ///
@@ -612,7 +612,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.tls_letsencrypt_listen)
     ///
     /// Nix type: `null or string`. Default: `":http"`.
-    pub const tls_letsencrypt_listen: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_listen"]);
+    pub const tls_letsencrypt_listen: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_listen"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.headscale.settings.tls_letsencrypt_challenge_type`.
@@ -634,7 +634,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.type)
         ///
         /// Nix type: `one of "sqlite", "sqlite3", "postgres"`. Default: `"sqlite"`.
-        pub const r#type: Opt<Type> = Opt::new(&["services", "headscale", "settings", "database", "type"]);
+        pub const r#type: Opt<Type> = Opt::new(&["services", "headscale", "settings", "database", "type"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.headscale.settings.database.type`.
@@ -655,7 +655,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.postgres.host)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const host: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "host"]);
+            pub const host: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "host"]).in_submodules(1);
 
             /// `services.headscale.settings.database.postgres.name`
             ///
@@ -664,7 +664,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.postgres.name)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const name: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "name"]);
+            pub const name: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "name"]).in_submodules(1);
 
             /// `services.headscale.settings.database.postgres.password_file`
             ///
@@ -674,7 +674,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.postgres.password_file)
             ///
             /// Nix type: `null or path`. Default: `null`.
-            pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "password_file"]);
+            pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "password_file"]).in_submodules(1);
 
             /// `services.headscale.settings.database.postgres.port`
             ///
@@ -683,7 +683,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.postgres.port)
             ///
             /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
-            pub const port: Opt<NullOr<u16>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "port"]);
+            pub const port: Opt<NullOr<u16>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "port"]).in_submodules(1);
 
             /// `services.headscale.settings.database.postgres.user`
             ///
@@ -692,7 +692,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.postgres.user)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const user: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "user"]);
+            pub const user: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "user"]).in_submodules(1);
 
         }
 
@@ -706,7 +706,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.sqlite.path)
             ///
             /// Nix type: `null or string`. Default: `"/var/lib/headscale/db.sqlite"`.
-            pub const path: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "sqlite", "path"]);
+            pub const path: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "sqlite", "path"]).in_submodules(1);
 
             /// `services.headscale.settings.database.sqlite.write_ahead_log`
             ///
@@ -716,7 +716,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.sqlite.write_ahead_log)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const write_ahead_log: Opt<bool> = Opt::new(&["services", "headscale", "settings", "database", "sqlite", "write_ahead_log"]);
+            pub const write_ahead_log: Opt<bool> = Opt::new(&["services", "headscale", "settings", "database", "sqlite", "write_ahead_log"]).in_submodules(1);
 
         }
 
@@ -732,7 +732,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.derp.auto_update_enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const auto_update_enable: Opt<bool> = Opt::new(&["services", "headscale", "settings", "derp", "auto_update_enable"]);
+        pub const auto_update_enable: Opt<bool> = Opt::new(&["services", "headscale", "settings", "derp", "auto_update_enable"]).in_submodules(1);
 
         /// `services.headscale.settings.derp.paths`
         ///
@@ -742,7 +742,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.derp.paths)
         ///
         /// Nix type: `list of path`. Default: `[ ]`.
-        pub const paths: Opt<Vec<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "derp", "paths"]);
+        pub const paths: Opt<Vec<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "derp", "paths"]).in_submodules(1);
 
         /// `services.headscale.settings.derp.update_frequency`
         ///
@@ -751,7 +751,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.derp.update_frequency)
         ///
         /// Nix type: `string`. Default: `"24h"`.
-        pub const update_frequency: Opt<String> = Opt::new(&["services", "headscale", "settings", "derp", "update_frequency"]);
+        pub const update_frequency: Opt<String> = Opt::new(&["services", "headscale", "settings", "derp", "update_frequency"]).in_submodules(1);
 
         /// `services.headscale.settings.derp.urls`
         ///
@@ -761,7 +761,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.derp.urls)
         ///
         /// Nix type: `list of string`.
-        pub const urls: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "derp", "urls"]);
+        pub const urls: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "derp", "urls"]).in_submodules(1);
 
         pub mod server {
             use super::*;
@@ -773,7 +773,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.derp.server.private_key_path)
             ///
             /// Nix type: `path`. Default: `"/var/lib/headscale/derp_server_private.key"`.
-            pub const private_key_path: Opt<RuntimePath> = Opt::new(&["services", "headscale", "settings", "derp", "server", "private_key_path"]);
+            pub const private_key_path: Opt<RuntimePath> = Opt::new(&["services", "headscale", "settings", "derp", "server", "private_key_path"]).in_submodules(1);
 
         }
 
@@ -790,7 +790,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.dns.base_domain)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const base_domain: Opt<String> = Opt::new(&["services", "headscale", "settings", "dns", "base_domain"]);
+        pub const base_domain: Opt<String> = Opt::new(&["services", "headscale", "settings", "dns", "base_domain"]).in_submodules(1);
 
         /// `services.headscale.settings.dns.magic_dns`
         ///
@@ -799,7 +799,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.dns.magic_dns)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const magic_dns: Opt<bool> = Opt::new(&["services", "headscale", "settings", "dns", "magic_dns"]);
+        pub const magic_dns: Opt<bool> = Opt::new(&["services", "headscale", "settings", "dns", "magic_dns"]).in_submodules(1);
 
         /// `services.headscale.settings.dns.search_domains`
         ///
@@ -808,7 +808,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.dns.search_domains)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const search_domains: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "dns", "search_domains"]);
+        pub const search_domains: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "dns", "search_domains"]).in_submodules(1);
 
         pub mod nameservers {
             use super::*;
@@ -820,7 +820,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.dns.nameservers.global)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
-            pub const global: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "dns", "nameservers", "global"]);
+            pub const global: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "dns", "nameservers", "global"]).in_submodules(1);
 
         }
 
@@ -836,7 +836,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.log.format)
         ///
         /// Nix type: `string`. Default: `"text"`.
-        pub const format: Opt<String> = Opt::new(&["services", "headscale", "settings", "log", "format"]);
+        pub const format: Opt<String> = Opt::new(&["services", "headscale", "settings", "log", "format"]).in_submodules(1);
 
         /// `services.headscale.settings.log.level`
         ///
@@ -845,7 +845,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.log.level)
         ///
         /// Nix type: `string`. Default: `"info"`.
-        pub const level: Opt<String> = Opt::new(&["services", "headscale", "settings", "log", "level"]);
+        pub const level: Opt<String> = Opt::new(&["services", "headscale", "settings", "log", "level"]).in_submodules(1);
 
     }
 
@@ -859,7 +859,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.noise.private_key_path)
         ///
         /// Nix type: `path`. Default: `"/var/lib/headscale/noise_private.key"`.
-        pub const private_key_path: Opt<RuntimePath> = Opt::new(&["services", "headscale", "settings", "noise", "private_key_path"]);
+        pub const private_key_path: Opt<RuntimePath> = Opt::new(&["services", "headscale", "settings", "noise", "private_key_path"]).in_submodules(1);
 
     }
 
@@ -874,7 +874,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.allowed_domains)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const allowed_domains: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "allowed_domains"]);
+        pub const allowed_domains: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "allowed_domains"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.allowed_users`
         ///
@@ -883,7 +883,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.allowed_users)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const allowed_users: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "allowed_users"]);
+        pub const allowed_users: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "allowed_users"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.client_id`
         ///
@@ -892,7 +892,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.client_id)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const client_id: Opt<String> = Opt::new(&["services", "headscale", "settings", "oidc", "client_id"]);
+        pub const client_id: Opt<String> = Opt::new(&["services", "headscale", "settings", "oidc", "client_id"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.client_secret_path`
         ///
@@ -901,7 +901,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.client_secret_path)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const client_secret_path: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "client_secret_path"]);
+        pub const client_secret_path: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "client_secret_path"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.extra_params`
         ///
@@ -910,7 +910,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.extra_params)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
-        pub const extra_params: Opt<BTreeMap<String, String>> = Opt::new(&["services", "headscale", "settings", "oidc", "extra_params"]);
+        pub const extra_params: Opt<BTreeMap<String, String>> = Opt::new(&["services", "headscale", "settings", "oidc", "extra_params"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.issuer`
         ///
@@ -919,7 +919,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.issuer)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const issuer: Opt<String> = Opt::new(&["services", "headscale", "settings", "oidc", "issuer"]);
+        pub const issuer: Opt<String> = Opt::new(&["services", "headscale", "settings", "oidc", "issuer"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.scope`
         ///
@@ -928,7 +928,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.scope)
         ///
         /// Nix type: `list of string`.
-        pub const scope: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "scope"]);
+        pub const scope: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "scope"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.strip_email_domain`
         ///
@@ -937,7 +937,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.strip_email_domain)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const strip_email_domain: Opt<bool> = Opt::new(&["services", "headscale", "settings", "oidc", "strip_email_domain"]);
+        pub const strip_email_domain: Opt<bool> = Opt::new(&["services", "headscale", "settings", "oidc", "strip_email_domain"]).in_submodules(1);
 
     }
 
@@ -952,7 +952,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.policy.mode)
         ///
         /// Nix type: `one of "file", "database"`. Default: `"file"`.
-        pub const mode: Opt<Mode> = Opt::new(&["services", "headscale", "settings", "policy", "mode"]);
+        pub const mode: Opt<Mode> = Opt::new(&["services", "headscale", "settings", "policy", "mode"]).in_submodules(1);
 
         /// `services.headscale.settings.policy.path`
         ///
@@ -962,7 +962,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.policy.path)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "policy", "path"]);
+        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "policy", "path"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.headscale.settings.policy.mode`.
@@ -984,7 +984,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.prefixes.allocation)
         ///
         /// Nix type: `one of "sequential", "random"`. Default: `"sequential"`.
-        pub const allocation: Opt<Allocation> = Opt::new(&["services", "headscale", "settings", "prefixes", "allocation"]);
+        pub const allocation: Opt<Allocation> = Opt::new(&["services", "headscale", "settings", "prefixes", "allocation"]).in_submodules(1);
 
         /// `services.headscale.settings.prefixes.v4`
         ///
@@ -996,7 +996,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.prefixes.v4)
         ///
         /// Nix type: `string`. Default: `"100.64.0.0/10"`.
-        pub const v4: Opt<String> = Opt::new(&["services", "headscale", "settings", "prefixes", "v4"]);
+        pub const v4: Opt<String> = Opt::new(&["services", "headscale", "settings", "prefixes", "v4"]).in_submodules(1);
 
         /// `services.headscale.settings.prefixes.v6`
         ///
@@ -1008,7 +1008,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.prefixes.v6)
         ///
         /// Nix type: `string`. Default: `"fd7a:115c:a1e0::/48"`.
-        pub const v6: Opt<String> = Opt::new(&["services", "headscale", "settings", "prefixes", "v6"]);
+        pub const v6: Opt<String> = Opt::new(&["services", "headscale", "settings", "prefixes", "v6"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.headscale.settings.prefixes.allocation`.

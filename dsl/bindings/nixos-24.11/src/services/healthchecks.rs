@@ -100,7 +100,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.healthchecks.settings.ALLOWED_HOSTS)
     ///
     /// Nix type: `list of string`.
-    pub const allowed_hosts: Opt<Vec<String>> = Opt::new(&["services", "healthchecks", "settings", "ALLOWED_HOSTS"]);
+    pub const allowed_hosts: Opt<Vec<String>> = Opt::new(&["services", "healthchecks", "settings", "ALLOWED_HOSTS"]).in_submodules(1);
 
     /// `services.healthchecks.settings.DB`
     ///
@@ -109,7 +109,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.healthchecks.settings.DB)
     ///
     /// Nix type: `one of "sqlite", "postgres", "mysql"`. Default: `"sqlite"`.
-    pub const db: Opt<Db> = Opt::new(&["services", "healthchecks", "settings", "DB"]);
+    pub const db: Opt<Db> = Opt::new(&["services", "healthchecks", "settings", "DB"]).in_submodules(1);
 
     /// `services.healthchecks.settings.DB_NAME`
     ///
@@ -118,7 +118,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.healthchecks.settings.DB_NAME)
     ///
     /// Nix type: `string`.
-    pub const db_name: Opt<String> = Opt::new(&["services", "healthchecks", "settings", "DB_NAME"]);
+    pub const db_name: Opt<String> = Opt::new(&["services", "healthchecks", "settings", "DB_NAME"]).in_submodules(1);
 
     /// `services.healthchecks.settings.DEBUG`
     ///
@@ -127,7 +127,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.healthchecks.settings.DEBUG)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const debug: Opt<bool> = Opt::new(&["services", "healthchecks", "settings", "DEBUG"]);
+    pub const debug: Opt<bool> = Opt::new(&["services", "healthchecks", "settings", "DEBUG"]).in_submodules(1);
 
     /// `services.healthchecks.settings.REGISTRATION_OPEN`
     ///
@@ -141,7 +141,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.healthchecks.settings.REGISTRATION_OPEN)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const registration_open: Opt<bool> = Opt::new(&["services", "healthchecks", "settings", "REGISTRATION_OPEN"]);
+    pub const registration_open: Opt<bool> = Opt::new(&["services", "healthchecks", "settings", "REGISTRATION_OPEN"]).in_submodules(1);
 
     /// `services.healthchecks.settings.SECRET_KEY_FILE`
     ///
@@ -150,7 +150,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.healthchecks.settings.SECRET_KEY_FILE)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const secret_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "healthchecks", "settings", "SECRET_KEY_FILE"]);
+    pub const secret_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "healthchecks", "settings", "SECRET_KEY_FILE"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.healthchecks.settings.DB`.

@@ -150,7 +150,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.allowGravatar)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const allow_gravatar: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "allowGravatar"]);
+    pub const allow_gravatar: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "allowGravatar"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.allowOrigin`
     ///
@@ -159,7 +159,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.allowOrigin)
     ///
     /// Nix type: `list of string`.
-    pub const allow_origin: Opt<Vec<String>> = Opt::new(&["services", "hedgedoc", "settings", "allowOrigin"]);
+    pub const allow_origin: Opt<Vec<String>> = Opt::new(&["services", "hedgedoc", "settings", "allowOrigin"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.db`
     ///
@@ -169,7 +169,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.db)
     ///
     /// Nix type: `attribute set`.
-    pub const db: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hedgedoc", "settings", "db"]);
+    pub const db: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hedgedoc", "settings", "db"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.domain`
     ///
@@ -178,7 +178,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.domain)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "domain"]);
+    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "domain"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.host`
     ///
@@ -187,7 +187,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.host)
     ///
     /// Nix type: `null or string`. Default: `"localhost"`.
-    pub const host: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "host"]);
+    pub const host: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "host"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.path`
     ///
@@ -196,7 +196,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.path)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "hedgedoc", "settings", "path"]);
+    pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "hedgedoc", "settings", "path"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.port`
     ///
@@ -205,7 +205,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "hedgedoc", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "hedgedoc", "settings", "port"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.protocolUseSSL`
     ///
@@ -214,7 +214,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.protocolUseSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const protocol_use_ssl: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "protocolUseSSL"]);
+    pub const protocol_use_ssl: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "protocolUseSSL"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.uploadsPath`
     ///
@@ -223,7 +223,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.uploadsPath)
     ///
     /// Nix type: `path`. Default: `"/var/lib/hedgedoc/uploads"`.
-    pub const uploads_path: Opt<RuntimePath> = Opt::new(&["services", "hedgedoc", "settings", "uploadsPath"]);
+    pub const uploads_path: Opt<RuntimePath> = Opt::new(&["services", "hedgedoc", "settings", "uploadsPath"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.urlPath`
     ///
@@ -232,7 +232,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.urlPath)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const url_path: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "urlPath"]);
+    pub const url_path: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "urlPath"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.useSSL`
     ///
@@ -241,7 +241,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.useSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const use_ssl: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "useSSL"]);
+    pub const use_ssl: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "useSSL"]).in_submodules(1);
 
 }
 

@@ -135,7 +135,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.apiBaseUrl)
     ///
     /// Nix type: `string`. Default: `"https://hercules-ci.com"`.
-    pub const api_base_url: Opt<String> = Opt::new(&["services", "hercules-ci-agent", "settings", "apiBaseUrl"]);
+    pub const api_base_url: Opt<String> = Opt::new(&["services", "hercules-ci-agent", "settings", "apiBaseUrl"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.baseDirectory`
     ///
@@ -144,7 +144,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.baseDirectory)
     ///
     /// Nix type: `path`. Default: `"/var/lib/hercules-ci-agent"`.
-    pub const base_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "baseDirectory"]);
+    pub const base_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "baseDirectory"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.binaryCachesPath`
     ///
@@ -153,7 +153,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.binaryCachesPath)
     ///
     /// Nix type: `path`. Default: `staticSecretsDirectory + "/binary-caches.json"`.
-    pub const binary_caches_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "binaryCachesPath"]);
+    pub const binary_caches_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "binaryCachesPath"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.clusterJoinTokenPath`
     ///
@@ -162,7 +162,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.clusterJoinTokenPath)
     ///
     /// Nix type: `path`. Default: `staticSecretsDirectory + "/cluster-join-token.key"`.
-    pub const cluster_join_token_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "clusterJoinTokenPath"]);
+    pub const cluster_join_token_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "clusterJoinTokenPath"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.concurrentTasks`
     ///
@@ -171,7 +171,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.concurrentTasks)
     ///
     /// Nix type: `positive integer, meaning >0, or value "auto" (singular enum)`. Default: `"auto"`.
-    pub const concurrent_tasks: Opt<OneOf<ConcurrentTasksMembers>> = Opt::new(&["services", "hercules-ci-agent", "settings", "concurrentTasks"]);
+    pub const concurrent_tasks: Opt<OneOf<ConcurrentTasksMembers>> = Opt::new(&["services", "hercules-ci-agent", "settings", "concurrentTasks"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.labels`
     ///
@@ -180,7 +180,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.labels)
     ///
     /// Nix type: `TOML value`.
-    pub const labels: Opt<Data<Toml>> = Opt::new(&["services", "hercules-ci-agent", "settings", "labels"]);
+    pub const labels: Opt<Data<Toml>> = Opt::new(&["services", "hercules-ci-agent", "settings", "labels"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.secretsJsonPath`
     ///
@@ -189,7 +189,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.secretsJsonPath)
     ///
     /// Nix type: `path`. Default: `staticSecretsDirectory + "/secrets.json"`.
-    pub const secrets_json_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "secretsJsonPath"]);
+    pub const secrets_json_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "secretsJsonPath"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.staticSecretsDirectory`
     ///
@@ -198,7 +198,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.staticSecretsDirectory)
     ///
     /// Nix type: `path`. Default: `baseDirectory + "/secrets"`.
-    pub const static_secrets_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "staticSecretsDirectory"]);
+    pub const static_secrets_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "staticSecretsDirectory"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.workDirectory`
     ///
@@ -207,7 +207,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.workDirectory)
     ///
     /// Nix type: `path`. Default: `baseDirectory + "/work"`.
-    pub const work_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "workDirectory"]);
+    pub const work_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "workDirectory"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.hercules-ci-agent.settings.concurrentTasks`.

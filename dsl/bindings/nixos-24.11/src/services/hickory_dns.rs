@@ -167,7 +167,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.directory)
     ///
     /// Nix type: `string`. Default: `"/var/lib/hickory-dns"`.
-    pub const directory: Opt<String> = Opt::new(&["services", "hickory-dns", "settings", "directory"]);
+    pub const directory: Opt<String> = Opt::new(&["services", "hickory-dns", "settings", "directory"]).in_submodules(1);
 
     /// `services.hickory-dns.settings.listen_addrs_ipv4`
     ///
@@ -176,7 +176,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.listen_addrs_ipv4)
     ///
     /// Nix type: `list of string`.
-    pub const listen_addrs_ipv4: Opt<Vec<String>> = Opt::new(&["services", "hickory-dns", "settings", "listen_addrs_ipv4"]);
+    pub const listen_addrs_ipv4: Opt<Vec<String>> = Opt::new(&["services", "hickory-dns", "settings", "listen_addrs_ipv4"]).in_submodules(1);
 
     /// `services.hickory-dns.settings.listen_addrs_ipv6`
     ///
@@ -185,7 +185,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.listen_addrs_ipv6)
     ///
     /// Nix type: `list of string`. Default: `lib.optional config.networking.enableIPv6 "::0"`.
-    pub const listen_addrs_ipv6: Opt<Vec<String>> = Opt::new(&["services", "hickory-dns", "settings", "listen_addrs_ipv6"]);
+    pub const listen_addrs_ipv6: Opt<Vec<String>> = Opt::new(&["services", "hickory-dns", "settings", "listen_addrs_ipv6"]).in_submodules(1);
 
     /// `services.hickory-dns.settings.listen_port`
     ///
@@ -194,7 +194,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.listen_port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `53`.
-    pub const listen_port: Opt<u16> = Opt::new(&["services", "hickory-dns", "settings", "listen_port"]);
+    pub const listen_port: Opt<u16> = Opt::new(&["services", "hickory-dns", "settings", "listen_port"]).in_submodules(1);
 
     /// `services.hickory-dns.settings.zones`
     ///
@@ -203,7 +203,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.zones)
     ///
     /// Nix type: `list of ((submodule) or string convertible to it)`. Default: `[ ]`.
-    pub const zones: Opt<Vec<OneOf<ZonesMembers>>> = Opt::new(&["services", "hickory-dns", "settings", "zones"]);
+    pub const zones: Opt<Vec<OneOf<ZonesMembers>>> = Opt::new(&["services", "hickory-dns", "settings", "zones"]).in_submodules(1);
 
     /// The members of `services.hickory-dns.settings.zones.*.file`'s type: `path`, `string`. A value of any of them sets the option.
     pub enum FileMembers {}

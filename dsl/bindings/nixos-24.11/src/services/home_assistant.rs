@@ -1585,7 +1585,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.latitude)
         ///
         /// Nix type: `null or floating point number or string`. Default: `null`.
-        pub const latitude: Opt<NullOr<OneOf<LatitudeMembers>>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "latitude"]);
+        pub const latitude: Opt<NullOr<OneOf<LatitudeMembers>>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "latitude"]).in_submodules(1);
 
         /// `services.home-assistant.config.homeassistant.longitude`
         ///
@@ -1594,7 +1594,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.longitude)
         ///
         /// Nix type: `null or floating point number or string`. Default: `null`.
-        pub const longitude: Opt<NullOr<OneOf<LongitudeMembers>>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "longitude"]);
+        pub const longitude: Opt<NullOr<OneOf<LongitudeMembers>>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "longitude"]).in_submodules(1);
 
         /// `services.home-assistant.config.homeassistant.name`
         ///
@@ -1603,7 +1603,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.name)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const name: Opt<NullOr<String>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "name"]);
+        pub const name: Opt<NullOr<String>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "name"]).in_submodules(1);
 
         /// `services.home-assistant.config.homeassistant.temperature_unit`
         ///
@@ -1612,7 +1612,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.temperature_unit)
         ///
         /// Nix type: `null or one of "C", "F"`. Default: `null`.
-        pub const temperature_unit: Opt<NullOr<TemperatureUnit>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "temperature_unit"]);
+        pub const temperature_unit: Opt<NullOr<TemperatureUnit>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "temperature_unit"]).in_submodules(1);
 
         /// `services.home-assistant.config.homeassistant.time_zone`
         ///
@@ -1621,7 +1621,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.time_zone)
         ///
         /// Nix type: `null or string`.
-        pub const time_zone: Opt<NullOr<String>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "time_zone"]);
+        pub const time_zone: Opt<NullOr<String>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "time_zone"]).in_submodules(1);
 
         /// `services.home-assistant.config.homeassistant.unit_system`
         ///
@@ -1630,7 +1630,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.unit_system)
         ///
         /// Nix type: `null or one of "metric", "imperial"`. Default: `null`.
-        pub const unit_system: Opt<NullOr<UnitSystem>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "unit_system"]);
+        pub const unit_system: Opt<NullOr<UnitSystem>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "unit_system"]).in_submodules(1);
 
         /// The members of `services.home-assistant.config.homeassistant.latitude`'s type: `number`, `string`. A value of any of them sets the option.
         pub enum LatitudeMembers {}
@@ -1670,7 +1670,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.http.server_host)
         ///
         /// Nix type: `string or list of string`.
-        pub const server_host: Opt<OneOf<ServerHostMembers>> = Opt::new(&["services", "home-assistant", "config", "http", "server_host"]);
+        pub const server_host: Opt<OneOf<ServerHostMembers>> = Opt::new(&["services", "home-assistant", "config", "http", "server_host"]).in_submodules(1);
 
         /// `services.home-assistant.config.http.server_port`
         ///
@@ -1679,7 +1679,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.http.server_port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8123`.
-        pub const server_port: Opt<u16> = Opt::new(&["services", "home-assistant", "config", "http", "server_port"]);
+        pub const server_port: Opt<u16> = Opt::new(&["services", "home-assistant", "config", "http", "server_port"]).in_submodules(1);
 
         /// The members of `services.home-assistant.config.http.server_host`'s type: `string`, `list of (string)`. A value of any of them sets the option.
         pub enum ServerHostMembers {}
@@ -1698,7 +1698,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.lovelace.mode)
         ///
         /// Nix type: `one of "yaml", "storage"`.
-        pub const mode: Opt<Mode> = Opt::new(&["services", "home-assistant", "config", "lovelace", "mode"]);
+        pub const mode: Opt<Mode> = Opt::new(&["services", "home-assistant", "config", "lovelace", "mode"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.home-assistant.config.lovelace.mode`.

@@ -683,7 +683,7 @@ pub mod radios {
         /// Nix type: `one of "2g", "5g", "6g", "60g"`. Default: `"2g"`.
         #[inline]
         pub fn band(&self) -> Opt<Band> {
-            Opt::at(self.path.join(["band"]))
+            Opt::at(self.path.join(["band"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.channel`
@@ -696,7 +696,7 @@ pub mod radios {
         /// Nix type: `signed integer`. Default: `0`.
         #[inline]
         pub fn channel(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["channel"]))
+            Opt::at(self.path.join(["channel"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.countryCode`
@@ -712,7 +712,7 @@ pub mod radios {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn country_code(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["countryCode"]))
+            Opt::at(self.path.join(["countryCode"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.driver`
@@ -724,7 +724,7 @@ pub mod radios {
         /// Nix type: `string`. Default: `"nl80211"`.
         #[inline]
         pub fn driver(&self) -> Opt<String> {
-            Opt::at(self.path.join(["driver"]))
+            Opt::at(self.path.join(["driver"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.dynamicConfigScripts`
@@ -738,7 +738,7 @@ pub mod radios {
         /// Nix type: `attribute set of path`. Default: `{ }`.
         #[inline]
         pub fn dynamic_config_scripts(&self) -> Opt<BTreeMap<String, RuntimePath>> {
-            Opt::at(self.path.join(["dynamicConfigScripts"]))
+            Opt::at(self.path.join(["dynamicConfigScripts"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.networks`
@@ -751,7 +751,7 @@ pub mod radios {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         #[inline]
         pub fn networks(&self) -> Opt<BTreeMap<String, NetworksValue>> {
-            Opt::at(self.path.join(["networks"]))
+            Opt::at(self.path.join(["networks"])).in_submodules(1)
         }
 
         /// The options under `networks`.
@@ -770,7 +770,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn no_scan(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["noScan"]))
+            Opt::at(self.path.join(["noScan"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.settings`
@@ -784,7 +784,7 @@ pub mod radios {
         /// Nix type: `attribute set of (atom (bool, int or string) or a list of them for duplicate keys)`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers2>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `wifi4`.
@@ -845,7 +845,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn ap_isolate(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["apIsolate"]))
+            Opt::at(self.path.join(["apIsolate"])).in_submodules(2)
         }
 
         /// The options under `authentication`.
@@ -867,7 +867,7 @@ pub mod radios {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn bssid(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["bssid"]))
+            Opt::at(self.path.join(["bssid"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.dynamicConfigScripts`
@@ -881,7 +881,7 @@ pub mod radios {
         /// Nix type: `attribute set of path`. Default: `{ }`.
         #[inline]
         pub fn dynamic_config_scripts(&self) -> Opt<BTreeMap<String, RuntimePath>> {
-            Opt::at(self.path.join(["dynamicConfigScripts"]))
+            Opt::at(self.path.join(["dynamicConfigScripts"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.group`
@@ -893,7 +893,7 @@ pub mod radios {
         /// Nix type: `string`. Default: `"wheel"`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.ignoreBroadcastSsid`
@@ -908,7 +908,7 @@ pub mod radios {
         /// Nix type: `one of "disabled", "empty", "clear"`. Default: `"disabled"`.
         #[inline]
         pub fn ignore_broadcast_ssid(&self) -> Opt<IgnoreBroadcastSsid> {
-            Opt::at(self.path.join(["ignoreBroadcastSsid"]))
+            Opt::at(self.path.join(["ignoreBroadcastSsid"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.logLevel`
@@ -925,7 +925,7 @@ pub mod radios {
         /// Nix type: `signed integer`. Default: `2`.
         #[inline]
         pub fn log_level(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.macAcl`
@@ -937,7 +937,7 @@ pub mod radios {
         /// Nix type: `one of "deny", "allow", "radius"`. Default: `"deny"`.
         #[inline]
         pub fn mac_acl(&self) -> Opt<MacAcl> {
-            Opt::at(self.path.join(["macAcl"]))
+            Opt::at(self.path.join(["macAcl"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.macAllow`
@@ -949,7 +949,7 @@ pub mod radios {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn mac_allow(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["macAllow"]))
+            Opt::at(self.path.join(["macAllow"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.macAllowFile`
@@ -961,7 +961,7 @@ pub mod radios {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn mac_allow_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["macAllowFile"]))
+            Opt::at(self.path.join(["macAllowFile"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.macDeny`
@@ -973,7 +973,7 @@ pub mod radios {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn mac_deny(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["macDeny"]))
+            Opt::at(self.path.join(["macDeny"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.macDenyFile`
@@ -985,7 +985,7 @@ pub mod radios {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn mac_deny_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["macDenyFile"]))
+            Opt::at(self.path.join(["macDenyFile"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.settings`
@@ -1000,7 +1000,7 @@ pub mod radios {
         /// Nix type: `attribute set of (atom (bool, int or string) or a list of them for duplicate keys)`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.ssid`
@@ -1012,7 +1012,7 @@ pub mod radios {
         /// Nix type: `string`.
         #[inline]
         pub fn ssid(&self) -> Opt<String> {
-            Opt::at(self.path.join(["ssid"]))
+            Opt::at(self.path.join(["ssid"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.utf8Ssid`
@@ -1024,7 +1024,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn utf8_ssid(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["utf8Ssid"]))
+            Opt::at(self.path.join(["utf8Ssid"])).in_submodules(2)
         }
 
     }
@@ -1046,7 +1046,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable_recommended_pairwise_ciphers(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableRecommendedPairwiseCiphers"]))
+            Opt::at(self.path.join(["enableRecommendedPairwiseCiphers"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.mode`
@@ -1058,7 +1058,7 @@ pub mod radios {
         /// Nix type: `one of "none", "wpa2-sha1", "wpa2-sha256", "wpa3-sae-transition", "wpa3-sae"`. Default: `"wpa3-sae"`.
         #[inline]
         pub fn mode(&self) -> Opt<Mode> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.pairwiseCiphers`
@@ -1072,7 +1072,7 @@ pub mod radios {
         /// Nix type: `list of string`.
         #[inline]
         pub fn pairwise_ciphers(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["pairwiseCiphers"]))
+            Opt::at(self.path.join(["pairwiseCiphers"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.saeAddToMacAllow`
@@ -1086,7 +1086,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn sae_add_to_mac_allow(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["saeAddToMacAllow"]))
+            Opt::at(self.path.join(["saeAddToMacAllow"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords`
@@ -1098,7 +1098,7 @@ pub mod radios {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn sae_passwords(&self) -> Opt<Vec<SaePasswordsValue>> {
-            Opt::at(self.path.join(["saePasswords"]))
+            Opt::at(self.path.join(["saePasswords"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswordsFile`
@@ -1110,7 +1110,7 @@ pub mod radios {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn sae_passwords_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["saePasswordsFile"]))
+            Opt::at(self.path.join(["saePasswordsFile"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPassword`
@@ -1126,7 +1126,7 @@ pub mod radios {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn wpa_password(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["wpaPassword"]))
+            Opt::at(self.path.join(["wpaPassword"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPasswordFile`
@@ -1138,7 +1138,7 @@ pub mod radios {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn wpa_password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["wpaPasswordFile"]))
+            Opt::at(self.path.join(["wpaPasswordFile"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPskFile`
@@ -1150,7 +1150,7 @@ pub mod radios {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn wpa_psk_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["wpaPskFile"]))
+            Opt::at(self.path.join(["wpaPskFile"])).in_submodules(2)
         }
 
     }
@@ -1173,7 +1173,7 @@ pub mod radios {
         /// Nix type: `list of string`.
         #[inline]
         pub fn capabilities(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["capabilities"]))
+            Opt::at(self.path.join(["capabilities"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi4.enable`
@@ -1187,7 +1187,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi4.require`
@@ -1199,7 +1199,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn require(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["require"]))
+            Opt::at(self.path.join(["require"])).in_submodules(1)
         }
 
     }
@@ -1222,7 +1222,7 @@ pub mod radios {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn capabilities(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["capabilities"]))
+            Opt::at(self.path.join(["capabilities"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi5.enable`
@@ -1234,7 +1234,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi5.operatingChannelWidth`
@@ -1246,7 +1246,7 @@ pub mod radios {
         /// Nix type: `one of "20or40", "80", "160", "80+80"`. Default: `"20or40"`.
         #[inline]
         pub fn operating_channel_width(&self) -> Opt<OperatingChannelWidth> {
-            Opt::at(self.path.join(["operatingChannelWidth"]))
+            Opt::at(self.path.join(["operatingChannelWidth"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi5.require`
@@ -1258,7 +1258,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn require(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["require"]))
+            Opt::at(self.path.join(["require"])).in_submodules(1)
         }
 
     }
@@ -1279,7 +1279,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi6.multiUserBeamformer`
@@ -1291,7 +1291,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn multi_user_beamformer(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["multiUserBeamformer"]))
+            Opt::at(self.path.join(["multiUserBeamformer"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi6.operatingChannelWidth`
@@ -1303,7 +1303,7 @@ pub mod radios {
         /// Nix type: `one of "20or40", "80", "160", "80+80"`. Default: `"20or40"`.
         #[inline]
         pub fn operating_channel_width(&self) -> Opt<OperatingChannelWidth2> {
-            Opt::at(self.path.join(["operatingChannelWidth"]))
+            Opt::at(self.path.join(["operatingChannelWidth"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi6.require`
@@ -1315,7 +1315,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn require(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["require"]))
+            Opt::at(self.path.join(["require"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi6.singleUserBeamformee`
@@ -1327,7 +1327,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn single_user_beamformee(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["singleUserBeamformee"]))
+            Opt::at(self.path.join(["singleUserBeamformee"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi6.singleUserBeamformer`
@@ -1339,7 +1339,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn single_user_beamformer(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["singleUserBeamformer"]))
+            Opt::at(self.path.join(["singleUserBeamformer"])).in_submodules(1)
         }
 
     }
@@ -1361,7 +1361,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi7.multiUserBeamformer`
@@ -1373,7 +1373,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn multi_user_beamformer(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["multiUserBeamformer"]))
+            Opt::at(self.path.join(["multiUserBeamformer"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi7.operatingChannelWidth`
@@ -1385,7 +1385,7 @@ pub mod radios {
         /// Nix type: `one of "20or40", "80", "160", "80+80"`. Default: `"20or40"`.
         #[inline]
         pub fn operating_channel_width(&self) -> Opt<OperatingChannelWidth3> {
-            Opt::at(self.path.join(["operatingChannelWidth"]))
+            Opt::at(self.path.join(["operatingChannelWidth"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi7.singleUserBeamformee`
@@ -1397,7 +1397,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn single_user_beamformee(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["singleUserBeamformee"]))
+            Opt::at(self.path.join(["singleUserBeamformee"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi7.singleUserBeamformer`
@@ -1409,7 +1409,7 @@ pub mod radios {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn single_user_beamformer(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["singleUserBeamformer"]))
+            Opt::at(self.path.join(["singleUserBeamformer"])).in_submodules(1)
         }
 
     }

@@ -540,7 +540,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
         #[inline]
         pub fn acme_root(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["acmeRoot"]))
+            Opt::at(self.path.join(["acmeRoot"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.addSSL`
@@ -553,7 +553,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn add_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["addSSL"]))
+            Opt::at(self.path.join(["addSSL"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.adminAddr`
@@ -565,7 +565,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn admin_addr(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["adminAddr"]))
+            Opt::at(self.path.join(["adminAddr"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.documentRoot`
@@ -578,7 +578,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn document_root(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["documentRoot"]))
+            Opt::at(self.path.join(["documentRoot"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.enableACME`
@@ -591,7 +591,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable_acme(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableACME"]))
+            Opt::at(self.path.join(["enableACME"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.enableUserDir`
@@ -603,7 +603,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable_user_dir(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableUserDir"]))
+            Opt::at(self.path.join(["enableUserDir"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.extraConfig`
@@ -616,7 +616,7 @@ pub mod virtual_hosts {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.forceSSL`
@@ -630,7 +630,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn force_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forceSSL"]))
+            Opt::at(self.path.join(["forceSSL"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.globalRedirect`
@@ -643,7 +643,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn global_redirect(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["globalRedirect"]))
+            Opt::at(self.path.join(["globalRedirect"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.hostName`
@@ -655,7 +655,7 @@ pub mod virtual_hosts {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn host_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["hostName"]))
+            Opt::at(self.path.join(["hostName"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.http2`
@@ -668,7 +668,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn http2(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["http2"]))
+            Opt::at(self.path.join(["http2"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.listen`
@@ -680,7 +680,7 @@ pub mod virtual_hosts {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn listen(&self) -> Opt<Vec<ListenValue>> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.listenAddresses`
@@ -693,7 +693,7 @@ pub mod virtual_hosts {
         /// Nix type: `non-empty (list of string)`.
         #[inline]
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenAddresses"]))
+            Opt::at(self.path.join(["listenAddresses"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.locations`
@@ -705,7 +705,7 @@ pub mod virtual_hosts {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         #[inline]
         pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
-            Opt::at(self.path.join(["locations"]))
+            Opt::at(self.path.join(["locations"])).in_submodules(1)
         }
 
         /// The options under `locations`.
@@ -723,7 +723,7 @@ pub mod virtual_hosts {
         /// Nix type: `string`. Default: `"common"`.
         #[inline]
         pub fn log_format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logFormat"]))
+            Opt::at(self.path.join(["logFormat"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.onlySSL`
@@ -736,7 +736,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn only_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["onlySSL"]))
+            Opt::at(self.path.join(["onlySSL"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.robotsEntries`
@@ -748,7 +748,7 @@ pub mod virtual_hosts {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn robots_entries(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["robotsEntries"]))
+            Opt::at(self.path.join(["robotsEntries"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.servedDirs`
@@ -760,7 +760,7 @@ pub mod virtual_hosts {
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
         #[inline]
         pub fn served_dirs(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["servedDirs"]))
+            Opt::at(self.path.join(["servedDirs"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.servedFiles`
@@ -772,7 +772,7 @@ pub mod virtual_hosts {
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
         #[inline]
         pub fn served_files(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["servedFiles"]))
+            Opt::at(self.path.join(["servedFiles"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.serverAliases`
@@ -784,7 +784,7 @@ pub mod virtual_hosts {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["serverAliases"]))
+            Opt::at(self.path.join(["serverAliases"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.sslServerCert`
@@ -796,7 +796,7 @@ pub mod virtual_hosts {
         /// Nix type: `path`.
         #[inline]
         pub fn ssl_server_cert(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslServerCert"]))
+            Opt::at(self.path.join(["sslServerCert"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.sslServerChain`
@@ -808,7 +808,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn ssl_server_chain(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["sslServerChain"]))
+            Opt::at(self.path.join(["sslServerChain"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.sslServerKey`
@@ -820,7 +820,7 @@ pub mod virtual_hosts {
         /// Nix type: `path`.
         #[inline]
         pub fn ssl_server_key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslServerKey"]))
+            Opt::at(self.path.join(["sslServerKey"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.useACMEHost`
@@ -834,7 +834,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["useACMEHost"]))
+            Opt::at(self.path.join(["useACMEHost"])).in_submodules(1)
         }
 
     }
@@ -870,7 +870,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["alias"]))
+            Opt::at(self.path.join(["alias"])).in_submodules(2)
         }
 
         /// `services.httpd.virtualHosts.<name>.locations.<name>.extraConfig`
@@ -882,7 +882,7 @@ pub mod virtual_hosts {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
         }
 
         /// `services.httpd.virtualHosts.<name>.locations.<name>.index`
@@ -894,7 +894,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn index(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["index"]))
+            Opt::at(self.path.join(["index"])).in_submodules(2)
         }
 
         /// `services.httpd.virtualHosts.<name>.locations.<name>.priority`
@@ -907,7 +907,7 @@ pub mod virtual_hosts {
         /// Nix type: `signed integer`. Default: `1000`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(2)
         }
 
         /// `services.httpd.virtualHosts.<name>.locations.<name>.proxyPass`
@@ -919,7 +919,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["proxyPass"]))
+            Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
         }
 
     }

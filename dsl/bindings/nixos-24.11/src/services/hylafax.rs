@@ -398,7 +398,7 @@ pub mod modems {
         /// Nix type: `attribute set of ((list of ((string or signed integer convertible to it) or boolean convertible to it)) or ((string or signed integer convertible to it) or boolean convertible to it) convertible to it)`.
         #[inline]
         pub fn config(&self) -> Opt<BTreeMap<String, OneOf<ConfigMembers>>> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// `services.hylafax.modems.<name>.name`
@@ -411,7 +411,7 @@ pub mod modems {
         /// Nix type: `non-empty string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.hylafax.modems.<name>.type`
@@ -424,7 +424,7 @@ pub mod modems {
         /// Nix type: `non-empty string`.
         #[inline]
         pub fn r#type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }

@@ -595,7 +595,7 @@ pub mod in_tunnels {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn access_list(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["accessList"]))
+            Opt::at(self.path.join(["accessList"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.address`
@@ -607,7 +607,7 @@ pub mod in_tunnels {
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// The options under `crypto`.
@@ -625,7 +625,7 @@ pub mod in_tunnels {
         /// Nix type: `string`.
         #[inline]
         pub fn destination(&self) -> Opt<String> {
-            Opt::at(self.path.join(["destination"]))
+            Opt::at(self.path.join(["destination"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.enable`
@@ -637,7 +637,7 @@ pub mod in_tunnels {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.inPort`
@@ -649,7 +649,7 @@ pub mod in_tunnels {
         /// Nix type: `signed integer`. Default: `0`.
         #[inline]
         pub fn in_port(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["inPort"]))
+            Opt::at(self.path.join(["inPort"])).in_submodules(1)
         }
 
         /// The options under `inbound`.
@@ -667,7 +667,7 @@ pub mod in_tunnels {
         /// Nix type: `string`. Default: `"‹name›-keys.dat"`.
         #[inline]
         pub fn keys(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keys"]))
+            Opt::at(self.path.join(["keys"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.name`
@@ -679,7 +679,7 @@ pub mod in_tunnels {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// The options under `outbound`.
@@ -697,7 +697,7 @@ pub mod in_tunnels {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -718,7 +718,7 @@ pub mod in_tunnels {
         /// Nix type: `signed integer`. Default: `40`.
         #[inline]
         pub fn tags_to_send(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["tagsToSend"]))
+            Opt::at(self.path.join(["tagsToSend"])).in_submodules(1)
         }
 
     }
@@ -739,7 +739,7 @@ pub mod in_tunnels {
         /// Nix type: `signed integer`. Default: `3`.
         #[inline]
         pub fn length(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["length"]))
+            Opt::at(self.path.join(["length"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.inbound.quantity`
@@ -751,7 +751,7 @@ pub mod in_tunnels {
         /// Nix type: `signed integer`. Default: `5`.
         #[inline]
         pub fn quantity(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["quantity"]))
+            Opt::at(self.path.join(["quantity"])).in_submodules(1)
         }
 
     }
@@ -772,7 +772,7 @@ pub mod in_tunnels {
         /// Nix type: `signed integer`. Default: `3`.
         #[inline]
         pub fn length(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["length"]))
+            Opt::at(self.path.join(["length"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.outbound.quantity`
@@ -784,7 +784,7 @@ pub mod in_tunnels {
         /// Nix type: `signed integer`. Default: `5`.
         #[inline]
         pub fn quantity(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["quantity"]))
+            Opt::at(self.path.join(["quantity"])).in_submodules(1)
         }
 
     }
@@ -907,7 +907,7 @@ pub mod out_tunnels {
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// The options under `crypto`.
@@ -925,7 +925,7 @@ pub mod out_tunnels {
         /// Nix type: `string`.
         #[inline]
         pub fn destination(&self) -> Opt<String> {
-            Opt::at(self.path.join(["destination"]))
+            Opt::at(self.path.join(["destination"])).in_submodules(1)
         }
 
         /// `services.i2pd.outTunnels.<name>.destinationPort`
@@ -937,7 +937,7 @@ pub mod out_tunnels {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn destination_port(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["destinationPort"]))
+            Opt::at(self.path.join(["destinationPort"])).in_submodules(1)
         }
 
         /// `services.i2pd.outTunnels.<name>.enable`
@@ -949,7 +949,7 @@ pub mod out_tunnels {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `inbound`.
@@ -967,7 +967,7 @@ pub mod out_tunnels {
         /// Nix type: `string`. Default: `"‹name›-keys.dat"`.
         #[inline]
         pub fn keys(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keys"]))
+            Opt::at(self.path.join(["keys"])).in_submodules(1)
         }
 
         /// `services.i2pd.outTunnels.<name>.name`
@@ -979,7 +979,7 @@ pub mod out_tunnels {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// The options under `outbound`.
@@ -997,7 +997,7 @@ pub mod out_tunnels {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -1018,7 +1018,7 @@ pub mod out_tunnels {
         /// Nix type: `signed integer`. Default: `40`.
         #[inline]
         pub fn tags_to_send(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["tagsToSend"]))
+            Opt::at(self.path.join(["tagsToSend"])).in_submodules(1)
         }
 
     }
@@ -1039,7 +1039,7 @@ pub mod out_tunnels {
         /// Nix type: `signed integer`. Default: `3`.
         #[inline]
         pub fn length(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["length"]))
+            Opt::at(self.path.join(["length"])).in_submodules(1)
         }
 
         /// `services.i2pd.outTunnels.<name>.inbound.quantity`
@@ -1051,7 +1051,7 @@ pub mod out_tunnels {
         /// Nix type: `signed integer`. Default: `5`.
         #[inline]
         pub fn quantity(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["quantity"]))
+            Opt::at(self.path.join(["quantity"])).in_submodules(1)
         }
 
     }
@@ -1072,7 +1072,7 @@ pub mod out_tunnels {
         /// Nix type: `signed integer`. Default: `3`.
         #[inline]
         pub fn length(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["length"]))
+            Opt::at(self.path.join(["length"])).in_submodules(1)
         }
 
         /// `services.i2pd.outTunnels.<name>.outbound.quantity`
@@ -1084,7 +1084,7 @@ pub mod out_tunnels {
         /// Nix type: `signed integer`. Default: `5`.
         #[inline]
         pub fn quantity(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["quantity"]))
+            Opt::at(self.path.join(["quantity"])).in_submodules(1)
         }
 
     }

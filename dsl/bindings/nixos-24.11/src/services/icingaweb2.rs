@@ -321,7 +321,7 @@ pub mod modules {
                 /// Nix type: `boolean`. Default: `false`.
                 #[inline]
                 pub fn disabled(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["disabled"]))
+                    Opt::at(self.path.join(["disabled"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.backends.<name>.resource`
@@ -333,7 +333,7 @@ pub mod modules {
                 /// Nix type: `string`.
                 #[inline]
                 pub fn resource(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["resource"]))
+                    Opt::at(self.path.join(["resource"])).in_submodules(1)
                 }
 
             }
@@ -388,7 +388,7 @@ pub mod modules {
                 /// Nix type: `string`.
                 #[inline]
                 pub fn host(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["host"]))
+                    Opt::at(self.path.join(["host"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.instance`
@@ -400,7 +400,7 @@ pub mod modules {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn instance(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["instance"]))
+                    Opt::at(self.path.join(["instance"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.password`
@@ -412,7 +412,7 @@ pub mod modules {
                 /// Nix type: `string`.
                 #[inline]
                 pub fn password(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["password"]))
+                    Opt::at(self.path.join(["password"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.path`
@@ -424,7 +424,7 @@ pub mod modules {
                 /// Nix type: `string`.
                 #[inline]
                 pub fn path(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["path"]))
+                    Opt::at(self.path.join(["path"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.port`
@@ -436,7 +436,7 @@ pub mod modules {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn port(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["port"]))
+                    Opt::at(self.path.join(["port"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.resource`
@@ -448,7 +448,7 @@ pub mod modules {
                 /// Nix type: `string`.
                 #[inline]
                 pub fn resource(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["resource"]))
+                    Opt::at(self.path.join(["resource"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.type`
@@ -460,7 +460,7 @@ pub mod modules {
                 /// Nix type: `one of "api", "local", "remote"`. Default: `"api"`.
                 #[inline]
                 pub fn r#type(&self) -> Opt<Type> {
-                    Opt::at(self.path.join(["type"]))
+                    Opt::at(self.path.join(["type"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.username`
@@ -472,7 +472,7 @@ pub mod modules {
                 /// Nix type: `string`.
                 #[inline]
                 pub fn username(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["username"]))
+                    Opt::at(self.path.join(["username"])).in_submodules(1)
                 }
 
             }

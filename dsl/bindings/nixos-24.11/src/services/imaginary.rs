@@ -62,7 +62,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.imaginary.settings.return-size)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const return_size: Opt<bool> = Opt::new(&["services", "imaginary", "settings", "return-size"]);
+    pub const return_size: Opt<bool> = Opt::new(&["services", "imaginary", "settings", "return-size"]).in_submodules(1);
 
 }
 

@@ -275,7 +275,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.immich.settings.newVersionCheck.enabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "immich", "settings", "newVersionCheck", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "immich", "settings", "newVersionCheck", "enabled"]).in_submodules(1);
 
     }
 
@@ -289,7 +289,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.immich.settings.server.externalDomain)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const external_domain: Opt<String> = Opt::new(&["services", "immich", "settings", "server", "externalDomain"]);
+        pub const external_domain: Opt<String> = Opt::new(&["services", "immich", "settings", "server", "externalDomain"]).in_submodules(1);
 
     }
 

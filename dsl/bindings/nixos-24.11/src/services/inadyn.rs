@@ -101,7 +101,7 @@ pub mod settings {
     /// ```nix
     /// "`config.networking.enableIPv6`"
     /// ```
-    pub const allow_ipv6: Opt<bool> = Opt::new(&["services", "inadyn", "settings", "allow-ipv6"]);
+    pub const allow_ipv6: Opt<bool> = Opt::new(&["services", "inadyn", "settings", "allow-ipv6"]).in_submodules(1);
 
     /// `services.inadyn.settings.custom`
     ///
@@ -110,7 +110,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom)
     ///
     /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-    pub const custom: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "inadyn", "settings", "custom"]);
+    pub const custom: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "inadyn", "settings", "custom"]).in_submodules(1);
 
     /// `services.inadyn.settings.forced-update`
     ///
@@ -119,7 +119,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.forced-update)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `2592000`.
-    pub const forced_update: Opt<Positive> = Opt::new(&["services", "inadyn", "settings", "forced-update"]);
+    pub const forced_update: Opt<Positive> = Opt::new(&["services", "inadyn", "settings", "forced-update"]).in_submodules(1);
 
     /// `services.inadyn.settings.provider`
     ///
@@ -128,7 +128,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider)
     ///
     /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-    pub const provider: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "inadyn", "settings", "provider"]);
+    pub const provider: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "inadyn", "settings", "provider"]).in_submodules(1);
 
     pub mod custom {
         use super::*;
@@ -155,7 +155,7 @@ pub mod settings {
             /// Nix type: `string`.
             #[inline]
             pub fn ddns_path(&self) -> Opt<String> {
-                Opt::at(self.path.join(["ddns-path"]))
+                Opt::at(self.path.join(["ddns-path"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.ddns-server`
@@ -167,7 +167,7 @@ pub mod settings {
             /// Nix type: `string`.
             #[inline]
             pub fn ddns_server(&self) -> Opt<String> {
-                Opt::at(self.path.join(["ddns-server"]))
+                Opt::at(self.path.join(["ddns-server"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.hostname`
@@ -179,7 +179,7 @@ pub mod settings {
             /// Nix type: `string or list of string`. Default: `"*"`.
             #[inline]
             pub fn hostname(&self) -> Opt<OneOf<HostnameMembers>> {
-                Opt::at(self.path.join(["hostname"]))
+                Opt::at(self.path.join(["hostname"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.include`
@@ -191,7 +191,7 @@ pub mod settings {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn include(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["include"]))
+                Opt::at(self.path.join(["include"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.password`
@@ -203,7 +203,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn password(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.ssl`
@@ -215,7 +215,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn ssl(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["ssl"]))
+                Opt::at(self.path.join(["ssl"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.username`
@@ -227,7 +227,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn username(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["username"]))
+                Opt::at(self.path.join(["username"])).in_submodules(2)
             }
 
         }
@@ -264,7 +264,7 @@ pub mod settings {
             /// Nix type: `string or list of string`. Default: `"*"`.
             #[inline]
             pub fn hostname(&self) -> Opt<OneOf<HostnameMembers>> {
-                Opt::at(self.path.join(["hostname"]))
+                Opt::at(self.path.join(["hostname"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.provider.<name>.include`
@@ -276,7 +276,7 @@ pub mod settings {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn include(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["include"]))
+                Opt::at(self.path.join(["include"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.provider.<name>.password`
@@ -288,7 +288,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn password(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.provider.<name>.ssl`
@@ -300,7 +300,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn ssl(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["ssl"]))
+                Opt::at(self.path.join(["ssl"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.provider.<name>.username`
@@ -312,7 +312,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn username(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["username"]))
+                Opt::at(self.path.join(["username"])).in_submodules(2)
             }
 
         }

@@ -386,7 +386,7 @@ pub mod provision {
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
             #[inline]
             pub fn auths(&self) -> Opt<BTreeMap<String, AuthsValue>> {
-                Opt::at(self.path.join(["auths"]))
+                Opt::at(self.path.join(["auths"])).in_submodules(1)
             }
 
             /// The options under `auths`.
@@ -404,7 +404,7 @@ pub mod provision {
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
             #[inline]
             pub fn buckets(&self) -> Opt<BTreeMap<String, BucketsValue>> {
-                Opt::at(self.path.join(["buckets"]))
+                Opt::at(self.path.join(["buckets"])).in_submodules(1)
             }
 
             /// The options under `buckets`.
@@ -422,7 +422,7 @@ pub mod provision {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn description(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["description"]))
+                Opt::at(self.path.join(["description"])).in_submodules(1)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.present`
@@ -434,7 +434,7 @@ pub mod provision {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(1)
             }
 
         }
@@ -470,7 +470,7 @@ pub mod provision {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn all_access(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["allAccess"]))
+                Opt::at(self.path.join(["allAccess"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.description`
@@ -485,7 +485,7 @@ pub mod provision {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn description(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["description"]))
+                Opt::at(self.path.join(["description"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.id`
@@ -497,7 +497,7 @@ pub mod provision {
             /// Nix type: `unspecified value`. Default: `"<a hash derived from org and name>"`.
             #[inline]
             pub fn id(&self) -> Opt<Data<Anything>> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.operator`
@@ -509,7 +509,7 @@ pub mod provision {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn operator(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["operator"]))
+                Opt::at(self.path.join(["operator"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.present`
@@ -521,7 +521,7 @@ pub mod provision {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.readBuckets`
@@ -533,7 +533,7 @@ pub mod provision {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn read_buckets(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["readBuckets"]))
+                Opt::at(self.path.join(["readBuckets"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.readPermissions`
@@ -546,7 +546,7 @@ pub mod provision {
             /// Nix type: `list of (one of "authorizations", "buckets", "dashboards", "orgs", "tasks", "telegrafs", "users", "variables", "secrets", "labels", "views", "documents", "notificationRules", "notificationEndpoints", "checks", "dbrp", "annotations", "sources", "scrapers", "notebooks", "remotes", "replications")`. Default: `[ ]`.
             #[inline]
             pub fn read_permissions(&self) -> Opt<Vec<ReadPermissions>> {
-                Opt::at(self.path.join(["readPermissions"]))
+                Opt::at(self.path.join(["readPermissions"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.tokenFile`
@@ -558,7 +558,7 @@ pub mod provision {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn token_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["tokenFile"]))
+                Opt::at(self.path.join(["tokenFile"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.writeBuckets`
@@ -570,7 +570,7 @@ pub mod provision {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn write_buckets(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["writeBuckets"]))
+                Opt::at(self.path.join(["writeBuckets"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.writePermissions`
@@ -583,7 +583,7 @@ pub mod provision {
             /// Nix type: `list of (one of "authorizations", "buckets", "dashboards", "orgs", "tasks", "telegrafs", "users", "variables", "secrets", "labels", "views", "documents", "notificationRules", "notificationEndpoints", "checks", "dbrp", "annotations", "sources", "scrapers", "notebooks", "remotes", "replications")`. Default: `[ ]`.
             #[inline]
             pub fn write_permissions(&self) -> Opt<Vec<WritePermissions>> {
-                Opt::at(self.path.join(["writePermissions"]))
+                Opt::at(self.path.join(["writePermissions"])).in_submodules(2)
             }
 
         }
@@ -619,7 +619,7 @@ pub mod provision {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn description(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["description"]))
+                Opt::at(self.path.join(["description"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.buckets.<name>.present`
@@ -631,7 +631,7 @@ pub mod provision {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.buckets.<name>.retention`
@@ -643,7 +643,7 @@ pub mod provision {
             /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
             #[inline]
             pub fn retention(&self) -> Opt<u64> {
-                Opt::at(self.path.join(["retention"]))
+                Opt::at(self.path.join(["retention"])).in_submodules(2)
             }
 
         }
@@ -852,7 +852,7 @@ pub mod provision {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["passwordFile"]))
+                Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
             }
 
             /// `services.influxdb2.provision.users.<name>.present`
@@ -864,7 +864,7 @@ pub mod provision {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(1)
             }
 
         }

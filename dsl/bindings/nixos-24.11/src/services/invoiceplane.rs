@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const sites: Opt<BTreeMap<String, SitesValue>> = Opt::new(&["services", "invoiceplane", "sites"]);
+pub const sites: Opt<BTreeMap<String, SitesValue>> = Opt::new(&["services", "invoiceplane", "sites"]).in_submodules(1);
 
 /// `services.invoiceplane.webserver`
 ///
@@ -24,7 +24,7 @@ pub const sites: Opt<BTreeMap<String, SitesValue>> = Opt::new(&["services", "inv
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.webserver)
 ///
 /// Nix type: `one of "caddy", "nginx"`. Default: `"caddy"`.
-pub const webserver: Opt<Webserver> = Opt::new(&["services", "invoiceplane", "webserver"]);
+pub const webserver: Opt<Webserver> = Opt::new(&["services", "invoiceplane", "webserver"]).in_submodules(1);
 
 ::flakesmith::submodule_value! {
     /// A value of `services.invoiceplane.sites.<name>.cron`: `SitesCronValue::new()`, then a setter per option.
@@ -209,7 +209,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.invoiceTemplates`
@@ -221,7 +221,7 @@ pub mod sites {
         /// Nix type: `list of path`. Default: `[ ]`.
         #[inline]
         pub fn invoice_templates(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["invoiceTemplates"]))
+            Opt::at(self.path.join(["invoiceTemplates"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.poolConfig`
@@ -233,7 +233,7 @@ pub mod sites {
         /// Nix type: `attribute set of (string or signed integer or boolean)`.
         #[inline]
         pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
-            Opt::at(self.path.join(["poolConfig"]))
+            Opt::at(self.path.join(["poolConfig"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.settings`
@@ -246,7 +246,7 @@ pub mod sites {
         /// Nix type: `attribute set of anything`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.stateDir`
@@ -260,7 +260,7 @@ pub mod sites {
         /// Nix type: `path`. Default: `"/var/lib/invoiceplane/‹name›"`.
         #[inline]
         pub fn state_dir(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["stateDir"]))
+            Opt::at(self.path.join(["stateDir"])).in_submodules(2)
         }
 
     }
@@ -283,7 +283,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.cron.key`
@@ -295,7 +295,7 @@ pub mod sites {
         /// Nix type: `string`.
         #[inline]
         pub fn key(&self) -> Opt<String> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
     }
@@ -316,7 +316,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn create_locally(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["createLocally"]))
+            Opt::at(self.path.join(["createLocally"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.database.host`
@@ -328,7 +328,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"localhost"`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.database.name`
@@ -340,7 +340,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"invoiceplane"`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.database.passwordFile`
@@ -353,7 +353,7 @@ pub mod sites {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.database.port`
@@ -365,7 +365,7 @@ pub mod sites {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3306`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.database.user`
@@ -377,7 +377,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"invoiceplane"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(2)
         }
 
     }

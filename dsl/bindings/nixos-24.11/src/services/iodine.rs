@@ -83,7 +83,7 @@ pub mod clients {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<String> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.iodine.clients.<name>.passwordFile`
@@ -95,7 +95,7 @@ pub mod clients {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.iodine.clients.<name>.relay`
@@ -107,7 +107,7 @@ pub mod clients {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn relay(&self) -> Opt<String> {
-            Opt::at(self.path.join(["relay"]))
+            Opt::at(self.path.join(["relay"])).in_submodules(1)
         }
 
         /// `services.iodine.clients.<name>.server`
@@ -119,7 +119,7 @@ pub mod clients {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn server(&self) -> Opt<String> {
-            Opt::at(self.path.join(["server"]))
+            Opt::at(self.path.join(["server"])).in_submodules(1)
         }
 
     }

@@ -40,7 +40,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iptsd.config.Stylus.Disable)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Stylus", "Disable"]);
+        pub const disable: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Stylus", "Disable"]).in_submodules(1);
 
     }
 
@@ -54,7 +54,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iptsd.config.Touchscreen.DisableOnPalm)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_on_palm: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Touchscreen", "DisableOnPalm"]);
+        pub const disable_on_palm: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Touchscreen", "DisableOnPalm"]).in_submodules(1);
 
         /// `services.iptsd.config.Touchscreen.DisableOnStylus`
         ///
@@ -63,7 +63,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iptsd.config.Touchscreen.DisableOnStylus)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_on_stylus: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Touchscreen", "DisableOnStylus"]);
+        pub const disable_on_stylus: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Touchscreen", "DisableOnStylus"]).in_submodules(1);
 
     }
 

@@ -251,7 +251,7 @@ pub mod xmpp_environments {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn disable_certificate_verification(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disableCertificateVerification"]))
+            Opt::at(self.path.join(["disableCertificateVerification"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.stripFromRoomDomain`
@@ -263,7 +263,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`. Default: `"0"`.
         #[inline]
         pub fn strip_from_room_domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["stripFromRoomDomain"]))
+            Opt::at(self.path.join(["stripFromRoomDomain"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.usageTimeout`
@@ -276,7 +276,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`. Default: `"0"`.
         #[inline]
         pub fn usage_timeout(&self) -> Opt<String> {
-            Opt::at(self.path.join(["usageTimeout"]))
+            Opt::at(self.path.join(["usageTimeout"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.xmppDomain`
@@ -288,7 +288,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`.
         #[inline]
         pub fn xmpp_domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["xmppDomain"]))
+            Opt::at(self.path.join(["xmppDomain"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.xmppServerHosts`
@@ -300,7 +300,7 @@ pub mod xmpp_environments {
         /// Nix type: `list of string`.
         #[inline]
         pub fn xmpp_server_hosts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["xmppServerHosts"]))
+            Opt::at(self.path.join(["xmppServerHosts"])).in_submodules(1)
         }
 
     }
@@ -336,7 +336,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.call.login.passwordFile`
@@ -348,7 +348,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.call.login.username`
@@ -360,7 +360,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`. Default: `"recorder"`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }
@@ -402,7 +402,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.control.login.passwordFile`
@@ -414,7 +414,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.control.login.username`
@@ -426,7 +426,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`. Default: `"jvb"`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }
@@ -447,7 +447,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.control.muc.nickname`
@@ -459,7 +459,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`. Default: `"jibri"`.
         #[inline]
         pub fn nickname(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nickname"]))
+            Opt::at(self.path.join(["nickname"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.control.muc.roomName`
@@ -471,7 +471,7 @@ pub mod xmpp_environments {
         /// Nix type: `string`. Default: `"JibriBrewery"`.
         #[inline]
         pub fn room_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["roomName"]))
+            Opt::at(self.path.join(["roomName"])).in_submodules(1)
         }
 
     }

@@ -552,7 +552,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.acmeRoot`
     ///
@@ -561,7 +561,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "acmeRoot"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.addSSL`
     ///
@@ -571,7 +571,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "addSSL"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.basicAuth`
     ///
@@ -580,7 +580,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "basicAuth"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.basicAuthFile`
     ///
@@ -590,7 +590,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "basicAuthFile"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.default`
     ///
@@ -599,7 +599,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "default"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.enableACME`
     ///
@@ -609,7 +609,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "enableACME"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.extraConfig`
     ///
@@ -618,7 +618,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "jirafeau", "nginxConfig", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "jirafeau", "nginxConfig", "extraConfig"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.forceSSL`
     ///
@@ -628,7 +628,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "forceSSL"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.globalRedirect`
     ///
@@ -638,7 +638,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "globalRedirect"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.http2`
     ///
@@ -653,7 +653,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http2"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.http3`
     ///
@@ -663,7 +663,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http3"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.http3_hq`
     ///
@@ -673,7 +673,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http3_hq"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.kTLS`
     ///
@@ -685,7 +685,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "kTLS"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.listen`
     ///
@@ -696,7 +696,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "jirafeau", "nginxConfig", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "jirafeau", "nginxConfig", "listen"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.listenAddresses`
     ///
@@ -706,7 +706,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "listenAddresses"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.locations`
     ///
@@ -715,7 +715,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "jirafeau", "nginxConfig", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "jirafeau", "nginxConfig", "locations"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.onlySSL`
     ///
@@ -725,7 +725,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "onlySSL"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.quic`
     ///
@@ -735,7 +735,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "quic"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.redirectCode`
     ///
@@ -744,7 +744,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "jirafeau", "nginxConfig", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "jirafeau", "nginxConfig", "redirectCode"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.rejectSSL`
     ///
@@ -754,7 +754,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "rejectSSL"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.reuseport`
     ///
@@ -764,7 +764,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "reuseport"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.root`
     ///
@@ -773,7 +773,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "root"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.serverAliases`
     ///
@@ -782,7 +782,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "serverAliases"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.serverName`
     ///
@@ -791,7 +791,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "serverName"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.sslCertificate`
     ///
@@ -800,7 +800,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslCertificate"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.sslCertificateKey`
     ///
@@ -809,7 +809,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.sslTrustedCertificate`
     ///
@@ -818,7 +818,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.useACMEHost`
     ///
@@ -829,7 +829,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.jirafeau.nginxConfig.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1028,7 +1028,7 @@ pub mod nginx_config {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.basicAuth`
@@ -1040,7 +1040,7 @@ pub mod nginx_config {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.basicAuthFile`
@@ -1053,7 +1053,7 @@ pub mod nginx_config {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.extraConfig`
@@ -1065,7 +1065,7 @@ pub mod nginx_config {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.fastcgiParams`
@@ -1079,7 +1079,7 @@ pub mod nginx_config {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.index`
@@ -1091,7 +1091,7 @@ pub mod nginx_config {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.priority`
@@ -1104,7 +1104,7 @@ pub mod nginx_config {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.proxyPass`
@@ -1117,7 +1117,7 @@ pub mod nginx_config {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.proxyWebsockets`
@@ -1129,7 +1129,7 @@ pub mod nginx_config {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.recommendedProxySettings`
@@ -1141,7 +1141,7 @@ pub mod nginx_config {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.return`
@@ -1153,7 +1153,7 @@ pub mod nginx_config {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.root`
@@ -1165,7 +1165,7 @@ pub mod nginx_config {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.tryFiles`
@@ -1177,7 +1177,7 @@ pub mod nginx_config {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -185,7 +185,7 @@ pub mod xmpp_configs {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn disable_certificate_verification(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disableCertificateVerification"]))
+            Opt::at(self.path.join(["disableCertificateVerification"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.domain`
@@ -197,7 +197,7 @@ pub mod xmpp_configs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn domain(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.hostName`
@@ -209,7 +209,7 @@ pub mod xmpp_configs {
         /// Nix type: `string`.
         #[inline]
         pub fn host_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["hostName"]))
+            Opt::at(self.path.join(["hostName"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.mucJids`
@@ -221,7 +221,7 @@ pub mod xmpp_configs {
         /// Nix type: `string`.
         #[inline]
         pub fn muc_jids(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mucJids"]))
+            Opt::at(self.path.join(["mucJids"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.mucNickname`
@@ -234,7 +234,7 @@ pub mod xmpp_configs {
         /// Nix type: `string`.
         #[inline]
         pub fn muc_nickname(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mucNickname"]))
+            Opt::at(self.path.join(["mucNickname"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.passwordFile`
@@ -246,7 +246,7 @@ pub mod xmpp_configs {
         /// Nix type: `string`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.userName`
@@ -258,7 +258,7 @@ pub mod xmpp_configs {
         /// Nix type: `string`. Default: `"jvb"`.
         #[inline]
         pub fn user_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(1)
         }
 
     }

@@ -230,7 +230,7 @@ pub mod remote {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.remote.settings.Remote.Seal)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const seal: Opt<bool> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "Seal"]);
+            pub const seal: Opt<bool> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "Seal"]).in_submodules(1);
 
             /// `services.journald.remote.settings.Remote.ServerCertificateFile`
             ///
@@ -239,7 +239,7 @@ pub mod remote {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.remote.settings.Remote.ServerCertificateFile)
             ///
             /// Nix type: `string`. Default: `"/etc/ssl/certs/journal-remote.pem"`.
-            pub const server_certificate_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "ServerCertificateFile"]);
+            pub const server_certificate_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "ServerCertificateFile"]).in_submodules(1);
 
             /// `services.journald.remote.settings.Remote.ServerKeyFile`
             ///
@@ -248,7 +248,7 @@ pub mod remote {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.remote.settings.Remote.ServerKeyFile)
             ///
             /// Nix type: `string`. Default: `"/etc/ssl/private/journal-remote.pem"`.
-            pub const server_key_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "ServerKeyFile"]);
+            pub const server_key_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "ServerKeyFile"]).in_submodules(1);
 
             /// `services.journald.remote.settings.Remote.SplitMode`
             ///
@@ -259,7 +259,7 @@ pub mod remote {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.remote.settings.Remote.SplitMode)
             ///
             /// Nix type: `one of "host", "none"`. Default: `"host"`.
-            pub const split_mode: Opt<SplitMode> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "SplitMode"]);
+            pub const split_mode: Opt<SplitMode> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "SplitMode"]).in_submodules(1);
 
             /// `services.journald.remote.settings.Remote.TrustedCertificateFile`
             ///
@@ -268,7 +268,7 @@ pub mod remote {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.remote.settings.Remote.TrustedCertificateFile)
             ///
             /// Nix type: `string`. Default: `"/etc/ssl/ca/trusted.pem"`.
-            pub const trusted_certificate_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "TrustedCertificateFile"]);
+            pub const trusted_certificate_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "TrustedCertificateFile"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.journald.remote.settings.Remote.SplitMode`.
@@ -319,7 +319,7 @@ pub mod upload {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.upload.settings.Upload.NetworkTimeoutSec)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const network_timeout_sec: Opt<NullOr<String>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "NetworkTimeoutSec"]);
+            pub const network_timeout_sec: Opt<NullOr<String>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "NetworkTimeoutSec"]).in_submodules(1);
 
             /// `services.journald.upload.settings.Upload.ServerCertificateFile`
             ///
@@ -328,7 +328,7 @@ pub mod upload {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.upload.settings.Upload.ServerCertificateFile)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const server_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "ServerCertificateFile"]);
+            pub const server_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "ServerCertificateFile"]).in_submodules(1);
 
             /// `services.journald.upload.settings.Upload.ServerKeyFile`
             ///
@@ -337,7 +337,7 @@ pub mod upload {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.upload.settings.Upload.ServerKeyFile)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const server_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "ServerKeyFile"]);
+            pub const server_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "ServerKeyFile"]).in_submodules(1);
 
             /// `services.journald.upload.settings.Upload.TrustedCertificateFile`
             ///
@@ -346,7 +346,7 @@ pub mod upload {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.upload.settings.Upload.TrustedCertificateFile)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const trusted_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "TrustedCertificateFile"]);
+            pub const trusted_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "TrustedCertificateFile"]).in_submodules(1);
 
             /// `services.journald.upload.settings.Upload.URL`
             ///
@@ -355,7 +355,7 @@ pub mod upload {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.upload.settings.Upload.URL)
             ///
             /// Nix type: `string`.
-            pub const url: Opt<String> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "URL"]);
+            pub const url: Opt<String> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "URL"]).in_submodules(1);
 
         }
 

@@ -206,7 +206,7 @@ pub mod kernels {
         /// Nix type: `list of string`.
         #[inline]
         pub fn argv(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["argv"]))
+            Opt::at(self.path.join(["argv"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.displayName`
@@ -218,7 +218,7 @@ pub mod kernels {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn display_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["displayName"]))
+            Opt::at(self.path.join(["displayName"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.env`
@@ -230,7 +230,7 @@ pub mod kernels {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn env(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["env"]))
+            Opt::at(self.path.join(["env"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.extraPaths`
@@ -242,7 +242,7 @@ pub mod kernels {
         /// Nix type: `attribute set of path`. Default: `{ }`.
         #[inline]
         pub fn extra_paths(&self) -> Opt<BTreeMap<String, RuntimePath>> {
-            Opt::at(self.path.join(["extraPaths"]))
+            Opt::at(self.path.join(["extraPaths"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.language`
@@ -254,7 +254,7 @@ pub mod kernels {
         /// Nix type: `string`.
         #[inline]
         pub fn language(&self) -> Opt<String> {
-            Opt::at(self.path.join(["language"]))
+            Opt::at(self.path.join(["language"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.logo32`
@@ -266,7 +266,7 @@ pub mod kernels {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn logo32(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["logo32"]))
+            Opt::at(self.path.join(["logo32"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.logo64`
@@ -278,7 +278,7 @@ pub mod kernels {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn logo64(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["logo64"]))
+            Opt::at(self.path.join(["logo64"])).in_submodules(1)
         }
 
     }

@@ -185,7 +185,7 @@ pub mod kernels {
         /// Nix type: `list of string`.
         #[inline]
         pub fn argv(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["argv"]))
+            Opt::at(self.path.join(["argv"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.displayName`
@@ -197,7 +197,7 @@ pub mod kernels {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn display_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["displayName"]))
+            Opt::at(self.path.join(["displayName"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.env`
@@ -209,7 +209,7 @@ pub mod kernels {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn env(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["env"]))
+            Opt::at(self.path.join(["env"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.extraPaths`
@@ -221,7 +221,7 @@ pub mod kernels {
         /// Nix type: `attribute set of path`. Default: `{ }`.
         #[inline]
         pub fn extra_paths(&self) -> Opt<BTreeMap<String, RuntimePath>> {
-            Opt::at(self.path.join(["extraPaths"]))
+            Opt::at(self.path.join(["extraPaths"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.language`
@@ -233,7 +233,7 @@ pub mod kernels {
         /// Nix type: `string`.
         #[inline]
         pub fn language(&self) -> Opt<String> {
-            Opt::at(self.path.join(["language"]))
+            Opt::at(self.path.join(["language"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.logo32`
@@ -245,7 +245,7 @@ pub mod kernels {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn logo32(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["logo32"]))
+            Opt::at(self.path.join(["logo32"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.logo64`
@@ -257,7 +257,7 @@ pub mod kernels {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn logo64(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["logo64"]))
+            Opt::at(self.path.join(["logo64"])).in_submodules(1)
         }
 
     }

@@ -293,7 +293,7 @@ pub mod manifests {
         /// Nix type: `null or (attribute set) or list of (attribute set)`. Default: `null`.
         #[inline]
         pub fn content(&self) -> Opt<NullOr<OneOf<ContentMembers>>> {
-            Opt::at(self.path.join(["content"]))
+            Opt::at(self.path.join(["content"])).in_submodules(1)
         }
 
         /// `services.k3s.manifests.<name>.enable`
@@ -305,7 +305,7 @@ pub mod manifests {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.k3s.manifests.<name>.source`
@@ -317,7 +317,7 @@ pub mod manifests {
         /// Nix type: `path`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.k3s.manifests.<name>.target`
@@ -329,7 +329,7 @@ pub mod manifests {
         /// Nix type: `non-empty string`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
     }

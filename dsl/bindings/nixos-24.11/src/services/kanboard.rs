@@ -534,7 +534,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.kanboard.nginx.acmeRoot`
     ///
@@ -543,7 +543,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.kanboard.nginx.addSSL`
     ///
@@ -553,7 +553,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.kanboard.nginx.basicAuth`
     ///
@@ -562,7 +562,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "kanboard", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "kanboard", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.kanboard.nginx.basicAuthFile`
     ///
@@ -572,7 +572,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.kanboard.nginx.default`
     ///
@@ -581,7 +581,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "default"]).in_submodules(1);
 
     /// `services.kanboard.nginx.enableACME`
     ///
@@ -591,7 +591,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.kanboard.nginx.extraConfig`
     ///
@@ -600,7 +600,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "kanboard", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "kanboard", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.kanboard.nginx.forceSSL`
     ///
@@ -610,7 +610,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.kanboard.nginx.globalRedirect`
     ///
@@ -620,7 +620,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.kanboard.nginx.http2`
     ///
@@ -635,7 +635,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http2"]).in_submodules(1);
 
     /// `services.kanboard.nginx.http3`
     ///
@@ -645,7 +645,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http3"]).in_submodules(1);
 
     /// `services.kanboard.nginx.http3_hq`
     ///
@@ -655,7 +655,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.kanboard.nginx.kTLS`
     ///
@@ -667,7 +667,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.kanboard.nginx.listen`
     ///
@@ -678,7 +678,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "kanboard", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "kanboard", "nginx", "listen"]).in_submodules(1);
 
     /// `services.kanboard.nginx.listenAddresses`
     ///
@@ -688,7 +688,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "kanboard", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "kanboard", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.kanboard.nginx.locations`
     ///
@@ -697,7 +697,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "kanboard", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "kanboard", "nginx", "locations"]).in_submodules(1);
 
     /// `services.kanboard.nginx.onlySSL`
     ///
@@ -707,7 +707,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.kanboard.nginx.quic`
     ///
@@ -717,7 +717,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "quic"]).in_submodules(1);
 
     /// `services.kanboard.nginx.redirectCode`
     ///
@@ -726,7 +726,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "kanboard", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "kanboard", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.kanboard.nginx.rejectSSL`
     ///
@@ -736,7 +736,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.kanboard.nginx.reuseport`
     ///
@@ -746,7 +746,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.kanboard.nginx.root`
     ///
@@ -755,7 +755,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "root"]).in_submodules(1);
 
     /// `services.kanboard.nginx.serverAliases`
     ///
@@ -764,7 +764,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "kanboard", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "kanboard", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.kanboard.nginx.serverName`
     ///
@@ -773,7 +773,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.kanboard.nginx.sslCertificate`
     ///
@@ -782,7 +782,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "kanboard", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "kanboard", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.kanboard.nginx.sslCertificateKey`
     ///
@@ -791,7 +791,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "kanboard", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "kanboard", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.kanboard.nginx.sslTrustedCertificate`
     ///
@@ -800,7 +800,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.kanboard.nginx.useACMEHost`
     ///
@@ -811,7 +811,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanboard.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.kanboard.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1010,7 +1010,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.basicAuth`
@@ -1022,7 +1022,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.basicAuthFile`
@@ -1035,7 +1035,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.extraConfig`
@@ -1047,7 +1047,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.fastcgiParams`
@@ -1061,7 +1061,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.index`
@@ -1073,7 +1073,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.priority`
@@ -1086,7 +1086,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.proxyPass`
@@ -1099,7 +1099,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.proxyWebsockets`
@@ -1111,7 +1111,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.recommendedProxySettings`
@@ -1123,7 +1123,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.return`
@@ -1135,7 +1135,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.root`
@@ -1147,7 +1147,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.tryFiles`
@@ -1159,7 +1159,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -248,7 +248,7 @@ pub mod client_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.clientSettings.uri)
     ///
     /// Nix type: `string`.
-    pub const uri: Opt<String> = Opt::new(&["services", "kanidm", "clientSettings", "uri"]);
+    pub const uri: Opt<String> = Opt::new(&["services", "kanidm", "clientSettings", "uri"]).in_submodules(1);
 
 }
 
@@ -426,7 +426,7 @@ pub mod provision {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn members(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["members"]))
+                Opt::at(self.path.join(["members"])).in_submodules(1)
             }
 
             /// `services.kanidm.provision.groups.<name>.present`
@@ -438,7 +438,7 @@ pub mod provision {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(1)
             }
 
         }
@@ -470,7 +470,7 @@ pub mod provision {
             /// Nix type: `string`.
             #[inline]
             pub fn display_name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["displayName"]))
+                Opt::at(self.path.join(["displayName"])).in_submodules(1)
             }
 
             /// `services.kanidm.provision.persons.<name>.groups`
@@ -482,7 +482,7 @@ pub mod provision {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn groups(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["groups"]))
+                Opt::at(self.path.join(["groups"])).in_submodules(1)
             }
 
             /// `services.kanidm.provision.persons.<name>.legalName`
@@ -494,7 +494,7 @@ pub mod provision {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn legal_name(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["legalName"]))
+                Opt::at(self.path.join(["legalName"])).in_submodules(1)
             }
 
             /// `services.kanidm.provision.persons.<name>.mailAddresses`
@@ -506,7 +506,7 @@ pub mod provision {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn mail_addresses(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["mailAddresses"]))
+                Opt::at(self.path.join(["mailAddresses"])).in_submodules(1)
             }
 
             /// `services.kanidm.provision.persons.<name>.present`
@@ -518,7 +518,7 @@ pub mod provision {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(1)
             }
 
         }
@@ -725,7 +725,7 @@ pub mod provision {
                 /// Nix type: `boolean`. Default: `false`.
                 #[inline]
                 pub fn allow_insecure_client_disable_pkce(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["allowInsecureClientDisablePkce"]))
+                    Opt::at(self.path.join(["allowInsecureClientDisablePkce"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.basicSecretFile`
@@ -738,7 +738,7 @@ pub mod provision {
                 /// Nix type: `null or path`. Default: `null`.
                 #[inline]
                 pub fn basic_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["basicSecretFile"]))
+                    Opt::at(self.path.join(["basicSecretFile"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.claimMaps`
@@ -751,7 +751,7 @@ pub mod provision {
                 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
                 #[inline]
                 pub fn claim_maps(&self) -> Opt<BTreeMap<String, ClaimMapsValue>> {
-                    Opt::at(self.path.join(["claimMaps"]))
+                    Opt::at(self.path.join(["claimMaps"])).in_submodules(1)
                 }
 
                 /// The options under `claimMaps`.
@@ -769,7 +769,7 @@ pub mod provision {
                 /// Nix type: `string`.
                 #[inline]
                 pub fn display_name(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["displayName"]))
+                    Opt::at(self.path.join(["displayName"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.enableLegacyCrypto`
@@ -781,7 +781,7 @@ pub mod provision {
                 /// Nix type: `boolean`. Default: `false`.
                 #[inline]
                 pub fn enable_legacy_crypto(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["enableLegacyCrypto"]))
+                    Opt::at(self.path.join(["enableLegacyCrypto"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.enableLocalhostRedirects`
@@ -793,7 +793,7 @@ pub mod provision {
                 /// Nix type: `boolean`. Default: `false`.
                 #[inline]
                 pub fn enable_localhost_redirects(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["enableLocalhostRedirects"]))
+                    Opt::at(self.path.join(["enableLocalhostRedirects"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.originLanding`
@@ -805,7 +805,7 @@ pub mod provision {
                 /// Nix type: `string`.
                 #[inline]
                 pub fn origin_landing(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["originLanding"]))
+                    Opt::at(self.path.join(["originLanding"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.originUrl`
@@ -817,7 +817,7 @@ pub mod provision {
                 /// Nix type: `string matching the pattern .*://.*$ or non-empty (list of string matching the pattern .*://.*$)`.
                 #[inline]
                 pub fn origin_url(&self) -> Opt<OneOf<OriginUrlMembers>> {
-                    Opt::at(self.path.join(["originUrl"]))
+                    Opt::at(self.path.join(["originUrl"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.preferShortUsername`
@@ -829,7 +829,7 @@ pub mod provision {
                 /// Nix type: `boolean`. Default: `false`.
                 #[inline]
                 pub fn prefer_short_username(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["preferShortUsername"]))
+                    Opt::at(self.path.join(["preferShortUsername"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.present`
@@ -841,7 +841,7 @@ pub mod provision {
                 /// Nix type: `boolean`. Default: `true`.
                 #[inline]
                 pub fn present(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["present"]))
+                    Opt::at(self.path.join(["present"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.public`
@@ -853,7 +853,7 @@ pub mod provision {
                 /// Nix type: `boolean`. Default: `false`.
                 #[inline]
                 pub fn public(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["public"]))
+                    Opt::at(self.path.join(["public"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.removeOrphanedClaimMaps`
@@ -865,7 +865,7 @@ pub mod provision {
                 /// Nix type: `boolean`. Default: `true`.
                 #[inline]
                 pub fn remove_orphaned_claim_maps(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["removeOrphanedClaimMaps"]))
+                    Opt::at(self.path.join(["removeOrphanedClaimMaps"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.scopeMaps`
@@ -878,7 +878,7 @@ pub mod provision {
                 /// Nix type: `attribute set of list of string`. Default: `{ }`.
                 #[inline]
                 pub fn scope_maps(&self) -> Opt<BTreeMap<String, Vec<String>>> {
-                    Opt::at(self.path.join(["scopeMaps"]))
+                    Opt::at(self.path.join(["scopeMaps"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.supplementaryScopeMaps`
@@ -891,7 +891,7 @@ pub mod provision {
                 /// Nix type: `attribute set of list of string`. Default: `{ }`.
                 #[inline]
                 pub fn supplementary_scope_maps(&self) -> Opt<BTreeMap<String, Vec<String>>> {
-                    Opt::at(self.path.join(["supplementaryScopeMaps"]))
+                    Opt::at(self.path.join(["supplementaryScopeMaps"])).in_submodules(1)
                 }
 
             }
@@ -928,7 +928,7 @@ pub mod provision {
                 /// Nix type: `one of "array", "csv", "ssv"`. Default: `"array"`.
                 #[inline]
                 pub fn join_type(&self) -> Opt<JoinType> {
-                    Opt::at(self.path.join(["joinType"]))
+                    Opt::at(self.path.join(["joinType"])).in_submodules(2)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.claimMaps.<name>.valuesByGroup`
@@ -940,7 +940,7 @@ pub mod provision {
                 /// Nix type: `attribute set of list of string`. Default: `{ }`.
                 #[inline]
                 pub fn values_by_group(&self) -> Opt<BTreeMap<String, Vec<String>>> {
-                    Opt::at(self.path.join(["valuesByGroup"]))
+                    Opt::at(self.path.join(["valuesByGroup"])).in_submodules(2)
                 }
 
             }
@@ -998,7 +998,7 @@ pub mod server_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.bindaddress)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1:8443"`.
-    pub const bindaddress: Opt<String> = Opt::new(&["services", "kanidm", "serverSettings", "bindaddress"]);
+    pub const bindaddress: Opt<String> = Opt::new(&["services", "kanidm", "serverSettings", "bindaddress"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.db_path`
     ///
@@ -1007,7 +1007,7 @@ pub mod server_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.db_path)
     ///
     /// Nix type: `unspecified value`. Default: `"/var/lib/kanidm/kanidm.db"`.
-    pub const db_path: Opt<Data<Anything>> = Opt::new(&["services", "kanidm", "serverSettings", "db_path"]);
+    pub const db_path: Opt<Data<Anything>> = Opt::new(&["services", "kanidm", "serverSettings", "db_path"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.domain`
     ///
@@ -1016,7 +1016,7 @@ pub mod server_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.domain)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "kanidm", "serverSettings", "domain"]);
+    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "kanidm", "serverSettings", "domain"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.ldapbindaddress`
     ///
@@ -1025,7 +1025,7 @@ pub mod server_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.ldapbindaddress)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const ldapbindaddress: Opt<NullOr<String>> = Opt::new(&["services", "kanidm", "serverSettings", "ldapbindaddress"]);
+    pub const ldapbindaddress: Opt<NullOr<String>> = Opt::new(&["services", "kanidm", "serverSettings", "ldapbindaddress"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.log_level`
     ///
@@ -1034,7 +1034,7 @@ pub mod server_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.log_level)
     ///
     /// Nix type: `one of "info", "debug", "trace"`. Default: `"info"`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "kanidm", "serverSettings", "log_level"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "kanidm", "serverSettings", "log_level"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.origin`
     ///
@@ -1043,7 +1043,7 @@ pub mod server_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.origin)
     ///
     /// Nix type: `string matching the pattern ^https://.*`.
-    pub const origin: Opt<String> = Opt::new_matching(&["services", "kanidm", "serverSettings", "origin"], "^https://.*");
+    pub const origin: Opt<String> = Opt::new_matching(&["services", "kanidm", "serverSettings", "origin"], "^https://.*").in_submodules(1);
 
     /// `services.kanidm.serverSettings.role`
     ///
@@ -1052,7 +1052,7 @@ pub mod server_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.role)
     ///
     /// Nix type: `one of "WriteReplica", "WriteReplicaNoUI", "ReadOnlyReplica"`. Default: `"WriteReplica"`.
-    pub const role: Opt<Role> = Opt::new(&["services", "kanidm", "serverSettings", "role"]);
+    pub const role: Opt<Role> = Opt::new(&["services", "kanidm", "serverSettings", "role"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.tls_chain`
     ///
@@ -1061,7 +1061,7 @@ pub mod server_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.tls_chain)
     ///
     /// Nix type: `path`.
-    pub const tls_chain: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "tls_chain"]);
+    pub const tls_chain: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "tls_chain"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.tls_key`
     ///
@@ -1070,7 +1070,7 @@ pub mod server_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.tls_key)
     ///
     /// Nix type: `path`.
-    pub const tls_key: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "tls_key"]);
+    pub const tls_key: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "tls_key"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.kanidm.serverSettings.log_level`.
@@ -1100,7 +1100,7 @@ pub mod server_settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.online_backup.path)
         ///
         /// Nix type: `path`. Default: `"/var/lib/kanidm/backups"`.
-        pub const path: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "path"]);
+        pub const path: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "path"]).in_submodules(1);
 
         /// `services.kanidm.serverSettings.online_backup.schedule`
         ///
@@ -1109,7 +1109,7 @@ pub mod server_settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.online_backup.schedule)
         ///
         /// Nix type: `string`. Default: `"00 22 * * *"`.
-        pub const schedule: Opt<String> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "schedule"]);
+        pub const schedule: Opt<String> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "schedule"]).in_submodules(1);
 
         /// `services.kanidm.serverSettings.online_backup.versions`
         ///
@@ -1118,7 +1118,7 @@ pub mod server_settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.online_backup.versions)
         ///
         /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
-        pub const versions: Opt<u64> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "versions"]);
+        pub const versions: Opt<u64> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "versions"]).in_submodules(1);
 
     }
 
@@ -1134,7 +1134,7 @@ pub mod unix_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.unixSettings.hsm_pin_path)
     ///
     /// Nix type: `path`. Default: `"/var/cache/kanidm-unixd/hsm-pin"`.
-    pub const hsm_pin_path: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "unixSettings", "hsm_pin_path"]);
+    pub const hsm_pin_path: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "unixSettings", "hsm_pin_path"]).in_submodules(1);
 
     /// `services.kanidm.unixSettings.pam_allowed_login_groups`
     ///
@@ -1143,7 +1143,7 @@ pub mod unix_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.unixSettings.pam_allowed_login_groups)
     ///
     /// Nix type: `list of string`.
-    pub const pam_allowed_login_groups: Opt<Vec<String>> = Opt::new(&["services", "kanidm", "unixSettings", "pam_allowed_login_groups"]);
+    pub const pam_allowed_login_groups: Opt<Vec<String>> = Opt::new(&["services", "kanidm", "unixSettings", "pam_allowed_login_groups"]).in_submodules(1);
 
 }
 

@@ -114,7 +114,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.karma.settings.listen.address)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
-        pub const address: Opt<String> = Opt::new(&["services", "karma", "settings", "listen", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "karma", "settings", "listen", "address"]).in_submodules(1);
 
         /// `services.karma.settings.listen.port`
         ///
@@ -123,7 +123,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.karma.settings.listen.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
-        pub const port: Opt<u16> = Opt::new(&["services", "karma", "settings", "listen", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "karma", "settings", "listen", "port"]).in_submodules(1);
 
     }
 

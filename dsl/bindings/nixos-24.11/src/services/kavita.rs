@@ -95,7 +95,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kavita.settings.IpAddresses)
     ///
     /// Nix type: `strings concatenated with ","`. Default: `"0.0.0.0,::"`.
-    pub const ip_addresses: Opt<Concatenated> = Opt::new(&["services", "kavita", "settings", "IpAddresses"]);
+    pub const ip_addresses: Opt<Concatenated> = Opt::new(&["services", "kavita", "settings", "IpAddresses"]).in_submodules(1);
 
     /// `services.kavita.settings.Port`
     ///
@@ -104,7 +104,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kavita.settings.Port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "kavita", "settings", "Port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "kavita", "settings", "Port"]).in_submodules(1);
 
 }
 

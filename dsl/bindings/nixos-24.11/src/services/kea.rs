@@ -206,7 +206,7 @@ pub mod ctrl_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.ctrl-agent.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "ctrl-agent", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "ctrl-agent", "configFile"]).in_submodules(1);
 
     /// `services.kea.ctrl-agent.enable`
     ///
@@ -215,7 +215,7 @@ pub mod ctrl_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.ctrl-agent.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "ctrl-agent", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "ctrl-agent", "enable"]).in_submodules(1);
 
     /// `services.kea.ctrl-agent.extraArgs`
     ///
@@ -224,7 +224,7 @@ pub mod ctrl_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.ctrl-agent.extraArgs)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "ctrl-agent", "extraArgs"]);
+    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "ctrl-agent", "extraArgs"]).in_submodules(1);
 
     /// `services.kea.ctrl-agent.settings`
     ///
@@ -233,7 +233,7 @@ pub mod ctrl_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.ctrl-agent.settings)
     ///
     /// Nix type: `JSON value`. Default: `null`.
-    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "ctrl-agent", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "ctrl-agent", "settings"]).in_submodules(1);
 
 }
 
@@ -247,7 +247,7 @@ pub mod dhcp_ddns {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp-ddns.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp-ddns", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp-ddns", "configFile"]).in_submodules(1);
 
     /// `services.kea.dhcp-ddns.enable`
     ///
@@ -256,7 +256,7 @@ pub mod dhcp_ddns {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp-ddns.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp-ddns", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp-ddns", "enable"]).in_submodules(1);
 
     /// `services.kea.dhcp-ddns.extraArgs`
     ///
@@ -265,7 +265,7 @@ pub mod dhcp_ddns {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp-ddns.extraArgs)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp-ddns", "extraArgs"]);
+    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp-ddns", "extraArgs"]).in_submodules(1);
 
     /// `services.kea.dhcp-ddns.settings`
     ///
@@ -274,7 +274,7 @@ pub mod dhcp_ddns {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp-ddns.settings)
     ///
     /// Nix type: `JSON value`. Default: `null`.
-    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp-ddns", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp-ddns", "settings"]).in_submodules(1);
 
 }
 
@@ -288,7 +288,7 @@ pub mod dhcp4 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp4.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp4", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp4", "configFile"]).in_submodules(1);
 
     /// `services.kea.dhcp4.enable`
     ///
@@ -297,7 +297,7 @@ pub mod dhcp4 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp4.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp4", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp4", "enable"]).in_submodules(1);
 
     /// `services.kea.dhcp4.extraArgs`
     ///
@@ -306,7 +306,7 @@ pub mod dhcp4 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp4.extraArgs)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp4", "extraArgs"]);
+    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp4", "extraArgs"]).in_submodules(1);
 
     /// `services.kea.dhcp4.settings`
     ///
@@ -315,7 +315,7 @@ pub mod dhcp4 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp4.settings)
     ///
     /// Nix type: `JSON value`. Default: `null`.
-    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp4", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp4", "settings"]).in_submodules(1);
 
 }
 
@@ -329,7 +329,7 @@ pub mod dhcp6 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp6.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp6", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp6", "configFile"]).in_submodules(1);
 
     /// `services.kea.dhcp6.enable`
     ///
@@ -338,7 +338,7 @@ pub mod dhcp6 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp6.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp6", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp6", "enable"]).in_submodules(1);
 
     /// `services.kea.dhcp6.extraArgs`
     ///
@@ -347,7 +347,7 @@ pub mod dhcp6 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp6.extraArgs)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp6", "extraArgs"]);
+    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp6", "extraArgs"]).in_submodules(1);
 
     /// `services.kea.dhcp6.settings`
     ///
@@ -356,7 +356,7 @@ pub mod dhcp6 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp6.settings)
     ///
     /// Nix type: `JSON value`. Default: `null`.
-    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp6", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp6", "settings"]).in_submodules(1);
 
 }
 

@@ -455,7 +455,7 @@ pub mod vrrp_instances {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.interface`
@@ -467,7 +467,7 @@ pub mod vrrp_instances {
         /// Nix type: `string`.
         #[inline]
         pub fn interface(&self) -> Opt<String> {
-            Opt::at(self.path.join(["interface"]))
+            Opt::at(self.path.join(["interface"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.noPreempt`
@@ -483,7 +483,7 @@ pub mod vrrp_instances {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn no_preempt(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["noPreempt"]))
+            Opt::at(self.path.join(["noPreempt"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.priority`
@@ -496,7 +496,7 @@ pub mod vrrp_instances {
         /// Nix type: `signed integer`. Default: `100`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.state`
@@ -510,7 +510,7 @@ pub mod vrrp_instances {
         /// Nix type: `one of "MASTER", "BACKUP"`. Default: `"BACKUP"`.
         #[inline]
         pub fn state(&self) -> Opt<State> {
-            Opt::at(self.path.join(["state"]))
+            Opt::at(self.path.join(["state"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.trackInterfaces`
@@ -522,7 +522,7 @@ pub mod vrrp_instances {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn track_interfaces(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["trackInterfaces"]))
+            Opt::at(self.path.join(["trackInterfaces"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.trackScripts`
@@ -534,7 +534,7 @@ pub mod vrrp_instances {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn track_scripts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["trackScripts"]))
+            Opt::at(self.path.join(["trackScripts"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.unicastPeers`
@@ -550,7 +550,7 @@ pub mod vrrp_instances {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn unicast_peers(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["unicastPeers"]))
+            Opt::at(self.path.join(["unicastPeers"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.unicastSrcIp`
@@ -564,7 +564,7 @@ pub mod vrrp_instances {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn unicast_src_ip(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["unicastSrcIp"]))
+            Opt::at(self.path.join(["unicastSrcIp"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.useVmac`
@@ -576,7 +576,7 @@ pub mod vrrp_instances {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn use_vmac(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useVmac"]))
+            Opt::at(self.path.join(["useVmac"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.virtualIps`
@@ -588,7 +588,7 @@ pub mod vrrp_instances {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn virtual_ips(&self) -> Opt<Vec<VirtualIpsValue>> {
-            Opt::at(self.path.join(["virtualIps"]))
+            Opt::at(self.path.join(["virtualIps"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.virtualRouterId`
@@ -601,7 +601,7 @@ pub mod vrrp_instances {
         /// Nix type: `integer between 1 and 255 (both inclusive)`.
         #[inline]
         pub fn virtual_router_id(&self) -> Opt<Between<1, 255>> {
-            Opt::at(self.path.join(["virtualRouterId"]))
+            Opt::at(self.path.join(["virtualRouterId"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.vmacInterface`
@@ -614,7 +614,7 @@ pub mod vrrp_instances {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn vmac_interface(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["vmacInterface"]))
+            Opt::at(self.path.join(["vmacInterface"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.vmacXmitBase`
@@ -626,7 +626,7 @@ pub mod vrrp_instances {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn vmac_xmit_base(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["vmacXmitBase"]))
+            Opt::at(self.path.join(["vmacXmitBase"])).in_submodules(1)
         }
 
     }
@@ -715,7 +715,7 @@ pub mod vrrp_scripts {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.fall`
@@ -727,7 +727,7 @@ pub mod vrrp_scripts {
         /// Nix type: `signed integer`. Default: `3`.
         #[inline]
         pub fn fall(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["fall"]))
+            Opt::at(self.path.join(["fall"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.group`
@@ -739,7 +739,7 @@ pub mod vrrp_scripts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn group(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.interval`
@@ -751,7 +751,7 @@ pub mod vrrp_scripts {
         /// Nix type: `signed integer`. Default: `1`.
         #[inline]
         pub fn interval(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["interval"]))
+            Opt::at(self.path.join(["interval"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.rise`
@@ -763,7 +763,7 @@ pub mod vrrp_scripts {
         /// Nix type: `signed integer`. Default: `5`.
         #[inline]
         pub fn rise(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["rise"]))
+            Opt::at(self.path.join(["rise"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.script`
@@ -775,7 +775,7 @@ pub mod vrrp_scripts {
         /// Nix type: `string`.
         #[inline]
         pub fn script(&self) -> Opt<String> {
-            Opt::at(self.path.join(["script"]))
+            Opt::at(self.path.join(["script"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.timeout`
@@ -787,7 +787,7 @@ pub mod vrrp_scripts {
         /// Nix type: `signed integer`. Default: `5`.
         #[inline]
         pub fn timeout(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["timeout"]))
+            Opt::at(self.path.join(["timeout"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.user`
@@ -799,7 +799,7 @@ pub mod vrrp_scripts {
         /// Nix type: `string`. Default: `"keepalived_script"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.weight`
@@ -811,7 +811,7 @@ pub mod vrrp_scripts {
         /// Nix type: `signed integer`. Default: `0`.
         #[inline]
         pub fn weight(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["weight"]))
+            Opt::at(self.path.join(["weight"])).in_submodules(1)
         }
 
     }

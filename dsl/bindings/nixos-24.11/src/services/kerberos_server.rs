@@ -70,7 +70,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.include)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const include: Opt<OneOf<IncludeMembers>> = Opt::new(&["services", "kerberos_server", "settings", "include"]);
+    pub const include: Opt<OneOf<IncludeMembers>> = Opt::new(&["services", "kerberos_server", "settings", "include"]).in_submodules(1);
 
     /// `services.kerberos_server.settings.includedir`
     ///
@@ -79,7 +79,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.includedir)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const includedir: Opt<OneOf<IncludedirMembers>> = Opt::new(&["services", "kerberos_server", "settings", "includedir"]);
+    pub const includedir: Opt<OneOf<IncludedirMembers>> = Opt::new(&["services", "kerberos_server", "settings", "includedir"]).in_submodules(1);
 
     /// `services.kerberos_server.settings.module`
     ///
@@ -88,7 +88,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.module)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const module: Opt<OneOf<ModuleMembers>> = Opt::new(&["services", "kerberos_server", "settings", "module"]);
+    pub const module: Opt<OneOf<ModuleMembers>> = Opt::new(&["services", "kerberos_server", "settings", "module"]).in_submodules(1);
 
     /// `services.kerberos_server.settings.realms`
     ///
@@ -97,7 +97,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.realms)
     ///
     /// Nix type: `attribute set of (attribute set of ((list of attribute set of ((list of (signed integer or string or boolean)) or signed integer or string or boolean)) or attribute set of ((list of (signed integer or string or boolean)) or signed integer or string or boolean) or (list of (signed integer or string or boolean)) or signed integer or string or boolean))`.
-    pub const realms: Opt<BTreeMap<String, BTreeMap<String, OneOf<RealmsMembers>>>> = Opt::new(&["services", "kerberos_server", "settings", "realms"]);
+    pub const realms: Opt<BTreeMap<String, BTreeMap<String, OneOf<RealmsMembers>>>> = Opt::new(&["services", "kerberos_server", "settings", "realms"]).in_submodules(1);
 
     /// The members of `services.kerberos_server.settings.include`'s type: `list of (path)`, `path`. A value of any of them sets the option.
     pub enum IncludeMembers {}
@@ -173,7 +173,7 @@ pub mod settings {
             /// Nix type: `list of (submodule)`.
             #[inline]
             pub fn acl(&self) -> Opt<Vec<AclValue>> {
-                Opt::at(self.path.join(["acl"]))
+                Opt::at(self.path.join(["acl"])).in_submodules(2)
             }
 
         }

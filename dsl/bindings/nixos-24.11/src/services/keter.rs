@@ -169,7 +169,7 @@ pub mod global_keter_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.ip-from-header)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const ip_from_header: Opt<bool> = Opt::new(&["services", "keter", "globalKeterConfig", "ip-from-header"]);
+    pub const ip_from_header: Opt<bool> = Opt::new(&["services", "keter", "globalKeterConfig", "ip-from-header"]).in_submodules(1);
 
     /// `services.keter.globalKeterConfig.listeners`
     ///
@@ -183,7 +183,7 @@ pub mod global_keter_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.listeners)
     ///
     /// Nix type: `list of (submodule)`.
-    pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "keter", "globalKeterConfig", "listeners"]);
+    pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "keter", "globalKeterConfig", "listeners"]).in_submodules(1);
 
     /// `services.keter.globalKeterConfig.rotate-logs`
     ///
@@ -196,7 +196,7 @@ pub mod global_keter_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.rotate-logs)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const rotate_logs: Opt<bool> = Opt::new(&["services", "keter", "globalKeterConfig", "rotate-logs"]);
+    pub const rotate_logs: Opt<bool> = Opt::new(&["services", "keter", "globalKeterConfig", "rotate-logs"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.keter.globalKeterConfig.listeners.*`: `ListenersValue::new()`, then a setter per option.

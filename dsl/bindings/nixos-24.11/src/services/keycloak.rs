@@ -209,7 +209,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keycloak.settings.hostname)
     ///
     /// Nix type: `null or string`.
-    pub const hostname: Opt<NullOr<String>> = Opt::new(&["services", "keycloak", "settings", "hostname"]);
+    pub const hostname: Opt<NullOr<String>> = Opt::new(&["services", "keycloak", "settings", "hostname"]).in_submodules(1);
 
     /// `services.keycloak.settings.hostname-backchannel-dynamic`
     ///
@@ -219,7 +219,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keycloak.settings.hostname-backchannel-dynamic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const hostname_backchannel_dynamic: Opt<bool> = Opt::new(&["services", "keycloak", "settings", "hostname-backchannel-dynamic"]);
+    pub const hostname_backchannel_dynamic: Opt<bool> = Opt::new(&["services", "keycloak", "settings", "hostname-backchannel-dynamic"]).in_submodules(1);
 
     /// `services.keycloak.settings.http-host`
     ///
@@ -228,7 +228,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keycloak.settings.http-host)
     ///
     /// Nix type: `string`. Default: `"::"`.
-    pub const http_host: Opt<String> = Opt::new(&["services", "keycloak", "settings", "http-host"]);
+    pub const http_host: Opt<String> = Opt::new(&["services", "keycloak", "settings", "http-host"]).in_submodules(1);
 
     /// `services.keycloak.settings.http-port`
     ///
@@ -237,7 +237,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keycloak.settings.http-port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `80`.
-    pub const http_port: Opt<u16> = Opt::new(&["services", "keycloak", "settings", "http-port"]);
+    pub const http_port: Opt<u16> = Opt::new(&["services", "keycloak", "settings", "http-port"]).in_submodules(1);
 
     /// `services.keycloak.settings.http-relative-path`
     ///
@@ -246,7 +246,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keycloak.settings.http-relative-path)
     ///
     /// Nix type: `string`. Default: `"/"`.
-    pub const http_relative_path: Opt<String> = Opt::new(&["services", "keycloak", "settings", "http-relative-path"]);
+    pub const http_relative_path: Opt<String> = Opt::new(&["services", "keycloak", "settings", "http-relative-path"]).in_submodules(1);
 
     /// `services.keycloak.settings.https-port`
     ///
@@ -255,7 +255,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keycloak.settings.https-port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `443`.
-    pub const https_port: Opt<u16> = Opt::new(&["services", "keycloak", "settings", "https-port"]);
+    pub const https_port: Opt<u16> = Opt::new(&["services", "keycloak", "settings", "https-port"]).in_submodules(1);
 
 }
 

@@ -83,7 +83,7 @@ pub mod keyboards {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.keyd.keyboards.<name>.ids`
@@ -95,7 +95,7 @@ pub mod keyboards {
         /// Nix type: `list of string`.
         #[inline]
         pub fn ids(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ids"]))
+            Opt::at(self.path.join(["ids"])).in_submodules(1)
         }
 
         /// `services.keyd.keyboards.<name>.settings`
@@ -107,7 +107,7 @@ pub mod keyboards {
         /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

@@ -192,7 +192,7 @@ pub mod sites {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.package`
@@ -204,7 +204,7 @@ pub mod sites {
         /// Nix type: `package`. Default: `pkgs.kimai`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.poolConfig`
@@ -216,7 +216,7 @@ pub mod sites {
         /// Nix type: `attribute set of (string or signed integer or boolean)`.
         #[inline]
         pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
-            Opt::at(self.path.join(["poolConfig"]))
+            Opt::at(self.path.join(["poolConfig"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.settings`
@@ -229,7 +229,7 @@ pub mod sites {
         /// Nix type: `attribute set of anything`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }
@@ -250,7 +250,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"utf8mb4"`.
         #[inline]
         pub fn charset(&self) -> Opt<String> {
-            Opt::at(self.path.join(["charset"]))
+            Opt::at(self.path.join(["charset"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.createLocally`
@@ -262,7 +262,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn create_locally(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["createLocally"]))
+            Opt::at(self.path.join(["createLocally"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.host`
@@ -274,7 +274,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"localhost"`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.name`
@@ -286,7 +286,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"kimai"`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.passwordFile`
@@ -299,7 +299,7 @@ pub mod sites {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.port`
@@ -311,7 +311,7 @@ pub mod sites {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3306`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.serverVersion`
@@ -323,7 +323,7 @@ pub mod sites {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn server_version(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["serverVersion"]))
+            Opt::at(self.path.join(["serverVersion"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.socket`
@@ -335,7 +335,7 @@ pub mod sites {
         /// Nix type: `null or path`. Default: `/run/mysqld/mysqld.sock`.
         #[inline]
         pub fn socket(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["socket"]))
+            Opt::at(self.path.join(["socket"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.user`
@@ -347,7 +347,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"kimai"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

@@ -191,7 +191,7 @@ pub mod firmwares {
         /// Nix type: `path`.
         #[inline]
         pub fn config_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(1)
         }
 
         /// `services.klipper.firmwares.<name>.enable`
@@ -204,7 +204,7 @@ pub mod firmwares {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.klipper.firmwares.<name>.enableKlipperFlash`
@@ -216,7 +216,7 @@ pub mod firmwares {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable_klipper_flash(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableKlipperFlash"]))
+            Opt::at(self.path.join(["enableKlipperFlash"])).in_submodules(1)
         }
 
         /// `services.klipper.firmwares.<name>.serial`
@@ -228,7 +228,7 @@ pub mod firmwares {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn serial(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["serial"]))
+            Opt::at(self.path.join(["serial"])).in_submodules(1)
         }
 
     }

@@ -164,7 +164,7 @@ pub mod keyboards {
         /// Nix type: `strings concatenated with "\n"`.
         #[inline]
         pub fn config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// The options under `defcfg`.
@@ -182,7 +182,7 @@ pub mod keyboards {
         /// Nix type: `path`.
         #[inline]
         pub fn device(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["device"]))
+            Opt::at(self.path.join(["device"])).in_submodules(1)
         }
 
         /// `services.kmonad.keyboards.<name>.extraGroups`
@@ -195,7 +195,7 @@ pub mod keyboards {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_groups(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraGroups"]))
+            Opt::at(self.path.join(["extraGroups"])).in_submodules(1)
         }
 
         /// `services.kmonad.keyboards.<name>.name`
@@ -207,7 +207,7 @@ pub mod keyboards {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }
@@ -228,7 +228,7 @@ pub mod keyboards {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn allow_commands(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowCommands"]))
+            Opt::at(self.path.join(["allowCommands"])).in_submodules(1)
         }
 
         /// The options under `compose`.
@@ -246,7 +246,7 @@ pub mod keyboards {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.kmonad.keyboards.<name>.defcfg.fallthrough`
@@ -258,7 +258,7 @@ pub mod keyboards {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn fallthrough(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["fallthrough"]))
+            Opt::at(self.path.join(["fallthrough"])).in_submodules(1)
         }
 
     }
@@ -279,7 +279,7 @@ pub mod keyboards {
         /// Nix type: `signed integer`. Default: `5`.
         #[inline]
         pub fn delay(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["delay"]))
+            Opt::at(self.path.join(["delay"])).in_submodules(1)
         }
 
         /// `services.kmonad.keyboards.<name>.defcfg.compose.key`
@@ -291,7 +291,7 @@ pub mod keyboards {
         /// Nix type: `null or string`. Default: `"ralt"`.
         #[inline]
         pub fn key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(1)
         }
 
     }

@@ -1192,7 +1192,7 @@ pub mod kubelet {
             /// Nix type: `one of "NoSchedule", "PreferNoSchedule", "NoExecute"`.
             #[inline]
             pub fn effect(&self) -> Opt<Effect> {
-                Opt::at(self.path.join(["effect"]))
+                Opt::at(self.path.join(["effect"])).in_submodules(1)
             }
 
             /// `services.kubernetes.kubelet.taints.<name>.key`
@@ -1204,7 +1204,7 @@ pub mod kubelet {
             /// Nix type: `string`.
             #[inline]
             pub fn key(&self) -> Opt<String> {
-                Opt::at(self.path.join(["key"]))
+                Opt::at(self.path.join(["key"])).in_submodules(1)
             }
 
             /// `services.kubernetes.kubelet.taints.<name>.value`
@@ -1216,7 +1216,7 @@ pub mod kubelet {
             /// Nix type: `string`.
             #[inline]
             pub fn value(&self) -> Opt<String> {
-                Opt::at(self.path.join(["value"]))
+                Opt::at(self.path.join(["value"])).in_submodules(1)
             }
 
         }

@@ -247,7 +247,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Addresses.API)
         ///
         /// Nix type: `string or list of string`. Default: `[ ]`.
-        pub const api: Opt<OneOf<ApiMembers>> = Opt::new(&["services", "kubo", "settings", "Addresses", "API"]);
+        pub const api: Opt<OneOf<ApiMembers>> = Opt::new(&["services", "kubo", "settings", "Addresses", "API"]).in_submodules(1);
 
         /// `services.kubo.settings.Addresses.Gateway`
         ///
@@ -256,7 +256,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Addresses.Gateway)
         ///
         /// Nix type: `string or list of string`. Default: `"/ip4/127.0.0.1/tcp/8080"`.
-        pub const gateway: Opt<OneOf<GatewayMembers>> = Opt::new(&["services", "kubo", "settings", "Addresses", "Gateway"]);
+        pub const gateway: Opt<OneOf<GatewayMembers>> = Opt::new(&["services", "kubo", "settings", "Addresses", "Gateway"]).in_submodules(1);
 
         /// `services.kubo.settings.Addresses.Swarm`
         ///
@@ -265,7 +265,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Addresses.Swarm)
         ///
         /// Nix type: `list of string`.
-        pub const swarm: Opt<Vec<String>> = Opt::new(&["services", "kubo", "settings", "Addresses", "Swarm"]);
+        pub const swarm: Opt<Vec<String>> = Opt::new(&["services", "kubo", "settings", "Addresses", "Swarm"]).in_submodules(1);
 
         /// The members of `services.kubo.settings.Addresses.API`'s type: `string`, `list of (string)`. A value of any of them sets the option.
         pub enum ApiMembers {}
@@ -289,7 +289,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Mounts.IPFS)
         ///
         /// Nix type: `string`. Default: `"/ipfs"`.
-        pub const ipfs: Opt<String> = Opt::new(&["services", "kubo", "settings", "Mounts", "IPFS"]);
+        pub const ipfs: Opt<String> = Opt::new(&["services", "kubo", "settings", "Mounts", "IPFS"]).in_submodules(1);
 
         /// `services.kubo.settings.Mounts.IPNS`
         ///
@@ -298,7 +298,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Mounts.IPNS)
         ///
         /// Nix type: `string`. Default: `"/ipns"`.
-        pub const ipns: Opt<String> = Opt::new(&["services", "kubo", "settings", "Mounts", "IPNS"]);
+        pub const ipns: Opt<String> = Opt::new(&["services", "kubo", "settings", "Mounts", "IPNS"]).in_submodules(1);
 
     }
 

@@ -103,7 +103,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.languagetool.settings.cacheSize)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `1000`.
-    pub const cache_size: Opt<u64> = Opt::new(&["services", "languagetool", "settings", "cacheSize"]);
+    pub const cache_size: Opt<u64> = Opt::new(&["services", "languagetool", "settings", "cacheSize"]).in_submodules(1);
 
 }
 

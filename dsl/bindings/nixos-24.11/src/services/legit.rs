@@ -193,7 +193,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.dirs.static)
         ///
         /// Nix type: `path`. Default: `"${pkgs.legit-web}/lib/legit/static"`.
-        pub const r#static: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "dirs", "static"]);
+        pub const r#static: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "dirs", "static"]).in_submodules(1);
 
         /// `services.legit.settings.dirs.templates`
         ///
@@ -202,7 +202,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.dirs.templates)
         ///
         /// Nix type: `path`. Default: `"${pkgs.legit-web}/lib/legit/templates"`.
-        pub const templates: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "dirs", "templates"]);
+        pub const templates: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "dirs", "templates"]).in_submodules(1);
 
     }
 
@@ -216,7 +216,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.meta.description)
         ///
         /// Nix type: `string`. Default: `"git frontend"`.
-        pub const description: Opt<String> = Opt::new(&["services", "legit", "settings", "meta", "description"]);
+        pub const description: Opt<String> = Opt::new(&["services", "legit", "settings", "meta", "description"]).in_submodules(1);
 
         /// `services.legit.settings.meta.title`
         ///
@@ -225,7 +225,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.meta.title)
         ///
         /// Nix type: `string`. Default: `"legit"`.
-        pub const title: Opt<String> = Opt::new(&["services", "legit", "settings", "meta", "title"]);
+        pub const title: Opt<String> = Opt::new(&["services", "legit", "settings", "meta", "title"]).in_submodules(1);
 
     }
 
@@ -239,7 +239,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.repo.ignore)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const ignore: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "ignore"]);
+        pub const ignore: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "ignore"]).in_submodules(1);
 
         /// `services.legit.settings.repo.mainBranch`
         ///
@@ -248,7 +248,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.repo.mainBranch)
         ///
         /// Nix type: `list of string`.
-        pub const main_branch: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "mainBranch"]);
+        pub const main_branch: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "mainBranch"]).in_submodules(1);
 
         /// `services.legit.settings.repo.readme`
         ///
@@ -257,7 +257,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.repo.readme)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const readme: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "readme"]);
+        pub const readme: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "readme"]).in_submodules(1);
 
         /// `services.legit.settings.repo.scanPath`
         ///
@@ -266,7 +266,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.repo.scanPath)
         ///
         /// Nix type: `path`. Default: `"/var/lib/legit"`.
-        pub const scan_path: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "repo", "scanPath"]);
+        pub const scan_path: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "repo", "scanPath"]).in_submodules(1);
 
     }
 
@@ -280,7 +280,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.server.host)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
-        pub const host: Opt<String> = Opt::new(&["services", "legit", "settings", "server", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "legit", "settings", "server", "host"]).in_submodules(1);
 
         /// `services.legit.settings.server.name`
         ///
@@ -289,7 +289,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.server.name)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const name: Opt<String> = Opt::new(&["services", "legit", "settings", "server", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "legit", "settings", "server", "name"]).in_submodules(1);
 
         /// `services.legit.settings.server.port`
         ///
@@ -298,7 +298,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.server.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5555`.
-        pub const port: Opt<u16> = Opt::new(&["services", "legit", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "legit", "settings", "server", "port"]).in_submodules(1);
 
     }
 

@@ -304,7 +304,7 @@ pub mod beacon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.address)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "address"]);
+    pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "address"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.dataDir`
     ///
@@ -313,7 +313,7 @@ pub mod beacon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.dataDir)
     ///
     /// Nix type: `string`. Default: `"/var/lib/lighthouse-beacon"`.
-    pub const data_dir: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "dataDir"]);
+    pub const data_dir: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "dataDir"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.disableDepositContractSync`
     ///
@@ -324,7 +324,7 @@ pub mod beacon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.disableDepositContractSync)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const disable_deposit_contract_sync: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "disableDepositContractSync"]);
+    pub const disable_deposit_contract_sync: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "disableDepositContractSync"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.enable`
     ///
@@ -333,7 +333,7 @@ pub mod beacon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "enable"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.extraArgs`
     ///
@@ -342,7 +342,7 @@ pub mod beacon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.extraArgs)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const extra_args: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "extraArgs"]);
+    pub const extra_args: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "extraArgs"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.openFirewall`
     ///
@@ -351,7 +351,7 @@ pub mod beacon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "openFirewall"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.port`
     ///
@@ -360,7 +360,7 @@ pub mod beacon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "port"]).in_submodules(1);
 
     pub mod execution {
         use super::*;
@@ -372,7 +372,7 @@ pub mod beacon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.execution.address)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
-        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "execution", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "execution", "address"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.execution.jwtPath`
         ///
@@ -381,7 +381,7 @@ pub mod beacon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.execution.jwtPath)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const jwt_path: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "execution", "jwtPath"]);
+        pub const jwt_path: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "execution", "jwtPath"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.execution.port`
         ///
@@ -390,7 +390,7 @@ pub mod beacon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.execution.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8551`.
-        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "execution", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "execution", "port"]).in_submodules(1);
 
     }
 
@@ -404,7 +404,7 @@ pub mod beacon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.http.address)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
-        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "http", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "http", "address"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.http.enable`
         ///
@@ -413,7 +413,7 @@ pub mod beacon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.http.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "http", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "http", "enable"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.http.port`
         ///
@@ -422,7 +422,7 @@ pub mod beacon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.http.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5052`.
-        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "http", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "http", "port"]).in_submodules(1);
 
     }
 
@@ -436,7 +436,7 @@ pub mod beacon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.metrics.address)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
-        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "address"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.metrics.enable`
         ///
@@ -445,7 +445,7 @@ pub mod beacon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.metrics.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "enable"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.metrics.port`
         ///
@@ -454,7 +454,7 @@ pub mod beacon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.metrics.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5054`.
-        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "port"]).in_submodules(1);
 
     }
 
@@ -470,7 +470,7 @@ pub mod validator {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.beaconNodes)
     ///
     /// Nix type: `list of string`.
-    pub const beacon_nodes: Opt<Vec<String>> = Opt::new(&["services", "lighthouse", "validator", "beaconNodes"]);
+    pub const beacon_nodes: Opt<Vec<String>> = Opt::new(&["services", "lighthouse", "validator", "beaconNodes"]).in_submodules(1);
 
     /// `services.lighthouse.validator.dataDir`
     ///
@@ -479,7 +479,7 @@ pub mod validator {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.dataDir)
     ///
     /// Nix type: `string`. Default: `"/var/lib/lighthouse-validator"`.
-    pub const data_dir: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "dataDir"]);
+    pub const data_dir: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "dataDir"]).in_submodules(1);
 
     /// `services.lighthouse.validator.enable`
     ///
@@ -488,7 +488,7 @@ pub mod validator {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "validator", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "validator", "enable"]).in_submodules(1);
 
     /// `services.lighthouse.validator.extraArgs`
     ///
@@ -497,7 +497,7 @@ pub mod validator {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.extraArgs)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const extra_args: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "extraArgs"]);
+    pub const extra_args: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "extraArgs"]).in_submodules(1);
 
     pub mod metrics {
         use super::*;
@@ -509,7 +509,7 @@ pub mod validator {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.metrics.address)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
-        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "metrics", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "metrics", "address"]).in_submodules(1);
 
         /// `services.lighthouse.validator.metrics.enable`
         ///
@@ -518,7 +518,7 @@ pub mod validator {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.metrics.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "validator", "metrics", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "validator", "metrics", "enable"]).in_submodules(1);
 
         /// `services.lighthouse.validator.metrics.port`
         ///
@@ -527,7 +527,7 @@ pub mod validator {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.metrics.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5056`.
-        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "validator", "metrics", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "validator", "metrics", "port"]).in_submodules(1);
 
     }
 

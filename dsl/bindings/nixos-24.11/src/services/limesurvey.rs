@@ -483,7 +483,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "acmeRoot"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.addSSL`
     ///
@@ -493,7 +493,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "addSSL"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.adminAddr`
     ///
@@ -502,7 +502,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.adminAddr)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "adminAddr"]);
+    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "adminAddr"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.documentRoot`
     ///
@@ -512,7 +512,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.documentRoot)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "limesurvey", "virtualHost", "documentRoot"]);
+    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "limesurvey", "virtualHost", "documentRoot"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.enableACME`
     ///
@@ -522,7 +522,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "enableACME"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.enableUserDir`
     ///
@@ -531,7 +531,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.enableUserDir)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "enableUserDir"]);
+    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "enableUserDir"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.extraConfig`
     ///
@@ -541,7 +541,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "limesurvey", "virtualHost", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "limesurvey", "virtualHost", "extraConfig"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.forceSSL`
     ///
@@ -552,7 +552,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "forceSSL"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.globalRedirect`
     ///
@@ -562,7 +562,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "globalRedirect"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.hostName`
     ///
@@ -571,7 +571,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.hostName)
     ///
     /// Nix type: `string`. Default: `"‹name›"`.
-    pub const host_name: Opt<String> = Opt::new(&["services", "limesurvey", "virtualHost", "hostName"]);
+    pub const host_name: Opt<String> = Opt::new(&["services", "limesurvey", "virtualHost", "hostName"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.http2`
     ///
@@ -581,7 +581,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "http2"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.listen`
     ///
@@ -590,7 +590,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "limesurvey", "virtualHost", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "limesurvey", "virtualHost", "listen"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.listenAddresses`
     ///
@@ -600,7 +600,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.listenAddresses)
     ///
     /// Nix type: `non-empty (list of string)`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "listenAddresses"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.locations`
     ///
@@ -609,7 +609,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "limesurvey", "virtualHost", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "limesurvey", "virtualHost", "locations"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.logFormat`
     ///
@@ -618,7 +618,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.logFormat)
     ///
     /// Nix type: `string`. Default: `"common"`.
-    pub const log_format: Opt<String> = Opt::new(&["services", "limesurvey", "virtualHost", "logFormat"]);
+    pub const log_format: Opt<String> = Opt::new(&["services", "limesurvey", "virtualHost", "logFormat"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.onlySSL`
     ///
@@ -628,7 +628,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "onlySSL"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.robotsEntries`
     ///
@@ -637,7 +637,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.robotsEntries)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "limesurvey", "virtualHost", "robotsEntries"]);
+    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "limesurvey", "virtualHost", "robotsEntries"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.servedDirs`
     ///
@@ -646,7 +646,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.servedDirs)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "limesurvey", "virtualHost", "servedDirs"]);
+    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "limesurvey", "virtualHost", "servedDirs"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.servedFiles`
     ///
@@ -655,7 +655,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.servedFiles)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "limesurvey", "virtualHost", "servedFiles"]);
+    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "limesurvey", "virtualHost", "servedFiles"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.serverAliases`
     ///
@@ -664,7 +664,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "serverAliases"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.sslServerCert`
     ///
@@ -673,7 +673,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.sslServerCert)
     ///
     /// Nix type: `path`.
-    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerCert"]);
+    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerCert"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.sslServerChain`
     ///
@@ -682,7 +682,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.sslServerChain)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerChain"]);
+    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerChain"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.sslServerKey`
     ///
@@ -691,7 +691,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.sslServerKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerKey"]);
+    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerKey"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.useACMEHost`
     ///
@@ -702,7 +702,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.limesurvey.virtualHost.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.limesurvey.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -806,7 +806,7 @@ pub mod virtual_host {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.limesurvey.virtualHost.locations.<name>.extraConfig`
@@ -818,7 +818,7 @@ pub mod virtual_host {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.limesurvey.virtualHost.locations.<name>.index`
@@ -830,7 +830,7 @@ pub mod virtual_host {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.limesurvey.virtualHost.locations.<name>.priority`
@@ -843,7 +843,7 @@ pub mod virtual_host {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.limesurvey.virtualHost.locations.<name>.proxyPass`
@@ -855,7 +855,7 @@ pub mod virtual_host {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
         }

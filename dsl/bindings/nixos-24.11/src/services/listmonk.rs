@@ -92,7 +92,7 @@ pub mod database {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.listmonk.database.settings.messengers)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const messengers: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "messengers"]);
+        pub const messengers: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "messengers"]).in_submodules(1);
 
         /// `services.listmonk.database.settings.smtp`
         ///
@@ -101,7 +101,7 @@ pub mod database {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.listmonk.database.settings.smtp)
         ///
         /// Nix type: `list of (attribute set of anything)`.
-        pub const smtp: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "listmonk", "database", "settings", "smtp"]);
+        pub const smtp: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "listmonk", "database", "settings", "smtp"]).in_submodules(1);
 
         pub mod _app {
             use super::*;
@@ -113,7 +113,7 @@ pub mod database {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.listmonk.database.settings._app.notify_emails_)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
-            pub const notify_emails: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "_app", "notify_emails_"]);
+            pub const notify_emails: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "_app", "notify_emails_"]).in_submodules(1);
 
         }
 
@@ -127,7 +127,7 @@ pub mod database {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.listmonk.database.settings._bounce.mailboxes_)
             ///
             /// Nix type: `list of (list of attribute set of anything)`. Default: `[ ]`.
-            pub const mailboxes: Opt<Vec<Vec<BTreeMap<String, Data<Anything>>>>> = Opt::new(&["services", "listmonk", "database", "settings", "_bounce", "mailboxes_"]);
+            pub const mailboxes: Opt<Vec<Vec<BTreeMap<String, Data<Anything>>>>> = Opt::new(&["services", "listmonk", "database", "settings", "_bounce", "mailboxes_"]).in_submodules(1);
 
         }
 
@@ -141,7 +141,7 @@ pub mod database {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.listmonk.database.settings._privacy.domain_blocklist_)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
-            pub const domain_blocklist: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "_privacy", "domain_blocklist_"]);
+            pub const domain_blocklist: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "_privacy", "domain_blocklist_"]).in_submodules(1);
 
             /// `services.listmonk.database.settings._privacy.exportable_`
             ///
@@ -150,7 +150,7 @@ pub mod database {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.listmonk.database.settings._privacy.exportable_)
             ///
             /// Nix type: `list of string`.
-            pub const exportable: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "_privacy", "exportable_"]);
+            pub const exportable: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "_privacy", "exportable_"]).in_submodules(1);
 
         }
 

@@ -142,7 +142,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.database_url)
     ///
     /// Nix type: `string`. Default: `"sqlite://./users.db?mode=rwc"`.
-    pub const database_url: Opt<String> = Opt::new(&["services", "lldap", "settings", "database_url"]);
+    pub const database_url: Opt<String> = Opt::new(&["services", "lldap", "settings", "database_url"]).in_submodules(1);
 
     /// `services.lldap.settings.http_host`
     ///
@@ -151,7 +151,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.http_host)
     ///
     /// Nix type: `string`. Default: `"::"`.
-    pub const http_host: Opt<String> = Opt::new(&["services", "lldap", "settings", "http_host"]);
+    pub const http_host: Opt<String> = Opt::new(&["services", "lldap", "settings", "http_host"]).in_submodules(1);
 
     /// `services.lldap.settings.http_port`
     ///
@@ -160,7 +160,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.http_port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `17170`.
-    pub const http_port: Opt<u16> = Opt::new(&["services", "lldap", "settings", "http_port"]);
+    pub const http_port: Opt<u16> = Opt::new(&["services", "lldap", "settings", "http_port"]).in_submodules(1);
 
     /// `services.lldap.settings.http_url`
     ///
@@ -169,7 +169,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.http_url)
     ///
     /// Nix type: `string`. Default: `"http://localhost"`.
-    pub const http_url: Opt<String> = Opt::new(&["services", "lldap", "settings", "http_url"]);
+    pub const http_url: Opt<String> = Opt::new(&["services", "lldap", "settings", "http_url"]).in_submodules(1);
 
     /// `services.lldap.settings.ldap_base_dn`
     ///
@@ -178,7 +178,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.ldap_base_dn)
     ///
     /// Nix type: `string`.
-    pub const ldap_base_dn: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_base_dn"]);
+    pub const ldap_base_dn: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_base_dn"]).in_submodules(1);
 
     /// `services.lldap.settings.ldap_host`
     ///
@@ -187,7 +187,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.ldap_host)
     ///
     /// Nix type: `string`. Default: `"::"`.
-    pub const ldap_host: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_host"]);
+    pub const ldap_host: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_host"]).in_submodules(1);
 
     /// `services.lldap.settings.ldap_port`
     ///
@@ -196,7 +196,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.ldap_port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3890`.
-    pub const ldap_port: Opt<u16> = Opt::new(&["services", "lldap", "settings", "ldap_port"]);
+    pub const ldap_port: Opt<u16> = Opt::new(&["services", "lldap", "settings", "ldap_port"]).in_submodules(1);
 
     /// `services.lldap.settings.ldap_user_dn`
     ///
@@ -205,7 +205,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.ldap_user_dn)
     ///
     /// Nix type: `string`. Default: `"admin"`.
-    pub const ldap_user_dn: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_user_dn"]);
+    pub const ldap_user_dn: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_user_dn"]).in_submodules(1);
 
     /// `services.lldap.settings.ldap_user_email`
     ///
@@ -214,7 +214,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.ldap_user_email)
     ///
     /// Nix type: `string`. Default: `"admin@example.com"`.
-    pub const ldap_user_email: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_user_email"]);
+    pub const ldap_user_email: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_user_email"]).in_submodules(1);
 
 }
 

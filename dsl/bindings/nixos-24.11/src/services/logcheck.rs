@@ -197,7 +197,7 @@ pub mod ignore {
         /// Nix type: `one of "workstation", "server", "paranoid"`. Default: `"server"`.
         #[inline]
         pub fn level(&self) -> Opt<Level> {
-            Opt::at(self.path.join(["level"]))
+            Opt::at(self.path.join(["level"])).in_submodules(1)
         }
 
         /// `services.logcheck.ignore.<name>.regex`
@@ -209,7 +209,7 @@ pub mod ignore {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn regex(&self) -> Opt<String> {
-            Opt::at(self.path.join(["regex"]))
+            Opt::at(self.path.join(["regex"])).in_submodules(1)
         }
 
     }
@@ -250,7 +250,7 @@ pub mod ignore_cron {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn cmdline(&self) -> Opt<String> {
-            Opt::at(self.path.join(["cmdline"]))
+            Opt::at(self.path.join(["cmdline"])).in_submodules(1)
         }
 
         /// `services.logcheck.ignoreCron.<name>.timeArgs`
@@ -263,7 +263,7 @@ pub mod ignore_cron {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn time_args(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["timeArgs"]))
+            Opt::at(self.path.join(["timeArgs"])).in_submodules(1)
         }
 
         /// `services.logcheck.ignoreCron.<name>.user`
@@ -275,7 +275,7 @@ pub mod ignore_cron {
         /// Nix type: `string`. Default: `"root"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

@@ -95,7 +95,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.logrotate.settings.<name>.files`
@@ -110,7 +110,7 @@ pub mod settings {
         /// Nix type: `string or list of string`.
         #[inline]
         pub fn files(&self) -> Opt<OneOf<FilesMembers>> {
-            Opt::at(self.path.join(["files"]))
+            Opt::at(self.path.join(["files"])).in_submodules(1)
         }
 
         /// `services.logrotate.settings.<name>.frequency`
@@ -123,7 +123,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn frequency(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["frequency"]))
+            Opt::at(self.path.join(["frequency"])).in_submodules(1)
         }
 
         /// `services.logrotate.settings.<name>.global`
@@ -136,7 +136,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn global(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["global"]))
+            Opt::at(self.path.join(["global"])).in_submodules(1)
         }
 
         /// `services.logrotate.settings.<name>.priority`
@@ -149,7 +149,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `1000`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
     }

@@ -59,7 +59,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lokinet.settings.dns.bind)
         ///
         /// Nix type: `string`. Default: `"127.3.2.1"`.
-        pub const bind: Opt<String> = Opt::new(&["services", "lokinet", "settings", "dns", "bind"]);
+        pub const bind: Opt<String> = Opt::new(&["services", "lokinet", "settings", "dns", "bind"]).in_submodules(1);
 
         /// `services.lokinet.settings.dns.upstream`
         ///
@@ -69,7 +69,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lokinet.settings.dns.upstream)
         ///
         /// Nix type: `list of string`.
-        pub const upstream: Opt<Vec<String>> = Opt::new(&["services", "lokinet", "settings", "dns", "upstream"]);
+        pub const upstream: Opt<Vec<String>> = Opt::new(&["services", "lokinet", "settings", "dns", "upstream"]).in_submodules(1);
 
     }
 
@@ -85,7 +85,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lokinet.settings.network.exit)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const exit: Opt<bool> = Opt::new(&["services", "lokinet", "settings", "network", "exit"]);
+        pub const exit: Opt<bool> = Opt::new(&["services", "lokinet", "settings", "network", "exit"]).in_submodules(1);
 
         /// `services.lokinet.settings.network.exit-node`
         ///
@@ -94,7 +94,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lokinet.settings.network.exit-node)
         ///
         /// Nix type: `null or (list of string)`. Default: `null`.
-        pub const exit_node: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "lokinet", "settings", "network", "exit-node"]);
+        pub const exit_node: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "lokinet", "settings", "network", "exit-node"]).in_submodules(1);
 
         /// `services.lokinet.settings.network.keyfile`
         ///
@@ -104,7 +104,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lokinet.settings.network.keyfile)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const keyfile: Opt<NullOr<String>> = Opt::new(&["services", "lokinet", "settings", "network", "keyfile"]);
+        pub const keyfile: Opt<NullOr<String>> = Opt::new(&["services", "lokinet", "settings", "network", "keyfile"]).in_submodules(1);
 
     }
 

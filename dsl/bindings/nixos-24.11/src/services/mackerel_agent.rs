@@ -123,7 +123,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mackerel-agent.settings.diagnostic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const diagnostic: Opt<bool> = Opt::new(&["services", "mackerel-agent", "settings", "diagnostic"]);
+    pub const diagnostic: Opt<bool> = Opt::new(&["services", "mackerel-agent", "settings", "diagnostic"]).in_submodules(1);
 
     pub mod host_status {
         use super::*;
@@ -135,7 +135,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mackerel-agent.settings.host_status.on_start)
         ///
         /// Nix type: `one of "working", "standby", "maintenance", "poweroff"`. Default: `"working"`.
-        pub const on_start: Opt<OnStart> = Opt::new(&["services", "mackerel-agent", "settings", "host_status", "on_start"]);
+        pub const on_start: Opt<OnStart> = Opt::new(&["services", "mackerel-agent", "settings", "host_status", "on_start"]).in_submodules(1);
 
         /// `services.mackerel-agent.settings.host_status.on_stop`
         ///
@@ -144,7 +144,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mackerel-agent.settings.host_status.on_stop)
         ///
         /// Nix type: `one of "working", "standby", "maintenance", "poweroff"`. Default: `"poweroff"`.
-        pub const on_stop: Opt<OnStop> = Opt::new(&["services", "mackerel-agent", "settings", "host_status", "on_stop"]);
+        pub const on_stop: Opt<OnStop> = Opt::new(&["services", "mackerel-agent", "settings", "host_status", "on_stop"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.mackerel-agent.settings.host_status.on_start`.

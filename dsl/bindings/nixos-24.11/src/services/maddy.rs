@@ -154,7 +154,7 @@ pub mod ensure_credentials {
         /// Nix type: `path`. Default: `null`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
     }

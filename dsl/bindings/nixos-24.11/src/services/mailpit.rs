@@ -50,7 +50,7 @@ pub mod instances {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn database(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["database"]))
+            Opt::at(self.path.join(["database"])).in_submodules(1)
         }
 
         /// `services.mailpit.instances.<name>.listen`
@@ -62,7 +62,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"127.0.0.1:8025"`.
         #[inline]
         pub fn listen(&self) -> Opt<String> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// `services.mailpit.instances.<name>.max`
@@ -75,7 +75,7 @@ pub mod instances {
         /// Nix type: `unsigned integer, meaning >=0`. Default: `500`.
         #[inline]
         pub fn max(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["max"]))
+            Opt::at(self.path.join(["max"])).in_submodules(1)
         }
 
         /// `services.mailpit.instances.<name>.smtp`
@@ -87,7 +87,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"127.0.0.1:1025"`.
         #[inline]
         pub fn smtp(&self) -> Opt<String> {
-            Opt::at(self.path.join(["smtp"]))
+            Opt::at(self.path.join(["smtp"])).in_submodules(1)
         }
 
     }

@@ -517,7 +517,7 @@ pub mod sidekiq_processes {
         /// Nix type: `list of (one of "default", "push", "pull", "mailers", "scheduler", "ingress")`.
         #[inline]
         pub fn job_classes(&self) -> Opt<Vec<JobClasses>> {
-            Opt::at(self.path.join(["jobClasses"]))
+            Opt::at(self.path.join(["jobClasses"])).in_submodules(1)
         }
 
         /// `services.mastodon.sidekiqProcesses.<name>.threads`
@@ -529,7 +529,7 @@ pub mod sidekiq_processes {
         /// Nix type: `null or signed integer`.
         #[inline]
         pub fn threads(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["threads"]))
+            Opt::at(self.path.join(["threads"])).in_submodules(1)
         }
 
     }

@@ -514,7 +514,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.matomo.nginx.acmeRoot`
     ///
@@ -523,7 +523,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.matomo.nginx.addSSL`
     ///
@@ -533,7 +533,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.matomo.nginx.basicAuth`
     ///
@@ -542,7 +542,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "matomo", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "matomo", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.matomo.nginx.basicAuthFile`
     ///
@@ -552,7 +552,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.matomo.nginx.default`
     ///
@@ -561,7 +561,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "default"]).in_submodules(1);
 
     /// `services.matomo.nginx.enableACME`
     ///
@@ -571,7 +571,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.matomo.nginx.extraConfig`
     ///
@@ -580,7 +580,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "matomo", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "matomo", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.matomo.nginx.forceSSL`
     ///
@@ -590,7 +590,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.matomo.nginx.globalRedirect`
     ///
@@ -600,7 +600,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.matomo.nginx.http2`
     ///
@@ -615,7 +615,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http2"]).in_submodules(1);
 
     /// `services.matomo.nginx.http3`
     ///
@@ -625,7 +625,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http3"]).in_submodules(1);
 
     /// `services.matomo.nginx.http3_hq`
     ///
@@ -635,7 +635,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.matomo.nginx.kTLS`
     ///
@@ -647,7 +647,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.matomo.nginx.listen`
     ///
@@ -658,7 +658,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "matomo", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "matomo", "nginx", "listen"]).in_submodules(1);
 
     /// `services.matomo.nginx.listenAddresses`
     ///
@@ -668,7 +668,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "matomo", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "matomo", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.matomo.nginx.locations`
     ///
@@ -677,7 +677,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "matomo", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "matomo", "nginx", "locations"]).in_submodules(1);
 
     /// `services.matomo.nginx.onlySSL`
     ///
@@ -687,7 +687,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.matomo.nginx.quic`
     ///
@@ -697,7 +697,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "quic"]).in_submodules(1);
 
     /// `services.matomo.nginx.redirectCode`
     ///
@@ -706,7 +706,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "matomo", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "matomo", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.matomo.nginx.rejectSSL`
     ///
@@ -716,7 +716,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.matomo.nginx.reuseport`
     ///
@@ -726,7 +726,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.matomo.nginx.root`
     ///
@@ -735,7 +735,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "root"]).in_submodules(1);
 
     /// `services.matomo.nginx.serverAliases`
     ///
@@ -744,7 +744,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "matomo", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "matomo", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.matomo.nginx.serverName`
     ///
@@ -753,7 +753,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.matomo.nginx.sslCertificate`
     ///
@@ -762,7 +762,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "matomo", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "matomo", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.matomo.nginx.sslCertificateKey`
     ///
@@ -771,7 +771,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "matomo", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "matomo", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.matomo.nginx.sslTrustedCertificate`
     ///
@@ -780,7 +780,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.matomo.nginx.useACMEHost`
     ///
@@ -791,7 +791,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matomo.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.matomo.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -990,7 +990,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.basicAuth`
@@ -1002,7 +1002,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.basicAuthFile`
@@ -1015,7 +1015,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.extraConfig`
@@ -1027,7 +1027,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.fastcgiParams`
@@ -1041,7 +1041,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.index`
@@ -1053,7 +1053,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.priority`
@@ -1066,7 +1066,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.proxyPass`
@@ -1079,7 +1079,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.proxyWebsockets`
@@ -1091,7 +1091,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.recommendedProxySettings`
@@ -1103,7 +1103,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.return`
@@ -1115,7 +1115,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.root`
@@ -1127,7 +1127,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.tryFiles`
@@ -1139,7 +1139,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -221,7 +221,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.database)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const database: Opt<DatabaseValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database"]);
+    pub const database: Opt<DatabaseValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database"]).in_submodules(1);
 
     /// `services.matrix-appservice-irc.settings.homeserver`
     ///
@@ -230,7 +230,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.homeserver)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const homeserver: Opt<HomeserverValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver"]);
+    pub const homeserver: Opt<HomeserverValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver"]).in_submodules(1);
 
     /// `services.matrix-appservice-irc.settings.ircService`
     ///
@@ -239,7 +239,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const irc_service: Opt<IrcServiceValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService"]);
+    pub const irc_service: Opt<IrcServiceValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.matrix-appservice-irc.settings.database`: `DatabaseValue::new()`, then a setter per option.
@@ -359,7 +359,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.database.connectionString)
         ///
         /// Nix type: `string`. Default: `"nedb://var/lib/matrix-appservice-irc/data"`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database", "connectionString"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database", "connectionString"]).in_submodules(2);
 
         /// `services.matrix-appservice-irc.settings.database.engine`
         ///
@@ -368,7 +368,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.database.engine)
         ///
         /// Nix type: `string`. Default: `"nedb"`.
-        pub const engine: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database", "engine"]);
+        pub const engine: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database", "engine"]).in_submodules(2);
 
     }
 
@@ -383,7 +383,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.homeserver.domain)
         ///
         /// Nix type: `string`.
-        pub const domain: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver", "domain"]);
+        pub const domain: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver", "domain"]).in_submodules(2);
 
         /// `services.matrix-appservice-irc.settings.homeserver.url`
         ///
@@ -392,7 +392,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.homeserver.url)
         ///
         /// Nix type: `string`.
-        pub const url: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver", "url"]);
+        pub const url: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver", "url"]).in_submodules(2);
 
     }
 
@@ -407,7 +407,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.passwordEncryptionKeyPath)
         ///
         /// Nix type: `string`. Default: `"/var/lib/matrix-appservice-irc/passkey.pem"`.
-        pub const password_encryption_key_path: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "passwordEncryptionKeyPath"]);
+        pub const password_encryption_key_path: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "passwordEncryptionKeyPath"]).in_submodules(2);
 
         /// `services.matrix-appservice-irc.settings.ircService.servers`
         ///
@@ -416,7 +416,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.servers)
         ///
         /// Nix type: `JSON value`.
-        pub const servers: Opt<Data<Json>> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "servers"]);
+        pub const servers: Opt<Data<Json>> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "servers"]).in_submodules(2);
 
         pub mod media_proxy {
             use super::*;
@@ -428,7 +428,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.bindPort)
             ///
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `11111`.
-            pub const bind_port: Opt<u16> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "bindPort"]);
+            pub const bind_port: Opt<u16> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "bindPort"]).in_submodules(2);
 
             /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.publicUrl`
             ///
@@ -437,7 +437,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.publicUrl)
             ///
             /// Nix type: `string`.
-            pub const public_url: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "publicUrl"]);
+            pub const public_url: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "publicUrl"]).in_submodules(2);
 
             /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.signingKeyPath`
             ///
@@ -446,7 +446,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.signingKeyPath)
             ///
             /// Nix type: `path`. Default: `"/var/lib/matrix-appservice-irc/media-signingkey.jwk"`.
-            pub const signing_key_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "signingKeyPath"]);
+            pub const signing_key_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "signingKeyPath"]).in_submodules(2);
 
             /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.ttlSeconds`
             ///
@@ -455,7 +455,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.ttlSeconds)
             ///
             /// Nix type: `unsigned integer, meaning >=0`. Default: `3600`.
-            pub const ttl_seconds: Opt<u64> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "ttlSeconds"]);
+            pub const ttl_seconds: Opt<u64> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "ttlSeconds"]).in_submodules(2);
 
         }
 

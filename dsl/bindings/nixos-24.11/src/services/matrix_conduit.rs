@@ -172,7 +172,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.address)
         ///
         /// Nix type: `string`. Default: `"::1"`.
-        pub const address: Opt<String> = Opt::new(&["services", "matrix-conduit", "settings", "global", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "matrix-conduit", "settings", "global", "address"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.allow_check_for_updates`
         ///
@@ -182,7 +182,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.allow_check_for_updates)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const allow_check_for_updates: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_check_for_updates"]);
+        pub const allow_check_for_updates: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_check_for_updates"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.allow_encryption`
         ///
@@ -191,7 +191,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.allow_encryption)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const allow_encryption: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_encryption"]);
+        pub const allow_encryption: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_encryption"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.allow_federation`
         ///
@@ -200,7 +200,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.allow_federation)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const allow_federation: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_federation"]);
+        pub const allow_federation: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_federation"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.allow_registration`
         ///
@@ -209,7 +209,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.allow_registration)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const allow_registration: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_registration"]);
+        pub const allow_registration: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_registration"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.database_backend`
         ///
@@ -219,7 +219,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.database_backend)
         ///
         /// Nix type: `one of "sqlite", "rocksdb"`. Default: `"sqlite"`.
-        pub const database_backend: Opt<DatabaseBackend> = Opt::new(&["services", "matrix-conduit", "settings", "global", "database_backend"]);
+        pub const database_backend: Opt<DatabaseBackend> = Opt::new(&["services", "matrix-conduit", "settings", "global", "database_backend"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.database_path`
         ///
@@ -230,7 +230,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.database_path)
         ///
         /// Nix type: `unspecified value`. Default: `"/var/lib/matrix-conduit/"`.
-        pub const database_path: Opt<Data<Anything>> = Opt::new(&["services", "matrix-conduit", "settings", "global", "database_path"]);
+        pub const database_path: Opt<Data<Anything>> = Opt::new(&["services", "matrix-conduit", "settings", "global", "database_path"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.max_request_size`
         ///
@@ -239,7 +239,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.max_request_size)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `20000000`.
-        pub const max_request_size: Opt<Positive> = Opt::new(&["services", "matrix-conduit", "settings", "global", "max_request_size"]);
+        pub const max_request_size: Opt<Positive> = Opt::new(&["services", "matrix-conduit", "settings", "global", "max_request_size"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.port`
         ///
@@ -248,7 +248,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6167`.
-        pub const port: Opt<u16> = Opt::new(&["services", "matrix-conduit", "settings", "global", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "matrix-conduit", "settings", "global", "port"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.server_name`
         ///
@@ -257,7 +257,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.server_name)
         ///
         /// Nix type: `string`.
-        pub const server_name: Opt<String> = Opt::new(&["services", "matrix-conduit", "settings", "global", "server_name"]);
+        pub const server_name: Opt<String> = Opt::new(&["services", "matrix-conduit", "settings", "global", "server_name"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.trusted_servers`
         ///
@@ -266,7 +266,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.trusted_servers)
         ///
         /// Nix type: `list of string`.
-        pub const trusted_servers: Opt<Vec<String>> = Opt::new(&["services", "matrix-conduit", "settings", "global", "trusted_servers"]);
+        pub const trusted_servers: Opt<Vec<String>> = Opt::new(&["services", "matrix-conduit", "settings", "global", "trusted_servers"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.matrix-conduit.settings.global.database_backend`.

@@ -81,7 +81,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-hookshot.settings.passFile)
     ///
     /// Nix type: `path`. Default: `"/var/lib/matrix-hookshot/passkey.pem"`.
-    pub const pass_file: Opt<RuntimePath> = Opt::new(&["services", "matrix-hookshot", "settings", "passFile"]);
+    pub const pass_file: Opt<RuntimePath> = Opt::new(&["services", "matrix-hookshot", "settings", "passFile"]).in_submodules(1);
 
 }
 

@@ -775,7 +775,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.app_service_config_files)
     ///
     /// Nix type: `list of path`. Default: `[ ]`.
-    pub const app_service_config_files: Opt<Vec<RuntimePath>> = Opt::new(&["services", "matrix-synapse", "settings", "app_service_config_files"]);
+    pub const app_service_config_files: Opt<Vec<RuntimePath>> = Opt::new(&["services", "matrix-synapse", "settings", "app_service_config_files"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.dynamic_thumbnails`
     ///
@@ -788,7 +788,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.dynamic_thumbnails)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const dynamic_thumbnails: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "dynamic_thumbnails"]);
+    pub const dynamic_thumbnails: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "dynamic_thumbnails"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.enable_metrics`
     ///
@@ -797,7 +797,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.enable_metrics)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_metrics: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "enable_metrics"]);
+    pub const enable_metrics: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "enable_metrics"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.enable_registration`
     ///
@@ -806,7 +806,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.enable_registration)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_registration: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "enable_registration"]);
+    pub const enable_registration: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "enable_registration"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.listeners`
     ///
@@ -815,7 +815,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners)
     ///
     /// Nix type: `list of (submodule)`.
-    pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "matrix-synapse", "settings", "listeners"]);
+    pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "matrix-synapse", "settings", "listeners"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.log_config`
     ///
@@ -824,7 +824,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.log_config)
     ///
     /// Nix type: `path`.
-    pub const log_config: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "log_config"]);
+    pub const log_config: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "log_config"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.macaroon_secret_key`
     ///
@@ -835,7 +835,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.macaroon_secret_key)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const macaroon_secret_key: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "macaroon_secret_key"]);
+    pub const macaroon_secret_key: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "macaroon_secret_key"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.max_image_pixels`
     ///
@@ -844,7 +844,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.max_image_pixels)
     ///
     /// Nix type: `string`. Default: `"32M"`.
-    pub const max_image_pixels: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "max_image_pixels"]);
+    pub const max_image_pixels: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "max_image_pixels"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.max_upload_size`
     ///
@@ -853,7 +853,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.max_upload_size)
     ///
     /// Nix type: `string`. Default: `"50M"`.
-    pub const max_upload_size: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "max_upload_size"]);
+    pub const max_upload_size: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "max_upload_size"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.media_store_path`
     ///
@@ -862,7 +862,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.media_store_path)
     ///
     /// Nix type: `path`. Default: `"/var/lib/matrix-synapse/media_store for when system.stateVersion is at least 22.05, /var/lib/matrix-synapse/media when lower than 22.05"`.
-    pub const media_store_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "media_store_path"]);
+    pub const media_store_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "media_store_path"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.pid_file`
     ///
@@ -871,7 +871,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.pid_file)
     ///
     /// Nix type: `unspecified value`. Default: `"/run/matrix-synapse.pid"`.
-    pub const pid_file: Opt<Data<Anything>> = Opt::new(&["services", "matrix-synapse", "settings", "pid_file"]);
+    pub const pid_file: Opt<Data<Anything>> = Opt::new(&["services", "matrix-synapse", "settings", "pid_file"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.public_baseurl`
     ///
@@ -880,7 +880,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.public_baseurl)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const public_baseurl: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "public_baseurl"]);
+    pub const public_baseurl: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "public_baseurl"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.redis`
     ///
@@ -889,7 +889,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.redis)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const redis: Opt<RedisValue> = Opt::new(&["services", "matrix-synapse", "settings", "redis"]);
+    pub const redis: Opt<RedisValue> = Opt::new(&["services", "matrix-synapse", "settings", "redis"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.registration_shared_secret`
     ///
@@ -899,7 +899,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.registration_shared_secret)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const registration_shared_secret: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "registration_shared_secret"]);
+    pub const registration_shared_secret: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "registration_shared_secret"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.report_stats`
     ///
@@ -908,7 +908,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.report_stats)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const report_stats: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "report_stats"]);
+    pub const report_stats: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "report_stats"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.server_name`
     ///
@@ -919,7 +919,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.server_name)
     ///
     /// Nix type: `string`. Default: `config.networking.hostName`.
-    pub const server_name: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "server_name"]);
+    pub const server_name: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "server_name"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.signing_key_path`
     ///
@@ -928,7 +928,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.signing_key_path)
     ///
     /// Nix type: `path`. Default: `"/var/lib/matrix-synapse/homeserver.signing.key"`.
-    pub const signing_key_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "signing_key_path"]);
+    pub const signing_key_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "signing_key_path"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.tls_certificate_path`
     ///
@@ -941,7 +941,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.tls_certificate_path)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const tls_certificate_path: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "tls_certificate_path"]);
+    pub const tls_certificate_path: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "tls_certificate_path"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.tls_private_key_path`
     ///
@@ -951,7 +951,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.tls_private_key_path)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const tls_private_key_path: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "tls_private_key_path"]);
+    pub const tls_private_key_path: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "tls_private_key_path"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.trusted_key_servers`
     ///
@@ -960,7 +960,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.trusted_key_servers)
     ///
     /// Nix type: `list of (YAML value)`.
-    pub const trusted_key_servers: Opt<Vec<TrustedKeyServersValue>> = Opt::new(&["services", "matrix-synapse", "settings", "trusted_key_servers"]);
+    pub const trusted_key_servers: Opt<Vec<TrustedKeyServersValue>> = Opt::new(&["services", "matrix-synapse", "settings", "trusted_key_servers"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.turn_shared_secret`
     ///
@@ -969,7 +969,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.turn_shared_secret)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const turn_shared_secret: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "turn_shared_secret"]);
+    pub const turn_shared_secret: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "turn_shared_secret"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.turn_uris`
     ///
@@ -978,7 +978,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.turn_uris)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const turn_uris: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "turn_uris"]);
+    pub const turn_uris: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "turn_uris"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.url_preview_enabled`
     ///
@@ -987,7 +987,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.url_preview_enabled)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const url_preview_enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_enabled"]);
+    pub const url_preview_enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_enabled"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.url_preview_ip_range_blacklist`
     ///
@@ -997,7 +997,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.url_preview_ip_range_blacklist)
     ///
     /// Nix type: `list of string`.
-    pub const url_preview_ip_range_blacklist: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_ip_range_blacklist"]);
+    pub const url_preview_ip_range_blacklist: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_ip_range_blacklist"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.url_preview_ip_range_whitelist`
     ///
@@ -1007,7 +1007,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.url_preview_ip_range_whitelist)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const url_preview_ip_range_whitelist: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_ip_range_whitelist"]);
+    pub const url_preview_ip_range_whitelist: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_ip_range_whitelist"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.url_preview_url_blacklist`
     ///
@@ -1017,7 +1017,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.url_preview_url_blacklist)
     ///
     /// Nix type: `list of ((attribute set of string) or string convertible to it)`. Default: `[ ]`.
-    pub const url_preview_url_blacklist: Opt<Vec<OneOf<UrlPreviewUrlBlacklistMembers>>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_url_blacklist"]);
+    pub const url_preview_url_blacklist: Opt<Vec<OneOf<UrlPreviewUrlBlacklistMembers>>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_url_blacklist"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.matrix-synapse.settings.listeners.*.resources.*.names.*`.
@@ -1183,7 +1183,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.database.name)
         ///
         /// Nix type: `one of "sqlite3", "psycopg2"`.
-        pub const name: Opt<Name> = Opt::new(&["services", "matrix-synapse", "settings", "database", "name"]);
+        pub const name: Opt<Name> = Opt::new(&["services", "matrix-synapse", "settings", "database", "name"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.matrix-synapse.settings.database.name`.
@@ -1204,7 +1204,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.database.args.database)
             ///
             /// Nix type: `string`.
-            pub const database: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "database", "args", "database"]);
+            pub const database: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "database", "args", "database"]).in_submodules(1);
 
             /// `services.matrix-synapse.settings.database.args.user`
             ///
@@ -1214,7 +1214,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.database.args.user)
             ///
             /// Nix type: `null or string`.
-            pub const user: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "database", "args", "user"]);
+            pub const user: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "database", "args", "user"]).in_submodules(1);
 
         }
 
@@ -1230,7 +1230,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.presence.enabled)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "presence", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "presence", "enabled"]).in_submodules(1);
 
     }
 
@@ -1244,7 +1244,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.redis.enabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "redis", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "redis", "enabled"]).in_submodules(2);
 
     }
 
@@ -1275,7 +1275,7 @@ pub mod workers {
         /// Nix type: `one of "synapse.app.generic_worker", "synapse.app.media_repository"`. Default: `"synapse.app.generic_worker"`.
         #[inline]
         pub fn worker_app(&self) -> Opt<WorkerApp> {
-            Opt::at(self.path.join(["worker_app"]))
+            Opt::at(self.path.join(["worker_app"])).in_submodules(1)
         }
 
         /// `services.matrix-synapse.workers.<name>.worker_listeners`
@@ -1287,7 +1287,7 @@ pub mod workers {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn worker_listeners(&self) -> Opt<Vec<WorkerListenersValue>> {
-            Opt::at(self.path.join(["worker_listeners"]))
+            Opt::at(self.path.join(["worker_listeners"])).in_submodules(1)
         }
 
         /// `services.matrix-synapse.workers.<name>.worker_log_config`
@@ -1299,7 +1299,7 @@ pub mod workers {
         /// Nix type: `path`.
         #[inline]
         pub fn worker_log_config(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["worker_log_config"]))
+            Opt::at(self.path.join(["worker_log_config"])).in_submodules(1)
         }
 
     }

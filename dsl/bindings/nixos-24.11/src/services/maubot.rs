@@ -318,7 +318,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.admins)
     ///
     /// Nix type: `attribute set of string`.
-    pub const admins: Opt<BTreeMap<String, String>> = Opt::new(&["services", "maubot", "settings", "admins"]);
+    pub const admins: Opt<BTreeMap<String, String>> = Opt::new(&["services", "maubot", "settings", "admins"]).in_submodules(1);
 
     /// `services.maubot.settings.api_features`
     ///
@@ -327,7 +327,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.api_features)
     ///
     /// Nix type: `attribute set of boolean`.
-    pub const api_features: Opt<BTreeMap<String, bool>> = Opt::new(&["services", "maubot", "settings", "api_features"]);
+    pub const api_features: Opt<BTreeMap<String, bool>> = Opt::new(&["services", "maubot", "settings", "api_features"]).in_submodules(1);
 
     /// `services.maubot.settings.crypto_database`
     ///
@@ -336,7 +336,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.crypto_database)
     ///
     /// Nix type: `string`. Default: `"default"`.
-    pub const crypto_database: Opt<String> = Opt::new(&["services", "maubot", "settings", "crypto_database"]);
+    pub const crypto_database: Opt<String> = Opt::new(&["services", "maubot", "settings", "crypto_database"]).in_submodules(1);
 
     /// `services.maubot.settings.database`
     ///
@@ -346,7 +346,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.database)
     ///
     /// Nix type: `string`. Default: `"sqlite:maubot.db"`.
-    pub const database: Opt<String> = Opt::new(&["services", "maubot", "settings", "database"]);
+    pub const database: Opt<String> = Opt::new(&["services", "maubot", "settings", "database"]).in_submodules(1);
 
     /// `services.maubot.settings.database_opts`
     ///
@@ -355,7 +355,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.database_opts)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub const database_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "database_opts"]);
+    pub const database_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "database_opts"]).in_submodules(1);
 
     /// `services.maubot.settings.homeservers`
     ///
@@ -364,7 +364,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.homeservers)
     ///
     /// Nix type: `attribute set of (submodule)`.
-    pub const homeservers: Opt<BTreeMap<String, HomeserversValue>> = Opt::new(&["services", "maubot", "settings", "homeservers"]);
+    pub const homeservers: Opt<BTreeMap<String, HomeserversValue>> = Opt::new(&["services", "maubot", "settings", "homeservers"]).in_submodules(1);
 
     /// `services.maubot.settings.logging`
     ///
@@ -374,7 +374,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.logging)
     ///
     /// Nix type: `attribute set`.
-    pub const logging: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "logging"]);
+    pub const logging: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "logging"]).in_submodules(1);
 
     /// `services.maubot.settings.plugin_databases`
     ///
@@ -383,7 +383,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const plugin_databases: Opt<PluginDatabasesValue> = Opt::new(&["services", "maubot", "settings", "plugin_databases"]);
+    pub const plugin_databases: Opt<PluginDatabasesValue> = Opt::new(&["services", "maubot", "settings", "plugin_databases"]).in_submodules(1);
 
     /// `services.maubot.settings.plugin_directories`
     ///
@@ -392,7 +392,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const plugin_directories: Opt<PluginDirectoriesValue> = Opt::new(&["services", "maubot", "settings", "plugin_directories"]);
+    pub const plugin_directories: Opt<PluginDirectoriesValue> = Opt::new(&["services", "maubot", "settings", "plugin_directories"]).in_submodules(1);
 
     /// `services.maubot.settings.server`
     ///
@@ -401,7 +401,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const server: Opt<ServerValue> = Opt::new(&["services", "maubot", "settings", "server"]);
+    pub const server: Opt<ServerValue> = Opt::new(&["services", "maubot", "settings", "server"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.maubot.settings.homeservers.<name>`: `HomeserversValue::new()`, then a setter per option.
@@ -564,7 +564,7 @@ pub mod settings {
             /// Nix type: `string`.
             #[inline]
             pub fn url(&self) -> Opt<String> {
-                Opt::at(self.path.join(["url"]))
+                Opt::at(self.path.join(["url"])).in_submodules(2)
             }
 
         }
@@ -581,7 +581,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.postgres)
         ///
         /// Nix type: `null or string`. Default: `if isPostgresql config.services.maubot.settings.database then "default" else null`.
-        pub const postgres: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres"]);
+        pub const postgres: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres"]).in_submodules(2);
 
         /// `services.maubot.settings.plugin_databases.postgres_max_conns_per_plugin`
         ///
@@ -590,7 +590,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.postgres_max_conns_per_plugin)
         ///
         /// Nix type: `null or signed integer`. Default: `3`.
-        pub const postgres_max_conns_per_plugin: Opt<NullOr<i64>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres_max_conns_per_plugin"]);
+        pub const postgres_max_conns_per_plugin: Opt<NullOr<i64>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres_max_conns_per_plugin"]).in_submodules(2);
 
         /// `services.maubot.settings.plugin_databases.postgres_opts`
         ///
@@ -599,7 +599,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.postgres_opts)
         ///
         /// Nix type: `attribute set`. Default: `{ }`.
-        pub const postgres_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres_opts"]);
+        pub const postgres_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres_opts"]).in_submodules(2);
 
         /// `services.maubot.settings.plugin_databases.sqlite`
         ///
@@ -608,7 +608,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.sqlite)
         ///
         /// Nix type: `string`. Default: `"${config.services.maubot.dataDir}/plugins"`.
-        pub const sqlite: Opt<String> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "sqlite"]);
+        pub const sqlite: Opt<String> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "sqlite"]).in_submodules(2);
 
     }
 
@@ -622,7 +622,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories.load)
         ///
         /// Nix type: `list of string`. Default: `[ "${config.services.maubot.dataDir}/plugins" ]`.
-        pub const load: Opt<Vec<String>> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "load"]);
+        pub const load: Opt<Vec<String>> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "load"]).in_submodules(2);
 
         /// `services.maubot.settings.plugin_directories.trash`
         ///
@@ -631,7 +631,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories.trash)
         ///
         /// Nix type: `null or string`. Default: `"${config.services.maubot.dataDir}/trash"`.
-        pub const trash: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "trash"]);
+        pub const trash: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "trash"]).in_submodules(2);
 
         /// `services.maubot.settings.plugin_directories.upload`
         ///
@@ -640,7 +640,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories.upload)
         ///
         /// Nix type: `string`. Default: `"${config.services.maubot.dataDir}/plugins"`.
-        pub const upload: Opt<String> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "upload"]);
+        pub const upload: Opt<String> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "upload"]).in_submodules(2);
 
     }
 
@@ -654,7 +654,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.hostname)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
-        pub const hostname: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "hostname"]);
+        pub const hostname: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "hostname"]).in_submodules(2);
 
         /// `services.maubot.settings.server.override_resource_path`
         ///
@@ -663,7 +663,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.override_resource_path)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const override_resource_path: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "server", "override_resource_path"]);
+        pub const override_resource_path: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "server", "override_resource_path"]).in_submodules(2);
 
         /// `services.maubot.settings.server.plugin_base_path`
         ///
@@ -672,7 +672,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.plugin_base_path)
         ///
         /// Nix type: `string`.
-        pub const plugin_base_path: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "plugin_base_path"]);
+        pub const plugin_base_path: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "plugin_base_path"]).in_submodules(2);
 
         /// `services.maubot.settings.server.port`
         ///
@@ -681,7 +681,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `29316`.
-        pub const port: Opt<u16> = Opt::new(&["services", "maubot", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "maubot", "settings", "server", "port"]).in_submodules(2);
 
         /// `services.maubot.settings.server.public_url`
         ///
@@ -690,7 +690,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.public_url)
         ///
         /// Nix type: `string`. Default: `"http://${config.services.maubot.settings.server.hostname}:${toString config.services.maubot.settings.server.port}"`.
-        pub const public_url: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "public_url"]);
+        pub const public_url: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "public_url"]).in_submodules(2);
 
         /// `services.maubot.settings.server.ui_base_path`
         ///
@@ -699,7 +699,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.ui_base_path)
         ///
         /// Nix type: `string`. Default: `"/_matrix/maubot"`.
-        pub const ui_base_path: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "ui_base_path"]);
+        pub const ui_base_path: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "ui_base_path"]).in_submodules(2);
 
     }
 

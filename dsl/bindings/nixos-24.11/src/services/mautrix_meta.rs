@@ -133,7 +133,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"mautrix-meta-‹name›"`.
         #[inline]
         pub fn data_dir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["dataDir"]))
+            Opt::at(self.path.join(["dataDir"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.enable`
@@ -145,7 +145,7 @@ pub mod instances {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.environmentFile`
@@ -158,7 +158,7 @@ pub mod instances {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.registerToSynapse`
@@ -170,7 +170,7 @@ pub mod instances {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn register_to_synapse(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["registerToSynapse"]))
+            Opt::at(self.path.join(["registerToSynapse"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.registrationFile`
@@ -182,7 +182,7 @@ pub mod instances {
         /// Nix type: `unspecified value`.
         #[inline]
         pub fn registration_file(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["registrationFile"]))
+            Opt::at(self.path.join(["registrationFile"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.registrationServiceUnit`
@@ -194,7 +194,7 @@ pub mod instances {
         /// Nix type: `unspecified value`.
         #[inline]
         pub fn registration_service_unit(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["registrationServiceUnit"]))
+            Opt::at(self.path.join(["registrationServiceUnit"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.serviceDependencies`
@@ -206,7 +206,7 @@ pub mod instances {
         /// Nix type: `list of string`.
         #[inline]
         pub fn service_dependencies(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["serviceDependencies"]))
+            Opt::at(self.path.join(["serviceDependencies"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.serviceUnit`
@@ -219,7 +219,7 @@ pub mod instances {
         /// Nix type: `unspecified value`.
         #[inline]
         pub fn service_unit(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["serviceUnit"]))
+            Opt::at(self.path.join(["serviceUnit"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.settings`
@@ -231,7 +231,7 @@ pub mod instances {
         /// Nix type: `YAML value`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

@@ -66,7 +66,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mbpfan.settings.general.high_temp)
         ///
         /// Nix type: `signed integer`. Default: `58`.
-        pub const high_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "high_temp"]);
+        pub const high_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "high_temp"]).in_submodules(1);
 
         /// `services.mbpfan.settings.general.low_temp`
         ///
@@ -75,7 +75,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mbpfan.settings.general.low_temp)
         ///
         /// Nix type: `signed integer`. Default: `55`.
-        pub const low_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "low_temp"]);
+        pub const low_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "low_temp"]).in_submodules(1);
 
         /// `services.mbpfan.settings.general.max_temp`
         ///
@@ -84,7 +84,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mbpfan.settings.general.max_temp)
         ///
         /// Nix type: `signed integer`. Default: `78`.
-        pub const max_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "max_temp"]);
+        pub const max_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "max_temp"]).in_submodules(1);
 
         /// `services.mbpfan.settings.general.polling_interval`
         ///
@@ -93,7 +93,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mbpfan.settings.general.polling_interval)
         ///
         /// Nix type: `signed integer`. Default: `1`.
-        pub const polling_interval: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "polling_interval"]);
+        pub const polling_interval: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "polling_interval"]).in_submodules(1);
 
     }
 

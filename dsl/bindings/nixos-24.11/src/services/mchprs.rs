@@ -202,7 +202,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.address)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const address: Opt<String> = Opt::new(&["services", "mchprs", "settings", "address"]);
+    pub const address: Opt<String> = Opt::new(&["services", "mchprs", "settings", "address"]).in_submodules(1);
 
     /// `services.mchprs.settings.auto_redpiler`
     ///
@@ -213,7 +213,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.auto_redpiler)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const auto_redpiler: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "auto_redpiler"]);
+    pub const auto_redpiler: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "auto_redpiler"]).in_submodules(1);
 
     /// `services.mchprs.settings.block_in_hitbox`
     ///
@@ -225,7 +225,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.block_in_hitbox)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const block_in_hitbox: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "block_in_hitbox"]);
+    pub const block_in_hitbox: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "block_in_hitbox"]).in_submodules(1);
 
     /// `services.mchprs.settings.bungeecord`
     ///
@@ -235,7 +235,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.bungeecord)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const bungeecord: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "bungeecord"]);
+    pub const bungeecord: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "bungeecord"]).in_submodules(1);
 
     /// `services.mchprs.settings.chat_format`
     ///
@@ -244,7 +244,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.chat_format)
     ///
     /// Nix type: `string`. Default: `"<{username}> {message}"`.
-    pub const chat_format: Opt<String> = Opt::new(&["services", "mchprs", "settings", "chat_format"]);
+    pub const chat_format: Opt<String> = Opt::new(&["services", "mchprs", "settings", "chat_format"]).in_submodules(1);
 
     /// `services.mchprs.settings.max_players`
     ///
@@ -255,7 +255,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.max_players)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `99999`.
-    pub const max_players: Opt<Positive> = Opt::new(&["services", "mchprs", "settings", "max_players"]);
+    pub const max_players: Opt<Positive> = Opt::new(&["services", "mchprs", "settings", "max_players"]).in_submodules(1);
 
     /// `services.mchprs.settings.motd`
     ///
@@ -266,7 +266,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.motd)
     ///
     /// Nix type: `string`. Default: `"Minecraft High Performance Redstone Server"`.
-    pub const motd: Opt<String> = Opt::new(&["services", "mchprs", "settings", "motd"]);
+    pub const motd: Opt<String> = Opt::new(&["services", "mchprs", "settings", "motd"]).in_submodules(1);
 
     /// `services.mchprs.settings.port`
     ///
@@ -277,7 +277,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `25565`.
-    pub const port: Opt<u16> = Opt::new(&["services", "mchprs", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "mchprs", "settings", "port"]).in_submodules(1);
 
     /// `services.mchprs.settings.schemati`
     ///
@@ -288,7 +288,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.schemati)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const schemati: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "schemati"]);
+    pub const schemati: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "schemati"]).in_submodules(1);
 
     /// `services.mchprs.settings.view_distance`
     ///
@@ -299,7 +299,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.view_distance)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `8`.
-    pub const view_distance: Opt<Positive> = Opt::new(&["services", "mchprs", "settings", "view_distance"]);
+    pub const view_distance: Opt<Positive> = Opt::new(&["services", "mchprs", "settings", "view_distance"]).in_submodules(1);
 
 }
 

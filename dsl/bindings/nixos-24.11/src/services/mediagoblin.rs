@@ -156,7 +156,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.allow_registration)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const allow_registration: Opt<bool> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "allow_registration"]);
+        pub const allow_registration: Opt<bool> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "allow_registration"]).in_submodules(1);
 
         /// `services.mediagoblin.settings.mediagoblin.email_debug_mode`
         ///
@@ -167,7 +167,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.email_debug_mode)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const email_debug_mode: Opt<bool> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "email_debug_mode"]);
+        pub const email_debug_mode: Opt<bool> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "email_debug_mode"]).in_submodules(1);
 
         /// `services.mediagoblin.settings.mediagoblin.email_sender_address`
         ///
@@ -176,7 +176,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.email_sender_address)
         ///
         /// Nix type: `string`.
-        pub const email_sender_address: Opt<String> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "email_sender_address"]);
+        pub const email_sender_address: Opt<String> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "email_sender_address"]).in_submodules(1);
 
         /// `services.mediagoblin.settings.mediagoblin.plugins`
         ///
@@ -185,7 +185,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.plugins)
         ///
         /// Nix type: `unspecified value`.
-        pub const plugins: Opt<Data<Anything>> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "plugins"]);
+        pub const plugins: Opt<Data<Anything>> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "plugins"]).in_submodules(1);
 
         /// `services.mediagoblin.settings.mediagoblin.sql_engine`
         ///
@@ -194,7 +194,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.sql_engine)
         ///
         /// Nix type: `string`. Default: `"sqlite:///var/lib/mediagoblin/mediagoblin.db"`.
-        pub const sql_engine: Opt<String> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "sql_engine"]);
+        pub const sql_engine: Opt<String> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "sql_engine"]).in_submodules(1);
 
     }
 

@@ -556,7 +556,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.acmeRoot)
         ///
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "acmeRoot"]);
+        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "acmeRoot"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.addSSL`
         ///
@@ -566,7 +566,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.addSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const add_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "addSSL"]);
+        pub const add_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "addSSL"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.adminAddr`
         ///
@@ -575,7 +575,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.adminAddr)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "adminAddr"]);
+        pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "adminAddr"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.documentRoot`
         ///
@@ -585,7 +585,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.documentRoot)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "documentRoot"]);
+        pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "documentRoot"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.enableACME`
         ///
@@ -595,7 +595,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.enableACME)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable_acme: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "enableACME"]);
+        pub const enable_acme: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "enableACME"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.enableUserDir`
         ///
@@ -604,7 +604,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.enableUserDir)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "enableUserDir"]);
+        pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "enableUserDir"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.extraConfig`
         ///
@@ -614,7 +614,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "extraConfig"]);
+        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "extraConfig"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.forceSSL`
         ///
@@ -625,7 +625,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.forceSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const force_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "forceSSL"]);
+        pub const force_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "forceSSL"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.globalRedirect`
         ///
@@ -635,7 +635,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.globalRedirect)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "globalRedirect"]);
+        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "globalRedirect"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.hostName`
         ///
@@ -644,7 +644,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.hostName)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
-        pub const host_name: Opt<String> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "hostName"]);
+        pub const host_name: Opt<String> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "hostName"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.http2`
         ///
@@ -654,7 +654,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.http2)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const http2: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "http2"]);
+        pub const http2: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "http2"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.listen`
         ///
@@ -663,7 +663,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listen)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "listen"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.listenAddresses`
         ///
@@ -673,7 +673,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listenAddresses)
         ///
         /// Nix type: `non-empty (list of string)`.
-        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "listenAddresses"]);
+        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "listenAddresses"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.locations`
         ///
@@ -682,7 +682,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "locations"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.logFormat`
         ///
@@ -691,7 +691,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.logFormat)
         ///
         /// Nix type: `string`. Default: `"common"`.
-        pub const log_format: Opt<String> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "logFormat"]);
+        pub const log_format: Opt<String> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "logFormat"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.onlySSL`
         ///
@@ -701,7 +701,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.onlySSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const only_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "onlySSL"]);
+        pub const only_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "onlySSL"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.robotsEntries`
         ///
@@ -710,7 +710,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.robotsEntries)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-        pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "robotsEntries"]);
+        pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "robotsEntries"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.servedDirs`
         ///
@@ -719,7 +719,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.servedDirs)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedDirs"]);
+        pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedDirs"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.servedFiles`
         ///
@@ -728,7 +728,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.servedFiles)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedFiles"]);
+        pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedFiles"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.serverAliases`
         ///
@@ -737,7 +737,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.serverAliases)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "serverAliases"]);
+        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "serverAliases"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.sslServerCert`
         ///
@@ -746,7 +746,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.sslServerCert)
         ///
         /// Nix type: `path`.
-        pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerCert"]);
+        pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerCert"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.sslServerChain`
         ///
@@ -755,7 +755,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.sslServerChain)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerChain"]);
+        pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerChain"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.sslServerKey`
         ///
@@ -764,7 +764,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.sslServerKey)
         ///
         /// Nix type: `path`.
-        pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerKey"]);
+        pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerKey"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.useACMEHost`
         ///
@@ -775,7 +775,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.useACMEHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "useACMEHost"]);
+        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "useACMEHost"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.mediawiki.httpd.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -879,7 +879,7 @@ pub mod httpd {
                 /// Nix type: `null or path`. Default: `null`.
                 #[inline]
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["alias"]))
+                    Opt::at(self.path.join(["alias"])).in_submodules(2)
                 }
 
                 /// `services.mediawiki.httpd.virtualHost.locations.<name>.extraConfig`
@@ -891,7 +891,7 @@ pub mod httpd {
                 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
                 #[inline]
                 pub fn extra_config(&self) -> Opt<Concatenated> {
-                    Opt::at(self.path.join(["extraConfig"]))
+                    Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
                 }
 
                 /// `services.mediawiki.httpd.virtualHost.locations.<name>.index`
@@ -903,7 +903,7 @@ pub mod httpd {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn index(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["index"]))
+                    Opt::at(self.path.join(["index"])).in_submodules(2)
                 }
 
                 /// `services.mediawiki.httpd.virtualHost.locations.<name>.priority`
@@ -916,7 +916,7 @@ pub mod httpd {
                 /// Nix type: `signed integer`. Default: `1000`.
                 #[inline]
                 pub fn priority(&self) -> Opt<i64> {
-                    Opt::at(self.path.join(["priority"]))
+                    Opt::at(self.path.join(["priority"])).in_submodules(2)
                 }
 
                 /// `services.mediawiki.httpd.virtualHost.locations.<name>.proxyPass`
@@ -928,7 +928,7 @@ pub mod httpd {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["proxyPass"]))
+                    Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
                 }
 
             }

@@ -107,7 +107,7 @@ pub mod modules {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn module(&self) -> Opt<String> {
-            Opt::at(self.path.join(["module"]))
+            Opt::at(self.path.join(["module"])).in_submodules(1)
         }
 
     }
@@ -125,7 +125,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.metricbeat.settings.name)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const name: Opt<String> = Opt::new(&["services", "metricbeat", "settings", "name"]);
+    pub const name: Opt<String> = Opt::new(&["services", "metricbeat", "settings", "name"]).in_submodules(1);
 
     /// `services.metricbeat.settings.tags`
     ///
@@ -135,7 +135,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.metricbeat.settings.tags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const tags: Opt<Vec<String>> = Opt::new(&["services", "metricbeat", "settings", "tags"]);
+    pub const tags: Opt<Vec<String>> = Opt::new(&["services", "metricbeat", "settings", "tags"]).in_submodules(1);
 
 }
 

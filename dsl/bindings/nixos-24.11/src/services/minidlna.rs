@@ -58,7 +58,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minidlna.settings.db_dir)
     ///
     /// Nix type: `path`. Default: `"/var/cache/minidlna"`.
-    pub const db_dir: Opt<RuntimePath> = Opt::new(&["services", "minidlna", "settings", "db_dir"]);
+    pub const db_dir: Opt<RuntimePath> = Opt::new(&["services", "minidlna", "settings", "db_dir"]).in_submodules(1);
 
     /// `services.minidlna.settings.enable_tivo`
     ///
@@ -67,7 +67,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minidlna.settings.enable_tivo)
     ///
     /// Nix type: `one of "yes", "no"`. Default: `"no"`.
-    pub const enable_tivo: Opt<EnableTivo> = Opt::new(&["services", "minidlna", "settings", "enable_tivo"]);
+    pub const enable_tivo: Opt<EnableTivo> = Opt::new(&["services", "minidlna", "settings", "enable_tivo"]).in_submodules(1);
 
     /// `services.minidlna.settings.friendly_name`
     ///
@@ -76,7 +76,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minidlna.settings.friendly_name)
     ///
     /// Nix type: `string`. Default: `config.networking.hostName`.
-    pub const friendly_name: Opt<String> = Opt::new(&["services", "minidlna", "settings", "friendly_name"]);
+    pub const friendly_name: Opt<String> = Opt::new(&["services", "minidlna", "settings", "friendly_name"]).in_submodules(1);
 
     /// `services.minidlna.settings.inotify`
     ///
@@ -85,7 +85,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minidlna.settings.inotify)
     ///
     /// Nix type: `one of "yes", "no"`. Default: `"no"`.
-    pub const inotify: Opt<Inotify> = Opt::new(&["services", "minidlna", "settings", "inotify"]);
+    pub const inotify: Opt<Inotify> = Opt::new(&["services", "minidlna", "settings", "inotify"]).in_submodules(1);
 
     /// `services.minidlna.settings.log_level`
     ///
@@ -94,7 +94,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minidlna.settings.log_level)
     ///
     /// Nix type: `string`. Default: `"warn"`.
-    pub const log_level: Opt<String> = Opt::new(&["services", "minidlna", "settings", "log_level"]);
+    pub const log_level: Opt<String> = Opt::new(&["services", "minidlna", "settings", "log_level"]).in_submodules(1);
 
     /// `services.minidlna.settings.media_dir`
     ///
@@ -104,7 +104,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minidlna.settings.media_dir)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const media_dir: Opt<Vec<String>> = Opt::new(&["services", "minidlna", "settings", "media_dir"]);
+    pub const media_dir: Opt<Vec<String>> = Opt::new(&["services", "minidlna", "settings", "media_dir"]).in_submodules(1);
 
     /// `services.minidlna.settings.notify_interval`
     ///
@@ -114,7 +114,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minidlna.settings.notify_interval)
     ///
     /// Nix type: `signed integer`. Default: `90000`.
-    pub const notify_interval: Opt<i64> = Opt::new(&["services", "minidlna", "settings", "notify_interval"]);
+    pub const notify_interval: Opt<i64> = Opt::new(&["services", "minidlna", "settings", "notify_interval"]).in_submodules(1);
 
     /// `services.minidlna.settings.port`
     ///
@@ -123,7 +123,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minidlna.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8200`.
-    pub const port: Opt<u16> = Opt::new(&["services", "minidlna", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "minidlna", "settings", "port"]).in_submodules(1);
 
     /// `services.minidlna.settings.root_container`
     ///
@@ -132,7 +132,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minidlna.settings.root_container)
     ///
     /// Nix type: `string`. Default: `"B"`.
-    pub const root_container: Opt<String> = Opt::new(&["services", "minidlna", "settings", "root_container"]);
+    pub const root_container: Opt<String> = Opt::new(&["services", "minidlna", "settings", "root_container"]).in_submodules(1);
 
     /// `services.minidlna.settings.wide_links`
     ///
@@ -141,7 +141,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minidlna.settings.wide_links)
     ///
     /// Nix type: `one of "yes", "no"`. Default: `"no"`.
-    pub const wide_links: Opt<WideLinks> = Opt::new(&["services", "minidlna", "settings", "wide_links"]);
+    pub const wide_links: Opt<WideLinks> = Opt::new(&["services", "minidlna", "settings", "wide_links"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.minidlna.settings.enable_tivo`.

@@ -673,7 +673,7 @@ pub mod reverse_proxy {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy)
         ///
         /// Nix type: `submodule`. Default: `{ }`.
-        pub const caddy: Opt<CaddyValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy"]);
+        pub const caddy: Opt<CaddyValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy"]).in_submodules(1);
 
         /// `services.misskey.reverseProxy.webserver.nginx`
         ///
@@ -683,7 +683,7 @@ pub mod reverse_proxy {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx)
         ///
         /// Nix type: `submodule`. Default: `{ }`.
-        pub const nginx: Opt<NginxValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx"]);
+        pub const nginx: Opt<NginxValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.misskey.reverseProxy.webserver.caddy`: `CaddyValue::new()`, then a setter per option.
@@ -1190,7 +1190,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.extraConfig)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-            pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "extraConfig"]);
+            pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "extraConfig"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.caddy.hostName`
             ///
@@ -1199,7 +1199,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.hostName)
             ///
             /// Nix type: `string`. Default: `"‹name›"`.
-            pub const host_name: Opt<String> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "hostName"]);
+            pub const host_name: Opt<String> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "hostName"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.caddy.listenAddresses`
             ///
@@ -1208,7 +1208,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.listenAddresses)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
-            pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "listenAddresses"]);
+            pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "listenAddresses"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.caddy.logFormat`
             ///
@@ -1218,7 +1218,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.logFormat)
             ///
             /// Nix type: `strings concatenated with "\n"`.
-            pub const log_format: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "logFormat"]);
+            pub const log_format: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "logFormat"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.caddy.serverAliases`
             ///
@@ -1227,7 +1227,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.serverAliases)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
-            pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "serverAliases"]);
+            pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "serverAliases"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.caddy.useACMEHost`
             ///
@@ -1238,7 +1238,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.useACMEHost)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "useACMEHost"]);
+            pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "useACMEHost"]).in_submodules(2);
 
         }
 
@@ -1253,7 +1253,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.acmeFallbackHost)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "acmeFallbackHost"]);
+            pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "acmeFallbackHost"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.acmeRoot`
             ///
@@ -1262,7 +1262,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.acmeRoot)
             ///
             /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-            pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "acmeRoot"]);
+            pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "acmeRoot"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.addSSL`
             ///
@@ -1272,7 +1272,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.addSSL)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const add_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "addSSL"]);
+            pub const add_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "addSSL"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.basicAuth`
             ///
@@ -1281,7 +1281,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.basicAuth)
             ///
             /// Nix type: `attribute set of string`. Default: `{ }`.
-            pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "basicAuth"]);
+            pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "basicAuth"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.basicAuthFile`
             ///
@@ -1291,7 +1291,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.basicAuthFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
-            pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "basicAuthFile"]);
+            pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "basicAuthFile"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.default`
             ///
@@ -1300,7 +1300,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.default)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const default: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "default"]);
+            pub const default: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "default"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.enableACME`
             ///
@@ -1310,7 +1310,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.enableACME)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const enable_acme: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "enableACME"]);
+            pub const enable_acme: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "enableACME"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.extraConfig`
             ///
@@ -1319,7 +1319,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.extraConfig)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-            pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "extraConfig"]);
+            pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "extraConfig"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.forceSSL`
             ///
@@ -1329,7 +1329,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.forceSSL)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const force_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "forceSSL"]);
+            pub const force_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "forceSSL"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.globalRedirect`
             ///
@@ -1339,7 +1339,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.globalRedirect)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "globalRedirect"]);
+            pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "globalRedirect"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.http2`
             ///
@@ -1354,7 +1354,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.http2)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const http2: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http2"]);
+            pub const http2: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http2"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.http3`
             ///
@@ -1364,7 +1364,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.http3)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const http3: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http3"]);
+            pub const http3: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http3"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.http3_hq`
             ///
@@ -1374,7 +1374,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.http3_hq)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const http3_hq: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http3_hq"]);
+            pub const http3_hq: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http3_hq"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.kTLS`
             ///
@@ -1386,7 +1386,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.kTLS)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const k_tls: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "kTLS"]);
+            pub const k_tls: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "kTLS"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.listen`
             ///
@@ -1397,7 +1397,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen)
             ///
             /// Nix type: `list of (submodule)`. Default: `[ ]`.
-            pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "listen"]);
+            pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "listen"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.listenAddresses`
             ///
@@ -1407,7 +1407,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listenAddresses)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
-            pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "listenAddresses"]);
+            pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "listenAddresses"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.locations`
             ///
@@ -1416,7 +1416,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "locations"]);
+            pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "locations"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.onlySSL`
             ///
@@ -1426,7 +1426,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.onlySSL)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const only_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "onlySSL"]);
+            pub const only_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "onlySSL"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.quic`
             ///
@@ -1436,7 +1436,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.quic)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const quic: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "quic"]);
+            pub const quic: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "quic"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.redirectCode`
             ///
@@ -1445,7 +1445,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.redirectCode)
             ///
             /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-            pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "redirectCode"]);
+            pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "redirectCode"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.rejectSSL`
             ///
@@ -1455,7 +1455,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.rejectSSL)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const reject_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "rejectSSL"]);
+            pub const reject_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "rejectSSL"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.reuseport`
             ///
@@ -1465,7 +1465,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.reuseport)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const reuseport: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "reuseport"]);
+            pub const reuseport: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "reuseport"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.root`
             ///
@@ -1474,7 +1474,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.root)
             ///
             /// Nix type: `null or path`. Default: `null`.
-            pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "root"]);
+            pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "root"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.serverAliases`
             ///
@@ -1483,7 +1483,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.serverAliases)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
-            pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "serverAliases"]);
+            pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "serverAliases"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.serverName`
             ///
@@ -1492,7 +1492,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.serverName)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "serverName"]);
+            pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "serverName"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.sslCertificate`
             ///
@@ -1501,7 +1501,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.sslCertificate)
             ///
             /// Nix type: `path`.
-            pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslCertificate"]);
+            pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslCertificate"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.sslCertificateKey`
             ///
@@ -1510,7 +1510,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.sslCertificateKey)
             ///
             /// Nix type: `path`.
-            pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslCertificateKey"]);
+            pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslCertificateKey"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.sslTrustedCertificate`
             ///
@@ -1519,7 +1519,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.sslTrustedCertificate)
             ///
             /// Nix type: `null or path`. Default: `null`.
-            pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslTrustedCertificate"]);
+            pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslTrustedCertificate"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.useACMEHost`
             ///
@@ -1530,7 +1530,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.useACMEHost)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "useACMEHost"]);
+            pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "useACMEHost"]).in_submodules(2);
 
             ::flakesmith::submodule_value! {
                 /// A value of `services.misskey.reverseProxy.webserver.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1729,7 +1729,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or path`. Default: `null`.
                     #[inline]
                     pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                        Opt::at(self.path.join(["alias"]))
+                        Opt::at(self.path.join(["alias"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.basicAuth`
@@ -1741,7 +1741,7 @@ pub mod reverse_proxy {
                     /// Nix type: `attribute set of string`. Default: `{ }`.
                     #[inline]
                     pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                        Opt::at(self.path.join(["basicAuth"]))
+                        Opt::at(self.path.join(["basicAuth"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.basicAuthFile`
@@ -1754,7 +1754,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or path`. Default: `null`.
                     #[inline]
                     pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                        Opt::at(self.path.join(["basicAuthFile"]))
+                        Opt::at(self.path.join(["basicAuthFile"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.extraConfig`
@@ -1766,7 +1766,7 @@ pub mod reverse_proxy {
                     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
                     #[inline]
                     pub fn extra_config(&self) -> Opt<Concatenated> {
-                        Opt::at(self.path.join(["extraConfig"]))
+                        Opt::at(self.path.join(["extraConfig"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.fastcgiParams`
@@ -1780,7 +1780,7 @@ pub mod reverse_proxy {
                     /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
                     #[inline]
                     pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                        Opt::at(self.path.join(["fastcgiParams"]))
+                        Opt::at(self.path.join(["fastcgiParams"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.index`
@@ -1792,7 +1792,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or string`. Default: `null`.
                     #[inline]
                     pub fn index(&self) -> Opt<NullOr<String>> {
-                        Opt::at(self.path.join(["index"]))
+                        Opt::at(self.path.join(["index"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.priority`
@@ -1805,7 +1805,7 @@ pub mod reverse_proxy {
                     /// Nix type: `signed integer`. Default: `1000`.
                     #[inline]
                     pub fn priority(&self) -> Opt<i64> {
-                        Opt::at(self.path.join(["priority"]))
+                        Opt::at(self.path.join(["priority"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.proxyPass`
@@ -1818,7 +1818,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or string`. Default: `null`.
                     #[inline]
                     pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                        Opt::at(self.path.join(["proxyPass"]))
+                        Opt::at(self.path.join(["proxyPass"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.proxyWebsockets`
@@ -1830,7 +1830,7 @@ pub mod reverse_proxy {
                     /// Nix type: `boolean`. Default: `false`.
                     #[inline]
                     pub fn proxy_websockets(&self) -> Opt<bool> {
-                        Opt::at(self.path.join(["proxyWebsockets"]))
+                        Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.recommendedProxySettings`
@@ -1842,7 +1842,7 @@ pub mod reverse_proxy {
                     /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
                     #[inline]
                     pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                        Opt::at(self.path.join(["recommendedProxySettings"]))
+                        Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.return`
@@ -1854,7 +1854,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or string or signed integer`. Default: `null`.
                     #[inline]
                     pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                        Opt::at(self.path.join(["return"]))
+                        Opt::at(self.path.join(["return"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.root`
@@ -1866,7 +1866,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or path`. Default: `null`.
                     #[inline]
                     pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                        Opt::at(self.path.join(["root"]))
+                        Opt::at(self.path.join(["root"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.tryFiles`
@@ -1878,7 +1878,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or string`. Default: `null`.
                     #[inline]
                     pub fn try_files(&self) -> Opt<NullOr<String>> {
-                        Opt::at(self.path.join(["tryFiles"]))
+                        Opt::at(self.path.join(["tryFiles"])).in_submodules(3)
                     }
 
                 }
@@ -1911,7 +1911,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.chmodSocket)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const chmod_socket: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "chmodSocket"]);
+    pub const chmod_socket: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "chmodSocket"]).in_submodules(1);
 
     /// `services.misskey.settings.db`
     ///
@@ -1920,7 +1920,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const db: Opt<DbValue> = Opt::new(&["services", "misskey", "settings", "db"]);
+    pub const db: Opt<DbValue> = Opt::new(&["services", "misskey", "settings", "db"]).in_submodules(1);
 
     /// `services.misskey.settings.id`
     ///
@@ -1929,7 +1929,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.id)
     ///
     /// Nix type: `one of "aid", "aidx", "meid", "ulid", "objectid"`. Default: `"aidx"`.
-    pub const id: Opt<Id> = Opt::new(&["services", "misskey", "settings", "id"]);
+    pub const id: Opt<Id> = Opt::new(&["services", "misskey", "settings", "id"]).in_submodules(1);
 
     /// `services.misskey.settings.meilisearch`
     ///
@@ -1938,7 +1938,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const meilisearch: Opt<NullOr<MeilisearchValue>> = Opt::new(&["services", "misskey", "settings", "meilisearch"]);
+    pub const meilisearch: Opt<NullOr<MeilisearchValue>> = Opt::new(&["services", "misskey", "settings", "meilisearch"]).in_submodules(1);
 
     /// `services.misskey.settings.port`
     ///
@@ -1947,7 +1947,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "port"]).in_submodules(1);
 
     /// `services.misskey.settings.redis`
     ///
@@ -1956,7 +1956,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redis)
     ///
     /// Nix type: `attribute set of (YAML value)`. Default: `{ }`.
-    pub const redis: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "misskey", "settings", "redis"]);
+    pub const redis: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "misskey", "settings", "redis"]).in_submodules(1);
 
     /// `services.misskey.settings.redisForJobQueue`
     ///
@@ -1965,7 +1965,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForJobQueue)
     ///
     /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
-    pub const redis_for_job_queue: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue"]);
+    pub const redis_for_job_queue: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue"]).in_submodules(1);
 
     /// `services.misskey.settings.redisForPubsub`
     ///
@@ -1974,7 +1974,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForPubsub)
     ///
     /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
-    pub const redis_for_pubsub: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForPubsub"]);
+    pub const redis_for_pubsub: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForPubsub"]).in_submodules(1);
 
     /// `services.misskey.settings.redisForTimelines`
     ///
@@ -1983,7 +1983,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForTimelines)
     ///
     /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
-    pub const redis_for_timelines: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForTimelines"]);
+    pub const redis_for_timelines: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForTimelines"]).in_submodules(1);
 
     /// `services.misskey.settings.socket`
     ///
@@ -1992,7 +1992,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.socket)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const socket: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "settings", "socket"]);
+    pub const socket: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "settings", "socket"]).in_submodules(1);
 
     /// `services.misskey.settings.url`
     ///
@@ -2001,7 +2001,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.url)
     ///
     /// Nix type: `string`.
-    pub const url: Opt<String> = Opt::new(&["services", "misskey", "settings", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "misskey", "settings", "url"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.misskey.settings.db`: `DbValue::new()`, then a setter per option.
@@ -2148,7 +2148,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.db)
         ///
         /// Nix type: `string`. Default: `"misskey"`.
-        pub const db: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "db"]);
+        pub const db: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "db"]).in_submodules(2);
 
         /// `services.misskey.settings.db.disableCache`
         ///
@@ -2157,7 +2157,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.disableCache)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_cache: Opt<bool> = Opt::new(&["services", "misskey", "settings", "db", "disableCache"]);
+        pub const disable_cache: Opt<bool> = Opt::new(&["services", "misskey", "settings", "db", "disableCache"]).in_submodules(2);
 
         /// `services.misskey.settings.db.extra`
         ///
@@ -2166,7 +2166,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.extra)
         ///
         /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
-        pub const extra: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "db", "extra"]);
+        pub const extra: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "db", "extra"]).in_submodules(2);
 
         /// `services.misskey.settings.db.host`
         ///
@@ -2175,7 +2175,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.host)
         ///
         /// Nix type: `string`. Default: `"/var/run/postgresql"`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.db.pass`
         ///
@@ -2184,7 +2184,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.pass)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const pass: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "db", "pass"]);
+        pub const pass: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "db", "pass"]).in_submodules(2);
 
         /// `services.misskey.settings.db.port`
         ///
@@ -2193,7 +2193,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5432`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "db", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "db", "port"]).in_submodules(2);
 
         /// `services.misskey.settings.db.user`
         ///
@@ -2202,7 +2202,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.user)
         ///
         /// Nix type: `string`. Default: `"misskey"`.
-        pub const user: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "user"]).in_submodules(2);
 
     }
 
@@ -2216,7 +2216,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.apiKey)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const api_key: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "meilisearch", "apiKey"]);
+        pub const api_key: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "meilisearch", "apiKey"]).in_submodules(2);
 
         /// `services.misskey.settings.meilisearch.host`
         ///
@@ -2225,7 +2225,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "meilisearch", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "meilisearch", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.meilisearch.index`
         ///
@@ -2234,7 +2234,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.index)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const index: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "meilisearch", "index"]);
+        pub const index: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "meilisearch", "index"]).in_submodules(2);
 
         /// `services.misskey.settings.meilisearch.port`
         ///
@@ -2243,7 +2243,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7700`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "meilisearch", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "meilisearch", "port"]).in_submodules(2);
 
         /// `services.misskey.settings.meilisearch.scope`
         ///
@@ -2252,7 +2252,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.scope)
         ///
         /// Nix type: `one of "local", "global"`. Default: `"local"`.
-        pub const scope: Opt<Scope> = Opt::new(&["services", "misskey", "settings", "meilisearch", "scope"]);
+        pub const scope: Opt<Scope> = Opt::new(&["services", "misskey", "settings", "meilisearch", "scope"]).in_submodules(2);
 
         /// `services.misskey.settings.meilisearch.ssl`
         ///
@@ -2261,7 +2261,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.ssl)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const ssl: Opt<bool> = Opt::new(&["services", "misskey", "settings", "meilisearch", "ssl"]);
+        pub const ssl: Opt<bool> = Opt::new(&["services", "misskey", "settings", "meilisearch", "ssl"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `services.misskey.settings.meilisearch.scope`.
@@ -2283,7 +2283,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redis.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redis", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redis", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.redis.port`
         ///
@@ -2292,7 +2292,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redis.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redis", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redis", "port"]).in_submodules(2);
 
     }
 
@@ -2306,7 +2306,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForJobQueue.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.redisForJobQueue.port`
         ///
@@ -2315,7 +2315,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForJobQueue.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue", "port"]).in_submodules(2);
 
     }
 
@@ -2329,7 +2329,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForPubsub.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForPubsub", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForPubsub", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.redisForPubsub.port`
         ///
@@ -2338,7 +2338,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForPubsub.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForPubsub", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForPubsub", "port"]).in_submodules(2);
 
     }
 
@@ -2352,7 +2352,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForTimelines.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForTimelines", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForTimelines", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.redisForTimelines.port`
         ///
@@ -2361,7 +2361,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForTimelines.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForTimelines", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForTimelines", "port"]).in_submodules(2);
 
     }
 

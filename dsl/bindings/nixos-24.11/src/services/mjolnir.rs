@@ -212,7 +212,7 @@ pub mod pantalaimon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "mjolnir", "pantalaimon", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "mjolnir", "pantalaimon", "enable"]).in_submodules(1);
 
     /// `services.mjolnir.pantalaimon.options`
     ///
@@ -221,7 +221,7 @@ pub mod pantalaimon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const options: Opt<OptionsValue> = Opt::new(&["services", "mjolnir", "pantalaimon", "options"]);
+    pub const options: Opt<OptionsValue> = Opt::new(&["services", "mjolnir", "pantalaimon", "options"]).in_submodules(1);
 
     /// `services.mjolnir.pantalaimon.passwordFile`
     ///
@@ -230,7 +230,7 @@ pub mod pantalaimon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.passwordFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mjolnir", "pantalaimon", "passwordFile"]);
+    pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mjolnir", "pantalaimon", "passwordFile"]).in_submodules(1);
 
     /// `services.mjolnir.pantalaimon.username`
     ///
@@ -239,7 +239,7 @@ pub mod pantalaimon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.username)
     ///
     /// Nix type: `string`.
-    pub const username: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "username"]);
+    pub const username: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "username"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.mjolnir.pantalaimon.options.logLevel`.
@@ -328,7 +328,7 @@ pub mod pantalaimon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.dataPath)
         ///
         /// Nix type: `path`. Default: `"/var/lib/pantalaimon-‹name›"`.
-        pub const data_path: Opt<RuntimePath> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "dataPath"]);
+        pub const data_path: Opt<RuntimePath> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "dataPath"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.extraSettings`
         ///
@@ -338,7 +338,7 @@ pub mod pantalaimon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.extraSettings)
         ///
         /// Nix type: `attribute set`. Default: `{ }`.
-        pub const extra_settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "extraSettings"]);
+        pub const extra_settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "extraSettings"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.homeserver`
         ///
@@ -347,7 +347,7 @@ pub mod pantalaimon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.homeserver)
         ///
         /// Nix type: `string`.
-        pub const homeserver: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "homeserver"]);
+        pub const homeserver: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "homeserver"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.listenAddress`
         ///
@@ -357,7 +357,7 @@ pub mod pantalaimon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.listenAddress)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const listen_address: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "listenAddress"]);
+        pub const listen_address: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "listenAddress"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.listenPort`
         ///
@@ -368,7 +368,7 @@ pub mod pantalaimon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.listenPort)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8009`.
-        pub const listen_port: Opt<u16> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "listenPort"]);
+        pub const listen_port: Opt<u16> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "listenPort"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.logLevel`
         ///
@@ -377,7 +377,7 @@ pub mod pantalaimon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.logLevel)
         ///
         /// Nix type: `one of "info", "warning", "error", "debug"`. Default: `"warning"`.
-        pub const log_level: Opt<LogLevel> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "logLevel"]);
+        pub const log_level: Opt<LogLevel> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "logLevel"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.ssl`
         ///
@@ -387,7 +387,7 @@ pub mod pantalaimon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.ssl)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const ssl: Opt<bool> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "ssl"]);
+        pub const ssl: Opt<bool> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "ssl"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `services.mjolnir.pantalaimon.options.logLevel`.

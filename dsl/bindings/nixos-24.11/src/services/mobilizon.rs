@@ -73,7 +73,7 @@ pub mod settings {
                     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.database)
                     ///
                     /// Nix type: `null or string or (raw elixir)`. Default: `"mobilizon_prod"`.
-                    pub const database: Opt<NullOr<OneOf<DatabaseMembers>>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "database"]);
+                    pub const database: Opt<NullOr<OneOf<DatabaseMembers>>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "database"]).in_submodules(1);
 
                     /// `services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.socket_dir`
                     ///
@@ -82,7 +82,7 @@ pub mod settings {
                     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.socket_dir)
                     ///
                     /// Nix type: `null or string or (raw elixir)`. Default: `"/run/postgresql"`.
-                    pub const socket_dir: Opt<NullOr<OneOf<SocketDirMembers>>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "socket_dir"]);
+                    pub const socket_dir: Opt<NullOr<OneOf<SocketDirMembers>>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "socket_dir"]).in_submodules(1);
 
                     /// `services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.username`
                     ///
@@ -91,7 +91,7 @@ pub mod settings {
                     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.username)
                     ///
                     /// Nix type: `null or string or (raw elixir)`. Default: `"mobilizon"`.
-                    pub const username: Opt<NullOr<OneOf<UsernameMembers>>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "username"]);
+                    pub const username: Opt<NullOr<OneOf<UsernameMembers>>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "username"]).in_submodules(1);
 
                     /// The members of `services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.database`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
                     pub enum DatabaseMembers {}
@@ -122,7 +122,7 @@ pub mod settings {
                     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.has_reverse_proxy)
                     ///
                     /// Nix type: `boolean or (raw elixir)`. Default: `true`.
-                    pub const has_reverse_proxy: Opt<OneOf<HasReverseProxyMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "has_reverse_proxy"]);
+                    pub const has_reverse_proxy: Opt<OneOf<HasReverseProxyMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "has_reverse_proxy"]).in_submodules(1);
 
                     /// The members of `services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.has_reverse_proxy`'s type: `bool`, `unknown 'raw elixir'`. A value of any of them sets the option.
                     pub enum HasReverseProxyMembers {}
@@ -138,7 +138,7 @@ pub mod settings {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.http.ip)
                         ///
                         /// Nix type: `(elixir tuple) or (raw elixir)`.
-                        pub const ip: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "http", "ip"]);
+                        pub const ip: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "http", "ip"]).in_submodules(1);
 
                         /// `services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.http.port`
                         ///
@@ -147,7 +147,7 @@ pub mod settings {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.http.port)
                         ///
                         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or (raw elixir)`. Default: `4000`.
-                        pub const port: Opt<OneOf<PortMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "http", "port"]);
+                        pub const port: Opt<OneOf<PortMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "http", "port"]).in_submodules(1);
 
                         /// The members of `services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.http.port`'s type: `integer`, `unknown 'raw elixir'`. A value of any of them sets the option.
                         pub enum PortMembers {}
@@ -165,7 +165,7 @@ pub mod settings {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.url.host)
                         ///
                         /// Nix type: `string or (raw elixir)`.
-                        pub const host: Opt<OneOf<HostMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "url", "host"]);
+                        pub const host: Opt<OneOf<HostMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "url", "host"]).in_submodules(1);
 
                         /// The members of `services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.url.host`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
                         pub enum HostMembers {}
@@ -189,7 +189,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_.__instance_.email_from)
             ///
             /// Nix type: `string or (raw elixir)`.
-            pub const email_from: Opt<OneOf<EmailFromMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "email_from"]);
+            pub const email_from: Opt<OneOf<EmailFromMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "email_from"]).in_submodules(1);
 
             /// `services.mobilizon.settings.__mobilizon_.__instance_.email_reply_to`
             ///
@@ -198,7 +198,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_.__instance_.email_reply_to)
             ///
             /// Nix type: `string or (raw elixir)`.
-            pub const email_reply_to: Opt<OneOf<EmailReplyToMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "email_reply_to"]);
+            pub const email_reply_to: Opt<OneOf<EmailReplyToMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "email_reply_to"]).in_submodules(1);
 
             /// `services.mobilizon.settings.__mobilizon_.__instance_.hostname`
             ///
@@ -207,7 +207,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_.__instance_.hostname)
             ///
             /// Nix type: `string or (raw elixir)`.
-            pub const hostname: Opt<OneOf<HostnameMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "hostname"]);
+            pub const hostname: Opt<OneOf<HostnameMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "hostname"]).in_submodules(1);
 
             /// `services.mobilizon.settings.__mobilizon_.__instance_.name`
             ///
@@ -216,7 +216,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_.__instance_.name)
             ///
             /// Nix type: `string or (raw elixir)`.
-            pub const name: Opt<OneOf<NameMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "name"]);
+            pub const name: Opt<OneOf<NameMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "name"]).in_submodules(1);
 
             /// The members of `services.mobilizon.settings.__mobilizon_.__instance_.email_from`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
             pub enum EmailFromMembers {}

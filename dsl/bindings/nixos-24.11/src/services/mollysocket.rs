@@ -93,7 +93,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mollysocket.settings.allowed_endpoints)
     ///
     /// Nix type: `list of string`.
-    pub const allowed_endpoints: Opt<Vec<String>> = Opt::new(&["services", "mollysocket", "settings", "allowed_endpoints"]);
+    pub const allowed_endpoints: Opt<Vec<String>> = Opt::new(&["services", "mollysocket", "settings", "allowed_endpoints"]).in_submodules(1);
 
     /// `services.mollysocket.settings.allowed_uuids`
     ///
@@ -102,7 +102,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mollysocket.settings.allowed_uuids)
     ///
     /// Nix type: `list of string`.
-    pub const allowed_uuids: Opt<Vec<String>> = Opt::new(&["services", "mollysocket", "settings", "allowed_uuids"]);
+    pub const allowed_uuids: Opt<Vec<String>> = Opt::new(&["services", "mollysocket", "settings", "allowed_uuids"]).in_submodules(1);
 
     /// `services.mollysocket.settings.host`
     ///
@@ -111,7 +111,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mollysocket.settings.host)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
-    pub const host: Opt<String> = Opt::new(&["services", "mollysocket", "settings", "host"]);
+    pub const host: Opt<String> = Opt::new(&["services", "mollysocket", "settings", "host"]).in_submodules(1);
 
     /// `services.mollysocket.settings.port`
     ///
@@ -120,7 +120,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mollysocket.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8020`.
-    pub const port: Opt<u16> = Opt::new(&["services", "mollysocket", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "mollysocket", "settings", "port"]).in_submodules(1);
 
 }
 

@@ -456,7 +456,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "acmeRoot"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.addSSL`
     ///
@@ -466,7 +466,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "addSSL"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.adminAddr`
     ///
@@ -475,7 +475,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.adminAddr)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "adminAddr"]);
+    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "adminAddr"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.documentRoot`
     ///
@@ -485,7 +485,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.documentRoot)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "moodle", "virtualHost", "documentRoot"]);
+    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "moodle", "virtualHost", "documentRoot"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.enableACME`
     ///
@@ -495,7 +495,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "enableACME"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.enableUserDir`
     ///
@@ -504,7 +504,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.enableUserDir)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "enableUserDir"]);
+    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "enableUserDir"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.extraConfig`
     ///
@@ -514,7 +514,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "moodle", "virtualHost", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "moodle", "virtualHost", "extraConfig"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.forceSSL`
     ///
@@ -525,7 +525,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "forceSSL"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.globalRedirect`
     ///
@@ -535,7 +535,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "globalRedirect"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.hostName`
     ///
@@ -544,7 +544,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.hostName)
     ///
     /// Nix type: `string`. Default: `"‹name›"`.
-    pub const host_name: Opt<String> = Opt::new(&["services", "moodle", "virtualHost", "hostName"]);
+    pub const host_name: Opt<String> = Opt::new(&["services", "moodle", "virtualHost", "hostName"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.http2`
     ///
@@ -554,7 +554,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "http2"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.listen`
     ///
@@ -563,7 +563,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "moodle", "virtualHost", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "moodle", "virtualHost", "listen"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.listenAddresses`
     ///
@@ -573,7 +573,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listenAddresses)
     ///
     /// Nix type: `non-empty (list of string)`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "moodle", "virtualHost", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "moodle", "virtualHost", "listenAddresses"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.locations`
     ///
@@ -582,7 +582,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "moodle", "virtualHost", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "moodle", "virtualHost", "locations"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.logFormat`
     ///
@@ -591,7 +591,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.logFormat)
     ///
     /// Nix type: `string`. Default: `"common"`.
-    pub const log_format: Opt<String> = Opt::new(&["services", "moodle", "virtualHost", "logFormat"]);
+    pub const log_format: Opt<String> = Opt::new(&["services", "moodle", "virtualHost", "logFormat"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.onlySSL`
     ///
@@ -601,7 +601,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "onlySSL"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.robotsEntries`
     ///
@@ -610,7 +610,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.robotsEntries)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "moodle", "virtualHost", "robotsEntries"]);
+    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "moodle", "virtualHost", "robotsEntries"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.servedDirs`
     ///
@@ -619,7 +619,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.servedDirs)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "moodle", "virtualHost", "servedDirs"]);
+    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "moodle", "virtualHost", "servedDirs"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.servedFiles`
     ///
@@ -628,7 +628,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.servedFiles)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "moodle", "virtualHost", "servedFiles"]);
+    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "moodle", "virtualHost", "servedFiles"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.serverAliases`
     ///
@@ -637,7 +637,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "moodle", "virtualHost", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "moodle", "virtualHost", "serverAliases"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.sslServerCert`
     ///
@@ -646,7 +646,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.sslServerCert)
     ///
     /// Nix type: `path`.
-    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "moodle", "virtualHost", "sslServerCert"]);
+    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "moodle", "virtualHost", "sslServerCert"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.sslServerChain`
     ///
@@ -655,7 +655,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.sslServerChain)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "moodle", "virtualHost", "sslServerChain"]);
+    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "moodle", "virtualHost", "sslServerChain"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.sslServerKey`
     ///
@@ -664,7 +664,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.sslServerKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "moodle", "virtualHost", "sslServerKey"]);
+    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "moodle", "virtualHost", "sslServerKey"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.useACMEHost`
     ///
@@ -675,7 +675,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.moodle.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -779,7 +779,7 @@ pub mod virtual_host {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.moodle.virtualHost.locations.<name>.extraConfig`
@@ -791,7 +791,7 @@ pub mod virtual_host {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.moodle.virtualHost.locations.<name>.index`
@@ -803,7 +803,7 @@ pub mod virtual_host {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.moodle.virtualHost.locations.<name>.priority`
@@ -816,7 +816,7 @@ pub mod virtual_host {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.moodle.virtualHost.locations.<name>.proxyPass`
@@ -828,7 +828,7 @@ pub mod virtual_host {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
         }

@@ -75,7 +75,7 @@ pub mod chunkserver {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moosefs.chunkserver.settings.DATA_PATH)
         ///
         /// Nix type: `string`. Default: `"/var/lib/mfs"`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "chunkserver", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "chunkserver", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 
@@ -144,7 +144,7 @@ pub mod master {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moosefs.master.settings.DATA_PATH)
         ///
         /// Nix type: `string`. Default: `"/var/lib/mfs"`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "master", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "master", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 
@@ -181,7 +181,7 @@ pub mod metalogger {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moosefs.metalogger.settings.DATA_PATH)
         ///
         /// Nix type: `string`. Default: `"/var/lib/mfs"`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "metalogger", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "metalogger", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 

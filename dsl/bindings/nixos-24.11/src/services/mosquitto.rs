@@ -387,7 +387,7 @@ pub mod bridges {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<AddressesValue>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(1)
         }
 
         /// `services.mosquitto.bridges.<name>.settings`
@@ -399,7 +399,7 @@ pub mod bridges {
         /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.mosquitto.bridges.<name>.topics`
@@ -413,7 +413,7 @@ pub mod bridges {
         /// Nix type: `list of single-line string`. Default: `[ ]`.
         #[inline]
         pub fn topics(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["topics"]))
+            Opt::at(self.path.join(["topics"])).in_submodules(1)
         }
 
     }

@@ -871,7 +871,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.movim.nginx.acmeRoot`
     ///
@@ -880,7 +880,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.movim.nginx.addSSL`
     ///
@@ -890,7 +890,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.movim.nginx.basicAuth`
     ///
@@ -899,7 +899,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "movim", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "movim", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.movim.nginx.basicAuthFile`
     ///
@@ -909,7 +909,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.movim.nginx.default`
     ///
@@ -918,7 +918,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "movim", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "movim", "nginx", "default"]).in_submodules(1);
 
     /// `services.movim.nginx.enableACME`
     ///
@@ -928,7 +928,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "movim", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "movim", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.movim.nginx.extraConfig`
     ///
@@ -937,7 +937,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "movim", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "movim", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.movim.nginx.forceSSL`
     ///
@@ -947,7 +947,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.movim.nginx.globalRedirect`
     ///
@@ -957,7 +957,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.movim.nginx.http2`
     ///
@@ -972,7 +972,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http2"]).in_submodules(1);
 
     /// `services.movim.nginx.http3`
     ///
@@ -982,7 +982,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http3"]).in_submodules(1);
 
     /// `services.movim.nginx.http3_hq`
     ///
@@ -992,7 +992,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.movim.nginx.kTLS`
     ///
@@ -1004,7 +1004,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "movim", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "movim", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.movim.nginx.listen`
     ///
@@ -1015,7 +1015,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "movim", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "movim", "nginx", "listen"]).in_submodules(1);
 
     /// `services.movim.nginx.listenAddresses`
     ///
@@ -1025,7 +1025,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "movim", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "movim", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.movim.nginx.locations`
     ///
@@ -1034,7 +1034,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "movim", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "movim", "nginx", "locations"]).in_submodules(1);
 
     /// `services.movim.nginx.onlySSL`
     ///
@@ -1044,7 +1044,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.movim.nginx.quic`
     ///
@@ -1054,7 +1054,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "movim", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "movim", "nginx", "quic"]).in_submodules(1);
 
     /// `services.movim.nginx.redirectCode`
     ///
@@ -1063,7 +1063,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "movim", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "movim", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.movim.nginx.rejectSSL`
     ///
@@ -1073,7 +1073,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.movim.nginx.reuseport`
     ///
@@ -1083,7 +1083,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "movim", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "movim", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.movim.nginx.root`
     ///
@@ -1092,7 +1092,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "root"]).in_submodules(1);
 
     /// `services.movim.nginx.serverAliases`
     ///
@@ -1101,7 +1101,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "movim", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "movim", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.movim.nginx.serverName`
     ///
@@ -1110,7 +1110,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.movim.nginx.sslCertificate`
     ///
@@ -1119,7 +1119,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "movim", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "movim", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.movim.nginx.sslCertificateKey`
     ///
@@ -1128,7 +1128,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "movim", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "movim", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.movim.nginx.sslTrustedCertificate`
     ///
@@ -1137,7 +1137,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.movim.nginx.useACMEHost`
     ///
@@ -1148,7 +1148,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.movim.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1347,7 +1347,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.basicAuth`
@@ -1359,7 +1359,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.basicAuthFile`
@@ -1372,7 +1372,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.extraConfig`
@@ -1384,7 +1384,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.fastcgiParams`
@@ -1398,7 +1398,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.index`
@@ -1410,7 +1410,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.priority`
@@ -1423,7 +1423,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.proxyPass`
@@ -1436,7 +1436,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.proxyWebsockets`
@@ -1448,7 +1448,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.recommendedProxySettings`
@@ -1460,7 +1460,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.return`
@@ -1472,7 +1472,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.root`
@@ -1484,7 +1484,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.tryFiles`
@@ -1496,7 +1496,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }
@@ -1525,7 +1525,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.chatonly)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const chatonly: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "chatonly"]);
+    pub const chatonly: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "chatonly"]).in_submodules(1);
 
     /// `services.movim.podConfig.description`
     ///
@@ -1534,7 +1534,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.description)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const description: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "description"]);
+    pub const description: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "description"]).in_submodules(1);
 
     /// `services.movim.podConfig.disableregistration`
     ///
@@ -1543,7 +1543,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.disableregistration)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const disableregistration: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "disableregistration"]);
+    pub const disableregistration: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "disableregistration"]).in_submodules(1);
 
     /// `services.movim.podConfig.info`
     ///
@@ -1552,7 +1552,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.info)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const info: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "info"]);
+    pub const info: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "info"]).in_submodules(1);
 
     /// `services.movim.podConfig.locale`
     ///
@@ -1561,7 +1561,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.locale)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const locale: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "locale"]);
+    pub const locale: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "locale"]).in_submodules(1);
 
     /// `services.movim.podConfig.loglevel`
     ///
@@ -1570,7 +1570,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.loglevel)
     ///
     /// Nix type: `null or integer between 0 and 3 (both inclusive)`. Default: `null`.
-    pub const loglevel: Opt<NullOr<Between<0, 3>>> = Opt::new(&["services", "movim", "podConfig", "loglevel"]);
+    pub const loglevel: Opt<NullOr<Between<0, 3>>> = Opt::new(&["services", "movim", "podConfig", "loglevel"]).in_submodules(1);
 
     /// `services.movim.podConfig.restrictsuggestions`
     ///
@@ -1579,7 +1579,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.restrictsuggestions)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const restrictsuggestions: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "restrictsuggestions"]);
+    pub const restrictsuggestions: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "restrictsuggestions"]).in_submodules(1);
 
     /// `services.movim.podConfig.timezone`
     ///
@@ -1588,7 +1588,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.timezone)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const timezone: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "timezone"]);
+    pub const timezone: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "timezone"]).in_submodules(1);
 
     /// `services.movim.podConfig.xmppdescription`
     ///
@@ -1597,7 +1597,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.xmppdescription)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const xmppdescription: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppdescription"]);
+    pub const xmppdescription: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppdescription"]).in_submodules(1);
 
     /// `services.movim.podConfig.xmppdomain`
     ///
@@ -1606,7 +1606,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.xmppdomain)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const xmppdomain: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppdomain"]);
+    pub const xmppdomain: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppdomain"]).in_submodules(1);
 
     /// `services.movim.podConfig.xmppwhitelist`
     ///
@@ -1615,7 +1615,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.xmppwhitelist)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const xmppwhitelist: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppwhitelist"]);
+    pub const xmppwhitelist: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppwhitelist"]).in_submodules(1);
 
 }
 
@@ -1632,7 +1632,7 @@ pub mod precompress_static_files {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.brotli.compressionLevel)
         ///
         /// Nix type: `integer between 0 and 11 (both inclusive)`. Default: `11`.
-        pub const compression_level: Opt<Between<0, 11>> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "compressionLevel"]);
+        pub const compression_level: Opt<Between<0, 11>> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "compressionLevel"]).in_submodules(1);
 
         /// `services.movim.precompressStaticFiles.brotli.enable`
         ///
@@ -1641,7 +1641,7 @@ pub mod precompress_static_files {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.brotli.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "enable"]).in_submodules(1);
 
         /// `services.movim.precompressStaticFiles.brotli.package`
         ///
@@ -1650,7 +1650,7 @@ pub mod precompress_static_files {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.brotli.package)
         ///
         /// Nix type: `package`. Default: `pkgs.brotli`.
-        pub const package: Opt<Package> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "package"]);
+        pub const package: Opt<Package> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "package"]).in_submodules(1);
 
     }
 
@@ -1664,7 +1664,7 @@ pub mod precompress_static_files {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.gzip.compressionLevel)
         ///
         /// Nix type: `integer between 1 and 9 (both inclusive)`. Default: `9`.
-        pub const compression_level: Opt<Between<1, 9>> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "compressionLevel"]);
+        pub const compression_level: Opt<Between<1, 9>> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "compressionLevel"]).in_submodules(1);
 
         /// `services.movim.precompressStaticFiles.gzip.enable`
         ///
@@ -1673,7 +1673,7 @@ pub mod precompress_static_files {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.gzip.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "enable"]).in_submodules(1);
 
         /// `services.movim.precompressStaticFiles.gzip.package`
         ///
@@ -1682,7 +1682,7 @@ pub mod precompress_static_files {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.gzip.package)
         ///
         /// Nix type: `package`. Default: `pkgs.gzip`.
-        pub const package: Opt<Package> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "package"]);
+        pub const package: Opt<Package> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "package"]).in_submodules(1);
 
     }
 

@@ -137,7 +137,7 @@ pub mod endpoints {
         /// Nix type: `null or string`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.mpdscribble.endpoints.<name>.url`
@@ -149,7 +149,7 @@ pub mod endpoints {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
         /// `services.mpdscribble.endpoints.<name>.username`
@@ -161,7 +161,7 @@ pub mod endpoints {
         /// Nix type: `string`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }

@@ -70,7 +70,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mympd.settings.http_port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
-    pub const http_port: Opt<u16> = Opt::new(&["services", "mympd", "settings", "http_port"]);
+    pub const http_port: Opt<u16> = Opt::new(&["services", "mympd", "settings", "http_port"]).in_submodules(1);
 
     /// `services.mympd.settings.ssl`
     ///
@@ -79,7 +79,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mympd.settings.ssl)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const ssl: Opt<bool> = Opt::new(&["services", "mympd", "settings", "ssl"]);
+    pub const ssl: Opt<bool> = Opt::new(&["services", "mympd", "settings", "ssl"]).in_submodules(1);
 
 }
 

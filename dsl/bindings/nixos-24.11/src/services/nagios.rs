@@ -392,7 +392,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "acmeRoot"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.addSSL`
     ///
@@ -402,7 +402,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "addSSL"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.adminAddr`
     ///
@@ -411,7 +411,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.adminAddr)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "adminAddr"]);
+    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "adminAddr"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.documentRoot`
     ///
@@ -421,7 +421,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.documentRoot)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "nagios", "virtualHost", "documentRoot"]);
+    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "nagios", "virtualHost", "documentRoot"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.enableACME`
     ///
@@ -431,7 +431,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "enableACME"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.enableUserDir`
     ///
@@ -440,7 +440,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.enableUserDir)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "enableUserDir"]);
+    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "enableUserDir"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.extraConfig`
     ///
@@ -450,7 +450,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "nagios", "virtualHost", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "nagios", "virtualHost", "extraConfig"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.forceSSL`
     ///
@@ -461,7 +461,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "forceSSL"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.globalRedirect`
     ///
@@ -471,7 +471,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "globalRedirect"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.hostName`
     ///
@@ -480,7 +480,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.hostName)
     ///
     /// Nix type: `string`. Default: `"‹name›"`.
-    pub const host_name: Opt<String> = Opt::new(&["services", "nagios", "virtualHost", "hostName"]);
+    pub const host_name: Opt<String> = Opt::new(&["services", "nagios", "virtualHost", "hostName"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.http2`
     ///
@@ -490,7 +490,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "http2"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.listen`
     ///
@@ -499,7 +499,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "nagios", "virtualHost", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "nagios", "virtualHost", "listen"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.listenAddresses`
     ///
@@ -509,7 +509,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listenAddresses)
     ///
     /// Nix type: `non-empty (list of string)`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "nagios", "virtualHost", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "nagios", "virtualHost", "listenAddresses"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.locations`
     ///
@@ -518,7 +518,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "nagios", "virtualHost", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "nagios", "virtualHost", "locations"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.logFormat`
     ///
@@ -527,7 +527,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.logFormat)
     ///
     /// Nix type: `string`. Default: `"common"`.
-    pub const log_format: Opt<String> = Opt::new(&["services", "nagios", "virtualHost", "logFormat"]);
+    pub const log_format: Opt<String> = Opt::new(&["services", "nagios", "virtualHost", "logFormat"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.onlySSL`
     ///
@@ -537,7 +537,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "onlySSL"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.robotsEntries`
     ///
@@ -546,7 +546,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.robotsEntries)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "nagios", "virtualHost", "robotsEntries"]);
+    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "nagios", "virtualHost", "robotsEntries"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.servedDirs`
     ///
@@ -555,7 +555,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.servedDirs)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nagios", "virtualHost", "servedDirs"]);
+    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nagios", "virtualHost", "servedDirs"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.servedFiles`
     ///
@@ -564,7 +564,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.servedFiles)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nagios", "virtualHost", "servedFiles"]);
+    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nagios", "virtualHost", "servedFiles"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.serverAliases`
     ///
@@ -573,7 +573,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "nagios", "virtualHost", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "nagios", "virtualHost", "serverAliases"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.sslServerCert`
     ///
@@ -582,7 +582,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.sslServerCert)
     ///
     /// Nix type: `path`.
-    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "nagios", "virtualHost", "sslServerCert"]);
+    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "nagios", "virtualHost", "sslServerCert"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.sslServerChain`
     ///
@@ -591,7 +591,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.sslServerChain)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "nagios", "virtualHost", "sslServerChain"]);
+    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "nagios", "virtualHost", "sslServerChain"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.sslServerKey`
     ///
@@ -600,7 +600,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.sslServerKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "nagios", "virtualHost", "sslServerKey"]);
+    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "nagios", "virtualHost", "sslServerKey"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.useACMEHost`
     ///
@@ -611,7 +611,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.nagios.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -715,7 +715,7 @@ pub mod virtual_host {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.nagios.virtualHost.locations.<name>.extraConfig`
@@ -727,7 +727,7 @@ pub mod virtual_host {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.nagios.virtualHost.locations.<name>.index`
@@ -739,7 +739,7 @@ pub mod virtual_host {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.nagios.virtualHost.locations.<name>.priority`
@@ -752,7 +752,7 @@ pub mod virtual_host {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.nagios.virtualHost.locations.<name>.proxyPass`
@@ -764,7 +764,7 @@ pub mod virtual_host {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
         }

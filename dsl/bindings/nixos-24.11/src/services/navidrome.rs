@@ -94,7 +94,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.navidrome.settings.Address)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
-    pub const address: Opt<String> = Opt::new(&["services", "navidrome", "settings", "Address"]);
+    pub const address: Opt<String> = Opt::new(&["services", "navidrome", "settings", "Address"]).in_submodules(1);
 
     /// `services.navidrome.settings.Port`
     ///
@@ -103,7 +103,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.navidrome.settings.Port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `4533`.
-    pub const port: Opt<u16> = Opt::new(&["services", "navidrome", "settings", "Port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "navidrome", "settings", "Port"]).in_submodules(1);
 
 }
 

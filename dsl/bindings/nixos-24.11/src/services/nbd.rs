@@ -127,7 +127,7 @@ pub mod server {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn allow_addresses(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["allowAddresses"]))
+                Opt::at(self.path.join(["allowAddresses"])).in_submodules(1)
             }
 
             /// `services.nbd.server.exports.<name>.extraOptions`
@@ -140,7 +140,7 @@ pub mod server {
             /// Nix type: `attribute set of (boolean or signed integer or floating point number or string)`.
             #[inline]
             pub fn extra_options(&self) -> Opt<BTreeMap<String, OneOf<ExtraOptionsMembers>>> {
-                Opt::at(self.path.join(["extraOptions"]))
+                Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
             }
 
             /// `services.nbd.server.exports.<name>.path`
@@ -152,7 +152,7 @@ pub mod server {
             /// Nix type: `string`.
             #[inline]
             pub fn path(&self) -> Opt<String> {
-                Opt::at(self.path.join(["path"]))
+                Opt::at(self.path.join(["path"])).in_submodules(1)
             }
 
         }

@@ -193,7 +193,7 @@ pub mod proxies {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn interface(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["interface"]))
+            Opt::at(self.path.join(["interface"])).in_submodules(1)
         }
 
         /// `services.ndppd.proxies.<name>.router`
@@ -205,7 +205,7 @@ pub mod proxies {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn router(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["router"]))
+            Opt::at(self.path.join(["router"])).in_submodules(1)
         }
 
         /// `services.ndppd.proxies.<name>.rules`
@@ -219,7 +219,7 @@ pub mod proxies {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         #[inline]
         pub fn rules(&self) -> Opt<BTreeMap<String, RulesValue>> {
-            Opt::at(self.path.join(["rules"]))
+            Opt::at(self.path.join(["rules"])).in_submodules(1)
         }
 
         /// The options under `rules`.
@@ -238,7 +238,7 @@ pub mod proxies {
         /// Nix type: `signed integer`. Default: `500`.
         #[inline]
         pub fn timeout(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["timeout"]))
+            Opt::at(self.path.join(["timeout"])).in_submodules(1)
         }
 
         /// `services.ndppd.proxies.<name>.ttl`
@@ -251,7 +251,7 @@ pub mod proxies {
         /// Nix type: `signed integer`. Default: `30000`.
         #[inline]
         pub fn ttl(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["ttl"]))
+            Opt::at(self.path.join(["ttl"])).in_submodules(1)
         }
 
     }
@@ -287,7 +287,7 @@ pub mod proxies {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn interface(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["interface"]))
+            Opt::at(self.path.join(["interface"])).in_submodules(2)
         }
 
         /// `services.ndppd.proxies.<name>.rules.<name>.method`
@@ -305,7 +305,7 @@ pub mod proxies {
         /// Nix type: `one of "static", "iface", "auto"`. Default: `"auto"`.
         #[inline]
         pub fn method(&self) -> Opt<Method> {
-            Opt::at(self.path.join(["method"]))
+            Opt::at(self.path.join(["method"])).in_submodules(2)
         }
 
         /// `services.ndppd.proxies.<name>.rules.<name>.network`
@@ -320,7 +320,7 @@ pub mod proxies {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn network(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["network"]))
+            Opt::at(self.path.join(["network"])).in_submodules(2)
         }
 
     }

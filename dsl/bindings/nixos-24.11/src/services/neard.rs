@@ -40,7 +40,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neard.settings.General.ConstantPoll)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const constant_poll: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "ConstantPoll"]);
+        pub const constant_poll: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "ConstantPoll"]).in_submodules(1);
 
         /// `services.neard.settings.General.DefaultPowered`
         ///
@@ -49,7 +49,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neard.settings.General.DefaultPowered)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const default_powered: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "DefaultPowered"]);
+        pub const default_powered: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "DefaultPowered"]).in_submodules(1);
 
         /// `services.neard.settings.General.ResetOnError`
         ///
@@ -58,7 +58,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neard.settings.General.ResetOnError)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const reset_on_error: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "ResetOnError"]);
+        pub const reset_on_error: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "ResetOnError"]).in_submodules(1);
 
     }
 

@@ -216,7 +216,7 @@ pub mod networks {
         /// Nix type: `path`.
         #[inline]
         pub fn ca(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["ca"]))
+            Opt::at(self.path.join(["ca"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.cert`
@@ -228,7 +228,7 @@ pub mod networks {
         /// Nix type: `path`.
         #[inline]
         pub fn cert(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["cert"]))
+            Opt::at(self.path.join(["cert"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.enable`
@@ -240,7 +240,7 @@ pub mod networks {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `firewall`.
@@ -258,7 +258,7 @@ pub mod networks {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn is_lighthouse(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isLighthouse"]))
+            Opt::at(self.path.join(["isLighthouse"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.isRelay`
@@ -270,7 +270,7 @@ pub mod networks {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn is_relay(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isRelay"]))
+            Opt::at(self.path.join(["isRelay"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.key`
@@ -282,7 +282,7 @@ pub mod networks {
         /// Nix type: `non-empty string or path`.
         #[inline]
         pub fn key(&self) -> Opt<OneOf<KeyMembers>> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.lighthouses`
@@ -295,7 +295,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn lighthouses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["lighthouses"]))
+            Opt::at(self.path.join(["lighthouses"])).in_submodules(1)
         }
 
         /// The options under `listen`.
@@ -313,7 +313,7 @@ pub mod networks {
         /// Nix type: `package`. Default: `pkgs.nebula`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.relays`
@@ -325,7 +325,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn relays(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["relays"]))
+            Opt::at(self.path.join(["relays"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.settings`
@@ -338,7 +338,7 @@ pub mod networks {
         /// Nix type: `YAML value`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.staticHostMap`
@@ -351,7 +351,7 @@ pub mod networks {
         /// Nix type: `attribute set of list of string`. Default: `{ }`.
         #[inline]
         pub fn static_host_map(&self) -> Opt<BTreeMap<String, Vec<String>>> {
-            Opt::at(self.path.join(["staticHostMap"]))
+            Opt::at(self.path.join(["staticHostMap"])).in_submodules(1)
         }
 
         /// The options under `tun`.
@@ -378,7 +378,7 @@ pub mod networks {
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
         #[inline]
         pub fn inbound(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["inbound"]))
+            Opt::at(self.path.join(["inbound"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.firewall.outbound`
@@ -390,7 +390,7 @@ pub mod networks {
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
         #[inline]
         pub fn outbound(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["outbound"]))
+            Opt::at(self.path.join(["outbound"])).in_submodules(1)
         }
 
     }
@@ -411,7 +411,7 @@ pub mod networks {
         /// Nix type: `string`. Default: `"0.0.0.0"`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.listen.port`
@@ -423,7 +423,7 @@ pub mod networks {
         /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -444,7 +444,7 @@ pub mod networks {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn device(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["device"]))
+            Opt::at(self.path.join(["device"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.tun.disable`
@@ -456,7 +456,7 @@ pub mod networks {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn disable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disable"]))
+            Opt::at(self.path.join(["disable"])).in_submodules(1)
         }
 
     }

@@ -417,7 +417,7 @@ pub mod ssl {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn allow_key_generation(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["allowKeyGeneration"]))
+                Opt::at(self.path.join(["allowKeyGeneration"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.baseDirectory`
@@ -431,7 +431,7 @@ pub mod ssl {
             /// Nix type: `path`. Default: `"${config.services.neo4j.directories.certificates}/${name}"`.
             #[inline]
             pub fn base_directory(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["baseDirectory"]))
+                Opt::at(self.path.join(["baseDirectory"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.ciphers`
@@ -444,7 +444,7 @@ pub mod ssl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn ciphers(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["ciphers"]))
+                Opt::at(self.path.join(["ciphers"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.clientAuth`
@@ -456,7 +456,7 @@ pub mod ssl {
             /// Nix type: `one of "NONE", "OPTIONAL", "REQUIRE"`. Default: `"REQUIRE"`.
             #[inline]
             pub fn client_auth(&self) -> Opt<ClientAuth> {
-                Opt::at(self.path.join(["clientAuth"]))
+                Opt::at(self.path.join(["clientAuth"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.privateKey`
@@ -469,7 +469,7 @@ pub mod ssl {
             /// Nix type: `string`. Default: `"private.key"`.
             #[inline]
             pub fn private_key(&self) -> Opt<String> {
-                Opt::at(self.path.join(["privateKey"]))
+                Opt::at(self.path.join(["privateKey"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.publicCertificate`
@@ -482,7 +482,7 @@ pub mod ssl {
             /// Nix type: `string`. Default: `"public.crt"`.
             #[inline]
             pub fn public_certificate(&self) -> Opt<String> {
-                Opt::at(self.path.join(["publicCertificate"]))
+                Opt::at(self.path.join(["publicCertificate"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.revokedDir`
@@ -498,7 +498,7 @@ pub mod ssl {
             /// Nix type: `path`. Default: `"${config.services.neo4j.ssl.policies.<name>.baseDirectory}/revoked"`.
             #[inline]
             pub fn revoked_dir(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["revokedDir"]))
+                Opt::at(self.path.join(["revokedDir"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.tlsVersions`
@@ -511,7 +511,7 @@ pub mod ssl {
             /// Nix type: `list of string`.
             #[inline]
             pub fn tls_versions(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["tlsVersions"]))
+                Opt::at(self.path.join(["tlsVersions"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.trustAll`
@@ -526,7 +526,7 @@ pub mod ssl {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn trust_all(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["trustAll"]))
+                Opt::at(self.path.join(["trustAll"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.trustedDir`
@@ -542,7 +542,7 @@ pub mod ssl {
             /// Nix type: `path`. Default: `"${config.services.neo4j.ssl.policies.<name>.baseDirectory}/trusted"`.
             #[inline]
             pub fn trusted_dir(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["trustedDir"]))
+                Opt::at(self.path.join(["trustedDir"])).in_submodules(1)
             }
 
         }

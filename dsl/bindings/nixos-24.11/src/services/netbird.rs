@@ -517,7 +517,7 @@ pub mod tunnels {
         /// Nix type: `attribute set of string`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.port`
@@ -529,7 +529,7 @@ pub mod tunnels {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `51820`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.stateDir`
@@ -541,7 +541,7 @@ pub mod tunnels {
         /// Nix type: `string`. Default: `"netbird-‹name›"`.
         #[inline]
         pub fn state_dir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["stateDir"]))
+            Opt::at(self.path.join(["stateDir"])).in_submodules(1)
         }
 
     }

@@ -127,7 +127,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbox.settings.ALLOWED_HOSTS)
     ///
     /// Nix type: `list of string`.
-    pub const allowed_hosts: Opt<Vec<String>> = Opt::new(&["services", "netbox", "settings", "ALLOWED_HOSTS"]);
+    pub const allowed_hosts: Opt<Vec<String>> = Opt::new(&["services", "netbox", "settings", "ALLOWED_HOSTS"]).in_submodules(1);
 
 }
 

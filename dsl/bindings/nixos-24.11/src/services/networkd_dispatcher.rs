@@ -100,7 +100,7 @@ pub mod rules {
         /// Nix type: `list of (one of "routable", "dormant", "no-carrier", "off", "carrier", "degraded", "configuring", "configured")`. Default: `null`.
         #[inline]
         pub fn on_state(&self) -> Opt<Vec<OnState>> {
-            Opt::at(self.path.join(["onState"]))
+            Opt::at(self.path.join(["onState"])).in_submodules(1)
         }
 
         /// `services.networkd-dispatcher.rules.<name>.script`
@@ -112,7 +112,7 @@ pub mod rules {
         /// Nix type: `strings concatenated with "\n"`.
         #[inline]
         pub fn script(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["script"]))
+            Opt::at(self.path.join(["script"])).in_submodules(1)
         }
 
     }

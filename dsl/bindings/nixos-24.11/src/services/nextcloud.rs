@@ -787,7 +787,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.default_phone_region)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const default_phone_region: Opt<String> = Opt::new(&["services", "nextcloud", "settings", "default_phone_region"]);
+    pub const default_phone_region: Opt<String> = Opt::new(&["services", "nextcloud", "settings", "default_phone_region"]).in_submodules(1);
 
     /// `services.nextcloud.settings.log_type`
     ///
@@ -798,7 +798,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.log_type)
     ///
     /// Nix type: `one of "errorlog", "file", "syslog", "systemd"`. Default: `"syslog"`.
-    pub const log_type: Opt<LogType> = Opt::new(&["services", "nextcloud", "settings", "log_type"]);
+    pub const log_type: Opt<LogType> = Opt::new(&["services", "nextcloud", "settings", "log_type"]).in_submodules(1);
 
     /// `services.nextcloud.settings.loglevel`
     ///
@@ -807,7 +807,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.loglevel)
     ///
     /// Nix type: `integer between 0 and 4 (both inclusive)`. Default: `2`.
-    pub const loglevel: Opt<Between<0, 4>> = Opt::new(&["services", "nextcloud", "settings", "loglevel"]);
+    pub const loglevel: Opt<Between<0, 4>> = Opt::new(&["services", "nextcloud", "settings", "loglevel"]).in_submodules(1);
 
     /// `services.nextcloud.settings.overwriteprotocol`
     ///
@@ -818,7 +818,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.overwriteprotocol)
     ///
     /// Nix type: `one of "", "http", "https"`. Default: `""`.
-    pub const overwriteprotocol: Opt<Overwriteprotocol> = Opt::new(&["services", "nextcloud", "settings", "overwriteprotocol"]);
+    pub const overwriteprotocol: Opt<Overwriteprotocol> = Opt::new(&["services", "nextcloud", "settings", "overwriteprotocol"]).in_submodules(1);
 
     /// `services.nextcloud.settings.skeletondirectory`
     ///
@@ -829,7 +829,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.skeletondirectory)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const skeletondirectory: Opt<String> = Opt::new(&["services", "nextcloud", "settings", "skeletondirectory"]);
+    pub const skeletondirectory: Opt<String> = Opt::new(&["services", "nextcloud", "settings", "skeletondirectory"]).in_submodules(1);
 
     /// `services.nextcloud.settings.trusted_domains`
     ///
@@ -840,7 +840,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.trusted_domains)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const trusted_domains: Opt<Vec<String>> = Opt::new(&["services", "nextcloud", "settings", "trusted_domains"]);
+    pub const trusted_domains: Opt<Vec<String>> = Opt::new(&["services", "nextcloud", "settings", "trusted_domains"]).in_submodules(1);
 
     /// `services.nextcloud.settings.trusted_proxies`
     ///
@@ -850,7 +850,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.trusted_proxies)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const trusted_proxies: Opt<Vec<String>> = Opt::new(&["services", "nextcloud", "settings", "trusted_proxies"]);
+    pub const trusted_proxies: Opt<Vec<String>> = Opt::new(&["services", "nextcloud", "settings", "trusted_proxies"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.nextcloud.settings.log_type`.
@@ -881,7 +881,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings._profile.enabled_)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "nextcloud", "settings", "_profile", "enabled_"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "nextcloud", "settings", "_profile", "enabled_"]).in_submodules(1);
 
     }
 

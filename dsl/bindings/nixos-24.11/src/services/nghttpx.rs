@@ -389,7 +389,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.tls.crt)
     ///
     /// Nix type: `string`. Default: `"/etc/ssl/certs/server.crt"`.
-    pub const crt: Opt<String> = Opt::new(&["services", "nghttpx", "tls", "crt"]);
+    pub const crt: Opt<String> = Opt::new(&["services", "nghttpx", "tls", "crt"]).in_submodules(1);
 
     /// `services.nghttpx.tls.key`
     ///
@@ -398,7 +398,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.tls.key)
     ///
     /// Nix type: `string`. Default: `"/etc/ssl/keys/server.key"`.
-    pub const key: Opt<String> = Opt::new(&["services", "nghttpx", "tls", "key"]);
+    pub const key: Opt<String> = Opt::new(&["services", "nghttpx", "tls", "key"]).in_submodules(1);
 
 }
 

@@ -1150,7 +1150,7 @@ pub mod proxy_cache_path {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.inactive`
@@ -1164,7 +1164,7 @@ pub mod proxy_cache_path {
         /// Nix type: `string`. Default: `"10m"`.
         #[inline]
         pub fn inactive(&self) -> Opt<String> {
-            Opt::at(self.path.join(["inactive"]))
+            Opt::at(self.path.join(["inactive"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.keysZoneName`
@@ -1176,7 +1176,7 @@ pub mod proxy_cache_path {
         /// Nix type: `string`. Default: `"cache"`.
         #[inline]
         pub fn keys_zone_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keysZoneName"]))
+            Opt::at(self.path.join(["keysZoneName"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.keysZoneSize`
@@ -1188,7 +1188,7 @@ pub mod proxy_cache_path {
         /// Nix type: `string`. Default: `"10m"`.
         #[inline]
         pub fn keys_zone_size(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keysZoneSize"]))
+            Opt::at(self.path.join(["keysZoneSize"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.levels`
@@ -1202,7 +1202,7 @@ pub mod proxy_cache_path {
         /// Nix type: `string`. Default: `"1:2"`.
         #[inline]
         pub fn levels(&self) -> Opt<String> {
-            Opt::at(self.path.join(["levels"]))
+            Opt::at(self.path.join(["levels"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.maxSize`
@@ -1214,7 +1214,7 @@ pub mod proxy_cache_path {
         /// Nix type: `string`. Default: `"1g"`.
         #[inline]
         pub fn max_size(&self) -> Opt<String> {
-            Opt::at(self.path.join(["maxSize"]))
+            Opt::at(self.path.join(["maxSize"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.useTempPath`
@@ -1230,7 +1230,7 @@ pub mod proxy_cache_path {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn use_temp_path(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useTempPath"]))
+            Opt::at(self.path.join(["useTempPath"])).in_submodules(1)
         }
 
     }
@@ -1247,7 +1247,7 @@ pub mod resolver {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.resolver.addresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const addresses: Opt<Vec<String>> = Opt::new(&["services", "nginx", "resolver", "addresses"]);
+    pub const addresses: Opt<Vec<String>> = Opt::new(&["services", "nginx", "resolver", "addresses"]).in_submodules(1);
 
     /// `services.nginx.resolver.ipv4`
     ///
@@ -1258,7 +1258,7 @@ pub mod resolver {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.resolver.ipv4)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const ipv4: Opt<bool> = Opt::new(&["services", "nginx", "resolver", "ipv4"]);
+    pub const ipv4: Opt<bool> = Opt::new(&["services", "nginx", "resolver", "ipv4"]).in_submodules(1);
 
     /// `services.nginx.resolver.ipv6`
     ///
@@ -1269,7 +1269,7 @@ pub mod resolver {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.resolver.ipv6)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const ipv6: Opt<bool> = Opt::new(&["services", "nginx", "resolver", "ipv6"]);
+    pub const ipv6: Opt<bool> = Opt::new(&["services", "nginx", "resolver", "ipv6"]).in_submodules(1);
 
     /// `services.nginx.resolver.valid`
     ///
@@ -1279,7 +1279,7 @@ pub mod resolver {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.resolver.valid)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const valid: Opt<String> = Opt::new(&["services", "nginx", "resolver", "valid"]);
+    pub const valid: Opt<String> = Opt::new(&["services", "nginx", "resolver", "valid"]).in_submodules(1);
 
 }
 
@@ -1414,7 +1414,7 @@ pub mod upstreams {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.nginx.upstreams.<name>.servers`
@@ -1427,7 +1427,7 @@ pub mod upstreams {
         /// Nix type: `attribute set of (attribute set of (boolean or signed integer or string))`. Default: `{ }`.
         #[inline]
         pub fn servers(&self) -> Opt<BTreeMap<String, BTreeMap<String, OneOf<ServersMembers>>>> {
-            Opt::at(self.path.join(["servers"]))
+            Opt::at(self.path.join(["servers"])).in_submodules(1)
         }
 
         /// The options under `servers`.
@@ -1470,7 +1470,7 @@ pub mod upstreams {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn backup(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["backup"]))
+            Opt::at(self.path.join(["backup"])).in_submodules(2)
         }
 
     }
@@ -1509,7 +1509,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn acme_fallback_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["acmeFallbackHost"]))
+            Opt::at(self.path.join(["acmeFallbackHost"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.acmeRoot`
@@ -1521,7 +1521,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
         #[inline]
         pub fn acme_root(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["acmeRoot"]))
+            Opt::at(self.path.join(["acmeRoot"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.addSSL`
@@ -1534,7 +1534,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn add_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["addSSL"]))
+            Opt::at(self.path.join(["addSSL"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.basicAuth`
@@ -1546,7 +1546,7 @@ pub mod virtual_hosts {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["basicAuth"]))
+            Opt::at(self.path.join(["basicAuth"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.basicAuthFile`
@@ -1559,7 +1559,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["basicAuthFile"]))
+            Opt::at(self.path.join(["basicAuthFile"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.default`
@@ -1571,7 +1571,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.enableACME`
@@ -1584,7 +1584,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable_acme(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableACME"]))
+            Opt::at(self.path.join(["enableACME"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.extraConfig`
@@ -1596,7 +1596,7 @@ pub mod virtual_hosts {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.forceSSL`
@@ -1609,7 +1609,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn force_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forceSSL"]))
+            Opt::at(self.path.join(["forceSSL"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.globalRedirect`
@@ -1622,7 +1622,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn global_redirect(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["globalRedirect"]))
+            Opt::at(self.path.join(["globalRedirect"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.http2`
@@ -1640,7 +1640,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn http2(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["http2"]))
+            Opt::at(self.path.join(["http2"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.http3`
@@ -1653,7 +1653,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn http3(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["http3"]))
+            Opt::at(self.path.join(["http3"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.http3_hq`
@@ -1666,7 +1666,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn http3_hq(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["http3_hq"]))
+            Opt::at(self.path.join(["http3_hq"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.kTLS`
@@ -1681,7 +1681,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn k_tls(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["kTLS"]))
+            Opt::at(self.path.join(["kTLS"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.listen`
@@ -1695,7 +1695,7 @@ pub mod virtual_hosts {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn listen(&self) -> Opt<Vec<ListenValue>> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.listenAddresses`
@@ -1708,7 +1708,7 @@ pub mod virtual_hosts {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenAddresses"]))
+            Opt::at(self.path.join(["listenAddresses"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations`
@@ -1720,7 +1720,7 @@ pub mod virtual_hosts {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         #[inline]
         pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
-            Opt::at(self.path.join(["locations"]))
+            Opt::at(self.path.join(["locations"])).in_submodules(1)
         }
 
         /// The options under `locations`.
@@ -1739,7 +1739,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn only_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["onlySSL"]))
+            Opt::at(self.path.join(["onlySSL"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.quic`
@@ -1752,7 +1752,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn quic(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["quic"]))
+            Opt::at(self.path.join(["quic"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.redirectCode`
@@ -1764,7 +1764,7 @@ pub mod virtual_hosts {
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
         #[inline]
         pub fn redirect_code(&self) -> Opt<Between<300, 399>> {
-            Opt::at(self.path.join(["redirectCode"]))
+            Opt::at(self.path.join(["redirectCode"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.rejectSSL`
@@ -1777,7 +1777,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn reject_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["rejectSSL"]))
+            Opt::at(self.path.join(["rejectSSL"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.reuseport`
@@ -1790,7 +1790,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn reuseport(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["reuseport"]))
+            Opt::at(self.path.join(["reuseport"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.root`
@@ -1802,7 +1802,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["root"]))
+            Opt::at(self.path.join(["root"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.serverAliases`
@@ -1814,7 +1814,7 @@ pub mod virtual_hosts {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["serverAliases"]))
+            Opt::at(self.path.join(["serverAliases"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.serverName`
@@ -1826,7 +1826,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn server_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["serverName"]))
+            Opt::at(self.path.join(["serverName"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.sslCertificate`
@@ -1838,7 +1838,7 @@ pub mod virtual_hosts {
         /// Nix type: `path`.
         #[inline]
         pub fn ssl_certificate(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslCertificate"]))
+            Opt::at(self.path.join(["sslCertificate"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.sslCertificateKey`
@@ -1850,7 +1850,7 @@ pub mod virtual_hosts {
         /// Nix type: `path`.
         #[inline]
         pub fn ssl_certificate_key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslCertificateKey"]))
+            Opt::at(self.path.join(["sslCertificateKey"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.sslTrustedCertificate`
@@ -1862,7 +1862,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn ssl_trusted_certificate(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["sslTrustedCertificate"]))
+            Opt::at(self.path.join(["sslTrustedCertificate"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.useACMEHost`
@@ -1876,7 +1876,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["useACMEHost"]))
+            Opt::at(self.path.join(["useACMEHost"])).in_submodules(1)
         }
 
     }
@@ -1912,7 +1912,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["alias"]))
+            Opt::at(self.path.join(["alias"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.basicAuth`
@@ -1924,7 +1924,7 @@ pub mod virtual_hosts {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["basicAuth"]))
+            Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.basicAuthFile`
@@ -1937,7 +1937,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["basicAuthFile"]))
+            Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.extraConfig`
@@ -1949,7 +1949,7 @@ pub mod virtual_hosts {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.fastcgiParams`
@@ -1963,7 +1963,7 @@ pub mod virtual_hosts {
         /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
         #[inline]
         pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-            Opt::at(self.path.join(["fastcgiParams"]))
+            Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.index`
@@ -1975,7 +1975,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn index(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["index"]))
+            Opt::at(self.path.join(["index"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.priority`
@@ -1988,7 +1988,7 @@ pub mod virtual_hosts {
         /// Nix type: `signed integer`. Default: `1000`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.proxyPass`
@@ -2001,7 +2001,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["proxyPass"]))
+            Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.proxyWebsockets`
@@ -2013,7 +2013,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn proxy_websockets(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["proxyWebsockets"]))
+            Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.recommendedProxySettings`
@@ -2025,7 +2025,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
         #[inline]
         pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["recommendedProxySettings"]))
+            Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.return`
@@ -2037,7 +2037,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string or signed integer`. Default: `null`.
         #[inline]
         pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-            Opt::at(self.path.join(["return"]))
+            Opt::at(self.path.join(["return"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.root`
@@ -2049,7 +2049,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["root"]))
+            Opt::at(self.path.join(["root"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.tryFiles`
@@ -2061,7 +2061,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn try_files(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["tryFiles"]))
+            Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
         }
 
     }

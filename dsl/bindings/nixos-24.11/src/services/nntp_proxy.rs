@@ -192,7 +192,7 @@ pub mod users {
         /// Nix type: `signed integer`. Default: `1`.
         #[inline]
         pub fn max_connections(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["maxConnections"]))
+            Opt::at(self.path.join(["maxConnections"])).in_submodules(1)
         }
 
         /// `services.nntp-proxy.users.<name>.passwordHash`
@@ -205,7 +205,7 @@ pub mod users {
         /// Nix type: `string`.
         #[inline]
         pub fn password_hash(&self) -> Opt<String> {
-            Opt::at(self.path.join(["passwordHash"]))
+            Opt::at(self.path.join(["passwordHash"])).in_submodules(1)
         }
 
         /// `services.nntp-proxy.users.<name>.username`
@@ -217,7 +217,7 @@ pub mod users {
         /// Nix type: `string`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }

@@ -659,7 +659,7 @@ pub mod keys {
         /// Nix type: `string`. Default: `"hmac-sha256"`.
         #[inline]
         pub fn algorithm(&self) -> Opt<String> {
-            Opt::at(self.path.join(["algorithm"]))
+            Opt::at(self.path.join(["algorithm"])).in_submodules(1)
         }
 
         /// `services.nsd.keys.<name>.keyFile`
@@ -674,7 +674,7 @@ pub mod keys {
         /// Nix type: `path`.
         #[inline]
         pub fn key_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["keyFile"]))
+            Opt::at(self.path.join(["keyFile"])).in_submodules(1)
         }
 
     }
@@ -853,7 +853,7 @@ pub mod zones {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn allow_axfr_fallback(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowAXFRFallback"]))
+            Opt::at(self.path.join(["allowAXFRFallback"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.allowNotify`
@@ -865,7 +865,7 @@ pub mod zones {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn allow_notify(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowNotify"]))
+            Opt::at(self.path.join(["allowNotify"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.children`
@@ -882,7 +882,7 @@ pub mod zones {
         /// Nix type: `attribute set of anything`. Default: `{ }`.
         #[inline]
         pub fn children(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["children"]))
+            Opt::at(self.path.join(["children"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.data`
@@ -895,7 +895,7 @@ pub mod zones {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn data(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["data"]))
+            Opt::at(self.path.join(["data"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.dnssec`
@@ -907,7 +907,7 @@ pub mod zones {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn dnssec(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["dnssec"]))
+            Opt::at(self.path.join(["dnssec"])).in_submodules(1)
         }
 
         /// The options under `dnssecPolicy`.
@@ -928,7 +928,7 @@ pub mod zones {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn max_refresh_secs(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxRefreshSecs"]))
+            Opt::at(self.path.join(["maxRefreshSecs"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.maxRetrySecs`
@@ -942,7 +942,7 @@ pub mod zones {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn max_retry_secs(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxRetrySecs"]))
+            Opt::at(self.path.join(["maxRetrySecs"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.minRefreshSecs`
@@ -954,7 +954,7 @@ pub mod zones {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn min_refresh_secs(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["minRefreshSecs"]))
+            Opt::at(self.path.join(["minRefreshSecs"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.minRetrySecs`
@@ -966,7 +966,7 @@ pub mod zones {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn min_retry_secs(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["minRetrySecs"]))
+            Opt::at(self.path.join(["minRetrySecs"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.multiMasterCheck`
@@ -980,7 +980,7 @@ pub mod zones {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn multi_master_check(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["multiMasterCheck"]))
+            Opt::at(self.path.join(["multiMasterCheck"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.notify`
@@ -993,7 +993,7 @@ pub mod zones {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn notify(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["notify"]))
+            Opt::at(self.path.join(["notify"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.notifyRetry`
@@ -1005,7 +1005,7 @@ pub mod zones {
         /// Nix type: `signed integer`. Default: `5`.
         #[inline]
         pub fn notify_retry(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["notifyRetry"]))
+            Opt::at(self.path.join(["notifyRetry"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.outgoingInterface`
@@ -1020,7 +1020,7 @@ pub mod zones {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn outgoing_interface(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["outgoingInterface"]))
+            Opt::at(self.path.join(["outgoingInterface"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.provideXFR`
@@ -1033,7 +1033,7 @@ pub mod zones {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn provide_xfr(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["provideXFR"]))
+            Opt::at(self.path.join(["provideXFR"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.requestXFR`
@@ -1045,7 +1045,7 @@ pub mod zones {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn request_xfr(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requestXFR"]))
+            Opt::at(self.path.join(["requestXFR"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.rrlWhitelist`
@@ -1057,7 +1057,7 @@ pub mod zones {
         /// Nix type: `list of (one of "nxdomain", "error", "referral", "any", "rrsig", "wildcard", "nodata", "dnskey", "positive", "all")`. Default: `[ ]`.
         #[inline]
         pub fn rrl_whitelist(&self) -> Opt<Vec<RrlWhitelist>> {
-            Opt::at(self.path.join(["rrlWhitelist"]))
+            Opt::at(self.path.join(["rrlWhitelist"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.zoneStats`
@@ -1073,7 +1073,7 @@ pub mod zones {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn zone_stats(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["zoneStats"]))
+            Opt::at(self.path.join(["zoneStats"])).in_submodules(1)
         }
 
     }
@@ -1094,7 +1094,7 @@ pub mod zones {
         /// Nix type: `string`. Default: `"RSASHA256"`.
         #[inline]
         pub fn algorithm(&self) -> Opt<String> {
-            Opt::at(self.path.join(["algorithm"]))
+            Opt::at(self.path.join(["algorithm"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.coverage`
@@ -1106,7 +1106,7 @@ pub mod zones {
         /// Nix type: `string`. Default: `"1y"`.
         #[inline]
         pub fn coverage(&self) -> Opt<String> {
-            Opt::at(self.path.join(["coverage"]))
+            Opt::at(self.path.join(["coverage"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.keyttl`
@@ -1118,7 +1118,7 @@ pub mod zones {
         /// Nix type: `string`. Default: `"1h"`.
         #[inline]
         pub fn keyttl(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keyttl"]))
+            Opt::at(self.path.join(["keyttl"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.ksk`
@@ -1130,7 +1130,7 @@ pub mod zones {
         /// Nix type: `submodule`.
         #[inline]
         pub fn ksk(&self) -> Opt<KskValue> {
-            Opt::at(self.path.join(["ksk"]))
+            Opt::at(self.path.join(["ksk"])).in_submodules(1)
         }
 
         /// The options under `ksk`.
@@ -1148,7 +1148,7 @@ pub mod zones {
         /// Nix type: `submodule`.
         #[inline]
         pub fn zsk(&self) -> Opt<ZskValue> {
-            Opt::at(self.path.join(["zsk"]))
+            Opt::at(self.path.join(["zsk"])).in_submodules(1)
         }
 
         /// The options under `zsk`.
@@ -1175,7 +1175,7 @@ pub mod zones {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn key_size(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["keySize"]))
+            Opt::at(self.path.join(["keySize"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.ksk.postPublish`
@@ -1187,7 +1187,7 @@ pub mod zones {
         /// Nix type: `string`.
         #[inline]
         pub fn post_publish(&self) -> Opt<String> {
-            Opt::at(self.path.join(["postPublish"]))
+            Opt::at(self.path.join(["postPublish"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.ksk.prePublish`
@@ -1199,7 +1199,7 @@ pub mod zones {
         /// Nix type: `string`.
         #[inline]
         pub fn pre_publish(&self) -> Opt<String> {
-            Opt::at(self.path.join(["prePublish"]))
+            Opt::at(self.path.join(["prePublish"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.ksk.rollPeriod`
@@ -1211,7 +1211,7 @@ pub mod zones {
         /// Nix type: `string`.
         #[inline]
         pub fn roll_period(&self) -> Opt<String> {
-            Opt::at(self.path.join(["rollPeriod"]))
+            Opt::at(self.path.join(["rollPeriod"])).in_submodules(2)
         }
 
     }
@@ -1232,7 +1232,7 @@ pub mod zones {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn key_size(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["keySize"]))
+            Opt::at(self.path.join(["keySize"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.zsk.postPublish`
@@ -1244,7 +1244,7 @@ pub mod zones {
         /// Nix type: `string`.
         #[inline]
         pub fn post_publish(&self) -> Opt<String> {
-            Opt::at(self.path.join(["postPublish"]))
+            Opt::at(self.path.join(["postPublish"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.zsk.prePublish`
@@ -1256,7 +1256,7 @@ pub mod zones {
         /// Nix type: `string`.
         #[inline]
         pub fn pre_publish(&self) -> Opt<String> {
-            Opt::at(self.path.join(["prePublish"]))
+            Opt::at(self.path.join(["prePublish"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.zsk.rollPeriod`
@@ -1268,7 +1268,7 @@ pub mod zones {
         /// Nix type: `string`.
         #[inline]
         pub fn roll_period(&self) -> Opt<String> {
-            Opt::at(self.path.join(["rollPeriod"]))
+            Opt::at(self.path.join(["rollPeriod"])).in_submodules(2)
         }
 
     }

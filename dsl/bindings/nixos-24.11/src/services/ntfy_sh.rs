@@ -77,7 +77,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ntfy-sh.settings.base-url)
     ///
     /// Nix type: `string`.
-    pub const base_url: Opt<String> = Opt::new(&["services", "ntfy-sh", "settings", "base-url"]);
+    pub const base_url: Opt<String> = Opt::new(&["services", "ntfy-sh", "settings", "base-url"]).in_submodules(1);
 
 }
 

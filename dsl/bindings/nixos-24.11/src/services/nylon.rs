@@ -30,7 +30,7 @@ impl NylonEntry {
     /// Nix type: `string`. Default: `"lo"`.
     #[inline]
     pub fn accept_interface(&self) -> Opt<String> {
-        Opt::at(self.path.join(["acceptInterface"]))
+        Opt::at(self.path.join(["acceptInterface"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.allowedIPRanges`
@@ -43,7 +43,7 @@ impl NylonEntry {
     /// Nix type: `list of string`.
     #[inline]
     pub fn allowed_ip_ranges(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["allowedIPRanges"]))
+        Opt::at(self.path.join(["allowedIPRanges"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.bindInterface`
@@ -55,7 +55,7 @@ impl NylonEntry {
     /// Nix type: `string`. Default: `"enp3s0f0"`.
     #[inline]
     pub fn bind_interface(&self) -> Opt<String> {
-        Opt::at(self.path.join(["bindInterface"]))
+        Opt::at(self.path.join(["bindInterface"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.deniedIPRanges`
@@ -69,7 +69,7 @@ impl NylonEntry {
     /// Nix type: `list of string`.
     #[inline]
     pub fn denied_ip_ranges(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["deniedIPRanges"]))
+        Opt::at(self.path.join(["deniedIPRanges"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.enable`
@@ -81,7 +81,7 @@ impl NylonEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.logging`
@@ -93,7 +93,7 @@ impl NylonEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn logging(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["logging"]))
+        Opt::at(self.path.join(["logging"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.name`
@@ -105,7 +105,7 @@ impl NylonEntry {
     /// Nix type: `string`. Default: `""`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.nrConnections`
@@ -117,7 +117,7 @@ impl NylonEntry {
     /// Nix type: `signed integer`. Default: `10`.
     #[inline]
     pub fn nr_connections(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["nrConnections"]))
+        Opt::at(self.path.join(["nrConnections"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.port`
@@ -129,7 +129,7 @@ impl NylonEntry {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1080`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.verbosity`
@@ -141,7 +141,7 @@ impl NylonEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn verbosity(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["verbosity"]))
+        Opt::at(self.path.join(["verbosity"])).in_submodules(1)
     }
 
 }

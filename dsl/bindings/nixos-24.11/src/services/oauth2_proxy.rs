@@ -587,7 +587,7 @@ pub mod nginx {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn allowed_email_domains(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["allowed_email_domains"]))
+                Opt::at(self.path.join(["allowed_email_domains"])).in_submodules(1)
             }
 
             /// `services.oauth2-proxy.nginx.virtualHosts.<name>.allowed_emails`
@@ -599,7 +599,7 @@ pub mod nginx {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn allowed_emails(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["allowed_emails"]))
+                Opt::at(self.path.join(["allowed_emails"])).in_submodules(1)
             }
 
             /// `services.oauth2-proxy.nginx.virtualHosts.<name>.allowed_groups`
@@ -611,7 +611,7 @@ pub mod nginx {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn allowed_groups(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["allowed_groups"]))
+                Opt::at(self.path.join(["allowed_groups"])).in_submodules(1)
             }
 
         }

@@ -103,7 +103,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings.ca)
     ///
     /// Nix type: `path`. Default: `"/etc/ssl/certs/ca-certificates.crt"`.
-    pub const ca: Opt<RuntimePath> = Opt::new(&["services", "ocsinventory-agent", "settings", "ca"]);
+    pub const ca: Opt<RuntimePath> = Opt::new(&["services", "ocsinventory-agent", "settings", "ca"]).in_submodules(1);
 
     /// `services.ocsinventory-agent.settings.debug`
     ///
@@ -112,7 +112,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings.debug)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const debug: Opt<bool> = Opt::new(&["services", "ocsinventory-agent", "settings", "debug"]);
+    pub const debug: Opt<bool> = Opt::new(&["services", "ocsinventory-agent", "settings", "debug"]).in_submodules(1);
 
     /// `services.ocsinventory-agent.settings.local`
     ///
@@ -122,7 +122,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings.local)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const local: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "ocsinventory-agent", "settings", "local"]);
+    pub const local: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "ocsinventory-agent", "settings", "local"]).in_submodules(1);
 
     /// `services.ocsinventory-agent.settings.server`
     ///
@@ -131,7 +131,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings.server)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server: Opt<NullOr<String>> = Opt::new(&["services", "ocsinventory-agent", "settings", "server"]);
+    pub const server: Opt<NullOr<String>> = Opt::new(&["services", "ocsinventory-agent", "settings", "server"]).in_submodules(1);
 
     /// `services.ocsinventory-agent.settings.tag`
     ///
@@ -140,7 +140,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings.tag)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const tag: Opt<NullOr<String>> = Opt::new(&["services", "ocsinventory-agent", "settings", "tag"]);
+    pub const tag: Opt<NullOr<String>> = Opt::new(&["services", "ocsinventory-agent", "settings", "tag"]).in_submodules(1);
 
 }
 

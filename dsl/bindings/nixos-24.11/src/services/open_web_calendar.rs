@@ -64,7 +64,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.open-web-calendar.settings.ALLOWED_HOSTS)
     ///
     /// Nix type: `unspecified value`. Default: `""`.
-    pub const allowed_hosts: Opt<Data<Anything>> = Opt::new(&["services", "open-web-calendar", "settings", "ALLOWED_HOSTS"]);
+    pub const allowed_hosts: Opt<Data<Anything>> = Opt::new(&["services", "open-web-calendar", "settings", "ALLOWED_HOSTS"]).in_submodules(1);
 
 }
 

@@ -408,7 +408,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const io: Opt<IoValue> = Opt::new(&["services", "opengfw", "settings", "io"]);
+    pub const io: Opt<IoValue> = Opt::new(&["services", "opengfw", "settings", "io"]).in_submodules(1);
 
     /// `services.opengfw.settings.replay`
     ///
@@ -417,7 +417,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.replay)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const replay: Opt<ReplayValue> = Opt::new(&["services", "opengfw", "settings", "replay"]);
+    pub const replay: Opt<ReplayValue> = Opt::new(&["services", "opengfw", "settings", "replay"]).in_submodules(1);
 
     /// `services.opengfw.settings.ruleset`
     ///
@@ -427,7 +427,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.ruleset)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const ruleset: Opt<RulesetValue> = Opt::new(&["services", "opengfw", "settings", "ruleset"]);
+    pub const ruleset: Opt<RulesetValue> = Opt::new(&["services", "opengfw", "settings", "ruleset"]).in_submodules(1);
 
     /// `services.opengfw.settings.workers`
     ///
@@ -436,7 +436,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const workers: Opt<WorkersValue> = Opt::new(&["services", "opengfw", "settings", "workers"]);
+    pub const workers: Opt<WorkersValue> = Opt::new(&["services", "opengfw", "settings", "workers"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.opengfw.settings.io`: `IoValue::new()`, then a setter per option.
@@ -592,7 +592,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.local)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const local: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "io", "local"]);
+        pub const local: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "io", "local"]).in_submodules(2);
 
         /// `services.opengfw.settings.io.queueSize`
         ///
@@ -601,7 +601,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.queueSize)
         ///
         /// Nix type: `signed integer`. Default: `1024`.
-        pub const queue_size: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "queueSize"]);
+        pub const queue_size: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "queueSize"]).in_submodules(2);
 
         /// `services.opengfw.settings.io.rcvBuf`
         ///
@@ -610,7 +610,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.rcvBuf)
         ///
         /// Nix type: `signed integer`. Default: `4194304`.
-        pub const rcv_buf: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "rcvBuf"]);
+        pub const rcv_buf: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "rcvBuf"]).in_submodules(2);
 
         /// `services.opengfw.settings.io.rst`
         ///
@@ -625,7 +625,7 @@ pub mod settings {
         /// ```nix
         /// "`!config.services.opengfw.settings.io.local`"
         /// ```
-        pub const rst: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "io", "rst"]);
+        pub const rst: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "io", "rst"]).in_submodules(2);
 
         /// `services.opengfw.settings.io.sndBuf`
         ///
@@ -634,7 +634,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.sndBuf)
         ///
         /// Nix type: `signed integer`. Default: `4194304`.
-        pub const snd_buf: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "sndBuf"]);
+        pub const snd_buf: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "sndBuf"]).in_submodules(2);
 
     }
 
@@ -648,7 +648,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.replay.realtime)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const realtime: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "replay", "realtime"]);
+        pub const realtime: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "replay", "realtime"]).in_submodules(2);
 
     }
 
@@ -662,7 +662,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.ruleset.geoip)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const geoip: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opengfw", "settings", "ruleset", "geoip"]);
+        pub const geoip: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opengfw", "settings", "ruleset", "geoip"]).in_submodules(2);
 
         /// `services.opengfw.settings.ruleset.geosite`
         ///
@@ -671,7 +671,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.ruleset.geosite)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const geosite: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opengfw", "settings", "ruleset", "geosite"]);
+        pub const geosite: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opengfw", "settings", "ruleset", "geosite"]).in_submodules(2);
 
     }
 
@@ -686,7 +686,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.count)
         ///
         /// Nix type: `signed integer`. Default: `4`.
-        pub const count: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "count"]);
+        pub const count: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "count"]).in_submodules(2);
 
         /// `services.opengfw.settings.workers.queueSize`
         ///
@@ -695,7 +695,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.queueSize)
         ///
         /// Nix type: `signed integer`. Default: `16`.
-        pub const queue_size: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "queueSize"]);
+        pub const queue_size: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "queueSize"]).in_submodules(2);
 
         /// `services.opengfw.settings.workers.tcpMaxBufferedPagesPerConn`
         ///
@@ -704,7 +704,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.tcpMaxBufferedPagesPerConn)
         ///
         /// Nix type: `signed integer`. Default: `64`.
-        pub const tcp_max_buffered_pages_per_conn: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpMaxBufferedPagesPerConn"]);
+        pub const tcp_max_buffered_pages_per_conn: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpMaxBufferedPagesPerConn"]).in_submodules(2);
 
         /// `services.opengfw.settings.workers.tcpMaxBufferedPagesTotal`
         ///
@@ -713,7 +713,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.tcpMaxBufferedPagesTotal)
         ///
         /// Nix type: `signed integer`. Default: `4096`.
-        pub const tcp_max_buffered_pages_total: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpMaxBufferedPagesTotal"]);
+        pub const tcp_max_buffered_pages_total: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpMaxBufferedPagesTotal"]).in_submodules(2);
 
         /// `services.opengfw.settings.workers.tcpTimeout`
         ///
@@ -723,7 +723,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.tcpTimeout)
         ///
         /// Nix type: `string`. Default: `"10m"`.
-        pub const tcp_timeout: Opt<String> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpTimeout"]);
+        pub const tcp_timeout: Opt<String> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpTimeout"]).in_submodules(2);
 
         /// `services.opengfw.settings.workers.udpMaxStreams`
         ///
@@ -732,7 +732,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.udpMaxStreams)
         ///
         /// Nix type: `signed integer`. Default: `4096`.
-        pub const udp_max_streams: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "udpMaxStreams"]);
+        pub const udp_max_streams: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "udpMaxStreams"]).in_submodules(2);
 
     }
 

@@ -229,7 +229,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._cluster.name_)
         ///
         /// Nix type: `string`. Default: `"opensearch"`.
-        pub const name: Opt<String> = Opt::new(&["services", "opensearch", "settings", "_cluster", "name_"]);
+        pub const name: Opt<String> = Opt::new(&["services", "opensearch", "settings", "_cluster", "name_"]).in_submodules(1);
 
     }
 
@@ -243,7 +243,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._discovery.type_)
         ///
         /// Nix type: `string`. Default: `"single-node"`.
-        pub const r#type: Opt<String> = Opt::new(&["services", "opensearch", "settings", "_discovery", "type_"]);
+        pub const r#type: Opt<String> = Opt::new(&["services", "opensearch", "settings", "_discovery", "type_"]).in_submodules(1);
 
     }
 
@@ -257,7 +257,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._http.port_)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9200`.
-        pub const port: Opt<u16> = Opt::new(&["services", "opensearch", "settings", "_http", "port_"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "opensearch", "settings", "_http", "port_"]).in_submodules(1);
 
     }
 
@@ -271,7 +271,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._network.host_)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
-        pub const host: Opt<String> = Opt::new(&["services", "opensearch", "settings", "_network", "host_"]);
+        pub const host: Opt<String> = Opt::new(&["services", "opensearch", "settings", "_network", "host_"]).in_submodules(1);
 
     }
 
@@ -289,7 +289,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._plugins.security.disabled_)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const disabled: Opt<bool> = Opt::new(&["services", "opensearch", "settings", "_plugins", "security", "disabled_"]);
+            pub const disabled: Opt<bool> = Opt::new(&["services", "opensearch", "settings", "_plugins", "security", "disabled_"]).in_submodules(1);
 
         }
 
@@ -305,7 +305,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._transport.port_)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9300`.
-        pub const port: Opt<u16> = Opt::new(&["services", "opensearch", "settings", "_transport", "port_"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "opensearch", "settings", "_transport", "port_"]).in_submodules(1);
 
     }
 

@@ -205,7 +205,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.DefaultAction)
     ///
     /// Nix type: `one of "allow", "deny"`.
-    pub const default_action: Opt<DefaultAction> = Opt::new(&["services", "opensnitch", "settings", "DefaultAction"]);
+    pub const default_action: Opt<DefaultAction> = Opt::new(&["services", "opensnitch", "settings", "DefaultAction"]).in_submodules(1);
 
     /// `services.opensnitch.settings.Firewall`
     ///
@@ -214,7 +214,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Firewall)
     ///
     /// Nix type: `one of "iptables", "nftables"`.
-    pub const firewall: Opt<Firewall> = Opt::new(&["services", "opensnitch", "settings", "Firewall"]);
+    pub const firewall: Opt<Firewall> = Opt::new(&["services", "opensnitch", "settings", "Firewall"]).in_submodules(1);
 
     /// `services.opensnitch.settings.InterceptUnknown`
     ///
@@ -223,7 +223,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.InterceptUnknown)
     ///
     /// Nix type: `boolean`.
-    pub const intercept_unknown: Opt<bool> = Opt::new(&["services", "opensnitch", "settings", "InterceptUnknown"]);
+    pub const intercept_unknown: Opt<bool> = Opt::new(&["services", "opensnitch", "settings", "InterceptUnknown"]).in_submodules(1);
 
     /// `services.opensnitch.settings.LogLevel`
     ///
@@ -233,7 +233,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.LogLevel)
     ///
     /// Nix type: `one of 0, 1, 2, 3, 4`.
-    pub const log_level: Opt<Data<Anything>> = Opt::new(&["services", "opensnitch", "settings", "LogLevel"]);
+    pub const log_level: Opt<Data<Anything>> = Opt::new(&["services", "opensnitch", "settings", "LogLevel"]).in_submodules(1);
 
     /// `services.opensnitch.settings.ProcMonitorMethod`
     ///
@@ -242,7 +242,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.ProcMonitorMethod)
     ///
     /// Nix type: `one of "ebpf", "proc", "ftrace", "audit"`.
-    pub const proc_monitor_method: Opt<ProcMonitorMethod> = Opt::new(&["services", "opensnitch", "settings", "ProcMonitorMethod"]);
+    pub const proc_monitor_method: Opt<ProcMonitorMethod> = Opt::new(&["services", "opensnitch", "settings", "ProcMonitorMethod"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.opensnitch.settings.DefaultAction`.
@@ -281,7 +281,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Ebpf.ModulesPath)
         ///
         /// Nix type: `path`.
-        pub const modules_path: Opt<RuntimePath> = Opt::new(&["services", "opensnitch", "settings", "Ebpf", "ModulesPath"]);
+        pub const modules_path: Opt<RuntimePath> = Opt::new(&["services", "opensnitch", "settings", "Ebpf", "ModulesPath"]).in_submodules(1);
 
     }
 
@@ -296,7 +296,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Rules.Path)
         ///
         /// Nix type: `path`. Default: `"/var/lib/opensnitch/rules"`.
-        pub const path: Opt<RuntimePath> = Opt::new(&["services", "opensnitch", "settings", "Rules", "Path"]);
+        pub const path: Opt<RuntimePath> = Opt::new(&["services", "opensnitch", "settings", "Rules", "Path"]).in_submodules(1);
 
     }
 
@@ -311,7 +311,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Server.Address)
         ///
         /// Nix type: `string`.
-        pub const address: Opt<String> = Opt::new(&["services", "opensnitch", "settings", "Server", "Address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "opensnitch", "settings", "Server", "Address"]).in_submodules(1);
 
         /// `services.opensnitch.settings.Server.LogFile`
         ///
@@ -321,7 +321,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Server.LogFile)
         ///
         /// Nix type: `path`.
-        pub const log_file: Opt<RuntimePath> = Opt::new(&["services", "opensnitch", "settings", "Server", "LogFile"]);
+        pub const log_file: Opt<RuntimePath> = Opt::new(&["services", "opensnitch", "settings", "Server", "LogFile"]).in_submodules(1);
 
     }
 
@@ -335,7 +335,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Stats.MaxEvents)
         ///
         /// Nix type: `signed integer`.
-        pub const max_events: Opt<i64> = Opt::new(&["services", "opensnitch", "settings", "Stats", "MaxEvents"]);
+        pub const max_events: Opt<i64> = Opt::new(&["services", "opensnitch", "settings", "Stats", "MaxEvents"]).in_submodules(1);
 
         /// `services.opensnitch.settings.Stats.MaxStats`
         ///
@@ -344,7 +344,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Stats.MaxStats)
         ///
         /// Nix type: `signed integer`.
-        pub const max_stats: Opt<i64> = Opt::new(&["services", "opensnitch", "settings", "Stats", "MaxStats"]);
+        pub const max_stats: Opt<i64> = Opt::new(&["services", "opensnitch", "settings", "Stats", "MaxStats"]).in_submodules(1);
 
     }
 

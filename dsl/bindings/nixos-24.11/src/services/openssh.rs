@@ -294,7 +294,7 @@ pub mod known_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn cert_authority(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["certAuthority"]))
+            Opt::at(self.path.join(["certAuthority"])).in_submodules(1)
         }
 
         /// `services.openssh.knownHosts.<name>.extraHostNames`
@@ -308,7 +308,7 @@ pub mod known_hosts {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_host_names(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraHostNames"]))
+            Opt::at(self.path.join(["extraHostNames"])).in_submodules(1)
         }
 
         /// `services.openssh.knownHosts.<name>.hostNames`
@@ -322,7 +322,7 @@ pub mod known_hosts {
         /// Nix type: `list of string`. Default: `[ ‹name› ] ++ config.services.openssh.knownHosts.<name>.extraHostNames`.
         #[inline]
         pub fn host_names(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["hostNames"]))
+            Opt::at(self.path.join(["hostNames"])).in_submodules(1)
         }
 
         /// `services.openssh.knownHosts.<name>.publicKey`
@@ -335,7 +335,7 @@ pub mod known_hosts {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn public_key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["publicKey"]))
+            Opt::at(self.path.join(["publicKey"])).in_submodules(1)
         }
 
         /// `services.openssh.knownHosts.<name>.publicKeyFile`
@@ -350,7 +350,7 @@ pub mod known_hosts {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn public_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["publicKeyFile"]))
+            Opt::at(self.path.join(["publicKeyFile"])).in_submodules(1)
         }
 
     }
@@ -369,7 +369,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.AllowGroups)
     ///
     /// Nix type: `null or (list of string)`. Default: `null`.
-    pub const allow_groups: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "AllowGroups"]);
+    pub const allow_groups: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "AllowGroups"]).in_submodules(1);
 
     /// `services.openssh.settings.AllowUsers`
     ///
@@ -379,7 +379,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.AllowUsers)
     ///
     /// Nix type: `null or (list of string)`. Default: `null`.
-    pub const allow_users: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "AllowUsers"]);
+    pub const allow_users: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "AllowUsers"]).in_submodules(1);
 
     /// `services.openssh.settings.AuthorizedPrincipalsFile`
     ///
@@ -389,7 +389,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.AuthorizedPrincipalsFile)
     ///
     /// Nix type: `null or string`. Default: `"none"`.
-    pub const authorized_principals_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "openssh", "settings", "AuthorizedPrincipalsFile"]);
+    pub const authorized_principals_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "openssh", "settings", "AuthorizedPrincipalsFile"]).in_submodules(1);
 
     /// `services.openssh.settings.Ciphers`
     ///
@@ -398,7 +398,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.Ciphers)
     ///
     /// Nix type: `null or (list of string)`.
-    pub const ciphers: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "Ciphers"]);
+    pub const ciphers: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "Ciphers"]).in_submodules(1);
 
     /// `services.openssh.settings.DenyGroups`
     ///
@@ -409,7 +409,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.DenyGroups)
     ///
     /// Nix type: `null or (list of string)`. Default: `null`.
-    pub const deny_groups: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "DenyGroups"]);
+    pub const deny_groups: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "DenyGroups"]).in_submodules(1);
 
     /// `services.openssh.settings.DenyUsers`
     ///
@@ -419,7 +419,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.DenyUsers)
     ///
     /// Nix type: `null or (list of string)`. Default: `null`.
-    pub const deny_users: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "DenyUsers"]);
+    pub const deny_users: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "DenyUsers"]).in_submodules(1);
 
     /// `services.openssh.settings.GatewayPorts`
     ///
@@ -430,7 +430,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.GatewayPorts)
     ///
     /// Nix type: `null or string`. Default: `"no"`.
-    pub const gateway_ports: Opt<NullOr<String>> = Opt::new(&["services", "openssh", "settings", "GatewayPorts"]);
+    pub const gateway_ports: Opt<NullOr<String>> = Opt::new(&["services", "openssh", "settings", "GatewayPorts"]).in_submodules(1);
 
     /// `services.openssh.settings.KbdInteractiveAuthentication`
     ///
@@ -439,7 +439,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.KbdInteractiveAuthentication)
     ///
     /// Nix type: `null or boolean`. Default: `true`.
-    pub const kbd_interactive_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "KbdInteractiveAuthentication"]);
+    pub const kbd_interactive_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "KbdInteractiveAuthentication"]).in_submodules(1);
 
     /// `services.openssh.settings.KexAlgorithms`
     ///
@@ -448,7 +448,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.KexAlgorithms)
     ///
     /// Nix type: `null or (list of string)`.
-    pub const kex_algorithms: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "KexAlgorithms"]);
+    pub const kex_algorithms: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "KexAlgorithms"]).in_submodules(1);
 
     /// `services.openssh.settings.LogLevel`
     ///
@@ -458,7 +458,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.LogLevel)
     ///
     /// Nix type: `null or one of "QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3"`. Default: `"INFO"`.
-    pub const log_level: Opt<NullOr<LogLevel>> = Opt::new(&["services", "openssh", "settings", "LogLevel"]);
+    pub const log_level: Opt<NullOr<LogLevel>> = Opt::new(&["services", "openssh", "settings", "LogLevel"]).in_submodules(1);
 
     /// `services.openssh.settings.Macs`
     ///
@@ -467,7 +467,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.Macs)
     ///
     /// Nix type: `null or (list of string)`.
-    pub const macs: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "Macs"]);
+    pub const macs: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "Macs"]).in_submodules(1);
 
     /// `services.openssh.settings.PasswordAuthentication`
     ///
@@ -476,7 +476,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.PasswordAuthentication)
     ///
     /// Nix type: `null or boolean`. Default: `true`.
-    pub const password_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "PasswordAuthentication"]);
+    pub const password_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "PasswordAuthentication"]).in_submodules(1);
 
     /// `services.openssh.settings.PermitRootLogin`
     ///
@@ -485,7 +485,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.PermitRootLogin)
     ///
     /// Nix type: `null or one of "yes", "without-password", "prohibit-password", "forced-commands-only", "no"`. Default: `"prohibit-password"`.
-    pub const permit_root_login: Opt<NullOr<PermitRootLogin>> = Opt::new(&["services", "openssh", "settings", "PermitRootLogin"]);
+    pub const permit_root_login: Opt<NullOr<PermitRootLogin>> = Opt::new(&["services", "openssh", "settings", "PermitRootLogin"]).in_submodules(1);
 
     /// `services.openssh.settings.PrintMotd`
     ///
@@ -494,7 +494,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.PrintMotd)
     ///
     /// Nix type: `null or boolean`. Default: `false`.
-    pub const print_motd: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "PrintMotd"]);
+    pub const print_motd: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "PrintMotd"]).in_submodules(1);
 
     /// `services.openssh.settings.StrictModes`
     ///
@@ -503,7 +503,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.StrictModes)
     ///
     /// Nix type: `null or boolean`. Default: `true`.
-    pub const strict_modes: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "StrictModes"]);
+    pub const strict_modes: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "StrictModes"]).in_submodules(1);
 
     /// `services.openssh.settings.UseDns`
     ///
@@ -515,7 +515,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.UseDns)
     ///
     /// Nix type: `null or boolean`. Default: `false`.
-    pub const use_dns: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "UseDns"]);
+    pub const use_dns: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "UseDns"]).in_submodules(1);
 
     /// `services.openssh.settings.UsePAM`
     ///
@@ -524,7 +524,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.UsePAM)
     ///
     /// Nix type: `null or boolean`. Default: `true`.
-    pub const use_pam: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "UsePAM"]);
+    pub const use_pam: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "UsePAM"]).in_submodules(1);
 
     /// `services.openssh.settings.X11Forwarding`
     ///
@@ -533,7 +533,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings.X11Forwarding)
     ///
     /// Nix type: `null or boolean`. Default: `false`.
-    pub const x11_forwarding: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "X11Forwarding"]);
+    pub const x11_forwarding: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "X11Forwarding"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.openssh.settings.LogLevel`.

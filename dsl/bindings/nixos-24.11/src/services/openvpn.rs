@@ -135,7 +135,7 @@ pub mod servers {
         /// Nix type: `null or (submodule)`. Default: `null`.
         #[inline]
         pub fn auth_user_pass(&self) -> Opt<NullOr<AuthUserPassValue>> {
-            Opt::at(self.path.join(["authUserPass"]))
+            Opt::at(self.path.join(["authUserPass"])).in_submodules(1)
         }
 
         /// The options under `authUserPass`.
@@ -153,7 +153,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.openvpn.servers.<name>.config`
@@ -166,7 +166,7 @@ pub mod servers {
         /// Nix type: `strings concatenated with "\n"`.
         #[inline]
         pub fn config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// `services.openvpn.servers.<name>.down`
@@ -178,7 +178,7 @@ pub mod servers {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn down(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["down"]))
+            Opt::at(self.path.join(["down"])).in_submodules(1)
         }
 
         /// `services.openvpn.servers.<name>.up`
@@ -190,7 +190,7 @@ pub mod servers {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn up(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["up"]))
+            Opt::at(self.path.join(["up"])).in_submodules(1)
         }
 
         /// `services.openvpn.servers.<name>.updateResolvConf`
@@ -204,7 +204,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn update_resolv_conf(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["updateResolvConf"]))
+            Opt::at(self.path.join(["updateResolvConf"])).in_submodules(1)
         }
 
     }
@@ -225,7 +225,7 @@ pub mod servers {
         /// Nix type: `string`.
         #[inline]
         pub fn password(&self) -> Opt<String> {
-            Opt::at(self.path.join(["password"]))
+            Opt::at(self.path.join(["password"])).in_submodules(2)
         }
 
         /// `services.openvpn.servers.<name>.authUserPass.username`
@@ -237,7 +237,7 @@ pub mod servers {
         /// Nix type: `string`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(2)
         }
 
     }

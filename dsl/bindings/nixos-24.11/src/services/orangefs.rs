@@ -242,7 +242,7 @@ pub mod server {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
             }
 
             /// `services.orangefs.server.fileSystems.<name>.extraStorageHints`
@@ -254,7 +254,7 @@ pub mod server {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_storage_hints(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraStorageHints"]))
+                Opt::at(self.path.join(["extraStorageHints"])).in_submodules(1)
             }
 
             /// `services.orangefs.server.fileSystems.<name>.id`
@@ -266,7 +266,7 @@ pub mod server {
             /// Nix type: `signed integer`. Default: `1`.
             #[inline]
             pub fn id(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(1)
             }
 
             /// `services.orangefs.server.fileSystems.<name>.rootHandle`
@@ -278,7 +278,7 @@ pub mod server {
             /// Nix type: `signed integer`. Default: `3`.
             #[inline]
             pub fn root_handle(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["rootHandle"]))
+                Opt::at(self.path.join(["rootHandle"])).in_submodules(1)
             }
 
             /// `services.orangefs.server.fileSystems.<name>.troveSyncData`
@@ -290,7 +290,7 @@ pub mod server {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn trove_sync_data(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["troveSyncData"]))
+                Opt::at(self.path.join(["troveSyncData"])).in_submodules(1)
             }
 
             /// `services.orangefs.server.fileSystems.<name>.troveSyncMeta`
@@ -302,7 +302,7 @@ pub mod server {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn trove_sync_meta(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["troveSyncMeta"]))
+                Opt::at(self.path.join(["troveSyncMeta"])).in_submodules(1)
             }
 
         }

@@ -47,7 +47,7 @@ pub mod flags {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.osquery.flags.database_path)
     ///
     /// Nix type: `unspecified value`. Default: `"/var/lib/osquery/osquery.db"`.
-    pub const database_path: Opt<Data<Anything>> = Opt::new(&["services", "osquery", "flags", "database_path"]);
+    pub const database_path: Opt<Data<Anything>> = Opt::new(&["services", "osquery", "flags", "database_path"]).in_submodules(1);
 
     /// `services.osquery.flags.logger_path`
     ///
@@ -56,7 +56,7 @@ pub mod flags {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.osquery.flags.logger_path)
     ///
     /// Nix type: `unspecified value`. Default: `"/var/log/osquery"`.
-    pub const logger_path: Opt<Data<Anything>> = Opt::new(&["services", "osquery", "flags", "logger_path"]);
+    pub const logger_path: Opt<Data<Anything>> = Opt::new(&["services", "osquery", "flags", "logger_path"]).in_submodules(1);
 
     /// `services.osquery.flags.pidfile`
     ///
@@ -65,7 +65,7 @@ pub mod flags {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.osquery.flags.pidfile)
     ///
     /// Nix type: `unspecified value`. Default: `"/run/osquery/osqueryd.pid"`.
-    pub const pidfile: Opt<Data<Anything>> = Opt::new(&["services", "osquery", "flags", "pidfile"]);
+    pub const pidfile: Opt<Data<Anything>> = Opt::new(&["services", "osquery", "flags", "pidfile"]).in_submodules(1);
 
 }
 

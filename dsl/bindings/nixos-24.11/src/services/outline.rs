@@ -703,7 +703,7 @@ pub mod azure_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.azureAuthentication.clientId)
     ///
     /// Nix type: `string`.
-    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "azureAuthentication", "clientId"]);
+    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "azureAuthentication", "clientId"]).in_submodules(1);
 
     /// `services.outline.azureAuthentication.clientSecretFile`
     ///
@@ -712,7 +712,7 @@ pub mod azure_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.azureAuthentication.clientSecretFile)
     ///
     /// Nix type: `string`.
-    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "azureAuthentication", "clientSecretFile"]);
+    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "azureAuthentication", "clientSecretFile"]).in_submodules(1);
 
     /// `services.outline.azureAuthentication.resourceAppId`
     ///
@@ -721,7 +721,7 @@ pub mod azure_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.azureAuthentication.resourceAppId)
     ///
     /// Nix type: `string`.
-    pub const resource_app_id: Opt<String> = Opt::new(&["services", "outline", "azureAuthentication", "resourceAppId"]);
+    pub const resource_app_id: Opt<String> = Opt::new(&["services", "outline", "azureAuthentication", "resourceAppId"]).in_submodules(1);
 
 }
 
@@ -735,7 +735,7 @@ pub mod google_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.googleAuthentication.clientId)
     ///
     /// Nix type: `string`.
-    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "googleAuthentication", "clientId"]);
+    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "googleAuthentication", "clientId"]).in_submodules(1);
 
     /// `services.outline.googleAuthentication.clientSecretFile`
     ///
@@ -744,7 +744,7 @@ pub mod google_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.googleAuthentication.clientSecretFile)
     ///
     /// Nix type: `string`.
-    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "googleAuthentication", "clientSecretFile"]);
+    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "googleAuthentication", "clientSecretFile"]).in_submodules(1);
 
 }
 
@@ -758,7 +758,7 @@ pub mod oidc_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.authUrl)
     ///
     /// Nix type: `string`.
-    pub const auth_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "authUrl"]);
+    pub const auth_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "authUrl"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.clientId`
     ///
@@ -767,7 +767,7 @@ pub mod oidc_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.clientId)
     ///
     /// Nix type: `string`.
-    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "clientId"]);
+    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "clientId"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.clientSecretFile`
     ///
@@ -776,7 +776,7 @@ pub mod oidc_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.clientSecretFile)
     ///
     /// Nix type: `string`.
-    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "oidcAuthentication", "clientSecretFile"]);
+    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "oidcAuthentication", "clientSecretFile"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.displayName`
     ///
@@ -785,7 +785,7 @@ pub mod oidc_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.displayName)
     ///
     /// Nix type: `string`. Default: `"OpenID"`.
-    pub const display_name: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "displayName"]);
+    pub const display_name: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "displayName"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.scopes`
     ///
@@ -794,7 +794,7 @@ pub mod oidc_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.scopes)
     ///
     /// Nix type: `list of string`.
-    pub const scopes: Opt<Vec<String>> = Opt::new(&["services", "outline", "oidcAuthentication", "scopes"]);
+    pub const scopes: Opt<Vec<String>> = Opt::new(&["services", "outline", "oidcAuthentication", "scopes"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.tokenUrl`
     ///
@@ -803,7 +803,7 @@ pub mod oidc_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.tokenUrl)
     ///
     /// Nix type: `string`.
-    pub const token_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "tokenUrl"]);
+    pub const token_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "tokenUrl"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.userinfoUrl`
     ///
@@ -812,7 +812,7 @@ pub mod oidc_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.userinfoUrl)
     ///
     /// Nix type: `string`.
-    pub const userinfo_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "userinfoUrl"]);
+    pub const userinfo_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "userinfoUrl"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.usernameClaim`
     ///
@@ -822,7 +822,7 @@ pub mod oidc_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.usernameClaim)
     ///
     /// Nix type: `string`. Default: `"preferred_username"`.
-    pub const username_claim: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "usernameClaim"]);
+    pub const username_claim: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "usernameClaim"]).in_submodules(1);
 
 }
 
@@ -868,7 +868,7 @@ pub mod slack_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackAuthentication.clientId)
     ///
     /// Nix type: `string`.
-    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "slackAuthentication", "clientId"]);
+    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "slackAuthentication", "clientId"]).in_submodules(1);
 
     /// `services.outline.slackAuthentication.secretFile`
     ///
@@ -877,7 +877,7 @@ pub mod slack_authentication {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackAuthentication.secretFile)
     ///
     /// Nix type: `string`.
-    pub const secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "slackAuthentication", "secretFile"]);
+    pub const secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "slackAuthentication", "secretFile"]).in_submodules(1);
 
 }
 
@@ -891,7 +891,7 @@ pub mod slack_integration {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackIntegration.appId)
     ///
     /// Nix type: `string`.
-    pub const app_id: Opt<String> = Opt::new(&["services", "outline", "slackIntegration", "appId"]);
+    pub const app_id: Opt<String> = Opt::new(&["services", "outline", "slackIntegration", "appId"]).in_submodules(1);
 
     /// `services.outline.slackIntegration.messageActions`
     ///
@@ -900,7 +900,7 @@ pub mod slack_integration {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackIntegration.messageActions)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const message_actions: Opt<bool> = Opt::new(&["services", "outline", "slackIntegration", "messageActions"]);
+    pub const message_actions: Opt<bool> = Opt::new(&["services", "outline", "slackIntegration", "messageActions"]).in_submodules(1);
 
     /// `services.outline.slackIntegration.verificationTokenFile`
     ///
@@ -909,7 +909,7 @@ pub mod slack_integration {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackIntegration.verificationTokenFile)
     ///
     /// Nix type: `string`.
-    pub const verification_token_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "slackIntegration", "verificationTokenFile"]);
+    pub const verification_token_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "slackIntegration", "verificationTokenFile"]).in_submodules(1);
 
 }
 
@@ -923,7 +923,7 @@ pub mod smtp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.fromEmail)
     ///
     /// Nix type: `string`.
-    pub const from_email: Opt<String> = Opt::new(&["services", "outline", "smtp", "fromEmail"]);
+    pub const from_email: Opt<String> = Opt::new(&["services", "outline", "smtp", "fromEmail"]).in_submodules(1);
 
     /// `services.outline.smtp.host`
     ///
@@ -932,7 +932,7 @@ pub mod smtp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.host)
     ///
     /// Nix type: `string`.
-    pub const host: Opt<String> = Opt::new(&["services", "outline", "smtp", "host"]);
+    pub const host: Opt<String> = Opt::new(&["services", "outline", "smtp", "host"]).in_submodules(1);
 
     /// `services.outline.smtp.passwordFile`
     ///
@@ -941,7 +941,7 @@ pub mod smtp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.passwordFile)
     ///
     /// Nix type: `string`.
-    pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "smtp", "passwordFile"]);
+    pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "smtp", "passwordFile"]).in_submodules(1);
 
     /// `services.outline.smtp.port`
     ///
@@ -950,7 +950,7 @@ pub mod smtp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
-    pub const port: Opt<u16> = Opt::new(&["services", "outline", "smtp", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "outline", "smtp", "port"]).in_submodules(1);
 
     /// `services.outline.smtp.replyEmail`
     ///
@@ -959,7 +959,7 @@ pub mod smtp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.replyEmail)
     ///
     /// Nix type: `string`.
-    pub const reply_email: Opt<String> = Opt::new(&["services", "outline", "smtp", "replyEmail"]);
+    pub const reply_email: Opt<String> = Opt::new(&["services", "outline", "smtp", "replyEmail"]).in_submodules(1);
 
     /// `services.outline.smtp.secure`
     ///
@@ -968,7 +968,7 @@ pub mod smtp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.secure)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const secure: Opt<bool> = Opt::new(&["services", "outline", "smtp", "secure"]);
+    pub const secure: Opt<bool> = Opt::new(&["services", "outline", "smtp", "secure"]).in_submodules(1);
 
     /// `services.outline.smtp.tlsCiphers`
     ///
@@ -977,7 +977,7 @@ pub mod smtp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.tlsCiphers)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const tls_ciphers: Opt<String> = Opt::new(&["services", "outline", "smtp", "tlsCiphers"]);
+    pub const tls_ciphers: Opt<String> = Opt::new(&["services", "outline", "smtp", "tlsCiphers"]).in_submodules(1);
 
     /// `services.outline.smtp.username`
     ///
@@ -986,7 +986,7 @@ pub mod smtp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.username)
     ///
     /// Nix type: `string`.
-    pub const username: Opt<String> = Opt::new(&["services", "outline", "smtp", "username"]);
+    pub const username: Opt<String> = Opt::new(&["services", "outline", "smtp", "username"]).in_submodules(1);
 
 }
 
@@ -1000,7 +1000,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.accessKey)
     ///
     /// Nix type: `string`.
-    pub const access_key: Opt<String> = Opt::new(&["services", "outline", "storage", "accessKey"]);
+    pub const access_key: Opt<String> = Opt::new(&["services", "outline", "storage", "accessKey"]).in_submodules(1);
 
     /// `services.outline.storage.acl`
     ///
@@ -1009,7 +1009,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.acl)
     ///
     /// Nix type: `string`. Default: `"private"`.
-    pub const acl: Opt<String> = Opt::new(&["services", "outline", "storage", "acl"]);
+    pub const acl: Opt<String> = Opt::new(&["services", "outline", "storage", "acl"]).in_submodules(1);
 
     /// `services.outline.storage.forcePathStyle`
     ///
@@ -1018,7 +1018,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.forcePathStyle)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const force_path_style: Opt<bool> = Opt::new(&["services", "outline", "storage", "forcePathStyle"]);
+    pub const force_path_style: Opt<bool> = Opt::new(&["services", "outline", "storage", "forcePathStyle"]).in_submodules(1);
 
     /// `services.outline.storage.localRootDir`
     ///
@@ -1027,7 +1027,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.localRootDir)
     ///
     /// Nix type: `string`. Default: `"/var/lib/outline/data"`.
-    pub const local_root_dir: Opt<String> = Opt::new(&["services", "outline", "storage", "localRootDir"]);
+    pub const local_root_dir: Opt<String> = Opt::new(&["services", "outline", "storage", "localRootDir"]).in_submodules(1);
 
     /// `services.outline.storage.region`
     ///
@@ -1036,7 +1036,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.region)
     ///
     /// Nix type: `string`. Default: `"xx-xxxx-x"`.
-    pub const region: Opt<String> = Opt::new(&["services", "outline", "storage", "region"]);
+    pub const region: Opt<String> = Opt::new(&["services", "outline", "storage", "region"]).in_submodules(1);
 
     /// `services.outline.storage.secretKeyFile`
     ///
@@ -1045,7 +1045,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.secretKeyFile)
     ///
     /// Nix type: `path`.
-    pub const secret_key_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "storage", "secretKeyFile"]);
+    pub const secret_key_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "storage", "secretKeyFile"]).in_submodules(1);
 
     /// `services.outline.storage.storageType`
     ///
@@ -1054,7 +1054,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.storageType)
     ///
     /// Nix type: `one of "local", "s3"`. Default: `"s3"`.
-    pub const storage_type: Opt<StorageType> = Opt::new(&["services", "outline", "storage", "storageType"]);
+    pub const storage_type: Opt<StorageType> = Opt::new(&["services", "outline", "storage", "storageType"]).in_submodules(1);
 
     /// `services.outline.storage.uploadBucketName`
     ///
@@ -1063,7 +1063,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.uploadBucketName)
     ///
     /// Nix type: `string`.
-    pub const upload_bucket_name: Opt<String> = Opt::new(&["services", "outline", "storage", "uploadBucketName"]);
+    pub const upload_bucket_name: Opt<String> = Opt::new(&["services", "outline", "storage", "uploadBucketName"]).in_submodules(1);
 
     /// `services.outline.storage.uploadBucketUrl`
     ///
@@ -1073,7 +1073,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.uploadBucketUrl)
     ///
     /// Nix type: `string`.
-    pub const upload_bucket_url: Opt<String> = Opt::new(&["services", "outline", "storage", "uploadBucketUrl"]);
+    pub const upload_bucket_url: Opt<String> = Opt::new(&["services", "outline", "storage", "uploadBucketUrl"]).in_submodules(1);
 
     /// `services.outline.storage.uploadMaxSize`
     ///
@@ -1082,7 +1082,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.uploadMaxSize)
     ///
     /// Nix type: `signed integer`. Default: `26214400`.
-    pub const upload_max_size: Opt<i64> = Opt::new(&["services", "outline", "storage", "uploadMaxSize"]);
+    pub const upload_max_size: Opt<i64> = Opt::new(&["services", "outline", "storage", "uploadMaxSize"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.outline.storage.storageType`.

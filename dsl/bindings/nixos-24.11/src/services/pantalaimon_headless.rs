@@ -119,7 +119,7 @@ pub mod instances {
         /// Nix type: `path`. Default: `"/var/lib/pantalaimon-‹name›"`.
         #[inline]
         pub fn data_path(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["dataPath"]))
+            Opt::at(self.path.join(["dataPath"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.extraSettings`
@@ -132,7 +132,7 @@ pub mod instances {
         /// Nix type: `attribute set`. Default: `{ }`.
         #[inline]
         pub fn extra_settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["extraSettings"]))
+            Opt::at(self.path.join(["extraSettings"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.homeserver`
@@ -144,7 +144,7 @@ pub mod instances {
         /// Nix type: `string`.
         #[inline]
         pub fn homeserver(&self) -> Opt<String> {
-            Opt::at(self.path.join(["homeserver"]))
+            Opt::at(self.path.join(["homeserver"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.listenAddress`
@@ -157,7 +157,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"localhost"`.
         #[inline]
         pub fn listen_address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["listenAddress"]))
+            Opt::at(self.path.join(["listenAddress"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.listenPort`
@@ -171,7 +171,7 @@ pub mod instances {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8009`.
         #[inline]
         pub fn listen_port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["listenPort"]))
+            Opt::at(self.path.join(["listenPort"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.logLevel`
@@ -183,7 +183,7 @@ pub mod instances {
         /// Nix type: `one of "info", "warning", "error", "debug"`. Default: `"warning"`.
         #[inline]
         pub fn log_level(&self) -> Opt<LogLevel> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.ssl`
@@ -196,7 +196,7 @@ pub mod instances {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ssl"]))
+            Opt::at(self.path.join(["ssl"])).in_submodules(1)
         }
 
     }

@@ -128,7 +128,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.elasticsearch.cert_path)
         ///
         /// Nix type: `path`. Default: `"/etc/ssl/certs/ca-certificates.crt"`.
-        pub const cert_path: Opt<RuntimePath> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "cert_path"]);
+        pub const cert_path: Opt<RuntimePath> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "cert_path"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.elasticsearch.hosts`
         ///
@@ -138,7 +138,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.elasticsearch.hosts)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "hosts"]);
+        pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "hosts"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.elasticsearch.password`
         ///
@@ -148,7 +148,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.elasticsearch.password)
         ///
         /// Nix type: `null or path or attribute set of path`. Default: `null`.
-        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "password"]);
+        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "password"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.elasticsearch.ssl`
         ///
@@ -157,7 +157,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.elasticsearch.ssl)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const ssl: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "ssl"]);
+        pub const ssl: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "ssl"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.elasticsearch.user`
         ///
@@ -167,7 +167,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.elasticsearch.user)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "user"]);
+        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "user"]).in_submodules(1);
 
         /// The members of `services.parsedmarc.settings.elasticsearch.password`'s type: `path`, `attribute set of (path)`. A value of any of them sets the option.
         pub enum PasswordMembers {}
@@ -186,7 +186,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.general.save_aggregate)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const save_aggregate: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "general", "save_aggregate"]);
+        pub const save_aggregate: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "general", "save_aggregate"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.general.save_forensic`
         ///
@@ -195,7 +195,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.general.save_forensic)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const save_forensic: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "general", "save_forensic"]);
+        pub const save_forensic: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "general", "save_forensic"]).in_submodules(1);
 
     }
 
@@ -209,7 +209,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.imap.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const host: Opt<String> = Opt::new(&["services", "parsedmarc", "settings", "imap", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "parsedmarc", "settings", "imap", "host"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.imap.password`
         ///
@@ -218,7 +218,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.imap.password)
         ///
         /// Nix type: `null or path or attribute set of path`. Default: `null`.
-        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "password"]);
+        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "password"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.imap.port`
         ///
@@ -227,7 +227,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.imap.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `993`.
-        pub const port: Opt<u16> = Opt::new(&["services", "parsedmarc", "settings", "imap", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "parsedmarc", "settings", "imap", "port"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.imap.ssl`
         ///
@@ -236,7 +236,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.imap.ssl)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const ssl: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "imap", "ssl"]);
+        pub const ssl: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "imap", "ssl"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.imap.user`
         ///
@@ -245,7 +245,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.imap.user)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "user"]);
+        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "user"]).in_submodules(1);
 
         /// The members of `services.parsedmarc.settings.imap.password`'s type: `path`, `attribute set of (path)`. A value of any of them sets the option.
         pub enum PasswordMembers {}
@@ -264,7 +264,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.mailbox.delete)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const delete: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "mailbox", "delete"]);
+        pub const delete: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "mailbox", "delete"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.mailbox.watch`
         ///
@@ -273,7 +273,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.mailbox.watch)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const watch: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "mailbox", "watch"]);
+        pub const watch: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "mailbox", "watch"]).in_submodules(1);
 
     }
 
@@ -287,7 +287,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.smtp.from)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const from: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "from"]);
+        pub const from: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "from"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.host`
         ///
@@ -296,7 +296,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.smtp.host)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "host"]);
+        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "host"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.password`
         ///
@@ -305,7 +305,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.smtp.password)
         ///
         /// Nix type: `null or path or attribute set of path`. Default: `null`.
-        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "password"]);
+        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "password"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.port`
         ///
@@ -314,7 +314,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.smtp.port)
         ///
         /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
-        pub const port: Opt<NullOr<u16>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "port"]);
+        pub const port: Opt<NullOr<u16>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "port"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.ssl`
         ///
@@ -323,7 +323,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.smtp.ssl)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
-        pub const ssl: Opt<NullOr<bool>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "ssl"]);
+        pub const ssl: Opt<NullOr<bool>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "ssl"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.to`
         ///
@@ -332,7 +332,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.smtp.to)
         ///
         /// Nix type: `null or (list of string)`. Default: `null`.
-        pub const to: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "to"]);
+        pub const to: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "to"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.user`
         ///
@@ -341,7 +341,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.smtp.user)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "user"]);
+        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "user"]).in_submodules(1);
 
         /// The members of `services.parsedmarc.settings.smtp.password`'s type: `path`, `attribute set of (path)`. A value of any of them sets the option.
         pub enum PasswordMembers {}

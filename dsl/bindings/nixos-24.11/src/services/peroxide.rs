@@ -98,7 +98,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.peroxide.settings.ServerAddress)
     ///
     /// Nix type: `string`. Default: `"[::0]"`.
-    pub const server_address: Opt<String> = Opt::new(&["services", "peroxide", "settings", "ServerAddress"]);
+    pub const server_address: Opt<String> = Opt::new(&["services", "peroxide", "settings", "ServerAddress"]).in_submodules(1);
 
     /// `services.peroxide.settings.UserPortImap`
     ///
@@ -107,7 +107,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.peroxide.settings.UserPortImap)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1143`.
-    pub const user_port_imap: Opt<u16> = Opt::new(&["services", "peroxide", "settings", "UserPortImap"]);
+    pub const user_port_imap: Opt<u16> = Opt::new(&["services", "peroxide", "settings", "UserPortImap"]).in_submodules(1);
 
     /// `services.peroxide.settings.UserPortSmtp`
     ///
@@ -116,7 +116,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.peroxide.settings.UserPortSmtp)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1025`.
-    pub const user_port_smtp: Opt<u16> = Opt::new(&["services", "peroxide", "settings", "UserPortSmtp"]);
+    pub const user_port_smtp: Opt<u16> = Opt::new(&["services", "peroxide", "settings", "UserPortSmtp"]).in_submodules(1);
 
 }
 

@@ -91,7 +91,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.databases)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const databases: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "databases"]);
+    pub const databases: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "databases"]).in_submodules(1);
 
     /// `services.pgbouncer.settings.peers`
     ///
@@ -100,7 +100,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.peers)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const peers: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "peers"]);
+    pub const peers: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "peers"]).in_submodules(1);
 
     /// `services.pgbouncer.settings.users`
     ///
@@ -109,7 +109,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.users)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const users: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "users"]);
+    pub const users: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "users"]).in_submodules(1);
 
     pub mod pgbouncer {
         use super::*;
@@ -122,7 +122,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.pgbouncer.default_pool_size)
         ///
         /// Nix type: `signed integer`. Default: `20`.
-        pub const default_pool_size: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "default_pool_size"]);
+        pub const default_pool_size: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "default_pool_size"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.ignore_startup_parameters`
         ///
@@ -132,7 +132,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.pgbouncer.ignore_startup_parameters)
         ///
         /// Nix type: `null or strings concatenated with ","`. Default: `null`.
-        pub const ignore_startup_parameters: Opt<NullOr<Concatenated>> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "ignore_startup_parameters"]);
+        pub const ignore_startup_parameters: Opt<NullOr<Concatenated>> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "ignore_startup_parameters"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.listen_addr`
         ///
@@ -143,7 +143,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.pgbouncer.listen_addr)
         ///
         /// Nix type: `null or strings concatenated with ","`. Default: `null`.
-        pub const listen_addr: Opt<NullOr<Concatenated>> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "listen_addr"]);
+        pub const listen_addr: Opt<NullOr<Concatenated>> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "listen_addr"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.listen_port`
         ///
@@ -152,7 +152,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.pgbouncer.listen_port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6432`.
-        pub const listen_port: Opt<u16> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "listen_port"]);
+        pub const listen_port: Opt<u16> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "listen_port"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.max_client_conn`
         ///
@@ -161,7 +161,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.pgbouncer.max_client_conn)
         ///
         /// Nix type: `signed integer`. Default: `100`.
-        pub const max_client_conn: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_client_conn"]);
+        pub const max_client_conn: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_client_conn"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.max_db_connections`
         ///
@@ -172,7 +172,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.pgbouncer.max_db_connections)
         ///
         /// Nix type: `signed integer`. Default: `0`.
-        pub const max_db_connections: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_db_connections"]);
+        pub const max_db_connections: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_db_connections"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.max_user_connections`
         ///
@@ -184,7 +184,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.pgbouncer.max_user_connections)
         ///
         /// Nix type: `signed integer`. Default: `0`.
-        pub const max_user_connections: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_user_connections"]);
+        pub const max_user_connections: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_user_connections"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.pool_mode`
         ///
@@ -193,7 +193,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgbouncer.settings.pgbouncer.pool_mode)
         ///
         /// Nix type: `one of "session", "transaction", "statement"`. Default: `"session"`.
-        pub const pool_mode: Opt<PoolMode> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "pool_mode"]);
+        pub const pool_mode: Opt<PoolMode> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "pool_mode"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.pgbouncer.settings.pgbouncer.pool_mode`.

@@ -177,7 +177,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgmanage.tls.cert)
     ///
     /// Nix type: `string`.
-    pub const cert: Opt<String> = Opt::new(&["services", "pgmanage", "tls", "cert"]);
+    pub const cert: Opt<String> = Opt::new(&["services", "pgmanage", "tls", "cert"]).in_submodules(1);
 
     /// `services.pgmanage.tls.key`
     ///
@@ -186,7 +186,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgmanage.tls.key)
     ///
     /// Nix type: `string`.
-    pub const key: Opt<String> = Opt::new(&["services", "pgmanage", "tls", "key"]);
+    pub const key: Opt<String> = Opt::new(&["services", "pgmanage", "tls", "key"]).in_submodules(1);
 
 }
 

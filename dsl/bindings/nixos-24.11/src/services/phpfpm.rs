@@ -175,7 +175,7 @@ pub mod pools {
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         #[inline]
         pub fn extra_config(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.group`
@@ -187,7 +187,7 @@ pub mod pools {
         /// Nix type: `string`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.listen`
@@ -199,7 +199,7 @@ pub mod pools {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn listen(&self) -> Opt<String> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.phpEnv`
@@ -211,7 +211,7 @@ pub mod pools {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn php_env(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["phpEnv"]))
+            Opt::at(self.path.join(["phpEnv"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.phpOptions`
@@ -223,7 +223,7 @@ pub mod pools {
         /// Nix type: `strings concatenated with "\n"`.
         #[inline]
         pub fn php_options(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["phpOptions"]))
+            Opt::at(self.path.join(["phpOptions"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.phpPackage`
@@ -235,7 +235,7 @@ pub mod pools {
         /// Nix type: `package`. Default: `config.services.phpfpm.phpPackage`.
         #[inline]
         pub fn php_package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["phpPackage"]))
+            Opt::at(self.path.join(["phpPackage"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.settings`
@@ -248,7 +248,7 @@ pub mod pools {
         /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.socket`
@@ -260,7 +260,7 @@ pub mod pools {
         /// Nix type: `unspecified value`.
         #[inline]
         pub fn socket(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["socket"]))
+            Opt::at(self.path.join(["socket"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.user`
@@ -272,7 +272,7 @@ pub mod pools {
         /// Nix type: `string`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

@@ -83,7 +83,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings.database_uri)
     ///
     /// Nix type: `string`. Default: `"sqlite:////var/lib/pinnwand/pinnwand.db"`.
-    pub const database_uri: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "database_uri"]);
+    pub const database_uri: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "database_uri"]).in_submodules(1);
 
     /// `services.pinnwand.settings.footer`
     ///
@@ -92,7 +92,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings.footer)
     ///
     /// Nix type: `string`.
-    pub const footer: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "footer"]);
+    pub const footer: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "footer"]).in_submodules(1);
 
     /// `services.pinnwand.settings.paste_help`
     ///
@@ -101,7 +101,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings.paste_help)
     ///
     /// Nix type: `string`.
-    pub const paste_help: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "paste_help"]);
+    pub const paste_help: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "paste_help"]).in_submodules(1);
 
     /// `services.pinnwand.settings.paste_size`
     ///
@@ -110,7 +110,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings.paste_size)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `262144`.
-    pub const paste_size: Opt<Positive> = Opt::new(&["services", "pinnwand", "settings", "paste_size"]);
+    pub const paste_size: Opt<Positive> = Opt::new(&["services", "pinnwand", "settings", "paste_size"]).in_submodules(1);
 
 }
 

@@ -647,7 +647,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.acmeRoot`
     ///
@@ -656,7 +656,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.addSSL`
     ///
@@ -666,7 +666,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.basicAuth`
     ///
@@ -675,7 +675,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pixelfed", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pixelfed", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.basicAuthFile`
     ///
@@ -685,7 +685,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.default`
     ///
@@ -694,7 +694,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "default"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.enableACME`
     ///
@@ -704,7 +704,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.extraConfig`
     ///
@@ -713,7 +713,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "pixelfed", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "pixelfed", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.forceSSL`
     ///
@@ -723,7 +723,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.globalRedirect`
     ///
@@ -733,7 +733,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.http2`
     ///
@@ -748,7 +748,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http2"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.http3`
     ///
@@ -758,7 +758,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http3"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.http3_hq`
     ///
@@ -768,7 +768,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.kTLS`
     ///
@@ -780,7 +780,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.listen`
     ///
@@ -791,7 +791,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "pixelfed", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "pixelfed", "nginx", "listen"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.listenAddresses`
     ///
@@ -801,7 +801,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "pixelfed", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "pixelfed", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.locations`
     ///
@@ -810,7 +810,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "pixelfed", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "pixelfed", "nginx", "locations"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.onlySSL`
     ///
@@ -820,7 +820,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.quic`
     ///
@@ -830,7 +830,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "quic"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.redirectCode`
     ///
@@ -839,7 +839,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "pixelfed", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "pixelfed", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.rejectSSL`
     ///
@@ -849,7 +849,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.reuseport`
     ///
@@ -859,7 +859,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.root`
     ///
@@ -868,7 +868,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "root"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.serverAliases`
     ///
@@ -877,7 +877,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "pixelfed", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "pixelfed", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.serverName`
     ///
@@ -886,7 +886,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.sslCertificate`
     ///
@@ -895,7 +895,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "pixelfed", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "pixelfed", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.sslCertificateKey`
     ///
@@ -904,7 +904,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "pixelfed", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "pixelfed", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.sslTrustedCertificate`
     ///
@@ -913,7 +913,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.useACMEHost`
     ///
@@ -924,7 +924,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pixelfed.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.pixelfed.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1123,7 +1123,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.basicAuth`
@@ -1135,7 +1135,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.basicAuthFile`
@@ -1148,7 +1148,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.extraConfig`
@@ -1160,7 +1160,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.fastcgiParams`
@@ -1174,7 +1174,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.index`
@@ -1186,7 +1186,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.priority`
@@ -1199,7 +1199,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.proxyPass`
@@ -1212,7 +1212,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.proxyWebsockets`
@@ -1224,7 +1224,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.recommendedProxySettings`
@@ -1236,7 +1236,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.return`
@@ -1248,7 +1248,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.root`
@@ -1260,7 +1260,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.tryFiles`
@@ -1272,7 +1272,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

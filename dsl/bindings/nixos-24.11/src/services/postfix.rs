@@ -599,7 +599,7 @@ pub mod master_config {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["args"]))
+            Opt::at(self.path.join(["args"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.chroot`
@@ -612,7 +612,7 @@ pub mod master_config {
         /// Nix type: `boolean`.
         #[inline]
         pub fn chroot(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["chroot"]))
+            Opt::at(self.path.join(["chroot"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.command`
@@ -625,7 +625,7 @@ pub mod master_config {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["command"]))
+            Opt::at(self.path.join(["command"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.maxproc`
@@ -638,7 +638,7 @@ pub mod master_config {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn maxproc(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["maxproc"]))
+            Opt::at(self.path.join(["maxproc"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.name`
@@ -650,7 +650,7 @@ pub mod master_config {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.private`
@@ -663,7 +663,7 @@ pub mod master_config {
         /// Nix type: `boolean`.
         #[inline]
         pub fn private(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["private"]))
+            Opt::at(self.path.join(["private"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.privileged`
@@ -675,7 +675,7 @@ pub mod master_config {
         /// Nix type: `boolean`.
         #[inline]
         pub fn privileged(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["privileged"]))
+            Opt::at(self.path.join(["privileged"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.type`
@@ -687,7 +687,7 @@ pub mod master_config {
         /// Nix type: `one of "inet", "unix", "unix-dgram", "fifo", "pass"`. Default: `"unix"`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.wakeup`
@@ -700,7 +700,7 @@ pub mod master_config {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn wakeup(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["wakeup"]))
+            Opt::at(self.path.join(["wakeup"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.wakeupUnusedComponent`
@@ -712,7 +712,7 @@ pub mod master_config {
         /// Nix type: `boolean`.
         #[inline]
         pub fn wakeup_unused_component(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["wakeupUnusedComponent"]))
+            Opt::at(self.path.join(["wakeupUnusedComponent"])).in_submodules(1)
         }
 
     }

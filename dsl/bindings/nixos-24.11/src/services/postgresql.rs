@@ -274,7 +274,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.settings.log_line_prefix)
     ///
     /// Nix type: `string`. Default: `"[%p] "`.
-    pub const log_line_prefix: Opt<String> = Opt::new(&["services", "postgresql", "settings", "log_line_prefix"]);
+    pub const log_line_prefix: Opt<String> = Opt::new(&["services", "postgresql", "settings", "log_line_prefix"]).in_submodules(1);
 
     /// `services.postgresql.settings.port`
     ///
@@ -283,7 +283,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5432`.
-    pub const port: Opt<u16> = Opt::new(&["services", "postgresql", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "postgresql", "settings", "port"]).in_submodules(1);
 
     /// `services.postgresql.settings.shared_preload_libraries`
     ///
@@ -292,7 +292,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.settings.shared_preload_libraries)
     ///
     /// Nix type: `null or (string or (list of string) convertible to it)`. Default: `null`.
-    pub const shared_preload_libraries: Opt<NullOr<OneOf<SharedPreloadLibrariesMembers>>> = Opt::new(&["services", "postgresql", "settings", "shared_preload_libraries"]);
+    pub const shared_preload_libraries: Opt<NullOr<OneOf<SharedPreloadLibrariesMembers>>> = Opt::new(&["services", "postgresql", "settings", "shared_preload_libraries"]).in_submodules(1);
 
     /// The members of `services.postgresql.settings.shared_preload_libraries`'s type: `string`, `list of (string)`. A value of any of them sets the option.
     pub enum SharedPreloadLibrariesMembers {}

@@ -129,7 +129,7 @@ pub mod receivers {
         /// Nix type: `integer between 0 and 9 (both inclusive)`. Default: `0`.
         #[inline]
         pub fn compress(&self) -> Opt<Between<0, 9>> {
-            Opt::at(self.path.join(["compress"]))
+            Opt::at(self.path.join(["compress"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.connection`
@@ -142,7 +142,7 @@ pub mod receivers {
         /// Nix type: `string`.
         #[inline]
         pub fn connection(&self) -> Opt<String> {
-            Opt::at(self.path.join(["connection"]))
+            Opt::at(self.path.join(["connection"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.directory`
@@ -154,7 +154,7 @@ pub mod receivers {
         /// Nix type: `path`.
         #[inline]
         pub fn directory(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["directory"]))
+            Opt::at(self.path.join(["directory"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.environment`
@@ -167,7 +167,7 @@ pub mod receivers {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.extraArgs`
@@ -179,7 +179,7 @@ pub mod receivers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.postgresqlPackage`
@@ -191,7 +191,7 @@ pub mod receivers {
         /// Nix type: `package`. Default: `pkgs.postgresql`.
         #[inline]
         pub fn postgresql_package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["postgresqlPackage"]))
+            Opt::at(self.path.join(["postgresqlPackage"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.slot`
@@ -203,7 +203,7 @@ pub mod receivers {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn slot(&self) -> Opt<String> {
-            Opt::at(self.path.join(["slot"]))
+            Opt::at(self.path.join(["slot"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.statusInterval`
@@ -218,7 +218,7 @@ pub mod receivers {
         /// Nix type: `signed integer`. Default: `10`.
         #[inline]
         pub fn status_interval(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["statusInterval"]))
+            Opt::at(self.path.join(["statusInterval"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.synchronous`
@@ -231,7 +231,7 @@ pub mod receivers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn synchronous(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["synchronous"]))
+            Opt::at(self.path.join(["synchronous"])).in_submodules(1)
         }
 
     }

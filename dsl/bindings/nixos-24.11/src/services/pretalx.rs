@@ -151,7 +151,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.celery.backend)
         ///
         /// Nix type: `null or string`.
-        pub const backend: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "celery", "backend"]);
+        pub const backend: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "celery", "backend"]).in_submodules(1);
 
         /// `services.pretalx.settings.celery.broker`
         ///
@@ -160,7 +160,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.celery.broker)
         ///
         /// Nix type: `null or string`.
-        pub const broker: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "celery", "broker"]);
+        pub const broker: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "celery", "broker"]).in_submodules(1);
 
     }
 
@@ -174,7 +174,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.database.backend)
         ///
         /// Nix type: `unspecified value`. Default: `"postgresql"`.
-        pub const backend: Opt<Data<Anything>> = Opt::new(&["services", "pretalx", "settings", "database", "backend"]);
+        pub const backend: Opt<Data<Anything>> = Opt::new(&["services", "pretalx", "settings", "database", "backend"]).in_submodules(1);
 
         /// `services.pretalx.settings.database.host`
         ///
@@ -183,7 +183,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.database.host)
         ///
         /// Nix type: `null or path`.
-        pub const host: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pretalx", "settings", "database", "host"]);
+        pub const host: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pretalx", "settings", "database", "host"]).in_submodules(1);
 
         /// `services.pretalx.settings.database.name`
         ///
@@ -192,7 +192,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.database.name)
         ///
         /// Nix type: `string`. Default: `"pretalx"`.
-        pub const name: Opt<String> = Opt::new(&["services", "pretalx", "settings", "database", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "pretalx", "settings", "database", "name"]).in_submodules(1);
 
         /// `services.pretalx.settings.database.user`
         ///
@@ -201,7 +201,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.database.user)
         ///
         /// Nix type: `string`. Default: `"pretalx"`.
-        pub const user: Opt<String> = Opt::new(&["services", "pretalx", "settings", "database", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "pretalx", "settings", "database", "user"]).in_submodules(1);
 
     }
 
@@ -215,7 +215,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.files.upload_limit)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `10`.
-        pub const upload_limit: Opt<Positive> = Opt::new(&["services", "pretalx", "settings", "files", "upload_limit"]);
+        pub const upload_limit: Opt<Positive> = Opt::new(&["services", "pretalx", "settings", "files", "upload_limit"]).in_submodules(1);
 
     }
 
@@ -229,7 +229,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.filesystem.data)
         ///
         /// Nix type: `path`. Default: `"/var/lib/pretalx"`.
-        pub const data: Opt<RuntimePath> = Opt::new(&["services", "pretalx", "settings", "filesystem", "data"]);
+        pub const data: Opt<RuntimePath> = Opt::new(&["services", "pretalx", "settings", "filesystem", "data"]).in_submodules(1);
 
         /// `services.pretalx.settings.filesystem.logs`
         ///
@@ -238,7 +238,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.filesystem.logs)
         ///
         /// Nix type: `path`. Default: `"/var/log/pretalx"`.
-        pub const logs: Opt<RuntimePath> = Opt::new(&["services", "pretalx", "settings", "filesystem", "logs"]);
+        pub const logs: Opt<RuntimePath> = Opt::new(&["services", "pretalx", "settings", "filesystem", "logs"]).in_submodules(1);
 
         /// `services.pretalx.settings.filesystem.static`
         ///
@@ -247,7 +247,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.filesystem.static)
         ///
         /// Nix type: `unspecified value`. Default: `${config.services.pretalx.package}.static}/`.
-        pub const r#static: Opt<Data<Anything>> = Opt::new(&["services", "pretalx", "settings", "filesystem", "static"]);
+        pub const r#static: Opt<Data<Anything>> = Opt::new(&["services", "pretalx", "settings", "filesystem", "static"]).in_submodules(1);
 
     }
 
@@ -261,7 +261,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.redis.location)
         ///
         /// Nix type: `null or string`.
-        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "redis", "location"]);
+        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "redis", "location"]).in_submodules(1);
 
         /// `services.pretalx.settings.redis.session`
         ///
@@ -270,7 +270,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.redis.session)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const session: Opt<bool> = Opt::new(&["services", "pretalx", "settings", "redis", "session"]);
+        pub const session: Opt<bool> = Opt::new(&["services", "pretalx", "settings", "redis", "session"]).in_submodules(1);
 
     }
 
@@ -284,7 +284,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.site.url)
         ///
         /// Nix type: `string`. Default: `https://${config.services.pretalx.nginx.domain}`.
-        pub const url: Opt<String> = Opt::new(&["services", "pretalx", "settings", "site", "url"]);
+        pub const url: Opt<String> = Opt::new(&["services", "pretalx", "settings", "site", "url"]).in_submodules(1);
 
     }
 

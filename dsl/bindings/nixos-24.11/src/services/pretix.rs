@@ -151,7 +151,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.celery.backend)
         ///
         /// Nix type: `string`.
-        pub const backend: Opt<String> = Opt::new(&["services", "pretix", "settings", "celery", "backend"]);
+        pub const backend: Opt<String> = Opt::new(&["services", "pretix", "settings", "celery", "backend"]).in_submodules(1);
 
         /// `services.pretix.settings.celery.broker`
         ///
@@ -160,7 +160,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.celery.broker)
         ///
         /// Nix type: `string`.
-        pub const broker: Opt<String> = Opt::new(&["services", "pretix", "settings", "celery", "broker"]);
+        pub const broker: Opt<String> = Opt::new(&["services", "pretix", "settings", "celery", "broker"]).in_submodules(1);
 
     }
 
@@ -174,7 +174,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.database.backend)
         ///
         /// Nix type: `one of "sqlite3", "postgresql"`. Default: `"postgresql"`.
-        pub const backend: Opt<Backend> = Opt::new(&["services", "pretix", "settings", "database", "backend"]);
+        pub const backend: Opt<Backend> = Opt::new(&["services", "pretix", "settings", "database", "backend"]).in_submodules(1);
 
         /// `services.pretix.settings.database.host`
         ///
@@ -183,7 +183,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.database.host)
         ///
         /// Nix type: `null or string`.
-        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "database", "host"]);
+        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "database", "host"]).in_submodules(1);
 
         /// `services.pretix.settings.database.name`
         ///
@@ -192,7 +192,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.database.name)
         ///
         /// Nix type: `string`. Default: `"pretix"`.
-        pub const name: Opt<String> = Opt::new(&["services", "pretix", "settings", "database", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "pretix", "settings", "database", "name"]).in_submodules(1);
 
         /// `services.pretix.settings.database.user`
         ///
@@ -201,7 +201,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.database.user)
         ///
         /// Nix type: `string`. Default: `"pretix"`.
-        pub const user: Opt<String> = Opt::new(&["services", "pretix", "settings", "database", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "pretix", "settings", "database", "user"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.pretix.settings.database.backend`.
@@ -223,7 +223,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.mail.from)
         ///
         /// Nix type: `string`.
-        pub const from: Opt<String> = Opt::new(&["services", "pretix", "settings", "mail", "from"]);
+        pub const from: Opt<String> = Opt::new(&["services", "pretix", "settings", "mail", "from"]).in_submodules(1);
 
         /// `services.pretix.settings.mail.host`
         ///
@@ -232,7 +232,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.mail.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const host: Opt<String> = Opt::new(&["services", "pretix", "settings", "mail", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "pretix", "settings", "mail", "host"]).in_submodules(1);
 
         /// `services.pretix.settings.mail.port`
         ///
@@ -241,7 +241,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.mail.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `25`.
-        pub const port: Opt<u16> = Opt::new(&["services", "pretix", "settings", "mail", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "pretix", "settings", "mail", "port"]).in_submodules(1);
 
     }
 
@@ -255,7 +255,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.memcached.location)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "memcached", "location"]);
+        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "memcached", "location"]).in_submodules(1);
 
     }
 
@@ -269,7 +269,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.pretix.cachedir)
         ///
         /// Nix type: `path`. Default: `"/var/cache/pretix"`.
-        pub const cachedir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "cachedir"]);
+        pub const cachedir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "cachedir"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.currency`
         ///
@@ -278,7 +278,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.pretix.currency)
         ///
         /// Nix type: `string`. Default: `"EUR"`.
-        pub const currency: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "currency"]);
+        pub const currency: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "currency"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.datadir`
         ///
@@ -287,7 +287,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.pretix.datadir)
         ///
         /// Nix type: `path`. Default: `"/var/lib/pretix"`.
-        pub const datadir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "datadir"]);
+        pub const datadir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "datadir"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.instance_name`
         ///
@@ -296,7 +296,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.pretix.instance_name)
         ///
         /// Nix type: `string`.
-        pub const instance_name: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "instance_name"]);
+        pub const instance_name: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "instance_name"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.logdir`
         ///
@@ -305,7 +305,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.pretix.logdir)
         ///
         /// Nix type: `path`. Default: `"/var/log/pretix"`.
-        pub const logdir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "logdir"]);
+        pub const logdir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "logdir"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.registration`
         ///
@@ -314,7 +314,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.pretix.registration)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const registration: Opt<bool> = Opt::new(&["services", "pretix", "settings", "pretix", "registration"]);
+        pub const registration: Opt<bool> = Opt::new(&["services", "pretix", "settings", "pretix", "registration"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.url`
         ///
@@ -323,7 +323,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.pretix.url)
         ///
         /// Nix type: `string`.
-        pub const url: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "url"]);
+        pub const url: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "url"]).in_submodules(1);
 
     }
 
@@ -337,7 +337,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.redis.location)
         ///
         /// Nix type: `null or string`.
-        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "redis", "location"]);
+        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "redis", "location"]).in_submodules(1);
 
         /// `services.pretix.settings.redis.sessions`
         ///
@@ -346,7 +346,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.redis.sessions)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const sessions: Opt<bool> = Opt::new(&["services", "pretix", "settings", "redis", "sessions"]);
+        pub const sessions: Opt<bool> = Opt::new(&["services", "pretix", "settings", "redis", "sessions"]).in_submodules(1);
 
     }
 
@@ -360,7 +360,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretix.settings.tools.pdftk)
         ///
         /// Nix type: `path`.
-        pub const pdftk: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "tools", "pdftk"]);
+        pub const pdftk: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "tools", "pdftk"]).in_submodules(1);
 
     }
 

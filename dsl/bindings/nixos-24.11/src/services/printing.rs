@@ -299,7 +299,7 @@ pub mod cups_pdf {
             /// Nix type: `strings concatenated with "\n"`.
             #[inline]
             pub fn conf_file_text(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["confFileText"]))
+                Opt::at(self.path.join(["confFileText"])).in_submodules(1)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.enable`
@@ -311,7 +311,7 @@ pub mod cups_pdf {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(1)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.installPrinter`
@@ -324,7 +324,7 @@ pub mod cups_pdf {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn install_printer(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["installPrinter"]))
+                Opt::at(self.path.join(["installPrinter"])).in_submodules(1)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.settings`
@@ -337,7 +337,7 @@ pub mod cups_pdf {
             /// Nix type: `null or signed integer or string or path or package`. Default: `{ }`.
             #[inline]
             pub fn settings(&self) -> Opt<NullOr<OneOf<SettingsMembers>>> {
-                Opt::at(self.path.join(["settings"]))
+                Opt::at(self.path.join(["settings"])).in_submodules(1)
             }
 
             /// The options under `settings`.
@@ -364,7 +364,7 @@ pub mod cups_pdf {
             /// Nix type: `null or (optionally newline-terminated) single-line string`. Default: `"/var/spool/cups-pdf-{instance-name}/anonymous"`.
             #[inline]
             pub fn anon_dir_name(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["AnonDirName"]))
+                Opt::at(self.path.join(["AnonDirName"])).in_submodules(2)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.settings.Anonuser`
@@ -377,7 +377,7 @@ pub mod cups_pdf {
             /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"root"`.
             #[inline]
             pub fn anonuser(&self) -> Opt<String> {
-                Opt::at(self.path.join(["Anonuser"]))
+                Opt::at(self.path.join(["Anonuser"])).in_submodules(2)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.settings.GhostScript`
@@ -389,7 +389,7 @@ pub mod cups_pdf {
             /// Nix type: `null or path`. Default: `lib.getExe pkgs.ghostscript`.
             #[inline]
             pub fn ghost_script(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["GhostScript"]))
+                Opt::at(self.path.join(["GhostScript"])).in_submodules(2)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.settings.Out`
@@ -402,7 +402,7 @@ pub mod cups_pdf {
             /// Nix type: `null or (optionally newline-terminated) single-line string`. Default: `"/var/spool/cups-pdf-{instance-name}/users/\${USER}"`.
             #[inline]
             pub fn out(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["Out"]))
+                Opt::at(self.path.join(["Out"])).in_submodules(2)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.settings.Spool`
@@ -414,7 +414,7 @@ pub mod cups_pdf {
             /// Nix type: `null or (optionally newline-terminated) single-line string`. Default: `"/var/spool/cups-pdf-{instance-name}/spool"`.
             #[inline]
             pub fn spool(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["Spool"]))
+                Opt::at(self.path.join(["Spool"])).in_submodules(2)
             }
 
         }

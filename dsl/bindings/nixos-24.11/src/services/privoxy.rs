@@ -87,7 +87,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.privoxy.settings.actionsfile)
     ///
     /// Nix type: `list of string`.
-    pub const actionsfile: Opt<Vec<String>> = Opt::new(&["services", "privoxy", "settings", "actionsfile"]);
+    pub const actionsfile: Opt<Vec<String>> = Opt::new(&["services", "privoxy", "settings", "actionsfile"]).in_submodules(1);
 
     /// `services.privoxy.settings.enable-edit-actions`
     ///
@@ -96,7 +96,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.privoxy.settings.enable-edit-actions)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_edit_actions: Opt<bool> = Opt::new(&["services", "privoxy", "settings", "enable-edit-actions"]);
+    pub const enable_edit_actions: Opt<bool> = Opt::new(&["services", "privoxy", "settings", "enable-edit-actions"]).in_submodules(1);
 
     /// `services.privoxy.settings.filterfile`
     ///
@@ -106,7 +106,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.privoxy.settings.filterfile)
     ///
     /// Nix type: `list of string`.
-    pub const filterfile: Opt<Vec<String>> = Opt::new(&["services", "privoxy", "settings", "filterfile"]);
+    pub const filterfile: Opt<Vec<String>> = Opt::new(&["services", "privoxy", "settings", "filterfile"]).in_submodules(1);
 
     /// `services.privoxy.settings.listen-address`
     ///
@@ -115,7 +115,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.privoxy.settings.listen-address)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1:8118"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "privoxy", "settings", "listen-address"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "privoxy", "settings", "listen-address"]).in_submodules(1);
 
 }
 

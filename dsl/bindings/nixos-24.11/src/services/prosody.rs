@@ -621,7 +621,7 @@ pub mod http_file_share {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.httpFileShare.domain)
     ///
     /// Nix type: `null or string`.
-    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "prosody", "httpFileShare", "domain"]);
+    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "prosody", "httpFileShare", "domain"]).in_submodules(1);
 
 }
 
@@ -955,7 +955,7 @@ pub mod ssl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.ssl.cert)
     ///
     /// Nix type: `path`.
-    pub const cert: Opt<RuntimePath> = Opt::new(&["services", "prosody", "ssl", "cert"]);
+    pub const cert: Opt<RuntimePath> = Opt::new(&["services", "prosody", "ssl", "cert"]).in_submodules(1);
 
     /// `services.prosody.ssl.extraOptions`
     ///
@@ -964,7 +964,7 @@ pub mod ssl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.ssl.extraOptions)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub const extra_options: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "prosody", "ssl", "extraOptions"]);
+    pub const extra_options: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "prosody", "ssl", "extraOptions"]).in_submodules(1);
 
     /// `services.prosody.ssl.key`
     ///
@@ -973,7 +973,7 @@ pub mod ssl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.ssl.key)
     ///
     /// Nix type: `path`.
-    pub const key: Opt<RuntimePath> = Opt::new(&["services", "prosody", "ssl", "key"]);
+    pub const key: Opt<RuntimePath> = Opt::new(&["services", "prosody", "ssl", "key"]).in_submodules(1);
 
 }
 
@@ -987,7 +987,7 @@ pub mod upload_http {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp.domain)
     ///
     /// Nix type: `null or string`.
-    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "prosody", "uploadHttp", "domain"]);
+    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "prosody", "uploadHttp", "domain"]).in_submodules(1);
 
     /// `services.prosody.uploadHttp.httpUploadPath`
     ///
@@ -997,7 +997,7 @@ pub mod upload_http {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp.httpUploadPath)
     ///
     /// Nix type: `string`. Default: `"/var/lib/prosody"`.
-    pub const http_upload_path: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "httpUploadPath"]);
+    pub const http_upload_path: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "httpUploadPath"]).in_submodules(1);
 
     /// `services.prosody.uploadHttp.uploadExpireAfter`
     ///
@@ -1006,7 +1006,7 @@ pub mod upload_http {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp.uploadExpireAfter)
     ///
     /// Nix type: `string`. Default: `"60 * 60 * 24 * 7"`.
-    pub const upload_expire_after: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "uploadExpireAfter"]);
+    pub const upload_expire_after: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "uploadExpireAfter"]).in_submodules(1);
 
     /// `services.prosody.uploadHttp.uploadFileSizeLimit`
     ///
@@ -1015,7 +1015,7 @@ pub mod upload_http {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp.uploadFileSizeLimit)
     ///
     /// Nix type: `string`. Default: `"50 * 1024 * 1024"`.
-    pub const upload_file_size_limit: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "uploadFileSizeLimit"]);
+    pub const upload_file_size_limit: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "uploadFileSizeLimit"]).in_submodules(1);
 
     /// `services.prosody.uploadHttp.userQuota`
     ///
@@ -1025,7 +1025,7 @@ pub mod upload_http {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp.userQuota)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
-    pub const user_quota: Opt<NullOr<i64>> = Opt::new(&["services", "prosody", "uploadHttp", "userQuota"]);
+    pub const user_quota: Opt<NullOr<i64>> = Opt::new(&["services", "prosody", "uploadHttp", "userQuota"]).in_submodules(1);
 
 }
 
@@ -1054,7 +1054,7 @@ pub mod virtual_hosts {
         /// Nix type: `string`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.prosody.virtualHosts.<name>.enabled`
@@ -1066,7 +1066,7 @@ pub mod virtual_hosts {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
         /// `services.prosody.virtualHosts.<name>.extraConfig`
@@ -1078,7 +1078,7 @@ pub mod virtual_hosts {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.prosody.virtualHosts.<name>.ssl`
@@ -1090,7 +1090,7 @@ pub mod virtual_hosts {
         /// Nix type: `null or (submodule)`. Default: `null`.
         #[inline]
         pub fn ssl(&self) -> Opt<NullOr<SslValue>> {
-            Opt::at(self.path.join(["ssl"]))
+            Opt::at(self.path.join(["ssl"])).in_submodules(1)
         }
 
         /// The options under `ssl`.
@@ -1117,7 +1117,7 @@ pub mod virtual_hosts {
         /// Nix type: `path`.
         #[inline]
         pub fn cert(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["cert"]))
+            Opt::at(self.path.join(["cert"])).in_submodules(2)
         }
 
         /// `services.prosody.virtualHosts.<name>.ssl.extraOptions`
@@ -1129,7 +1129,7 @@ pub mod virtual_hosts {
         /// Nix type: `attribute set`. Default: `{ }`.
         #[inline]
         pub fn extra_options(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(2)
         }
 
         /// `services.prosody.virtualHosts.<name>.ssl.key`
@@ -1141,7 +1141,7 @@ pub mod virtual_hosts {
         /// Nix type: `path`.
         #[inline]
         pub fn key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
     }

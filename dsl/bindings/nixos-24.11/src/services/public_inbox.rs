@@ -204,7 +204,7 @@ pub mod inboxes {
         /// Nix type: `list of string`.
         #[inline]
         pub fn address(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.coderepo`
@@ -216,7 +216,7 @@ pub mod inboxes {
         /// Nix type: `list of coderepo names`. Default: `[ ]`.
         #[inline]
         pub fn coderepo(&self) -> Opt<Vec<Untyped>> {
-            Opt::at(self.path.join(["coderepo"]))
+            Opt::at(self.path.join(["coderepo"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.description`
@@ -228,7 +228,7 @@ pub mod inboxes {
         /// Nix type: `string`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.inboxdir`
@@ -240,7 +240,7 @@ pub mod inboxes {
         /// Nix type: `string`. Default: `"/var/lib/public-inbox/inboxes/‹name›"`.
         #[inline]
         pub fn inboxdir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["inboxdir"]))
+            Opt::at(self.path.join(["inboxdir"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.newsgroup`
@@ -252,7 +252,7 @@ pub mod inboxes {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn newsgroup(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["newsgroup"]))
+            Opt::at(self.path.join(["newsgroup"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.url`
@@ -264,7 +264,7 @@ pub mod inboxes {
         /// Nix type: `non-empty string`.
         #[inline]
         pub fn url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.watch`
@@ -276,7 +276,7 @@ pub mod inboxes {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn watch(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["watch"]))
+            Opt::at(self.path.join(["watch"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.watchheader`
@@ -288,7 +288,7 @@ pub mod inboxes {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn watchheader(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["watchheader"]))
+            Opt::at(self.path.join(["watchheader"])).in_submodules(1)
         }
 
     }
@@ -399,7 +399,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.coderepo)
     ///
     /// Nix type: `attribute set of (attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys))`. Default: `{ }`.
-    pub const coderepo: Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> = Opt::new(&["services", "public-inbox", "settings", "coderepo"]);
+    pub const coderepo: Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> = Opt::new(&["services", "public-inbox", "settings", "coderepo"]).in_submodules(1);
 
     /// `services.public-inbox.settings.publicinbox`
     ///
@@ -408,7 +408,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.publicinbox)
     ///
     /// Nix type: `attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys or attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys))`. Default: `{ }`.
-    pub const publicinbox: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox"]);
+    pub const publicinbox: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox"]).in_submodules(1);
 
     pub mod coderepo {
         use super::*;
@@ -435,7 +435,7 @@ pub mod settings {
             /// Nix type: `string`.
             #[inline]
             pub fn cgit_url(&self) -> Opt<String> {
-                Opt::at(self.path.join(["cgitUrl"]))
+                Opt::at(self.path.join(["cgitUrl"])).in_submodules(2)
             }
 
             /// `services.public-inbox.settings.coderepo.<name>.dir`
@@ -447,7 +447,7 @@ pub mod settings {
             /// Nix type: `string`.
             #[inline]
             pub fn dir(&self) -> Opt<String> {
-                Opt::at(self.path.join(["dir"]))
+                Opt::at(self.path.join(["dir"])).in_submodules(2)
             }
 
         }
@@ -464,7 +464,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.publicinbox.css)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const css: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "css"]);
+        pub const css: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "css"]).in_submodules(2);
 
         /// `services.public-inbox.settings.publicinbox.imapserver`
         ///
@@ -473,7 +473,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.publicinbox.imapserver)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const imapserver: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "imapserver"]);
+        pub const imapserver: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "imapserver"]).in_submodules(2);
 
         /// `services.public-inbox.settings.publicinbox.nntpserver`
         ///
@@ -482,7 +482,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.publicinbox.nntpserver)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const nntpserver: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "nntpserver"]);
+        pub const nntpserver: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "nntpserver"]).in_submodules(2);
 
         /// `services.public-inbox.settings.publicinbox.pop3server`
         ///
@@ -491,7 +491,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.publicinbox.pop3server)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const pop3server: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "pop3server"]);
+        pub const pop3server: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "pop3server"]).in_submodules(2);
 
         /// `services.public-inbox.settings.publicinbox.wwwlisting`
         ///
@@ -501,7 +501,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.publicinbox.wwwlisting)
         ///
         /// Nix type: `one of "all", "404", "match=domain"`. Default: `"404"`.
-        pub const wwwlisting: Opt<Wwwlisting> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "wwwlisting"]);
+        pub const wwwlisting: Opt<Wwwlisting> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "wwwlisting"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `services.public-inbox.settings.publicinbox.wwwlisting`.
@@ -524,7 +524,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.publicinboxmda.spamcheck)
         ///
         /// Nix type: `one of "spamc", "none"`. Default: `"none"`.
-        pub const spamcheck: Opt<Spamcheck> = Opt::new(&["services", "public-inbox", "settings", "publicinboxmda", "spamcheck"]);
+        pub const spamcheck: Opt<Spamcheck> = Opt::new(&["services", "public-inbox", "settings", "publicinboxmda", "spamcheck"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.public-inbox.settings.publicinboxmda.spamcheck`.
@@ -546,7 +546,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.publicinboxwatch.spamcheck)
         ///
         /// Nix type: `one of "spamc", "none"`. Default: `"none"`.
-        pub const spamcheck: Opt<Spamcheck> = Opt::new(&["services", "public-inbox", "settings", "publicinboxwatch", "spamcheck"]);
+        pub const spamcheck: Opt<Spamcheck> = Opt::new(&["services", "public-inbox", "settings", "publicinboxwatch", "spamcheck"]).in_submodules(1);
 
         /// `services.public-inbox.settings.publicinboxwatch.watchspam`
         ///
@@ -556,7 +556,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.publicinboxwatch.watchspam)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const watchspam: Opt<NullOr<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinboxwatch", "watchspam"]);
+        pub const watchspam: Opt<NullOr<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinboxwatch", "watchspam"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.public-inbox.settings.publicinboxwatch.spamcheck`.

@@ -30,7 +30,7 @@ impl QuicktunEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn local_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["localAddress"]))
+        Opt::at(self.path.join(["localAddress"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.localPort`
@@ -42,7 +42,7 @@ impl QuicktunEntry {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `2998`.
     #[inline]
     pub fn local_port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["localPort"]))
+        Opt::at(self.path.join(["localPort"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.privateKey`
@@ -54,7 +54,7 @@ impl QuicktunEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn private_key(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["privateKey"]))
+        Opt::at(self.path.join(["privateKey"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.privateKeyFile`
@@ -66,7 +66,7 @@ impl QuicktunEntry {
     /// Nix type: `null or path`. Default: `"null"`.
     #[inline]
     pub fn private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["privateKeyFile"]))
+        Opt::at(self.path.join(["privateKeyFile"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.protocol`
@@ -78,7 +78,7 @@ impl QuicktunEntry {
     /// Nix type: `one of "raw", "nacl0", "nacltai", "salty"`. Default: `"nacltai"`.
     #[inline]
     pub fn protocol(&self) -> Opt<Protocol> {
-        Opt::at(self.path.join(["protocol"]))
+        Opt::at(self.path.join(["protocol"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.publicKey`
@@ -90,7 +90,7 @@ impl QuicktunEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn public_key(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["publicKey"]))
+        Opt::at(self.path.join(["publicKey"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.remoteAddress`
@@ -102,7 +102,7 @@ impl QuicktunEntry {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     #[inline]
     pub fn remote_address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["remoteAddress"]))
+        Opt::at(self.path.join(["remoteAddress"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.remoteFloat`
@@ -114,7 +114,7 @@ impl QuicktunEntry {
     /// Nix type: `integer between 0 and 1 (both inclusive) or boolean convertible to it`. Default: `false`.
     #[inline]
     pub fn remote_float(&self) -> Opt<OneOf<RemoteFloatMembers>> {
-        Opt::at(self.path.join(["remoteFloat"]))
+        Opt::at(self.path.join(["remoteFloat"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.remotePort`
@@ -126,7 +126,7 @@ impl QuicktunEntry {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `config.services.quicktun.<name>.localPort`.
     #[inline]
     pub fn remote_port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["remotePort"]))
+        Opt::at(self.path.join(["remotePort"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.timeWindow`
@@ -138,7 +138,7 @@ impl QuicktunEntry {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `5`.
     #[inline]
     pub fn time_window(&self) -> Opt<u64> {
-        Opt::at(self.path.join(["timeWindow"]))
+        Opt::at(self.path.join(["timeWindow"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.tunMode`
@@ -150,7 +150,7 @@ impl QuicktunEntry {
     /// Nix type: `integer between 0 and 1 (both inclusive) or boolean convertible to it`. Default: `false`.
     #[inline]
     pub fn tun_mode(&self) -> Opt<OneOf<TunModeMembers>> {
-        Opt::at(self.path.join(["tunMode"]))
+        Opt::at(self.path.join(["tunMode"])).in_submodules(1)
     }
 
     /// `services.quicktun.<name>.upScript`
@@ -162,7 +162,7 @@ impl QuicktunEntry {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
     #[inline]
     pub fn up_script(&self) -> Opt<NullOr<Concatenated>> {
-        Opt::at(self.path.join(["upScript"]))
+        Opt::at(self.path.join(["upScript"])).in_submodules(1)
     }
 
 }

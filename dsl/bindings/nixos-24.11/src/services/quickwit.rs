@@ -149,7 +149,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.grpc_listen_port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7281`.
-    pub const grpc_listen_port: Opt<u16> = Opt::new(&["services", "quickwit", "settings", "grpc_listen_port"]);
+    pub const grpc_listen_port: Opt<u16> = Opt::new(&["services", "quickwit", "settings", "grpc_listen_port"]).in_submodules(1);
 
     /// `services.quickwit.settings.listen_address`
     ///
@@ -158,7 +158,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.listen_address)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "quickwit", "settings", "listen_address"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "quickwit", "settings", "listen_address"]).in_submodules(1);
 
     /// `services.quickwit.settings.rest`
     ///
@@ -167,7 +167,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.rest)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const rest: Opt<RestValue> = Opt::new(&["services", "quickwit", "settings", "rest"]);
+    pub const rest: Opt<RestValue> = Opt::new(&["services", "quickwit", "settings", "rest"]).in_submodules(1);
 
     /// `services.quickwit.settings.version`
     ///
@@ -176,7 +176,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.version)
     ///
     /// Nix type: `floating point number`. Default: `0.7`.
-    pub const version: Opt<f64> = Opt::new(&["services", "quickwit", "settings", "version"]);
+    pub const version: Opt<f64> = Opt::new(&["services", "quickwit", "settings", "version"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.quickwit.settings.rest`: `RestValue::new()`, then a setter per option.
@@ -202,7 +202,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.rest.listen_port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7280`.
-        pub const listen_port: Opt<u16> = Opt::new(&["services", "quickwit", "settings", "rest", "listen_port"]);
+        pub const listen_port: Opt<u16> = Opt::new(&["services", "quickwit", "settings", "rest", "listen_port"]).in_submodules(2);
 
     }
 

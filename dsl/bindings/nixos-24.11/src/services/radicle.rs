@@ -578,7 +578,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.acmeFallbackHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "acmeFallbackHost"]);
+        pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.acmeRoot`
         ///
@@ -587,7 +587,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.acmeRoot)
         ///
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "acmeRoot"]);
+        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "acmeRoot"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.addSSL`
         ///
@@ -597,7 +597,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.addSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const add_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "addSSL"]);
+        pub const add_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "addSSL"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.basicAuth`
         ///
@@ -606,7 +606,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.basicAuth)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
-        pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "basicAuth"]);
+        pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "basicAuth"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.basicAuthFile`
         ///
@@ -616,7 +616,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.basicAuthFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "basicAuthFile"]);
+        pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "basicAuthFile"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.default`
         ///
@@ -625,7 +625,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.default)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const default: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "default"]);
+        pub const default: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "default"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.enableACME`
         ///
@@ -635,7 +635,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.enableACME)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable_acme: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "enableACME"]);
+        pub const enable_acme: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "enableACME"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.extraConfig`
         ///
@@ -644,7 +644,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "radicle", "httpd", "nginx", "extraConfig"]);
+        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "radicle", "httpd", "nginx", "extraConfig"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.forceSSL`
         ///
@@ -654,7 +654,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.forceSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const force_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "forceSSL"]);
+        pub const force_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "forceSSL"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.globalRedirect`
         ///
@@ -664,7 +664,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.globalRedirect)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "globalRedirect"]);
+        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "globalRedirect"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.http2`
         ///
@@ -679,7 +679,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.http2)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const http2: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http2"]);
+        pub const http2: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http2"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.http3`
         ///
@@ -689,7 +689,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.http3)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const http3: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http3"]);
+        pub const http3: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http3"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.http3_hq`
         ///
@@ -699,7 +699,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.http3_hq)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const http3_hq: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http3_hq"]);
+        pub const http3_hq: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http3_hq"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.kTLS`
         ///
@@ -711,7 +711,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.kTLS)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const k_tls: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "kTLS"]);
+        pub const k_tls: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "kTLS"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.listen`
         ///
@@ -722,7 +722,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.listen)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "radicle", "httpd", "nginx", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "radicle", "httpd", "nginx", "listen"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.listenAddresses`
         ///
@@ -732,7 +732,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.listenAddresses)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "listenAddresses"]);
+        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "listenAddresses"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.locations`
         ///
@@ -741,7 +741,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.locations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "radicle", "httpd", "nginx", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "radicle", "httpd", "nginx", "locations"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.onlySSL`
         ///
@@ -751,7 +751,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.onlySSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const only_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "onlySSL"]);
+        pub const only_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "onlySSL"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.quic`
         ///
@@ -761,7 +761,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.quic)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const quic: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "quic"]);
+        pub const quic: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "quic"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.redirectCode`
         ///
@@ -770,7 +770,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.redirectCode)
         ///
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-        pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "radicle", "httpd", "nginx", "redirectCode"]);
+        pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "radicle", "httpd", "nginx", "redirectCode"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.rejectSSL`
         ///
@@ -780,7 +780,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.rejectSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const reject_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "rejectSSL"]);
+        pub const reject_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "rejectSSL"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.reuseport`
         ///
@@ -790,7 +790,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.reuseport)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const reuseport: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "reuseport"]);
+        pub const reuseport: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "reuseport"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.root`
         ///
@@ -799,7 +799,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.root)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "root"]);
+        pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "root"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.serverAliases`
         ///
@@ -808,7 +808,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.serverAliases)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "serverAliases"]);
+        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "serverAliases"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.serverName`
         ///
@@ -817,7 +817,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.serverName)
         ///
         /// Nix type: `null or string`. Default: `"radicle-\${config.networking.hostName}.\${config.networking.domain}"`.
-        pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "serverName"]);
+        pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "serverName"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.sslCertificate`
         ///
@@ -826,7 +826,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.sslCertificate)
         ///
         /// Nix type: `path`.
-        pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslCertificate"]);
+        pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslCertificate"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.sslCertificateKey`
         ///
@@ -835,7 +835,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.sslCertificateKey)
         ///
         /// Nix type: `path`.
-        pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslCertificateKey"]);
+        pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslCertificateKey"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.sslTrustedCertificate`
         ///
@@ -844,7 +844,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.sslTrustedCertificate)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslTrustedCertificate"]);
+        pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.useACMEHost`
         ///
@@ -855,7 +855,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.radicle.httpd.nginx.useACMEHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "useACMEHost"]);
+        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "useACMEHost"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.radicle.httpd.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1054,7 +1054,7 @@ pub mod httpd {
                 /// Nix type: `null or path`. Default: `null`.
                 #[inline]
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["alias"]))
+                    Opt::at(self.path.join(["alias"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.basicAuth`
@@ -1066,7 +1066,7 @@ pub mod httpd {
                 /// Nix type: `attribute set of string`. Default: `{ }`.
                 #[inline]
                 pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                    Opt::at(self.path.join(["basicAuth"]))
+                    Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.basicAuthFile`
@@ -1079,7 +1079,7 @@ pub mod httpd {
                 /// Nix type: `null or path`. Default: `null`.
                 #[inline]
                 pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["basicAuthFile"]))
+                    Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.extraConfig`
@@ -1091,7 +1091,7 @@ pub mod httpd {
                 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
                 #[inline]
                 pub fn extra_config(&self) -> Opt<Concatenated> {
-                    Opt::at(self.path.join(["extraConfig"]))
+                    Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.fastcgiParams`
@@ -1105,7 +1105,7 @@ pub mod httpd {
                 /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
                 #[inline]
                 pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                    Opt::at(self.path.join(["fastcgiParams"]))
+                    Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.index`
@@ -1117,7 +1117,7 @@ pub mod httpd {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn index(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["index"]))
+                    Opt::at(self.path.join(["index"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.priority`
@@ -1130,7 +1130,7 @@ pub mod httpd {
                 /// Nix type: `signed integer`. Default: `1000`.
                 #[inline]
                 pub fn priority(&self) -> Opt<i64> {
-                    Opt::at(self.path.join(["priority"]))
+                    Opt::at(self.path.join(["priority"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.proxyPass`
@@ -1143,7 +1143,7 @@ pub mod httpd {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["proxyPass"]))
+                    Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.proxyWebsockets`
@@ -1155,7 +1155,7 @@ pub mod httpd {
                 /// Nix type: `boolean`. Default: `false`.
                 #[inline]
                 pub fn proxy_websockets(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["proxyWebsockets"]))
+                    Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.recommendedProxySettings`
@@ -1167,7 +1167,7 @@ pub mod httpd {
                 /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
                 #[inline]
                 pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["recommendedProxySettings"]))
+                    Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.return`
@@ -1179,7 +1179,7 @@ pub mod httpd {
                 /// Nix type: `null or string or signed integer`. Default: `null`.
                 #[inline]
                 pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                    Opt::at(self.path.join(["return"]))
+                    Opt::at(self.path.join(["return"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.root`
@@ -1191,7 +1191,7 @@ pub mod httpd {
                 /// Nix type: `null or path`. Default: `null`.
                 #[inline]
                 pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["root"]))
+                    Opt::at(self.path.join(["root"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.tryFiles`
@@ -1203,7 +1203,7 @@ pub mod httpd {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn try_files(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["tryFiles"]))
+                    Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
                 }
 
             }

@@ -294,7 +294,7 @@ pub mod servers {
         /// Nix type: `string`. Default: `"everysec"`.
         #[inline]
         pub fn append_fsync(&self) -> Opt<String> {
-            Opt::at(self.path.join(["appendFsync"]))
+            Opt::at(self.path.join(["appendFsync"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.appendOnly`
@@ -306,7 +306,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn append_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["appendOnly"]))
+            Opt::at(self.path.join(["appendOnly"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.bind`
@@ -319,7 +319,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `"127.0.0.1"`.
         #[inline]
         pub fn bind(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["bind"]))
+            Opt::at(self.path.join(["bind"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.databases`
@@ -331,7 +331,7 @@ pub mod servers {
         /// Nix type: `signed integer`. Default: `16`.
         #[inline]
         pub fn databases(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["databases"]))
+            Opt::at(self.path.join(["databases"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.enable`
@@ -343,7 +343,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.extraParams`
@@ -355,7 +355,7 @@ pub mod servers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_params(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraParams"]))
+            Opt::at(self.path.join(["extraParams"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.group`
@@ -367,7 +367,7 @@ pub mod servers {
         /// Nix type: `string`. Default: `config.user`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.logLevel`
@@ -379,7 +379,7 @@ pub mod servers {
         /// Nix type: `string`. Default: `"notice"`.
         #[inline]
         pub fn log_level(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.logfile`
@@ -391,7 +391,7 @@ pub mod servers {
         /// Nix type: `string`. Default: `"/dev/null"`.
         #[inline]
         pub fn logfile(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logfile"]))
+            Opt::at(self.path.join(["logfile"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.masterAuth`
@@ -406,7 +406,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn master_auth(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["masterAuth"]))
+            Opt::at(self.path.join(["masterAuth"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.maxclients`
@@ -418,7 +418,7 @@ pub mod servers {
         /// Nix type: `signed integer`. Default: `10000`.
         #[inline]
         pub fn maxclients(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["maxclients"]))
+            Opt::at(self.path.join(["maxclients"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.openFirewall`
@@ -430,7 +430,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn open_firewall(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["openFirewall"]))
+            Opt::at(self.path.join(["openFirewall"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.port`
@@ -443,7 +443,7 @@ pub mod servers {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `if name == "" then 6379 else 0`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.requirePass`
@@ -456,7 +456,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn require_pass(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["requirePass"]))
+            Opt::at(self.path.join(["requirePass"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.requirePassFile`
@@ -468,7 +468,7 @@ pub mod servers {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn require_pass_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["requirePassFile"]))
+            Opt::at(self.path.join(["requirePassFile"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.save`
@@ -480,7 +480,7 @@ pub mod servers {
         /// Nix type: `list of list of signed integer`.
         #[inline]
         pub fn save(&self) -> Opt<Vec<Vec<i64>>> {
-            Opt::at(self.path.join(["save"]))
+            Opt::at(self.path.join(["save"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.settings`
@@ -493,7 +493,7 @@ pub mod servers {
         /// Nix type: `attribute set of (boolean or signed integer or string or list of string)`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.slaveOf`
@@ -505,7 +505,7 @@ pub mod servers {
         /// Nix type: `null or (submodule)`. Default: `null`.
         #[inline]
         pub fn slave_of(&self) -> Opt<NullOr<SlaveOfValue>> {
-            Opt::at(self.path.join(["slaveOf"]))
+            Opt::at(self.path.join(["slaveOf"])).in_submodules(1)
         }
 
         /// The options under `slaveOf`.
@@ -523,7 +523,7 @@ pub mod servers {
         /// Nix type: `signed integer`. Default: `10000`.
         #[inline]
         pub fn slow_log_log_slower_than(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["slowLogLogSlowerThan"]))
+            Opt::at(self.path.join(["slowLogLogSlowerThan"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.slowLogMaxLen`
@@ -535,7 +535,7 @@ pub mod servers {
         /// Nix type: `signed integer`. Default: `128`.
         #[inline]
         pub fn slow_log_max_len(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["slowLogMaxLen"]))
+            Opt::at(self.path.join(["slowLogMaxLen"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.syslog`
@@ -547,7 +547,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn syslog(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["syslog"]))
+            Opt::at(self.path.join(["syslog"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.unixSocket`
@@ -559,7 +559,7 @@ pub mod servers {
         /// Nix type: `null or path`.
         #[inline]
         pub fn unix_socket(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["unixSocket"]))
+            Opt::at(self.path.join(["unixSocket"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.unixSocketPerm`
@@ -571,7 +571,7 @@ pub mod servers {
         /// Nix type: `signed integer`. Default: `660`.
         #[inline]
         pub fn unix_socket_perm(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["unixSocketPerm"]))
+            Opt::at(self.path.join(["unixSocketPerm"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.user`
@@ -583,7 +583,7 @@ pub mod servers {
         /// Nix type: `string`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -604,7 +604,7 @@ pub mod servers {
         /// Nix type: `string`.
         #[inline]
         pub fn ip(&self) -> Opt<String> {
-            Opt::at(self.path.join(["ip"]))
+            Opt::at(self.path.join(["ip"])).in_submodules(2)
         }
 
         /// `services.redis.servers.<name>.slaveOf.port`
@@ -616,7 +616,7 @@ pub mod servers {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
     }

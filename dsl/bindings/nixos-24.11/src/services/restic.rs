@@ -258,7 +258,7 @@ pub mod backups {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn backup_cleanup_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["backupCleanupCommand"]))
+            Opt::at(self.path.join(["backupCleanupCommand"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.backupPrepareCommand`
@@ -270,7 +270,7 @@ pub mod backups {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn backup_prepare_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["backupPrepareCommand"]))
+            Opt::at(self.path.join(["backupPrepareCommand"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.checkOpts`
@@ -282,7 +282,7 @@ pub mod backups {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn check_opts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["checkOpts"]))
+            Opt::at(self.path.join(["checkOpts"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.createWrapper`
@@ -296,7 +296,7 @@ pub mod backups {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn create_wrapper(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["createWrapper"]))
+            Opt::at(self.path.join(["createWrapper"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.dynamicFilesFrom`
@@ -310,7 +310,7 @@ pub mod backups {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn dynamic_files_from(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dynamicFilesFrom"]))
+            Opt::at(self.path.join(["dynamicFilesFrom"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.environmentFile`
@@ -323,7 +323,7 @@ pub mod backups {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.exclude`
@@ -337,7 +337,7 @@ pub mod backups {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn exclude(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["exclude"]))
+            Opt::at(self.path.join(["exclude"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.extraBackupArgs`
@@ -349,7 +349,7 @@ pub mod backups {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_backup_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraBackupArgs"]))
+            Opt::at(self.path.join(["extraBackupArgs"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.extraOptions`
@@ -361,7 +361,7 @@ pub mod backups {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.inhibitsSleep`
@@ -373,7 +373,7 @@ pub mod backups {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn inhibits_sleep(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["inhibitsSleep"]))
+            Opt::at(self.path.join(["inhibitsSleep"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.initialize`
@@ -385,7 +385,7 @@ pub mod backups {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn initialize(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["initialize"]))
+            Opt::at(self.path.join(["initialize"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.package`
@@ -397,7 +397,7 @@ pub mod backups {
         /// Nix type: `package`. Default: `pkgs.restic`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.passwordFile`
@@ -409,7 +409,7 @@ pub mod backups {
         /// Nix type: `string`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.paths`
@@ -422,7 +422,7 @@ pub mod backups {
         /// Nix type: `null or (list of string)`. Default: `[ ]`.
         #[inline]
         pub fn paths(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["paths"]))
+            Opt::at(self.path.join(["paths"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.pruneOpts`
@@ -436,7 +436,7 @@ pub mod backups {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn prune_opts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["pruneOpts"]))
+            Opt::at(self.path.join(["pruneOpts"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.rcloneConfig`
@@ -450,7 +450,7 @@ pub mod backups {
         /// Nix type: `null or (attribute set of (string or boolean))`. Default: `null`.
         #[inline]
         pub fn rclone_config(&self) -> Opt<NullOr<BTreeMap<String, OneOf<RcloneConfigMembers>>>> {
-            Opt::at(self.path.join(["rcloneConfig"]))
+            Opt::at(self.path.join(["rcloneConfig"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.rcloneConfigFile`
@@ -465,7 +465,7 @@ pub mod backups {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn rclone_config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["rcloneConfigFile"]))
+            Opt::at(self.path.join(["rcloneConfigFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.rcloneOptions`
@@ -478,7 +478,7 @@ pub mod backups {
         /// Nix type: `null or (attribute set of (string or boolean))`. Default: `null`.
         #[inline]
         pub fn rclone_options(&self) -> Opt<NullOr<BTreeMap<String, OneOf<RcloneOptionsMembers>>>> {
-            Opt::at(self.path.join(["rcloneOptions"]))
+            Opt::at(self.path.join(["rcloneOptions"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.repository`
@@ -490,7 +490,7 @@ pub mod backups {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn repository(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["repository"]))
+            Opt::at(self.path.join(["repository"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.repositoryFile`
@@ -502,7 +502,7 @@ pub mod backups {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn repository_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["repositoryFile"]))
+            Opt::at(self.path.join(["repositoryFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.runCheck`
@@ -514,7 +514,7 @@ pub mod backups {
         /// Nix type: `boolean`. Default: `builtins.length config.services.backups.‹name›.checkOpts > 0`.
         #[inline]
         pub fn run_check(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["runCheck"]))
+            Opt::at(self.path.join(["runCheck"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.timerConfig`
@@ -526,7 +526,7 @@ pub mod backups {
         /// Nix type: `null or (attribute set of (systemd option))`.
         #[inline]
         pub fn timer_config(&self) -> Opt<NullOr<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["timerConfig"]))
+            Opt::at(self.path.join(["timerConfig"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.user`
@@ -538,7 +538,7 @@ pub mod backups {
         /// Nix type: `string`. Default: `"root"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

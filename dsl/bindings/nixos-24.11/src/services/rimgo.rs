@@ -45,7 +45,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rimgo.settings.ADDRESS)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
-    pub const address: Opt<String> = Opt::new(&["services", "rimgo", "settings", "ADDRESS"]);
+    pub const address: Opt<String> = Opt::new(&["services", "rimgo", "settings", "ADDRESS"]).in_submodules(1);
 
     /// `services.rimgo.settings.PORT`
     ///
@@ -54,7 +54,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rimgo.settings.PORT)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "rimgo", "settings", "PORT"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "rimgo", "settings", "PORT"]).in_submodules(1);
 
 }
 

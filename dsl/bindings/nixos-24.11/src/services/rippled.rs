@@ -518,7 +518,7 @@ pub mod import_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.advisoryDelete)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const advisory_delete: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "importDb", "advisoryDelete"]);
+    pub const advisory_delete: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "importDb", "advisoryDelete"]).in_submodules(1);
 
     /// `services.rippled.importDb.compression`
     ///
@@ -527,7 +527,7 @@ pub mod import_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.compression)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const compression: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "importDb", "compression"]);
+    pub const compression: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "importDb", "compression"]).in_submodules(1);
 
     /// `services.rippled.importDb.extraOpts`
     ///
@@ -536,7 +536,7 @@ pub mod import_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.extraOpts)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_opts: Opt<Concatenated> = Opt::new(&["services", "rippled", "importDb", "extraOpts"]);
+    pub const extra_opts: Opt<Concatenated> = Opt::new(&["services", "rippled", "importDb", "extraOpts"]).in_submodules(1);
 
     /// `services.rippled.importDb.onlineDelete`
     ///
@@ -545,7 +545,7 @@ pub mod import_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.onlineDelete)
     ///
     /// Nix type: `null or signed integer`. Default: `config.services.rippled.ledgerHistory`.
-    pub const online_delete: Opt<NullOr<i64>> = Opt::new(&["services", "rippled", "importDb", "onlineDelete"]);
+    pub const online_delete: Opt<NullOr<i64>> = Opt::new(&["services", "rippled", "importDb", "onlineDelete"]).in_submodules(1);
 
     /// `services.rippled.importDb.path`
     ///
@@ -554,7 +554,7 @@ pub mod import_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.path)
     ///
     /// Nix type: `path`. Default: `config.services.rippled.databasePath`.
-    pub const path: Opt<RuntimePath> = Opt::new(&["services", "rippled", "importDb", "path"]);
+    pub const path: Opt<RuntimePath> = Opt::new(&["services", "rippled", "importDb", "path"]).in_submodules(1);
 
     /// `services.rippled.importDb.type`
     ///
@@ -563,7 +563,7 @@ pub mod import_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.type)
     ///
     /// Nix type: `one of "rocksdb", "nudb"`. Default: `"rocksdb"`.
-    pub const r#type: Opt<Type> = Opt::new(&["services", "rippled", "importDb", "type"]);
+    pub const r#type: Opt<Type> = Opt::new(&["services", "rippled", "importDb", "type"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.rippled.importDb.type`.
@@ -586,7 +586,7 @@ pub mod node_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.advisoryDelete)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const advisory_delete: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "nodeDb", "advisoryDelete"]);
+    pub const advisory_delete: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "nodeDb", "advisoryDelete"]).in_submodules(1);
 
     /// `services.rippled.nodeDb.compression`
     ///
@@ -595,7 +595,7 @@ pub mod node_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.compression)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const compression: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "nodeDb", "compression"]);
+    pub const compression: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "nodeDb", "compression"]).in_submodules(1);
 
     /// `services.rippled.nodeDb.extraOpts`
     ///
@@ -604,7 +604,7 @@ pub mod node_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.extraOpts)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_opts: Opt<Concatenated> = Opt::new(&["services", "rippled", "nodeDb", "extraOpts"]);
+    pub const extra_opts: Opt<Concatenated> = Opt::new(&["services", "rippled", "nodeDb", "extraOpts"]).in_submodules(1);
 
     /// `services.rippled.nodeDb.onlineDelete`
     ///
@@ -613,7 +613,7 @@ pub mod node_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.onlineDelete)
     ///
     /// Nix type: `null or signed integer`. Default: `config.services.rippled.ledgerHistory`.
-    pub const online_delete: Opt<NullOr<i64>> = Opt::new(&["services", "rippled", "nodeDb", "onlineDelete"]);
+    pub const online_delete: Opt<NullOr<i64>> = Opt::new(&["services", "rippled", "nodeDb", "onlineDelete"]).in_submodules(1);
 
     /// `services.rippled.nodeDb.path`
     ///
@@ -622,7 +622,7 @@ pub mod node_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.path)
     ///
     /// Nix type: `path`. Default: `config.services.rippled.databasePath`.
-    pub const path: Opt<RuntimePath> = Opt::new(&["services", "rippled", "nodeDb", "path"]);
+    pub const path: Opt<RuntimePath> = Opt::new(&["services", "rippled", "nodeDb", "path"]).in_submodules(1);
 
     /// `services.rippled.nodeDb.type`
     ///
@@ -631,7 +631,7 @@ pub mod node_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.type)
     ///
     /// Nix type: `one of "rocksdb", "nudb"`. Default: `"rocksdb"`.
-    pub const r#type: Opt<Type> = Opt::new(&["services", "rippled", "nodeDb", "type"]);
+    pub const r#type: Opt<Type> = Opt::new(&["services", "rippled", "nodeDb", "type"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.rippled.nodeDb.type`.
@@ -668,7 +668,7 @@ pub mod ports {
         /// Nix type: `list of string`.
         #[inline]
         pub fn admin(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["admin"]))
+            Opt::at(self.path.join(["admin"])).in_submodules(1)
         }
 
         /// `services.rippled.ports.<name>.ip`
@@ -680,7 +680,7 @@ pub mod ports {
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         #[inline]
         pub fn ip(&self) -> Opt<String> {
-            Opt::at(self.path.join(["ip"]))
+            Opt::at(self.path.join(["ip"])).in_submodules(1)
         }
 
         /// `services.rippled.ports.<name>.password`
@@ -692,7 +692,7 @@ pub mod ports {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn password(&self) -> Opt<String> {
-            Opt::at(self.path.join(["password"]))
+            Opt::at(self.path.join(["password"])).in_submodules(1)
         }
 
         /// `services.rippled.ports.<name>.port`
@@ -704,7 +704,7 @@ pub mod ports {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.rippled.ports.<name>.protocol`
@@ -716,7 +716,7 @@ pub mod ports {
         /// Nix type: `list of (one of "http", "https", "ws", "wss", "peer")`.
         #[inline]
         pub fn protocol(&self) -> Opt<Vec<Protocol>> {
-            Opt::at(self.path.join(["protocol"]))
+            Opt::at(self.path.join(["protocol"])).in_submodules(1)
         }
 
         /// The options under `ssl`.
@@ -734,7 +734,7 @@ pub mod ports {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -756,7 +756,7 @@ pub mod ports {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn cert(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["cert"]))
+            Opt::at(self.path.join(["cert"])).in_submodules(1)
         }
 
         /// `services.rippled.ports.<name>.ssl.chain`
@@ -769,7 +769,7 @@ pub mod ports {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn chain(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["chain"]))
+            Opt::at(self.path.join(["chain"])).in_submodules(1)
         }
 
         /// `services.rippled.ports.<name>.ssl.key`
@@ -781,7 +781,7 @@ pub mod ports {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn key(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(1)
         }
 
     }
@@ -842,7 +842,7 @@ pub mod temp_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.advisoryDelete)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const advisory_delete: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "tempDb", "advisoryDelete"]);
+    pub const advisory_delete: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "tempDb", "advisoryDelete"]).in_submodules(1);
 
     /// `services.rippled.tempDb.compression`
     ///
@@ -851,7 +851,7 @@ pub mod temp_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.compression)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const compression: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "tempDb", "compression"]);
+    pub const compression: Opt<NullOr<bool>> = Opt::new(&["services", "rippled", "tempDb", "compression"]).in_submodules(1);
 
     /// `services.rippled.tempDb.extraOpts`
     ///
@@ -860,7 +860,7 @@ pub mod temp_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.extraOpts)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_opts: Opt<Concatenated> = Opt::new(&["services", "rippled", "tempDb", "extraOpts"]);
+    pub const extra_opts: Opt<Concatenated> = Opt::new(&["services", "rippled", "tempDb", "extraOpts"]).in_submodules(1);
 
     /// `services.rippled.tempDb.onlineDelete`
     ///
@@ -869,7 +869,7 @@ pub mod temp_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.onlineDelete)
     ///
     /// Nix type: `null or signed integer`. Default: `config.services.rippled.ledgerHistory`.
-    pub const online_delete: Opt<NullOr<i64>> = Opt::new(&["services", "rippled", "tempDb", "onlineDelete"]);
+    pub const online_delete: Opt<NullOr<i64>> = Opt::new(&["services", "rippled", "tempDb", "onlineDelete"]).in_submodules(1);
 
     /// `services.rippled.tempDb.path`
     ///
@@ -878,7 +878,7 @@ pub mod temp_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.path)
     ///
     /// Nix type: `path`. Default: `config.services.rippled.databasePath`.
-    pub const path: Opt<RuntimePath> = Opt::new(&["services", "rippled", "tempDb", "path"]);
+    pub const path: Opt<RuntimePath> = Opt::new(&["services", "rippled", "tempDb", "path"]).in_submodules(1);
 
     /// `services.rippled.tempDb.type`
     ///
@@ -887,7 +887,7 @@ pub mod temp_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.type)
     ///
     /// Nix type: `one of "rocksdb", "nudb"`. Default: `"rocksdb"`.
-    pub const r#type: Opt<Type> = Opt::new(&["services", "rippled", "tempDb", "type"]);
+    pub const r#type: Opt<Type> = Opt::new(&["services", "rippled", "tempDb", "type"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.rippled.tempDb.type`.

@@ -88,7 +88,7 @@ pub mod client {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.client.settings.certificate)
         ///
         /// Nix type: `path`. Default: `"/etc/rkvm/certificate.pem"`.
-        pub const certificate: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "client", "settings", "certificate"]);
+        pub const certificate: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "client", "settings", "certificate"]).in_submodules(1);
 
         /// `services.rkvm.client.settings.password`
         ///
@@ -98,7 +98,7 @@ pub mod client {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.client.settings.password)
         ///
         /// Nix type: `string`.
-        pub const password: Opt<String> = Opt::new(&["services", "rkvm", "client", "settings", "password"]);
+        pub const password: Opt<String> = Opt::new(&["services", "rkvm", "client", "settings", "password"]).in_submodules(1);
 
         /// `services.rkvm.client.settings.server`
         ///
@@ -107,7 +107,7 @@ pub mod client {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.client.settings.server)
         ///
         /// Nix type: `string`.
-        pub const server: Opt<String> = Opt::new(&["services", "rkvm", "client", "settings", "server"]);
+        pub const server: Opt<String> = Opt::new(&["services", "rkvm", "client", "settings", "server"]).in_submodules(1);
 
     }
 
@@ -191,7 +191,7 @@ pub mod server {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings.certificate)
         ///
         /// Nix type: `path`. Default: `"/etc/rkvm/certificate.pem"`.
-        pub const certificate: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "server", "settings", "certificate"]);
+        pub const certificate: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "server", "settings", "certificate"]).in_submodules(1);
 
         /// `services.rkvm.server.settings.key`
         ///
@@ -200,7 +200,7 @@ pub mod server {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings.key)
         ///
         /// Nix type: `path`. Default: `"/etc/rkvm/key.pem"`.
-        pub const key: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "server", "settings", "key"]);
+        pub const key: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "server", "settings", "key"]).in_submodules(1);
 
         /// `services.rkvm.server.settings.listen`
         ///
@@ -209,7 +209,7 @@ pub mod server {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings.listen)
         ///
         /// Nix type: `string`. Default: `"0.0.0.0:5258"`.
-        pub const listen: Opt<String> = Opt::new(&["services", "rkvm", "server", "settings", "listen"]);
+        pub const listen: Opt<String> = Opt::new(&["services", "rkvm", "server", "settings", "listen"]).in_submodules(1);
 
         /// `services.rkvm.server.settings.password`
         ///
@@ -219,7 +219,7 @@ pub mod server {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings.password)
         ///
         /// Nix type: `string`.
-        pub const password: Opt<String> = Opt::new(&["services", "rkvm", "server", "settings", "password"]);
+        pub const password: Opt<String> = Opt::new(&["services", "rkvm", "server", "settings", "password"]).in_submodules(1);
 
         /// `services.rkvm.server.settings.switch-keys`
         ///
@@ -228,7 +228,7 @@ pub mod server {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings.switch-keys)
         ///
         /// Nix type: `list of string`.
-        pub const switch_keys: Opt<Vec<String>> = Opt::new(&["services", "rkvm", "server", "settings", "switch-keys"]);
+        pub const switch_keys: Opt<Vec<String>> = Opt::new(&["services", "rkvm", "server", "settings", "switch-keys"]).in_submodules(1);
 
     }
 

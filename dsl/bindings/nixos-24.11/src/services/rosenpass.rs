@@ -146,7 +146,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.listen)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen: Opt<Vec<String>> = Opt::new(&["services", "rosenpass", "settings", "listen"]);
+    pub const listen: Opt<Vec<String>> = Opt::new(&["services", "rosenpass", "settings", "listen"]).in_submodules(1);
 
     /// `services.rosenpass.settings.peers`
     ///
@@ -155,7 +155,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers)
     ///
     /// Nix type: `list of (TOML value)`. Default: `[ ]`.
-    pub const peers: Opt<Vec<PeersValue>> = Opt::new(&["services", "rosenpass", "settings", "peers"]);
+    pub const peers: Opt<Vec<PeersValue>> = Opt::new(&["services", "rosenpass", "settings", "peers"]).in_submodules(1);
 
     /// `services.rosenpass.settings.public_key`
     ///
@@ -164,7 +164,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.public_key)
     ///
     /// Nix type: `path`.
-    pub const public_key: Opt<RuntimePath> = Opt::new(&["services", "rosenpass", "settings", "public_key"]);
+    pub const public_key: Opt<RuntimePath> = Opt::new(&["services", "rosenpass", "settings", "public_key"]).in_submodules(1);
 
     /// `services.rosenpass.settings.secret_key`
     ///
@@ -173,7 +173,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.secret_key)
     ///
     /// Nix type: `path`.
-    pub const secret_key: Opt<RuntimePath> = Opt::new(&["services", "rosenpass", "settings", "secret_key"]);
+    pub const secret_key: Opt<RuntimePath> = Opt::new(&["services", "rosenpass", "settings", "secret_key"]).in_submodules(1);
 
     /// `services.rosenpass.settings.verbosity`
     ///
@@ -182,7 +182,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.verbosity)
     ///
     /// Nix type: `one of "Verbose", "Quiet"`. Default: `"Quiet"`.
-    pub const verbosity: Opt<Verbosity> = Opt::new(&["services", "rosenpass", "settings", "verbosity"]);
+    pub const verbosity: Opt<Verbosity> = Opt::new(&["services", "rosenpass", "settings", "verbosity"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.rosenpass.settings.peers.*`: `PeersValue::new()`, then a setter per option.

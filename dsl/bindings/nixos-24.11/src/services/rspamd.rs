@@ -256,7 +256,7 @@ pub mod locals {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.rspamd.locals.<name>.source`
@@ -268,7 +268,7 @@ pub mod locals {
         /// Nix type: `path`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.rspamd.locals.<name>.text`
@@ -280,7 +280,7 @@ pub mod locals {
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }
@@ -313,7 +313,7 @@ pub mod overrides {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.rspamd.overrides.<name>.source`
@@ -325,7 +325,7 @@ pub mod overrides {
         /// Nix type: `path`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.rspamd.overrides.<name>.text`
@@ -337,7 +337,7 @@ pub mod overrides {
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }
@@ -398,7 +398,7 @@ pub mod workers {
         /// Nix type: `list of (string or (submodule))`. Default: `[ ]`.
         #[inline]
         pub fn bind_sockets(&self) -> Opt<Vec<OneOf<BindSocketsMembers>>> {
-            Opt::at(self.path.join(["bindSockets"]))
+            Opt::at(self.path.join(["bindSockets"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.count`
@@ -410,7 +410,7 @@ pub mod workers {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn count(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["count"]))
+            Opt::at(self.path.join(["count"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.enable`
@@ -422,7 +422,7 @@ pub mod workers {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn enable(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.extraConfig`
@@ -434,7 +434,7 @@ pub mod workers {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.includes`
@@ -446,7 +446,7 @@ pub mod workers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn includes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["includes"]))
+            Opt::at(self.path.join(["includes"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.name`
@@ -458,7 +458,7 @@ pub mod workers {
         /// Nix type: `null or string`. Default: `"‹name›"`.
         #[inline]
         pub fn name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.type`
@@ -470,7 +470,7 @@ pub mod workers {
         /// Nix type: `null or one of "normal", "controller", "fuzzy", "rspamd_proxy", "lua", "proxy"`.
         #[inline]
         pub fn r#type(&self) -> Opt<NullOr<Type>> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }

@@ -106,7 +106,7 @@ pub mod feeds {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn to(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["to"]))
+            Opt::at(self.path.join(["to"])).in_submodules(1)
         }
 
         /// `services.rss2email.feeds.<name>.url`
@@ -118,7 +118,7 @@ pub mod feeds {
         /// Nix type: `string`.
         #[inline]
         pub fn url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
     }

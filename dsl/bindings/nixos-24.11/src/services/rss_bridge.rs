@@ -88,7 +88,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss-bridge.config.FileCache.path)
         ///
         /// Nix type: `string`. Default: `${config.services.rss-bridge.dataDir}/cache/`.
-        pub const path: Opt<String> = Opt::new(&["services", "rss-bridge", "config", "FileCache", "path"]);
+        pub const path: Opt<String> = Opt::new(&["services", "rss-bridge", "config", "FileCache", "path"]).in_submodules(1);
 
     }
 
@@ -102,7 +102,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss-bridge.config.system.enabled_bridges)
         ///
         /// Nix type: `null or string or list of string`. Default: `null`.
-        pub const enabled_bridges: Opt<NullOr<OneOf<EnabledBridgesMembers>>> = Opt::new(&["services", "rss-bridge", "config", "system", "enabled_bridges"]);
+        pub const enabled_bridges: Opt<NullOr<OneOf<EnabledBridgesMembers>>> = Opt::new(&["services", "rss-bridge", "config", "system", "enabled_bridges"]).in_submodules(1);
 
         /// The members of `services.rss-bridge.config.system.enabled_bridges`'s type: `string`, `list of (string)`. A value of any of them sets the option.
         pub enum EnabledBridgesMembers {}

@@ -263,7 +263,7 @@ pub mod info_storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.info_storage.dir)
     ///
     /// Nix type: `string`. Default: `"/var/lib/rustus"`.
-    pub const dir: Opt<String> = Opt::new(&["services", "rustus", "info_storage", "dir"]);
+    pub const dir: Opt<String> = Opt::new(&["services", "rustus", "info_storage", "dir"]).in_submodules(1);
 
     /// `services.rustus.info_storage.type`
     ///
@@ -272,7 +272,7 @@ pub mod info_storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.info_storage.type)
     ///
     /// Nix type: `value "file-info-storage" (singular enum)`. Default: `"file-info-storage"`.
-    pub const r#type: Opt<Type> = Opt::new(&["services", "rustus", "info_storage", "type"]);
+    pub const r#type: Opt<Type> = Opt::new(&["services", "rustus", "info_storage", "type"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.rustus.info_storage.type`.
@@ -293,7 +293,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.data_dir)
     ///
     /// Nix type: `string`. Default: `"/var/lib/rustus"`.
-    pub const data_dir: Opt<String> = Opt::new(&["services", "rustus", "storage", "data_dir"]);
+    pub const data_dir: Opt<String> = Opt::new(&["services", "rustus", "storage", "data_dir"]).in_submodules(1);
 
     /// `services.rustus.storage.dir_structure`
     ///
@@ -302,7 +302,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.dir_structure)
     ///
     /// Nix type: `string`. Default: `"{year}/{month}/{day}"`.
-    pub const dir_structure: Opt<String> = Opt::new(&["services", "rustus", "storage", "dir_structure"]);
+    pub const dir_structure: Opt<String> = Opt::new(&["services", "rustus", "storage", "dir_structure"]).in_submodules(1);
 
     /// `services.rustus.storage.force_sync`
     ///
@@ -311,7 +311,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.force_sync)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const force_sync: Opt<bool> = Opt::new(&["services", "rustus", "storage", "force_sync"]);
+    pub const force_sync: Opt<bool> = Opt::new(&["services", "rustus", "storage", "force_sync"]).in_submodules(1);
 
     /// `services.rustus.storage.s3_access_key_file`
     ///
@@ -320,7 +320,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.s3_access_key_file)
     ///
     /// Nix type: `string`.
-    pub const s3_access_key_file: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_access_key_file"]);
+    pub const s3_access_key_file: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_access_key_file"]).in_submodules(1);
 
     /// `services.rustus.storage.s3_bucket`
     ///
@@ -329,7 +329,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.s3_bucket)
     ///
     /// Nix type: `string`.
-    pub const s3_bucket: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_bucket"]);
+    pub const s3_bucket: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_bucket"]).in_submodules(1);
 
     /// `services.rustus.storage.s3_region`
     ///
@@ -338,7 +338,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.s3_region)
     ///
     /// Nix type: `string`. Default: `"us-east-1"`.
-    pub const s3_region: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_region"]);
+    pub const s3_region: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_region"]).in_submodules(1);
 
     /// `services.rustus.storage.s3_secret_key_file`
     ///
@@ -347,7 +347,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.s3_secret_key_file)
     ///
     /// Nix type: `path`.
-    pub const s3_secret_key_file: Opt<RuntimePath> = Opt::new(&["services", "rustus", "storage", "s3_secret_key_file"]);
+    pub const s3_secret_key_file: Opt<RuntimePath> = Opt::new(&["services", "rustus", "storage", "s3_secret_key_file"]).in_submodules(1);
 
     /// `services.rustus.storage.s3_url`
     ///
@@ -356,7 +356,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.s3_url)
     ///
     /// Nix type: `string`.
-    pub const s3_url: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_url"]);
+    pub const s3_url: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_url"]).in_submodules(1);
 
     /// `services.rustus.storage.type`
     ///
@@ -365,7 +365,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.type)
     ///
     /// Nix type: `one of "file-storage", "hybrid-s3"`.
-    pub const r#type: Opt<Type> = Opt::new(&["services", "rustus", "storage", "type"]);
+    pub const r#type: Opt<Type> = Opt::new(&["services", "rustus", "storage", "type"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.rustus.storage.type`.

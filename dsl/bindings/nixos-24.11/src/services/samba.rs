@@ -92,7 +92,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.samba.settings.global._invalid_users_)
         ///
         /// Nix type: `list of string`.
-        pub const _invalid_users: Opt<Vec<String>> = Opt::new(&["services", "samba", "settings", "global", "_invalid_users_"]);
+        pub const _invalid_users: Opt<Vec<String>> = Opt::new(&["services", "samba", "settings", "global", "_invalid_users_"]).in_submodules(1);
 
         /// `services.samba.settings.global._passwd_program_`
         ///
@@ -101,7 +101,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.samba.settings.global._passwd_program_)
         ///
         /// Nix type: `string`. Default: `"/run/wrappers/bin/passwd %u"`.
-        pub const _passwd_program: Opt<String> = Opt::new(&["services", "samba", "settings", "global", "_passwd_program_"]);
+        pub const _passwd_program: Opt<String> = Opt::new(&["services", "samba", "settings", "global", "_passwd_program_"]).in_submodules(1);
 
         /// `services.samba.settings.global.security`
         ///
@@ -110,7 +110,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.samba.settings.global.security)
         ///
         /// Nix type: `one of "auto", "user", "domain", "ads"`. Default: `"user"`.
-        pub const security: Opt<Security> = Opt::new(&["services", "samba", "settings", "global", "security"]);
+        pub const security: Opt<Security> = Opt::new(&["services", "samba", "settings", "global", "security"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.samba.settings.global.security`.

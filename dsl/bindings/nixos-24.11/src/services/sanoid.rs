@@ -98,7 +98,7 @@ pub mod datasets {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn autoprune(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["autoprune"]))
+            Opt::at(self.path.join(["autoprune"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.autosnap`
@@ -110,7 +110,7 @@ pub mod datasets {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn autosnap(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["autosnap"]))
+            Opt::at(self.path.join(["autosnap"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.daily`
@@ -122,7 +122,7 @@ pub mod datasets {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn daily(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["daily"]))
+            Opt::at(self.path.join(["daily"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.hourly`
@@ -134,7 +134,7 @@ pub mod datasets {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn hourly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["hourly"]))
+            Opt::at(self.path.join(["hourly"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.monthly`
@@ -146,7 +146,7 @@ pub mod datasets {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn monthly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["monthly"]))
+            Opt::at(self.path.join(["monthly"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.processChildrenOnly`
@@ -158,7 +158,7 @@ pub mod datasets {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn process_children_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["processChildrenOnly"]))
+            Opt::at(self.path.join(["processChildrenOnly"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.process_children_only`
@@ -170,7 +170,7 @@ pub mod datasets {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn process_children_only_2(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["process_children_only"]))
+            Opt::at(self.path.join(["process_children_only"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.recursive`
@@ -183,7 +183,7 @@ pub mod datasets {
         /// Nix type: `boolean or value "zfs" (singular enum)`. Default: `false`.
         #[inline]
         pub fn recursive(&self) -> Opt<OneOf<RecursiveMembers>> {
-            Opt::at(self.path.join(["recursive"]))
+            Opt::at(self.path.join(["recursive"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.useTemplate`
@@ -195,7 +195,7 @@ pub mod datasets {
         /// Nix type: `list of configured template name`. Default: `[ ]`.
         #[inline]
         pub fn use_template(&self) -> Opt<Vec<Untyped>> {
-            Opt::at(self.path.join(["useTemplate"]))
+            Opt::at(self.path.join(["useTemplate"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.use_template`
@@ -207,7 +207,7 @@ pub mod datasets {
         /// Nix type: `list of configured template name`. Default: `[ ]`.
         #[inline]
         pub fn use_template_2(&self) -> Opt<Vec<Untyped>> {
-            Opt::at(self.path.join(["use_template"]))
+            Opt::at(self.path.join(["use_template"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.yearly`
@@ -219,7 +219,7 @@ pub mod datasets {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn yearly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["yearly"]))
+            Opt::at(self.path.join(["yearly"])).in_submodules(1)
         }
 
     }
@@ -264,7 +264,7 @@ pub mod templates {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn autoprune(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["autoprune"]))
+            Opt::at(self.path.join(["autoprune"])).in_submodules(1)
         }
 
         /// `services.sanoid.templates.<name>.autosnap`
@@ -276,7 +276,7 @@ pub mod templates {
         /// Nix type: `null or boolean`. Default: `null`.
         #[inline]
         pub fn autosnap(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["autosnap"]))
+            Opt::at(self.path.join(["autosnap"])).in_submodules(1)
         }
 
         /// `services.sanoid.templates.<name>.daily`
@@ -288,7 +288,7 @@ pub mod templates {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn daily(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["daily"]))
+            Opt::at(self.path.join(["daily"])).in_submodules(1)
         }
 
         /// `services.sanoid.templates.<name>.hourly`
@@ -300,7 +300,7 @@ pub mod templates {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn hourly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["hourly"]))
+            Opt::at(self.path.join(["hourly"])).in_submodules(1)
         }
 
         /// `services.sanoid.templates.<name>.monthly`
@@ -312,7 +312,7 @@ pub mod templates {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn monthly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["monthly"]))
+            Opt::at(self.path.join(["monthly"])).in_submodules(1)
         }
 
         /// `services.sanoid.templates.<name>.yearly`
@@ -324,7 +324,7 @@ pub mod templates {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn yearly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["yearly"]))
+            Opt::at(self.path.join(["yearly"])).in_submodules(1)
         }
 
     }

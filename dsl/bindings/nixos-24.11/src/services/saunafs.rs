@@ -75,7 +75,7 @@ pub mod chunkserver {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.saunafs.chunkserver.settings.DATA_PATH)
         ///
         /// Nix type: `string`. Default: `"/var/lib/saunafs/chunkserver"`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "chunkserver", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "chunkserver", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 
@@ -144,7 +144,7 @@ pub mod master {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.saunafs.master.settings.DATA_PATH)
         ///
         /// Nix type: `string`. Default: `"/var/lib/saunafs/master"`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "master", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "master", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 
@@ -181,7 +181,7 @@ pub mod metalogger {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.saunafs.metalogger.settings.DATA_PATH)
         ///
         /// Nix type: `string`. Default: `"/var/lib/saunafs/metalogger"`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "metalogger", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "metalogger", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 

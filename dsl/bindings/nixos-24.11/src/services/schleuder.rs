@@ -86,7 +86,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.schleuder.settings.keyserver)
     ///
     /// Nix type: `string`. Default: `"keys.openpgp.org"`.
-    pub const keyserver: Opt<String> = Opt::new(&["services", "schleuder", "settings", "keyserver"]);
+    pub const keyserver: Opt<String> = Opt::new(&["services", "schleuder", "settings", "keyserver"]).in_submodules(1);
 
 }
 

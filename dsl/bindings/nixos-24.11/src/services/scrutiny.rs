@@ -301,7 +301,7 @@ pub mod collector {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.collector.settings.api.endpoint)
             ///
             /// Nix type: `string`. Default: `"http://${config.services.scrutiny.settings.web.listen.host}:${config.services.scrutiny.settings.web.listen.port}"`.
-            pub const endpoint: Opt<String> = Opt::new(&["services", "scrutiny", "collector", "settings", "api", "endpoint"]);
+            pub const endpoint: Opt<String> = Opt::new(&["services", "scrutiny", "collector", "settings", "api", "endpoint"]).in_submodules(1);
 
         }
 
@@ -315,7 +315,7 @@ pub mod collector {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.collector.settings.host.id)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const id: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "collector", "settings", "host", "id"]);
+            pub const id: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "collector", "settings", "host", "id"]).in_submodules(1);
 
         }
 
@@ -329,7 +329,7 @@ pub mod collector {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.collector.settings.log.level)
             ///
             /// Nix type: `one of "INFO", "DEBUG"`. Default: `"INFO"`.
-            pub const level: Opt<Level> = Opt::new(&["services", "scrutiny", "collector", "settings", "log", "level"]);
+            pub const level: Opt<Level> = Opt::new(&["services", "scrutiny", "collector", "settings", "log", "level"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.scrutiny.collector.settings.log.level`.
@@ -372,7 +372,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.log.level)
         ///
         /// Nix type: `one of "INFO", "DEBUG"`. Default: `"INFO"`.
-        pub const level: Opt<Level> = Opt::new(&["services", "scrutiny", "settings", "log", "level"]);
+        pub const level: Opt<Level> = Opt::new(&["services", "scrutiny", "settings", "log", "level"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.scrutiny.settings.log.level`.
@@ -397,7 +397,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.bucket)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const bucket: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "bucket"]);
+            pub const bucket: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "bucket"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.influxdb.host`
             ///
@@ -406,7 +406,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.host)
             ///
             /// Nix type: `string`. Default: `"0.0.0.0"`.
-            pub const host: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "host"]);
+            pub const host: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "host"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.influxdb.org`
             ///
@@ -415,7 +415,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.org)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const org: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "org"]);
+            pub const org: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "org"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.influxdb.port`
             ///
@@ -424,7 +424,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.port)
             ///
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8086`.
-            pub const port: Opt<u16> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "port"]);
+            pub const port: Opt<u16> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "port"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.influxdb.scheme`
             ///
@@ -433,7 +433,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.scheme)
             ///
             /// Nix type: `string`. Default: `"http"`.
-            pub const scheme: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "scheme"]);
+            pub const scheme: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "scheme"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.influxdb.token`
             ///
@@ -442,7 +442,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.token)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const token: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "token"]);
+            pub const token: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "token"]).in_submodules(1);
 
             pub mod tls {
                 use super::*;
@@ -454,7 +454,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.tls.insecure_skip_verify)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
-                pub const insecure_skip_verify: Opt<bool> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "tls", "insecure_skip_verify"]);
+                pub const insecure_skip_verify: Opt<bool> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "tls", "insecure_skip_verify"]).in_submodules(1);
 
             }
 
@@ -471,7 +471,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.listen.basepath)
             ///
             /// Nix type: `string`. Default: `""`.
-            pub const basepath: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "basepath"]);
+            pub const basepath: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "basepath"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.listen.host`
             ///
@@ -480,7 +480,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.listen.host)
             ///
             /// Nix type: `string`. Default: `"0.0.0.0"`.
-            pub const host: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "host"]);
+            pub const host: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "host"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.listen.port`
             ///
@@ -489,7 +489,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.listen.port)
             ///
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
-            pub const port: Opt<u16> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "port"]);
+            pub const port: Opt<u16> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "port"]).in_submodules(1);
 
         }
 

@@ -132,7 +132,7 @@ pub mod ccnet_settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.seafile.ccnetSettings.General.SERVICE_URL)
         ///
         /// Nix type: `(optionally newline-terminated) single-line string`.
-        pub const service_url: Opt<String> = Opt::new(&["services", "seafile", "ccnetSettings", "General", "SERVICE_URL"]);
+        pub const service_url: Opt<String> = Opt::new(&["services", "seafile", "ccnetSettings", "General", "SERVICE_URL"]).in_submodules(1);
 
     }
 
@@ -203,7 +203,7 @@ pub mod seafile_settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.seafile.seafileSettings.fileserver.host)
         ///
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"ipv4:127.0.0.1"`.
-        pub const host: Opt<String> = Opt::new(&["services", "seafile", "seafileSettings", "fileserver", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "seafile", "seafileSettings", "fileserver", "host"]).in_submodules(1);
 
         /// `services.seafile.seafileSettings.fileserver.port`
         ///
@@ -212,7 +212,7 @@ pub mod seafile_settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.seafile.seafileSettings.fileserver.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8082`.
-        pub const port: Opt<u16> = Opt::new(&["services", "seafile", "seafileSettings", "fileserver", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "seafile", "seafileSettings", "fileserver", "port"]).in_submodules(1);
 
     }
 

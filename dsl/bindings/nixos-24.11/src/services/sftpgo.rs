@@ -341,7 +341,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const smtp: Opt<SmtpValue> = Opt::new(&["services", "sftpgo", "settings", "smtp"]);
+    pub const smtp: Opt<SmtpValue> = Opt::new(&["services", "sftpgo", "settings", "smtp"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.sftpgo.settings.smtp`: `SmtpValue::new()`, then a setter per option.
@@ -407,7 +407,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.ftpd.bindings)
         ///
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
-        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "ftpd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "ftpd", "bindings"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.sftpgo.settings.ftpd.bindings.*`: `BindingsValue::new()`, then a setter per option.
@@ -444,7 +444,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings)
         ///
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
-        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "httpd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "httpd", "bindings"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.sftpgo.settings.httpd.bindings.*`: `BindingsValue::new()`, then a setter per option.
@@ -497,7 +497,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.sftpd.bindings)
         ///
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
-        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "sftpd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "sftpd", "bindings"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.sftpgo.settings.sftpd.bindings.*`: `BindingsValue::new()`, then a setter per option.
@@ -534,7 +534,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.auth_type)
         ///
         /// Nix type: `one of 0, 1, 2`. Default: `0`.
-        pub const auth_type: Opt<Data<Anything>> = Opt::new(&["services", "sftpgo", "settings", "smtp", "auth_type"]);
+        pub const auth_type: Opt<Data<Anything>> = Opt::new(&["services", "sftpgo", "settings", "smtp", "auth_type"]).in_submodules(2);
 
         /// `services.sftpgo.settings.smtp.encryption`
         ///
@@ -543,7 +543,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.encryption)
         ///
         /// Nix type: `one of 0, 1, 2`. Default: `1`.
-        pub const encryption: Opt<Data<Anything>> = Opt::new(&["services", "sftpgo", "settings", "smtp", "encryption"]);
+        pub const encryption: Opt<Data<Anything>> = Opt::new(&["services", "sftpgo", "settings", "smtp", "encryption"]).in_submodules(2);
 
         /// `services.sftpgo.settings.smtp.from`
         ///
@@ -552,7 +552,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.from)
         ///
         /// Nix type: `string`. Default: `"SFTPGo <sftpgo@example.com>"`.
-        pub const from: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "from"]);
+        pub const from: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "from"]).in_submodules(2);
 
         /// `services.sftpgo.settings.smtp.host`
         ///
@@ -561,7 +561,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.host)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const host: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "host"]).in_submodules(2);
 
         /// `services.sftpgo.settings.smtp.port`
         ///
@@ -570,7 +570,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `465`.
-        pub const port: Opt<u16> = Opt::new(&["services", "sftpgo", "settings", "smtp", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "sftpgo", "settings", "smtp", "port"]).in_submodules(2);
 
         /// `services.sftpgo.settings.smtp.user`
         ///
@@ -579,7 +579,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.user)
         ///
         /// Nix type: `string`. Default: `"sftpgo"`.
-        pub const user: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "user"]).in_submodules(2);
 
     }
 
@@ -593,7 +593,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.webdavd.bindings)
         ///
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
-        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "webdavd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "webdavd", "bindings"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.sftpgo.settings.webdavd.bindings.*`: `BindingsValue::new()`, then a setter per option.

@@ -30,7 +30,7 @@ impl SimplesamlphpEntry {
     /// Nix type: `PHP value`. Default: `{ }`.
     #[inline]
     pub fn auth_sources(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["authSources"]))
+        Opt::at(self.path.join(["authSources"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.configDir`
@@ -42,7 +42,7 @@ impl SimplesamlphpEntry {
     /// Nix type: `unspecified value`.
     #[inline]
     pub fn config_dir(&self) -> Opt<Data<Anything>> {
-        Opt::at(self.path.join(["configDir"]))
+        Opt::at(self.path.join(["configDir"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.configureNginx`
@@ -54,7 +54,7 @@ impl SimplesamlphpEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn configure_nginx(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["configureNginx"]))
+        Opt::at(self.path.join(["configureNginx"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.libDir`
@@ -66,7 +66,7 @@ impl SimplesamlphpEntry {
     /// Nix type: `unspecified value`.
     #[inline]
     pub fn lib_dir(&self) -> Opt<Data<Anything>> {
-        Opt::at(self.path.join(["libDir"]))
+        Opt::at(self.path.join(["libDir"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.localDomain`
@@ -78,7 +78,7 @@ impl SimplesamlphpEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn local_domain(&self) -> Opt<String> {
-        Opt::at(self.path.join(["localDomain"]))
+        Opt::at(self.path.join(["localDomain"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.package`
@@ -90,7 +90,7 @@ impl SimplesamlphpEntry {
     /// Nix type: `package`. Default: `pkgs.simplesamlphp`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.phpfpmPool`
@@ -102,7 +102,7 @@ impl SimplesamlphpEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn phpfpm_pool(&self) -> Opt<String> {
-        Opt::at(self.path.join(["phpfpmPool"]))
+        Opt::at(self.path.join(["phpfpmPool"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.settings`
@@ -115,7 +115,7 @@ impl SimplesamlphpEntry {
     /// Nix type: `PHP value`. Default: `{ }`.
     #[inline]
     pub fn settings(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["settings"]))
+        Opt::at(self.path.join(["settings"])).in_submodules(1)
     }
 
     /// The options under `settings`.
@@ -142,7 +142,7 @@ impl SimplesamlphpEntrySettings {
     /// Nix type: `string`.
     #[inline]
     pub fn baseurlpath(&self) -> Opt<String> {
-        Opt::at(self.path.join(["baseurlpath"]))
+        Opt::at(self.path.join(["baseurlpath"])).in_submodules(2)
     }
 
 }

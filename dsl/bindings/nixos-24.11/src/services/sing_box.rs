@@ -97,7 +97,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sing-box.settings.route.geoip.path)
             ///
             /// Nix type: `path`. Default: `${pkgs.sing-geoip}/share/sing-box/geoip.db`.
-            pub const path: Opt<RuntimePath> = Opt::new(&["services", "sing-box", "settings", "route", "geoip", "path"]);
+            pub const path: Opt<RuntimePath> = Opt::new(&["services", "sing-box", "settings", "route", "geoip", "path"]).in_submodules(1);
 
         }
 
@@ -111,7 +111,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sing-box.settings.route.geosite.path)
             ///
             /// Nix type: `path`. Default: `${pkgs.sing-geosite}/share/sing-box/geosite.db`.
-            pub const path: Opt<RuntimePath> = Opt::new(&["services", "sing-box", "settings", "route", "geosite", "path"]);
+            pub const path: Opt<RuntimePath> = Opt::new(&["services", "sing-box", "settings", "route", "geosite", "path"]).in_submodules(1);
 
         }
 

@@ -874,7 +874,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.slskd.nginx.acmeRoot`
     ///
@@ -883,7 +883,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.slskd.nginx.addSSL`
     ///
@@ -893,7 +893,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.slskd.nginx.basicAuth`
     ///
@@ -902,7 +902,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "slskd", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "slskd", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.slskd.nginx.basicAuthFile`
     ///
@@ -912,7 +912,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.slskd.nginx.default`
     ///
@@ -921,7 +921,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "default"]).in_submodules(1);
 
     /// `services.slskd.nginx.enableACME`
     ///
@@ -931,7 +931,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.slskd.nginx.extraConfig`
     ///
@@ -940,7 +940,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "slskd", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "slskd", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.slskd.nginx.forceSSL`
     ///
@@ -950,7 +950,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.slskd.nginx.globalRedirect`
     ///
@@ -960,7 +960,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.slskd.nginx.http2`
     ///
@@ -975,7 +975,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http2"]).in_submodules(1);
 
     /// `services.slskd.nginx.http3`
     ///
@@ -985,7 +985,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http3"]).in_submodules(1);
 
     /// `services.slskd.nginx.http3_hq`
     ///
@@ -995,7 +995,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.slskd.nginx.kTLS`
     ///
@@ -1007,7 +1007,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.slskd.nginx.listen`
     ///
@@ -1018,7 +1018,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "slskd", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "slskd", "nginx", "listen"]).in_submodules(1);
 
     /// `services.slskd.nginx.listenAddresses`
     ///
@@ -1028,7 +1028,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "slskd", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "slskd", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.slskd.nginx.locations`
     ///
@@ -1037,7 +1037,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "slskd", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "slskd", "nginx", "locations"]).in_submodules(1);
 
     /// `services.slskd.nginx.onlySSL`
     ///
@@ -1047,7 +1047,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.slskd.nginx.quic`
     ///
@@ -1057,7 +1057,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "quic"]).in_submodules(1);
 
     /// `services.slskd.nginx.redirectCode`
     ///
@@ -1066,7 +1066,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "slskd", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "slskd", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.slskd.nginx.rejectSSL`
     ///
@@ -1076,7 +1076,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.slskd.nginx.reuseport`
     ///
@@ -1086,7 +1086,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.slskd.nginx.root`
     ///
@@ -1095,7 +1095,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "root"]).in_submodules(1);
 
     /// `services.slskd.nginx.serverAliases`
     ///
@@ -1104,7 +1104,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "slskd", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "slskd", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.slskd.nginx.serverName`
     ///
@@ -1113,7 +1113,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.slskd.nginx.sslCertificate`
     ///
@@ -1122,7 +1122,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "slskd", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "slskd", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.slskd.nginx.sslCertificateKey`
     ///
@@ -1131,7 +1131,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "slskd", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "slskd", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.slskd.nginx.sslTrustedCertificate`
     ///
@@ -1140,7 +1140,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.slskd.nginx.useACMEHost`
     ///
@@ -1151,7 +1151,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.slskd.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1350,7 +1350,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.basicAuth`
@@ -1362,7 +1362,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.basicAuthFile`
@@ -1375,7 +1375,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.extraConfig`
@@ -1387,7 +1387,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.fastcgiParams`
@@ -1401,7 +1401,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.index`
@@ -1413,7 +1413,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.priority`
@@ -1426,7 +1426,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.proxyPass`
@@ -1439,7 +1439,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.proxyWebsockets`
@@ -1451,7 +1451,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.recommendedProxySettings`
@@ -1463,7 +1463,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.return`
@@ -1475,7 +1475,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.root`
@@ -1487,7 +1487,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.tryFiles`
@@ -1499,7 +1499,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }
@@ -1528,7 +1528,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.remote_file_management)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const remote_file_management: Opt<bool> = Opt::new(&["services", "slskd", "settings", "remote_file_management"]);
+    pub const remote_file_management: Opt<bool> = Opt::new(&["services", "slskd", "settings", "remote_file_management"]).in_submodules(1);
 
     /// `services.slskd.settings.rooms`
     ///
@@ -1537,7 +1537,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.rooms)
     ///
     /// Nix type: `list of string`.
-    pub const rooms: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "rooms"]);
+    pub const rooms: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "rooms"]).in_submodules(1);
 
     pub mod directories {
         use super::*;
@@ -1549,7 +1549,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.directories.downloads)
         ///
         /// Nix type: `null or path`. Default: `"/var/lib/slskd/downloads"`.
-        pub const downloads: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "settings", "directories", "downloads"]);
+        pub const downloads: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "settings", "directories", "downloads"]).in_submodules(1);
 
         /// `services.slskd.settings.directories.incomplete`
         ///
@@ -1558,7 +1558,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.directories.incomplete)
         ///
         /// Nix type: `null or path`. Default: `"/var/lib/slskd/incomplete"`.
-        pub const incomplete: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "settings", "directories", "incomplete"]);
+        pub const incomplete: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "settings", "directories", "incomplete"]).in_submodules(1);
 
     }
 
@@ -1575,7 +1575,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.filters.search.request)
             ///
             /// Nix type: `list of string`.
-            pub const request: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "filters", "search", "request"]);
+            pub const request: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "filters", "search", "request"]).in_submodules(1);
 
         }
 
@@ -1591,7 +1591,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.flags.force_share_scan)
         ///
         /// Nix type: `boolean`.
-        pub const force_share_scan: Opt<bool> = Opt::new(&["services", "slskd", "settings", "flags", "force_share_scan"]);
+        pub const force_share_scan: Opt<bool> = Opt::new(&["services", "slskd", "settings", "flags", "force_share_scan"]).in_submodules(1);
 
     }
 
@@ -1608,7 +1608,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.global.download.slots)
             ///
             /// Nix type: `unsigned integer, meaning >=0`.
-            pub const slots: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "download", "slots"]);
+            pub const slots: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "download", "slots"]).in_submodules(1);
 
             /// `services.slskd.settings.global.download.speed_limit`
             ///
@@ -1617,7 +1617,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.global.download.speed_limit)
             ///
             /// Nix type: `unsigned integer, meaning >=0`.
-            pub const speed_limit: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "download", "speed_limit"]);
+            pub const speed_limit: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "download", "speed_limit"]).in_submodules(1);
 
         }
 
@@ -1631,7 +1631,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.global.upload.slots)
             ///
             /// Nix type: `unsigned integer, meaning >=0`.
-            pub const slots: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "upload", "slots"]);
+            pub const slots: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "upload", "slots"]).in_submodules(1);
 
             /// `services.slskd.settings.global.upload.speed_limit`
             ///
@@ -1640,7 +1640,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.global.upload.speed_limit)
             ///
             /// Nix type: `unsigned integer, meaning >=0`.
-            pub const speed_limit: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "upload", "speed_limit"]);
+            pub const speed_limit: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "upload", "speed_limit"]).in_submodules(1);
 
         }
 
@@ -1659,7 +1659,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.files.complete)
             ///
             /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
-            pub const complete: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "files", "complete"]);
+            pub const complete: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "files", "complete"]).in_submodules(1);
 
             /// `services.slskd.settings.retention.files.incomplete`
             ///
@@ -1668,7 +1668,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.files.incomplete)
             ///
             /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
-            pub const incomplete: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "files", "incomplete"]);
+            pub const incomplete: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "files", "incomplete"]).in_submodules(1);
 
         }
 
@@ -1685,7 +1685,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.download.cancelled)
                 ///
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
-                pub const cancelled: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "cancelled"]);
+                pub const cancelled: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "cancelled"]).in_submodules(1);
 
                 /// `services.slskd.settings.retention.transfers.download.errored`
                 ///
@@ -1694,7 +1694,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.download.errored)
                 ///
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
-                pub const errored: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "errored"]);
+                pub const errored: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "errored"]).in_submodules(1);
 
                 /// `services.slskd.settings.retention.transfers.download.succeeded`
                 ///
@@ -1703,7 +1703,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.download.succeeded)
                 ///
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
-                pub const succeeded: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "succeeded"]);
+                pub const succeeded: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "succeeded"]).in_submodules(1);
 
             }
 
@@ -1717,7 +1717,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.upload.cancelled)
                 ///
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
-                pub const cancelled: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "cancelled"]);
+                pub const cancelled: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "cancelled"]).in_submodules(1);
 
                 /// `services.slskd.settings.retention.transfers.upload.errored`
                 ///
@@ -1726,7 +1726,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.upload.errored)
                 ///
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
-                pub const errored: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "errored"]);
+                pub const errored: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "errored"]).in_submodules(1);
 
                 /// `services.slskd.settings.retention.transfers.upload.succeeded`
                 ///
@@ -1735,7 +1735,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.upload.succeeded)
                 ///
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
-                pub const succeeded: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "succeeded"]);
+                pub const succeeded: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "succeeded"]).in_submodules(1);
 
             }
 
@@ -1754,7 +1754,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.shares.directories)
         ///
         /// Nix type: `list of string`.
-        pub const directories: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "shares", "directories"]);
+        pub const directories: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "shares", "directories"]).in_submodules(1);
 
         /// `services.slskd.settings.shares.filters`
         ///
@@ -1763,7 +1763,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.shares.filters)
         ///
         /// Nix type: `list of string`.
-        pub const filters: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "shares", "filters"]);
+        pub const filters: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "shares", "filters"]).in_submodules(1);
 
     }
 
@@ -1777,7 +1777,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.soulseek.description)
         ///
         /// Nix type: `string`. Default: `"A slskd user. https://github.com/slskd/slskd"`.
-        pub const description: Opt<String> = Opt::new(&["services", "slskd", "settings", "soulseek", "description"]);
+        pub const description: Opt<String> = Opt::new(&["services", "slskd", "settings", "soulseek", "description"]).in_submodules(1);
 
         /// `services.slskd.settings.soulseek.listen_port`
         ///
@@ -1786,7 +1786,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.soulseek.listen_port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `50300`.
-        pub const listen_port: Opt<u16> = Opt::new(&["services", "slskd", "settings", "soulseek", "listen_port"]);
+        pub const listen_port: Opt<u16> = Opt::new(&["services", "slskd", "settings", "soulseek", "listen_port"]).in_submodules(1);
 
     }
 
@@ -1800,7 +1800,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.web.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5030`.
-        pub const port: Opt<u16> = Opt::new(&["services", "slskd", "settings", "web", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "slskd", "settings", "web", "port"]).in_submodules(1);
 
         /// `services.slskd.settings.web.url_base`
         ///
@@ -1809,7 +1809,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.web.url_base)
         ///
         /// Nix type: `path`. Default: `"/"`.
-        pub const url_base: Opt<RuntimePath> = Opt::new(&["services", "slskd", "settings", "web", "url_base"]);
+        pub const url_base: Opt<RuntimePath> = Opt::new(&["services", "slskd", "settings", "web", "url_base"]).in_submodules(1);
 
         pub mod https {
             use super::*;
@@ -1821,7 +1821,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.web.https.disabled)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const disabled: Opt<bool> = Opt::new(&["services", "slskd", "settings", "web", "https", "disabled"]);
+            pub const disabled: Opt<bool> = Opt::new(&["services", "slskd", "settings", "web", "https", "disabled"]).in_submodules(1);
 
         }
 

@@ -96,7 +96,7 @@ pub mod configs {
         /// Nix type: `list of (string without line breaks or quotes)`. Default: `[ ]`.
         #[inline]
         pub fn allow_groups(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ALLOW_GROUPS"]))
+            Opt::at(self.path.join(["ALLOW_GROUPS"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.ALLOW_USERS`
@@ -109,7 +109,7 @@ pub mod configs {
         /// Nix type: `list of (string without line breaks or quotes)`. Default: `[ ]`.
         #[inline]
         pub fn allow_users(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ALLOW_USERS"]))
+            Opt::at(self.path.join(["ALLOW_USERS"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.FSTYPE`
@@ -121,7 +121,7 @@ pub mod configs {
         /// Nix type: `value "btrfs" (singular enum)`. Default: `"btrfs"`.
         #[inline]
         pub fn fstype(&self) -> Opt<Fstype> {
-            Opt::at(self.path.join(["FSTYPE"]))
+            Opt::at(self.path.join(["FSTYPE"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.SUBVOLUME`
@@ -136,7 +136,7 @@ pub mod configs {
         /// Nix type: `path`.
         #[inline]
         pub fn subvolume(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["SUBVOLUME"]))
+            Opt::at(self.path.join(["SUBVOLUME"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_CLEANUP`
@@ -148,7 +148,7 @@ pub mod configs {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn timeline_cleanup(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["TIMELINE_CLEANUP"]))
+            Opt::at(self.path.join(["TIMELINE_CLEANUP"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_CREATE`
@@ -160,7 +160,7 @@ pub mod configs {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn timeline_create(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["TIMELINE_CREATE"]))
+            Opt::at(self.path.join(["TIMELINE_CREATE"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_DAILY`
@@ -172,7 +172,7 @@ pub mod configs {
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `10`.
         #[inline]
         pub fn timeline_limit_daily(&self) -> Opt<OneOf<TimelineLimitDailyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_DAILY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_DAILY"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_HOURLY`
@@ -184,7 +184,7 @@ pub mod configs {
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `10`.
         #[inline]
         pub fn timeline_limit_hourly(&self) -> Opt<OneOf<TimelineLimitHourlyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_HOURLY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_HOURLY"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_MONTHLY`
@@ -196,7 +196,7 @@ pub mod configs {
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `10`.
         #[inline]
         pub fn timeline_limit_monthly(&self) -> Opt<OneOf<TimelineLimitMonthlyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_MONTHLY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_MONTHLY"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_QUARTERLY`
@@ -208,7 +208,7 @@ pub mod configs {
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `0`.
         #[inline]
         pub fn timeline_limit_quarterly(&self) -> Opt<OneOf<TimelineLimitQuarterlyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_QUARTERLY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_QUARTERLY"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_WEEKLY`
@@ -220,7 +220,7 @@ pub mod configs {
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `0`.
         #[inline]
         pub fn timeline_limit_weekly(&self) -> Opt<OneOf<TimelineLimitWeeklyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_WEEKLY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_WEEKLY"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_YEARLY`
@@ -232,7 +232,7 @@ pub mod configs {
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `10`.
         #[inline]
         pub fn timeline_limit_yearly(&self) -> Opt<OneOf<TimelineLimitYearlyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_YEARLY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_YEARLY"])).in_submodules(1)
         }
 
     }

@@ -239,7 +239,7 @@ pub mod streams {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn codec(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["codec"]))
+            Opt::at(self.path.join(["codec"])).in_submodules(1)
         }
 
         /// `services.snapserver.streams.<name>.location`
@@ -251,7 +251,7 @@ pub mod streams {
         /// Nix type: `path or string`.
         #[inline]
         pub fn location(&self) -> Opt<OneOf<LocationMembers>> {
-            Opt::at(self.path.join(["location"]))
+            Opt::at(self.path.join(["location"])).in_submodules(1)
         }
 
         /// `services.snapserver.streams.<name>.query`
@@ -263,7 +263,7 @@ pub mod streams {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn query(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["query"]))
+            Opt::at(self.path.join(["query"])).in_submodules(1)
         }
 
         /// `services.snapserver.streams.<name>.sampleFormat`
@@ -275,7 +275,7 @@ pub mod streams {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn sample_format(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sampleFormat"]))
+            Opt::at(self.path.join(["sampleFormat"])).in_submodules(1)
         }
 
         /// `services.snapserver.streams.<name>.type`
@@ -287,7 +287,7 @@ pub mod streams {
         /// Nix type: `one of "pipe", "librespot", "airplay", "file", "process", "tcp", "alsa", "spotify", "meta"`. Default: `"pipe"`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }

@@ -763,7 +763,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.acmeRoot`
     ///
@@ -772,7 +772,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.addSSL`
     ///
@@ -782,7 +782,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.basicAuth`
     ///
@@ -791,7 +791,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "snipe-it", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "snipe-it", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.basicAuthFile`
     ///
@@ -801,7 +801,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.default`
     ///
@@ -810,7 +810,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const default: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "default"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.enableACME`
     ///
@@ -820,7 +820,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.extraConfig`
     ///
@@ -829,7 +829,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "snipe-it", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "snipe-it", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.forceSSL`
     ///
@@ -839,7 +839,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.globalRedirect`
     ///
@@ -849,7 +849,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.http2`
     ///
@@ -864,7 +864,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http2"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.http3`
     ///
@@ -874,7 +874,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http3"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.http3_hq`
     ///
@@ -884,7 +884,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.kTLS`
     ///
@@ -896,7 +896,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.listen`
     ///
@@ -907,7 +907,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "snipe-it", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "snipe-it", "nginx", "listen"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.listenAddresses`
     ///
@@ -917,7 +917,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "snipe-it", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "snipe-it", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.locations`
     ///
@@ -926,7 +926,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "snipe-it", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "snipe-it", "nginx", "locations"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.onlySSL`
     ///
@@ -936,7 +936,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.quic`
     ///
@@ -946,7 +946,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "quic"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.redirectCode`
     ///
@@ -955,7 +955,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "snipe-it", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "snipe-it", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.rejectSSL`
     ///
@@ -965,7 +965,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.reuseport`
     ///
@@ -975,7 +975,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.root`
     ///
@@ -984,7 +984,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "root"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.serverAliases`
     ///
@@ -993,7 +993,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "snipe-it", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "snipe-it", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.serverName`
     ///
@@ -1002,7 +1002,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.sslCertificate`
     ///
@@ -1011,7 +1011,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.sslCertificate)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "snipe-it", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "snipe-it", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.sslCertificateKey`
     ///
@@ -1020,7 +1020,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.sslCertificateKey)
     ///
     /// Nix type: `path`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "snipe-it", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "snipe-it", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.sslTrustedCertificate`
     ///
@@ -1029,7 +1029,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.useACMEHost`
     ///
@@ -1040,7 +1040,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snipe-it.nginx.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.snipe-it.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1239,7 +1239,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.basicAuth`
@@ -1251,7 +1251,7 @@ pub mod nginx {
             /// Nix type: `attribute set of string`. Default: `{ }`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.basicAuthFile`
@@ -1264,7 +1264,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.extraConfig`
@@ -1276,7 +1276,7 @@ pub mod nginx {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.fastcgiParams`
@@ -1290,7 +1290,7 @@ pub mod nginx {
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.index`
@@ -1302,7 +1302,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.priority`
@@ -1315,7 +1315,7 @@ pub mod nginx {
             /// Nix type: `signed integer`. Default: `1000`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.proxyPass`
@@ -1328,7 +1328,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.proxyWebsockets`
@@ -1340,7 +1340,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.recommendedProxySettings`
@@ -1352,7 +1352,7 @@ pub mod nginx {
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.return`
@@ -1364,7 +1364,7 @@ pub mod nginx {
             /// Nix type: `null or string or signed integer`. Default: `null`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.root`
@@ -1376,7 +1376,7 @@ pub mod nginx {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.tryFiles`
@@ -1388,7 +1388,7 @@ pub mod nginx {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -1110,7 +1110,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.allow-free)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
-                pub const allow_free: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "allow-free"]);
+                pub const allow_free: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "allow-free"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht_.api-origin`
                 ///
@@ -1119,7 +1119,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.api-origin)
                 ///
                 /// Nix type: `string`. Default: `"http://${`.
-                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "api-origin"]);
+                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "api-origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht_.connection-string`
                 ///
@@ -1128,7 +1128,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.connection-string)
                 ///
                 /// Nix type: `string`. Default: `"postgresql:///localhost?user=buildssrht&host=/run/postgresql"`.
-                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "connection-string"]);
+                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "connection-string"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht_.debug-host`
                 ///
@@ -1137,7 +1137,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.debug-host)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "debug-host"]);
+                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "debug-host"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht_.debug-port`
                 ///
@@ -1146,7 +1146,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.debug-port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "debug-port"]);
+                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "debug-port"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht_.migrate-on-upgrade`
                 ///
@@ -1155,7 +1155,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.migrate-on-upgrade)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "migrate-on-upgrade"]);
+                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "migrate-on-upgrade"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht_.oauth-client-id`
                 ///
@@ -1164,7 +1164,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.oauth-client-id)
                 ///
                 /// Nix type: `string`.
-                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "oauth-client-id"]);
+                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "oauth-client-id"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht_.oauth-client-secret`
                 ///
@@ -1173,7 +1173,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.oauth-client-secret)
                 ///
                 /// Nix type: `path`.
-                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "oauth-client-secret"]);
+                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "oauth-client-secret"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht_.origin`
                 ///
@@ -1182,7 +1182,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.origin)
                 ///
                 /// Nix type: `string`. Default: `"https://builds.example.com"`.
-                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "origin"]);
+                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht_.redis`
                 ///
@@ -1191,7 +1191,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.redis)
                 ///
                 /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-buildsrht/redis.sock?virtual_host=2"`.
-                pub const redis: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "redis"]);
+                pub const redis: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "redis"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht_.shell`
                 ///
@@ -1201,7 +1201,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht_.shell)
                 ///
                 /// Nix type: `one of "/usr/bin/master-shell", "/usr/bin/runner-shell"`. Default: `"/usr/bin/master-shell"`.
-                pub const shell: Opt<Shell> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "shell"]);
+                pub const shell: Opt<Shell> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht_", "shell"]).in_submodules(1);
 
                 ::flakesmith::option_enum! {
                     /// The values of `services.sourcehut.settings._builds.sr.ht_.shell`.
@@ -1223,7 +1223,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht__worker_.bind-address)
                 ///
                 /// Nix type: `string`. Default: `"localhost:8080"`.
-                pub const bind_address: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht__worker_", "bind-address"]);
+                pub const bind_address: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht__worker_", "bind-address"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht__worker_.buildlogs`
                 ///
@@ -1232,7 +1232,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht__worker_.buildlogs)
                 ///
                 /// Nix type: `string`. Default: `"/var/log/sourcehut/buildsrht-worker"`.
-                pub const buildlogs: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht__worker_", "buildlogs"]);
+                pub const buildlogs: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht__worker_", "buildlogs"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht__worker_.name`
                 ///
@@ -1242,7 +1242,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht__worker_.name)
                 ///
                 /// Nix type: `string`. Default: `"localhost:5020"`.
-                pub const name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht__worker_", "name"]);
+                pub const name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht__worker_", "name"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._builds.sr.ht__worker_.timeout`
                 ///
@@ -1252,7 +1252,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._builds.sr.ht__worker_.timeout)
                 ///
                 /// Nix type: `string`. Default: `"3m"`.
-                pub const timeout: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht__worker_", "timeout"]);
+                pub const timeout: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_builds", "sr", "ht__worker_", "timeout"]).in_submodules(1);
 
             }
 
@@ -1276,7 +1276,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.api-origin)
                 ///
                 /// Nix type: `string`. Default: `"http://${`.
-                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "api-origin"]);
+                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "api-origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.connection-string`
                 ///
@@ -1285,7 +1285,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.connection-string)
                 ///
                 /// Nix type: `string`. Default: `"postgresql:///localhost?user=gitsrht&host=/run/postgresql"`.
-                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "connection-string"]);
+                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "connection-string"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.debug-host`
                 ///
@@ -1294,7 +1294,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.debug-host)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "debug-host"]);
+                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "debug-host"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.debug-port`
                 ///
@@ -1303,7 +1303,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.debug-port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "debug-port"]);
+                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "debug-port"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.migrate-on-upgrade`
                 ///
@@ -1312,7 +1312,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.migrate-on-upgrade)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "migrate-on-upgrade"]);
+                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "migrate-on-upgrade"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.oauth-client-id`
                 ///
@@ -1321,7 +1321,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.oauth-client-id)
                 ///
                 /// Nix type: `string`.
-                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "oauth-client-id"]);
+                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "oauth-client-id"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.oauth-client-secret`
                 ///
@@ -1330,7 +1330,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.oauth-client-secret)
                 ///
                 /// Nix type: `path`.
-                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "oauth-client-secret"]);
+                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "oauth-client-secret"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.origin`
                 ///
@@ -1339,7 +1339,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.origin)
                 ///
                 /// Nix type: `string`. Default: `"https://git.example.com"`.
-                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "origin"]);
+                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.outgoing-domain`
                 ///
@@ -1348,7 +1348,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.outgoing-domain)
                 ///
                 /// Nix type: `string`. Default: `"https://git.localhost.localdomain"`.
-                pub const outgoing_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "outgoing-domain"]);
+                pub const outgoing_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "outgoing-domain"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.post-update-script`
                 ///
@@ -1358,7 +1358,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.post-update-script)
                 ///
                 /// Nix type: `path`. Default: `"\${pkgs.sourcehut.gitsrht}/bin/gitsrht-update-hook"`.
-                pub const post_update_script: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "post-update-script"]);
+                pub const post_update_script: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "post-update-script"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.repos`
                 ///
@@ -1369,7 +1369,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.repos)
                 ///
                 /// Nix type: `string`. Default: `"/var/lib/sourcehut/gitsrht/repos"`.
-                pub const repos: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "repos"]);
+                pub const repos: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "repos"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._git.sr.ht_.webhooks`
                 ///
@@ -1378,7 +1378,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht_.webhooks)
                 ///
                 /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-gitsrht/redis.sock?virtual_host=1"`.
-                pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "webhooks"]);
+                pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht_", "webhooks"]).in_submodules(1);
 
             }
 
@@ -1395,7 +1395,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._git.sr.ht__api_.internal-ipnet)
                 ///
                 /// Nix type: `list of string`.
-                pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht__api_", "internal-ipnet"]);
+                pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "_git", "sr", "ht__api_", "internal-ipnet"]).in_submodules(1);
 
             }
 
@@ -1419,7 +1419,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.api-origin)
                 ///
                 /// Nix type: `string`. Default: `"http://${`.
-                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "api-origin"]);
+                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "api-origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.changegroup-script`
                 ///
@@ -1429,7 +1429,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.changegroup-script)
                 ///
                 /// Nix type: `string`. Default: `"\${pkgs.sourcehut.hgsrht}/bin/hgsrht-hook-changegroup"`.
-                pub const changegroup_script: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "changegroup-script"]);
+                pub const changegroup_script: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "changegroup-script"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.clone_bundle_threshold`
                 ///
@@ -1438,7 +1438,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.clone_bundle_threshold)
                 ///
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `50`.
-                pub const clone_bundle_threshold: Opt<u64> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "clone_bundle_threshold"]);
+                pub const clone_bundle_threshold: Opt<u64> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "clone_bundle_threshold"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.connection-string`
                 ///
@@ -1447,7 +1447,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.connection-string)
                 ///
                 /// Nix type: `string`. Default: `"postgresql:///localhost?user=hgsrht&host=/run/postgresql"`.
-                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "connection-string"]);
+                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "connection-string"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.debug-host`
                 ///
@@ -1456,7 +1456,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.debug-host)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "debug-host"]);
+                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "debug-host"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.debug-port`
                 ///
@@ -1465,7 +1465,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.debug-port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "debug-port"]);
+                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "debug-port"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.hg_ssh`
                 ///
@@ -1474,7 +1474,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.hg_ssh)
                 ///
                 /// Nix type: `string`. Default: `"\${pkgs.mercurial}/bin/hg-ssh"`.
-                pub const hg_ssh: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "hg_ssh"]);
+                pub const hg_ssh: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "hg_ssh"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.migrate-on-upgrade`
                 ///
@@ -1483,7 +1483,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.migrate-on-upgrade)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "migrate-on-upgrade"]);
+                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "migrate-on-upgrade"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.oauth-client-id`
                 ///
@@ -1492,7 +1492,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.oauth-client-id)
                 ///
                 /// Nix type: `string`.
-                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "oauth-client-id"]);
+                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "oauth-client-id"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.oauth-client-secret`
                 ///
@@ -1501,7 +1501,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.oauth-client-secret)
                 ///
                 /// Nix type: `path`.
-                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "oauth-client-secret"]);
+                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "oauth-client-secret"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.origin`
                 ///
@@ -1510,7 +1510,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.origin)
                 ///
                 /// Nix type: `string`. Default: `"https://hg.example.com"`.
-                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "origin"]);
+                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.repos`
                 ///
@@ -1521,7 +1521,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.repos)
                 ///
                 /// Nix type: `string`. Default: `"/var/lib/sourcehut/hgsrht/repos"`.
-                pub const repos: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "repos"]);
+                pub const repos: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "repos"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.srhtext`
                 ///
@@ -1531,7 +1531,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.srhtext)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const srhtext: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "srhtext"]);
+                pub const srhtext: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "srhtext"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hg.sr.ht_.webhooks`
                 ///
@@ -1540,7 +1540,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hg.sr.ht_.webhooks)
                 ///
                 /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-hgsrht/redis.sock?virtual_host=1"`.
-                pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "webhooks"]);
+                pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hg", "sr", "ht_", "webhooks"]).in_submodules(1);
 
             }
 
@@ -1564,7 +1564,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hub.sr.ht_.api-origin)
                 ///
                 /// Nix type: `string`. Default: `"http://${`.
-                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "api-origin"]);
+                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "api-origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hub.sr.ht_.connection-string`
                 ///
@@ -1573,7 +1573,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hub.sr.ht_.connection-string)
                 ///
                 /// Nix type: `string`. Default: `"postgresql:///localhost?user=hubsrht&host=/run/postgresql"`.
-                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "connection-string"]);
+                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "connection-string"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hub.sr.ht_.debug-host`
                 ///
@@ -1582,7 +1582,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hub.sr.ht_.debug-host)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "debug-host"]);
+                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "debug-host"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hub.sr.ht_.debug-port`
                 ///
@@ -1591,7 +1591,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hub.sr.ht_.debug-port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "debug-port"]);
+                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "debug-port"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hub.sr.ht_.migrate-on-upgrade`
                 ///
@@ -1600,7 +1600,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hub.sr.ht_.migrate-on-upgrade)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "migrate-on-upgrade"]);
+                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "migrate-on-upgrade"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hub.sr.ht_.oauth-client-id`
                 ///
@@ -1609,7 +1609,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hub.sr.ht_.oauth-client-id)
                 ///
                 /// Nix type: `string`.
-                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "oauth-client-id"]);
+                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "oauth-client-id"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hub.sr.ht_.oauth-client-secret`
                 ///
@@ -1618,7 +1618,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hub.sr.ht_.oauth-client-secret)
                 ///
                 /// Nix type: `path`.
-                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "oauth-client-secret"]);
+                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "oauth-client-secret"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._hub.sr.ht_.origin`
                 ///
@@ -1627,7 +1627,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._hub.sr.ht_.origin)
                 ///
                 /// Nix type: `string`. Default: `"https://hub.example.com"`.
-                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "origin"]);
+                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_hub", "sr", "ht_", "origin"]).in_submodules(1);
 
             }
 
@@ -1651,7 +1651,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.allow-new-lists)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
-                pub const allow_new_lists: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "allow-new-lists"]);
+                pub const allow_new_lists: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "allow-new-lists"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.api-origin`
                 ///
@@ -1660,7 +1660,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.api-origin)
                 ///
                 /// Nix type: `string`. Default: `"http://${`.
-                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "api-origin"]);
+                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "api-origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.connection-string`
                 ///
@@ -1669,7 +1669,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.connection-string)
                 ///
                 /// Nix type: `string`. Default: `"postgresql:///localhost?user=listssrht&host=/run/postgresql"`.
-                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "connection-string"]);
+                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "connection-string"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.debug-host`
                 ///
@@ -1678,7 +1678,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.debug-host)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "debug-host"]);
+                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "debug-host"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.debug-port`
                 ///
@@ -1687,7 +1687,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.debug-port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "debug-port"]);
+                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "debug-port"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.migrate-on-upgrade`
                 ///
@@ -1696,7 +1696,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.migrate-on-upgrade)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "migrate-on-upgrade"]);
+                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "migrate-on-upgrade"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.notify-from`
                 ///
@@ -1705,7 +1705,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.notify-from)
                 ///
                 /// Nix type: `string`. Default: `"lists-notify@localhost.localdomain"`.
-                pub const notify_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "notify-from"]);
+                pub const notify_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "notify-from"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.oauth-client-id`
                 ///
@@ -1714,7 +1714,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.oauth-client-id)
                 ///
                 /// Nix type: `string`.
-                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "oauth-client-id"]);
+                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "oauth-client-id"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.oauth-client-secret`
                 ///
@@ -1723,7 +1723,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.oauth-client-secret)
                 ///
                 /// Nix type: `path`.
-                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "oauth-client-secret"]);
+                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "oauth-client-secret"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.origin`
                 ///
@@ -1732,7 +1732,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.origin)
                 ///
                 /// Nix type: `string`. Default: `"https://lists.example.com"`.
-                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "origin"]);
+                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.posting-domain`
                 ///
@@ -1741,7 +1741,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.posting-domain)
                 ///
                 /// Nix type: `string`. Default: `"lists.localhost.localdomain"`.
-                pub const posting_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "posting-domain"]);
+                pub const posting_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "posting-domain"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.redis`
                 ///
@@ -1750,7 +1750,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.redis)
                 ///
                 /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-listssrht/redis.sock?virtual_host=2"`.
-                pub const redis: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "redis"]);
+                pub const redis: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "redis"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht_.webhooks`
                 ///
@@ -1759,7 +1759,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht_.webhooks)
                 ///
                 /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-listssrht/redis.sock?virtual_host=1"`.
-                pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "webhooks"]);
+                pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht_", "webhooks"]).in_submodules(1);
 
             }
 
@@ -1775,7 +1775,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht__worker_.reject-mimetypes)
                 ///
                 /// Nix type: `list of string`.
-                pub const reject_mimetypes: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht__worker_", "reject-mimetypes"]);
+                pub const reject_mimetypes: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht__worker_", "reject-mimetypes"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht__worker_.reject-url`
                 ///
@@ -1784,7 +1784,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht__worker_.reject-url)
                 ///
                 /// Nix type: `string`. Default: `"https://man.sr.ht/lists.sr.ht/etiquette.md"`.
-                pub const reject_url: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht__worker_", "reject-url"]);
+                pub const reject_url: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht__worker_", "reject-url"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht__worker_.sock`
                 ///
@@ -1794,7 +1794,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht__worker_.sock)
                 ///
                 /// Nix type: `string`. Default: `"/tmp/lists.sr.ht-lmtp.sock"`.
-                pub const sock: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht__worker_", "sock"]);
+                pub const sock: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht__worker_", "sock"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._lists.sr.ht__worker_.sock-group`
                 ///
@@ -1804,7 +1804,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._lists.sr.ht__worker_.sock-group)
                 ///
                 /// Nix type: `string`. Default: `"postfix"`.
-                pub const sock_group: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht__worker_", "sock-group"]);
+                pub const sock_group: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_lists", "sr", "ht__worker_", "sock-group"]).in_submodules(1);
 
             }
 
@@ -1828,7 +1828,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._man.sr.ht_.api-origin)
                 ///
                 /// Nix type: `string`. Default: `"http://${`.
-                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "api-origin"]);
+                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "api-origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._man.sr.ht_.connection-string`
                 ///
@@ -1837,7 +1837,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._man.sr.ht_.connection-string)
                 ///
                 /// Nix type: `string`. Default: `"postgresql:///localhost?user=mansrht&host=/run/postgresql"`.
-                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "connection-string"]);
+                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "connection-string"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._man.sr.ht_.debug-host`
                 ///
@@ -1846,7 +1846,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._man.sr.ht_.debug-host)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "debug-host"]);
+                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "debug-host"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._man.sr.ht_.debug-port`
                 ///
@@ -1855,7 +1855,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._man.sr.ht_.debug-port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "debug-port"]);
+                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "debug-port"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._man.sr.ht_.migrate-on-upgrade`
                 ///
@@ -1864,7 +1864,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._man.sr.ht_.migrate-on-upgrade)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "migrate-on-upgrade"]);
+                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "migrate-on-upgrade"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._man.sr.ht_.oauth-client-id`
                 ///
@@ -1873,7 +1873,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._man.sr.ht_.oauth-client-id)
                 ///
                 /// Nix type: `string`.
-                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "oauth-client-id"]);
+                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "oauth-client-id"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._man.sr.ht_.oauth-client-secret`
                 ///
@@ -1882,7 +1882,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._man.sr.ht_.oauth-client-secret)
                 ///
                 /// Nix type: `path`.
-                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "oauth-client-secret"]);
+                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "oauth-client-secret"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._man.sr.ht_.origin`
                 ///
@@ -1891,7 +1891,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._man.sr.ht_.origin)
                 ///
                 /// Nix type: `string`. Default: `"https://man.example.com"`.
-                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "origin"]);
+                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_man", "sr", "ht_", "origin"]).in_submodules(1);
 
             }
 
@@ -1912,7 +1912,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht__aliases_)
             ///
             /// Nix type: `attribute set of signed integer`. Default: `{ }`.
-            pub const ht_aliases: Opt<BTreeMap<String, i64>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__aliases_"]);
+            pub const ht_aliases: Opt<BTreeMap<String, i64>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__aliases_"]).in_submodules(1);
 
             pub mod ht {
                 use super::*;
@@ -1924,7 +1924,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht_.api-origin)
                 ///
                 /// Nix type: `string`. Default: `"http://${`.
-                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "api-origin"]);
+                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "api-origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht_.connection-string`
                 ///
@@ -1933,7 +1933,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht_.connection-string)
                 ///
                 /// Nix type: `string`. Default: `"postgresql:///localhost?user=metasrht&host=/run/postgresql"`.
-                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "connection-string"]);
+                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "connection-string"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht_.debug-host`
                 ///
@@ -1942,7 +1942,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht_.debug-host)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "debug-host"]);
+                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "debug-host"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht_.debug-port`
                 ///
@@ -1951,7 +1951,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht_.debug-port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "debug-port"]);
+                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "debug-port"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht_.migrate-on-upgrade`
                 ///
@@ -1960,7 +1960,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht_.migrate-on-upgrade)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "migrate-on-upgrade"]);
+                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "migrate-on-upgrade"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht_.origin`
                 ///
@@ -1969,7 +1969,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht_.origin)
                 ///
                 /// Nix type: `string`. Default: `"https://meta.example.com"`.
-                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "origin"]);
+                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht_.webhooks`
                 ///
@@ -1978,7 +1978,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht_.webhooks)
                 ///
                 /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-metasrht/redis.sock?virtual_host=1"`.
-                pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "webhooks"]);
+                pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "webhooks"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht_.welcome-emails`
                 ///
@@ -1987,7 +1987,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht_.welcome-emails)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
-                pub const welcome_emails: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "welcome-emails"]);
+                pub const welcome_emails: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht_", "welcome-emails"]).in_submodules(1);
 
             }
 
@@ -2004,7 +2004,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht__api_.internal-ipnet)
                 ///
                 /// Nix type: `list of string`.
-                pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__api_", "internal-ipnet"]);
+                pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__api_", "internal-ipnet"]).in_submodules(1);
 
             }
 
@@ -2018,7 +2018,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht__billing_.enabled)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
-                pub const enabled: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__billing_", "enabled"]);
+                pub const enabled: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__billing_", "enabled"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht__billing_.stripe-public-key`
                 ///
@@ -2027,7 +2027,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht__billing_.stripe-public-key)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const stripe_public_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__billing_", "stripe-public-key"]);
+                pub const stripe_public_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__billing_", "stripe-public-key"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht__billing_.stripe-secret-key`
                 ///
@@ -2037,7 +2037,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht__billing_.stripe-secret-key)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const stripe_secret_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__billing_", "stripe-secret-key"]);
+                pub const stripe_secret_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__billing_", "stripe-secret-key"]).in_submodules(1);
 
             }
 
@@ -2051,7 +2051,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht__settings_.onboarding-redirect)
                 ///
                 /// Nix type: `string`. Default: `"https://meta.localhost.localdomain"`.
-                pub const onboarding_redirect: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__settings_", "onboarding-redirect"]);
+                pub const onboarding_redirect: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__settings_", "onboarding-redirect"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht__settings_.registration`
                 ///
@@ -2060,7 +2060,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht__settings_.registration)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
-                pub const registration: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__settings_", "registration"]);
+                pub const registration: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__settings_", "registration"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._meta.sr.ht__settings_.user-invites`
                 ///
@@ -2070,7 +2070,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._meta.sr.ht__settings_.user-invites)
                 ///
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `5`.
-                pub const user_invites: Opt<u64> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__settings_", "user-invites"]);
+                pub const user_invites: Opt<u64> = Opt::new(&["services", "sourcehut", "settings", "_meta", "sr", "ht__settings_", "user-invites"]).in_submodules(1);
 
             }
 
@@ -2094,7 +2094,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.api-origin)
                 ///
                 /// Nix type: `string`. Default: `"http://${`.
-                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "api-origin"]);
+                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "api-origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._pages.sr.ht_.connection-string`
                 ///
@@ -2103,7 +2103,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.connection-string)
                 ///
                 /// Nix type: `string`. Default: `"postgresql:///localhost?user=pagessrht&host=/run/postgresql"`.
-                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "connection-string"]);
+                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "connection-string"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._pages.sr.ht_.debug-host`
                 ///
@@ -2112,7 +2112,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.debug-host)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "debug-host"]);
+                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "debug-host"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._pages.sr.ht_.debug-port`
                 ///
@@ -2121,7 +2121,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.debug-port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "debug-port"]);
+                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "debug-port"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._pages.sr.ht_.gemini-certs`
                 ///
@@ -2131,7 +2131,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.gemini-certs)
                 ///
                 /// Nix type: `null or path`. Default: `null`.
-                pub const gemini_certs: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "gemini-certs"]);
+                pub const gemini_certs: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "gemini-certs"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._pages.sr.ht_.max-site-size`
                 ///
@@ -2140,7 +2140,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.max-site-size)
                 ///
                 /// Nix type: `signed integer`. Default: `1024`.
-                pub const max_site_size: Opt<i64> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "max-site-size"]);
+                pub const max_site_size: Opt<i64> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "max-site-size"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._pages.sr.ht_.migrate-on-upgrade`
                 ///
@@ -2149,7 +2149,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.migrate-on-upgrade)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "migrate-on-upgrade"]);
+                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "migrate-on-upgrade"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._pages.sr.ht_.oauth-client-id`
                 ///
@@ -2158,7 +2158,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.oauth-client-id)
                 ///
                 /// Nix type: `string`.
-                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "oauth-client-id"]);
+                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "oauth-client-id"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._pages.sr.ht_.oauth-client-secret`
                 ///
@@ -2167,7 +2167,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.oauth-client-secret)
                 ///
                 /// Nix type: `path`.
-                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "oauth-client-secret"]);
+                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "oauth-client-secret"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._pages.sr.ht_.origin`
                 ///
@@ -2176,7 +2176,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.origin)
                 ///
                 /// Nix type: `string`. Default: `"https://pages.example.com"`.
-                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "origin"]);
+                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._pages.sr.ht_.user-domain`
                 ///
@@ -2186,7 +2186,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht_.user-domain)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const user_domain: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "user-domain"]);
+                pub const user_domain: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht_", "user-domain"]).in_submodules(1);
 
             }
 
@@ -2203,7 +2203,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._pages.sr.ht__api_.internal-ipnet)
                 ///
                 /// Nix type: `list of string`.
-                pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht__api_", "internal-ipnet"]);
+                pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "_pages", "sr", "ht__api_", "internal-ipnet"]).in_submodules(1);
 
             }
 
@@ -2227,7 +2227,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._paste.sr.ht_.api-origin)
                 ///
                 /// Nix type: `string`. Default: `"http://${`.
-                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "api-origin"]);
+                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "api-origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._paste.sr.ht_.connection-string`
                 ///
@@ -2236,7 +2236,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._paste.sr.ht_.connection-string)
                 ///
                 /// Nix type: `string`. Default: `"postgresql:///localhost?user=pastesrht&host=/run/postgresql"`.
-                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "connection-string"]);
+                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "connection-string"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._paste.sr.ht_.debug-host`
                 ///
@@ -2245,7 +2245,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._paste.sr.ht_.debug-host)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "debug-host"]);
+                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "debug-host"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._paste.sr.ht_.debug-port`
                 ///
@@ -2254,7 +2254,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._paste.sr.ht_.debug-port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "debug-port"]);
+                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "debug-port"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._paste.sr.ht_.migrate-on-upgrade`
                 ///
@@ -2263,7 +2263,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._paste.sr.ht_.migrate-on-upgrade)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "migrate-on-upgrade"]);
+                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "migrate-on-upgrade"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._paste.sr.ht_.oauth-client-id`
                 ///
@@ -2272,7 +2272,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._paste.sr.ht_.oauth-client-id)
                 ///
                 /// Nix type: `string`.
-                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "oauth-client-id"]);
+                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "oauth-client-id"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._paste.sr.ht_.oauth-client-secret`
                 ///
@@ -2281,7 +2281,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._paste.sr.ht_.oauth-client-secret)
                 ///
                 /// Nix type: `path`.
-                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "oauth-client-secret"]);
+                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "oauth-client-secret"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._paste.sr.ht_.origin`
                 ///
@@ -2290,7 +2290,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._paste.sr.ht_.origin)
                 ///
                 /// Nix type: `string`. Default: `"https://paste.example.com"`.
-                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "origin"]);
+                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_paste", "sr", "ht_", "origin"]).in_submodules(1);
 
             }
 
@@ -2311,7 +2311,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._sr.ht_.environment)
             ///
             /// Nix type: `one of "development", "production"`. Default: `"development"`.
-            pub const environment: Opt<Environment> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "environment"]);
+            pub const environment: Opt<Environment> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "environment"]).in_submodules(1);
 
             /// `services.sourcehut.settings._sr.ht_.global-domain`
             ///
@@ -2320,7 +2320,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._sr.ht_.global-domain)
             ///
             /// Nix type: `string`.
-            pub const global_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "global-domain"]);
+            pub const global_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "global-domain"]).in_submodules(1);
 
             /// `services.sourcehut.settings._sr.ht_.network-key`
             ///
@@ -2330,7 +2330,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._sr.ht_.network-key)
             ///
             /// Nix type: `path`.
-            pub const network_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "network-key"]);
+            pub const network_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "network-key"]).in_submodules(1);
 
             /// `services.sourcehut.settings._sr.ht_.owner-email`
             ///
@@ -2339,7 +2339,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._sr.ht_.owner-email)
             ///
             /// Nix type: `string`. Default: `"contact@example.com"`.
-            pub const owner_email: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "owner-email"]);
+            pub const owner_email: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "owner-email"]).in_submodules(1);
 
             /// `services.sourcehut.settings._sr.ht_.owner-name`
             ///
@@ -2348,7 +2348,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._sr.ht_.owner-name)
             ///
             /// Nix type: `string`. Default: `"John Doe"`.
-            pub const owner_name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "owner-name"]);
+            pub const owner_name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "owner-name"]).in_submodules(1);
 
             /// `services.sourcehut.settings._sr.ht_.service-key`
             ///
@@ -2358,7 +2358,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._sr.ht_.service-key)
             ///
             /// Nix type: `path`.
-            pub const service_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "service-key"]);
+            pub const service_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "service-key"]).in_submodules(1);
 
             /// `services.sourcehut.settings._sr.ht_.site-blurb`
             ///
@@ -2367,7 +2367,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._sr.ht_.site-blurb)
             ///
             /// Nix type: `string`. Default: `"the hacker's forge"`.
-            pub const site_blurb: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "site-blurb"]);
+            pub const site_blurb: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "site-blurb"]).in_submodules(1);
 
             /// `services.sourcehut.settings._sr.ht_.site-info`
             ///
@@ -2376,7 +2376,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._sr.ht_.site-info)
             ///
             /// Nix type: `string`. Default: `"https://sourcehut.org"`.
-            pub const site_info: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "site-info"]);
+            pub const site_info: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "site-info"]).in_submodules(1);
 
             /// `services.sourcehut.settings._sr.ht_.site-name`
             ///
@@ -2385,7 +2385,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._sr.ht_.site-name)
             ///
             /// Nix type: `string`. Default: `"sourcehut"`.
-            pub const site_name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "site-name"]);
+            pub const site_name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "site-name"]).in_submodules(1);
 
             /// `services.sourcehut.settings._sr.ht_.source-url`
             ///
@@ -2394,7 +2394,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._sr.ht_.source-url)
             ///
             /// Nix type: `string`. Default: `"https://git.sr.ht/~sircmpwn/srht"`.
-            pub const source_url: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "source-url"]);
+            pub const source_url: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_sr", "ht_", "source-url"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.sourcehut.settings._sr.ht_.environment`.
@@ -2424,7 +2424,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht_.api-origin)
                 ///
                 /// Nix type: `string`. Default: `"http://${`.
-                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "api-origin"]);
+                pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "api-origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht_.connection-string`
                 ///
@@ -2433,7 +2433,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht_.connection-string)
                 ///
                 /// Nix type: `string`. Default: `"postgresql:///localhost?user=todosrht&host=/run/postgresql"`.
-                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "connection-string"]);
+                pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "connection-string"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht_.debug-host`
                 ///
@@ -2442,7 +2442,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht_.debug-host)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "debug-host"]);
+                pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "debug-host"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht_.debug-port`
                 ///
@@ -2451,7 +2451,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht_.debug-port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "debug-port"]);
+                pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "debug-port"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht_.migrate-on-upgrade`
                 ///
@@ -2460,7 +2460,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht_.migrate-on-upgrade)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "migrate-on-upgrade"]);
+                pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "migrate-on-upgrade"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht_.notify-from`
                 ///
@@ -2469,7 +2469,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht_.notify-from)
                 ///
                 /// Nix type: `string`. Default: `"todo-notify@localhost.localdomain"`.
-                pub const notify_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "notify-from"]);
+                pub const notify_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "notify-from"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht_.oauth-client-id`
                 ///
@@ -2478,7 +2478,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht_.oauth-client-id)
                 ///
                 /// Nix type: `string`.
-                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "oauth-client-id"]);
+                pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "oauth-client-id"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht_.oauth-client-secret`
                 ///
@@ -2487,7 +2487,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht_.oauth-client-secret)
                 ///
                 /// Nix type: `path`.
-                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "oauth-client-secret"]);
+                pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "oauth-client-secret"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht_.origin`
                 ///
@@ -2496,7 +2496,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht_.origin)
                 ///
                 /// Nix type: `string`. Default: `"https://todo.example.com"`.
-                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "origin"]);
+                pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "origin"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht_.webhooks`
                 ///
@@ -2505,7 +2505,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht_.webhooks)
                 ///
                 /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-todosrht/redis.sock?virtual_host=1"`.
-                pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "webhooks"]);
+                pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht_", "webhooks"]).in_submodules(1);
 
             }
 
@@ -2519,7 +2519,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht__mail_.posting-domain)
                 ///
                 /// Nix type: `string`. Default: `"todo.localhost.localdomain"`.
-                pub const posting_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht__mail_", "posting-domain"]);
+                pub const posting_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht__mail_", "posting-domain"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht__mail_.sock`
                 ///
@@ -2529,7 +2529,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht__mail_.sock)
                 ///
                 /// Nix type: `string`. Default: `"/tmp/todo.sr.ht-lmtp.sock"`.
-                pub const sock: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht__mail_", "sock"]);
+                pub const sock: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht__mail_", "sock"]).in_submodules(1);
 
                 /// `services.sourcehut.settings._todo.sr.ht__mail_.sock-group`
                 ///
@@ -2539,7 +2539,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings._todo.sr.ht__mail_.sock-group)
                 ///
                 /// Nix type: `string`. Default: `"postfix"`.
-                pub const sock_group: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht__mail_", "sock-group"]);
+                pub const sock_group: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "_todo", "sr", "ht__mail_", "sock-group"]).in_submodules(1);
 
             }
 
@@ -2557,7 +2557,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.error-from)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const error_from: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "error-from"]);
+        pub const error_from: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "error-from"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.error-to`
         ///
@@ -2566,7 +2566,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.error-to)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const error_to: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "error-to"]);
+        pub const error_to: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "error-to"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.pgp-key-id`
         ///
@@ -2575,7 +2575,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.pgp-key-id)
         ///
         /// Nix type: `string`.
-        pub const pgp_key_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-key-id"]);
+        pub const pgp_key_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-key-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.pgp-privkey`
         ///
@@ -2585,7 +2585,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.pgp-privkey)
         ///
         /// Nix type: `string`.
-        pub const pgp_privkey: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-privkey"]);
+        pub const pgp_privkey: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-privkey"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.pgp-pubkey`
         ///
@@ -2594,7 +2594,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.pgp-pubkey)
         ///
         /// Nix type: `path or string`.
-        pub const pgp_pubkey: Opt<OneOf<PgpPubkeyMembers>> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-pubkey"]);
+        pub const pgp_pubkey: Opt<OneOf<PgpPubkeyMembers>> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-pubkey"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.smtp-from`
         ///
@@ -2603,7 +2603,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.smtp-from)
         ///
         /// Nix type: `string`.
-        pub const smtp_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-from"]);
+        pub const smtp_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-from"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.smtp-host`
         ///
@@ -2612,7 +2612,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.smtp-host)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const smtp_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-host"]);
+        pub const smtp_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.smtp-password`
         ///
@@ -2621,7 +2621,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.smtp-password)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const smtp_password: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-password"]);
+        pub const smtp_password: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-password"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.smtp-port`
         ///
@@ -2630,7 +2630,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.smtp-port)
         ///
         /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
-        pub const smtp_port: Opt<NullOr<u16>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-port"]);
+        pub const smtp_port: Opt<NullOr<u16>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.smtp-user`
         ///
@@ -2639,7 +2639,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.smtp-user)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const smtp_user: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-user"]);
+        pub const smtp_user: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-user"]).in_submodules(1);
 
         /// The members of `services.sourcehut.settings.mail.pgp-pubkey`'s type: `path`, `string`. A value of any of them sets the option.
         pub enum PgpPubkeyMembers {}
@@ -2658,7 +2658,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.objects.s3-access-key)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const s3_access_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-access-key"]);
+        pub const s3_access_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-access-key"]).in_submodules(1);
 
         /// `services.sourcehut.settings.objects.s3-secret-key`
         ///
@@ -2668,7 +2668,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.objects.s3-secret-key)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const s3_secret_key: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-secret-key"]);
+        pub const s3_secret_key: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-secret-key"]).in_submodules(1);
 
         /// `services.sourcehut.settings.objects.s3-upstream`
         ///
@@ -2677,7 +2677,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.objects.s3-upstream)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const s3_upstream: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-upstream"]);
+        pub const s3_upstream: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-upstream"]).in_submodules(1);
 
     }
 
@@ -2696,7 +2696,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.webhooks.private-key)
         ///
         /// Nix type: `path`.
-        pub const private_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "webhooks", "private-key"]);
+        pub const private_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "webhooks", "private-key"]).in_submodules(1);
 
     }
 

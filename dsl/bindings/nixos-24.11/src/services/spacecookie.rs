@@ -157,7 +157,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.hostname)
     ///
     /// Nix type: `string`. Default: `"localhost"`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "spacecookie", "settings", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "spacecookie", "settings", "hostname"]).in_submodules(1);
 
     /// `services.spacecookie.settings.root`
     ///
@@ -169,7 +169,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.root)
     ///
     /// Nix type: `path`. Default: `"/srv/gopher"`.
-    pub const root: Opt<RuntimePath> = Opt::new(&["services", "spacecookie", "settings", "root"]);
+    pub const root: Opt<RuntimePath> = Opt::new(&["services", "spacecookie", "settings", "root"]).in_submodules(1);
 
     pub mod log {
         use super::*;
@@ -181,7 +181,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.log.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "enable"]).in_submodules(1);
 
         /// `services.spacecookie.settings.log.hide-ips`
         ///
@@ -192,7 +192,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.log.hide-ips)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const hide_ips: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "hide-ips"]);
+        pub const hide_ips: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "hide-ips"]).in_submodules(1);
 
         /// `services.spacecookie.settings.log.hide-time`
         ///
@@ -202,7 +202,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.log.hide-time)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const hide_time: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "hide-time"]);
+        pub const hide_time: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "hide-time"]).in_submodules(1);
 
         /// `services.spacecookie.settings.log.level`
         ///
@@ -211,7 +211,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.log.level)
         ///
         /// Nix type: `one of "info", "warn", "error"`. Default: `"info"`.
-        pub const level: Opt<Level> = Opt::new(&["services", "spacecookie", "settings", "log", "level"]);
+        pub const level: Opt<Level> = Opt::new(&["services", "spacecookie", "settings", "log", "level"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.spacecookie.settings.log.level`.

@@ -165,7 +165,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn decrypt(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["decrypt"]))
+            Opt::at(self.path.join(["decrypt"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.disableKeepalives`
@@ -177,7 +177,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn disable_keepalives(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disableKeepalives"]))
+            Opt::at(self.path.join(["disableKeepalives"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.disableReresolution`
@@ -189,7 +189,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn disable_reresolution(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disableReresolution"]))
+            Opt::at(self.path.join(["disableReresolution"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.encrypt`
@@ -202,7 +202,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn encrypt(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["encrypt"]))
+            Opt::at(self.path.join(["encrypt"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.keyfile`
@@ -215,7 +215,7 @@ pub mod config {
         /// Nix type: `path`.
         #[inline]
         pub fn keyfile(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["keyfile"]))
+            Opt::at(self.path.join(["keyfile"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.maxConns`
@@ -227,7 +227,7 @@ pub mod config {
         /// Nix type: `signed integer`. Default: `100`.
         #[inline]
         pub fn max_conns(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["maxConns"]))
+            Opt::at(self.path.join(["maxConns"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.resolveRefresh`
@@ -239,7 +239,7 @@ pub mod config {
         /// Nix type: `signed integer`. Default: `60`.
         #[inline]
         pub fn resolve_refresh(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["resolveRefresh"]))
+            Opt::at(self.path.join(["resolveRefresh"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.source`
@@ -253,7 +253,7 @@ pub mod config {
         /// Nix type: `string`.
         #[inline]
         pub fn source(&self) -> Opt<String> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.target`
@@ -265,7 +265,7 @@ pub mod config {
         /// Nix type: `string`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.timeout`
@@ -279,7 +279,7 @@ pub mod config {
         /// Nix type: `signed integer`. Default: `5`.
         #[inline]
         pub fn timeout(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["timeout"]))
+            Opt::at(self.path.join(["timeout"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.waitForDNS`
@@ -291,7 +291,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn wait_for_dns(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["waitForDNS"]))
+            Opt::at(self.path.join(["waitForDNS"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.weakHandshake`
@@ -305,7 +305,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn weak_handshake(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["weakHandshake"]))
+            Opt::at(self.path.join(["weakHandshake"])).in_submodules(1)
         }
 
     }

@@ -78,7 +78,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sslh.settings.numeric)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const numeric: Opt<bool> = Opt::new(&["services", "sslh", "settings", "numeric"]);
+    pub const numeric: Opt<bool> = Opt::new(&["services", "sslh", "settings", "numeric"]).in_submodules(1);
 
     /// `services.sslh.settings.protocols`
     ///
@@ -88,7 +88,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sslh.settings.protocols)
     ///
     /// Nix type: `list of attribute set of (libconfig value)`.
-    pub const protocols: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "sslh", "settings", "protocols"]);
+    pub const protocols: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "sslh", "settings", "protocols"]).in_submodules(1);
 
     /// `services.sslh.settings.timeout`
     ///
@@ -97,7 +97,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sslh.settings.timeout)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `2`.
-    pub const timeout: Opt<u64> = Opt::new(&["services", "sslh", "settings", "timeout"]);
+    pub const timeout: Opt<u64> = Opt::new(&["services", "sslh", "settings", "timeout"]).in_submodules(1);
 
     /// `services.sslh.settings.transparent`
     ///
@@ -108,7 +108,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sslh.settings.transparent)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const transparent: Opt<bool> = Opt::new(&["services", "sslh", "settings", "transparent"]);
+    pub const transparent: Opt<bool> = Opt::new(&["services", "sslh", "settings", "transparent"]).in_submodules(1);
 
     /// `services.sslh.settings.verbose-connections`
     ///
@@ -117,7 +117,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sslh.settings.verbose-connections)
     ///
     /// Nix type: `integer between 0 and 4 (both inclusive)`. Default: `0`.
-    pub const verbose_connections: Opt<Between<0, 4>> = Opt::new(&["services", "sslh", "settings", "verbose-connections"]);
+    pub const verbose_connections: Opt<Between<0, 4>> = Opt::new(&["services", "sslh", "settings", "verbose-connections"]).in_submodules(1);
 
 }
 

@@ -1496,7 +1496,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn cacert(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["cacert"]))
+                Opt::at(self.path.join(["cacert"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.cert_uri_base`
@@ -1512,7 +1512,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn cert_uri_base(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["cert_uri_base"]))
+                Opt::at(self.path.join(["cert_uri_base"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.crl_uris`
@@ -1524,7 +1524,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn crl_uris(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["crl_uris"]))
+                Opt::at(self.path.join(["crl_uris"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.file`
@@ -1537,7 +1537,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn file(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["file"]))
+                Opt::at(self.path.join(["file"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.handle`
@@ -1550,7 +1550,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn handle(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["handle"]))
+                Opt::at(self.path.join(["handle"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.module`
@@ -1562,7 +1562,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn module(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["module"]))
+                Opt::at(self.path.join(["module"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.ocsp_uris`
@@ -1574,7 +1574,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn ocsp_uris(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["ocsp_uris"]))
+                Opt::at(self.path.join(["ocsp_uris"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.slot`
@@ -1586,7 +1586,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn slot(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["slot"]))
+                Opt::at(self.path.join(["slot"])).in_submodules(1)
             }
 
         }
@@ -1622,7 +1622,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn aggressive(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["aggressive"]))
+                Opt::at(self.path.join(["aggressive"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.childless`
@@ -1634,7 +1634,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "allow", "prefer", "force", "never"`. Default: `null`.
             #[inline]
             pub fn childless(&self) -> Opt<NullOr<Childless>> {
-                Opt::at(self.path.join(["childless"]))
+                Opt::at(self.path.join(["childless"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children`
@@ -1647,7 +1647,7 @@ pub mod swanctl {
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
             #[inline]
             pub fn children(&self) -> Opt<BTreeMap<String, ChildrenValue>> {
-                Opt::at(self.path.join(["children"]))
+                Opt::at(self.path.join(["children"])).in_submodules(1)
             }
 
             /// The options under `children`.
@@ -1668,7 +1668,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn dpd_delay(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["dpd_delay"]))
+                Opt::at(self.path.join(["dpd_delay"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.dpd_timeout`
@@ -1683,7 +1683,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn dpd_timeout(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["dpd_timeout"]))
+                Opt::at(self.path.join(["dpd_timeout"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.dscp`
@@ -1697,7 +1697,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn dscp(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["dscp"]))
+                Opt::at(self.path.join(["dscp"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.encap`
@@ -1711,7 +1711,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn encap(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["encap"]))
+                Opt::at(self.path.join(["encap"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.fragmentation`
@@ -1724,7 +1724,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "yes", "accept", "force", "no"`. Default: `null`.
             #[inline]
             pub fn fragmentation(&self) -> Opt<NullOr<Fragmentation>> {
-                Opt::at(self.path.join(["fragmentation"]))
+                Opt::at(self.path.join(["fragmentation"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.if_id_in`
@@ -1737,7 +1737,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn if_id_in(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["if_id_in"]))
+                Opt::at(self.path.join(["if_id_in"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.if_id_out`
@@ -1750,7 +1750,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn if_id_out(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["if_id_out"]))
+                Opt::at(self.path.join(["if_id_out"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.keyingtries`
@@ -1764,7 +1764,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn keyingtries(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["keyingtries"]))
+                Opt::at(self.path.join(["keyingtries"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local`
@@ -1779,7 +1779,7 @@ pub mod swanctl {
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
             #[inline]
             pub fn local(&self) -> Opt<BTreeMap<String, LocalValue>> {
-                Opt::at(self.path.join(["local"]))
+                Opt::at(self.path.join(["local"])).in_submodules(1)
             }
 
             /// The options under `local`.
@@ -1798,7 +1798,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn local_addrs(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["local_addrs"]))
+                Opt::at(self.path.join(["local_addrs"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local_port`
@@ -1811,7 +1811,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn local_port(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["local_port"]))
+                Opt::at(self.path.join(["local_port"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.mediated_by`
@@ -1825,7 +1825,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn mediated_by(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["mediated_by"]))
+                Opt::at(self.path.join(["mediated_by"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.mediation`
@@ -1839,7 +1839,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn mediation(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["mediation"]))
+                Opt::at(self.path.join(["mediation"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.mediation_peer`
@@ -1857,7 +1857,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn mediation_peer(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["mediation_peer"]))
+                Opt::at(self.path.join(["mediation_peer"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.mobike`
@@ -1871,7 +1871,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn mobike(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["mobike"]))
+                Opt::at(self.path.join(["mobike"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.over_time`
@@ -1887,7 +1887,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn over_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["over_time"]))
+                Opt::at(self.path.join(["over_time"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.pools`
@@ -1901,7 +1901,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn pools(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["pools"]))
+                Opt::at(self.path.join(["pools"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.ppk_id`
@@ -1913,7 +1913,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn ppk_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["ppk_id"]))
+                Opt::at(self.path.join(["ppk_id"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.ppk_required`
@@ -1925,7 +1925,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn ppk_required(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["ppk_required"]))
+                Opt::at(self.path.join(["ppk_required"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.proposals`
@@ -1940,7 +1940,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn proposals(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["proposals"]))
+                Opt::at(self.path.join(["proposals"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.pull`
@@ -1954,7 +1954,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn pull(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["pull"]))
+                Opt::at(self.path.join(["pull"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.rand_time`
@@ -1969,7 +1969,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn rand_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["rand_time"]))
+                Opt::at(self.path.join(["rand_time"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.reauth_time`
@@ -1986,7 +1986,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn reauth_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["reauth_time"]))
+                Opt::at(self.path.join(["reauth_time"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.rekey_time`
@@ -2000,7 +2000,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn rekey_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["rekey_time"]))
+                Opt::at(self.path.join(["rekey_time"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote`
@@ -2015,7 +2015,7 @@ pub mod swanctl {
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
             #[inline]
             pub fn remote(&self) -> Opt<BTreeMap<String, RemoteValue>> {
-                Opt::at(self.path.join(["remote"]))
+                Opt::at(self.path.join(["remote"])).in_submodules(1)
             }
 
             /// The options under `remote`.
@@ -2034,7 +2034,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn remote_addrs(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["remote_addrs"]))
+                Opt::at(self.path.join(["remote_addrs"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote_port`
@@ -2047,7 +2047,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn remote_port(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["remote_port"]))
+                Opt::at(self.path.join(["remote_port"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.send_cert`
@@ -2059,7 +2059,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "always", "never", "ifasked"`. Default: `null`.
             #[inline]
             pub fn send_cert(&self) -> Opt<NullOr<SendCert>> {
-                Opt::at(self.path.join(["send_cert"]))
+                Opt::at(self.path.join(["send_cert"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.send_certreq`
@@ -2076,7 +2076,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn send_certreq(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["send_certreq"]))
+                Opt::at(self.path.join(["send_certreq"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.unique`
@@ -2089,7 +2089,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "no", "never", "keep", "replace"`. Default: `null`.
             #[inline]
             pub fn unique(&self) -> Opt<NullOr<Unique>> {
-                Opt::at(self.path.join(["unique"]))
+                Opt::at(self.path.join(["unique"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.version`
@@ -2101,7 +2101,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn version(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["version"]))
+                Opt::at(self.path.join(["version"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.vips`
@@ -2114,7 +2114,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn vips(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["vips"]))
+                Opt::at(self.path.join(["vips"])).in_submodules(1)
             }
 
         }
@@ -2154,7 +2154,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn ah_proposals(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["ah_proposals"]))
+                Opt::at(self.path.join(["ah_proposals"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.close_action`
@@ -2166,7 +2166,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "none", "trap", "start"`. Default: `null`.
             #[inline]
             pub fn close_action(&self) -> Opt<NullOr<CloseAction>> {
-                Opt::at(self.path.join(["close_action"]))
+                Opt::at(self.path.join(["close_action"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_df`
@@ -2180,7 +2180,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn copy_df(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["copy_df"]))
+                Opt::at(self.path.join(["copy_df"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_dscp`
@@ -2194,7 +2194,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "out", "in", "yes", "no"`. Default: `null`.
             #[inline]
             pub fn copy_dscp(&self) -> Opt<NullOr<CopyDscp>> {
-                Opt::at(self.path.join(["copy_dscp"]))
+                Opt::at(self.path.join(["copy_dscp"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_ecn`
@@ -2208,7 +2208,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn copy_ecn(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["copy_ecn"]))
+                Opt::at(self.path.join(["copy_ecn"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.dpd_action`
@@ -2224,7 +2224,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "clear", "trap", "restart"`. Default: `null`.
             #[inline]
             pub fn dpd_action(&self) -> Opt<NullOr<DpdAction>> {
-                Opt::at(self.path.join(["dpd_action"]))
+                Opt::at(self.path.join(["dpd_action"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.esp_proposals`
@@ -2241,7 +2241,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn esp_proposals(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["esp_proposals"]))
+                Opt::at(self.path.join(["esp_proposals"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.hostaccess`
@@ -2253,7 +2253,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn hostaccess(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["hostaccess"]))
+                Opt::at(self.path.join(["hostaccess"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.hw_offload`
@@ -2266,7 +2266,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "yes", "no", "auto", "crypto", "packet"`. Default: `null`.
             #[inline]
             pub fn hw_offload(&self) -> Opt<NullOr<HwOffload>> {
-                Opt::at(self.path.join(["hw_offload"]))
+                Opt::at(self.path.join(["hw_offload"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.if_id_in`
@@ -2280,7 +2280,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn if_id_in(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["if_id_in"]))
+                Opt::at(self.path.join(["if_id_in"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.if_id_out`
@@ -2294,7 +2294,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn if_id_out(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["if_id_out"]))
+                Opt::at(self.path.join(["if_id_out"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.inactivity`
@@ -2309,7 +2309,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn inactivity(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["inactivity"]))
+                Opt::at(self.path.join(["inactivity"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.interface`
@@ -2321,7 +2321,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn interface(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["interface"]))
+                Opt::at(self.path.join(["interface"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.ipcomp`
@@ -2335,7 +2335,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn ipcomp(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["ipcomp"]))
+                Opt::at(self.path.join(["ipcomp"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_bytes`
@@ -2350,7 +2350,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn life_bytes(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["life_bytes"]))
+                Opt::at(self.path.join(["life_bytes"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_packets`
@@ -2365,7 +2365,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn life_packets(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["life_packets"]))
+                Opt::at(self.path.join(["life_packets"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_time`
@@ -2380,7 +2380,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn life_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["life_time"]))
+                Opt::at(self.path.join(["life_time"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.local_ts`
@@ -2394,7 +2394,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn local_ts(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["local_ts"]))
+                Opt::at(self.path.join(["local_ts"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_in`
@@ -2411,7 +2411,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn mark_in(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["mark_in"]))
+                Opt::at(self.path.join(["mark_in"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_in_sa`
@@ -2423,7 +2423,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn mark_in_sa(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["mark_in_sa"]))
+                Opt::at(self.path.join(["mark_in_sa"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_out`
@@ -2439,7 +2439,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn mark_out(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["mark_out"]))
+                Opt::at(self.path.join(["mark_out"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mode`
@@ -2451,7 +2451,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "tunnel", "transport", "transport_proxy", "beet", "pass", "drop"`. Default: `null`.
             #[inline]
             pub fn mode(&self) -> Opt<NullOr<Mode>> {
-                Opt::at(self.path.join(["mode"]))
+                Opt::at(self.path.join(["mode"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.policies`
@@ -2465,7 +2465,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn policies(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["policies"]))
+                Opt::at(self.path.join(["policies"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.policies_fwd_out`
@@ -2479,7 +2479,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn policies_fwd_out(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["policies_fwd_out"]))
+                Opt::at(self.path.join(["policies_fwd_out"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.priority`
@@ -2493,7 +2493,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn priority(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_bytes`
@@ -2506,7 +2506,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn rand_bytes(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["rand_bytes"]))
+                Opt::at(self.path.join(["rand_bytes"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_packets`
@@ -2519,7 +2519,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn rand_packets(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["rand_packets"]))
+                Opt::at(self.path.join(["rand_packets"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_time`
@@ -2532,7 +2532,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn rand_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["rand_time"]))
+                Opt::at(self.path.join(["rand_time"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_bytes`
@@ -2546,7 +2546,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn rekey_bytes(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["rekey_bytes"]))
+                Opt::at(self.path.join(["rekey_bytes"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_packets`
@@ -2560,7 +2560,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn rekey_packets(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["rekey_packets"]))
+                Opt::at(self.path.join(["rekey_packets"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_time`
@@ -2575,7 +2575,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn rekey_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["rekey_time"]))
+                Opt::at(self.path.join(["rekey_time"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.remote_ts`
@@ -2588,7 +2588,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn remote_ts(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["remote_ts"]))
+                Opt::at(self.path.join(["remote_ts"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.replay_window`
@@ -2601,7 +2601,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn replay_window(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["replay_window"]))
+                Opt::at(self.path.join(["replay_window"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.reqid`
@@ -2616,7 +2616,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn reqid(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["reqid"]))
+                Opt::at(self.path.join(["reqid"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.set_mark_in`
@@ -2631,7 +2631,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn set_mark_in(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["set_mark_in"]))
+                Opt::at(self.path.join(["set_mark_in"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.set_mark_out`
@@ -2645,7 +2645,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn set_mark_out(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["set_mark_out"]))
+                Opt::at(self.path.join(["set_mark_out"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.sha256_96`
@@ -2661,7 +2661,7 @@ pub mod swanctl {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn sha256_96(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["sha256_96"]))
+                Opt::at(self.path.join(["sha256_96"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.start_action`
@@ -2673,7 +2673,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "none", "trap", "start", "trap|start"`. Default: `null`.
             #[inline]
             pub fn start_action(&self) -> Opt<NullOr<StartAction>> {
-                Opt::at(self.path.join(["start_action"]))
+                Opt::at(self.path.join(["start_action"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.tfc_padding`
@@ -2688,7 +2688,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer or value "mtu" (singular enum)`. Default: `null`.
             #[inline]
             pub fn tfc_padding(&self) -> Opt<NullOr<OneOf<TfcPaddingMembers>>> {
-                Opt::at(self.path.join(["tfc_padding"]))
+                Opt::at(self.path.join(["tfc_padding"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.updown`
@@ -2700,7 +2700,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn updown(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["updown"]))
+                Opt::at(self.path.join(["updown"])).in_submodules(2)
             }
 
         }
@@ -2740,7 +2740,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn aaa_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["aaa_id"]))
+                Opt::at(self.path.join(["aaa_id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.auth`
@@ -2752,7 +2752,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn auth(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["auth"]))
+                Opt::at(self.path.join(["auth"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert`
@@ -2766,7 +2766,7 @@ pub mod swanctl {
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
             #[inline]
             pub fn cert(&self) -> Opt<BTreeMap<String, CertValue>> {
-                Opt::at(self.path.join(["cert"]))
+                Opt::at(self.path.join(["cert"])).in_submodules(2)
             }
 
             /// The options under `cert`.
@@ -2786,7 +2786,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn certs(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["certs"]))
+                Opt::at(self.path.join(["certs"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.eap_id`
@@ -2798,7 +2798,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn eap_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["eap_id"]))
+                Opt::at(self.path.join(["eap_id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.id`
@@ -2812,7 +2812,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.pubkeys`
@@ -2826,7 +2826,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn pubkeys(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["pubkeys"]))
+                Opt::at(self.path.join(["pubkeys"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.round`
@@ -2840,7 +2840,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn round(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["round"]))
+                Opt::at(self.path.join(["round"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.xauth_id`
@@ -2852,7 +2852,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn xauth_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["xauth_id"]))
+                Opt::at(self.path.join(["xauth_id"])).in_submodules(2)
             }
 
         }
@@ -2889,7 +2889,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn file(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["file"]))
+                Opt::at(self.path.join(["file"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.handle`
@@ -2902,7 +2902,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn handle(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["handle"]))
+                Opt::at(self.path.join(["handle"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.module`
@@ -2914,7 +2914,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn module(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["module"]))
+                Opt::at(self.path.join(["module"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.slot`
@@ -2926,7 +2926,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn slot(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["slot"]))
+                Opt::at(self.path.join(["slot"])).in_submodules(3)
             }
 
         }
@@ -2962,7 +2962,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn auth(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["auth"]))
+                Opt::at(self.path.join(["auth"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.ca_id`
@@ -2977,7 +2977,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn ca_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["ca_id"]))
+                Opt::at(self.path.join(["ca_id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert`
@@ -2991,7 +2991,7 @@ pub mod swanctl {
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
             #[inline]
             pub fn cacert(&self) -> Opt<BTreeMap<String, CacertValue>> {
-                Opt::at(self.path.join(["cacert"]))
+                Opt::at(self.path.join(["cacert"])).in_submodules(2)
             }
 
             /// The options under `cacert`.
@@ -3011,7 +3011,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn cacerts(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["cacerts"]))
+                Opt::at(self.path.join(["cacerts"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert`
@@ -3025,7 +3025,7 @@ pub mod swanctl {
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
             #[inline]
             pub fn cert(&self) -> Opt<BTreeMap<String, CertValue2>> {
-                Opt::at(self.path.join(["cert"]))
+                Opt::at(self.path.join(["cert"])).in_submodules(2)
             }
 
             /// The options under `cert`.
@@ -3044,7 +3044,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn cert_policy(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["cert_policy"]))
+                Opt::at(self.path.join(["cert_policy"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.certs`
@@ -3057,7 +3057,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn certs(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["certs"]))
+                Opt::at(self.path.join(["certs"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.eap_id`
@@ -3070,7 +3070,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn eap_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["eap_id"]))
+                Opt::at(self.path.join(["eap_id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.groups`
@@ -3086,7 +3086,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn groups(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["groups"]))
+                Opt::at(self.path.join(["groups"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.id`
@@ -3100,7 +3100,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.pubkeys`
@@ -3114,7 +3114,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn pubkeys(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["pubkeys"]))
+                Opt::at(self.path.join(["pubkeys"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.revocation`
@@ -3126,7 +3126,7 @@ pub mod swanctl {
             /// Nix type: `null or one of "strict", "ifuri", "relaxed"`. Default: `null`.
             #[inline]
             pub fn revocation(&self) -> Opt<NullOr<Revocation>> {
-                Opt::at(self.path.join(["revocation"]))
+                Opt::at(self.path.join(["revocation"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.round`
@@ -3140,7 +3140,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn round(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["round"]))
+                Opt::at(self.path.join(["round"])).in_submodules(2)
             }
 
         }
@@ -3177,7 +3177,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn file(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["file"]))
+                Opt::at(self.path.join(["file"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.handle`
@@ -3190,7 +3190,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn handle(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["handle"]))
+                Opt::at(self.path.join(["handle"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.module`
@@ -3202,7 +3202,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn module(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["module"]))
+                Opt::at(self.path.join(["module"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.slot`
@@ -3214,7 +3214,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn slot(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["slot"]))
+                Opt::at(self.path.join(["slot"])).in_submodules(3)
             }
 
         }
@@ -3251,7 +3251,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn file(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["file"]))
+                Opt::at(self.path.join(["file"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.handle`
@@ -3264,7 +3264,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn handle(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["handle"]))
+                Opt::at(self.path.join(["handle"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.module`
@@ -3276,7 +3276,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn module(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["module"]))
+                Opt::at(self.path.join(["module"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.slot`
@@ -3288,7 +3288,7 @@ pub mod swanctl {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn slot(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["slot"]))
+                Opt::at(self.path.join(["slot"])).in_submodules(3)
             }
 
         }
@@ -4196,7 +4196,7 @@ pub mod swanctl {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn addrs(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["addrs"]))
+                Opt::at(self.path.join(["addrs"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.dhcp`
@@ -4208,7 +4208,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn dhcp(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["dhcp"]))
+                Opt::at(self.path.join(["dhcp"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.dns`
@@ -4220,7 +4220,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn dns(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["dns"]))
+                Opt::at(self.path.join(["dns"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.nbns`
@@ -4232,7 +4232,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn nbns(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["nbns"]))
+                Opt::at(self.path.join(["nbns"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.netmask`
@@ -4244,7 +4244,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn netmask(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["netmask"]))
+                Opt::at(self.path.join(["netmask"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.server`
@@ -4256,7 +4256,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn server(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["server"]))
+                Opt::at(self.path.join(["server"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.split_exclude`
@@ -4268,7 +4268,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn split_exclude(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["split_exclude"]))
+                Opt::at(self.path.join(["split_exclude"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.split_include`
@@ -4280,7 +4280,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn split_include(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["split_include"]))
+                Opt::at(self.path.join(["split_include"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.subnet`
@@ -4292,7 +4292,7 @@ pub mod swanctl {
             /// Nix type: `null or (list of string)`. Default: `null`.
             #[inline]
             pub fn subnet(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["subnet"]))
+                Opt::at(self.path.join(["subnet"])).in_submodules(1)
             }
 
         }
@@ -4713,7 +4713,7 @@ pub mod swanctl {
                 /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
                 #[inline]
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
-                    Opt::at(self.path.join(["id"]))
+                    Opt::at(self.path.join(["id"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.eap.<name>.secret`
@@ -4727,7 +4727,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -4759,7 +4759,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn file(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["file"]))
+                    Opt::at(self.path.join(["file"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.ecdsa.<name>.secret`
@@ -4771,7 +4771,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -4804,7 +4804,7 @@ pub mod swanctl {
                 /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
                 #[inline]
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
-                    Opt::at(self.path.join(["id"]))
+                    Opt::at(self.path.join(["id"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.ike.<name>.secret`
@@ -4818,7 +4818,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -4852,7 +4852,7 @@ pub mod swanctl {
                 /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
                 #[inline]
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
-                    Opt::at(self.path.join(["id"]))
+                    Opt::at(self.path.join(["id"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.ntlm.<name>.secret`
@@ -4867,7 +4867,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -4899,7 +4899,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn file(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["file"]))
+                    Opt::at(self.path.join(["file"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.pkcs12.<name>.secret`
@@ -4911,7 +4911,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -4943,7 +4943,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn file(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["file"]))
+                    Opt::at(self.path.join(["file"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.pkcs8.<name>.secret`
@@ -4955,7 +4955,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -4988,7 +4988,7 @@ pub mod swanctl {
                 /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
                 #[inline]
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
-                    Opt::at(self.path.join(["id"]))
+                    Opt::at(self.path.join(["id"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.ppk.<name>.secret`
@@ -5001,7 +5001,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -5033,7 +5033,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn file(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["file"]))
+                    Opt::at(self.path.join(["file"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.private.<name>.secret`
@@ -5045,7 +5045,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -5077,7 +5077,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn file(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["file"]))
+                    Opt::at(self.path.join(["file"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.rsa.<name>.secret`
@@ -5089,7 +5089,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -5122,7 +5122,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn handle(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["handle"]))
+                    Opt::at(self.path.join(["handle"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.token.<name>.module`
@@ -5134,7 +5134,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn module(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["module"]))
+                    Opt::at(self.path.join(["module"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.token.<name>.pin`
@@ -5148,7 +5148,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn pin(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["pin"]))
+                    Opt::at(self.path.join(["pin"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.token.<name>.slot`
@@ -5160,7 +5160,7 @@ pub mod swanctl {
                 /// Nix type: `null or signed integer`. Default: `null`.
                 #[inline]
                 pub fn slot(&self) -> Opt<NullOr<i64>> {
-                    Opt::at(self.path.join(["slot"]))
+                    Opt::at(self.path.join(["slot"])).in_submodules(1)
                 }
 
             }
@@ -5193,7 +5193,7 @@ pub mod swanctl {
                 /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
                 #[inline]
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
-                    Opt::at(self.path.join(["id"]))
+                    Opt::at(self.path.join(["id"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.xauth.<name>.secret`
@@ -5207,7 +5207,7 @@ pub mod swanctl {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }

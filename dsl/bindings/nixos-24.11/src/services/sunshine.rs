@@ -103,7 +103,7 @@ pub mod applications {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sunshine.applications.apps)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const apps: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "sunshine", "applications", "apps"]);
+    pub const apps: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "sunshine", "applications", "apps"]).in_submodules(1);
 
     /// `services.sunshine.applications.env`
     ///
@@ -112,7 +112,7 @@ pub mod applications {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sunshine.applications.env)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const env: Opt<BTreeMap<String, String>> = Opt::new(&["services", "sunshine", "applications", "env"]);
+    pub const env: Opt<BTreeMap<String, String>> = Opt::new(&["services", "sunshine", "applications", "env"]).in_submodules(1);
 
 }
 
@@ -126,7 +126,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sunshine.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `47989`.
-    pub const port: Opt<u16> = Opt::new(&["services", "sunshine", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "sunshine", "settings", "port"]).in_submodules(1);
 
 }
 

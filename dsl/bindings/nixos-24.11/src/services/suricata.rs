@@ -893,7 +893,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.af-packet)
     ///
     /// Nix type: `null or (list of (YAML value))`. Default: `null`.
-    pub const af_packet: Opt<NullOr<Vec<AfPacketValue>>> = Opt::new(&["services", "suricata", "settings", "af-packet"]);
+    pub const af_packet: Opt<NullOr<Vec<AfPacketValue>>> = Opt::new(&["services", "suricata", "settings", "af-packet"]).in_submodules(1);
 
     /// `services.suricata.settings.af-xdp`
     ///
@@ -903,7 +903,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.af-xdp)
     ///
     /// Nix type: `null or (list of (YAML value))`. Default: `null`.
-    pub const af_xdp: Opt<NullOr<Vec<AfXdpValue>>> = Opt::new(&["services", "suricata", "settings", "af-xdp"]);
+    pub const af_xdp: Opt<NullOr<Vec<AfXdpValue>>> = Opt::new(&["services", "suricata", "settings", "af-xdp"]).in_submodules(1);
 
     /// `services.suricata.settings.app-layer`
     ///
@@ -912,7 +912,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const app_layer: Opt<NullOr<AppLayerValue>> = Opt::new(&["services", "suricata", "settings", "app-layer"]);
+    pub const app_layer: Opt<NullOr<AppLayerValue>> = Opt::new(&["services", "suricata", "settings", "app-layer"]).in_submodules(1);
 
     /// `services.suricata.settings.classification-file`
     ///
@@ -921,7 +921,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.classification-file)
     ///
     /// Nix type: `string`. Default: `"/var/lib/suricata/rules/classification.config"`.
-    pub const classification_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "classification-file"]);
+    pub const classification_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "classification-file"]).in_submodules(1);
 
     /// `services.suricata.settings.default-log-dir`
     ///
@@ -932,7 +932,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.default-log-dir)
     ///
     /// Nix type: `string`. Default: `"/var/log/suricata"`.
-    pub const default_log_dir: Opt<String> = Opt::new(&["services", "suricata", "settings", "default-log-dir"]);
+    pub const default_log_dir: Opt<String> = Opt::new(&["services", "suricata", "settings", "default-log-dir"]).in_submodules(1);
 
     /// `services.suricata.settings.default-rule-path`
     ///
@@ -941,7 +941,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.default-rule-path)
     ///
     /// Nix type: `path`. Default: `"/var/lib/suricata/rules"`.
-    pub const default_rule_path: Opt<RuntimePath> = Opt::new(&["services", "suricata", "settings", "default-rule-path"]);
+    pub const default_rule_path: Opt<RuntimePath> = Opt::new(&["services", "suricata", "settings", "default-rule-path"]).in_submodules(1);
 
     /// `services.suricata.settings.dpdk`
     ///
@@ -950,7 +950,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const dpdk: Opt<NullOr<DpdkValue>> = Opt::new(&["services", "suricata", "settings", "dpdk"]);
+    pub const dpdk: Opt<NullOr<DpdkValue>> = Opt::new(&["services", "suricata", "settings", "dpdk"]).in_submodules(1);
 
     /// `services.suricata.settings.exception-policy`
     ///
@@ -966,7 +966,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.exception-policy)
     ///
     /// Nix type: `one of "auto", "drop-packet", "drop-flow", "reject", "bypass", "pass-packet", "pass-flow", "ignore"`. Default: `"auto"`.
-    pub const exception_policy: Opt<ExceptionPolicy> = Opt::new(&["services", "suricata", "settings", "exception-policy"]);
+    pub const exception_policy: Opt<ExceptionPolicy> = Opt::new(&["services", "suricata", "settings", "exception-policy"]).in_submodules(1);
 
     /// `services.suricata.settings.host-mode`
     ///
@@ -978,7 +978,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.host-mode)
     ///
     /// Nix type: `one of "router", "sniffer-only", "auto"`. Default: `"auto"`.
-    pub const host_mode: Opt<HostMode> = Opt::new(&["services", "suricata", "settings", "host-mode"]);
+    pub const host_mode: Opt<HostMode> = Opt::new(&["services", "suricata", "settings", "host-mode"]).in_submodules(1);
 
     /// `services.suricata.settings.includes`
     ///
@@ -988,7 +988,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.includes)
     ///
     /// Nix type: `null or (list of path)`. Default: `null`.
-    pub const includes: Opt<NullOr<Vec<RuntimePath>>> = Opt::new(&["services", "suricata", "settings", "includes"]);
+    pub const includes: Opt<NullOr<Vec<RuntimePath>>> = Opt::new(&["services", "suricata", "settings", "includes"]).in_submodules(1);
 
     /// `services.suricata.settings.outputs`
     ///
@@ -997,7 +997,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.outputs)
     ///
     /// Nix type: `null or (list of attribute set of (YAML value))`. Default: `null`.
-    pub const outputs: Opt<NullOr<Vec<BTreeMap<String, OutputsValue>>>> = Opt::new(&["services", "suricata", "settings", "outputs"]);
+    pub const outputs: Opt<NullOr<Vec<BTreeMap<String, OutputsValue>>>> = Opt::new(&["services", "suricata", "settings", "outputs"]).in_submodules(1);
 
     /// `services.suricata.settings.pcap`
     ///
@@ -1006,7 +1006,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.pcap)
     ///
     /// Nix type: `null or (list of (YAML value))`. Default: `null`.
-    pub const pcap: Opt<NullOr<Vec<PcapValue>>> = Opt::new(&["services", "suricata", "settings", "pcap"]);
+    pub const pcap: Opt<NullOr<Vec<PcapValue>>> = Opt::new(&["services", "suricata", "settings", "pcap"]).in_submodules(1);
 
     /// `services.suricata.settings.plugins`
     ///
@@ -1015,7 +1015,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.plugins)
     ///
     /// Nix type: `null or (list of path)`. Default: `null`.
-    pub const plugins: Opt<NullOr<Vec<RuntimePath>>> = Opt::new(&["services", "suricata", "settings", "plugins"]);
+    pub const plugins: Opt<NullOr<Vec<RuntimePath>>> = Opt::new(&["services", "suricata", "settings", "plugins"]).in_submodules(1);
 
     /// `services.suricata.settings.reference-config-file`
     ///
@@ -1024,7 +1024,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.reference-config-file)
     ///
     /// Nix type: `string`. Default: `"\${config.services.suricata.package}/etc/suricata/reference.config"`.
-    pub const reference_config_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "reference-config-file"]);
+    pub const reference_config_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "reference-config-file"]).in_submodules(1);
 
     /// `services.suricata.settings.rule-files`
     ///
@@ -1033,7 +1033,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.rule-files)
     ///
     /// Nix type: `list of string`.
-    pub const rule_files: Opt<Vec<String>> = Opt::new(&["services", "suricata", "settings", "rule-files"]);
+    pub const rule_files: Opt<Vec<String>> = Opt::new(&["services", "suricata", "settings", "rule-files"]).in_submodules(1);
 
     /// `services.suricata.settings.stats`
     ///
@@ -1042,7 +1042,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const stats: Opt<NullOr<StatsValue>> = Opt::new(&["services", "suricata", "settings", "stats"]);
+    pub const stats: Opt<NullOr<StatsValue>> = Opt::new(&["services", "suricata", "settings", "stats"]).in_submodules(1);
 
     /// `services.suricata.settings.threshold-file`
     ///
@@ -1051,7 +1051,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.threshold-file)
     ///
     /// Nix type: `string`. Default: `"\${config.services.suricata.package}/etc/suricata/threshold.config"`.
-    pub const threshold_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "threshold-file"]);
+    pub const threshold_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "threshold-file"]).in_submodules(1);
 
     /// `services.suricata.settings.unix-command`
     ///
@@ -1065,7 +1065,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.unix-command)
     ///
     /// Nix type: `null or (submodule)`. Default: `{ }`.
-    pub const unix_command: Opt<NullOr<UnixCommandValue>> = Opt::new(&["services", "suricata", "settings", "unix-command"]);
+    pub const unix_command: Opt<NullOr<UnixCommandValue>> = Opt::new(&["services", "suricata", "settings", "unix-command"]).in_submodules(1);
 
     /// `services.suricata.settings.vars`
     ///
@@ -1074,7 +1074,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars)
     ///
     /// Nix type: `null or (submodule)`. Default: `{ }`.
-    pub const vars: Opt<NullOr<VarsValue>> = Opt::new(&["services", "suricata", "settings", "vars"]);
+    pub const vars: Opt<NullOr<VarsValue>> = Opt::new(&["services", "suricata", "settings", "vars"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.suricata.settings.af-packet.*`: `AfPacketValue::new()`, then a setter per option.
@@ -1506,7 +1506,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.error-policy)
         ///
         /// Nix type: `one of "drop-flow", "pass-flow", "bypass", "drop-packet", "pass-packet", "reject", "ignore"`. Default: `"ignore"`.
-        pub const error_policy: Opt<ErrorPolicy> = Opt::new(&["services", "suricata", "settings", "app-layer", "error-policy"]);
+        pub const error_policy: Opt<ErrorPolicy> = Opt::new(&["services", "suricata", "settings", "app-layer", "error-policy"]).in_submodules(2);
 
         /// `services.suricata.settings.app-layer.protocols`
         ///
@@ -1515,7 +1515,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.protocols)
         ///
         /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
-        pub const protocols: Opt<NullOr<BTreeMap<String, ProtocolsValue>>> = Opt::new(&["services", "suricata", "settings", "app-layer", "protocols"]);
+        pub const protocols: Opt<NullOr<BTreeMap<String, ProtocolsValue>>> = Opt::new(&["services", "suricata", "settings", "app-layer", "protocols"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `services.suricata.settings.app-layer.error-policy`.
@@ -1582,7 +1582,7 @@ pub mod settings {
                 /// Nix type: `one of "yes", "no", "detection-only"`. Default: `"no"`.
                 #[inline]
                 pub fn enabled(&self) -> Opt<Enabled> {
-                    Opt::at(self.path.join(["enabled"]))
+                    Opt::at(self.path.join(["enabled"])).in_submodules(3)
                 }
 
             }
@@ -1610,7 +1610,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk.interfaces)
         ///
         /// Nix type: `null or (list of (YAML value))`. Default: `null`.
-        pub const interfaces: Opt<NullOr<Vec<InterfacesValue>>> = Opt::new(&["services", "suricata", "settings", "dpdk", "interfaces"]);
+        pub const interfaces: Opt<NullOr<Vec<InterfacesValue>>> = Opt::new(&["services", "suricata", "settings", "dpdk", "interfaces"]).in_submodules(2);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.suricata.settings.dpdk.interfaces.*`: `InterfacesValue::new()`, then a setter per option.
@@ -1636,7 +1636,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk.eal-params.proc-type)
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const proc_type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "dpdk", "eal-params", "proc-type"]);
+            pub const proc_type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "dpdk", "eal-params", "proc-type"]).in_submodules(2);
 
         }
 
@@ -1654,7 +1654,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.default-log-format)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const default_log_format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "default-log-format"]);
+        pub const default_log_format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "default-log-format"]).in_submodules(1);
 
         /// `services.suricata.settings.logging.default-log-level`
         ///
@@ -1665,7 +1665,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.default-log-level)
         ///
         /// Nix type: `one of "error", "warning", "notice", "info", "perf", "config", "debug"`. Default: `"notice"`.
-        pub const default_log_level: Opt<DefaultLogLevel> = Opt::new(&["services", "suricata", "settings", "logging", "default-log-level"]);
+        pub const default_log_level: Opt<DefaultLogLevel> = Opt::new(&["services", "suricata", "settings", "logging", "default-log-level"]).in_submodules(1);
 
         /// `services.suricata.settings.logging.default-output-filter`
         ///
@@ -1675,7 +1675,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.default-output-filter)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const default_output_filter: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "default-output-filter"]);
+        pub const default_output_filter: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "default-output-filter"]).in_submodules(1);
 
         /// `services.suricata.settings.logging.stacktrace-on-signal`
         ///
@@ -1686,7 +1686,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.stacktrace-on-signal)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const stacktrace_on_signal: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "stacktrace-on-signal"]);
+        pub const stacktrace_on_signal: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "stacktrace-on-signal"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.suricata.settings.logging.default-log-level`.
@@ -1714,7 +1714,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.console.enable)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "console", "enable"]);
+                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "console", "enable"]).in_submodules(1);
 
             }
 
@@ -1728,7 +1728,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.file.enable)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
-                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "enable"]);
+                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "enable"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.file.filename`
                 ///
@@ -1737,7 +1737,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.file.filename)
                 ///
                 /// Nix type: `string`. Default: `"suricata.log"`.
-                pub const filename: Opt<String> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "filename"]);
+                pub const filename: Opt<String> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "filename"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.file.format`
                 ///
@@ -1746,7 +1746,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.file.format)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "format"]);
+                pub const format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "format"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.file.level`
                 ///
@@ -1755,7 +1755,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.file.level)
                 ///
                 /// Nix type: `one of "error", "warning", "notice", "info", "perf", "config", "debug"`. Default: `"info"`.
-                pub const level: Opt<Level> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "level"]);
+                pub const level: Opt<Level> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "level"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.file.type`
                 ///
@@ -1764,7 +1764,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.file.type)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const r#type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "type"]);
+                pub const r#type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "type"]).in_submodules(1);
 
                 ::flakesmith::option_enum! {
                     /// The values of `services.suricata.settings.logging.outputs.file.level`.
@@ -1791,7 +1791,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.syslog.enable)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
-                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "enable"]);
+                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "enable"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.syslog.facility`
                 ///
@@ -1800,7 +1800,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.syslog.facility)
                 ///
                 /// Nix type: `string`. Default: `"local5"`.
-                pub const facility: Opt<String> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "facility"]);
+                pub const facility: Opt<String> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "facility"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.syslog.format`
                 ///
@@ -1809,7 +1809,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.syslog.format)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "format"]);
+                pub const format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "format"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.syslog.type`
                 ///
@@ -1818,7 +1818,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.syslog.type)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const r#type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "type"]);
+                pub const r#type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "type"]).in_submodules(1);
 
             }
 
@@ -1836,7 +1836,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.pcap-file.checksum-checks)
         ///
         /// Nix type: `one of "yes", "no", "auto"`. Default: `"auto"`.
-        pub const checksum_checks: Opt<ChecksumChecks> = Opt::new(&["services", "suricata", "settings", "pcap-file", "checksum-checks"]);
+        pub const checksum_checks: Opt<ChecksumChecks> = Opt::new(&["services", "suricata", "settings", "pcap-file", "checksum-checks"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.suricata.settings.pcap-file.checksum-checks`.
@@ -1859,7 +1859,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.run-as.group)
         ///
         /// Nix type: `string`. Default: `"suricata"`.
-        pub const group: Opt<String> = Opt::new(&["services", "suricata", "settings", "run-as", "group"]);
+        pub const group: Opt<String> = Opt::new(&["services", "suricata", "settings", "run-as", "group"]).in_submodules(1);
 
         /// `services.suricata.settings.run-as.user`
         ///
@@ -1868,7 +1868,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.run-as.user)
         ///
         /// Nix type: `string`. Default: `"suricata"`.
-        pub const user: Opt<String> = Opt::new(&["services", "suricata", "settings", "run-as", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "suricata", "settings", "run-as", "user"]).in_submodules(1);
 
     }
 
@@ -1882,7 +1882,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.decoder-events)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const decoder_events: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "decoder-events"]);
+        pub const decoder_events: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "decoder-events"]).in_submodules(2);
 
         /// `services.suricata.settings.stats.decoder-events-prefix`
         ///
@@ -1892,7 +1892,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.decoder-events-prefix)
         ///
         /// Nix type: `string`. Default: `"decoder.event"`.
-        pub const decoder_events_prefix: Opt<String> = Opt::new(&["services", "suricata", "settings", "stats", "decoder-events-prefix"]);
+        pub const decoder_events_prefix: Opt<String> = Opt::new(&["services", "suricata", "settings", "stats", "decoder-events-prefix"]).in_submodules(2);
 
         /// `services.suricata.settings.stats.enable`
         ///
@@ -1901,7 +1901,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "enable"]).in_submodules(2);
 
         /// `services.suricata.settings.stats.interval`
         ///
@@ -1911,7 +1911,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.interval)
         ///
         /// Nix type: `string`. Default: `"8"`.
-        pub const interval: Opt<String> = Opt::new(&["services", "suricata", "settings", "stats", "interval"]);
+        pub const interval: Opt<String> = Opt::new(&["services", "suricata", "settings", "stats", "interval"]).in_submodules(2);
 
         /// `services.suricata.settings.stats.stream-events`
         ///
@@ -1920,7 +1920,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.stream-events)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const stream_events: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "stream-events"]);
+        pub const stream_events: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "stream-events"]).in_submodules(2);
 
     }
 
@@ -1934,7 +1934,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.unix-command.enabled)
         ///
         /// Nix type: `boolean or value "auto" (singular enum)`. Default: `"auto"`.
-        pub const enabled: Opt<OneOf<EnabledMembers>> = Opt::new(&["services", "suricata", "settings", "unix-command", "enabled"]);
+        pub const enabled: Opt<OneOf<EnabledMembers>> = Opt::new(&["services", "suricata", "settings", "unix-command", "enabled"]).in_submodules(2);
 
         /// `services.suricata.settings.unix-command.filename`
         ///
@@ -1943,7 +1943,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.unix-command.filename)
         ///
         /// Nix type: `path`. Default: `"/run/suricata/suricata-command.socket"`.
-        pub const filename: Opt<RuntimePath> = Opt::new(&["services", "suricata", "settings", "unix-command", "filename"]);
+        pub const filename: Opt<RuntimePath> = Opt::new(&["services", "suricata", "settings", "unix-command", "filename"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `services.suricata.settings.unix-command.enabled`.
@@ -1972,7 +1972,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups)
         ///
         /// Nix type: `submodule`. Default: `{ }`.
-        pub const address_groups: Opt<AddressGroupsValue> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups"]);
+        pub const address_groups: Opt<AddressGroupsValue> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups"]).in_submodules(2);
 
         /// `services.suricata.settings.vars.port-groups`
         ///
@@ -1981,7 +1981,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.port-groups)
         ///
         /// Nix type: `null or (attribute set of string)`.
-        pub const port_groups: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["services", "suricata", "settings", "vars", "port-groups"]);
+        pub const port_groups: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["services", "suricata", "settings", "vars", "port-groups"]).in_submodules(2);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.suricata.settings.vars.address-groups`: `AddressGroupsValue::new()`, then a setter per option.
@@ -2119,7 +2119,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.AIM_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$EXTERNAL_NET"`.
-            pub const aim_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "AIM_SERVERS"]);
+            pub const aim_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "AIM_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.DC_SERVERS`
             ///
@@ -2128,7 +2128,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DC_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const dc_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DC_SERVERS"]);
+            pub const dc_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DC_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.DNP3_CLIENT`
             ///
@@ -2137,7 +2137,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNP3_CLIENT)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const dnp3_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_CLIENT"]);
+            pub const dnp3_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_CLIENT"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.DNP3_SERVER`
             ///
@@ -2146,7 +2146,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNP3_SERVER)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const dnp3_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_SERVER"]);
+            pub const dnp3_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_SERVER"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.DNS_SERVERS`
             ///
@@ -2155,7 +2155,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNS_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const dns_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNS_SERVERS"]);
+            pub const dns_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNS_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.ENIP_CLIENT`
             ///
@@ -2164,7 +2164,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.ENIP_CLIENT)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const enip_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_CLIENT"]);
+            pub const enip_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_CLIENT"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.ENIP_SERVER`
             ///
@@ -2173,7 +2173,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.ENIP_SERVER)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const enip_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_SERVER"]);
+            pub const enip_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_SERVER"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.EXTERNAL_NET`
             ///
@@ -2182,7 +2182,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.EXTERNAL_NET)
             ///
             /// Nix type: `unspecified value`. Default: `"!$HOME_NET"`.
-            pub const external_net: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "EXTERNAL_NET"]);
+            pub const external_net: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "EXTERNAL_NET"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.HOME_NET`
             ///
@@ -2191,7 +2191,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.HOME_NET)
             ///
             /// Nix type: `unspecified value`. Default: `"[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]"`.
-            pub const home_net: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HOME_NET"]);
+            pub const home_net: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HOME_NET"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.HTTP_SERVERS`
             ///
@@ -2200,7 +2200,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.HTTP_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const http_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HTTP_SERVERS"]);
+            pub const http_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HTTP_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.MODBUS_CLIENT`
             ///
@@ -2209,7 +2209,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.MODBUS_CLIENT)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const modbus_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_CLIENT"]);
+            pub const modbus_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_CLIENT"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.MODBUS_SERVER`
             ///
@@ -2218,7 +2218,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.MODBUS_SERVER)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const modbus_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_SERVER"]);
+            pub const modbus_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_SERVER"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.SMTP_SERVERS`
             ///
@@ -2227,7 +2227,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.SMTP_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const smtp_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SMTP_SERVERS"]);
+            pub const smtp_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SMTP_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.SQL_SERVERS`
             ///
@@ -2236,7 +2236,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.SQL_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const sql_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SQL_SERVERS"]);
+            pub const sql_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SQL_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.TELNET_SERVERS`
             ///
@@ -2245,7 +2245,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.TELNET_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const telnet_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "TELNET_SERVERS"]);
+            pub const telnet_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "TELNET_SERVERS"]).in_submodules(3);
 
         }
 

@@ -174,7 +174,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.basicAuthEnabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const basic_auth_enabled: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthEnabled"]);
+        pub const basic_auth_enabled: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthEnabled"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.basicAuthPasswordFile`
         ///
@@ -183,7 +183,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.basicAuthPasswordFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const basic_auth_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthPasswordFile"]);
+        pub const basic_auth_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthPasswordFile"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.basicAuthUsername`
         ///
@@ -192,7 +192,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.basicAuthUsername)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const basic_auth_username: Opt<NullOr<String>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthUsername"]);
+        pub const basic_auth_username: Opt<NullOr<String>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthUsername"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.downloadAsCbz`
         ///
@@ -201,7 +201,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.downloadAsCbz)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const download_as_cbz: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "downloadAsCbz"]);
+        pub const download_as_cbz: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "downloadAsCbz"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.extensionRepos`
         ///
@@ -210,7 +210,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.extensionRepos)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const extension_repos: Opt<Vec<String>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "extensionRepos"]);
+        pub const extension_repos: Opt<Vec<String>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "extensionRepos"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.ip`
         ///
@@ -219,7 +219,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.ip)
         ///
         /// Nix type: `string`. Default: `"0.0.0.0"`.
-        pub const ip: Opt<String> = Opt::new(&["services", "suwayomi-server", "settings", "server", "ip"]);
+        pub const ip: Opt<String> = Opt::new(&["services", "suwayomi-server", "settings", "server", "ip"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.localSourcePath`
         ///
@@ -228,7 +228,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.localSourcePath)
         ///
         /// Nix type: `path`. Default: `suwayomi-server.dataDir`.
-        pub const local_source_path: Opt<RuntimePath> = Opt::new(&["services", "suwayomi-server", "settings", "server", "localSourcePath"]);
+        pub const local_source_path: Opt<RuntimePath> = Opt::new(&["services", "suwayomi-server", "settings", "server", "localSourcePath"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.port`
         ///
@@ -237,7 +237,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
-        pub const port: Opt<u16> = Opt::new(&["services", "suwayomi-server", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "suwayomi-server", "settings", "server", "port"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.systemTrayEnabled`
         ///
@@ -246,7 +246,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.systemTrayEnabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const system_tray_enabled: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "systemTrayEnabled"]);
+        pub const system_tray_enabled: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "systemTrayEnabled"]).in_submodules(1);
 
     }
 

@@ -135,7 +135,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.buffer_elasticity)
     ///
     /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `30`.
-    pub const buffer_elasticity: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "buffer_elasticity"]);
+    pub const buffer_elasticity: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "buffer_elasticity"]).in_submodules(1);
 
     /// `services.swapspace.settings.cache_elasticity`
     ///
@@ -144,7 +144,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.cache_elasticity)
     ///
     /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `80`.
-    pub const cache_elasticity: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "cache_elasticity"]);
+    pub const cache_elasticity: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "cache_elasticity"]).in_submodules(1);
 
     /// `services.swapspace.settings.cooldown`
     ///
@@ -154,7 +154,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.cooldown)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `600`.
-    pub const cooldown: Opt<u64> = Opt::new(&["services", "swapspace", "settings", "cooldown"]);
+    pub const cooldown: Opt<u64> = Opt::new(&["services", "swapspace", "settings", "cooldown"]).in_submodules(1);
 
     /// `services.swapspace.settings.freetarget`
     ///
@@ -164,7 +164,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.freetarget)
     ///
     /// Nix type: `integer between 2 and 99 (both inclusive)`. Default: `30`.
-    pub const freetarget: Opt<Between<2, 99>> = Opt::new(&["services", "swapspace", "settings", "freetarget"]);
+    pub const freetarget: Opt<Between<2, 99>> = Opt::new(&["services", "swapspace", "settings", "freetarget"]).in_submodules(1);
 
     /// `services.swapspace.settings.lower_freelimit`
     ///
@@ -173,7 +173,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.lower_freelimit)
     ///
     /// Nix type: `integer between 0 and 99 (both inclusive)`. Default: `20`.
-    pub const lower_freelimit: Opt<Between<0, 99>> = Opt::new(&["services", "swapspace", "settings", "lower_freelimit"]);
+    pub const lower_freelimit: Opt<Between<0, 99>> = Opt::new(&["services", "swapspace", "settings", "lower_freelimit"]).in_submodules(1);
 
     /// `services.swapspace.settings.max_swapsize`
     ///
@@ -182,7 +182,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.max_swapsize)
     ///
     /// Nix type: `string`. Default: `"2t"`.
-    pub const max_swapsize: Opt<String> = Opt::new(&["services", "swapspace", "settings", "max_swapsize"]);
+    pub const max_swapsize: Opt<String> = Opt::new(&["services", "swapspace", "settings", "max_swapsize"]).in_submodules(1);
 
     /// `services.swapspace.settings.min_swapsize`
     ///
@@ -191,7 +191,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.min_swapsize)
     ///
     /// Nix type: `string`. Default: `"4m"`.
-    pub const min_swapsize: Opt<String> = Opt::new(&["services", "swapspace", "settings", "min_swapsize"]);
+    pub const min_swapsize: Opt<String> = Opt::new(&["services", "swapspace", "settings", "min_swapsize"]).in_submodules(1);
 
     /// `services.swapspace.settings.swappath`
     ///
@@ -200,7 +200,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.swappath)
     ///
     /// Nix type: `string`. Default: `"/var/lib/swapspace"`.
-    pub const swappath: Opt<String> = Opt::new(&["services", "swapspace", "settings", "swappath"]);
+    pub const swappath: Opt<String> = Opt::new(&["services", "swapspace", "settings", "swappath"]).in_submodules(1);
 
     /// `services.swapspace.settings.upper_freelimit`
     ///
@@ -209,7 +209,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.upper_freelimit)
     ///
     /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `60`.
-    pub const upper_freelimit: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "upper_freelimit"]);
+    pub const upper_freelimit: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "upper_freelimit"]).in_submodules(1);
 
 }
 

@@ -249,7 +249,7 @@ pub mod domains {
         /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.sympa.domains.<name>.webHost`
@@ -261,7 +261,7 @@ pub mod domains {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn web_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["webHost"]))
+            Opt::at(self.path.join(["webHost"])).in_submodules(1)
         }
 
         /// `services.sympa.domains.<name>.webLocation`
@@ -273,7 +273,7 @@ pub mod domains {
         /// Nix type: `string`. Default: `"/"`.
         #[inline]
         pub fn web_location(&self) -> Opt<String> {
-            Opt::at(self.path.join(["webLocation"]))
+            Opt::at(self.path.join(["webLocation"])).in_submodules(1)
         }
 
     }
@@ -333,7 +333,7 @@ pub mod settings_file {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.sympa.settingsFile.<name>.source`
@@ -345,7 +345,7 @@ pub mod settings_file {
         /// Nix type: `path`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.sympa.settingsFile.<name>.text`
@@ -357,7 +357,7 @@ pub mod settings_file {
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }

@@ -250,7 +250,7 @@ pub mod commands {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.localSourceAllow`
@@ -262,7 +262,7 @@ pub mod commands {
         /// Nix type: `list of string`.
         #[inline]
         pub fn local_source_allow(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["localSourceAllow"]))
+            Opt::at(self.path.join(["localSourceAllow"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.localTargetAllow`
@@ -274,7 +274,7 @@ pub mod commands {
         /// Nix type: `list of string`.
         #[inline]
         pub fn local_target_allow(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["localTargetAllow"]))
+            Opt::at(self.path.join(["localTargetAllow"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.recursive`
@@ -286,7 +286,7 @@ pub mod commands {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn recursive(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["recursive"]))
+            Opt::at(self.path.join(["recursive"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.recvOptions`
@@ -299,7 +299,7 @@ pub mod commands {
         /// Nix type: `strings concatenated with " "`. Default: `""`.
         #[inline]
         pub fn recv_options(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["recvOptions"]))
+            Opt::at(self.path.join(["recvOptions"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.sendOptions`
@@ -312,7 +312,7 @@ pub mod commands {
         /// Nix type: `strings concatenated with " "`. Default: `""`.
         #[inline]
         pub fn send_options(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["sendOptions"]))
+            Opt::at(self.path.join(["sendOptions"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.service`
@@ -324,7 +324,7 @@ pub mod commands {
         /// Nix type: `attribute set`. Default: `{ }`.
         #[inline]
         pub fn service(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["service"]))
+            Opt::at(self.path.join(["service"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.source`
@@ -337,7 +337,7 @@ pub mod commands {
         /// Nix type: `string`.
         #[inline]
         pub fn source(&self) -> Opt<String> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.sshKey`
@@ -350,7 +350,7 @@ pub mod commands {
         /// Nix type: `null or (string or path convertible to it)`.
         #[inline]
         pub fn ssh_key(&self) -> Opt<NullOr<OneOf<SshKeyMembers>>> {
-            Opt::at(self.path.join(["sshKey"]))
+            Opt::at(self.path.join(["sshKey"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.target`
@@ -364,7 +364,7 @@ pub mod commands {
         /// Nix type: `string`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.useCommonArgs`
@@ -376,7 +376,7 @@ pub mod commands {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn use_common_args(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useCommonArgs"]))
+            Opt::at(self.path.join(["useCommonArgs"])).in_submodules(1)
         }
 
     }

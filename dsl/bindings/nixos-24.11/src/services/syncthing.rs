@@ -512,7 +512,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices)
     ///
     /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-    pub const devices: Opt<BTreeMap<String, DevicesValue>> = Opt::new(&["services", "syncthing", "settings", "devices"]);
+    pub const devices: Opt<BTreeMap<String, DevicesValue>> = Opt::new(&["services", "syncthing", "settings", "devices"]).in_submodules(1);
 
     /// `services.syncthing.settings.folders`
     ///
@@ -521,7 +521,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders)
     ///
     /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-    pub const folders: Opt<BTreeMap<String, FoldersValue>> = Opt::new(&["services", "syncthing", "settings", "folders"]);
+    pub const folders: Opt<BTreeMap<String, FoldersValue>> = Opt::new(&["services", "syncthing", "settings", "folders"]).in_submodules(1);
 
     /// `services.syncthing.settings.options`
     ///
@@ -530,7 +530,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const options: Opt<OptionsValue> = Opt::new(&["services", "syncthing", "settings", "options"]);
+    pub const options: Opt<OptionsValue> = Opt::new(&["services", "syncthing", "settings", "options"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.syncthing.settings.devices.<name>`: `DevicesValue::new()`, then a setter per option.
@@ -763,7 +763,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn auto_accept_folders(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["autoAcceptFolders"]))
+                Opt::at(self.path.join(["autoAcceptFolders"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.devices.<name>.id`
@@ -775,7 +775,7 @@ pub mod settings {
             /// Nix type: `string`.
             #[inline]
             pub fn id(&self) -> Opt<String> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.devices.<name>.name`
@@ -787,7 +787,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"‹name›"`.
             #[inline]
             pub fn name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["name"]))
+                Opt::at(self.path.join(["name"])).in_submodules(2)
             }
 
         }
@@ -820,7 +820,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn copy_ownership_from_parent(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["copyOwnershipFromParent"]))
+                Opt::at(self.path.join(["copyOwnershipFromParent"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.devices`
@@ -833,7 +833,7 @@ pub mod settings {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn devices(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["devices"]))
+                Opt::at(self.path.join(["devices"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.enable`
@@ -847,7 +847,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.id`
@@ -859,7 +859,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"‹name›"`.
             #[inline]
             pub fn id(&self) -> Opt<String> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.label`
@@ -871,7 +871,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"‹name›"`.
             #[inline]
             pub fn label(&self) -> Opt<String> {
-                Opt::at(self.path.join(["label"]))
+                Opt::at(self.path.join(["label"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.path`
@@ -884,7 +884,7 @@ pub mod settings {
             /// Nix type: `string starting with / or ~/`. Default: `"‹name›"`.
             #[inline]
             pub fn path(&self) -> Opt<OneOf<PathMembers>> {
-                Opt::at(self.path.join(["path"]))
+                Opt::at(self.path.join(["path"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.type`
@@ -897,7 +897,7 @@ pub mod settings {
             /// Nix type: `one of "sendreceive", "sendonly", "receiveonly", "receiveencrypted"`. Default: `"sendreceive"`.
             #[inline]
             pub fn r#type(&self) -> Opt<Type> {
-                Opt::at(self.path.join(["type"]))
+                Opt::at(self.path.join(["type"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.versioning`
@@ -911,7 +911,7 @@ pub mod settings {
             /// Nix type: `null or (JSON value)`. Default: `null`.
             #[inline]
             pub fn versioning(&self) -> Opt<NullOr<VersioningValue>> {
-                Opt::at(self.path.join(["versioning"]))
+                Opt::at(self.path.join(["versioning"])).in_submodules(2)
             }
 
             /// The options under `versioning`.
@@ -939,7 +939,7 @@ pub mod settings {
             /// Nix type: `one of "external", "simple", "staggered", "trashcan"`.
             #[inline]
             pub fn r#type(&self) -> Opt<Type2> {
-                Opt::at(self.path.join(["type"]))
+                Opt::at(self.path.join(["type"])).in_submodules(3)
             }
 
         }
@@ -995,7 +995,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.limitBandwidthInLan)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
-        pub const limit_bandwidth_in_lan: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "limitBandwidthInLan"]);
+        pub const limit_bandwidth_in_lan: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "limitBandwidthInLan"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.localAnnounceEnabled`
         ///
@@ -1004,7 +1004,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.localAnnounceEnabled)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
-        pub const local_announce_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnounceEnabled"]);
+        pub const local_announce_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnounceEnabled"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.localAnnouncePort`
         ///
@@ -1013,7 +1013,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.localAnnouncePort)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
-        pub const local_announce_port: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnouncePort"]);
+        pub const local_announce_port: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnouncePort"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.maxFolderConcurrency`
         ///
@@ -1023,7 +1023,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.maxFolderConcurrency)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
-        pub const max_folder_concurrency: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "maxFolderConcurrency"]);
+        pub const max_folder_concurrency: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "maxFolderConcurrency"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.relaysEnabled`
         ///
@@ -1032,7 +1032,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.relaysEnabled)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
-        pub const relays_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "relaysEnabled"]);
+        pub const relays_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "relaysEnabled"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.urAccepted`
         ///
@@ -1043,7 +1043,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.urAccepted)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
-        pub const ur_accepted: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "urAccepted"]);
+        pub const ur_accepted: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "urAccepted"]).in_submodules(2);
 
     }
 

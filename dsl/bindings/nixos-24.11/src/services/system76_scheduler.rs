@@ -152,7 +152,7 @@ pub mod assignments {
         /// Nix type: `null or one of "idle", "batch", "other", "rr", "fifo"`. Default: `null`.
         #[inline]
         pub fn class(&self) -> Opt<NullOr<Class>> {
-            Opt::at(self.path.join(["class"]))
+            Opt::at(self.path.join(["class"])).in_submodules(1)
         }
 
         /// `services.system76-scheduler.assignments.<name>.ioClass`
@@ -164,7 +164,7 @@ pub mod assignments {
         /// Nix type: `null or one of "idle", "best-effort", "realtime"`. Default: `null`.
         #[inline]
         pub fn io_class(&self) -> Opt<NullOr<IoClass>> {
-            Opt::at(self.path.join(["ioClass"]))
+            Opt::at(self.path.join(["ioClass"])).in_submodules(1)
         }
 
         /// `services.system76-scheduler.assignments.<name>.ioPrio`
@@ -176,7 +176,7 @@ pub mod assignments {
         /// Nix type: `null or integer between 0 and 7 (both inclusive)`. Default: `null`.
         #[inline]
         pub fn io_prio(&self) -> Opt<NullOr<Between<0, 7>>> {
-            Opt::at(self.path.join(["ioPrio"]))
+            Opt::at(self.path.join(["ioPrio"])).in_submodules(1)
         }
 
         /// `services.system76-scheduler.assignments.<name>.matchers`
@@ -188,7 +188,7 @@ pub mod assignments {
         /// Nix type: `null or (list of string)`. Default: `[ ]`.
         #[inline]
         pub fn matchers(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["matchers"]))
+            Opt::at(self.path.join(["matchers"])).in_submodules(1)
         }
 
         /// `services.system76-scheduler.assignments.<name>.nice`
@@ -200,7 +200,7 @@ pub mod assignments {
         /// Nix type: `null or integer between -20 and 19 (both inclusive)`. Default: `null`.
         #[inline]
         pub fn nice(&self) -> Opt<NullOr<Between<-20, 19>>> {
-            Opt::at(self.path.join(["nice"]))
+            Opt::at(self.path.join(["nice"])).in_submodules(1)
         }
 
         /// `services.system76-scheduler.assignments.<name>.prio`
@@ -212,7 +212,7 @@ pub mod assignments {
         /// Nix type: `null or integer between 1 and 99 (both inclusive)`. Default: `null`.
         #[inline]
         pub fn prio(&self) -> Opt<NullOr<Between<1, 99>>> {
-            Opt::at(self.path.join(["prio"]))
+            Opt::at(self.path.join(["prio"])).in_submodules(1)
         }
 
     }

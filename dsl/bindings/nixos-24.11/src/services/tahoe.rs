@@ -320,7 +320,7 @@ pub mod introducers {
         /// Nix type: `string`.
         #[inline]
         pub fn nickname(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nickname"]))
+            Opt::at(self.path.join(["nickname"])).in_submodules(1)
         }
 
         /// `services.tahoe.introducers.<name>.package`
@@ -332,7 +332,7 @@ pub mod introducers {
         /// Nix type: `package`. Default: `pkgs.tahoelafs`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// The options under `tub`.
@@ -359,7 +359,7 @@ pub mod introducers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn location(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["location"]))
+            Opt::at(self.path.join(["location"])).in_submodules(1)
         }
 
         /// `services.tahoe.introducers.<name>.tub.port`
@@ -371,7 +371,7 @@ pub mod introducers {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3458`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -415,7 +415,7 @@ pub mod nodes {
         /// Nix type: `string`.
         #[inline]
         pub fn nickname(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nickname"]))
+            Opt::at(self.path.join(["nickname"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.package`
@@ -427,7 +427,7 @@ pub mod nodes {
         /// Nix type: `package`. Default: `pkgs.tahoelafs`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// The options under `sftpd`.
@@ -472,7 +472,7 @@ pub mod nodes {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn helper(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["helper"]))
+            Opt::at(self.path.join(["helper"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.client.introducer`
@@ -484,7 +484,7 @@ pub mod nodes {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn introducer(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["introducer"]))
+            Opt::at(self.path.join(["introducer"])).in_submodules(1)
         }
 
         /// The options under `shares`.
@@ -512,7 +512,7 @@ pub mod nodes {
         /// Nix type: `signed integer`. Default: `7`.
         #[inline]
         pub fn happy(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["happy"]))
+            Opt::at(self.path.join(["happy"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.client.shares.needed`
@@ -524,7 +524,7 @@ pub mod nodes {
         /// Nix type: `signed integer`. Default: `3`.
         #[inline]
         pub fn needed(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["needed"]))
+            Opt::at(self.path.join(["needed"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.client.shares.total`
@@ -536,7 +536,7 @@ pub mod nodes {
         /// Nix type: `signed integer`. Default: `10`.
         #[inline]
         pub fn total(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["total"]))
+            Opt::at(self.path.join(["total"])).in_submodules(1)
         }
 
     }
@@ -557,7 +557,7 @@ pub mod nodes {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -584,7 +584,7 @@ pub mod nodes {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.sftpd.hostPrivateKeyFile`
@@ -596,7 +596,7 @@ pub mod nodes {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn host_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["hostPrivateKeyFile"]))
+            Opt::at(self.path.join(["hostPrivateKeyFile"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.sftpd.hostPublicKeyFile`
@@ -608,7 +608,7 @@ pub mod nodes {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn host_public_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["hostPublicKeyFile"]))
+            Opt::at(self.path.join(["hostPublicKeyFile"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.sftpd.port`
@@ -620,7 +620,7 @@ pub mod nodes {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -641,7 +641,7 @@ pub mod nodes {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["file"]))
+            Opt::at(self.path.join(["file"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.sftpd.accounts.url`
@@ -653,7 +653,7 @@ pub mod nodes {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
     }
@@ -674,7 +674,7 @@ pub mod nodes {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.storage.reservedSpace`
@@ -686,7 +686,7 @@ pub mod nodes {
         /// Nix type: `string`. Default: `"1G"`.
         #[inline]
         pub fn reserved_space(&self) -> Opt<String> {
-            Opt::at(self.path.join(["reservedSpace"]))
+            Opt::at(self.path.join(["reservedSpace"])).in_submodules(1)
         }
 
     }
@@ -707,7 +707,7 @@ pub mod nodes {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn location(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["location"]))
+            Opt::at(self.path.join(["location"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.tub.port`
@@ -719,7 +719,7 @@ pub mod nodes {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3457`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -740,7 +740,7 @@ pub mod nodes {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3456`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }

@@ -177,7 +177,7 @@ pub mod auth_key_parameters {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tailscale.authKeyParameters.baseURL)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const base_url: Opt<NullOr<String>> = Opt::new(&["services", "tailscale", "authKeyParameters", "baseURL"]);
+    pub const base_url: Opt<NullOr<String>> = Opt::new(&["services", "tailscale", "authKeyParameters", "baseURL"]).in_submodules(1);
 
     /// `services.tailscale.authKeyParameters.ephemeral`
     ///
@@ -186,7 +186,7 @@ pub mod auth_key_parameters {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tailscale.authKeyParameters.ephemeral)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const ephemeral: Opt<NullOr<bool>> = Opt::new(&["services", "tailscale", "authKeyParameters", "ephemeral"]);
+    pub const ephemeral: Opt<NullOr<bool>> = Opt::new(&["services", "tailscale", "authKeyParameters", "ephemeral"]).in_submodules(1);
 
     /// `services.tailscale.authKeyParameters.preauthorized`
     ///
@@ -195,7 +195,7 @@ pub mod auth_key_parameters {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tailscale.authKeyParameters.preauthorized)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const preauthorized: Opt<NullOr<bool>> = Opt::new(&["services", "tailscale", "authKeyParameters", "preauthorized"]);
+    pub const preauthorized: Opt<NullOr<bool>> = Opt::new(&["services", "tailscale", "authKeyParameters", "preauthorized"]).in_submodules(1);
 
 }
 

@@ -243,7 +243,7 @@ pub mod archives {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn aggressive_networking(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["aggressiveNetworking"]))
+            Opt::at(self.path.join(["aggressiveNetworking"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.cachedir`
@@ -256,7 +256,7 @@ pub mod archives {
         /// Nix type: `null or path`.
         #[inline]
         pub fn cachedir(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["cachedir"]))
+            Opt::at(self.path.join(["cachedir"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.checkpointBytes`
@@ -268,7 +268,7 @@ pub mod archives {
         /// Nix type: `null or string`. Default: `"1GB"`.
         #[inline]
         pub fn checkpoint_bytes(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["checkpointBytes"]))
+            Opt::at(self.path.join(["checkpointBytes"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.directories`
@@ -280,7 +280,7 @@ pub mod archives {
         /// Nix type: `list of path`. Default: `[ ]`.
         #[inline]
         pub fn directories(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["directories"]))
+            Opt::at(self.path.join(["directories"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.excludes`
@@ -292,7 +292,7 @@ pub mod archives {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn excludes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["excludes"]))
+            Opt::at(self.path.join(["excludes"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.explicitSymlinks`
@@ -304,7 +304,7 @@ pub mod archives {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn explicit_symlinks(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["explicitSymlinks"]))
+            Opt::at(self.path.join(["explicitSymlinks"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.followSymlinks`
@@ -316,7 +316,7 @@ pub mod archives {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn follow_symlinks(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["followSymlinks"]))
+            Opt::at(self.path.join(["followSymlinks"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.includes`
@@ -329,7 +329,7 @@ pub mod archives {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn includes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["includes"]))
+            Opt::at(self.path.join(["includes"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.keyfile`
@@ -342,7 +342,7 @@ pub mod archives {
         /// Nix type: `string`. Default: `config.services.tarsnap.keyfile`.
         #[inline]
         pub fn keyfile(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keyfile"]))
+            Opt::at(self.path.join(["keyfile"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.lowmem`
@@ -357,7 +357,7 @@ pub mod archives {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn lowmem(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["lowmem"]))
+            Opt::at(self.path.join(["lowmem"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.maxbw`
@@ -370,7 +370,7 @@ pub mod archives {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn maxbw(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxbw"]))
+            Opt::at(self.path.join(["maxbw"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.maxbwRateDown`
@@ -382,7 +382,7 @@ pub mod archives {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn maxbw_rate_down(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxbwRateDown"]))
+            Opt::at(self.path.join(["maxbwRateDown"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.maxbwRateUp`
@@ -394,7 +394,7 @@ pub mod archives {
         /// Nix type: `null or signed integer`. Default: `null`.
         #[inline]
         pub fn maxbw_rate_up(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxbwRateUp"]))
+            Opt::at(self.path.join(["maxbwRateUp"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.nodump`
@@ -406,7 +406,7 @@ pub mod archives {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn nodump(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["nodump"]))
+            Opt::at(self.path.join(["nodump"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.period`
@@ -418,7 +418,7 @@ pub mod archives {
         /// Nix type: `string`. Default: `"01:15"`.
         #[inline]
         pub fn period(&self) -> Opt<String> {
-            Opt::at(self.path.join(["period"]))
+            Opt::at(self.path.join(["period"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.printStats`
@@ -432,7 +432,7 @@ pub mod archives {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn print_stats(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["printStats"]))
+            Opt::at(self.path.join(["printStats"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.verbose`
@@ -444,7 +444,7 @@ pub mod archives {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn verbose(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["verbose"]))
+            Opt::at(self.path.join(["verbose"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.verylowmem`
@@ -457,7 +457,7 @@ pub mod archives {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn verylowmem(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["verylowmem"]))
+            Opt::at(self.path.join(["verylowmem"])).in_submodules(1)
         }
 
     }

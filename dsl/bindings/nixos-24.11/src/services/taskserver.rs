@@ -259,7 +259,7 @@ pub mod organisations {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn groups(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["groups"]))
+            Opt::at(self.path.join(["groups"])).in_submodules(1)
         }
 
         /// `services.taskserver.organisations.<name>.users`
@@ -271,7 +271,7 @@ pub mod organisations {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn users(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["users"]))
+            Opt::at(self.path.join(["users"])).in_submodules(1)
         }
 
     }

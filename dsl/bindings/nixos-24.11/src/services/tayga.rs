@@ -203,7 +203,7 @@ pub mod ipv4 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.address)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tayga", "ipv4", "address"]);
+    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tayga", "ipv4", "address"]).in_submodules(1);
 
     /// `services.tayga.ipv4.pool`
     ///
@@ -212,7 +212,7 @@ pub mod ipv4 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.pool)
     ///
     /// Nix type: `null or (submodule)`.
-    pub const pool: Opt<NullOr<PoolValue>> = Opt::new(&["services", "tayga", "ipv4", "pool"]);
+    pub const pool: Opt<NullOr<PoolValue>> = Opt::new(&["services", "tayga", "ipv4", "pool"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.tayga.ipv4.pool`: `PoolValue::new()`, then a setter per option.
@@ -247,7 +247,7 @@ pub mod ipv4 {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.pool.address)
         ///
         /// Nix type: `string`.
-        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv4", "pool", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv4", "pool", "address"]).in_submodules(2);
 
         /// `services.tayga.ipv4.pool.prefixLength`
         ///
@@ -257,7 +257,7 @@ pub mod ipv4 {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.pool.prefixLength)
         ///
         /// Nix type: `signed integer`.
-        pub const prefix_length: Opt<i64> = Opt::new(&["services", "tayga", "ipv4", "pool", "prefixLength"]);
+        pub const prefix_length: Opt<i64> = Opt::new(&["services", "tayga", "ipv4", "pool", "prefixLength"]).in_submodules(2);
 
     }
 
@@ -271,7 +271,7 @@ pub mod ipv4 {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.router.address)
         ///
         /// Nix type: `string`.
-        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv4", "router", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv4", "router", "address"]).in_submodules(1);
 
     }
 
@@ -287,7 +287,7 @@ pub mod ipv6 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.address)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tayga", "ipv6", "address"]);
+    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tayga", "ipv6", "address"]).in_submodules(1);
 
     /// `services.tayga.ipv6.pool`
     ///
@@ -296,7 +296,7 @@ pub mod ipv6 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.pool)
     ///
     /// Nix type: `null or (submodule)`.
-    pub const pool: Opt<NullOr<PoolValue>> = Opt::new(&["services", "tayga", "ipv6", "pool"]);
+    pub const pool: Opt<NullOr<PoolValue>> = Opt::new(&["services", "tayga", "ipv6", "pool"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.tayga.ipv6.pool`: `PoolValue::new()`, then a setter per option.
@@ -331,7 +331,7 @@ pub mod ipv6 {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.pool.address)
         ///
         /// Nix type: `string`.
-        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv6", "pool", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv6", "pool", "address"]).in_submodules(2);
 
         /// `services.tayga.ipv6.pool.prefixLength`
         ///
@@ -341,7 +341,7 @@ pub mod ipv6 {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.pool.prefixLength)
         ///
         /// Nix type: `signed integer`.
-        pub const prefix_length: Opt<i64> = Opt::new(&["services", "tayga", "ipv6", "pool", "prefixLength"]);
+        pub const prefix_length: Opt<i64> = Opt::new(&["services", "tayga", "ipv6", "pool", "prefixLength"]).in_submodules(2);
 
     }
 
@@ -355,7 +355,7 @@ pub mod ipv6 {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.router.address)
         ///
         /// Nix type: `string`.
-        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv6", "router", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv6", "router", "address"]).in_submodules(1);
 
     }
 

@@ -287,7 +287,7 @@ pub mod networks {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn bind_to_address(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["bindToAddress"]))
+            Opt::at(self.path.join(["bindToAddress"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.chroot`
@@ -300,7 +300,7 @@ pub mod networks {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn chroot(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["chroot"]))
+            Opt::at(self.path.join(["chroot"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.debugLevel`
@@ -313,7 +313,7 @@ pub mod networks {
         /// Nix type: `signed integer`. Default: `0`.
         #[inline]
         pub fn debug_level(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["debugLevel"]))
+            Opt::at(self.path.join(["debugLevel"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.ed25519PrivateKeyFile`
@@ -325,7 +325,7 @@ pub mod networks {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn ed25519_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["ed25519PrivateKeyFile"]))
+            Opt::at(self.path.join(["ed25519PrivateKeyFile"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.extraConfig`
@@ -337,7 +337,7 @@ pub mod networks {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.hostSettings`
@@ -350,7 +350,7 @@ pub mod networks {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         #[inline]
         pub fn host_settings(&self) -> Opt<BTreeMap<String, HostSettingsValue>> {
-            Opt::at(self.path.join(["hostSettings"]))
+            Opt::at(self.path.join(["hostSettings"])).in_submodules(1)
         }
 
         /// The options under `hostSettings`.
@@ -369,7 +369,7 @@ pub mod networks {
         /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
         #[inline]
         pub fn hosts(&self) -> Opt<BTreeMap<String, Concatenated>> {
-            Opt::at(self.path.join(["hosts"]))
+            Opt::at(self.path.join(["hosts"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.interfaceType`
@@ -381,7 +381,7 @@ pub mod networks {
         /// Nix type: `one of "tun", "tap"`. Default: `"tun"`.
         #[inline]
         pub fn interface_type(&self) -> Opt<InterfaceType> {
-            Opt::at(self.path.join(["interfaceType"]))
+            Opt::at(self.path.join(["interfaceType"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.listenAddress`
@@ -393,7 +393,7 @@ pub mod networks {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn listen_address(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["listenAddress"]))
+            Opt::at(self.path.join(["listenAddress"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.name`
@@ -408,7 +408,7 @@ pub mod networks {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.package`
@@ -420,7 +420,7 @@ pub mod networks {
         /// Nix type: `package`. Default: `pkgs.tinc_pre`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.rsaPrivateKeyFile`
@@ -432,7 +432,7 @@ pub mod networks {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn rsa_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["rsaPrivateKeyFile"]))
+            Opt::at(self.path.join(["rsaPrivateKeyFile"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.settings`
@@ -444,7 +444,7 @@ pub mod networks {
         /// Nix type: `attribute set of (boolean or string or signed integer or list of (boolean or string or signed integer))`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers3>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }
@@ -481,7 +481,7 @@ pub mod networks {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<AddressesValue>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(2)
         }
 
         /// `services.tinc.networks.<name>.hostSettings.<name>.rsaPublicKey`
@@ -494,7 +494,7 @@ pub mod networks {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn rsa_public_key(&self) -> Opt<String> {
-            Opt::at(self.path.join(["rsaPublicKey"]))
+            Opt::at(self.path.join(["rsaPublicKey"])).in_submodules(2)
         }
 
         /// `services.tinc.networks.<name>.hostSettings.<name>.settings`
@@ -506,7 +506,7 @@ pub mod networks {
         /// Nix type: `attribute set of (boolean or string or signed integer or list of (boolean or string or signed integer))`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// `services.tinc.networks.<name>.hostSettings.<name>.subnets`
@@ -519,7 +519,7 @@ pub mod networks {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn subnets(&self) -> Opt<Vec<SubnetsValue>> {
-            Opt::at(self.path.join(["subnets"]))
+            Opt::at(self.path.join(["subnets"])).in_submodules(2)
         }
 
     }

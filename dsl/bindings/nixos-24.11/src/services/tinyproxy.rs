@@ -45,7 +45,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinyproxy.settings.Anonymous)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const anonymous: Opt<Vec<String>> = Opt::new(&["services", "tinyproxy", "settings", "Anonymous"]);
+    pub const anonymous: Opt<Vec<String>> = Opt::new(&["services", "tinyproxy", "settings", "Anonymous"]).in_submodules(1);
 
     /// `services.tinyproxy.settings.Filter`
     ///
@@ -54,7 +54,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinyproxy.settings.Filter)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const filter: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tinyproxy", "settings", "Filter"]);
+    pub const filter: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tinyproxy", "settings", "Filter"]).in_submodules(1);
 
     /// `services.tinyproxy.settings.Listen`
     ///
@@ -63,7 +63,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinyproxy.settings.Listen)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
-    pub const listen: Opt<String> = Opt::new(&["services", "tinyproxy", "settings", "Listen"]);
+    pub const listen: Opt<String> = Opt::new(&["services", "tinyproxy", "settings", "Listen"]).in_submodules(1);
 
     /// `services.tinyproxy.settings.Port`
     ///
@@ -72,7 +72,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinyproxy.settings.Port)
     ///
     /// Nix type: `signed integer`. Default: `8888`.
-    pub const port: Opt<i64> = Opt::new(&["services", "tinyproxy", "settings", "Port"]);
+    pub const port: Opt<i64> = Opt::new(&["services", "tinyproxy", "settings", "Port"]).in_submodules(1);
 
 }
 

@@ -148,7 +148,7 @@ pub mod client {
             /// Nix type: `list of path`. Default: `[ ]`.
             #[inline]
             pub fn client_authorizations(&self) -> Opt<Vec<RuntimePath>> {
-                Opt::at(self.path.join(["clientAuthorizations"]))
+                Opt::at(self.path.join(["clientAuthorizations"])).in_submodules(1)
             }
 
         }
@@ -352,7 +352,7 @@ pub mod relay {
             /// Nix type: `null or (submodule)`. Default: `null`.
             #[inline]
             pub fn authorize_client(&self) -> Opt<NullOr<AuthorizeClientValue>> {
-                Opt::at(self.path.join(["authorizeClient"]))
+                Opt::at(self.path.join(["authorizeClient"])).in_submodules(1)
             }
 
             /// The options under `authorizeClient`.
@@ -371,7 +371,7 @@ pub mod relay {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn authorized_clients(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["authorizedClients"]))
+                Opt::at(self.path.join(["authorizedClients"])).in_submodules(1)
             }
 
             /// `services.tor.relay.onionServices.<name>.map`
@@ -383,7 +383,7 @@ pub mod relay {
             /// Nix type: `list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or (submodule))`.
             #[inline]
             pub fn map(&self) -> Opt<Vec<OneOf<MapMembers>>> {
-                Opt::at(self.path.join(["map"]))
+                Opt::at(self.path.join(["map"])).in_submodules(1)
             }
 
             /// `services.tor.relay.onionServices.<name>.path`
@@ -396,7 +396,7 @@ pub mod relay {
             /// Nix type: `path`.
             #[inline]
             pub fn path(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["path"]))
+                Opt::at(self.path.join(["path"])).in_submodules(1)
             }
 
             /// `services.tor.relay.onionServices.<name>.secretKey`
@@ -409,7 +409,7 @@ pub mod relay {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn secret_key(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["secretKey"]))
+                Opt::at(self.path.join(["secretKey"])).in_submodules(1)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings`
@@ -422,7 +422,7 @@ pub mod relay {
             /// Nix type: `settings option`. Default: `{ }`.
             #[inline]
             pub fn settings(&self) -> Opt<Untyped> {
-                Opt::at(self.path.join(["settings"]))
+                Opt::at(self.path.join(["settings"])).in_submodules(1)
             }
 
             /// The options under `settings`.
@@ -440,7 +440,7 @@ pub mod relay {
             /// Nix type: `null or one of 2, 3`. Default: `null`.
             #[inline]
             pub fn version(&self) -> Opt<NullOr<Data<Anything>>> {
-                Opt::at(self.path.join(["version"]))
+                Opt::at(self.path.join(["version"])).in_submodules(1)
             }
 
         }
@@ -461,7 +461,7 @@ pub mod relay {
             /// Nix type: `one of "basic", "stealth"`.
             #[inline]
             pub fn auth_type(&self) -> Opt<AuthType> {
-                Opt::at(self.path.join(["authType"]))
+                Opt::at(self.path.join(["authType"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.authorizeClient.clientNames`
@@ -474,7 +474,7 @@ pub mod relay {
             /// Nix type: `non-empty (list of string matching the pattern [A-Za-z0-9±_]+)`.
             #[inline]
             pub fn client_names(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["clientNames"])).matching("[A-Za-z0-9±_]+")
+                Opt::at(self.path.join(["clientNames"])).matching("[A-Za-z0-9±_]+").in_submodules(2)
             }
 
         }
@@ -495,7 +495,7 @@ pub mod relay {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn hidden_service_allow_unknown_ports(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["HiddenServiceAllowUnknownPorts"]))
+                Opt::at(self.path.join(["HiddenServiceAllowUnknownPorts"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceDirGroupReadable`
@@ -507,7 +507,7 @@ pub mod relay {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn hidden_service_dir_group_readable(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["HiddenServiceDirGroupReadable"]))
+                Opt::at(self.path.join(["HiddenServiceDirGroupReadable"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceExportCircuitID`
@@ -519,7 +519,7 @@ pub mod relay {
             /// Nix type: `null or value "haproxy" (singular enum)`. Default: `null`.
             #[inline]
             pub fn hidden_service_export_circuit_id(&self) -> Opt<NullOr<HiddenServiceExportCircuitId>> {
-                Opt::at(self.path.join(["HiddenServiceExportCircuitID"]))
+                Opt::at(self.path.join(["HiddenServiceExportCircuitID"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceMaxStreams`
@@ -531,7 +531,7 @@ pub mod relay {
             /// Nix type: `null or integer between 0 and 65535 (both inclusive)`. Default: `null`.
             #[inline]
             pub fn hidden_service_max_streams(&self) -> Opt<NullOr<Between<0, 65535>>> {
-                Opt::at(self.path.join(["HiddenServiceMaxStreams"]))
+                Opt::at(self.path.join(["HiddenServiceMaxStreams"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceMaxStreamsCloseCircuit`
@@ -543,7 +543,7 @@ pub mod relay {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn hidden_service_max_streams_close_circuit(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["HiddenServiceMaxStreamsCloseCircuit"]))
+                Opt::at(self.path.join(["HiddenServiceMaxStreamsCloseCircuit"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceNumIntroductionPoints`
@@ -555,7 +555,7 @@ pub mod relay {
             /// Nix type: `null or integer between 0 and 20 (both inclusive)`. Default: `null`.
             #[inline]
             pub fn hidden_service_num_introduction_points(&self) -> Opt<NullOr<Between<0, 20>>> {
-                Opt::at(self.path.join(["HiddenServiceNumIntroductionPoints"]))
+                Opt::at(self.path.join(["HiddenServiceNumIntroductionPoints"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceSingleHopMode`
@@ -567,7 +567,7 @@ pub mod relay {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn hidden_service_single_hop_mode(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["HiddenServiceSingleHopMode"]))
+                Opt::at(self.path.join(["HiddenServiceSingleHopMode"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.RendPostPeriod`
@@ -579,7 +579,7 @@ pub mod relay {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn rend_post_period(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["RendPostPeriod"]))
+                Opt::at(self.path.join(["RendPostPeriod"])).in_submodules(2)
             }
 
         }
@@ -640,7 +640,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AccountingMax)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const accounting_max: Opt<NullOr<OneOf<AccountingMaxMembers>>> = Opt::new(&["services", "tor", "settings", "AccountingMax"]);
+    pub const accounting_max: Opt<NullOr<OneOf<AccountingMaxMembers>>> = Opt::new(&["services", "tor", "settings", "AccountingMax"]).in_submodules(1);
 
     /// `services.tor.settings.AccountingStart`
     ///
@@ -649,7 +649,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AccountingStart)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const accounting_start: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "AccountingStart"]);
+    pub const accounting_start: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "AccountingStart"]).in_submodules(1);
 
     /// `services.tor.settings.Address`
     ///
@@ -658,7 +658,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.Address)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "Address"]);
+    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "Address"]).in_submodules(1);
 
     /// `services.tor.settings.AssumeReachable`
     ///
@@ -667,7 +667,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AssumeReachable)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const assume_reachable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AssumeReachable"]);
+    pub const assume_reachable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AssumeReachable"]).in_submodules(1);
 
     /// `services.tor.settings.AuthDirHasIPv6Connectivity`
     ///
@@ -676,7 +676,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AuthDirHasIPv6Connectivity)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const auth_dir_has_i_pv6_connectivity: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirHasIPv6Connectivity"]);
+    pub const auth_dir_has_i_pv6_connectivity: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirHasIPv6Connectivity"]).in_submodules(1);
 
     /// `services.tor.settings.AuthDirListBadExits`
     ///
@@ -685,7 +685,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AuthDirListBadExits)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const auth_dir_list_bad_exits: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirListBadExits"]);
+    pub const auth_dir_list_bad_exits: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirListBadExits"]).in_submodules(1);
 
     /// `services.tor.settings.AuthDirPinKeys`
     ///
@@ -694,7 +694,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AuthDirPinKeys)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const auth_dir_pin_keys: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirPinKeys"]);
+    pub const auth_dir_pin_keys: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirPinKeys"]).in_submodules(1);
 
     /// `services.tor.settings.AuthDirSharedRandomness`
     ///
@@ -703,7 +703,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AuthDirSharedRandomness)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const auth_dir_shared_randomness: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirSharedRandomness"]);
+    pub const auth_dir_shared_randomness: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirSharedRandomness"]).in_submodules(1);
 
     /// `services.tor.settings.AuthDirTestEd25519LinkKeys`
     ///
@@ -712,7 +712,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AuthDirTestEd25519LinkKeys)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const auth_dir_test_ed25519_link_keys: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirTestEd25519LinkKeys"]);
+    pub const auth_dir_test_ed25519_link_keys: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirTestEd25519LinkKeys"]).in_submodules(1);
 
     /// `services.tor.settings.AuthoritativeDirectory`
     ///
@@ -721,7 +721,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AuthoritativeDirectory)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthoritativeDirectory"]);
+    pub const authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthoritativeDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.AutomapHostsOnResolve`
     ///
@@ -730,7 +730,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AutomapHostsOnResolve)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const automap_hosts_on_resolve: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AutomapHostsOnResolve"]);
+    pub const automap_hosts_on_resolve: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AutomapHostsOnResolve"]).in_submodules(1);
 
     /// `services.tor.settings.AutomapHostsSuffixes`
     ///
@@ -739,7 +739,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AutomapHostsSuffixes)
     ///
     /// Nix type: `list of string`.
-    pub const automap_hosts_suffixes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "AutomapHostsSuffixes"]);
+    pub const automap_hosts_suffixes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "AutomapHostsSuffixes"]).in_submodules(1);
 
     /// `services.tor.settings.BandwidthBurst`
     ///
@@ -748,7 +748,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.BandwidthBurst)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const bandwidth_burst: Opt<NullOr<OneOf<BandwidthBurstMembers>>> = Opt::new(&["services", "tor", "settings", "BandwidthBurst"]);
+    pub const bandwidth_burst: Opt<NullOr<OneOf<BandwidthBurstMembers>>> = Opt::new(&["services", "tor", "settings", "BandwidthBurst"]).in_submodules(1);
 
     /// `services.tor.settings.BandwidthRate`
     ///
@@ -757,7 +757,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.BandwidthRate)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const bandwidth_rate: Opt<NullOr<OneOf<BandwidthRateMembers>>> = Opt::new(&["services", "tor", "settings", "BandwidthRate"]);
+    pub const bandwidth_rate: Opt<NullOr<OneOf<BandwidthRateMembers>>> = Opt::new(&["services", "tor", "settings", "BandwidthRate"]).in_submodules(1);
 
     /// `services.tor.settings.BridgeAuthoritativeDir`
     ///
@@ -766,7 +766,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.BridgeAuthoritativeDir)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const bridge_authoritative_dir: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeAuthoritativeDir"]);
+    pub const bridge_authoritative_dir: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeAuthoritativeDir"]).in_submodules(1);
 
     /// `services.tor.settings.BridgeRecordUsageByCountry`
     ///
@@ -775,7 +775,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.BridgeRecordUsageByCountry)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const bridge_record_usage_by_country: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeRecordUsageByCountry"]);
+    pub const bridge_record_usage_by_country: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeRecordUsageByCountry"]).in_submodules(1);
 
     /// `services.tor.settings.BridgeRelay`
     ///
@@ -784,7 +784,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.BridgeRelay)
     ///
     /// Nix type: `null or boolean`. Default: `false`.
-    pub const bridge_relay: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeRelay"]);
+    pub const bridge_relay: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeRelay"]).in_submodules(1);
 
     /// `services.tor.settings.CacheDirectory`
     ///
@@ -793,7 +793,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.CacheDirectory)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const cache_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "CacheDirectory"]);
+    pub const cache_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "CacheDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.CacheDirectoryGroupReadable`
     ///
@@ -802,7 +802,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.CacheDirectoryGroupReadable)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const cache_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CacheDirectoryGroupReadable"]);
+    pub const cache_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CacheDirectoryGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.CellStatistics`
     ///
@@ -811,7 +811,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.CellStatistics)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const cell_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CellStatistics"]);
+    pub const cell_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CellStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.ClientAutoIPv6ORPort`
     ///
@@ -820,7 +820,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ClientAutoIPv6ORPort)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const client_auto_i_pv6_or_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientAutoIPv6ORPort"]);
+    pub const client_auto_i_pv6_or_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientAutoIPv6ORPort"]).in_submodules(1);
 
     /// `services.tor.settings.ClientDNSRejectInternalAddresses`
     ///
@@ -829,7 +829,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ClientDNSRejectInternalAddresses)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const client_dns_reject_internal_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientDNSRejectInternalAddresses"]);
+    pub const client_dns_reject_internal_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientDNSRejectInternalAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ClientOnionAuthDir`
     ///
@@ -838,7 +838,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ClientOnionAuthDir)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const client_onion_auth_dir: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ClientOnionAuthDir"]);
+    pub const client_onion_auth_dir: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ClientOnionAuthDir"]).in_submodules(1);
 
     /// `services.tor.settings.ClientPreferIPv6DirPort`
     ///
@@ -847,7 +847,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ClientPreferIPv6DirPort)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const client_prefer_i_pv6_dir_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientPreferIPv6DirPort"]);
+    pub const client_prefer_i_pv6_dir_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientPreferIPv6DirPort"]).in_submodules(1);
 
     /// `services.tor.settings.ClientPreferIPv6ORPort`
     ///
@@ -856,7 +856,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ClientPreferIPv6ORPort)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const client_prefer_i_pv6_or_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientPreferIPv6ORPort"]);
+    pub const client_prefer_i_pv6_or_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientPreferIPv6ORPort"]).in_submodules(1);
 
     /// `services.tor.settings.ClientRejectInternalAddresses`
     ///
@@ -865,7 +865,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ClientRejectInternalAddresses)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const client_reject_internal_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientRejectInternalAddresses"]);
+    pub const client_reject_internal_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientRejectInternalAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ClientUseIPv4`
     ///
@@ -874,7 +874,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ClientUseIPv4)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const client_use_i_pv4: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientUseIPv4"]);
+    pub const client_use_i_pv4: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientUseIPv4"]).in_submodules(1);
 
     /// `services.tor.settings.ClientUseIPv6`
     ///
@@ -883,7 +883,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ClientUseIPv6)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const client_use_i_pv6: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientUseIPv6"]);
+    pub const client_use_i_pv6: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientUseIPv6"]).in_submodules(1);
 
     /// `services.tor.settings.ConnDirectionStatistics`
     ///
@@ -892,7 +892,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ConnDirectionStatistics)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const conn_direction_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ConnDirectionStatistics"]);
+    pub const conn_direction_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ConnDirectionStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.ConstrainedSockets`
     ///
@@ -901,7 +901,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ConstrainedSockets)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const constrained_sockets: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ConstrainedSockets"]);
+    pub const constrained_sockets: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ConstrainedSockets"]).in_submodules(1);
 
     /// `services.tor.settings.ContactInfo`
     ///
@@ -910,7 +910,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ContactInfo)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const contact_info: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "ContactInfo"]);
+    pub const contact_info: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "ContactInfo"]).in_submodules(1);
 
     /// `services.tor.settings.ControlPort`
     ///
@@ -919,7 +919,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ControlPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const control_port: Opt<OneOf<ControlPortMembers>> = Opt::new(&["services", "tor", "settings", "ControlPort"]);
+    pub const control_port: Opt<OneOf<ControlPortMembers>> = Opt::new(&["services", "tor", "settings", "ControlPort"]).in_submodules(1);
 
     /// `services.tor.settings.ControlPortFileGroupReadable`
     ///
@@ -928,7 +928,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ControlPortFileGroupReadable)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const control_port_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ControlPortFileGroupReadable"]);
+    pub const control_port_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ControlPortFileGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.ControlPortWriteToFile`
     ///
@@ -937,7 +937,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ControlPortWriteToFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const control_port_write_to_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ControlPortWriteToFile"]);
+    pub const control_port_write_to_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ControlPortWriteToFile"]).in_submodules(1);
 
     /// `services.tor.settings.ControlSocket`
     ///
@@ -946,7 +946,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ControlSocket)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const control_socket: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ControlSocket"]);
+    pub const control_socket: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ControlSocket"]).in_submodules(1);
 
     /// `services.tor.settings.ControlSocketsGroupWritable`
     ///
@@ -955,7 +955,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ControlSocketsGroupWritable)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const control_sockets_group_writable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ControlSocketsGroupWritable"]);
+    pub const control_sockets_group_writable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ControlSocketsGroupWritable"]).in_submodules(1);
 
     /// `services.tor.settings.CookieAuthFile`
     ///
@@ -964,7 +964,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.CookieAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const cookie_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "CookieAuthFile"]);
+    pub const cookie_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "CookieAuthFile"]).in_submodules(1);
 
     /// `services.tor.settings.CookieAuthFileGroupReadable`
     ///
@@ -973,7 +973,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.CookieAuthFileGroupReadable)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const cookie_auth_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CookieAuthFileGroupReadable"]);
+    pub const cookie_auth_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CookieAuthFileGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.CookieAuthentication`
     ///
@@ -982,7 +982,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.CookieAuthentication)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const cookie_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CookieAuthentication"]);
+    pub const cookie_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CookieAuthentication"]).in_submodules(1);
 
     /// `services.tor.settings.DNSPort`
     ///
@@ -991,7 +991,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DNSPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const dns_port: Opt<OneOf<DnsPortMembers>> = Opt::new(&["services", "tor", "settings", "DNSPort"]);
+    pub const dns_port: Opt<OneOf<DnsPortMembers>> = Opt::new(&["services", "tor", "settings", "DNSPort"]).in_submodules(1);
 
     /// `services.tor.settings.DataDirectory`
     ///
@@ -1000,7 +1000,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DataDirectory)
     ///
     /// Nix type: `null or path`. Default: `"/var/lib/tor"`.
-    pub const data_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "DataDirectory"]);
+    pub const data_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "DataDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.DataDirectoryGroupReadable`
     ///
@@ -1009,7 +1009,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DataDirectoryGroupReadable)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const data_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DataDirectoryGroupReadable"]);
+    pub const data_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DataDirectoryGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.DirAllowPrivateAddresses`
     ///
@@ -1018,7 +1018,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DirAllowPrivateAddresses)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const dir_allow_private_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirAllowPrivateAddresses"]);
+    pub const dir_allow_private_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirAllowPrivateAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.DirCache`
     ///
@@ -1027,7 +1027,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DirCache)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const dir_cache: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirCache"]);
+    pub const dir_cache: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirCache"]).in_submodules(1);
 
     /// `services.tor.settings.DirPolicy`
     ///
@@ -1036,7 +1036,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DirPolicy)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const dir_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "DirPolicy"]);
+    pub const dir_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "DirPolicy"]).in_submodules(1);
 
     /// `services.tor.settings.DirPort`
     ///
@@ -1045,7 +1045,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DirPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const dir_port: Opt<OneOf<DirPortMembers>> = Opt::new(&["services", "tor", "settings", "DirPort"]);
+    pub const dir_port: Opt<OneOf<DirPortMembers>> = Opt::new(&["services", "tor", "settings", "DirPort"]).in_submodules(1);
 
     /// `services.tor.settings.DirPortFrontPage`
     ///
@@ -1054,7 +1054,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DirPortFrontPage)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const dir_port_front_page: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "DirPortFrontPage"]);
+    pub const dir_port_front_page: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "DirPortFrontPage"]).in_submodules(1);
 
     /// `services.tor.settings.DirReqStatistics`
     ///
@@ -1063,7 +1063,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DirReqStatistics)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const dir_req_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirReqStatistics"]);
+    pub const dir_req_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirReqStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.DisableAllSwap`
     ///
@@ -1072,7 +1072,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DisableAllSwap)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const disable_all_swap: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableAllSwap"]);
+    pub const disable_all_swap: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableAllSwap"]).in_submodules(1);
 
     /// `services.tor.settings.DisableDebuggerAttachment`
     ///
@@ -1081,7 +1081,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DisableDebuggerAttachment)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const disable_debugger_attachment: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableDebuggerAttachment"]);
+    pub const disable_debugger_attachment: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableDebuggerAttachment"]).in_submodules(1);
 
     /// `services.tor.settings.DisableNetwork`
     ///
@@ -1090,7 +1090,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DisableNetwork)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const disable_network: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableNetwork"]);
+    pub const disable_network: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableNetwork"]).in_submodules(1);
 
     /// `services.tor.settings.DisableOOSCheck`
     ///
@@ -1099,7 +1099,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DisableOOSCheck)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const disable_oos_check: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableOOSCheck"]);
+    pub const disable_oos_check: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableOOSCheck"]).in_submodules(1);
 
     /// `services.tor.settings.DoSCircuitCreationEnabled`
     ///
@@ -1108,7 +1108,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DoSCircuitCreationEnabled)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const do_s_circuit_creation_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSCircuitCreationEnabled"]);
+    pub const do_s_circuit_creation_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSCircuitCreationEnabled"]).in_submodules(1);
 
     /// `services.tor.settings.DoSConnectionEnabled`
     ///
@@ -1117,7 +1117,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DoSConnectionEnabled)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const do_s_connection_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSConnectionEnabled"]);
+    pub const do_s_connection_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSConnectionEnabled"]).in_submodules(1);
 
     /// `services.tor.settings.DoSRefuseSingleHopClientRendezvous`
     ///
@@ -1126,7 +1126,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DoSRefuseSingleHopClientRendezvous)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const do_s_refuse_single_hop_client_rendezvous: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSRefuseSingleHopClientRendezvous"]);
+    pub const do_s_refuse_single_hop_client_rendezvous: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSRefuseSingleHopClientRendezvous"]).in_submodules(1);
 
     /// `services.tor.settings.DormantCanceledByStartup`
     ///
@@ -1135,7 +1135,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DormantCanceledByStartup)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const dormant_canceled_by_startup: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantCanceledByStartup"]);
+    pub const dormant_canceled_by_startup: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantCanceledByStartup"]).in_submodules(1);
 
     /// `services.tor.settings.DormantOnFirstStartup`
     ///
@@ -1144,7 +1144,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DormantOnFirstStartup)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const dormant_on_first_startup: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantOnFirstStartup"]);
+    pub const dormant_on_first_startup: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantOnFirstStartup"]).in_submodules(1);
 
     /// `services.tor.settings.DormantTimeoutDisabledByIdleStreams`
     ///
@@ -1153,7 +1153,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DormantTimeoutDisabledByIdleStreams)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const dormant_timeout_disabled_by_idle_streams: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantTimeoutDisabledByIdleStreams"]);
+    pub const dormant_timeout_disabled_by_idle_streams: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantTimeoutDisabledByIdleStreams"]).in_submodules(1);
 
     /// `services.tor.settings.DownloadExtraInfo`
     ///
@@ -1162,7 +1162,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DownloadExtraInfo)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const download_extra_info: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DownloadExtraInfo"]);
+    pub const download_extra_info: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DownloadExtraInfo"]).in_submodules(1);
 
     /// `services.tor.settings.EnforceDistinctSubnets`
     ///
@@ -1171,7 +1171,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.EnforceDistinctSubnets)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const enforce_distinct_subnets: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "EnforceDistinctSubnets"]);
+    pub const enforce_distinct_subnets: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "EnforceDistinctSubnets"]).in_submodules(1);
 
     /// `services.tor.settings.EntryStatistics`
     ///
@@ -1180,7 +1180,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.EntryStatistics)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const entry_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "EntryStatistics"]);
+    pub const entry_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "EntryStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.ExitPolicy`
     ///
@@ -1189,7 +1189,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExitPolicy)
     ///
     /// Nix type: `list of string`.
-    pub const exit_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ExitPolicy"]);
+    pub const exit_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ExitPolicy"]).in_submodules(1);
 
     /// `services.tor.settings.ExitPolicyRejectLocalInterfaces`
     ///
@@ -1198,7 +1198,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExitPolicyRejectLocalInterfaces)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const exit_policy_reject_local_interfaces: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPolicyRejectLocalInterfaces"]);
+    pub const exit_policy_reject_local_interfaces: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPolicyRejectLocalInterfaces"]).in_submodules(1);
 
     /// `services.tor.settings.ExitPolicyRejectPrivate`
     ///
@@ -1207,7 +1207,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExitPolicyRejectPrivate)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const exit_policy_reject_private: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPolicyRejectPrivate"]);
+    pub const exit_policy_reject_private: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPolicyRejectPrivate"]).in_submodules(1);
 
     /// `services.tor.settings.ExitPortStatistics`
     ///
@@ -1216,7 +1216,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExitPortStatistics)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const exit_port_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPortStatistics"]);
+    pub const exit_port_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPortStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.ExitRelay`
     ///
@@ -1225,7 +1225,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExitRelay)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const exit_relay: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitRelay"]);
+    pub const exit_relay: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitRelay"]).in_submodules(1);
 
     /// `services.tor.settings.ExtORPort`
     ///
@@ -1234,7 +1234,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExtORPort)
     ///
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule)`. Default: `null`.
-    pub const ext_or_port: Opt<NullOr<OneOf<ExtOrPortMembers>>> = Opt::new(&["services", "tor", "settings", "ExtORPort"]);
+    pub const ext_or_port: Opt<NullOr<OneOf<ExtOrPortMembers>>> = Opt::new(&["services", "tor", "settings", "ExtORPort"]).in_submodules(1);
 
     /// `services.tor.settings.ExtORPortCookieAuthFile`
     ///
@@ -1243,7 +1243,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExtORPortCookieAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const ext_or_port_cookie_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ExtORPortCookieAuthFile"]);
+    pub const ext_or_port_cookie_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ExtORPortCookieAuthFile"]).in_submodules(1);
 
     /// `services.tor.settings.ExtORPortCookieAuthFileGroupReadable`
     ///
@@ -1252,7 +1252,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExtORPortCookieAuthFileGroupReadable)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const ext_or_port_cookie_auth_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtORPortCookieAuthFileGroupReadable"]);
+    pub const ext_or_port_cookie_auth_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtORPortCookieAuthFileGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.ExtendAllowPrivateAddresses`
     ///
@@ -1261,7 +1261,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExtendAllowPrivateAddresses)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const extend_allow_private_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtendAllowPrivateAddresses"]);
+    pub const extend_allow_private_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtendAllowPrivateAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ExtraInfoStatistics`
     ///
@@ -1270,7 +1270,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExtraInfoStatistics)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const extra_info_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtraInfoStatistics"]);
+    pub const extra_info_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtraInfoStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.FascistFirewall`
     ///
@@ -1279,7 +1279,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.FascistFirewall)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const fascist_firewall: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FascistFirewall"]);
+    pub const fascist_firewall: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FascistFirewall"]).in_submodules(1);
 
     /// `services.tor.settings.FetchDirInfoEarly`
     ///
@@ -1288,7 +1288,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.FetchDirInfoEarly)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const fetch_dir_info_early: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchDirInfoEarly"]);
+    pub const fetch_dir_info_early: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchDirInfoEarly"]).in_submodules(1);
 
     /// `services.tor.settings.FetchDirInfoExtraEarly`
     ///
@@ -1297,7 +1297,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.FetchDirInfoExtraEarly)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const fetch_dir_info_extra_early: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchDirInfoExtraEarly"]);
+    pub const fetch_dir_info_extra_early: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchDirInfoExtraEarly"]).in_submodules(1);
 
     /// `services.tor.settings.FetchHidServDescriptors`
     ///
@@ -1306,7 +1306,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.FetchHidServDescriptors)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const fetch_hid_serv_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchHidServDescriptors"]);
+    pub const fetch_hid_serv_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchHidServDescriptors"]).in_submodules(1);
 
     /// `services.tor.settings.FetchServerDescriptors`
     ///
@@ -1315,7 +1315,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.FetchServerDescriptors)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const fetch_server_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchServerDescriptors"]);
+    pub const fetch_server_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchServerDescriptors"]).in_submodules(1);
 
     /// `services.tor.settings.FetchUselessDescriptors`
     ///
@@ -1324,7 +1324,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.FetchUselessDescriptors)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const fetch_useless_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchUselessDescriptors"]);
+    pub const fetch_useless_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchUselessDescriptors"]).in_submodules(1);
 
     /// `services.tor.settings.GeoIPFile`
     ///
@@ -1333,7 +1333,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.GeoIPFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const geo_ip_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GeoIPFile"]);
+    pub const geo_ip_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GeoIPFile"]).in_submodules(1);
 
     /// `services.tor.settings.GeoIPv6File`
     ///
@@ -1342,7 +1342,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.GeoIPv6File)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const geo_i_pv6_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GeoIPv6File"]);
+    pub const geo_i_pv6_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GeoIPv6File"]).in_submodules(1);
 
     /// `services.tor.settings.GuardfractionFile`
     ///
@@ -1351,7 +1351,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.GuardfractionFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const guardfraction_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GuardfractionFile"]);
+    pub const guardfraction_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GuardfractionFile"]).in_submodules(1);
 
     /// `services.tor.settings.HSLayer2Nodes`
     ///
@@ -1360,7 +1360,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.HSLayer2Nodes)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const hs_layer2_nodes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "HSLayer2Nodes"]);
+    pub const hs_layer2_nodes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "HSLayer2Nodes"]).in_submodules(1);
 
     /// `services.tor.settings.HSLayer3Nodes`
     ///
@@ -1369,7 +1369,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.HSLayer3Nodes)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const hs_layer3_nodes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "HSLayer3Nodes"]);
+    pub const hs_layer3_nodes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "HSLayer3Nodes"]).in_submodules(1);
 
     /// `services.tor.settings.HTTPTunnelPort`
     ///
@@ -1378,7 +1378,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.HTTPTunnelPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const http_tunnel_port: Opt<OneOf<HttpTunnelPortMembers>> = Opt::new(&["services", "tor", "settings", "HTTPTunnelPort"]);
+    pub const http_tunnel_port: Opt<OneOf<HttpTunnelPortMembers>> = Opt::new(&["services", "tor", "settings", "HTTPTunnelPort"]).in_submodules(1);
 
     /// `services.tor.settings.HidServAuth`
     ///
@@ -1387,7 +1387,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.HidServAuth)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const hid_serv_auth: Opt<Vec<HidServAuthValue>> = Opt::new(&["services", "tor", "settings", "HidServAuth"]);
+    pub const hid_serv_auth: Opt<Vec<HidServAuthValue>> = Opt::new(&["services", "tor", "settings", "HidServAuth"]).in_submodules(1);
 
     /// `services.tor.settings.HiddenServiceNonAnonymousMode`
     ///
@@ -1396,7 +1396,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.HiddenServiceNonAnonymousMode)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const hidden_service_non_anonymous_mode: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "HiddenServiceNonAnonymousMode"]);
+    pub const hidden_service_non_anonymous_mode: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "HiddenServiceNonAnonymousMode"]).in_submodules(1);
 
     /// `services.tor.settings.HiddenServiceStatistics`
     ///
@@ -1405,7 +1405,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.HiddenServiceStatistics)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const hidden_service_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "HiddenServiceStatistics"]);
+    pub const hidden_service_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "HiddenServiceStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.IPv6Exit`
     ///
@@ -1414,7 +1414,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.IPv6Exit)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const i_pv6_exit: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "IPv6Exit"]);
+    pub const i_pv6_exit: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "IPv6Exit"]).in_submodules(1);
 
     /// `services.tor.settings.KeyDirectory`
     ///
@@ -1423,7 +1423,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.KeyDirectory)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const key_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "KeyDirectory"]);
+    pub const key_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "KeyDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.KeyDirectoryGroupReadable`
     ///
@@ -1432,7 +1432,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.KeyDirectoryGroupReadable)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const key_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "KeyDirectoryGroupReadable"]);
+    pub const key_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "KeyDirectoryGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.LogMessageDomains`
     ///
@@ -1441,7 +1441,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.LogMessageDomains)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const log_message_domains: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "LogMessageDomains"]);
+    pub const log_message_domains: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "LogMessageDomains"]).in_submodules(1);
 
     /// `services.tor.settings.LongLivedPorts`
     ///
@@ -1450,7 +1450,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.LongLivedPorts)
     ///
     /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
-    pub const long_lived_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "LongLivedPorts"]);
+    pub const long_lived_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "LongLivedPorts"]).in_submodules(1);
 
     /// `services.tor.settings.MainloopStats`
     ///
@@ -1459,7 +1459,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.MainloopStats)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const mainloop_stats: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "MainloopStats"]);
+    pub const mainloop_stats: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "MainloopStats"]).in_submodules(1);
 
     /// `services.tor.settings.MaxAdvertisedBandwidth`
     ///
@@ -1468,7 +1468,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.MaxAdvertisedBandwidth)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const max_advertised_bandwidth: Opt<NullOr<OneOf<MaxAdvertisedBandwidthMembers>>> = Opt::new(&["services", "tor", "settings", "MaxAdvertisedBandwidth"]);
+    pub const max_advertised_bandwidth: Opt<NullOr<OneOf<MaxAdvertisedBandwidthMembers>>> = Opt::new(&["services", "tor", "settings", "MaxAdvertisedBandwidth"]).in_submodules(1);
 
     /// `services.tor.settings.MaxCircuitDirtiness`
     ///
@@ -1477,7 +1477,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.MaxCircuitDirtiness)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
-    pub const max_circuit_dirtiness: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "MaxCircuitDirtiness"]);
+    pub const max_circuit_dirtiness: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "MaxCircuitDirtiness"]).in_submodules(1);
 
     /// `services.tor.settings.MaxClientCircuitsPending`
     ///
@@ -1486,7 +1486,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.MaxClientCircuitsPending)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
-    pub const max_client_circuits_pending: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "MaxClientCircuitsPending"]);
+    pub const max_client_circuits_pending: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "MaxClientCircuitsPending"]).in_submodules(1);
 
     /// `services.tor.settings.NATDPort`
     ///
@@ -1495,7 +1495,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.NATDPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const natd_port: Opt<OneOf<NatdPortMembers>> = Opt::new(&["services", "tor", "settings", "NATDPort"]);
+    pub const natd_port: Opt<OneOf<NatdPortMembers>> = Opt::new(&["services", "tor", "settings", "NATDPort"]).in_submodules(1);
 
     /// `services.tor.settings.NewCircuitPeriod`
     ///
@@ -1504,7 +1504,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.NewCircuitPeriod)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
-    pub const new_circuit_period: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "NewCircuitPeriod"]);
+    pub const new_circuit_period: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "NewCircuitPeriod"]).in_submodules(1);
 
     /// `services.tor.settings.Nickname`
     ///
@@ -1513,7 +1513,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.Nickname)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const nickname: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "Nickname"]);
+    pub const nickname: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "Nickname"]).in_submodules(1);
 
     /// `services.tor.settings.ORPort`
     ///
@@ -1522,7 +1522,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ORPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const or_port: Opt<OneOf<OrPortMembers>> = Opt::new(&["services", "tor", "settings", "ORPort"]);
+    pub const or_port: Opt<OneOf<OrPortMembers>> = Opt::new(&["services", "tor", "settings", "ORPort"]).in_submodules(1);
 
     /// `services.tor.settings.OfflineMasterKey`
     ///
@@ -1531,7 +1531,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.OfflineMasterKey)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const offline_master_key: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "OfflineMasterKey"]);
+    pub const offline_master_key: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "OfflineMasterKey"]).in_submodules(1);
 
     /// `services.tor.settings.OptimisticData`
     ///
@@ -1540,7 +1540,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.OptimisticData)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const optimistic_data: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "OptimisticData"]);
+    pub const optimistic_data: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "OptimisticData"]).in_submodules(1);
 
     /// `services.tor.settings.PaddingStatistics`
     ///
@@ -1549,7 +1549,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.PaddingStatistics)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const padding_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "PaddingStatistics"]);
+    pub const padding_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "PaddingStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.PerConnBWBurst`
     ///
@@ -1558,7 +1558,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.PerConnBWBurst)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const per_conn_bw_burst: Opt<NullOr<OneOf<PerConnBwBurstMembers>>> = Opt::new(&["services", "tor", "settings", "PerConnBWBurst"]);
+    pub const per_conn_bw_burst: Opt<NullOr<OneOf<PerConnBwBurstMembers>>> = Opt::new(&["services", "tor", "settings", "PerConnBWBurst"]).in_submodules(1);
 
     /// `services.tor.settings.PerConnBWRate`
     ///
@@ -1567,7 +1567,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.PerConnBWRate)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const per_conn_bw_rate: Opt<NullOr<OneOf<PerConnBwRateMembers>>> = Opt::new(&["services", "tor", "settings", "PerConnBWRate"]);
+    pub const per_conn_bw_rate: Opt<NullOr<OneOf<PerConnBwRateMembers>>> = Opt::new(&["services", "tor", "settings", "PerConnBWRate"]).in_submodules(1);
 
     /// `services.tor.settings.PidFile`
     ///
@@ -1576,7 +1576,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.PidFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const pid_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "PidFile"]);
+    pub const pid_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "PidFile"]).in_submodules(1);
 
     /// `services.tor.settings.ProtocolWarnings`
     ///
@@ -1585,7 +1585,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ProtocolWarnings)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const protocol_warnings: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ProtocolWarnings"]);
+    pub const protocol_warnings: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ProtocolWarnings"]).in_submodules(1);
 
     /// `services.tor.settings.PublishHidServDescriptors`
     ///
@@ -1594,7 +1594,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.PublishHidServDescriptors)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const publish_hid_serv_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "PublishHidServDescriptors"]);
+    pub const publish_hid_serv_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "PublishHidServDescriptors"]).in_submodules(1);
 
     /// `services.tor.settings.PublishServerDescriptor`
     ///
@@ -1603,7 +1603,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.PublishServerDescriptor)
     ///
     /// Nix type: `null or one of false, true, 0, 1, "0", "1", "v3", "bridge"`. Default: `null`.
-    pub const publish_server_descriptor: Opt<NullOr<Data<Anything>>> = Opt::new(&["services", "tor", "settings", "PublishServerDescriptor"]);
+    pub const publish_server_descriptor: Opt<NullOr<Data<Anything>>> = Opt::new(&["services", "tor", "settings", "PublishServerDescriptor"]).in_submodules(1);
 
     /// `services.tor.settings.ReachableAddresses`
     ///
@@ -1612,7 +1612,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ReachableAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const reachable_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableAddresses"]);
+    pub const reachable_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ReachableDirAddresses`
     ///
@@ -1621,7 +1621,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ReachableDirAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const reachable_dir_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableDirAddresses"]);
+    pub const reachable_dir_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableDirAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ReachableORAddresses`
     ///
@@ -1630,7 +1630,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ReachableORAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const reachable_or_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableORAddresses"]);
+    pub const reachable_or_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableORAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ReducedExitPolicy`
     ///
@@ -1639,7 +1639,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ReducedExitPolicy)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const reduced_exit_policy: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ReducedExitPolicy"]);
+    pub const reduced_exit_policy: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ReducedExitPolicy"]).in_submodules(1);
 
     /// `services.tor.settings.RefuseUnknownExits`
     ///
@@ -1648,7 +1648,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.RefuseUnknownExits)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const refuse_unknown_exits: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "RefuseUnknownExits"]);
+    pub const refuse_unknown_exits: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "RefuseUnknownExits"]).in_submodules(1);
 
     /// `services.tor.settings.RejectPlaintextPorts`
     ///
@@ -1657,7 +1657,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.RejectPlaintextPorts)
     ///
     /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
-    pub const reject_plaintext_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "RejectPlaintextPorts"]);
+    pub const reject_plaintext_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "RejectPlaintextPorts"]).in_submodules(1);
 
     /// `services.tor.settings.RelayBandwidthBurst`
     ///
@@ -1666,7 +1666,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.RelayBandwidthBurst)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const relay_bandwidth_burst: Opt<NullOr<OneOf<RelayBandwidthBurstMembers>>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthBurst"]);
+    pub const relay_bandwidth_burst: Opt<NullOr<OneOf<RelayBandwidthBurstMembers>>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthBurst"]).in_submodules(1);
 
     /// `services.tor.settings.RelayBandwidthRate`
     ///
@@ -1675,7 +1675,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.RelayBandwidthRate)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const relay_bandwidth_rate: Opt<NullOr<OneOf<RelayBandwidthRateMembers>>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthRate"]);
+    pub const relay_bandwidth_rate: Opt<NullOr<OneOf<RelayBandwidthRateMembers>>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthRate"]).in_submodules(1);
 
     /// `services.tor.settings.SOCKSPort`
     ///
@@ -1684,7 +1684,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.SOCKSPort)
     ///
     /// Nix type: `list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or (submodule))`.
-    pub const socks_port: Opt<Vec<OneOf<SocksPortMembers>>> = Opt::new(&["services", "tor", "settings", "SOCKSPort"]);
+    pub const socks_port: Opt<Vec<OneOf<SocksPortMembers>>> = Opt::new(&["services", "tor", "settings", "SOCKSPort"]).in_submodules(1);
 
     /// `services.tor.settings.Sandbox`
     ///
@@ -1693,7 +1693,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.Sandbox)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const sandbox: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "Sandbox"]);
+    pub const sandbox: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "Sandbox"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSAllowBrokenConfig`
     ///
@@ -1702,7 +1702,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerDNSAllowBrokenConfig)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const server_dns_allow_broken_config: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSAllowBrokenConfig"]);
+    pub const server_dns_allow_broken_config: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSAllowBrokenConfig"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSAllowNonRFC953Hostnames`
     ///
@@ -1711,7 +1711,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerDNSAllowNonRFC953Hostnames)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const server_dns_allow_non_rfc953_hostnames: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSAllowNonRFC953Hostnames"]);
+    pub const server_dns_allow_non_rfc953_hostnames: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSAllowNonRFC953Hostnames"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSDetectHijacking`
     ///
@@ -1720,7 +1720,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerDNSDetectHijacking)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const server_dns_detect_hijacking: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSDetectHijacking"]);
+    pub const server_dns_detect_hijacking: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSDetectHijacking"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSRandomizeCase`
     ///
@@ -1729,7 +1729,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerDNSRandomizeCase)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const server_dns_randomize_case: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSRandomizeCase"]);
+    pub const server_dns_randomize_case: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSRandomizeCase"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSResolvConfFile`
     ///
@@ -1738,7 +1738,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerDNSResolvConfFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const server_dns_resolv_conf_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ServerDNSResolvConfFile"]);
+    pub const server_dns_resolv_conf_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ServerDNSResolvConfFile"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSSearchDomains`
     ///
@@ -1747,7 +1747,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerDNSSearchDomains)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const server_dns_search_domains: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSSearchDomains"]);
+    pub const server_dns_search_domains: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSSearchDomains"]).in_submodules(1);
 
     /// `services.tor.settings.ServerTransportPlugin`
     ///
@@ -1756,7 +1756,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerTransportPlugin)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const server_transport_plugin: Opt<NullOr<ServerTransportPluginValue>> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin"]);
+    pub const server_transport_plugin: Opt<NullOr<ServerTransportPluginValue>> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin"]).in_submodules(1);
 
     /// `services.tor.settings.ShutdownWaitLength`
     ///
@@ -1765,7 +1765,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ShutdownWaitLength)
     ///
     /// Nix type: `signed integer`. Default: `30`.
-    pub const shutdown_wait_length: Opt<i64> = Opt::new(&["services", "tor", "settings", "ShutdownWaitLength"]);
+    pub const shutdown_wait_length: Opt<i64> = Opt::new(&["services", "tor", "settings", "ShutdownWaitLength"]).in_submodules(1);
 
     /// `services.tor.settings.SocksPolicy`
     ///
@@ -1774,7 +1774,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.SocksPolicy)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const socks_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "SocksPolicy"]);
+    pub const socks_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "SocksPolicy"]).in_submodules(1);
 
     /// `services.tor.settings.TestingTorNetwork`
     ///
@@ -1783,7 +1783,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.TestingTorNetwork)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const testing_tor_network: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "TestingTorNetwork"]);
+    pub const testing_tor_network: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "TestingTorNetwork"]).in_submodules(1);
 
     /// `services.tor.settings.TransPort`
     ///
@@ -1792,7 +1792,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.TransPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const trans_port: Opt<OneOf<TransPortMembers>> = Opt::new(&["services", "tor", "settings", "TransPort"]);
+    pub const trans_port: Opt<OneOf<TransPortMembers>> = Opt::new(&["services", "tor", "settings", "TransPort"]).in_submodules(1);
 
     /// `services.tor.settings.TransProxyType`
     ///
@@ -1801,7 +1801,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.TransProxyType)
     ///
     /// Nix type: `null or one of "default", "TPROXY", "ipfw", "pf-divert"`. Default: `null`.
-    pub const trans_proxy_type: Opt<NullOr<TransProxyType>> = Opt::new(&["services", "tor", "settings", "TransProxyType"]);
+    pub const trans_proxy_type: Opt<NullOr<TransProxyType>> = Opt::new(&["services", "tor", "settings", "TransProxyType"]).in_submodules(1);
 
     /// `services.tor.settings.UnixSocksGroupWritable`
     ///
@@ -1810,7 +1810,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.UnixSocksGroupWritable)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const unix_socks_group_writable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UnixSocksGroupWritable"]);
+    pub const unix_socks_group_writable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UnixSocksGroupWritable"]).in_submodules(1);
 
     /// `services.tor.settings.UseDefaultFallbackDirs`
     ///
@@ -1819,7 +1819,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.UseDefaultFallbackDirs)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const use_default_fallback_dirs: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UseDefaultFallbackDirs"]);
+    pub const use_default_fallback_dirs: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UseDefaultFallbackDirs"]).in_submodules(1);
 
     /// `services.tor.settings.UseMicrodescriptors`
     ///
@@ -1828,7 +1828,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.UseMicrodescriptors)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const use_microdescriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UseMicrodescriptors"]);
+    pub const use_microdescriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UseMicrodescriptors"]).in_submodules(1);
 
     /// `services.tor.settings.V3AuthUseLegacyKey`
     ///
@@ -1837,7 +1837,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.V3AuthUseLegacyKey)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const v3_auth_use_legacy_key: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "V3AuthUseLegacyKey"]);
+    pub const v3_auth_use_legacy_key: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "V3AuthUseLegacyKey"]).in_submodules(1);
 
     /// `services.tor.settings.V3AuthoritativeDirectory`
     ///
@@ -1846,7 +1846,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.V3AuthoritativeDirectory)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const v3_authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "V3AuthoritativeDirectory"]);
+    pub const v3_authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "V3AuthoritativeDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.VersioningAuthoritativeDirectory`
     ///
@@ -1855,7 +1855,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.VersioningAuthoritativeDirectory)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
-    pub const versioning_authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "VersioningAuthoritativeDirectory"]);
+    pub const versioning_authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "VersioningAuthoritativeDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.VirtualAddrNetworkIPv4`
     ///
@@ -1864,7 +1864,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.VirtualAddrNetworkIPv4)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const virtual_addr_network_i_pv4: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "VirtualAddrNetworkIPv4"]);
+    pub const virtual_addr_network_i_pv4: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "VirtualAddrNetworkIPv4"]).in_submodules(1);
 
     /// `services.tor.settings.VirtualAddrNetworkIPv6`
     ///
@@ -1873,7 +1873,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.VirtualAddrNetworkIPv6)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const virtual_addr_network_i_pv6: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "VirtualAddrNetworkIPv6"]);
+    pub const virtual_addr_network_i_pv6: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "VirtualAddrNetworkIPv6"]).in_submodules(1);
 
     /// `services.tor.settings.WarnPlaintextPorts`
     ///
@@ -1882,7 +1882,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.WarnPlaintextPorts)
     ///
     /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
-    pub const warn_plaintext_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "WarnPlaintextPorts"]);
+    pub const warn_plaintext_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "WarnPlaintextPorts"]).in_submodules(1);
 
     /// The members of `services.tor.settings.AccountingMax`'s type: `integer`, `string`. A value of any of them sets the option.
     pub enum AccountingMaxMembers {}
@@ -2194,7 +2194,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerTransportPlugin.exec)
         ///
         /// Nix type: `string`.
-        pub const exec: Opt<String> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin", "exec"]);
+        pub const exec: Opt<String> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin", "exec"]).in_submodules(2);
 
         /// `services.tor.settings.ServerTransportPlugin.transports`
         ///
@@ -2203,7 +2203,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerTransportPlugin.transports)
         ///
         /// Nix type: `list of string`.
-        pub const transports: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin", "transports"]);
+        pub const transports: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin", "transports"]).in_submodules(2);
 
     }
 

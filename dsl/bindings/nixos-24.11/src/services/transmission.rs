@@ -307,7 +307,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.download-dir)
     ///
     /// Nix type: `path`. Default: `"${config.services.transmission.home}/Downloads"`.
-    pub const download_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "download-dir"]);
+    pub const download_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "download-dir"]).in_submodules(1);
 
     /// `services.transmission.settings.incomplete-dir`
     ///
@@ -318,7 +318,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.incomplete-dir)
     ///
     /// Nix type: `path`. Default: `"${config.services.transmission.home}/.incomplete"`.
-    pub const incomplete_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "incomplete-dir"]);
+    pub const incomplete_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "incomplete-dir"]).in_submodules(1);
 
     /// `services.transmission.settings.incomplete-dir-enabled`
     ///
@@ -327,7 +327,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.incomplete-dir-enabled)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const incomplete_dir_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "incomplete-dir-enabled"]);
+    pub const incomplete_dir_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "incomplete-dir-enabled"]).in_submodules(1);
 
     /// `services.transmission.settings.message-level`
     ///
@@ -336,7 +336,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.message-level)
     ///
     /// Nix type: `integer between 0 and 6 (both inclusive)`. Default: `2`.
-    pub const message_level: Opt<Between<0, 6>> = Opt::new(&["services", "transmission", "settings", "message-level"]);
+    pub const message_level: Opt<Between<0, 6>> = Opt::new(&["services", "transmission", "settings", "message-level"]).in_submodules(1);
 
     /// `services.transmission.settings.peer-port`
     ///
@@ -345,7 +345,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.peer-port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `51413`.
-    pub const peer_port: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port"]);
+    pub const peer_port: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port"]).in_submodules(1);
 
     /// `services.transmission.settings.peer-port-random-high`
     ///
@@ -355,7 +355,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.peer-port-random-high)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `65535`.
-    pub const peer_port_random_high: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port-random-high"]);
+    pub const peer_port_random_high: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port-random-high"]).in_submodules(1);
 
     /// `services.transmission.settings.peer-port-random-low`
     ///
@@ -365,7 +365,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.peer-port-random-low)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `65535`.
-    pub const peer_port_random_low: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port-random-low"]);
+    pub const peer_port_random_low: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port-random-low"]).in_submodules(1);
 
     /// `services.transmission.settings.peer-port-random-on-start`
     ///
@@ -374,7 +374,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.peer-port-random-on-start)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const peer_port_random_on_start: Opt<bool> = Opt::new(&["services", "transmission", "settings", "peer-port-random-on-start"]);
+    pub const peer_port_random_on_start: Opt<bool> = Opt::new(&["services", "transmission", "settings", "peer-port-random-on-start"]).in_submodules(1);
 
     /// `services.transmission.settings.rpc-bind-address`
     ///
@@ -384,7 +384,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.rpc-bind-address)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
-    pub const rpc_bind_address: Opt<String> = Opt::new(&["services", "transmission", "settings", "rpc-bind-address"]);
+    pub const rpc_bind_address: Opt<String> = Opt::new(&["services", "transmission", "settings", "rpc-bind-address"]).in_submodules(1);
 
     /// `services.transmission.settings.rpc-port`
     ///
@@ -393,7 +393,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.rpc-port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9091`.
-    pub const rpc_port: Opt<u16> = Opt::new(&["services", "transmission", "settings", "rpc-port"]);
+    pub const rpc_port: Opt<u16> = Opt::new(&["services", "transmission", "settings", "rpc-port"]).in_submodules(1);
 
     /// `services.transmission.settings.script-torrent-done-enabled`
     ///
@@ -403,7 +403,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.script-torrent-done-enabled)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const script_torrent_done_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "script-torrent-done-enabled"]);
+    pub const script_torrent_done_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "script-torrent-done-enabled"]).in_submodules(1);
 
     /// `services.transmission.settings.script-torrent-done-filename`
     ///
@@ -412,7 +412,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.script-torrent-done-filename)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const script_torrent_done_filename: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "transmission", "settings", "script-torrent-done-filename"]);
+    pub const script_torrent_done_filename: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "transmission", "settings", "script-torrent-done-filename"]).in_submodules(1);
 
     /// `services.transmission.settings.trash-original-torrent-files`
     ///
@@ -422,7 +422,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.trash-original-torrent-files)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const trash_original_torrent_files: Opt<bool> = Opt::new(&["services", "transmission", "settings", "trash-original-torrent-files"]);
+    pub const trash_original_torrent_files: Opt<bool> = Opt::new(&["services", "transmission", "settings", "trash-original-torrent-files"]).in_submodules(1);
 
     /// `services.transmission.settings.umask`
     ///
@@ -434,7 +434,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.umask)
     ///
     /// Nix type: `signed integer or string`. Default: `if cfg.package == pkgs.transmission_3 then 18 else "022"`.
-    pub const umask: Opt<OneOf<UmaskMembers>> = Opt::new(&["services", "transmission", "settings", "umask"]);
+    pub const umask: Opt<OneOf<UmaskMembers>> = Opt::new(&["services", "transmission", "settings", "umask"]).in_submodules(1);
 
     /// `services.transmission.settings.utp-enabled`
     ///
@@ -443,7 +443,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.utp-enabled)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const utp_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "utp-enabled"]);
+    pub const utp_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "utp-enabled"]).in_submodules(1);
 
     /// `services.transmission.settings.watch-dir`
     ///
@@ -452,7 +452,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.watch-dir)
     ///
     /// Nix type: `path`. Default: `"${config.services.transmission.home}/watchdir"`.
-    pub const watch_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "watch-dir"]);
+    pub const watch_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "watch-dir"]).in_submodules(1);
 
     /// `services.transmission.settings.watch-dir-enabled`
     ///
@@ -462,7 +462,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.watch-dir-enabled)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const watch_dir_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "watch-dir-enabled"]);
+    pub const watch_dir_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "watch-dir-enabled"]).in_submodules(1);
 
     /// The members of `services.transmission.settings.umask`'s type: `integer`, `string`. A value of any of them sets the option.
     pub enum UmaskMembers {}

@@ -112,7 +112,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trilium-server.nginx.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "trilium-server", "nginx", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "trilium-server", "nginx", "enable"]).in_submodules(1);
 
     /// `services.trilium-server.nginx.hostName`
     ///
@@ -121,7 +121,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trilium-server.nginx.hostName)
     ///
     /// Nix type: `string`.
-    pub const host_name: Opt<String> = Opt::new(&["services", "trilium-server", "nginx", "hostName"]);
+    pub const host_name: Opt<String> = Opt::new(&["services", "trilium-server", "nginx", "hostName"]).in_submodules(1);
 
 }
 

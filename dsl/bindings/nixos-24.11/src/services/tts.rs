@@ -88,7 +88,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.tts.servers.<name>.extraArgs`
@@ -100,7 +100,7 @@ pub mod servers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.tts.servers.<name>.model`
@@ -112,7 +112,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `"tts_models/en/ljspeech/tacotron2-DDC"`.
         #[inline]
         pub fn model(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["model"]))
+            Opt::at(self.path.join(["model"])).in_submodules(1)
         }
 
         /// `services.tts.servers.<name>.port`
@@ -124,7 +124,7 @@ pub mod servers {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.tts.servers.<name>.useCuda`
@@ -136,7 +136,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn use_cuda(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useCuda"]))
+            Opt::at(self.path.join(["useCuda"])).in_submodules(1)
         }
 
     }

@@ -58,7 +58,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.typesense.settings.server.api-address)
         ///
         /// Nix type: `string`.
-        pub const api_address: Opt<String> = Opt::new(&["services", "typesense", "settings", "server", "api-address"]);
+        pub const api_address: Opt<String> = Opt::new(&["services", "typesense", "settings", "server", "api-address"]).in_submodules(1);
 
         /// `services.typesense.settings.server.api-port`
         ///
@@ -67,7 +67,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.typesense.settings.server.api-port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8108`.
-        pub const api_port: Opt<u16> = Opt::new(&["services", "typesense", "settings", "server", "api-port"]);
+        pub const api_port: Opt<u16> = Opt::new(&["services", "typesense", "settings", "server", "api-port"]).in_submodules(1);
 
         /// `services.typesense.settings.server.data-dir`
         ///
@@ -76,7 +76,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.typesense.settings.server.data-dir)
         ///
         /// Nix type: `string`. Default: `"/var/lib/typesense"`.
-        pub const data_dir: Opt<String> = Opt::new(&["services", "typesense", "settings", "server", "data-dir"]);
+        pub const data_dir: Opt<String> = Opt::new(&["services", "typesense", "settings", "server", "data-dir"]).in_submodules(1);
 
     }
 

@@ -30,7 +30,7 @@ impl UhubEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.uhub.<name>.enableTLS`
@@ -42,7 +42,7 @@ impl UhubEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable_tls(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enableTLS"]))
+        Opt::at(self.path.join(["enableTLS"])).in_submodules(1)
     }
 
     /// `services.uhub.<name>.plugins`
@@ -54,7 +54,7 @@ impl UhubEntry {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn plugins(&self) -> Opt<Vec<PluginsValue>> {
-        Opt::at(self.path.join(["plugins"]))
+        Opt::at(self.path.join(["plugins"])).in_submodules(1)
     }
 
     /// `services.uhub.<name>.settings`
@@ -67,7 +67,7 @@ impl UhubEntry {
     /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
     #[inline]
     pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-        Opt::at(self.path.join(["settings"]))
+        Opt::at(self.path.join(["settings"])).in_submodules(1)
     }
 
 }

@@ -144,7 +144,7 @@ pub mod instances {
         /// Nix type: `string`.
         #[inline]
         pub fn card_label(&self) -> Opt<String> {
-            Opt::at(self.path.join(["cardLabel"]))
+            Opt::at(self.path.join(["cardLabel"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.enable`
@@ -156,7 +156,7 @@ pub mod instances {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.extraPackages`
@@ -168,7 +168,7 @@ pub mod instances {
         /// Nix type: `list of package`. Default: `[ ]`.
         #[inline]
         pub fn extra_packages(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["extraPackages"]))
+            Opt::at(self.path.join(["extraPackages"])).in_submodules(1)
         }
 
         /// The options under `input`.
@@ -186,7 +186,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// The options under `output`.
@@ -213,7 +213,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"YUY2"`.
         #[inline]
         pub fn format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["format"]))
+            Opt::at(self.path.join(["format"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.input.framerate`
@@ -225,7 +225,7 @@ pub mod instances {
         /// Nix type: `positive integer, meaning >0`. Default: `30`.
         #[inline]
         pub fn framerate(&self) -> Opt<Positive> {
-            Opt::at(self.path.join(["framerate"]))
+            Opt::at(self.path.join(["framerate"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.input.height`
@@ -237,7 +237,7 @@ pub mod instances {
         /// Nix type: `positive integer, meaning >0`. Default: `720`.
         #[inline]
         pub fn height(&self) -> Opt<Positive> {
-            Opt::at(self.path.join(["height"]))
+            Opt::at(self.path.join(["height"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.input.pipeline`
@@ -249,7 +249,7 @@ pub mod instances {
         /// Nix type: `string`.
         #[inline]
         pub fn pipeline(&self) -> Opt<String> {
-            Opt::at(self.path.join(["pipeline"]))
+            Opt::at(self.path.join(["pipeline"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.input.width`
@@ -261,7 +261,7 @@ pub mod instances {
         /// Nix type: `positive integer, meaning >0`. Default: `1280`.
         #[inline]
         pub fn width(&self) -> Opt<Positive> {
-            Opt::at(self.path.join(["width"]))
+            Opt::at(self.path.join(["width"])).in_submodules(1)
         }
 
     }
@@ -282,7 +282,7 @@ pub mod instances {
         /// Nix type: `string`. Default: `"YUY2"`.
         #[inline]
         pub fn format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["format"]))
+            Opt::at(self.path.join(["format"])).in_submodules(1)
         }
 
     }

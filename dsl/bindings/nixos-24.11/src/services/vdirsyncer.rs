@@ -163,7 +163,7 @@ pub mod jobs {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn additional_groups(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["additionalGroups"]))
+            Opt::at(self.path.join(["additionalGroups"])).in_submodules(1)
         }
 
         /// The options under `config`.
@@ -181,7 +181,7 @@ pub mod jobs {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.enable`
@@ -193,7 +193,7 @@ pub mod jobs {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.forceDiscover`
@@ -205,7 +205,7 @@ pub mod jobs {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn force_discover(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forceDiscover"]))
+            Opt::at(self.path.join(["forceDiscover"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.group`
@@ -217,7 +217,7 @@ pub mod jobs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn group(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.timerConfig`
@@ -229,7 +229,7 @@ pub mod jobs {
         /// Nix type: `attribute set`.
         #[inline]
         pub fn timer_config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["timerConfig"]))
+            Opt::at(self.path.join(["timerConfig"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.user`
@@ -242,7 +242,7 @@ pub mod jobs {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -263,7 +263,7 @@ pub mod jobs {
         /// Nix type: `attribute set`. Default: `{ }`.
         #[inline]
         pub fn general(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["general"]))
+            Opt::at(self.path.join(["general"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.config.pairs`
@@ -275,7 +275,7 @@ pub mod jobs {
         /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
         #[inline]
         pub fn pairs(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["pairs"]))
+            Opt::at(self.path.join(["pairs"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.config.statusPath`
@@ -287,7 +287,7 @@ pub mod jobs {
         /// Nix type: `null or string`. Default: `/var/lib/vdirsyncer/${attrName}`.
         #[inline]
         pub fn status_path(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["statusPath"]))
+            Opt::at(self.path.join(["statusPath"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.config.storages`
@@ -299,7 +299,7 @@ pub mod jobs {
         /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
         #[inline]
         pub fn storages(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["storages"]))
+            Opt::at(self.path.join(["storages"])).in_submodules(1)
         }
 
     }

@@ -316,7 +316,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.client_api.ipc_directory)
         ///
         /// Nix type: `string`. Default: `"/var/db/veilid-server/ipc"`.
-        pub const ipc_directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "client_api", "ipc_directory"]);
+        pub const ipc_directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "client_api", "ipc_directory"]).in_submodules(1);
 
         /// `services.veilid.settings.client_api.ipc_enabled`
         ///
@@ -325,7 +325,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.client_api.ipc_enabled)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const ipc_enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "client_api", "ipc_enabled"]);
+        pub const ipc_enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "client_api", "ipc_enabled"]).in_submodules(1);
 
     }
 
@@ -342,7 +342,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.block_store.directory)
             ///
             /// Nix type: `null or string`. Default: `"/var/db/veilid-server/block_store"`.
-            pub const directory: Opt<NullOr<String>> = Opt::new(&["services", "veilid", "settings", "core", "block_store", "directory"]);
+            pub const directory: Opt<NullOr<String>> = Opt::new(&["services", "veilid", "settings", "core", "block_store", "directory"]).in_submodules(1);
 
         }
 
@@ -356,7 +356,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.capabilities.disable)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
-            pub const disable: Opt<Vec<String>> = Opt::new(&["services", "veilid", "settings", "core", "capabilities", "disable"]);
+            pub const disable: Opt<Vec<String>> = Opt::new(&["services", "veilid", "settings", "core", "capabilities", "disable"]).in_submodules(1);
 
         }
 
@@ -370,7 +370,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.detect_address_changes)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const detect_address_changes: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "network", "detect_address_changes"]);
+            pub const detect_address_changes: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "network", "detect_address_changes"]).in_submodules(1);
 
             /// `services.veilid.settings.core.network.upnp`
             ///
@@ -379,7 +379,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.upnp)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const upnp: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "network", "upnp"]);
+            pub const upnp: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "network", "upnp"]).in_submodules(1);
 
             pub mod dht {
                 use super::*;
@@ -391,7 +391,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.dht.min_peer_count)
                 ///
                 /// Nix type: `signed integer or floating point number`. Default: `20`.
-                pub const min_peer_count: Opt<OneOf<MinPeerCountMembers>> = Opt::new(&["services", "veilid", "settings", "core", "network", "dht", "min_peer_count"]);
+                pub const min_peer_count: Opt<OneOf<MinPeerCountMembers>> = Opt::new(&["services", "veilid", "settings", "core", "network", "dht", "min_peer_count"]).in_submodules(1);
 
                 /// The members of `services.veilid.settings.core.network.dht.min_peer_count`'s type: `integer`, `number`. A value of any of them sets the option.
                 pub enum MinPeerCountMembers {}
@@ -410,7 +410,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.routing_table.bootstrap)
                 ///
                 /// Nix type: `list of string`.
-                pub const bootstrap: Opt<Vec<String>> = Opt::new(&["services", "veilid", "settings", "core", "network", "routing_table", "bootstrap"]);
+                pub const bootstrap: Opt<Vec<String>> = Opt::new(&["services", "veilid", "settings", "core", "network", "routing_table", "bootstrap"]).in_submodules(1);
 
                 /// `services.veilid.settings.core.network.routing_table.node_id`
                 ///
@@ -419,7 +419,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.routing_table.node_id)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
-                pub const node_id: Opt<NullOr<String>> = Opt::new(&["services", "veilid", "settings", "core", "network", "routing_table", "node_id"]);
+                pub const node_id: Opt<NullOr<String>> = Opt::new(&["services", "veilid", "settings", "core", "network", "routing_table", "node_id"]).in_submodules(1);
 
             }
 
@@ -435,7 +435,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.protected_store.allow_insecure_fallback)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const allow_insecure_fallback: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "allow_insecure_fallback"]);
+            pub const allow_insecure_fallback: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "allow_insecure_fallback"]).in_submodules(1);
 
             /// `services.veilid.settings.core.protected_store.always_use_insecure_storage`
             ///
@@ -444,7 +444,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.protected_store.always_use_insecure_storage)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const always_use_insecure_storage: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "always_use_insecure_storage"]);
+            pub const always_use_insecure_storage: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "always_use_insecure_storage"]).in_submodules(1);
 
             /// `services.veilid.settings.core.protected_store.directory`
             ///
@@ -453,7 +453,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.protected_store.directory)
             ///
             /// Nix type: `string`. Default: `"/var/db/veilid-server/protected_store"`.
-            pub const directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "directory"]);
+            pub const directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "directory"]).in_submodules(1);
 
         }
 
@@ -467,7 +467,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.table_store.directory)
             ///
             /// Nix type: `string`. Default: `"/var/db/veilid-server/table_store"`.
-            pub const directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "core", "table_store", "directory"]);
+            pub const directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "core", "table_store", "directory"]).in_submodules(1);
 
         }
 
@@ -486,7 +486,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.api.enabled)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "api", "enabled"]);
+            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "api", "enabled"]).in_submodules(1);
 
             /// `services.veilid.settings.logging.api.level`
             ///
@@ -495,7 +495,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.api.level)
             ///
             /// Nix type: `string`. Default: `"info"`.
-            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "api", "level"]);
+            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "api", "level"]).in_submodules(1);
 
         }
 
@@ -509,7 +509,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.system.enabled)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "system", "enabled"]);
+            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "system", "enabled"]).in_submodules(1);
 
             /// `services.veilid.settings.logging.system.level`
             ///
@@ -518,7 +518,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.system.level)
             ///
             /// Nix type: `string`. Default: `"info"`.
-            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "system", "level"]);
+            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "system", "level"]).in_submodules(1);
 
         }
 
@@ -532,7 +532,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.terminal.enabled)
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "terminal", "enabled"]);
+            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "terminal", "enabled"]).in_submodules(1);
 
             /// `services.veilid.settings.logging.terminal.level`
             ///
@@ -541,7 +541,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.terminal.level)
             ///
             /// Nix type: `string`. Default: `"info"`.
-            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "terminal", "level"]);
+            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "terminal", "level"]).in_submodules(1);
 
         }
 

@@ -69,7 +69,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vmalert.settings.rule)
     ///
     /// Nix type: `list of path`.
-    pub const rule: Opt<Vec<RuntimePath>> = Opt::new(&["services", "vmalert", "settings", "rule"]);
+    pub const rule: Opt<Vec<RuntimePath>> = Opt::new(&["services", "vmalert", "settings", "rule"]).in_submodules(1);
 
     pub mod _datasource {
         use super::*;
@@ -81,7 +81,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vmalert.settings._datasource.url_)
         ///
         /// Nix type: `non-empty string`.
-        pub const url: Opt<String> = Opt::new(&["services", "vmalert", "settings", "_datasource", "url_"]);
+        pub const url: Opt<String> = Opt::new(&["services", "vmalert", "settings", "_datasource", "url_"]).in_submodules(1);
 
     }
 
@@ -95,7 +95,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vmalert.settings._notifier.url_)
         ///
         /// Nix type: `list of non-empty string`. Default: `[ ]`.
-        pub const url: Opt<Vec<String>> = Opt::new(&["services", "vmalert", "settings", "_notifier", "url_"]);
+        pub const url: Opt<Vec<String>> = Opt::new(&["services", "vmalert", "settings", "_notifier", "url_"]).in_submodules(1);
 
     }
 

@@ -73,7 +73,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wastebin.settings.RUST_LOG)
     ///
     /// Nix type: `string`. Default: `"info"`.
-    pub const rust_log: Opt<String> = Opt::new(&["services", "wastebin", "settings", "RUST_LOG"]);
+    pub const rust_log: Opt<String> = Opt::new(&["services", "wastebin", "settings", "RUST_LOG"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_ADDRESS_PORT`
     ///
@@ -82,7 +82,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wastebin.settings.WASTEBIN_ADDRESS_PORT)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0:8088"`.
-    pub const wastebin_address_port: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_ADDRESS_PORT"]);
+    pub const wastebin_address_port: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_ADDRESS_PORT"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_BASE_URL`
     ///
@@ -92,7 +92,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wastebin.settings.WASTEBIN_BASE_URL)
     ///
     /// Nix type: `string`. Default: `"http://localhost"`.
-    pub const wastebin_base_url: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_BASE_URL"]);
+    pub const wastebin_base_url: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_BASE_URL"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_CACHE_SIZE`
     ///
@@ -101,7 +101,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wastebin.settings.WASTEBIN_CACHE_SIZE)
     ///
     /// Nix type: `signed integer`. Default: `128`.
-    pub const wastebin_cache_size: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_CACHE_SIZE"]);
+    pub const wastebin_cache_size: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_CACHE_SIZE"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_DATABASE_PATH`
     ///
@@ -110,7 +110,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wastebin.settings.WASTEBIN_DATABASE_PATH)
     ///
     /// Nix type: `string`. Default: `"/var/lib/wastebin/sqlite3.db"`.
-    pub const wastebin_database_path: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_DATABASE_PATH"]);
+    pub const wastebin_database_path: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_DATABASE_PATH"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_HTTP_TIMEOUT`
     ///
@@ -119,7 +119,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wastebin.settings.WASTEBIN_HTTP_TIMEOUT)
     ///
     /// Nix type: `signed integer`. Default: `5`.
-    pub const wastebin_http_timeout: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_HTTP_TIMEOUT"]);
+    pub const wastebin_http_timeout: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_HTTP_TIMEOUT"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_MAX_BODY_SIZE`
     ///
@@ -128,7 +128,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wastebin.settings.WASTEBIN_MAX_BODY_SIZE)
     ///
     /// Nix type: `signed integer`. Default: `1024`.
-    pub const wastebin_max_body_size: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_MAX_BODY_SIZE"]);
+    pub const wastebin_max_body_size: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_MAX_BODY_SIZE"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_TITLE`
     ///
@@ -137,7 +137,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wastebin.settings.WASTEBIN_TITLE)
     ///
     /// Nix type: `string`. Default: `"wastebin"`.
-    pub const wastebin_title: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_TITLE"]);
+    pub const wastebin_title: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_TITLE"]).in_submodules(1);
 
 }
 

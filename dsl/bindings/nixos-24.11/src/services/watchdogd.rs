@@ -60,7 +60,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.interval)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `5`.
-    pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "interval"]);
+    pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "interval"]).in_submodules(1);
 
     /// `services.watchdogd.settings.safe-exit`
     ///
@@ -69,7 +69,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.safe-exit)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const safe_exit: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "safe-exit"]);
+    pub const safe_exit: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "safe-exit"]).in_submodules(1);
 
     /// `services.watchdogd.settings.timeout`
     ///
@@ -78,7 +78,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.timeout)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `15`.
-    pub const timeout: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "timeout"]);
+    pub const timeout: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "timeout"]).in_submodules(1);
 
     pub mod filenr {
         use super::*;
@@ -90,7 +90,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.filenr.critical)
         ///
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `1.0`.
-        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "filenr", "critical"]);
+        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "filenr", "critical"]).in_submodules(1);
 
         /// `services.watchdogd.settings.filenr.enabled`
         ///
@@ -99,7 +99,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.filenr.enabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "filenr", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "filenr", "enabled"]).in_submodules(1);
 
         /// `services.watchdogd.settings.filenr.interval`
         ///
@@ -108,7 +108,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.filenr.interval)
         ///
         /// Nix type: `unsigned integer, meaning >=0`. Default: `300`.
-        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "filenr", "interval"]);
+        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "filenr", "interval"]).in_submodules(1);
 
         /// `services.watchdogd.settings.filenr.logmark`
         ///
@@ -117,7 +117,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.filenr.logmark)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "filenr", "logmark"]);
+        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "filenr", "logmark"]).in_submodules(1);
 
         /// `services.watchdogd.settings.filenr.warning`
         ///
@@ -126,7 +126,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.filenr.warning)
         ///
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `0.9`.
-        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "filenr", "warning"]);
+        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "filenr", "warning"]).in_submodules(1);
 
     }
 
@@ -140,7 +140,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.loadavg.critical)
         ///
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `2.0`.
-        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "critical"]);
+        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "critical"]).in_submodules(1);
 
         /// `services.watchdogd.settings.loadavg.enabled`
         ///
@@ -149,7 +149,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.loadavg.enabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "enabled"]).in_submodules(1);
 
         /// `services.watchdogd.settings.loadavg.interval`
         ///
@@ -158,7 +158,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.loadavg.interval)
         ///
         /// Nix type: `unsigned integer, meaning >=0`. Default: `300`.
-        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "interval"]);
+        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "interval"]).in_submodules(1);
 
         /// `services.watchdogd.settings.loadavg.logmark`
         ///
@@ -167,7 +167,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.loadavg.logmark)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "logmark"]);
+        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "logmark"]).in_submodules(1);
 
         /// `services.watchdogd.settings.loadavg.warning`
         ///
@@ -176,7 +176,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.loadavg.warning)
         ///
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `1.0`.
-        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "warning"]);
+        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "warning"]).in_submodules(1);
 
     }
 
@@ -190,7 +190,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.meminfo.critical)
         ///
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `0.95`.
-        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "critical"]);
+        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "critical"]).in_submodules(1);
 
         /// `services.watchdogd.settings.meminfo.enabled`
         ///
@@ -199,7 +199,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.meminfo.enabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "enabled"]).in_submodules(1);
 
         /// `services.watchdogd.settings.meminfo.interval`
         ///
@@ -208,7 +208,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.meminfo.interval)
         ///
         /// Nix type: `unsigned integer, meaning >=0`. Default: `300`.
-        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "interval"]);
+        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "interval"]).in_submodules(1);
 
         /// `services.watchdogd.settings.meminfo.logmark`
         ///
@@ -217,7 +217,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.meminfo.logmark)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "logmark"]);
+        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "logmark"]).in_submodules(1);
 
         /// `services.watchdogd.settings.meminfo.warning`
         ///
@@ -226,7 +226,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings.meminfo.warning)
         ///
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `0.9`.
-        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "warning"]);
+        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "warning"]).in_submodules(1);
 
     }
 

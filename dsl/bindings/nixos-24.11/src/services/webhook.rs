@@ -184,7 +184,7 @@ pub mod hooks {
         /// Nix type: `string`.
         #[inline]
         pub fn execute_command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["execute-command"]))
+            Opt::at(self.path.join(["execute-command"])).in_submodules(1)
         }
 
         /// `services.webhook.hooks.<name>.id`
@@ -196,7 +196,7 @@ pub mod hooks {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn id(&self) -> Opt<String> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(1)
         }
 
     }

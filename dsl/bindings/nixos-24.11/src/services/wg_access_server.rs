@@ -85,7 +85,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wg-access-server.settings.storage)
     ///
     /// Nix type: `string`. Default: `"sqlite3://db.sqlite"`.
-    pub const storage: Opt<String> = Opt::new(&["services", "wg-access-server", "settings", "storage"]);
+    pub const storage: Opt<String> = Opt::new(&["services", "wg-access-server", "settings", "storage"]).in_submodules(1);
 
     pub mod dns {
         use super::*;
@@ -98,7 +98,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wg-access-server.settings.dns.enabled)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "wg-access-server", "settings", "dns", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "wg-access-server", "settings", "dns", "enabled"]).in_submodules(1);
 
     }
 

@@ -176,7 +176,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.gossip_port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1666`.
-    pub const gossip_port: Opt<u16> = Opt::new(&["services", "wgautomesh", "settings", "gossip_port"]);
+    pub const gossip_port: Opt<u16> = Opt::new(&["services", "wgautomesh", "settings", "gossip_port"]).in_submodules(1);
 
     /// `services.wgautomesh.settings.interface`
     ///
@@ -187,7 +187,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.interface)
     ///
     /// Nix type: `string`.
-    pub const interface: Opt<String> = Opt::new(&["services", "wgautomesh", "settings", "interface"]);
+    pub const interface: Opt<String> = Opt::new(&["services", "wgautomesh", "settings", "interface"]).in_submodules(1);
 
     /// `services.wgautomesh.settings.lan_discovery`
     ///
@@ -196,7 +196,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.lan_discovery)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const lan_discovery: Opt<bool> = Opt::new(&["services", "wgautomesh", "settings", "lan_discovery"]);
+    pub const lan_discovery: Opt<bool> = Opt::new(&["services", "wgautomesh", "settings", "lan_discovery"]).in_submodules(1);
 
     /// `services.wgautomesh.settings.peers`
     ///
@@ -205,7 +205,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.peers)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const peers: Opt<Vec<PeersValue>> = Opt::new(&["services", "wgautomesh", "settings", "peers"]);
+    pub const peers: Opt<Vec<PeersValue>> = Opt::new(&["services", "wgautomesh", "settings", "peers"]).in_submodules(1);
 
     /// `services.wgautomesh.settings.upnp_forward_external_port`
     ///
@@ -215,7 +215,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.upnp_forward_external_port)
     ///
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
-    pub const upnp_forward_external_port: Opt<NullOr<u16>> = Opt::new(&["services", "wgautomesh", "settings", "upnp_forward_external_port"]);
+    pub const upnp_forward_external_port: Opt<NullOr<u16>> = Opt::new(&["services", "wgautomesh", "settings", "upnp_forward_external_port"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.wgautomesh.settings.peers.*`: `PeersValue::new()`, then a setter per option.

@@ -147,7 +147,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.bindIP)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const bind_ip: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "bindIP"]);
+    pub const bind_ip: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "bindIP"]).in_submodules(1);
 
     /// `services.wiki-js.settings.logLevel`
     ///
@@ -156,7 +156,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.logLevel)
     ///
     /// Nix type: `one of "error", "warn", "info", "verbose", "debug", "silly"`. Default: `"info"`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "wiki-js", "settings", "logLevel"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "wiki-js", "settings", "logLevel"]).in_submodules(1);
 
     /// `services.wiki-js.settings.offline`
     ///
@@ -166,7 +166,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.offline)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const offline: Opt<bool> = Opt::new(&["services", "wiki-js", "settings", "offline"]);
+    pub const offline: Opt<bool> = Opt::new(&["services", "wiki-js", "settings", "offline"]).in_submodules(1);
 
     /// `services.wiki-js.settings.port`
     ///
@@ -175,7 +175,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "wiki-js", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "wiki-js", "settings", "port"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.wiki-js.settings.logLevel`.
@@ -199,7 +199,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.db.db)
         ///
         /// Nix type: `string`. Default: `"wiki"`.
-        pub const db: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "db", "db"]);
+        pub const db: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "db", "db"]).in_submodules(1);
 
         /// `services.wiki-js.settings.db.host`
         ///
@@ -208,7 +208,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.db.host)
         ///
         /// Nix type: `string`.
-        pub const host: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "db", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "db", "host"]).in_submodules(1);
 
         /// `services.wiki-js.settings.db.type`
         ///
@@ -217,7 +217,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.db.type)
         ///
         /// Nix type: `one of "postgres", "mysql", "mariadb", "mssql"`. Default: `"postgres"`.
-        pub const r#type: Opt<Type> = Opt::new(&["services", "wiki-js", "settings", "db", "type"]);
+        pub const r#type: Opt<Type> = Opt::new(&["services", "wiki-js", "settings", "db", "type"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.wiki-js.settings.db.type`.

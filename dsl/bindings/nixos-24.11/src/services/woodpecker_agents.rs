@@ -98,7 +98,7 @@ pub mod agents {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.woodpecker-agents.agents.<name>.environment`
@@ -110,7 +110,7 @@ pub mod agents {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.woodpecker-agents.agents.<name>.environmentFile`
@@ -124,7 +124,7 @@ pub mod agents {
         /// Nix type: `list of path`. Default: `[ ]`.
         #[inline]
         pub fn environment_file(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.woodpecker-agents.agents.<name>.extraGroups`
@@ -136,7 +136,7 @@ pub mod agents {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_groups(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraGroups"]))
+            Opt::at(self.path.join(["extraGroups"])).in_submodules(1)
         }
 
         /// `services.woodpecker-agents.agents.<name>.package`
@@ -148,7 +148,7 @@ pub mod agents {
         /// Nix type: `package`. Default: `pkgs.woodpecker-agent`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.woodpecker-agents.agents.<name>.path`
@@ -160,7 +160,7 @@ pub mod agents {
         /// Nix type: `list of package`. Default: `[ ]`.
         #[inline]
         pub fn path(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
     }

@@ -547,7 +547,7 @@ pub mod sites {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.fontsDir`
@@ -560,7 +560,7 @@ pub mod sites {
         /// Nix type: `path`. Default: `"/var/lib/wordpress/‹name›/fonts"`.
         #[inline]
         pub fn fonts_dir(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["fontsDir"]))
+            Opt::at(self.path.join(["fontsDir"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.languages`
@@ -572,7 +572,7 @@ pub mod sites {
         /// Nix type: `list of path`. Default: `[ ]`.
         #[inline]
         pub fn languages(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["languages"]))
+            Opt::at(self.path.join(["languages"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.mergedConfig`
@@ -584,7 +584,7 @@ pub mod sites {
         /// Nix type: `unspecified value`.
         #[inline]
         pub fn merged_config(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["mergedConfig"]))
+            Opt::at(self.path.join(["mergedConfig"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.package`
@@ -596,7 +596,7 @@ pub mod sites {
         /// Nix type: `package`. Default: `pkgs.wordpress`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.plugins`
@@ -608,7 +608,7 @@ pub mod sites {
         /// Nix type: `(attribute set of path) or (list of path) convertible to it`. Default: `{ }`.
         #[inline]
         pub fn plugins(&self) -> Opt<OneOf<PluginsMembers>> {
-            Opt::at(self.path.join(["plugins"]))
+            Opt::at(self.path.join(["plugins"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.poolConfig`
@@ -620,7 +620,7 @@ pub mod sites {
         /// Nix type: `attribute set of (string or signed integer or boolean)`.
         #[inline]
         pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
-            Opt::at(self.path.join(["poolConfig"]))
+            Opt::at(self.path.join(["poolConfig"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.settings`
@@ -633,7 +633,7 @@ pub mod sites {
         /// Nix type: `attribute set of anything`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.themes`
@@ -645,7 +645,7 @@ pub mod sites {
         /// Nix type: `(attribute set of path) or (list of path) convertible to it`. Default: `{ inherit (pkgs.wordpressPackages.themes) twentytwentyfive; }`.
         #[inline]
         pub fn themes(&self) -> Opt<OneOf<ThemesMembers>> {
-            Opt::at(self.path.join(["themes"]))
+            Opt::at(self.path.join(["themes"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.uploadsDir`
@@ -658,7 +658,7 @@ pub mod sites {
         /// Nix type: `path`. Default: `"/var/lib/wordpress/‹name›/uploads"`.
         #[inline]
         pub fn uploads_dir(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["uploadsDir"]))
+            Opt::at(self.path.join(["uploadsDir"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost`
@@ -670,7 +670,7 @@ pub mod sites {
         /// Nix type: `submodule`.
         #[inline]
         pub fn virtual_host(&self) -> Opt<VirtualHostValue> {
-            Opt::at(self.path.join(["virtualHost"]))
+            Opt::at(self.path.join(["virtualHost"])).in_submodules(1)
         }
 
         /// The options under `virtualHost`.
@@ -697,7 +697,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn create_locally(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["createLocally"]))
+            Opt::at(self.path.join(["createLocally"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.host`
@@ -709,7 +709,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"localhost"`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.name`
@@ -721,7 +721,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"wordpress"`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.passwordFile`
@@ -734,7 +734,7 @@ pub mod sites {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.port`
@@ -746,7 +746,7 @@ pub mod sites {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3306`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.socket`
@@ -758,7 +758,7 @@ pub mod sites {
         /// Nix type: `null or path`. Default: `/run/mysqld/mysqld.sock`.
         #[inline]
         pub fn socket(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["socket"]))
+            Opt::at(self.path.join(["socket"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.tablePrefix`
@@ -773,7 +773,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"wp_"`.
         #[inline]
         pub fn table_prefix(&self) -> Opt<String> {
-            Opt::at(self.path.join(["tablePrefix"]))
+            Opt::at(self.path.join(["tablePrefix"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.user`
@@ -785,7 +785,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"wordpress"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -807,7 +807,7 @@ pub mod sites {
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
         #[inline]
         pub fn acme_root(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["acmeRoot"]))
+            Opt::at(self.path.join(["acmeRoot"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.addSSL`
@@ -820,7 +820,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn add_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["addSSL"]))
+            Opt::at(self.path.join(["addSSL"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.adminAddr`
@@ -832,7 +832,7 @@ pub mod sites {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn admin_addr(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["adminAddr"]))
+            Opt::at(self.path.join(["adminAddr"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.documentRoot`
@@ -845,7 +845,7 @@ pub mod sites {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn document_root(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["documentRoot"]))
+            Opt::at(self.path.join(["documentRoot"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.enableACME`
@@ -858,7 +858,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable_acme(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableACME"]))
+            Opt::at(self.path.join(["enableACME"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.enableUserDir`
@@ -870,7 +870,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable_user_dir(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableUserDir"]))
+            Opt::at(self.path.join(["enableUserDir"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.extraConfig`
@@ -883,7 +883,7 @@ pub mod sites {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.forceSSL`
@@ -897,7 +897,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn force_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forceSSL"]))
+            Opt::at(self.path.join(["forceSSL"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.globalRedirect`
@@ -910,7 +910,7 @@ pub mod sites {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn global_redirect(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["globalRedirect"]))
+            Opt::at(self.path.join(["globalRedirect"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.hostName`
@@ -922,7 +922,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn host_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["hostName"]))
+            Opt::at(self.path.join(["hostName"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.http2`
@@ -935,7 +935,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn http2(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["http2"]))
+            Opt::at(self.path.join(["http2"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.listen`
@@ -947,7 +947,7 @@ pub mod sites {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn listen(&self) -> Opt<Vec<ListenValue>> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.listenAddresses`
@@ -960,7 +960,7 @@ pub mod sites {
         /// Nix type: `non-empty (list of string)`.
         #[inline]
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenAddresses"]))
+            Opt::at(self.path.join(["listenAddresses"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.locations`
@@ -972,7 +972,7 @@ pub mod sites {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         #[inline]
         pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
-            Opt::at(self.path.join(["locations"]))
+            Opt::at(self.path.join(["locations"])).in_submodules(2)
         }
 
         /// The options under `locations`.
@@ -990,7 +990,7 @@ pub mod sites {
         /// Nix type: `string`. Default: `"common"`.
         #[inline]
         pub fn log_format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logFormat"]))
+            Opt::at(self.path.join(["logFormat"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.onlySSL`
@@ -1003,7 +1003,7 @@ pub mod sites {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn only_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["onlySSL"]))
+            Opt::at(self.path.join(["onlySSL"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.robotsEntries`
@@ -1015,7 +1015,7 @@ pub mod sites {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn robots_entries(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["robotsEntries"]))
+            Opt::at(self.path.join(["robotsEntries"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.servedDirs`
@@ -1027,7 +1027,7 @@ pub mod sites {
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
         #[inline]
         pub fn served_dirs(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["servedDirs"]))
+            Opt::at(self.path.join(["servedDirs"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.servedFiles`
@@ -1039,7 +1039,7 @@ pub mod sites {
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
         #[inline]
         pub fn served_files(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["servedFiles"]))
+            Opt::at(self.path.join(["servedFiles"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.serverAliases`
@@ -1051,7 +1051,7 @@ pub mod sites {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["serverAliases"]))
+            Opt::at(self.path.join(["serverAliases"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.sslServerCert`
@@ -1063,7 +1063,7 @@ pub mod sites {
         /// Nix type: `path`.
         #[inline]
         pub fn ssl_server_cert(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslServerCert"]))
+            Opt::at(self.path.join(["sslServerCert"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.sslServerChain`
@@ -1075,7 +1075,7 @@ pub mod sites {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn ssl_server_chain(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["sslServerChain"]))
+            Opt::at(self.path.join(["sslServerChain"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.sslServerKey`
@@ -1087,7 +1087,7 @@ pub mod sites {
         /// Nix type: `path`.
         #[inline]
         pub fn ssl_server_key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslServerKey"]))
+            Opt::at(self.path.join(["sslServerKey"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.useACMEHost`
@@ -1101,7 +1101,7 @@ pub mod sites {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["useACMEHost"]))
+            Opt::at(self.path.join(["useACMEHost"])).in_submodules(2)
         }
 
     }
@@ -1137,7 +1137,7 @@ pub mod sites {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["alias"]))
+            Opt::at(self.path.join(["alias"])).in_submodules(3)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.extraConfig`
@@ -1149,7 +1149,7 @@ pub mod sites {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(3)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.index`
@@ -1161,7 +1161,7 @@ pub mod sites {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn index(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["index"]))
+            Opt::at(self.path.join(["index"])).in_submodules(3)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.priority`
@@ -1174,7 +1174,7 @@ pub mod sites {
         /// Nix type: `signed integer`. Default: `1000`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(3)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.proxyPass`
@@ -1186,7 +1186,7 @@ pub mod sites {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["proxyPass"]))
+            Opt::at(self.path.join(["proxyPass"])).in_submodules(3)
         }
 
     }

@@ -239,7 +239,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.writefreely.settings.app.theme)
         ///
         /// Nix type: `string`. Default: `"write"`.
-        pub const theme: Opt<String> = Opt::new(&["services", "writefreely", "settings", "app", "theme"]);
+        pub const theme: Opt<String> = Opt::new(&["services", "writefreely", "settings", "app", "theme"]).in_submodules(1);
 
     }
 
@@ -253,7 +253,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.writefreely.settings.server.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `"80"`.
-        pub const port: Opt<u16> = Opt::new(&["services", "writefreely", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "writefreely", "settings", "server", "port"]).in_submodules(1);
 
     }
 

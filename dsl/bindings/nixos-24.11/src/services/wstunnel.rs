@@ -388,7 +388,7 @@ pub mod clients {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn add_net_bind(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["addNetBind"]))
+            Opt::at(self.path.join(["addNetBind"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.autoStart`
@@ -400,7 +400,7 @@ pub mod clients {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.connectTo`
@@ -412,7 +412,7 @@ pub mod clients {
         /// Nix type: `string`.
         #[inline]
         pub fn connect_to(&self) -> Opt<String> {
-            Opt::at(self.path.join(["connectTo"]))
+            Opt::at(self.path.join(["connectTo"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.customHeaders`
@@ -424,7 +424,7 @@ pub mod clients {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn custom_headers(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["customHeaders"]))
+            Opt::at(self.path.join(["customHeaders"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.enable`
@@ -436,7 +436,7 @@ pub mod clients {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.environmentFile`
@@ -451,7 +451,7 @@ pub mod clients {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.extraArgs`
@@ -463,7 +463,7 @@ pub mod clients {
         /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
         #[inline]
         pub fn extra_args(&self) -> Opt<BTreeMap<String, OneOf<ExtraArgsMembers>>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.httpProxy`
@@ -475,7 +475,7 @@ pub mod clients {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn http_proxy(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["httpProxy"]))
+            Opt::at(self.path.join(["httpProxy"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.localToRemote`
@@ -487,7 +487,7 @@ pub mod clients {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn local_to_remote(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["localToRemote"]))
+            Opt::at(self.path.join(["localToRemote"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.loggingLevel`
@@ -499,7 +499,7 @@ pub mod clients {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn logging_level(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["loggingLevel"]))
+            Opt::at(self.path.join(["loggingLevel"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.package`
@@ -511,7 +511,7 @@ pub mod clients {
         /// Nix type: `package`. Default: `pkgs.wstunnel`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.remoteToLocal`
@@ -523,7 +523,7 @@ pub mod clients {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn remote_to_local(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["remoteToLocal"]))
+            Opt::at(self.path.join(["remoteToLocal"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.soMark`
@@ -536,7 +536,7 @@ pub mod clients {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn so_mark(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["soMark"]))
+            Opt::at(self.path.join(["soMark"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.tlsSNI`
@@ -548,7 +548,7 @@ pub mod clients {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn tls_sni(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["tlsSNI"]))
+            Opt::at(self.path.join(["tlsSNI"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.tlsVerifyCertificate`
@@ -560,7 +560,7 @@ pub mod clients {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn tls_verify_certificate(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["tlsVerifyCertificate"]))
+            Opt::at(self.path.join(["tlsVerifyCertificate"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.upgradeCredentials`
@@ -573,7 +573,7 @@ pub mod clients {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn upgrade_credentials(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["upgradeCredentials"]))
+            Opt::at(self.path.join(["upgradeCredentials"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.upgradePathPrefix`
@@ -586,7 +586,7 @@ pub mod clients {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn upgrade_path_prefix(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["upgradePathPrefix"]))
+            Opt::at(self.path.join(["upgradePathPrefix"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.websocketPingInterval`
@@ -598,7 +598,7 @@ pub mod clients {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn websocket_ping_interval(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["websocketPingInterval"]))
+            Opt::at(self.path.join(["websocketPingInterval"])).in_submodules(1)
         }
 
     }
@@ -635,7 +635,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.enable`
@@ -647,7 +647,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.enableHTTPS`
@@ -659,7 +659,7 @@ pub mod servers {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable_https(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableHTTPS"]))
+            Opt::at(self.path.join(["enableHTTPS"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.environmentFile`
@@ -674,7 +674,7 @@ pub mod servers {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.extraArgs`
@@ -686,7 +686,7 @@ pub mod servers {
         /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
         #[inline]
         pub fn extra_args(&self) -> Opt<BTreeMap<String, OneOf<ExtraArgsMembers>>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.listen`
@@ -700,7 +700,7 @@ pub mod servers {
         /// Nix type: `submodule`.
         #[inline]
         pub fn listen(&self) -> Opt<ListenValue> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// The options under `listen`.
@@ -718,7 +718,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn logging_level(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["loggingLevel"]))
+            Opt::at(self.path.join(["loggingLevel"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.package`
@@ -730,7 +730,7 @@ pub mod servers {
         /// Nix type: `package`. Default: `pkgs.wstunnel`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.restrictTo`
@@ -742,7 +742,7 @@ pub mod servers {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         #[inline]
         pub fn restrict_to(&self) -> Opt<Vec<RestrictToValue>> {
-            Opt::at(self.path.join(["restrictTo"]))
+            Opt::at(self.path.join(["restrictTo"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.tlsCertificate`
@@ -755,7 +755,7 @@ pub mod servers {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn tls_certificate(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["tlsCertificate"]))
+            Opt::at(self.path.join(["tlsCertificate"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.tlsKey`
@@ -768,7 +768,7 @@ pub mod servers {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn tls_key(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["tlsKey"]))
+            Opt::at(self.path.join(["tlsKey"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.useACMEHost`
@@ -781,7 +781,7 @@ pub mod servers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["useACMEHost"]))
+            Opt::at(self.path.join(["useACMEHost"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.websocketPingInterval`
@@ -793,7 +793,7 @@ pub mod servers {
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         #[inline]
         pub fn websocket_ping_interval(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["websocketPingInterval"]))
+            Opt::at(self.path.join(["websocketPingInterval"])).in_submodules(1)
         }
 
     }
@@ -814,7 +814,7 @@ pub mod servers {
         /// Nix type: `string`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `services.wstunnel.servers.<name>.listen.port`
@@ -826,7 +826,7 @@ pub mod servers {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
     }

@@ -231,7 +231,7 @@ pub mod faster_whisper {
             /// Nix type: `unsigned integer, meaning >=0`. Default: `1`.
             #[inline]
             pub fn beam_size(&self) -> Opt<u64> {
-                Opt::at(self.path.join(["beamSize"]))
+                Opt::at(self.path.join(["beamSize"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.device`
@@ -243,7 +243,7 @@ pub mod faster_whisper {
             /// Nix type: `one of "cpu", "cuda", "auto"`. Default: `"cpu"`.
             #[inline]
             pub fn device(&self) -> Opt<Device> {
-                Opt::at(self.path.join(["device"]))
+                Opt::at(self.path.join(["device"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.enable`
@@ -255,7 +255,7 @@ pub mod faster_whisper {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.extraArgs`
@@ -267,7 +267,7 @@ pub mod faster_whisper {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn extra_args(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["extraArgs"]))
+                Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.language`
@@ -279,7 +279,7 @@ pub mod faster_whisper {
             /// Nix type: `one of "auto", "af", "am", "ar", "as", "az", "ba", "be", "bg", "bn", "bo", "br", "bs", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et", "eu", "fa", "fi", "fo", "fr", "gl", "gu", "ha", "haw", "he", "hi", "hr", "ht", "hu", "hy", "id", "is", "it", "ja", "jw", "ka", "kk", "km", "kn", "ko", "la", "lb", "ln", "lo", "lt", "lv", "mg", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "ne", "nl", "nn", "no", "oc", "pa", "pl", "ps", "pt", "ro", "ru", "sa", "sd", "si", "sk", "sl", "sn", "so", "sq", "sr", "su", "sv", "sw", "ta", "te", "tg", "th", "tk", "tl", "tr", "tt", "uk", "ur", "uz", "vi", "yi", "yo", "zh"`.
             #[inline]
             pub fn language(&self) -> Opt<Language> {
-                Opt::at(self.path.join(["language"]))
+                Opt::at(self.path.join(["language"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.model`
@@ -291,7 +291,7 @@ pub mod faster_whisper {
             /// Nix type: `string`. Default: `"tiny-int8"`.
             #[inline]
             pub fn model(&self) -> Opt<String> {
-                Opt::at(self.path.join(["model"]))
+                Opt::at(self.path.join(["model"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.uri`
@@ -303,7 +303,7 @@ pub mod faster_whisper {
             /// Nix type: `string matching the pattern ^(tcp|unix)://.*$`.
             #[inline]
             pub fn uri(&self) -> Opt<String> {
-                Opt::at(self.path.join(["uri"])).matching("^(tcp|unix)://.*$")
+                Opt::at(self.path.join(["uri"])).matching("^(tcp|unix)://.*$").in_submodules(1)
             }
 
         }
@@ -629,7 +629,7 @@ pub mod piper {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.extraArgs`
@@ -641,7 +641,7 @@ pub mod piper {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn extra_args(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["extraArgs"]))
+                Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.lengthScale`
@@ -653,7 +653,7 @@ pub mod piper {
             /// Nix type: `floating point number`. Default: `1.0`.
             #[inline]
             pub fn length_scale(&self) -> Opt<f64> {
-                Opt::at(self.path.join(["lengthScale"]))
+                Opt::at(self.path.join(["lengthScale"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.noiseScale`
@@ -665,7 +665,7 @@ pub mod piper {
             /// Nix type: `floating point number`. Default: `0.667`.
             #[inline]
             pub fn noise_scale(&self) -> Opt<f64> {
-                Opt::at(self.path.join(["noiseScale"]))
+                Opt::at(self.path.join(["noiseScale"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.noiseWidth`
@@ -677,7 +677,7 @@ pub mod piper {
             /// Nix type: `floating point number`. Default: `0.333`.
             #[inline]
             pub fn noise_width(&self) -> Opt<f64> {
-                Opt::at(self.path.join(["noiseWidth"]))
+                Opt::at(self.path.join(["noiseWidth"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.piper`
@@ -689,7 +689,7 @@ pub mod piper {
             /// Nix type: `package`. Default: `pkgs.piper-tts`.
             #[inline]
             pub fn piper(&self) -> Opt<Package> {
-                Opt::at(self.path.join(["piper"]))
+                Opt::at(self.path.join(["piper"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.speaker`
@@ -701,7 +701,7 @@ pub mod piper {
             /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
             #[inline]
             pub fn speaker(&self) -> Opt<u64> {
-                Opt::at(self.path.join(["speaker"]))
+                Opt::at(self.path.join(["speaker"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.uri`
@@ -713,7 +713,7 @@ pub mod piper {
             /// Nix type: `string matching the pattern ^(tcp|unix)://.*$`.
             #[inline]
             pub fn uri(&self) -> Opt<String> {
-                Opt::at(self.path.join(["uri"])).matching("^(tcp|unix)://.*$")
+                Opt::at(self.path.join(["uri"])).matching("^(tcp|unix)://.*$").in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.voice`
@@ -726,7 +726,7 @@ pub mod piper {
             /// Nix type: `string`.
             #[inline]
             pub fn voice(&self) -> Opt<String> {
-                Opt::at(self.path.join(["voice"]))
+                Opt::at(self.path.join(["voice"])).in_submodules(1)
             }
 
         }

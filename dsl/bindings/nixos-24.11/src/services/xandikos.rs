@@ -105,7 +105,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xandikos.nginx.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "xandikos", "nginx", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "xandikos", "nginx", "enable"]).in_submodules(1);
 
     /// `services.xandikos.nginx.hostName`
     ///
@@ -114,7 +114,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xandikos.nginx.hostName)
     ///
     /// Nix type: `string`.
-    pub const host_name: Opt<String> = Opt::new(&["services", "xandikos", "nginx", "hostName"]);
+    pub const host_name: Opt<String> = Opt::new(&["services", "xandikos", "nginx", "hostName"]).in_submodules(1);
 
 }
 

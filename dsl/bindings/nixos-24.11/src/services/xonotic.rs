@@ -94,7 +94,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xonotic.settings.hostname)
     ///
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"Xonotic $g_xonoticversion Server"`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "xonotic", "settings", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "xonotic", "settings", "hostname"]).in_submodules(1);
 
     /// `services.xonotic.settings.maxplayers`
     ///
@@ -103,7 +103,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xonotic.settings.maxplayers)
     ///
     /// Nix type: `signed integer`. Default: `16`.
-    pub const maxplayers: Opt<i64> = Opt::new(&["services", "xonotic", "settings", "maxplayers"]);
+    pub const maxplayers: Opt<i64> = Opt::new(&["services", "xonotic", "settings", "maxplayers"]).in_submodules(1);
 
     /// `services.xonotic.settings.net_address`
     ///
@@ -112,7 +112,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xonotic.settings.net_address)
     ///
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"0.0.0.0"`.
-    pub const net_address: Opt<String> = Opt::new(&["services", "xonotic", "settings", "net_address"]);
+    pub const net_address: Opt<String> = Opt::new(&["services", "xonotic", "settings", "net_address"]).in_submodules(1);
 
     /// `services.xonotic.settings.port`
     ///
@@ -121,7 +121,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xonotic.settings.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `26000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "xonotic", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "xonotic", "settings", "port"]).in_submodules(1);
 
     /// `services.xonotic.settings.sv_motd`
     ///
@@ -130,7 +130,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xonotic.settings.sv_motd)
     ///
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
-    pub const sv_motd: Opt<String> = Opt::new(&["services", "xonotic", "settings", "sv_motd"]);
+    pub const sv_motd: Opt<String> = Opt::new(&["services", "xonotic", "settings", "sv_motd"]).in_submodules(1);
 
     /// `services.xonotic.settings.sv_public`
     ///
@@ -139,7 +139,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xonotic.settings.sv_public)
     ///
     /// Nix type: `signed integer`. Default: `0`.
-    pub const sv_public: Opt<i64> = Opt::new(&["services", "xonotic", "settings", "sv_public"]);
+    pub const sv_public: Opt<i64> = Opt::new(&["services", "xonotic", "settings", "sv_public"]).in_submodules(1);
 
     /// `services.xonotic.settings.sv_termsofservice_url`
     ///
@@ -148,7 +148,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xonotic.settings.sv_termsofservice_url)
     ///
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
-    pub const sv_termsofservice_url: Opt<String> = Opt::new(&["services", "xonotic", "settings", "sv_termsofservice_url"]);
+    pub const sv_termsofservice_url: Opt<String> = Opt::new(&["services", "xonotic", "settings", "sv_termsofservice_url"]).in_submodules(1);
 
 }
 

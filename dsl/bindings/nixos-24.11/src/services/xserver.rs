@@ -3624,7 +3624,7 @@ pub mod xkb {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn compat_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["compatFile"]))
+                Opt::at(self.path.join(["compatFile"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.description`
@@ -3636,7 +3636,7 @@ pub mod xkb {
             /// Nix type: `string`.
             #[inline]
             pub fn description(&self) -> Opt<String> {
-                Opt::at(self.path.join(["description"]))
+                Opt::at(self.path.join(["description"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.geometryFile`
@@ -3651,7 +3651,7 @@ pub mod xkb {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn geometry_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["geometryFile"]))
+                Opt::at(self.path.join(["geometryFile"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.keycodesFile`
@@ -3666,7 +3666,7 @@ pub mod xkb {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn keycodes_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["keycodesFile"]))
+                Opt::at(self.path.join(["keycodesFile"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.languages`
@@ -3679,7 +3679,7 @@ pub mod xkb {
             /// Nix type: `list of string`.
             #[inline]
             pub fn languages(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["languages"]))
+                Opt::at(self.path.join(["languages"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.symbolsFile`
@@ -3694,7 +3694,7 @@ pub mod xkb {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn symbols_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["symbolsFile"]))
+                Opt::at(self.path.join(["symbolsFile"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.typesFile`
@@ -3709,7 +3709,7 @@ pub mod xkb {
             /// Nix type: `null or path`. Default: `null`.
             #[inline]
             pub fn types_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["typesFile"]))
+                Opt::at(self.path.join(["typesFile"])).in_submodules(1)
             }
 
         }

@@ -88,7 +88,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.your_spotify.settings.API_ENDPOINT)
     ///
     /// Nix type: `string`.
-    pub const api_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "API_ENDPOINT"]);
+    pub const api_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "API_ENDPOINT"]).in_submodules(1);
 
     /// `services.your_spotify.settings.CLIENT_ENDPOINT`
     ///
@@ -98,7 +98,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.your_spotify.settings.CLIENT_ENDPOINT)
     ///
     /// Nix type: `string`.
-    pub const client_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "CLIENT_ENDPOINT"]);
+    pub const client_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "CLIENT_ENDPOINT"]).in_submodules(1);
 
     /// `services.your_spotify.settings.MONGO_ENDPOINT`
     ///
@@ -107,7 +107,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.your_spotify.settings.MONGO_ENDPOINT)
     ///
     /// Nix type: `string`. Default: `"mongodb://localhost:27017/your_spotify"`.
-    pub const mongo_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "MONGO_ENDPOINT"]);
+    pub const mongo_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "MONGO_ENDPOINT"]).in_submodules(1);
 
     /// `services.your_spotify.settings.PORT`
     ///
@@ -116,7 +116,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.your_spotify.settings.PORT)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "your_spotify", "settings", "PORT"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "your_spotify", "settings", "PORT"]).in_submodules(1);
 
     /// `services.your_spotify.settings.SPOTIFY_PUBLIC`
     ///
@@ -126,7 +126,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.your_spotify.settings.SPOTIFY_PUBLIC)
     ///
     /// Nix type: `string`.
-    pub const spotify_public: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "SPOTIFY_PUBLIC"]);
+    pub const spotify_public: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "SPOTIFY_PUBLIC"]).in_submodules(1);
 
 }
 

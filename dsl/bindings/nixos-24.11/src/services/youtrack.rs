@@ -101,7 +101,7 @@ pub mod environmental_parameters {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.youtrack.environmentalParameters.listen-address)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "youtrack", "environmentalParameters", "listen-address"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "youtrack", "environmentalParameters", "listen-address"]).in_submodules(1);
 
     /// `services.youtrack.environmentalParameters.listen-port`
     ///
@@ -110,7 +110,7 @@ pub mod environmental_parameters {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.youtrack.environmentalParameters.listen-port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
-    pub const listen_port: Opt<u16> = Opt::new(&["services", "youtrack", "environmentalParameters", "listen-port"]);
+    pub const listen_port: Opt<u16> = Opt::new(&["services", "youtrack", "environmentalParameters", "listen-port"]).in_submodules(1);
 
 }
 

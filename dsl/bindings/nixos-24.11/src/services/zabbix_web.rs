@@ -465,7 +465,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.acmeRoot)
         ///
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "acmeRoot"]);
+        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "acmeRoot"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.addSSL`
         ///
@@ -475,7 +475,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.addSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const add_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "addSSL"]);
+        pub const add_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "addSSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.adminAddr`
         ///
@@ -484,7 +484,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.adminAddr)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "adminAddr"]);
+        pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "adminAddr"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.documentRoot`
         ///
@@ -494,7 +494,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.documentRoot)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "documentRoot"]);
+        pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "documentRoot"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.enableACME`
         ///
@@ -504,7 +504,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.enableACME)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable_acme: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "enableACME"]);
+        pub const enable_acme: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "enableACME"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.enableUserDir`
         ///
@@ -513,7 +513,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.enableUserDir)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "enableUserDir"]);
+        pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "enableUserDir"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.extraConfig`
         ///
@@ -523,7 +523,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "extraConfig"]);
+        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "extraConfig"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.forceSSL`
         ///
@@ -534,7 +534,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.forceSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const force_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "forceSSL"]);
+        pub const force_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "forceSSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.globalRedirect`
         ///
@@ -544,7 +544,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.globalRedirect)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "globalRedirect"]);
+        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "globalRedirect"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.hostName`
         ///
@@ -553,7 +553,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.hostName)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
-        pub const host_name: Opt<String> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "hostName"]);
+        pub const host_name: Opt<String> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "hostName"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.http2`
         ///
@@ -563,7 +563,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.http2)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const http2: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "http2"]);
+        pub const http2: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "http2"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.listen`
         ///
@@ -572,7 +572,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listen)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "listen"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.listenAddresses`
         ///
@@ -582,7 +582,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listenAddresses)
         ///
         /// Nix type: `non-empty (list of string)`.
-        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "listenAddresses"]);
+        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "listenAddresses"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.locations`
         ///
@@ -591,7 +591,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "locations"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.logFormat`
         ///
@@ -600,7 +600,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.logFormat)
         ///
         /// Nix type: `string`. Default: `"common"`.
-        pub const log_format: Opt<String> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "logFormat"]);
+        pub const log_format: Opt<String> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "logFormat"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.onlySSL`
         ///
@@ -610,7 +610,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.onlySSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const only_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "onlySSL"]);
+        pub const only_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "onlySSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.robotsEntries`
         ///
@@ -619,7 +619,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.robotsEntries)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-        pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "robotsEntries"]);
+        pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "robotsEntries"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.servedDirs`
         ///
@@ -628,7 +628,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.servedDirs)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedDirs"]);
+        pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedDirs"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.servedFiles`
         ///
@@ -637,7 +637,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.servedFiles)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedFiles"]);
+        pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedFiles"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.serverAliases`
         ///
@@ -646,7 +646,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.serverAliases)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "serverAliases"]);
+        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "serverAliases"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.sslServerCert`
         ///
@@ -655,7 +655,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.sslServerCert)
         ///
         /// Nix type: `path`.
-        pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerCert"]);
+        pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerCert"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.sslServerChain`
         ///
@@ -664,7 +664,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.sslServerChain)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerChain"]);
+        pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerChain"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.sslServerKey`
         ///
@@ -673,7 +673,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.sslServerKey)
         ///
         /// Nix type: `path`.
-        pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerKey"]);
+        pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerKey"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.useACMEHost`
         ///
@@ -684,7 +684,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.useACMEHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "useACMEHost"]);
+        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "useACMEHost"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.zabbixWeb.httpd.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -788,7 +788,7 @@ pub mod httpd {
                 /// Nix type: `null or path`. Default: `null`.
                 #[inline]
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["alias"]))
+                    Opt::at(self.path.join(["alias"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.extraConfig`
@@ -800,7 +800,7 @@ pub mod httpd {
                 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
                 #[inline]
                 pub fn extra_config(&self) -> Opt<Concatenated> {
-                    Opt::at(self.path.join(["extraConfig"]))
+                    Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.index`
@@ -812,7 +812,7 @@ pub mod httpd {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn index(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["index"]))
+                    Opt::at(self.path.join(["index"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.priority`
@@ -825,7 +825,7 @@ pub mod httpd {
                 /// Nix type: `signed integer`. Default: `1000`.
                 #[inline]
                 pub fn priority(&self) -> Opt<i64> {
-                    Opt::at(self.path.join(["priority"]))
+                    Opt::at(self.path.join(["priority"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.proxyPass`
@@ -837,7 +837,7 @@ pub mod httpd {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["proxyPass"]))
+                    Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
                 }
 
             }
@@ -1307,7 +1307,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.acmeFallbackHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "acmeFallbackHost"]);
+        pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "acmeFallbackHost"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.acmeRoot`
         ///
@@ -1316,7 +1316,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.acmeRoot)
         ///
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "acmeRoot"]);
+        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "acmeRoot"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.addSSL`
         ///
@@ -1326,7 +1326,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.addSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const add_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "addSSL"]);
+        pub const add_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "addSSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.basicAuth`
         ///
@@ -1335,7 +1335,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.basicAuth)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
-        pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "basicAuth"]);
+        pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "basicAuth"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.basicAuthFile`
         ///
@@ -1345,7 +1345,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.basicAuthFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "basicAuthFile"]);
+        pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "basicAuthFile"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.default`
         ///
@@ -1354,7 +1354,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.default)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const default: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "default"]);
+        pub const default: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "default"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.enableACME`
         ///
@@ -1364,7 +1364,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.enableACME)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable_acme: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "enableACME"]);
+        pub const enable_acme: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "enableACME"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.extraConfig`
         ///
@@ -1373,7 +1373,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "extraConfig"]);
+        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "extraConfig"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.forceSSL`
         ///
@@ -1383,7 +1383,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.forceSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const force_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "forceSSL"]);
+        pub const force_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "forceSSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.globalRedirect`
         ///
@@ -1393,7 +1393,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.globalRedirect)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "globalRedirect"]);
+        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "globalRedirect"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.http2`
         ///
@@ -1408,7 +1408,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.http2)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const http2: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http2"]);
+        pub const http2: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http2"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.http3`
         ///
@@ -1418,7 +1418,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.http3)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const http3: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http3"]);
+        pub const http3: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http3"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.http3_hq`
         ///
@@ -1428,7 +1428,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.http3_hq)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const http3_hq: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http3_hq"]);
+        pub const http3_hq: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http3_hq"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.kTLS`
         ///
@@ -1440,7 +1440,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.kTLS)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const k_tls: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "kTLS"]);
+        pub const k_tls: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "kTLS"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.listen`
         ///
@@ -1451,7 +1451,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "listen"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.listenAddresses`
         ///
@@ -1461,7 +1461,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listenAddresses)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "listenAddresses"]);
+        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "listenAddresses"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.locations`
         ///
@@ -1470,7 +1470,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "locations"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.onlySSL`
         ///
@@ -1480,7 +1480,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.onlySSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const only_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "onlySSL"]);
+        pub const only_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "onlySSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.quic`
         ///
@@ -1490,7 +1490,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.quic)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const quic: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "quic"]);
+        pub const quic: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "quic"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.redirectCode`
         ///
@@ -1499,7 +1499,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.redirectCode)
         ///
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-        pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "redirectCode"]);
+        pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "redirectCode"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.rejectSSL`
         ///
@@ -1509,7 +1509,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.rejectSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const reject_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "rejectSSL"]);
+        pub const reject_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "rejectSSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.reuseport`
         ///
@@ -1519,7 +1519,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.reuseport)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const reuseport: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "reuseport"]);
+        pub const reuseport: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "reuseport"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.root`
         ///
@@ -1528,7 +1528,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.root)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "root"]);
+        pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "root"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.serverAliases`
         ///
@@ -1537,7 +1537,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.serverAliases)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
-        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "serverAliases"]);
+        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "serverAliases"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.serverName`
         ///
@@ -1546,7 +1546,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.serverName)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "serverName"]);
+        pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "serverName"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.sslCertificate`
         ///
@@ -1555,7 +1555,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.sslCertificate)
         ///
         /// Nix type: `path`.
-        pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslCertificate"]);
+        pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslCertificate"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.sslCertificateKey`
         ///
@@ -1564,7 +1564,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.sslCertificateKey)
         ///
         /// Nix type: `path`.
-        pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslCertificateKey"]);
+        pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslCertificateKey"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.sslTrustedCertificate`
         ///
@@ -1573,7 +1573,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.sslTrustedCertificate)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslTrustedCertificate"]);
+        pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslTrustedCertificate"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.useACMEHost`
         ///
@@ -1584,7 +1584,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.useACMEHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "useACMEHost"]);
+        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "useACMEHost"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.zabbixWeb.nginx.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1783,7 +1783,7 @@ pub mod nginx {
                 /// Nix type: `null or path`. Default: `null`.
                 #[inline]
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["alias"]))
+                    Opt::at(self.path.join(["alias"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.basicAuth`
@@ -1795,7 +1795,7 @@ pub mod nginx {
                 /// Nix type: `attribute set of string`. Default: `{ }`.
                 #[inline]
                 pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                    Opt::at(self.path.join(["basicAuth"]))
+                    Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.basicAuthFile`
@@ -1808,7 +1808,7 @@ pub mod nginx {
                 /// Nix type: `null or path`. Default: `null`.
                 #[inline]
                 pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["basicAuthFile"]))
+                    Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.extraConfig`
@@ -1820,7 +1820,7 @@ pub mod nginx {
                 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
                 #[inline]
                 pub fn extra_config(&self) -> Opt<Concatenated> {
-                    Opt::at(self.path.join(["extraConfig"]))
+                    Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.fastcgiParams`
@@ -1834,7 +1834,7 @@ pub mod nginx {
                 /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
                 #[inline]
                 pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                    Opt::at(self.path.join(["fastcgiParams"]))
+                    Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.index`
@@ -1846,7 +1846,7 @@ pub mod nginx {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn index(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["index"]))
+                    Opt::at(self.path.join(["index"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.priority`
@@ -1859,7 +1859,7 @@ pub mod nginx {
                 /// Nix type: `signed integer`. Default: `1000`.
                 #[inline]
                 pub fn priority(&self) -> Opt<i64> {
-                    Opt::at(self.path.join(["priority"]))
+                    Opt::at(self.path.join(["priority"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.proxyPass`
@@ -1872,7 +1872,7 @@ pub mod nginx {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["proxyPass"]))
+                    Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.proxyWebsockets`
@@ -1884,7 +1884,7 @@ pub mod nginx {
                 /// Nix type: `boolean`. Default: `false`.
                 #[inline]
                 pub fn proxy_websockets(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["proxyWebsockets"]))
+                    Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.recommendedProxySettings`
@@ -1896,7 +1896,7 @@ pub mod nginx {
                 /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
                 #[inline]
                 pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["recommendedProxySettings"]))
+                    Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.return`
@@ -1908,7 +1908,7 @@ pub mod nginx {
                 /// Nix type: `null or string or signed integer`. Default: `null`.
                 #[inline]
                 pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                    Opt::at(self.path.join(["return"]))
+                    Opt::at(self.path.join(["return"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.root`
@@ -1920,7 +1920,7 @@ pub mod nginx {
                 /// Nix type: `null or path`. Default: `null`.
                 #[inline]
                 pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["root"]))
+                    Opt::at(self.path.join(["root"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.tryFiles`
@@ -1932,7 +1932,7 @@ pub mod nginx {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn try_files(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["tryFiles"]))
+                    Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
                 }
 
             }

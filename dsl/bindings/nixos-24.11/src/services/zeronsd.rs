@@ -114,7 +114,7 @@ pub mod served_networks {
         /// Nix type: `package`. Default: `pkgs.zeronsd`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.zeronsd.servedNetworks.<name>.settings`
@@ -126,7 +126,7 @@ pub mod served_networks {
         /// Nix type: `JSON value`. Default: `{ }`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -153,7 +153,7 @@ pub mod served_networks {
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"home.arpa"`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(2)
         }
 
         /// `services.zeronsd.servedNetworks.<name>.settings.log_level`
@@ -165,7 +165,7 @@ pub mod served_networks {
         /// Nix type: `one of "off", "error", "warn", "info", "debug", "trace"`. Default: `"warn"`.
         #[inline]
         pub fn log_level(&self) -> Opt<LogLevel> {
-            Opt::at(self.path.join(["log_level"]))
+            Opt::at(self.path.join(["log_level"])).in_submodules(2)
         }
 
         /// `services.zeronsd.servedNetworks.<name>.settings.token`
@@ -177,7 +177,7 @@ pub mod served_networks {
         /// Nix type: `path`.
         #[inline]
         pub fn token(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["token"]))
+            Opt::at(self.path.join(["token"])).in_submodules(2)
         }
 
         /// `services.zeronsd.servedNetworks.<name>.settings.wildcard`
@@ -189,7 +189,7 @@ pub mod served_networks {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn wildcard(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["wildcard"]))
+            Opt::at(self.path.join(["wildcard"])).in_submodules(2)
         }
 
     }

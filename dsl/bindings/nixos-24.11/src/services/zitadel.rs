@@ -187,7 +187,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings.Port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
-    pub const port: Opt<u16> = Opt::new(&["services", "zitadel", "settings", "Port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "zitadel", "settings", "Port"]).in_submodules(1);
 
     pub mod tls {
         use super::*;
@@ -199,7 +199,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings.TLS.Cert)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const cert: Opt<NullOr<String>> = Opt::new(&["services", "zitadel", "settings", "TLS", "Cert"]);
+        pub const cert: Opt<NullOr<String>> = Opt::new(&["services", "zitadel", "settings", "TLS", "Cert"]).in_submodules(1);
 
         /// `services.zitadel.settings.TLS.CertPath`
         ///
@@ -208,7 +208,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings.TLS.CertPath)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const cert_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zitadel", "settings", "TLS", "CertPath"]);
+        pub const cert_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zitadel", "settings", "TLS", "CertPath"]).in_submodules(1);
 
         /// `services.zitadel.settings.TLS.Key`
         ///
@@ -217,7 +217,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings.TLS.Key)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const key: Opt<NullOr<String>> = Opt::new(&["services", "zitadel", "settings", "TLS", "Key"]);
+        pub const key: Opt<NullOr<String>> = Opt::new(&["services", "zitadel", "settings", "TLS", "Key"]).in_submodules(1);
 
         /// `services.zitadel.settings.TLS.KeyPath`
         ///
@@ -226,7 +226,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings.TLS.KeyPath)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const key_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zitadel", "settings", "TLS", "KeyPath"]);
+        pub const key_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zitadel", "settings", "TLS", "KeyPath"]).in_submodules(1);
 
     }
 

@@ -379,7 +379,7 @@ pub mod zetup {
         /// Nix type: `string`.
         #[inline]
         pub fn dataset(&self) -> Opt<String> {
-            Opt::at(self.path.join(["dataset"]))
+            Opt::at(self.path.join(["dataset"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.destinations`
@@ -391,7 +391,7 @@ pub mod zetup {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         #[inline]
         pub fn destinations(&self) -> Opt<BTreeMap<String, DestinationsValue>> {
-            Opt::at(self.path.join(["destinations"]))
+            Opt::at(self.path.join(["destinations"])).in_submodules(1)
         }
 
         /// The options under `destinations`.
@@ -409,7 +409,7 @@ pub mod zetup {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `mbuffer`.
@@ -427,7 +427,7 @@ pub mod zetup {
         /// Nix type: `string`.
         #[inline]
         pub fn plan(&self) -> Opt<String> {
-            Opt::at(self.path.join(["plan"]))
+            Opt::at(self.path.join(["plan"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.postsnap`
@@ -440,7 +440,7 @@ pub mod zetup {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn postsnap(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["postsnap"]))
+            Opt::at(self.path.join(["postsnap"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.presnap`
@@ -454,7 +454,7 @@ pub mod zetup {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn presnap(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["presnap"]))
+            Opt::at(self.path.join(["presnap"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.recursive`
@@ -466,7 +466,7 @@ pub mod zetup {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn recursive(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["recursive"]))
+            Opt::at(self.path.join(["recursive"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.sendDelay`
@@ -479,7 +479,7 @@ pub mod zetup {
         /// Nix type: `signed integer`. Default: `0`.
         #[inline]
         pub fn send_delay(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["sendDelay"]))
+            Opt::at(self.path.join(["sendDelay"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.timestampFormat`
@@ -492,7 +492,7 @@ pub mod zetup {
         /// Nix type: `string containing all of the characters %Y, %m, %d, %H, %M, %S`. Default: `"%Y-%m-%d-%H%M%S"`.
         #[inline]
         pub fn timestamp_format(&self) -> Opt<OneOf<TimestampFormatMembers>> {
-            Opt::at(self.path.join(["timestampFormat"]))
+            Opt::at(self.path.join(["timestampFormat"])).in_submodules(1)
         }
 
     }
@@ -528,7 +528,7 @@ pub mod zetup {
         /// Nix type: `string`.
         #[inline]
         pub fn dataset(&self) -> Opt<String> {
-            Opt::at(self.path.join(["dataset"]))
+            Opt::at(self.path.join(["dataset"])).in_submodules(2)
         }
 
         /// `services.znapzend.zetup.<name>.destinations.<name>.host`
@@ -541,7 +541,7 @@ pub mod zetup {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `services.znapzend.zetup.<name>.destinations.<name>.label`
@@ -553,7 +553,7 @@ pub mod zetup {
         /// Nix type: `string`.
         #[inline]
         pub fn label(&self) -> Opt<String> {
-            Opt::at(self.path.join(["label"]))
+            Opt::at(self.path.join(["label"])).in_submodules(2)
         }
 
         /// `services.znapzend.zetup.<name>.destinations.<name>.plan`
@@ -565,7 +565,7 @@ pub mod zetup {
         /// Nix type: `string`.
         #[inline]
         pub fn plan(&self) -> Opt<String> {
-            Opt::at(self.path.join(["plan"]))
+            Opt::at(self.path.join(["plan"])).in_submodules(2)
         }
 
         /// `services.znapzend.zetup.<name>.destinations.<name>.postsend`
@@ -578,7 +578,7 @@ pub mod zetup {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn postsend(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["postsend"]))
+            Opt::at(self.path.join(["postsend"])).in_submodules(2)
         }
 
         /// `services.znapzend.zetup.<name>.destinations.<name>.presend`
@@ -591,7 +591,7 @@ pub mod zetup {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn presend(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["presend"]))
+            Opt::at(self.path.join(["presend"])).in_submodules(2)
         }
 
     }
@@ -612,7 +612,7 @@ pub mod zetup {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.mbuffer.port`
@@ -624,7 +624,7 @@ pub mod zetup {
         /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.mbuffer.size`
@@ -636,7 +636,7 @@ pub mod zetup {
         /// Nix type: `string of the form number{b|k|M|G}`. Default: `"1G"`.
         #[inline]
         pub fn size(&self) -> Opt<OneOf<SizeMembers>> {
-            Opt::at(self.path.join(["size"]))
+            Opt::at(self.path.join(["size"])).in_submodules(1)
         }
 
     }

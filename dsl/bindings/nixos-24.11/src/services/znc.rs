@@ -306,7 +306,7 @@ pub mod conf_options {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn channels(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["channels"]))
+                Opt::at(self.path.join(["channels"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.extraConf`
@@ -319,7 +319,7 @@ pub mod conf_options {
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             #[inline]
             pub fn extra_conf(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConf"]))
+                Opt::at(self.path.join(["extraConf"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.hasBitlbeeControlChannel`
@@ -331,7 +331,7 @@ pub mod conf_options {
             /// Nix type: `boolean`. Default: `false`.
             #[inline]
             pub fn has_bitlbee_control_channel(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["hasBitlbeeControlChannel"]))
+                Opt::at(self.path.join(["hasBitlbeeControlChannel"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.modules`
@@ -343,7 +343,7 @@ pub mod conf_options {
             /// Nix type: `list of string`.
             #[inline]
             pub fn modules(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["modules"]))
+                Opt::at(self.path.join(["modules"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.password`
@@ -355,7 +355,7 @@ pub mod conf_options {
             /// Nix type: `string`. Default: `""`.
             #[inline]
             pub fn password(&self) -> Opt<String> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.port`
@@ -367,7 +367,7 @@ pub mod conf_options {
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6697`.
             #[inline]
             pub fn port(&self) -> Opt<u16> {
-                Opt::at(self.path.join(["port"]))
+                Opt::at(self.path.join(["port"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.server`
@@ -379,7 +379,7 @@ pub mod conf_options {
             /// Nix type: `string`.
             #[inline]
             pub fn server(&self) -> Opt<String> {
-                Opt::at(self.path.join(["server"]))
+                Opt::at(self.path.join(["server"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.useSSL`
@@ -391,7 +391,7 @@ pub mod conf_options {
             /// Nix type: `boolean`. Default: `true`.
             #[inline]
             pub fn use_ssl(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["useSSL"]))
+                Opt::at(self.path.join(["useSSL"])).in_submodules(1)
             }
 
         }

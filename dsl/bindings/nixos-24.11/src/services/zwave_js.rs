@@ -107,7 +107,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zwave-js.settings.storage.cacheDir)
         ///
         /// Nix type: `unspecified value`. Default: `"/var/cache/zwave-js"`.
-        pub const cache_dir: Opt<Data<Anything>> = Opt::new(&["services", "zwave-js", "settings", "storage", "cacheDir"]);
+        pub const cache_dir: Opt<Data<Anything>> = Opt::new(&["services", "zwave-js", "settings", "storage", "cacheDir"]).in_submodules(1);
 
     }
 

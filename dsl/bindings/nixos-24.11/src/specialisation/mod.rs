@@ -30,7 +30,7 @@ impl SpecialisationEntry {
     /// Nix type: `submodule`. Default: `{ }`.
     #[inline]
     pub fn configuration(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["configuration"]))
+        Opt::at(self.path.join(["configuration"])).in_submodules(1)
     }
 
     /// `specialisation.<name>.inheritParentConfig`
@@ -42,7 +42,7 @@ impl SpecialisationEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn inherit_parent_config(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["inheritParentConfig"]))
+        Opt::at(self.path.join(["inheritParentConfig"])).in_submodules(1)
     }
 
 }

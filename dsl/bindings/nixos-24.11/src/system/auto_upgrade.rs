@@ -171,7 +171,7 @@ pub mod reboot_window {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.autoUpgrade.rebootWindow.lower)
     ///
     /// Nix type: `string matching the pattern [[:digit:]]{2}:[[:digit:]]{2}`.
-    pub const lower: Opt<String> = Opt::new_matching(&["system", "autoUpgrade", "rebootWindow", "lower"], "[[:digit:]]{2}:[[:digit:]]{2}");
+    pub const lower: Opt<String> = Opt::new_matching(&["system", "autoUpgrade", "rebootWindow", "lower"], "[[:digit:]]{2}:[[:digit:]]{2}").in_submodules(1);
 
     /// `system.autoUpgrade.rebootWindow.upper`
     ///
@@ -180,7 +180,7 @@ pub mod reboot_window {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.autoUpgrade.rebootWindow.upper)
     ///
     /// Nix type: `string matching the pattern [[:digit:]]{2}:[[:digit:]]{2}`.
-    pub const upper: Opt<String> = Opt::new_matching(&["system", "autoUpgrade", "rebootWindow", "upper"], "[[:digit:]]{2}:[[:digit:]]{2}");
+    pub const upper: Opt<String> = Opt::new_matching(&["system", "autoUpgrade", "rebootWindow", "upper"], "[[:digit:]]{2}:[[:digit:]]{2}").in_submodules(1);
 
 }
 

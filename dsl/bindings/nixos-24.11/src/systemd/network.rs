@@ -967,7 +967,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.addRouteTablesToIPRoute2)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const add_route_tables_to_ip_route2: Opt<bool> = Opt::new(&["systemd", "network", "config", "addRouteTablesToIPRoute2"]);
+    pub const add_route_tables_to_ip_route2: Opt<bool> = Opt::new(&["systemd", "network", "config", "addRouteTablesToIPRoute2"]).in_submodules(1);
 
     /// `systemd.network.config.dhcpV4Config`
     ///
@@ -977,7 +977,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.dhcpV4Config)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub const dhcp_v4_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "dhcpV4Config"]);
+    pub const dhcp_v4_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "dhcpV4Config"]).in_submodules(1);
 
     /// `systemd.network.config.dhcpV6Config`
     ///
@@ -987,7 +987,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.dhcpV6Config)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub const dhcp_v6_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "dhcpV6Config"]);
+    pub const dhcp_v6_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "dhcpV6Config"]).in_submodules(1);
 
     /// `systemd.network.config.networkConfig`
     ///
@@ -997,7 +997,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.networkConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub const network_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "networkConfig"]);
+    pub const network_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "networkConfig"]).in_submodules(1);
 
     /// `systemd.network.config.routeTables`
     ///
@@ -1007,7 +1007,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.routeTables)
     ///
     /// Nix type: `attribute set of signed integer`. Default: `{ }`.
-    pub const route_tables: Opt<BTreeMap<String, i64>> = Opt::new(&["systemd", "network", "config", "routeTables"]);
+    pub const route_tables: Opt<BTreeMap<String, i64>> = Opt::new(&["systemd", "network", "config", "routeTables"]).in_submodules(1);
 
 }
 
@@ -1036,7 +1036,7 @@ pub mod links {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.network.links.<name>.extraConfig`
@@ -1048,7 +1048,7 @@ pub mod links {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.links.<name>.linkConfig`
@@ -1061,7 +1061,7 @@ pub mod links {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn link_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["linkConfig"]))
+            Opt::at(self.path.join(["linkConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.links.<name>.matchConfig`
@@ -1074,7 +1074,7 @@ pub mod links {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn match_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["matchConfig"]))
+            Opt::at(self.path.join(["matchConfig"])).in_submodules(1)
         }
 
     }
@@ -1107,7 +1107,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn batman_advanced_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["batmanAdvancedConfig"]))
+            Opt::at(self.path.join(["batmanAdvancedConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.bondConfig`
@@ -1120,7 +1120,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn bond_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["bondConfig"]))
+            Opt::at(self.path.join(["bondConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.bridgeConfig`
@@ -1133,7 +1133,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn bridge_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["bridgeConfig"]))
+            Opt::at(self.path.join(["bridgeConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.enable`
@@ -1145,7 +1145,7 @@ pub mod netdevs {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.extraConfig`
@@ -1157,7 +1157,7 @@ pub mod netdevs {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.fooOverUDPConfig`
@@ -1170,7 +1170,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn foo_over_udp_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["fooOverUDPConfig"]))
+            Opt::at(self.path.join(["fooOverUDPConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.ipvlanConfig`
@@ -1182,7 +1182,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn ipvlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["ipvlanConfig"]))
+            Opt::at(self.path.join(["ipvlanConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.ipvtapConfig`
@@ -1194,7 +1194,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn ipvtap_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["ipvtapConfig"]))
+            Opt::at(self.path.join(["ipvtapConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.l2tpConfig`
@@ -1207,7 +1207,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn l2tp_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["l2tpConfig"]))
+            Opt::at(self.path.join(["l2tpConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.l2tpSessions`
@@ -1220,7 +1220,7 @@ pub mod netdevs {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn l2tp_sessions(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["l2tpSessions"]))
+            Opt::at(self.path.join(["l2tpSessions"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.macvlanConfig`
@@ -1233,7 +1233,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn macvlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["macvlanConfig"]))
+            Opt::at(self.path.join(["macvlanConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.matchConfig`
@@ -1246,7 +1246,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn match_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["matchConfig"]))
+            Opt::at(self.path.join(["matchConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.netdevConfig`
@@ -1259,7 +1259,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`.
         #[inline]
         pub fn netdev_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["netdevConfig"]))
+            Opt::at(self.path.join(["netdevConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.peerConfig`
@@ -1272,7 +1272,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn peer_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["peerConfig"]))
+            Opt::at(self.path.join(["peerConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.tapConfig`
@@ -1285,7 +1285,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn tap_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["tapConfig"]))
+            Opt::at(self.path.join(["tapConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.tunConfig`
@@ -1298,7 +1298,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn tun_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["tunConfig"]))
+            Opt::at(self.path.join(["tunConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.tunnelConfig`
@@ -1311,7 +1311,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn tunnel_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["tunnelConfig"]))
+            Opt::at(self.path.join(["tunnelConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.vlanConfig`
@@ -1324,7 +1324,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn vlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["vlanConfig"]))
+            Opt::at(self.path.join(["vlanConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.vrfConfig`
@@ -1337,7 +1337,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn vrf_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["vrfConfig"]))
+            Opt::at(self.path.join(["vrfConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.vxlanConfig`
@@ -1350,7 +1350,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn vxlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["vxlanConfig"]))
+            Opt::at(self.path.join(["vxlanConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.wireguardConfig`
@@ -1363,7 +1363,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn wireguard_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["wireguardConfig"]))
+            Opt::at(self.path.join(["wireguardConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.wireguardPeers`
@@ -1376,7 +1376,7 @@ pub mod netdevs {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn wireguard_peers(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["wireguardPeers"]))
+            Opt::at(self.path.join(["wireguardPeers"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.wlanConfig`
@@ -1388,7 +1388,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn wlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["wlanConfig"]))
+            Opt::at(self.path.join(["wlanConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.xfrmConfig`
@@ -1401,7 +1401,7 @@ pub mod netdevs {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn xfrm_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["xfrmConfig"]))
+            Opt::at(self.path.join(["xfrmConfig"])).in_submodules(1)
         }
 
     }
@@ -1433,7 +1433,7 @@ pub mod networks {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn dhcp(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["DHCP"]))
+            Opt::at(self.path.join(["DHCP"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.address`
@@ -1446,7 +1446,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn address(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.addresses`
@@ -1459,7 +1459,7 @@ pub mod networks {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bfifoConfig`
@@ -1472,7 +1472,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn bfifo_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["bfifoConfig"]))
+            Opt::at(self.path.join(["bfifoConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bond`
@@ -1485,7 +1485,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn bond(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bond"]))
+            Opt::at(self.path.join(["bond"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bridge`
@@ -1498,7 +1498,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn bridge(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bridge"]))
+            Opt::at(self.path.join(["bridge"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bridgeConfig`
@@ -1511,7 +1511,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn bridge_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["bridgeConfig"]))
+            Opt::at(self.path.join(["bridgeConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bridgeFDBs`
@@ -1524,7 +1524,7 @@ pub mod networks {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn bridge_fd_bs(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["bridgeFDBs"]))
+            Opt::at(self.path.join(["bridgeFDBs"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bridgeMDBs`
@@ -1537,7 +1537,7 @@ pub mod networks {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn bridge_md_bs(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["bridgeMDBs"]))
+            Opt::at(self.path.join(["bridgeMDBs"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bridgeVLANs`
@@ -1550,7 +1550,7 @@ pub mod networks {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn bridge_vla_ns(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["bridgeVLANs"]))
+            Opt::at(self.path.join(["bridgeVLANs"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.cakeConfig`
@@ -1563,7 +1563,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn cake_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["cakeConfig"]))
+            Opt::at(self.path.join(["cakeConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.canConfig`
@@ -1576,7 +1576,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn can_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["canConfig"]))
+            Opt::at(self.path.join(["canConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.controlledDelayConfig`
@@ -1589,7 +1589,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn controlled_delay_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["controlledDelayConfig"]))
+            Opt::at(self.path.join(["controlledDelayConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.deficitRoundRobinSchedulerClassConfig`
@@ -1602,7 +1602,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn deficit_round_robin_scheduler_class_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["deficitRoundRobinSchedulerClassConfig"]))
+            Opt::at(self.path.join(["deficitRoundRobinSchedulerClassConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.deficitRoundRobinSchedulerConfig`
@@ -1615,7 +1615,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn deficit_round_robin_scheduler_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["deficitRoundRobinSchedulerConfig"]))
+            Opt::at(self.path.join(["deficitRoundRobinSchedulerConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dhcpPrefixDelegationConfig`
@@ -1628,7 +1628,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn dhcp_prefix_delegation_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["dhcpPrefixDelegationConfig"]))
+            Opt::at(self.path.join(["dhcpPrefixDelegationConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dhcpServerConfig`
@@ -1641,7 +1641,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn dhcp_server_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["dhcpServerConfig"]))
+            Opt::at(self.path.join(["dhcpServerConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dhcpServerStaticLeases`
@@ -1654,7 +1654,7 @@ pub mod networks {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn dhcp_server_static_leases(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["dhcpServerStaticLeases"]))
+            Opt::at(self.path.join(["dhcpServerStaticLeases"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dhcpV4Config`
@@ -1667,7 +1667,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn dhcp_v4_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["dhcpV4Config"]))
+            Opt::at(self.path.join(["dhcpV4Config"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dhcpV6Config`
@@ -1680,7 +1680,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn dhcp_v6_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["dhcpV6Config"]))
+            Opt::at(self.path.join(["dhcpV6Config"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dns`
@@ -1693,7 +1693,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn dns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dns"]))
+            Opt::at(self.path.join(["dns"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.domains`
@@ -1705,7 +1705,7 @@ pub mod networks {
         /// Nix type: `null or (list of string)`. Default: `null`.
         #[inline]
         pub fn domains(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["domains"]))
+            Opt::at(self.path.join(["domains"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.enable`
@@ -1717,7 +1717,7 @@ pub mod networks {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.enhancedTransmissionSelectionConfig`
@@ -1730,7 +1730,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn enhanced_transmission_selection_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["enhancedTransmissionSelectionConfig"]))
+            Opt::at(self.path.join(["enhancedTransmissionSelectionConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.extraConfig`
@@ -1742,7 +1742,7 @@ pub mod networks {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.fairQueueingConfig`
@@ -1755,7 +1755,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn fair_queueing_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["fairQueueingConfig"]))
+            Opt::at(self.path.join(["fairQueueingConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.fairQueueingControlledDelayConfig`
@@ -1768,7 +1768,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn fair_queueing_controlled_delay_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["fairQueueingControlledDelayConfig"]))
+            Opt::at(self.path.join(["fairQueueingControlledDelayConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.flowQueuePIEConfig`
@@ -1781,7 +1781,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn flow_queue_pie_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["flowQueuePIEConfig"]))
+            Opt::at(self.path.join(["flowQueuePIEConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.gateway`
@@ -1794,7 +1794,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn gateway(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["gateway"]))
+            Opt::at(self.path.join(["gateway"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.genericRandomEarlyDetectionConfig`
@@ -1807,7 +1807,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn generic_random_early_detection_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["genericRandomEarlyDetectionConfig"]))
+            Opt::at(self.path.join(["genericRandomEarlyDetectionConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.heavyHitterFilterConfig`
@@ -1820,7 +1820,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn heavy_hitter_filter_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["heavyHitterFilterConfig"]))
+            Opt::at(self.path.join(["heavyHitterFilterConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.hierarchyTokenBucketClassConfig`
@@ -1833,7 +1833,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn hierarchy_token_bucket_class_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["hierarchyTokenBucketClassConfig"]))
+            Opt::at(self.path.join(["hierarchyTokenBucketClassConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.hierarchyTokenBucketConfig`
@@ -1846,7 +1846,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn hierarchy_token_bucket_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["hierarchyTokenBucketConfig"]))
+            Opt::at(self.path.join(["hierarchyTokenBucketConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipoIBConfig`
@@ -1859,7 +1859,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn ipo_ib_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["ipoIBConfig"]))
+            Opt::at(self.path.join(["ipoIBConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipv6AcceptRAConfig`
@@ -1872,7 +1872,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn ipv6_accept_ra_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["ipv6AcceptRAConfig"]))
+            Opt::at(self.path.join(["ipv6AcceptRAConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipv6PREF64Prefixes`
@@ -1885,7 +1885,7 @@ pub mod networks {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn ipv6_pref64_prefixes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["ipv6PREF64Prefixes"]))
+            Opt::at(self.path.join(["ipv6PREF64Prefixes"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipv6Prefixes`
@@ -1898,7 +1898,7 @@ pub mod networks {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn ipv6_prefixes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["ipv6Prefixes"]))
+            Opt::at(self.path.join(["ipv6Prefixes"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipv6RoutePrefixes`
@@ -1911,7 +1911,7 @@ pub mod networks {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn ipv6_route_prefixes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["ipv6RoutePrefixes"]))
+            Opt::at(self.path.join(["ipv6RoutePrefixes"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipv6SendRAConfig`
@@ -1924,7 +1924,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn ipv6_send_ra_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["ipv6SendRAConfig"]))
+            Opt::at(self.path.join(["ipv6SendRAConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.linkConfig`
@@ -1937,7 +1937,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn link_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["linkConfig"]))
+            Opt::at(self.path.join(["linkConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.lldpConfig`
@@ -1950,7 +1950,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn lldp_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["lldpConfig"]))
+            Opt::at(self.path.join(["lldpConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.macvlan`
@@ -1963,7 +1963,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn macvlan(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["macvlan"]))
+            Opt::at(self.path.join(["macvlan"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.macvtap`
@@ -1976,7 +1976,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn macvtap(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["macvtap"]))
+            Opt::at(self.path.join(["macvtap"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.matchConfig`
@@ -1989,7 +1989,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn match_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["matchConfig"]))
+            Opt::at(self.path.join(["matchConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.name`
@@ -2001,7 +2001,7 @@ pub mod networks {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.networkConfig`
@@ -2014,7 +2014,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn network_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["networkConfig"]))
+            Opt::at(self.path.join(["networkConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.networkEmulatorConfig`
@@ -2027,7 +2027,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn network_emulator_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["networkEmulatorConfig"]))
+            Opt::at(self.path.join(["networkEmulatorConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ntp`
@@ -2040,7 +2040,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn ntp(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ntp"]))
+            Opt::at(self.path.join(["ntp"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.pfifoConfig`
@@ -2053,7 +2053,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn pfifo_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["pfifoConfig"]))
+            Opt::at(self.path.join(["pfifoConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.pfifoFastConfig`
@@ -2066,7 +2066,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn pfifo_fast_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["pfifoFastConfig"]))
+            Opt::at(self.path.join(["pfifoFastConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.pfifoHeadDropConfig`
@@ -2079,7 +2079,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn pfifo_head_drop_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["pfifoHeadDropConfig"]))
+            Opt::at(self.path.join(["pfifoHeadDropConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.pieConfig`
@@ -2092,7 +2092,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn pie_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["pieConfig"]))
+            Opt::at(self.path.join(["pieConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.qdiscConfig`
@@ -2105,7 +2105,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn qdisc_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["qdiscConfig"]))
+            Opt::at(self.path.join(["qdiscConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.quickFairQueueingConfig`
@@ -2118,7 +2118,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn quick_fair_queueing_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["quickFairQueueingConfig"]))
+            Opt::at(self.path.join(["quickFairQueueingConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.quickFairQueueingConfigClass`
@@ -2131,7 +2131,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn quick_fair_queueing_config_class(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["quickFairQueueingConfigClass"]))
+            Opt::at(self.path.join(["quickFairQueueingConfigClass"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.routes`
@@ -2144,7 +2144,7 @@ pub mod networks {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn routes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["routes"]))
+            Opt::at(self.path.join(["routes"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.routingPolicyRules`
@@ -2157,7 +2157,7 @@ pub mod networks {
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn routing_policy_rules(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["routingPolicyRules"]))
+            Opt::at(self.path.join(["routingPolicyRules"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.stochasticFairBlueConfig`
@@ -2170,7 +2170,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn stochastic_fair_blue_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["stochasticFairBlueConfig"]))
+            Opt::at(self.path.join(["stochasticFairBlueConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.stochasticFairnessQueueingConfig`
@@ -2183,7 +2183,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn stochastic_fairness_queueing_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["stochasticFairnessQueueingConfig"]))
+            Opt::at(self.path.join(["stochasticFairnessQueueingConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.tokenBucketFilterConfig`
@@ -2196,7 +2196,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn token_bucket_filter_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["tokenBucketFilterConfig"]))
+            Opt::at(self.path.join(["tokenBucketFilterConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.trivialLinkEqualizerConfig`
@@ -2209,7 +2209,7 @@ pub mod networks {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn trivial_link_equalizer_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["trivialLinkEqualizerConfig"]))
+            Opt::at(self.path.join(["trivialLinkEqualizerConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.tunnel`
@@ -2222,7 +2222,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn tunnel(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["tunnel"]))
+            Opt::at(self.path.join(["tunnel"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.vlan`
@@ -2235,7 +2235,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn vlan(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["vlan"]))
+            Opt::at(self.path.join(["vlan"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.vrf`
@@ -2248,7 +2248,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn vrf(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["vrf"]))
+            Opt::at(self.path.join(["vrf"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.vxlan`
@@ -2261,7 +2261,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn vxlan(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["vxlan"]))
+            Opt::at(self.path.join(["vxlan"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.xfrm`
@@ -2274,7 +2274,7 @@ pub mod networks {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn xfrm(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["xfrm"]))
+            Opt::at(self.path.join(["xfrm"])).in_submodules(1)
         }
 
     }

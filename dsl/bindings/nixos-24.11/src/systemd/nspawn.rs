@@ -33,7 +33,7 @@ impl NspawnEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.nspawn.<name>.execConfig`
@@ -46,7 +46,7 @@ impl NspawnEntry {
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
     #[inline]
     pub fn exec_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["execConfig"]))
+        Opt::at(self.path.join(["execConfig"])).in_submodules(1)
     }
 
     /// `systemd.nspawn.<name>.filesConfig`
@@ -59,7 +59,7 @@ impl NspawnEntry {
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
     #[inline]
     pub fn files_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["filesConfig"]))
+        Opt::at(self.path.join(["filesConfig"])).in_submodules(1)
     }
 
     /// `systemd.nspawn.<name>.networkConfig`
@@ -72,7 +72,7 @@ impl NspawnEntry {
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
     #[inline]
     pub fn network_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["networkConfig"]))
+        Opt::at(self.path.join(["networkConfig"])).in_submodules(1)
     }
 
 }

@@ -31,7 +31,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn after(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.aliases`
@@ -43,7 +43,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn aliases(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.before`
@@ -56,7 +56,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn before(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.bindsTo`
@@ -69,7 +69,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn binds_to(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// The options under `confinement`.
@@ -88,7 +88,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn conflicts(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.description`
@@ -100,7 +100,7 @@ impl ServicesEntry {
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
     #[inline]
     pub fn description(&self) -> Opt<String> {
-        Opt::at(self.path.join(["description"]))
+        Opt::at(self.path.join(["description"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.documentation`
@@ -112,7 +112,7 @@ impl ServicesEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn documentation(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["documentation"]))
+        Opt::at(self.path.join(["documentation"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.enable`
@@ -127,7 +127,7 @@ impl ServicesEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.enableStrictShellChecks`
@@ -139,7 +139,7 @@ impl ServicesEntry {
     /// Nix type: `boolean`. Default: `config.systemd.enableStrictShellChecks`.
     #[inline]
     pub fn enable_strict_shell_checks(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enableStrictShellChecks"]))
+        Opt::at(self.path.join(["enableStrictShellChecks"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.environment`
@@ -151,7 +151,7 @@ impl ServicesEntry {
     /// Nix type: `attribute set of (null or string or path or package)`. Default: `{ }`.
     #[inline]
     pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> {
-        Opt::at(self.path.join(["environment"]))
+        Opt::at(self.path.join(["environment"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.name`
@@ -164,7 +164,7 @@ impl ServicesEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.onFailure`
@@ -177,7 +177,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn on_failure(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.onSuccess`
@@ -190,7 +190,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn on_success(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.overrideStrategy`
@@ -202,7 +202,7 @@ impl ServicesEntry {
     /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
     #[inline]
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-        Opt::at(self.path.join(["overrideStrategy"]))
+        Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.partOf`
@@ -215,7 +215,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn part_of(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.path`
@@ -227,7 +227,7 @@ impl ServicesEntry {
     /// Nix type: `list of (package or string)`. Default: `[ ]`.
     #[inline]
     pub fn path(&self) -> Opt<Vec<OneOf<PathMembers>>> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.postStart`
@@ -240,7 +240,7 @@ impl ServicesEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn post_start(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["postStart"]))
+        Opt::at(self.path.join(["postStart"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.postStop`
@@ -253,7 +253,7 @@ impl ServicesEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn post_stop(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["postStop"]))
+        Opt::at(self.path.join(["postStop"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.preStart`
@@ -266,7 +266,7 @@ impl ServicesEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn pre_start(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["preStart"]))
+        Opt::at(self.path.join(["preStart"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.preStop`
@@ -278,7 +278,7 @@ impl ServicesEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn pre_stop(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["preStop"]))
+        Opt::at(self.path.join(["preStop"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.reload`
@@ -291,7 +291,7 @@ impl ServicesEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn reload(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["reload"]))
+        Opt::at(self.path.join(["reload"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.reloadIfChanged`
@@ -305,7 +305,7 @@ impl ServicesEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn reload_if_changed(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["reloadIfChanged"]))
+        Opt::at(self.path.join(["reloadIfChanged"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.reloadTriggers`
@@ -320,7 +320,7 @@ impl ServicesEntry {
     /// Nix type: `list of (systemd option)`. Default: `[ ]`.
     #[inline]
     pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-        Opt::at(self.path.join(["reloadTriggers"]))
+        Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.requiredBy`
@@ -333,7 +333,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn required_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.requires`
@@ -346,7 +346,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn requires(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.requisite`
@@ -359,7 +359,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn requisite(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.restartIfChanged`
@@ -372,7 +372,7 @@ impl ServicesEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn restart_if_changed(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["restartIfChanged"]))
+        Opt::at(self.path.join(["restartIfChanged"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.restartTriggers`
@@ -386,7 +386,7 @@ impl ServicesEntry {
     /// Nix type: `list of unspecified value`. Default: `[ ]`.
     #[inline]
     pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-        Opt::at(self.path.join(["restartTriggers"]))
+        Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.script`
@@ -398,7 +398,7 @@ impl ServicesEntry {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     #[inline]
     pub fn script(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["script"]))
+        Opt::at(self.path.join(["script"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.scriptArgs`
@@ -411,7 +411,7 @@ impl ServicesEntry {
     /// Nix type: `string`. Default: `""`.
     #[inline]
     pub fn script_args(&self) -> Opt<String> {
-        Opt::at(self.path.join(["scriptArgs"]))
+        Opt::at(self.path.join(["scriptArgs"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.serviceConfig`
@@ -424,7 +424,7 @@ impl ServicesEntry {
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
     #[inline]
     pub fn service_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["serviceConfig"]))
+        Opt::at(self.path.join(["serviceConfig"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.startAt`
@@ -438,7 +438,7 @@ impl ServicesEntry {
     /// Nix type: `string or list of string`. Default: `[ ]`.
     #[inline]
     pub fn start_at(&self) -> Opt<OneOf<StartAtMembers>> {
-        Opt::at(self.path.join(["startAt"]))
+        Opt::at(self.path.join(["startAt"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.startLimitBurst`
@@ -452,7 +452,7 @@ impl ServicesEntry {
     /// Nix type: `signed integer`.
     #[inline]
     pub fn start_limit_burst(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["startLimitBurst"]))
+        Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.startLimitIntervalSec`
@@ -466,7 +466,7 @@ impl ServicesEntry {
     /// Nix type: `signed integer`.
     #[inline]
     pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["startLimitIntervalSec"]))
+        Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.stopIfChanged`
@@ -479,7 +479,7 @@ impl ServicesEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn stop_if_changed(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["stopIfChanged"]))
+        Opt::at(self.path.join(["stopIfChanged"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.unitConfig`
@@ -492,7 +492,7 @@ impl ServicesEntry {
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
     #[inline]
     pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["unitConfig"]))
+        Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.upheldBy`
@@ -505,7 +505,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.upholds`
@@ -517,7 +517,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn upholds(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.wantedBy`
@@ -531,7 +531,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn wanted_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.wants`
@@ -543,7 +543,7 @@ impl ServicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn wants(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
 }
@@ -564,7 +564,7 @@ impl ServicesEntryConfinement {
     /// Nix type: `null or path`. Default: `config.environment.binsh`.
     #[inline]
     pub fn bin_sh(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["binSh"]))
+        Opt::at(self.path.join(["binSh"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.confinement.enable`
@@ -577,7 +577,7 @@ impl ServicesEntryConfinement {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.confinement.fullUnit`
@@ -590,7 +590,7 @@ impl ServicesEntryConfinement {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn full_unit(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["fullUnit"]))
+        Opt::at(self.path.join(["fullUnit"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.confinement.mode`
@@ -602,7 +602,7 @@ impl ServicesEntryConfinement {
     /// Nix type: `one of "full-apivfs", "chroot-only"`. Default: `"full-apivfs"`.
     #[inline]
     pub fn mode(&self) -> Opt<Mode> {
-        Opt::at(self.path.join(["mode"]))
+        Opt::at(self.path.join(["mode"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.confinement.packages`
@@ -616,7 +616,7 @@ impl ServicesEntryConfinement {
     /// Nix type: `list of (string or package)`. Default: `[ ]`.
     #[inline]
     pub fn packages(&self) -> Opt<Vec<OneOf<PackagesMembers>>> {
-        Opt::at(self.path.join(["packages"]))
+        Opt::at(self.path.join(["packages"])).in_submodules(1)
     }
 
 }

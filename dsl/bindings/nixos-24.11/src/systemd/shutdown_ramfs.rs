@@ -215,7 +215,7 @@ pub mod contents {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.shutdownRamfs.contents.<name>.source`
@@ -227,7 +227,7 @@ pub mod contents {
         /// Nix type: `path`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `systemd.shutdownRamfs.contents.<name>.target`
@@ -239,7 +239,7 @@ pub mod contents {
         /// Nix type: `null or path`. Default: `null`.
         #[inline]
         pub fn target(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
         /// `systemd.shutdownRamfs.contents.<name>.text`
@@ -251,7 +251,7 @@ pub mod contents {
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }
@@ -274,7 +274,7 @@ pub mod contents {
         /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
         #[inline]
         pub fn features(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["features"]))
+            Opt::at(self.path.join(["features"])).in_submodules(1)
         }
 
         /// `systemd.shutdownRamfs.contents.<name>.dlopen.usePriority`
@@ -288,7 +288,7 @@ pub mod contents {
         /// Nix type: `one of "required", "recommended", "suggested"`. Default: `"recommended"`.
         #[inline]
         pub fn use_priority(&self) -> Opt<UsePriority> {
-            Opt::at(self.path.join(["usePriority"]))
+            Opt::at(self.path.join(["usePriority"])).in_submodules(1)
         }
 
     }

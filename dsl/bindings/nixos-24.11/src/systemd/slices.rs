@@ -31,7 +31,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn after(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.aliases`
@@ -43,7 +43,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn aliases(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.before`
@@ -56,7 +56,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn before(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.bindsTo`
@@ -69,7 +69,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn binds_to(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.conflicts`
@@ -82,7 +82,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn conflicts(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.description`
@@ -94,7 +94,7 @@ impl SlicesEntry {
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
     #[inline]
     pub fn description(&self) -> Opt<String> {
-        Opt::at(self.path.join(["description"]))
+        Opt::at(self.path.join(["description"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.documentation`
@@ -106,7 +106,7 @@ impl SlicesEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn documentation(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["documentation"]))
+        Opt::at(self.path.join(["documentation"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.enable`
@@ -121,7 +121,7 @@ impl SlicesEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.name`
@@ -134,7 +134,7 @@ impl SlicesEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.onFailure`
@@ -147,7 +147,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn on_failure(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.onSuccess`
@@ -160,7 +160,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn on_success(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.overrideStrategy`
@@ -172,7 +172,7 @@ impl SlicesEntry {
     /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
     #[inline]
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-        Opt::at(self.path.join(["overrideStrategy"]))
+        Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.partOf`
@@ -185,7 +185,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn part_of(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.reloadTriggers`
@@ -200,7 +200,7 @@ impl SlicesEntry {
     /// Nix type: `list of (systemd option)`. Default: `[ ]`.
     #[inline]
     pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-        Opt::at(self.path.join(["reloadTriggers"]))
+        Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.requiredBy`
@@ -213,7 +213,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn required_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.requires`
@@ -226,7 +226,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn requires(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.requisite`
@@ -239,7 +239,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn requisite(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.restartTriggers`
@@ -253,7 +253,7 @@ impl SlicesEntry {
     /// Nix type: `list of unspecified value`. Default: `[ ]`.
     #[inline]
     pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-        Opt::at(self.path.join(["restartTriggers"]))
+        Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.sliceConfig`
@@ -266,7 +266,7 @@ impl SlicesEntry {
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
     #[inline]
     pub fn slice_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["sliceConfig"]))
+        Opt::at(self.path.join(["sliceConfig"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.startLimitBurst`
@@ -280,7 +280,7 @@ impl SlicesEntry {
     /// Nix type: `signed integer`.
     #[inline]
     pub fn start_limit_burst(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["startLimitBurst"]))
+        Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.startLimitIntervalSec`
@@ -294,7 +294,7 @@ impl SlicesEntry {
     /// Nix type: `signed integer`.
     #[inline]
     pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["startLimitIntervalSec"]))
+        Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.unitConfig`
@@ -307,7 +307,7 @@ impl SlicesEntry {
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
     #[inline]
     pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["unitConfig"]))
+        Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
     }
 
     /// `systemd.slices.<name>.upheldBy`
@@ -320,7 +320,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.upholds`
@@ -332,7 +332,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn upholds(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.wantedBy`
@@ -346,7 +346,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn wanted_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.slices.<name>.wants`
@@ -358,7 +358,7 @@ impl SlicesEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn wants(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
 }

@@ -147,7 +147,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"-"`.
         #[inline]
         pub fn age(&self) -> Opt<String> {
-            Opt::at(self.path.join(["age"]))
+            Opt::at(self.path.join(["age"])).in_submodules(1)
         }
 
         /// `systemd.tmpfiles.settings.<name>.<name>.<name>.argument`
@@ -159,7 +159,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn argument(&self) -> Opt<String> {
-            Opt::at(self.path.join(["argument"]))
+            Opt::at(self.path.join(["argument"])).in_submodules(1)
         }
 
         /// `systemd.tmpfiles.settings.<name>.<name>.<name>.group`
@@ -171,7 +171,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"-"`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `systemd.tmpfiles.settings.<name>.<name>.<name>.mode`
@@ -183,7 +183,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"-"`.
         #[inline]
         pub fn mode(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(1)
         }
 
         /// `systemd.tmpfiles.settings.<name>.<name>.<name>.type`
@@ -195,7 +195,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"‹name›"`.
         #[inline]
         pub fn r#type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
         /// `systemd.tmpfiles.settings.<name>.<name>.<name>.user`
@@ -207,7 +207,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"-"`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

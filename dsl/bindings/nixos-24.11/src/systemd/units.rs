@@ -30,7 +30,7 @@ impl UnitsEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn aliases(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.units.<name>.enable`
@@ -45,7 +45,7 @@ impl UnitsEntry {
     /// Nix type: `boolean`. Default: `true`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.units.<name>.name`
@@ -58,7 +58,7 @@ impl UnitsEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `systemd.units.<name>.overrideStrategy`
@@ -70,7 +70,7 @@ impl UnitsEntry {
     /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
     #[inline]
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-        Opt::at(self.path.join(["overrideStrategy"]))
+        Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
     }
 
     /// `systemd.units.<name>.requiredBy`
@@ -83,7 +83,7 @@ impl UnitsEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn required_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.units.<name>.text`
@@ -95,7 +95,7 @@ impl UnitsEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn text(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["text"]))
+        Opt::at(self.path.join(["text"])).in_submodules(1)
     }
 
     /// `systemd.units.<name>.upheldBy`
@@ -108,7 +108,7 @@ impl UnitsEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.units.<name>.wantedBy`
@@ -122,7 +122,7 @@ impl UnitsEntry {
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     #[inline]
     pub fn wanted_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
 }

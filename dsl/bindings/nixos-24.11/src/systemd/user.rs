@@ -1847,7 +1847,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.aliases`
@@ -1859,7 +1859,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.before`
@@ -1872,7 +1872,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.bindsTo`
@@ -1885,7 +1885,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.conflicts`
@@ -1898,7 +1898,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.description`
@@ -1910,7 +1910,7 @@ pub mod paths {
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.documentation`
@@ -1922,7 +1922,7 @@ pub mod paths {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.enable`
@@ -1937,7 +1937,7 @@ pub mod paths {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.name`
@@ -1950,7 +1950,7 @@ pub mod paths {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.onFailure`
@@ -1963,7 +1963,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.onSuccess`
@@ -1976,7 +1976,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.overrideStrategy`
@@ -1988,7 +1988,7 @@ pub mod paths {
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.partOf`
@@ -2001,7 +2001,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.pathConfig`
@@ -2014,7 +2014,7 @@ pub mod paths {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn path_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["pathConfig"]))
+            Opt::at(self.path.join(["pathConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.reloadTriggers`
@@ -2029,7 +2029,7 @@ pub mod paths {
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.requiredBy`
@@ -2042,7 +2042,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.requires`
@@ -2055,7 +2055,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.requisite`
@@ -2068,7 +2068,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.restartTriggers`
@@ -2082,7 +2082,7 @@ pub mod paths {
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.startLimitBurst`
@@ -2096,7 +2096,7 @@ pub mod paths {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.startLimitIntervalSec`
@@ -2110,7 +2110,7 @@ pub mod paths {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.unitConfig`
@@ -2123,7 +2123,7 @@ pub mod paths {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.upheldBy`
@@ -2136,7 +2136,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.upholds`
@@ -2148,7 +2148,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.wantedBy`
@@ -2162,7 +2162,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.wants`
@@ -2174,7 +2174,7 @@ pub mod paths {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -2215,7 +2215,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.aliases`
@@ -2227,7 +2227,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.before`
@@ -2240,7 +2240,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.bindsTo`
@@ -2253,7 +2253,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.conflicts`
@@ -2266,7 +2266,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.description`
@@ -2278,7 +2278,7 @@ pub mod services {
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.documentation`
@@ -2290,7 +2290,7 @@ pub mod services {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.enable`
@@ -2305,7 +2305,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.enableStrictShellChecks`
@@ -2317,7 +2317,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `config.systemd.enableStrictShellChecks`.
         #[inline]
         pub fn enable_strict_shell_checks(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableStrictShellChecks"]))
+            Opt::at(self.path.join(["enableStrictShellChecks"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.environment`
@@ -2329,7 +2329,7 @@ pub mod services {
         /// Nix type: `attribute set of (null or string or path or package)`. Default: `{ }`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.name`
@@ -2342,7 +2342,7 @@ pub mod services {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.onFailure`
@@ -2355,7 +2355,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.onSuccess`
@@ -2368,7 +2368,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.overrideStrategy`
@@ -2380,7 +2380,7 @@ pub mod services {
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.partOf`
@@ -2393,7 +2393,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.path`
@@ -2405,7 +2405,7 @@ pub mod services {
         /// Nix type: `list of (package or string)`. Default: `[ ]`.
         #[inline]
         pub fn path(&self) -> Opt<Vec<OneOf<PathMembers>>> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.postStart`
@@ -2418,7 +2418,7 @@ pub mod services {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn post_start(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postStart"]))
+            Opt::at(self.path.join(["postStart"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.postStop`
@@ -2431,7 +2431,7 @@ pub mod services {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn post_stop(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postStop"]))
+            Opt::at(self.path.join(["postStop"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.preStart`
@@ -2444,7 +2444,7 @@ pub mod services {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn pre_start(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preStart"]))
+            Opt::at(self.path.join(["preStart"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.preStop`
@@ -2456,7 +2456,7 @@ pub mod services {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn pre_stop(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preStop"]))
+            Opt::at(self.path.join(["preStop"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.reload`
@@ -2469,7 +2469,7 @@ pub mod services {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn reload(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["reload"]))
+            Opt::at(self.path.join(["reload"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.reloadIfChanged`
@@ -2483,7 +2483,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn reload_if_changed(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["reloadIfChanged"]))
+            Opt::at(self.path.join(["reloadIfChanged"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.reloadTriggers`
@@ -2498,7 +2498,7 @@ pub mod services {
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.requiredBy`
@@ -2511,7 +2511,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.requires`
@@ -2524,7 +2524,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.requisite`
@@ -2537,7 +2537,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.restartIfChanged`
@@ -2550,7 +2550,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn restart_if_changed(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["restartIfChanged"]))
+            Opt::at(self.path.join(["restartIfChanged"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.restartTriggers`
@@ -2564,7 +2564,7 @@ pub mod services {
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.script`
@@ -2576,7 +2576,7 @@ pub mod services {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         #[inline]
         pub fn script(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["script"]))
+            Opt::at(self.path.join(["script"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.scriptArgs`
@@ -2589,7 +2589,7 @@ pub mod services {
         /// Nix type: `string`. Default: `""`.
         #[inline]
         pub fn script_args(&self) -> Opt<String> {
-            Opt::at(self.path.join(["scriptArgs"]))
+            Opt::at(self.path.join(["scriptArgs"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.serviceConfig`
@@ -2602,7 +2602,7 @@ pub mod services {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn service_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["serviceConfig"]))
+            Opt::at(self.path.join(["serviceConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.startAt`
@@ -2616,7 +2616,7 @@ pub mod services {
         /// Nix type: `string or list of string`. Default: `[ ]`.
         #[inline]
         pub fn start_at(&self) -> Opt<OneOf<StartAtMembers>> {
-            Opt::at(self.path.join(["startAt"]))
+            Opt::at(self.path.join(["startAt"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.startLimitBurst`
@@ -2630,7 +2630,7 @@ pub mod services {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.startLimitIntervalSec`
@@ -2644,7 +2644,7 @@ pub mod services {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.stopIfChanged`
@@ -2657,7 +2657,7 @@ pub mod services {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn stop_if_changed(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["stopIfChanged"]))
+            Opt::at(self.path.join(["stopIfChanged"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.unitConfig`
@@ -2670,7 +2670,7 @@ pub mod services {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.upheldBy`
@@ -2683,7 +2683,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.upholds`
@@ -2695,7 +2695,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.wantedBy`
@@ -2709,7 +2709,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.wants`
@@ -2721,7 +2721,7 @@ pub mod services {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -2778,7 +2778,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.aliases`
@@ -2790,7 +2790,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.before`
@@ -2803,7 +2803,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.bindsTo`
@@ -2816,7 +2816,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.conflicts`
@@ -2829,7 +2829,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.description`
@@ -2841,7 +2841,7 @@ pub mod slices {
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.documentation`
@@ -2853,7 +2853,7 @@ pub mod slices {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.enable`
@@ -2868,7 +2868,7 @@ pub mod slices {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.name`
@@ -2881,7 +2881,7 @@ pub mod slices {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.onFailure`
@@ -2894,7 +2894,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.onSuccess`
@@ -2907,7 +2907,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.overrideStrategy`
@@ -2919,7 +2919,7 @@ pub mod slices {
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.partOf`
@@ -2932,7 +2932,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.reloadTriggers`
@@ -2947,7 +2947,7 @@ pub mod slices {
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.requiredBy`
@@ -2960,7 +2960,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.requires`
@@ -2973,7 +2973,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.requisite`
@@ -2986,7 +2986,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.restartTriggers`
@@ -3000,7 +3000,7 @@ pub mod slices {
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.sliceConfig`
@@ -3013,7 +3013,7 @@ pub mod slices {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn slice_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["sliceConfig"]))
+            Opt::at(self.path.join(["sliceConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.startLimitBurst`
@@ -3027,7 +3027,7 @@ pub mod slices {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.startLimitIntervalSec`
@@ -3041,7 +3041,7 @@ pub mod slices {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.unitConfig`
@@ -3054,7 +3054,7 @@ pub mod slices {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.upheldBy`
@@ -3067,7 +3067,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.upholds`
@@ -3079,7 +3079,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.wantedBy`
@@ -3093,7 +3093,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.wants`
@@ -3105,7 +3105,7 @@ pub mod slices {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -3146,7 +3146,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.aliases`
@@ -3158,7 +3158,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.before`
@@ -3171,7 +3171,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.bindsTo`
@@ -3184,7 +3184,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.conflicts`
@@ -3197,7 +3197,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.description`
@@ -3209,7 +3209,7 @@ pub mod sockets {
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.documentation`
@@ -3221,7 +3221,7 @@ pub mod sockets {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.enable`
@@ -3236,7 +3236,7 @@ pub mod sockets {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.listenDatagrams`
@@ -3248,7 +3248,7 @@ pub mod sockets {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn listen_datagrams(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenDatagrams"]))
+            Opt::at(self.path.join(["listenDatagrams"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.listenStreams`
@@ -3260,7 +3260,7 @@ pub mod sockets {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn listen_streams(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenStreams"]))
+            Opt::at(self.path.join(["listenStreams"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.name`
@@ -3273,7 +3273,7 @@ pub mod sockets {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.onFailure`
@@ -3286,7 +3286,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.onSuccess`
@@ -3299,7 +3299,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.overrideStrategy`
@@ -3311,7 +3311,7 @@ pub mod sockets {
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.partOf`
@@ -3324,7 +3324,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.reloadTriggers`
@@ -3339,7 +3339,7 @@ pub mod sockets {
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.requiredBy`
@@ -3352,7 +3352,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.requires`
@@ -3365,7 +3365,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.requisite`
@@ -3378,7 +3378,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.restartTriggers`
@@ -3392,7 +3392,7 @@ pub mod sockets {
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.socketConfig`
@@ -3405,7 +3405,7 @@ pub mod sockets {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn socket_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["socketConfig"]))
+            Opt::at(self.path.join(["socketConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.startLimitBurst`
@@ -3419,7 +3419,7 @@ pub mod sockets {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.startLimitIntervalSec`
@@ -3433,7 +3433,7 @@ pub mod sockets {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.unitConfig`
@@ -3446,7 +3446,7 @@ pub mod sockets {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.upheldBy`
@@ -3459,7 +3459,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.upholds`
@@ -3471,7 +3471,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.wantedBy`
@@ -3485,7 +3485,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.wants`
@@ -3497,7 +3497,7 @@ pub mod sockets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -3538,7 +3538,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.aliases`
@@ -3550,7 +3550,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.before`
@@ -3563,7 +3563,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.bindsTo`
@@ -3576,7 +3576,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.conflicts`
@@ -3589,7 +3589,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.description`
@@ -3601,7 +3601,7 @@ pub mod targets {
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.documentation`
@@ -3613,7 +3613,7 @@ pub mod targets {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.enable`
@@ -3628,7 +3628,7 @@ pub mod targets {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.name`
@@ -3641,7 +3641,7 @@ pub mod targets {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.onFailure`
@@ -3654,7 +3654,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.onSuccess`
@@ -3667,7 +3667,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.overrideStrategy`
@@ -3679,7 +3679,7 @@ pub mod targets {
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.partOf`
@@ -3692,7 +3692,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.reloadTriggers`
@@ -3707,7 +3707,7 @@ pub mod targets {
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.requiredBy`
@@ -3720,7 +3720,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.requires`
@@ -3733,7 +3733,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.requisite`
@@ -3746,7 +3746,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.restartTriggers`
@@ -3760,7 +3760,7 @@ pub mod targets {
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.startLimitBurst`
@@ -3774,7 +3774,7 @@ pub mod targets {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.startLimitIntervalSec`
@@ -3788,7 +3788,7 @@ pub mod targets {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.unitConfig`
@@ -3801,7 +3801,7 @@ pub mod targets {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.upheldBy`
@@ -3814,7 +3814,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.upholds`
@@ -3826,7 +3826,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.wantedBy`
@@ -3840,7 +3840,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.wants`
@@ -3852,7 +3852,7 @@ pub mod targets {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -3893,7 +3893,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.aliases`
@@ -3905,7 +3905,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.before`
@@ -3918,7 +3918,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.bindsTo`
@@ -3931,7 +3931,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.conflicts`
@@ -3944,7 +3944,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.description`
@@ -3956,7 +3956,7 @@ pub mod timers {
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.documentation`
@@ -3968,7 +3968,7 @@ pub mod timers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.enable`
@@ -3983,7 +3983,7 @@ pub mod timers {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.name`
@@ -3996,7 +3996,7 @@ pub mod timers {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.onFailure`
@@ -4009,7 +4009,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.onSuccess`
@@ -4022,7 +4022,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.overrideStrategy`
@@ -4034,7 +4034,7 @@ pub mod timers {
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.partOf`
@@ -4047,7 +4047,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.reloadTriggers`
@@ -4062,7 +4062,7 @@ pub mod timers {
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.requiredBy`
@@ -4075,7 +4075,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.requires`
@@ -4088,7 +4088,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.requisite`
@@ -4101,7 +4101,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.restartTriggers`
@@ -4115,7 +4115,7 @@ pub mod timers {
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.startLimitBurst`
@@ -4129,7 +4129,7 @@ pub mod timers {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.startLimitIntervalSec`
@@ -4143,7 +4143,7 @@ pub mod timers {
         /// Nix type: `signed integer`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.timerConfig`
@@ -4156,7 +4156,7 @@ pub mod timers {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn timer_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["timerConfig"]))
+            Opt::at(self.path.join(["timerConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.unitConfig`
@@ -4169,7 +4169,7 @@ pub mod timers {
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.upheldBy`
@@ -4182,7 +4182,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.upholds`
@@ -4194,7 +4194,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.wantedBy`
@@ -4208,7 +4208,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.wants`
@@ -4220,7 +4220,7 @@ pub mod timers {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -4302,7 +4302,7 @@ pub mod tmpfiles {
             /// Nix type: `list of string`. Default: `[ ]`.
             #[inline]
             pub fn rules(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["rules"]))
+                Opt::at(self.path.join(["rules"])).in_submodules(1)
             }
 
         }
@@ -4336,7 +4336,7 @@ pub mod units {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.enable`
@@ -4351,7 +4351,7 @@ pub mod units {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.name`
@@ -4364,7 +4364,7 @@ pub mod units {
         /// Nix type: `string`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.overrideStrategy`
@@ -4376,7 +4376,7 @@ pub mod units {
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.requiredBy`
@@ -4389,7 +4389,7 @@ pub mod units {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.text`
@@ -4401,7 +4401,7 @@ pub mod units {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.upheldBy`
@@ -4414,7 +4414,7 @@ pub mod units {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.wantedBy`
@@ -4428,7 +4428,7 @@ pub mod units {
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }

@@ -31,7 +31,7 @@ impl ExtraUsersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn auto_sub_uid_gid_range(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["autoSubUidGidRange"]))
+        Opt::at(self.path.join(["autoSubUidGidRange"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.createHome`
@@ -44,7 +44,7 @@ impl ExtraUsersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn create_home(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["createHome"]))
+        Opt::at(self.path.join(["createHome"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.cryptHomeLuks`
@@ -57,7 +57,7 @@ impl ExtraUsersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn crypt_home_luks(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["cryptHomeLuks"]))
+        Opt::at(self.path.join(["cryptHomeLuks"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.description`
@@ -71,7 +71,7 @@ impl ExtraUsersEntry {
     /// Nix type: `string, not containing newlines or colons`. Default: `""`.
     #[inline]
     pub fn description(&self) -> Opt<String> {
-        Opt::at(self.path.join(["description"]))
+        Opt::at(self.path.join(["description"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.expires`
@@ -87,7 +87,7 @@ impl ExtraUsersEntry {
     /// Nix type: `null or string matching the pattern [[:digit:]]{4}-[[:digit:]]{2}-[[:digit:]]{2}`. Default: `null`.
     #[inline]
     pub fn expires(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["expires"])).matching("[[:digit:]]{4}-[[:digit:]]{2}-[[:digit:]]{2}")
+        Opt::at(self.path.join(["expires"])).matching("[[:digit:]]{4}-[[:digit:]]{2}-[[:digit:]]{2}").in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.extraGroups`
@@ -99,7 +99,7 @@ impl ExtraUsersEntry {
     /// Nix type: `list of string`. Default: `[ ]`.
     #[inline]
     pub fn extra_groups(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraGroups"]))
+        Opt::at(self.path.join(["extraGroups"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.group`
@@ -111,7 +111,7 @@ impl ExtraUsersEntry {
     /// Nix type: `string`. Default: `""`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.hashedPassword`
@@ -124,7 +124,7 @@ impl ExtraUsersEntry {
     /// Nix type: `null or (string, not containing newlines or colons)`. Default: `null`.
     #[inline]
     pub fn hashed_password(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hashedPassword"]))
+        Opt::at(self.path.join(["hashedPassword"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.hashedPasswordFile`
@@ -139,7 +139,7 @@ impl ExtraUsersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn hashed_password_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["hashedPasswordFile"]))
+        Opt::at(self.path.join(["hashedPasswordFile"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.home`
@@ -151,7 +151,7 @@ impl ExtraUsersEntry {
     /// Nix type: `path, not containing newlines or colons`. Default: `"/var/empty"`.
     #[inline]
     pub fn home(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["home"]))
+        Opt::at(self.path.join(["home"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.homeMode`
@@ -163,7 +163,7 @@ impl ExtraUsersEntry {
     /// Nix type: `string matching the pattern [0-7]{1,5}`. Default: `"700"`.
     #[inline]
     pub fn home_mode(&self) -> Opt<String> {
-        Opt::at(self.path.join(["homeMode"])).matching("[0-7]{1,5}")
+        Opt::at(self.path.join(["homeMode"])).matching("[0-7]{1,5}").in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.ignoreShellProgramCheck`
@@ -178,7 +178,7 @@ impl ExtraUsersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn ignore_shell_program_check(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["ignoreShellProgramCheck"]))
+        Opt::at(self.path.join(["ignoreShellProgramCheck"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.initialHashedPassword`
@@ -192,7 +192,7 @@ impl ExtraUsersEntry {
     /// Nix type: `null or (string, not containing newlines or colons)`. Default: `null`.
     #[inline]
     pub fn initial_hashed_password(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["initialHashedPassword"]))
+        Opt::at(self.path.join(["initialHashedPassword"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.initialPassword`
@@ -206,7 +206,7 @@ impl ExtraUsersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn initial_password(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["initialPassword"]))
+        Opt::at(self.path.join(["initialPassword"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.isNormalUser`
@@ -219,7 +219,7 @@ impl ExtraUsersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn is_normal_user(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["isNormalUser"]))
+        Opt::at(self.path.join(["isNormalUser"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.isSystemUser`
@@ -232,7 +232,7 @@ impl ExtraUsersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn is_system_user(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["isSystemUser"]))
+        Opt::at(self.path.join(["isSystemUser"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.linger`
@@ -247,7 +247,7 @@ impl ExtraUsersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn linger(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["linger"]))
+        Opt::at(self.path.join(["linger"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.name`
@@ -260,7 +260,7 @@ impl ExtraUsersEntry {
     /// Nix type: `string, not containing newlines or colons`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// The options under `openssh`.
@@ -279,7 +279,7 @@ impl ExtraUsersEntry {
     /// Nix type: `list of package`. Default: `[ ]`.
     #[inline]
     pub fn packages(&self) -> Opt<Vec<Package>> {
-        Opt::at(self.path.join(["packages"]))
+        Opt::at(self.path.join(["packages"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.pamMount`
@@ -292,7 +292,7 @@ impl ExtraUsersEntry {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     #[inline]
     pub fn pam_mount(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["pamMount"]))
+        Opt::at(self.path.join(["pamMount"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.password`
@@ -308,7 +308,7 @@ impl ExtraUsersEntry {
     /// Nix type: `null or string`. Default: `null`.
     #[inline]
     pub fn password(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["password"]))
+        Opt::at(self.path.join(["password"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.shell`
@@ -321,7 +321,7 @@ impl ExtraUsersEntry {
     /// Nix type: `null or package or (path, not containing newlines or colons)`. Default: `pkgs.shadow`.
     #[inline]
     pub fn shell(&self) -> Opt<NullOr<OneOf<ShellMembers>>> {
-        Opt::at(self.path.join(["shell"]))
+        Opt::at(self.path.join(["shell"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.subGidRanges`
@@ -334,7 +334,7 @@ impl ExtraUsersEntry {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn sub_gid_ranges(&self) -> Opt<Vec<SubGidRangesValue>> {
-        Opt::at(self.path.join(["subGidRanges"]))
+        Opt::at(self.path.join(["subGidRanges"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.subUidRanges`
@@ -347,7 +347,7 @@ impl ExtraUsersEntry {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     #[inline]
     pub fn sub_uid_ranges(&self) -> Opt<Vec<SubUidRangesValue>> {
-        Opt::at(self.path.join(["subUidRanges"]))
+        Opt::at(self.path.join(["subUidRanges"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.uid`
@@ -360,7 +360,7 @@ impl ExtraUsersEntry {
     /// Nix type: `null or signed integer`. Default: `null`.
     #[inline]
     pub fn uid(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["uid"]))
+        Opt::at(self.path.join(["uid"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.useDefaultShell`
@@ -373,7 +373,7 @@ impl ExtraUsersEntry {
     /// Nix type: `boolean`. Default: `false`.
     #[inline]
     pub fn use_default_shell(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["useDefaultShell"]))
+        Opt::at(self.path.join(["useDefaultShell"])).in_submodules(1)
     }
 
 }
@@ -401,7 +401,7 @@ impl ExtraUsersEntryOpenssh {
     /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
     #[inline]
     pub fn authorized_principals(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["authorizedPrincipals"]))
+        Opt::at(self.path.join(["authorizedPrincipals"])).in_submodules(1)
     }
 
 }
@@ -426,7 +426,7 @@ impl ExtraUsersEntryOpensshAuthorizedKeys {
     /// Nix type: `list of path`. Default: `[ ]`.
     #[inline]
     pub fn key_files(&self) -> Opt<Vec<RuntimePath>> {
-        Opt::at(self.path.join(["keyFiles"]))
+        Opt::at(self.path.join(["keyFiles"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.openssh.authorizedKeys.keys`
@@ -441,7 +441,7 @@ impl ExtraUsersEntryOpensshAuthorizedKeys {
     /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
     #[inline]
     pub fn keys(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["keys"]))
+        Opt::at(self.path.join(["keys"])).in_submodules(1)
     }
 
 }

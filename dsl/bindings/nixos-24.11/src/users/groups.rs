@@ -31,7 +31,7 @@ impl GroupsEntry {
     /// Nix type: `null or signed integer`. Default: `null`.
     #[inline]
     pub fn gid(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["gid"]))
+        Opt::at(self.path.join(["gid"])).in_submodules(1)
     }
 
     /// `users.groups.<name>.members`
@@ -44,7 +44,7 @@ impl GroupsEntry {
     /// Nix type: `list of (string, not containing newlines or colons)`. Default: `[ ]`.
     #[inline]
     pub fn members(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["members"]))
+        Opt::at(self.path.join(["members"])).in_submodules(1)
     }
 
     /// `users.groups.<name>.name`
@@ -57,7 +57,7 @@ impl GroupsEntry {
     /// Nix type: `string, not containing newlines or colons`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
 }

@@ -372,7 +372,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getgrent)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const getgrent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrent"]);
+    pub const getgrent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrent"]).in_submodules(1);
 
     /// `users.mysql.nss.getgrgid`
     ///
@@ -381,7 +381,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getgrgid)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const getgrgid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrgid"]);
+    pub const getgrgid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrgid"]).in_submodules(1);
 
     /// `users.mysql.nss.getgrnam`
     ///
@@ -390,7 +390,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getgrnam)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const getgrnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrnam"]);
+    pub const getgrnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrnam"]).in_submodules(1);
 
     /// `users.mysql.nss.getpwent`
     ///
@@ -399,7 +399,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getpwent)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const getpwent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwent"]);
+    pub const getpwent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwent"]).in_submodules(1);
 
     /// `users.mysql.nss.getpwnam`
     ///
@@ -408,7 +408,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getpwnam)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const getpwnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwnam"]);
+    pub const getpwnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwnam"]).in_submodules(1);
 
     /// `users.mysql.nss.getpwuid`
     ///
@@ -417,7 +417,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getpwuid)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const getpwuid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwuid"]);
+    pub const getpwuid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwuid"]).in_submodules(1);
 
     /// `users.mysql.nss.getspent`
     ///
@@ -426,7 +426,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getspent)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const getspent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getspent"]);
+    pub const getspent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getspent"]).in_submodules(1);
 
     /// `users.mysql.nss.getspnam`
     ///
@@ -435,7 +435,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getspnam)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const getspnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getspnam"]);
+    pub const getspnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getspnam"]).in_submodules(1);
 
     /// `users.mysql.nss.gidsbymem`
     ///
@@ -444,7 +444,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.gidsbymem)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const gidsbymem: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "gidsbymem"]);
+    pub const gidsbymem: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "gidsbymem"]).in_submodules(1);
 
     /// `users.mysql.nss.memsbygid`
     ///
@@ -453,7 +453,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.memsbygid)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const memsbygid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "memsbygid"]);
+    pub const memsbygid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "memsbygid"]).in_submodules(1);
 
 }
 
@@ -467,7 +467,7 @@ pub mod pam {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.cryptDefault)
     ///
     /// Nix type: `null or one of "md5", "sha256", "sha512", "blowfish"`. Default: `null`.
-    pub const crypt_default: Opt<NullOr<CryptDefault>> = Opt::new(&["users", "mysql", "pam", "cryptDefault"]);
+    pub const crypt_default: Opt<NullOr<CryptDefault>> = Opt::new(&["users", "mysql", "pam", "cryptDefault"]).in_submodules(1);
 
     /// `users.mysql.pam.disconnectEveryOperation`
     ///
@@ -476,7 +476,7 @@ pub mod pam {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.disconnectEveryOperation)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const disconnect_every_operation: Opt<bool> = Opt::new(&["users", "mysql", "pam", "disconnectEveryOperation"]);
+    pub const disconnect_every_operation: Opt<bool> = Opt::new(&["users", "mysql", "pam", "disconnectEveryOperation"]).in_submodules(1);
 
     /// `users.mysql.pam.passwordColumn`
     ///
@@ -485,7 +485,7 @@ pub mod pam {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.passwordColumn)
     ///
     /// Nix type: `string`.
-    pub const password_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "passwordColumn"]);
+    pub const password_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "passwordColumn"]).in_submodules(1);
 
     /// `users.mysql.pam.passwordCrypt`
     ///
@@ -494,7 +494,7 @@ pub mod pam {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.passwordCrypt)
     ///
     /// Nix type: `one of "0", "plain", "1", "Y", "2", "mysql", "3", "md5", "4", "sha1", "5", "drupal7", "6", "joomla15", "7", "ssha", "8", "sha512", "9", "sha256"`.
-    pub const password_crypt: Opt<PasswordCrypt> = Opt::new(&["users", "mysql", "pam", "passwordCrypt"]);
+    pub const password_crypt: Opt<PasswordCrypt> = Opt::new(&["users", "mysql", "pam", "passwordCrypt"]).in_submodules(1);
 
     /// `users.mysql.pam.statusColumn`
     ///
@@ -505,7 +505,7 @@ pub mod pam {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.statusColumn)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const status_column: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "statusColumn"]);
+    pub const status_column: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "statusColumn"]).in_submodules(1);
 
     /// `users.mysql.pam.table`
     ///
@@ -514,7 +514,7 @@ pub mod pam {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.table)
     ///
     /// Nix type: `string`.
-    pub const table: Opt<String> = Opt::new(&["users", "mysql", "pam", "table"]);
+    pub const table: Opt<String> = Opt::new(&["users", "mysql", "pam", "table"]).in_submodules(1);
 
     /// `users.mysql.pam.updateTable`
     ///
@@ -524,7 +524,7 @@ pub mod pam {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.updateTable)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const update_table: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "updateTable"]);
+    pub const update_table: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "updateTable"]).in_submodules(1);
 
     /// `users.mysql.pam.userColumn`
     ///
@@ -533,7 +533,7 @@ pub mod pam {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.userColumn)
     ///
     /// Nix type: `string`.
-    pub const user_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "userColumn"]);
+    pub const user_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "userColumn"]).in_submodules(1);
 
     /// `users.mysql.pam.verbose`
     ///
@@ -543,7 +543,7 @@ pub mod pam {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.verbose)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const verbose: Opt<bool> = Opt::new(&["users", "mysql", "pam", "verbose"]);
+    pub const verbose: Opt<bool> = Opt::new(&["users", "mysql", "pam", "verbose"]).in_submodules(1);
 
     /// `users.mysql.pam.where`
     ///
@@ -552,7 +552,7 @@ pub mod pam {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.where)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const r#where: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "where"]);
+    pub const r#where: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "where"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `users.mysql.pam.cryptDefault`.
@@ -600,7 +600,7 @@ pub mod pam {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable: Opt<bool> = Opt::new(&["users", "mysql", "pam", "logging", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["users", "mysql", "pam", "logging", "enable"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.hostColumn`
         ///
@@ -610,7 +610,7 @@ pub mod pam {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.hostColumn)
         ///
         /// Nix type: `string`.
-        pub const host_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "hostColumn"]);
+        pub const host_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "hostColumn"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.msgColumn`
         ///
@@ -620,7 +620,7 @@ pub mod pam {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.msgColumn)
         ///
         /// Nix type: `string`.
-        pub const msg_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "msgColumn"]);
+        pub const msg_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "msgColumn"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.pidColumn`
         ///
@@ -630,7 +630,7 @@ pub mod pam {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.pidColumn)
         ///
         /// Nix type: `string`.
-        pub const pid_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "pidColumn"]);
+        pub const pid_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "pidColumn"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.rHostColumn`
         ///
@@ -641,7 +641,7 @@ pub mod pam {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.rHostColumn)
         ///
         /// Nix type: `string`.
-        pub const r_host_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "rHostColumn"]);
+        pub const r_host_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "rHostColumn"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.table`
         ///
@@ -650,7 +650,7 @@ pub mod pam {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.table)
         ///
         /// Nix type: `string`.
-        pub const table: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "table"]);
+        pub const table: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "table"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.timeColumn`
         ///
@@ -660,7 +660,7 @@ pub mod pam {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.timeColumn)
         ///
         /// Nix type: `string`.
-        pub const time_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "timeColumn"]);
+        pub const time_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "timeColumn"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.userColumn`
         ///
@@ -670,7 +670,7 @@ pub mod pam {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.userColumn)
         ///
         /// Nix type: `string`.
-        pub const user_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "userColumn"]);
+        pub const user_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "userColumn"]).in_submodules(1);
 
     }
 

@@ -209,7 +209,7 @@ pub mod daemon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.docker.daemon.settings.live-restore)
         ///
         /// Nix type: `boolean`. Default: `lib.versionOlder config.system.stateVersion "24.11"`.
-        pub const live_restore: Opt<bool> = Opt::new(&["virtualisation", "docker", "daemon", "settings", "live-restore"]);
+        pub const live_restore: Opt<bool> = Opt::new(&["virtualisation", "docker", "daemon", "settings", "live-restore"]).in_submodules(1);
 
     }
 

@@ -76,7 +76,7 @@ pub mod vgpus {
         /// Nix type: `list of string`.
         #[inline]
         pub fn uuid(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["uuid"]))
+            Opt::at(self.path.join(["uuid"])).in_submodules(1)
         }
 
     }

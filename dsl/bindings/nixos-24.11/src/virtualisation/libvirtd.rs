@@ -369,7 +369,7 @@ pub mod hooks {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks.daemon)
     ///
     /// Nix type: `attribute set of path`. Default: `{ }`.
-    pub const daemon: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "daemon"]);
+    pub const daemon: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "daemon"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.hooks.libxl`
     ///
@@ -380,7 +380,7 @@ pub mod hooks {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks.libxl)
     ///
     /// Nix type: `attribute set of path`. Default: `{ }`.
-    pub const libxl: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "libxl"]);
+    pub const libxl: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "libxl"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.hooks.lxc`
     ///
@@ -391,7 +391,7 @@ pub mod hooks {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks.lxc)
     ///
     /// Nix type: `attribute set of path`. Default: `{ }`.
-    pub const lxc: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "lxc"]);
+    pub const lxc: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "lxc"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.hooks.network`
     ///
@@ -402,7 +402,7 @@ pub mod hooks {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks.network)
     ///
     /// Nix type: `attribute set of path`. Default: `{ }`.
-    pub const network: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "network"]);
+    pub const network: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "network"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.hooks.qemu`
     ///
@@ -413,7 +413,7 @@ pub mod hooks {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks.qemu)
     ///
     /// Nix type: `attribute set of path`. Default: `{ }`.
-    pub const qemu: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "qemu"]);
+    pub const qemu: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "qemu"]).in_submodules(1);
 
 }
 
@@ -430,7 +430,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.nss.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "nss", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "nss", "enable"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.nss.enableGuest`
     ///
@@ -441,7 +441,7 @@ pub mod nss {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.nss.enableGuest)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable_guest: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "nss", "enableGuest"]);
+    pub const enable_guest: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "nss", "enableGuest"]).in_submodules(1);
 
 }
 
@@ -455,7 +455,7 @@ pub mod qemu {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.ovmf)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const ovmf: Opt<OvmfValue> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf"]);
+    pub const ovmf: Opt<OvmfValue> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.qemu.package`
     ///
@@ -464,7 +464,7 @@ pub mod qemu {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.package)
     ///
     /// Nix type: `package`. Default: `pkgs.qemu`.
-    pub const package: Opt<Package> = Opt::new(&["virtualisation", "libvirtd", "qemu", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["virtualisation", "libvirtd", "qemu", "package"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.qemu.runAsRoot`
     ///
@@ -477,7 +477,7 @@ pub mod qemu {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.runAsRoot)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const run_as_root: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "runAsRoot"]);
+    pub const run_as_root: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "runAsRoot"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.qemu.swtpm`
     ///
@@ -486,7 +486,7 @@ pub mod qemu {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.swtpm)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const swtpm: Opt<SwtpmValue> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm"]);
+    pub const swtpm: Opt<SwtpmValue> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.qemu.verbatimConfig`
     ///
@@ -497,7 +497,7 @@ pub mod qemu {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.verbatimConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`.
-    pub const verbatim_config: Opt<Concatenated> = Opt::new(&["virtualisation", "libvirtd", "qemu", "verbatimConfig"]);
+    pub const verbatim_config: Opt<Concatenated> = Opt::new(&["virtualisation", "libvirtd", "qemu", "verbatimConfig"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.qemu.vhostUserPackages`
     ///
@@ -506,7 +506,7 @@ pub mod qemu {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.vhostUserPackages)
     ///
     /// Nix type: `list of package`. Default: `[ ]`.
-    pub const vhost_user_packages: Opt<Vec<Package>> = Opt::new(&["virtualisation", "libvirtd", "qemu", "vhostUserPackages"]);
+    pub const vhost_user_packages: Opt<Vec<Package>> = Opt::new(&["virtualisation", "libvirtd", "qemu", "vhostUserPackages"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `virtualisation.libvirtd.qemu.ovmf`: `OvmfValue::new()`, then a setter per option.
@@ -564,7 +564,7 @@ pub mod qemu {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.ovmf.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf", "enable"]).in_submodules(2);
 
         /// `virtualisation.libvirtd.qemu.ovmf.packages`
         ///
@@ -573,7 +573,7 @@ pub mod qemu {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.ovmf.packages)
         ///
         /// Nix type: `list of package`. Default: `[ pkgs.OVMF.fd ]`.
-        pub const packages: Opt<Vec<Package>> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf", "packages"]);
+        pub const packages: Opt<Vec<Package>> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf", "packages"]).in_submodules(2);
 
     }
 
@@ -587,7 +587,7 @@ pub mod qemu {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.swtpm.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm", "enable"]).in_submodules(2);
 
         /// `virtualisation.libvirtd.qemu.swtpm.package`
         ///
@@ -596,7 +596,7 @@ pub mod qemu {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.swtpm.package)
         ///
         /// Nix type: `package`. Default: `pkgs.swtpm`.
-        pub const package: Opt<Package> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm", "package"]);
+        pub const package: Opt<Package> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm", "package"]).in_submodules(2);
 
     }
 

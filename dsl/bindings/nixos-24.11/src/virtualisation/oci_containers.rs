@@ -304,7 +304,7 @@ pub mod containers {
         /// Nix type: `boolean`. Default: `true`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.capAdd`
@@ -316,7 +316,7 @@ pub mod containers {
         /// Nix type: `lazy attribute set of (null or boolean)`. Default: `{ }`.
         #[inline]
         pub fn cap_add(&self) -> Opt<BTreeMap<String, NullOr<bool>>> {
-            Opt::at(self.path.join(["capAdd"]))
+            Opt::at(self.path.join(["capAdd"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.capDrop`
@@ -328,7 +328,7 @@ pub mod containers {
         /// Nix type: `lazy attribute set of (null or boolean)`. Default: `{ }`.
         #[inline]
         pub fn cap_drop(&self) -> Opt<BTreeMap<String, NullOr<bool>>> {
-            Opt::at(self.path.join(["capDrop"]))
+            Opt::at(self.path.join(["capDrop"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.cmd`
@@ -340,7 +340,7 @@ pub mod containers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn cmd(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["cmd"]))
+            Opt::at(self.path.join(["cmd"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.dependsOn`
@@ -352,7 +352,7 @@ pub mod containers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn depends_on(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dependsOn"]))
+            Opt::at(self.path.join(["dependsOn"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.devices`
@@ -364,7 +364,7 @@ pub mod containers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn devices(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["devices"]))
+            Opt::at(self.path.join(["devices"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.entrypoint`
@@ -376,7 +376,7 @@ pub mod containers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn entrypoint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["entrypoint"]))
+            Opt::at(self.path.join(["entrypoint"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.environment`
@@ -388,7 +388,7 @@ pub mod containers {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.environmentFiles`
@@ -400,7 +400,7 @@ pub mod containers {
         /// Nix type: `list of path`. Default: `[ ]`.
         #[inline]
         pub fn environment_files(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFiles"]))
+            Opt::at(self.path.join(["environmentFiles"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.extraOptions`
@@ -412,7 +412,7 @@ pub mod containers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.hostname`
@@ -424,7 +424,7 @@ pub mod containers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn hostname(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["hostname"]))
+            Opt::at(self.path.join(["hostname"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.image`
@@ -436,7 +436,7 @@ pub mod containers {
         /// Nix type: `string`.
         #[inline]
         pub fn image(&self) -> Opt<String> {
-            Opt::at(self.path.join(["image"]))
+            Opt::at(self.path.join(["image"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.imageFile`
@@ -449,7 +449,7 @@ pub mod containers {
         /// Nix type: `null or package`. Default: `null`.
         #[inline]
         pub fn image_file(&self) -> Opt<NullOr<Package>> {
-            Opt::at(self.path.join(["imageFile"]))
+            Opt::at(self.path.join(["imageFile"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.imageStream`
@@ -461,7 +461,7 @@ pub mod containers {
         /// Nix type: `null or package`. Default: `null`.
         #[inline]
         pub fn image_stream(&self) -> Opt<NullOr<Package>> {
-            Opt::at(self.path.join(["imageStream"]))
+            Opt::at(self.path.join(["imageStream"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.labels`
@@ -473,7 +473,7 @@ pub mod containers {
         /// Nix type: `attribute set of string`. Default: `{ }`.
         #[inline]
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.log-driver`
@@ -486,7 +486,7 @@ pub mod containers {
         /// Nix type: `string`. Default: `"journald"`.
         #[inline]
         pub fn log_driver(&self) -> Opt<String> {
-            Opt::at(self.path.join(["log-driver"]))
+            Opt::at(self.path.join(["log-driver"])).in_submodules(1)
         }
 
         /// The options under `login`.
@@ -504,7 +504,7 @@ pub mod containers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn networks(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["networks"]))
+            Opt::at(self.path.join(["networks"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.ports`
@@ -516,7 +516,7 @@ pub mod containers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn ports(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ports"]))
+            Opt::at(self.path.join(["ports"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.preRunExtraOptions`
@@ -528,7 +528,7 @@ pub mod containers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn pre_run_extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["preRunExtraOptions"]))
+            Opt::at(self.path.join(["preRunExtraOptions"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.privileged`
@@ -540,7 +540,7 @@ pub mod containers {
         /// Nix type: `boolean`. Default: `false`.
         #[inline]
         pub fn privileged(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["privileged"]))
+            Opt::at(self.path.join(["privileged"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.pull`
@@ -552,7 +552,7 @@ pub mod containers {
         /// Nix type: `one of "always", "missing", "never", "newer"`. Default: `"missing"`.
         #[inline]
         pub fn pull(&self) -> Opt<Pull> {
-            Opt::at(self.path.join(["pull"]))
+            Opt::at(self.path.join(["pull"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.user`
@@ -565,7 +565,7 @@ pub mod containers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.volumes`
@@ -577,7 +577,7 @@ pub mod containers {
         /// Nix type: `list of string`. Default: `[ ]`.
         #[inline]
         pub fn volumes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["volumes"]))
+            Opt::at(self.path.join(["volumes"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.workdir`
@@ -589,7 +589,7 @@ pub mod containers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn workdir(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["workdir"]))
+            Opt::at(self.path.join(["workdir"])).in_submodules(1)
         }
 
     }
@@ -610,7 +610,7 @@ pub mod containers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.login.registry`
@@ -622,7 +622,7 @@ pub mod containers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn registry(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["registry"]))
+            Opt::at(self.path.join(["registry"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.login.username`
@@ -634,7 +634,7 @@ pub mod containers {
         /// Nix type: `null or string`. Default: `null`.
         #[inline]
         pub fn username(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }

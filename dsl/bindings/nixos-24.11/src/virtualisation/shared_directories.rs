@@ -30,7 +30,7 @@ impl SharedDirectoriesEntry {
     /// Nix type: `one of "passthrough", "mapped-xattr", "mapped-file", "none"`. Default: `"mapped-xattr"`.
     #[inline]
     pub fn security_model(&self) -> Opt<SecurityModel> {
-        Opt::at(self.path.join(["securityModel"]))
+        Opt::at(self.path.join(["securityModel"])).in_submodules(1)
     }
 
     /// `virtualisation.sharedDirectories.<name>.source`
@@ -42,7 +42,7 @@ impl SharedDirectoriesEntry {
     /// Nix type: `string`.
     #[inline]
     pub fn source(&self) -> Opt<String> {
-        Opt::at(self.path.join(["source"]))
+        Opt::at(self.path.join(["source"])).in_submodules(1)
     }
 
     /// `virtualisation.sharedDirectories.<name>.target`
@@ -54,7 +54,7 @@ impl SharedDirectoriesEntry {
     /// Nix type: `path`.
     #[inline]
     pub fn target(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["target"]))
+        Opt::at(self.path.join(["target"])).in_submodules(1)
     }
 
 }

@@ -434,7 +434,7 @@ pub mod store {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.enableMerge)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const enable_merge: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "enableMerge"]);
+        pub const enable_merge: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "enableMerge"]).in_submodules(1);
 
         /// `virtualisation.xen.store.settings.persistent`
         ///
@@ -443,7 +443,7 @@ pub mod store {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.persistent)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const persistent: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "persistent"]);
+        pub const persistent: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "persistent"]).in_submodules(1);
 
         /// `virtualisation.xen.store.settings.pidFile`
         ///
@@ -452,7 +452,7 @@ pub mod store {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.pidFile)
         ///
         /// Nix type: `path`. Default: `"/run/xen/xenstored.pid"`.
-        pub const pid_file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "pidFile"]);
+        pub const pid_file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "pidFile"]).in_submodules(1);
 
         /// `virtualisation.xen.store.settings.ringScanInterval`
         ///
@@ -462,7 +462,7 @@ pub mod store {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.ringScanInterval)
         ///
         /// Nix type: `nonzero signed integer, meaning !=0`. Default: `20`.
-        pub const ring_scan_interval: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "ringScanInterval"]);
+        pub const ring_scan_interval: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "ringScanInterval"]).in_submodules(1);
 
         pub mod conflict {
             use super::*;
@@ -475,7 +475,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.conflict.burstLimit)
             ///
             /// Nix type: `nonnegative floating point number, meaning >=0`. Default: `5.0`.
-            pub const burst_limit: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "burstLimit"]);
+            pub const burst_limit: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "burstLimit"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.conflict.maxHistorySeconds`
             ///
@@ -485,7 +485,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.conflict.maxHistorySeconds)
             ///
             /// Nix type: `nonnegative floating point number, meaning >=0`. Default: `0.05`.
-            pub const max_history_seconds: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "maxHistorySeconds"]);
+            pub const max_history_seconds: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "maxHistorySeconds"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.conflict.rateLimitIsAggregate`
             ///
@@ -494,7 +494,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.conflict.rateLimitIsAggregate)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const rate_limit_is_aggregate: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "rateLimitIsAggregate"]);
+            pub const rate_limit_is_aggregate: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "rateLimitIsAggregate"]).in_submodules(1);
 
         }
 
@@ -508,7 +508,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.perms.enable)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const enable: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "perms", "enable"]);
+            pub const enable: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "perms", "enable"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.perms.enableWatch`
             ///
@@ -517,7 +517,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.perms.enableWatch)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const enable_watch: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "perms", "enableWatch"]);
+            pub const enable_watch: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "perms", "enableWatch"]).in_submodules(1);
 
         }
 
@@ -531,7 +531,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.enable)
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const enable: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "enable"]);
+            pub const enable: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "enable"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxEntity`
             ///
@@ -540,7 +540,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxEntity)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1000`.
-            pub const max_entity: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxEntity"]);
+            pub const max_entity: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxEntity"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxOutstanding`
             ///
@@ -549,7 +549,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxOutstanding)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            pub const max_outstanding: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxOutstanding"]);
+            pub const max_outstanding: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxOutstanding"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxPath`
             ///
@@ -558,7 +558,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxPath)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            pub const max_path: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxPath"]);
+            pub const max_path: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxPath"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxRequests`
             ///
@@ -567,7 +567,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxRequests)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            pub const max_requests: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxRequests"]);
+            pub const max_requests: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxRequests"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxSize`
             ///
@@ -576,7 +576,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxSize)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `2048`.
-            pub const max_size: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxSize"]);
+            pub const max_size: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxSize"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxWatch`
             ///
@@ -585,7 +585,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxWatch)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `100`.
-            pub const max_watch: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatch"]);
+            pub const max_watch: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatch"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxWatchEvents`
             ///
@@ -594,7 +594,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxWatchEvents)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            pub const max_watch_events: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatchEvents"]);
+            pub const max_watch_events: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatchEvents"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.transaction`
             ///
@@ -603,7 +603,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.transaction)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `10`.
-            pub const transaction: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "transaction"]);
+            pub const transaction: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "transaction"]).in_submodules(1);
 
         }
 
@@ -620,7 +620,7 @@ pub mod store {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.xenstored.accessLog.file)
                 ///
                 /// Nix type: `path`. Default: `"/var/log/xen/xenstored-access.log"`.
-                pub const file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "accessLog", "file"]);
+                pub const file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "accessLog", "file"]).in_submodules(1);
 
             }
 
@@ -634,7 +634,7 @@ pub mod store {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.xenstored.log.file)
                 ///
                 /// Nix type: `path`. Default: `"/var/log/xen/xenstored.log"`.
-                pub const file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "log", "file"]);
+                pub const file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "log", "file"]).in_submodules(1);
 
                 /// `virtualisation.xen.store.settings.xenstored.log.level`
                 ///
@@ -643,7 +643,7 @@ pub mod store {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.xenstored.log.level)
                 ///
                 /// Nix type: `null or one of "debug", "info", "warn", "error"`. Default: `if (config.virtualisation.xen.trace == true) then "debug" else null`.
-                pub const level: Opt<NullOr<Level>> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "log", "level"]);
+                pub const level: Opt<NullOr<Level>> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "log", "level"]).in_submodules(1);
 
                 ::flakesmith::option_enum! {
                     /// The values of `virtualisation.xen.store.settings.xenstored.log.level`.

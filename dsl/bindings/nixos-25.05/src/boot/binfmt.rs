@@ -244,7 +244,7 @@ pub mod registrations {
         /// Declared in `nixos/modules/system/boot/binfmt.nix`.
         #[inline]
         pub fn fix_binary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["fixBinary"]))
+            Opt::at(self.path.join(["fixBinary"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.interpreter`
@@ -260,7 +260,7 @@ pub mod registrations {
         /// Declared in `nixos/modules/system/boot/binfmt.nix`.
         #[inline]
         pub fn interpreter(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["interpreter"]))
+            Opt::at(self.path.join(["interpreter"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.magicOrExtension`
@@ -272,7 +272,7 @@ pub mod registrations {
         /// Declared in `nixos/modules/system/boot/binfmt.nix`.
         #[inline]
         pub fn magic_or_extension(&self) -> Opt<String> {
-            Opt::at(self.path.join(["magicOrExtension"]))
+            Opt::at(self.path.join(["magicOrExtension"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.mask`
@@ -284,7 +284,7 @@ pub mod registrations {
         /// Declared in `nixos/modules/system/boot/binfmt.nix`.
         #[inline]
         pub fn mask(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mask"]))
+            Opt::at(self.path.join(["mask"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.matchCredentials`
@@ -303,7 +303,7 @@ pub mod registrations {
         /// Declared in `nixos/modules/system/boot/binfmt.nix`.
         #[inline]
         pub fn match_credentials(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["matchCredentials"]))
+            Opt::at(self.path.join(["matchCredentials"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.offset`
@@ -315,7 +315,7 @@ pub mod registrations {
         /// Declared in `nixos/modules/system/boot/binfmt.nix`.
         #[inline]
         pub fn offset(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["offset"]))
+            Opt::at(self.path.join(["offset"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.openBinary`
@@ -328,7 +328,7 @@ pub mod registrations {
         /// Declared in `nixos/modules/system/boot/binfmt.nix`.
         #[inline]
         pub fn open_binary(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["openBinary"]))
+            Opt::at(self.path.join(["openBinary"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.preserveArgvZero`
@@ -343,7 +343,7 @@ pub mod registrations {
         /// Declared in `nixos/modules/system/boot/binfmt.nix`.
         #[inline]
         pub fn preserve_argv_zero(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["preserveArgvZero"]))
+            Opt::at(self.path.join(["preserveArgvZero"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.recognitionType`
@@ -355,7 +355,7 @@ pub mod registrations {
         /// Declared in `nixos/modules/system/boot/binfmt.nix`.
         #[inline]
         pub fn recognition_type(&self) -> Opt<RecognitionType> {
-            Opt::at(self.path.join(["recognitionType"]))
+            Opt::at(self.path.join(["recognitionType"])).in_submodules(1)
         }
 
         /// `boot.binfmt.registrations.<name>.wrapInterpreterInShell`
@@ -369,7 +369,7 @@ pub mod registrations {
         /// Declared in `nixos/modules/system/boot/binfmt.nix`.
         #[inline]
         pub fn wrap_interpreter_in_shell(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["wrapInterpreterInShell"]))
+            Opt::at(self.path.join(["wrapInterpreterInShell"])).in_submodules(1)
         }
 
     }

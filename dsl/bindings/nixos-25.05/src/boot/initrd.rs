@@ -346,7 +346,7 @@ pub mod clevis {
             /// Declared in `nixos/modules/system/boot/clevis.nix`.
             #[inline]
             pub fn secret_file(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["secretFile"]))
+                Opt::at(self.path.join(["secretFile"])).in_submodules(1)
             }
 
         }
@@ -380,7 +380,7 @@ pub mod extra_files {
         /// Declared in `nixos/modules/system/boot/stage-1.nix`.
         #[inline]
         pub fn source(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
     }
@@ -869,7 +869,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn allow_discards(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["allowDiscards"]))
+                Opt::at(self.path.join(["allowDiscards"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.bypassWorkqueues`
@@ -884,7 +884,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn bypass_workqueues(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["bypassWorkqueues"]))
+                Opt::at(self.path.join(["bypassWorkqueues"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.device`
@@ -896,7 +896,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn device(&self) -> Opt<String> {
-                Opt::at(self.path.join(["device"]))
+                Opt::at(self.path.join(["device"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.fallbackToPassword`
@@ -910,7 +910,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn fallback_to_password(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["fallbackToPassword"]))
+                Opt::at(self.path.join(["fallbackToPassword"])).in_submodules(1)
             }
 
             /// The options under `fido2`.
@@ -929,7 +929,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn gpg_card(&self) -> Opt<NullOr<GpgCardValue>> {
-                Opt::at(self.path.join(["gpgCard"]))
+                Opt::at(self.path.join(["gpgCard"])).in_submodules(1)
             }
 
             /// The options under `gpgCard`.
@@ -948,7 +948,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn header(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["header"]))
+                Opt::at(self.path.join(["header"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.keyFile`
@@ -962,7 +962,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn key_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["keyFile"]))
+                Opt::at(self.path.join(["keyFile"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.keyFileOffset`
@@ -978,7 +978,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn key_file_offset(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["keyFileOffset"]))
+                Opt::at(self.path.join(["keyFileOffset"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.keyFileSize`
@@ -994,7 +994,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn key_file_size(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["keyFileSize"]))
+                Opt::at(self.path.join(["keyFileSize"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.keyFileTimeout`
@@ -1007,7 +1007,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn key_file_timeout(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["keyFileTimeout"]))
+                Opt::at(self.path.join(["keyFileTimeout"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.postOpenCommands`
@@ -1027,7 +1027,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn post_open_commands(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["postOpenCommands"]))
+                Opt::at(self.path.join(["postOpenCommands"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.preLVM`
@@ -1039,7 +1039,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn pre_lvm(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["preLVM"]))
+                Opt::at(self.path.join(["preLVM"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.preOpenCommands`
@@ -1061,7 +1061,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn pre_open_commands(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["preOpenCommands"]))
+                Opt::at(self.path.join(["preOpenCommands"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.tryEmptyPassphrase`
@@ -1074,7 +1074,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn try_empty_passphrase(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["tryEmptyPassphrase"]))
+                Opt::at(self.path.join(["tryEmptyPassphrase"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey`
@@ -1087,7 +1087,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn yubikey(&self) -> Opt<NullOr<YubikeyValue>> {
-                Opt::at(self.path.join(["yubikey"]))
+                Opt::at(self.path.join(["yubikey"])).in_submodules(1)
             }
 
             /// The options under `yubikey`.
@@ -1114,7 +1114,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn credential(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["credential"]))
+                Opt::at(self.path.join(["credential"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.fido2.credentials`
@@ -1136,7 +1136,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn credentials(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["credentials"]))
+                Opt::at(self.path.join(["credentials"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.fido2.gracePeriod`
@@ -1148,7 +1148,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn grace_period(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["gracePeriod"]))
+                Opt::at(self.path.join(["gracePeriod"])).in_submodules(1)
             }
 
             /// `boot.initrd.luks.devices.<name>.fido2.passwordLess`
@@ -1162,7 +1162,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn password_less(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["passwordLess"]))
+                Opt::at(self.path.join(["passwordLess"])).in_submodules(1)
             }
 
         }
@@ -1183,7 +1183,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn encrypted_pass(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["encryptedPass"]))
+                Opt::at(self.path.join(["encryptedPass"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.gpgCard.gracePeriod`
@@ -1195,7 +1195,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn grace_period(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["gracePeriod"]))
+                Opt::at(self.path.join(["gracePeriod"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.gpgCard.publicKey`
@@ -1207,7 +1207,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn public_key(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["publicKey"]))
+                Opt::at(self.path.join(["publicKey"])).in_submodules(2)
             }
 
         }
@@ -1228,7 +1228,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn grace_period(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["gracePeriod"]))
+                Opt::at(self.path.join(["gracePeriod"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.iterationStep`
@@ -1240,7 +1240,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn iteration_step(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["iterationStep"]))
+                Opt::at(self.path.join(["iterationStep"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.keyLength`
@@ -1252,7 +1252,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn key_length(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["keyLength"]))
+                Opt::at(self.path.join(["keyLength"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.saltLength`
@@ -1264,7 +1264,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn salt_length(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["saltLength"]))
+                Opt::at(self.path.join(["saltLength"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.slot`
@@ -1276,7 +1276,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn slot(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["slot"]))
+                Opt::at(self.path.join(["slot"])).in_submodules(2)
             }
 
             /// The options under `storage`.
@@ -1294,7 +1294,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn two_factor(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["twoFactor"]))
+                Opt::at(self.path.join(["twoFactor"])).in_submodules(2)
             }
 
         }
@@ -1316,7 +1316,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn device(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["device"]))
+                Opt::at(self.path.join(["device"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.storage.fsType`
@@ -1328,7 +1328,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn fs_type(&self) -> Opt<String> {
-                Opt::at(self.path.join(["fsType"]))
+                Opt::at(self.path.join(["fsType"])).in_submodules(2)
             }
 
             /// `boot.initrd.luks.devices.<name>.yubikey.storage.path`
@@ -1341,7 +1341,7 @@ pub mod luks {
             /// Declared in `nixos/modules/system/boot/luksroot.nix`.
             #[inline]
             pub fn path(&self) -> Opt<String> {
-                Opt::at(self.path.join(["path"]))
+                Opt::at(self.path.join(["path"])).in_submodules(2)
             }
 
         }
@@ -2358,7 +2358,7 @@ pub mod systemd {
             /// Declared in `nixos/modules/system/boot/systemd/initrd.nix`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.contents.<name>.source`
@@ -2370,7 +2370,7 @@ pub mod systemd {
             /// Declared in `nixos/modules/system/boot/systemd/initrd.nix`.
             #[inline]
             pub fn source(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["source"]))
+                Opt::at(self.path.join(["source"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.contents.<name>.target`
@@ -2382,7 +2382,7 @@ pub mod systemd {
             /// Declared in `nixos/modules/system/boot/systemd/initrd.nix`.
             #[inline]
             pub fn target(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["target"]))
+                Opt::at(self.path.join(["target"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.contents.<name>.text`
@@ -2394,7 +2394,7 @@ pub mod systemd {
             /// Declared in `nixos/modules/system/boot/systemd/initrd.nix`.
             #[inline]
             pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-                Opt::at(self.path.join(["text"]))
+                Opt::at(self.path.join(["text"])).in_submodules(1)
             }
 
         }
@@ -2417,7 +2417,7 @@ pub mod systemd {
             /// Declared in `nixos/modules/system/boot/systemd/initrd.nix`.
             #[inline]
             pub fn features(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["features"]))
+                Opt::at(self.path.join(["features"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.contents.<name>.dlopen.usePriority`
@@ -2433,7 +2433,7 @@ pub mod systemd {
             /// Declared in `nixos/modules/system/boot/systemd/initrd.nix`.
             #[inline]
             pub fn use_priority(&self) -> Opt<UsePriority> {
-                Opt::at(self.path.join(["usePriority"]))
+                Opt::at(self.path.join(["usePriority"])).in_submodules(1)
             }
 
         }
@@ -2519,7 +2519,7 @@ pub mod systemd {
             /// Declared in `nixos/modules/config/users-groups.nix`.
             #[inline]
             pub fn gid(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["gid"]))
+                Opt::at(self.path.join(["gid"])).in_submodules(1)
             }
 
         }
@@ -2753,7 +2753,7 @@ pub mod systemd {
                         /// Nix type: `string`. Default: `"-"`. Example: `"10d"`.
                         ///
                         /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const age: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "age"]);
+                        pub const age: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "age"]).in_submodules(1);
 
                         /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.argument`
                         ///
@@ -2766,7 +2766,7 @@ pub mod systemd {
                         /// Nix type: `string`. Default: `""`. Example: `""`.
                         ///
                         /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const argument: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "argument"]);
+                        pub const argument: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "argument"]).in_submodules(1);
 
                         /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.group`
                         ///
@@ -2780,7 +2780,7 @@ pub mod systemd {
                         /// Nix type: `string`. Default: `"-"`. Example: `"root"`.
                         ///
                         /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const group: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "group"]);
+                        pub const group: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "group"]).in_submodules(1);
 
                         /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.mode`
                         ///
@@ -2789,7 +2789,7 @@ pub mod systemd {
                         /// Nix type: `string`. Default: `"-"`. Example: `"0755"`.
                         ///
                         /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const mode: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "mode"]);
+                        pub const mode: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "mode"]).in_submodules(1);
 
                         /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.type`
                         ///
@@ -2805,7 +2805,7 @@ pub mod systemd {
                         /// Nix type: `string`. Default: `"‹tmpfiles-type›"`. Example: `"d"`.
                         ///
                         /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const r#type: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "type"]);
+                        pub const r#type: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "type"]).in_submodules(1);
 
                         /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.user`
                         ///
@@ -2819,7 +2819,7 @@ pub mod systemd {
                         /// Nix type: `string`. Default: `"-"`. Example: `"root"`.
                         ///
                         /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const user: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "user"]);
+                        pub const user: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "user"]).in_submodules(1);
 
                     }
 
@@ -2870,7 +2870,7 @@ pub mod systemd {
             /// Declared in `nixos/modules/config/users-groups.nix`.
             #[inline]
             pub fn group(&self) -> Opt<String> {
-                Opt::at(self.path.join(["group"]))
+                Opt::at(self.path.join(["group"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.users.<name>.shell`
@@ -2882,7 +2882,7 @@ pub mod systemd {
             /// Declared in `nixos/modules/config/users-groups.nix`.
             #[inline]
             pub fn shell(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["shell"]))
+                Opt::at(self.path.join(["shell"])).in_submodules(1)
             }
 
             /// `boot.initrd.systemd.users.<name>.uid`
@@ -2894,7 +2894,7 @@ pub mod systemd {
             /// Declared in `nixos/modules/config/users-groups.nix`.
             #[inline]
             pub fn uid(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["uid"]))
+                Opt::at(self.path.join(["uid"])).in_submodules(1)
             }
 
         }

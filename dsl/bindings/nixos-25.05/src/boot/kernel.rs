@@ -55,7 +55,7 @@ pub mod sysctl {
     /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/config/sysctl.nix`.
-    pub const net_core_rmem_max: Opt<NullOr<u64>> = Opt::new(&["boot", "kernel", "sysctl", "net.core.rmem_max"]);
+    pub const net_core_rmem_max: Opt<NullOr<u64>> = Opt::new(&["boot", "kernel", "sysctl", "net.core.rmem_max"]).in_submodules(1);
 
     /// `boot.kernel.sysctl.net.core.wmem_max`
     ///
@@ -64,7 +64,7 @@ pub mod sysctl {
     /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/config/sysctl.nix`.
-    pub const net_core_wmem_max: Opt<NullOr<u64>> = Opt::new(&["boot", "kernel", "sysctl", "net.core.wmem_max"]);
+    pub const net_core_wmem_max: Opt<NullOr<u64>> = Opt::new(&["boot", "kernel", "sysctl", "net.core.wmem_max"]).in_submodules(1);
 
 }
 

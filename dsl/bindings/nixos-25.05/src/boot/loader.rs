@@ -985,7 +985,7 @@ pub mod grub {
             /// Declared in `nixos/modules/system/boot/loader/grub/grub.nix`.
             #[inline]
             pub fn hashed_password(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["hashedPassword"]))
+                Opt::at(self.path.join(["hashedPassword"])).in_submodules(1)
             }
 
             /// `boot.loader.grub.users.<name>.hashedPasswordFile`
@@ -1000,7 +1000,7 @@ pub mod grub {
             /// Declared in `nixos/modules/system/boot/loader/grub/grub.nix`.
             #[inline]
             pub fn hashed_password_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["hashedPasswordFile"]))
+                Opt::at(self.path.join(["hashedPasswordFile"])).in_submodules(1)
             }
 
             /// `boot.loader.grub.users.<name>.password`
@@ -1013,7 +1013,7 @@ pub mod grub {
             /// Declared in `nixos/modules/system/boot/loader/grub/grub.nix`.
             #[inline]
             pub fn password(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(1)
             }
 
             /// `boot.loader.grub.users.<name>.passwordFile`
@@ -1028,7 +1028,7 @@ pub mod grub {
             /// Declared in `nixos/modules/system/boot/loader/grub/grub.nix`.
             #[inline]
             pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["passwordFile"]))
+                Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
             }
 
         }
@@ -1478,7 +1478,7 @@ pub mod systemd_boot {
             /// Declared in `nixos/modules/system/boot/loader/systemd-boot/systemd-boot.nix`.
             #[inline]
             pub fn efi_device_handle(&self) -> Opt<String> {
-                Opt::at(self.path.join(["efiDeviceHandle"]))
+                Opt::at(self.path.join(["efiDeviceHandle"])).in_submodules(1)
             }
 
             /// `boot.loader.systemd-boot.windows.<name>.sortKey`
@@ -1494,7 +1494,7 @@ pub mod systemd_boot {
             /// Declared in `nixos/modules/system/boot/loader/systemd-boot/systemd-boot.nix`.
             #[inline]
             pub fn sort_key(&self) -> Opt<String> {
-                Opt::at(self.path.join(["sortKey"]))
+                Opt::at(self.path.join(["sortKey"])).in_submodules(1)
             }
 
             /// `boot.loader.systemd-boot.windows.<name>.title`
@@ -1506,7 +1506,7 @@ pub mod systemd_boot {
             /// Declared in `nixos/modules/system/boot/loader/systemd-boot/systemd-boot.nix`.
             #[inline]
             pub fn title(&self) -> Opt<String> {
-                Opt::at(self.path.join(["title"]))
+                Opt::at(self.path.join(["title"])).in_submodules(1)
             }
 
         }

@@ -43,7 +43,7 @@ impl SpecialFileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn depends(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["depends"])).matching("/|(.|[[:space:]])*[^/]")
+        Opt::at(self.path.join(["depends"])).matching("/|(.|[[:space:]])*[^/]").in_submodules(1)
     }
 
     /// `boot.specialFileSystems.<name>.device`
@@ -55,7 +55,7 @@ impl SpecialFileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn device(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["device"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["device"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// `boot.specialFileSystems.<name>.enable`
@@ -67,7 +67,7 @@ impl SpecialFileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `boot.specialFileSystems.<name>.fsType`
@@ -79,7 +79,7 @@ impl SpecialFileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn fs_type(&self) -> Opt<String> {
-        Opt::at(self.path.join(["fsType"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["fsType"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// `boot.specialFileSystems.<name>.mountPoint`
@@ -91,7 +91,7 @@ impl SpecialFileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn mount_point(&self) -> Opt<String> {
-        Opt::at(self.path.join(["mountPoint"])).matching("/|(.|[[:space:]])*[^/]")
+        Opt::at(self.path.join(["mountPoint"])).matching("/|(.|[[:space:]])*[^/]").in_submodules(1)
     }
 
     /// `boot.specialFileSystems.<name>.options`
@@ -120,7 +120,7 @@ impl SpecialFileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn options(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["options"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["options"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// The options under `stratis`.
@@ -147,7 +147,7 @@ impl SpecialFileSystemsEntryStratis {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn pool_uuid(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["poolUuid"]))
+        Opt::at(self.path.join(["poolUuid"])).in_submodules(1)
     }
 
 }

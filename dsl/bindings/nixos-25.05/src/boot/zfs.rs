@@ -222,7 +222,7 @@ pub mod pools {
         /// Declared in `nixos/modules/tasks/filesystems/zfs.nix`.
         #[inline]
         pub fn dev_nodes(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["devNodes"]))
+            Opt::at(self.path.join(["devNodes"])).in_submodules(1)
         }
 
     }

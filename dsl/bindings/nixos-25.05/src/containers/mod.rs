@@ -41,7 +41,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn additional_capabilities(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["additionalCapabilities"]))
+        Opt::at(self.path.join(["additionalCapabilities"])).in_submodules(1)
     }
 
     /// `containers.<name>.allowedDevices`
@@ -64,7 +64,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn allowed_devices(&self) -> Opt<Vec<AllowedDevicesValue>> {
-        Opt::at(self.path.join(["allowedDevices"]))
+        Opt::at(self.path.join(["allowedDevices"])).in_submodules(1)
     }
 
     /// `containers.<name>.autoStart`
@@ -76,7 +76,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn auto_start(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["autoStart"]))
+        Opt::at(self.path.join(["autoStart"])).in_submodules(1)
     }
 
     /// `containers.<name>.bindMounts`
@@ -96,7 +96,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn bind_mounts(&self) -> Opt<BTreeMap<String, BindMountsValue>> {
-        Opt::at(self.path.join(["bindMounts"]))
+        Opt::at(self.path.join(["bindMounts"])).in_submodules(1)
     }
 
     /// The options under `bindMounts`.
@@ -115,7 +115,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn config(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["config"]))
+        Opt::at(self.path.join(["config"])).in_submodules(1)
     }
 
     /// `containers.<name>.enableTun`
@@ -129,7 +129,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn enable_tun(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enableTun"]))
+        Opt::at(self.path.join(["enableTun"])).in_submodules(1)
     }
 
     /// `containers.<name>.ephemeral`
@@ -152,7 +152,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn ephemeral(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["ephemeral"]))
+        Opt::at(self.path.join(["ephemeral"])).in_submodules(1)
     }
 
     /// `containers.<name>.extraFlags`
@@ -173,7 +173,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn extra_flags(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraFlags"]))
+        Opt::at(self.path.join(["extraFlags"])).in_submodules(1)
     }
 
     /// `containers.<name>.extraVeths`
@@ -185,7 +185,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn extra_veths(&self) -> Opt<BTreeMap<String, ExtraVethsValue>> {
-        Opt::at(self.path.join(["extraVeths"]))
+        Opt::at(self.path.join(["extraVeths"])).in_submodules(1)
     }
 
     /// The options under `extraVeths`.
@@ -218,7 +218,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn forward_ports(&self) -> Opt<Vec<ForwardPortsValue2>> {
-        Opt::at(self.path.join(["forwardPorts"]))
+        Opt::at(self.path.join(["forwardPorts"])).in_submodules(1)
     }
 
     /// `containers.<name>.hostAddress`
@@ -231,7 +231,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn host_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostAddress"]))
+        Opt::at(self.path.join(["hostAddress"])).in_submodules(1)
     }
 
     /// `containers.<name>.hostAddress6`
@@ -244,7 +244,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn host_address6(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostAddress6"]))
+        Opt::at(self.path.join(["hostAddress6"])).in_submodules(1)
     }
 
     /// `containers.<name>.hostBridge`
@@ -257,7 +257,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn host_bridge(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostBridge"]))
+        Opt::at(self.path.join(["hostBridge"])).in_submodules(1)
     }
 
     /// `containers.<name>.interfaces`
@@ -278,7 +278,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn interfaces(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["interfaces"]))
+        Opt::at(self.path.join(["interfaces"])).in_submodules(1)
     }
 
     /// `containers.<name>.localAddress`
@@ -293,7 +293,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn local_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["localAddress"]))
+        Opt::at(self.path.join(["localAddress"])).in_submodules(1)
     }
 
     /// `containers.<name>.localAddress6`
@@ -308,7 +308,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn local_address6(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["localAddress6"]))
+        Opt::at(self.path.join(["localAddress6"])).in_submodules(1)
     }
 
     /// `containers.<name>.macvlans`
@@ -331,7 +331,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn macvlans(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["macvlans"]))
+        Opt::at(self.path.join(["macvlans"])).in_submodules(1)
     }
 
     /// `containers.<name>.networkNamespace`
@@ -349,7 +349,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn network_namespace(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["networkNamespace"]))
+        Opt::at(self.path.join(["networkNamespace"])).in_submodules(1)
     }
 
     /// `containers.<name>.nixpkgs`
@@ -367,7 +367,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn nixpkgs(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["nixpkgs"]))
+        Opt::at(self.path.join(["nixpkgs"])).in_submodules(1)
     }
 
     /// `containers.<name>.path`
@@ -382,7 +382,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn path(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
     /// `containers.<name>.privateNetwork`
@@ -400,7 +400,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn private_network(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["privateNetwork"]))
+        Opt::at(self.path.join(["privateNetwork"])).in_submodules(1)
     }
 
     /// `containers.<name>.restartIfChanged`
@@ -413,7 +413,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn restart_if_changed(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["restartIfChanged"]))
+        Opt::at(self.path.join(["restartIfChanged"])).in_submodules(1)
     }
 
     /// `containers.<name>.specialArgs`
@@ -427,7 +427,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn special_args(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-        Opt::at(self.path.join(["specialArgs"]))
+        Opt::at(self.path.join(["specialArgs"])).in_submodules(1)
     }
 
     /// `containers.<name>.timeoutStartSec`
@@ -442,7 +442,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn timeout_start_sec(&self) -> Opt<String> {
-        Opt::at(self.path.join(["timeoutStartSec"]))
+        Opt::at(self.path.join(["timeoutStartSec"])).in_submodules(1)
     }
 
     /// `containers.<name>.tmpfs`
@@ -465,7 +465,7 @@ impl ContainersEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn tmpfs(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["tmpfs"]))
+        Opt::at(self.path.join(["tmpfs"])).in_submodules(1)
     }
 
 }
@@ -501,7 +501,7 @@ impl ContainersEntryBindMountsEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn host_path(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostPath"]))
+        Opt::at(self.path.join(["hostPath"])).in_submodules(2)
     }
 
     /// `containers.<name>.bindMounts.<name>.isReadOnly`
@@ -513,7 +513,7 @@ impl ContainersEntryBindMountsEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn is_read_only(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["isReadOnly"]))
+        Opt::at(self.path.join(["isReadOnly"])).in_submodules(2)
     }
 
     /// `containers.<name>.bindMounts.<name>.mountPoint`
@@ -525,7 +525,7 @@ impl ContainersEntryBindMountsEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn mount_point(&self) -> Opt<String> {
-        Opt::at(self.path.join(["mountPoint"]))
+        Opt::at(self.path.join(["mountPoint"])).in_submodules(2)
     }
 
 }
@@ -576,7 +576,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn forward_ports(&self) -> Opt<Vec<ForwardPortsValue>> {
-        Opt::at(self.path.join(["forwardPorts"]))
+        Opt::at(self.path.join(["forwardPorts"])).in_submodules(2)
     }
 
     /// `containers.<name>.extraVeths.<name>.hostAddress`
@@ -589,7 +589,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn host_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostAddress"]))
+        Opt::at(self.path.join(["hostAddress"])).in_submodules(2)
     }
 
     /// `containers.<name>.extraVeths.<name>.hostAddress6`
@@ -602,7 +602,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn host_address6(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostAddress6"]))
+        Opt::at(self.path.join(["hostAddress6"])).in_submodules(2)
     }
 
     /// `containers.<name>.extraVeths.<name>.hostBridge`
@@ -615,7 +615,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn host_bridge(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hostBridge"]))
+        Opt::at(self.path.join(["hostBridge"])).in_submodules(2)
     }
 
     /// `containers.<name>.extraVeths.<name>.localAddress`
@@ -630,7 +630,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn local_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["localAddress"]))
+        Opt::at(self.path.join(["localAddress"])).in_submodules(2)
     }
 
     /// `containers.<name>.extraVeths.<name>.localAddress6`
@@ -645,7 +645,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Declared in `nixos/modules/virtualisation/nixos-containers.nix`.
     #[inline]
     pub fn local_address6(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["localAddress6"]))
+        Opt::at(self.path.join(["localAddress6"])).in_submodules(2)
     }
 
 }

@@ -297,7 +297,7 @@ pub mod mandoc {
         /// Nix type: `list of string`. Default: `[ ]`. Example: `[ "/run/current-system/sw/share/man" ]`.
         ///
         /// Declared in `nixos/modules/misc/mandoc.nix`.
-        pub const manpath: Opt<Vec<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "manpath"]);
+        pub const manpath: Opt<Vec<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "manpath"]).in_submodules(1);
 
         pub mod output {
             use super::*;
@@ -312,7 +312,7 @@ pub mod mandoc {
             /// Nix type: `boolean`. Default: `false`. Example: `true`.
             ///
             /// Declared in `nixos/modules/misc/mandoc.nix`.
-            pub const fragment: Opt<bool> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "fragment"]);
+            pub const fragment: Opt<bool> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "fragment"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.includes`
             ///
@@ -324,7 +324,7 @@ pub mod mandoc {
             /// Nix type: `null or string`. Default: `null`. Example: `../src/%I.html`.
             ///
             /// Declared in `nixos/modules/misc/mandoc.nix`.
-            pub const includes: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "includes"]);
+            pub const includes: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "includes"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.indent`
             ///
@@ -338,7 +338,7 @@ pub mod mandoc {
             /// Nix type: `null or signed integer`. Default: `null`.
             ///
             /// Declared in `nixos/modules/misc/mandoc.nix`.
-            pub const indent: Opt<NullOr<i64>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "indent"]);
+            pub const indent: Opt<NullOr<i64>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "indent"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.man`
             ///
@@ -352,7 +352,7 @@ pub mod mandoc {
             /// Nix type: `null or string`. Default: `null`. Example: `../html%S/%N.%S.html`.
             ///
             /// Declared in `nixos/modules/misc/mandoc.nix`.
-            pub const man: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "man"]);
+            pub const man: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "man"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.paper`
             ///
@@ -367,7 +367,7 @@ pub mod mandoc {
             /// Nix type: `null or string`. Default: `null`.
             ///
             /// Declared in `nixos/modules/misc/mandoc.nix`.
-            pub const paper: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "paper"]);
+            pub const paper: Opt<NullOr<String>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "paper"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.style`
             ///
@@ -377,7 +377,7 @@ pub mod mandoc {
             /// Nix type: `null or path`. Default: `null`.
             ///
             /// Declared in `nixos/modules/misc/mandoc.nix`.
-            pub const style: Opt<NullOr<RuntimePath>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "style"]);
+            pub const style: Opt<NullOr<RuntimePath>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "style"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.toc`
             ///
@@ -389,7 +389,7 @@ pub mod mandoc {
             /// Nix type: `boolean`. Default: `false`. Example: `true`.
             ///
             /// Declared in `nixos/modules/misc/mandoc.nix`.
-            pub const toc: Opt<bool> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "toc"]);
+            pub const toc: Opt<bool> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "toc"]).in_submodules(1);
 
             /// `documentation.man.mandoc.settings.output.width`
             ///
@@ -402,7 +402,7 @@ pub mod mandoc {
             /// Nix type: `null or signed integer`. Default: `null`.
             ///
             /// Declared in `nixos/modules/misc/mandoc.nix`.
-            pub const width: Opt<NullOr<i64>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "width"]);
+            pub const width: Opt<NullOr<i64>> = Opt::new(&["documentation", "man", "mandoc", "settings", "output", "width"]).in_submodules(1);
 
         }
 

@@ -31,7 +31,7 @@ impl EtcEntry {
     /// Declared in `nixos/modules/system/etc/etc.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.gid`
@@ -44,7 +44,7 @@ impl EtcEntry {
     /// Declared in `nixos/modules/system/etc/etc.nix`.
     #[inline]
     pub fn gid(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["gid"]))
+        Opt::at(self.path.join(["gid"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.group`
@@ -63,7 +63,7 @@ impl EtcEntry {
     /// Declared in `nixos/modules/system/etc/etc.nix`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.mode`
@@ -77,7 +77,7 @@ impl EtcEntry {
     /// Declared in `nixos/modules/system/etc/etc.nix`.
     #[inline]
     pub fn mode(&self) -> Opt<String> {
-        Opt::at(self.path.join(["mode"]))
+        Opt::at(self.path.join(["mode"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.source`
@@ -89,7 +89,7 @@ impl EtcEntry {
     /// Declared in `nixos/modules/system/etc/etc.nix`.
     #[inline]
     pub fn source(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["source"]))
+        Opt::at(self.path.join(["source"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.target`
@@ -103,7 +103,7 @@ impl EtcEntry {
     /// Declared in `nixos/modules/system/etc/etc.nix`.
     #[inline]
     pub fn target(&self) -> Opt<String> {
-        Opt::at(self.path.join(["target"]))
+        Opt::at(self.path.join(["target"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.text`
@@ -115,7 +115,7 @@ impl EtcEntry {
     /// Declared in `nixos/modules/system/etc/etc.nix`.
     #[inline]
     pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-        Opt::at(self.path.join(["text"]))
+        Opt::at(self.path.join(["text"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.uid`
@@ -128,7 +128,7 @@ impl EtcEntry {
     /// Declared in `nixos/modules/system/etc/etc.nix`.
     #[inline]
     pub fn uid(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["uid"]))
+        Opt::at(self.path.join(["uid"])).in_submodules(1)
     }
 
     /// `environment.etc.<name>.user`
@@ -147,7 +147,7 @@ impl EtcEntry {
     /// Declared in `nixos/modules/system/etc/etc.nix`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }

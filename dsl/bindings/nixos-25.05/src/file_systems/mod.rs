@@ -33,7 +33,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn auto_format(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["autoFormat"]))
+        Opt::at(self.path.join(["autoFormat"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.autoResize`
@@ -48,7 +48,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn auto_resize(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["autoResize"]))
+        Opt::at(self.path.join(["autoResize"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.depends`
@@ -73,7 +73,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn depends(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["depends"])).matching("/|(.|[[:space:]])*[^/]")
+        Opt::at(self.path.join(["depends"])).matching("/|(.|[[:space:]])*[^/]").in_submodules(1)
     }
 
     /// `fileSystems.<name>.device`
@@ -85,7 +85,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn device(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["device"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["device"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// `fileSystems.<name>.enable`
@@ -97,7 +97,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// The options under `encrypted`.
@@ -115,7 +115,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn fs_type(&self) -> Opt<String> {
-        Opt::at(self.path.join(["fsType"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["fsType"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// `fileSystems.<name>.label`
@@ -127,7 +127,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn label(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["label"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["label"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// `fileSystems.<name>.mountPoint`
@@ -139,7 +139,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn mount_point(&self) -> Opt<String> {
-        Opt::at(self.path.join(["mountPoint"])).matching("/|(.|[[:space:]])*[^/]")
+        Opt::at(self.path.join(["mountPoint"])).matching("/|(.|[[:space:]])*[^/]").in_submodules(1)
     }
 
     /// `fileSystems.<name>.neededForBoot`
@@ -154,7 +154,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/system/boot/stage-1.nix`.
     #[inline]
     pub fn needed_for_boot(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["neededForBoot"]))
+        Opt::at(self.path.join(["neededForBoot"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.noCheck`
@@ -166,7 +166,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn no_check(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["noCheck"]))
+        Opt::at(self.path.join(["noCheck"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.options`
@@ -195,7 +195,7 @@ impl FileSystemsEntry {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn options(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["options"])).matching("(.|[[:space:]])+")
+        Opt::at(self.path.join(["options"])).matching("(.|[[:space:]])+").in_submodules(1)
     }
 
     /// The options under `overlay`.
@@ -228,7 +228,7 @@ impl FileSystemsEntryEncrypted {
     /// Declared in `nixos/modules/tasks/encrypted-devices.nix`.
     #[inline]
     pub fn blk_dev(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["blkDev"]))
+        Opt::at(self.path.join(["blkDev"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.encrypted.enable`
@@ -240,7 +240,7 @@ impl FileSystemsEntryEncrypted {
     /// Declared in `nixos/modules/tasks/encrypted-devices.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.encrypted.keyFile`
@@ -260,7 +260,7 @@ impl FileSystemsEntryEncrypted {
     /// Declared in `nixos/modules/tasks/encrypted-devices.nix`.
     #[inline]
     pub fn key_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["keyFile"]))
+        Opt::at(self.path.join(["keyFile"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.encrypted.label`
@@ -272,7 +272,7 @@ impl FileSystemsEntryEncrypted {
     /// Declared in `nixos/modules/tasks/encrypted-devices.nix`.
     #[inline]
     pub fn label(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["label"]))
+        Opt::at(self.path.join(["label"])).in_submodules(1)
     }
 
 }
@@ -299,7 +299,7 @@ impl FileSystemsEntryOverlay {
     /// Declared in `nixos/modules/tasks/filesystems/overlayfs.nix`.
     #[inline]
     pub fn lowerdir(&self) -> Opt<NullOr<Vec<OneOf<LowerdirMembers>>>> {
-        Opt::at(self.path.join(["lowerdir"]))
+        Opt::at(self.path.join(["lowerdir"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.overlay.upperdir`
@@ -318,7 +318,7 @@ impl FileSystemsEntryOverlay {
     /// Declared in `nixos/modules/tasks/filesystems/overlayfs.nix`.
     #[inline]
     pub fn upperdir(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["upperdir"]))
+        Opt::at(self.path.join(["upperdir"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.overlay.useStage1BaseDirectories`
@@ -334,7 +334,7 @@ impl FileSystemsEntryOverlay {
     /// Declared in `nixos/modules/tasks/filesystems/overlayfs.nix`.
     #[inline]
     pub fn use_stage1_base_directories(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["useStage1BaseDirectories"]))
+        Opt::at(self.path.join(["useStage1BaseDirectories"])).in_submodules(1)
     }
 
     /// `fileSystems.<name>.overlay.workdir`
@@ -351,7 +351,7 @@ impl FileSystemsEntryOverlay {
     /// Declared in `nixos/modules/tasks/filesystems/overlayfs.nix`.
     #[inline]
     pub fn workdir(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["workdir"]))
+        Opt::at(self.path.join(["workdir"])).in_submodules(1)
     }
 
 }
@@ -372,7 +372,7 @@ impl FileSystemsEntryStratis {
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
     pub fn pool_uuid(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["poolUuid"]))
+        Opt::at(self.path.join(["poolUuid"])).in_submodules(1)
     }
 
 }

@@ -239,7 +239,7 @@ pub mod card_aliases {
         /// Declared in `nixos/modules/services/audio/alsa.nix`.
         #[inline]
         pub fn driver(&self) -> Opt<String> {
-            Opt::at(self.path.join(["driver"]))
+            Opt::at(self.path.join(["driver"])).in_submodules(1)
         }
 
         /// `hardware.alsa.cardAliases.<name>.id`
@@ -251,7 +251,7 @@ pub mod card_aliases {
         /// Declared in `nixos/modules/services/audio/alsa.nix`.
         #[inline]
         pub fn id(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(1)
         }
 
     }
@@ -283,7 +283,7 @@ pub mod controls {
         /// Declared in `nixos/modules/services/audio/alsa.nix`.
         #[inline]
         pub fn card(&self) -> Opt<String> {
-            Opt::at(self.path.join(["card"]))
+            Opt::at(self.path.join(["card"])).in_submodules(1)
         }
 
         /// `hardware.alsa.controls.<name>.device`
@@ -295,7 +295,7 @@ pub mod controls {
         /// Declared in `nixos/modules/services/audio/alsa.nix`.
         #[inline]
         pub fn device(&self) -> Opt<String> {
-            Opt::at(self.path.join(["device"]))
+            Opt::at(self.path.join(["device"])).in_submodules(1)
         }
 
         /// `hardware.alsa.controls.<name>.maxVolume`
@@ -307,7 +307,7 @@ pub mod controls {
         /// Declared in `nixos/modules/services/audio/alsa.nix`.
         #[inline]
         pub fn max_volume(&self) -> Opt<f64> {
-            Opt::at(self.path.join(["maxVolume"]))
+            Opt::at(self.path.join(["maxVolume"])).in_submodules(1)
         }
 
         /// `hardware.alsa.controls.<name>.name`
@@ -320,7 +320,7 @@ pub mod controls {
         /// Declared in `nixos/modules/services/audio/alsa.nix`.
         #[inline]
         pub fn name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }

@@ -263,7 +263,7 @@ pub mod x86 {
             /// Nix type: `null or one of "on", "off"`. Default: `null`.
             ///
             /// Declared in `nixos/modules/hardware/cpu/x86-msr.nix`.
-            pub const allow_writes: Opt<NullOr<AllowWrites>> = Opt::new(&["hardware", "cpu", "x86", "msr", "settings", "allow-writes"]);
+            pub const allow_writes: Opt<NullOr<AllowWrites>> = Opt::new(&["hardware", "cpu", "x86", "msr", "settings", "allow-writes"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `hardware.cpu.x86.msr.settings.allow-writes`.

@@ -183,7 +183,7 @@ pub mod outputs {
         /// Declared in `nixos/modules/services/hardware/display.nix`.
         #[inline]
         pub fn edid(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["edid"]))
+            Opt::at(self.path.join(["edid"])).in_submodules(1)
         }
 
         /// `hardware.display.outputs.<name>.mode`
@@ -201,7 +201,7 @@ pub mod outputs {
         /// Declared in `nixos/modules/services/hardware/display.nix`.
         #[inline]
         pub fn mode(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(1)
         }
 
     }

@@ -117,7 +117,7 @@ pub mod battery_notifier {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/hardware/openrazer.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "enable"]).in_submodules(1);
 
     /// `hardware.openrazer.batteryNotifier.frequency`
     ///
@@ -127,7 +127,7 @@ pub mod battery_notifier {
     /// Nix type: `signed integer`. Default: `600`.
     ///
     /// Declared in `nixos/modules/hardware/openrazer.nix`.
-    pub const frequency: Opt<i64> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "frequency"]);
+    pub const frequency: Opt<i64> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "frequency"]).in_submodules(1);
 
     /// `hardware.openrazer.batteryNotifier.percentage`
     ///
@@ -137,7 +137,7 @@ pub mod battery_notifier {
     /// Nix type: `signed integer`. Default: `33`.
     ///
     /// Declared in `nixos/modules/hardware/openrazer.nix`.
-    pub const percentage: Opt<i64> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "percentage"]);
+    pub const percentage: Opt<i64> = Opt::new(&["hardware", "openrazer", "batteryNotifier", "percentage"]).in_submodules(1);
 
 }
 

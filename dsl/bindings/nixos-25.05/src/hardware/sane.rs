@@ -194,7 +194,7 @@ pub mod brscan4 {
             /// Declared in `nixos/modules/services/hardware/sane_extra_backends/brscan4.nix`.
             #[inline]
             pub fn ip(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["ip"]))
+                Opt::at(self.path.join(["ip"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan4.netDevices.<name>.model`
@@ -206,7 +206,7 @@ pub mod brscan4 {
             /// Declared in `nixos/modules/services/hardware/sane_extra_backends/brscan4.nix`.
             #[inline]
             pub fn model(&self) -> Opt<String> {
-                Opt::at(self.path.join(["model"]))
+                Opt::at(self.path.join(["model"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan4.netDevices.<name>.name`
@@ -219,7 +219,7 @@ pub mod brscan4 {
             /// Declared in `nixos/modules/services/hardware/sane_extra_backends/brscan4.nix`.
             #[inline]
             pub fn name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["name"]))
+                Opt::at(self.path.join(["name"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan4.netDevices.<name>.nodename`
@@ -232,7 +232,7 @@ pub mod brscan4 {
             /// Declared in `nixos/modules/services/hardware/sane_extra_backends/brscan4.nix`.
             #[inline]
             pub fn nodename(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["nodename"]))
+                Opt::at(self.path.join(["nodename"])).in_submodules(1)
             }
 
         }
@@ -345,7 +345,7 @@ pub mod brscan5 {
             /// Declared in `nixos/modules/services/hardware/sane_extra_backends/brscan5.nix`.
             #[inline]
             pub fn ip(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["ip"]))
+                Opt::at(self.path.join(["ip"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan5.netDevices.<name>.model`
@@ -357,7 +357,7 @@ pub mod brscan5 {
             /// Declared in `nixos/modules/services/hardware/sane_extra_backends/brscan5.nix`.
             #[inline]
             pub fn model(&self) -> Opt<String> {
-                Opt::at(self.path.join(["model"]))
+                Opt::at(self.path.join(["model"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan5.netDevices.<name>.name`
@@ -370,7 +370,7 @@ pub mod brscan5 {
             /// Declared in `nixos/modules/services/hardware/sane_extra_backends/brscan5.nix`.
             #[inline]
             pub fn name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["name"]))
+                Opt::at(self.path.join(["name"])).in_submodules(1)
             }
 
             /// `hardware.sane.brscan5.netDevices.<name>.nodename`
@@ -383,7 +383,7 @@ pub mod brscan5 {
             /// Declared in `nixos/modules/services/hardware/sane_extra_backends/brscan5.nix`.
             #[inline]
             pub fn nodename(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["nodename"]))
+                Opt::at(self.path.join(["nodename"])).in_submodules(1)
             }
 
         }

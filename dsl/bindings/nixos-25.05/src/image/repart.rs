@@ -309,7 +309,7 @@ pub mod partitions {
         /// Declared in `nixos/modules/image/repart.nix`.
         #[inline]
         pub fn contents(&self) -> Opt<BTreeMap<String, ContentsValue>> {
-            Opt::at(self.path.join(["contents"]))
+            Opt::at(self.path.join(["contents"])).in_submodules(1)
         }
 
         /// The options under `contents`.
@@ -339,7 +339,7 @@ pub mod partitions {
         /// Declared in `nixos/modules/image/repart.nix`.
         #[inline]
         pub fn repart_config(&self) -> Opt<BTreeMap<String, OneOf<RepartConfigMembers>>> {
-            Opt::at(self.path.join(["repartConfig"]))
+            Opt::at(self.path.join(["repartConfig"])).in_submodules(1)
         }
 
         /// `image.repart.partitions.<name>.storePaths`
@@ -351,7 +351,7 @@ pub mod partitions {
         /// Declared in `nixos/modules/image/repart.nix`.
         #[inline]
         pub fn store_paths(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["storePaths"]))
+            Opt::at(self.path.join(["storePaths"])).in_submodules(1)
         }
 
         /// `image.repart.partitions.<name>.stripNixStorePrefix`
@@ -365,7 +365,7 @@ pub mod partitions {
         /// Declared in `nixos/modules/image/repart.nix`.
         #[inline]
         pub fn strip_nix_store_prefix(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["stripNixStorePrefix"]))
+            Opt::at(self.path.join(["stripNixStorePrefix"])).in_submodules(1)
         }
 
     }
@@ -401,7 +401,7 @@ pub mod partitions {
         /// Declared in `nixos/modules/image/repart.nix`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(2)
         }
 
     }

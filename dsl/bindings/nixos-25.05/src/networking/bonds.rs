@@ -41,7 +41,7 @@ impl BondsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn driver_options(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["driverOptions"]))
+        Opt::at(self.path.join(["driverOptions"])).in_submodules(1)
     }
 
     /// `networking.bonds.<name>.interfaces`
@@ -63,7 +63,7 @@ impl BondsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn interfaces(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["interfaces"]))
+        Opt::at(self.path.join(["interfaces"])).in_submodules(1)
     }
 
     /// `networking.bonds.<name>.lacp_rate`
@@ -77,7 +77,7 @@ impl BondsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn lacp_rate(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["lacp_rate"]))
+        Opt::at(self.path.join(["lacp_rate"])).in_submodules(1)
     }
 
     /// `networking.bonds.<name>.miimon`
@@ -93,7 +93,7 @@ impl BondsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn miimon(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["miimon"]))
+        Opt::at(self.path.join(["miimon"])).in_submodules(1)
     }
 
     /// `networking.bonds.<name>.mode`
@@ -109,7 +109,7 @@ impl BondsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn mode(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["mode"]))
+        Opt::at(self.path.join(["mode"])).in_submodules(1)
     }
 
     /// `networking.bonds.<name>.xmit_hash_policy`
@@ -123,7 +123,7 @@ impl BondsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn xmit_hash_policy(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["xmit_hash_policy"]))
+        Opt::at(self.path.join(["xmit_hash_policy"])).in_submodules(1)
     }
 
 }

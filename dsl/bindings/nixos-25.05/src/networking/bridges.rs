@@ -39,7 +39,7 @@ impl BridgesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn interfaces(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["interfaces"]))
+        Opt::at(self.path.join(["interfaces"])).in_submodules(1)
     }
 
     /// `networking.bridges.<name>.rstp`
@@ -51,7 +51,7 @@ impl BridgesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn rstp(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["rstp"]))
+        Opt::at(self.path.join(["rstp"])).in_submodules(1)
     }
 
 }

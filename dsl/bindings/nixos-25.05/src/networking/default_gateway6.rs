@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `string`.
 ///
 /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
-pub const address: Opt<String> = Opt::new(&["networking", "defaultGateway6", "address"]);
+pub const address: Opt<String> = Opt::new(&["networking", "defaultGateway6", "address"]).in_submodules(1);
 
 /// `networking.defaultGateway6.interface`
 ///
@@ -24,7 +24,7 @@ pub const address: Opt<String> = Opt::new(&["networking", "defaultGateway6", "ad
 /// Nix type: `null or string`. Default: `null`. Example: `"enp0s3"`.
 ///
 /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
-pub const interface: Opt<NullOr<String>> = Opt::new(&["networking", "defaultGateway6", "interface"]);
+pub const interface: Opt<NullOr<String>> = Opt::new(&["networking", "defaultGateway6", "interface"]).in_submodules(1);
 
 /// `networking.defaultGateway6.metric`
 ///
@@ -33,5 +33,5 @@ pub const interface: Opt<NullOr<String>> = Opt::new(&["networking", "defaultGate
 /// Nix type: `null or signed integer`. Default: `null`. Example: `42`.
 ///
 /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
-pub const metric: Opt<NullOr<i64>> = Opt::new(&["networking", "defaultGateway6", "metric"]);
+pub const metric: Opt<NullOr<i64>> = Opt::new(&["networking", "defaultGateway6", "metric"]).in_submodules(1);
 

@@ -508,7 +508,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/firewall.nix`.
         #[inline]
         pub fn allowed_tcp_port_ranges(&self) -> Opt<Vec<BTreeMap<String, u16>>> {
-            Opt::at(self.path.join(["allowedTCPPortRanges"]))
+            Opt::at(self.path.join(["allowedTCPPortRanges"])).in_submodules(1)
         }
 
         /// `networking.firewall.interfaces.<name>.allowedTCPPorts`
@@ -530,7 +530,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/firewall.nix`.
         #[inline]
         pub fn allowed_tcp_ports(&self) -> Opt<Vec<u16>> {
-            Opt::at(self.path.join(["allowedTCPPorts"]))
+            Opt::at(self.path.join(["allowedTCPPorts"])).in_submodules(1)
         }
 
         /// `networking.firewall.interfaces.<name>.allowedUDPPortRanges`
@@ -553,7 +553,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/firewall.nix`.
         #[inline]
         pub fn allowed_udp_port_ranges(&self) -> Opt<Vec<BTreeMap<String, u16>>> {
-            Opt::at(self.path.join(["allowedUDPPortRanges"]))
+            Opt::at(self.path.join(["allowedUDPPortRanges"])).in_submodules(1)
         }
 
         /// `networking.firewall.interfaces.<name>.allowedUDPPorts`
@@ -573,7 +573,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/firewall.nix`.
         #[inline]
         pub fn allowed_udp_ports(&self) -> Opt<Vec<u16>> {
-            Opt::at(self.path.join(["allowedUDPPorts"]))
+            Opt::at(self.path.join(["allowedUDPPorts"])).in_submodules(1)
         }
 
     }

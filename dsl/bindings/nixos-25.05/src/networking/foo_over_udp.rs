@@ -38,7 +38,7 @@ impl FooOverUdpEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn local(&self) -> Opt<NullOr<LocalValue>> {
-        Opt::at(self.path.join(["local"]))
+        Opt::at(self.path.join(["local"])).in_submodules(1)
     }
 
     /// The options under `local`.
@@ -56,7 +56,7 @@ impl FooOverUdpEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `networking.fooOverUDP.<name>.protocol`
@@ -70,7 +70,7 @@ impl FooOverUdpEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn protocol(&self) -> Opt<NullOr<Between<1, 255>>> {
-        Opt::at(self.path.join(["protocol"]))
+        Opt::at(self.path.join(["protocol"])).in_submodules(1)
     }
 
 }
@@ -95,7 +95,7 @@ impl FooOverUdpEntryLocal {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(2)
     }
 
     /// `networking.fooOverUDP.<name>.local.dev`
@@ -107,7 +107,7 @@ impl FooOverUdpEntryLocal {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn dev(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["dev"]))
+        Opt::at(self.path.join(["dev"])).in_submodules(2)
     }
 
 }

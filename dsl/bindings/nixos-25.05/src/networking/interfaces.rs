@@ -42,7 +42,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn mac_address(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["macAddress"]))
+        Opt::at(self.path.join(["macAddress"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.mtu`
@@ -54,7 +54,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn mtu(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["mtu"]))
+        Opt::at(self.path.join(["mtu"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.name`
@@ -66,7 +66,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.proxyARP`
@@ -88,7 +88,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn proxy_arp(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["proxyARP"]))
+        Opt::at(self.path.join(["proxyARP"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.tempAddress`
@@ -111,7 +111,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn temp_address(&self) -> Opt<TempAddress> {
-        Opt::at(self.path.join(["tempAddress"]))
+        Opt::at(self.path.join(["tempAddress"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.useDHCP`
@@ -127,7 +127,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn use_dhcp(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["useDHCP"]))
+        Opt::at(self.path.join(["useDHCP"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.virtual`
@@ -141,7 +141,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn r#virtual(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["virtual"]))
+        Opt::at(self.path.join(["virtual"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.virtualOwner`
@@ -153,7 +153,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn virtual_owner(&self) -> Opt<String> {
-        Opt::at(self.path.join(["virtualOwner"]))
+        Opt::at(self.path.join(["virtualOwner"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.virtualType`
@@ -167,7 +167,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn virtual_type(&self) -> Opt<VirtualType> {
-        Opt::at(self.path.join(["virtualType"]))
+        Opt::at(self.path.join(["virtualType"])).in_submodules(1)
     }
 
     /// The options under `wakeOnLan`.
@@ -209,7 +209,7 @@ impl InterfacesEntryIpv4 {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn addresses(&self) -> Opt<Vec<AddressesValue>> {
-        Opt::at(self.path.join(["addresses"]))
+        Opt::at(self.path.join(["addresses"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.ipv4.routes`
@@ -248,7 +248,7 @@ impl InterfacesEntryIpv4 {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn routes(&self) -> Opt<Vec<RoutesValue>> {
-        Opt::at(self.path.join(["routes"]))
+        Opt::at(self.path.join(["routes"])).in_submodules(1)
     }
 
 }
@@ -284,7 +284,7 @@ impl InterfacesEntryIpv6 {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn addresses(&self) -> Opt<Vec<AddressesValue2>> {
-        Opt::at(self.path.join(["addresses"]))
+        Opt::at(self.path.join(["addresses"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.ipv6.routes`
@@ -312,7 +312,7 @@ impl InterfacesEntryIpv6 {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn routes(&self) -> Opt<Vec<RoutesValue2>> {
-        Opt::at(self.path.join(["routes"]))
+        Opt::at(self.path.join(["routes"])).in_submodules(1)
     }
 
 }
@@ -333,7 +333,7 @@ impl InterfacesEntryWakeOnLan {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `networking.interfaces.<name>.wakeOnLan.policy`
@@ -362,7 +362,7 @@ impl InterfacesEntryWakeOnLan {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn policy(&self) -> Opt<Vec<Policy>> {
-        Opt::at(self.path.join(["policy"]))
+        Opt::at(self.path.join(["policy"])).in_submodules(1)
     }
 
 }

@@ -238,7 +238,7 @@ pub mod nat64 {
         /// Declared in `nixos/modules/services/networking/jool.nix`.
         #[inline]
         pub fn framework(&self) -> Opt<Framework> {
-            Opt::at(self.path.join(["framework"]))
+            Opt::at(self.path.join(["framework"])).in_submodules(1)
         }
 
         /// The options under `global`.
@@ -267,7 +267,7 @@ pub mod nat64 {
         /// Declared in `nixos/modules/services/networking/jool.nix`.
         #[inline]
         pub fn pool6(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["pool6"]))
+            Opt::at(self.path.join(["pool6"])).in_submodules(1)
         }
 
     }
@@ -310,7 +310,7 @@ pub mod siit {
         /// Declared in `nixos/modules/services/networking/jool.nix`.
         #[inline]
         pub fn framework(&self) -> Opt<Framework> {
-            Opt::at(self.path.join(["framework"]))
+            Opt::at(self.path.join(["framework"])).in_submodules(1)
         }
 
     }

@@ -30,7 +30,7 @@ impl MacvlansEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn interface(&self) -> Opt<String> {
-        Opt::at(self.path.join(["interface"]))
+        Opt::at(self.path.join(["interface"])).in_submodules(1)
     }
 
     /// `networking.macvlans.<name>.mode`
@@ -42,7 +42,7 @@ impl MacvlansEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn mode(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["mode"]))
+        Opt::at(self.path.join(["mode"])).in_submodules(1)
     }
 
 }

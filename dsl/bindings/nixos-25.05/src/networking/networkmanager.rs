@@ -361,7 +361,7 @@ pub mod ensure_profiles {
             /// Declared in `nixos/modules/services/networking/networkmanager.nix`.
             #[inline]
             pub fn id(&self) -> Opt<String> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(1)
             }
 
             /// `networking.networkmanager.ensureProfiles.profiles.<name>.connection.type`
@@ -373,7 +373,7 @@ pub mod ensure_profiles {
             /// Declared in `nixos/modules/services/networking/networkmanager.nix`.
             #[inline]
             pub fn r#type(&self) -> Opt<String> {
-                Opt::at(self.path.join(["type"]))
+                Opt::at(self.path.join(["type"])).in_submodules(1)
             }
 
         }

@@ -322,7 +322,7 @@ pub mod tables {
         /// Declared in `nixos/modules/services/networking/nftables.nix`.
         #[inline]
         pub fn content(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["content"]))
+            Opt::at(self.path.join(["content"])).in_submodules(1)
         }
 
         /// `networking.nftables.tables.<name>.enable`
@@ -334,7 +334,7 @@ pub mod tables {
         /// Declared in `nixos/modules/services/networking/nftables.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `networking.nftables.tables.<name>.family`
@@ -346,7 +346,7 @@ pub mod tables {
         /// Declared in `nixos/modules/services/networking/nftables.nix`.
         #[inline]
         pub fn family(&self) -> Opt<Family> {
-            Opt::at(self.path.join(["family"]))
+            Opt::at(self.path.join(["family"])).in_submodules(1)
         }
 
         /// `networking.nftables.tables.<name>.name`
@@ -358,7 +358,7 @@ pub mod tables {
         /// Declared in `nixos/modules/services/networking/nftables.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }

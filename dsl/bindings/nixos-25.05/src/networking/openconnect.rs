@@ -177,7 +177,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/openconnect.nix`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.certificate`
@@ -189,7 +189,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/openconnect.nix`.
         #[inline]
         pub fn certificate(&self) -> Opt<NullOr<OneOf<CertificateMembers>>> {
-            Opt::at(self.path.join(["certificate"]))
+            Opt::at(self.path.join(["certificate"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.extraOptions`
@@ -216,7 +216,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/openconnect.nix`.
         #[inline]
         pub fn extra_options(&self) -> Opt<BTreeMap<String, OneOf<ExtraOptionsMembers>>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.gateway`
@@ -228,7 +228,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/openconnect.nix`.
         #[inline]
         pub fn gateway(&self) -> Opt<String> {
-            Opt::at(self.path.join(["gateway"]))
+            Opt::at(self.path.join(["gateway"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.passwordFile`
@@ -242,7 +242,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/openconnect.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.privateKey`
@@ -254,7 +254,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/openconnect.nix`.
         #[inline]
         pub fn private_key(&self) -> Opt<NullOr<OneOf<PrivateKeyMembers>>> {
-            Opt::at(self.path.join(["privateKey"]))
+            Opt::at(self.path.join(["privateKey"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.protocol`
@@ -266,7 +266,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/openconnect.nix`.
         #[inline]
         pub fn protocol(&self) -> Opt<Protocol> {
-            Opt::at(self.path.join(["protocol"]))
+            Opt::at(self.path.join(["protocol"])).in_submodules(1)
         }
 
         /// `networking.openconnect.interfaces.<name>.user`
@@ -278,7 +278,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/openconnect.nix`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

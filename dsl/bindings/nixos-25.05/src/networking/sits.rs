@@ -30,7 +30,7 @@ impl SitsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn dev(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["dev"]))
+        Opt::at(self.path.join(["dev"])).in_submodules(1)
     }
 
     /// `networking.sits.<name>.encapsulation`
@@ -51,7 +51,7 @@ impl SitsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn encapsulation(&self) -> Opt<NullOr<EncapsulationValue>> {
-        Opt::at(self.path.join(["encapsulation"]))
+        Opt::at(self.path.join(["encapsulation"])).in_submodules(1)
     }
 
     /// The options under `encapsulation`.
@@ -70,7 +70,7 @@ impl SitsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn local(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["local"]))
+        Opt::at(self.path.join(["local"])).in_submodules(1)
     }
 
     /// `networking.sits.<name>.remote`
@@ -82,7 +82,7 @@ impl SitsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn remote(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["remote"]))
+        Opt::at(self.path.join(["remote"])).in_submodules(1)
     }
 
     /// `networking.sits.<name>.ttl`
@@ -94,7 +94,7 @@ impl SitsEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn ttl(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["ttl"]))
+        Opt::at(self.path.join(["ttl"])).in_submodules(1)
     }
 
 }
@@ -115,7 +115,7 @@ impl SitsEntryEncapsulation {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(2)
     }
 
     /// `networking.sits.<name>.encapsulation.sourcePort`
@@ -128,7 +128,7 @@ impl SitsEntryEncapsulation {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn source_port(&self) -> Opt<NullOr<u16>> {
-        Opt::at(self.path.join(["sourcePort"]))
+        Opt::at(self.path.join(["sourcePort"])).in_submodules(2)
     }
 
     /// `networking.sits.<name>.encapsulation.type`
@@ -141,7 +141,7 @@ impl SitsEntryEncapsulation {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn r#type(&self) -> Opt<Type> {
-        Opt::at(self.path.join(["type"]))
+        Opt::at(self.path.join(["type"])).in_submodules(2)
     }
 
 }

@@ -30,7 +30,7 @@ impl SupplicantEntry {
     /// Declared in `nixos/modules/services/networking/supplicant.nix`.
     #[inline]
     pub fn bridge(&self) -> Opt<String> {
-        Opt::at(self.path.join(["bridge"]))
+        Opt::at(self.path.join(["bridge"])).in_submodules(1)
     }
 
     /// The options under `configFile`.
@@ -48,7 +48,7 @@ impl SupplicantEntry {
     /// Declared in `nixos/modules/services/networking/supplicant.nix`.
     #[inline]
     pub fn driver(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["driver"]))
+        Opt::at(self.path.join(["driver"])).in_submodules(1)
     }
 
     /// `networking.supplicant.<name>.extraCmdArgs`
@@ -60,7 +60,7 @@ impl SupplicantEntry {
     /// Declared in `nixos/modules/services/networking/supplicant.nix`.
     #[inline]
     pub fn extra_cmd_args(&self) -> Opt<String> {
-        Opt::at(self.path.join(["extraCmdArgs"]))
+        Opt::at(self.path.join(["extraCmdArgs"])).in_submodules(1)
     }
 
     /// `networking.supplicant.<name>.extraConf`
@@ -95,7 +95,7 @@ impl SupplicantEntry {
     /// Declared in `nixos/modules/services/networking/supplicant.nix`.
     #[inline]
     pub fn extra_conf(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConf"]))
+        Opt::at(self.path.join(["extraConf"])).in_submodules(1)
     }
 
     /// The options under `userControlled`.
@@ -124,7 +124,7 @@ impl SupplicantEntryConfigFile {
     /// Declared in `nixos/modules/services/networking/supplicant.nix`.
     #[inline]
     pub fn path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
     /// `networking.supplicant.<name>.configFile.writable`
@@ -137,7 +137,7 @@ impl SupplicantEntryConfigFile {
     /// Declared in `nixos/modules/services/networking/supplicant.nix`.
     #[inline]
     pub fn writable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["writable"]))
+        Opt::at(self.path.join(["writable"])).in_submodules(1)
     }
 
 }
@@ -161,7 +161,7 @@ impl SupplicantEntryUserControlled {
     /// Declared in `nixos/modules/services/networking/supplicant.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `networking.supplicant.<name>.userControlled.group`
@@ -173,7 +173,7 @@ impl SupplicantEntryUserControlled {
     /// Declared in `nixos/modules/services/networking/supplicant.nix`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `networking.supplicant.<name>.userControlled.socketDir`
@@ -185,7 +185,7 @@ impl SupplicantEntryUserControlled {
     /// Declared in `nixos/modules/services/networking/supplicant.nix`.
     #[inline]
     pub fn socket_dir(&self) -> Opt<String> {
-        Opt::at(self.path.join(["socketDir"]))
+        Opt::at(self.path.join(["socketDir"])).in_submodules(1)
     }
 
 }

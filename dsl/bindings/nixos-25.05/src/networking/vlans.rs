@@ -30,7 +30,7 @@ impl VlansEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn id(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["id"]))
+        Opt::at(self.path.join(["id"])).in_submodules(1)
     }
 
     /// `networking.vlans.<name>.interface`
@@ -42,7 +42,7 @@ impl VlansEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn interface(&self) -> Opt<String> {
-        Opt::at(self.path.join(["interface"]))
+        Opt::at(self.path.join(["interface"])).in_submodules(1)
     }
 
 }

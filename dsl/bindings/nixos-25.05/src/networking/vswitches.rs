@@ -38,7 +38,7 @@ impl VswitchesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn controllers(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["controllers"]))
+        Opt::at(self.path.join(["controllers"])).in_submodules(1)
     }
 
     /// `networking.vswitches.<name>.extraOvsctlCmds`
@@ -61,7 +61,7 @@ impl VswitchesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn extra_ovsctl_cmds(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraOvsctlCmds"]))
+        Opt::at(self.path.join(["extraOvsctlCmds"])).in_submodules(1)
     }
 
     /// `networking.vswitches.<name>.interfaces`
@@ -73,7 +73,7 @@ impl VswitchesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn interfaces(&self) -> Opt<BTreeMap<String, InterfacesValue>> {
-        Opt::at(self.path.join(["interfaces"]))
+        Opt::at(self.path.join(["interfaces"])).in_submodules(1)
     }
 
     /// The options under `interfaces`.
@@ -100,7 +100,7 @@ impl VswitchesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn open_flow_rules(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["openFlowRules"]))
+        Opt::at(self.path.join(["openFlowRules"])).in_submodules(1)
     }
 
     /// `networking.vswitches.<name>.openFlowVersion`
@@ -112,7 +112,7 @@ impl VswitchesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn open_flow_version(&self) -> Opt<String> {
-        Opt::at(self.path.join(["openFlowVersion"]))
+        Opt::at(self.path.join(["openFlowVersion"])).in_submodules(1)
     }
 
     /// `networking.vswitches.<name>.supportedOpenFlowVersions`
@@ -142,7 +142,7 @@ impl VswitchesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn supported_open_flow_versions(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["supportedOpenFlowVersions"]))
+        Opt::at(self.path.join(["supportedOpenFlowVersions"])).in_submodules(1)
     }
 
 }
@@ -178,7 +178,7 @@ impl VswitchesEntryInterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(2)
     }
 
     /// `networking.vswitches.<name>.interfaces.<name>.type`
@@ -190,7 +190,7 @@ impl VswitchesEntryInterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn r#type(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["type"]))
+        Opt::at(self.path.join(["type"])).in_submodules(2)
     }
 
     /// `networking.vswitches.<name>.interfaces.<name>.vlan`
@@ -202,7 +202,7 @@ impl VswitchesEntryInterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn vlan(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["vlan"]))
+        Opt::at(self.path.join(["vlan"])).in_submodules(2)
     }
 
 }

@@ -376,7 +376,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn address(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.autostart`
@@ -388,7 +388,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn autostart(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autostart"]))
+            Opt::at(self.path.join(["autostart"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.configFile`
@@ -404,7 +404,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.dns`
@@ -424,7 +424,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn dns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dns"]))
+            Opt::at(self.path.join(["dns"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.extraOptions`
@@ -449,7 +449,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn extra_options(&self) -> Opt<BTreeMap<String, OneOf<ExtraOptionsMembers>>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.generatePrivateKeyFile`
@@ -462,7 +462,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn generate_private_key_file(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["generatePrivateKeyFile"]))
+            Opt::at(self.path.join(["generatePrivateKeyFile"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.listenPort`
@@ -475,7 +475,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn listen_port(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["listenPort"]))
+            Opt::at(self.path.join(["listenPort"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.mtu`
@@ -490,7 +490,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn mtu(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["mtu"]))
+            Opt::at(self.path.join(["mtu"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.peers`
@@ -502,7 +502,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn peers(&self) -> Opt<Vec<PeersValue>> {
-            Opt::at(self.path.join(["peers"]))
+            Opt::at(self.path.join(["peers"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.postDown`
@@ -514,7 +514,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn post_down(&self) -> Opt<OneOf<PostDownMembers>> {
-            Opt::at(self.path.join(["postDown"]))
+            Opt::at(self.path.join(["postDown"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.postUp`
@@ -526,7 +526,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn post_up(&self) -> Opt<OneOf<PostUpMembers>> {
-            Opt::at(self.path.join(["postUp"]))
+            Opt::at(self.path.join(["postUp"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.preDown`
@@ -538,7 +538,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn pre_down(&self) -> Opt<OneOf<PreDownMembers>> {
-            Opt::at(self.path.join(["preDown"]))
+            Opt::at(self.path.join(["preDown"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.preUp`
@@ -550,7 +550,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn pre_up(&self) -> Opt<OneOf<PreUpMembers>> {
-            Opt::at(self.path.join(["preUp"]))
+            Opt::at(self.path.join(["preUp"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.privateKey`
@@ -565,7 +565,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn private_key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateKey"]))
+            Opt::at(self.path.join(["privateKey"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.privateKeyFile`
@@ -577,7 +577,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["privateKeyFile"]))
+            Opt::at(self.path.join(["privateKeyFile"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.table`
@@ -593,7 +593,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn table(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["table"]))
+            Opt::at(self.path.join(["table"])).in_submodules(1)
         }
 
         /// `networking.wg-quick.interfaces.<name>.type`
@@ -605,7 +605,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wg-quick.nix`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }

@@ -483,7 +483,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn allowed_i_ps_as_routes(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowedIPsAsRoutes"]))
+            Opt::at(self.path.join(["allowedIPsAsRoutes"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.dynamicEndpointRefreshSeconds`
@@ -507,7 +507,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn dynamic_endpoint_refresh_seconds(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["dynamicEndpointRefreshSeconds"]))
+            Opt::at(self.path.join(["dynamicEndpointRefreshSeconds"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.extraOptions`
@@ -532,7 +532,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn extra_options(&self) -> Opt<BTreeMap<String, OneOf<ExtraOptionsMembers>>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.fwMark`
@@ -549,7 +549,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn fw_mark(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["fwMark"]))
+            Opt::at(self.path.join(["fwMark"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.generatePrivateKeyFile`
@@ -562,7 +562,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn generate_private_key_file(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["generatePrivateKeyFile"]))
+            Opt::at(self.path.join(["generatePrivateKeyFile"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.interfaceNamespace`
@@ -578,7 +578,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn interface_namespace(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["interfaceNamespace"]))
+            Opt::at(self.path.join(["interfaceNamespace"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.ips`
@@ -598,7 +598,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn ips(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ips"]))
+            Opt::at(self.path.join(["ips"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.listenPort`
@@ -611,7 +611,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn listen_port(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["listenPort"]))
+            Opt::at(self.path.join(["listenPort"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.metric`
@@ -623,7 +623,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn metric(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["metric"]))
+            Opt::at(self.path.join(["metric"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.mtu`
@@ -639,7 +639,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn mtu(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["mtu"]))
+            Opt::at(self.path.join(["mtu"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.peers`
@@ -651,7 +651,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn peers(&self) -> Opt<Vec<PeersValue>> {
-            Opt::at(self.path.join(["peers"]))
+            Opt::at(self.path.join(["peers"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.postSetup`
@@ -663,7 +663,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn post_setup(&self) -> Opt<OneOf<PostSetupMembers>> {
-            Opt::at(self.path.join(["postSetup"]))
+            Opt::at(self.path.join(["postSetup"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.postShutdown`
@@ -675,7 +675,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn post_shutdown(&self) -> Opt<OneOf<PostShutdownMembers>> {
-            Opt::at(self.path.join(["postShutdown"]))
+            Opt::at(self.path.join(["postShutdown"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.preSetup`
@@ -687,7 +687,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn pre_setup(&self) -> Opt<OneOf<PreSetupMembers>> {
-            Opt::at(self.path.join(["preSetup"]))
+            Opt::at(self.path.join(["preSetup"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.preShutdown`
@@ -699,7 +699,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn pre_shutdown(&self) -> Opt<OneOf<PreShutdownMembers>> {
-            Opt::at(self.path.join(["preShutdown"]))
+            Opt::at(self.path.join(["preShutdown"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.privateKey`
@@ -714,7 +714,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn private_key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["privateKey"]))
+            Opt::at(self.path.join(["privateKey"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.privateKeyFile`
@@ -726,7 +726,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["privateKeyFile"]))
+            Opt::at(self.path.join(["privateKeyFile"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.socketNamespace`
@@ -742,7 +742,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn socket_namespace(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["socketNamespace"]))
+            Opt::at(self.path.join(["socketNamespace"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.table`
@@ -758,7 +758,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn table(&self) -> Opt<String> {
-            Opt::at(self.path.join(["table"]))
+            Opt::at(self.path.join(["table"])).in_submodules(1)
         }
 
         /// `networking.wireguard.interfaces.<name>.type`
@@ -770,7 +770,7 @@ pub mod interfaces {
         /// Declared in `nixos/modules/services/networking/wireguard.nix`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }

@@ -453,7 +453,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/wpa_supplicant.nix`.
         #[inline]
         pub fn auth(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["auth"]))
+            Opt::at(self.path.join(["auth"])).in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.authProtocols`
@@ -479,7 +479,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/wpa_supplicant.nix`.
         #[inline]
         pub fn auth_protocols(&self) -> Opt<Vec<AuthProtocols>> {
-            Opt::at(self.path.join(["authProtocols"]))
+            Opt::at(self.path.join(["authProtocols"])).in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.extraConfig`
@@ -500,7 +500,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/wpa_supplicant.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<String> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.hidden`
@@ -522,7 +522,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/wpa_supplicant.nix`.
         #[inline]
         pub fn hidden(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["hidden"]))
+            Opt::at(self.path.join(["hidden"])).in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.priority`
@@ -541,7 +541,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/wpa_supplicant.nix`.
         #[inline]
         pub fn priority(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.psk`
@@ -562,7 +562,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/wpa_supplicant.nix`.
         #[inline]
         pub fn psk(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["psk"])).matching("[[:print:]]{8,63}")
+            Opt::at(self.path.join(["psk"])).matching("[[:print:]]{8,63}").in_submodules(1)
         }
 
         /// `networking.wireless.networks.<name>.pskRaw`
@@ -588,7 +588,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/wpa_supplicant.nix`.
         #[inline]
         pub fn psk_raw(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["pskRaw"])).matching("([[:xdigit:]]{64})|(ext:[^=]+)")
+            Opt::at(self.path.join(["pskRaw"])).matching("([[:xdigit:]]{64})|(ext:[^=]+)").in_submodules(1)
         }
 
     }

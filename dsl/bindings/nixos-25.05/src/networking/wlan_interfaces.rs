@@ -30,7 +30,7 @@ impl WlanInterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn device(&self) -> Opt<String> {
-        Opt::at(self.path.join(["device"]))
+        Opt::at(self.path.join(["device"])).in_submodules(1)
     }
 
     /// `networking.wlanInterfaces.<name>.flags`
@@ -42,7 +42,7 @@ impl WlanInterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn flags(&self) -> Opt<NullOr<Flags>> {
-        Opt::at(self.path.join(["flags"]))
+        Opt::at(self.path.join(["flags"])).in_submodules(1)
     }
 
     /// `networking.wlanInterfaces.<name>.fourAddr`
@@ -54,7 +54,7 @@ impl WlanInterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn four_addr(&self) -> Opt<NullOr<bool>> {
-        Opt::at(self.path.join(["fourAddr"]))
+        Opt::at(self.path.join(["fourAddr"])).in_submodules(1)
     }
 
     /// `networking.wlanInterfaces.<name>.mac`
@@ -73,7 +73,7 @@ impl WlanInterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn mac(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["mac"]))
+        Opt::at(self.path.join(["mac"])).in_submodules(1)
     }
 
     /// `networking.wlanInterfaces.<name>.meshID`
@@ -85,7 +85,7 @@ impl WlanInterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn mesh_id(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["meshID"]))
+        Opt::at(self.path.join(["meshID"])).in_submodules(1)
     }
 
     /// `networking.wlanInterfaces.<name>.type`
@@ -98,7 +98,7 @@ impl WlanInterfacesEntry {
     /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
     #[inline]
     pub fn r#type(&self) -> Opt<Type> {
-        Opt::at(self.path.join(["type"]))
+        Opt::at(self.path.join(["type"])).in_submodules(1)
     }
 
 }

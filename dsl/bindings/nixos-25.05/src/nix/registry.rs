@@ -32,7 +32,7 @@ impl RegistryEntry {
     /// Declared in `nixos/modules/config/nix-flakes.nix`.
     #[inline]
     pub fn exact(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["exact"]))
+        Opt::at(self.path.join(["exact"])).in_submodules(1)
     }
 
     /// `nix.registry.<name>.flake`
@@ -44,7 +44,7 @@ impl RegistryEntry {
     /// Declared in `nixos/modules/config/nix-flakes.nix`.
     #[inline]
     pub fn flake(&self) -> Opt<NullOr<BTreeMap<String, Data<Anything>>>> {
-        Opt::at(self.path.join(["flake"]))
+        Opt::at(self.path.join(["flake"])).in_submodules(1)
     }
 
     /// `nix.registry.<name>.from`
@@ -65,7 +65,7 @@ impl RegistryEntry {
     /// Declared in `nixos/modules/config/nix-flakes.nix`.
     #[inline]
     pub fn from(&self) -> Opt<BTreeMap<String, OneOf<FromMembers>>> {
-        Opt::at(self.path.join(["from"]))
+        Opt::at(self.path.join(["from"])).in_submodules(1)
     }
 
     /// `nix.registry.<name>.to`
@@ -87,7 +87,7 @@ impl RegistryEntry {
     /// Declared in `nixos/modules/config/nix-flakes.nix`.
     #[inline]
     pub fn to(&self) -> Opt<BTreeMap<String, OneOf<ToMembers>>> {
-        Opt::at(self.path.join(["to"]))
+        Opt::at(self.path.join(["to"])).in_submodules(1)
     }
 
 }

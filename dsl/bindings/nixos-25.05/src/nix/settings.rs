@@ -40,7 +40,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const allowed_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "allowed-users"]);
+pub const allowed_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "allowed-users"]).in_submodules(1);
 
 /// `nix.settings.auto-optimise-store`
 ///
@@ -52,7 +52,7 @@ pub const allowed_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "allow
 /// Nix type: `boolean`. Default: `false`. Example: `true`.
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const auto_optimise_store: Opt<bool> = Opt::new(&["nix", "settings", "auto-optimise-store"]);
+pub const auto_optimise_store: Opt<bool> = Opt::new(&["nix", "settings", "auto-optimise-store"]).in_submodules(1);
 
 /// `nix.settings.cores`
 ///
@@ -66,7 +66,7 @@ pub const auto_optimise_store: Opt<bool> = Opt::new(&["nix", "settings", "auto-o
 /// Nix type: `signed integer`. Default: `0`. Example: `64`.
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const cores: Opt<i64> = Opt::new(&["nix", "settings", "cores"]);
+pub const cores: Opt<i64> = Opt::new(&["nix", "settings", "cores"]).in_submodules(1);
 
 /// `nix.settings.extra-sandbox-paths`
 ///
@@ -85,7 +85,7 @@ pub const cores: Opt<i64> = Opt::new(&["nix", "settings", "cores"]);
 /// ```
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const extra_sandbox_paths: Opt<Vec<String>> = Opt::new(&["nix", "settings", "extra-sandbox-paths"]);
+pub const extra_sandbox_paths: Opt<Vec<String>> = Opt::new(&["nix", "settings", "extra-sandbox-paths"]).in_submodules(1);
 
 /// `nix.settings.max-jobs`
 ///
@@ -98,7 +98,7 @@ pub const extra_sandbox_paths: Opt<Vec<String>> = Opt::new(&["nix", "settings", 
 /// Nix type: `signed integer or value "auto" (singular enum)`. Default: `"auto"`. Example: `64`.
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const max_jobs: Opt<OneOf<MaxJobsMembers>> = Opt::new(&["nix", "settings", "max-jobs"]);
+pub const max_jobs: Opt<OneOf<MaxJobsMembers>> = Opt::new(&["nix", "settings", "max-jobs"]).in_submodules(1);
 
 /// `nix.settings.require-sigs`
 ///
@@ -111,7 +111,7 @@ pub const max_jobs: Opt<OneOf<MaxJobsMembers>> = Opt::new(&["nix", "settings", "
 /// Nix type: `boolean`. Default: `true`.
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const require_sigs: Opt<bool> = Opt::new(&["nix", "settings", "require-sigs"]);
+pub const require_sigs: Opt<bool> = Opt::new(&["nix", "settings", "require-sigs"]).in_submodules(1);
 
 /// `nix.settings.sandbox`
 ///
@@ -134,7 +134,7 @@ pub const require_sigs: Opt<bool> = Opt::new(&["nix", "settings", "require-sigs"
 /// Nix type: `boolean or value "relaxed" (singular enum)`. Default: `true`.
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const sandbox: Opt<OneOf<SandboxMembers>> = Opt::new(&["nix", "settings", "sandbox"]);
+pub const sandbox: Opt<OneOf<SandboxMembers>> = Opt::new(&["nix", "settings", "sandbox"]).in_submodules(1);
 
 /// `nix.settings.substituters`
 ///
@@ -146,7 +146,7 @@ pub const sandbox: Opt<OneOf<SandboxMembers>> = Opt::new(&["nix", "settings", "s
 /// Nix type: `list of string`.
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings", "substituters"]);
+pub const substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings", "substituters"]).in_submodules(1);
 
 /// `nix.settings.system-features`
 ///
@@ -157,7 +157,7 @@ pub const substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings", "substi
 /// Nix type: `list of string`. Default: `[ "nixos-test" "benchmark" "big-parallel" "kvm" "gccarch-<arch>" ]`.
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const system_features: Opt<Vec<String>> = Opt::new(&["nix", "settings", "system-features"]);
+pub const system_features: Opt<Vec<String>> = Opt::new(&["nix", "settings", "system-features"]).in_submodules(1);
 
 /// `nix.settings.trusted-public-keys`
 ///
@@ -179,7 +179,7 @@ pub const system_features: Opt<Vec<String>> = Opt::new(&["nix", "settings", "sys
 /// ```
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const trusted_public_keys: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-public-keys"]);
+pub const trusted_public_keys: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-public-keys"]).in_submodules(1);
 
 /// `nix.settings.trusted-substituters`
 ///
@@ -199,7 +199,7 @@ pub const trusted_public_keys: Opt<Vec<String>> = Opt::new(&["nix", "settings", 
 /// ```
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const trusted_substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-substituters"]);
+pub const trusted_substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-substituters"]).in_submodules(1);
 
 /// `nix.settings.trusted-users`
 ///
@@ -224,7 +224,7 @@ pub const trusted_substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings",
 /// ```
 ///
 /// Declared in `nixos/modules/config/nix.nix`.
-pub const trusted_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-users"]);
+pub const trusted_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-users"]).in_submodules(1);
 
 ::flakesmith::option_enum! {
     /// The values of `nix.settings.max-jobs`.

@@ -68,7 +68,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/virtualisation/openstack-options.nix`.
         #[inline]
         pub fn mount(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["mount"]))
+            Opt::at(self.path.join(["mount"])).in_submodules(1)
         }
 
         /// `openstack.zfs.datasets.<name>.properties`
@@ -80,7 +80,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/virtualisation/openstack-options.nix`.
         #[inline]
         pub fn properties(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["properties"]))
+            Opt::at(self.path.join(["properties"])).in_submodules(1)
         }
 
     }

@@ -461,7 +461,7 @@ pub mod ups {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.directives`
@@ -473,7 +473,7 @@ pub mod ups {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn directives(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["directives"]))
+            Opt::at(self.path.join(["directives"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.driver`
@@ -486,7 +486,7 @@ pub mod ups {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn driver(&self) -> Opt<String> {
-            Opt::at(self.path.join(["driver"]))
+            Opt::at(self.path.join(["driver"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.maxStartDelay`
@@ -502,7 +502,7 @@ pub mod ups {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn max_start_delay(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxStartDelay"]))
+            Opt::at(self.path.join(["maxStartDelay"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.port`
@@ -515,7 +515,7 @@ pub mod ups {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn port(&self) -> Opt<String> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.shutdownOrder`
@@ -530,7 +530,7 @@ pub mod ups {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn shutdown_order(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["shutdownOrder"]))
+            Opt::at(self.path.join(["shutdownOrder"])).in_submodules(1)
         }
 
         /// `power.ups.ups.<name>.summary`
@@ -542,7 +542,7 @@ pub mod ups {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn summary(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["summary"]))
+            Opt::at(self.path.join(["summary"])).in_submodules(1)
         }
 
     }
@@ -565,7 +565,7 @@ pub mod upsd {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/ups.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["power", "ups", "upsd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["power", "ups", "upsd", "enable"]).in_submodules(1);
 
     /// `power.ups.upsd.extraConfig`
     ///
@@ -574,7 +574,7 @@ pub mod upsd {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/monitoring/ups.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["power", "ups", "upsd", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["power", "ups", "upsd", "extraConfig"]).in_submodules(1);
 
     /// `power.ups.upsd.listen`
     ///
@@ -598,7 +598,7 @@ pub mod upsd {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/ups.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["power", "ups", "upsd", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["power", "ups", "upsd", "listen"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `power.ups.upsd.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -642,7 +642,7 @@ pub mod upsmon {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/ups.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["power", "ups", "upsmon", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["power", "ups", "upsmon", "enable"]).in_submodules(1);
 
     /// `power.ups.upsmon.monitor`
     ///
@@ -651,7 +651,7 @@ pub mod upsmon {
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/monitoring/ups.nix`.
-    pub const monitor: Opt<BTreeMap<String, MonitorValue>> = Opt::new(&["power", "ups", "upsmon", "monitor"]);
+    pub const monitor: Opt<BTreeMap<String, MonitorValue>> = Opt::new(&["power", "ups", "upsmon", "monitor"]).in_submodules(1);
 
     /// `power.ups.upsmon.settings`
     ///
@@ -685,7 +685,7 @@ pub mod upsmon {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/ups.nix`.
-    pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["power", "ups", "upsmon", "settings"]);
+    pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["power", "ups", "upsmon", "settings"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `power.ups.upsmon.monitor.<name>`: `MonitorValue::new()`, then a setter per option.
@@ -768,7 +768,7 @@ pub mod upsmon {
             /// Declared in `nixos/modules/services/monitoring/ups.nix`.
             #[inline]
             pub fn password_file(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["passwordFile"]))
+                Opt::at(self.path.join(["passwordFile"])).in_submodules(2)
             }
 
             /// `power.ups.upsmon.monitor.<name>.powerValue`
@@ -781,7 +781,7 @@ pub mod upsmon {
             /// Declared in `nixos/modules/services/monitoring/ups.nix`.
             #[inline]
             pub fn power_value(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["powerValue"]))
+                Opt::at(self.path.join(["powerValue"])).in_submodules(2)
             }
 
             /// `power.ups.upsmon.monitor.<name>.system`
@@ -794,7 +794,7 @@ pub mod upsmon {
             /// Declared in `nixos/modules/services/monitoring/ups.nix`.
             #[inline]
             pub fn system(&self) -> Opt<String> {
-                Opt::at(self.path.join(["system"]))
+                Opt::at(self.path.join(["system"])).in_submodules(2)
             }
 
             /// `power.ups.upsmon.monitor.<name>.type`
@@ -807,7 +807,7 @@ pub mod upsmon {
             /// Declared in `nixos/modules/services/monitoring/ups.nix`.
             #[inline]
             pub fn r#type(&self) -> Opt<String> {
-                Opt::at(self.path.join(["type"]))
+                Opt::at(self.path.join(["type"])).in_submodules(2)
             }
 
             /// `power.ups.upsmon.monitor.<name>.user`
@@ -820,7 +820,7 @@ pub mod upsmon {
             /// Declared in `nixos/modules/services/monitoring/ups.nix`.
             #[inline]
             pub fn user(&self) -> Opt<String> {
-                Opt::at(self.path.join(["user"]))
+                Opt::at(self.path.join(["user"])).in_submodules(2)
             }
 
         }
@@ -855,7 +855,7 @@ pub mod users {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn actions(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["actions"]))
+            Opt::at(self.path.join(["actions"])).in_submodules(1)
         }
 
         /// `power.ups.users.<name>.instcmds`
@@ -868,7 +868,7 @@ pub mod users {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn instcmds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["instcmds"]))
+            Opt::at(self.path.join(["instcmds"])).in_submodules(1)
         }
 
         /// `power.ups.users.<name>.passwordFile`
@@ -881,7 +881,7 @@ pub mod users {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `power.ups.users.<name>.upsmon`
@@ -894,7 +894,7 @@ pub mod users {
         /// Declared in `nixos/modules/services/monitoring/ups.nix`.
         #[inline]
         pub fn upsmon(&self) -> Opt<NullOr<Upsmon>> {
-            Opt::at(self.path.join(["upsmon"]))
+            Opt::at(self.path.join(["upsmon"])).in_submodules(1)
         }
 
     }

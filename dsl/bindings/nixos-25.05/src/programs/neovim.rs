@@ -187,7 +187,7 @@ pub mod runtime {
         /// Declared in `nixos/modules/programs/neovim.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `programs.neovim.runtime.<name>.source`
@@ -199,7 +199,7 @@ pub mod runtime {
         /// Declared in `nixos/modules/programs/neovim.nix`.
         #[inline]
         pub fn source(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `programs.neovim.runtime.<name>.target`
@@ -212,7 +212,7 @@ pub mod runtime {
         /// Declared in `nixos/modules/programs/neovim.nix`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
         /// `programs.neovim.runtime.<name>.text`
@@ -224,7 +224,7 @@ pub mod runtime {
         /// Declared in `nixos/modules/programs/neovim.nix`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }

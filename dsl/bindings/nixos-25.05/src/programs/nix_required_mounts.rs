@@ -140,7 +140,7 @@ pub mod allowed_patterns {
         /// Declared in `nixos/modules/programs/nix-required-mounts.nix`.
         #[inline]
         pub fn on_features(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFeatures"]))
+            Opt::at(self.path.join(["onFeatures"])).in_submodules(1)
         }
 
         /// `programs.nix-required-mounts.allowedPatterns.<name>.paths`
@@ -152,7 +152,7 @@ pub mod allowed_patterns {
         /// Declared in `nixos/modules/programs/nix-required-mounts.nix`.
         #[inline]
         pub fn paths(&self) -> Opt<Vec<OneOf<PathsMembers>>> {
-            Opt::at(self.path.join(["paths"]))
+            Opt::at(self.path.join(["paths"])).in_submodules(1)
         }
 
         /// `programs.nix-required-mounts.allowedPatterns.<name>.unsafeFollowSymlinks`
@@ -167,7 +167,7 @@ pub mod allowed_patterns {
         /// Declared in `nixos/modules/programs/nix-required-mounts.nix`.
         #[inline]
         pub fn unsafe_follow_symlinks(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["unsafeFollowSymlinks"]))
+            Opt::at(self.path.join(["unsafeFollowSymlinks"])).in_submodules(1)
         }
 
     }

@@ -148,7 +148,7 @@ pub mod gamescope_session {
     /// ```
     ///
     /// Declared in `nixos/modules/programs/opengamepadui.nix`.
-    pub const args: Opt<Vec<String>> = Opt::new(&["programs", "opengamepadui", "gamescopeSession", "args"]);
+    pub const args: Opt<Vec<String>> = Opt::new(&["programs", "opengamepadui", "gamescopeSession", "args"]).in_submodules(1);
 
     /// `programs.opengamepadui.gamescopeSession.enable`
     ///
@@ -157,7 +157,7 @@ pub mod gamescope_session {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/programs/opengamepadui.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["programs", "opengamepadui", "gamescopeSession", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["programs", "opengamepadui", "gamescopeSession", "enable"]).in_submodules(1);
 
     /// `programs.opengamepadui.gamescopeSession.env`
     ///
@@ -166,7 +166,7 @@ pub mod gamescope_session {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/programs/opengamepadui.nix`.
-    pub const env: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "opengamepadui", "gamescopeSession", "env"]);
+    pub const env: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "opengamepadui", "gamescopeSession", "env"]).in_submodules(1);
 
 }
 

@@ -134,7 +134,7 @@ pub mod log_service {
     /// Nix type: `JSON value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/programs/openvpn3.nix`.
-    pub const settings: Opt<SettingsValue> = Opt::new(&["programs", "openvpn3", "log-service", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["programs", "openvpn3", "log-service", "settings"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `programs.openvpn3.log-service.settings`: `SettingsValue::new()`, then a setter per option.
@@ -184,7 +184,7 @@ pub mod log_service {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/programs/openvpn3.nix`.
-        pub const journald: Opt<bool> = Opt::new(&["programs", "openvpn3", "log-service", "settings", "journald"]);
+        pub const journald: Opt<bool> = Opt::new(&["programs", "openvpn3", "log-service", "settings", "journald"]).in_submodules(2);
 
         /// `programs.openvpn3.log-service.settings.log_dbus_details`
         ///
@@ -193,7 +193,7 @@ pub mod log_service {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/programs/openvpn3.nix`.
-        pub const log_dbus_details: Opt<bool> = Opt::new(&["programs", "openvpn3", "log-service", "settings", "log_dbus_details"]);
+        pub const log_dbus_details: Opt<bool> = Opt::new(&["programs", "openvpn3", "log-service", "settings", "log_dbus_details"]).in_submodules(2);
 
         /// `programs.openvpn3.log-service.settings.log_level`
         ///
@@ -202,7 +202,7 @@ pub mod log_service {
         /// Nix type: `integer between 0 and 7 (both inclusive)`. Default: `3`. Example: `6`.
         ///
         /// Declared in `nixos/modules/programs/openvpn3.nix`.
-        pub const log_level: Opt<Between<0, 7>> = Opt::new(&["programs", "openvpn3", "log-service", "settings", "log_level"]);
+        pub const log_level: Opt<Between<0, 7>> = Opt::new(&["programs", "openvpn3", "log-service", "settings", "log_level"]).in_submodules(2);
 
         /// `programs.openvpn3.log-service.settings.timestamp`
         ///
@@ -211,7 +211,7 @@ pub mod log_service {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/programs/openvpn3.nix`.
-        pub const timestamp: Opt<bool> = Opt::new(&["programs", "openvpn3", "log-service", "settings", "timestamp"]);
+        pub const timestamp: Opt<bool> = Opt::new(&["programs", "openvpn3", "log-service", "settings", "timestamp"]).in_submodules(2);
 
     }
 
@@ -227,7 +227,7 @@ pub mod netcfg {
     /// Nix type: `JSON value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/programs/openvpn3.nix`.
-    pub const settings: Opt<SettingsValue> = Opt::new(&["programs", "openvpn3", "netcfg", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["programs", "openvpn3", "netcfg", "settings"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `programs.openvpn3.netcfg.settings`: `SettingsValue::new()`, then a setter per option.
@@ -253,7 +253,7 @@ pub mod netcfg {
         /// Nix type: `boolean`. Default: `config.services.resolved.enable`. Example: `false`.
         ///
         /// Declared in `nixos/modules/programs/openvpn3.nix`.
-        pub const systemd_resolved: Opt<bool> = Opt::new(&["programs", "openvpn3", "netcfg", "settings", "systemd_resolved"]);
+        pub const systemd_resolved: Opt<bool> = Opt::new(&["programs", "openvpn3", "netcfg", "settings", "systemd_resolved"]).in_submodules(2);
 
     }
 

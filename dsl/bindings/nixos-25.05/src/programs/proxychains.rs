@@ -216,7 +216,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/programs/proxychains.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `programs.proxychains.proxies.<name>.host`
@@ -228,7 +228,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/programs/proxychains.nix`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `programs.proxychains.proxies.<name>.port`
@@ -240,7 +240,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/programs/proxychains.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `programs.proxychains.proxies.<name>.type`
@@ -252,7 +252,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/programs/proxychains.nix`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }

@@ -167,7 +167,7 @@ pub mod profiles {
         /// Declared in `nixos/modules/programs/schroot.nix`.
         #[inline]
         pub fn copyfiles(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["copyfiles"]))
+            Opt::at(self.path.join(["copyfiles"])).in_submodules(1)
         }
 
         /// `programs.schroot.profiles.<name>.fstab`
@@ -197,7 +197,7 @@ pub mod profiles {
         /// Declared in `nixos/modules/programs/schroot.nix`.
         #[inline]
         pub fn fstab(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["fstab"]))
+            Opt::at(self.path.join(["fstab"])).in_submodules(1)
         }
 
         /// `programs.schroot.profiles.<name>.nssdatabases`
@@ -224,7 +224,7 @@ pub mod profiles {
         /// Declared in `nixos/modules/programs/schroot.nix`.
         #[inline]
         pub fn nssdatabases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["nssdatabases"]))
+            Opt::at(self.path.join(["nssdatabases"])).in_submodules(1)
         }
 
     }

@@ -341,7 +341,7 @@ pub mod known_hosts {
         /// Declared in `nixos/modules/programs/ssh.nix`.
         #[inline]
         pub fn cert_authority(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["certAuthority"]))
+            Opt::at(self.path.join(["certAuthority"])).in_submodules(1)
         }
 
         /// `programs.ssh.knownHosts.<name>.extraHostNames`
@@ -355,7 +355,7 @@ pub mod known_hosts {
         /// Declared in `nixos/modules/programs/ssh.nix`.
         #[inline]
         pub fn extra_host_names(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraHostNames"]))
+            Opt::at(self.path.join(["extraHostNames"])).in_submodules(1)
         }
 
         /// `programs.ssh.knownHosts.<name>.hostNames`
@@ -373,7 +373,7 @@ pub mod known_hosts {
         /// Declared in `nixos/modules/programs/ssh.nix`.
         #[inline]
         pub fn host_names(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["hostNames"]))
+            Opt::at(self.path.join(["hostNames"])).in_submodules(1)
         }
 
         /// `programs.ssh.knownHosts.<name>.publicKey`
@@ -388,7 +388,7 @@ pub mod known_hosts {
         /// Declared in `nixos/modules/programs/ssh.nix`.
         #[inline]
         pub fn public_key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["publicKey"]))
+            Opt::at(self.path.join(["publicKey"])).in_submodules(1)
         }
 
         /// `programs.ssh.knownHosts.<name>.publicKeyFile`
@@ -407,7 +407,7 @@ pub mod known_hosts {
         /// Declared in `nixos/modules/programs/ssh.nix`.
         #[inline]
         pub fn public_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["publicKeyFile"]))
+            Opt::at(self.path.join(["publicKeyFile"])).in_submodules(1)
         }
 
     }

@@ -173,7 +173,7 @@ pub mod gamescope_session {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/programs/steam.nix`.
-    pub const args: Opt<Vec<String>> = Opt::new(&["programs", "steam", "gamescopeSession", "args"]);
+    pub const args: Opt<Vec<String>> = Opt::new(&["programs", "steam", "gamescopeSession", "args"]).in_submodules(1);
 
     /// `programs.steam.gamescopeSession.enable`
     ///
@@ -182,7 +182,7 @@ pub mod gamescope_session {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/programs/steam.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["programs", "steam", "gamescopeSession", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["programs", "steam", "gamescopeSession", "enable"]).in_submodules(1);
 
     /// `programs.steam.gamescopeSession.env`
     ///
@@ -191,7 +191,7 @@ pub mod gamescope_session {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/programs/steam.nix`.
-    pub const env: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "steam", "gamescopeSession", "env"]);
+    pub const env: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "steam", "gamescopeSession", "env"]).in_submodules(1);
 
 }
 

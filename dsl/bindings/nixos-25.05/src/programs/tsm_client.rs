@@ -139,7 +139,7 @@ pub mod servers {
         /// Declared in `nixos/modules/programs/tsm-client.nix`.
         #[inline]
         pub fn gen_passwd(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["genPasswd"]))
+            Opt::at(self.path.join(["genPasswd"])).in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.inclexcl`
@@ -162,7 +162,7 @@ pub mod servers {
         /// Declared in `nixos/modules/programs/tsm-client.nix`.
         #[inline]
         pub fn inclexcl(&self) -> Opt<NullOr<OneOf<InclexclMembers>>> {
-            Opt::at(self.path.join(["inclexcl"]))
+            Opt::at(self.path.join(["inclexcl"])).in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.nodename`
@@ -174,7 +174,7 @@ pub mod servers {
         /// Declared in `nixos/modules/programs/tsm-client.nix`.
         #[inline]
         pub fn nodename(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nodename"]))
+            Opt::at(self.path.join(["nodename"])).in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.passworddir`
@@ -187,7 +187,7 @@ pub mod servers {
         /// Declared in `nixos/modules/programs/tsm-client.nix`.
         #[inline]
         pub fn passworddir(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passworddir"]))
+            Opt::at(self.path.join(["passworddir"])).in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.servername`
@@ -200,7 +200,7 @@ pub mod servers {
         /// Declared in `nixos/modules/programs/tsm-client.nix`.
         #[inline]
         pub fn servername(&self) -> Opt<String> {
-            Opt::at(self.path.join(["servername"])).matching("[^[:space:]]{1,64}")
+            Opt::at(self.path.join(["servername"])).matching("[^[:space:]]{1,64}").in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.tcpport`
@@ -213,7 +213,7 @@ pub mod servers {
         /// Declared in `nixos/modules/programs/tsm-client.nix`.
         #[inline]
         pub fn tcpport(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["tcpport"]))
+            Opt::at(self.path.join(["tcpport"])).in_submodules(1)
         }
 
         /// `programs.tsmClient.servers.<name>.tcpserveraddress`
@@ -225,7 +225,7 @@ pub mod servers {
         /// Declared in `nixos/modules/programs/tsm-client.nix`.
         #[inline]
         pub fn tcpserveraddress(&self) -> Opt<String> {
-            Opt::at(self.path.join(["tcpserveraddress"]))
+            Opt::at(self.path.join(["tcpserveraddress"])).in_submodules(1)
         }
 
     }

@@ -135,7 +135,7 @@ pub mod wayland_compositors {
         /// Declared in `nixos/modules/programs/wayland/uwsm.nix`.
         #[inline]
         pub fn bin_path(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["binPath"]))
+            Opt::at(self.path.join(["binPath"])).in_submodules(1)
         }
 
         /// `programs.uwsm.waylandCompositors.<name>.comment`
@@ -147,7 +147,7 @@ pub mod wayland_compositors {
         /// Declared in `nixos/modules/programs/wayland/uwsm.nix`.
         #[inline]
         pub fn comment(&self) -> Opt<String> {
-            Opt::at(self.path.join(["comment"]))
+            Opt::at(self.path.join(["comment"])).in_submodules(1)
         }
 
         /// `programs.uwsm.waylandCompositors.<name>.prettyName`
@@ -159,7 +159,7 @@ pub mod wayland_compositors {
         /// Declared in `nixos/modules/programs/wayland/uwsm.nix`.
         #[inline]
         pub fn pretty_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["prettyName"]))
+            Opt::at(self.path.join(["prettyName"])).in_submodules(1)
         }
 
     }

@@ -153,7 +153,7 @@ pub mod bars {
         /// Declared in `nixos/modules/programs/yabar.nix`.
         #[inline]
         pub fn extra(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["extra"]))
+            Opt::at(self.path.join(["extra"])).in_submodules(1)
         }
 
         /// `programs.yabar.bars.<name>.font`
@@ -165,7 +165,7 @@ pub mod bars {
         /// Declared in `nixos/modules/programs/yabar.nix`.
         #[inline]
         pub fn font(&self) -> Opt<String> {
-            Opt::at(self.path.join(["font"]))
+            Opt::at(self.path.join(["font"])).in_submodules(1)
         }
 
         /// `programs.yabar.bars.<name>.indicators`
@@ -177,7 +177,7 @@ pub mod bars {
         /// Declared in `nixos/modules/programs/yabar.nix`.
         #[inline]
         pub fn indicators(&self) -> Opt<BTreeMap<String, IndicatorsValue>> {
-            Opt::at(self.path.join(["indicators"]))
+            Opt::at(self.path.join(["indicators"])).in_submodules(1)
         }
 
         /// The options under `indicators`.
@@ -195,7 +195,7 @@ pub mod bars {
         /// Declared in `nixos/modules/programs/yabar.nix`.
         #[inline]
         pub fn position(&self) -> Opt<Position> {
-            Opt::at(self.path.join(["position"]))
+            Opt::at(self.path.join(["position"])).in_submodules(1)
         }
 
     }
@@ -231,7 +231,7 @@ pub mod bars {
         /// Declared in `nixos/modules/programs/yabar.nix`.
         #[inline]
         pub fn align(&self) -> Opt<Align> {
-            Opt::at(self.path.join(["align"]))
+            Opt::at(self.path.join(["align"])).in_submodules(2)
         }
 
         /// `programs.yabar.bars.<name>.indicators.<name>.exec`
@@ -243,7 +243,7 @@ pub mod bars {
         /// Declared in `nixos/modules/programs/yabar.nix`.
         #[inline]
         pub fn exec(&self) -> Opt<String> {
-            Opt::at(self.path.join(["exec"]))
+            Opt::at(self.path.join(["exec"])).in_submodules(2)
         }
 
         /// `programs.yabar.bars.<name>.indicators.<name>.extra`
@@ -255,7 +255,7 @@ pub mod bars {
         /// Declared in `nixos/modules/programs/yabar.nix`.
         #[inline]
         pub fn extra(&self) -> Opt<BTreeMap<String, OneOf<ExtraMembers>>> {
-            Opt::at(self.path.join(["extra"]))
+            Opt::at(self.path.join(["extra"])).in_submodules(2)
         }
 
     }

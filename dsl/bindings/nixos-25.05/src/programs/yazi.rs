@@ -142,7 +142,7 @@ pub mod settings {
     /// Nix type: `TOML value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/programs/yazi.nix`.
-    pub const keymap: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "keymap"]);
+    pub const keymap: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "keymap"]).in_submodules(1);
 
     /// `programs.yazi.settings.theme`
     ///
@@ -153,7 +153,7 @@ pub mod settings {
     /// Nix type: `TOML value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/programs/yazi.nix`.
-    pub const theme: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "theme"]);
+    pub const theme: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "theme"]).in_submodules(1);
 
     /// `programs.yazi.settings.yazi`
     ///
@@ -164,7 +164,7 @@ pub mod settings {
     /// Nix type: `TOML value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/programs/yazi.nix`.
-    pub const yazi: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "yazi"]);
+    pub const yazi: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "yazi"]).in_submodules(1);
 
 }
 

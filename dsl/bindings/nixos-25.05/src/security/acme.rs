@@ -584,7 +584,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn credential_files(&self) -> Opt<BTreeMap<String, RuntimePath>> {
-            Opt::at(self.path.join(["credentialFiles"]))
+            Opt::at(self.path.join(["credentialFiles"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.directory`
@@ -609,7 +609,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn dns_propagation_check(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["dnsPropagationCheck"]))
+            Opt::at(self.path.join(["dnsPropagationCheck"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.dnsProvider`
@@ -622,7 +622,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn dns_provider(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dnsProvider"]))
+            Opt::at(self.path.join(["dnsProvider"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.dnsResolver`
@@ -636,7 +636,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn dns_resolver(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dnsResolver"]))
+            Opt::at(self.path.join(["dnsResolver"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.domain`
@@ -648,7 +648,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.email`
@@ -662,7 +662,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn email(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["email"]))
+            Opt::at(self.path.join(["email"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.enableDebugLogs`
@@ -674,7 +674,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn enable_debug_logs(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableDebugLogs"]))
+            Opt::at(self.path.join(["enableDebugLogs"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.environmentFile`
@@ -689,7 +689,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.extraDomainNames`
@@ -710,7 +710,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn extra_domain_names(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraDomainNames"]))
+            Opt::at(self.path.join(["extraDomainNames"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.extraLegoFlags`
@@ -722,7 +722,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn extra_lego_flags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraLegoFlags"]))
+            Opt::at(self.path.join(["extraLegoFlags"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.extraLegoRenewFlags`
@@ -734,7 +734,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn extra_lego_renew_flags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraLegoRenewFlags"]))
+            Opt::at(self.path.join(["extraLegoRenewFlags"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.extraLegoRunFlags`
@@ -746,7 +746,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn extra_lego_run_flags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraLegoRunFlags"]))
+            Opt::at(self.path.join(["extraLegoRunFlags"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.group`
@@ -758,7 +758,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.inheritDefaults`
@@ -770,7 +770,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn inherit_defaults(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["inheritDefaults"]))
+            Opt::at(self.path.join(["inheritDefaults"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.keyType`
@@ -784,7 +784,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn key_type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keyType"]))
+            Opt::at(self.path.join(["keyType"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.listenHTTP`
@@ -798,7 +798,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn listen_http(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["listenHTTP"]))
+            Opt::at(self.path.join(["listenHTTP"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.ocspMustStaple`
@@ -814,7 +814,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn ocsp_must_staple(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ocspMustStaple"]))
+            Opt::at(self.path.join(["ocspMustStaple"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.postRun`
@@ -829,7 +829,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn post_run(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postRun"]))
+            Opt::at(self.path.join(["postRun"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.reloadServices`
@@ -842,7 +842,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn reload_services(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["reloadServices"]))
+            Opt::at(self.path.join(["reloadServices"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.renewInterval`
@@ -855,7 +855,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn renew_interval(&self) -> Opt<String> {
-            Opt::at(self.path.join(["renewInterval"]))
+            Opt::at(self.path.join(["renewInterval"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.s3Bucket`
@@ -867,7 +867,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn s3_bucket(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["s3Bucket"]))
+            Opt::at(self.path.join(["s3Bucket"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.server`
@@ -882,7 +882,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn server(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["server"]))
+            Opt::at(self.path.join(["server"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.validMinDays`
@@ -894,7 +894,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn valid_min_days(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["validMinDays"]))
+            Opt::at(self.path.join(["validMinDays"])).in_submodules(1)
         }
 
         /// `security.acme.certs.<name>.webroot`
@@ -910,7 +910,7 @@ pub mod certs {
         /// Declared in `nixos/modules/security/acme`.
         #[inline]
         pub fn webroot(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["webroot"]))
+            Opt::at(self.path.join(["webroot"])).in_submodules(1)
         }
 
     }
@@ -940,7 +940,7 @@ pub mod defaults {
     /// ```
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const credential_files: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["security", "acme", "defaults", "credentialFiles"]);
+    pub const credential_files: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["security", "acme", "defaults", "credentialFiles"]).in_submodules(1);
 
     /// `security.acme.defaults.dnsPropagationCheck`
     ///
@@ -950,7 +950,7 @@ pub mod defaults {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const dns_propagation_check: Opt<bool> = Opt::new(&["security", "acme", "defaults", "dnsPropagationCheck"]);
+    pub const dns_propagation_check: Opt<bool> = Opt::new(&["security", "acme", "defaults", "dnsPropagationCheck"]).in_submodules(1);
 
     /// `security.acme.defaults.dnsProvider`
     ///
@@ -960,7 +960,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `null`. Example: `"route53"`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const dns_provider: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "dnsProvider"]);
+    pub const dns_provider: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "dnsProvider"]).in_submodules(1);
 
     /// `security.acme.defaults.dnsResolver`
     ///
@@ -971,7 +971,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `null`. Example: `"1.1.1.1:53"`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const dns_resolver: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "dnsResolver"]);
+    pub const dns_resolver: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "dnsResolver"]).in_submodules(1);
 
     /// `security.acme.defaults.email`
     ///
@@ -982,7 +982,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const email: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "email"]);
+    pub const email: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "email"]).in_submodules(1);
 
     /// `security.acme.defaults.enableDebugLogs`
     ///
@@ -991,7 +991,7 @@ pub mod defaults {
     /// Nix type: `boolean`. Default: `true`. Example: `true`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const enable_debug_logs: Opt<bool> = Opt::new(&["security", "acme", "defaults", "enableDebugLogs"]);
+    pub const enable_debug_logs: Opt<bool> = Opt::new(&["security", "acme", "defaults", "enableDebugLogs"]).in_submodules(1);
 
     /// `security.acme.defaults.environmentFile`
     ///
@@ -1003,7 +1003,7 @@ pub mod defaults {
     /// Nix type: `null or path`. Default: `null`. Example: `"/var/src/secrets/example.org-route53-api-token"`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["security", "acme", "defaults", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["security", "acme", "defaults", "environmentFile"]).in_submodules(1);
 
     /// `security.acme.defaults.extraLegoFlags`
     ///
@@ -1012,7 +1012,7 @@ pub mod defaults {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const extra_lego_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoFlags"]);
+    pub const extra_lego_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoFlags"]).in_submodules(1);
 
     /// `security.acme.defaults.extraLegoRenewFlags`
     ///
@@ -1021,7 +1021,7 @@ pub mod defaults {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const extra_lego_renew_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoRenewFlags"]);
+    pub const extra_lego_renew_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoRenewFlags"]).in_submodules(1);
 
     /// `security.acme.defaults.extraLegoRunFlags`
     ///
@@ -1030,7 +1030,7 @@ pub mod defaults {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const extra_lego_run_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoRunFlags"]);
+    pub const extra_lego_run_flags: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "extraLegoRunFlags"]).in_submodules(1);
 
     /// `security.acme.defaults.group`
     ///
@@ -1039,7 +1039,7 @@ pub mod defaults {
     /// Nix type: `string`. Default: `"acme"`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const group: Opt<String> = Opt::new(&["security", "acme", "defaults", "group"]);
+    pub const group: Opt<String> = Opt::new(&["security", "acme", "defaults", "group"]).in_submodules(1);
 
     /// `security.acme.defaults.keyType`
     ///
@@ -1050,7 +1050,7 @@ pub mod defaults {
     /// Nix type: `string`. Default: `"ec256"`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const key_type: Opt<String> = Opt::new(&["security", "acme", "defaults", "keyType"]);
+    pub const key_type: Opt<String> = Opt::new(&["security", "acme", "defaults", "keyType"]).in_submodules(1);
 
     /// `security.acme.defaults.ocspMustStaple`
     ///
@@ -1063,7 +1063,7 @@ pub mod defaults {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const ocsp_must_staple: Opt<bool> = Opt::new(&["security", "acme", "defaults", "ocspMustStaple"]);
+    pub const ocsp_must_staple: Opt<bool> = Opt::new(&["security", "acme", "defaults", "ocspMustStaple"]).in_submodules(1);
 
     /// `security.acme.defaults.postRun`
     ///
@@ -1075,7 +1075,7 @@ pub mod defaults {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`. Example: `"cp full.pem backup.pem"`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const post_run: Opt<Concatenated> = Opt::new(&["security", "acme", "defaults", "postRun"]);
+    pub const post_run: Opt<Concatenated> = Opt::new(&["security", "acme", "defaults", "postRun"]).in_submodules(1);
 
     /// `security.acme.defaults.reloadServices`
     ///
@@ -1085,7 +1085,7 @@ pub mod defaults {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const reload_services: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "reloadServices"]);
+    pub const reload_services: Opt<Vec<String>> = Opt::new(&["security", "acme", "defaults", "reloadServices"]).in_submodules(1);
 
     /// `security.acme.defaults.renewInterval`
     ///
@@ -1095,7 +1095,7 @@ pub mod defaults {
     /// Nix type: `string`. Default: `"daily"`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const renew_interval: Opt<String> = Opt::new(&["security", "acme", "defaults", "renewInterval"]);
+    pub const renew_interval: Opt<String> = Opt::new(&["security", "acme", "defaults", "renewInterval"]).in_submodules(1);
 
     /// `security.acme.defaults.server`
     ///
@@ -1107,7 +1107,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `"https://acme-v02.api.letsencrypt.org/directory"`. Example: `"https://acme-staging-v02.api.letsencrypt.org/directory"`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const server: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "server"]);
+    pub const server: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "server"]).in_submodules(1);
 
     /// `security.acme.defaults.validMinDays`
     ///
@@ -1116,7 +1116,7 @@ pub mod defaults {
     /// Nix type: `signed integer`. Default: `30`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const valid_min_days: Opt<i64> = Opt::new(&["security", "acme", "defaults", "validMinDays"]);
+    pub const valid_min_days: Opt<i64> = Opt::new(&["security", "acme", "defaults", "validMinDays"]).in_submodules(1);
 
     /// `security.acme.defaults.webroot`
     ///
@@ -1129,7 +1129,7 @@ pub mod defaults {
     /// Nix type: `null or string`. Default: `null`. Example: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/security/acme`.
-    pub const webroot: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "webroot"]);
+    pub const webroot: Opt<NullOr<String>> = Opt::new(&["security", "acme", "defaults", "webroot"]).in_submodules(1);
 
 }
 

@@ -155,7 +155,7 @@ pub mod policies {
         /// Declared in `nixos/modules/security/apparmor.nix`.
         #[inline]
         pub fn path(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `security.apparmor.policies.<name>.profile`
@@ -167,7 +167,7 @@ pub mod policies {
         /// Declared in `nixos/modules/security/apparmor.nix`.
         #[inline]
         pub fn profile(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["profile"]))
+            Opt::at(self.path.join(["profile"])).in_submodules(1)
         }
 
         /// `security.apparmor.policies.<name>.state`
@@ -179,7 +179,7 @@ pub mod policies {
         /// Declared in `nixos/modules/security/apparmor.nix`.
         #[inline]
         pub fn state(&self) -> Opt<State> {
-            Opt::at(self.path.join(["state"]))
+            Opt::at(self.path.join(["state"])).in_submodules(1)
         }
 
     }

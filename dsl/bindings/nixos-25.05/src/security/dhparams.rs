@@ -138,7 +138,7 @@ pub mod params {
         /// Declared in `nixos/modules/security/dhparams.nix`.
         #[inline]
         pub fn bits(&self) -> Opt<Untyped> {
-            Opt::at(self.path.join(["bits"]))
+            Opt::at(self.path.join(["bits"])).in_submodules(1)
         }
 
         /// `security.dhparams.params.<name>.path`

@@ -113,7 +113,7 @@ pub mod settings {
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/security/krb5`.
-    pub const include: Opt<OneOf<IncludeMembers>> = Opt::new(&["security", "krb5", "settings", "include"]);
+    pub const include: Opt<OneOf<IncludeMembers>> = Opt::new(&["security", "krb5", "settings", "include"]).in_submodules(1);
 
     /// `security.krb5.settings.includedir`
     ///
@@ -122,7 +122,7 @@ pub mod settings {
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/security/krb5`.
-    pub const includedir: Opt<OneOf<IncludedirMembers>> = Opt::new(&["security", "krb5", "settings", "includedir"]);
+    pub const includedir: Opt<OneOf<IncludedirMembers>> = Opt::new(&["security", "krb5", "settings", "includedir"]).in_submodules(1);
 
     /// `security.krb5.settings.module`
     ///
@@ -131,7 +131,7 @@ pub mod settings {
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/security/krb5`.
-    pub const module: Opt<OneOf<ModuleMembers>> = Opt::new(&["security", "krb5", "settings", "module"]);
+    pub const module: Opt<OneOf<ModuleMembers>> = Opt::new(&["security", "krb5", "settings", "module"]).in_submodules(1);
 
     /// The members of `security.krb5.settings.include`'s type: `list of (path)`, `path`. A value of any of them sets the option.
     pub enum IncludeMembers {}

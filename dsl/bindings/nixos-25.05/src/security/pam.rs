@@ -1136,7 +1136,7 @@ pub mod rssh {
         /// Nix type: `null or non-empty string`. Default: `"/etc/ssh/authorized_keys.d/$ruser"`.
         ///
         /// Declared in `nixos/modules/security/pam.nix`.
-        pub const auth_key_file: Opt<NullOr<String>> = Opt::new(&["security", "pam", "rssh", "settings", "auth_key_file"]);
+        pub const auth_key_file: Opt<NullOr<String>> = Opt::new(&["security", "pam", "rssh", "settings", "auth_key_file"]).in_submodules(1);
 
     }
 
@@ -1174,7 +1174,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn allow_null_password(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowNullPassword"]))
+            Opt::at(self.path.join(["allowNullPassword"])).in_submodules(1)
         }
 
         /// The options under `duoSecurity`.
@@ -1194,7 +1194,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn enable_app_armor(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableAppArmor"]))
+            Opt::at(self.path.join(["enableAppArmor"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.enableGnomeKeyring`
@@ -1209,7 +1209,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn enable_gnome_keyring(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableGnomeKeyring"]))
+            Opt::at(self.path.join(["enableGnomeKeyring"])).in_submodules(1)
         }
 
         /// The options under `failDelay`.
@@ -1229,7 +1229,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn forward_x_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forwardXAuth"]))
+            Opt::at(self.path.join(["forwardXAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.fprintAuth`
@@ -1242,7 +1242,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn fprint_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["fprintAuth"]))
+            Opt::at(self.path.join(["fprintAuth"])).in_submodules(1)
         }
 
         /// The options under `gnupg`.
@@ -1271,7 +1271,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn google_os_login_account_verification(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["googleOsLoginAccountVerification"]))
+            Opt::at(self.path.join(["googleOsLoginAccountVerification"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.googleOsLoginAuthentication`
@@ -1286,7 +1286,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn google_os_login_authentication(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["googleOsLoginAuthentication"]))
+            Opt::at(self.path.join(["googleOsLoginAuthentication"])).in_submodules(1)
         }
 
         /// The options under `kwallet`.
@@ -1306,7 +1306,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn limits(&self) -> Opt<Vec<LimitsValue>> {
-            Opt::at(self.path.join(["limits"]))
+            Opt::at(self.path.join(["limits"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.logFailures`
@@ -1318,7 +1318,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn log_failures(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["logFailures"]))
+            Opt::at(self.path.join(["logFailures"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.makeHomeDir`
@@ -1332,7 +1332,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn make_home_dir(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["makeHomeDir"]))
+            Opt::at(self.path.join(["makeHomeDir"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.mysqlAuth`
@@ -1345,7 +1345,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn mysql_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["mysqlAuth"]))
+            Opt::at(self.path.join(["mysqlAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.name`
@@ -1357,7 +1357,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.nodelay`
@@ -1369,7 +1369,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn nodelay(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["nodelay"]))
+            Opt::at(self.path.join(["nodelay"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.oathAuth`
@@ -1381,7 +1381,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn oath_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["oathAuth"]))
+            Opt::at(self.path.join(["oathAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.otpwAuth`
@@ -1394,7 +1394,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn otpw_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["otpwAuth"]))
+            Opt::at(self.path.join(["otpwAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.p11Auth`
@@ -1409,7 +1409,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn p11_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["p11Auth"]))
+            Opt::at(self.path.join(["p11Auth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.pamMount`
@@ -1421,7 +1421,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn pam_mount(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["pamMount"]))
+            Opt::at(self.path.join(["pamMount"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.requireWheel`
@@ -1433,7 +1433,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn require_wheel(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["requireWheel"]))
+            Opt::at(self.path.join(["requireWheel"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.rootOK`
@@ -1446,7 +1446,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn root_ok(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["rootOK"]))
+            Opt::at(self.path.join(["rootOK"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.rssh`
@@ -1462,7 +1462,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn rssh(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["rssh"]))
+            Opt::at(self.path.join(["rssh"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.setEnvironment`
@@ -1476,7 +1476,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn set_environment(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["setEnvironment"]))
+            Opt::at(self.path.join(["setEnvironment"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.setLoginUid`
@@ -1492,7 +1492,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn set_login_uid(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["setLoginUid"]))
+            Opt::at(self.path.join(["setLoginUid"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.showMotd`
@@ -1504,7 +1504,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn show_motd(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["showMotd"]))
+            Opt::at(self.path.join(["showMotd"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.sshAgentAuth`
@@ -1519,7 +1519,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn ssh_agent_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["sshAgentAuth"]))
+            Opt::at(self.path.join(["sshAgentAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.sssdStrictAccess`
@@ -1531,7 +1531,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn sssd_strict_access(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["sssdStrictAccess"]))
+            Opt::at(self.path.join(["sssdStrictAccess"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.startSession`
@@ -1547,7 +1547,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn start_session(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["startSession"]))
+            Opt::at(self.path.join(["startSession"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.text`
@@ -1559,7 +1559,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
         /// The options under `ttyAudit`.
@@ -1581,7 +1581,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn u2f_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["u2fAuth"]))
+            Opt::at(self.path.join(["u2fAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.unixAuth`
@@ -1594,7 +1594,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn unix_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["unixAuth"]))
+            Opt::at(self.path.join(["unixAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.updateWtmp`
@@ -1606,7 +1606,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn update_wtmp(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["updateWtmp"]))
+            Opt::at(self.path.join(["updateWtmp"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.usshAuth`
@@ -1623,7 +1623,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn ussh_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["usshAuth"]))
+            Opt::at(self.path.join(["usshAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.yubicoAuth`
@@ -1637,7 +1637,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn yubico_auth(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["yubicoAuth"]))
+            Opt::at(self.path.join(["yubicoAuth"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.zfs`
@@ -1649,7 +1649,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn zfs(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["zfs"]))
+            Opt::at(self.path.join(["zfs"])).in_submodules(1)
         }
 
     }
@@ -1672,7 +1672,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -1693,7 +1693,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn delay(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["delay"]))
+            Opt::at(self.path.join(["delay"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.failDelay.enable`
@@ -1706,7 +1706,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -1734,7 +1734,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.gnupg.noAutostart`
@@ -1748,7 +1748,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn no_autostart(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["noAutostart"]))
+            Opt::at(self.path.join(["noAutostart"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.gnupg.storeOnly`
@@ -1761,7 +1761,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn store_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["storeOnly"]))
+            Opt::at(self.path.join(["storeOnly"])).in_submodules(1)
         }
 
     }
@@ -1784,7 +1784,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -1808,7 +1808,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.kwallet.forceRun`
@@ -1826,7 +1826,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn force_run(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forceRun"]))
+            Opt::at(self.path.join(["forceRun"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.kwallet.package`
@@ -1838,7 +1838,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
     }
@@ -1860,7 +1860,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn disable_pattern(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["disablePattern"]))
+            Opt::at(self.path.join(["disablePattern"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.ttyAudit.enable`
@@ -1872,7 +1872,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.ttyAudit.enablePattern`
@@ -1885,7 +1885,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn enable_pattern(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["enablePattern"]))
+            Opt::at(self.path.join(["enablePattern"])).in_submodules(1)
         }
 
         /// `security.pam.services.<name>.ttyAudit.openOnly`
@@ -1901,7 +1901,7 @@ pub mod services {
         /// Declared in `nixos/modules/security/pam.nix`.
         #[inline]
         pub fn open_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["openOnly"]))
+            Opt::at(self.path.join(["openOnly"])).in_submodules(1)
         }
 
     }
@@ -2128,7 +2128,7 @@ pub mod u2f {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/security/pam.nix`.
-        pub const appid: Opt<NullOr<String>> = Opt::new(&["security", "pam", "u2f", "settings", "appid"]);
+        pub const appid: Opt<NullOr<String>> = Opt::new(&["security", "pam", "u2f", "settings", "appid"]).in_submodules(1);
 
         /// `security.pam.u2f.settings.authfile`
         ///
@@ -2150,7 +2150,7 @@ pub mod u2f {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/security/pam.nix`.
-        pub const authfile: Opt<NullOr<RuntimePath>> = Opt::new(&["security", "pam", "u2f", "settings", "authfile"]);
+        pub const authfile: Opt<NullOr<RuntimePath>> = Opt::new(&["security", "pam", "u2f", "settings", "authfile"]).in_submodules(1);
 
         /// `security.pam.u2f.settings.cue`
         ///
@@ -2164,7 +2164,7 @@ pub mod u2f {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/security/pam.nix`.
-        pub const cue: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "cue"]);
+        pub const cue: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "cue"]).in_submodules(1);
 
         /// `security.pam.u2f.settings.debug`
         ///
@@ -2173,7 +2173,7 @@ pub mod u2f {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/security/pam.nix`.
-        pub const debug: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "debug"]);
+        pub const debug: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "debug"]).in_submodules(1);
 
         /// `security.pam.u2f.settings.interactive`
         ///
@@ -2183,7 +2183,7 @@ pub mod u2f {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/security/pam.nix`.
-        pub const interactive: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "interactive"]);
+        pub const interactive: Opt<bool> = Opt::new(&["security", "pam", "u2f", "settings", "interactive"]).in_submodules(1);
 
         /// `security.pam.u2f.settings.origin`
         ///
@@ -2200,7 +2200,7 @@ pub mod u2f {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/security/pam.nix`.
-        pub const origin: Opt<NullOr<String>> = Opt::new(&["security", "pam", "u2f", "settings", "origin"]);
+        pub const origin: Opt<NullOr<String>> = Opt::new(&["security", "pam", "u2f", "settings", "origin"]).in_submodules(1);
 
     }
 

@@ -42,7 +42,7 @@ impl WrappersEntry {
     /// Declared in `nixos/modules/security/wrappers/default.nix`.
     #[inline]
     pub fn capabilities(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["capabilities"]))
+        Opt::at(self.path.join(["capabilities"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.enable`
@@ -54,7 +54,7 @@ impl WrappersEntry {
     /// Declared in `nixos/modules/security/wrappers/default.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.group`
@@ -66,7 +66,7 @@ impl WrappersEntry {
     /// Declared in `nixos/modules/security/wrappers/default.nix`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.owner`
@@ -78,7 +78,7 @@ impl WrappersEntry {
     /// Declared in `nixos/modules/security/wrappers/default.nix`.
     #[inline]
     pub fn owner(&self) -> Opt<String> {
-        Opt::at(self.path.join(["owner"]))
+        Opt::at(self.path.join(["owner"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.permissions`
@@ -91,7 +91,7 @@ impl WrappersEntry {
     /// Declared in `nixos/modules/security/wrappers/default.nix`.
     #[inline]
     pub fn permissions(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["permissions"]))
+        Opt::at(self.path.join(["permissions"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.program`
@@ -103,7 +103,7 @@ impl WrappersEntry {
     /// Declared in `nixos/modules/security/wrappers/default.nix`.
     #[inline]
     pub fn program(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["program"]))
+        Opt::at(self.path.join(["program"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.setgid`
@@ -115,7 +115,7 @@ impl WrappersEntry {
     /// Declared in `nixos/modules/security/wrappers/default.nix`.
     #[inline]
     pub fn setgid(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["setgid"]))
+        Opt::at(self.path.join(["setgid"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.setuid`
@@ -127,7 +127,7 @@ impl WrappersEntry {
     /// Declared in `nixos/modules/security/wrappers/default.nix`.
     #[inline]
     pub fn setuid(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["setuid"]))
+        Opt::at(self.path.join(["setuid"])).in_submodules(1)
     }
 
     /// `security.wrappers.<name>.source`
@@ -139,7 +139,7 @@ impl WrappersEntry {
     /// Declared in `nixos/modules/security/wrappers/default.nix`.
     #[inline]
     pub fn source(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["source"]))
+        Opt::at(self.path.join(["source"])).in_submodules(1)
     }
 
 }

@@ -460,7 +460,7 @@ pub mod resolution {
     /// Nix type: `signed integer`. Default: `65535`.
     ///
     /// Declared in `nixos/modules/services/networking/3proxy.nix`.
-    pub const nscache: Opt<i64> = Opt::new(&["services", "_3proxy", "resolution", "nscache"]);
+    pub const nscache: Opt<i64> = Opt::new(&["services", "_3proxy", "resolution", "nscache"]).in_submodules(1);
 
     /// `services._3proxy.resolution.nscache6`
     ///
@@ -469,7 +469,7 @@ pub mod resolution {
     /// Nix type: `signed integer`. Default: `65535`.
     ///
     /// Declared in `nixos/modules/services/networking/3proxy.nix`.
-    pub const nscache6: Opt<i64> = Opt::new(&["services", "_3proxy", "resolution", "nscache6"]);
+    pub const nscache6: Opt<i64> = Opt::new(&["services", "_3proxy", "resolution", "nscache6"]).in_submodules(1);
 
     /// `services._3proxy.resolution.nserver`
     ///
@@ -490,7 +490,7 @@ pub mod resolution {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/3proxy.nix`.
-    pub const nserver: Opt<Vec<String>> = Opt::new(&["services", "_3proxy", "resolution", "nserver"]);
+    pub const nserver: Opt<Vec<String>> = Opt::new(&["services", "_3proxy", "resolution", "nserver"]).in_submodules(1);
 
     /// `services._3proxy.resolution.nsrecord`
     ///
@@ -508,7 +508,7 @@ pub mod resolution {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/3proxy.nix`.
-    pub const nsrecord: Opt<BTreeMap<String, String>> = Opt::new(&["services", "_3proxy", "resolution", "nsrecord"]);
+    pub const nsrecord: Opt<BTreeMap<String, String>> = Opt::new(&["services", "_3proxy", "resolution", "nsrecord"]).in_submodules(1);
 
 }
 

@@ -247,7 +247,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const disable_registration: Opt<bool> = Opt::new(&["services", "acme-dns", "settings", "api", "disable_registration"]);
+        pub const disable_registration: Opt<bool> = Opt::new(&["services", "acme-dns", "settings", "api", "disable_registration"]).in_submodules(1);
 
         /// `services.acme-dns.settings.api.ip`
         ///
@@ -256,7 +256,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"[::]"`. Example: `"127.0.0.1"`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const ip: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "api", "ip"]);
+        pub const ip: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "api", "ip"]).in_submodules(1);
 
         /// `services.acme-dns.settings.api.port`
         ///
@@ -265,7 +265,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "acme-dns", "settings", "api", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "acme-dns", "settings", "api", "port"]).in_submodules(1);
 
         /// `services.acme-dns.settings.api.tls`
         ///
@@ -274,7 +274,7 @@ pub mod settings {
         /// Nix type: `one of "letsencrypt", "letsencryptstaging", "cert", "none"`. Default: `"none"`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const tls: Opt<Tls> = Opt::new(&["services", "acme-dns", "settings", "api", "tls"]);
+        pub const tls: Opt<Tls> = Opt::new(&["services", "acme-dns", "settings", "api", "tls"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.acme-dns.settings.api.tls`.
@@ -298,7 +298,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/var/lib/acme-dns/acme-dns.db"`. Example: `"postgres://user:password@localhost/acmedns"`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const connection: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "database", "connection"]);
+        pub const connection: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "database", "connection"]).in_submodules(1);
 
         /// `services.acme-dns.settings.database.engine`
         ///
@@ -307,7 +307,7 @@ pub mod settings {
         /// Nix type: `one of "sqlite3", "postgres"`. Default: `"sqlite3"`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const engine: Opt<Engine> = Opt::new(&["services", "acme-dns", "settings", "database", "engine"]);
+        pub const engine: Opt<Engine> = Opt::new(&["services", "acme-dns", "settings", "database", "engine"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.acme-dns.settings.database.engine`.
@@ -329,7 +329,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"acme-dns.example.com"`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const domain: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "domain"]);
+        pub const domain: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "domain"]).in_submodules(1);
 
         /// `services.acme-dns.settings.general.listen`
         ///
@@ -338,7 +338,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"[::]:53"`. Example: `"127.0.0.1:53"`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const listen: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "listen"]);
+        pub const listen: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "listen"]).in_submodules(1);
 
         /// `services.acme-dns.settings.general.nsadmin`
         ///
@@ -347,7 +347,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"admin.example.com"`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const nsadmin: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "nsadmin"]);
+        pub const nsadmin: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "nsadmin"]).in_submodules(1);
 
         /// `services.acme-dns.settings.general.nsname`
         ///
@@ -356,7 +356,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"acme-dns.example.com"`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const nsname: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "nsname"]);
+        pub const nsname: Opt<String> = Opt::new(&["services", "acme-dns", "settings", "general", "nsname"]).in_submodules(1);
 
         /// `services.acme-dns.settings.general.protocol`
         ///
@@ -365,7 +365,7 @@ pub mod settings {
         /// Nix type: `one of "both", "both4", "both6", "udp", "udp4", "udp6", "tcp", "tcp4", "tcp6"`. Default: `"both"`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const protocol: Opt<Protocol> = Opt::new(&["services", "acme-dns", "settings", "general", "protocol"]);
+        pub const protocol: Opt<Protocol> = Opt::new(&["services", "acme-dns", "settings", "general", "protocol"]).in_submodules(1);
 
         /// `services.acme-dns.settings.general.records`
         ///
@@ -387,7 +387,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const records: Opt<Vec<String>> = Opt::new(&["services", "acme-dns", "settings", "general", "records"]);
+        pub const records: Opt<Vec<String>> = Opt::new(&["services", "acme-dns", "settings", "general", "records"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.acme-dns.settings.general.protocol`.
@@ -416,7 +416,7 @@ pub mod settings {
         /// Nix type: `one of "error", "warning", "info", "debug"`. Default: `"info"`.
         ///
         /// Declared in `nixos/modules/services/networking/acme-dns.nix`.
-        pub const loglevel: Opt<Loglevel> = Opt::new(&["services", "acme-dns", "settings", "logconfig", "loglevel"]);
+        pub const loglevel: Opt<Loglevel> = Opt::new(&["services", "acme-dns", "settings", "logconfig", "loglevel"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.acme-dns.settings.logconfig.loglevel`.

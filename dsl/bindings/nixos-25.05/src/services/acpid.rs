@@ -136,7 +136,7 @@ pub mod handlers {
         /// Declared in `nixos/modules/services/hardware/acpid.nix`.
         #[inline]
         pub fn action(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["action"]))
+            Opt::at(self.path.join(["action"])).in_submodules(1)
         }
 
         /// `services.acpid.handlers.<name>.event`
@@ -148,7 +148,7 @@ pub mod handlers {
         /// Declared in `nixos/modules/services/hardware/acpid.nix`.
         #[inline]
         pub fn event(&self) -> Opt<String> {
-            Opt::at(self.path.join(["event"]))
+            Opt::at(self.path.join(["event"])).in_submodules(1)
         }
 
     }

@@ -76,7 +76,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"::"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/actual.nix`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "actual", "settings", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "actual", "settings", "hostname"]).in_submodules(1);
 
     /// `services.actual.settings.port`
     ///
@@ -85,7 +85,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
     ///
     /// Declared in `nixos/modules/services/web-apps/actual.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "actual", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "actual", "settings", "port"]).in_submodules(1);
 
 }
 

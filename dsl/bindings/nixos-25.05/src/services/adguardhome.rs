@@ -133,7 +133,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `cfg.package.schema_version`.
     ///
     /// Declared in `nixos/modules/services/networking/adguardhome.nix`.
-    pub const schema_version: Opt<i64> = Opt::new(&["services", "adguardhome", "settings", "schema_version"]);
+    pub const schema_version: Opt<i64> = Opt::new(&["services", "adguardhome", "settings", "schema_version"]).in_submodules(1);
 
 }
 

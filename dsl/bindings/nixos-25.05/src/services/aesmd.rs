@@ -131,7 +131,7 @@ pub mod settings {
     /// Nix type: `null or one of "ecdsa_256", "epid_linkable", "epid_unlinkable"`. Default: `null`. Example: `"ecdsa_256"`.
     ///
     /// Declared in `nixos/modules/services/security/aesmd.nix`.
-    pub const default_quoting_type: Opt<NullOr<DefaultQuotingType>> = Opt::new(&["services", "aesmd", "settings", "defaultQuotingType"]);
+    pub const default_quoting_type: Opt<NullOr<DefaultQuotingType>> = Opt::new(&["services", "aesmd", "settings", "defaultQuotingType"]).in_submodules(1);
 
     /// `services.aesmd.settings.proxy`
     ///
@@ -140,7 +140,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"http://proxy_url:1234"`.
     ///
     /// Declared in `nixos/modules/services/security/aesmd.nix`.
-    pub const proxy: Opt<NullOr<String>> = Opt::new(&["services", "aesmd", "settings", "proxy"]);
+    pub const proxy: Opt<NullOr<String>> = Opt::new(&["services", "aesmd", "settings", "proxy"]).in_submodules(1);
 
     /// `services.aesmd.settings.proxyType`
     ///
@@ -152,7 +152,7 @@ pub mod settings {
     /// Nix type: `null or one of "default", "direct", "manual"`. Default: `if (config.services.aesmd.settings.proxy != null) then "manual" else null`. Example: `"default"`.
     ///
     /// Declared in `nixos/modules/services/security/aesmd.nix`.
-    pub const proxy_type: Opt<NullOr<ProxyType>> = Opt::new(&["services", "aesmd", "settings", "proxyType"]);
+    pub const proxy_type: Opt<NullOr<ProxyType>> = Opt::new(&["services", "aesmd", "settings", "proxyType"]).in_submodules(1);
 
     /// `services.aesmd.settings.whitelistUrl`
     ///
@@ -161,7 +161,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"http://whitelist.trustedservices.intel.com/SGX/LCWL/Linux/sgx_white_list_cert.bin"`.
     ///
     /// Declared in `nixos/modules/services/security/aesmd.nix`.
-    pub const whitelist_url: Opt<NullOr<String>> = Opt::new(&["services", "aesmd", "settings", "whitelistUrl"]);
+    pub const whitelist_url: Opt<NullOr<String>> = Opt::new(&["services", "aesmd", "settings", "whitelistUrl"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.aesmd.settings.defaultQuotingType`.

@@ -905,7 +905,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "agorakit", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "agorakit", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.agorakit.nginx.acmeRoot`
     ///
@@ -915,7 +915,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "agorakit", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "agorakit", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.agorakit.nginx.addSSL`
     ///
@@ -926,7 +926,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.agorakit.nginx.basicAuth`
     ///
@@ -946,7 +946,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "agorakit", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "agorakit", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.agorakit.nginx.basicAuthFile`
     ///
@@ -956,7 +956,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "agorakit", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "agorakit", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.agorakit.nginx.default`
     ///
@@ -965,7 +965,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "default"]).in_submodules(1);
 
     /// `services.agorakit.nginx.enableACME`
     ///
@@ -975,7 +975,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.agorakit.nginx.extraConfig`
     ///
@@ -984,7 +984,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "agorakit", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "agorakit", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.agorakit.nginx.forceSSL`
     ///
@@ -997,7 +997,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.agorakit.nginx.globalRedirect`
     ///
@@ -1007,7 +1007,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "agorakit", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "agorakit", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.agorakit.nginx.http2`
     ///
@@ -1022,7 +1022,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "http2"]).in_submodules(1);
 
     /// `services.agorakit.nginx.http3`
     ///
@@ -1038,7 +1038,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "http3"]).in_submodules(1);
 
     /// `services.agorakit.nginx.http3_hq`
     ///
@@ -1053,7 +1053,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.agorakit.nginx.kTLS`
     ///
@@ -1065,7 +1065,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.agorakit.nginx.listen`
     ///
@@ -1099,7 +1099,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "agorakit", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "agorakit", "nginx", "listen"]).in_submodules(1);
 
     /// `services.agorakit.nginx.listenAddresses`
     ///
@@ -1121,7 +1121,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "agorakit", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "agorakit", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.agorakit.nginx.locations`
     ///
@@ -1140,7 +1140,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "agorakit", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "agorakit", "nginx", "locations"]).in_submodules(1);
 
     /// `services.agorakit.nginx.onlySSL`
     ///
@@ -1150,7 +1150,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.agorakit.nginx.quic`
     ///
@@ -1164,7 +1164,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "quic"]).in_submodules(1);
 
     /// `services.agorakit.nginx.redirectCode`
     ///
@@ -1176,7 +1176,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "agorakit", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "agorakit", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.agorakit.nginx.rejectSSL`
     ///
@@ -1189,7 +1189,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.agorakit.nginx.reuseport`
     ///
@@ -1199,7 +1199,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "agorakit", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.agorakit.nginx.root`
     ///
@@ -1208,7 +1208,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "agorakit", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "agorakit", "nginx", "root"]).in_submodules(1);
 
     /// `services.agorakit.nginx.serverAliases`
     ///
@@ -1226,7 +1226,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "agorakit", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "agorakit", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.agorakit.nginx.serverName`
     ///
@@ -1235,7 +1235,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "agorakit", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "agorakit", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.agorakit.nginx.sslCertificate`
     ///
@@ -1244,7 +1244,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "agorakit", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "agorakit", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.agorakit.nginx.sslCertificateKey`
     ///
@@ -1253,7 +1253,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "agorakit", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "agorakit", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.agorakit.nginx.sslTrustedCertificate`
     ///
@@ -1262,7 +1262,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "agorakit", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "agorakit", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.agorakit.nginx.useACMEHost`
     ///
@@ -1275,7 +1275,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "agorakit", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "agorakit", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.agorakit.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1495,7 +1495,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.basicAuth`
@@ -1518,7 +1518,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.basicAuthFile`
@@ -1531,7 +1531,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.extraConfig`
@@ -1543,7 +1543,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.fastcgiParams`
@@ -1557,7 +1557,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.index`
@@ -1569,7 +1569,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.priority`
@@ -1583,7 +1583,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.proxyPass`
@@ -1596,7 +1596,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.proxyWebsockets`
@@ -1608,7 +1608,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.recommendedProxySettings`
@@ -1620,7 +1620,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.return`
@@ -1632,7 +1632,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.root`
@@ -1644,7 +1644,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.agorakit.nginx.locations.<name>.tryFiles`
@@ -1656,7 +1656,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/agorakit.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

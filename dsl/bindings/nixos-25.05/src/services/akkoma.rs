@@ -781,7 +781,7 @@ pub mod config {
     /// Nix type: `Elixir value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const web_push_encryption: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":web_push_encryption"]);
+    pub const web_push_encryption: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":web_push_encryption"]).in_submodules(1);
 
     pub mod joken {
         use super::*;
@@ -809,7 +809,7 @@ pub mod config {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-        pub const default_signer: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":joken", ":default_signer"]);
+        pub const default_signer: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":joken", ":default_signer"]).in_submodules(1);
 
     }
 
@@ -830,7 +830,7 @@ pub mod config {
             /// Nix type: `non-empty string`. Default: `":info"`. Example: `":warning"`.
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const level: Opt<String> = Opt::new(&["services", "akkoma", "config", ":logger", ":ex_syslogger", "level"]);
+            pub const level: Opt<String> = Opt::new(&["services", "akkoma", "config", ":logger", ":ex_syslogger", "level"]).in_submodules(1);
 
         }
 
@@ -857,7 +857,7 @@ pub mod config {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-        pub const frontends: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":frontends"]);
+        pub const frontends: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":frontends"]).in_submodules(1);
 
         /// `services.akkoma.config.:pleroma.Pleroma.Repo`
         ///
@@ -881,7 +881,7 @@ pub mod config {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-        pub const pleroma_repo: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Repo"]);
+        pub const pleroma_repo: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Repo"]).in_submodules(1);
 
         pub mod instance {
             use super::*;
@@ -893,7 +893,7 @@ pub mod config {
             /// Nix type: `non-empty string`.
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const description: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":instance", "description"]);
+            pub const description: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":instance", "description"]).in_submodules(1);
 
             /// `services.akkoma.config.:pleroma.:instance.email`
             ///
@@ -902,7 +902,7 @@ pub mod config {
             /// Nix type: `non-empty string`.
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const email: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":instance", "email"]);
+            pub const email: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":instance", "email"]).in_submodules(1);
 
             /// `services.akkoma.config.:pleroma.:instance.name`
             ///
@@ -911,7 +911,7 @@ pub mod config {
             /// Nix type: `non-empty string`.
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const name: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":instance", "name"]);
+            pub const name: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":instance", "name"]).in_submodules(1);
 
             /// `services.akkoma.config.:pleroma.:instance.static_dir`
             ///
@@ -932,7 +932,7 @@ pub mod config {
             /// ```
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const static_dir: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":instance", "static_dir"]);
+            pub const static_dir: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":instance", "static_dir"]).in_submodules(1);
 
             /// `services.akkoma.config.:pleroma.:instance.upload_dir`
             ///
@@ -941,7 +941,7 @@ pub mod config {
             /// Nix type: `absolute path`. Default: `"/var/lib/akkoma/uploads"`.
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const upload_dir: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":instance", "upload_dir"]);
+            pub const upload_dir: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":instance", "upload_dir"]).in_submodules(1);
 
         }
 
@@ -964,7 +964,7 @@ pub mod config {
             /// ```
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const base_url: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":media_proxy", "base_url"]);
+            pub const base_url: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":media_proxy", "base_url"]).in_submodules(1);
 
             /// `services.akkoma.config.:pleroma.:media_proxy.enabled`
             ///
@@ -973,7 +973,7 @@ pub mod config {
             /// Nix type: `boolean`. Default: `false`.
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const enabled: Opt<bool> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":media_proxy", "enabled"]);
+            pub const enabled: Opt<bool> = Opt::new(&["services", "akkoma", "config", ":pleroma", ":media_proxy", "enabled"]).in_submodules(1);
 
         }
 
@@ -996,7 +996,7 @@ pub mod config {
             /// ```
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const base_url: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Upload", "base_url"]);
+            pub const base_url: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Upload", "base_url"]).in_submodules(1);
 
         }
 
@@ -1027,7 +1027,7 @@ pub mod config {
             /// ```
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const secret_key_base: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "secret_key_base"]);
+            pub const secret_key_base: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "secret_key_base"]).in_submodules(1);
 
             /// `services.akkoma.config.:pleroma.Pleroma.Web.Endpoint.signing_salt`
             ///
@@ -1052,7 +1052,7 @@ pub mod config {
             /// ```
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const signing_salt: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "signing_salt"]);
+            pub const signing_salt: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "signing_salt"]).in_submodules(1);
 
             pub mod http {
                 use super::*;
@@ -1067,7 +1067,7 @@ pub mod config {
                 /// Nix type: `absolute path or IPv4 or IPv6 address`. Default: `"/run/akkoma/socket"`. Example: `"::1"`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-                pub const ip: Opt<OneOf<IpMembers>> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "http", "ip"]);
+                pub const ip: Opt<OneOf<IpMembers>> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "http", "ip"]).in_submodules(1);
 
                 /// `services.akkoma.config.:pleroma.Pleroma.Web.Endpoint.http.port`
                 ///
@@ -1086,7 +1086,7 @@ pub mod config {
                 /// ```
                 ///
                 /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-                pub const port: Opt<u16> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "http", "port"]);
+                pub const port: Opt<u16> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "http", "port"]).in_submodules(1);
 
                 /// The members of `services.akkoma.config.:pleroma.Pleroma.Web.Endpoint.http.ip`'s type: `path`, `unknown 'IPv4'`, `unknown 'IPv6 address'`. A value of any of them sets the option.
                 pub enum IpMembers {}
@@ -1120,7 +1120,7 @@ pub mod config {
                 /// ```
                 ///
                 /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-                pub const signing_salt: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "live_view", "signing_salt"]);
+                pub const signing_salt: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "live_view", "signing_salt"]).in_submodules(1);
 
             }
 
@@ -1134,7 +1134,7 @@ pub mod config {
                 /// Nix type: `non-empty string`. Default: `config.networking.fqdn`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-                pub const host: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "url", "host"]);
+                pub const host: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "url", "host"]).in_submodules(1);
 
                 /// `services.akkoma.config.:pleroma.Pleroma.Web.Endpoint.url.port`
                 ///
@@ -1143,7 +1143,7 @@ pub mod config {
                 /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `443`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-                pub const port: Opt<u16> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "url", "port"]);
+                pub const port: Opt<u16> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "url", "port"]).in_submodules(1);
 
                 /// `services.akkoma.config.:pleroma.Pleroma.Web.Endpoint.url.scheme`
                 ///
@@ -1152,7 +1152,7 @@ pub mod config {
                 /// Nix type: `non-empty string`. Default: `"https"`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-                pub const scheme: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "url", "scheme"]);
+                pub const scheme: Opt<String> = Opt::new(&["services", "akkoma", "config", ":pleroma", "Pleroma.Web.Endpoint", "url", "scheme"]).in_submodules(1);
 
             }
 
@@ -1183,7 +1183,7 @@ pub mod config {
             /// ```
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const private_key: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":web_push_encryption", ":vapid_details", "private_key"]);
+            pub const private_key: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", ":web_push_encryption", ":vapid_details", "private_key"]).in_submodules(2);
 
             /// `services.akkoma.config.:web_push_encryption.:vapid_details.public_key`
             ///
@@ -1200,7 +1200,7 @@ pub mod config {
             /// ```
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const public_key: Opt<OneOf<PublicKeyMembers>> = Opt::new(&["services", "akkoma", "config", ":web_push_encryption", ":vapid_details", "public_key"]);
+            pub const public_key: Opt<OneOf<PublicKeyMembers>> = Opt::new(&["services", "akkoma", "config", ":web_push_encryption", ":vapid_details", "public_key"]).in_submodules(2);
 
             /// `services.akkoma.config.:web_push_encryption.:vapid_details.subject`
             ///
@@ -1209,7 +1209,7 @@ pub mod config {
             /// Nix type: `non-empty string`. Default: `"mailto:${config.services.akkoma.config.":pleroma".":instance".email}"`.
             ///
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-            pub const subject: Opt<String> = Opt::new(&["services", "akkoma", "config", ":web_push_encryption", ":vapid_details", "subject"]);
+            pub const subject: Opt<String> = Opt::new(&["services", "akkoma", "config", ":web_push_encryption", ":vapid_details", "subject"]).in_submodules(2);
 
             /// The members of `services.akkoma.config.:web_push_encryption.:vapid_details.public_key`'s type: `string`, `unknown 'secret value'`. A value of any of them sets the option.
             pub enum PublicKeyMembers {}
@@ -1328,7 +1328,7 @@ pub mod frontends {
         /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.akkoma.frontends.<name>.package`
@@ -1340,7 +1340,7 @@ pub mod frontends {
         /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.akkoma.frontends.<name>.ref`
@@ -1352,7 +1352,7 @@ pub mod frontends {
         /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
         #[inline]
         pub fn r#ref(&self) -> Opt<String> {
-            Opt::at(self.path.join(["ref"]))
+            Opt::at(self.path.join(["ref"])).in_submodules(1)
         }
 
     }
@@ -1436,7 +1436,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.akkoma.nginx.acmeRoot`
     ///
@@ -1446,7 +1446,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.akkoma.nginx.addSSL`
     ///
@@ -1457,7 +1457,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.akkoma.nginx.basicAuth`
     ///
@@ -1477,7 +1477,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "akkoma", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "akkoma", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.akkoma.nginx.basicAuthFile`
     ///
@@ -1487,7 +1487,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.akkoma.nginx.default`
     ///
@@ -1496,7 +1496,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "default"]).in_submodules(1);
 
     /// `services.akkoma.nginx.enableACME`
     ///
@@ -1506,7 +1506,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.akkoma.nginx.extraConfig`
     ///
@@ -1515,7 +1515,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "akkoma", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "akkoma", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.akkoma.nginx.forceSSL`
     ///
@@ -1528,7 +1528,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.akkoma.nginx.globalRedirect`
     ///
@@ -1538,7 +1538,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.akkoma.nginx.http2`
     ///
@@ -1553,7 +1553,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http2"]).in_submodules(1);
 
     /// `services.akkoma.nginx.http3`
     ///
@@ -1569,7 +1569,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http3"]).in_submodules(1);
 
     /// `services.akkoma.nginx.http3_hq`
     ///
@@ -1584,7 +1584,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.akkoma.nginx.kTLS`
     ///
@@ -1596,7 +1596,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.akkoma.nginx.listen`
     ///
@@ -1630,7 +1630,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "akkoma", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "akkoma", "nginx", "listen"]).in_submodules(1);
 
     /// `services.akkoma.nginx.listenAddresses`
     ///
@@ -1652,7 +1652,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "akkoma", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "akkoma", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.akkoma.nginx.locations`
     ///
@@ -1671,7 +1671,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "akkoma", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "akkoma", "nginx", "locations"]).in_submodules(1);
 
     /// `services.akkoma.nginx.onlySSL`
     ///
@@ -1681,7 +1681,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.akkoma.nginx.quic`
     ///
@@ -1695,7 +1695,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "quic"]).in_submodules(1);
 
     /// `services.akkoma.nginx.redirectCode`
     ///
@@ -1707,7 +1707,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "akkoma", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "akkoma", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.akkoma.nginx.rejectSSL`
     ///
@@ -1720,7 +1720,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.akkoma.nginx.reuseport`
     ///
@@ -1730,7 +1730,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "akkoma", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.akkoma.nginx.root`
     ///
@@ -1739,7 +1739,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "root"]).in_submodules(1);
 
     /// `services.akkoma.nginx.serverAliases`
     ///
@@ -1757,7 +1757,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "akkoma", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "akkoma", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.akkoma.nginx.serverName`
     ///
@@ -1766,7 +1766,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.akkoma.nginx.sslCertificate`
     ///
@@ -1775,7 +1775,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.akkoma.nginx.sslCertificateKey`
     ///
@@ -1784,7 +1784,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.akkoma.nginx.sslTrustedCertificate`
     ///
@@ -1793,7 +1793,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "akkoma", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.akkoma.nginx.useACMEHost`
     ///
@@ -1806,7 +1806,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.akkoma.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -2026,7 +2026,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.basicAuth`
@@ -2049,7 +2049,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.basicAuthFile`
@@ -2062,7 +2062,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.extraConfig`
@@ -2074,7 +2074,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.fastcgiParams`
@@ -2088,7 +2088,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.index`
@@ -2100,7 +2100,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.priority`
@@ -2114,7 +2114,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.proxyPass`
@@ -2127,7 +2127,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.proxyWebsockets`
@@ -2139,7 +2139,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.recommendedProxySettings`
@@ -2151,7 +2151,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.return`
@@ -2163,7 +2163,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.root`
@@ -2175,7 +2175,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.akkoma.nginx.locations.<name>.tryFiles`
@@ -2187,7 +2187,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/akkoma.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -723,7 +723,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.acmeRoot`
     ///
@@ -733,7 +733,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.addSSL`
     ///
@@ -744,7 +744,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.basicAuth`
     ///
@@ -764,7 +764,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.basicAuthFile`
     ///
@@ -774,7 +774,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.default`
     ///
@@ -783,7 +783,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "default"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.enableACME`
     ///
@@ -793,7 +793,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.extraConfig`
     ///
@@ -802,7 +802,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "anuko-time-tracker", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "anuko-time-tracker", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.forceSSL`
     ///
@@ -815,7 +815,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.globalRedirect`
     ///
@@ -825,7 +825,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.http2`
     ///
@@ -840,7 +840,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http2"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.http3`
     ///
@@ -856,7 +856,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http3"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.http3_hq`
     ///
@@ -871,7 +871,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.kTLS`
     ///
@@ -883,7 +883,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.listen`
     ///
@@ -917,7 +917,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "listen"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.listenAddresses`
     ///
@@ -939,7 +939,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.locations`
     ///
@@ -958,7 +958,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "locations"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.onlySSL`
     ///
@@ -968,7 +968,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.quic`
     ///
@@ -982,7 +982,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "quic"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.redirectCode`
     ///
@@ -994,7 +994,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.rejectSSL`
     ///
@@ -1007,7 +1007,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.reuseport`
     ///
@@ -1017,7 +1017,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "anuko-time-tracker", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.root`
     ///
@@ -1026,7 +1026,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "root"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.serverAliases`
     ///
@@ -1044,7 +1044,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.serverName`
     ///
@@ -1053,7 +1053,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.sslCertificate`
     ///
@@ -1062,7 +1062,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.sslCertificateKey`
     ///
@@ -1071,7 +1071,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.sslTrustedCertificate`
     ///
@@ -1080,7 +1080,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.anuko-time-tracker.nginx.useACMEHost`
     ///
@@ -1093,7 +1093,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "anuko-time-tracker", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.anuko-time-tracker.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1313,7 +1313,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.basicAuth`
@@ -1336,7 +1336,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.basicAuthFile`
@@ -1349,7 +1349,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.extraConfig`
@@ -1361,7 +1361,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.fastcgiParams`
@@ -1375,7 +1375,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.index`
@@ -1387,7 +1387,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.priority`
@@ -1401,7 +1401,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.proxyPass`
@@ -1414,7 +1414,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.proxyWebsockets`
@@ -1426,7 +1426,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.recommendedProxySettings`
@@ -1438,7 +1438,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.return`
@@ -1450,7 +1450,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.root`
@@ -1462,7 +1462,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.anuko-time-tracker.nginx.locations.<name>.tryFiles`
@@ -1474,7 +1474,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/anuko-time-tracker.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

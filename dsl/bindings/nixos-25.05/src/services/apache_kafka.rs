@@ -166,7 +166,7 @@ pub mod settings {
     /// Nix type: `null or signed integer`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/misc/apache-kafka.nix`.
-    pub const broker_id: Opt<NullOr<i64>> = Opt::new(&["services", "apache-kafka", "settings", "broker.id"]);
+    pub const broker_id: Opt<NullOr<i64>> = Opt::new(&["services", "apache-kafka", "settings", "broker.id"]).in_submodules(1);
 
     /// `services.apache-kafka.settings.listeners`
     ///
@@ -184,7 +184,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/misc/apache-kafka.nix`.
-    pub const listeners: Opt<Vec<String>> = Opt::new(&["services", "apache-kafka", "settings", "listeners"]);
+    pub const listeners: Opt<Vec<String>> = Opt::new(&["services", "apache-kafka", "settings", "listeners"]).in_submodules(1);
 
     /// `services.apache-kafka.settings.log.dirs`
     ///
@@ -193,7 +193,7 @@ pub mod settings {
     /// Nix type: `list of path`.
     ///
     /// Declared in `nixos/modules/services/misc/apache-kafka.nix`.
-    pub const log_dirs: Opt<Vec<RuntimePath>> = Opt::new(&["services", "apache-kafka", "settings", "log.dirs"]);
+    pub const log_dirs: Opt<Vec<RuntimePath>> = Opt::new(&["services", "apache-kafka", "settings", "log.dirs"]).in_submodules(1);
 
 }
 

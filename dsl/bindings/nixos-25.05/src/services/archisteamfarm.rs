@@ -228,7 +228,7 @@ pub mod bots {
         /// Declared in `nixos/modules/services/games/archisteamfarm.nix`.
         #[inline]
         pub fn enabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
         /// `services.archisteamfarm.bots.<name>.passwordFile`
@@ -241,7 +241,7 @@ pub mod bots {
         /// Declared in `nixos/modules/services/games/archisteamfarm.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.archisteamfarm.bots.<name>.settings`
@@ -253,7 +253,7 @@ pub mod bots {
         /// Declared in `nixos/modules/services/games/archisteamfarm.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.archisteamfarm.bots.<name>.username`
@@ -265,7 +265,7 @@ pub mod bots {
         /// Declared in `nixos/modules/services/games/archisteamfarm.nix`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }
@@ -282,7 +282,7 @@ pub mod web_ui {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/games/archisteamfarm.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "archisteamfarm", "web-ui", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "archisteamfarm", "web-ui", "enable"]).in_submodules(1);
 
     /// `services.archisteamfarm.web-ui.package`
     ///
@@ -292,7 +292,7 @@ pub mod web_ui {
     /// Nix type: `package`. Default: `pkgs.ArchiSteamFarm.ui`.
     ///
     /// Declared in `nixos/modules/services/games/archisteamfarm.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "archisteamfarm", "web-ui", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "archisteamfarm", "web-ui", "package"]).in_submodules(1);
 
 }
 

@@ -103,7 +103,7 @@ pub mod settings {
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"/var/lib/aria2/aria2.conf"`.
     ///
     /// Declared in `nixos/modules/services/networking/aria2.nix`.
-    pub const conf_path: Opt<String> = Opt::new(&["services", "aria2", "settings", "conf-path"]);
+    pub const conf_path: Opt<String> = Opt::new(&["services", "aria2", "settings", "conf-path"]).in_submodules(1);
 
     /// `services.aria2.settings.dir`
     ///
@@ -112,7 +112,7 @@ pub mod settings {
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"/var/lib/aria2/Downloads"`.
     ///
     /// Declared in `nixos/modules/services/networking/aria2.nix`.
-    pub const dir: Opt<String> = Opt::new(&["services", "aria2", "settings", "dir"]);
+    pub const dir: Opt<String> = Opt::new(&["services", "aria2", "settings", "dir"]).in_submodules(1);
 
     /// `services.aria2.settings.enable-rpc`
     ///
@@ -121,7 +121,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/aria2.nix`.
-    pub const enable_rpc: Opt<bool> = Opt::new(&["services", "aria2", "settings", "enable-rpc"]);
+    pub const enable_rpc: Opt<bool> = Opt::new(&["services", "aria2", "settings", "enable-rpc"]).in_submodules(1);
 
     /// `services.aria2.settings.listen-port`
     ///
@@ -141,7 +141,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/aria2.nix`.
-    pub const listen_port: Opt<Vec<BTreeMap<String, u16>>> = Opt::new(&["services", "aria2", "settings", "listen-port"]);
+    pub const listen_port: Opt<Vec<BTreeMap<String, u16>>> = Opt::new(&["services", "aria2", "settings", "listen-port"]).in_submodules(1);
 
     /// `services.aria2.settings.rpc-listen-port`
     ///
@@ -150,7 +150,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6800`.
     ///
     /// Declared in `nixos/modules/services/networking/aria2.nix`.
-    pub const rpc_listen_port: Opt<u16> = Opt::new(&["services", "aria2", "settings", "rpc-listen-port"]);
+    pub const rpc_listen_port: Opt<u16> = Opt::new(&["services", "aria2", "settings", "rpc-listen-port"]).in_submodules(1);
 
     /// `services.aria2.settings.save-session`
     ///
@@ -159,7 +159,7 @@ pub mod settings {
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"/var/lib/aria2/aria2.session"`.
     ///
     /// Declared in `nixos/modules/services/networking/aria2.nix`.
-    pub const save_session: Opt<String> = Opt::new(&["services", "aria2", "settings", "save-session"]);
+    pub const save_session: Opt<String> = Opt::new(&["services", "aria2", "settings", "save-session"]).in_submodules(1);
 
 }
 

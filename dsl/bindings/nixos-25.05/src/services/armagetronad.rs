@@ -150,7 +150,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/games/armagetronad.nix`.
         #[inline]
         pub fn dns(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dns"]))
+            Opt::at(self.path.join(["dns"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.enable`
@@ -162,7 +162,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/games/armagetronad.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.host`
@@ -174,7 +174,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/games/armagetronad.nix`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.name`
@@ -186,7 +186,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/games/armagetronad.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.openFirewall`
@@ -198,7 +198,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/games/armagetronad.nix`.
         #[inline]
         pub fn open_firewall(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["openFirewall"]))
+            Opt::at(self.path.join(["openFirewall"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.package`
@@ -210,7 +210,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/games/armagetronad.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.port`
@@ -222,7 +222,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/games/armagetronad.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.roundSettings`
@@ -251,7 +251,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/games/armagetronad.nix`.
         #[inline]
         pub fn round_settings(&self) -> Opt<BTreeMap<String, Data<AtomOrList>>> {
-            Opt::at(self.path.join(["roundSettings"]))
+            Opt::at(self.path.join(["roundSettings"])).in_submodules(1)
         }
 
         /// `services.armagetronad.servers.<name>.settings`
@@ -276,7 +276,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/games/armagetronad.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<AtomOrList>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

@@ -118,7 +118,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/artalk.nix`.
-    pub const host: Opt<String> = Opt::new(&["services", "artalk", "settings", "host"]);
+    pub const host: Opt<String> = Opt::new(&["services", "artalk", "settings", "host"]).in_submodules(1);
 
     /// `services.artalk.settings.port`
     ///
@@ -127,7 +127,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `23366`.
     ///
     /// Declared in `nixos/modules/services/web-apps/artalk.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "artalk", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "artalk", "settings", "port"]).in_submodules(1);
 
 }
 

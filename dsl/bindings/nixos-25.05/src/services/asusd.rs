@@ -237,7 +237,7 @@ pub mod anime_config {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/hardware/asusd.nix`.
-    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "asusd", "animeConfig", "source"]);
+    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "asusd", "animeConfig", "source"]).in_submodules(1);
 
     /// `services.asusd.animeConfig.text`
     ///
@@ -246,7 +246,7 @@ pub mod anime_config {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/hardware/asusd.nix`.
-    pub const text: Opt<NullOr<Concatenated>> = Opt::new(&["services", "asusd", "animeConfig", "text"]);
+    pub const text: Opt<NullOr<Concatenated>> = Opt::new(&["services", "asusd", "animeConfig", "text"]).in_submodules(1);
 
 }
 
@@ -260,7 +260,7 @@ pub mod asusd_config {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/hardware/asusd.nix`.
-    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "asusd", "asusdConfig", "source"]);
+    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "asusd", "asusdConfig", "source"]).in_submodules(1);
 
     /// `services.asusd.asusdConfig.text`
     ///
@@ -269,7 +269,7 @@ pub mod asusd_config {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/hardware/asusd.nix`.
-    pub const text: Opt<NullOr<Concatenated>> = Opt::new(&["services", "asusd", "asusdConfig", "text"]);
+    pub const text: Opt<NullOr<Concatenated>> = Opt::new(&["services", "asusd", "asusdConfig", "text"]).in_submodules(1);
 
 }
 
@@ -298,7 +298,7 @@ pub mod aura_configs {
         /// Declared in `nixos/modules/services/hardware/asusd.nix`.
         #[inline]
         pub fn source(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.asusd.auraConfigs.<name>.text`
@@ -310,7 +310,7 @@ pub mod aura_configs {
         /// Declared in `nixos/modules/services/hardware/asusd.nix`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }
@@ -327,7 +327,7 @@ pub mod fan_curves_config {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/hardware/asusd.nix`.
-    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "asusd", "fanCurvesConfig", "source"]);
+    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "asusd", "fanCurvesConfig", "source"]).in_submodules(1);
 
     /// `services.asusd.fanCurvesConfig.text`
     ///
@@ -336,7 +336,7 @@ pub mod fan_curves_config {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/hardware/asusd.nix`.
-    pub const text: Opt<NullOr<Concatenated>> = Opt::new(&["services", "asusd", "fanCurvesConfig", "text"]);
+    pub const text: Opt<NullOr<Concatenated>> = Opt::new(&["services", "asusd", "fanCurvesConfig", "text"]).in_submodules(1);
 
 }
 
@@ -350,7 +350,7 @@ pub mod profile_config {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/hardware/asusd.nix`.
-    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "asusd", "profileConfig", "source"]);
+    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "asusd", "profileConfig", "source"]).in_submodules(1);
 
     /// `services.asusd.profileConfig.text`
     ///
@@ -359,7 +359,7 @@ pub mod profile_config {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/hardware/asusd.nix`.
-    pub const text: Opt<NullOr<Concatenated>> = Opt::new(&["services", "asusd", "profileConfig", "text"]);
+    pub const text: Opt<NullOr<Concatenated>> = Opt::new(&["services", "asusd", "profileConfig", "text"]).in_submodules(1);
 
 }
 
@@ -373,7 +373,7 @@ pub mod user_led_modes_config {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/hardware/asusd.nix`.
-    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "asusd", "userLedModesConfig", "source"]);
+    pub const source: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "asusd", "userLedModesConfig", "source"]).in_submodules(1);
 
     /// `services.asusd.userLedModesConfig.text`
     ///
@@ -382,7 +382,7 @@ pub mod user_led_modes_config {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/hardware/asusd.nix`.
-    pub const text: Opt<NullOr<Concatenated>> = Opt::new(&["services", "asusd", "userLedModesConfig", "text"]);
+    pub const text: Opt<NullOr<Concatenated>> = Opt::new(&["services", "asusd", "userLedModesConfig", "text"]).in_submodules(1);
 
 }
 

@@ -405,7 +405,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.environmentVariables`
@@ -421,7 +421,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn environment_variables(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environmentVariables"]))
+            Opt::at(self.path.join(["environmentVariables"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.group`
@@ -433,7 +433,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.name`
@@ -447,7 +447,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.package`
@@ -459,7 +459,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.secrets`
@@ -476,7 +476,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn secrets(&self) -> Opt<SecretsValue> {
-            Opt::at(self.path.join(["secrets"]))
+            Opt::at(self.path.join(["secrets"])).in_submodules(1)
         }
 
         /// The options under `secrets`.
@@ -511,7 +511,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -541,7 +541,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn settings_files(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["settingsFiles"]))
+            Opt::at(self.path.join(["settingsFiles"])).in_submodules(1)
         }
 
         /// `services.authelia.instances.<name>.user`
@@ -553,7 +553,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -574,7 +574,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn jwt_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["jwtSecretFile"]))
+            Opt::at(self.path.join(["jwtSecretFile"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.secrets.manual`
@@ -589,7 +589,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn manual(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["manual"]))
+            Opt::at(self.path.join(["manual"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.secrets.oidcHmacSecretFile`
@@ -601,7 +601,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn oidc_hmac_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["oidcHmacSecretFile"]))
+            Opt::at(self.path.join(["oidcHmacSecretFile"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.secrets.oidcIssuerPrivateKeyFile`
@@ -613,7 +613,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn oidc_issuer_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["oidcIssuerPrivateKeyFile"]))
+            Opt::at(self.path.join(["oidcIssuerPrivateKeyFile"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.secrets.sessionSecretFile`
@@ -625,7 +625,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn session_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["sessionSecretFile"]))
+            Opt::at(self.path.join(["sessionSecretFile"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.secrets.storageEncryptionKeyFile`
@@ -637,7 +637,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn storage_encryption_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["storageEncryptionKeyFile"]))
+            Opt::at(self.path.join(["storageEncryptionKeyFile"])).in_submodules(2)
         }
 
     }
@@ -658,7 +658,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn default_2fa_method(&self) -> Opt<Default2faMethod> {
-            Opt::at(self.path.join(["default_2fa_method"]))
+            Opt::at(self.path.join(["default_2fa_method"])).in_submodules(2)
         }
 
         /// The options under `log`.
@@ -688,7 +688,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn theme(&self) -> Opt<Theme> {
-            Opt::at(self.path.join(["theme"]))
+            Opt::at(self.path.join(["theme"])).in_submodules(2)
         }
 
     }
@@ -709,7 +709,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn file_path(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["file_path"]))
+            Opt::at(self.path.join(["file_path"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.settings.log.format`
@@ -721,7 +721,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn format(&self) -> Opt<Format> {
-            Opt::at(self.path.join(["format"]))
+            Opt::at(self.path.join(["format"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.settings.log.keep_stdout`
@@ -733,7 +733,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn keep_stdout(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["keep_stdout"]))
+            Opt::at(self.path.join(["keep_stdout"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.settings.log.level`
@@ -745,7 +745,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn level(&self) -> Opt<Level> {
-            Opt::at(self.path.join(["level"]))
+            Opt::at(self.path.join(["level"])).in_submodules(2)
         }
 
     }
@@ -766,7 +766,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(2)
         }
 
     }
@@ -802,7 +802,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(2)
         }
 
         /// `services.authelia.instances.<name>.settings.telemetry.metrics.enabled`
@@ -814,7 +814,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/authelia.nix`.
         #[inline]
         pub fn enabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(2)
         }
 
     }

@@ -53,7 +53,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"balance_performance"`.
         ///
         /// Declared in `nixos/modules/services/hardware/auto-epp.nix`.
-        pub const epp_state_for_ac: Opt<String> = Opt::new(&["services", "auto-epp", "settings", "Settings", "epp_state_for_AC"]);
+        pub const epp_state_for_ac: Opt<String> = Opt::new(&["services", "auto-epp", "settings", "Settings", "epp_state_for_AC"]).in_submodules(1);
 
         /// `services.auto-epp.settings.Settings.epp_state_for_BAT`
         ///
@@ -66,7 +66,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"power"`.
         ///
         /// Declared in `nixos/modules/services/hardware/auto-epp.nix`.
-        pub const epp_state_for_bat: Opt<String> = Opt::new(&["services", "auto-epp", "settings", "Settings", "epp_state_for_BAT"]);
+        pub const epp_state_for_bat: Opt<String> = Opt::new(&["services", "auto-epp", "settings", "Settings", "epp_state_for_BAT"]).in_submodules(1);
 
     }
 

@@ -141,7 +141,7 @@ pub mod checks {
         /// Declared in `nixos/modules/services/misc/autosuspend.nix`.
         #[inline]
         pub fn class(&self) -> Opt<NullOr<Class>> {
-            Opt::at(self.path.join(["class"]))
+            Opt::at(self.path.join(["class"])).in_submodules(1)
         }
 
         /// `services.autosuspend.checks.<name>.enabled`
@@ -153,7 +153,7 @@ pub mod checks {
         /// Declared in `nixos/modules/services/misc/autosuspend.nix`.
         #[inline]
         pub fn enabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
     }
@@ -194,7 +194,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"systemctl suspend"`.
     ///
     /// Declared in `nixos/modules/services/misc/autosuspend.nix`.
-    pub const suspend_cmd: Opt<String> = Opt::new(&["services", "autosuspend", "settings", "suspend_cmd"]);
+    pub const suspend_cmd: Opt<String> = Opt::new(&["services", "autosuspend", "settings", "suspend_cmd"]).in_submodules(1);
 
     /// `services.autosuspend.settings.wakeup_cmd`
     ///
@@ -206,7 +206,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"sh -c 'echo 0 > /sys/class/rtc/rtc0/wakealarm && echo {timestamp:.0f} > /sys/class/rtc/rtc0/wakealarm' "`.
     ///
     /// Declared in `nixos/modules/services/misc/autosuspend.nix`.
-    pub const wakeup_cmd: Opt<String> = Opt::new(&["services", "autosuspend", "settings", "wakeup_cmd"]);
+    pub const wakeup_cmd: Opt<String> = Opt::new(&["services", "autosuspend", "settings", "wakeup_cmd"]).in_submodules(1);
 
 }
 
@@ -236,7 +236,7 @@ pub mod wakeups {
         /// Declared in `nixos/modules/services/misc/autosuspend.nix`.
         #[inline]
         pub fn class(&self) -> Opt<NullOr<Class>> {
-            Opt::at(self.path.join(["class"]))
+            Opt::at(self.path.join(["class"])).in_submodules(1)
         }
 
         /// `services.autosuspend.wakeups.<name>.enabled`
@@ -248,7 +248,7 @@ pub mod wakeups {
         /// Declared in `nixos/modules/services/misc/autosuspend.nix`.
         #[inline]
         pub fn enabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
     }

@@ -201,7 +201,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/logging/awstats.nix`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.extraConfig`
@@ -221,7 +221,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/logging/awstats.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.hostAliases`
@@ -241,7 +241,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/logging/awstats.nix`.
         #[inline]
         pub fn host_aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["hostAliases"]))
+            Opt::at(self.path.join(["hostAliases"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.logFile`
@@ -258,7 +258,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/logging/awstats.nix`.
         #[inline]
         pub fn log_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["logFile"]))
+            Opt::at(self.path.join(["logFile"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.logFormat`
@@ -275,7 +275,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/logging/awstats.nix`.
         #[inline]
         pub fn log_format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logFormat"]))
+            Opt::at(self.path.join(["logFormat"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.type`
@@ -287,7 +287,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/logging/awstats.nix`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
         /// The options under `webService`.
@@ -314,7 +314,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/logging/awstats.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.webService.hostname`
@@ -326,7 +326,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/logging/awstats.nix`.
         #[inline]
         pub fn hostname(&self) -> Opt<String> {
-            Opt::at(self.path.join(["hostname"]))
+            Opt::at(self.path.join(["hostname"])).in_submodules(1)
         }
 
         /// `services.awstats.configs.<name>.webService.urlPrefix`
@@ -338,7 +338,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/logging/awstats.nix`.
         #[inline]
         pub fn url_prefix(&self) -> Opt<String> {
-            Opt::at(self.path.join(["urlPrefix"]))
+            Opt::at(self.path.join(["urlPrefix"])).in_submodules(1)
         }
 
     }

@@ -217,7 +217,7 @@ pub mod tls {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-dir", "tls", "allowedCN"]);
+    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-dir", "tls", "allowedCN"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.caCertificateFile`
     ///
@@ -229,7 +229,7 @@ pub mod tls {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-dir", "tls", "caCertificateFile"]);
+    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-dir", "tls", "caCertificateFile"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.certificate`
     ///
@@ -243,7 +243,7 @@ pub mod tls {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-dir", "tls", "certificate"]);
+    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-dir", "tls", "certificate"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.enable`
     ///
@@ -253,7 +253,7 @@ pub mod tls {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-dir", "tls", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-dir", "tls", "enable"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.key`
     ///
@@ -263,7 +263,7 @@ pub mod tls {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-dir", "tls", "key"]);
+    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-dir", "tls", "key"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.require`
     ///
@@ -278,7 +278,7 @@ pub mod tls {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-dir", "tls", "require"]);
+    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-dir", "tls", "require"]).in_submodules(1);
 
     /// `services.bacula-dir.tls.verifyPeer`
     ///
@@ -296,7 +296,7 @@ pub mod tls {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-dir", "tls", "verifyPeer"]);
+    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-dir", "tls", "verifyPeer"]).in_submodules(1);
 
 }
 

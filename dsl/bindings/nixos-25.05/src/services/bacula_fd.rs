@@ -365,7 +365,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn monitor(&self) -> Opt<Monitor> {
-            Opt::at(self.path.join(["monitor"]))
+            Opt::at(self.path.join(["monitor"])).in_submodules(1)
         }
 
         /// `services.bacula-fd.director.<name>.password`
@@ -389,7 +389,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn password(&self) -> Opt<String> {
-            Opt::at(self.path.join(["password"]))
+            Opt::at(self.path.join(["password"])).in_submodules(1)
         }
 
         /// `services.bacula-fd.director.<name>.tls`
@@ -401,7 +401,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(1)
         }
 
         /// The options under `tls`.
@@ -432,7 +432,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn allowed_cn(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowedCN"]))
+            Opt::at(self.path.join(["allowedCN"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.caCertificateFile`
@@ -447,7 +447,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn ca_certificate_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["caCertificateFile"]))
+            Opt::at(self.path.join(["caCertificateFile"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.certificate`
@@ -464,7 +464,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn certificate(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificate"]))
+            Opt::at(self.path.join(["certificate"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.enable`
@@ -477,7 +477,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.key`
@@ -490,7 +490,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.require`
@@ -508,7 +508,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn require(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["require"]))
+            Opt::at(self.path.join(["require"])).in_submodules(2)
         }
 
         /// `services.bacula-fd.director.<name>.tls.verifyPeer`
@@ -529,7 +529,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn verify_peer(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["verifyPeer"]))
+            Opt::at(self.path.join(["verifyPeer"])).in_submodules(2)
         }
 
     }
@@ -649,7 +649,7 @@ pub mod tls {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-fd", "tls", "allowedCN"]);
+    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-fd", "tls", "allowedCN"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.caCertificateFile`
     ///
@@ -661,7 +661,7 @@ pub mod tls {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-fd", "tls", "caCertificateFile"]);
+    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-fd", "tls", "caCertificateFile"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.certificate`
     ///
@@ -675,7 +675,7 @@ pub mod tls {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-fd", "tls", "certificate"]);
+    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-fd", "tls", "certificate"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.enable`
     ///
@@ -685,7 +685,7 @@ pub mod tls {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-fd", "tls", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-fd", "tls", "enable"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.key`
     ///
@@ -695,7 +695,7 @@ pub mod tls {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-fd", "tls", "key"]);
+    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-fd", "tls", "key"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.require`
     ///
@@ -710,7 +710,7 @@ pub mod tls {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-fd", "tls", "require"]);
+    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-fd", "tls", "require"]).in_submodules(1);
 
     /// `services.bacula-fd.tls.verifyPeer`
     ///
@@ -728,7 +728,7 @@ pub mod tls {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-fd", "tls", "verifyPeer"]);
+    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-fd", "tls", "verifyPeer"]).in_submodules(1);
 
 }
 

@@ -542,7 +542,7 @@ pub mod autochanger {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn changer_command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["changerCommand"]))
+            Opt::at(self.path.join(["changerCommand"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.autochanger.<name>.changerDevice`
@@ -566,7 +566,7 @@ pub mod autochanger {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn changer_device(&self) -> Opt<String> {
-            Opt::at(self.path.join(["changerDevice"]))
+            Opt::at(self.path.join(["changerDevice"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.autochanger.<name>.devices`
@@ -578,7 +578,7 @@ pub mod autochanger {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn devices(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["devices"]))
+            Opt::at(self.path.join(["devices"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.autochanger.<name>.extraAutochangerConfig`
@@ -598,7 +598,7 @@ pub mod autochanger {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn extra_autochanger_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraAutochangerConfig"]))
+            Opt::at(self.path.join(["extraAutochangerConfig"])).in_submodules(1)
         }
 
     }
@@ -639,7 +639,7 @@ pub mod device {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn archive_device(&self) -> Opt<String> {
-            Opt::at(self.path.join(["archiveDevice"]))
+            Opt::at(self.path.join(["archiveDevice"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.device.<name>.extraDeviceConfig`
@@ -664,7 +664,7 @@ pub mod device {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn extra_device_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraDeviceConfig"]))
+            Opt::at(self.path.join(["extraDeviceConfig"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.device.<name>.mediaType`
@@ -706,7 +706,7 @@ pub mod device {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn media_type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mediaType"]))
+            Opt::at(self.path.join(["mediaType"])).in_submodules(1)
         }
 
     }
@@ -745,7 +745,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn monitor(&self) -> Opt<Monitor> {
-            Opt::at(self.path.join(["monitor"]))
+            Opt::at(self.path.join(["monitor"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.director.<name>.password`
@@ -769,7 +769,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn password(&self) -> Opt<String> {
-            Opt::at(self.path.join(["password"]))
+            Opt::at(self.path.join(["password"])).in_submodules(1)
         }
 
         /// `services.bacula-sd.director.<name>.tls`
@@ -781,7 +781,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn tls(&self) -> Opt<TlsValue> {
-            Opt::at(self.path.join(["tls"]))
+            Opt::at(self.path.join(["tls"])).in_submodules(1)
         }
 
         /// The options under `tls`.
@@ -812,7 +812,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn allowed_cn(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowedCN"]))
+            Opt::at(self.path.join(["allowedCN"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.caCertificateFile`
@@ -827,7 +827,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn ca_certificate_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["caCertificateFile"]))
+            Opt::at(self.path.join(["caCertificateFile"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.certificate`
@@ -844,7 +844,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn certificate(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["certificate"]))
+            Opt::at(self.path.join(["certificate"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.enable`
@@ -857,7 +857,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.key`
@@ -870,7 +870,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.require`
@@ -888,7 +888,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn require(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["require"]))
+            Opt::at(self.path.join(["require"])).in_submodules(2)
         }
 
         /// `services.bacula-sd.director.<name>.tls.verifyPeer`
@@ -909,7 +909,7 @@ pub mod director {
         /// Declared in `nixos/modules/services/backup/bacula.nix`.
         #[inline]
         pub fn verify_peer(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["verifyPeer"]))
+            Opt::at(self.path.join(["verifyPeer"])).in_submodules(2)
         }
 
     }
@@ -1029,7 +1029,7 @@ pub mod tls {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-sd", "tls", "allowedCN"]);
+    pub const allowed_cn: Opt<Vec<String>> = Opt::new(&["services", "bacula-sd", "tls", "allowedCN"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.caCertificateFile`
     ///
@@ -1041,7 +1041,7 @@ pub mod tls {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-sd", "tls", "caCertificateFile"]);
+    pub const ca_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-sd", "tls", "caCertificateFile"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.certificate`
     ///
@@ -1055,7 +1055,7 @@ pub mod tls {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-sd", "tls", "certificate"]);
+    pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bacula-sd", "tls", "certificate"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.enable`
     ///
@@ -1065,7 +1065,7 @@ pub mod tls {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-sd", "tls", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "bacula-sd", "tls", "enable"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.key`
     ///
@@ -1075,7 +1075,7 @@ pub mod tls {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-sd", "tls", "key"]);
+    pub const key: Opt<RuntimePath> = Opt::new(&["services", "bacula-sd", "tls", "key"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.require`
     ///
@@ -1090,7 +1090,7 @@ pub mod tls {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-sd", "tls", "require"]);
+    pub const require: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-sd", "tls", "require"]).in_submodules(1);
 
     /// `services.bacula-sd.tls.verifyPeer`
     ///
@@ -1108,7 +1108,7 @@ pub mod tls {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/backup/bacula.nix`.
-    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-sd", "tls", "verifyPeer"]);
+    pub const verify_peer: Opt<NullOr<bool>> = Opt::new(&["services", "bacula-sd", "tls", "verifyPeer"]).in_submodules(1);
 
 }
 

@@ -119,7 +119,7 @@ pub mod filesystems {
         /// Declared in `nixos/modules/services/misc/bees.nix`.
         #[inline]
         pub fn extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `services.beesd.filesystems.<name>.hashTableSizeMB`
@@ -139,7 +139,7 @@ pub mod filesystems {
         /// Declared in `nixos/modules/services/misc/bees.nix`.
         #[inline]
         pub fn hash_table_size_mb(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["hashTableSizeMB"]))
+            Opt::at(self.path.join(["hashTableSizeMB"])).in_submodules(1)
         }
 
         /// `services.beesd.filesystems.<name>.spec`
@@ -160,7 +160,7 @@ pub mod filesystems {
         /// Declared in `nixos/modules/services/misc/bees.nix`.
         #[inline]
         pub fn spec(&self) -> Opt<String> {
-            Opt::at(self.path.join(["spec"]))
+            Opt::at(self.path.join(["spec"])).in_submodules(1)
         }
 
         /// `services.beesd.filesystems.<name>.verbosity`
@@ -172,7 +172,7 @@ pub mod filesystems {
         /// Declared in `nixos/modules/services/misc/bees.nix`.
         #[inline]
         pub fn verbosity(&self) -> Opt<Data<Anything>> {
-            Opt::at(self.path.join(["verbosity"]))
+            Opt::at(self.path.join(["verbosity"])).in_submodules(1)
         }
 
         /// `services.beesd.filesystems.<name>.workDir`
@@ -185,7 +185,7 @@ pub mod filesystems {
         /// Declared in `nixos/modules/services/misc/bees.nix`.
         #[inline]
         pub fn work_dir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["workDir"]))
+            Opt::at(self.path.join(["workDir"])).in_submodules(1)
         }
 
     }

@@ -139,7 +139,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/misc/bepasty.nix`.
         #[inline]
         pub fn bind(&self) -> Opt<String> {
-            Opt::at(self.path.join(["bind"]))
+            Opt::at(self.path.join(["bind"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.dataDir`
@@ -151,7 +151,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/misc/bepasty.nix`.
         #[inline]
         pub fn data_dir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["dataDir"]))
+            Opt::at(self.path.join(["dataDir"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.defaultPermissions`
@@ -163,7 +163,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/misc/bepasty.nix`.
         #[inline]
         pub fn default_permissions(&self) -> Opt<String> {
-            Opt::at(self.path.join(["defaultPermissions"]))
+            Opt::at(self.path.join(["defaultPermissions"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.extraConfig`
@@ -189,7 +189,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/misc/bepasty.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.secretKey`
@@ -206,7 +206,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/misc/bepasty.nix`.
         #[inline]
         pub fn secret_key(&self) -> Opt<String> {
-            Opt::at(self.path.join(["secretKey"]))
+            Opt::at(self.path.join(["secretKey"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.secretKeyFile`
@@ -223,7 +223,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/misc/bepasty.nix`.
         #[inline]
         pub fn secret_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["secretKeyFile"]))
+            Opt::at(self.path.join(["secretKeyFile"])).in_submodules(1)
         }
 
         /// `services.bepasty.servers.<name>.workDir`
@@ -236,7 +236,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/misc/bepasty.nix`.
         #[inline]
         pub fn work_dir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["workDir"]))
+            Opt::at(self.path.join(["workDir"])).in_submodules(1)
         }
 
     }

@@ -79,7 +79,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const admin: Opt<Vec<String>> = Opt::new(&["services", "biboumi", "settings", "admin"]);
+    pub const admin: Opt<Vec<String>> = Opt::new(&["services", "biboumi", "settings", "admin"]).in_submodules(1);
 
     /// `services.biboumi.settings.ca_file`
     ///
@@ -89,7 +89,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/etc/ssl/certs/ca-certificates.crt"`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const ca_file: Opt<RuntimePath> = Opt::new(&["services", "biboumi", "settings", "ca_file"]);
+    pub const ca_file: Opt<RuntimePath> = Opt::new(&["services", "biboumi", "settings", "ca_file"]).in_submodules(1);
 
     /// `services.biboumi.settings.db_name`
     ///
@@ -101,7 +101,7 @@ pub mod settings {
     /// Nix type: `null or path or string`. Default: `"/var/lib/biboumi/biboumi.sqlite"`. Example: `"postgresql://user:secret@localhost"`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const db_name: Opt<NullOr<OneOf<DbNameMembers>>> = Opt::new(&["services", "biboumi", "settings", "db_name"]);
+    pub const db_name: Opt<NullOr<OneOf<DbNameMembers>>> = Opt::new(&["services", "biboumi", "settings", "db_name"]).in_submodules(1);
 
     /// `services.biboumi.settings.hostname`
     ///
@@ -112,7 +112,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"biboumi.example.org"`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "biboumi", "settings", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "biboumi", "settings", "hostname"]).in_submodules(1);
 
     /// `services.biboumi.settings.identd_port`
     ///
@@ -121,7 +121,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `113`. Example: `0`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const identd_port: Opt<u16> = Opt::new(&["services", "biboumi", "settings", "identd_port"]);
+    pub const identd_port: Opt<u16> = Opt::new(&["services", "biboumi", "settings", "identd_port"]).in_submodules(1);
 
     /// `services.biboumi.settings.log_level`
     ///
@@ -131,7 +131,7 @@ pub mod settings {
     /// Nix type: `integer between 0 and 3 (both inclusive)`. Default: `1`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const log_level: Opt<Between<0, 3>> = Opt::new(&["services", "biboumi", "settings", "log_level"]);
+    pub const log_level: Opt<Between<0, 3>> = Opt::new(&["services", "biboumi", "settings", "log_level"]).in_submodules(1);
 
     /// `services.biboumi.settings.password`
     ///
@@ -146,7 +146,7 @@ pub mod settings {
     /// Nix type: `null or string`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const password: Opt<NullOr<String>> = Opt::new(&["services", "biboumi", "settings", "password"]);
+    pub const password: Opt<NullOr<String>> = Opt::new(&["services", "biboumi", "settings", "password"]).in_submodules(1);
 
     /// `services.biboumi.settings.persistent_by_default`
     ///
@@ -159,7 +159,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const persistent_by_default: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "persistent_by_default"]);
+    pub const persistent_by_default: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "persistent_by_default"]).in_submodules(1);
 
     /// `services.biboumi.settings.policy_directory`
     ///
@@ -170,7 +170,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"${pkgs.biboumi}/etc/biboumi"`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const policy_directory: Opt<RuntimePath> = Opt::new(&["services", "biboumi", "settings", "policy_directory"]);
+    pub const policy_directory: Opt<RuntimePath> = Opt::new(&["services", "biboumi", "settings", "policy_directory"]).in_submodules(1);
 
     /// `services.biboumi.settings.port`
     ///
@@ -179,7 +179,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5347`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "biboumi", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "biboumi", "settings", "port"]).in_submodules(1);
 
     /// `services.biboumi.settings.realname_customization`
     ///
@@ -190,7 +190,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const realname_customization: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "realname_customization"]);
+    pub const realname_customization: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "realname_customization"]).in_submodules(1);
 
     /// `services.biboumi.settings.realname_from_jid`
     ///
@@ -202,7 +202,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const realname_from_jid: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "realname_from_jid"]);
+    pub const realname_from_jid: Opt<bool> = Opt::new(&["services", "biboumi", "settings", "realname_from_jid"]).in_submodules(1);
 
     /// `services.biboumi.settings.xmpp_server_ip`
     ///
@@ -214,7 +214,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/networking/biboumi.nix`.
-    pub const xmpp_server_ip: Opt<String> = Opt::new(&["services", "biboumi", "settings", "xmpp_server_ip"]);
+    pub const xmpp_server_ip: Opt<String> = Opt::new(&["services", "biboumi", "settings", "xmpp_server_ip"]).in_submodules(1);
 
     /// The members of `services.biboumi.settings.db_name`'s type: `path`, `string`. A value of any of them sets the option.
     pub enum DbNameMembers {}

@@ -306,7 +306,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/bind.nix`.
         #[inline]
         pub fn allow_query(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowQuery"]))
+            Opt::at(self.path.join(["allowQuery"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.extraConfig`
@@ -318,7 +318,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/bind.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.file`
@@ -330,7 +330,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/bind.nix`.
         #[inline]
         pub fn file(&self) -> Opt<OneOf<FileMembers>> {
-            Opt::at(self.path.join(["file"]))
+            Opt::at(self.path.join(["file"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.master`
@@ -342,7 +342,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/bind.nix`.
         #[inline]
         pub fn master(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["master"]))
+            Opt::at(self.path.join(["master"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.masters`
@@ -354,7 +354,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/bind.nix`.
         #[inline]
         pub fn masters(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["masters"]))
+            Opt::at(self.path.join(["masters"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.name`
@@ -366,7 +366,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/bind.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.bind.zones.<name>.slaves`
@@ -378,7 +378,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/bind.nix`.
         #[inline]
         pub fn slaves(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["slaves"]))
+            Opt::at(self.path.join(["slaves"])).in_submodules(1)
         }
 
     }

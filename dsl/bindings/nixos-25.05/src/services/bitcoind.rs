@@ -30,7 +30,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["configFile"]))
+        Opt::at(self.path.join(["configFile"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.dataDir`
@@ -42,7 +42,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn data_dir(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["dataDir"]))
+        Opt::at(self.path.join(["dataDir"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.dbCache`
@@ -54,7 +54,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn db_cache(&self) -> Opt<NullOr<Between<4, 16384>>> {
-        Opt::at(self.path.join(["dbCache"]))
+        Opt::at(self.path.join(["dbCache"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.enable`
@@ -66,7 +66,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.extraCmdlineOptions`
@@ -79,7 +79,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn extra_cmdline_options(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraCmdlineOptions"]))
+        Opt::at(self.path.join(["extraCmdlineOptions"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.extraConfig`
@@ -101,7 +101,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn extra_config(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.group`
@@ -113,7 +113,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.package`
@@ -125,7 +125,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.pidFile`
@@ -137,7 +137,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn pid_file(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["pidFile"]))
+        Opt::at(self.path.join(["pidFile"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.port`
@@ -149,7 +149,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn port(&self) -> Opt<NullOr<u16>> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.prune`
@@ -168,7 +168,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn prune(&self) -> Opt<NullOr<OneOf<PruneMembers>>> {
-        Opt::at(self.path.join(["prune"]))
+        Opt::at(self.path.join(["prune"])).in_submodules(1)
     }
 
     /// The options under `rpc`.
@@ -186,7 +186,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn testnet(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["testnet"]))
+        Opt::at(self.path.join(["testnet"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.user`
@@ -198,7 +198,7 @@ impl BitcoindEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }
@@ -219,7 +219,7 @@ impl BitcoindEntryRpc {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn port(&self) -> Opt<NullOr<u16>> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.bitcoind.<name>.rpc.users`
@@ -240,7 +240,7 @@ impl BitcoindEntryRpc {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn users(&self) -> Opt<BTreeMap<String, UsersValue>> {
-        Opt::at(self.path.join(["users"]))
+        Opt::at(self.path.join(["users"])).in_submodules(1)
     }
 
     /// The options under `users`.
@@ -282,7 +282,7 @@ impl BitcoindEntryRpcUsersEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(2)
     }
 
     /// `services.bitcoind.<name>.rpc.users.<name>.passwordHMAC`
@@ -298,7 +298,7 @@ impl BitcoindEntryRpcUsersEntry {
     /// Declared in `nixos/modules/services/networking/bitcoind.nix`.
     #[inline]
     pub fn password_hmac(&self) -> Opt<String> {
-        Opt::at(self.path.join(["passwordHMAC"])).matching("[0-9a-f]+\\$[0-9a-f]{64}")
+        Opt::at(self.path.join(["passwordHMAC"])).matching("[0-9a-f]+\\$[0-9a-f]{64}").in_submodules(2)
     }
 
 }

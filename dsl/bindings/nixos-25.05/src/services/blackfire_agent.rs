@@ -38,7 +38,7 @@ pub mod settings {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/development/blackfire.nix`.
-    pub const server_id: Opt<String> = Opt::new(&["services", "blackfire-agent", "settings", "server-id"]);
+    pub const server_id: Opt<String> = Opt::new(&["services", "blackfire-agent", "settings", "server-id"]).in_submodules(1);
 
     /// `services.blackfire-agent.settings.server-token`
     ///
@@ -49,7 +49,7 @@ pub mod settings {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/development/blackfire.nix`.
-    pub const server_token: Opt<String> = Opt::new(&["services", "blackfire-agent", "settings", "server-token"]);
+    pub const server_token: Opt<String> = Opt::new(&["services", "blackfire-agent", "settings", "server-token"]).in_submodules(1);
 
 }
 

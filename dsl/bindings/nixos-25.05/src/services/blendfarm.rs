@@ -102,7 +102,7 @@ pub mod server_config {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `16342`.
     ///
     /// Declared in `nixos/modules/services/misc/blenderfarm.nix`.
-    pub const broadcast_port: Opt<u16> = Opt::new(&["services", "blendfarm", "serverConfig", "BroadcastPort"]);
+    pub const broadcast_port: Opt<u16> = Opt::new(&["services", "blendfarm", "serverConfig", "BroadcastPort"]).in_submodules(1);
 
     /// `services.blendfarm.serverConfig.BypassScriptUpdate`
     ///
@@ -111,7 +111,7 @@ pub mod server_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/misc/blenderfarm.nix`.
-    pub const bypass_script_update: Opt<bool> = Opt::new(&["services", "blendfarm", "serverConfig", "BypassScriptUpdate"]);
+    pub const bypass_script_update: Opt<bool> = Opt::new(&["services", "blendfarm", "serverConfig", "BypassScriptUpdate"]).in_submodules(1);
 
     /// `services.blendfarm.serverConfig.Port`
     ///
@@ -120,7 +120,7 @@ pub mod server_config {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `15000`.
     ///
     /// Declared in `nixos/modules/services/misc/blenderfarm.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "blendfarm", "serverConfig", "Port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "blendfarm", "serverConfig", "Port"]).in_submodules(1);
 
 }
 

@@ -31,7 +31,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn cert_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["certFile"]))
+        Opt::at(self.path.join(["certFile"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.coinName`
@@ -44,7 +44,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn coin_name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["coinName"]))
+        Opt::at(self.path.join(["coinName"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.configFile`
@@ -56,7 +56,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["configFile"]))
+        Opt::at(self.path.join(["configFile"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.cssDir`
@@ -69,7 +69,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn css_dir(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["cssDir"]))
+        Opt::at(self.path.join(["cssDir"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.dataDir`
@@ -81,7 +81,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn data_dir(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["dataDir"]))
+        Opt::at(self.path.join(["dataDir"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.debug`
@@ -93,7 +93,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn debug(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["debug"]))
+        Opt::at(self.path.join(["debug"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.enable`
@@ -105,7 +105,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.extraCmdLineOptions`
@@ -128,7 +128,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn extra_cmd_line_options(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraCmdLineOptions"]))
+        Opt::at(self.path.join(["extraCmdLineOptions"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.extraConfig`
@@ -165,7 +165,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn extra_config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.group`
@@ -177,7 +177,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.internal`
@@ -189,7 +189,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn internal(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["internal"]))
+        Opt::at(self.path.join(["internal"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.messageQueueBinding`
@@ -201,7 +201,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn message_queue_binding(&self) -> Opt<String> {
-        Opt::at(self.path.join(["messageQueueBinding"]))
+        Opt::at(self.path.join(["messageQueueBinding"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.package`
@@ -213,7 +213,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.public`
@@ -225,7 +225,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn public(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["public"]))
+        Opt::at(self.path.join(["public"])).in_submodules(1)
     }
 
     /// The options under `rpc`.
@@ -243,7 +243,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn sync(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["sync"]))
+        Opt::at(self.path.join(["sync"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.templateDir`
@@ -255,7 +255,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn template_dir(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["templateDir"]))
+        Opt::at(self.path.join(["templateDir"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.user`
@@ -267,7 +267,7 @@ impl BlockbookFrontendEntry {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }
@@ -290,7 +290,7 @@ impl BlockbookFrontendEntryRpc {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn password(&self) -> Opt<String> {
-        Opt::at(self.path.join(["password"]))
+        Opt::at(self.path.join(["password"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.rpc.passwordFile`
@@ -303,7 +303,7 @@ impl BlockbookFrontendEntryRpc {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["passwordFile"]))
+        Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.rpc.port`
@@ -315,7 +315,7 @@ impl BlockbookFrontendEntryRpc {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.rpc.url`
@@ -327,7 +327,7 @@ impl BlockbookFrontendEntryRpc {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn url(&self) -> Opt<String> {
-        Opt::at(self.path.join(["url"]))
+        Opt::at(self.path.join(["url"])).in_submodules(1)
     }
 
     /// `services.blockbook-frontend.<name>.rpc.user`
@@ -339,7 +339,7 @@ impl BlockbookFrontendEntryRpc {
     /// Declared in `nixos/modules/services/networking/blockbook-frontend.nix`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }

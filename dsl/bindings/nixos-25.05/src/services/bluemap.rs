@@ -306,7 +306,7 @@ pub mod core_settings {
     /// Nix type: `path`. Default: `"/var/lib/bluemap"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bluemap.nix`.
-    pub const data: Opt<RuntimePath> = Opt::new(&["services", "bluemap", "coreSettings", "data"]);
+    pub const data: Opt<RuntimePath> = Opt::new(&["services", "bluemap", "coreSettings", "data"]).in_submodules(1);
 
     /// `services.bluemap.coreSettings.metrics`
     ///
@@ -315,7 +315,7 @@ pub mod core_settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bluemap.nix`.
-    pub const metrics: Opt<bool> = Opt::new(&["services", "bluemap", "coreSettings", "metrics"]);
+    pub const metrics: Opt<bool> = Opt::new(&["services", "bluemap", "coreSettings", "metrics"]).in_submodules(1);
 
 }
 
@@ -344,7 +344,7 @@ pub mod maps {
         /// Declared in `nixos/modules/services/web-apps/bluemap.nix`.
         #[inline]
         pub fn world(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["world"]))
+            Opt::at(self.path.join(["world"])).in_submodules(1)
         }
 
     }
@@ -376,7 +376,7 @@ pub mod storage {
         /// Declared in `nixos/modules/services/web-apps/bluemap.nix`.
         #[inline]
         pub fn storage_type(&self) -> Opt<StorageType> {
-            Opt::at(self.path.join(["storage-type"]))
+            Opt::at(self.path.join(["storage-type"])).in_submodules(1)
         }
 
     }
@@ -402,7 +402,7 @@ pub mod webserver_settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bluemap.nix`.
-    pub const enabled: Opt<bool> = Opt::new(&["services", "bluemap", "webserverSettings", "enabled"]);
+    pub const enabled: Opt<bool> = Opt::new(&["services", "bluemap", "webserverSettings", "enabled"]).in_submodules(1);
 
 }
 

@@ -910,7 +910,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.bookstack.nginx.acmeRoot`
     ///
@@ -920,7 +920,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.bookstack.nginx.addSSL`
     ///
@@ -931,7 +931,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.bookstack.nginx.basicAuth`
     ///
@@ -951,7 +951,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "bookstack", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "bookstack", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.bookstack.nginx.basicAuthFile`
     ///
@@ -961,7 +961,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.bookstack.nginx.default`
     ///
@@ -970,7 +970,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "default"]).in_submodules(1);
 
     /// `services.bookstack.nginx.enableACME`
     ///
@@ -980,7 +980,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.bookstack.nginx.extraConfig`
     ///
@@ -989,7 +989,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "bookstack", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "bookstack", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.bookstack.nginx.forceSSL`
     ///
@@ -1002,7 +1002,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.bookstack.nginx.globalRedirect`
     ///
@@ -1012,7 +1012,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.bookstack.nginx.http2`
     ///
@@ -1027,7 +1027,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http2"]).in_submodules(1);
 
     /// `services.bookstack.nginx.http3`
     ///
@@ -1043,7 +1043,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http3"]).in_submodules(1);
 
     /// `services.bookstack.nginx.http3_hq`
     ///
@@ -1058,7 +1058,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.bookstack.nginx.kTLS`
     ///
@@ -1070,7 +1070,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.bookstack.nginx.listen`
     ///
@@ -1104,7 +1104,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "bookstack", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "bookstack", "nginx", "listen"]).in_submodules(1);
 
     /// `services.bookstack.nginx.listenAddresses`
     ///
@@ -1126,7 +1126,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "bookstack", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "bookstack", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.bookstack.nginx.locations`
     ///
@@ -1145,7 +1145,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "bookstack", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "bookstack", "nginx", "locations"]).in_submodules(1);
 
     /// `services.bookstack.nginx.onlySSL`
     ///
@@ -1155,7 +1155,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.bookstack.nginx.quic`
     ///
@@ -1169,7 +1169,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "quic"]).in_submodules(1);
 
     /// `services.bookstack.nginx.redirectCode`
     ///
@@ -1181,7 +1181,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "bookstack", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "bookstack", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.bookstack.nginx.rejectSSL`
     ///
@@ -1194,7 +1194,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.bookstack.nginx.reuseport`
     ///
@@ -1204,7 +1204,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "bookstack", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.bookstack.nginx.root`
     ///
@@ -1213,7 +1213,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "root"]).in_submodules(1);
 
     /// `services.bookstack.nginx.serverAliases`
     ///
@@ -1231,7 +1231,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "bookstack", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "bookstack", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.bookstack.nginx.serverName`
     ///
@@ -1240,7 +1240,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.bookstack.nginx.sslCertificate`
     ///
@@ -1249,7 +1249,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "bookstack", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "bookstack", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.bookstack.nginx.sslCertificateKey`
     ///
@@ -1258,7 +1258,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "bookstack", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "bookstack", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.bookstack.nginx.sslTrustedCertificate`
     ///
@@ -1267,7 +1267,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "bookstack", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.bookstack.nginx.useACMEHost`
     ///
@@ -1280,7 +1280,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "bookstack", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.bookstack.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1500,7 +1500,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.basicAuth`
@@ -1523,7 +1523,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.basicAuthFile`
@@ -1536,7 +1536,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.extraConfig`
@@ -1548,7 +1548,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.fastcgiParams`
@@ -1562,7 +1562,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.index`
@@ -1574,7 +1574,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.priority`
@@ -1588,7 +1588,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.proxyPass`
@@ -1601,7 +1601,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.proxyWebsockets`
@@ -1613,7 +1613,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.recommendedProxySettings`
@@ -1625,7 +1625,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.return`
@@ -1637,7 +1637,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.root`
@@ -1649,7 +1649,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.bookstack.nginx.locations.<name>.tryFiles`
@@ -1661,7 +1661,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/bookstack.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

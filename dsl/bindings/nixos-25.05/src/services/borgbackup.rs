@@ -691,7 +691,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn append_failed_suffix(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["appendFailedSuffix"]))
+            Opt::at(self.path.join(["appendFailedSuffix"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.archiveBaseName`
@@ -707,7 +707,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn archive_base_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["archiveBaseName"])).matching("[^/{}]+")
+            Opt::at(self.path.join(["archiveBaseName"])).matching("[^/{}]+").in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.compression`
@@ -721,7 +721,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn compression(&self) -> Opt<String> {
-            Opt::at(self.path.join(["compression"])).matching("none|(auto,)?(lz4|zstd|zlib|lzma)(,[[:digit:]]{1,2})?")
+            Opt::at(self.path.join(["compression"])).matching("none|(auto,)?(lz4|zstd|zlib|lzma)(,[[:digit:]]{1,2})?").in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.dateFormat`
@@ -734,7 +734,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn date_format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["dateFormat"]))
+            Opt::at(self.path.join(["dateFormat"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.doInit`
@@ -750,7 +750,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn do_init(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["doInit"]))
+            Opt::at(self.path.join(["doInit"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.dumpCommand`
@@ -763,7 +763,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn dump_command(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["dumpCommand"]))
+            Opt::at(self.path.join(["dumpCommand"])).in_submodules(1)
         }
 
         /// The options under `encryption`.
@@ -790,7 +790,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.exclude`
@@ -812,7 +812,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn exclude(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["exclude"]))
+            Opt::at(self.path.join(["exclude"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.extraArgs`
@@ -833,7 +833,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn extra_args(&self) -> Opt<OneOf<ExtraArgsMembers>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.extraCompactArgs`
@@ -854,7 +854,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn extra_compact_args(&self) -> Opt<OneOf<ExtraCompactArgsMembers>> {
-            Opt::at(self.path.join(["extraCompactArgs"]))
+            Opt::at(self.path.join(["extraCompactArgs"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.extraCreateArgs`
@@ -876,7 +876,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn extra_create_args(&self) -> Opt<OneOf<ExtraCreateArgsMembers>> {
-            Opt::at(self.path.join(["extraCreateArgs"]))
+            Opt::at(self.path.join(["extraCreateArgs"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.extraInitArgs`
@@ -897,7 +897,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn extra_init_args(&self) -> Opt<OneOf<ExtraInitArgsMembers>> {
-            Opt::at(self.path.join(["extraInitArgs"]))
+            Opt::at(self.path.join(["extraInitArgs"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.extraPruneArgs`
@@ -918,7 +918,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn extra_prune_args(&self) -> Opt<OneOf<ExtraPruneArgsMembers>> {
-            Opt::at(self.path.join(["extraPruneArgs"]))
+            Opt::at(self.path.join(["extraPruneArgs"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.failOnWarnings`
@@ -931,7 +931,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn fail_on_warnings(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["failOnWarnings"]))
+            Opt::at(self.path.join(["failOnWarnings"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.group`
@@ -944,7 +944,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.inhibitsSleep`
@@ -956,7 +956,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn inhibits_sleep(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["inhibitsSleep"]))
+            Opt::at(self.path.join(["inhibitsSleep"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.paths`
@@ -969,7 +969,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn paths(&self) -> Opt<NullOr<OneOf<PathsMembers>>> {
-            Opt::at(self.path.join(["paths"]))
+            Opt::at(self.path.join(["paths"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.patterns`
@@ -993,7 +993,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn patterns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["patterns"]))
+            Opt::at(self.path.join(["patterns"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.persistentTimer`
@@ -1008,7 +1008,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn persistent_timer(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["persistentTimer"]))
+            Opt::at(self.path.join(["persistentTimer"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.postCreate`
@@ -1021,7 +1021,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn post_create(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postCreate"]))
+            Opt::at(self.path.join(["postCreate"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.postHook`
@@ -1035,7 +1035,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn post_hook(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postHook"]))
+            Opt::at(self.path.join(["postHook"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.postInit`
@@ -1047,7 +1047,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn post_init(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postInit"]))
+            Opt::at(self.path.join(["postInit"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.postPrune`
@@ -1059,7 +1059,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn post_prune(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postPrune"]))
+            Opt::at(self.path.join(["postPrune"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.preHook`
@@ -1081,7 +1081,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn pre_hook(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preHook"]))
+            Opt::at(self.path.join(["preHook"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.privateTmp`
@@ -1095,7 +1095,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn private_tmp(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["privateTmp"]))
+            Opt::at(self.path.join(["privateTmp"])).in_submodules(1)
         }
 
         /// The options under `prune`.
@@ -1124,7 +1124,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn read_write_paths(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["readWritePaths"]))
+            Opt::at(self.path.join(["readWritePaths"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.removableDevice`
@@ -1136,7 +1136,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn removable_device(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["removableDevice"]))
+            Opt::at(self.path.join(["removableDevice"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.repo`
@@ -1148,7 +1148,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn repo(&self) -> Opt<String> {
-            Opt::at(self.path.join(["repo"]))
+            Opt::at(self.path.join(["repo"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.startAt`
@@ -1166,7 +1166,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn start_at(&self) -> Opt<OneOf<StartAtMembers>> {
-            Opt::at(self.path.join(["startAt"]))
+            Opt::at(self.path.join(["startAt"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.user`
@@ -1180,7 +1180,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -1204,7 +1204,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn mode(&self) -> Opt<Mode> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.encryption.passCommand`
@@ -1217,7 +1217,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn pass_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["passCommand"]))
+            Opt::at(self.path.join(["passCommand"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.encryption.passphrase`
@@ -1232,7 +1232,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn passphrase(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["passphrase"]))
+            Opt::at(self.path.join(["passphrase"])).in_submodules(1)
         }
 
     }
@@ -1266,7 +1266,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn keep(&self) -> Opt<BTreeMap<String, OneOf<KeepMembers>>> {
-            Opt::at(self.path.join(["keep"]))
+            Opt::at(self.path.join(["keep"])).in_submodules(1)
         }
 
         /// `services.borgbackup.jobs.<name>.prune.prefix`
@@ -1280,7 +1280,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn prefix(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["prefix"]))
+            Opt::at(self.path.join(["prefix"])).in_submodules(1)
         }
 
     }
@@ -1370,7 +1370,7 @@ pub mod repos {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn allow_sub_repos(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowSubRepos"]))
+            Opt::at(self.path.join(["allowSubRepos"])).in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.authorizedKeys`
@@ -1385,7 +1385,7 @@ pub mod repos {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn authorized_keys(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["authorizedKeys"]))
+            Opt::at(self.path.join(["authorizedKeys"])).in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.authorizedKeysAppendOnly`
@@ -1399,7 +1399,7 @@ pub mod repos {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn authorized_keys_append_only(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["authorizedKeysAppendOnly"]))
+            Opt::at(self.path.join(["authorizedKeysAppendOnly"])).in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.group`
@@ -1413,7 +1413,7 @@ pub mod repos {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.path`
@@ -1426,7 +1426,7 @@ pub mod repos {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn path(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.quota`
@@ -1440,7 +1440,7 @@ pub mod repos {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn quota(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["quota"])).matching("[[:digit:].]+[KMGTP]?")
+            Opt::at(self.path.join(["quota"])).matching("[[:digit:].]+[KMGTP]?").in_submodules(1)
         }
 
         /// `services.borgbackup.repos.<name>.user`
@@ -1454,7 +1454,7 @@ pub mod repos {
         /// Declared in `nixos/modules/services/backup/borgbackup.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

@@ -247,7 +247,7 @@ pub mod configurations {
         /// Declared in `nixos/modules/services/backup/borgmatic.nix`.
         #[inline]
         pub fn repositories(&self) -> Opt<Vec<RepositoriesValue>> {
-            Opt::at(self.path.join(["repositories"]))
+            Opt::at(self.path.join(["repositories"])).in_submodules(1)
         }
 
         /// `services.borgmatic.configurations.<name>.source_directories`
@@ -271,7 +271,7 @@ pub mod configurations {
         /// Declared in `nixos/modules/services/backup/borgmatic.nix`.
         #[inline]
         pub fn source_directories(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["source_directories"]))
+            Opt::at(self.path.join(["source_directories"])).in_submodules(1)
         }
 
     }
@@ -332,7 +332,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/backup/borgmatic.nix`.
-    pub const repositories: Opt<Vec<RepositoriesValue>> = Opt::new(&["services", "borgmatic", "settings", "repositories"]);
+    pub const repositories: Opt<Vec<RepositoriesValue>> = Opt::new(&["services", "borgmatic", "settings", "repositories"]).in_submodules(1);
 
     /// `services.borgmatic.settings.source_directories`
     ///
@@ -353,7 +353,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/backup/borgmatic.nix`.
-    pub const source_directories: Opt<Vec<String>> = Opt::new(&["services", "borgmatic", "settings", "source_directories"]);
+    pub const source_directories: Opt<Vec<String>> = Opt::new(&["services", "borgmatic", "settings", "source_directories"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.borgmatic.settings.repositories.*`: `RepositoriesValue::new()`, then a setter per option.

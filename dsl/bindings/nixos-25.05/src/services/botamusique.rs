@@ -49,7 +49,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"Hi, I'm here to play radio, local music or youtube/soundcloud music. Have fun!"`.
         ///
         /// Declared in `nixos/modules/services/audio/botamusique.nix`.
-        pub const comment: Opt<String> = Opt::new(&["services", "botamusique", "settings", "bot", "comment"]);
+        pub const comment: Opt<String> = Opt::new(&["services", "botamusique", "settings", "bot", "comment"]).in_submodules(1);
 
         /// `services.botamusique.settings.bot.username`
         ///
@@ -58,7 +58,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"botamusique"`.
         ///
         /// Declared in `nixos/modules/services/audio/botamusique.nix`.
-        pub const username: Opt<String> = Opt::new(&["services", "botamusique", "settings", "bot", "username"]);
+        pub const username: Opt<String> = Opt::new(&["services", "botamusique", "settings", "bot", "username"]).in_submodules(1);
 
     }
 
@@ -72,7 +72,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`. Example: `"mumble.example.com"`.
         ///
         /// Declared in `nixos/modules/services/audio/botamusique.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "botamusique", "settings", "server", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "botamusique", "settings", "server", "host"]).in_submodules(1);
 
         /// `services.botamusique.settings.server.port`
         ///
@@ -81,7 +81,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `64738`.
         ///
         /// Declared in `nixos/modules/services/audio/botamusique.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "botamusique", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "botamusique", "settings", "server", "port"]).in_submodules(1);
 
     }
 

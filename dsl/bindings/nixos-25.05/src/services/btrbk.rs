@@ -197,7 +197,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/backup/btrbk.nix`.
         #[inline]
         pub fn on_calendar(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["onCalendar"]))
+            Opt::at(self.path.join(["onCalendar"])).in_submodules(1)
         }
 
         /// `services.btrbk.instances.<name>.settings`
@@ -229,7 +229,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/backup/btrbk.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -251,7 +251,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/backup/btrbk.nix`.
         #[inline]
         pub fn snapshot_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["snapshotOnly"]))
+            Opt::at(self.path.join(["snapshotOnly"])).in_submodules(1)
         }
 
     }
@@ -273,7 +273,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/backup/btrbk.nix`.
         #[inline]
         pub fn stream_compress(&self) -> Opt<StreamCompress> {
-            Opt::at(self.path.join(["stream_compress"]))
+            Opt::at(self.path.join(["stream_compress"])).in_submodules(2)
         }
 
     }

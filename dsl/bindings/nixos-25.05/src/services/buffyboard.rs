@@ -83,7 +83,7 @@ pub mod settings {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/hardware/buffyboard.nix`.
-        pub const pointer: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "input", "pointer"]);
+        pub const pointer: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "input", "pointer"]).in_submodules(1);
 
         /// `services.buffyboard.settings.input.touchscreen`
         ///
@@ -92,7 +92,7 @@ pub mod settings {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/hardware/buffyboard.nix`.
-        pub const touchscreen: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "input", "touchscreen"]);
+        pub const touchscreen: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "input", "touchscreen"]).in_submodules(1);
 
     }
 
@@ -107,7 +107,7 @@ pub mod settings {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/hardware/buffyboard.nix`.
-        pub const fbdev_force_refresh: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "quirks", "fbdev_force_refresh"]);
+        pub const fbdev_force_refresh: Opt<NullOr<bool>> = Opt::new(&["services", "buffyboard", "settings", "quirks", "fbdev_force_refresh"]).in_submodules(1);
 
     }
 
@@ -121,7 +121,7 @@ pub mod settings {
         /// Nix type: `string or one of <null>, "adwaita-dark", "breezy-dark", "breezy-light", "nord-dark", "nord-light", "pmos-dark", "pmos-light"`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/hardware/buffyboard.nix`.
-        pub const default: Opt<Data<Anything>> = Opt::new(&["services", "buffyboard", "settings", "theme", "default"]);
+        pub const default: Opt<Data<Anything>> = Opt::new(&["services", "buffyboard", "settings", "theme", "default"]).in_submodules(1);
 
     }
 

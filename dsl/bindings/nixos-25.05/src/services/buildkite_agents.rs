@@ -30,7 +30,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn data_dir(&self) -> Opt<String> {
-        Opt::at(self.path.join(["dataDir"]))
+        Opt::at(self.path.join(["dataDir"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.enable`
@@ -42,7 +42,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.extraConfig`
@@ -54,7 +54,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn extra_config(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.extraGroups`
@@ -74,7 +74,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn extra_groups(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraGroups"]))
+        Opt::at(self.path.join(["extraGroups"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.hooks`
@@ -97,7 +97,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn hooks(&self) -> Opt<BTreeMap<String, Concatenated>> {
-        Opt::at(self.path.join(["hooks"]))
+        Opt::at(self.path.join(["hooks"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.hooksPath`
@@ -117,7 +117,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn hooks_path(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["hooksPath"]))
+        Opt::at(self.path.join(["hooksPath"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.name`
@@ -129,7 +129,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.package`
@@ -141,7 +141,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.privateSshKeyPath`
@@ -156,7 +156,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn private_ssh_key_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["privateSshKeyPath"]))
+        Opt::at(self.path.join(["privateSshKeyPath"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.runtimePackages`
@@ -168,7 +168,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn runtime_packages(&self) -> Opt<Vec<Package>> {
-        Opt::at(self.path.join(["runtimePackages"]))
+        Opt::at(self.path.join(["runtimePackages"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.shell`
@@ -180,7 +180,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn shell(&self) -> Opt<String> {
-        Opt::at(self.path.join(["shell"]))
+        Opt::at(self.path.join(["shell"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.tags`
@@ -202,7 +202,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn tags(&self) -> Opt<BTreeMap<String, OneOf<TagsMembers>>> {
-        Opt::at(self.path.join(["tags"]))
+        Opt::at(self.path.join(["tags"])).in_submodules(1)
     }
 
     /// `services.buildkite-agents.<name>.tokenPath`
@@ -217,7 +217,7 @@ impl BuildkiteAgentsEntry {
     /// Declared in `nixos/modules/services/continuous-integration/buildkite-agents.nix`.
     #[inline]
     pub fn token_path(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["tokenPath"]))
+        Opt::at(self.path.join(["tokenPath"])).in_submodules(1)
     }
 
 }

@@ -91,7 +91,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"%S/c2fmzq-server/data"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/c2fmzq-server.nix`.
-    pub const database: Opt<String> = Opt::new(&["services", "c2fmzq-server", "settings", "database"]);
+    pub const database: Opt<String> = Opt::new(&["services", "c2fmzq-server", "settings", "database"]).in_submodules(1);
 
     /// `services.c2fmzq-server.settings.verbose`
     ///
@@ -100,7 +100,7 @@ pub mod settings {
     /// Nix type: `integer between 1 and 3 (both inclusive)`. Default: `2`.
     ///
     /// Declared in `nixos/modules/services/web-apps/c2fmzq-server.nix`.
-    pub const verbose: Opt<Between<1, 3>> = Opt::new(&["services", "c2fmzq-server", "settings", "verbose"]);
+    pub const verbose: Opt<Between<1, 3>> = Opt::new(&["services", "c2fmzq-server", "settings", "verbose"]).in_submodules(1);
 
 }
 

@@ -456,7 +456,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/caddy/default.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.caddy.virtualHosts.<name>.hostName`
@@ -468,7 +468,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/caddy/default.nix`.
         #[inline]
         pub fn host_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["hostName"]))
+            Opt::at(self.path.join(["hostName"])).in_submodules(1)
         }
 
         /// `services.caddy.virtualHosts.<name>.listenAddresses`
@@ -489,7 +489,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/caddy/default.nix`.
         #[inline]
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenAddresses"]))
+            Opt::at(self.path.join(["listenAddresses"])).in_submodules(1)
         }
 
         /// `services.caddy.virtualHosts.<name>.logFormat`
@@ -519,7 +519,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/caddy/default.nix`.
         #[inline]
         pub fn log_format(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["logFormat"]))
+            Opt::at(self.path.join(["logFormat"])).in_submodules(1)
         }
 
         /// `services.caddy.virtualHosts.<name>.serverAliases`
@@ -540,7 +540,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/caddy/default.nix`.
         #[inline]
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["serverAliases"]))
+            Opt::at(self.path.join(["serverAliases"])).in_submodules(1)
         }
 
         /// `services.caddy.virtualHosts.<name>.useACMEHost`
@@ -558,7 +558,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/caddy/default.nix`.
         #[inline]
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["useACMEHost"]))
+            Opt::at(self.path.join(["useACMEHost"])).in_submodules(1)
         }
 
     }

@@ -191,7 +191,7 @@ pub mod settings {
     /// Nix type: `null or (TOML value)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/canaille.nix`.
-    pub const canaille_ldap: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_LDAP"]);
+    pub const canaille_ldap: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_LDAP"]).in_submodules(1);
 
     /// `services.canaille.settings.CANAILLE_OIDC`
     ///
@@ -200,7 +200,7 @@ pub mod settings {
     /// Nix type: `null or (TOML value)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/canaille.nix`.
-    pub const canaille_oidc: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_OIDC"]);
+    pub const canaille_oidc: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_OIDC"]).in_submodules(1);
 
     /// `services.canaille.settings.PREFERRED_URL_SCHEME`
     ///
@@ -209,7 +209,7 @@ pub mod settings {
     /// Nix type: `one of "http", "https"`. Default: `"https"`.
     ///
     /// Declared in `nixos/modules/services/security/canaille.nix`.
-    pub const preferred_url_scheme: Opt<PreferredUrlScheme> = Opt::new(&["services", "canaille", "settings", "PREFERRED_URL_SCHEME"]);
+    pub const preferred_url_scheme: Opt<PreferredUrlScheme> = Opt::new(&["services", "canaille", "settings", "PREFERRED_URL_SCHEME"]).in_submodules(1);
 
     /// `services.canaille.settings.SECRET_KEY`
     ///
@@ -228,7 +228,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"auth.example.org"`.
     ///
     /// Declared in `nixos/modules/services/security/canaille.nix`.
-    pub const server_name: Opt<String> = Opt::new(&["services", "canaille", "settings", "SERVER_NAME"]);
+    pub const server_name: Opt<String> = Opt::new(&["services", "canaille", "settings", "SERVER_NAME"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.canaille.settings.PREFERRED_URL_SCHEME`.
@@ -250,7 +250,7 @@ pub mod settings {
         /// Nix type: `null or (TOML value)`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/security/canaille.nix`.
-        pub const acl: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "ACL"]);
+        pub const acl: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "ACL"]).in_submodules(1);
 
         /// `services.canaille.settings.CANAILLE.SMTP`
         ///
@@ -264,7 +264,7 @@ pub mod settings {
         /// Nix type: `null or (TOML value)`. Default: `null`. Example: `{ }`.
         ///
         /// Declared in `nixos/modules/services/security/canaille.nix`.
-        pub const smtp: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "SMTP"]);
+        pub const smtp: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "SMTP"]).in_submodules(1);
 
         pub mod smtp {
             use super::*;
@@ -330,7 +330,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql://localhost/canaille?host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/security/canaille.nix`.
-        pub const database_uri: Opt<String> = Opt::new(&["services", "canaille", "settings", "CANAILLE_SQL", "DATABASE_URI"]);
+        pub const database_uri: Opt<String> = Opt::new(&["services", "canaille", "settings", "CANAILLE_SQL", "DATABASE_URI"]).in_submodules(1);
 
     }
 

@@ -30,7 +30,7 @@ impl CgitEntry {
     /// Declared in `nixos/modules/services/networking/cgit.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.extraConfig`
@@ -42,7 +42,7 @@ impl CgitEntry {
     /// Declared in `nixos/modules/services/networking/cgit.nix`.
     #[inline]
     pub fn extra_config(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.group`
@@ -54,7 +54,7 @@ impl CgitEntry {
     /// Declared in `nixos/modules/services/networking/cgit.nix`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// The options under `nginx`.
@@ -72,7 +72,7 @@ impl CgitEntry {
     /// Declared in `nixos/modules/services/networking/cgit.nix`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.repos`
@@ -95,7 +95,7 @@ impl CgitEntry {
     /// Declared in `nixos/modules/services/networking/cgit.nix`.
     #[inline]
     pub fn repos(&self) -> Opt<BTreeMap<String, BTreeMap<String, OneOf<ReposMembers>>>> {
-        Opt::at(self.path.join(["repos"]))
+        Opt::at(self.path.join(["repos"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.scanPath`
@@ -107,7 +107,7 @@ impl CgitEntry {
     /// Declared in `nixos/modules/services/networking/cgit.nix`.
     #[inline]
     pub fn scan_path(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["scanPath"]))
+        Opt::at(self.path.join(["scanPath"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.settings`
@@ -128,7 +128,7 @@ impl CgitEntry {
     /// Declared in `nixos/modules/services/networking/cgit.nix`.
     #[inline]
     pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-        Opt::at(self.path.join(["settings"]))
+        Opt::at(self.path.join(["settings"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.user`
@@ -140,7 +140,7 @@ impl CgitEntry {
     /// Declared in `nixos/modules/services/networking/cgit.nix`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }
@@ -161,7 +161,7 @@ impl CgitEntryNginx {
     /// Declared in `nixos/modules/services/networking/cgit.nix`.
     #[inline]
     pub fn location(&self) -> Opt<String> {
-        Opt::at(self.path.join(["location"]))
+        Opt::at(self.path.join(["location"])).in_submodules(1)
     }
 
     /// `services.cgit.<name>.nginx.virtualHost`
@@ -173,7 +173,7 @@ impl CgitEntryNginx {
     /// Declared in `nixos/modules/services/networking/cgit.nix`.
     #[inline]
     pub fn virtual_host(&self) -> Opt<String> {
-        Opt::at(self.path.join(["virtualHost"]))
+        Opt::at(self.path.join(["virtualHost"])).in_submodules(1)
     }
 
 }

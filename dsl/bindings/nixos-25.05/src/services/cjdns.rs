@@ -206,7 +206,7 @@ pub mod eth_interface {
             /// Declared in `nixos/modules/services/networking/cjdns.nix`.
             #[inline]
             pub fn hostname(&self) -> Opt<String> {
-                Opt::at(self.path.join(["hostname"]))
+                Opt::at(self.path.join(["hostname"])).in_submodules(1)
             }
 
             /// `services.cjdns.ETHInterface.connectTo.<name>.login`
@@ -218,7 +218,7 @@ pub mod eth_interface {
             /// Declared in `nixos/modules/services/networking/cjdns.nix`.
             #[inline]
             pub fn login(&self) -> Opt<String> {
-                Opt::at(self.path.join(["login"]))
+                Opt::at(self.path.join(["login"])).in_submodules(1)
             }
 
             /// `services.cjdns.ETHInterface.connectTo.<name>.password`
@@ -230,7 +230,7 @@ pub mod eth_interface {
             /// Declared in `nixos/modules/services/networking/cjdns.nix`.
             #[inline]
             pub fn password(&self) -> Opt<String> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(1)
             }
 
             /// `services.cjdns.ETHInterface.connectTo.<name>.peerName`
@@ -242,7 +242,7 @@ pub mod eth_interface {
             /// Declared in `nixos/modules/services/networking/cjdns.nix`.
             #[inline]
             pub fn peer_name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["peerName"]))
+                Opt::at(self.path.join(["peerName"])).in_submodules(1)
             }
 
             /// `services.cjdns.ETHInterface.connectTo.<name>.publicKey`
@@ -254,7 +254,7 @@ pub mod eth_interface {
             /// Declared in `nixos/modules/services/networking/cjdns.nix`.
             #[inline]
             pub fn public_key(&self) -> Opt<String> {
-                Opt::at(self.path.join(["publicKey"]))
+                Opt::at(self.path.join(["publicKey"])).in_submodules(1)
             }
 
         }
@@ -367,7 +367,7 @@ pub mod udp_interface {
             /// Declared in `nixos/modules/services/networking/cjdns.nix`.
             #[inline]
             pub fn hostname(&self) -> Opt<String> {
-                Opt::at(self.path.join(["hostname"]))
+                Opt::at(self.path.join(["hostname"])).in_submodules(1)
             }
 
             /// `services.cjdns.UDPInterface.connectTo.<name>.login`
@@ -379,7 +379,7 @@ pub mod udp_interface {
             /// Declared in `nixos/modules/services/networking/cjdns.nix`.
             #[inline]
             pub fn login(&self) -> Opt<String> {
-                Opt::at(self.path.join(["login"]))
+                Opt::at(self.path.join(["login"])).in_submodules(1)
             }
 
             /// `services.cjdns.UDPInterface.connectTo.<name>.password`
@@ -391,7 +391,7 @@ pub mod udp_interface {
             /// Declared in `nixos/modules/services/networking/cjdns.nix`.
             #[inline]
             pub fn password(&self) -> Opt<String> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(1)
             }
 
             /// `services.cjdns.UDPInterface.connectTo.<name>.peerName`
@@ -403,7 +403,7 @@ pub mod udp_interface {
             /// Declared in `nixos/modules/services/networking/cjdns.nix`.
             #[inline]
             pub fn peer_name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["peerName"]))
+                Opt::at(self.path.join(["peerName"])).in_submodules(1)
             }
 
             /// `services.cjdns.UDPInterface.connectTo.<name>.publicKey`
@@ -415,7 +415,7 @@ pub mod udp_interface {
             /// Declared in `nixos/modules/services/networking/cjdns.nix`.
             #[inline]
             pub fn public_key(&self) -> Opt<String> {
-                Opt::at(self.path.join(["publicKey"]))
+                Opt::at(self.path.join(["publicKey"])).in_submodules(1)
             }
 
         }

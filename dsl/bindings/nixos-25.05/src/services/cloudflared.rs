@@ -299,7 +299,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn credentials_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["credentialsFile"]))
+            Opt::at(self.path.join(["credentialsFile"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.default`
@@ -313,7 +313,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn default(&self) -> Opt<String> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.ingress`
@@ -336,7 +336,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn ingress(&self) -> Opt<BTreeMap<String, OneOf<IngressMembers>>> {
-            Opt::at(self.path.join(["ingress"]))
+            Opt::at(self.path.join(["ingress"])).in_submodules(1)
         }
 
         /// The options under `originRequest`.
@@ -369,7 +369,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn ca_pool(&self) -> Opt<NullOr<OneOf<CaPoolMembers>>> {
-            Opt::at(self.path.join(["caPool"]))
+            Opt::at(self.path.join(["caPool"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.connectTimeout`
@@ -381,7 +381,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn connect_timeout(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["connectTimeout"]))
+            Opt::at(self.path.join(["connectTimeout"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.disableChunkedEncoding`
@@ -393,7 +393,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn disable_chunked_encoding(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["disableChunkedEncoding"]))
+            Opt::at(self.path.join(["disableChunkedEncoding"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.httpHostHeader`
@@ -405,7 +405,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn http_host_header(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["httpHostHeader"]))
+            Opt::at(self.path.join(["httpHostHeader"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.keepAliveConnections`
@@ -417,7 +417,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn keep_alive_connections(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["keepAliveConnections"]))
+            Opt::at(self.path.join(["keepAliveConnections"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.keepAliveTimeout`
@@ -429,7 +429,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn keep_alive_timeout(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["keepAliveTimeout"]))
+            Opt::at(self.path.join(["keepAliveTimeout"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.noHappyEyeballs`
@@ -441,7 +441,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn no_happy_eyeballs(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["noHappyEyeballs"]))
+            Opt::at(self.path.join(["noHappyEyeballs"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.noTLSVerify`
@@ -453,7 +453,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn no_tls_verify(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["noTLSVerify"]))
+            Opt::at(self.path.join(["noTLSVerify"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.originServerName`
@@ -465,7 +465,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn origin_server_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["originServerName"]))
+            Opt::at(self.path.join(["originServerName"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.proxyAddress`
@@ -477,7 +477,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn proxy_address(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["proxyAddress"]))
+            Opt::at(self.path.join(["proxyAddress"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.proxyPort`
@@ -489,7 +489,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn proxy_port(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["proxyPort"]))
+            Opt::at(self.path.join(["proxyPort"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.proxyType`
@@ -504,7 +504,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn proxy_type(&self) -> Opt<NullOr<ProxyType>> {
-            Opt::at(self.path.join(["proxyType"]))
+            Opt::at(self.path.join(["proxyType"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.tcpKeepAlive`
@@ -516,7 +516,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn tcp_keep_alive(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["tcpKeepAlive"]))
+            Opt::at(self.path.join(["tcpKeepAlive"])).in_submodules(1)
         }
 
         /// `services.cloudflared.tunnels.<name>.originRequest.tlsTimeout`
@@ -528,7 +528,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn tls_timeout(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["tlsTimeout"]))
+            Opt::at(self.path.join(["tlsTimeout"])).in_submodules(1)
         }
 
     }
@@ -551,7 +551,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/cloudflared.nix`.
         #[inline]
         pub fn enabled(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
     }

@@ -251,7 +251,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const address: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "conduwuit", "settings", "global", "address"]);
+        pub const address: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "conduwuit", "settings", "global", "address"]).in_submodules(1);
 
         /// `services.conduwuit.settings.global.allow_check_for_updates`
         ///
@@ -264,7 +264,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const allow_check_for_updates: Opt<bool> = Opt::new(&["services", "conduwuit", "settings", "global", "allow_check_for_updates"]);
+        pub const allow_check_for_updates: Opt<bool> = Opt::new(&["services", "conduwuit", "settings", "global", "allow_check_for_updates"]).in_submodules(1);
 
         /// `services.conduwuit.settings.global.allow_encryption`
         ///
@@ -273,7 +273,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const allow_encryption: Opt<bool> = Opt::new(&["services", "conduwuit", "settings", "global", "allow_encryption"]);
+        pub const allow_encryption: Opt<bool> = Opt::new(&["services", "conduwuit", "settings", "global", "allow_encryption"]).in_submodules(1);
 
         /// `services.conduwuit.settings.global.allow_federation`
         ///
@@ -282,7 +282,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const allow_federation: Opt<bool> = Opt::new(&["services", "conduwuit", "settings", "global", "allow_federation"]);
+        pub const allow_federation: Opt<bool> = Opt::new(&["services", "conduwuit", "settings", "global", "allow_federation"]).in_submodules(1);
 
         /// `services.conduwuit.settings.global.allow_registration`
         ///
@@ -297,7 +297,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const allow_registration: Opt<bool> = Opt::new(&["services", "conduwuit", "settings", "global", "allow_registration"]);
+        pub const allow_registration: Opt<bool> = Opt::new(&["services", "conduwuit", "settings", "global", "allow_registration"]).in_submodules(1);
 
         /// `services.conduwuit.settings.global.database_path`
         ///
@@ -316,7 +316,7 @@ pub mod settings {
         /// Nix type: `positive integer, meaning >0`. Default: `20000000`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const max_request_size: Opt<Positive> = Opt::new(&["services", "conduwuit", "settings", "global", "max_request_size"]);
+        pub const max_request_size: Opt<Positive> = Opt::new(&["services", "conduwuit", "settings", "global", "max_request_size"]).in_submodules(1);
 
         /// `services.conduwuit.settings.global.port`
         ///
@@ -336,7 +336,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const port: Opt<Vec<u16>> = Opt::new(&["services", "conduwuit", "settings", "global", "port"]);
+        pub const port: Opt<Vec<u16>> = Opt::new(&["services", "conduwuit", "settings", "global", "port"]).in_submodules(1);
 
         /// `services.conduwuit.settings.global.server_name`
         ///
@@ -345,7 +345,7 @@ pub mod settings {
         /// Nix type: `non-empty string`. Example: `"example.com"`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const server_name: Opt<String> = Opt::new(&["services", "conduwuit", "settings", "global", "server_name"]);
+        pub const server_name: Opt<String> = Opt::new(&["services", "conduwuit", "settings", "global", "server_name"]).in_submodules(1);
 
         /// `services.conduwuit.settings.global.trusted_servers`
         ///
@@ -368,7 +368,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const trusted_servers: Opt<Vec<String>> = Opt::new(&["services", "conduwuit", "settings", "global", "trusted_servers"]);
+        pub const trusted_servers: Opt<Vec<String>> = Opt::new(&["services", "conduwuit", "settings", "global", "trusted_servers"]).in_submodules(1);
 
         /// `services.conduwuit.settings.global.unix_socket_path`
         ///
@@ -384,7 +384,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const unix_socket_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "conduwuit", "settings", "global", "unix_socket_path"]);
+        pub const unix_socket_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "conduwuit", "settings", "global", "unix_socket_path"]).in_submodules(1);
 
         /// `services.conduwuit.settings.global.unix_socket_perms`
         ///
@@ -393,7 +393,7 @@ pub mod settings {
         /// Nix type: `positive integer, meaning >0`. Default: `660`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduwuit.nix`.
-        pub const unix_socket_perms: Opt<Positive> = Opt::new(&["services", "conduwuit", "settings", "global", "unix_socket_perms"]);
+        pub const unix_socket_perms: Opt<Positive> = Opt::new(&["services", "conduwuit", "settings", "global", "unix_socket_perms"]).in_submodules(1);
 
     }
 

@@ -184,7 +184,7 @@ pub mod settings {
         /// Nix type: `list of (string or path)`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/networking/crab-hole.nix`.
-        pub const allow_list: Opt<Vec<OneOf<AllowListMembers>>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "allow_list"]);
+        pub const allow_list: Opt<Vec<OneOf<AllowListMembers>>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "allow_list"]).in_submodules(1);
 
         /// `services.crab-hole.settings.blocklist.include_subdomains`
         ///
@@ -193,7 +193,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/crab-hole.nix`.
-        pub const include_subdomains: Opt<bool> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "include_subdomains"]);
+        pub const include_subdomains: Opt<bool> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "include_subdomains"]).in_submodules(1);
 
         /// `services.crab-hole.settings.blocklist.lists`
         ///
@@ -202,7 +202,7 @@ pub mod settings {
         /// Nix type: `list of (string or path)`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/networking/crab-hole.nix`.
-        pub const lists: Opt<Vec<OneOf<ListsMembers>>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "lists"]);
+        pub const lists: Opt<Vec<OneOf<ListsMembers>>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "lists"]).in_submodules(1);
 
         /// The members of `services.crab-hole.settings.blocklist.allow_list.*`'s type: `string`, `path`. A value of any of them sets the option.
         pub enum AllowListMembers {}

@@ -175,7 +175,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const admin_keys: Opt<Vec<String>> = Opt::new(&["services", "cryptpad", "settings", "adminKeys"]);
+    pub const admin_keys: Opt<Vec<String>> = Opt::new(&["services", "cryptpad", "settings", "adminKeys"]).in_submodules(1);
 
     /// `services.cryptpad.settings.blockDailyCheck`
     ///
@@ -188,7 +188,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const block_daily_check: Opt<bool> = Opt::new(&["services", "cryptpad", "settings", "blockDailyCheck"]);
+    pub const block_daily_check: Opt<bool> = Opt::new(&["services", "cryptpad", "settings", "blockDailyCheck"]).in_submodules(1);
 
     /// `services.cryptpad.settings.httpAddress`
     ///
@@ -197,7 +197,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const http_address: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "httpAddress"]);
+    pub const http_address: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "httpAddress"]).in_submodules(1);
 
     /// `services.cryptpad.settings.httpPort`
     ///
@@ -206,7 +206,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `3000`.
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const http_port: Opt<i64> = Opt::new(&["services", "cryptpad", "settings", "httpPort"]);
+    pub const http_port: Opt<i64> = Opt::new(&["services", "cryptpad", "settings", "httpPort"]).in_submodules(1);
 
     /// `services.cryptpad.settings.httpSafeOrigin`
     ///
@@ -215,7 +215,7 @@ pub mod settings {
     /// Nix type: `null or string`. Example: `"https://cryptpad-ui.example.com. Apparently optional but recommended."`.
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const http_safe_origin: Opt<NullOr<String>> = Opt::new(&["services", "cryptpad", "settings", "httpSafeOrigin"]);
+    pub const http_safe_origin: Opt<NullOr<String>> = Opt::new(&["services", "cryptpad", "settings", "httpSafeOrigin"]).in_submodules(1);
 
     /// `services.cryptpad.settings.httpUnsafeOrigin`
     ///
@@ -224,7 +224,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `""`. Example: `"https://cryptpad.example.com"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const http_unsafe_origin: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "httpUnsafeOrigin"]);
+    pub const http_unsafe_origin: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "httpUnsafeOrigin"]).in_submodules(1);
 
     /// `services.cryptpad.settings.installMethod`
     ///
@@ -234,7 +234,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"nixos"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const install_method: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "installMethod"]);
+    pub const install_method: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "installMethod"]).in_submodules(1);
 
     /// `services.cryptpad.settings.logLevel`
     ///
@@ -243,7 +243,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"info"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const log_level: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "logLevel"]);
+    pub const log_level: Opt<String> = Opt::new(&["services", "cryptpad", "settings", "logLevel"]).in_submodules(1);
 
     /// `services.cryptpad.settings.logToStdout`
     ///
@@ -252,7 +252,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const log_to_stdout: Opt<bool> = Opt::new(&["services", "cryptpad", "settings", "logToStdout"]);
+    pub const log_to_stdout: Opt<bool> = Opt::new(&["services", "cryptpad", "settings", "logToStdout"]).in_submodules(1);
 
     /// `services.cryptpad.settings.maxWorkers`
     ///
@@ -261,7 +261,7 @@ pub mod settings {
     /// Nix type: `null or signed integer`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const max_workers: Opt<NullOr<i64>> = Opt::new(&["services", "cryptpad", "settings", "maxWorkers"]);
+    pub const max_workers: Opt<NullOr<i64>> = Opt::new(&["services", "cryptpad", "settings", "maxWorkers"]).in_submodules(1);
 
     /// `services.cryptpad.settings.websocketPort`
     ///
@@ -270,7 +270,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `3003`.
     ///
     /// Declared in `nixos/modules/services/web-apps/cryptpad.nix`.
-    pub const websocket_port: Opt<i64> = Opt::new(&["services", "cryptpad", "settings", "websocketPort"]);
+    pub const websocket_port: Opt<i64> = Opt::new(&["services", "cryptpad", "settings", "websocketPort"]).in_submodules(1);
 
 }
 

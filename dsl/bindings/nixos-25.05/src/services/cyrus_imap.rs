@@ -185,7 +185,7 @@ pub mod cyrus_settings {
     /// Nix type: `unspecified value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/mail/cyrus-imap.nix`.
-    pub const daemon: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "DAEMON"]);
+    pub const daemon: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "DAEMON"]).in_submodules(1);
 
     /// `services.cyrus-imap.cyrusSettings.EVENTS`
     ///
@@ -242,7 +242,7 @@ pub mod cyrus_settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/mail/cyrus-imap.nix`.
-    pub const events: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "EVENTS"]);
+    pub const events: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "EVENTS"]).in_submodules(1);
 
     /// `services.cyrus-imap.cyrusSettings.SERVICES`
     ///
@@ -287,7 +287,7 @@ pub mod cyrus_settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/mail/cyrus-imap.nix`.
-    pub const services: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "SERVICES"]);
+    pub const services: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "SERVICES"]).in_submodules(1);
 
     /// `services.cyrus-imap.cyrusSettings.START`
     ///
@@ -311,7 +311,7 @@ pub mod cyrus_settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/mail/cyrus-imap.nix`.
-    pub const start: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "START"]);
+    pub const start: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "START"]).in_submodules(1);
 
 }
 
@@ -325,7 +325,7 @@ pub mod imapd_settings {
     /// Nix type: `path`. Default: `"/var/lib/cyrus"`.
     ///
     /// Declared in `nixos/modules/services/mail/cyrus-imap.nix`.
-    pub const configdirectory: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "configdirectory"]);
+    pub const configdirectory: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "configdirectory"]).in_submodules(1);
 
     /// `services.cyrus-imap.imapdSettings.idlesocket`
     ///
@@ -334,7 +334,7 @@ pub mod imapd_settings {
     /// Nix type: `path`. Default: `"/run/cyrus/idle"`.
     ///
     /// Declared in `nixos/modules/services/mail/cyrus-imap.nix`.
-    pub const idlesocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "idlesocket"]);
+    pub const idlesocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "idlesocket"]).in_submodules(1);
 
     /// `services.cyrus-imap.imapdSettings.lmtpsocket`
     ///
@@ -343,7 +343,7 @@ pub mod imapd_settings {
     /// Nix type: `path`. Default: `"/run/cyrus/lmtp"`.
     ///
     /// Declared in `nixos/modules/services/mail/cyrus-imap.nix`.
-    pub const lmtpsocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "lmtpsocket"]);
+    pub const lmtpsocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "lmtpsocket"]).in_submodules(1);
 
     /// `services.cyrus-imap.imapdSettings.notifysocket`
     ///
@@ -352,7 +352,7 @@ pub mod imapd_settings {
     /// Nix type: `path`. Default: `"/run/cyrus/notify"`.
     ///
     /// Declared in `nixos/modules/services/mail/cyrus-imap.nix`.
-    pub const notifysocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "notifysocket"]);
+    pub const notifysocket: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "imapdSettings", "notifysocket"]).in_submodules(1);
 
 }
 

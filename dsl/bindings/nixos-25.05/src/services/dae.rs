@@ -134,7 +134,7 @@ pub mod open_firewall {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/dae.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "dae", "openFirewall", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "dae", "openFirewall", "enable"]).in_submodules(1);
 
     /// `services.dae.openFirewall.port`
     ///
@@ -143,7 +143,7 @@ pub mod open_firewall {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
     ///
     /// Declared in `nixos/modules/services/networking/dae.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "dae", "openFirewall", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "dae", "openFirewall", "port"]).in_submodules(1);
 
 }
 

@@ -817,7 +817,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "davis", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "davis", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.davis.nginx.acmeRoot`
     ///
@@ -827,7 +827,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "davis", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "davis", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.davis.nginx.addSSL`
     ///
@@ -838,7 +838,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "davis", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "davis", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.davis.nginx.basicAuth`
     ///
@@ -858,7 +858,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "davis", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "davis", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.davis.nginx.basicAuthFile`
     ///
@@ -868,7 +868,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "davis", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "davis", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.davis.nginx.default`
     ///
@@ -877,7 +877,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "davis", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "davis", "nginx", "default"]).in_submodules(1);
 
     /// `services.davis.nginx.enableACME`
     ///
@@ -887,7 +887,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "davis", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "davis", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.davis.nginx.extraConfig`
     ///
@@ -896,7 +896,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "davis", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "davis", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.davis.nginx.forceSSL`
     ///
@@ -909,7 +909,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "davis", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "davis", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.davis.nginx.globalRedirect`
     ///
@@ -919,7 +919,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "davis", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "davis", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.davis.nginx.http2`
     ///
@@ -934,7 +934,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "davis", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "davis", "nginx", "http2"]).in_submodules(1);
 
     /// `services.davis.nginx.http3`
     ///
@@ -950,7 +950,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "davis", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "davis", "nginx", "http3"]).in_submodules(1);
 
     /// `services.davis.nginx.http3_hq`
     ///
@@ -965,7 +965,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "davis", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "davis", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.davis.nginx.kTLS`
     ///
@@ -977,7 +977,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "davis", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "davis", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.davis.nginx.listen`
     ///
@@ -1011,7 +1011,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "davis", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "davis", "nginx", "listen"]).in_submodules(1);
 
     /// `services.davis.nginx.listenAddresses`
     ///
@@ -1033,7 +1033,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "davis", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "davis", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.davis.nginx.locations`
     ///
@@ -1052,7 +1052,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "davis", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "davis", "nginx", "locations"]).in_submodules(1);
 
     /// `services.davis.nginx.onlySSL`
     ///
@@ -1062,7 +1062,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "davis", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "davis", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.davis.nginx.quic`
     ///
@@ -1076,7 +1076,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "davis", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "davis", "nginx", "quic"]).in_submodules(1);
 
     /// `services.davis.nginx.redirectCode`
     ///
@@ -1088,7 +1088,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "davis", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "davis", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.davis.nginx.rejectSSL`
     ///
@@ -1101,7 +1101,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "davis", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "davis", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.davis.nginx.reuseport`
     ///
@@ -1111,7 +1111,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "davis", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "davis", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.davis.nginx.root`
     ///
@@ -1120,7 +1120,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "davis", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "davis", "nginx", "root"]).in_submodules(1);
 
     /// `services.davis.nginx.serverAliases`
     ///
@@ -1138,7 +1138,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "davis", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "davis", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.davis.nginx.serverName`
     ///
@@ -1147,7 +1147,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "davis", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "davis", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.davis.nginx.sslCertificate`
     ///
@@ -1156,7 +1156,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "davis", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "davis", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.davis.nginx.sslCertificateKey`
     ///
@@ -1165,7 +1165,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "davis", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "davis", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.davis.nginx.sslTrustedCertificate`
     ///
@@ -1174,7 +1174,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "davis", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "davis", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.davis.nginx.useACMEHost`
     ///
@@ -1187,7 +1187,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/davis.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "davis", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "davis", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.davis.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1407,7 +1407,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.basicAuth`
@@ -1430,7 +1430,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.basicAuthFile`
@@ -1443,7 +1443,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.extraConfig`
@@ -1455,7 +1455,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.fastcgiParams`
@@ -1469,7 +1469,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.index`
@@ -1481,7 +1481,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.priority`
@@ -1495,7 +1495,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.proxyPass`
@@ -1508,7 +1508,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.proxyWebsockets`
@@ -1520,7 +1520,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.recommendedProxySettings`
@@ -1532,7 +1532,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.return`
@@ -1544,7 +1544,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.root`
@@ -1556,7 +1556,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.davis.nginx.locations.<name>.tryFiles`
@@ -1568,7 +1568,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/davis.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -505,7 +505,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"file:federationapi.db"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "app_service_api", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "app_service_api", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -522,7 +522,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-        pub const registration_disabled: Opt<bool> = Opt::new(&["services", "dendrite", "settings", "client_api", "registration_disabled"]);
+        pub const registration_disabled: Opt<bool> = Opt::new(&["services", "dendrite", "settings", "client_api", "registration_disabled"]).in_submodules(1);
 
     }
 
@@ -539,7 +539,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"file:federationapi.db"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "federation_api", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "federation_api", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -560,7 +560,7 @@ pub mod settings {
         /// Nix type: `path or string matching the pattern ^\$CREDENTIALS_DIRECTORY/.+`. Example: `"$CREDENTIALS_DIRECTORY/private_key"`.
         ///
         /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-        pub const private_key: Opt<OneOf<PrivateKeyMembers>> = Opt::new(&["services", "dendrite", "settings", "global", "private_key"]);
+        pub const private_key: Opt<OneOf<PrivateKeyMembers>> = Opt::new(&["services", "dendrite", "settings", "global", "private_key"]).in_submodules(1);
 
         /// `services.dendrite.settings.global.server_name`
         ///
@@ -571,7 +571,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"example.com"`.
         ///
         /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-        pub const server_name: Opt<String> = Opt::new(&["services", "dendrite", "settings", "global", "server_name"]);
+        pub const server_name: Opt<String> = Opt::new(&["services", "dendrite", "settings", "global", "server_name"]).in_submodules(1);
 
         /// `services.dendrite.settings.global.trusted_third_party_id_servers`
         ///
@@ -599,7 +599,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-        pub const trusted_third_party_id_servers: Opt<Vec<String>> = Opt::new(&["services", "dendrite", "settings", "global", "trusted_third_party_id_servers"]);
+        pub const trusted_third_party_id_servers: Opt<Vec<String>> = Opt::new(&["services", "dendrite", "settings", "global", "trusted_third_party_id_servers"]).in_submodules(1);
 
         /// The members of `services.dendrite.settings.global.private_key`'s type: `path`, `string`. A value of any of them sets the option.
         pub enum PrivateKeyMembers {}
@@ -621,7 +621,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"file:keyserver.db"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "key_server", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "key_server", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -637,7 +637,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/var/lib/dendrite/media_store"`.
         ///
         /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-        pub const base_path: Opt<String> = Opt::new(&["services", "dendrite", "settings", "media_api", "base_path"]);
+        pub const base_path: Opt<String> = Opt::new(&["services", "dendrite", "settings", "media_api", "base_path"]).in_submodules(1);
 
         pub mod database {
             use super::*;
@@ -649,7 +649,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"file:mediaapi.db"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "media_api", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "media_api", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -668,7 +668,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"file:mscs.db"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "mscs", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "mscs", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -687,7 +687,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"file:relayapi.db"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "relay_api", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "relay_api", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -706,7 +706,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"file:roomserver.db"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "room_server", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "room_server", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -725,7 +725,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"file:syncserver.db"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -739,7 +739,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `false`. Example: `true`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const enable: Opt<bool> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "enable"]);
+            pub const enable: Opt<bool> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "enable"]).in_submodules(1);
 
             /// `services.dendrite.settings.sync_api.search.index_path`
             ///
@@ -748,7 +748,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"/var/lib/dendrite/searchindex"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const index_path: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "index_path"]);
+            pub const index_path: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "index_path"]).in_submodules(1);
 
             /// `services.dendrite.settings.sync_api.search.language`
             ///
@@ -759,7 +759,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"en"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const language: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "language"]);
+            pub const language: Opt<String> = Opt::new(&["services", "dendrite", "settings", "sync_api", "search", "language"]).in_submodules(1);
 
         }
 
@@ -778,7 +778,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"file:userapi_accounts.db"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "user_api", "account_database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "user_api", "account_database", "connection_string"]).in_submodules(1);
 
         }
 
@@ -792,7 +792,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"file:userapi_devices.db"`.
             ///
             /// Declared in `nixos/modules/services/matrix/dendrite.nix`.
-            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "user_api", "device_database", "connection_string"]);
+            pub const connection_string: Opt<String> = Opt::new(&["services", "dendrite", "settings", "user_api", "device_database", "connection_string"]).in_submodules(1);
 
         }
 

@@ -386,7 +386,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/dependency-track"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_data_directory: Opt<RuntimePath> = Opt::new(&["services", "dependency-track", "settings", "alpine.data.directory"]);
+    pub const alpine_data_directory: Opt<RuntimePath> = Opt::new(&["services", "dependency-track", "settings", "alpine.data.directory"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.database.driver`
     ///
@@ -403,7 +403,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_database_driver: Opt<AlpineDatabaseDriver> = Opt::new(&["services", "dependency-track", "settings", "alpine.database.driver"]);
+    pub const alpine_database_driver: Opt<AlpineDatabaseDriver> = Opt::new(&["services", "dependency-track", "settings", "alpine.database.driver"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.database.mode`
     ///
@@ -425,7 +425,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_database_mode: Opt<AlpineDatabaseMode> = Opt::new(&["services", "dependency-track", "settings", "alpine.database.mode"]);
+    pub const alpine_database_mode: Opt<AlpineDatabaseMode> = Opt::new(&["services", "dependency-track", "settings", "alpine.database.mode"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.database.url`
     ///
@@ -442,7 +442,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_database_url: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.database.url"]);
+    pub const alpine_database_url: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.database.url"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.database.username`
     ///
@@ -458,7 +458,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_database_username: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.database.username"]);
+    pub const alpine_database_username: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.database.username"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.ldap.enabled`
     ///
@@ -468,7 +468,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_ldap_enabled: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "alpine.ldap.enabled"]);
+    pub const alpine_ldap_enabled: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "alpine.ldap.enabled"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.oidc.client.id`
     ///
@@ -479,7 +479,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `config.services.dependency-track.oidc.clientId`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_oidc_client_id: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.client.id"]);
+    pub const alpine_oidc_client_id: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.client.id"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.oidc.enabled`
     ///
@@ -489,7 +489,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `config.services.dependency-track.oidc.enable`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_oidc_enabled: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.enabled"]);
+    pub const alpine_oidc_enabled: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.enabled"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.oidc.issuer`
     ///
@@ -502,7 +502,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `config.services.dependency-track.oidc.issuer`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_oidc_issuer: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.issuer"]);
+    pub const alpine_oidc_issuer: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.issuer"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.oidc.team.synchronization`
     ///
@@ -518,7 +518,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `config.services.dependency-track.oidc.teamSynchronization`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_oidc_team_synchronization: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.team.synchronization"]);
+    pub const alpine_oidc_team_synchronization: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.team.synchronization"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.oidc.teams.claim`
     ///
@@ -530,7 +530,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `config.services.dependency-track.oidc.teams.claim`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_oidc_teams_claim: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.teams.claim"]);
+    pub const alpine_oidc_teams_claim: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.teams.claim"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.oidc.teams.default`
     ///
@@ -543,7 +543,7 @@ pub mod settings {
     /// Nix type: `null or strings concatenated with ","`. Default: `config.services.dependency-track.oidc.teams.default`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_oidc_teams_default: Opt<NullOr<Concatenated>> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.teams.default"]);
+    pub const alpine_oidc_teams_default: Opt<NullOr<Concatenated>> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.teams.default"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.oidc.user.provisioning`
     ///
@@ -558,7 +558,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `config.services.dependency-track.oidc.userProvisioning`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_oidc_user_provisioning: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.user.provisioning"]);
+    pub const alpine_oidc_user_provisioning: Opt<bool> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.user.provisioning"]).in_submodules(1);
 
     /// `services.dependency-track.settings.alpine.oidc.username.claim`
     ///
@@ -569,7 +569,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `config.services.dependency-track.oidc.usernameClaim`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dependency-track.nix`.
-    pub const alpine_oidc_username_claim: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.username.claim"]);
+    pub const alpine_oidc_username_claim: Opt<String> = Opt::new(&["services", "dependency-track", "settings", "alpine.oidc.username.claim"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.dependency-track.settings.alpine.database.driver`.

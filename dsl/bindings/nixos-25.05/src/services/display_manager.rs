@@ -144,7 +144,7 @@ pub mod auto_login {
     /// Nix type: `boolean`. Default: `config.services.displayManager.autoLogin.user != null`.
     ///
     /// Declared in `nixos/modules/services/display-managers/default.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "displayManager", "autoLogin", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "displayManager", "autoLogin", "enable"]).in_submodules(1);
 
     /// `services.displayManager.autoLogin.user`
     ///
@@ -153,7 +153,7 @@ pub mod auto_login {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/display-managers/default.nix`.
-    pub const user: Opt<NullOr<String>> = Opt::new(&["services", "displayManager", "autoLogin", "user"]);
+    pub const user: Opt<NullOr<String>> = Opt::new(&["services", "displayManager", "autoLogin", "user"]).in_submodules(1);
 
 }
 

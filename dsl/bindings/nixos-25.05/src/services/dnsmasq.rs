@@ -90,7 +90,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/dnsmasq.nix`.
-    pub const server: Opt<Vec<String>> = Opt::new(&["services", "dnsmasq", "settings", "server"]);
+    pub const server: Opt<Vec<String>> = Opt::new(&["services", "dnsmasq", "settings", "server"]).in_submodules(1);
 
 }
 

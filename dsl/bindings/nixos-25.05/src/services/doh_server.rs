@@ -208,7 +208,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/doh-server.nix`.
-    pub const ecs_allow_non_global_ip: Opt<bool> = Opt::new(&["services", "doh-server", "settings", "ecs_allow_non_global_ip"]);
+    pub const ecs_allow_non_global_ip: Opt<bool> = Opt::new(&["services", "doh-server", "settings", "ecs_allow_non_global_ip"]).in_submodules(1);
 
     /// `services.doh-server.settings.ecs_use_precise_ip`
     ///
@@ -217,7 +217,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/doh-server.nix`.
-    pub const ecs_use_precise_ip: Opt<bool> = Opt::new(&["services", "doh-server", "settings", "ecs_use_precise_ip"]);
+    pub const ecs_use_precise_ip: Opt<bool> = Opt::new(&["services", "doh-server", "settings", "ecs_use_precise_ip"]).in_submodules(1);
 
     /// `services.doh-server.settings.listen`
     ///
@@ -243,7 +243,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/doh-server.nix`.
-    pub const listen: Opt<Vec<String>> = Opt::new(&["services", "doh-server", "settings", "listen"]);
+    pub const listen: Opt<Vec<String>> = Opt::new(&["services", "doh-server", "settings", "listen"]).in_submodules(1);
 
     /// `services.doh-server.settings.log_guessed_client_ip`
     ///
@@ -253,7 +253,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/doh-server.nix`.
-    pub const log_guessed_client_ip: Opt<bool> = Opt::new(&["services", "doh-server", "settings", "log_guessed_client_ip"]);
+    pub const log_guessed_client_ip: Opt<bool> = Opt::new(&["services", "doh-server", "settings", "log_guessed_client_ip"]).in_submodules(1);
 
     /// `services.doh-server.settings.path`
     ///
@@ -262,7 +262,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"/dns-query"`. Example: `"/dns-query"`.
     ///
     /// Declared in `nixos/modules/services/networking/doh-server.nix`.
-    pub const path: Opt<String> = Opt::new(&["services", "doh-server", "settings", "path"]);
+    pub const path: Opt<String> = Opt::new(&["services", "doh-server", "settings", "path"]).in_submodules(1);
 
     /// `services.doh-server.settings.timeout`
     ///
@@ -271,7 +271,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `10`. Example: `15`.
     ///
     /// Declared in `nixos/modules/services/networking/doh-server.nix`.
-    pub const timeout: Opt<i64> = Opt::new(&["services", "doh-server", "settings", "timeout"]);
+    pub const timeout: Opt<i64> = Opt::new(&["services", "doh-server", "settings", "timeout"]).in_submodules(1);
 
     /// `services.doh-server.settings.tries`
     ///
@@ -280,7 +280,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `3`. Example: `5`.
     ///
     /// Declared in `nixos/modules/services/networking/doh-server.nix`.
-    pub const tries: Opt<i64> = Opt::new(&["services", "doh-server", "settings", "tries"]);
+    pub const tries: Opt<i64> = Opt::new(&["services", "doh-server", "settings", "tries"]).in_submodules(1);
 
     /// `services.doh-server.settings.upstream`
     ///
@@ -313,7 +313,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/doh-server.nix`.
-    pub const upstream: Opt<Vec<String>> = Opt::new(&["services", "doh-server", "settings", "upstream"]);
+    pub const upstream: Opt<Vec<String>> = Opt::new(&["services", "doh-server", "settings", "upstream"]).in_submodules(1);
 
     /// `services.doh-server.settings.verbose`
     ///
@@ -322,7 +322,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/doh-server.nix`.
-    pub const verbose: Opt<bool> = Opt::new(&["services", "doh-server", "settings", "verbose"]);
+    pub const verbose: Opt<bool> = Opt::new(&["services", "doh-server", "settings", "verbose"]).in_submodules(1);
 
 }
 

@@ -375,7 +375,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn acl(&self) -> Opt<NullOr<Vec<AclValue>>> {
-            Opt::at(self.path.join(["acl"]))
+            Opt::at(self.path.join(["acl"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.aclFile`
@@ -390,7 +390,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn acl_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["aclFile"]))
+            Opt::at(self.path.join(["aclFile"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.enable`
@@ -402,7 +402,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.mergedConfig`
@@ -434,7 +434,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.phpOptions`
@@ -458,7 +458,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn php_options(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["phpOptions"]))
+            Opt::at(self.path.join(["phpOptions"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.phpPackage`
@@ -470,7 +470,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn php_package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["phpPackage"]))
+            Opt::at(self.path.join(["phpPackage"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.plugins`
@@ -503,7 +503,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn plugins(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["plugins"]))
+            Opt::at(self.path.join(["plugins"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.pluginsConfig`
@@ -526,7 +526,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn plugins_config(&self) -> Opt<BTreeMap<String, bool>> {
-            Opt::at(self.path.join(["pluginsConfig"]))
+            Opt::at(self.path.join(["pluginsConfig"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.poolConfig`
@@ -552,7 +552,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
-            Opt::at(self.path.join(["poolConfig"]))
+            Opt::at(self.path.join(["poolConfig"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.settings`
@@ -592,7 +592,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.stateDir`
@@ -604,7 +604,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn state_dir(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["stateDir"]))
+            Opt::at(self.path.join(["stateDir"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.templates`
@@ -638,7 +638,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn templates(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["templates"]))
+            Opt::at(self.path.join(["templates"])).in_submodules(1)
         }
 
         /// `services.dokuwiki.sites.<name>.usersFile`
@@ -658,7 +658,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/dokuwiki.nix`.
         #[inline]
         pub fn users_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["usersFile"]))
+            Opt::at(self.path.join(["usersFile"])).in_submodules(1)
         }
 
     }

@@ -770,7 +770,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.acmeRoot`
     ///
@@ -780,7 +780,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.addSSL`
     ///
@@ -791,7 +791,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.basicAuth`
     ///
@@ -811,7 +811,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "dolibarr", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "dolibarr", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.basicAuthFile`
     ///
@@ -821,7 +821,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.default`
     ///
@@ -830,7 +830,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "default"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.enableACME`
     ///
@@ -840,7 +840,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.extraConfig`
     ///
@@ -849,7 +849,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "dolibarr", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "dolibarr", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.forceSSL`
     ///
@@ -862,7 +862,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.globalRedirect`
     ///
@@ -872,7 +872,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.http2`
     ///
@@ -887,7 +887,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http2"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.http3`
     ///
@@ -903,7 +903,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http3"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.http3_hq`
     ///
@@ -918,7 +918,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.kTLS`
     ///
@@ -930,7 +930,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.listen`
     ///
@@ -964,7 +964,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "dolibarr", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "dolibarr", "nginx", "listen"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.listenAddresses`
     ///
@@ -986,7 +986,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "dolibarr", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "dolibarr", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.locations`
     ///
@@ -1005,7 +1005,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "dolibarr", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "dolibarr", "nginx", "locations"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.onlySSL`
     ///
@@ -1015,7 +1015,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.quic`
     ///
@@ -1029,7 +1029,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "quic"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.redirectCode`
     ///
@@ -1041,7 +1041,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "dolibarr", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "dolibarr", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.rejectSSL`
     ///
@@ -1054,7 +1054,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.reuseport`
     ///
@@ -1064,7 +1064,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "dolibarr", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.root`
     ///
@@ -1073,7 +1073,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "root"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.serverAliases`
     ///
@@ -1091,7 +1091,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "dolibarr", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "dolibarr", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.serverName`
     ///
@@ -1100,7 +1100,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.sslCertificate`
     ///
@@ -1109,7 +1109,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "dolibarr", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "dolibarr", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.sslCertificateKey`
     ///
@@ -1118,7 +1118,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "dolibarr", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "dolibarr", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.sslTrustedCertificate`
     ///
@@ -1127,7 +1127,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dolibarr", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.dolibarr.nginx.useACMEHost`
     ///
@@ -1140,7 +1140,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "dolibarr", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.dolibarr.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1360,7 +1360,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.basicAuth`
@@ -1383,7 +1383,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.basicAuthFile`
@@ -1396,7 +1396,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.extraConfig`
@@ -1408,7 +1408,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.fastcgiParams`
@@ -1422,7 +1422,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.index`
@@ -1434,7 +1434,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.priority`
@@ -1448,7 +1448,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.proxyPass`
@@ -1461,7 +1461,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.proxyWebsockets`
@@ -1473,7 +1473,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.recommendedProxySettings`
@@ -1485,7 +1485,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.return`
@@ -1497,7 +1497,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.root`
@@ -1509,7 +1509,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.dolibarr.nginx.locations.<name>.tryFiles`
@@ -1521,7 +1521,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/dolibarr.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

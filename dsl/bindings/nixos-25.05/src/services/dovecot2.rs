@@ -557,7 +557,7 @@ pub mod mail_plugins {
     /// ```
     ///
     /// Declared in `nixos/modules/services/mail/dovecot.nix`.
-    pub const globally: Opt<GloballyValue> = Opt::new(&["services", "dovecot2", "mailPlugins", "globally"]);
+    pub const globally: Opt<GloballyValue> = Opt::new(&["services", "dovecot2", "mailPlugins", "globally"]).in_submodules(1);
 
     /// `services.dovecot2.mailPlugins.perProtocol`
     ///
@@ -576,7 +576,7 @@ pub mod mail_plugins {
     /// ```
     ///
     /// Declared in `nixos/modules/services/mail/dovecot.nix`.
-    pub const per_protocol: Opt<BTreeMap<String, PerProtocolValue>> = Opt::new(&["services", "dovecot2", "mailPlugins", "perProtocol"]);
+    pub const per_protocol: Opt<BTreeMap<String, PerProtocolValue>> = Opt::new(&["services", "dovecot2", "mailPlugins", "perProtocol"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.dovecot2.mailPlugins.globally`: `GloballyValue::new()`, then a setter per option.
@@ -616,7 +616,7 @@ pub mod mail_plugins {
         /// Nix type: `list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/mail/dovecot.nix`.
-        pub const enable: Opt<Vec<String>> = Opt::new(&["services", "dovecot2", "mailPlugins", "globally", "enable"]);
+        pub const enable: Opt<Vec<String>> = Opt::new(&["services", "dovecot2", "mailPlugins", "globally", "enable"]).in_submodules(2);
 
     }
 
@@ -645,7 +645,7 @@ pub mod mail_plugins {
             /// Declared in `nixos/modules/services/mail/dovecot.nix`.
             #[inline]
             pub fn enable(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(2)
             }
 
         }
@@ -679,7 +679,7 @@ pub mod mailboxes {
         /// Declared in `nixos/modules/services/mail/dovecot.nix`.
         #[inline]
         pub fn auto(&self) -> Opt<Auto> {
-            Opt::at(self.path.join(["auto"]))
+            Opt::at(self.path.join(["auto"])).in_submodules(1)
         }
 
         /// `services.dovecot2.mailboxes.<name>.autoexpunge`
@@ -692,7 +692,7 @@ pub mod mailboxes {
         /// Declared in `nixos/modules/services/mail/dovecot.nix`.
         #[inline]
         pub fn autoexpunge(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["autoexpunge"]))
+            Opt::at(self.path.join(["autoexpunge"])).in_submodules(1)
         }
 
         /// `services.dovecot2.mailboxes.<name>.name`
@@ -716,7 +716,7 @@ pub mod mailboxes {
         /// Declared in `nixos/modules/services/mail/dovecot.nix`.
         #[inline]
         pub fn special_use(&self) -> Opt<NullOr<SpecialUse>> {
-            Opt::at(self.path.join(["specialUse"]))
+            Opt::at(self.path.join(["specialUse"])).in_submodules(1)
         }
 
     }

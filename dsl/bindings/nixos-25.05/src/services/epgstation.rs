@@ -197,7 +197,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `config.services.epgstation.settings.socketioPort`.
     ///
     /// Declared in `nixos/modules/services/video/epgstation/default.nix`.
-    pub const client_socketio_port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "clientSocketioPort"]);
+    pub const client_socketio_port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "clientSocketioPort"]).in_submodules(1);
 
     /// `services.epgstation.settings.concurrentEncodeNum`
     ///
@@ -207,7 +207,7 @@ pub mod settings {
     /// Nix type: `positive integer, meaning >0`. Default: `1`.
     ///
     /// Declared in `nixos/modules/services/video/epgstation/default.nix`.
-    pub const concurrent_encode_num: Opt<Positive> = Opt::new(&["services", "epgstation", "settings", "concurrentEncodeNum"]);
+    pub const concurrent_encode_num: Opt<Positive> = Opt::new(&["services", "epgstation", "settings", "concurrentEncodeNum"]).in_submodules(1);
 
     /// `services.epgstation.settings.encode`
     ///
@@ -228,7 +228,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/video/epgstation/default.nix`.
-    pub const encode: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "epgstation", "settings", "encode"]);
+    pub const encode: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "epgstation", "settings", "encode"]).in_submodules(1);
 
     /// `services.epgstation.settings.encodeProcessNum`
     ///
@@ -238,7 +238,7 @@ pub mod settings {
     /// Nix type: `positive integer, meaning >0`. Default: `4`.
     ///
     /// Declared in `nixos/modules/services/video/epgstation/default.nix`.
-    pub const encode_process_num: Opt<Positive> = Opt::new(&["services", "epgstation", "settings", "encodeProcessNum"]);
+    pub const encode_process_num: Opt<Positive> = Opt::new(&["services", "epgstation", "settings", "encodeProcessNum"]).in_submodules(1);
 
     /// `services.epgstation.settings.mirakurunPath`
     ///
@@ -247,7 +247,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"http+unix://${lib.replaceStrings ["/"] ["%2F"] config.services.mirakurun.unixSocket}"`. Example: `"http://localhost:40772"`.
     ///
     /// Declared in `nixos/modules/services/video/epgstation/default.nix`.
-    pub const mirakurun_path: Opt<String> = Opt::new(&["services", "epgstation", "settings", "mirakurunPath"]);
+    pub const mirakurun_path: Opt<String> = Opt::new(&["services", "epgstation", "settings", "mirakurunPath"]).in_submodules(1);
 
     /// `services.epgstation.settings.port`
     ///
@@ -256,7 +256,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `20772`.
     ///
     /// Declared in `nixos/modules/services/video/epgstation/default.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "port"]).in_submodules(1);
 
     /// `services.epgstation.settings.socketioPort`
     ///
@@ -266,7 +266,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `config.services.epgstation.settings.port + 1`.
     ///
     /// Declared in `nixos/modules/services/video/epgstation/default.nix`.
-    pub const socketio_port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "socketioPort"]);
+    pub const socketio_port: Opt<u16> = Opt::new(&["services", "epgstation", "settings", "socketioPort"]).in_submodules(1);
 
 }
 

@@ -104,7 +104,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/errbot.nix`.
         #[inline]
         pub fn admins(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["admins"]))
+            Opt::at(self.path.join(["admins"])).in_submodules(1)
         }
 
         /// `services.errbot.instances.<name>.backend`
@@ -116,7 +116,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/errbot.nix`.
         #[inline]
         pub fn backend(&self) -> Opt<String> {
-            Opt::at(self.path.join(["backend"]))
+            Opt::at(self.path.join(["backend"])).in_submodules(1)
         }
 
         /// `services.errbot.instances.<name>.dataDir`
@@ -128,7 +128,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/errbot.nix`.
         #[inline]
         pub fn data_dir(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["dataDir"]))
+            Opt::at(self.path.join(["dataDir"])).in_submodules(1)
         }
 
         /// `services.errbot.instances.<name>.extraConfig`
@@ -140,7 +140,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/errbot.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.errbot.instances.<name>.identity`
@@ -152,7 +152,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/errbot.nix`.
         #[inline]
         pub fn identity(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["identity"]))
+            Opt::at(self.path.join(["identity"])).in_submodules(1)
         }
 
         /// `services.errbot.instances.<name>.logLevel`
@@ -164,7 +164,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/errbot.nix`.
         #[inline]
         pub fn log_level(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(1)
         }
 
         /// `services.errbot.instances.<name>.plugins`
@@ -176,7 +176,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/errbot.nix`.
         #[inline]
         pub fn plugins(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["plugins"]))
+            Opt::at(self.path.join(["plugins"])).in_submodules(1)
         }
 
     }

@@ -115,7 +115,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"0.0.0.0"`. Example: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/misc/etebase-server.nix`.
-        pub const allowed_host1: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "allowed_hosts", "allowed_host1"]);
+        pub const allowed_host1: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "allowed_hosts", "allowed_host1"]).in_submodules(1);
 
     }
 
@@ -129,7 +129,7 @@ pub mod settings {
         /// Nix type: `one of "django.db.backends.sqlite3", "django.db.backends.postgresql"`. Default: `"django.db.backends.sqlite3"`.
         ///
         /// Declared in `nixos/modules/services/misc/etebase-server.nix`.
-        pub const engine: Opt<Engine> = Opt::new(&["services", "etebase-server", "settings", "database", "engine"]);
+        pub const engine: Opt<Engine> = Opt::new(&["services", "etebase-server", "settings", "database", "engine"]).in_submodules(1);
 
         /// `services.etebase-server.settings.database.name`
         ///
@@ -138,7 +138,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${config.services.etebase-server.dataDir}/db.sqlite3"`.
         ///
         /// Declared in `nixos/modules/services/misc/etebase-server.nix`.
-        pub const name: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "database", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "database", "name"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.etebase-server.settings.database.engine`.
@@ -160,7 +160,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/etebase-server.nix`.
-        pub const debug: Opt<bool> = Opt::new(&["services", "etebase-server", "settings", "global", "debug"]);
+        pub const debug: Opt<bool> = Opt::new(&["services", "etebase-server", "settings", "global", "debug"]).in_submodules(1);
 
         /// `services.etebase-server.settings.global.media_root`
         ///
@@ -169,7 +169,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${config.services.etebase-server.dataDir}/media"`.
         ///
         /// Declared in `nixos/modules/services/misc/etebase-server.nix`.
-        pub const media_root: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "global", "media_root"]);
+        pub const media_root: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "global", "media_root"]).in_submodules(1);
 
         /// `services.etebase-server.settings.global.secret_file`
         ///
@@ -179,7 +179,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/etebase-server.nix`.
-        pub const secret_file: Opt<NullOr<String>> = Opt::new(&["services", "etebase-server", "settings", "global", "secret_file"]);
+        pub const secret_file: Opt<NullOr<String>> = Opt::new(&["services", "etebase-server", "settings", "global", "secret_file"]).in_submodules(1);
 
         /// `services.etebase-server.settings.global.static_root`
         ///
@@ -188,7 +188,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${config.services.etebase-server.dataDir}/static"`.
         ///
         /// Declared in `nixos/modules/services/misc/etebase-server.nix`.
-        pub const static_root: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "global", "static_root"]);
+        pub const static_root: Opt<String> = Opt::new(&["services", "etebase-server", "settings", "global", "static_root"]).in_submodules(1);
 
     }
 

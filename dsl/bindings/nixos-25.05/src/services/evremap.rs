@@ -195,7 +195,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"AT Translated Set 2 keyboard"`.
     ///
     /// Declared in `nixos/modules/services/misc/evremap.nix`.
-    pub const device_name: Opt<String> = Opt::new(&["services", "evremap", "settings", "device_name"]);
+    pub const device_name: Opt<String> = Opt::new(&["services", "evremap", "settings", "device_name"]).in_submodules(1);
 
     /// `services.evremap.settings.dual_role`
     ///
@@ -221,7 +221,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/misc/evremap.nix`.
-    pub const dual_role: Opt<Vec<DualRoleValue>> = Opt::new(&["services", "evremap", "settings", "dual_role"]);
+    pub const dual_role: Opt<Vec<DualRoleValue>> = Opt::new(&["services", "evremap", "settings", "dual_role"]).in_submodules(1);
 
     /// `services.evremap.settings.phys`
     ///
@@ -233,7 +233,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"usb-0000:07:00.3-2.1.1/input0"`.
     ///
     /// Declared in `nixos/modules/services/misc/evremap.nix`.
-    pub const phys: Opt<NullOr<String>> = Opt::new(&["services", "evremap", "settings", "phys"]);
+    pub const phys: Opt<NullOr<String>> = Opt::new(&["services", "evremap", "settings", "phys"]).in_submodules(1);
 
     /// `services.evremap.settings.remap`
     ///
@@ -258,7 +258,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/misc/evremap.nix`.
-    pub const remap: Opt<Vec<RemapValue>> = Opt::new(&["services", "evremap", "settings", "remap"]);
+    pub const remap: Opt<Vec<RemapValue>> = Opt::new(&["services", "evremap", "settings", "remap"]).in_submodules(1);
 
     /// The members of `services.evremap.settings.dual_role.*.hold`'s type: `list of (unknown 'key ID prefixed with BTN_')`, `unknown 'KEY_'`. A value of any of them sets the option.
     pub enum HoldMembers {}

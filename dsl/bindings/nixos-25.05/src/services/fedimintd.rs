@@ -62,7 +62,7 @@ impl FedimintdEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.environment`
@@ -91,7 +91,7 @@ impl FedimintdEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["environment"]))
+        Opt::at(self.path.join(["environment"])).in_submodules(1)
     }
 
     /// The options under `nginx`.
@@ -115,7 +115,7 @@ impl FedimintdEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
 }
@@ -136,7 +136,7 @@ impl FedimintdEntryApi {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn bind(&self) -> Opt<String> {
-        Opt::at(self.path.join(["bind"]))
+        Opt::at(self.path.join(["bind"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.api.openFirewall`
@@ -148,7 +148,7 @@ impl FedimintdEntryApi {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn open_firewall(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["openFirewall"]))
+        Opt::at(self.path.join(["openFirewall"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.api.port`
@@ -160,7 +160,7 @@ impl FedimintdEntryApi {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.api.url`
@@ -172,7 +172,7 @@ impl FedimintdEntryApi {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn url(&self) -> Opt<String> {
-        Opt::at(self.path.join(["url"]))
+        Opt::at(self.path.join(["url"])).in_submodules(1)
     }
 
 }
@@ -193,7 +193,7 @@ impl FedimintdEntryBitcoin {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn network(&self) -> Opt<String> {
-        Opt::at(self.path.join(["network"]))
+        Opt::at(self.path.join(["network"])).in_submodules(1)
     }
 
     /// The options under `rpc`.
@@ -220,7 +220,7 @@ impl FedimintdEntryBitcoinRpc {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn kind(&self) -> Opt<String> {
-        Opt::at(self.path.join(["kind"]))
+        Opt::at(self.path.join(["kind"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.bitcoin.rpc.secretFile`
@@ -237,7 +237,7 @@ impl FedimintdEntryBitcoinRpc {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn secret_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["secretFile"]))
+        Opt::at(self.path.join(["secretFile"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.bitcoin.rpc.url`
@@ -249,7 +249,7 @@ impl FedimintdEntryBitcoinRpc {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn url(&self) -> Opt<String> {
-        Opt::at(self.path.join(["url"]))
+        Opt::at(self.path.join(["url"])).in_submodules(1)
     }
 
 }
@@ -270,7 +270,7 @@ impl FedimintdEntryConsensus {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn finality_delay(&self) -> Opt<u64> {
-        Opt::at(self.path.join(["finalityDelay"]))
+        Opt::at(self.path.join(["finalityDelay"])).in_submodules(1)
     }
 
 }
@@ -291,7 +291,7 @@ impl FedimintdEntryNginx {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn config(&self) -> Opt<ConfigValue> {
-        Opt::at(self.path.join(["config"]))
+        Opt::at(self.path.join(["config"])).in_submodules(1)
     }
 
     /// The options under `config`.
@@ -309,7 +309,7 @@ impl FedimintdEntryNginx {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.nginx.fqdn`
@@ -321,7 +321,7 @@ impl FedimintdEntryNginx {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn fqdn(&self) -> Opt<String> {
-        Opt::at(self.path.join(["fqdn"]))
+        Opt::at(self.path.join(["fqdn"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.nginx.path`
@@ -333,7 +333,7 @@ impl FedimintdEntryNginx {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn path(&self) -> Opt<String> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
 }
@@ -359,7 +359,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn acme_fallback_host(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["acmeFallbackHost"]))
+        Opt::at(self.path.join(["acmeFallbackHost"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.acmeRoot`
@@ -372,7 +372,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn acme_root(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["acmeRoot"]))
+        Opt::at(self.path.join(["acmeRoot"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.addSSL`
@@ -386,7 +386,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn add_ssl(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["addSSL"]))
+        Opt::at(self.path.join(["addSSL"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.basicAuth`
@@ -409,7 +409,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["basicAuth"]))
+        Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.basicAuthFile`
@@ -422,7 +422,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["basicAuthFile"]))
+        Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.default`
@@ -434,7 +434,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn default(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["default"]))
+        Opt::at(self.path.join(["default"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.enableACME`
@@ -447,7 +447,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn enable_acme(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enableACME"]))
+        Opt::at(self.path.join(["enableACME"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.extraConfig`
@@ -459,7 +459,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn extra_config(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.forceSSL`
@@ -475,7 +475,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn force_ssl(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["forceSSL"]))
+        Opt::at(self.path.join(["forceSSL"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.globalRedirect`
@@ -488,7 +488,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn global_redirect(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["globalRedirect"]))
+        Opt::at(self.path.join(["globalRedirect"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.http2`
@@ -506,7 +506,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn http2(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["http2"]))
+        Opt::at(self.path.join(["http2"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.http3`
@@ -525,7 +525,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn http3(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["http3"]))
+        Opt::at(self.path.join(["http3"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.http3_hq`
@@ -543,7 +543,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn http3_hq(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["http3_hq"]))
+        Opt::at(self.path.join(["http3_hq"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.kTLS`
@@ -558,7 +558,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn k_tls(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["kTLS"]))
+        Opt::at(self.path.join(["kTLS"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.listen`
@@ -595,7 +595,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn listen(&self) -> Opt<Vec<ListenValue>> {
-        Opt::at(self.path.join(["listen"]))
+        Opt::at(self.path.join(["listen"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.listenAddresses`
@@ -620,7 +620,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn listen_addresses(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["listenAddresses"]))
+        Opt::at(self.path.join(["listenAddresses"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations`
@@ -642,7 +642,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
-        Opt::at(self.path.join(["locations"]))
+        Opt::at(self.path.join(["locations"])).in_submodules(2)
     }
 
     /// The options under `locations`.
@@ -661,7 +661,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn only_ssl(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["onlySSL"]))
+        Opt::at(self.path.join(["onlySSL"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.quic`
@@ -678,7 +678,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn quic(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["quic"]))
+        Opt::at(self.path.join(["quic"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.redirectCode`
@@ -693,7 +693,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn redirect_code(&self) -> Opt<Between<300, 399>> {
-        Opt::at(self.path.join(["redirectCode"]))
+        Opt::at(self.path.join(["redirectCode"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.rejectSSL`
@@ -709,7 +709,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn reject_ssl(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["rejectSSL"]))
+        Opt::at(self.path.join(["rejectSSL"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.reuseport`
@@ -722,7 +722,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn reuseport(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["reuseport"]))
+        Opt::at(self.path.join(["reuseport"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.root`
@@ -734,7 +734,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["root"]))
+        Opt::at(self.path.join(["root"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.serverAliases`
@@ -755,7 +755,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn server_aliases(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["serverAliases"]))
+        Opt::at(self.path.join(["serverAliases"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.serverName`
@@ -767,7 +767,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn server_name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["serverName"]))
+        Opt::at(self.path.join(["serverName"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.sslCertificate`
@@ -779,7 +779,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn ssl_certificate(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["sslCertificate"]))
+        Opt::at(self.path.join(["sslCertificate"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.sslCertificateKey`
@@ -791,7 +791,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn ssl_certificate_key(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["sslCertificateKey"]))
+        Opt::at(self.path.join(["sslCertificateKey"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.sslTrustedCertificate`
@@ -803,7 +803,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn ssl_trusted_certificate(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["sslTrustedCertificate"]))
+        Opt::at(self.path.join(["sslTrustedCertificate"])).in_submodules(2)
     }
 
     /// `services.fedimintd.<name>.nginx.config.useACMEHost`
@@ -819,7 +819,7 @@ impl FedimintdEntryNginxConfig {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["useACMEHost"]))
+        Opt::at(self.path.join(["useACMEHost"])).in_submodules(2)
     }
 
 }
@@ -855,7 +855,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["alias"]))
+        Opt::at(self.path.join(["alias"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.basicAuth`
@@ -878,7 +878,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["basicAuth"]))
+        Opt::at(self.path.join(["basicAuth"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.basicAuthFile`
@@ -891,7 +891,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["basicAuthFile"]))
+        Opt::at(self.path.join(["basicAuthFile"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.extraConfig`
@@ -903,7 +903,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn extra_config(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["extraConfig"]))
+        Opt::at(self.path.join(["extraConfig"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.fastcgiParams`
@@ -917,7 +917,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-        Opt::at(self.path.join(["fastcgiParams"]))
+        Opt::at(self.path.join(["fastcgiParams"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.index`
@@ -929,7 +929,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn index(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["index"]))
+        Opt::at(self.path.join(["index"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.priority`
@@ -943,7 +943,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn priority(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["priority"]))
+        Opt::at(self.path.join(["priority"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.proxyPass`
@@ -956,7 +956,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["proxyPass"]))
+        Opt::at(self.path.join(["proxyPass"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.proxyWebsockets`
@@ -968,7 +968,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn proxy_websockets(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["proxyWebsockets"]))
+        Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.recommendedProxySettings`
@@ -980,7 +980,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["recommendedProxySettings"]))
+        Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.return`
@@ -992,7 +992,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-        Opt::at(self.path.join(["return"]))
+        Opt::at(self.path.join(["return"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.root`
@@ -1004,7 +1004,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["root"]))
+        Opt::at(self.path.join(["root"])).in_submodules(3)
     }
 
     /// `services.fedimintd.<name>.nginx.config.locations.<name>.tryFiles`
@@ -1016,7 +1016,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn try_files(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["tryFiles"]))
+        Opt::at(self.path.join(["tryFiles"])).in_submodules(3)
     }
 
 }
@@ -1037,7 +1037,7 @@ impl FedimintdEntryP2p {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn bind(&self) -> Opt<String> {
-        Opt::at(self.path.join(["bind"]))
+        Opt::at(self.path.join(["bind"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.p2p.openFirewall`
@@ -1049,7 +1049,7 @@ impl FedimintdEntryP2p {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn open_firewall(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["openFirewall"]))
+        Opt::at(self.path.join(["openFirewall"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.p2p.port`
@@ -1061,7 +1061,7 @@ impl FedimintdEntryP2p {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.fedimintd.<name>.p2p.url`
@@ -1073,7 +1073,7 @@ impl FedimintdEntryP2p {
     /// Declared in `nixos/modules/services/networking/fedimintd.nix`.
     #[inline]
     pub fn url(&self) -> Opt<String> {
-        Opt::at(self.path.join(["url"]))
+        Opt::at(self.path.join(["url"])).in_submodules(1)
     }
 
 }

@@ -56,7 +56,7 @@ pub mod settings {
     /// Nix type: `one of "sqlite", "pg"`. Default: `"sqlite"`.
     ///
     /// Declared in `nixos/modules/services/databases/ferretdb.nix`.
-    pub const ferretdb_handler: Opt<FerretdbHandler> = Opt::new(&["services", "ferretdb", "settings", "FERRETDB_HANDLER"]);
+    pub const ferretdb_handler: Opt<FerretdbHandler> = Opt::new(&["services", "ferretdb", "settings", "FERRETDB_HANDLER"]).in_submodules(1);
 
     /// `services.ferretdb.settings.FERRETDB_POSTGRESQL_URL`
     ///
@@ -65,7 +65,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"postgres://ferretdb@localhost/ferretdb?host=/run/postgresql"`.
     ///
     /// Declared in `nixos/modules/services/databases/ferretdb.nix`.
-    pub const ferretdb_postgresql_url: Opt<String> = Opt::new(&["services", "ferretdb", "settings", "FERRETDB_POSTGRESQL_URL"]);
+    pub const ferretdb_postgresql_url: Opt<String> = Opt::new(&["services", "ferretdb", "settings", "FERRETDB_POSTGRESQL_URL"]).in_submodules(1);
 
     /// `services.ferretdb.settings.FERRETDB_SQLITE_URL`
     ///
@@ -74,7 +74,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"file:/var/lib/ferretdb/"`.
     ///
     /// Declared in `nixos/modules/services/databases/ferretdb.nix`.
-    pub const ferretdb_sqlite_url: Opt<String> = Opt::new(&["services", "ferretdb", "settings", "FERRETDB_SQLITE_URL"]);
+    pub const ferretdb_sqlite_url: Opt<String> = Opt::new(&["services", "ferretdb", "settings", "FERRETDB_SQLITE_URL"]).in_submodules(1);
 
     /// `services.ferretdb.settings.FERRETDB_TELEMETRY`
     ///
@@ -85,7 +85,7 @@ pub mod settings {
     /// Nix type: `one of "enable", "disable"`. Default: `"disable"`.
     ///
     /// Declared in `nixos/modules/services/databases/ferretdb.nix`.
-    pub const ferretdb_telemetry: Opt<FerretdbTelemetry> = Opt::new(&["services", "ferretdb", "settings", "FERRETDB_TELEMETRY"]);
+    pub const ferretdb_telemetry: Opt<FerretdbTelemetry> = Opt::new(&["services", "ferretdb", "settings", "FERRETDB_TELEMETRY"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.ferretdb.settings.FERRETDB_HANDLER`.

@@ -260,7 +260,7 @@ pub mod inputs {
         /// Declared in `nixos/modules/services/logging/filebeat.nix`.
         #[inline]
         pub fn r#type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }
@@ -296,7 +296,7 @@ pub mod modules {
         /// Declared in `nixos/modules/services/logging/filebeat.nix`.
         #[inline]
         pub fn module(&self) -> Opt<String> {
-            Opt::at(self.path.join(["module"]))
+            Opt::at(self.path.join(["module"])).in_submodules(1)
         }
 
     }
@@ -345,7 +345,7 @@ pub mod settings {
             /// ```
             ///
             /// Declared in `nixos/modules/services/logging/filebeat.nix`.
-            pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "filebeat", "settings", "output", "elasticsearch", "hosts"]);
+            pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "filebeat", "settings", "output", "elasticsearch", "hosts"]).in_submodules(1);
 
         }
 

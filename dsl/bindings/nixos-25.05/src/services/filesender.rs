@@ -163,7 +163,7 @@ pub mod settings {
     /// Nix type: `strings concatenated with ","`.
     ///
     /// Declared in `nixos/modules/services/web-apps/filesender.nix`.
-    pub const admin: Opt<Concatenated> = Opt::new(&["services", "filesender", "settings", "admin"]);
+    pub const admin: Opt<Concatenated> = Opt::new(&["services", "filesender", "settings", "admin"]).in_submodules(1);
 
     /// `services.filesender.settings.admin_email`
     ///
@@ -174,7 +174,7 @@ pub mod settings {
     /// Nix type: `strings concatenated with ","`.
     ///
     /// Declared in `nixos/modules/services/web-apps/filesender.nix`.
-    pub const admin_email: Opt<Concatenated> = Opt::new(&["services", "filesender", "settings", "admin_email"]);
+    pub const admin_email: Opt<Concatenated> = Opt::new(&["services", "filesender", "settings", "admin_email"]).in_submodules(1);
 
     /// `services.filesender.settings.log_facilities`
     ///
@@ -193,7 +193,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/filesender.nix`.
-    pub const log_facilities: Opt<Untyped> = Opt::new(&["services", "filesender", "settings", "log_facilities"]);
+    pub const log_facilities: Opt<Untyped> = Opt::new(&["services", "filesender", "settings", "log_facilities"]).in_submodules(1);
 
     /// `services.filesender.settings.site_url`
     ///
@@ -202,7 +202,7 @@ pub mod settings {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/filesender.nix`.
-    pub const site_url: Opt<String> = Opt::new(&["services", "filesender", "settings", "site_url"]);
+    pub const site_url: Opt<String> = Opt::new(&["services", "filesender", "settings", "site_url"]).in_submodules(1);
 
     /// `services.filesender.settings.storage_filesystem_path`
     ///
@@ -211,7 +211,7 @@ pub mod settings {
     /// Nix type: `null or string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/filesender.nix`.
-    pub const storage_filesystem_path: Opt<NullOr<String>> = Opt::new(&["services", "filesender", "settings", "storage_filesystem_path"]);
+    pub const storage_filesystem_path: Opt<NullOr<String>> = Opt::new(&["services", "filesender", "settings", "storage_filesystem_path"]).in_submodules(1);
 
 }
 

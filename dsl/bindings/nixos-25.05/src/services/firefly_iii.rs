@@ -162,7 +162,7 @@ pub mod settings {
     /// Nix type: `one of "local", "production", "testing"`. Default: `"local"`. Example: `"production"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/firefly-iii.nix`.
-    pub const app_env: Opt<AppEnv> = Opt::new(&["services", "firefly-iii", "settings", "APP_ENV"]);
+    pub const app_env: Opt<AppEnv> = Opt::new(&["services", "firefly-iii", "settings", "APP_ENV"]).in_submodules(1);
 
     /// `services.firefly-iii.settings.APP_KEY_FILE`
     ///
@@ -173,7 +173,7 @@ pub mod settings {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/web-apps/firefly-iii.nix`.
-    pub const app_key_file: Opt<RuntimePath> = Opt::new(&["services", "firefly-iii", "settings", "APP_KEY_FILE"]);
+    pub const app_key_file: Opt<RuntimePath> = Opt::new(&["services", "firefly-iii", "settings", "APP_KEY_FILE"]).in_submodules(1);
 
     /// `services.firefly-iii.settings.APP_URL`
     ///
@@ -193,7 +193,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/firefly-iii.nix`.
-    pub const app_url: Opt<String> = Opt::new(&["services", "firefly-iii", "settings", "APP_URL"]);
+    pub const app_url: Opt<String> = Opt::new(&["services", "firefly-iii", "settings", "APP_URL"]).in_submodules(1);
 
     /// `services.firefly-iii.settings.DB_CONNECTION`
     ///
@@ -203,7 +203,7 @@ pub mod settings {
     /// Nix type: `one of "sqlite", "pgsql", "mysql"`. Default: `"sqlite"`. Example: `"pgsql"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/firefly-iii.nix`.
-    pub const db_connection: Opt<DbConnection> = Opt::new(&["services", "firefly-iii", "settings", "DB_CONNECTION"]);
+    pub const db_connection: Opt<DbConnection> = Opt::new(&["services", "firefly-iii", "settings", "DB_CONNECTION"]).in_submodules(1);
 
     /// `services.firefly-iii.settings.DB_HOST`
     ///
@@ -224,7 +224,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/firefly-iii.nix`.
-    pub const db_host: Opt<String> = Opt::new(&["services", "firefly-iii", "settings", "DB_HOST"]);
+    pub const db_host: Opt<String> = Opt::new(&["services", "firefly-iii", "settings", "DB_HOST"]).in_submodules(1);
 
     /// `services.firefly-iii.settings.DB_PORT`
     ///
@@ -242,7 +242,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/firefly-iii.nix`.
-    pub const db_port: Opt<NullOr<i64>> = Opt::new(&["services", "firefly-iii", "settings", "DB_PORT"]);
+    pub const db_port: Opt<NullOr<i64>> = Opt::new(&["services", "firefly-iii", "settings", "DB_PORT"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.firefly-iii.settings.APP_ENV`.

@@ -164,7 +164,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5000`.
     ///
     /// Declared in `nixos/modules/services/networking/firefox-syncserver.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "firefox-syncserver", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "firefox-syncserver", "settings", "port"]).in_submodules(1);
 
     pub mod tokenserver {
         use super::*;
@@ -176,7 +176,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/firefox-syncserver.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "firefox-syncserver", "settings", "tokenserver", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "firefox-syncserver", "settings", "tokenserver", "enabled"]).in_submodules(1);
 
     }
 

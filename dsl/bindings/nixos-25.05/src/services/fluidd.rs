@@ -621,7 +621,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "fluidd", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "fluidd", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.fluidd.nginx.acmeRoot`
     ///
@@ -631,7 +631,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "fluidd", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "fluidd", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.fluidd.nginx.addSSL`
     ///
@@ -642,7 +642,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.fluidd.nginx.basicAuth`
     ///
@@ -662,7 +662,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "fluidd", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "fluidd", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.fluidd.nginx.basicAuthFile`
     ///
@@ -672,7 +672,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "fluidd", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "fluidd", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.fluidd.nginx.default`
     ///
@@ -681,7 +681,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "default"]).in_submodules(1);
 
     /// `services.fluidd.nginx.enableACME`
     ///
@@ -691,7 +691,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.fluidd.nginx.extraConfig`
     ///
@@ -700,7 +700,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "fluidd", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "fluidd", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.fluidd.nginx.forceSSL`
     ///
@@ -713,7 +713,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.fluidd.nginx.globalRedirect`
     ///
@@ -723,7 +723,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "fluidd", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "fluidd", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.fluidd.nginx.http2`
     ///
@@ -738,7 +738,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "http2"]).in_submodules(1);
 
     /// `services.fluidd.nginx.http3`
     ///
@@ -754,7 +754,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "http3"]).in_submodules(1);
 
     /// `services.fluidd.nginx.http3_hq`
     ///
@@ -769,7 +769,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.fluidd.nginx.kTLS`
     ///
@@ -781,7 +781,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.fluidd.nginx.listen`
     ///
@@ -815,7 +815,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "fluidd", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "fluidd", "nginx", "listen"]).in_submodules(1);
 
     /// `services.fluidd.nginx.listenAddresses`
     ///
@@ -837,7 +837,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "fluidd", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "fluidd", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.fluidd.nginx.locations`
     ///
@@ -856,7 +856,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "fluidd", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "fluidd", "nginx", "locations"]).in_submodules(1);
 
     /// `services.fluidd.nginx.onlySSL`
     ///
@@ -866,7 +866,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.fluidd.nginx.quic`
     ///
@@ -880,7 +880,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "quic"]).in_submodules(1);
 
     /// `services.fluidd.nginx.redirectCode`
     ///
@@ -892,7 +892,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "fluidd", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "fluidd", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.fluidd.nginx.rejectSSL`
     ///
@@ -905,7 +905,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.fluidd.nginx.reuseport`
     ///
@@ -915,7 +915,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "fluidd", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.fluidd.nginx.root`
     ///
@@ -924,7 +924,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "fluidd", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "fluidd", "nginx", "root"]).in_submodules(1);
 
     /// `services.fluidd.nginx.serverAliases`
     ///
@@ -942,7 +942,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "fluidd", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "fluidd", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.fluidd.nginx.serverName`
     ///
@@ -951,7 +951,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "fluidd", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "fluidd", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.fluidd.nginx.sslCertificate`
     ///
@@ -960,7 +960,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "fluidd", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "fluidd", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.fluidd.nginx.sslCertificateKey`
     ///
@@ -969,7 +969,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "fluidd", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "fluidd", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.fluidd.nginx.sslTrustedCertificate`
     ///
@@ -978,7 +978,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "fluidd", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "fluidd", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.fluidd.nginx.useACMEHost`
     ///
@@ -991,7 +991,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "fluidd", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "fluidd", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.fluidd.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1211,7 +1211,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.basicAuth`
@@ -1234,7 +1234,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.basicAuthFile`
@@ -1247,7 +1247,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.extraConfig`
@@ -1259,7 +1259,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.fastcgiParams`
@@ -1273,7 +1273,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.index`
@@ -1285,7 +1285,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.priority`
@@ -1299,7 +1299,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.proxyPass`
@@ -1312,7 +1312,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.proxyWebsockets`
@@ -1324,7 +1324,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.recommendedProxySettings`
@@ -1336,7 +1336,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.return`
@@ -1348,7 +1348,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.root`
@@ -1360,7 +1360,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.fluidd.nginx.locations.<name>.tryFiles`
@@ -1372,7 +1372,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/fluidd.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

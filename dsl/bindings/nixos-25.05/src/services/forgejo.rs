@@ -364,7 +364,7 @@ pub mod settings {
         /// Nix type: `one of "Trace", "Debug", "Info", "Warn", "Error", "Critical"`. Default: `"Info"`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const level: Opt<Level> = Opt::new(&["services", "forgejo", "settings", "log", "LEVEL"]);
+        pub const level: Opt<Level> = Opt::new(&["services", "forgejo", "settings", "log", "LEVEL"]).in_submodules(1);
 
         /// `services.forgejo.settings.log.ROOT_PATH`
         ///
@@ -373,7 +373,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${config.services.forgejo.stateDir}/log"`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const root_path: Opt<String> = Opt::new(&["services", "forgejo", "settings", "log", "ROOT_PATH"]);
+        pub const root_path: Opt<String> = Opt::new(&["services", "forgejo", "settings", "log", "ROOT_PATH"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.forgejo.settings.log.LEVEL`.
@@ -399,7 +399,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const disable_ssh: Opt<bool> = Opt::new(&["services", "forgejo", "settings", "server", "DISABLE_SSH"]);
+        pub const disable_ssh: Opt<bool> = Opt::new(&["services", "forgejo", "settings", "server", "DISABLE_SSH"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.DOMAIN`
         ///
@@ -408,7 +408,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const domain: Opt<String> = Opt::new(&["services", "forgejo", "settings", "server", "DOMAIN"]);
+        pub const domain: Opt<String> = Opt::new(&["services", "forgejo", "settings", "server", "DOMAIN"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.HTTP_ADDR`
         ///
@@ -417,7 +417,7 @@ pub mod settings {
         /// Nix type: `string or path`. Default: `if lib.hasSuffix "+unix" cfg.settings.server.PROTOCOL then "/run/forgejo/forgejo.sock" else "0.0.0.0"`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const http_addr: Opt<OneOf<HttpAddrMembers>> = Opt::new(&["services", "forgejo", "settings", "server", "HTTP_ADDR"]);
+        pub const http_addr: Opt<OneOf<HttpAddrMembers>> = Opt::new(&["services", "forgejo", "settings", "server", "HTTP_ADDR"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.HTTP_PORT`
         ///
@@ -426,7 +426,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const http_port: Opt<u16> = Opt::new(&["services", "forgejo", "settings", "server", "HTTP_PORT"]);
+        pub const http_port: Opt<u16> = Opt::new(&["services", "forgejo", "settings", "server", "HTTP_PORT"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.PROTOCOL`
         ///
@@ -435,7 +435,7 @@ pub mod settings {
         /// Nix type: `one of "http", "https", "fcgi", "http+unix", "fcgi+unix"`. Default: `"http"`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const protocol: Opt<Protocol> = Opt::new(&["services", "forgejo", "settings", "server", "PROTOCOL"]);
+        pub const protocol: Opt<Protocol> = Opt::new(&["services", "forgejo", "settings", "server", "PROTOCOL"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.ROOT_URL`
         ///
@@ -444,7 +444,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"http://${config.services.forgejo.settings.server.DOMAIN}:${toString config.services.forgejo.settings.server.HTTP_PORT}/"`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const root_url: Opt<String> = Opt::new(&["services", "forgejo", "settings", "server", "ROOT_URL"]);
+        pub const root_url: Opt<String> = Opt::new(&["services", "forgejo", "settings", "server", "ROOT_URL"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.SSH_PORT`
         ///
@@ -455,7 +455,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `22`. Example: `2222`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const ssh_port: Opt<u16> = Opt::new(&["services", "forgejo", "settings", "server", "SSH_PORT"]);
+        pub const ssh_port: Opt<u16> = Opt::new(&["services", "forgejo", "settings", "server", "SSH_PORT"]).in_submodules(1);
 
         /// `services.forgejo.settings.server.STATIC_ROOT_PATH`
         ///
@@ -464,7 +464,7 @@ pub mod settings {
         /// Nix type: `string or path`. Default: `config.services.forgejo.package.data`. Example: `"/var/lib/forgejo/data"`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const static_root_path: Opt<OneOf<StaticRootPathMembers>> = Opt::new(&["services", "forgejo", "settings", "server", "STATIC_ROOT_PATH"]);
+        pub const static_root_path: Opt<OneOf<StaticRootPathMembers>> = Opt::new(&["services", "forgejo", "settings", "server", "STATIC_ROOT_PATH"]).in_submodules(1);
 
         /// The members of `services.forgejo.settings.server.HTTP_ADDR`'s type: `string`, `path`. A value of any of them sets the option.
         pub enum HttpAddrMembers {}
@@ -500,7 +500,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/forgejo.nix`.
-        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "forgejo", "settings", "session", "COOKIE_SECURE"]);
+        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "forgejo", "settings", "session", "COOKIE_SECURE"]).in_submodules(1);
 
     }
 

@@ -372,7 +372,7 @@ pub mod locality {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/databases/foundationdb.nix`.
-    pub const data_hall: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "dataHall"]);
+    pub const data_hall: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "dataHall"]).in_submodules(1);
 
     /// `services.foundationdb.locality.datacenterId`
     ///
@@ -383,7 +383,7 @@ pub mod locality {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/databases/foundationdb.nix`.
-    pub const datacenter_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "datacenterId"]);
+    pub const datacenter_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "datacenterId"]).in_submodules(1);
 
     /// `services.foundationdb.locality.machineId`
     ///
@@ -394,7 +394,7 @@ pub mod locality {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/databases/foundationdb.nix`.
-    pub const machine_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "machineId"]);
+    pub const machine_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "machineId"]).in_submodules(1);
 
     /// `services.foundationdb.locality.zoneId`
     ///
@@ -405,7 +405,7 @@ pub mod locality {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/databases/foundationdb.nix`.
-    pub const zone_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "zoneId"]);
+    pub const zone_id: Opt<NullOr<String>> = Opt::new(&["services", "foundationdb", "locality", "zoneId"]).in_submodules(1);
 
 }
 
@@ -424,7 +424,7 @@ pub mod tls {
     /// Nix type: `string`. Default: `"Check.Valid=1,Check.Unexpired=1"`.
     ///
     /// Declared in `nixos/modules/services/databases/foundationdb.nix`.
-    pub const allowed_peers: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "allowedPeers"]);
+    pub const allowed_peers: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "allowedPeers"]).in_submodules(1);
 
     /// `services.foundationdb.tls.certificate`
     ///
@@ -434,7 +434,7 @@ pub mod tls {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/databases/foundationdb.nix`.
-    pub const certificate: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "certificate"]);
+    pub const certificate: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "certificate"]).in_submodules(1);
 
     /// `services.foundationdb.tls.key`
     ///
@@ -443,7 +443,7 @@ pub mod tls {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/databases/foundationdb.nix`.
-    pub const key: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "key"]);
+    pub const key: Opt<String> = Opt::new(&["services", "foundationdb", "tls", "key"]).in_submodules(1);
 
 }
 

@@ -45,7 +45,7 @@ pub mod settings {
     /// Nix type: `one of "IPv4", "IPv6", "none"`. Default: `"none"`.
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const announce: Opt<Announce> = Opt::new(&["services", "freeciv", "settings", "Announce"]);
+    pub const announce: Opt<Announce> = Opt::new(&["services", "freeciv", "settings", "Announce"]).in_submodules(1);
 
     /// `services.freeciv.settings.Database`
     ///
@@ -64,7 +64,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const database: Opt<NullOr<String>> = Opt::new(&["services", "freeciv", "settings", "Database"]);
+    pub const database: Opt<NullOr<String>> = Opt::new(&["services", "freeciv", "settings", "Database"]).in_submodules(1);
 
     /// `services.freeciv.settings.Guests`
     ///
@@ -73,7 +73,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const guests: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "Guests"]);
+    pub const guests: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "Guests"]).in_submodules(1);
 
     /// `services.freeciv.settings.Newusers`
     ///
@@ -82,7 +82,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const newusers: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "Newusers"]);
+    pub const newusers: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "Newusers"]).in_submodules(1);
 
     /// `services.freeciv.settings.auth`
     ///
@@ -91,7 +91,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const auth: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "auth"]);
+    pub const auth: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "auth"]).in_submodules(1);
 
     /// `services.freeciv.settings.debug`
     ///
@@ -100,7 +100,7 @@ pub mod settings {
     /// Nix type: `integer between 0 and 3 (both inclusive)`. Default: `0`.
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const debug: Opt<Between<0, 3>> = Opt::new(&["services", "freeciv", "settings", "debug"]);
+    pub const debug: Opt<Between<0, 3>> = Opt::new(&["services", "freeciv", "settings", "debug"]).in_submodules(1);
 
     /// `services.freeciv.settings.exit-on-end`
     ///
@@ -109,7 +109,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const exit_on_end: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "exit-on-end"]);
+    pub const exit_on_end: Opt<bool> = Opt::new(&["services", "freeciv", "settings", "exit-on-end"]).in_submodules(1);
 
     /// `services.freeciv.settings.port`
     ///
@@ -118,7 +118,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5556`.
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "freeciv", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "freeciv", "settings", "port"]).in_submodules(1);
 
     /// `services.freeciv.settings.quitidle`
     ///
@@ -127,7 +127,7 @@ pub mod settings {
     /// Nix type: `null or signed integer`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const quitidle: Opt<NullOr<i64>> = Opt::new(&["services", "freeciv", "settings", "quitidle"]);
+    pub const quitidle: Opt<NullOr<i64>> = Opt::new(&["services", "freeciv", "settings", "quitidle"]).in_submodules(1);
 
     /// `services.freeciv.settings.read`
     ///
@@ -144,7 +144,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const read: Opt<Concatenated> = Opt::new(&["services", "freeciv", "settings", "read"]);
+    pub const read: Opt<Concatenated> = Opt::new(&["services", "freeciv", "settings", "read"]).in_submodules(1);
 
     /// `services.freeciv.settings.saves`
     ///
@@ -155,7 +155,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `"/var/lib/freeciv/saves/"`.
     ///
     /// Declared in `nixos/modules/services/games/freeciv.nix`.
-    pub const saves: Opt<NullOr<String>> = Opt::new(&["services", "freeciv", "settings", "saves"]);
+    pub const saves: Opt<NullOr<String>> = Opt::new(&["services", "freeciv", "settings", "saves"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.freeciv.settings.Announce`.

@@ -212,7 +212,7 @@ pub mod settings {
     /// Nix type: `attribute set of (YAML value)`.
     ///
     /// Declared in `nixos/modules/services/video/frigate.nix`.
-    pub const cameras: Opt<BTreeMap<String, CamerasValue>> = Opt::new(&["services", "frigate", "settings", "cameras"]);
+    pub const cameras: Opt<BTreeMap<String, CamerasValue>> = Opt::new(&["services", "frigate", "settings", "cameras"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.roles.*`.
@@ -316,7 +316,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/video/frigate.nix`.
             #[inline]
             pub fn inputs(&self) -> Opt<Vec<InputsValue>> {
-                Opt::at(self.path.join(["inputs"]))
+                Opt::at(self.path.join(["inputs"])).in_submodules(2)
             }
 
         }
@@ -373,7 +373,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/var/lib/frigate/frigate.db"`.
         ///
         /// Declared in `nixos/modules/services/video/frigate.nix`.
-        pub const path: Opt<RuntimePath> = Opt::new(&["services", "frigate", "settings", "database", "path"]);
+        pub const path: Opt<RuntimePath> = Opt::new(&["services", "frigate", "settings", "database", "path"]).in_submodules(1);
 
     }
 
@@ -387,7 +387,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/video/frigate.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "frigate", "settings", "mqtt", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "frigate", "settings", "mqtt", "enabled"]).in_submodules(1);
 
         /// `services.frigate.settings.mqtt.host`
         ///
@@ -396,7 +396,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`. Example: `"mqtt.example.com"`.
         ///
         /// Declared in `nixos/modules/services/video/frigate.nix`.
-        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "frigate", "settings", "mqtt", "host"]);
+        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "frigate", "settings", "mqtt", "host"]).in_submodules(1);
 
     }
 

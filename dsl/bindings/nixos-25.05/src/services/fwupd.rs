@@ -89,7 +89,7 @@ pub mod daemon_settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/hardware/fwupd.nix`.
-    pub const disabled_devices: Opt<Vec<String>> = Opt::new(&["services", "fwupd", "daemonSettings", "DisabledDevices"]);
+    pub const disabled_devices: Opt<Vec<String>> = Opt::new(&["services", "fwupd", "daemonSettings", "DisabledDevices"]).in_submodules(1);
 
     /// `services.fwupd.daemonSettings.DisabledPlugins`
     ///
@@ -106,7 +106,7 @@ pub mod daemon_settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/hardware/fwupd.nix`.
-    pub const disabled_plugins: Opt<Vec<String>> = Opt::new(&["services", "fwupd", "daemonSettings", "DisabledPlugins"]);
+    pub const disabled_plugins: Opt<Vec<String>> = Opt::new(&["services", "fwupd", "daemonSettings", "DisabledPlugins"]).in_submodules(1);
 
     /// `services.fwupd.daemonSettings.EspLocation`
     ///
@@ -116,7 +116,7 @@ pub mod daemon_settings {
     /// Nix type: `path`. Default: `config.boot.loader.efi.efiSysMountPoint`.
     ///
     /// Declared in `nixos/modules/services/hardware/fwupd.nix`.
-    pub const esp_location: Opt<RuntimePath> = Opt::new(&["services", "fwupd", "daemonSettings", "EspLocation"]);
+    pub const esp_location: Opt<RuntimePath> = Opt::new(&["services", "fwupd", "daemonSettings", "EspLocation"]).in_submodules(1);
 
 }
 

@@ -726,7 +726,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.gancio.nginx.acmeRoot`
     ///
@@ -736,7 +736,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.gancio.nginx.addSSL`
     ///
@@ -747,7 +747,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.gancio.nginx.basicAuth`
     ///
@@ -767,7 +767,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "gancio", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "gancio", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.gancio.nginx.basicAuthFile`
     ///
@@ -777,7 +777,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.gancio.nginx.default`
     ///
@@ -786,7 +786,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "default"]).in_submodules(1);
 
     /// `services.gancio.nginx.enableACME`
     ///
@@ -796,7 +796,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.gancio.nginx.extraConfig`
     ///
@@ -805,7 +805,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "gancio", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "gancio", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.gancio.nginx.forceSSL`
     ///
@@ -818,7 +818,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.gancio.nginx.globalRedirect`
     ///
@@ -828,7 +828,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.gancio.nginx.http2`
     ///
@@ -843,7 +843,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http2"]).in_submodules(1);
 
     /// `services.gancio.nginx.http3`
     ///
@@ -859,7 +859,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http3"]).in_submodules(1);
 
     /// `services.gancio.nginx.http3_hq`
     ///
@@ -874,7 +874,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.gancio.nginx.kTLS`
     ///
@@ -886,7 +886,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.gancio.nginx.listen`
     ///
@@ -920,7 +920,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "gancio", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "gancio", "nginx", "listen"]).in_submodules(1);
 
     /// `services.gancio.nginx.listenAddresses`
     ///
@@ -942,7 +942,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "gancio", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "gancio", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.gancio.nginx.locations`
     ///
@@ -961,7 +961,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "gancio", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "gancio", "nginx", "locations"]).in_submodules(1);
 
     /// `services.gancio.nginx.onlySSL`
     ///
@@ -971,7 +971,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.gancio.nginx.quic`
     ///
@@ -985,7 +985,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "quic"]).in_submodules(1);
 
     /// `services.gancio.nginx.redirectCode`
     ///
@@ -997,7 +997,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "gancio", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "gancio", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.gancio.nginx.rejectSSL`
     ///
@@ -1010,7 +1010,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.gancio.nginx.reuseport`
     ///
@@ -1020,7 +1020,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "gancio", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.gancio.nginx.root`
     ///
@@ -1029,7 +1029,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "root"]).in_submodules(1);
 
     /// `services.gancio.nginx.serverAliases`
     ///
@@ -1047,7 +1047,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "gancio", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "gancio", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.gancio.nginx.serverName`
     ///
@@ -1056,7 +1056,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.gancio.nginx.sslCertificate`
     ///
@@ -1065,7 +1065,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "gancio", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "gancio", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.gancio.nginx.sslCertificateKey`
     ///
@@ -1074,7 +1074,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "gancio", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "gancio", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.gancio.nginx.sslTrustedCertificate`
     ///
@@ -1083,7 +1083,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "gancio", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.gancio.nginx.useACMEHost`
     ///
@@ -1096,7 +1096,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "gancio", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.gancio.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1316,7 +1316,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.basicAuth`
@@ -1339,7 +1339,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.basicAuthFile`
@@ -1352,7 +1352,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.extraConfig`
@@ -1364,7 +1364,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.fastcgiParams`
@@ -1378,7 +1378,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.index`
@@ -1390,7 +1390,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.priority`
@@ -1404,7 +1404,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.proxyPass`
@@ -1417,7 +1417,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.proxyWebsockets`
@@ -1429,7 +1429,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.recommendedProxySettings`
@@ -1441,7 +1441,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.return`
@@ -1453,7 +1453,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.root`
@@ -1465,7 +1465,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.gancio.nginx.locations.<name>.tryFiles`
@@ -1477,7 +1477,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }
@@ -1506,7 +1506,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"https://${cfg.settings.hostname}"`. Example: `"https://demo.gancio.org/gancio"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const baseurl: Opt<String> = Opt::new(&["services", "gancio", "settings", "baseurl"]);
+    pub const baseurl: Opt<String> = Opt::new(&["services", "gancio", "settings", "baseurl"]).in_submodules(1);
 
     /// `services.gancio.settings.hostname`
     ///
@@ -1515,7 +1515,7 @@ pub mod settings {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "gancio", "settings", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "gancio", "settings", "hostname"]).in_submodules(1);
 
     /// `services.gancio.settings.log_level`
     ///
@@ -1524,7 +1524,7 @@ pub mod settings {
     /// Nix type: `one of "debug", "info", "warning", "error"`. Default: `"info"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "gancio", "settings", "log_level"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "gancio", "settings", "log_level"]).in_submodules(1);
 
     /// `services.gancio.settings.log_path`
     ///
@@ -1572,7 +1572,7 @@ pub mod settings {
         /// Nix type: `one of "sqlite", "postgres"`. Default: `"sqlite"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/gancio.nix`.
-        pub const dialect: Opt<Dialect> = Opt::new(&["services", "gancio", "settings", "db", "dialect"]);
+        pub const dialect: Opt<Dialect> = Opt::new(&["services", "gancio", "settings", "db", "dialect"]).in_submodules(1);
 
         /// `services.gancio.settings.db.host`
         ///

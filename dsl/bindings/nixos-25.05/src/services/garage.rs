@@ -142,7 +142,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-servers/garage.nix`.
-    pub const data_dir: Opt<OneOf<DataDirMembers>> = Opt::new(&["services", "garage", "settings", "data_dir"]);
+    pub const data_dir: Opt<OneOf<DataDirMembers>> = Opt::new(&["services", "garage", "settings", "data_dir"]).in_submodules(1);
 
     /// `services.garage.settings.metadata_dir`
     ///
@@ -151,7 +151,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/garage/meta"`.
     ///
     /// Declared in `nixos/modules/services/web-servers/garage.nix`.
-    pub const metadata_dir: Opt<RuntimePath> = Opt::new(&["services", "garage", "settings", "metadata_dir"]);
+    pub const metadata_dir: Opt<RuntimePath> = Opt::new(&["services", "garage", "settings", "metadata_dir"]).in_submodules(1);
 
     /// The members of `services.garage.settings.data_dir`'s type: `path`, `list of (attribute set of (freeform))`. A value of any of them sets the option.
     pub enum DataDirMembers {}

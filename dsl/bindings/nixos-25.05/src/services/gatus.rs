@@ -119,7 +119,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `8080`.
         ///
         /// Declared in `nixos/modules/services/monitoring/gatus.nix`.
-        pub const port: Opt<i64> = Opt::new(&["services", "gatus", "settings", "web", "port"]);
+        pub const port: Opt<i64> = Opt::new(&["services", "gatus", "settings", "web", "port"]).in_submodules(1);
 
     }
 

@@ -95,7 +95,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/gemstash"`.
     ///
     /// Declared in `nixos/modules/services/development/gemstash.nix`.
-    pub const base_path: Opt<RuntimePath> = Opt::new(&["services", "gemstash", "settings", "base_path"]);
+    pub const base_path: Opt<RuntimePath> = Opt::new(&["services", "gemstash", "settings", "base_path"]).in_submodules(1);
 
     /// `services.gemstash.settings.bind`
     ///
@@ -104,7 +104,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"tcp://0.0.0.0:9292"`.
     ///
     /// Declared in `nixos/modules/services/development/gemstash.nix`.
-    pub const bind: Opt<String> = Opt::new(&["services", "gemstash", "settings", "bind"]);
+    pub const bind: Opt<String> = Opt::new(&["services", "gemstash", "settings", "bind"]).in_submodules(1);
 
     /// `services.gemstash.settings.db_adapter`
     ///
@@ -113,7 +113,7 @@ pub mod settings {
     /// Nix type: `null or one of "sqlite3", "postgres", "mysql", "mysql2"`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/development/gemstash.nix`.
-    pub const db_adapter: Opt<NullOr<DbAdapter>> = Opt::new(&["services", "gemstash", "settings", "db_adapter"]);
+    pub const db_adapter: Opt<NullOr<DbAdapter>> = Opt::new(&["services", "gemstash", "settings", "db_adapter"]).in_submodules(1);
 
     /// `services.gemstash.settings.db_url`
     ///
@@ -122,7 +122,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/development/gemstash.nix`.
-    pub const db_url: Opt<NullOr<String>> = Opt::new(&["services", "gemstash", "settings", "db_url"]);
+    pub const db_url: Opt<NullOr<String>> = Opt::new(&["services", "gemstash", "settings", "db_url"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.gemstash.settings.db_adapter`.

@@ -203,7 +203,7 @@ pub mod app_config {
         /// Declared in `nixos/modules/services/desktops/geoclue2.nix`.
         #[inline]
         pub fn desktop_id(&self) -> Opt<String> {
-            Opt::at(self.path.join(["desktopID"]))
+            Opt::at(self.path.join(["desktopID"])).in_submodules(1)
         }
 
         /// `services.geoclue2.appConfig.<name>.isAllowed`
@@ -215,7 +215,7 @@ pub mod app_config {
         /// Declared in `nixos/modules/services/desktops/geoclue2.nix`.
         #[inline]
         pub fn is_allowed(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isAllowed"]))
+            Opt::at(self.path.join(["isAllowed"])).in_submodules(1)
         }
 
         /// `services.geoclue2.appConfig.<name>.isSystem`
@@ -227,7 +227,7 @@ pub mod app_config {
         /// Declared in `nixos/modules/services/desktops/geoclue2.nix`.
         #[inline]
         pub fn is_system(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isSystem"]))
+            Opt::at(self.path.join(["isSystem"])).in_submodules(1)
         }
 
         /// `services.geoclue2.appConfig.<name>.users`
@@ -240,7 +240,7 @@ pub mod app_config {
         /// Declared in `nixos/modules/services/desktops/geoclue2.nix`.
         #[inline]
         pub fn users(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["users"]))
+            Opt::at(self.path.join(["users"])).in_submodules(1)
         }
 
     }

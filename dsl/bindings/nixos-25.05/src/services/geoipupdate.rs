@@ -85,7 +85,7 @@ pub mod settings {
     /// Nix type: `signed integer`.
     ///
     /// Declared in `nixos/modules/services/misc/geoipupdate.nix`.
-    pub const account_id: Opt<i64> = Opt::new(&["services", "geoipupdate", "settings", "AccountID"]);
+    pub const account_id: Opt<i64> = Opt::new(&["services", "geoipupdate", "settings", "AccountID"]).in_submodules(1);
 
     /// `services.geoipupdate.settings.DatabaseDirectory`
     ///
@@ -99,7 +99,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/GeoIP"`. Example: `"/run/GeoIP"`.
     ///
     /// Declared in `nixos/modules/services/misc/geoipupdate.nix`.
-    pub const database_directory: Opt<RuntimePath> = Opt::new(&["services", "geoipupdate", "settings", "DatabaseDirectory"]);
+    pub const database_directory: Opt<RuntimePath> = Opt::new(&["services", "geoipupdate", "settings", "DatabaseDirectory"]).in_submodules(1);
 
     /// `services.geoipupdate.settings.EditionIDs`
     ///
@@ -120,7 +120,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/misc/geoipupdate.nix`.
-    pub const edition_i_ds: Opt<Vec<OneOf<EditionIDsMembers>>> = Opt::new(&["services", "geoipupdate", "settings", "EditionIDs"]);
+    pub const edition_i_ds: Opt<Vec<OneOf<EditionIDsMembers>>> = Opt::new(&["services", "geoipupdate", "settings", "EditionIDs"]).in_submodules(1);
 
     /// `services.geoipupdate.settings.LicenseKey`
     ///
@@ -134,7 +134,7 @@ pub mod settings {
     /// Nix type: `path or attribute set of path`.
     ///
     /// Declared in `nixos/modules/services/misc/geoipupdate.nix`.
-    pub const license_key: Opt<OneOf<LicenseKeyMembers>> = Opt::new(&["services", "geoipupdate", "settings", "LicenseKey"]);
+    pub const license_key: Opt<OneOf<LicenseKeyMembers>> = Opt::new(&["services", "geoipupdate", "settings", "LicenseKey"]).in_submodules(1);
 
     /// The members of `services.geoipupdate.settings.EditionIDs.*`'s type: `string`, `integer`. A value of any of them sets the option.
     pub enum EditionIDsMembers {}

@@ -36,7 +36,7 @@ impl GethEntry {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.extraArgs`
@@ -48,7 +48,7 @@ impl GethEntry {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn extra_args(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraArgs"]))
+        Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.gcmode`
@@ -60,7 +60,7 @@ impl GethEntry {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn gcmode(&self) -> Opt<Gcmode> {
-        Opt::at(self.path.join(["gcmode"]))
+        Opt::at(self.path.join(["gcmode"])).in_submodules(1)
     }
 
     /// The options under `http`.
@@ -78,7 +78,7 @@ impl GethEntry {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn maxpeers(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["maxpeers"]))
+        Opt::at(self.path.join(["maxpeers"])).in_submodules(1)
     }
 
     /// The options under `metrics`.
@@ -96,7 +96,7 @@ impl GethEntry {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn network(&self) -> Opt<NullOr<Network>> {
-        Opt::at(self.path.join(["network"]))
+        Opt::at(self.path.join(["network"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.package`
@@ -108,7 +108,7 @@ impl GethEntry {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.port`
@@ -120,7 +120,7 @@ impl GethEntry {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.syncmode`
@@ -132,7 +132,7 @@ impl GethEntry {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn syncmode(&self) -> Opt<Syncmode> {
-        Opt::at(self.path.join(["syncmode"]))
+        Opt::at(self.path.join(["syncmode"])).in_submodules(1)
     }
 
     /// The options under `websocket`.
@@ -159,7 +159,7 @@ impl GethEntryAuthrpc {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.authrpc.enable`
@@ -171,7 +171,7 @@ impl GethEntryAuthrpc {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.authrpc.jwtsecret`
@@ -183,7 +183,7 @@ impl GethEntryAuthrpc {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn jwtsecret(&self) -> Opt<String> {
-        Opt::at(self.path.join(["jwtsecret"]))
+        Opt::at(self.path.join(["jwtsecret"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.authrpc.port`
@@ -195,7 +195,7 @@ impl GethEntryAuthrpc {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.authrpc.vhosts`
@@ -224,7 +224,7 @@ impl GethEntryAuthrpc {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn vhosts(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["vhosts"]))
+        Opt::at(self.path.join(["vhosts"])).in_submodules(1)
     }
 
 }
@@ -245,7 +245,7 @@ impl GethEntryHttp {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.http.apis`
@@ -266,7 +266,7 @@ impl GethEntryHttp {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn apis(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["apis"]))
+        Opt::at(self.path.join(["apis"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.http.enable`
@@ -278,7 +278,7 @@ impl GethEntryHttp {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.http.port`
@@ -290,7 +290,7 @@ impl GethEntryHttp {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
 }
@@ -311,7 +311,7 @@ impl GethEntryMetrics {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.metrics.enable`
@@ -323,7 +323,7 @@ impl GethEntryMetrics {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.metrics.port`
@@ -335,7 +335,7 @@ impl GethEntryMetrics {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
 }
@@ -356,7 +356,7 @@ impl GethEntryWebsocket {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.websocket.apis`
@@ -377,7 +377,7 @@ impl GethEntryWebsocket {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn apis(&self) -> Opt<NullOr<Vec<String>>> {
-        Opt::at(self.path.join(["apis"]))
+        Opt::at(self.path.join(["apis"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.websocket.enable`
@@ -389,7 +389,7 @@ impl GethEntryWebsocket {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.geth.<name>.websocket.port`
@@ -401,7 +401,7 @@ impl GethEntryWebsocket {
     /// Declared in `nixos/modules/services/blockchain/ethereum/geth.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
 }

@@ -189,7 +189,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn allow_all(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowAll"]))
+            Opt::at(self.path.join(["allowAll"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.allowCN`
@@ -201,7 +201,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn allow_cn(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowCN"]))
+            Opt::at(self.path.join(["allowCN"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.allowDNS`
@@ -213,7 +213,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn allow_dns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowDNS"]))
+            Opt::at(self.path.join(["allowDNS"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.allowOU`
@@ -225,7 +225,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn allow_ou(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowOU"]))
+            Opt::at(self.path.join(["allowOU"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.allowURI`
@@ -237,7 +237,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn allow_uri(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowURI"]))
+            Opt::at(self.path.join(["allowURI"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.cacert`
@@ -249,7 +249,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn cacert(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cacert"]))
+            Opt::at(self.path.join(["cacert"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.cert`
@@ -263,7 +263,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn cert(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cert"]))
+            Opt::at(self.path.join(["cert"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.disableAuthentication`
@@ -275,7 +275,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn disable_authentication(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disableAuthentication"]))
+            Opt::at(self.path.join(["disableAuthentication"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.extraArguments`
@@ -287,7 +287,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn extra_arguments(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraArguments"]))
+            Opt::at(self.path.join(["extraArguments"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.key`
@@ -301,7 +301,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.keystore`
@@ -317,7 +317,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn keystore(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["keystore"]))
+            Opt::at(self.path.join(["keystore"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.listen`
@@ -329,7 +329,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn listen(&self) -> Opt<String> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.target`
@@ -341,7 +341,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
         /// `services.ghostunnel.servers.<name>.unsafeTarget`
@@ -356,7 +356,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/ghostunnel.nix`.
         #[inline]
         pub fn unsafe_target(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["unsafeTarget"]))
+            Opt::at(self.path.join(["unsafeTarget"])).in_submodules(1)
         }
 
     }

@@ -377,7 +377,7 @@ pub mod settings {
         /// Nix type: `one of "Trace", "Debug", "Info", "Warn", "Error", "Critical"`. Default: `"Info"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const level: Opt<Level> = Opt::new(&["services", "gitea", "settings", "log", "LEVEL"]);
+        pub const level: Opt<Level> = Opt::new(&["services", "gitea", "settings", "log", "LEVEL"]).in_submodules(1);
 
         /// `services.gitea.settings.log.ROOT_PATH`
         ///
@@ -386,7 +386,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${config.services.gitea.stateDir}/log"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const root_path: Opt<String> = Opt::new(&["services", "gitea", "settings", "log", "ROOT_PATH"]);
+        pub const root_path: Opt<String> = Opt::new(&["services", "gitea", "settings", "log", "ROOT_PATH"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.gitea.settings.log.LEVEL`.
@@ -412,7 +412,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const disable_ssh: Opt<bool> = Opt::new(&["services", "gitea", "settings", "server", "DISABLE_SSH"]);
+        pub const disable_ssh: Opt<bool> = Opt::new(&["services", "gitea", "settings", "server", "DISABLE_SSH"]).in_submodules(1);
 
         /// `services.gitea.settings.server.DOMAIN`
         ///
@@ -421,7 +421,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const domain: Opt<String> = Opt::new(&["services", "gitea", "settings", "server", "DOMAIN"]);
+        pub const domain: Opt<String> = Opt::new(&["services", "gitea", "settings", "server", "DOMAIN"]).in_submodules(1);
 
         /// `services.gitea.settings.server.HTTP_ADDR`
         ///
@@ -430,7 +430,7 @@ pub mod settings {
         /// Nix type: `string or path`. Default: `if lib.hasSuffix "+unix" cfg.settings.server.PROTOCOL then "/run/gitea/gitea.sock" else "0.0.0.0"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const http_addr: Opt<OneOf<HttpAddrMembers>> = Opt::new(&["services", "gitea", "settings", "server", "HTTP_ADDR"]);
+        pub const http_addr: Opt<OneOf<HttpAddrMembers>> = Opt::new(&["services", "gitea", "settings", "server", "HTTP_ADDR"]).in_submodules(1);
 
         /// `services.gitea.settings.server.HTTP_PORT`
         ///
@@ -439,7 +439,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const http_port: Opt<u16> = Opt::new(&["services", "gitea", "settings", "server", "HTTP_PORT"]);
+        pub const http_port: Opt<u16> = Opt::new(&["services", "gitea", "settings", "server", "HTTP_PORT"]).in_submodules(1);
 
         /// `services.gitea.settings.server.PROTOCOL`
         ///
@@ -448,7 +448,7 @@ pub mod settings {
         /// Nix type: `one of "http", "https", "fcgi", "http+unix", "fcgi+unix"`. Default: `"http"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const protocol: Opt<Protocol> = Opt::new(&["services", "gitea", "settings", "server", "PROTOCOL"]);
+        pub const protocol: Opt<Protocol> = Opt::new(&["services", "gitea", "settings", "server", "PROTOCOL"]).in_submodules(1);
 
         /// `services.gitea.settings.server.ROOT_URL`
         ///
@@ -457,7 +457,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"http://${config.services.gitea.settings.server.DOMAIN}:${toString config.services.gitea.settings.server.HTTP_PORT}/"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const root_url: Opt<String> = Opt::new(&["services", "gitea", "settings", "server", "ROOT_URL"]);
+        pub const root_url: Opt<String> = Opt::new(&["services", "gitea", "settings", "server", "ROOT_URL"]).in_submodules(1);
 
         /// `services.gitea.settings.server.SSH_PORT`
         ///
@@ -468,7 +468,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `22`. Example: `2222`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const ssh_port: Opt<u16> = Opt::new(&["services", "gitea", "settings", "server", "SSH_PORT"]);
+        pub const ssh_port: Opt<u16> = Opt::new(&["services", "gitea", "settings", "server", "SSH_PORT"]).in_submodules(1);
 
         /// `services.gitea.settings.server.STATIC_ROOT_PATH`
         ///
@@ -477,7 +477,7 @@ pub mod settings {
         /// Nix type: `string or path`. Default: `config.services.gitea.package.data`. Example: `"/var/lib/gitea/data"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const static_root_path: Opt<OneOf<StaticRootPathMembers>> = Opt::new(&["services", "gitea", "settings", "server", "STATIC_ROOT_PATH"]);
+        pub const static_root_path: Opt<OneOf<StaticRootPathMembers>> = Opt::new(&["services", "gitea", "settings", "server", "STATIC_ROOT_PATH"]).in_submodules(1);
 
         /// The members of `services.gitea.settings.server.HTTP_ADDR`'s type: `string`, `path`. A value of any of them sets the option.
         pub enum HttpAddrMembers {}
@@ -518,7 +518,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const disable_registration: Opt<bool> = Opt::new(&["services", "gitea", "settings", "service", "DISABLE_REGISTRATION"]);
+        pub const disable_registration: Opt<bool> = Opt::new(&["services", "gitea", "settings", "service", "DISABLE_REGISTRATION"]).in_submodules(1);
 
     }
 
@@ -533,7 +533,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/gitea.nix`.
-        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "gitea", "settings", "session", "COOKIE_SECURE"]);
+        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "gitea", "settings", "session", "COOKIE_SECURE"]).in_submodules(1);
 
     }
 

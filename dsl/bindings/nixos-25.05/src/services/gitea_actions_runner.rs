@@ -162,7 +162,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/continuous-integration/gitea-actions-runner.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.hostPackages`
@@ -190,7 +190,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/continuous-integration/gitea-actions-runner.nix`.
         #[inline]
         pub fn host_packages(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["hostPackages"]))
+            Opt::at(self.path.join(["hostPackages"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.labels`
@@ -219,7 +219,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/continuous-integration/gitea-actions-runner.nix`.
         #[inline]
         pub fn labels(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.name`
@@ -231,7 +231,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/continuous-integration/gitea-actions-runner.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.settings`
@@ -244,7 +244,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/continuous-integration/gitea-actions-runner.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.token`
@@ -256,7 +256,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/continuous-integration/gitea-actions-runner.nix`.
         #[inline]
         pub fn token(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["token"]))
+            Opt::at(self.path.join(["token"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.tokenFile`
@@ -270,7 +270,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/continuous-integration/gitea-actions-runner.nix`.
         #[inline]
         pub fn token_file(&self) -> Opt<NullOr<OneOf<TokenFileMembers>>> {
-            Opt::at(self.path.join(["tokenFile"]))
+            Opt::at(self.path.join(["tokenFile"])).in_submodules(1)
         }
 
         /// `services.gitea-actions-runner.instances.<name>.url`
@@ -282,7 +282,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/continuous-integration/gitea-actions-runner.nix`.
         #[inline]
         pub fn url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
     }

@@ -33,7 +33,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.ephemeral`
@@ -57,7 +57,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn ephemeral(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["ephemeral"]))
+        Opt::at(self.path.join(["ephemeral"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.extraEnvironment`
@@ -77,7 +77,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn extra_environment(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-        Opt::at(self.path.join(["extraEnvironment"]))
+        Opt::at(self.path.join(["extraEnvironment"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.extraLabels`
@@ -91,7 +91,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn extra_labels(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraLabels"]))
+        Opt::at(self.path.join(["extraLabels"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.extraPackages`
@@ -103,7 +103,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn extra_packages(&self) -> Opt<Vec<Package>> {
-        Opt::at(self.path.join(["extraPackages"]))
+        Opt::at(self.path.join(["extraPackages"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.group`
@@ -125,7 +125,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn group(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.name`
@@ -139,7 +139,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn name(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.noDefaultLabels`
@@ -153,7 +153,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn no_default_labels(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["noDefaultLabels"]))
+        Opt::at(self.path.join(["noDefaultLabels"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.nodeRuntimes`
@@ -173,7 +173,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn node_runtimes(&self) -> Opt<Vec<NodeRuntimes>> {
-        Opt::at(self.path.join(["nodeRuntimes"]))
+        Opt::at(self.path.join(["nodeRuntimes"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.package`
@@ -185,7 +185,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.replace`
@@ -199,7 +199,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn replace(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["replace"]))
+        Opt::at(self.path.join(["replace"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.runnerGroup`
@@ -213,7 +213,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn runner_group(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["runnerGroup"]))
+        Opt::at(self.path.join(["runnerGroup"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.serviceOverrides`
@@ -237,7 +237,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn service_overrides(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-        Opt::at(self.path.join(["serviceOverrides"]))
+        Opt::at(self.path.join(["serviceOverrides"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.tokenFile`
@@ -284,7 +284,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn token_file(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["tokenFile"]))
+        Opt::at(self.path.join(["tokenFile"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.url`
@@ -306,7 +306,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn url(&self) -> Opt<String> {
-        Opt::at(self.path.join(["url"]))
+        Opt::at(self.path.join(["url"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.user`
@@ -323,7 +323,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn user(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
     /// `services.github-runners.<name>.workDir`
@@ -341,7 +341,7 @@ impl GithubRunnersEntry {
     /// Declared in `nixos/modules/services/continuous-integration/github-runner/options.nix`.
     #[inline]
     pub fn work_dir(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["workDir"]))
+        Opt::at(self.path.join(["workDir"])).in_submodules(1)
     }
 
 }

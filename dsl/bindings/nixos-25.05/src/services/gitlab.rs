@@ -568,7 +568,7 @@ pub mod pages {
         /// Nix type: `null or string`. Default: `"http(s)://<services.gitlab.host>/api/v4"`. Example: `"https://gitlab.example.com/api/v4"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitlab.nix`.
-        pub const artifacts_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "artifacts-server"]);
+        pub const artifacts_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "artifacts-server"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.gitlab-server`
         ///
@@ -577,7 +577,7 @@ pub mod pages {
         /// Nix type: `null or string`. Default: `"http(s)://<services.gitlab.host>"`. Example: `"https://gitlab.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitlab.nix`.
-        pub const gitlab_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "gitlab-server"]);
+        pub const gitlab_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "gitlab-server"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.internal-gitlab-server`
         ///
@@ -590,7 +590,7 @@ pub mod pages {
         /// Nix type: `null or string`. Default: `"http(s)://<services.gitlab.host>"`. Example: `"https://gitlab.example.internal"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitlab.nix`.
-        pub const internal_gitlab_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "internal-gitlab-server"]);
+        pub const internal_gitlab_server: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "internal-gitlab-server"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.listen-http`
         ///
@@ -599,7 +599,7 @@ pub mod pages {
         /// Nix type: `list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/misc/gitlab.nix`.
-        pub const listen_http: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-http"]);
+        pub const listen_http: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-http"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.listen-https`
         ///
@@ -608,7 +608,7 @@ pub mod pages {
         /// Nix type: `list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/misc/gitlab.nix`.
-        pub const listen_https: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-https"]);
+        pub const listen_https: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-https"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.listen-proxy`
         ///
@@ -625,7 +625,7 @@ pub mod pages {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/gitlab.nix`.
-        pub const listen_proxy: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-proxy"]);
+        pub const listen_proxy: Opt<Vec<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "listen-proxy"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.pages-domain`
         ///
@@ -634,7 +634,7 @@ pub mod pages {
         /// Nix type: `null or string`. Example: `"example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitlab.nix`.
-        pub const pages_domain: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "pages-domain"]);
+        pub const pages_domain: Opt<NullOr<String>> = Opt::new(&["services", "gitlab", "pages", "settings", "pages-domain"]).in_submodules(1);
 
         /// `services.gitlab.pages.settings.pages-root`
         ///
@@ -643,7 +643,7 @@ pub mod pages {
         /// Nix type: `string`. Default: `config.services.gitlab.extraConfig.production.shared.path + "/pages"`.
         ///
         /// Declared in `nixos/modules/services/misc/gitlab.nix`.
-        pub const pages_root: Opt<String> = Opt::new(&["services", "gitlab", "pages", "settings", "pages-root"]);
+        pub const pages_root: Opt<String> = Opt::new(&["services", "gitlab", "pages", "settings", "pages-root"]).in_submodules(1);
 
     }
 

@@ -625,7 +625,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn authentication_token_config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["authenticationTokenConfigFile"]))
+            Opt::at(self.path.join(["authenticationTokenConfigFile"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.buildsDir`
@@ -638,7 +638,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn builds_dir(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["buildsDir"]))
+            Opt::at(self.path.join(["buildsDir"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.cloneUrl`
@@ -650,7 +650,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn clone_url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["cloneUrl"]))
+            Opt::at(self.path.join(["cloneUrl"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.debugTraceDisabled`
@@ -663,7 +663,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn debug_trace_disabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["debugTraceDisabled"]))
+            Opt::at(self.path.join(["debugTraceDisabled"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.description`
@@ -675,7 +675,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn description(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerAllowedImages`
@@ -698,7 +698,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn docker_allowed_images(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dockerAllowedImages"]))
+            Opt::at(self.path.join(["dockerAllowedImages"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerAllowedServices`
@@ -720,7 +720,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn docker_allowed_services(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dockerAllowedServices"]))
+            Opt::at(self.path.join(["dockerAllowedServices"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerDisableCache`
@@ -732,7 +732,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn docker_disable_cache(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["dockerDisableCache"]))
+            Opt::at(self.path.join(["dockerDisableCache"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerExtraHosts`
@@ -752,7 +752,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn docker_extra_hosts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dockerExtraHosts"]))
+            Opt::at(self.path.join(["dockerExtraHosts"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerImage`
@@ -764,7 +764,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn docker_image(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dockerImage"]))
+            Opt::at(self.path.join(["dockerImage"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerPrivileged`
@@ -776,7 +776,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn docker_privileged(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["dockerPrivileged"]))
+            Opt::at(self.path.join(["dockerPrivileged"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.dockerVolumes`
@@ -797,7 +797,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn docker_volumes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dockerVolumes"]))
+            Opt::at(self.path.join(["dockerVolumes"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.environmentVariables`
@@ -819,7 +819,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn environment_variables(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environmentVariables"]))
+            Opt::at(self.path.join(["environmentVariables"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.executor`
@@ -832,7 +832,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn executor(&self) -> Opt<String> {
-            Opt::at(self.path.join(["executor"]))
+            Opt::at(self.path.join(["executor"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.limit`
@@ -845,7 +845,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn limit(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["limit"]))
+            Opt::at(self.path.join(["limit"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.maximumTimeout`
@@ -861,7 +861,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn maximum_timeout(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["maximumTimeout"]))
+            Opt::at(self.path.join(["maximumTimeout"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.postBuildScript`
@@ -874,7 +874,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn post_build_script(&self) -> Opt<NullOr<OneOf<PostBuildScriptMembers>>> {
-            Opt::at(self.path.join(["postBuildScript"]))
+            Opt::at(self.path.join(["postBuildScript"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.postGetSourcesScript`
@@ -886,7 +886,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn post_get_sources_script(&self) -> Opt<NullOr<OneOf<PostGetSourcesScriptMembers>>> {
-            Opt::at(self.path.join(["postGetSourcesScript"]))
+            Opt::at(self.path.join(["postGetSourcesScript"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.preBuildScript`
@@ -899,7 +899,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn pre_build_script(&self) -> Opt<NullOr<OneOf<PreBuildScriptMembers>>> {
-            Opt::at(self.path.join(["preBuildScript"]))
+            Opt::at(self.path.join(["preBuildScript"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.preGetSourcesScript`
@@ -911,7 +911,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn pre_get_sources_script(&self) -> Opt<NullOr<OneOf<PreGetSourcesScriptMembers>>> {
-            Opt::at(self.path.join(["preGetSourcesScript"]))
+            Opt::at(self.path.join(["preGetSourcesScript"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.protected`
@@ -927,7 +927,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn protected(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["protected"]))
+            Opt::at(self.path.join(["protected"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.registrationConfigFile`
@@ -962,7 +962,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn registration_config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["registrationConfigFile"]))
+            Opt::at(self.path.join(["registrationConfigFile"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.registrationFlags`
@@ -985,7 +985,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn registration_flags(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["registrationFlags"]))
+            Opt::at(self.path.join(["registrationFlags"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.requestConcurrency`
@@ -997,7 +997,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn request_concurrency(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["requestConcurrency"]))
+            Opt::at(self.path.join(["requestConcurrency"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.runUntagged`
@@ -1013,7 +1013,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn run_untagged(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["runUntagged"]))
+            Opt::at(self.path.join(["runUntagged"])).in_submodules(1)
         }
 
         /// `services.gitlab-runner.services.<name>.tagList`
@@ -1028,7 +1028,7 @@ pub mod services {
         /// Declared in `nixos/modules/services/continuous-integration/gitlab-runner.nix`.
         #[inline]
         pub fn tag_list(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["tagList"]))
+            Opt::at(self.path.join(["tagList"])).in_submodules(1)
         }
 
     }

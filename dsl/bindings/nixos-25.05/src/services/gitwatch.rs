@@ -30,7 +30,7 @@ impl GitwatchEntry {
     /// Declared in `nixos/modules/services/monitoring/gitwatch.nix`.
     #[inline]
     pub fn branch(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["branch"]))
+        Opt::at(self.path.join(["branch"])).in_submodules(1)
     }
 
     /// `services.gitwatch.<name>.enable`
@@ -42,7 +42,7 @@ impl GitwatchEntry {
     /// Declared in `nixos/modules/services/monitoring/gitwatch.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.gitwatch.<name>.path`
@@ -54,7 +54,7 @@ impl GitwatchEntry {
     /// Declared in `nixos/modules/services/monitoring/gitwatch.nix`.
     #[inline]
     pub fn path(&self) -> Opt<String> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
     /// `services.gitwatch.<name>.remote`
@@ -66,7 +66,7 @@ impl GitwatchEntry {
     /// Declared in `nixos/modules/services/monitoring/gitwatch.nix`.
     #[inline]
     pub fn remote(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["remote"]))
+        Opt::at(self.path.join(["remote"])).in_submodules(1)
     }
 
     /// `services.gitwatch.<name>.user`
@@ -78,7 +78,7 @@ impl GitwatchEntry {
     /// Declared in `nixos/modules/services/monitoring/gitwatch.nix`.
     #[inline]
     pub fn user(&self) -> Opt<String> {
-        Opt::at(self.path.join(["user"]))
+        Opt::at(self.path.join(["user"])).in_submodules(1)
     }
 
 }

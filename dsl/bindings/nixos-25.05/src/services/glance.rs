@@ -187,7 +187,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/glance.nix`.
-    pub const pages: Opt<Data<Json>> = Opt::new(&["services", "glance", "settings", "pages"]);
+    pub const pages: Opt<Data<Json>> = Opt::new(&["services", "glance", "settings", "pages"]).in_submodules(1);
 
     pub mod server {
         use super::*;
@@ -199,7 +199,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"127.0.0.1"`. Example: `"0.0.0.0"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/glance.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "glance", "settings", "server", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "glance", "settings", "server", "host"]).in_submodules(1);
 
         /// `services.glance.settings.server.port`
         ///
@@ -208,7 +208,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`. Example: `5678`.
         ///
         /// Declared in `nixos/modules/services/web-apps/glance.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "glance", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "glance", "settings", "server", "port"]).in_submodules(1);
 
     }
 

@@ -171,7 +171,7 @@ pub mod tls_settings {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/network-filesystems/glusterfs.nix`.
-    pub const ca_cert: Opt<RuntimePath> = Opt::new(&["services", "glusterfs", "tlsSettings", "caCert"]);
+    pub const ca_cert: Opt<RuntimePath> = Opt::new(&["services", "glusterfs", "tlsSettings", "caCert"]).in_submodules(1);
 
     /// `services.glusterfs.tlsSettings.tlsKeyPath`
     ///
@@ -180,7 +180,7 @@ pub mod tls_settings {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/network-filesystems/glusterfs.nix`.
-    pub const tls_key_path: Opt<String> = Opt::new(&["services", "glusterfs", "tlsSettings", "tlsKeyPath"]);
+    pub const tls_key_path: Opt<String> = Opt::new(&["services", "glusterfs", "tlsSettings", "tlsKeyPath"]).in_submodules(1);
 
     /// `services.glusterfs.tlsSettings.tlsPem`
     ///
@@ -189,7 +189,7 @@ pub mod tls_settings {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/network-filesystems/glusterfs.nix`.
-    pub const tls_pem: Opt<RuntimePath> = Opt::new(&["services", "glusterfs", "tlsSettings", "tlsPem"]);
+    pub const tls_pem: Opt<RuntimePath> = Opt::new(&["services", "glusterfs", "tlsSettings", "tlsPem"]).in_submodules(1);
 
 }
 

@@ -120,7 +120,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/video/go2rtc/default.nix`.
-    pub const streams: Opt<BTreeMap<String, OneOf<StreamsMembers>>> = Opt::new(&["services", "go2rtc", "settings", "streams"]);
+    pub const streams: Opt<BTreeMap<String, OneOf<StreamsMembers>>> = Opt::new(&["services", "go2rtc", "settings", "streams"]).in_submodules(1);
 
     /// The members of `services.go2rtc.settings.streams.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
     pub enum StreamsMembers {}
@@ -137,7 +137,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `":1984"`. Example: `"127.0.0.1:1984"`.
         ///
         /// Declared in `nixos/modules/services/video/go2rtc/default.nix`.
-        pub const listen: Opt<String> = Opt::new(&["services", "go2rtc", "settings", "api", "listen"]);
+        pub const listen: Opt<String> = Opt::new(&["services", "go2rtc", "settings", "api", "listen"]).in_submodules(1);
 
     }
 
@@ -151,7 +151,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `lib.getExe pkgs.ffmpeg-headless`.
         ///
         /// Declared in `nixos/modules/services/video/go2rtc/default.nix`.
-        pub const bin: Opt<RuntimePath> = Opt::new(&["services", "go2rtc", "settings", "ffmpeg", "bin"]);
+        pub const bin: Opt<RuntimePath> = Opt::new(&["services", "go2rtc", "settings", "ffmpeg", "bin"]).in_submodules(1);
 
     }
 

@@ -491,7 +491,7 @@ pub mod provision {
                 /// Nix type: `signed integer`. Default: `1`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "apiVersion"]);
+                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "apiVersion"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.contactPoints.settings.contactPoints`
                 ///
@@ -500,7 +500,7 @@ pub mod provision {
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const contact_points: Opt<Vec<ContactPointsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "contactPoints"]);
+                pub const contact_points: Opt<Vec<ContactPointsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "contactPoints"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints`
                 ///
@@ -509,7 +509,7 @@ pub mod provision {
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const delete_contact_points: Opt<Vec<DeleteContactPointsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "deleteContactPoints"]);
+                pub const delete_contact_points: Opt<Vec<DeleteContactPointsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "deleteContactPoints"]).in_submodules(1);
 
                 ::flakesmith::submodule_value! {
                     /// A value of `services.grafana.provision.alerting.contactPoints.settings.contactPoints.*`: `ContactPointsValue::new()`, then a setter per option.
@@ -695,7 +695,7 @@ pub mod provision {
                 /// Nix type: `signed integer`. Default: `1`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "apiVersion"]);
+                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "apiVersion"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes`
                 ///
@@ -704,7 +704,7 @@ pub mod provision {
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const delete_mute_times: Opt<Vec<DeleteMuteTimesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "deleteMuteTimes"]);
+                pub const delete_mute_times: Opt<Vec<DeleteMuteTimesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "deleteMuteTimes"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.muteTimings.settings.muteTimes`
                 ///
@@ -713,7 +713,7 @@ pub mod provision {
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const mute_times: Opt<Vec<MuteTimesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "muteTimes"]);
+                pub const mute_times: Opt<Vec<MuteTimesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "muteTimes"]).in_submodules(1);
 
                 ::flakesmith::submodule_value! {
                     /// A value of `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*`: `DeleteMuteTimesValue::new()`, then a setter per option.
@@ -849,7 +849,7 @@ pub mod provision {
                 /// Nix type: `signed integer`. Default: `1`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "apiVersion"]);
+                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "apiVersion"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.policies.settings.policies`
                 ///
@@ -858,7 +858,7 @@ pub mod provision {
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const policies: Opt<Vec<Data<Json>>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "policies"]);
+                pub const policies: Opt<Vec<Data<Json>>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "policies"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.policies.settings.resetPolicies`
                 ///
@@ -867,7 +867,7 @@ pub mod provision {
                 /// Nix type: `list of signed integer`. Default: `[ ]`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const reset_policies: Opt<Vec<i64>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "resetPolicies"]);
+                pub const reset_policies: Opt<Vec<i64>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "resetPolicies"]).in_submodules(1);
 
             }
 
@@ -1047,7 +1047,7 @@ pub mod provision {
                 /// Nix type: `signed integer`. Default: `1`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "apiVersion"]);
+                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "apiVersion"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.rules.settings.deleteRules`
                 ///
@@ -1056,7 +1056,7 @@ pub mod provision {
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const delete_rules: Opt<Vec<DeleteRulesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "deleteRules"]);
+                pub const delete_rules: Opt<Vec<DeleteRulesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "deleteRules"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.rules.settings.groups`
                 ///
@@ -1065,7 +1065,7 @@ pub mod provision {
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const groups: Opt<Vec<GroupsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "groups"]);
+                pub const groups: Opt<Vec<GroupsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "groups"]).in_submodules(1);
 
                 ::flakesmith::submodule_value! {
                     /// A value of `services.grafana.provision.alerting.rules.settings.deleteRules.*`: `DeleteRulesValue::new()`, then a setter per option.
@@ -1252,7 +1252,7 @@ pub mod provision {
                 /// Nix type: `signed integer`. Default: `1`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "apiVersion"]);
+                pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "apiVersion"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.templates.settings.deleteTemplates`
                 ///
@@ -1261,7 +1261,7 @@ pub mod provision {
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const delete_templates: Opt<Vec<DeleteTemplatesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "deleteTemplates"]);
+                pub const delete_templates: Opt<Vec<DeleteTemplatesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "deleteTemplates"]).in_submodules(1);
 
                 /// `services.grafana.provision.alerting.templates.settings.templates`
                 ///
@@ -1270,7 +1270,7 @@ pub mod provision {
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-                pub const templates: Opt<Vec<TemplatesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "templates"]);
+                pub const templates: Opt<Vec<TemplatesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "templates"]).in_submodules(1);
 
                 ::flakesmith::submodule_value! {
                     /// A value of `services.grafana.provision.alerting.templates.settings.deleteTemplates.*`: `DeleteTemplatesValue::new()`, then a setter per option.
@@ -1334,7 +1334,7 @@ pub mod provision {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "grafana", "provision", "dashboards", "path"]);
+        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "grafana", "provision", "dashboards", "path"]).in_submodules(1);
 
         /// `services.grafana.provision.dashboards.settings`
         ///
@@ -1359,7 +1359,7 @@ pub mod provision {
         /// ```
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings"]);
+        pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.grafana.provision.dashboards.settings.providers.*.options`: `ProvidersOptionsValue::new()`, then a setter per option.
@@ -1431,7 +1431,7 @@ pub mod provision {
             /// Nix type: `signed integer`. Default: `1`.
             ///
             /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-            pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings", "apiVersion"]);
+            pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings", "apiVersion"]).in_submodules(2);
 
             /// `services.grafana.provision.dashboards.settings.providers`
             ///
@@ -1440,7 +1440,7 @@ pub mod provision {
             /// Nix type: `list of (YAML value)`. Default: `[ ]`.
             ///
             /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-            pub const providers: Opt<Vec<ProvidersValue>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings", "providers"]);
+            pub const providers: Opt<Vec<ProvidersValue>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings", "providers"]).in_submodules(2);
 
             ::flakesmith::submodule_value! {
                 /// A value of `services.grafana.provision.dashboards.settings.providers.*.options`: `ProvidersOptionsValue::new()`, then a setter per option.
@@ -1496,7 +1496,7 @@ pub mod provision {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "grafana", "provision", "datasources", "path"]);
+        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "grafana", "provision", "datasources", "path"]).in_submodules(1);
 
         /// `services.grafana.provision.datasources.settings`
         ///
@@ -1526,7 +1526,7 @@ pub mod provision {
         /// ```
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings"]);
+        pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.provision.datasources.settings.datasources.*.access`.
@@ -1672,7 +1672,7 @@ pub mod provision {
             /// Nix type: `signed integer`. Default: `1`.
             ///
             /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-            pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "apiVersion"]);
+            pub const api_version: Opt<i64> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "apiVersion"]).in_submodules(2);
 
             /// `services.grafana.provision.datasources.settings.datasources`
             ///
@@ -1681,7 +1681,7 @@ pub mod provision {
             /// Nix type: `list of (YAML value)`. Default: `[ ]`.
             ///
             /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-            pub const datasources: Opt<Vec<DatasourcesValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "datasources"]);
+            pub const datasources: Opt<Vec<DatasourcesValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "datasources"]).in_submodules(2);
 
             /// `services.grafana.provision.datasources.settings.deleteDatasources`
             ///
@@ -1690,7 +1690,7 @@ pub mod provision {
             /// Nix type: `list of (submodule)`. Default: `[ ]`.
             ///
             /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-            pub const delete_datasources: Opt<Vec<DeleteDatasourcesValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "deleteDatasources"]);
+            pub const delete_datasources: Opt<Vec<DeleteDatasourcesValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "deleteDatasources"]).in_submodules(2);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.grafana.provision.datasources.settings.datasources.*.access`.
@@ -1818,7 +1818,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `cfg.declarativePlugins == null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const check_for_plugin_updates: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "check_for_plugin_updates"]);
+        pub const check_for_plugin_updates: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "check_for_plugin_updates"]).in_submodules(1);
 
         /// `services.grafana.settings.analytics.check_for_updates`
         ///
@@ -1830,7 +1830,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const check_for_updates: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "check_for_updates"]);
+        pub const check_for_updates: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "check_for_updates"]).in_submodules(1);
 
         /// `services.grafana.settings.analytics.feedback_links_enabled`
         ///
@@ -1839,7 +1839,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const feedback_links_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "feedback_links_enabled"]);
+        pub const feedback_links_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "feedback_links_enabled"]).in_submodules(1);
 
         /// `services.grafana.settings.analytics.reporting_enabled`
         ///
@@ -1850,7 +1850,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const reporting_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "reporting_enabled"]);
+        pub const reporting_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "analytics", "reporting_enabled"]).in_submodules(1);
 
     }
 
@@ -1864,7 +1864,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const ca_cert_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "ca_cert_path"]);
+        pub const ca_cert_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "ca_cert_path"]).in_submodules(1);
 
         /// `services.grafana.settings.database.cache_mode`
         ///
@@ -1874,7 +1874,7 @@ pub mod settings {
         /// Nix type: `one of "private", "shared"`. Default: `"private"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const cache_mode: Opt<CacheMode> = Opt::new(&["services", "grafana", "settings", "database", "cache_mode"]);
+        pub const cache_mode: Opt<CacheMode> = Opt::new(&["services", "grafana", "settings", "database", "cache_mode"]).in_submodules(1);
 
         /// `services.grafana.settings.database.client_cert_path`
         ///
@@ -1883,7 +1883,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const client_cert_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "client_cert_path"]);
+        pub const client_cert_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "client_cert_path"]).in_submodules(1);
 
         /// `services.grafana.settings.database.client_key_path`
         ///
@@ -1892,7 +1892,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const client_key_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "client_key_path"]);
+        pub const client_key_path: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "client_key_path"]).in_submodules(1);
 
         /// `services.grafana.settings.database.conn_max_lifetime`
         ///
@@ -1903,7 +1903,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `14400`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const conn_max_lifetime: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "conn_max_lifetime"]);
+        pub const conn_max_lifetime: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "conn_max_lifetime"]).in_submodules(1);
 
         /// `services.grafana.settings.database.host`
         ///
@@ -1915,7 +1915,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"127.0.0.1:3306"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "host"]).in_submodules(1);
 
         /// `services.grafana.settings.database.isolation_level`
         ///
@@ -1925,7 +1925,7 @@ pub mod settings {
         /// Nix type: `null or one of "READ-UNCOMMITTED", "READ-COMMITTED", "REPEATABLE-READ", "SERIALIZABLE"`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const isolation_level: Opt<NullOr<IsolationLevel>> = Opt::new(&["services", "grafana", "settings", "database", "isolation_level"]);
+        pub const isolation_level: Opt<NullOr<IsolationLevel>> = Opt::new(&["services", "grafana", "settings", "database", "isolation_level"]).in_submodules(1);
 
         /// `services.grafana.settings.database.locking_attempt_timeout_sec`
         ///
@@ -1935,7 +1935,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `0`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const locking_attempt_timeout_sec: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "locking_attempt_timeout_sec"]);
+        pub const locking_attempt_timeout_sec: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "locking_attempt_timeout_sec"]).in_submodules(1);
 
         /// `services.grafana.settings.database.log_queries`
         ///
@@ -1944,7 +1944,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const log_queries: Opt<bool> = Opt::new(&["services", "grafana", "settings", "database", "log_queries"]);
+        pub const log_queries: Opt<bool> = Opt::new(&["services", "grafana", "settings", "database", "log_queries"]).in_submodules(1);
 
         /// `services.grafana.settings.database.max_idle_conn`
         ///
@@ -1953,7 +1953,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `2`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const max_idle_conn: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "max_idle_conn"]);
+        pub const max_idle_conn: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "max_idle_conn"]).in_submodules(1);
 
         /// `services.grafana.settings.database.max_open_conn`
         ///
@@ -1962,7 +1962,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `0`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const max_open_conn: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "max_open_conn"]);
+        pub const max_open_conn: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "max_open_conn"]).in_submodules(1);
 
         /// `services.grafana.settings.database.name`
         ///
@@ -1971,7 +1971,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"grafana"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const name: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "name"]).in_submodules(1);
 
         /// `services.grafana.settings.database.password`
         ///
@@ -1986,7 +1986,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const password: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "password"]);
+        pub const password: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "password"]).in_submodules(1);
 
         /// `services.grafana.settings.database.path`
         ///
@@ -1995,7 +1995,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"${config.services.grafana.dataDir}/data/grafana.db"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const path: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "database", "path"]);
+        pub const path: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "database", "path"]).in_submodules(1);
 
         /// `services.grafana.settings.database.query_retries`
         ///
@@ -2004,7 +2004,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `0`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const query_retries: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "query_retries"]);
+        pub const query_retries: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "query_retries"]).in_submodules(1);
 
         /// `services.grafana.settings.database.server_cert_name`
         ///
@@ -2014,7 +2014,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const server_cert_name: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "server_cert_name"]);
+        pub const server_cert_name: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "database", "server_cert_name"]).in_submodules(1);
 
         /// `services.grafana.settings.database.ssl_mode`
         ///
@@ -2024,7 +2024,7 @@ pub mod settings {
         /// Nix type: `one of "disable", "require", "verify-full", "true", "false", "skip-verify"`. Default: `"disable"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const ssl_mode: Opt<SslMode> = Opt::new(&["services", "grafana", "settings", "database", "ssl_mode"]);
+        pub const ssl_mode: Opt<SslMode> = Opt::new(&["services", "grafana", "settings", "database", "ssl_mode"]).in_submodules(1);
 
         /// `services.grafana.settings.database.transaction_retries`
         ///
@@ -2033,7 +2033,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `5`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const transaction_retries: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "transaction_retries"]);
+        pub const transaction_retries: Opt<i64> = Opt::new(&["services", "grafana", "settings", "database", "transaction_retries"]).in_submodules(1);
 
         /// `services.grafana.settings.database.type`
         ///
@@ -2042,7 +2042,7 @@ pub mod settings {
         /// Nix type: `one of "mysql", "sqlite3", "postgres"`. Default: `"sqlite3"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const r#type: Opt<Type> = Opt::new(&["services", "grafana", "settings", "database", "type"]);
+        pub const r#type: Opt<Type> = Opt::new(&["services", "grafana", "settings", "database", "type"]).in_submodules(1);
 
         /// `services.grafana.settings.database.user`
         ///
@@ -2051,7 +2051,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"root"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const user: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "grafana", "settings", "database", "user"]).in_submodules(1);
 
         /// `services.grafana.settings.database.wal`
         ///
@@ -2061,7 +2061,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const wal: Opt<bool> = Opt::new(&["services", "grafana", "settings", "database", "wal"]);
+        pub const wal: Opt<bool> = Opt::new(&["services", "grafana", "settings", "database", "wal"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.settings.database.cache_mode`.
@@ -2114,7 +2114,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `if (cfg.declarativePlugins == null) then "${cfg.dataDir}/plugins" else declarativePlugins`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const plugins: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "paths", "plugins"]);
+        pub const plugins: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "paths", "plugins"]).in_submodules(1);
 
         /// `services.grafana.settings.paths.provisioning`
         ///
@@ -2124,7 +2124,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"directory with links to files generated from services.grafana.provision"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const provisioning: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "paths", "provisioning"]);
+        pub const provisioning: Opt<RuntimePath> = Opt::new(&["services", "grafana", "settings", "paths", "provisioning"]).in_submodules(1);
 
     }
 
@@ -2138,7 +2138,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"admin@localhost"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const admin_email: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_email"]);
+        pub const admin_email: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_email"]).in_submodules(1);
 
         /// `services.grafana.settings.security.admin_password`
         ///
@@ -2151,7 +2151,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"admin"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const admin_password: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_password"]);
+        pub const admin_password: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_password"]).in_submodules(1);
 
         /// `services.grafana.settings.security.admin_user`
         ///
@@ -2160,7 +2160,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"admin"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const admin_user: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_user"]);
+        pub const admin_user: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "admin_user"]).in_submodules(1);
 
         /// `services.grafana.settings.security.allow_embedding`
         ///
@@ -2171,7 +2171,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const allow_embedding: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "allow_embedding"]);
+        pub const allow_embedding: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "allow_embedding"]).in_submodules(1);
 
         /// `services.grafana.settings.security.content_security_policy`
         ///
@@ -2181,7 +2181,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const content_security_policy: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "content_security_policy"]);
+        pub const content_security_policy: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "content_security_policy"]).in_submodules(1);
 
         /// `services.grafana.settings.security.content_security_policy_report_only`
         ///
@@ -2192,7 +2192,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const content_security_policy_report_only: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "content_security_policy_report_only"]);
+        pub const content_security_policy_report_only: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "content_security_policy_report_only"]).in_submodules(1);
 
         /// `services.grafana.settings.security.cookie_samesite`
         ///
@@ -2205,7 +2205,7 @@ pub mod settings {
         /// Nix type: `one of "lax", "strict", "none", "disabled"`. Default: `"lax"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const cookie_samesite: Opt<CookieSamesite> = Opt::new(&["services", "grafana", "settings", "security", "cookie_samesite"]);
+        pub const cookie_samesite: Opt<CookieSamesite> = Opt::new(&["services", "grafana", "settings", "security", "cookie_samesite"]).in_submodules(1);
 
         /// `services.grafana.settings.security.cookie_secure`
         ///
@@ -2214,7 +2214,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "cookie_secure"]);
+        pub const cookie_secure: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "cookie_secure"]).in_submodules(1);
 
         /// `services.grafana.settings.security.csrf_additional_headers`
         ///
@@ -2224,7 +2224,7 @@ pub mod settings {
         /// Nix type: `string or list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const csrf_additional_headers: Opt<OneOf<CsrfAdditionalHeadersMembers>> = Opt::new(&["services", "grafana", "settings", "security", "csrf_additional_headers"]);
+        pub const csrf_additional_headers: Opt<OneOf<CsrfAdditionalHeadersMembers>> = Opt::new(&["services", "grafana", "settings", "security", "csrf_additional_headers"]).in_submodules(1);
 
         /// `services.grafana.settings.security.csrf_trusted_origins`
         ///
@@ -2234,7 +2234,7 @@ pub mod settings {
         /// Nix type: `string or list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const csrf_trusted_origins: Opt<OneOf<CsrfTrustedOriginsMembers>> = Opt::new(&["services", "grafana", "settings", "security", "csrf_trusted_origins"]);
+        pub const csrf_trusted_origins: Opt<OneOf<CsrfTrustedOriginsMembers>> = Opt::new(&["services", "grafana", "settings", "security", "csrf_trusted_origins"]).in_submodules(1);
 
         /// `services.grafana.settings.security.data_source_proxy_whitelist`
         ///
@@ -2246,7 +2246,7 @@ pub mod settings {
         /// Nix type: `string or list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const data_source_proxy_whitelist: Opt<OneOf<DataSourceProxyWhitelistMembers>> = Opt::new(&["services", "grafana", "settings", "security", "data_source_proxy_whitelist"]);
+        pub const data_source_proxy_whitelist: Opt<OneOf<DataSourceProxyWhitelistMembers>> = Opt::new(&["services", "grafana", "settings", "security", "data_source_proxy_whitelist"]).in_submodules(1);
 
         /// `services.grafana.settings.security.disable_brute_force_login_protection`
         ///
@@ -2255,7 +2255,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const disable_brute_force_login_protection: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_brute_force_login_protection"]);
+        pub const disable_brute_force_login_protection: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_brute_force_login_protection"]).in_submodules(1);
 
         /// `services.grafana.settings.security.disable_gravatar`
         ///
@@ -2264,7 +2264,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const disable_gravatar: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_gravatar"]);
+        pub const disable_gravatar: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_gravatar"]).in_submodules(1);
 
         /// `services.grafana.settings.security.disable_initial_admin_creation`
         ///
@@ -2273,7 +2273,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const disable_initial_admin_creation: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_initial_admin_creation"]);
+        pub const disable_initial_admin_creation: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "disable_initial_admin_creation"]).in_submodules(1);
 
         /// `services.grafana.settings.security.secret_key`
         ///
@@ -2286,7 +2286,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"SW2YcwTIb9zpOOhoPsMm"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const secret_key: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "secret_key"]);
+        pub const secret_key: Opt<String> = Opt::new(&["services", "grafana", "settings", "security", "secret_key"]).in_submodules(1);
 
         /// `services.grafana.settings.security.strict_transport_security`
         ///
@@ -2298,7 +2298,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const strict_transport_security: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security"]);
+        pub const strict_transport_security: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security"]).in_submodules(1);
 
         /// `services.grafana.settings.security.strict_transport_security_max_age_seconds`
         ///
@@ -2308,7 +2308,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `86400`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const strict_transport_security_max_age_seconds: Opt<i64> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_max_age_seconds"]);
+        pub const strict_transport_security_max_age_seconds: Opt<i64> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_max_age_seconds"]).in_submodules(1);
 
         /// `services.grafana.settings.security.strict_transport_security_preload`
         ///
@@ -2318,7 +2318,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const strict_transport_security_preload: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_preload"]);
+        pub const strict_transport_security_preload: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_preload"]).in_submodules(1);
 
         /// `services.grafana.settings.security.strict_transport_security_subdomains`
         ///
@@ -2328,7 +2328,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const strict_transport_security_subdomains: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_subdomains"]);
+        pub const strict_transport_security_subdomains: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "strict_transport_security_subdomains"]).in_submodules(1);
 
         /// `services.grafana.settings.security.x_content_type_options`
         ///
@@ -2339,7 +2339,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const x_content_type_options: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "x_content_type_options"]);
+        pub const x_content_type_options: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "x_content_type_options"]).in_submodules(1);
 
         /// `services.grafana.settings.security.x_xss_protection`
         ///
@@ -2349,7 +2349,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const x_xss_protection: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "x_xss_protection"]);
+        pub const x_xss_protection: Opt<bool> = Opt::new(&["services", "grafana", "settings", "security", "x_xss_protection"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.settings.security.cookie_samesite`.
@@ -2392,7 +2392,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const cdn_url: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cdn_url"]);
+        pub const cdn_url: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cdn_url"]).in_submodules(1);
 
         /// `services.grafana.settings.server.cert_file`
         ///
@@ -2401,7 +2401,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const cert_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cert_file"]);
+        pub const cert_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cert_file"]).in_submodules(1);
 
         /// `services.grafana.settings.server.cert_key`
         ///
@@ -2410,7 +2410,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const cert_key: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cert_key"]);
+        pub const cert_key: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "server", "cert_key"]).in_submodules(1);
 
         /// `services.grafana.settings.server.domain`
         ///
@@ -2422,7 +2422,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const domain: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "domain"]);
+        pub const domain: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "domain"]).in_submodules(1);
 
         /// `services.grafana.settings.server.enable_gzip`
         ///
@@ -2432,7 +2432,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const enable_gzip: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "enable_gzip"]);
+        pub const enable_gzip: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "enable_gzip"]).in_submodules(1);
 
         /// `services.grafana.settings.server.enforce_domain`
         ///
@@ -2442,7 +2442,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const enforce_domain: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "enforce_domain"]);
+        pub const enforce_domain: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "enforce_domain"]).in_submodules(1);
 
         /// `services.grafana.settings.server.http_addr`
         ///
@@ -2454,7 +2454,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const http_addr: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "http_addr"]);
+        pub const http_addr: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "http_addr"]).in_submodules(1);
 
         /// `services.grafana.settings.server.http_port`
         ///
@@ -2463,7 +2463,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const http_port: Opt<u16> = Opt::new(&["services", "grafana", "settings", "server", "http_port"]);
+        pub const http_port: Opt<u16> = Opt::new(&["services", "grafana", "settings", "server", "http_port"]).in_submodules(1);
 
         /// `services.grafana.settings.server.protocol`
         ///
@@ -2472,7 +2472,7 @@ pub mod settings {
         /// Nix type: `one of "http", "https", "h2", "socket"`. Default: `"http"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const protocol: Opt<Protocol> = Opt::new(&["services", "grafana", "settings", "server", "protocol"]);
+        pub const protocol: Opt<Protocol> = Opt::new(&["services", "grafana", "settings", "server", "protocol"]).in_submodules(1);
 
         /// `services.grafana.settings.server.read_timeout`
         ///
@@ -2483,7 +2483,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"0"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const read_timeout: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "read_timeout"]);
+        pub const read_timeout: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "read_timeout"]).in_submodules(1);
 
         /// `services.grafana.settings.server.root_url`
         ///
@@ -2496,7 +2496,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"%(protocol)s://%(domain)s:%(http_port)s/"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const root_url: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "root_url"]);
+        pub const root_url: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "root_url"]).in_submodules(1);
 
         /// `services.grafana.settings.server.router_logging`
         ///
@@ -2506,7 +2506,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const router_logging: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "router_logging"]);
+        pub const router_logging: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "router_logging"]).in_submodules(1);
 
         /// `services.grafana.settings.server.serve_from_sub_path`
         ///
@@ -2521,7 +2521,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const serve_from_sub_path: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "serve_from_sub_path"]);
+        pub const serve_from_sub_path: Opt<bool> = Opt::new(&["services", "grafana", "settings", "server", "serve_from_sub_path"]).in_submodules(1);
 
         /// `services.grafana.settings.server.socket`
         ///
@@ -2531,7 +2531,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/run/grafana/grafana.sock"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const socket: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "socket"]);
+        pub const socket: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "socket"]).in_submodules(1);
 
         /// `services.grafana.settings.server.socket_gid`
         ///
@@ -2543,7 +2543,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `-1`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const socket_gid: Opt<i64> = Opt::new(&["services", "grafana", "settings", "server", "socket_gid"]);
+        pub const socket_gid: Opt<i64> = Opt::new(&["services", "grafana", "settings", "server", "socket_gid"]).in_submodules(1);
 
         /// `services.grafana.settings.server.socket_mode`
         ///
@@ -2553,7 +2553,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"0660"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const socket_mode: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "socket_mode"]);
+        pub const socket_mode: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "socket_mode"]).in_submodules(1);
 
         /// `services.grafana.settings.server.static_root_path`
         ///
@@ -2562,7 +2562,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${package}/share/grafana/public"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const static_root_path: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "static_root_path"]);
+        pub const static_root_path: Opt<String> = Opt::new(&["services", "grafana", "settings", "server", "static_root_path"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.settings.server.protocol`.
@@ -2586,7 +2586,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const cert_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "cert_file"]);
+        pub const cert_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "cert_file"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.ehlo_identity`
         ///
@@ -2595,7 +2595,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const ehlo_identity: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "ehlo_identity"]);
+        pub const ehlo_identity: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "ehlo_identity"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.enabled`
         ///
@@ -2604,7 +2604,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "smtp", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "smtp", "enabled"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.from_address`
         ///
@@ -2613,7 +2613,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"admin@grafana.localhost"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const from_address: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "from_address"]);
+        pub const from_address: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "from_address"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.from_name`
         ///
@@ -2622,7 +2622,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"Grafana"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const from_name: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "from_name"]);
+        pub const from_name: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "from_name"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.host`
         ///
@@ -2631,7 +2631,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost:25"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "host"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.key_file`
         ///
@@ -2640,7 +2640,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const key_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "key_file"]);
+        pub const key_file: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "key_file"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.password`
         ///
@@ -2653,7 +2653,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const password: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "password"]);
+        pub const password: Opt<String> = Opt::new(&["services", "grafana", "settings", "smtp", "password"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.skip_verify`
         ///
@@ -2662,7 +2662,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const skip_verify: Opt<bool> = Opt::new(&["services", "grafana", "settings", "smtp", "skip_verify"]);
+        pub const skip_verify: Opt<bool> = Opt::new(&["services", "grafana", "settings", "smtp", "skip_verify"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.startTLS_policy`
         ///
@@ -2671,7 +2671,7 @@ pub mod settings {
         /// Nix type: `null or one of "OpportunisticStartTLS", "MandatoryStartTLS", "NoStartTLS"`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const start_tls_policy: Opt<NullOr<StartTlsPolicy>> = Opt::new(&["services", "grafana", "settings", "smtp", "startTLS_policy"]);
+        pub const start_tls_policy: Opt<NullOr<StartTlsPolicy>> = Opt::new(&["services", "grafana", "settings", "smtp", "startTLS_policy"]).in_submodules(1);
 
         /// `services.grafana.settings.smtp.user`
         ///
@@ -2680,7 +2680,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "user"]);
+        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "grafana", "settings", "smtp", "user"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.settings.smtp.startTLS_policy`.
@@ -2703,7 +2703,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const allow_org_create: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "allow_org_create"]);
+        pub const allow_org_create: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "allow_org_create"]).in_submodules(1);
 
         /// `services.grafana.settings.users.allow_sign_up`
         ///
@@ -2713,7 +2713,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const allow_sign_up: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "allow_sign_up"]);
+        pub const allow_sign_up: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "allow_sign_up"]).in_submodules(1);
 
         /// `services.grafana.settings.users.auto_assign_org`
         ///
@@ -2724,7 +2724,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const auto_assign_org: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org"]);
+        pub const auto_assign_org: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org"]).in_submodules(1);
 
         /// `services.grafana.settings.users.auto_assign_org_id`
         ///
@@ -2735,7 +2735,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `1`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const auto_assign_org_id: Opt<i64> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org_id"]);
+        pub const auto_assign_org_id: Opt<i64> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org_id"]).in_submodules(1);
 
         /// `services.grafana.settings.users.auto_assign_org_role`
         ///
@@ -2744,7 +2744,7 @@ pub mod settings {
         /// Nix type: `one of "Viewer", "Editor", "Admin"`. Default: `"Viewer"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const auto_assign_org_role: Opt<AutoAssignOrgRole> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org_role"]);
+        pub const auto_assign_org_role: Opt<AutoAssignOrgRole> = Opt::new(&["services", "grafana", "settings", "users", "auto_assign_org_role"]).in_submodules(1);
 
         /// `services.grafana.settings.users.default_language`
         ///
@@ -2753,7 +2753,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"en-US"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const default_language: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "default_language"]);
+        pub const default_language: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "default_language"]).in_submodules(1);
 
         /// `services.grafana.settings.users.default_theme`
         ///
@@ -2762,7 +2762,7 @@ pub mod settings {
         /// Nix type: `one of "dark", "light", "system"`. Default: `"dark"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const default_theme: Opt<DefaultTheme> = Opt::new(&["services", "grafana", "settings", "users", "default_theme"]);
+        pub const default_theme: Opt<DefaultTheme> = Opt::new(&["services", "grafana", "settings", "users", "default_theme"]).in_submodules(1);
 
         /// `services.grafana.settings.users.editors_can_admin`
         ///
@@ -2771,7 +2771,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const editors_can_admin: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "editors_can_admin"]);
+        pub const editors_can_admin: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "editors_can_admin"]).in_submodules(1);
 
         /// `services.grafana.settings.users.hidden_users`
         ///
@@ -2782,7 +2782,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const hidden_users: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "hidden_users"]);
+        pub const hidden_users: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "hidden_users"]).in_submodules(1);
 
         /// `services.grafana.settings.users.home_page`
         ///
@@ -2793,7 +2793,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const home_page: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "home_page"]);
+        pub const home_page: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "home_page"]).in_submodules(1);
 
         /// `services.grafana.settings.users.login_hint`
         ///
@@ -2802,7 +2802,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"email or username"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const login_hint: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "login_hint"]);
+        pub const login_hint: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "login_hint"]).in_submodules(1);
 
         /// `services.grafana.settings.users.password_hint`
         ///
@@ -2811,7 +2811,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"password"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const password_hint: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "password_hint"]);
+        pub const password_hint: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "password_hint"]).in_submodules(1);
 
         /// `services.grafana.settings.users.user_invite_max_lifetime_duration`
         ///
@@ -2823,7 +2823,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"24h"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const user_invite_max_lifetime_duration: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "user_invite_max_lifetime_duration"]);
+        pub const user_invite_max_lifetime_duration: Opt<String> = Opt::new(&["services", "grafana", "settings", "users", "user_invite_max_lifetime_duration"]).in_submodules(1);
 
         /// `services.grafana.settings.users.verify_email_enabled`
         ///
@@ -2832,7 +2832,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const verify_email_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "verify_email_enabled"]);
+        pub const verify_email_enabled: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "verify_email_enabled"]).in_submodules(1);
 
         /// `services.grafana.settings.users.viewers_can_edit`
         ///
@@ -2842,7 +2842,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana.nix`.
-        pub const viewers_can_edit: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "viewers_can_edit"]);
+        pub const viewers_can_edit: Opt<bool> = Opt::new(&["services", "grafana", "settings", "users", "viewers_can_edit"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana.settings.users.auto_assign_org_role`.

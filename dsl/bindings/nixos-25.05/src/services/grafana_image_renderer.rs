@@ -190,7 +190,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana-image-renderer.nix`.
-        pub const args: Opt<Vec<String>> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "args"]);
+        pub const args: Opt<Vec<String>> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "args"]).in_submodules(1);
 
         /// `services.grafana-image-renderer.settings.rendering.height`
         ///
@@ -199,7 +199,7 @@ pub mod settings {
         /// Nix type: `positive integer, meaning >0`. Default: `500`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana-image-renderer.nix`.
-        pub const height: Opt<Positive> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "height"]);
+        pub const height: Opt<Positive> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "height"]).in_submodules(1);
 
         /// `services.grafana-image-renderer.settings.rendering.mode`
         ///
@@ -216,7 +216,7 @@ pub mod settings {
         /// Nix type: `one of "default", "reusable", "clustered"`. Default: `"default"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana-image-renderer.nix`.
-        pub const mode: Opt<Mode> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "mode"]);
+        pub const mode: Opt<Mode> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "mode"]).in_submodules(1);
 
         /// `services.grafana-image-renderer.settings.rendering.width`
         ///
@@ -225,7 +225,7 @@ pub mod settings {
         /// Nix type: `positive integer, meaning >0`. Default: `1000`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana-image-renderer.nix`.
-        pub const width: Opt<Positive> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "width"]);
+        pub const width: Opt<Positive> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "width"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana-image-renderer.settings.rendering.mode`.
@@ -248,7 +248,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8081`.
         ///
         /// Declared in `nixos/modules/services/monitoring/grafana-image-renderer.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "grafana-image-renderer", "settings", "service", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "grafana-image-renderer", "settings", "service", "port"]).in_submodules(1);
 
         pub mod logging {
             use super::*;
@@ -260,7 +260,7 @@ pub mod settings {
             /// Nix type: `one of "error", "warning", "info", "debug"`. Default: `"info"`.
             ///
             /// Declared in `nixos/modules/services/monitoring/grafana-image-renderer.nix`.
-            pub const level: Opt<Level> = Opt::new(&["services", "grafana-image-renderer", "settings", "service", "logging", "level"]);
+            pub const level: Opt<Level> = Opt::new(&["services", "grafana-image-renderer", "settings", "service", "logging", "level"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.grafana-image-renderer.settings.service.logging.level`.

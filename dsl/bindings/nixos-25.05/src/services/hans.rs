@@ -88,7 +88,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/hans.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<String> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.hans.clients.<name>.passwordFile`
@@ -100,7 +100,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/hans.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.hans.clients.<name>.server`
@@ -112,7 +112,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/hans.nix`.
         #[inline]
         pub fn server(&self) -> Opt<String> {
-            Opt::at(self.path.join(["server"]))
+            Opt::at(self.path.join(["server"])).in_submodules(1)
         }
 
     }

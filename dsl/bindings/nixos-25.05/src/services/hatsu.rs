@@ -53,7 +53,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"sqlite:///var/lib/hatsu/hatsu.sqlite?mode=rwc"`. Example: `"postgres://username:password@host/database"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hatsu.nix`.
-    pub const hatsu_database_url: Opt<String> = Opt::new(&["services", "hatsu", "settings", "HATSU_DATABASE_URL"]);
+    pub const hatsu_database_url: Opt<String> = Opt::new(&["services", "hatsu", "settings", "HATSU_DATABASE_URL"]).in_submodules(1);
 
     /// `services.hatsu.settings.HATSU_DOMAIN`
     ///
@@ -62,7 +62,7 @@ pub mod settings {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hatsu.nix`.
-    pub const hatsu_domain: Opt<String> = Opt::new(&["services", "hatsu", "settings", "HATSU_DOMAIN"]);
+    pub const hatsu_domain: Opt<String> = Opt::new(&["services", "hatsu", "settings", "HATSU_DOMAIN"]).in_submodules(1);
 
     /// `services.hatsu.settings.HATSU_LISTEN_HOST`
     ///
@@ -71,7 +71,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hatsu.nix`.
-    pub const hatsu_listen_host: Opt<String> = Opt::new(&["services", "hatsu", "settings", "HATSU_LISTEN_HOST"]);
+    pub const hatsu_listen_host: Opt<String> = Opt::new(&["services", "hatsu", "settings", "HATSU_LISTEN_HOST"]).in_submodules(1);
 
     /// `services.hatsu.settings.HATSU_LISTEN_PORT`
     ///
@@ -80,7 +80,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3939`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hatsu.nix`.
-    pub const hatsu_listen_port: Opt<u16> = Opt::new(&["services", "hatsu", "settings", "HATSU_LISTEN_PORT"]);
+    pub const hatsu_listen_port: Opt<u16> = Opt::new(&["services", "hatsu", "settings", "HATSU_LISTEN_PORT"]).in_submodules(1);
 
     /// `services.hatsu.settings.HATSU_PRIMARY_ACCOUNT`
     ///
@@ -89,7 +89,7 @@ pub mod settings {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hatsu.nix`.
-    pub const hatsu_primary_account: Opt<String> = Opt::new(&["services", "hatsu", "settings", "HATSU_PRIMARY_ACCOUNT"]);
+    pub const hatsu_primary_account: Opt<String> = Opt::new(&["services", "hatsu", "settings", "HATSU_PRIMARY_ACCOUNT"]).in_submodules(1);
 
 }
 

@@ -623,7 +623,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"30m"`. Example: `"5m"`.
     ///
     /// Declared in `nixos/modules/services/networking/headscale.nix`.
-    pub const ephemeral_node_inactivity_timeout: Opt<String> = Opt::new(&["services", "headscale", "settings", "ephemeral_node_inactivity_timeout"]);
+    pub const ephemeral_node_inactivity_timeout: Opt<String> = Opt::new(&["services", "headscale", "settings", "ephemeral_node_inactivity_timeout"]).in_submodules(1);
 
     /// `services.headscale.settings.server_url`
     ///
@@ -632,7 +632,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"http://127.0.0.1:8080"`. Example: `"https://myheadscale.example.com:443"`.
     ///
     /// Declared in `nixos/modules/services/networking/headscale.nix`.
-    pub const server_url: Opt<String> = Opt::new(&["services", "headscale", "settings", "server_url"]);
+    pub const server_url: Opt<String> = Opt::new(&["services", "headscale", "settings", "server_url"]).in_submodules(1);
 
     /// `services.headscale.settings.tls_cert_path`
     ///
@@ -641,7 +641,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/headscale.nix`.
-    pub const tls_cert_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "tls_cert_path"]);
+    pub const tls_cert_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "tls_cert_path"]).in_submodules(1);
 
     /// `services.headscale.settings.tls_key_path`
     ///
@@ -650,7 +650,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/headscale.nix`.
-    pub const tls_key_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "tls_key_path"]);
+    pub const tls_key_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "tls_key_path"]).in_submodules(1);
 
     /// `services.headscale.settings.tls_letsencrypt_challenge_type`
     ///
@@ -660,7 +660,7 @@ pub mod settings {
     /// Nix type: `one of "TLS-ALPN-01", "HTTP-01"`. Default: `"HTTP-01"`.
     ///
     /// Declared in `nixos/modules/services/networking/headscale.nix`.
-    pub const tls_letsencrypt_challenge_type: Opt<TlsLetsencryptChallengeType> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_challenge_type"]);
+    pub const tls_letsencrypt_challenge_type: Opt<TlsLetsencryptChallengeType> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_challenge_type"]).in_submodules(1);
 
     /// `services.headscale.settings.tls_letsencrypt_hostname`
     ///
@@ -669,7 +669,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/networking/headscale.nix`.
-    pub const tls_letsencrypt_hostname: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_hostname"]);
+    pub const tls_letsencrypt_hostname: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_hostname"]).in_submodules(1);
 
     /// `services.headscale.settings.tls_letsencrypt_listen`
     ///
@@ -680,7 +680,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `":http"`.
     ///
     /// Declared in `nixos/modules/services/networking/headscale.nix`.
-    pub const tls_letsencrypt_listen: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_listen"]);
+    pub const tls_letsencrypt_listen: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "tls_letsencrypt_listen"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.headscale.settings.tls_letsencrypt_challenge_type`.
@@ -702,7 +702,7 @@ pub mod settings {
         /// Nix type: `one of "sqlite", "sqlite3", "postgres"`. Default: `"sqlite"`. Example: `"postgres"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const r#type: Opt<Type> = Opt::new(&["services", "headscale", "settings", "database", "type"]);
+        pub const r#type: Opt<Type> = Opt::new(&["services", "headscale", "settings", "database", "type"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.headscale.settings.database.type`.
@@ -723,7 +723,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`. Example: `"127.0.0.1"`.
             ///
             /// Declared in `nixos/modules/services/networking/headscale.nix`.
-            pub const host: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "host"]);
+            pub const host: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "host"]).in_submodules(1);
 
             /// `services.headscale.settings.database.postgres.name`
             ///
@@ -732,7 +732,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`. Example: `"headscale"`.
             ///
             /// Declared in `nixos/modules/services/networking/headscale.nix`.
-            pub const name: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "name"]);
+            pub const name: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "name"]).in_submodules(1);
 
             /// `services.headscale.settings.database.postgres.password_file`
             ///
@@ -742,7 +742,7 @@ pub mod settings {
             /// Nix type: `null or path`. Default: `null`. Example: `"/run/keys/headscale-dbpassword"`.
             ///
             /// Declared in `nixos/modules/services/networking/headscale.nix`.
-            pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "password_file"]);
+            pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "password_file"]).in_submodules(1);
 
             /// `services.headscale.settings.database.postgres.port`
             ///
@@ -751,7 +751,7 @@ pub mod settings {
             /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `3306`.
             ///
             /// Declared in `nixos/modules/services/networking/headscale.nix`.
-            pub const port: Opt<NullOr<u16>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "port"]);
+            pub const port: Opt<NullOr<u16>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "port"]).in_submodules(1);
 
             /// `services.headscale.settings.database.postgres.user`
             ///
@@ -760,7 +760,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`. Example: `"headscale"`.
             ///
             /// Declared in `nixos/modules/services/networking/headscale.nix`.
-            pub const user: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "user"]);
+            pub const user: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "postgres", "user"]).in_submodules(1);
 
         }
 
@@ -774,7 +774,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `"/var/lib/headscale/db.sqlite"`.
             ///
             /// Declared in `nixos/modules/services/networking/headscale.nix`.
-            pub const path: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "sqlite", "path"]);
+            pub const path: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "database", "sqlite", "path"]).in_submodules(1);
 
             /// `services.headscale.settings.database.sqlite.write_ahead_log`
             ///
@@ -784,7 +784,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `true`. Example: `true`.
             ///
             /// Declared in `nixos/modules/services/networking/headscale.nix`.
-            pub const write_ahead_log: Opt<bool> = Opt::new(&["services", "headscale", "settings", "database", "sqlite", "write_ahead_log"]);
+            pub const write_ahead_log: Opt<bool> = Opt::new(&["services", "headscale", "settings", "database", "sqlite", "write_ahead_log"]).in_submodules(1);
 
         }
 
@@ -800,7 +800,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const auto_update_enable: Opt<bool> = Opt::new(&["services", "headscale", "settings", "derp", "auto_update_enable"]);
+        pub const auto_update_enable: Opt<bool> = Opt::new(&["services", "headscale", "settings", "derp", "auto_update_enable"]).in_submodules(1);
 
         /// `services.headscale.settings.derp.paths`
         ///
@@ -810,7 +810,7 @@ pub mod settings {
         /// Nix type: `list of path`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const paths: Opt<Vec<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "derp", "paths"]);
+        pub const paths: Opt<Vec<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "derp", "paths"]).in_submodules(1);
 
         /// `services.headscale.settings.derp.update_frequency`
         ///
@@ -819,7 +819,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"24h"`. Example: `"5m"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const update_frequency: Opt<String> = Opt::new(&["services", "headscale", "settings", "derp", "update_frequency"]);
+        pub const update_frequency: Opt<String> = Opt::new(&["services", "headscale", "settings", "derp", "update_frequency"]).in_submodules(1);
 
         /// `services.headscale.settings.derp.urls`
         ///
@@ -837,7 +837,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const urls: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "derp", "urls"]);
+        pub const urls: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "derp", "urls"]).in_submodules(1);
 
         pub mod server {
             use super::*;
@@ -849,7 +849,7 @@ pub mod settings {
             /// Nix type: `path`. Default: `"/var/lib/headscale/derp_server_private.key"`.
             ///
             /// Declared in `nixos/modules/services/networking/headscale.nix`.
-            pub const private_key_path: Opt<RuntimePath> = Opt::new(&["services", "headscale", "settings", "derp", "server", "private_key_path"]);
+            pub const private_key_path: Opt<RuntimePath> = Opt::new(&["services", "headscale", "settings", "derp", "server", "private_key_path"]).in_submodules(1);
 
         }
 
@@ -870,7 +870,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`. Example: `"tailnet.example.com"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const base_domain: Opt<String> = Opt::new(&["services", "headscale", "settings", "dns", "base_domain"]);
+        pub const base_domain: Opt<String> = Opt::new(&["services", "headscale", "settings", "dns", "base_domain"]).in_submodules(1);
 
         /// `services.headscale.settings.dns.magic_dns`
         ///
@@ -879,7 +879,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const magic_dns: Opt<bool> = Opt::new(&["services", "headscale", "settings", "dns", "magic_dns"]);
+        pub const magic_dns: Opt<bool> = Opt::new(&["services", "headscale", "settings", "dns", "magic_dns"]).in_submodules(1);
 
         /// `services.headscale.settings.dns.search_domains`
         ///
@@ -896,7 +896,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const search_domains: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "dns", "search_domains"]);
+        pub const search_domains: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "dns", "search_domains"]).in_submodules(1);
 
         pub mod nameservers {
             use super::*;
@@ -908,7 +908,7 @@ pub mod settings {
             /// Nix type: `list of string`. Default: `[ ]`.
             ///
             /// Declared in `nixos/modules/services/networking/headscale.nix`.
-            pub const global: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "dns", "nameservers", "global"]);
+            pub const global: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "dns", "nameservers", "global"]).in_submodules(1);
 
         }
 
@@ -924,7 +924,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"text"`. Example: `"json"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const format: Opt<String> = Opt::new(&["services", "headscale", "settings", "log", "format"]);
+        pub const format: Opt<String> = Opt::new(&["services", "headscale", "settings", "log", "format"]).in_submodules(1);
 
         /// `services.headscale.settings.log.level`
         ///
@@ -933,7 +933,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"info"`. Example: `"debug"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const level: Opt<String> = Opt::new(&["services", "headscale", "settings", "log", "level"]);
+        pub const level: Opt<String> = Opt::new(&["services", "headscale", "settings", "log", "level"]).in_submodules(1);
 
     }
 
@@ -947,7 +947,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/var/lib/headscale/noise_private.key"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const private_key_path: Opt<RuntimePath> = Opt::new(&["services", "headscale", "settings", "noise", "private_key_path"]);
+        pub const private_key_path: Opt<RuntimePath> = Opt::new(&["services", "headscale", "settings", "noise", "private_key_path"]).in_submodules(1);
 
     }
 
@@ -970,7 +970,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const allowed_domains: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "allowed_domains"]);
+        pub const allowed_domains: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "allowed_domains"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.allowed_users`
         ///
@@ -987,7 +987,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const allowed_users: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "allowed_users"]);
+        pub const allowed_users: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "allowed_users"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.client_id`
         ///
@@ -996,7 +996,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const client_id: Opt<String> = Opt::new(&["services", "headscale", "settings", "oidc", "client_id"]);
+        pub const client_id: Opt<String> = Opt::new(&["services", "headscale", "settings", "oidc", "client_id"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.client_secret_path`
         ///
@@ -1005,7 +1005,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const client_secret_path: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "client_secret_path"]);
+        pub const client_secret_path: Opt<NullOr<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "client_secret_path"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.extra_params`
         ///
@@ -1022,7 +1022,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const extra_params: Opt<BTreeMap<String, String>> = Opt::new(&["services", "headscale", "settings", "oidc", "extra_params"]);
+        pub const extra_params: Opt<BTreeMap<String, String>> = Opt::new(&["services", "headscale", "settings", "oidc", "extra_params"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.issuer`
         ///
@@ -1031,7 +1031,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`. Example: `"https://openid.example.com"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const issuer: Opt<String> = Opt::new(&["services", "headscale", "settings", "oidc", "issuer"]);
+        pub const issuer: Opt<String> = Opt::new(&["services", "headscale", "settings", "oidc", "issuer"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.scope`
         ///
@@ -1050,7 +1050,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const scope: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "scope"]);
+        pub const scope: Opt<Vec<String>> = Opt::new(&["services", "headscale", "settings", "oidc", "scope"]).in_submodules(1);
 
         /// `services.headscale.settings.oidc.strip_email_domain`
         ///
@@ -1059,7 +1059,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const strip_email_domain: Opt<bool> = Opt::new(&["services", "headscale", "settings", "oidc", "strip_email_domain"]);
+        pub const strip_email_domain: Opt<bool> = Opt::new(&["services", "headscale", "settings", "oidc", "strip_email_domain"]).in_submodules(1);
 
     }
 
@@ -1074,7 +1074,7 @@ pub mod settings {
         /// Nix type: `one of "file", "database"`. Default: `"file"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const mode: Opt<Mode> = Opt::new(&["services", "headscale", "settings", "policy", "mode"]);
+        pub const mode: Opt<Mode> = Opt::new(&["services", "headscale", "settings", "policy", "mode"]).in_submodules(1);
 
         /// `services.headscale.settings.policy.path`
         ///
@@ -1084,7 +1084,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "policy", "path"]);
+        pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "headscale", "settings", "policy", "path"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.headscale.settings.policy.mode`.
@@ -1108,7 +1108,7 @@ pub mod settings {
         /// Nix type: `one of "sequential", "random"`. Default: `"sequential"`. Example: `"random"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const allocation: Opt<Allocation> = Opt::new(&["services", "headscale", "settings", "prefixes", "allocation"]);
+        pub const allocation: Opt<Allocation> = Opt::new(&["services", "headscale", "settings", "prefixes", "allocation"]).in_submodules(1);
 
         /// `services.headscale.settings.prefixes.v4`
         ///
@@ -1120,7 +1120,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"100.64.0.0/10"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const v4: Opt<String> = Opt::new(&["services", "headscale", "settings", "prefixes", "v4"]);
+        pub const v4: Opt<String> = Opt::new(&["services", "headscale", "settings", "prefixes", "v4"]).in_submodules(1);
 
         /// `services.headscale.settings.prefixes.v6`
         ///
@@ -1132,7 +1132,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"fd7a:115c:a1e0::/48"`.
         ///
         /// Declared in `nixos/modules/services/networking/headscale.nix`.
-        pub const v6: Opt<String> = Opt::new(&["services", "headscale", "settings", "prefixes", "v6"]);
+        pub const v6: Opt<String> = Opt::new(&["services", "headscale", "settings", "prefixes", "v6"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.headscale.settings.prefixes.allocation`.

@@ -161,7 +161,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/healthchecks.nix`.
-    pub const allowed_hosts: Opt<Vec<String>> = Opt::new(&["services", "healthchecks", "settings", "ALLOWED_HOSTS"]);
+    pub const allowed_hosts: Opt<Vec<String>> = Opt::new(&["services", "healthchecks", "settings", "ALLOWED_HOSTS"]).in_submodules(1);
 
     /// `services.healthchecks.settings.DB`
     ///
@@ -170,7 +170,7 @@ pub mod settings {
     /// Nix type: `one of "sqlite", "postgres", "mysql"`. Default: `"sqlite"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/healthchecks.nix`.
-    pub const db: Opt<Db> = Opt::new(&["services", "healthchecks", "settings", "DB"]);
+    pub const db: Opt<Db> = Opt::new(&["services", "healthchecks", "settings", "DB"]).in_submodules(1);
 
     /// `services.healthchecks.settings.DB_NAME`
     ///
@@ -187,7 +187,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/healthchecks.nix`.
-    pub const db_name: Opt<String> = Opt::new(&["services", "healthchecks", "settings", "DB_NAME"]);
+    pub const db_name: Opt<String> = Opt::new(&["services", "healthchecks", "settings", "DB_NAME"]).in_submodules(1);
 
     /// `services.healthchecks.settings.DEBUG`
     ///
@@ -196,7 +196,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/healthchecks.nix`.
-    pub const debug: Opt<bool> = Opt::new(&["services", "healthchecks", "settings", "DEBUG"]);
+    pub const debug: Opt<bool> = Opt::new(&["services", "healthchecks", "settings", "DEBUG"]).in_submodules(1);
 
     /// `services.healthchecks.settings.REGISTRATION_OPEN`
     ///
@@ -210,7 +210,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/healthchecks.nix`.
-    pub const registration_open: Opt<bool> = Opt::new(&["services", "healthchecks", "settings", "REGISTRATION_OPEN"]);
+    pub const registration_open: Opt<bool> = Opt::new(&["services", "healthchecks", "settings", "REGISTRATION_OPEN"]).in_submodules(1);
 
     /// `services.healthchecks.settings.SECRET_KEY_FILE`
     ///
@@ -219,7 +219,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/healthchecks.nix`.
-    pub const secret_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "healthchecks", "settings", "SECRET_KEY_FILE"]);
+    pub const secret_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "healthchecks", "settings", "SECRET_KEY_FILE"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.healthchecks.settings.DB`.

@@ -239,7 +239,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const allow_gravatar: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "allowGravatar"]);
+    pub const allow_gravatar: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "allowGravatar"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.allowOrigin`
     ///
@@ -257,7 +257,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const allow_origin: Opt<Vec<String>> = Opt::new(&["services", "hedgedoc", "settings", "allowOrigin"]);
+    pub const allow_origin: Opt<Vec<String>> = Opt::new(&["services", "hedgedoc", "settings", "allowOrigin"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.db`
     ///
@@ -294,7 +294,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const db: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hedgedoc", "settings", "db"]);
+    pub const db: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hedgedoc", "settings", "db"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.domain`
     ///
@@ -306,7 +306,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"hedgedoc.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "domain"]);
+    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "domain"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.host`
     ///
@@ -315,7 +315,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `"localhost"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const host: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "host"]);
+    pub const host: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "host"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.path`
     ///
@@ -327,7 +327,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`. Example: `"/run/hedgedoc/hedgedoc.sock"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "hedgedoc", "settings", "path"]);
+    pub const path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "hedgedoc", "settings", "path"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.port`
     ///
@@ -336,7 +336,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`. Example: `80`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "hedgedoc", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "hedgedoc", "settings", "port"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.protocolUseSSL`
     ///
@@ -351,7 +351,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const protocol_use_ssl: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "protocolUseSSL"]);
+    pub const protocol_use_ssl: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "protocolUseSSL"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.uploadsPath`
     ///
@@ -360,7 +360,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/hedgedoc/uploads"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const uploads_path: Opt<RuntimePath> = Opt::new(&["services", "hedgedoc", "settings", "uploadsPath"]);
+    pub const uploads_path: Opt<RuntimePath> = Opt::new(&["services", "hedgedoc", "settings", "uploadsPath"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.urlPath`
     ///
@@ -372,7 +372,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"hedgedoc"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const url_path: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "urlPath"]);
+    pub const url_path: Opt<NullOr<String>> = Opt::new(&["services", "hedgedoc", "settings", "urlPath"]).in_submodules(1);
 
     /// `services.hedgedoc.settings.useSSL`
     ///
@@ -391,7 +391,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/hedgedoc.nix`.
-    pub const use_ssl: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "useSSL"]);
+    pub const use_ssl: Opt<bool> = Opt::new(&["services", "hedgedoc", "settings", "useSSL"]).in_submodules(1);
 
 }
 

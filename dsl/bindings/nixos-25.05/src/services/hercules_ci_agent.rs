@@ -209,7 +209,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"https://hercules-ci.com"`.
     ///
     /// Declared in `nixos/modules/services/continuous-integration/hercules-ci-agent/common.nix`.
-    pub const api_base_url: Opt<String> = Opt::new(&["services", "hercules-ci-agent", "settings", "apiBaseUrl"]);
+    pub const api_base_url: Opt<String> = Opt::new(&["services", "hercules-ci-agent", "settings", "apiBaseUrl"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.baseDirectory`
     ///
@@ -218,7 +218,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/hercules-ci-agent"`.
     ///
     /// Declared in `nixos/modules/services/continuous-integration/hercules-ci-agent/common.nix`.
-    pub const base_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "baseDirectory"]);
+    pub const base_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "baseDirectory"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.binaryCachesPath`
     ///
@@ -233,7 +233,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `staticSecretsDirectory + "/binary-caches.json"`.
     ///
     /// Declared in `nixos/modules/services/continuous-integration/hercules-ci-agent/common.nix`.
-    pub const binary_caches_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "binaryCachesPath"]);
+    pub const binary_caches_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "binaryCachesPath"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.clusterJoinTokenPath`
     ///
@@ -251,7 +251,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `staticSecretsDirectory + "/cluster-join-token.key"`.
     ///
     /// Declared in `nixos/modules/services/continuous-integration/hercules-ci-agent/common.nix`.
-    pub const cluster_join_token_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "clusterJoinTokenPath"]);
+    pub const cluster_join_token_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "clusterJoinTokenPath"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.concurrentTasks`
     ///
@@ -280,7 +280,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/continuous-integration/hercules-ci-agent/common.nix`.
-    pub const concurrent_tasks: Opt<OneOf<ConcurrentTasksMembers>> = Opt::new(&["services", "hercules-ci-agent", "settings", "concurrentTasks"]);
+    pub const concurrent_tasks: Opt<OneOf<ConcurrentTasksMembers>> = Opt::new(&["services", "hercules-ci-agent", "settings", "concurrentTasks"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.labels`
     ///
@@ -305,7 +305,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/continuous-integration/hercules-ci-agent/common.nix`.
-    pub const labels: Opt<Data<Toml>> = Opt::new(&["services", "hercules-ci-agent", "settings", "labels"]);
+    pub const labels: Opt<Data<Toml>> = Opt::new(&["services", "hercules-ci-agent", "settings", "labels"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.secretsJsonPath`
     ///
@@ -320,7 +320,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `staticSecretsDirectory + "/secrets.json"`.
     ///
     /// Declared in `nixos/modules/services/continuous-integration/hercules-ci-agent/common.nix`.
-    pub const secrets_json_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "secretsJsonPath"]);
+    pub const secrets_json_path: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "secretsJsonPath"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.staticSecretsDirectory`
     ///
@@ -331,7 +331,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `baseDirectory + "/secrets"`.
     ///
     /// Declared in `nixos/modules/services/continuous-integration/hercules-ci-agent/common.nix`.
-    pub const static_secrets_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "staticSecretsDirectory"]);
+    pub const static_secrets_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "staticSecretsDirectory"]).in_submodules(1);
 
     /// `services.hercules-ci-agent.settings.workDirectory`
     ///
@@ -340,7 +340,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `baseDirectory + "/work"`.
     ///
     /// Declared in `nixos/modules/services/continuous-integration/hercules-ci-agent/common.nix`.
-    pub const work_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "workDirectory"]);
+    pub const work_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "workDirectory"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.hercules-ci-agent.settings.concurrentTasks`.

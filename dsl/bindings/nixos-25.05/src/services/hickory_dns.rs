@@ -139,7 +139,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"/var/lib/hickory-dns"`.
     ///
     /// Declared in `nixos/modules/services/networking/hickory-dns.nix`.
-    pub const directory: Opt<String> = Opt::new(&["services", "hickory-dns", "settings", "directory"]);
+    pub const directory: Opt<String> = Opt::new(&["services", "hickory-dns", "settings", "directory"]).in_submodules(1);
 
     /// `services.hickory-dns.settings.listen_addrs_ipv4`
     ///
@@ -156,7 +156,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/hickory-dns.nix`.
-    pub const listen_addrs_ipv4: Opt<Vec<String>> = Opt::new(&["services", "hickory-dns", "settings", "listen_addrs_ipv4"]);
+    pub const listen_addrs_ipv4: Opt<Vec<String>> = Opt::new(&["services", "hickory-dns", "settings", "listen_addrs_ipv4"]).in_submodules(1);
 
     /// `services.hickory-dns.settings.listen_addrs_ipv6`
     ///
@@ -165,7 +165,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `lib.optional config.networking.enableIPv6 "::0"`.
     ///
     /// Declared in `nixos/modules/services/networking/hickory-dns.nix`.
-    pub const listen_addrs_ipv6: Opt<Vec<String>> = Opt::new(&["services", "hickory-dns", "settings", "listen_addrs_ipv6"]);
+    pub const listen_addrs_ipv6: Opt<Vec<String>> = Opt::new(&["services", "hickory-dns", "settings", "listen_addrs_ipv6"]).in_submodules(1);
 
     /// `services.hickory-dns.settings.listen_port`
     ///
@@ -174,7 +174,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `53`.
     ///
     /// Declared in `nixos/modules/services/networking/hickory-dns.nix`.
-    pub const listen_port: Opt<u16> = Opt::new(&["services", "hickory-dns", "settings", "listen_port"]);
+    pub const listen_port: Opt<u16> = Opt::new(&["services", "hickory-dns", "settings", "listen_port"]).in_submodules(1);
 
     /// `services.hickory-dns.settings.zones`
     ///
@@ -183,7 +183,7 @@ pub mod settings {
     /// Nix type: `list of ((TOML value) or string convertible to it)`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/networking/hickory-dns.nix`.
-    pub const zones: Opt<Vec<Data<Toml>>> = Opt::new(&["services", "hickory-dns", "settings", "zones"]);
+    pub const zones: Opt<Vec<Data<Toml>>> = Opt::new(&["services", "hickory-dns", "settings", "zones"]).in_submodules(1);
 
 }
 

@@ -3167,7 +3167,7 @@ pub mod config {
         /// Nix type: `null or floating point number or string`. Default: `null`. Example: `52.3`.
         ///
         /// Declared in `nixos/modules/services/home-automation/home-assistant.nix`.
-        pub const latitude: Opt<NullOr<OneOf<LatitudeMembers>>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "latitude"]);
+        pub const latitude: Opt<NullOr<OneOf<LatitudeMembers>>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "latitude"]).in_submodules(1);
 
         /// `services.home-assistant.config.homeassistant.longitude`
         ///
@@ -3176,7 +3176,7 @@ pub mod config {
         /// Nix type: `null or floating point number or string`. Default: `null`. Example: `4.9`.
         ///
         /// Declared in `nixos/modules/services/home-automation/home-assistant.nix`.
-        pub const longitude: Opt<NullOr<OneOf<LongitudeMembers>>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "longitude"]);
+        pub const longitude: Opt<NullOr<OneOf<LongitudeMembers>>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "longitude"]).in_submodules(1);
 
         /// `services.home-assistant.config.homeassistant.name`
         ///
@@ -3185,7 +3185,7 @@ pub mod config {
         /// Nix type: `null or string`. Default: `null`. Example: `"Home"`.
         ///
         /// Declared in `nixos/modules/services/home-automation/home-assistant.nix`.
-        pub const name: Opt<NullOr<String>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "name"]);
+        pub const name: Opt<NullOr<String>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "name"]).in_submodules(1);
 
         /// `services.home-assistant.config.homeassistant.temperature_unit`
         ///
@@ -3194,7 +3194,7 @@ pub mod config {
         /// Nix type: `null or one of "C", "F"`. Default: `null`. Example: `"C"`.
         ///
         /// Declared in `nixos/modules/services/home-automation/home-assistant.nix`.
-        pub const temperature_unit: Opt<NullOr<TemperatureUnit>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "temperature_unit"]);
+        pub const temperature_unit: Opt<NullOr<TemperatureUnit>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "temperature_unit"]).in_submodules(1);
 
         /// `services.home-assistant.config.homeassistant.time_zone`
         ///
@@ -3203,7 +3203,7 @@ pub mod config {
         /// Nix type: `null or string`. Default: `config.time.timeZone or null`. Example: `"Europe/Amsterdam"`.
         ///
         /// Declared in `nixos/modules/services/home-automation/home-assistant.nix`.
-        pub const time_zone: Opt<NullOr<String>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "time_zone"]);
+        pub const time_zone: Opt<NullOr<String>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "time_zone"]).in_submodules(1);
 
         /// `services.home-assistant.config.homeassistant.unit_system`
         ///
@@ -3212,7 +3212,7 @@ pub mod config {
         /// Nix type: `null or one of "metric", "us_customary"`. Default: `null`. Example: `"metric"`.
         ///
         /// Declared in `nixos/modules/services/home-automation/home-assistant.nix`.
-        pub const unit_system: Opt<NullOr<UnitSystem>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "unit_system"]);
+        pub const unit_system: Opt<NullOr<UnitSystem>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "unit_system"]).in_submodules(1);
 
         /// The members of `services.home-assistant.config.homeassistant.latitude`'s type: `number`, `string`. A value of any of them sets the option.
         pub enum LatitudeMembers {}
@@ -3261,7 +3261,7 @@ pub mod config {
         /// ``` Example: `"::1"`.
         ///
         /// Declared in `nixos/modules/services/home-automation/home-assistant.nix`.
-        pub const server_host: Opt<OneOf<ServerHostMembers>> = Opt::new(&["services", "home-assistant", "config", "http", "server_host"]);
+        pub const server_host: Opt<OneOf<ServerHostMembers>> = Opt::new(&["services", "home-assistant", "config", "http", "server_host"]).in_submodules(1);
 
         /// `services.home-assistant.config.http.server_port`
         ///
@@ -3270,7 +3270,7 @@ pub mod config {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8123`.
         ///
         /// Declared in `nixos/modules/services/home-automation/home-assistant.nix`.
-        pub const server_port: Opt<u16> = Opt::new(&["services", "home-assistant", "config", "http", "server_port"]);
+        pub const server_port: Opt<u16> = Opt::new(&["services", "home-assistant", "config", "http", "server_port"]).in_submodules(1);
 
         /// The members of `services.home-assistant.config.http.server_host`'s type: `string`, `list of (string)`. A value of any of them sets the option.
         pub enum ServerHostMembers {}
@@ -3297,7 +3297,7 @@ pub mod config {
         /// ``` Example: `"yaml"`.
         ///
         /// Declared in `nixos/modules/services/home-automation/home-assistant.nix`.
-        pub const mode: Opt<Mode> = Opt::new(&["services", "home-assistant", "config", "lovelace", "mode"]);
+        pub const mode: Opt<Mode> = Opt::new(&["services", "home-assistant", "config", "lovelace", "mode"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.home-assistant.config.lovelace.mode`.

@@ -1023,7 +1023,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn band(&self) -> Opt<Band> {
-            Opt::at(self.path.join(["band"]))
+            Opt::at(self.path.join(["band"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.channel`
@@ -1037,7 +1037,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn channel(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["channel"]))
+            Opt::at(self.path.join(["channel"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.countryCode`
@@ -1062,7 +1062,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn country_code(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["countryCode"]))
+            Opt::at(self.path.join(["countryCode"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.driver`
@@ -1078,7 +1078,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn driver(&self) -> Opt<String> {
-            Opt::at(self.path.join(["driver"]))
+            Opt::at(self.path.join(["driver"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.dynamicConfigScripts`
@@ -1109,7 +1109,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn dynamic_config_scripts(&self) -> Opt<BTreeMap<String, RuntimePath>> {
-            Opt::at(self.path.join(["dynamicConfigScripts"]))
+            Opt::at(self.path.join(["dynamicConfigScripts"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.networks`
@@ -1137,7 +1137,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn networks(&self) -> Opt<BTreeMap<String, NetworksValue>> {
-            Opt::at(self.path.join(["networks"]))
+            Opt::at(self.path.join(["networks"])).in_submodules(1)
         }
 
         /// The options under `networks`.
@@ -1156,7 +1156,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn no_scan(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["noScan"]))
+            Opt::at(self.path.join(["noScan"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.settings`
@@ -1181,7 +1181,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers2>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `wifi4`.
@@ -1242,7 +1242,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn ap_isolate(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["apIsolate"]))
+            Opt::at(self.path.join(["apIsolate"])).in_submodules(2)
         }
 
         /// The options under `authentication`.
@@ -1265,7 +1265,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn bssid(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["bssid"]))
+            Opt::at(self.path.join(["bssid"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.dynamicConfigScripts`
@@ -1299,7 +1299,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn dynamic_config_scripts(&self) -> Opt<BTreeMap<String, RuntimePath>> {
-            Opt::at(self.path.join(["dynamicConfigScripts"]))
+            Opt::at(self.path.join(["dynamicConfigScripts"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.group`
@@ -1311,7 +1311,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.ignoreBroadcastSsid`
@@ -1332,7 +1332,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn ignore_broadcast_ssid(&self) -> Opt<IgnoreBroadcastSsid> {
-            Opt::at(self.path.join(["ignoreBroadcastSsid"]))
+            Opt::at(self.path.join(["ignoreBroadcastSsid"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.logLevel`
@@ -1349,7 +1349,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn log_level(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.macAcl`
@@ -1369,7 +1369,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn mac_acl(&self) -> Opt<MacAcl> {
-            Opt::at(self.path.join(["macAcl"]))
+            Opt::at(self.path.join(["macAcl"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.macAllow`
@@ -1391,7 +1391,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn mac_allow(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["macAllow"]))
+            Opt::at(self.path.join(["macAllow"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.macAllowFile`
@@ -1406,7 +1406,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn mac_allow_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["macAllowFile"]))
+            Opt::at(self.path.join(["macAllowFile"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.macDeny`
@@ -1428,7 +1428,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn mac_deny(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["macDeny"]))
+            Opt::at(self.path.join(["macDeny"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.macDenyFile`
@@ -1443,7 +1443,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn mac_deny_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["macDenyFile"]))
+            Opt::at(self.path.join(["macDenyFile"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.settings`
@@ -1469,7 +1469,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.ssid`
@@ -1481,7 +1481,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn ssid(&self) -> Opt<String> {
-            Opt::at(self.path.join(["ssid"]))
+            Opt::at(self.path.join(["ssid"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.utf8Ssid`
@@ -1493,7 +1493,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn utf8_ssid(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["utf8Ssid"]))
+            Opt::at(self.path.join(["utf8Ssid"])).in_submodules(2)
         }
 
     }
@@ -1521,7 +1521,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn enable_recommended_pairwise_ciphers(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableRecommendedPairwiseCiphers"]))
+            Opt::at(self.path.join(["enableRecommendedPairwiseCiphers"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.mode`
@@ -1548,7 +1548,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn mode(&self) -> Opt<Mode> {
-            Opt::at(self.path.join(["mode"]))
+            Opt::at(self.path.join(["mode"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.pairwiseCiphers`
@@ -1584,7 +1584,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn pairwise_ciphers(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["pairwiseCiphers"]))
+            Opt::at(self.path.join(["pairwiseCiphers"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.saeAddToMacAllow`
@@ -1598,7 +1598,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn sae_add_to_mac_allow(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["saeAddToMacAllow"]))
+            Opt::at(self.path.join(["saeAddToMacAllow"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords`
@@ -1632,7 +1632,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn sae_passwords(&self) -> Opt<Vec<SaePasswordsValue>> {
-            Opt::at(self.path.join(["saePasswords"]))
+            Opt::at(self.path.join(["saePasswords"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswordsFile`
@@ -1653,7 +1653,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn sae_passwords_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["saePasswordsFile"]))
+            Opt::at(self.path.join(["saePasswordsFile"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPassword`
@@ -1674,7 +1674,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn wpa_password(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["wpaPassword"]))
+            Opt::at(self.path.join(["wpaPassword"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPasswordFile`
@@ -1690,7 +1690,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn wpa_password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["wpaPasswordFile"]))
+            Opt::at(self.path.join(["wpaPasswordFile"])).in_submodules(2)
         }
 
         /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPskFile`
@@ -1717,7 +1717,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn wpa_psk_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["wpaPskFile"]))
+            Opt::at(self.path.join(["wpaPskFile"])).in_submodules(2)
         }
 
     }
@@ -1767,7 +1767,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn capabilities(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["capabilities"]))
+            Opt::at(self.path.join(["capabilities"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi4.enable`
@@ -1781,7 +1781,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi4.require`
@@ -1793,7 +1793,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn require(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["require"]))
+            Opt::at(self.path.join(["require"])).in_submodules(1)
         }
 
     }
@@ -1828,7 +1828,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn capabilities(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["capabilities"]))
+            Opt::at(self.path.join(["capabilities"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi5.enable`
@@ -1840,7 +1840,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi5.operatingChannelWidth`
@@ -1857,7 +1857,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn operating_channel_width(&self) -> Opt<OperatingChannelWidth> {
-            Opt::at(self.path.join(["operatingChannelWidth"]))
+            Opt::at(self.path.join(["operatingChannelWidth"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi5.require`
@@ -1869,7 +1869,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn require(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["require"]))
+            Opt::at(self.path.join(["require"])).in_submodules(1)
         }
 
     }
@@ -1890,7 +1890,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi6.multiUserBeamformer`
@@ -1902,7 +1902,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn multi_user_beamformer(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["multiUserBeamformer"]))
+            Opt::at(self.path.join(["multiUserBeamformer"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi6.operatingChannelWidth`
@@ -1919,7 +1919,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn operating_channel_width(&self) -> Opt<OperatingChannelWidth2> {
-            Opt::at(self.path.join(["operatingChannelWidth"]))
+            Opt::at(self.path.join(["operatingChannelWidth"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi6.require`
@@ -1931,7 +1931,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn require(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["require"]))
+            Opt::at(self.path.join(["require"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi6.singleUserBeamformee`
@@ -1943,7 +1943,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn single_user_beamformee(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["singleUserBeamformee"]))
+            Opt::at(self.path.join(["singleUserBeamformee"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi6.singleUserBeamformer`
@@ -1955,7 +1955,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn single_user_beamformer(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["singleUserBeamformer"]))
+            Opt::at(self.path.join(["singleUserBeamformer"])).in_submodules(1)
         }
 
     }
@@ -1977,7 +1977,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi7.multiUserBeamformer`
@@ -1989,7 +1989,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn multi_user_beamformer(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["multiUserBeamformer"]))
+            Opt::at(self.path.join(["multiUserBeamformer"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi7.operatingChannelWidth`
@@ -2006,7 +2006,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn operating_channel_width(&self) -> Opt<OperatingChannelWidth3> {
-            Opt::at(self.path.join(["operatingChannelWidth"]))
+            Opt::at(self.path.join(["operatingChannelWidth"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi7.singleUserBeamformee`
@@ -2018,7 +2018,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn single_user_beamformee(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["singleUserBeamformee"]))
+            Opt::at(self.path.join(["singleUserBeamformee"])).in_submodules(1)
         }
 
         /// `services.hostapd.radios.<name>.wifi7.singleUserBeamformer`
@@ -2030,7 +2030,7 @@ pub mod radios {
         /// Declared in `nixos/modules/services/networking/hostapd.nix`.
         #[inline]
         pub fn single_user_beamformer(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["singleUserBeamformer"]))
+            Opt::at(self.path.join(["singleUserBeamformer"])).in_submodules(1)
         }
 
     }

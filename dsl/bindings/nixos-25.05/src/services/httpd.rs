@@ -705,7 +705,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn acme_root(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["acmeRoot"]))
+            Opt::at(self.path.join(["acmeRoot"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.addSSL`
@@ -719,7 +719,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn add_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["addSSL"]))
+            Opt::at(self.path.join(["addSSL"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.adminAddr`
@@ -731,7 +731,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn admin_addr(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["adminAddr"]))
+            Opt::at(self.path.join(["adminAddr"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.documentRoot`
@@ -744,7 +744,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn document_root(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["documentRoot"]))
+            Opt::at(self.path.join(["documentRoot"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.enableACME`
@@ -757,7 +757,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn enable_acme(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableACME"]))
+            Opt::at(self.path.join(["enableACME"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.enableUserDir`
@@ -770,7 +770,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn enable_user_dir(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableUserDir"]))
+            Opt::at(self.path.join(["enableUserDir"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.extraConfig`
@@ -794,7 +794,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.forceSSL`
@@ -809,7 +809,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn force_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forceSSL"]))
+            Opt::at(self.path.join(["forceSSL"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.globalRedirect`
@@ -822,7 +822,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn global_redirect(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["globalRedirect"]))
+            Opt::at(self.path.join(["globalRedirect"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.hostName`
@@ -834,7 +834,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn host_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["hostName"]))
+            Opt::at(self.path.join(["hostName"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.http2`
@@ -847,7 +847,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn http2(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["http2"]))
+            Opt::at(self.path.join(["http2"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.listen`
@@ -884,7 +884,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn listen(&self) -> Opt<Vec<ListenValue>> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.listenAddresses`
@@ -914,7 +914,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenAddresses"]))
+            Opt::at(self.path.join(["listenAddresses"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.locations`
@@ -939,7 +939,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
-            Opt::at(self.path.join(["locations"]))
+            Opt::at(self.path.join(["locations"])).in_submodules(1)
         }
 
         /// The options under `locations`.
@@ -957,7 +957,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn log_format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logFormat"]))
+            Opt::at(self.path.join(["logFormat"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.onlySSL`
@@ -970,7 +970,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn only_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["onlySSL"]))
+            Opt::at(self.path.join(["onlySSL"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.robotsEntries`
@@ -982,7 +982,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn robots_entries(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["robotsEntries"]))
+            Opt::at(self.path.join(["robotsEntries"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.servedDirs`
@@ -1005,7 +1005,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn served_dirs(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["servedDirs"]))
+            Opt::at(self.path.join(["servedDirs"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.servedFiles`
@@ -1033,7 +1033,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn served_files(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["servedFiles"]))
+            Opt::at(self.path.join(["servedFiles"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.serverAliases`
@@ -1055,7 +1055,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["serverAliases"]))
+            Opt::at(self.path.join(["serverAliases"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.sslServerCert`
@@ -1067,7 +1067,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn ssl_server_cert(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslServerCert"]))
+            Opt::at(self.path.join(["sslServerCert"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.sslServerChain`
@@ -1079,7 +1079,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn ssl_server_chain(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["sslServerChain"]))
+            Opt::at(self.path.join(["sslServerChain"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.sslServerKey`
@@ -1091,7 +1091,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn ssl_server_key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslServerKey"]))
+            Opt::at(self.path.join(["sslServerKey"])).in_submodules(1)
         }
 
         /// `services.httpd.virtualHosts.<name>.useACMEHost`
@@ -1107,7 +1107,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["useACMEHost"]))
+            Opt::at(self.path.join(["useACMEHost"])).in_submodules(1)
         }
 
     }
@@ -1143,7 +1143,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["alias"]))
+            Opt::at(self.path.join(["alias"])).in_submodules(2)
         }
 
         /// `services.httpd.virtualHosts.<name>.locations.<name>.extraConfig`
@@ -1155,7 +1155,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
         }
 
         /// `services.httpd.virtualHosts.<name>.locations.<name>.index`
@@ -1167,7 +1167,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn index(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["index"]))
+            Opt::at(self.path.join(["index"])).in_submodules(2)
         }
 
         /// `services.httpd.virtualHosts.<name>.locations.<name>.priority`
@@ -1181,7 +1181,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(2)
         }
 
         /// `services.httpd.virtualHosts.<name>.locations.<name>.proxyPass`
@@ -1193,7 +1193,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/apache-httpd/default.nix`.
         #[inline]
         pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["proxyPass"]))
+            Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
         }
 
     }

@@ -526,7 +526,7 @@ pub mod modems {
         /// Declared in `nixos/modules/services/networking/hylafax/options.nix`.
         #[inline]
         pub fn config(&self) -> Opt<BTreeMap<String, OneOf<ConfigMembers>>> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// `services.hylafax.modems.<name>.name`
@@ -539,7 +539,7 @@ pub mod modems {
         /// Declared in `nixos/modules/services/networking/hylafax/options.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.hylafax.modems.<name>.type`
@@ -553,7 +553,7 @@ pub mod modems {
         /// Declared in `nixos/modules/services/networking/hylafax/options.nix`.
         #[inline]
         pub fn r#type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }

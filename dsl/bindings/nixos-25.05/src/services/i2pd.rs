@@ -610,7 +610,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn access_list(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["accessList"]))
+            Opt::at(self.path.join(["accessList"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.address`
@@ -622,7 +622,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// The options under `crypto`.
@@ -640,7 +640,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn destination(&self) -> Opt<String> {
-            Opt::at(self.path.join(["destination"]))
+            Opt::at(self.path.join(["destination"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.enable`
@@ -652,7 +652,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.inPort`
@@ -664,7 +664,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn in_port(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["inPort"]))
+            Opt::at(self.path.join(["inPort"])).in_submodules(1)
         }
 
         /// The options under `inbound`.
@@ -682,7 +682,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn keys(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keys"]))
+            Opt::at(self.path.join(["keys"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.name`
@@ -694,7 +694,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// The options under `outbound`.
@@ -712,7 +712,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -733,7 +733,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn tags_to_send(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["tagsToSend"]))
+            Opt::at(self.path.join(["tagsToSend"])).in_submodules(1)
         }
 
     }
@@ -754,7 +754,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn length(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["length"]))
+            Opt::at(self.path.join(["length"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.inbound.quantity`
@@ -766,7 +766,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn quantity(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["quantity"]))
+            Opt::at(self.path.join(["quantity"])).in_submodules(1)
         }
 
     }
@@ -787,7 +787,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn length(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["length"]))
+            Opt::at(self.path.join(["length"])).in_submodules(1)
         }
 
         /// `services.i2pd.inTunnels.<name>.outbound.quantity`
@@ -799,7 +799,7 @@ pub mod in_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn quantity(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["quantity"]))
+            Opt::at(self.path.join(["quantity"])).in_submodules(1)
         }
 
     }
@@ -922,7 +922,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// The options under `crypto`.
@@ -940,7 +940,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn destination(&self) -> Opt<String> {
-            Opt::at(self.path.join(["destination"]))
+            Opt::at(self.path.join(["destination"])).in_submodules(1)
         }
 
         /// `services.i2pd.outTunnels.<name>.destinationPort`
@@ -952,7 +952,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn destination_port(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["destinationPort"]))
+            Opt::at(self.path.join(["destinationPort"])).in_submodules(1)
         }
 
         /// `services.i2pd.outTunnels.<name>.enable`
@@ -964,7 +964,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `inbound`.
@@ -982,7 +982,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn keys(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keys"]))
+            Opt::at(self.path.join(["keys"])).in_submodules(1)
         }
 
         /// `services.i2pd.outTunnels.<name>.name`
@@ -994,7 +994,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// The options under `outbound`.
@@ -1012,7 +1012,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -1033,7 +1033,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn tags_to_send(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["tagsToSend"]))
+            Opt::at(self.path.join(["tagsToSend"])).in_submodules(1)
         }
 
     }
@@ -1054,7 +1054,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn length(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["length"]))
+            Opt::at(self.path.join(["length"])).in_submodules(1)
         }
 
         /// `services.i2pd.outTunnels.<name>.inbound.quantity`
@@ -1066,7 +1066,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn quantity(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["quantity"]))
+            Opt::at(self.path.join(["quantity"])).in_submodules(1)
         }
 
     }
@@ -1087,7 +1087,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn length(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["length"]))
+            Opt::at(self.path.join(["length"])).in_submodules(1)
         }
 
         /// `services.i2pd.outTunnels.<name>.outbound.quantity`
@@ -1099,7 +1099,7 @@ pub mod out_tunnels {
         /// Declared in `nixos/modules/services/networking/i2pd.nix`.
         #[inline]
         pub fn quantity(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["quantity"]))
+            Opt::at(self.path.join(["quantity"])).in_submodules(1)
         }
 
     }

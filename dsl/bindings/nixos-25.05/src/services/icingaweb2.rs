@@ -421,7 +421,7 @@ pub mod modules {
                 /// Declared in `nixos/modules/services/web-apps/icingaweb2/module-monitoring.nix`.
                 #[inline]
                 pub fn disabled(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["disabled"]))
+                    Opt::at(self.path.join(["disabled"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.backends.<name>.resource`
@@ -433,7 +433,7 @@ pub mod modules {
                 /// Declared in `nixos/modules/services/web-apps/icingaweb2/module-monitoring.nix`.
                 #[inline]
                 pub fn resource(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["resource"]))
+                    Opt::at(self.path.join(["resource"])).in_submodules(1)
                 }
 
             }
@@ -498,7 +498,7 @@ pub mod modules {
                 /// Declared in `nixos/modules/services/web-apps/icingaweb2/module-monitoring.nix`.
                 #[inline]
                 pub fn host(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["host"]))
+                    Opt::at(self.path.join(["host"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.instance`
@@ -510,7 +510,7 @@ pub mod modules {
                 /// Declared in `nixos/modules/services/web-apps/icingaweb2/module-monitoring.nix`.
                 #[inline]
                 pub fn instance(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["instance"]))
+                    Opt::at(self.path.join(["instance"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.password`
@@ -522,7 +522,7 @@ pub mod modules {
                 /// Declared in `nixos/modules/services/web-apps/icingaweb2/module-monitoring.nix`.
                 #[inline]
                 pub fn password(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["password"]))
+                    Opt::at(self.path.join(["password"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.path`
@@ -534,7 +534,7 @@ pub mod modules {
                 /// Declared in `nixos/modules/services/web-apps/icingaweb2/module-monitoring.nix`.
                 #[inline]
                 pub fn path(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["path"]))
+                    Opt::at(self.path.join(["path"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.port`
@@ -546,7 +546,7 @@ pub mod modules {
                 /// Declared in `nixos/modules/services/web-apps/icingaweb2/module-monitoring.nix`.
                 #[inline]
                 pub fn port(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["port"]))
+                    Opt::at(self.path.join(["port"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.resource`
@@ -558,7 +558,7 @@ pub mod modules {
                 /// Declared in `nixos/modules/services/web-apps/icingaweb2/module-monitoring.nix`.
                 #[inline]
                 pub fn resource(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["resource"]))
+                    Opt::at(self.path.join(["resource"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.type`
@@ -570,7 +570,7 @@ pub mod modules {
                 /// Declared in `nixos/modules/services/web-apps/icingaweb2/module-monitoring.nix`.
                 #[inline]
                 pub fn r#type(&self) -> Opt<Type> {
-                    Opt::at(self.path.join(["type"]))
+                    Opt::at(self.path.join(["type"])).in_submodules(1)
                 }
 
                 /// `services.icingaweb2.modules.monitoring.transports.<name>.username`
@@ -582,7 +582,7 @@ pub mod modules {
                 /// Declared in `nixos/modules/services/web-apps/icingaweb2/module-monitoring.nix`.
                 #[inline]
                 pub fn username(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["username"]))
+                    Opt::at(self.path.join(["username"])).in_submodules(1)
                 }
 
             }

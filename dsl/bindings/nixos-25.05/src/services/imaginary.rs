@@ -65,7 +65,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/networking/imaginary.nix`.
-    pub const return_size: Opt<bool> = Opt::new(&["services", "imaginary", "settings", "return-size"]);
+    pub const return_size: Opt<bool> = Opt::new(&["services", "imaginary", "settings", "return-size"]).in_submodules(1);
 
 }
 

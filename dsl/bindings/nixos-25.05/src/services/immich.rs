@@ -318,7 +318,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/immich.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "immich", "settings", "newVersionCheck", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "immich", "settings", "newVersionCheck", "enabled"]).in_submodules(1);
 
     }
 
@@ -332,7 +332,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/web-apps/immich.nix`.
-        pub const external_domain: Opt<String> = Opt::new(&["services", "immich", "settings", "server", "externalDomain"]);
+        pub const external_domain: Opt<String> = Opt::new(&["services", "immich", "settings", "server", "externalDomain"]).in_submodules(1);
 
     }
 

@@ -115,7 +115,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/inadyn.nix`.
-    pub const allow_ipv6: Opt<bool> = Opt::new(&["services", "inadyn", "settings", "allow-ipv6"]);
+    pub const allow_ipv6: Opt<bool> = Opt::new(&["services", "inadyn", "settings", "allow-ipv6"]).in_submodules(1);
 
     /// `services.inadyn.settings.custom`
     ///
@@ -124,7 +124,7 @@ pub mod settings {
     /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/inadyn.nix`.
-    pub const custom: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "inadyn", "settings", "custom"]);
+    pub const custom: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "inadyn", "settings", "custom"]).in_submodules(1);
 
     /// `services.inadyn.settings.forced-update`
     ///
@@ -133,7 +133,7 @@ pub mod settings {
     /// Nix type: `positive integer, meaning >0`. Default: `2592000`.
     ///
     /// Declared in `nixos/modules/services/networking/inadyn.nix`.
-    pub const forced_update: Opt<Positive> = Opt::new(&["services", "inadyn", "settings", "forced-update"]);
+    pub const forced_update: Opt<Positive> = Opt::new(&["services", "inadyn", "settings", "forced-update"]).in_submodules(1);
 
     /// `services.inadyn.settings.provider`
     ///
@@ -144,7 +144,7 @@ pub mod settings {
     /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/inadyn.nix`.
-    pub const provider: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "inadyn", "settings", "provider"]);
+    pub const provider: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "inadyn", "settings", "provider"]).in_submodules(1);
 
     pub mod custom {
         use super::*;
@@ -173,7 +173,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn ddns_path(&self) -> Opt<String> {
-                Opt::at(self.path.join(["ddns-path"]))
+                Opt::at(self.path.join(["ddns-path"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.ddns-server`
@@ -185,7 +185,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn ddns_server(&self) -> Opt<String> {
-                Opt::at(self.path.join(["ddns-server"]))
+                Opt::at(self.path.join(["ddns-server"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.hostname`
@@ -197,7 +197,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn hostname(&self) -> Opt<OneOf<HostnameMembers>> {
-                Opt::at(self.path.join(["hostname"]))
+                Opt::at(self.path.join(["hostname"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.include`
@@ -209,7 +209,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn include(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["include"]))
+                Opt::at(self.path.join(["include"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.password`
@@ -224,7 +224,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn password(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.ssl`
@@ -236,7 +236,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn ssl(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["ssl"]))
+                Opt::at(self.path.join(["ssl"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.custom.<name>.username`
@@ -248,7 +248,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn username(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["username"]))
+                Opt::at(self.path.join(["username"])).in_submodules(2)
             }
 
         }
@@ -285,7 +285,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn hostname(&self) -> Opt<OneOf<HostnameMembers>> {
-                Opt::at(self.path.join(["hostname"]))
+                Opt::at(self.path.join(["hostname"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.provider.<name>.include`
@@ -297,7 +297,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn include(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["include"]))
+                Opt::at(self.path.join(["include"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.provider.<name>.password`
@@ -312,7 +312,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn password(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.provider.<name>.ssl`
@@ -324,7 +324,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn ssl(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["ssl"]))
+                Opt::at(self.path.join(["ssl"])).in_submodules(2)
             }
 
             /// `services.inadyn.settings.provider.<name>.username`
@@ -336,7 +336,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/inadyn.nix`.
             #[inline]
             pub fn username(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["username"]))
+                Opt::at(self.path.join(["username"])).in_submodules(2)
             }
 
         }

@@ -425,7 +425,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn auths(&self) -> Opt<BTreeMap<String, AuthsValue>> {
-                Opt::at(self.path.join(["auths"]))
+                Opt::at(self.path.join(["auths"])).in_submodules(1)
             }
 
             /// The options under `auths`.
@@ -443,7 +443,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn buckets(&self) -> Opt<BTreeMap<String, BucketsValue>> {
-                Opt::at(self.path.join(["buckets"]))
+                Opt::at(self.path.join(["buckets"])).in_submodules(1)
             }
 
             /// The options under `buckets`.
@@ -461,7 +461,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn description(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["description"]))
+                Opt::at(self.path.join(["description"])).in_submodules(1)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.present`
@@ -473,7 +473,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(1)
             }
 
         }
@@ -509,7 +509,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn all_access(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["allAccess"]))
+                Opt::at(self.path.join(["allAccess"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.description`
@@ -524,7 +524,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn description(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["description"]))
+                Opt::at(self.path.join(["description"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.id`
@@ -548,7 +548,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn operator(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["operator"]))
+                Opt::at(self.path.join(["operator"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.present`
@@ -560,7 +560,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.readBuckets`
@@ -572,7 +572,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn read_buckets(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["readBuckets"]))
+                Opt::at(self.path.join(["readBuckets"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.readPermissions`
@@ -595,7 +595,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn read_permissions(&self) -> Opt<Vec<ReadPermissions>> {
-                Opt::at(self.path.join(["readPermissions"]))
+                Opt::at(self.path.join(["readPermissions"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.tokenFile`
@@ -607,7 +607,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn token_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["tokenFile"]))
+                Opt::at(self.path.join(["tokenFile"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.writeBuckets`
@@ -619,7 +619,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn write_buckets(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["writeBuckets"]))
+                Opt::at(self.path.join(["writeBuckets"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.auths.<name>.writePermissions`
@@ -642,7 +642,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn write_permissions(&self) -> Opt<Vec<WritePermissions>> {
-                Opt::at(self.path.join(["writePermissions"]))
+                Opt::at(self.path.join(["writePermissions"])).in_submodules(2)
             }
 
         }
@@ -678,7 +678,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn description(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["description"]))
+                Opt::at(self.path.join(["description"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.buckets.<name>.present`
@@ -690,7 +690,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(2)
             }
 
             /// `services.influxdb2.provision.organizations.<name>.buckets.<name>.retention`
@@ -702,7 +702,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn retention(&self) -> Opt<u64> {
-                Opt::at(self.path.join(["retention"]))
+                Opt::at(self.path.join(["retention"])).in_submodules(2)
             }
 
         }
@@ -923,7 +923,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["passwordFile"]))
+                Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
             }
 
             /// `services.influxdb2.provision.users.<name>.present`
@@ -935,7 +935,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/databases/influxdb2.nix`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(1)
             }
 
         }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
-pub const sites: Opt<BTreeMap<String, SitesValue>> = Opt::new(&["services", "invoiceplane", "sites"]);
+pub const sites: Opt<BTreeMap<String, SitesValue>> = Opt::new(&["services", "invoiceplane", "sites"]).in_submodules(1);
 
 /// `services.invoiceplane.webserver`
 ///
@@ -24,7 +24,7 @@ pub const sites: Opt<BTreeMap<String, SitesValue>> = Opt::new(&["services", "inv
 /// Nix type: `one of "caddy", "nginx"`. Default: `"caddy"`. Example: `"nginx"`.
 ///
 /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
-pub const webserver: Opt<Webserver> = Opt::new(&["services", "invoiceplane", "webserver"]);
+pub const webserver: Opt<Webserver> = Opt::new(&["services", "invoiceplane", "webserver"]).in_submodules(1);
 
 ::flakesmith::submodule_value! {
     /// A value of `services.invoiceplane.sites.<name>.cron`: `SitesCronValue::new()`, then a setter per option.
@@ -261,7 +261,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.invoiceTemplates`
@@ -299,7 +299,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn invoice_templates(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["invoiceTemplates"]))
+            Opt::at(self.path.join(["invoiceTemplates"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.poolConfig`
@@ -325,7 +325,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
-            Opt::at(self.path.join(["poolConfig"]))
+            Opt::at(self.path.join(["poolConfig"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.settings`
@@ -349,7 +349,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.stateDir`
@@ -363,7 +363,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn state_dir(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["stateDir"]))
+            Opt::at(self.path.join(["stateDir"])).in_submodules(2)
         }
 
     }
@@ -387,7 +387,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.cron.key`
@@ -399,7 +399,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn key(&self) -> Opt<String> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
     }
@@ -420,7 +420,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn create_locally(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["createLocally"]))
+            Opt::at(self.path.join(["createLocally"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.database.host`
@@ -432,7 +432,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.database.name`
@@ -444,7 +444,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.database.passwordFile`
@@ -457,7 +457,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.database.port`
@@ -469,7 +469,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
         /// `services.invoiceplane.sites.<name>.database.user`
@@ -481,7 +481,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/invoiceplane.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(2)
         }
 
     }

@@ -97,7 +97,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/iodine.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<String> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.iodine.clients.<name>.passwordFile`
@@ -109,7 +109,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/iodine.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.iodine.clients.<name>.relay`
@@ -121,7 +121,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/iodine.nix`.
         #[inline]
         pub fn relay(&self) -> Opt<String> {
-            Opt::at(self.path.join(["relay"]))
+            Opt::at(self.path.join(["relay"])).in_submodules(1)
         }
 
         /// `services.iodine.clients.<name>.server`
@@ -133,7 +133,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/iodine.nix`.
         #[inline]
         pub fn server(&self) -> Opt<String> {
-            Opt::at(self.path.join(["server"]))
+            Opt::at(self.path.join(["server"])).in_submodules(1)
         }
 
     }

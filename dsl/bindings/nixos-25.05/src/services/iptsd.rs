@@ -41,7 +41,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/hardware/iptsd.nix`.
-        pub const disable: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Stylus", "Disable"]);
+        pub const disable: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Stylus", "Disable"]).in_submodules(1);
 
     }
 
@@ -55,7 +55,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/hardware/iptsd.nix`.
-        pub const disable_on_palm: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Touchscreen", "DisableOnPalm"]);
+        pub const disable_on_palm: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Touchscreen", "DisableOnPalm"]).in_submodules(1);
 
         /// `services.iptsd.config.Touchscreen.DisableOnStylus`
         ///
@@ -64,7 +64,7 @@ pub mod config {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/hardware/iptsd.nix`.
-        pub const disable_on_stylus: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Touchscreen", "DisableOnStylus"]);
+        pub const disable_on_stylus: Opt<bool> = Opt::new(&["services", "iptsd", "config", "Touchscreen", "DisableOnStylus"]).in_submodules(1);
 
     }
 

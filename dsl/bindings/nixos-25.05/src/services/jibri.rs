@@ -319,7 +319,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn disable_certificate_verification(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disableCertificateVerification"]))
+            Opt::at(self.path.join(["disableCertificateVerification"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.stripFromRoomDomain`
@@ -331,7 +331,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn strip_from_room_domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["stripFromRoomDomain"]))
+            Opt::at(self.path.join(["stripFromRoomDomain"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.usageTimeout`
@@ -344,7 +344,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn usage_timeout(&self) -> Opt<String> {
-            Opt::at(self.path.join(["usageTimeout"]))
+            Opt::at(self.path.join(["usageTimeout"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.xmppDomain`
@@ -356,7 +356,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn xmpp_domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["xmppDomain"]))
+            Opt::at(self.path.join(["xmppDomain"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.xmppServerHosts`
@@ -376,7 +376,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn xmpp_server_hosts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["xmppServerHosts"]))
+            Opt::at(self.path.join(["xmppServerHosts"])).in_submodules(1)
         }
 
     }
@@ -412,7 +412,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.call.login.passwordFile`
@@ -424,7 +424,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.call.login.username`
@@ -436,7 +436,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }
@@ -478,7 +478,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.control.login.passwordFile`
@@ -490,7 +490,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.control.login.username`
@@ -502,7 +502,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }
@@ -523,7 +523,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.control.muc.nickname`
@@ -535,7 +535,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn nickname(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nickname"]))
+            Opt::at(self.path.join(["nickname"])).in_submodules(1)
         }
 
         /// `services.jibri.xmppEnvironments.<name>.control.muc.roomName`
@@ -547,7 +547,7 @@ pub mod xmpp_environments {
         /// Declared in `nixos/modules/services/networking/jibri/default.nix`.
         #[inline]
         pub fn room_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["roomName"]))
+            Opt::at(self.path.join(["roomName"])).in_submodules(1)
         }
 
     }

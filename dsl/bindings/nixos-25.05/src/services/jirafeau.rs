@@ -707,7 +707,7 @@ pub mod nginx_config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.acmeRoot`
     ///
@@ -717,7 +717,7 @@ pub mod nginx_config {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "acmeRoot"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.addSSL`
     ///
@@ -728,7 +728,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "addSSL"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.basicAuth`
     ///
@@ -748,7 +748,7 @@ pub mod nginx_config {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "basicAuth"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.basicAuthFile`
     ///
@@ -758,7 +758,7 @@ pub mod nginx_config {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "basicAuthFile"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.default`
     ///
@@ -767,7 +767,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "default"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.enableACME`
     ///
@@ -777,7 +777,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "enableACME"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.extraConfig`
     ///
@@ -786,7 +786,7 @@ pub mod nginx_config {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "jirafeau", "nginxConfig", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "jirafeau", "nginxConfig", "extraConfig"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.forceSSL`
     ///
@@ -799,7 +799,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "forceSSL"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.globalRedirect`
     ///
@@ -809,7 +809,7 @@ pub mod nginx_config {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "globalRedirect"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.http2`
     ///
@@ -824,7 +824,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http2"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.http3`
     ///
@@ -840,7 +840,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http3"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.http3_hq`
     ///
@@ -855,7 +855,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "http3_hq"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.kTLS`
     ///
@@ -867,7 +867,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "kTLS"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.listen`
     ///
@@ -901,7 +901,7 @@ pub mod nginx_config {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "jirafeau", "nginxConfig", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "jirafeau", "nginxConfig", "listen"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.listenAddresses`
     ///
@@ -923,7 +923,7 @@ pub mod nginx_config {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "listenAddresses"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.locations`
     ///
@@ -942,7 +942,7 @@ pub mod nginx_config {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "jirafeau", "nginxConfig", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "jirafeau", "nginxConfig", "locations"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.onlySSL`
     ///
@@ -952,7 +952,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "onlySSL"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.quic`
     ///
@@ -966,7 +966,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "quic"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.redirectCode`
     ///
@@ -978,7 +978,7 @@ pub mod nginx_config {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "jirafeau", "nginxConfig", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "jirafeau", "nginxConfig", "redirectCode"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.rejectSSL`
     ///
@@ -991,7 +991,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "rejectSSL"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.reuseport`
     ///
@@ -1001,7 +1001,7 @@ pub mod nginx_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "jirafeau", "nginxConfig", "reuseport"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.root`
     ///
@@ -1010,7 +1010,7 @@ pub mod nginx_config {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "root"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.serverAliases`
     ///
@@ -1028,7 +1028,7 @@ pub mod nginx_config {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "serverAliases"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.serverName`
     ///
@@ -1037,7 +1037,7 @@ pub mod nginx_config {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "serverName"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.sslCertificate`
     ///
@@ -1046,7 +1046,7 @@ pub mod nginx_config {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslCertificate"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.sslCertificateKey`
     ///
@@ -1055,7 +1055,7 @@ pub mod nginx_config {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.sslTrustedCertificate`
     ///
@@ -1064,7 +1064,7 @@ pub mod nginx_config {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "jirafeau", "nginxConfig", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.jirafeau.nginxConfig.useACMEHost`
     ///
@@ -1077,7 +1077,7 @@ pub mod nginx_config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.jirafeau.nginxConfig.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1297,7 +1297,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.basicAuth`
@@ -1320,7 +1320,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.basicAuthFile`
@@ -1333,7 +1333,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.extraConfig`
@@ -1345,7 +1345,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.fastcgiParams`
@@ -1359,7 +1359,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.index`
@@ -1371,7 +1371,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.priority`
@@ -1385,7 +1385,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.proxyPass`
@@ -1398,7 +1398,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.proxyWebsockets`
@@ -1410,7 +1410,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.recommendedProxySettings`
@@ -1422,7 +1422,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.return`
@@ -1434,7 +1434,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.root`
@@ -1446,7 +1446,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.jirafeau.nginxConfig.locations.<name>.tryFiles`
@@ -1458,7 +1458,7 @@ pub mod nginx_config {
             /// Declared in `nixos/modules/services/web-apps/jirafeau.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

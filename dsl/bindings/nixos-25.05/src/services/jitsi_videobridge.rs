@@ -231,7 +231,7 @@ pub mod xmpp_configs {
         /// Declared in `nixos/modules/services/networking/jitsi-videobridge.nix`.
         #[inline]
         pub fn disable_certificate_verification(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disableCertificateVerification"]))
+            Opt::at(self.path.join(["disableCertificateVerification"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.domain`
@@ -243,7 +243,7 @@ pub mod xmpp_configs {
         /// Declared in `nixos/modules/services/networking/jitsi-videobridge.nix`.
         #[inline]
         pub fn domain(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.hostName`
@@ -255,7 +255,7 @@ pub mod xmpp_configs {
         /// Declared in `nixos/modules/services/networking/jitsi-videobridge.nix`.
         #[inline]
         pub fn host_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["hostName"]))
+            Opt::at(self.path.join(["hostName"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.mucJids`
@@ -267,7 +267,7 @@ pub mod xmpp_configs {
         /// Declared in `nixos/modules/services/networking/jitsi-videobridge.nix`.
         #[inline]
         pub fn muc_jids(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mucJids"]))
+            Opt::at(self.path.join(["mucJids"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.mucNickname`
@@ -280,7 +280,7 @@ pub mod xmpp_configs {
         /// Declared in `nixos/modules/services/networking/jitsi-videobridge.nix`.
         #[inline]
         pub fn muc_nickname(&self) -> Opt<String> {
-            Opt::at(self.path.join(["mucNickname"]))
+            Opt::at(self.path.join(["mucNickname"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.passwordFile`
@@ -292,7 +292,7 @@ pub mod xmpp_configs {
         /// Declared in `nixos/modules/services/networking/jitsi-videobridge.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.jitsi-videobridge.xmppConfigs.<name>.userName`
@@ -304,7 +304,7 @@ pub mod xmpp_configs {
         /// Declared in `nixos/modules/services/networking/jitsi-videobridge.nix`.
         #[inline]
         pub fn user_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["userName"]))
+            Opt::at(self.path.join(["userName"])).in_submodules(1)
         }
 
     }

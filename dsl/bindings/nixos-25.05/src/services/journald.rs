@@ -301,7 +301,7 @@ pub mod remote {
             /// Nix type: `boolean`. Default: `false`. Example: `true`.
             ///
             /// Declared in `nixos/modules/system/boot/systemd/journald-remote.nix`.
-            pub const seal: Opt<bool> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "Seal"]);
+            pub const seal: Opt<bool> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "Seal"]).in_submodules(1);
 
             /// `services.journald.remote.settings.Remote.ServerCertificateFile`
             ///
@@ -314,7 +314,7 @@ pub mod remote {
             /// Nix type: `string`. Default: `"/etc/ssl/certs/journal-remote.pem"`.
             ///
             /// Declared in `nixos/modules/system/boot/systemd/journald-remote.nix`.
-            pub const server_certificate_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "ServerCertificateFile"]);
+            pub const server_certificate_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "ServerCertificateFile"]).in_submodules(1);
 
             /// `services.journald.remote.settings.Remote.ServerKeyFile`
             ///
@@ -331,7 +331,7 @@ pub mod remote {
             /// Nix type: `string`. Default: `"/etc/ssl/private/journal-remote.pem"`.
             ///
             /// Declared in `nixos/modules/system/boot/systemd/journald-remote.nix`.
-            pub const server_key_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "ServerKeyFile"]);
+            pub const server_key_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "ServerKeyFile"]).in_submodules(1);
 
             /// `services.journald.remote.settings.Remote.SplitMode`
             ///
@@ -342,7 +342,7 @@ pub mod remote {
             /// Nix type: `one of "host", "none"`. Default: `"host"`. Example: `"none"`.
             ///
             /// Declared in `nixos/modules/system/boot/systemd/journald-remote.nix`.
-            pub const split_mode: Opt<SplitMode> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "SplitMode"]);
+            pub const split_mode: Opt<SplitMode> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "SplitMode"]).in_submodules(1);
 
             /// `services.journald.remote.settings.Remote.TrustedCertificateFile`
             ///
@@ -358,7 +358,7 @@ pub mod remote {
             /// Nix type: `string`. Default: `"/etc/ssl/ca/trusted.pem"`.
             ///
             /// Declared in `nixos/modules/system/boot/systemd/journald-remote.nix`.
-            pub const trusted_certificate_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "TrustedCertificateFile"]);
+            pub const trusted_certificate_file: Opt<RuntimePath> = Opt::new(&["services", "journald", "remote", "settings", "Remote", "TrustedCertificateFile"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.journald.remote.settings.Remote.SplitMode`.
@@ -415,7 +415,7 @@ pub mod upload {
             /// Nix type: `null or string`. Default: `null`. Example: `"1s"`.
             ///
             /// Declared in `nixos/modules/system/boot/systemd/journald-upload.nix`.
-            pub const network_timeout_sec: Opt<NullOr<String>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "NetworkTimeoutSec"]);
+            pub const network_timeout_sec: Opt<NullOr<String>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "NetworkTimeoutSec"]).in_submodules(1);
 
             /// `services.journald.upload.settings.Upload.ServerCertificateFile`
             ///
@@ -427,7 +427,7 @@ pub mod upload {
             /// Nix type: `null or string`. Default: `null`. Example: `./server-ca.pem`.
             ///
             /// Declared in `nixos/modules/system/boot/systemd/journald-upload.nix`.
-            pub const server_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "ServerCertificateFile"]);
+            pub const server_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "ServerCertificateFile"]).in_submodules(1);
 
             /// `services.journald.upload.settings.Upload.ServerKeyFile`
             ///
@@ -442,7 +442,7 @@ pub mod upload {
             /// Nix type: `null or string`. Default: `null`. Example: `./server-key.pem`.
             ///
             /// Declared in `nixos/modules/system/boot/systemd/journald-upload.nix`.
-            pub const server_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "ServerKeyFile"]);
+            pub const server_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "ServerKeyFile"]).in_submodules(1);
 
             /// `services.journald.upload.settings.Upload.TrustedCertificateFile`
             ///
@@ -454,7 +454,7 @@ pub mod upload {
             /// Nix type: `null or string`. Default: `null`. Example: `./ca`.
             ///
             /// Declared in `nixos/modules/system/boot/systemd/journald-upload.nix`.
-            pub const trusted_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "TrustedCertificateFile"]);
+            pub const trusted_certificate_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "TrustedCertificateFile"]).in_submodules(1);
 
             /// `services.journald.upload.settings.Upload.URL`
             ///
@@ -467,7 +467,7 @@ pub mod upload {
             /// Nix type: `string`. Example: `"https://192.168.1.1"`.
             ///
             /// Declared in `nixos/modules/system/boot/systemd/journald-upload.nix`.
-            pub const url: Opt<String> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "URL"]);
+            pub const url: Opt<String> = Opt::new(&["services", "journald", "upload", "settings", "Upload", "URL"]).in_submodules(1);
 
         }
 

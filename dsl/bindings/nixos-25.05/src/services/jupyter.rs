@@ -322,7 +322,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyter/default.nix`.
         #[inline]
         pub fn argv(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["argv"]))
+            Opt::at(self.path.join(["argv"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.displayName`
@@ -341,7 +341,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyter/default.nix`.
         #[inline]
         pub fn display_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["displayName"]))
+            Opt::at(self.path.join(["displayName"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.env`
@@ -361,7 +361,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyter/default.nix`.
         #[inline]
         pub fn env(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["env"]))
+            Opt::at(self.path.join(["env"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.extraPaths`
@@ -373,7 +373,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyter/default.nix`.
         #[inline]
         pub fn extra_paths(&self) -> Opt<BTreeMap<String, RuntimePath>> {
-            Opt::at(self.path.join(["extraPaths"]))
+            Opt::at(self.path.join(["extraPaths"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.language`
@@ -385,7 +385,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyter/default.nix`.
         #[inline]
         pub fn language(&self) -> Opt<String> {
-            Opt::at(self.path.join(["language"]))
+            Opt::at(self.path.join(["language"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.logo32`
@@ -397,7 +397,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyter/default.nix`.
         #[inline]
         pub fn logo32(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["logo32"]))
+            Opt::at(self.path.join(["logo32"])).in_submodules(1)
         }
 
         /// `services.jupyter.kernels.<name>.logo64`
@@ -409,7 +409,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyter/default.nix`.
         #[inline]
         pub fn logo64(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["logo64"]))
+            Opt::at(self.path.join(["logo64"])).in_submodules(1)
         }
 
     }

@@ -305,7 +305,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyterhub/default.nix`.
         #[inline]
         pub fn argv(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["argv"]))
+            Opt::at(self.path.join(["argv"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.displayName`
@@ -324,7 +324,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyterhub/default.nix`.
         #[inline]
         pub fn display_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["displayName"]))
+            Opt::at(self.path.join(["displayName"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.env`
@@ -344,7 +344,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyterhub/default.nix`.
         #[inline]
         pub fn env(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["env"]))
+            Opt::at(self.path.join(["env"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.extraPaths`
@@ -356,7 +356,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyterhub/default.nix`.
         #[inline]
         pub fn extra_paths(&self) -> Opt<BTreeMap<String, RuntimePath>> {
-            Opt::at(self.path.join(["extraPaths"]))
+            Opt::at(self.path.join(["extraPaths"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.language`
@@ -368,7 +368,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyterhub/default.nix`.
         #[inline]
         pub fn language(&self) -> Opt<String> {
-            Opt::at(self.path.join(["language"]))
+            Opt::at(self.path.join(["language"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.logo32`
@@ -380,7 +380,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyterhub/default.nix`.
         #[inline]
         pub fn logo32(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["logo32"]))
+            Opt::at(self.path.join(["logo32"])).in_submodules(1)
         }
 
         /// `services.jupyterhub.kernels.<name>.logo64`
@@ -392,7 +392,7 @@ pub mod kernels {
         /// Declared in `nixos/modules/services/development/jupyterhub/default.nix`.
         #[inline]
         pub fn logo64(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["logo64"]))
+            Opt::at(self.path.join(["logo64"])).in_submodules(1)
         }
 
     }

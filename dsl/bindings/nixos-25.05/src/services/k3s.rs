@@ -493,7 +493,7 @@ pub mod manifests {
         /// Declared in `nixos/modules/services/cluster/k3s/default.nix`.
         #[inline]
         pub fn content(&self) -> Opt<NullOr<OneOf<ContentMembers>>> {
-            Opt::at(self.path.join(["content"]))
+            Opt::at(self.path.join(["content"])).in_submodules(1)
         }
 
         /// `services.k3s.manifests.<name>.enable`
@@ -505,7 +505,7 @@ pub mod manifests {
         /// Declared in `nixos/modules/services/cluster/k3s/default.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.k3s.manifests.<name>.source`
@@ -517,7 +517,7 @@ pub mod manifests {
         /// Declared in `nixos/modules/services/cluster/k3s/default.nix`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.k3s.manifests.<name>.target`
@@ -530,7 +530,7 @@ pub mod manifests {
         /// Declared in `nixos/modules/services/cluster/k3s/default.nix`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
     }

@@ -167,7 +167,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kanata.nix`.
         #[inline]
         pub fn config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// `services.kanata.keyboards.<name>.configFile`
@@ -185,7 +185,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kanata.nix`.
         #[inline]
         pub fn config_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(1)
         }
 
         /// `services.kanata.keyboards.<name>.devices`
@@ -208,7 +208,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kanata.nix`.
         #[inline]
         pub fn devices(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["devices"]))
+            Opt::at(self.path.join(["devices"])).in_submodules(1)
         }
 
         /// `services.kanata.keyboards.<name>.extraArgs`
@@ -220,7 +220,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kanata.nix`.
         #[inline]
         pub fn extra_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.kanata.keyboards.<name>.extraDefCfg`
@@ -236,7 +236,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kanata.nix`.
         #[inline]
         pub fn extra_def_cfg(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraDefCfg"]))
+            Opt::at(self.path.join(["extraDefCfg"])).in_submodules(1)
         }
 
         /// `services.kanata.keyboards.<name>.port`
@@ -248,7 +248,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kanata.nix`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }

@@ -669,7 +669,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.kanboard.nginx.acmeRoot`
     ///
@@ -679,7 +679,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.kanboard.nginx.addSSL`
     ///
@@ -690,7 +690,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.kanboard.nginx.basicAuth`
     ///
@@ -710,7 +710,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "kanboard", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "kanboard", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.kanboard.nginx.basicAuthFile`
     ///
@@ -720,7 +720,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.kanboard.nginx.default`
     ///
@@ -729,7 +729,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "default"]).in_submodules(1);
 
     /// `services.kanboard.nginx.enableACME`
     ///
@@ -739,7 +739,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.kanboard.nginx.extraConfig`
     ///
@@ -748,7 +748,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "kanboard", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "kanboard", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.kanboard.nginx.forceSSL`
     ///
@@ -761,7 +761,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.kanboard.nginx.globalRedirect`
     ///
@@ -771,7 +771,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.kanboard.nginx.http2`
     ///
@@ -786,7 +786,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http2"]).in_submodules(1);
 
     /// `services.kanboard.nginx.http3`
     ///
@@ -802,7 +802,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http3"]).in_submodules(1);
 
     /// `services.kanboard.nginx.http3_hq`
     ///
@@ -817,7 +817,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.kanboard.nginx.kTLS`
     ///
@@ -829,7 +829,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.kanboard.nginx.listen`
     ///
@@ -863,7 +863,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "kanboard", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "kanboard", "nginx", "listen"]).in_submodules(1);
 
     /// `services.kanboard.nginx.listenAddresses`
     ///
@@ -885,7 +885,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "kanboard", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "kanboard", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.kanboard.nginx.locations`
     ///
@@ -904,7 +904,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "kanboard", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "kanboard", "nginx", "locations"]).in_submodules(1);
 
     /// `services.kanboard.nginx.onlySSL`
     ///
@@ -914,7 +914,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.kanboard.nginx.quic`
     ///
@@ -928,7 +928,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "quic"]).in_submodules(1);
 
     /// `services.kanboard.nginx.redirectCode`
     ///
@@ -940,7 +940,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "kanboard", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "kanboard", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.kanboard.nginx.rejectSSL`
     ///
@@ -953,7 +953,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.kanboard.nginx.reuseport`
     ///
@@ -963,7 +963,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "kanboard", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.kanboard.nginx.root`
     ///
@@ -972,7 +972,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "root"]).in_submodules(1);
 
     /// `services.kanboard.nginx.serverAliases`
     ///
@@ -990,7 +990,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "kanboard", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "kanboard", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.kanboard.nginx.serverName`
     ///
@@ -999,7 +999,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.kanboard.nginx.sslCertificate`
     ///
@@ -1008,7 +1008,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "kanboard", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "kanboard", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.kanboard.nginx.sslCertificateKey`
     ///
@@ -1017,7 +1017,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "kanboard", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "kanboard", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.kanboard.nginx.sslTrustedCertificate`
     ///
@@ -1026,7 +1026,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kanboard", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.kanboard.nginx.useACMEHost`
     ///
@@ -1039,7 +1039,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "kanboard", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.kanboard.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1259,7 +1259,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.basicAuth`
@@ -1282,7 +1282,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.basicAuthFile`
@@ -1295,7 +1295,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.extraConfig`
@@ -1307,7 +1307,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.fastcgiParams`
@@ -1321,7 +1321,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.index`
@@ -1333,7 +1333,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.priority`
@@ -1347,7 +1347,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.proxyPass`
@@ -1360,7 +1360,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.proxyWebsockets`
@@ -1372,7 +1372,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.recommendedProxySettings`
@@ -1384,7 +1384,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.return`
@@ -1396,7 +1396,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.root`
@@ -1408,7 +1408,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.kanboard.nginx.locations.<name>.tryFiles`
@@ -1420,7 +1420,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/kanboard.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -253,7 +253,7 @@ pub mod client_settings {
     /// Nix type: `string`. Example: `"http://127.0.0.1:8080"`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const uri: Opt<String> = Opt::new(&["services", "kanidm", "clientSettings", "uri"]);
+    pub const uri: Opt<String> = Opt::new(&["services", "kanidm", "clientSettings", "uri"]).in_submodules(1);
 
 }
 
@@ -439,7 +439,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/security/kanidm.nix`.
             #[inline]
             pub fn members(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["members"]))
+                Opt::at(self.path.join(["members"])).in_submodules(1)
             }
 
             /// `services.kanidm.provision.groups.<name>.present`
@@ -451,7 +451,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/security/kanidm.nix`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(1)
             }
 
         }
@@ -483,7 +483,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/security/kanidm.nix`.
             #[inline]
             pub fn display_name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["displayName"]))
+                Opt::at(self.path.join(["displayName"])).in_submodules(1)
             }
 
             /// `services.kanidm.provision.persons.<name>.groups`
@@ -495,7 +495,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/security/kanidm.nix`.
             #[inline]
             pub fn groups(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["groups"]))
+                Opt::at(self.path.join(["groups"])).in_submodules(1)
             }
 
             /// `services.kanidm.provision.persons.<name>.legalName`
@@ -507,7 +507,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/security/kanidm.nix`.
             #[inline]
             pub fn legal_name(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["legalName"]))
+                Opt::at(self.path.join(["legalName"])).in_submodules(1)
             }
 
             /// `services.kanidm.provision.persons.<name>.mailAddresses`
@@ -527,7 +527,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/security/kanidm.nix`.
             #[inline]
             pub fn mail_addresses(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["mailAddresses"]))
+                Opt::at(self.path.join(["mailAddresses"])).in_submodules(1)
             }
 
             /// `services.kanidm.provision.persons.<name>.present`
@@ -539,7 +539,7 @@ pub mod provision {
             /// Declared in `nixos/modules/services/security/kanidm.nix`.
             #[inline]
             pub fn present(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["present"]))
+                Opt::at(self.path.join(["present"])).in_submodules(1)
             }
 
         }
@@ -746,7 +746,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn allow_insecure_client_disable_pkce(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["allowInsecureClientDisablePkce"]))
+                    Opt::at(self.path.join(["allowInsecureClientDisablePkce"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.basicSecretFile`
@@ -759,7 +759,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn basic_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["basicSecretFile"]))
+                    Opt::at(self.path.join(["basicSecretFile"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.claimMaps`
@@ -772,7 +772,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn claim_maps(&self) -> Opt<BTreeMap<String, ClaimMapsValue>> {
-                    Opt::at(self.path.join(["claimMaps"]))
+                    Opt::at(self.path.join(["claimMaps"])).in_submodules(1)
                 }
 
                 /// The options under `claimMaps`.
@@ -790,7 +790,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn display_name(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["displayName"]))
+                    Opt::at(self.path.join(["displayName"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.enableLegacyCrypto`
@@ -802,7 +802,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn enable_legacy_crypto(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["enableLegacyCrypto"]))
+                    Opt::at(self.path.join(["enableLegacyCrypto"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.enableLocalhostRedirects`
@@ -814,7 +814,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn enable_localhost_redirects(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["enableLocalhostRedirects"]))
+                    Opt::at(self.path.join(["enableLocalhostRedirects"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.originLanding`
@@ -826,7 +826,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn origin_landing(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["originLanding"]))
+                    Opt::at(self.path.join(["originLanding"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.originUrl`
@@ -838,7 +838,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn origin_url(&self) -> Opt<OneOf<OriginUrlMembers>> {
-                    Opt::at(self.path.join(["originUrl"]))
+                    Opt::at(self.path.join(["originUrl"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.preferShortUsername`
@@ -850,7 +850,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn prefer_short_username(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["preferShortUsername"]))
+                    Opt::at(self.path.join(["preferShortUsername"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.present`
@@ -862,7 +862,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn present(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["present"]))
+                    Opt::at(self.path.join(["present"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.public`
@@ -874,7 +874,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn public(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["public"]))
+                    Opt::at(self.path.join(["public"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.removeOrphanedClaimMaps`
@@ -886,7 +886,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn remove_orphaned_claim_maps(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["removeOrphanedClaimMaps"]))
+                    Opt::at(self.path.join(["removeOrphanedClaimMaps"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.scopeMaps`
@@ -899,7 +899,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn scope_maps(&self) -> Opt<BTreeMap<String, Vec<String>>> {
-                    Opt::at(self.path.join(["scopeMaps"]))
+                    Opt::at(self.path.join(["scopeMaps"])).in_submodules(1)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.supplementaryScopeMaps`
@@ -912,7 +912,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn supplementary_scope_maps(&self) -> Opt<BTreeMap<String, Vec<String>>> {
-                    Opt::at(self.path.join(["supplementaryScopeMaps"]))
+                    Opt::at(self.path.join(["supplementaryScopeMaps"])).in_submodules(1)
                 }
 
             }
@@ -949,7 +949,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn join_type(&self) -> Opt<JoinType> {
-                    Opt::at(self.path.join(["joinType"]))
+                    Opt::at(self.path.join(["joinType"])).in_submodules(2)
                 }
 
                 /// `services.kanidm.provision.systems.oauth2.<name>.claimMaps.<name>.valuesByGroup`
@@ -961,7 +961,7 @@ pub mod provision {
                 /// Declared in `nixos/modules/services/security/kanidm.nix`.
                 #[inline]
                 pub fn values_by_group(&self) -> Opt<BTreeMap<String, Vec<String>>> {
-                    Opt::at(self.path.join(["valuesByGroup"]))
+                    Opt::at(self.path.join(["valuesByGroup"])).in_submodules(2)
                 }
 
             }
@@ -1019,7 +1019,7 @@ pub mod server_settings {
     /// Nix type: `string`. Default: `"127.0.0.1:8443"`. Example: `"[::1]:8443"`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const bindaddress: Opt<String> = Opt::new(&["services", "kanidm", "serverSettings", "bindaddress"]);
+    pub const bindaddress: Opt<String> = Opt::new(&["services", "kanidm", "serverSettings", "bindaddress"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.db_path`
     ///
@@ -1042,7 +1042,7 @@ pub mod server_settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "kanidm", "serverSettings", "domain"]);
+    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "kanidm", "serverSettings", "domain"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.ldapbindaddress`
     ///
@@ -1051,7 +1051,7 @@ pub mod server_settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"[::1]:636"`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const ldapbindaddress: Opt<NullOr<String>> = Opt::new(&["services", "kanidm", "serverSettings", "ldapbindaddress"]);
+    pub const ldapbindaddress: Opt<NullOr<String>> = Opt::new(&["services", "kanidm", "serverSettings", "ldapbindaddress"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.log_level`
     ///
@@ -1060,7 +1060,7 @@ pub mod server_settings {
     /// Nix type: `one of "info", "debug", "trace"`. Default: `"info"`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "kanidm", "serverSettings", "log_level"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "kanidm", "serverSettings", "log_level"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.origin`
     ///
@@ -1069,7 +1069,7 @@ pub mod server_settings {
     /// Nix type: `string matching the pattern ^https://.*`. Example: `"https://idm.example.org"`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const origin: Opt<String> = Opt::new_matching(&["services", "kanidm", "serverSettings", "origin"], "^https://.*");
+    pub const origin: Opt<String> = Opt::new_matching(&["services", "kanidm", "serverSettings", "origin"], "^https://.*").in_submodules(1);
 
     /// `services.kanidm.serverSettings.role`
     ///
@@ -1078,7 +1078,7 @@ pub mod server_settings {
     /// Nix type: `one of "WriteReplica", "WriteReplicaNoUI", "ReadOnlyReplica"`. Default: `"WriteReplica"`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const role: Opt<Role> = Opt::new(&["services", "kanidm", "serverSettings", "role"]);
+    pub const role: Opt<Role> = Opt::new(&["services", "kanidm", "serverSettings", "role"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.tls_chain`
     ///
@@ -1087,7 +1087,7 @@ pub mod server_settings {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const tls_chain: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "tls_chain"]);
+    pub const tls_chain: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "tls_chain"]).in_submodules(1);
 
     /// `services.kanidm.serverSettings.tls_key`
     ///
@@ -1096,7 +1096,7 @@ pub mod server_settings {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const tls_key: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "tls_key"]);
+    pub const tls_key: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "tls_key"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.kanidm.serverSettings.log_level`.
@@ -1126,7 +1126,7 @@ pub mod server_settings {
         /// Nix type: `path`. Default: `"/var/lib/kanidm/backups"`.
         ///
         /// Declared in `nixos/modules/services/security/kanidm.nix`.
-        pub const path: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "path"]);
+        pub const path: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "path"]).in_submodules(1);
 
         /// `services.kanidm.serverSettings.online_backup.schedule`
         ///
@@ -1135,7 +1135,7 @@ pub mod server_settings {
         /// Nix type: `string`. Default: `"00 22 * * *"`.
         ///
         /// Declared in `nixos/modules/services/security/kanidm.nix`.
-        pub const schedule: Opt<String> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "schedule"]);
+        pub const schedule: Opt<String> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "schedule"]).in_submodules(1);
 
         /// `services.kanidm.serverSettings.online_backup.versions`
         ///
@@ -1146,7 +1146,7 @@ pub mod server_settings {
         /// Nix type: `unsigned integer, meaning >=0`. Default: `0`. Example: `7`.
         ///
         /// Declared in `nixos/modules/services/security/kanidm.nix`.
-        pub const versions: Opt<u64> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "versions"]);
+        pub const versions: Opt<u64> = Opt::new(&["services", "kanidm", "serverSettings", "online_backup", "versions"]).in_submodules(1);
 
     }
 
@@ -1162,7 +1162,7 @@ pub mod unix_settings {
     /// Nix type: `path`. Default: `"/var/cache/kanidm-unixd/hsm-pin"`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const hsm_pin_path: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "unixSettings", "hsm_pin_path"]);
+    pub const hsm_pin_path: Opt<RuntimePath> = Opt::new(&["services", "kanidm", "unixSettings", "hsm_pin_path"]).in_submodules(1);
 
     /// `services.kanidm.unixSettings.pam_allowed_login_groups`
     ///
@@ -1171,7 +1171,7 @@ pub mod unix_settings {
     /// Nix type: `list of string`. Example: `"my_pam_group"`.
     ///
     /// Declared in `nixos/modules/services/security/kanidm.nix`.
-    pub const pam_allowed_login_groups: Opt<Vec<String>> = Opt::new(&["services", "kanidm", "unixSettings", "pam_allowed_login_groups"]);
+    pub const pam_allowed_login_groups: Opt<Vec<String>> = Opt::new(&["services", "kanidm", "unixSettings", "pam_allowed_login_groups"]).in_submodules(1);
 
 }
 

@@ -164,7 +164,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"127.0.0.1"`. Example: `"[::]"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/karma.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "karma", "settings", "listen", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "karma", "settings", "listen", "address"]).in_submodules(1);
 
         /// `services.karma.settings.listen.port`
         ///
@@ -173,7 +173,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`. Example: `8182`.
         ///
         /// Declared in `nixos/modules/services/monitoring/karma.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "karma", "settings", "listen", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "karma", "settings", "listen", "port"]).in_submodules(1);
 
     }
 

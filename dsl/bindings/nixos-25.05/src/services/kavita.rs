@@ -95,7 +95,7 @@ pub mod settings {
     /// Nix type: `strings concatenated with ","`. Default: `"0.0.0.0,::"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kavita.nix`.
-    pub const ip_addresses: Opt<Concatenated> = Opt::new(&["services", "kavita", "settings", "IpAddresses"]);
+    pub const ip_addresses: Opt<Concatenated> = Opt::new(&["services", "kavita", "settings", "IpAddresses"]).in_submodules(1);
 
     /// `services.kavita.settings.Port`
     ///
@@ -104,7 +104,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5000`.
     ///
     /// Declared in `nixos/modules/services/web-apps/kavita.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "kavita", "settings", "Port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "kavita", "settings", "Port"]).in_submodules(1);
 
 }
 

@@ -303,7 +303,7 @@ pub mod ctrl_agent {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "ctrl-agent", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "ctrl-agent", "configFile"]).in_submodules(1);
 
     /// `services.kea.ctrl-agent.enable`
     ///
@@ -312,7 +312,7 @@ pub mod ctrl_agent {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "ctrl-agent", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "ctrl-agent", "enable"]).in_submodules(1);
 
     /// `services.kea.ctrl-agent.extraArgs`
     ///
@@ -321,7 +321,7 @@ pub mod ctrl_agent {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "ctrl-agent", "extraArgs"]);
+    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "ctrl-agent", "extraArgs"]).in_submodules(1);
 
     /// `services.kea.ctrl-agent.settings`
     ///
@@ -330,7 +330,7 @@ pub mod ctrl_agent {
     /// Nix type: `JSON value`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "ctrl-agent", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "ctrl-agent", "settings"]).in_submodules(1);
 
 }
 
@@ -347,7 +347,7 @@ pub mod dhcp_ddns {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp-ddns", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp-ddns", "configFile"]).in_submodules(1);
 
     /// `services.kea.dhcp-ddns.enable`
     ///
@@ -356,7 +356,7 @@ pub mod dhcp_ddns {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp-ddns", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp-ddns", "enable"]).in_submodules(1);
 
     /// `services.kea.dhcp-ddns.extraArgs`
     ///
@@ -365,7 +365,7 @@ pub mod dhcp_ddns {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp-ddns", "extraArgs"]);
+    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp-ddns", "extraArgs"]).in_submodules(1);
 
     /// `services.kea.dhcp-ddns.settings`
     ///
@@ -393,7 +393,7 @@ pub mod dhcp_ddns {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp-ddns", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp-ddns", "settings"]).in_submodules(1);
 
 }
 
@@ -410,7 +410,7 @@ pub mod dhcp4 {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp4", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp4", "configFile"]).in_submodules(1);
 
     /// `services.kea.dhcp4.enable`
     ///
@@ -419,7 +419,7 @@ pub mod dhcp4 {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp4", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp4", "enable"]).in_submodules(1);
 
     /// `services.kea.dhcp4.extraArgs`
     ///
@@ -428,7 +428,7 @@ pub mod dhcp4 {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp4", "extraArgs"]);
+    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp4", "extraArgs"]).in_submodules(1);
 
     /// `services.kea.dhcp4.settings`
     ///
@@ -468,7 +468,7 @@ pub mod dhcp4 {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp4", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp4", "settings"]).in_submodules(1);
 
 }
 
@@ -485,7 +485,7 @@ pub mod dhcp6 {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp6", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kea", "dhcp6", "configFile"]).in_submodules(1);
 
     /// `services.kea.dhcp6.enable`
     ///
@@ -494,7 +494,7 @@ pub mod dhcp6 {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp6", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "kea", "dhcp6", "enable"]).in_submodules(1);
 
     /// `services.kea.dhcp6.extraArgs`
     ///
@@ -503,7 +503,7 @@ pub mod dhcp6 {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp6", "extraArgs"]);
+    pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kea", "dhcp6", "extraArgs"]).in_submodules(1);
 
     /// `services.kea.dhcp6.settings`
     ///
@@ -544,7 +544,7 @@ pub mod dhcp6 {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/kea.nix`.
-    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp6", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp6", "settings"]).in_submodules(1);
 
 }
 

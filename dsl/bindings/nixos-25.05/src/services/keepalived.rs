@@ -485,7 +485,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.interface`
@@ -497,7 +497,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn interface(&self) -> Opt<String> {
-            Opt::at(self.path.join(["interface"]))
+            Opt::at(self.path.join(["interface"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.noPreempt`
@@ -513,7 +513,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn no_preempt(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["noPreempt"]))
+            Opt::at(self.path.join(["noPreempt"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.priority`
@@ -526,7 +526,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.state`
@@ -540,7 +540,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn state(&self) -> Opt<State> {
-            Opt::at(self.path.join(["state"]))
+            Opt::at(self.path.join(["state"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.trackInterfaces`
@@ -561,7 +561,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn track_interfaces(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["trackInterfaces"]))
+            Opt::at(self.path.join(["trackInterfaces"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.trackScripts`
@@ -582,7 +582,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn track_scripts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["trackScripts"]))
+            Opt::at(self.path.join(["trackScripts"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.unicastPeers`
@@ -598,7 +598,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn unicast_peers(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["unicastPeers"]))
+            Opt::at(self.path.join(["unicastPeers"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.unicastSrcIp`
@@ -612,7 +612,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn unicast_src_ip(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["unicastSrcIp"]))
+            Opt::at(self.path.join(["unicastSrcIp"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.useVmac`
@@ -624,7 +624,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn use_vmac(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useVmac"]))
+            Opt::at(self.path.join(["useVmac"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.virtualIps`
@@ -636,7 +636,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn virtual_ips(&self) -> Opt<Vec<VirtualIpsValue>> {
-            Opt::at(self.path.join(["virtualIps"]))
+            Opt::at(self.path.join(["virtualIps"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.virtualRouterId`
@@ -649,7 +649,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn virtual_router_id(&self) -> Opt<Between<1, 255>> {
-            Opt::at(self.path.join(["virtualRouterId"]))
+            Opt::at(self.path.join(["virtualRouterId"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.vmacInterface`
@@ -662,7 +662,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn vmac_interface(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["vmacInterface"]))
+            Opt::at(self.path.join(["vmacInterface"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpInstances.<name>.vmacXmitBase`
@@ -674,7 +674,7 @@ pub mod vrrp_instances {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn vmac_xmit_base(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["vmacXmitBase"]))
+            Opt::at(self.path.join(["vmacXmitBase"])).in_submodules(1)
         }
 
     }
@@ -763,7 +763,7 @@ pub mod vrrp_scripts {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.fall`
@@ -775,7 +775,7 @@ pub mod vrrp_scripts {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn fall(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["fall"]))
+            Opt::at(self.path.join(["fall"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.group`
@@ -787,7 +787,7 @@ pub mod vrrp_scripts {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn group(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.interval`
@@ -799,7 +799,7 @@ pub mod vrrp_scripts {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn interval(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["interval"]))
+            Opt::at(self.path.join(["interval"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.rise`
@@ -811,7 +811,7 @@ pub mod vrrp_scripts {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn rise(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["rise"]))
+            Opt::at(self.path.join(["rise"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.script`
@@ -823,7 +823,7 @@ pub mod vrrp_scripts {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn script(&self) -> Opt<String> {
-            Opt::at(self.path.join(["script"]))
+            Opt::at(self.path.join(["script"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.timeout`
@@ -835,7 +835,7 @@ pub mod vrrp_scripts {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn timeout(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["timeout"]))
+            Opt::at(self.path.join(["timeout"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.user`
@@ -847,7 +847,7 @@ pub mod vrrp_scripts {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
         /// `services.keepalived.vrrpScripts.<name>.weight`
@@ -859,7 +859,7 @@ pub mod vrrp_scripts {
         /// Declared in `nixos/modules/services/networking/keepalived/default.nix`.
         #[inline]
         pub fn weight(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["weight"]))
+            Opt::at(self.path.join(["weight"])).in_submodules(1)
         }
 
     }

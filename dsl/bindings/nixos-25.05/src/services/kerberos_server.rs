@@ -74,7 +74,7 @@ pub mod settings {
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/system/kerberos/default.nix`.
-    pub const include: Opt<OneOf<IncludeMembers>> = Opt::new(&["services", "kerberos_server", "settings", "include"]);
+    pub const include: Opt<OneOf<IncludeMembers>> = Opt::new(&["services", "kerberos_server", "settings", "include"]).in_submodules(1);
 
     /// `services.kerberos_server.settings.includedir`
     ///
@@ -83,7 +83,7 @@ pub mod settings {
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/system/kerberos/default.nix`.
-    pub const includedir: Opt<OneOf<IncludedirMembers>> = Opt::new(&["services", "kerberos_server", "settings", "includedir"]);
+    pub const includedir: Opt<OneOf<IncludedirMembers>> = Opt::new(&["services", "kerberos_server", "settings", "includedir"]).in_submodules(1);
 
     /// `services.kerberos_server.settings.module`
     ///
@@ -92,7 +92,7 @@ pub mod settings {
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/system/kerberos/default.nix`.
-    pub const module: Opt<OneOf<ModuleMembers>> = Opt::new(&["services", "kerberos_server", "settings", "module"]);
+    pub const module: Opt<OneOf<ModuleMembers>> = Opt::new(&["services", "kerberos_server", "settings", "module"]).in_submodules(1);
 
     /// `services.kerberos_server.settings.realms`
     ///
@@ -101,7 +101,7 @@ pub mod settings {
     /// Nix type: `attribute set of (attribute set of ((list of attribute set of ((list of (signed integer or string or boolean)) or signed integer or string or boolean)) or attribute set of ((list of (signed integer or string or boolean)) or signed integer or string or boolean) or (list of (signed integer or string or boolean)) or signed integer or string or boolean))`.
     ///
     /// Declared in `nixos/modules/services/system/kerberos/default.nix`.
-    pub const realms: Opt<BTreeMap<String, BTreeMap<String, OneOf<RealmsMembers>>>> = Opt::new(&["services", "kerberos_server", "settings", "realms"]);
+    pub const realms: Opt<BTreeMap<String, BTreeMap<String, OneOf<RealmsMembers>>>> = Opt::new(&["services", "kerberos_server", "settings", "realms"]).in_submodules(1);
 
     /// The members of `services.kerberos_server.settings.include`'s type: `list of (path)`, `path`. A value of any of them sets the option.
     pub enum IncludeMembers {}
@@ -192,7 +192,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/system/kerberos/default.nix`.
             #[inline]
             pub fn acl(&self) -> Opt<Vec<AclValue>> {
-                Opt::at(self.path.join(["acl"]))
+                Opt::at(self.path.join(["acl"])).in_submodules(2)
             }
 
         }

@@ -180,7 +180,7 @@ pub mod global_keter_config {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-servers/keter`.
-    pub const ip_from_header: Opt<bool> = Opt::new(&["services", "keter", "globalKeterConfig", "ip-from-header"]);
+    pub const ip_from_header: Opt<bool> = Opt::new(&["services", "keter", "globalKeterConfig", "ip-from-header"]).in_submodules(1);
 
     /// `services.keter.globalKeterConfig.listeners`
     ///
@@ -205,7 +205,7 @@ pub mod global_keter_config {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-servers/keter`.
-    pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "keter", "globalKeterConfig", "listeners"]);
+    pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "keter", "globalKeterConfig", "listeners"]).in_submodules(1);
 
     /// `services.keter.globalKeterConfig.rotate-logs`
     ///
@@ -218,7 +218,7 @@ pub mod global_keter_config {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-servers/keter`.
-    pub const rotate_logs: Opt<bool> = Opt::new(&["services", "keter", "globalKeterConfig", "rotate-logs"]);
+    pub const rotate_logs: Opt<bool> = Opt::new(&["services", "keter", "globalKeterConfig", "rotate-logs"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.keter.globalKeterConfig.listeners.*`: `ListenersValue::new()`, then a setter per option.

@@ -257,7 +257,7 @@ pub mod settings {
     /// Nix type: `null or string`. Example: `"keycloak.example.com"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/keycloak.nix`.
-    pub const hostname: Opt<NullOr<String>> = Opt::new(&["services", "keycloak", "settings", "hostname"]);
+    pub const hostname: Opt<NullOr<String>> = Opt::new(&["services", "keycloak", "settings", "hostname"]).in_submodules(1);
 
     /// `services.keycloak.settings.hostname-backchannel-dynamic`
     ///
@@ -270,7 +270,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/keycloak.nix`.
-    pub const hostname_backchannel_dynamic: Opt<bool> = Opt::new(&["services", "keycloak", "settings", "hostname-backchannel-dynamic"]);
+    pub const hostname_backchannel_dynamic: Opt<bool> = Opt::new(&["services", "keycloak", "settings", "hostname-backchannel-dynamic"]).in_submodules(1);
 
     /// `services.keycloak.settings.http-host`
     ///
@@ -279,7 +279,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"::"`. Example: `"::1"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/keycloak.nix`.
-    pub const http_host: Opt<String> = Opt::new(&["services", "keycloak", "settings", "http-host"]);
+    pub const http_host: Opt<String> = Opt::new(&["services", "keycloak", "settings", "http-host"]).in_submodules(1);
 
     /// `services.keycloak.settings.http-port`
     ///
@@ -288,7 +288,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `80`. Example: `8080`.
     ///
     /// Declared in `nixos/modules/services/web-apps/keycloak.nix`.
-    pub const http_port: Opt<u16> = Opt::new(&["services", "keycloak", "settings", "http-port"]);
+    pub const http_port: Opt<u16> = Opt::new(&["services", "keycloak", "settings", "http-port"]).in_submodules(1);
 
     /// `services.keycloak.settings.http-relative-path`
     ///
@@ -309,7 +309,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"/"`. Example: `"/auth"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/keycloak.nix`.
-    pub const http_relative_path: Opt<String> = Opt::new(&["services", "keycloak", "settings", "http-relative-path"]);
+    pub const http_relative_path: Opt<String> = Opt::new(&["services", "keycloak", "settings", "http-relative-path"]).in_submodules(1);
 
     /// `services.keycloak.settings.https-port`
     ///
@@ -318,7 +318,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `443`. Example: `8443`.
     ///
     /// Declared in `nixos/modules/services/web-apps/keycloak.nix`.
-    pub const https_port: Opt<u16> = Opt::new(&["services", "keycloak", "settings", "https-port"]);
+    pub const https_port: Opt<u16> = Opt::new(&["services", "keycloak", "settings", "https-port"]).in_submodules(1);
 
 }
 

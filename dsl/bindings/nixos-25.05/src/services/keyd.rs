@@ -162,7 +162,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/keyd.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.keyd.keyboards.<name>.ids`
@@ -191,7 +191,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/keyd.nix`.
         #[inline]
         pub fn ids(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ids"]))
+            Opt::at(self.path.join(["ids"])).in_submodules(1)
         }
 
         /// `services.keyd.keyboards.<name>.settings`
@@ -222,7 +222,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/keyd.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

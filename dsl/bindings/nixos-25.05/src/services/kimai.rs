@@ -230,7 +230,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.package`
@@ -242,7 +242,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.poolConfig`
@@ -268,7 +268,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
-            Opt::at(self.path.join(["poolConfig"]))
+            Opt::at(self.path.join(["poolConfig"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.settings`
@@ -299,7 +299,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }
@@ -320,7 +320,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn charset(&self) -> Opt<String> {
-            Opt::at(self.path.join(["charset"]))
+            Opt::at(self.path.join(["charset"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.createLocally`
@@ -332,7 +332,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn create_locally(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["createLocally"]))
+            Opt::at(self.path.join(["createLocally"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.host`
@@ -344,7 +344,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.name`
@@ -356,7 +356,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.passwordFile`
@@ -369,7 +369,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.port`
@@ -381,7 +381,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.serverVersion`
@@ -396,7 +396,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn server_version(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["serverVersion"]))
+            Opt::at(self.path.join(["serverVersion"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.socket`
@@ -408,7 +408,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn socket(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["socket"]))
+            Opt::at(self.path.join(["socket"])).in_submodules(1)
         }
 
         /// `services.kimai.sites.<name>.database.user`
@@ -420,7 +420,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/kimai.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

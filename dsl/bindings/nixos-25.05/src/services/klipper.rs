@@ -199,7 +199,7 @@ pub mod firmwares {
         /// Declared in `nixos/modules/services/misc/klipper.nix`.
         #[inline]
         pub fn config_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(1)
         }
 
         /// `services.klipper.firmwares.<name>.enable`
@@ -212,7 +212,7 @@ pub mod firmwares {
         /// Declared in `nixos/modules/services/misc/klipper.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.klipper.firmwares.<name>.enableKlipperFlash`
@@ -226,7 +226,7 @@ pub mod firmwares {
         /// Declared in `nixos/modules/services/misc/klipper.nix`.
         #[inline]
         pub fn enable_klipper_flash(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableKlipperFlash"]))
+            Opt::at(self.path.join(["enableKlipperFlash"])).in_submodules(1)
         }
 
         /// `services.klipper.firmwares.<name>.serial`
@@ -238,7 +238,7 @@ pub mod firmwares {
         /// Declared in `nixos/modules/services/misc/klipper.nix`.
         #[inline]
         pub fn serial(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["serial"]))
+            Opt::at(self.path.join(["serial"])).in_submodules(1)
         }
 
     }

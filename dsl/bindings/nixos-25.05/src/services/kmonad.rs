@@ -193,7 +193,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kmonad.nix`.
         #[inline]
         pub fn config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// The options under `defcfg`.
@@ -211,7 +211,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kmonad.nix`.
         #[inline]
         pub fn device(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["device"]))
+            Opt::at(self.path.join(["device"])).in_submodules(1)
         }
 
         /// `services.kmonad.keyboards.<name>.enableHardening`
@@ -226,7 +226,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kmonad.nix`.
         #[inline]
         pub fn enable_hardening(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableHardening"]))
+            Opt::at(self.path.join(["enableHardening"])).in_submodules(1)
         }
 
         /// `services.kmonad.keyboards.<name>.extraGroups`
@@ -244,7 +244,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kmonad.nix`.
         #[inline]
         pub fn extra_groups(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraGroups"]))
+            Opt::at(self.path.join(["extraGroups"])).in_submodules(1)
         }
 
         /// `services.kmonad.keyboards.<name>.name`
@@ -256,7 +256,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kmonad.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }
@@ -277,7 +277,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kmonad.nix`.
         #[inline]
         pub fn allow_commands(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowCommands"]))
+            Opt::at(self.path.join(["allowCommands"])).in_submodules(1)
         }
 
         /// The options under `compose`.
@@ -299,7 +299,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kmonad.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.kmonad.keyboards.<name>.defcfg.fallthrough`
@@ -311,7 +311,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kmonad.nix`.
         #[inline]
         pub fn fallthrough(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["fallthrough"]))
+            Opt::at(self.path.join(["fallthrough"])).in_submodules(1)
         }
 
     }
@@ -332,7 +332,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kmonad.nix`.
         #[inline]
         pub fn delay(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["delay"]))
+            Opt::at(self.path.join(["delay"])).in_submodules(1)
         }
 
         /// `services.kmonad.keyboards.<name>.defcfg.compose.key`
@@ -344,7 +344,7 @@ pub mod keyboards {
         /// Declared in `nixos/modules/services/hardware/kmonad.nix`.
         #[inline]
         pub fn key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(1)
         }
 
     }

@@ -99,7 +99,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
         ///
         /// Declared in `nixos/modules/services/web-apps/komga.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "komga", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "komga", "settings", "server", "port"]).in_submodules(1);
 
     }
 

@@ -1365,7 +1365,7 @@ pub mod kubelet {
             /// Declared in `nixos/modules/services/cluster/kubernetes/kubelet.nix`.
             #[inline]
             pub fn effect(&self) -> Opt<Effect> {
-                Opt::at(self.path.join(["effect"]))
+                Opt::at(self.path.join(["effect"])).in_submodules(1)
             }
 
             /// `services.kubernetes.kubelet.taints.<name>.key`
@@ -1377,7 +1377,7 @@ pub mod kubelet {
             /// Declared in `nixos/modules/services/cluster/kubernetes/kubelet.nix`.
             #[inline]
             pub fn key(&self) -> Opt<String> {
-                Opt::at(self.path.join(["key"]))
+                Opt::at(self.path.join(["key"])).in_submodules(1)
             }
 
             /// `services.kubernetes.kubelet.taints.<name>.value`
@@ -1389,7 +1389,7 @@ pub mod kubelet {
             /// Declared in `nixos/modules/services/cluster/kubernetes/kubelet.nix`.
             #[inline]
             pub fn value(&self) -> Opt<String> {
-                Opt::at(self.path.join(["value"]))
+                Opt::at(self.path.join(["value"])).in_submodules(1)
             }
 
         }

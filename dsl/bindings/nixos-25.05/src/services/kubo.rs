@@ -295,7 +295,7 @@ pub mod settings {
         /// Nix type: `string or list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/kubo.nix`.
-        pub const api: Opt<OneOf<ApiMembers>> = Opt::new(&["services", "kubo", "settings", "Addresses", "API"]);
+        pub const api: Opt<OneOf<ApiMembers>> = Opt::new(&["services", "kubo", "settings", "Addresses", "API"]).in_submodules(1);
 
         /// `services.kubo.settings.Addresses.Gateway`
         ///
@@ -304,7 +304,7 @@ pub mod settings {
         /// Nix type: `string or list of string`. Default: `"/ip4/127.0.0.1/tcp/8080"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/kubo.nix`.
-        pub const gateway: Opt<OneOf<GatewayMembers>> = Opt::new(&["services", "kubo", "settings", "Addresses", "Gateway"]);
+        pub const gateway: Opt<OneOf<GatewayMembers>> = Opt::new(&["services", "kubo", "settings", "Addresses", "Gateway"]).in_submodules(1);
 
         /// `services.kubo.settings.Addresses.Swarm`
         ///
@@ -328,7 +328,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/network-filesystems/kubo.nix`.
-        pub const swarm: Opt<Vec<String>> = Opt::new(&["services", "kubo", "settings", "Addresses", "Swarm"]);
+        pub const swarm: Opt<Vec<String>> = Opt::new(&["services", "kubo", "settings", "Addresses", "Swarm"]).in_submodules(1);
 
         /// The members of `services.kubo.settings.Addresses.API`'s type: `string`, `list of (string)`. A value of any of them sets the option.
         pub enum ApiMembers {}
@@ -352,7 +352,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/ipfs"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/kubo.nix`.
-        pub const ipfs: Opt<String> = Opt::new(&["services", "kubo", "settings", "Mounts", "IPFS"]);
+        pub const ipfs: Opt<String> = Opt::new(&["services", "kubo", "settings", "Mounts", "IPFS"]).in_submodules(1);
 
         /// `services.kubo.settings.Mounts.IPNS`
         ///
@@ -361,7 +361,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/ipns"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/kubo.nix`.
-        pub const ipns: Opt<String> = Opt::new(&["services", "kubo", "settings", "Mounts", "IPNS"]);
+        pub const ipns: Opt<String> = Opt::new(&["services", "kubo", "settings", "Mounts", "IPNS"]).in_submodules(1);
 
     }
 

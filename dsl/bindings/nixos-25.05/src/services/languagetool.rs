@@ -111,7 +111,7 @@ pub mod settings {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `1000`.
     ///
     /// Declared in `nixos/modules/services/misc/languagetool.nix`.
-    pub const cache_size: Opt<u64> = Opt::new(&["services", "languagetool", "settings", "cacheSize"]);
+    pub const cache_size: Opt<u64> = Opt::new(&["services", "languagetool", "settings", "cacheSize"]).in_submodules(1);
 
 }
 

@@ -203,7 +203,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"${pkgs.legit-web}/lib/legit/static"`.
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const r#static: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "dirs", "static"]);
+        pub const r#static: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "dirs", "static"]).in_submodules(1);
 
         /// `services.legit.settings.dirs.templates`
         ///
@@ -212,7 +212,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"${pkgs.legit-web}/lib/legit/templates"`.
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const templates: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "dirs", "templates"]);
+        pub const templates: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "dirs", "templates"]).in_submodules(1);
 
     }
 
@@ -226,7 +226,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"git frontend"`.
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const description: Opt<String> = Opt::new(&["services", "legit", "settings", "meta", "description"]);
+        pub const description: Opt<String> = Opt::new(&["services", "legit", "settings", "meta", "description"]).in_submodules(1);
 
         /// `services.legit.settings.meta.title`
         ///
@@ -235,7 +235,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"legit"`.
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const title: Opt<String> = Opt::new(&["services", "legit", "settings", "meta", "title"]);
+        pub const title: Opt<String> = Opt::new(&["services", "legit", "settings", "meta", "title"]).in_submodules(1);
 
     }
 
@@ -249,7 +249,7 @@ pub mod settings {
         /// Nix type: `list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const ignore: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "ignore"]);
+        pub const ignore: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "ignore"]).in_submodules(1);
 
         /// `services.legit.settings.repo.mainBranch`
         ///
@@ -267,7 +267,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const main_branch: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "mainBranch"]);
+        pub const main_branch: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "mainBranch"]).in_submodules(1);
 
         /// `services.legit.settings.repo.readme`
         ///
@@ -276,7 +276,7 @@ pub mod settings {
         /// Nix type: `list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const readme: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "readme"]);
+        pub const readme: Opt<Vec<String>> = Opt::new(&["services", "legit", "settings", "repo", "readme"]).in_submodules(1);
 
         /// `services.legit.settings.repo.scanPath`
         ///
@@ -285,7 +285,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/var/lib/legit"`.
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const scan_path: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "repo", "scanPath"]);
+        pub const scan_path: Opt<RuntimePath> = Opt::new(&["services", "legit", "settings", "repo", "scanPath"]).in_submodules(1);
 
     }
 
@@ -299,7 +299,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "legit", "settings", "server", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "legit", "settings", "server", "host"]).in_submodules(1);
 
         /// `services.legit.settings.server.name`
         ///
@@ -308,7 +308,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const name: Opt<String> = Opt::new(&["services", "legit", "settings", "server", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "legit", "settings", "server", "name"]).in_submodules(1);
 
         /// `services.legit.settings.server.port`
         ///
@@ -317,7 +317,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5555`.
         ///
         /// Declared in `nixos/modules/services/networking/legit.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "legit", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "legit", "settings", "server", "port"]).in_submodules(1);
 
     }
 

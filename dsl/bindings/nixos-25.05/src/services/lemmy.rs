@@ -192,7 +192,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/lemmy.nix`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "lemmy", "settings", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "lemmy", "settings", "hostname"]).in_submodules(1);
 
     /// `services.lemmy.settings.port`
     ///
@@ -201,7 +201,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8536`.
     ///
     /// Declared in `nixos/modules/services/web-apps/lemmy.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "lemmy", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "lemmy", "settings", "port"]).in_submodules(1);
 
     pub mod captcha {
         use super::*;
@@ -213,7 +213,7 @@ pub mod settings {
         /// Nix type: `one of "easy", "medium", "hard"`. Default: `"medium"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/lemmy.nix`.
-        pub const difficulty: Opt<Difficulty> = Opt::new(&["services", "lemmy", "settings", "captcha", "difficulty"]);
+        pub const difficulty: Opt<Difficulty> = Opt::new(&["services", "lemmy", "settings", "captcha", "difficulty"]).in_submodules(1);
 
         /// `services.lemmy.settings.captcha.enabled`
         ///
@@ -222,7 +222,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/web-apps/lemmy.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "lemmy", "settings", "captcha", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "lemmy", "settings", "captcha", "enabled"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.lemmy.settings.captcha.difficulty`.

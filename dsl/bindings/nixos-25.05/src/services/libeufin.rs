@@ -108,7 +108,7 @@ pub mod bank {
             /// Nix type: `string`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/bank.nix`.
-            pub const currency: Opt<String> = Opt::new(&["services", "libeufin", "bank", "settings", "libeufin-bank", "CURRENCY"]);
+            pub const currency: Opt<String> = Opt::new(&["services", "libeufin", "bank", "settings", "libeufin-bank", "CURRENCY"]).in_submodules(1);
 
             /// `services.libeufin.bank.settings.libeufin-bank.PORT`
             ///
@@ -117,7 +117,7 @@ pub mod bank {
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8082`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/bank.nix`.
-            pub const port: Opt<u16> = Opt::new(&["services", "libeufin", "bank", "settings", "libeufin-bank", "PORT"]);
+            pub const port: Opt<u16> = Opt::new(&["services", "libeufin", "bank", "settings", "libeufin-bank", "PORT"]).in_submodules(1);
 
             /// `services.libeufin.bank.settings.libeufin-bank.SUGGESTED_WITHDRAWAL_EXCHANGE`
             ///
@@ -138,7 +138,7 @@ pub mod bank {
             /// Nix type: `string`. Default: `"https://exchange.demo.taler.net/"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/bank.nix`.
-            pub const suggested_withdrawal_exchange: Opt<String> = Opt::new(&["services", "libeufin", "bank", "settings", "libeufin-bank", "SUGGESTED_WITHDRAWAL_EXCHANGE"]);
+            pub const suggested_withdrawal_exchange: Opt<String> = Opt::new(&["services", "libeufin", "bank", "settings", "libeufin-bank", "SUGGESTED_WITHDRAWAL_EXCHANGE"]).in_submodules(1);
 
         }
 
@@ -152,7 +152,7 @@ pub mod bank {
             /// Nix type: `string`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/bank.nix`.
-            pub const config: Opt<String> = Opt::new(&["services", "libeufin", "bank", "settings", "libeufin-bankdb-postgres", "CONFIG"]);
+            pub const config: Opt<String> = Opt::new(&["services", "libeufin", "bank", "settings", "libeufin-bankdb-postgres", "CONFIG"]).in_submodules(1);
 
         }
 
@@ -232,7 +232,7 @@ pub mod nexus {
             /// Nix type: `string`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const config: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "libeufin-nexusdb-postgres", "CONFIG"]);
+            pub const config: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "libeufin-nexusdb-postgres", "CONFIG"]).in_submodules(1);
 
         }
 
@@ -250,7 +250,7 @@ pub mod nexus {
             /// Nix type: `one of "postfinance", "gls"`. Example: `"postfinance"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const bank_dialect: Opt<BankDialect> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "BANK_DIALECT"]);
+            pub const bank_dialect: Opt<BankDialect> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "BANK_DIALECT"]).in_submodules(1);
 
             /// `services.libeufin.nexus.settings.nexus-ebics.BANK_PUBLIC_KEYS_FILE`
             ///
@@ -259,7 +259,7 @@ pub mod nexus {
             /// Nix type: `path`. Default: `"/var/lib/libeufin-nexus/bank-ebics-keys.json"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const bank_public_keys_file: Opt<RuntimePath> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "BANK_PUBLIC_KEYS_FILE"]);
+            pub const bank_public_keys_file: Opt<RuntimePath> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "BANK_PUBLIC_KEYS_FILE"]).in_submodules(1);
 
             /// `services.libeufin.nexus.settings.nexus-ebics.BIC`
             ///
@@ -268,7 +268,7 @@ pub mod nexus {
             /// Nix type: `non-empty string`. Example: `"POFICHBEXXX"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const bic: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "BIC"]);
+            pub const bic: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "BIC"]).in_submodules(1);
 
             /// `services.libeufin.nexus.settings.nexus-ebics.CLIENT_PRIVATE_KEYS_FILE`
             ///
@@ -277,7 +277,7 @@ pub mod nexus {
             /// Nix type: `path`. Default: `"/var/lib/libeufin-nexus/client-ebics-keys.json"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const client_private_keys_file: Opt<RuntimePath> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "CLIENT_PRIVATE_KEYS_FILE"]);
+            pub const client_private_keys_file: Opt<RuntimePath> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "CLIENT_PRIVATE_KEYS_FILE"]).in_submodules(1);
 
             /// `services.libeufin.nexus.settings.nexus-ebics.CURRENCY`
             ///
@@ -286,7 +286,7 @@ pub mod nexus {
             /// Nix type: `non-empty string`. Example: `"CHF"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const currency: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "CURRENCY"]);
+            pub const currency: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "CURRENCY"]).in_submodules(1);
 
             /// `services.libeufin.nexus.settings.nexus-ebics.HOST_BASE_URL`
             ///
@@ -295,7 +295,7 @@ pub mod nexus {
             /// Nix type: `non-empty string`. Example: `"https://ebics.postfinance.ch/ebics/ebics.aspx"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const host_base_url: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "HOST_BASE_URL"]);
+            pub const host_base_url: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "HOST_BASE_URL"]).in_submodules(1);
 
             /// `services.libeufin.nexus.settings.nexus-ebics.HOST_ID`
             ///
@@ -304,7 +304,7 @@ pub mod nexus {
             /// Nix type: `non-empty string`. Example: `"PFEBICS"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const host_id: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "HOST_ID"]);
+            pub const host_id: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "HOST_ID"]).in_submodules(1);
 
             /// `services.libeufin.nexus.settings.nexus-ebics.IBAN`
             ///
@@ -313,7 +313,7 @@ pub mod nexus {
             /// Nix type: `non-empty string`. Example: `"CH7789144474425692816"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const iban: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "IBAN"]);
+            pub const iban: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "IBAN"]).in_submodules(1);
 
             /// `services.libeufin.nexus.settings.nexus-ebics.NAME`
             ///
@@ -322,7 +322,7 @@ pub mod nexus {
             /// Nix type: `non-empty string`. Example: `"John Smith S.A."`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const name: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "NAME"]);
+            pub const name: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "NAME"]).in_submodules(1);
 
             /// `services.libeufin.nexus.settings.nexus-ebics.PARTNER_ID`
             ///
@@ -333,7 +333,7 @@ pub mod nexus {
             /// Nix type: `non-empty string`. Example: `"PFC00563"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const partner_id: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "PARTNER_ID"]);
+            pub const partner_id: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "PARTNER_ID"]).in_submodules(1);
 
             /// `services.libeufin.nexus.settings.nexus-ebics.USER_ID`
             ///
@@ -344,7 +344,7 @@ pub mod nexus {
             /// Nix type: `non-empty string`. Example: `"PFC00563"`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const user_id: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "USER_ID"]);
+            pub const user_id: Opt<String> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-ebics", "USER_ID"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.libeufin.nexus.settings.nexus-ebics.BANK_DIALECT`.
@@ -366,7 +366,7 @@ pub mod nexus {
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8084`.
             ///
             /// Declared in `nixos/modules/services/finance/libeufin/nexus.nix`.
-            pub const port: Opt<u16> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-httpd", "PORT"]);
+            pub const port: Opt<u16> = Opt::new(&["services", "libeufin", "nexus", "settings", "nexus-httpd", "PORT"]).in_submodules(1);
 
         }
 

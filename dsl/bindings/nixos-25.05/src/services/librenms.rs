@@ -945,7 +945,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "librenms", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "librenms", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.librenms.nginx.acmeRoot`
     ///
@@ -955,7 +955,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "librenms", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "librenms", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.librenms.nginx.addSSL`
     ///
@@ -966,7 +966,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.librenms.nginx.basicAuth`
     ///
@@ -986,7 +986,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "librenms", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "librenms", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.librenms.nginx.basicAuthFile`
     ///
@@ -996,7 +996,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "librenms", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "librenms", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.librenms.nginx.default`
     ///
@@ -1005,7 +1005,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "default"]).in_submodules(1);
 
     /// `services.librenms.nginx.enableACME`
     ///
@@ -1015,7 +1015,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.librenms.nginx.extraConfig`
     ///
@@ -1024,7 +1024,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "librenms", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "librenms", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.librenms.nginx.forceSSL`
     ///
@@ -1037,7 +1037,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.librenms.nginx.globalRedirect`
     ///
@@ -1047,7 +1047,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "librenms", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "librenms", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.librenms.nginx.http2`
     ///
@@ -1062,7 +1062,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "http2"]).in_submodules(1);
 
     /// `services.librenms.nginx.http3`
     ///
@@ -1078,7 +1078,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "http3"]).in_submodules(1);
 
     /// `services.librenms.nginx.http3_hq`
     ///
@@ -1093,7 +1093,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.librenms.nginx.kTLS`
     ///
@@ -1105,7 +1105,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.librenms.nginx.listen`
     ///
@@ -1139,7 +1139,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "librenms", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "librenms", "nginx", "listen"]).in_submodules(1);
 
     /// `services.librenms.nginx.listenAddresses`
     ///
@@ -1161,7 +1161,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "librenms", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "librenms", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.librenms.nginx.locations`
     ///
@@ -1180,7 +1180,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "librenms", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "librenms", "nginx", "locations"]).in_submodules(1);
 
     /// `services.librenms.nginx.onlySSL`
     ///
@@ -1190,7 +1190,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.librenms.nginx.quic`
     ///
@@ -1204,7 +1204,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "quic"]).in_submodules(1);
 
     /// `services.librenms.nginx.redirectCode`
     ///
@@ -1216,7 +1216,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "librenms", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "librenms", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.librenms.nginx.rejectSSL`
     ///
@@ -1229,7 +1229,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.librenms.nginx.reuseport`
     ///
@@ -1239,7 +1239,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "librenms", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.librenms.nginx.root`
     ///
@@ -1248,7 +1248,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "librenms", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "librenms", "nginx", "root"]).in_submodules(1);
 
     /// `services.librenms.nginx.serverAliases`
     ///
@@ -1266,7 +1266,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "librenms", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "librenms", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.librenms.nginx.serverName`
     ///
@@ -1275,7 +1275,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "librenms", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "librenms", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.librenms.nginx.sslCertificate`
     ///
@@ -1284,7 +1284,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "librenms", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "librenms", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.librenms.nginx.sslCertificateKey`
     ///
@@ -1293,7 +1293,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "librenms", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "librenms", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.librenms.nginx.sslTrustedCertificate`
     ///
@@ -1302,7 +1302,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "librenms", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "librenms", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.librenms.nginx.useACMEHost`
     ///
@@ -1315,7 +1315,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "librenms", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "librenms", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.librenms.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1535,7 +1535,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.basicAuth`
@@ -1558,7 +1558,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.basicAuthFile`
@@ -1571,7 +1571,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.extraConfig`
@@ -1583,7 +1583,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.fastcgiParams`
@@ -1597,7 +1597,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.index`
@@ -1609,7 +1609,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.priority`
@@ -1623,7 +1623,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.proxyPass`
@@ -1636,7 +1636,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.proxyWebsockets`
@@ -1648,7 +1648,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.recommendedProxySettings`
@@ -1660,7 +1660,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.return`
@@ -1672,7 +1672,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.root`
@@ -1684,7 +1684,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.librenms.nginx.locations.<name>.tryFiles`
@@ -1696,7 +1696,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/monitoring/librenms.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

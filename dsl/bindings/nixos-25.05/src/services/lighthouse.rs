@@ -312,7 +312,7 @@ pub mod beacon {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "address"]);
+    pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "address"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.dataDir`
     ///
@@ -321,7 +321,7 @@ pub mod beacon {
     /// Nix type: `string`. Default: `"/var/lib/lighthouse-beacon"`.
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const data_dir: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "dataDir"]);
+    pub const data_dir: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "dataDir"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.disableDepositContractSync`
     ///
@@ -332,7 +332,7 @@ pub mod beacon {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const disable_deposit_contract_sync: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "disableDepositContractSync"]);
+    pub const disable_deposit_contract_sync: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "disableDepositContractSync"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.enable`
     ///
@@ -341,7 +341,7 @@ pub mod beacon {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "enable"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.extraArgs`
     ///
@@ -350,7 +350,7 @@ pub mod beacon {
     /// Nix type: `string`. Default: `""`. Example: `""`.
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const extra_args: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "extraArgs"]);
+    pub const extra_args: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "extraArgs"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.openFirewall`
     ///
@@ -359,7 +359,7 @@ pub mod beacon {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "openFirewall"]).in_submodules(1);
 
     /// `services.lighthouse.beacon.port`
     ///
@@ -368,7 +368,7 @@ pub mod beacon {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9000`.
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "port"]).in_submodules(1);
 
     pub mod execution {
         use super::*;
@@ -380,7 +380,7 @@ pub mod beacon {
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "execution", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "execution", "address"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.execution.jwtPath`
         ///
@@ -389,7 +389,7 @@ pub mod beacon {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const jwt_path: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "execution", "jwtPath"]);
+        pub const jwt_path: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "execution", "jwtPath"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.execution.port`
         ///
@@ -398,7 +398,7 @@ pub mod beacon {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8551`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "execution", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "execution", "port"]).in_submodules(1);
 
     }
 
@@ -412,7 +412,7 @@ pub mod beacon {
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "http", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "http", "address"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.http.enable`
         ///
@@ -421,7 +421,7 @@ pub mod beacon {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "http", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "http", "enable"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.http.port`
         ///
@@ -430,7 +430,7 @@ pub mod beacon {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5052`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "http", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "http", "port"]).in_submodules(1);
 
     }
 
@@ -444,7 +444,7 @@ pub mod beacon {
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "address"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.metrics.enable`
         ///
@@ -453,7 +453,7 @@ pub mod beacon {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "enable"]).in_submodules(1);
 
         /// `services.lighthouse.beacon.metrics.port`
         ///
@@ -462,7 +462,7 @@ pub mod beacon {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5054`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "beacon", "metrics", "port"]).in_submodules(1);
 
     }
 
@@ -486,7 +486,7 @@ pub mod validator {
     /// ```
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const beacon_nodes: Opt<Vec<String>> = Opt::new(&["services", "lighthouse", "validator", "beaconNodes"]);
+    pub const beacon_nodes: Opt<Vec<String>> = Opt::new(&["services", "lighthouse", "validator", "beaconNodes"]).in_submodules(1);
 
     /// `services.lighthouse.validator.dataDir`
     ///
@@ -495,7 +495,7 @@ pub mod validator {
     /// Nix type: `string`. Default: `"/var/lib/lighthouse-validator"`.
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const data_dir: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "dataDir"]);
+    pub const data_dir: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "dataDir"]).in_submodules(1);
 
     /// `services.lighthouse.validator.enable`
     ///
@@ -504,7 +504,7 @@ pub mod validator {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "validator", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "validator", "enable"]).in_submodules(1);
 
     /// `services.lighthouse.validator.extraArgs`
     ///
@@ -513,7 +513,7 @@ pub mod validator {
     /// Nix type: `string`. Default: `""`. Example: `""`.
     ///
     /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-    pub const extra_args: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "extraArgs"]);
+    pub const extra_args: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "extraArgs"]).in_submodules(1);
 
     pub mod metrics {
         use super::*;
@@ -525,7 +525,7 @@ pub mod validator {
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "metrics", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "lighthouse", "validator", "metrics", "address"]).in_submodules(1);
 
         /// `services.lighthouse.validator.metrics.enable`
         ///
@@ -534,7 +534,7 @@ pub mod validator {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "validator", "metrics", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "lighthouse", "validator", "metrics", "enable"]).in_submodules(1);
 
         /// `services.lighthouse.validator.metrics.port`
         ///
@@ -543,7 +543,7 @@ pub mod validator {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5056`.
         ///
         /// Declared in `nixos/modules/services/blockchain/ethereum/lighthouse.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "validator", "metrics", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "lighthouse", "validator", "metrics", "port"]).in_submodules(1);
 
     }
 

@@ -623,7 +623,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "acmeRoot"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.addSSL`
     ///
@@ -634,7 +634,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "addSSL"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.adminAddr`
     ///
@@ -643,7 +643,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`. Example: `"admin@example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "adminAddr"]);
+    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "adminAddr"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.documentRoot`
     ///
@@ -653,7 +653,7 @@ pub mod virtual_host {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "limesurvey", "virtualHost", "documentRoot"]);
+    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "limesurvey", "virtualHost", "documentRoot"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.enableACME`
     ///
@@ -663,7 +663,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "enableACME"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.enableUserDir`
     ///
@@ -673,7 +673,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "enableUserDir"]);
+    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "enableUserDir"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.extraConfig`
     ///
@@ -694,7 +694,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "limesurvey", "virtualHost", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "limesurvey", "virtualHost", "extraConfig"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.forceSSL`
     ///
@@ -706,7 +706,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "forceSSL"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.globalRedirect`
     ///
@@ -716,7 +716,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`. Example: `"http://newserver.example.org/"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "globalRedirect"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.hostName`
     ///
@@ -725,7 +725,7 @@ pub mod virtual_host {
     /// Nix type: `string`. Default: `"‹name›"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const host_name: Opt<String> = Opt::new(&["services", "limesurvey", "virtualHost", "hostName"]);
+    pub const host_name: Opt<String> = Opt::new(&["services", "limesurvey", "virtualHost", "hostName"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.http2`
     ///
@@ -735,7 +735,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "http2"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.listen`
     ///
@@ -769,7 +769,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "limesurvey", "virtualHost", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "limesurvey", "virtualHost", "listen"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.listenAddresses`
     ///
@@ -796,7 +796,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "listenAddresses"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.locations`
     ///
@@ -818,7 +818,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "limesurvey", "virtualHost", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "limesurvey", "virtualHost", "locations"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.logFormat`
     ///
@@ -827,7 +827,7 @@ pub mod virtual_host {
     /// Nix type: `string`. Default: `"common"`. Example: `"combined"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const log_format: Opt<String> = Opt::new(&["services", "limesurvey", "virtualHost", "logFormat"]);
+    pub const log_format: Opt<String> = Opt::new(&["services", "limesurvey", "virtualHost", "logFormat"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.onlySSL`
     ///
@@ -837,7 +837,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "limesurvey", "virtualHost", "onlySSL"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.robotsEntries`
     ///
@@ -846,7 +846,7 @@ pub mod virtual_host {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`. Example: `"Disallow: /foo/"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "limesurvey", "virtualHost", "robotsEntries"]);
+    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "limesurvey", "virtualHost", "robotsEntries"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.servedDirs`
     ///
@@ -866,7 +866,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "limesurvey", "virtualHost", "servedDirs"]);
+    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "limesurvey", "virtualHost", "servedDirs"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.servedFiles`
     ///
@@ -891,7 +891,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "limesurvey", "virtualHost", "servedFiles"]);
+    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "limesurvey", "virtualHost", "servedFiles"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.serverAliases`
     ///
@@ -910,7 +910,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "serverAliases"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.sslServerCert`
     ///
@@ -919,7 +919,7 @@ pub mod virtual_host {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerCert"]);
+    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerCert"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.sslServerChain`
     ///
@@ -928,7 +928,7 @@ pub mod virtual_host {
     /// Nix type: `null or path`. Default: `null`. Example: `"/var/ca.pem"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerChain"]);
+    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerChain"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.sslServerKey`
     ///
@@ -937,7 +937,7 @@ pub mod virtual_host {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerKey"]);
+    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "limesurvey", "virtualHost", "sslServerKey"]).in_submodules(1);
 
     /// `services.limesurvey.virtualHost.useACMEHost`
     ///
@@ -950,7 +950,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "limesurvey", "virtualHost", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.limesurvey.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1055,7 +1055,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.limesurvey.virtualHost.locations.<name>.extraConfig`
@@ -1067,7 +1067,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.limesurvey.virtualHost.locations.<name>.index`
@@ -1079,7 +1079,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.limesurvey.virtualHost.locations.<name>.priority`
@@ -1093,7 +1093,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.limesurvey.virtualHost.locations.<name>.proxyPass`
@@ -1105,7 +1105,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/web-apps/limesurvey.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
         }

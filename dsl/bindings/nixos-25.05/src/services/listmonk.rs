@@ -93,7 +93,7 @@ pub mod database {
         /// Nix type: `list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/mail/listmonk.nix`.
-        pub const app_notify_emails: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "app.notify_emails"]);
+        pub const app_notify_emails: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "app.notify_emails"]).in_submodules(1);
 
         /// `services.listmonk.database.settings.bounce.mailboxes`
         ///
@@ -102,7 +102,7 @@ pub mod database {
         /// Nix type: `list of (list of attribute set of anything)`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/mail/listmonk.nix`.
-        pub const bounce_mailboxes: Opt<Vec<Vec<BTreeMap<String, Data<Anything>>>>> = Opt::new(&["services", "listmonk", "database", "settings", "bounce.mailboxes"]);
+        pub const bounce_mailboxes: Opt<Vec<Vec<BTreeMap<String, Data<Anything>>>>> = Opt::new(&["services", "listmonk", "database", "settings", "bounce.mailboxes"]).in_submodules(1);
 
         /// `services.listmonk.database.settings.messengers`
         ///
@@ -111,7 +111,7 @@ pub mod database {
         /// Nix type: `list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/mail/listmonk.nix`.
-        pub const messengers: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "messengers"]);
+        pub const messengers: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "messengers"]).in_submodules(1);
 
         /// `services.listmonk.database.settings.privacy.domain_blocklist`
         ///
@@ -120,7 +120,7 @@ pub mod database {
         /// Nix type: `list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/mail/listmonk.nix`.
-        pub const privacy_domain_blocklist: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "privacy.domain_blocklist"]);
+        pub const privacy_domain_blocklist: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "privacy.domain_blocklist"]).in_submodules(1);
 
         /// `services.listmonk.database.settings.privacy.exportable`
         ///
@@ -140,7 +140,7 @@ pub mod database {
         /// ```
         ///
         /// Declared in `nixos/modules/services/mail/listmonk.nix`.
-        pub const privacy_exportable: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "privacy.exportable"]);
+        pub const privacy_exportable: Opt<Vec<String>> = Opt::new(&["services", "listmonk", "database", "settings", "privacy.exportable"]).in_submodules(1);
 
         /// `services.listmonk.database.settings.smtp`
         ///
@@ -149,7 +149,7 @@ pub mod database {
         /// Nix type: `list of (attribute set of anything)`.
         ///
         /// Declared in `nixos/modules/services/mail/listmonk.nix`.
-        pub const smtp: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "listmonk", "database", "settings", "smtp"]);
+        pub const smtp: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "listmonk", "database", "settings", "smtp"]).in_submodules(1);
 
     }
 

@@ -152,7 +152,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"sqlite://./users.db?mode=rwc"`. Example: `"postgres://postgres-user:password@postgres-server/my-database"`.
     ///
     /// Declared in `nixos/modules/services/databases/lldap.nix`.
-    pub const database_url: Opt<String> = Opt::new(&["services", "lldap", "settings", "database_url"]);
+    pub const database_url: Opt<String> = Opt::new(&["services", "lldap", "settings", "database_url"]).in_submodules(1);
 
     /// `services.lldap.settings.http_host`
     ///
@@ -161,7 +161,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"::"`.
     ///
     /// Declared in `nixos/modules/services/databases/lldap.nix`.
-    pub const http_host: Opt<String> = Opt::new(&["services", "lldap", "settings", "http_host"]);
+    pub const http_host: Opt<String> = Opt::new(&["services", "lldap", "settings", "http_host"]).in_submodules(1);
 
     /// `services.lldap.settings.http_port`
     ///
@@ -170,7 +170,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `17170`.
     ///
     /// Declared in `nixos/modules/services/databases/lldap.nix`.
-    pub const http_port: Opt<u16> = Opt::new(&["services", "lldap", "settings", "http_port"]);
+    pub const http_port: Opt<u16> = Opt::new(&["services", "lldap", "settings", "http_port"]).in_submodules(1);
 
     /// `services.lldap.settings.http_url`
     ///
@@ -179,7 +179,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"http://localhost"`.
     ///
     /// Declared in `nixos/modules/services/databases/lldap.nix`.
-    pub const http_url: Opt<String> = Opt::new(&["services", "lldap", "settings", "http_url"]);
+    pub const http_url: Opt<String> = Opt::new(&["services", "lldap", "settings", "http_url"]).in_submodules(1);
 
     /// `services.lldap.settings.ldap_base_dn`
     ///
@@ -188,7 +188,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"dc=example,dc=com"`.
     ///
     /// Declared in `nixos/modules/services/databases/lldap.nix`.
-    pub const ldap_base_dn: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_base_dn"]);
+    pub const ldap_base_dn: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_base_dn"]).in_submodules(1);
 
     /// `services.lldap.settings.ldap_host`
     ///
@@ -197,7 +197,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"::"`.
     ///
     /// Declared in `nixos/modules/services/databases/lldap.nix`.
-    pub const ldap_host: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_host"]);
+    pub const ldap_host: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_host"]).in_submodules(1);
 
     /// `services.lldap.settings.ldap_port`
     ///
@@ -206,7 +206,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3890`.
     ///
     /// Declared in `nixos/modules/services/databases/lldap.nix`.
-    pub const ldap_port: Opt<u16> = Opt::new(&["services", "lldap", "settings", "ldap_port"]);
+    pub const ldap_port: Opt<u16> = Opt::new(&["services", "lldap", "settings", "ldap_port"]).in_submodules(1);
 
     /// `services.lldap.settings.ldap_user_dn`
     ///
@@ -215,7 +215,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"admin"`.
     ///
     /// Declared in `nixos/modules/services/databases/lldap.nix`.
-    pub const ldap_user_dn: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_user_dn"]);
+    pub const ldap_user_dn: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_user_dn"]).in_submodules(1);
 
     /// `services.lldap.settings.ldap_user_email`
     ///
@@ -224,7 +224,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"admin@example.com"`.
     ///
     /// Declared in `nixos/modules/services/databases/lldap.nix`.
-    pub const ldap_user_email: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_user_email"]);
+    pub const ldap_user_email: Opt<String> = Opt::new(&["services", "lldap", "settings", "ldap_user_email"]).in_submodules(1);
 
 }
 

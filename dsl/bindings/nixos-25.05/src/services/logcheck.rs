@@ -231,7 +231,7 @@ pub mod ignore {
         /// Declared in `nixos/modules/services/logging/logcheck.nix`.
         #[inline]
         pub fn level(&self) -> Opt<Level> {
-            Opt::at(self.path.join(["level"]))
+            Opt::at(self.path.join(["level"])).in_submodules(1)
         }
 
         /// `services.logcheck.ignore.<name>.regex`
@@ -243,7 +243,7 @@ pub mod ignore {
         /// Declared in `nixos/modules/services/logging/logcheck.nix`.
         #[inline]
         pub fn regex(&self) -> Opt<String> {
-            Opt::at(self.path.join(["regex"]))
+            Opt::at(self.path.join(["regex"])).in_submodules(1)
         }
 
     }
@@ -284,7 +284,7 @@ pub mod ignore_cron {
         /// Declared in `nixos/modules/services/logging/logcheck.nix`.
         #[inline]
         pub fn cmdline(&self) -> Opt<String> {
-            Opt::at(self.path.join(["cmdline"]))
+            Opt::at(self.path.join(["cmdline"])).in_submodules(1)
         }
 
         /// `services.logcheck.ignoreCron.<name>.timeArgs`
@@ -297,7 +297,7 @@ pub mod ignore_cron {
         /// Declared in `nixos/modules/services/logging/logcheck.nix`.
         #[inline]
         pub fn time_args(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["timeArgs"]))
+            Opt::at(self.path.join(["timeArgs"])).in_submodules(1)
         }
 
         /// `services.logcheck.ignoreCron.<name>.user`
@@ -309,7 +309,7 @@ pub mod ignore_cron {
         /// Declared in `nixos/modules/services/logging/logcheck.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

@@ -163,7 +163,7 @@ pub mod settings {
         /// Declared in `nixos/modules/services/logging/logrotate.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.logrotate.settings.<name>.files`
@@ -186,7 +186,7 @@ pub mod settings {
         /// Declared in `nixos/modules/services/logging/logrotate.nix`.
         #[inline]
         pub fn files(&self) -> Opt<OneOf<FilesMembers>> {
-            Opt::at(self.path.join(["files"]))
+            Opt::at(self.path.join(["files"])).in_submodules(1)
         }
 
         /// `services.logrotate.settings.<name>.frequency`
@@ -199,7 +199,7 @@ pub mod settings {
         /// Declared in `nixos/modules/services/logging/logrotate.nix`.
         #[inline]
         pub fn frequency(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["frequency"]))
+            Opt::at(self.path.join(["frequency"])).in_submodules(1)
         }
 
         /// `services.logrotate.settings.<name>.global`
@@ -212,7 +212,7 @@ pub mod settings {
         /// Declared in `nixos/modules/services/logging/logrotate.nix`.
         #[inline]
         pub fn global(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["global"]))
+            Opt::at(self.path.join(["global"])).in_submodules(1)
         }
 
         /// `services.logrotate.settings.<name>.priority`
@@ -225,7 +225,7 @@ pub mod settings {
         /// Declared in `nixos/modules/services/logging/logrotate.nix`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(1)
         }
 
     }

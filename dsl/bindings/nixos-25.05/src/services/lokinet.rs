@@ -72,7 +72,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"127.3.2.1"`.
         ///
         /// Declared in `nixos/modules/services/networking/lokinet.nix`.
-        pub const bind: Opt<String> = Opt::new(&["services", "lokinet", "settings", "dns", "bind"]);
+        pub const bind: Opt<String> = Opt::new(&["services", "lokinet", "settings", "dns", "bind"]).in_submodules(1);
 
         /// `services.lokinet.settings.dns.upstream`
         ///
@@ -99,7 +99,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/lokinet.nix`.
-        pub const upstream: Opt<Vec<String>> = Opt::new(&["services", "lokinet", "settings", "dns", "upstream"]);
+        pub const upstream: Opt<Vec<String>> = Opt::new(&["services", "lokinet", "settings", "dns", "upstream"]).in_submodules(1);
 
     }
 
@@ -115,7 +115,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/networking/lokinet.nix`.
-        pub const exit: Opt<bool> = Opt::new(&["services", "lokinet", "settings", "network", "exit"]);
+        pub const exit: Opt<bool> = Opt::new(&["services", "lokinet", "settings", "network", "exit"]).in_submodules(1);
 
         /// `services.lokinet.settings.network.exit-node`
         ///
@@ -135,7 +135,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/lokinet.nix`.
-        pub const exit_node: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "lokinet", "settings", "network", "exit-node"]);
+        pub const exit_node: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "lokinet", "settings", "network", "exit-node"]).in_submodules(1);
 
         /// `services.lokinet.settings.network.keyfile`
         ///
@@ -145,7 +145,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`. Example: `"snappkey.private"`.
         ///
         /// Declared in `nixos/modules/services/networking/lokinet.nix`.
-        pub const keyfile: Opt<NullOr<String>> = Opt::new(&["services", "lokinet", "settings", "network", "keyfile"]);
+        pub const keyfile: Opt<NullOr<String>> = Opt::new(&["services", "lokinet", "settings", "network", "keyfile"]).in_submodules(1);
 
     }
 

@@ -137,7 +137,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/mackerel-agent.nix`.
-    pub const diagnostic: Opt<bool> = Opt::new(&["services", "mackerel-agent", "settings", "diagnostic"]);
+    pub const diagnostic: Opt<bool> = Opt::new(&["services", "mackerel-agent", "settings", "diagnostic"]).in_submodules(1);
 
     pub mod host_status {
         use super::*;
@@ -149,7 +149,7 @@ pub mod settings {
         /// Nix type: `one of "working", "standby", "maintenance", "poweroff"`. Default: `"working"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/mackerel-agent.nix`.
-        pub const on_start: Opt<OnStart> = Opt::new(&["services", "mackerel-agent", "settings", "host_status", "on_start"]);
+        pub const on_start: Opt<OnStart> = Opt::new(&["services", "mackerel-agent", "settings", "host_status", "on_start"]).in_submodules(1);
 
         /// `services.mackerel-agent.settings.host_status.on_stop`
         ///
@@ -158,7 +158,7 @@ pub mod settings {
         /// Nix type: `one of "working", "standby", "maintenance", "poweroff"`. Default: `"poweroff"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/mackerel-agent.nix`.
-        pub const on_stop: Opt<OnStop> = Opt::new(&["services", "mackerel-agent", "settings", "host_status", "on_stop"]);
+        pub const on_stop: Opt<OnStop> = Opt::new(&["services", "mackerel-agent", "settings", "host_status", "on_stop"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.mackerel-agent.settings.host_status.on_start`.

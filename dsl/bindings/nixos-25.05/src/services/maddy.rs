@@ -342,7 +342,7 @@ pub mod ensure_credentials {
         /// Declared in `nixos/modules/services/mail/maddy.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
     }

@@ -55,7 +55,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/mail/mailpit.nix`.
         #[inline]
         pub fn database(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["database"]))
+            Opt::at(self.path.join(["database"])).in_submodules(1)
         }
 
         /// `services.mailpit.instances.<name>.listen`
@@ -67,7 +67,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/mail/mailpit.nix`.
         #[inline]
         pub fn listen(&self) -> Opt<String> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// `services.mailpit.instances.<name>.max`
@@ -82,7 +82,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/mail/mailpit.nix`.
         #[inline]
         pub fn max(&self) -> Opt<u64> {
-            Opt::at(self.path.join(["max"]))
+            Opt::at(self.path.join(["max"])).in_submodules(1)
         }
 
         /// `services.mailpit.instances.<name>.smtp`
@@ -94,7 +94,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/mail/mailpit.nix`.
         #[inline]
         pub fn smtp(&self) -> Opt<String> {
-            Opt::at(self.path.join(["smtp"]))
+            Opt::at(self.path.join(["smtp"])).in_submodules(1)
         }
 
     }

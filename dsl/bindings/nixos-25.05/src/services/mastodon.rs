@@ -625,7 +625,7 @@ pub mod sidekiq_processes {
         /// Declared in `nixos/modules/services/web-apps/mastodon.nix`.
         #[inline]
         pub fn job_classes(&self) -> Opt<Vec<JobClasses>> {
-            Opt::at(self.path.join(["jobClasses"]))
+            Opt::at(self.path.join(["jobClasses"])).in_submodules(1)
         }
 
         /// `services.mastodon.sidekiqProcesses.<name>.threads`
@@ -637,7 +637,7 @@ pub mod sidekiq_processes {
         /// Declared in `nixos/modules/services/web-apps/mastodon.nix`.
         #[inline]
         pub fn threads(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["threads"]))
+            Opt::at(self.path.join(["threads"])).in_submodules(1)
         }
 
     }

@@ -660,7 +660,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.matomo.nginx.acmeRoot`
     ///
@@ -670,7 +670,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.matomo.nginx.addSSL`
     ///
@@ -681,7 +681,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.matomo.nginx.basicAuth`
     ///
@@ -701,7 +701,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "matomo", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "matomo", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.matomo.nginx.basicAuthFile`
     ///
@@ -711,7 +711,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.matomo.nginx.default`
     ///
@@ -720,7 +720,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "default"]).in_submodules(1);
 
     /// `services.matomo.nginx.enableACME`
     ///
@@ -730,7 +730,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.matomo.nginx.extraConfig`
     ///
@@ -739,7 +739,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "matomo", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "matomo", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.matomo.nginx.forceSSL`
     ///
@@ -752,7 +752,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.matomo.nginx.globalRedirect`
     ///
@@ -762,7 +762,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.matomo.nginx.http2`
     ///
@@ -777,7 +777,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http2"]).in_submodules(1);
 
     /// `services.matomo.nginx.http3`
     ///
@@ -793,7 +793,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http3"]).in_submodules(1);
 
     /// `services.matomo.nginx.http3_hq`
     ///
@@ -808,7 +808,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.matomo.nginx.kTLS`
     ///
@@ -820,7 +820,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.matomo.nginx.listen`
     ///
@@ -854,7 +854,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "matomo", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "matomo", "nginx", "listen"]).in_submodules(1);
 
     /// `services.matomo.nginx.listenAddresses`
     ///
@@ -876,7 +876,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "matomo", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "matomo", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.matomo.nginx.locations`
     ///
@@ -895,7 +895,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "matomo", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "matomo", "nginx", "locations"]).in_submodules(1);
 
     /// `services.matomo.nginx.onlySSL`
     ///
@@ -905,7 +905,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.matomo.nginx.quic`
     ///
@@ -919,7 +919,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "quic"]).in_submodules(1);
 
     /// `services.matomo.nginx.redirectCode`
     ///
@@ -931,7 +931,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "matomo", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "matomo", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.matomo.nginx.rejectSSL`
     ///
@@ -944,7 +944,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.matomo.nginx.reuseport`
     ///
@@ -954,7 +954,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "matomo", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.matomo.nginx.root`
     ///
@@ -963,7 +963,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "root"]).in_submodules(1);
 
     /// `services.matomo.nginx.serverAliases`
     ///
@@ -981,7 +981,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "matomo", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "matomo", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.matomo.nginx.serverName`
     ///
@@ -990,7 +990,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.matomo.nginx.sslCertificate`
     ///
@@ -999,7 +999,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "matomo", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "matomo", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.matomo.nginx.sslCertificateKey`
     ///
@@ -1008,7 +1008,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "matomo", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "matomo", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.matomo.nginx.sslTrustedCertificate`
     ///
@@ -1017,7 +1017,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "matomo", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.matomo.nginx.useACMEHost`
     ///
@@ -1030,7 +1030,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "matomo", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.matomo.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1250,7 +1250,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.basicAuth`
@@ -1273,7 +1273,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.basicAuthFile`
@@ -1286,7 +1286,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.extraConfig`
@@ -1298,7 +1298,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.fastcgiParams`
@@ -1312,7 +1312,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.index`
@@ -1324,7 +1324,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.priority`
@@ -1338,7 +1338,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.proxyPass`
@@ -1351,7 +1351,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.proxyWebsockets`
@@ -1363,7 +1363,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.recommendedProxySettings`
@@ -1375,7 +1375,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.return`
@@ -1387,7 +1387,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.root`
@@ -1399,7 +1399,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.matomo.nginx.locations.<name>.tryFiles`
@@ -1411,7 +1411,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/matomo.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -224,7 +224,7 @@ pub mod settings {
     /// Nix type: `JSON value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-    pub const database: Opt<DatabaseValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database"]);
+    pub const database: Opt<DatabaseValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database"]).in_submodules(1);
 
     /// `services.matrix-appservice-irc.settings.homeserver`
     ///
@@ -233,7 +233,7 @@ pub mod settings {
     /// Nix type: `JSON value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-    pub const homeserver: Opt<HomeserverValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver"]);
+    pub const homeserver: Opt<HomeserverValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver"]).in_submodules(1);
 
     /// `services.matrix-appservice-irc.settings.ircService`
     ///
@@ -242,7 +242,7 @@ pub mod settings {
     /// Nix type: `JSON value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-    pub const irc_service: Opt<IrcServiceValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService"]);
+    pub const irc_service: Opt<IrcServiceValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.matrix-appservice-irc.settings.database`: `DatabaseValue::new()`, then a setter per option.
@@ -364,7 +364,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"nedb://var/lib/matrix-appservice-irc/data"`. Example: `"postgres://username:password@host:port/databasename"`.
         ///
         /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database", "connectionString"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database", "connectionString"]).in_submodules(2);
 
         /// `services.matrix-appservice-irc.settings.database.engine`
         ///
@@ -373,7 +373,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"nedb"`. Example: `"postgres"`.
         ///
         /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-        pub const engine: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database", "engine"]);
+        pub const engine: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database", "engine"]).in_submodules(2);
 
     }
 
@@ -388,7 +388,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-        pub const domain: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver", "domain"]);
+        pub const domain: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver", "domain"]).in_submodules(2);
 
         /// `services.matrix-appservice-irc.settings.homeserver.url`
         ///
@@ -397,7 +397,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-        pub const url: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver", "url"]);
+        pub const url: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver", "url"]).in_submodules(2);
 
     }
 
@@ -412,7 +412,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/var/lib/matrix-appservice-irc/passkey.pem"`.
         ///
         /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-        pub const password_encryption_key_path: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "passwordEncryptionKeyPath"]);
+        pub const password_encryption_key_path: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "passwordEncryptionKeyPath"]).in_submodules(2);
 
         /// `services.matrix-appservice-irc.settings.ircService.servers`
         ///
@@ -421,7 +421,7 @@ pub mod settings {
         /// Nix type: `JSON value`.
         ///
         /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-        pub const servers: Opt<Data<Json>> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "servers"]);
+        pub const servers: Opt<Data<Json>> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "servers"]).in_submodules(2);
 
         pub mod media_proxy {
             use super::*;
@@ -433,7 +433,7 @@ pub mod settings {
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `11111`.
             ///
             /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-            pub const bind_port: Opt<u16> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "bindPort"]);
+            pub const bind_port: Opt<u16> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "bindPort"]).in_submodules(2);
 
             /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.publicUrl`
             ///
@@ -442,7 +442,7 @@ pub mod settings {
             /// Nix type: `string`. Example: `"https://matrix.example.com/media"`.
             ///
             /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-            pub const public_url: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "publicUrl"]);
+            pub const public_url: Opt<String> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "publicUrl"]).in_submodules(2);
 
             /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.signingKeyPath`
             ///
@@ -451,7 +451,7 @@ pub mod settings {
             /// Nix type: `path`. Default: `"/var/lib/matrix-appservice-irc/media-signingkey.jwk"`.
             ///
             /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-            pub const signing_key_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "signingKeyPath"]);
+            pub const signing_key_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "signingKeyPath"]).in_submodules(2);
 
             /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.ttlSeconds`
             ///
@@ -462,7 +462,7 @@ pub mod settings {
             /// Nix type: `unsigned integer, meaning >=0`. Default: `3600`. Example: `0`.
             ///
             /// Declared in `nixos/modules/services/matrix/appservice-irc.nix`.
-            pub const ttl_seconds: Opt<u64> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "ttlSeconds"]);
+            pub const ttl_seconds: Opt<u64> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "mediaProxy", "ttlSeconds"]).in_submodules(2);
 
         }
 

@@ -182,7 +182,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"::1"`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduit.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "matrix-conduit", "settings", "global", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "matrix-conduit", "settings", "global", "address"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.allow_check_for_updates`
         ///
@@ -194,7 +194,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduit.nix`.
-        pub const allow_check_for_updates: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_check_for_updates"]);
+        pub const allow_check_for_updates: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_check_for_updates"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.allow_encryption`
         ///
@@ -203,7 +203,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduit.nix`.
-        pub const allow_encryption: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_encryption"]);
+        pub const allow_encryption: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_encryption"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.allow_federation`
         ///
@@ -212,7 +212,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduit.nix`.
-        pub const allow_federation: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_federation"]);
+        pub const allow_federation: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_federation"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.allow_registration`
         ///
@@ -221,7 +221,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduit.nix`.
-        pub const allow_registration: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_registration"]);
+        pub const allow_registration: Opt<bool> = Opt::new(&["services", "matrix-conduit", "settings", "global", "allow_registration"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.database_backend`
         ///
@@ -231,7 +231,7 @@ pub mod settings {
         /// Nix type: `one of "sqlite", "rocksdb"`. Default: `"sqlite"`. Example: `"rocksdb"`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduit.nix`.
-        pub const database_backend: Opt<DatabaseBackend> = Opt::new(&["services", "matrix-conduit", "settings", "global", "database_backend"]);
+        pub const database_backend: Opt<DatabaseBackend> = Opt::new(&["services", "matrix-conduit", "settings", "global", "database_backend"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.database_path`
         ///
@@ -251,7 +251,7 @@ pub mod settings {
         /// Nix type: `positive integer, meaning >0`. Default: `20000000`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduit.nix`.
-        pub const max_request_size: Opt<Positive> = Opt::new(&["services", "matrix-conduit", "settings", "global", "max_request_size"]);
+        pub const max_request_size: Opt<Positive> = Opt::new(&["services", "matrix-conduit", "settings", "global", "max_request_size"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.port`
         ///
@@ -260,7 +260,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6167`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduit.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "matrix-conduit", "settings", "global", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "matrix-conduit", "settings", "global", "port"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.server_name`
         ///
@@ -269,7 +269,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"example.com"`.
         ///
         /// Declared in `nixos/modules/services/matrix/conduit.nix`.
-        pub const server_name: Opt<String> = Opt::new(&["services", "matrix-conduit", "settings", "global", "server_name"]);
+        pub const server_name: Opt<String> = Opt::new(&["services", "matrix-conduit", "settings", "global", "server_name"]).in_submodules(1);
 
         /// `services.matrix-conduit.settings.global.trusted_servers`
         ///
@@ -286,7 +286,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/matrix/conduit.nix`.
-        pub const trusted_servers: Opt<Vec<String>> = Opt::new(&["services", "matrix-conduit", "settings", "global", "trusted_servers"]);
+        pub const trusted_servers: Opt<Vec<String>> = Opt::new(&["services", "matrix-conduit", "settings", "global", "trusted_servers"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.matrix-conduit.settings.global.database_backend`.

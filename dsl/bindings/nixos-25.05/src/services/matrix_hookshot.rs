@@ -133,7 +133,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/matrix-hookshot/passkey.pem"`.
     ///
     /// Declared in `nixos/modules/services/matrix/hookshot.nix`.
-    pub const pass_file: Opt<RuntimePath> = Opt::new(&["services", "matrix-hookshot", "settings", "passFile"]);
+    pub const pass_file: Opt<RuntimePath> = Opt::new(&["services", "matrix-hookshot", "settings", "passFile"]).in_submodules(1);
 
 }
 

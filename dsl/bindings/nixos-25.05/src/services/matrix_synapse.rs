@@ -1273,7 +1273,7 @@ pub mod settings {
     /// Nix type: `list of path`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const app_service_config_files: Opt<Vec<RuntimePath>> = Opt::new(&["services", "matrix-synapse", "settings", "app_service_config_files"]);
+    pub const app_service_config_files: Opt<Vec<RuntimePath>> = Opt::new(&["services", "matrix-synapse", "settings", "app_service_config_files"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.dynamic_thumbnails`
     ///
@@ -1286,7 +1286,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const dynamic_thumbnails: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "dynamic_thumbnails"]);
+    pub const dynamic_thumbnails: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "dynamic_thumbnails"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.enable_metrics`
     ///
@@ -1295,7 +1295,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const enable_metrics: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "enable_metrics"]);
+    pub const enable_metrics: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "enable_metrics"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.enable_registration`
     ///
@@ -1304,7 +1304,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const enable_registration: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "enable_registration"]);
+    pub const enable_registration: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "enable_registration"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.listeners`
     ///
@@ -1347,7 +1347,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "matrix-synapse", "settings", "listeners"]);
+    pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "matrix-synapse", "settings", "listeners"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.log_config`
     ///
@@ -1387,7 +1387,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const log_config: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "log_config"]);
+    pub const log_config: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "log_config"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.macaroon_secret_key`
     ///
@@ -1400,7 +1400,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const macaroon_secret_key: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "macaroon_secret_key"]);
+    pub const macaroon_secret_key: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "macaroon_secret_key"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.max_image_pixels`
     ///
@@ -1409,7 +1409,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"32M"`. Example: `"64M"`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const max_image_pixels: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "max_image_pixels"]);
+    pub const max_image_pixels: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "max_image_pixels"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.max_upload_size`
     ///
@@ -1418,7 +1418,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"50M"`. Example: `"100M"`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const max_upload_size: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "max_upload_size"]);
+    pub const max_upload_size: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "max_upload_size"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.media_store_path`
     ///
@@ -1427,7 +1427,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/matrix-synapse/media_store for when system.stateVersion is at least 22.05, /var/lib/matrix-synapse/media when lower than 22.05"`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const media_store_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "media_store_path"]);
+    pub const media_store_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "media_store_path"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.pid_file`
     ///
@@ -1445,7 +1445,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"https://example.com:8448/"`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const public_baseurl: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "public_baseurl"]);
+    pub const public_baseurl: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "public_baseurl"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.redis`
     ///
@@ -1458,7 +1458,7 @@ pub mod settings {
     /// Nix type: `YAML value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const redis: Opt<RedisValue> = Opt::new(&["services", "matrix-synapse", "settings", "redis"]);
+    pub const redis: Opt<RedisValue> = Opt::new(&["services", "matrix-synapse", "settings", "redis"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.registration_shared_secret`
     ///
@@ -1470,7 +1470,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const registration_shared_secret: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "registration_shared_secret"]);
+    pub const registration_shared_secret: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "registration_shared_secret"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.report_stats`
     ///
@@ -1479,7 +1479,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const report_stats: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "report_stats"]);
+    pub const report_stats: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "report_stats"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.server_name`
     ///
@@ -1492,7 +1492,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `config.networking.hostName`. Example: `"example.com"`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const server_name: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "server_name"]);
+    pub const server_name: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "server_name"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.signing_key_path`
     ///
@@ -1501,7 +1501,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/matrix-synapse/homeserver.signing.key"`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const signing_key_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "signing_key_path"]);
+    pub const signing_key_path: Opt<RuntimePath> = Opt::new(&["services", "matrix-synapse", "settings", "signing_key_path"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.tls_certificate_path`
     ///
@@ -1514,7 +1514,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"/var/lib/acme/example.com/fullchain.pem"`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const tls_certificate_path: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "tls_certificate_path"]);
+    pub const tls_certificate_path: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "tls_certificate_path"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.tls_private_key_path`
     ///
@@ -1524,7 +1524,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"/var/lib/acme/example.com/key.pem"`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const tls_private_key_path: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "tls_private_key_path"]);
+    pub const tls_private_key_path: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "tls_private_key_path"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.trusted_key_servers`
     ///
@@ -1546,7 +1546,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const trusted_key_servers: Opt<Vec<TrustedKeyServersValue>> = Opt::new(&["services", "matrix-synapse", "settings", "trusted_key_servers"]);
+    pub const trusted_key_servers: Opt<Vec<TrustedKeyServersValue>> = Opt::new(&["services", "matrix-synapse", "settings", "trusted_key_servers"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.turn_shared_secret`
     ///
@@ -1557,7 +1557,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `""`. Example: `config.services.coturn.static-auth-secret`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const turn_shared_secret: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "turn_shared_secret"]);
+    pub const turn_shared_secret: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "turn_shared_secret"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.turn_uris`
     ///
@@ -1577,7 +1577,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const turn_uris: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "turn_uris"]);
+    pub const turn_uris: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "turn_uris"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.url_preview_enabled`
     ///
@@ -1588,7 +1588,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`. Example: `false`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const url_preview_enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_enabled"]);
+    pub const url_preview_enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_enabled"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.url_preview_ip_range_blacklist`
     ///
@@ -1624,7 +1624,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const url_preview_ip_range_blacklist: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_ip_range_blacklist"]);
+    pub const url_preview_ip_range_blacklist: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_ip_range_blacklist"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.url_preview_ip_range_whitelist`
     ///
@@ -1634,7 +1634,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const url_preview_ip_range_whitelist: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_ip_range_whitelist"]);
+    pub const url_preview_ip_range_whitelist: Opt<Vec<String>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_ip_range_whitelist"]).in_submodules(1);
 
     /// `services.matrix-synapse.settings.url_preview_url_blacklist`
     ///
@@ -1653,7 +1653,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-    pub const url_preview_url_blacklist: Opt<Vec<OneOf<UrlPreviewUrlBlacklistMembers>>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_url_blacklist"]);
+    pub const url_preview_url_blacklist: Opt<Vec<OneOf<UrlPreviewUrlBlacklistMembers>>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_url_blacklist"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.matrix-synapse.settings.listeners.*.resources.*.names.*`.
@@ -1888,7 +1888,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-        pub const name: Opt<Name> = Opt::new(&["services", "matrix-synapse", "settings", "database", "name"]);
+        pub const name: Opt<Name> = Opt::new(&["services", "matrix-synapse", "settings", "database", "name"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.matrix-synapse.settings.database.name`.
@@ -1918,7 +1918,7 @@ pub mod settings {
             /// ```
             ///
             /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-            pub const database: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "database", "args", "database"]);
+            pub const database: Opt<String> = Opt::new(&["services", "matrix-synapse", "settings", "database", "args", "database"]).in_submodules(1);
 
             /// `services.matrix-synapse.settings.database.args.user`
             ///
@@ -1937,7 +1937,7 @@ pub mod settings {
             /// ```
             ///
             /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-            pub const user: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "database", "args", "user"]);
+            pub const user: Opt<NullOr<String>> = Opt::new(&["services", "matrix-synapse", "settings", "database", "args", "user"]).in_submodules(1);
 
         }
 
@@ -1956,7 +1956,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "presence", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "presence", "enabled"]).in_submodules(1);
 
     }
 
@@ -1970,7 +1970,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/matrix/synapse.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "redis", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "matrix-synapse", "settings", "redis", "enabled"]).in_submodules(2);
 
     }
 
@@ -2001,7 +2001,7 @@ pub mod workers {
         /// Declared in `nixos/modules/services/matrix/synapse.nix`.
         #[inline]
         pub fn worker_app(&self) -> Opt<WorkerApp> {
-            Opt::at(self.path.join(["worker_app"]))
+            Opt::at(self.path.join(["worker_app"])).in_submodules(1)
         }
 
         /// `services.matrix-synapse.workers.<name>.worker_listeners`
@@ -2013,7 +2013,7 @@ pub mod workers {
         /// Declared in `nixos/modules/services/matrix/synapse.nix`.
         #[inline]
         pub fn worker_listeners(&self) -> Opt<Vec<WorkerListenersValue>> {
-            Opt::at(self.path.join(["worker_listeners"]))
+            Opt::at(self.path.join(["worker_listeners"])).in_submodules(1)
         }
 
         /// `services.matrix-synapse.workers.<name>.worker_log_config`
@@ -2060,7 +2060,7 @@ pub mod workers {
         /// Declared in `nixos/modules/services/matrix/synapse.nix`.
         #[inline]
         pub fn worker_log_config(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["worker_log_config"]))
+            Opt::at(self.path.join(["worker_log_config"])).in_submodules(1)
         }
 
     }

@@ -432,7 +432,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-    pub const admins: Opt<BTreeMap<String, String>> = Opt::new(&["services", "maubot", "settings", "admins"]);
+    pub const admins: Opt<BTreeMap<String, String>> = Opt::new(&["services", "maubot", "settings", "admins"]).in_submodules(1);
 
     /// `services.maubot.settings.api_features`
     ///
@@ -458,7 +458,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-    pub const api_features: Opt<BTreeMap<String, bool>> = Opt::new(&["services", "maubot", "settings", "api_features"]);
+    pub const api_features: Opt<BTreeMap<String, bool>> = Opt::new(&["services", "maubot", "settings", "api_features"]).in_submodules(1);
 
     /// `services.maubot.settings.crypto_database`
     ///
@@ -467,7 +467,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"default"`. Example: `"postgresql://username:password@hostname/dbname"`.
     ///
     /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-    pub const crypto_database: Opt<String> = Opt::new(&["services", "maubot", "settings", "crypto_database"]);
+    pub const crypto_database: Opt<String> = Opt::new(&["services", "maubot", "settings", "crypto_database"]).in_submodules(1);
 
     /// `services.maubot.settings.database`
     ///
@@ -477,7 +477,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"sqlite:maubot.db"`. Example: `"postgresql://username:password@hostname/dbname"`.
     ///
     /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-    pub const database: Opt<String> = Opt::new(&["services", "maubot", "settings", "database"]);
+    pub const database: Opt<String> = Opt::new(&["services", "maubot", "settings", "database"]).in_submodules(1);
 
     /// `services.maubot.settings.database_opts`
     ///
@@ -486,7 +486,7 @@ pub mod settings {
     /// Nix type: `attribute set`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-    pub const database_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "database_opts"]);
+    pub const database_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "database_opts"]).in_submodules(1);
 
     /// `services.maubot.settings.homeservers`
     ///
@@ -506,7 +506,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-    pub const homeservers: Opt<BTreeMap<String, HomeserversValue>> = Opt::new(&["services", "maubot", "settings", "homeservers"]);
+    pub const homeservers: Opt<BTreeMap<String, HomeserversValue>> = Opt::new(&["services", "maubot", "settings", "homeservers"]).in_submodules(1);
 
     /// `services.maubot.settings.logging`
     ///
@@ -565,7 +565,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-    pub const logging: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "logging"]);
+    pub const logging: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "logging"]).in_submodules(1);
 
     /// `services.maubot.settings.plugin_databases`
     ///
@@ -574,7 +574,7 @@ pub mod settings {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-    pub const plugin_databases: Opt<PluginDatabasesValue> = Opt::new(&["services", "maubot", "settings", "plugin_databases"]);
+    pub const plugin_databases: Opt<PluginDatabasesValue> = Opt::new(&["services", "maubot", "settings", "plugin_databases"]).in_submodules(1);
 
     /// `services.maubot.settings.plugin_directories`
     ///
@@ -583,7 +583,7 @@ pub mod settings {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-    pub const plugin_directories: Opt<PluginDirectoriesValue> = Opt::new(&["services", "maubot", "settings", "plugin_directories"]);
+    pub const plugin_directories: Opt<PluginDirectoriesValue> = Opt::new(&["services", "maubot", "settings", "plugin_directories"]).in_submodules(1);
 
     /// `services.maubot.settings.server`
     ///
@@ -592,7 +592,7 @@ pub mod settings {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-    pub const server: Opt<ServerValue> = Opt::new(&["services", "maubot", "settings", "server"]);
+    pub const server: Opt<ServerValue> = Opt::new(&["services", "maubot", "settings", "server"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.maubot.settings.homeservers.<name>`: `HomeserversValue::new()`, then a setter per option.
@@ -755,7 +755,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/matrix/maubot.nix`.
             #[inline]
             pub fn url(&self) -> Opt<String> {
-                Opt::at(self.path.join(["url"]))
+                Opt::at(self.path.join(["url"])).in_submodules(2)
             }
 
         }
@@ -772,7 +772,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `if isPostgresql config.services.maubot.settings.database then "default" else null`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const postgres: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres"]);
+        pub const postgres: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres"]).in_submodules(2);
 
         /// `services.maubot.settings.plugin_databases.postgres_max_conns_per_plugin`
         ///
@@ -781,7 +781,7 @@ pub mod settings {
         /// Nix type: `null or signed integer`. Default: `3`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const postgres_max_conns_per_plugin: Opt<NullOr<i64>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres_max_conns_per_plugin"]);
+        pub const postgres_max_conns_per_plugin: Opt<NullOr<i64>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres_max_conns_per_plugin"]).in_submodules(2);
 
         /// `services.maubot.settings.plugin_databases.postgres_opts`
         ///
@@ -790,7 +790,7 @@ pub mod settings {
         /// Nix type: `attribute set`. Default: `{ }`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const postgres_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres_opts"]);
+        pub const postgres_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres_opts"]).in_submodules(2);
 
         /// `services.maubot.settings.plugin_databases.sqlite`
         ///
@@ -799,7 +799,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${config.services.maubot.dataDir}/plugins"`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const sqlite: Opt<String> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "sqlite"]);
+        pub const sqlite: Opt<String> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "sqlite"]).in_submodules(2);
 
     }
 
@@ -813,7 +813,7 @@ pub mod settings {
         /// Nix type: `list of string`. Default: `[ "${config.services.maubot.dataDir}/plugins" ]`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const load: Opt<Vec<String>> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "load"]);
+        pub const load: Opt<Vec<String>> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "load"]).in_submodules(2);
 
         /// `services.maubot.settings.plugin_directories.trash`
         ///
@@ -822,7 +822,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `"${config.services.maubot.dataDir}/trash"`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const trash: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "trash"]);
+        pub const trash: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "trash"]).in_submodules(2);
 
         /// `services.maubot.settings.plugin_directories.upload`
         ///
@@ -831,7 +831,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${config.services.maubot.dataDir}/plugins"`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const upload: Opt<String> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "upload"]);
+        pub const upload: Opt<String> = Opt::new(&["services", "maubot", "settings", "plugin_directories", "upload"]).in_submodules(2);
 
     }
 
@@ -845,7 +845,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const hostname: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "hostname"]);
+        pub const hostname: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "hostname"]).in_submodules(2);
 
         /// `services.maubot.settings.server.override_resource_path`
         ///
@@ -854,7 +854,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const override_resource_path: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "server", "override_resource_path"]);
+        pub const override_resource_path: Opt<NullOr<String>> = Opt::new(&["services", "maubot", "settings", "server", "override_resource_path"]).in_submodules(2);
 
         /// `services.maubot.settings.server.plugin_base_path`
         ///
@@ -863,7 +863,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${config.services.maubot.settings.server.ui_base_path}/plugin/"`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const plugin_base_path: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "plugin_base_path"]);
+        pub const plugin_base_path: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "plugin_base_path"]).in_submodules(2);
 
         /// `services.maubot.settings.server.port`
         ///
@@ -872,7 +872,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `29316`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "maubot", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "maubot", "settings", "server", "port"]).in_submodules(2);
 
         /// `services.maubot.settings.server.public_url`
         ///
@@ -881,7 +881,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"http://${config.services.maubot.settings.server.hostname}:${toString config.services.maubot.settings.server.port}"`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const public_url: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "public_url"]);
+        pub const public_url: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "public_url"]).in_submodules(2);
 
         /// `services.maubot.settings.server.ui_base_path`
         ///
@@ -890,7 +890,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/_matrix/maubot"`.
         ///
         /// Declared in `nixos/modules/services/matrix/maubot.nix`.
-        pub const ui_base_path: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "ui_base_path"]);
+        pub const ui_base_path: Opt<String> = Opt::new(&["services", "maubot", "settings", "server", "ui_base_path"]).in_submodules(2);
 
     }
 

@@ -231,7 +231,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/mautrix-meta.nix`.
         #[inline]
         pub fn data_dir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["dataDir"]))
+            Opt::at(self.path.join(["dataDir"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.enable`
@@ -243,7 +243,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/mautrix-meta.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.environmentFile`
@@ -262,7 +262,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/mautrix-meta.nix`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.registerToSynapse`
@@ -275,7 +275,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/mautrix-meta.nix`.
         #[inline]
         pub fn register_to_synapse(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["registerToSynapse"]))
+            Opt::at(self.path.join(["registerToSynapse"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.registrationFile`
@@ -328,7 +328,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/mautrix-meta.nix`.
         #[inline]
         pub fn service_dependencies(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["serviceDependencies"]))
+            Opt::at(self.path.join(["serviceDependencies"])).in_submodules(1)
         }
 
         /// `services.mautrix-meta.instances.<name>.serviceUnit`
@@ -421,7 +421,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/mautrix-meta.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }

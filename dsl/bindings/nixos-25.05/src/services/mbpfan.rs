@@ -66,7 +66,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `58`.
         ///
         /// Declared in `nixos/modules/services/misc/mbpfan.nix`.
-        pub const high_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "high_temp"]);
+        pub const high_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "high_temp"]).in_submodules(1);
 
         /// `services.mbpfan.settings.general.low_temp`
         ///
@@ -75,7 +75,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `55`.
         ///
         /// Declared in `nixos/modules/services/misc/mbpfan.nix`.
-        pub const low_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "low_temp"]);
+        pub const low_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "low_temp"]).in_submodules(1);
 
         /// `services.mbpfan.settings.general.max_temp`
         ///
@@ -84,7 +84,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `78`.
         ///
         /// Declared in `nixos/modules/services/misc/mbpfan.nix`.
-        pub const max_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "max_temp"]);
+        pub const max_temp: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "max_temp"]).in_submodules(1);
 
         /// `services.mbpfan.settings.general.polling_interval`
         ///
@@ -93,7 +93,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `1`.
         ///
         /// Declared in `nixos/modules/services/misc/mbpfan.nix`.
-        pub const polling_interval: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "polling_interval"]);
+        pub const polling_interval: Opt<i64> = Opt::new(&["services", "mbpfan", "settings", "general", "polling_interval"]).in_submodules(1);
 
     }
 

@@ -214,7 +214,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/games/mchprs.nix`.
-    pub const address: Opt<String> = Opt::new(&["services", "mchprs", "settings", "address"]);
+    pub const address: Opt<String> = Opt::new(&["services", "mchprs", "settings", "address"]).in_submodules(1);
 
     /// `services.mchprs.settings.auto_redpiler`
     ///
@@ -225,7 +225,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/games/mchprs.nix`.
-    pub const auto_redpiler: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "auto_redpiler"]);
+    pub const auto_redpiler: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "auto_redpiler"]).in_submodules(1);
 
     /// `services.mchprs.settings.block_in_hitbox`
     ///
@@ -237,7 +237,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/games/mchprs.nix`.
-    pub const block_in_hitbox: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "block_in_hitbox"]);
+    pub const block_in_hitbox: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "block_in_hitbox"]).in_submodules(1);
 
     /// `services.mchprs.settings.bungeecord`
     ///
@@ -249,7 +249,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/games/mchprs.nix`.
-    pub const bungeecord: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "bungeecord"]);
+    pub const bungeecord: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "bungeecord"]).in_submodules(1);
 
     /// `services.mchprs.settings.chat_format`
     ///
@@ -261,7 +261,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"<{username}> {message}"`.
     ///
     /// Declared in `nixos/modules/services/games/mchprs.nix`.
-    pub const chat_format: Opt<String> = Opt::new(&["services", "mchprs", "settings", "chat_format"]);
+    pub const chat_format: Opt<String> = Opt::new(&["services", "mchprs", "settings", "chat_format"]).in_submodules(1);
 
     /// `services.mchprs.settings.max_players`
     ///
@@ -272,7 +272,7 @@ pub mod settings {
     /// Nix type: `positive integer, meaning >0`. Default: `99999`.
     ///
     /// Declared in `nixos/modules/services/games/mchprs.nix`.
-    pub const max_players: Opt<Positive> = Opt::new(&["services", "mchprs", "settings", "max_players"]);
+    pub const max_players: Opt<Positive> = Opt::new(&["services", "mchprs", "settings", "max_players"]).in_submodules(1);
 
     /// `services.mchprs.settings.motd`
     ///
@@ -283,7 +283,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"Minecraft High Performance Redstone Server"`.
     ///
     /// Declared in `nixos/modules/services/games/mchprs.nix`.
-    pub const motd: Opt<String> = Opt::new(&["services", "mchprs", "settings", "motd"]);
+    pub const motd: Opt<String> = Opt::new(&["services", "mchprs", "settings", "motd"]).in_submodules(1);
 
     /// `services.mchprs.settings.port`
     ///
@@ -294,7 +294,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `25565`.
     ///
     /// Declared in `nixos/modules/services/games/mchprs.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "mchprs", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "mchprs", "settings", "port"]).in_submodules(1);
 
     /// `services.mchprs.settings.schemati`
     ///
@@ -307,7 +307,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/games/mchprs.nix`.
-    pub const schemati: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "schemati"]);
+    pub const schemati: Opt<bool> = Opt::new(&["services", "mchprs", "settings", "schemati"]).in_submodules(1);
 
     /// `services.mchprs.settings.view_distance`
     ///
@@ -318,7 +318,7 @@ pub mod settings {
     /// Nix type: `positive integer, meaning >0`. Default: `8`.
     ///
     /// Declared in `nixos/modules/services/games/mchprs.nix`.
-    pub const view_distance: Opt<Positive> = Opt::new(&["services", "mchprs", "settings", "view_distance"]);
+    pub const view_distance: Opt<Positive> = Opt::new(&["services", "mchprs", "settings", "view_distance"]).in_submodules(1);
 
 }
 

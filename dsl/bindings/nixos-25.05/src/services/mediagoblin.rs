@@ -177,7 +177,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediagoblin.nix`.
-        pub const allow_registration: Opt<bool> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "allow_registration"]);
+        pub const allow_registration: Opt<bool> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "allow_registration"]).in_submodules(1);
 
         /// `services.mediagoblin.settings.mediagoblin.email_debug_mode`
         ///
@@ -189,7 +189,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediagoblin.nix`.
-        pub const email_debug_mode: Opt<bool> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "email_debug_mode"]);
+        pub const email_debug_mode: Opt<bool> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "email_debug_mode"]).in_submodules(1);
 
         /// `services.mediagoblin.settings.mediagoblin.email_sender_address`
         ///
@@ -198,7 +198,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"noreply@example.org"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediagoblin.nix`.
-        pub const email_sender_address: Opt<String> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "email_sender_address"]);
+        pub const email_sender_address: Opt<String> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "email_sender_address"]).in_submodules(1);
 
         /// `services.mediagoblin.settings.mediagoblin.plugins`
         ///
@@ -221,7 +221,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/mediagoblin.nix`.
-        pub const plugins: Opt<Data<Anything>> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "plugins"]);
+        pub const plugins: Opt<Data<Anything>> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "plugins"]).in_submodules(1);
 
         /// `services.mediagoblin.settings.mediagoblin.sql_engine`
         ///
@@ -230,7 +230,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"sqlite:///var/lib/mediagoblin/mediagoblin.db"`. Example: `"postgresql:///mediagoblin"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediagoblin.nix`.
-        pub const sql_engine: Opt<String> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "sql_engine"]);
+        pub const sql_engine: Opt<String> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "sql_engine"]).in_submodules(1);
 
     }
 

@@ -733,7 +733,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "acmeRoot"]);
+        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "acmeRoot"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.addSSL`
         ///
@@ -744,7 +744,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const add_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "addSSL"]);
+        pub const add_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "addSSL"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.adminAddr`
         ///
@@ -753,7 +753,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`. Example: `"admin@example.org"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "adminAddr"]);
+        pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "adminAddr"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.documentRoot`
         ///
@@ -763,7 +763,7 @@ pub mod httpd {
         /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "documentRoot"]);
+        pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "documentRoot"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.enableACME`
         ///
@@ -773,7 +773,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const enable_acme: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "enableACME"]);
+        pub const enable_acme: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "enableACME"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.enableUserDir`
         ///
@@ -783,7 +783,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "enableUserDir"]);
+        pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "enableUserDir"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.extraConfig`
         ///
@@ -804,7 +804,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "extraConfig"]);
+        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "extraConfig"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.forceSSL`
         ///
@@ -816,7 +816,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const force_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "forceSSL"]);
+        pub const force_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "forceSSL"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.globalRedirect`
         ///
@@ -826,7 +826,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`. Example: `"http://newserver.example.org/"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "globalRedirect"]);
+        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "globalRedirect"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.hostName`
         ///
@@ -835,7 +835,7 @@ pub mod httpd {
         /// Nix type: `string`. Default: `"‹name›"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const host_name: Opt<String> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "hostName"]);
+        pub const host_name: Opt<String> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "hostName"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.http2`
         ///
@@ -845,7 +845,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const http2: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "http2"]);
+        pub const http2: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "http2"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.listen`
         ///
@@ -879,7 +879,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "listen"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.listenAddresses`
         ///
@@ -906,7 +906,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "listenAddresses"]);
+        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "listenAddresses"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.locations`
         ///
@@ -928,7 +928,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "locations"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.logFormat`
         ///
@@ -937,7 +937,7 @@ pub mod httpd {
         /// Nix type: `string`. Default: `"common"`. Example: `"combined"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const log_format: Opt<String> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "logFormat"]);
+        pub const log_format: Opt<String> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "logFormat"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.onlySSL`
         ///
@@ -947,7 +947,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const only_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "onlySSL"]);
+        pub const only_ssl: Opt<bool> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "onlySSL"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.robotsEntries`
         ///
@@ -956,7 +956,7 @@ pub mod httpd {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`. Example: `"Disallow: /foo/"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "robotsEntries"]);
+        pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "robotsEntries"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.servedDirs`
         ///
@@ -976,7 +976,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedDirs"]);
+        pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedDirs"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.servedFiles`
         ///
@@ -1001,7 +1001,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedFiles"]);
+        pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedFiles"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.serverAliases`
         ///
@@ -1020,7 +1020,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "serverAliases"]);
+        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "serverAliases"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.sslServerCert`
         ///
@@ -1029,7 +1029,7 @@ pub mod httpd {
         /// Nix type: `path`. Example: `"/var/host.cert"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerCert"]);
+        pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerCert"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.sslServerChain`
         ///
@@ -1038,7 +1038,7 @@ pub mod httpd {
         /// Nix type: `null or path`. Default: `null`. Example: `"/var/ca.pem"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerChain"]);
+        pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerChain"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.sslServerKey`
         ///
@@ -1047,7 +1047,7 @@ pub mod httpd {
         /// Nix type: `path`. Example: `"/var/host.key"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerKey"]);
+        pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "sslServerKey"]).in_submodules(1);
 
         /// `services.mediawiki.httpd.virtualHost.useACMEHost`
         ///
@@ -1060,7 +1060,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
-        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "useACMEHost"]);
+        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "useACMEHost"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.mediawiki.httpd.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1165,7 +1165,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
                 #[inline]
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["alias"]))
+                    Opt::at(self.path.join(["alias"])).in_submodules(2)
                 }
 
                 /// `services.mediawiki.httpd.virtualHost.locations.<name>.extraConfig`
@@ -1177,7 +1177,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
                 #[inline]
                 pub fn extra_config(&self) -> Opt<Concatenated> {
-                    Opt::at(self.path.join(["extraConfig"]))
+                    Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
                 }
 
                 /// `services.mediawiki.httpd.virtualHost.locations.<name>.index`
@@ -1189,7 +1189,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
                 #[inline]
                 pub fn index(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["index"]))
+                    Opt::at(self.path.join(["index"])).in_submodules(2)
                 }
 
                 /// `services.mediawiki.httpd.virtualHost.locations.<name>.priority`
@@ -1203,7 +1203,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
                 #[inline]
                 pub fn priority(&self) -> Opt<i64> {
-                    Opt::at(self.path.join(["priority"]))
+                    Opt::at(self.path.join(["priority"])).in_submodules(2)
                 }
 
                 /// `services.mediawiki.httpd.virtualHost.locations.<name>.proxyPass`
@@ -1215,7 +1215,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/web-apps/mediawiki.nix`.
                 #[inline]
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["proxyPass"]))
+                    Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
                 }
 
             }

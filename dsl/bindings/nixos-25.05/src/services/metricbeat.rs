@@ -157,7 +157,7 @@ pub mod modules {
         /// Declared in `nixos/modules/services/monitoring/metricbeat.nix`.
         #[inline]
         pub fn module(&self) -> Opt<String> {
-            Opt::at(self.path.join(["module"]))
+            Opt::at(self.path.join(["module"])).in_submodules(1)
         }
 
     }
@@ -175,7 +175,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/monitoring/metricbeat.nix`.
-    pub const name: Opt<String> = Opt::new(&["services", "metricbeat", "settings", "name"]);
+    pub const name: Opt<String> = Opt::new(&["services", "metricbeat", "settings", "name"]).in_submodules(1);
 
     /// `services.metricbeat.settings.tags`
     ///
@@ -185,7 +185,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/metricbeat.nix`.
-    pub const tags: Opt<Vec<String>> = Opt::new(&["services", "metricbeat", "settings", "tags"]);
+    pub const tags: Opt<Vec<String>> = Opt::new(&["services", "metricbeat", "settings", "tags"]).in_submodules(1);
 
 }
 

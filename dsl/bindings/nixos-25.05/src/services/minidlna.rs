@@ -54,7 +54,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/cache/minidlna"`. Example: `"/tmp/minidlna"`.
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const db_dir: Opt<RuntimePath> = Opt::new(&["services", "minidlna", "settings", "db_dir"]);
+    pub const db_dir: Opt<RuntimePath> = Opt::new(&["services", "minidlna", "settings", "db_dir"]).in_submodules(1);
 
     /// `services.minidlna.settings.enable_subtitles`
     ///
@@ -63,7 +63,7 @@ pub mod settings {
     /// Nix type: `one of "yes", "no"`. Default: `"yes"`.
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const enable_subtitles: Opt<EnableSubtitles> = Opt::new(&["services", "minidlna", "settings", "enable_subtitles"]);
+    pub const enable_subtitles: Opt<EnableSubtitles> = Opt::new(&["services", "minidlna", "settings", "enable_subtitles"]).in_submodules(1);
 
     /// `services.minidlna.settings.enable_tivo`
     ///
@@ -72,7 +72,7 @@ pub mod settings {
     /// Nix type: `one of "yes", "no"`. Default: `"no"`.
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const enable_tivo: Opt<EnableTivo> = Opt::new(&["services", "minidlna", "settings", "enable_tivo"]);
+    pub const enable_tivo: Opt<EnableTivo> = Opt::new(&["services", "minidlna", "settings", "enable_tivo"]).in_submodules(1);
 
     /// `services.minidlna.settings.friendly_name`
     ///
@@ -81,7 +81,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `config.networking.hostName`. Example: `"rpi3"`.
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const friendly_name: Opt<String> = Opt::new(&["services", "minidlna", "settings", "friendly_name"]);
+    pub const friendly_name: Opt<String> = Opt::new(&["services", "minidlna", "settings", "friendly_name"]).in_submodules(1);
 
     /// `services.minidlna.settings.inotify`
     ///
@@ -90,7 +90,7 @@ pub mod settings {
     /// Nix type: `one of "yes", "no"`. Default: `"no"`.
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const inotify: Opt<Inotify> = Opt::new(&["services", "minidlna", "settings", "inotify"]);
+    pub const inotify: Opt<Inotify> = Opt::new(&["services", "minidlna", "settings", "inotify"]).in_submodules(1);
 
     /// `services.minidlna.settings.log_level`
     ///
@@ -99,7 +99,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"warn"`. Example: `"general,artwork,database,inotify,scanner,metadata,http,ssdp,tivo=warn"`.
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const log_level: Opt<String> = Opt::new(&["services", "minidlna", "settings", "log_level"]);
+    pub const log_level: Opt<String> = Opt::new(&["services", "minidlna", "settings", "log_level"]).in_submodules(1);
 
     /// `services.minidlna.settings.media_dir`
     ///
@@ -119,7 +119,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const media_dir: Opt<Vec<String>> = Opt::new(&["services", "minidlna", "settings", "media_dir"]);
+    pub const media_dir: Opt<Vec<String>> = Opt::new(&["services", "minidlna", "settings", "media_dir"]).in_submodules(1);
 
     /// `services.minidlna.settings.notify_interval`
     ///
@@ -131,7 +131,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `90000`.
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const notify_interval: Opt<i64> = Opt::new(&["services", "minidlna", "settings", "notify_interval"]);
+    pub const notify_interval: Opt<i64> = Opt::new(&["services", "minidlna", "settings", "notify_interval"]).in_submodules(1);
 
     /// `services.minidlna.settings.port`
     ///
@@ -140,7 +140,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8200`.
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "minidlna", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "minidlna", "settings", "port"]).in_submodules(1);
 
     /// `services.minidlna.settings.root_container`
     ///
@@ -149,7 +149,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"B"`. Example: `"."`.
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const root_container: Opt<String> = Opt::new(&["services", "minidlna", "settings", "root_container"]);
+    pub const root_container: Opt<String> = Opt::new(&["services", "minidlna", "settings", "root_container"]).in_submodules(1);
 
     /// `services.minidlna.settings.wide_links`
     ///
@@ -158,7 +158,7 @@ pub mod settings {
     /// Nix type: `one of "yes", "no"`. Default: `"no"`.
     ///
     /// Declared in `nixos/modules/services/networking/minidlna.nix`.
-    pub const wide_links: Opt<WideLinks> = Opt::new(&["services", "minidlna", "settings", "wide_links"]);
+    pub const wide_links: Opt<WideLinks> = Opt::new(&["services", "minidlna", "settings", "wide_links"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.minidlna.settings.enable_subtitles`.

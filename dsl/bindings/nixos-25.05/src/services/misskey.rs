@@ -729,7 +729,7 @@ pub mod reverse_proxy {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const caddy: Opt<CaddyValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy"]);
+        pub const caddy: Opt<CaddyValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy"]).in_submodules(1);
 
         /// `services.misskey.reverseProxy.webserver.nginx`
         ///
@@ -739,7 +739,7 @@ pub mod reverse_proxy {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const nginx: Opt<NginxValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx"]);
+        pub const nginx: Opt<NginxValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.misskey.reverseProxy.webserver.caddy`: `CaddyValue::new()`, then a setter per option.
@@ -1295,14 +1295,14 @@ pub mod reverse_proxy {
             /// automatically generated `Caddyfile`.
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-            pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "extraConfig"]);
+            pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "extraConfig"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.caddy.hostName`
             ///
             /// Canonical hostname for the server.
             ///
             /// Nix type: `string`. Default: `"‹name›"`.
-            pub const host_name: Opt<String> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "hostName"]);
+            pub const host_name: Opt<String> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "hostName"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.caddy.listenAddresses`
             ///
@@ -1318,7 +1318,7 @@ pub mod reverse_proxy {
             ///   "::1"
             /// ]
             /// ```
-            pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "listenAddresses"]);
+            pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "listenAddresses"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.caddy.logFormat`
             ///
@@ -1343,7 +1343,7 @@ pub mod reverse_proxy {
             ///   output discard
             /// '';
             /// ```
-            pub const log_format: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "logFormat"]);
+            pub const log_format: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "logFormat"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.caddy.serverAliases`
             ///
@@ -1359,7 +1359,7 @@ pub mod reverse_proxy {
             ///   "example.org"
             /// ]
             /// ```
-            pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "serverAliases"]);
+            pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "serverAliases"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.caddy.useACMEHost`
             ///
@@ -1372,7 +1372,7 @@ pub mod reverse_proxy {
             /// manually using [](#opt-security.acme.certs).*
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "useACMEHost"]);
+            pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy", "useACMEHost"]).in_submodules(2);
 
         }
 
@@ -1389,7 +1389,7 @@ pub mod reverse_proxy {
             /// specify here.
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "acmeFallbackHost"]);
+            pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "acmeFallbackHost"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.acmeRoot`
             ///
@@ -1397,7 +1397,7 @@ pub mod reverse_proxy {
             /// Set to null to inherit from config.security.acme.
             ///
             /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
-            pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "acmeRoot"]);
+            pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "acmeRoot"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.addSSL`
             ///
@@ -1406,7 +1406,7 @@ pub mod reverse_proxy {
             /// ports (80, 443).
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const add_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "addSSL"]);
+            pub const add_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "addSSL"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.basicAuth`
             ///
@@ -1424,7 +1424,7 @@ pub mod reverse_proxy {
             ///   user = "password";
             /// };
             /// ```
-            pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "basicAuth"]);
+            pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "basicAuth"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.basicAuthFile`
             ///
@@ -1432,14 +1432,14 @@ pub mod reverse_proxy {
             /// Can be created by running `nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'`.
             ///
             /// Nix type: `null or path`. Default: `null`.
-            pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "basicAuthFile"]);
+            pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "basicAuthFile"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.default`
             ///
             /// Makes this vhost the default.
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const default: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "default"]);
+            pub const default: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "default"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.enableACME`
             ///
@@ -1447,14 +1447,14 @@ pub mod reverse_proxy {
             /// Alternately, you can use an existing certificate through `useACMEHost`.
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const enable_acme: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "enableACME"]);
+            pub const enable_acme: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "enableACME"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.extraConfig`
             ///
             /// These lines go to the end of the vhost verbatim.
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
-            pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "extraConfig"]);
+            pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "extraConfig"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.forceSSL`
             ///
@@ -1465,7 +1465,7 @@ pub mod reverse_proxy {
             /// are used for the redirect vhosts.
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const force_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "forceSSL"]);
+            pub const force_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "forceSSL"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.globalRedirect`
             ///
@@ -1473,7 +1473,7 @@ pub mod reverse_proxy {
             /// configurable with `redirectCode`) to the given hostname.
             ///
             /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
-            pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "globalRedirect"]);
+            pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "globalRedirect"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.http2`
             ///
@@ -1486,7 +1486,7 @@ pub mod reverse_proxy {
             /// See https://stackoverflow.com/a/39466948/263061.
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const http2: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http2"]);
+            pub const http2: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http2"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.http3`
             ///
@@ -1500,7 +1500,7 @@ pub mod reverse_proxy {
             /// HTTP/3 availability must be manually advertised, preferably in each location block.
             ///
             /// Nix type: `boolean`. Default: `true`.
-            pub const http3: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http3"]);
+            pub const http3: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http3"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.http3_hq`
             ///
@@ -1513,7 +1513,7 @@ pub mod reverse_proxy {
             /// Read more at https://quic.nginx.org/
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const http3_hq: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http3_hq"]);
+            pub const http3_hq: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "http3_hq"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.kTLS`
             ///
@@ -1523,7 +1523,7 @@ pub mod reverse_proxy {
             /// Required Nginx version 1.21.4 or later.
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const k_tls: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "kTLS"]);
+            pub const k_tls: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "kTLS"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.listen`
             ///
@@ -1555,7 +1555,7 @@ pub mod reverse_proxy {
             ///   }
             /// ]
             /// ```
-            pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "listen"]);
+            pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "listen"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.listenAddresses`
             ///
@@ -1575,7 +1575,7 @@ pub mod reverse_proxy {
             ///   "[::1]"
             /// ]
             /// ```
-            pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "listenAddresses"]);
+            pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "listenAddresses"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.locations`
             ///
@@ -1592,7 +1592,7 @@ pub mod reverse_proxy {
             ///   };
             /// };
             /// ```
-            pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "locations"]);
+            pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "locations"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.onlySSL`
             ///
@@ -1600,7 +1600,7 @@ pub mod reverse_proxy {
             /// defaults for `listen` to listen on all interfaces on port 443.
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const only_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "onlySSL"]);
+            pub const only_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "onlySSL"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.quic`
             ///
@@ -1612,7 +1612,7 @@ pub mod reverse_proxy {
             /// Read more at https://quic.nginx.org/
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const quic: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "quic"]);
+            pub const quic: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "quic"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.redirectCode`
             ///
@@ -1622,7 +1622,7 @@ pub mod reverse_proxy {
             /// See <https://developer.mozilla.org/en-US/docs/Web/HTTP/Redirections>.
             ///
             /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
-            pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "redirectCode"]);
+            pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "redirectCode"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.rejectSSL`
             ///
@@ -1633,7 +1633,7 @@ pub mod reverse_proxy {
             /// 1.19.4 and above.
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const reject_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "rejectSSL"]);
+            pub const reject_ssl: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "rejectSSL"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.reuseport`
             ///
@@ -1641,14 +1641,14 @@ pub mod reverse_proxy {
             /// It is required to specify only once on one of the hosts.
             ///
             /// Nix type: `boolean`. Default: `false`.
-            pub const reuseport: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "reuseport"]);
+            pub const reuseport: Opt<bool> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "reuseport"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.root`
             ///
             /// The path of the web root directory.
             ///
             /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
-            pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "root"]);
+            pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "root"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.serverAliases`
             ///
@@ -1664,35 +1664,35 @@ pub mod reverse_proxy {
             ///   "example.org"
             /// ]
             /// ```
-            pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "serverAliases"]);
+            pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "serverAliases"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.serverName`
             ///
             /// Name of this virtual host. Defaults to attribute name in virtualHosts.
             ///
             /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
-            pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "serverName"]);
+            pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "serverName"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.sslCertificate`
             ///
             /// Path to server SSL certificate.
             ///
             /// Nix type: `path`. Example: `"/var/host.cert"`.
-            pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslCertificate"]);
+            pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslCertificate"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.sslCertificateKey`
             ///
             /// Path to server SSL certificate key.
             ///
             /// Nix type: `path`. Example: `"/var/host.key"`.
-            pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslCertificateKey"]);
+            pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslCertificateKey"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.sslTrustedCertificate`
             ///
             /// Path to root SSL certificate for stapling and client certificates.
             ///
             /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
-            pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslTrustedCertificate"]);
+            pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "sslTrustedCertificate"]).in_submodules(2);
 
             /// `services.misskey.reverseProxy.webserver.nginx.useACMEHost`
             ///
@@ -1703,7 +1703,7 @@ pub mod reverse_proxy {
             /// *Note that this option does not create any certificates, nor it does add subdomains to existing ones – you will need to create them manually using [](#opt-security.acme.certs).*
             ///
             /// Nix type: `null or string`. Default: `null`.
-            pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "useACMEHost"]);
+            pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "useACMEHost"]).in_submodules(2);
 
             ::flakesmith::submodule_value! {
                 /// A value of `services.misskey.reverseProxy.webserver.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1885,7 +1885,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or path`. Default: `null`. Example: `"/your/alias/directory"`.
                     #[inline]
                     pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                        Opt::at(self.path.join(["alias"]))
+                        Opt::at(self.path.join(["alias"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.basicAuth`
@@ -1906,7 +1906,7 @@ pub mod reverse_proxy {
                     /// ```
                     #[inline]
                     pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                        Opt::at(self.path.join(["basicAuth"]))
+                        Opt::at(self.path.join(["basicAuth"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.basicAuthFile`
@@ -1917,7 +1917,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or path`. Default: `null`.
                     #[inline]
                     pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                        Opt::at(self.path.join(["basicAuthFile"]))
+                        Opt::at(self.path.join(["basicAuthFile"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.extraConfig`
@@ -1927,7 +1927,7 @@ pub mod reverse_proxy {
                     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
                     #[inline]
                     pub fn extra_config(&self) -> Opt<Concatenated> {
-                        Opt::at(self.path.join(["extraConfig"]))
+                        Opt::at(self.path.join(["extraConfig"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.fastcgiParams`
@@ -1939,7 +1939,7 @@ pub mod reverse_proxy {
                     /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
                     #[inline]
                     pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                        Opt::at(self.path.join(["fastcgiParams"]))
+                        Opt::at(self.path.join(["fastcgiParams"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.index`
@@ -1949,7 +1949,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or string`. Default: `null`. Example: `"index.php index.html"`.
                     #[inline]
                     pub fn index(&self) -> Opt<NullOr<String>> {
-                        Opt::at(self.path.join(["index"]))
+                        Opt::at(self.path.join(["index"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.priority`
@@ -1961,7 +1961,7 @@ pub mod reverse_proxy {
                     /// Nix type: `signed integer`. Default: `1000`.
                     #[inline]
                     pub fn priority(&self) -> Opt<i64> {
-                        Opt::at(self.path.join(["priority"]))
+                        Opt::at(self.path.join(["priority"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.proxyPass`
@@ -1972,7 +1972,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or string`. Default: `null`. Example: `"http://www.example.org/"`.
                     #[inline]
                     pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                        Opt::at(self.path.join(["proxyPass"]))
+                        Opt::at(self.path.join(["proxyPass"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.proxyWebsockets`
@@ -1982,7 +1982,7 @@ pub mod reverse_proxy {
                     /// Nix type: `boolean`. Default: `false`. Example: `true`.
                     #[inline]
                     pub fn proxy_websockets(&self) -> Opt<bool> {
-                        Opt::at(self.path.join(["proxyWebsockets"]))
+                        Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.recommendedProxySettings`
@@ -1992,7 +1992,7 @@ pub mod reverse_proxy {
                     /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
                     #[inline]
                     pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                        Opt::at(self.path.join(["recommendedProxySettings"]))
+                        Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.return`
@@ -2002,7 +2002,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or string or signed integer`. Default: `null`. Example: `"301 http://example.com$request_uri"`.
                     #[inline]
                     pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                        Opt::at(self.path.join(["return"]))
+                        Opt::at(self.path.join(["return"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.root`
@@ -2012,7 +2012,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or path`. Default: `null`. Example: `"/your/root/directory"`.
                     #[inline]
                     pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                        Opt::at(self.path.join(["root"]))
+                        Opt::at(self.path.join(["root"])).in_submodules(3)
                     }
 
                     /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.tryFiles`
@@ -2022,7 +2022,7 @@ pub mod reverse_proxy {
                     /// Nix type: `null or string`. Default: `null`. Example: `"$uri =404"`.
                     #[inline]
                     pub fn try_files(&self) -> Opt<NullOr<String>> {
-                        Opt::at(self.path.join(["tryFiles"]))
+                        Opt::at(self.path.join(["tryFiles"])).in_submodules(3)
                     }
 
                 }
@@ -2055,7 +2055,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"777"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const chmod_socket: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "chmodSocket"]);
+    pub const chmod_socket: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "chmodSocket"]).in_submodules(1);
 
     /// `services.misskey.settings.db`
     ///
@@ -2064,7 +2064,7 @@ pub mod settings {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const db: Opt<DbValue> = Opt::new(&["services", "misskey", "settings", "db"]);
+    pub const db: Opt<DbValue> = Opt::new(&["services", "misskey", "settings", "db"]).in_submodules(1);
 
     /// `services.misskey.settings.id`
     ///
@@ -2073,7 +2073,7 @@ pub mod settings {
     /// Nix type: `one of "aid", "aidx", "meid", "ulid", "objectid"`. Default: `"aidx"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const id: Opt<Id> = Opt::new(&["services", "misskey", "settings", "id"]);
+    pub const id: Opt<Id> = Opt::new(&["services", "misskey", "settings", "id"]).in_submodules(1);
 
     /// `services.misskey.settings.meilisearch`
     ///
@@ -2082,7 +2082,7 @@ pub mod settings {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const meilisearch: Opt<NullOr<MeilisearchValue>> = Opt::new(&["services", "misskey", "settings", "meilisearch"]);
+    pub const meilisearch: Opt<NullOr<MeilisearchValue>> = Opt::new(&["services", "misskey", "settings", "meilisearch"]).in_submodules(1);
 
     /// `services.misskey.settings.port`
     ///
@@ -2091,7 +2091,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "port"]).in_submodules(1);
 
     /// `services.misskey.settings.redis`
     ///
@@ -2100,7 +2100,7 @@ pub mod settings {
     /// Nix type: `attribute set of (YAML value)`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const redis: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "misskey", "settings", "redis"]);
+    pub const redis: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "misskey", "settings", "redis"]).in_submodules(1);
 
     /// `services.misskey.settings.redisForJobQueue`
     ///
@@ -2109,7 +2109,7 @@ pub mod settings {
     /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const redis_for_job_queue: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue"]);
+    pub const redis_for_job_queue: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue"]).in_submodules(1);
 
     /// `services.misskey.settings.redisForPubsub`
     ///
@@ -2118,7 +2118,7 @@ pub mod settings {
     /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const redis_for_pubsub: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForPubsub"]);
+    pub const redis_for_pubsub: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForPubsub"]).in_submodules(1);
 
     /// `services.misskey.settings.redisForTimelines`
     ///
@@ -2127,7 +2127,7 @@ pub mod settings {
     /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const redis_for_timelines: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForTimelines"]);
+    pub const redis_for_timelines: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForTimelines"]).in_submodules(1);
 
     /// `services.misskey.settings.socket`
     ///
@@ -2136,7 +2136,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`. Example: `"/path/to/misskey.sock"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const socket: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "settings", "socket"]);
+    pub const socket: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "misskey", "settings", "socket"]).in_submodules(1);
 
     /// `services.misskey.settings.url`
     ///
@@ -2147,7 +2147,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"https://example.tld/"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-    pub const url: Opt<String> = Opt::new(&["services", "misskey", "settings", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "misskey", "settings", "url"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.misskey.settings.db`: `DbValue::new()`, then a setter per option.
@@ -2302,7 +2302,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"misskey"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const db: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "db"]);
+        pub const db: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "db"]).in_submodules(2);
 
         /// `services.misskey.settings.db.disableCache`
         ///
@@ -2311,7 +2311,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const disable_cache: Opt<bool> = Opt::new(&["services", "misskey", "settings", "db", "disableCache"]);
+        pub const disable_cache: Opt<bool> = Opt::new(&["services", "misskey", "settings", "db", "disableCache"]).in_submodules(2);
 
         /// `services.misskey.settings.db.extra`
         ///
@@ -2328,7 +2328,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const extra: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "db", "extra"]);
+        pub const extra: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "db", "extra"]).in_submodules(2);
 
         /// `services.misskey.settings.db.host`
         ///
@@ -2337,7 +2337,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/var/run/postgresql"`. Example: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.db.pass`
         ///
@@ -2346,7 +2346,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const pass: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "db", "pass"]);
+        pub const pass: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "db", "pass"]).in_submodules(2);
 
         /// `services.misskey.settings.db.port`
         ///
@@ -2355,7 +2355,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5432`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "db", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "db", "port"]).in_submodules(2);
 
         /// `services.misskey.settings.db.user`
         ///
@@ -2364,7 +2364,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"misskey"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const user: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "misskey", "settings", "db", "user"]).in_submodules(2);
 
     }
 
@@ -2378,7 +2378,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const api_key: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "meilisearch", "apiKey"]);
+        pub const api_key: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "meilisearch", "apiKey"]).in_submodules(2);
 
         /// `services.misskey.settings.meilisearch.host`
         ///
@@ -2387,7 +2387,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "meilisearch", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "meilisearch", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.meilisearch.index`
         ///
@@ -2396,7 +2396,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const index: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "meilisearch", "index"]);
+        pub const index: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "settings", "meilisearch", "index"]).in_submodules(2);
 
         /// `services.misskey.settings.meilisearch.port`
         ///
@@ -2405,7 +2405,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7700`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "meilisearch", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "meilisearch", "port"]).in_submodules(2);
 
         /// `services.misskey.settings.meilisearch.scope`
         ///
@@ -2414,7 +2414,7 @@ pub mod settings {
         /// Nix type: `one of "local", "global"`. Default: `"local"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const scope: Opt<Scope> = Opt::new(&["services", "misskey", "settings", "meilisearch", "scope"]);
+        pub const scope: Opt<Scope> = Opt::new(&["services", "misskey", "settings", "meilisearch", "scope"]).in_submodules(2);
 
         /// `services.misskey.settings.meilisearch.ssl`
         ///
@@ -2423,7 +2423,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const ssl: Opt<bool> = Opt::new(&["services", "misskey", "settings", "meilisearch", "ssl"]);
+        pub const ssl: Opt<bool> = Opt::new(&["services", "misskey", "settings", "meilisearch", "ssl"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `services.misskey.settings.meilisearch.scope`.
@@ -2445,7 +2445,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redis", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redis", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.redis.port`
         ///
@@ -2454,7 +2454,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redis", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redis", "port"]).in_submodules(2);
 
     }
 
@@ -2468,7 +2468,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.redisForJobQueue.port`
         ///
@@ -2477,7 +2477,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue", "port"]).in_submodules(2);
 
     }
 
@@ -2491,7 +2491,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForPubsub", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForPubsub", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.redisForPubsub.port`
         ///
@@ -2500,7 +2500,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForPubsub", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForPubsub", "port"]).in_submodules(2);
 
     }
 
@@ -2514,7 +2514,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForTimelines", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "misskey", "settings", "redisForTimelines", "host"]).in_submodules(2);
 
         /// `services.misskey.settings.redisForTimelines.port`
         ///
@@ -2523,7 +2523,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
         ///
         /// Declared in `nixos/modules/services/web-apps/misskey.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForTimelines", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "misskey", "settings", "redisForTimelines", "port"]).in_submodules(2);
 
     }
 

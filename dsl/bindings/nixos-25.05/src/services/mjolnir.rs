@@ -238,7 +238,7 @@ pub mod pantalaimon {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "mjolnir", "pantalaimon", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "mjolnir", "pantalaimon", "enable"]).in_submodules(1);
 
     /// `services.mjolnir.pantalaimon.options`
     ///
@@ -247,7 +247,7 @@ pub mod pantalaimon {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-    pub const options: Opt<OptionsValue> = Opt::new(&["services", "mjolnir", "pantalaimon", "options"]);
+    pub const options: Opt<OptionsValue> = Opt::new(&["services", "mjolnir", "pantalaimon", "options"]).in_submodules(1);
 
     /// `services.mjolnir.pantalaimon.passwordFile`
     ///
@@ -256,7 +256,7 @@ pub mod pantalaimon {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-    pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mjolnir", "pantalaimon", "passwordFile"]);
+    pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mjolnir", "pantalaimon", "passwordFile"]).in_submodules(1);
 
     /// `services.mjolnir.pantalaimon.username`
     ///
@@ -265,7 +265,7 @@ pub mod pantalaimon {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-    pub const username: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "username"]);
+    pub const username: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "username"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.mjolnir.pantalaimon.options.logLevel`.
@@ -357,7 +357,7 @@ pub mod pantalaimon {
         /// Nix type: `path`. Default: `"/var/lib/pantalaimon-‹name›"`.
         ///
         /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-        pub const data_path: Opt<RuntimePath> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "dataPath"]);
+        pub const data_path: Opt<RuntimePath> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "dataPath"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.extraSettings`
         ///
@@ -368,7 +368,7 @@ pub mod pantalaimon {
         /// Nix type: `attribute set`. Default: `{ }`.
         ///
         /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-        pub const extra_settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "extraSettings"]);
+        pub const extra_settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "extraSettings"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.homeserver`
         ///
@@ -379,7 +379,7 @@ pub mod pantalaimon {
         /// Nix type: `string`. Example: `"https://matrix.org"`.
         ///
         /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-        pub const homeserver: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "homeserver"]);
+        pub const homeserver: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "homeserver"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.listenAddress`
         ///
@@ -389,7 +389,7 @@ pub mod pantalaimon {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-        pub const listen_address: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "listenAddress"]);
+        pub const listen_address: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "listenAddress"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.listenPort`
         ///
@@ -400,7 +400,7 @@ pub mod pantalaimon {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8009`.
         ///
         /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-        pub const listen_port: Opt<u16> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "listenPort"]);
+        pub const listen_port: Opt<u16> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "listenPort"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.logLevel`
         ///
@@ -409,7 +409,7 @@ pub mod pantalaimon {
         /// Nix type: `one of "info", "warning", "error", "debug"`. Default: `"warning"`.
         ///
         /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-        pub const log_level: Opt<LogLevel> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "logLevel"]);
+        pub const log_level: Opt<LogLevel> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "logLevel"]).in_submodules(2);
 
         /// `services.mjolnir.pantalaimon.options.ssl`
         ///
@@ -419,7 +419,7 @@ pub mod pantalaimon {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/matrix/mjolnir.nix`.
-        pub const ssl: Opt<bool> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "ssl"]);
+        pub const ssl: Opt<bool> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "ssl"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `services.mjolnir.pantalaimon.options.logLevel`.

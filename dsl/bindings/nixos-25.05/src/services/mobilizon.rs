@@ -68,7 +68,7 @@ pub mod settings {
             /// Nix type: `string or (raw elixir)`. Default: `noreply@${settings.":mobilizon".":instance".hostname}`.
             ///
             /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-            pub const email_from: Opt<OneOf<EmailFromMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", ":instance", "email_from"]);
+            pub const email_from: Opt<OneOf<EmailFromMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", ":instance", "email_from"]).in_submodules(1);
 
             /// `services.mobilizon.settings.:mobilizon.:instance.email_reply_to`
             ///
@@ -77,7 +77,7 @@ pub mod settings {
             /// Nix type: `string or (raw elixir)`. Default: `${email_from}`.
             ///
             /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-            pub const email_reply_to: Opt<OneOf<EmailReplyToMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", ":instance", "email_reply_to"]);
+            pub const email_reply_to: Opt<OneOf<EmailReplyToMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", ":instance", "email_reply_to"]).in_submodules(1);
 
             /// `services.mobilizon.settings.:mobilizon.:instance.hostname`
             ///
@@ -86,7 +86,7 @@ pub mod settings {
             /// Nix type: `string or (raw elixir)`.
             ///
             /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-            pub const hostname: Opt<OneOf<HostnameMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", ":instance", "hostname"]);
+            pub const hostname: Opt<OneOf<HostnameMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", ":instance", "hostname"]).in_submodules(1);
 
             /// `services.mobilizon.settings.:mobilizon.:instance.name`
             ///
@@ -95,7 +95,7 @@ pub mod settings {
             /// Nix type: `string or (raw elixir)`.
             ///
             /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-            pub const name: Opt<OneOf<NameMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", ":instance", "name"]);
+            pub const name: Opt<OneOf<NameMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", ":instance", "name"]).in_submodules(1);
 
             /// The members of `services.mobilizon.settings.:mobilizon.:instance.email_from`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
             pub enum EmailFromMembers {}
@@ -125,7 +125,7 @@ pub mod settings {
             /// Nix type: `null or string or (raw elixir)`. Default: `"mobilizon_prod"`.
             ///
             /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-            pub const database: Opt<NullOr<OneOf<DatabaseMembers>>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Storage.Repo", "database"]);
+            pub const database: Opt<NullOr<OneOf<DatabaseMembers>>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Storage.Repo", "database"]).in_submodules(1);
 
             /// `services.mobilizon.settings.:mobilizon.Mobilizon.Storage.Repo.socket_dir`
             ///
@@ -143,7 +143,7 @@ pub mod settings {
             /// Nix type: `null or string or (raw elixir)`. Default: `"/run/postgresql"`.
             ///
             /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-            pub const socket_dir: Opt<NullOr<OneOf<SocketDirMembers>>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Storage.Repo", "socket_dir"]);
+            pub const socket_dir: Opt<NullOr<OneOf<SocketDirMembers>>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Storage.Repo", "socket_dir"]).in_submodules(1);
 
             /// `services.mobilizon.settings.:mobilizon.Mobilizon.Storage.Repo.username`
             ///
@@ -152,7 +152,7 @@ pub mod settings {
             /// Nix type: `null or string or (raw elixir)`. Default: `"mobilizon"`.
             ///
             /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-            pub const username: Opt<NullOr<OneOf<UsernameMembers>>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Storage.Repo", "username"]);
+            pub const username: Opt<NullOr<OneOf<UsernameMembers>>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Storage.Repo", "username"]).in_submodules(1);
 
             /// The members of `services.mobilizon.settings.:mobilizon.Mobilizon.Storage.Repo.database`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
             pub enum DatabaseMembers {}
@@ -178,7 +178,7 @@ pub mod settings {
             /// Nix type: `boolean or (raw elixir)`. Default: `true`.
             ///
             /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-            pub const has_reverse_proxy: Opt<OneOf<HasReverseProxyMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Web.Endpoint", "has_reverse_proxy"]);
+            pub const has_reverse_proxy: Opt<OneOf<HasReverseProxyMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Web.Endpoint", "has_reverse_proxy"]).in_submodules(1);
 
             /// The members of `services.mobilizon.settings.:mobilizon.Mobilizon.Web.Endpoint.has_reverse_proxy`'s type: `bool`, `unknown 'raw elixir'`. A value of any of them sets the option.
             pub enum HasReverseProxyMembers {}
@@ -212,7 +212,7 @@ pub mod settings {
                 /// ```
                 ///
                 /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-                pub const ip: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Web.Endpoint", "http", "ip"]);
+                pub const ip: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Web.Endpoint", "http", "ip"]).in_submodules(1);
 
                 /// `services.mobilizon.settings.:mobilizon.Mobilizon.Web.Endpoint.http.port`
                 ///
@@ -221,7 +221,7 @@ pub mod settings {
                 /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or (raw elixir)`. Default: `4000`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-                pub const port: Opt<OneOf<PortMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Web.Endpoint", "http", "port"]);
+                pub const port: Opt<OneOf<PortMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Web.Endpoint", "http", "port"]).in_submodules(1);
 
                 /// The members of `services.mobilizon.settings.:mobilizon.Mobilizon.Web.Endpoint.http.port`'s type: `integer`, `unknown 'raw elixir'`. A value of any of them sets the option.
                 pub enum PortMembers {}
@@ -239,7 +239,7 @@ pub mod settings {
                 /// Nix type: `string or (raw elixir)`. Default: `${settings.":mobilizon".":instance".hostname}`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/mobilizon.nix`.
-                pub const host: Opt<OneOf<HostMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Web.Endpoint", "url", "host"]);
+                pub const host: Opt<OneOf<HostMembers>> = Opt::new(&["services", "mobilizon", "settings", ":mobilizon", "Mobilizon.Web.Endpoint", "url", "host"]).in_submodules(1);
 
                 /// The members of `services.mobilizon.settings.:mobilizon.Mobilizon.Web.Endpoint.url.host`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
                 pub enum HostMembers {}

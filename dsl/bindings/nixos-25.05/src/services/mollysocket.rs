@@ -145,7 +145,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/misc/mollysocket.nix`.
-    pub const allowed_endpoints: Opt<Vec<String>> = Opt::new(&["services", "mollysocket", "settings", "allowed_endpoints"]);
+    pub const allowed_endpoints: Opt<Vec<String>> = Opt::new(&["services", "mollysocket", "settings", "allowed_endpoints"]).in_submodules(1);
 
     /// `services.mollysocket.settings.allowed_uuids`
     ///
@@ -170,7 +170,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/misc/mollysocket.nix`.
-    pub const allowed_uuids: Opt<Vec<String>> = Opt::new(&["services", "mollysocket", "settings", "allowed_uuids"]);
+    pub const allowed_uuids: Opt<Vec<String>> = Opt::new(&["services", "mollysocket", "settings", "allowed_uuids"]).in_submodules(1);
 
     /// `services.mollysocket.settings.host`
     ///
@@ -179,7 +179,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/misc/mollysocket.nix`.
-    pub const host: Opt<String> = Opt::new(&["services", "mollysocket", "settings", "host"]);
+    pub const host: Opt<String> = Opt::new(&["services", "mollysocket", "settings", "host"]).in_submodules(1);
 
     /// `services.mollysocket.settings.port`
     ///
@@ -188,7 +188,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8020`.
     ///
     /// Declared in `nixos/modules/services/misc/mollysocket.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "mollysocket", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "mollysocket", "settings", "port"]).in_submodules(1);
 
 }
 

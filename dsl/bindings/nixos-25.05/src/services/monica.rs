@@ -906,7 +906,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "monica", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "monica", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.monica.nginx.acmeRoot`
     ///
@@ -916,7 +916,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "monica", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "monica", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.monica.nginx.addSSL`
     ///
@@ -927,7 +927,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "monica", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "monica", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.monica.nginx.basicAuth`
     ///
@@ -947,7 +947,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "monica", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "monica", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.monica.nginx.basicAuthFile`
     ///
@@ -957,7 +957,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "monica", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "monica", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.monica.nginx.default`
     ///
@@ -966,7 +966,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "monica", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "monica", "nginx", "default"]).in_submodules(1);
 
     /// `services.monica.nginx.enableACME`
     ///
@@ -976,7 +976,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "monica", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "monica", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.monica.nginx.extraConfig`
     ///
@@ -985,7 +985,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "monica", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "monica", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.monica.nginx.forceSSL`
     ///
@@ -998,7 +998,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "monica", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "monica", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.monica.nginx.globalRedirect`
     ///
@@ -1008,7 +1008,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "monica", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "monica", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.monica.nginx.http2`
     ///
@@ -1023,7 +1023,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "monica", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "monica", "nginx", "http2"]).in_submodules(1);
 
     /// `services.monica.nginx.http3`
     ///
@@ -1039,7 +1039,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "monica", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "monica", "nginx", "http3"]).in_submodules(1);
 
     /// `services.monica.nginx.http3_hq`
     ///
@@ -1054,7 +1054,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "monica", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "monica", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.monica.nginx.kTLS`
     ///
@@ -1066,7 +1066,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "monica", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "monica", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.monica.nginx.listen`
     ///
@@ -1100,7 +1100,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "monica", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "monica", "nginx", "listen"]).in_submodules(1);
 
     /// `services.monica.nginx.listenAddresses`
     ///
@@ -1122,7 +1122,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "monica", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "monica", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.monica.nginx.locations`
     ///
@@ -1141,7 +1141,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "monica", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "monica", "nginx", "locations"]).in_submodules(1);
 
     /// `services.monica.nginx.onlySSL`
     ///
@@ -1151,7 +1151,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "monica", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "monica", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.monica.nginx.quic`
     ///
@@ -1165,7 +1165,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "monica", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "monica", "nginx", "quic"]).in_submodules(1);
 
     /// `services.monica.nginx.redirectCode`
     ///
@@ -1177,7 +1177,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "monica", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "monica", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.monica.nginx.rejectSSL`
     ///
@@ -1190,7 +1190,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "monica", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "monica", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.monica.nginx.reuseport`
     ///
@@ -1200,7 +1200,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "monica", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "monica", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.monica.nginx.root`
     ///
@@ -1209,7 +1209,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "monica", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "monica", "nginx", "root"]).in_submodules(1);
 
     /// `services.monica.nginx.serverAliases`
     ///
@@ -1227,7 +1227,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "monica", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "monica", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.monica.nginx.serverName`
     ///
@@ -1236,7 +1236,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "monica", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "monica", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.monica.nginx.sslCertificate`
     ///
@@ -1245,7 +1245,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "monica", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "monica", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.monica.nginx.sslCertificateKey`
     ///
@@ -1254,7 +1254,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "monica", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "monica", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.monica.nginx.sslTrustedCertificate`
     ///
@@ -1263,7 +1263,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "monica", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "monica", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.monica.nginx.useACMEHost`
     ///
@@ -1276,7 +1276,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/monica.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "monica", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "monica", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.monica.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1496,7 +1496,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.basicAuth`
@@ -1519,7 +1519,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.basicAuthFile`
@@ -1532,7 +1532,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.extraConfig`
@@ -1544,7 +1544,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.fastcgiParams`
@@ -1558,7 +1558,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.index`
@@ -1570,7 +1570,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.priority`
@@ -1584,7 +1584,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.proxyPass`
@@ -1597,7 +1597,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.proxyWebsockets`
@@ -1609,7 +1609,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.recommendedProxySettings`
@@ -1621,7 +1621,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.return`
@@ -1633,7 +1633,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.root`
@@ -1645,7 +1645,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.monica.nginx.locations.<name>.tryFiles`
@@ -1657,7 +1657,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/monica.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

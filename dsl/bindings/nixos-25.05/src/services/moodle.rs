@@ -599,7 +599,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "acmeRoot"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.addSSL`
     ///
@@ -610,7 +610,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "addSSL"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.adminAddr`
     ///
@@ -619,7 +619,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`. Example: `"admin@example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "adminAddr"]);
+    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "adminAddr"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.documentRoot`
     ///
@@ -629,7 +629,7 @@ pub mod virtual_host {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "moodle", "virtualHost", "documentRoot"]);
+    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "moodle", "virtualHost", "documentRoot"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.enableACME`
     ///
@@ -639,7 +639,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "enableACME"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.enableUserDir`
     ///
@@ -649,7 +649,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "enableUserDir"]);
+    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "enableUserDir"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.extraConfig`
     ///
@@ -670,7 +670,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "moodle", "virtualHost", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "moodle", "virtualHost", "extraConfig"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.forceSSL`
     ///
@@ -682,7 +682,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "forceSSL"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.globalRedirect`
     ///
@@ -692,7 +692,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`. Example: `"http://newserver.example.org/"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "globalRedirect"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.hostName`
     ///
@@ -701,7 +701,7 @@ pub mod virtual_host {
     /// Nix type: `string`. Default: `"‹name›"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const host_name: Opt<String> = Opt::new(&["services", "moodle", "virtualHost", "hostName"]);
+    pub const host_name: Opt<String> = Opt::new(&["services", "moodle", "virtualHost", "hostName"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.http2`
     ///
@@ -711,7 +711,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "http2"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.listen`
     ///
@@ -745,7 +745,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "moodle", "virtualHost", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "moodle", "virtualHost", "listen"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.listenAddresses`
     ///
@@ -772,7 +772,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "moodle", "virtualHost", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "moodle", "virtualHost", "listenAddresses"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.locations`
     ///
@@ -794,7 +794,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "moodle", "virtualHost", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "moodle", "virtualHost", "locations"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.logFormat`
     ///
@@ -803,7 +803,7 @@ pub mod virtual_host {
     /// Nix type: `string`. Default: `"common"`. Example: `"combined"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const log_format: Opt<String> = Opt::new(&["services", "moodle", "virtualHost", "logFormat"]);
+    pub const log_format: Opt<String> = Opt::new(&["services", "moodle", "virtualHost", "logFormat"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.onlySSL`
     ///
@@ -813,7 +813,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "moodle", "virtualHost", "onlySSL"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.robotsEntries`
     ///
@@ -822,7 +822,7 @@ pub mod virtual_host {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`. Example: `"Disallow: /foo/"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "moodle", "virtualHost", "robotsEntries"]);
+    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "moodle", "virtualHost", "robotsEntries"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.servedDirs`
     ///
@@ -842,7 +842,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "moodle", "virtualHost", "servedDirs"]);
+    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "moodle", "virtualHost", "servedDirs"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.servedFiles`
     ///
@@ -867,7 +867,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "moodle", "virtualHost", "servedFiles"]);
+    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "moodle", "virtualHost", "servedFiles"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.serverAliases`
     ///
@@ -886,7 +886,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "moodle", "virtualHost", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "moodle", "virtualHost", "serverAliases"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.sslServerCert`
     ///
@@ -895,7 +895,7 @@ pub mod virtual_host {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "moodle", "virtualHost", "sslServerCert"]);
+    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "moodle", "virtualHost", "sslServerCert"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.sslServerChain`
     ///
@@ -904,7 +904,7 @@ pub mod virtual_host {
     /// Nix type: `null or path`. Default: `null`. Example: `"/var/ca.pem"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "moodle", "virtualHost", "sslServerChain"]);
+    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "moodle", "virtualHost", "sslServerChain"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.sslServerKey`
     ///
@@ -913,7 +913,7 @@ pub mod virtual_host {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "moodle", "virtualHost", "sslServerKey"]);
+    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "moodle", "virtualHost", "sslServerKey"]).in_submodules(1);
 
     /// `services.moodle.virtualHost.useACMEHost`
     ///
@@ -926,7 +926,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.moodle.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1031,7 +1031,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.moodle.virtualHost.locations.<name>.extraConfig`
@@ -1043,7 +1043,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.moodle.virtualHost.locations.<name>.index`
@@ -1055,7 +1055,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.moodle.virtualHost.locations.<name>.priority`
@@ -1069,7 +1069,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.moodle.virtualHost.locations.<name>.proxyPass`
@@ -1081,7 +1081,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/web-apps/moodle.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
         }

@@ -69,7 +69,7 @@ pub mod cgiserver {
         /// Nix type: `string`. Default: `"0.0.0.0"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/moosefs.nix`.
-        pub const bind_host: Opt<String> = Opt::new(&["services", "moosefs", "cgiserver", "settings", "BIND_HOST"]);
+        pub const bind_host: Opt<String> = Opt::new(&["services", "moosefs", "cgiserver", "settings", "BIND_HOST"]).in_submodules(1);
 
         /// `services.moosefs.cgiserver.settings.PORT`
         ///
@@ -78,7 +78,7 @@ pub mod cgiserver {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9425`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/moosefs.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "moosefs", "cgiserver", "settings", "PORT"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "moosefs", "cgiserver", "settings", "PORT"]).in_submodules(1);
 
     }
 
@@ -142,7 +142,7 @@ pub mod chunkserver {
         /// Nix type: `string`. Default: `"/var/lib/mfs"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/moosefs.nix`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "chunkserver", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "chunkserver", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 
@@ -230,7 +230,7 @@ pub mod master {
         /// Nix type: `string`. Default: `"/var/lib/mfs"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/moosefs.nix`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "master", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "master", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 
@@ -267,7 +267,7 @@ pub mod metalogger {
         /// Nix type: `string`. Default: `"/var/lib/mfs"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/moosefs.nix`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "metalogger", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "moosefs", "metalogger", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 

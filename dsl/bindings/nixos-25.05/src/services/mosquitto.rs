@@ -447,7 +447,7 @@ pub mod bridges {
         /// Declared in `nixos/modules/services/networking/mosquitto.nix`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<AddressesValue>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(1)
         }
 
         /// `services.mosquitto.bridges.<name>.settings`
@@ -459,7 +459,7 @@ pub mod bridges {
         /// Declared in `nixos/modules/services/networking/mosquitto.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.mosquitto.bridges.<name>.topics`
@@ -481,7 +481,7 @@ pub mod bridges {
         /// Declared in `nixos/modules/services/networking/mosquitto.nix`.
         #[inline]
         pub fn topics(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["topics"]))
+            Opt::at(self.path.join(["topics"])).in_submodules(1)
         }
 
     }

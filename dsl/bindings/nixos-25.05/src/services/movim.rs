@@ -1036,7 +1036,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.movim.nginx.acmeRoot`
     ///
@@ -1046,7 +1046,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.movim.nginx.addSSL`
     ///
@@ -1057,7 +1057,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.movim.nginx.basicAuth`
     ///
@@ -1077,7 +1077,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "movim", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "movim", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.movim.nginx.basicAuthFile`
     ///
@@ -1087,7 +1087,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.movim.nginx.default`
     ///
@@ -1096,7 +1096,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "movim", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "movim", "nginx", "default"]).in_submodules(1);
 
     /// `services.movim.nginx.enableACME`
     ///
@@ -1106,7 +1106,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "movim", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "movim", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.movim.nginx.extraConfig`
     ///
@@ -1115,7 +1115,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "movim", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "movim", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.movim.nginx.forceSSL`
     ///
@@ -1128,7 +1128,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.movim.nginx.globalRedirect`
     ///
@@ -1138,7 +1138,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.movim.nginx.http2`
     ///
@@ -1153,7 +1153,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http2"]).in_submodules(1);
 
     /// `services.movim.nginx.http3`
     ///
@@ -1169,7 +1169,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http3"]).in_submodules(1);
 
     /// `services.movim.nginx.http3_hq`
     ///
@@ -1184,7 +1184,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "movim", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.movim.nginx.kTLS`
     ///
@@ -1196,7 +1196,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "movim", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "movim", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.movim.nginx.listen`
     ///
@@ -1230,7 +1230,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "movim", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "movim", "nginx", "listen"]).in_submodules(1);
 
     /// `services.movim.nginx.listenAddresses`
     ///
@@ -1252,7 +1252,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "movim", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "movim", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.movim.nginx.locations`
     ///
@@ -1271,7 +1271,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "movim", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "movim", "nginx", "locations"]).in_submodules(1);
 
     /// `services.movim.nginx.onlySSL`
     ///
@@ -1281,7 +1281,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.movim.nginx.quic`
     ///
@@ -1295,7 +1295,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "movim", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "movim", "nginx", "quic"]).in_submodules(1);
 
     /// `services.movim.nginx.redirectCode`
     ///
@@ -1307,7 +1307,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "movim", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "movim", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.movim.nginx.rejectSSL`
     ///
@@ -1320,7 +1320,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "movim", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.movim.nginx.reuseport`
     ///
@@ -1330,7 +1330,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "movim", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "movim", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.movim.nginx.root`
     ///
@@ -1339,7 +1339,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "root"]).in_submodules(1);
 
     /// `services.movim.nginx.serverAliases`
     ///
@@ -1357,7 +1357,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "movim", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "movim", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.movim.nginx.serverName`
     ///
@@ -1366,7 +1366,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.movim.nginx.sslCertificate`
     ///
@@ -1375,7 +1375,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "movim", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "movim", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.movim.nginx.sslCertificateKey`
     ///
@@ -1384,7 +1384,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "movim", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "movim", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.movim.nginx.sslTrustedCertificate`
     ///
@@ -1393,7 +1393,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.movim.nginx.useACMEHost`
     ///
@@ -1406,7 +1406,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.movim.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1626,7 +1626,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.basicAuth`
@@ -1649,7 +1649,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.basicAuthFile`
@@ -1662,7 +1662,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.extraConfig`
@@ -1674,7 +1674,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.fastcgiParams`
@@ -1688,7 +1688,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.index`
@@ -1700,7 +1700,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.priority`
@@ -1714,7 +1714,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.proxyPass`
@@ -1727,7 +1727,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.proxyWebsockets`
@@ -1739,7 +1739,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.recommendedProxySettings`
@@ -1751,7 +1751,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.return`
@@ -1763,7 +1763,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.root`
@@ -1775,7 +1775,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.movim.nginx.locations.<name>.tryFiles`
@@ -1787,7 +1787,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/movim.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }
@@ -1816,7 +1816,7 @@ pub mod pod_config {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const chatonly: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "chatonly"]);
+    pub const chatonly: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "chatonly"]).in_submodules(1);
 
     /// `services.movim.podConfig.description`
     ///
@@ -1825,7 +1825,7 @@ pub mod pod_config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const description: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "description"]);
+    pub const description: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "description"]).in_submodules(1);
 
     /// `services.movim.podConfig.disableregistration`
     ///
@@ -1834,7 +1834,7 @@ pub mod pod_config {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const disableregistration: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "disableregistration"]);
+    pub const disableregistration: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "disableregistration"]).in_submodules(1);
 
     /// `services.movim.podConfig.info`
     ///
@@ -1843,7 +1843,7 @@ pub mod pod_config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const info: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "info"]);
+    pub const info: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "info"]).in_submodules(1);
 
     /// `services.movim.podConfig.locale`
     ///
@@ -1852,7 +1852,7 @@ pub mod pod_config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const locale: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "locale"]);
+    pub const locale: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "locale"]).in_submodules(1);
 
     /// `services.movim.podConfig.loglevel`
     ///
@@ -1861,7 +1861,7 @@ pub mod pod_config {
     /// Nix type: `null or integer between 0 and 3 (both inclusive)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const loglevel: Opt<NullOr<Between<0, 3>>> = Opt::new(&["services", "movim", "podConfig", "loglevel"]);
+    pub const loglevel: Opt<NullOr<Between<0, 3>>> = Opt::new(&["services", "movim", "podConfig", "loglevel"]).in_submodules(1);
 
     /// `services.movim.podConfig.restrictsuggestions`
     ///
@@ -1870,7 +1870,7 @@ pub mod pod_config {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const restrictsuggestions: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "restrictsuggestions"]);
+    pub const restrictsuggestions: Opt<NullOr<bool>> = Opt::new(&["services", "movim", "podConfig", "restrictsuggestions"]).in_submodules(1);
 
     /// `services.movim.podConfig.timezone`
     ///
@@ -1879,7 +1879,7 @@ pub mod pod_config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const timezone: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "timezone"]);
+    pub const timezone: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "timezone"]).in_submodules(1);
 
     /// `services.movim.podConfig.xmppdescription`
     ///
@@ -1888,7 +1888,7 @@ pub mod pod_config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const xmppdescription: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppdescription"]);
+    pub const xmppdescription: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppdescription"]).in_submodules(1);
 
     /// `services.movim.podConfig.xmppdomain`
     ///
@@ -1897,7 +1897,7 @@ pub mod pod_config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const xmppdomain: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppdomain"]);
+    pub const xmppdomain: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppdomain"]).in_submodules(1);
 
     /// `services.movim.podConfig.xmppwhitelist`
     ///
@@ -1906,7 +1906,7 @@ pub mod pod_config {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-    pub const xmppwhitelist: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppwhitelist"]);
+    pub const xmppwhitelist: Opt<NullOr<String>> = Opt::new(&["services", "movim", "podConfig", "xmppwhitelist"]).in_submodules(1);
 
 }
 
@@ -1923,7 +1923,7 @@ pub mod precompress_static_files {
         /// Nix type: `integer between 0 and 11 (both inclusive)`. Default: `11`.
         ///
         /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-        pub const compression_level: Opt<Between<0, 11>> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "compressionLevel"]);
+        pub const compression_level: Opt<Between<0, 11>> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "compressionLevel"]).in_submodules(1);
 
         /// `services.movim.precompressStaticFiles.brotli.enable`
         ///
@@ -1932,7 +1932,7 @@ pub mod precompress_static_files {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "enable"]).in_submodules(1);
 
         /// `services.movim.precompressStaticFiles.brotli.package`
         ///
@@ -1941,7 +1941,7 @@ pub mod precompress_static_files {
         /// Nix type: `package`. Default: `pkgs.brotli`.
         ///
         /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-        pub const package: Opt<Package> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "package"]);
+        pub const package: Opt<Package> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "package"]).in_submodules(1);
 
     }
 
@@ -1955,7 +1955,7 @@ pub mod precompress_static_files {
         /// Nix type: `integer between 1 and 9 (both inclusive)`. Default: `9`.
         ///
         /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-        pub const compression_level: Opt<Between<1, 9>> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "compressionLevel"]);
+        pub const compression_level: Opt<Between<1, 9>> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "compressionLevel"]).in_submodules(1);
 
         /// `services.movim.precompressStaticFiles.gzip.enable`
         ///
@@ -1964,7 +1964,7 @@ pub mod precompress_static_files {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "enable"]).in_submodules(1);
 
         /// `services.movim.precompressStaticFiles.gzip.package`
         ///
@@ -1973,7 +1973,7 @@ pub mod precompress_static_files {
         /// Nix type: `package`. Default: `pkgs.gzip`.
         ///
         /// Declared in `nixos/modules/services/web-apps/movim.nix`.
-        pub const package: Opt<Package> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "package"]);
+        pub const package: Opt<Package> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "package"]).in_submodules(1);
 
     }
 

@@ -164,7 +164,7 @@ pub mod endpoints {
         /// Declared in `nixos/modules/services/audio/mpdscribble.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.mpdscribble.endpoints.<name>.url`
@@ -176,7 +176,7 @@ pub mod endpoints {
         /// Declared in `nixos/modules/services/audio/mpdscribble.nix`.
         #[inline]
         pub fn url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
         /// `services.mpdscribble.endpoints.<name>.username`
@@ -188,7 +188,7 @@ pub mod endpoints {
         /// Declared in `nixos/modules/services/audio/mpdscribble.nix`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }

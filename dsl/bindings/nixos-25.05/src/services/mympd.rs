@@ -83,7 +83,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Example: `"8080"`.
     ///
     /// Declared in `nixos/modules/services/audio/mympd.nix`.
-    pub const http_port: Opt<u16> = Opt::new(&["services", "mympd", "settings", "http_port"]);
+    pub const http_port: Opt<u16> = Opt::new(&["services", "mympd", "settings", "http_port"]).in_submodules(1);
 
     /// `services.mympd.settings.ssl`
     ///
@@ -95,7 +95,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/audio/mympd.nix`.
-    pub const ssl: Opt<bool> = Opt::new(&["services", "mympd", "settings", "ssl"]);
+    pub const ssl: Opt<bool> = Opt::new(&["services", "mympd", "settings", "ssl"]).in_submodules(1);
 
 }
 

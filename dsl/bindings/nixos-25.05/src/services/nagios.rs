@@ -523,7 +523,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "acmeRoot"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.addSSL`
     ///
@@ -534,7 +534,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "addSSL"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.adminAddr`
     ///
@@ -543,7 +543,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`. Example: `"admin@example.org"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "adminAddr"]);
+    pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "adminAddr"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.documentRoot`
     ///
@@ -553,7 +553,7 @@ pub mod virtual_host {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "nagios", "virtualHost", "documentRoot"]);
+    pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "nagios", "virtualHost", "documentRoot"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.enableACME`
     ///
@@ -563,7 +563,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "enableACME"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.enableUserDir`
     ///
@@ -573,7 +573,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "enableUserDir"]);
+    pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "enableUserDir"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.extraConfig`
     ///
@@ -594,7 +594,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "nagios", "virtualHost", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "nagios", "virtualHost", "extraConfig"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.forceSSL`
     ///
@@ -606,7 +606,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "forceSSL"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.globalRedirect`
     ///
@@ -616,7 +616,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`. Example: `"http://newserver.example.org/"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "globalRedirect"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.hostName`
     ///
@@ -625,7 +625,7 @@ pub mod virtual_host {
     /// Nix type: `string`. Default: `"‹name›"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const host_name: Opt<String> = Opt::new(&["services", "nagios", "virtualHost", "hostName"]);
+    pub const host_name: Opt<String> = Opt::new(&["services", "nagios", "virtualHost", "hostName"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.http2`
     ///
@@ -635,7 +635,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "http2"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.listen`
     ///
@@ -669,7 +669,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "nagios", "virtualHost", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "nagios", "virtualHost", "listen"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.listenAddresses`
     ///
@@ -696,7 +696,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "nagios", "virtualHost", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "nagios", "virtualHost", "listenAddresses"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.locations`
     ///
@@ -718,7 +718,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "nagios", "virtualHost", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "nagios", "virtualHost", "locations"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.logFormat`
     ///
@@ -727,7 +727,7 @@ pub mod virtual_host {
     /// Nix type: `string`. Default: `"common"`. Example: `"combined"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const log_format: Opt<String> = Opt::new(&["services", "nagios", "virtualHost", "logFormat"]);
+    pub const log_format: Opt<String> = Opt::new(&["services", "nagios", "virtualHost", "logFormat"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.onlySSL`
     ///
@@ -737,7 +737,7 @@ pub mod virtual_host {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "nagios", "virtualHost", "onlySSL"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.robotsEntries`
     ///
@@ -746,7 +746,7 @@ pub mod virtual_host {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`. Example: `"Disallow: /foo/"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "nagios", "virtualHost", "robotsEntries"]);
+    pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "nagios", "virtualHost", "robotsEntries"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.servedDirs`
     ///
@@ -766,7 +766,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nagios", "virtualHost", "servedDirs"]);
+    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nagios", "virtualHost", "servedDirs"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.servedFiles`
     ///
@@ -791,7 +791,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nagios", "virtualHost", "servedFiles"]);
+    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nagios", "virtualHost", "servedFiles"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.serverAliases`
     ///
@@ -810,7 +810,7 @@ pub mod virtual_host {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "nagios", "virtualHost", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "nagios", "virtualHost", "serverAliases"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.sslServerCert`
     ///
@@ -819,7 +819,7 @@ pub mod virtual_host {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "nagios", "virtualHost", "sslServerCert"]);
+    pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "nagios", "virtualHost", "sslServerCert"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.sslServerChain`
     ///
@@ -828,7 +828,7 @@ pub mod virtual_host {
     /// Nix type: `null or path`. Default: `null`. Example: `"/var/ca.pem"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "nagios", "virtualHost", "sslServerChain"]);
+    pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "nagios", "virtualHost", "sslServerChain"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.sslServerKey`
     ///
@@ -837,7 +837,7 @@ pub mod virtual_host {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "nagios", "virtualHost", "sslServerKey"]);
+    pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "nagios", "virtualHost", "sslServerKey"]).in_submodules(1);
 
     /// `services.nagios.virtualHost.useACMEHost`
     ///
@@ -850,7 +850,7 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.nagios.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -955,7 +955,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.nagios.virtualHost.locations.<name>.extraConfig`
@@ -967,7 +967,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.nagios.virtualHost.locations.<name>.index`
@@ -979,7 +979,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.nagios.virtualHost.locations.<name>.priority`
@@ -993,7 +993,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.nagios.virtualHost.locations.<name>.proxyPass`
@@ -1005,7 +1005,7 @@ pub mod virtual_host {
             /// Declared in `nixos/modules/services/monitoring/nagios.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
         }

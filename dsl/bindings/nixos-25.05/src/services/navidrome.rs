@@ -110,7 +110,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/audio/navidrome.nix`.
-    pub const address: Opt<String> = Opt::new(&["services", "navidrome", "settings", "Address"]);
+    pub const address: Opt<String> = Opt::new(&["services", "navidrome", "settings", "Address"]).in_submodules(1);
 
     /// `services.navidrome.settings.EnableInsightsCollector`
     ///
@@ -119,7 +119,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/audio/navidrome.nix`.
-    pub const enable_insights_collector: Opt<bool> = Opt::new(&["services", "navidrome", "settings", "EnableInsightsCollector"]);
+    pub const enable_insights_collector: Opt<bool> = Opt::new(&["services", "navidrome", "settings", "EnableInsightsCollector"]).in_submodules(1);
 
     /// `services.navidrome.settings.Port`
     ///
@@ -128,7 +128,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `4533`.
     ///
     /// Declared in `nixos/modules/services/audio/navidrome.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "navidrome", "settings", "Port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "navidrome", "settings", "Port"]).in_submodules(1);
 
 }
 

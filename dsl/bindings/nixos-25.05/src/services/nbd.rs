@@ -162,7 +162,7 @@ pub mod server {
             /// Declared in `nixos/modules/services/networking/nbd.nix`.
             #[inline]
             pub fn allow_addresses(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["allowAddresses"]))
+                Opt::at(self.path.join(["allowAddresses"])).in_submodules(1)
             }
 
             /// `services.nbd.server.exports.<name>.extraOptions`
@@ -184,7 +184,7 @@ pub mod server {
             /// Declared in `nixos/modules/services/networking/nbd.nix`.
             #[inline]
             pub fn extra_options(&self) -> Opt<BTreeMap<String, OneOf<ExtraOptionsMembers>>> {
-                Opt::at(self.path.join(["extraOptions"]))
+                Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
             }
 
             /// `services.nbd.server.exports.<name>.path`
@@ -196,7 +196,7 @@ pub mod server {
             /// Declared in `nixos/modules/services/networking/nbd.nix`.
             #[inline]
             pub fn path(&self) -> Opt<String> {
-                Opt::at(self.path.join(["path"]))
+                Opt::at(self.path.join(["path"])).in_submodules(1)
             }
 
         }

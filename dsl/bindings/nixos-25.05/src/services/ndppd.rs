@@ -201,7 +201,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/services/networking/ndppd.nix`.
         #[inline]
         pub fn interface(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["interface"]))
+            Opt::at(self.path.join(["interface"])).in_submodules(1)
         }
 
         /// `services.ndppd.proxies.<name>.router`
@@ -213,7 +213,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/services/networking/ndppd.nix`.
         #[inline]
         pub fn router(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["router"]))
+            Opt::at(self.path.join(["router"])).in_submodules(1)
         }
 
         /// `services.ndppd.proxies.<name>.rules`
@@ -227,7 +227,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/services/networking/ndppd.nix`.
         #[inline]
         pub fn rules(&self) -> Opt<BTreeMap<String, RulesValue>> {
-            Opt::at(self.path.join(["rules"]))
+            Opt::at(self.path.join(["rules"])).in_submodules(1)
         }
 
         /// The options under `rules`.
@@ -246,7 +246,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/services/networking/ndppd.nix`.
         #[inline]
         pub fn timeout(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["timeout"]))
+            Opt::at(self.path.join(["timeout"])).in_submodules(1)
         }
 
         /// `services.ndppd.proxies.<name>.ttl`
@@ -259,7 +259,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/services/networking/ndppd.nix`.
         #[inline]
         pub fn ttl(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["ttl"]))
+            Opt::at(self.path.join(["ttl"])).in_submodules(1)
         }
 
     }
@@ -295,7 +295,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/services/networking/ndppd.nix`.
         #[inline]
         pub fn interface(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["interface"]))
+            Opt::at(self.path.join(["interface"])).in_submodules(2)
         }
 
         /// `services.ndppd.proxies.<name>.rules.<name>.method`
@@ -313,7 +313,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/services/networking/ndppd.nix`.
         #[inline]
         pub fn method(&self) -> Opt<Method> {
-            Opt::at(self.path.join(["method"]))
+            Opt::at(self.path.join(["method"])).in_submodules(2)
         }
 
         /// `services.ndppd.proxies.<name>.rules.<name>.network`
@@ -328,7 +328,7 @@ pub mod proxies {
         /// Declared in `nixos/modules/services/networking/ndppd.nix`.
         #[inline]
         pub fn network(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["network"]))
+            Opt::at(self.path.join(["network"])).in_submodules(2)
         }
 
     }

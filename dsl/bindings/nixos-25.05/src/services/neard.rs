@@ -42,7 +42,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/desktops/neard.nix`.
-        pub const constant_poll: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "ConstantPoll"]);
+        pub const constant_poll: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "ConstantPoll"]).in_submodules(1);
 
         /// `services.neard.settings.General.DefaultPowered`
         ///
@@ -51,7 +51,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/desktops/neard.nix`.
-        pub const default_powered: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "DefaultPowered"]);
+        pub const default_powered: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "DefaultPowered"]).in_submodules(1);
 
         /// `services.neard.settings.General.ResetOnError`
         ///
@@ -60,7 +60,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/desktops/neard.nix`.
-        pub const reset_on_error: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "ResetOnError"]);
+        pub const reset_on_error: Opt<bool> = Opt::new(&["services", "neard", "settings", "General", "ResetOnError"]).in_submodules(1);
 
     }
 

@@ -288,7 +288,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn ca(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["ca"]))
+            Opt::at(self.path.join(["ca"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.cert`
@@ -300,7 +300,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn cert(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["cert"]))
+            Opt::at(self.path.join(["cert"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.enable`
@@ -312,7 +312,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `firewall`.
@@ -330,7 +330,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn is_lighthouse(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isLighthouse"]))
+            Opt::at(self.path.join(["isLighthouse"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.isRelay`
@@ -342,7 +342,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn is_relay(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["isRelay"]))
+            Opt::at(self.path.join(["isRelay"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.key`
@@ -354,7 +354,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn key(&self) -> Opt<OneOf<KeyMembers>> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.lighthouses`
@@ -375,7 +375,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn lighthouses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["lighthouses"]))
+            Opt::at(self.path.join(["lighthouses"])).in_submodules(1)
         }
 
         /// The options under `listen`.
@@ -393,7 +393,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.relays`
@@ -413,7 +413,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn relays(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["relays"]))
+            Opt::at(self.path.join(["relays"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.settings`
@@ -438,7 +438,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.staticHostMap`
@@ -461,7 +461,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn static_host_map(&self) -> Opt<BTreeMap<String, Vec<String>>> {
-            Opt::at(self.path.join(["staticHostMap"]))
+            Opt::at(self.path.join(["staticHostMap"])).in_submodules(1)
         }
 
         /// The options under `tun`.
@@ -500,7 +500,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn inbound(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["inbound"]))
+            Opt::at(self.path.join(["inbound"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.firewall.outbound`
@@ -524,7 +524,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn outbound(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["outbound"]))
+            Opt::at(self.path.join(["outbound"])).in_submodules(1)
         }
 
     }
@@ -545,7 +545,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.listen.port`
@@ -567,7 +567,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -588,7 +588,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn device(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["device"]))
+            Opt::at(self.path.join(["device"])).in_submodules(1)
         }
 
         /// `services.nebula.networks.<name>.tun.disable`
@@ -600,7 +600,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/nebula.nix`.
         #[inline]
         pub fn disable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disable"]))
+            Opt::at(self.path.join(["disable"])).in_submodules(1)
         }
 
     }

@@ -554,7 +554,7 @@ pub mod ssl {
             /// Declared in `nixos/modules/services/databases/neo4j.nix`.
             #[inline]
             pub fn allow_key_generation(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["allowKeyGeneration"]))
+                Opt::at(self.path.join(["allowKeyGeneration"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.baseDirectory`
@@ -575,7 +575,7 @@ pub mod ssl {
             /// Declared in `nixos/modules/services/databases/neo4j.nix`.
             #[inline]
             pub fn base_directory(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["baseDirectory"]))
+                Opt::at(self.path.join(["baseDirectory"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.ciphers`
@@ -588,7 +588,7 @@ pub mod ssl {
             /// Declared in `nixos/modules/services/databases/neo4j.nix`.
             #[inline]
             pub fn ciphers(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["ciphers"]))
+                Opt::at(self.path.join(["ciphers"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.clientAuth`
@@ -600,7 +600,7 @@ pub mod ssl {
             /// Declared in `nixos/modules/services/databases/neo4j.nix`.
             #[inline]
             pub fn client_auth(&self) -> Opt<ClientAuth> {
-                Opt::at(self.path.join(["clientAuth"]))
+                Opt::at(self.path.join(["clientAuth"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.privateKey`
@@ -614,7 +614,7 @@ pub mod ssl {
             /// Declared in `nixos/modules/services/databases/neo4j.nix`.
             #[inline]
             pub fn private_key(&self) -> Opt<String> {
-                Opt::at(self.path.join(["privateKey"]))
+                Opt::at(self.path.join(["privateKey"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.publicCertificate`
@@ -633,7 +633,7 @@ pub mod ssl {
             /// Declared in `nixos/modules/services/databases/neo4j.nix`.
             #[inline]
             pub fn public_certificate(&self) -> Opt<String> {
-                Opt::at(self.path.join(["publicCertificate"]))
+                Opt::at(self.path.join(["publicCertificate"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.revokedDir`
@@ -652,7 +652,7 @@ pub mod ssl {
             /// Declared in `nixos/modules/services/databases/neo4j.nix`.
             #[inline]
             pub fn revoked_dir(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["revokedDir"]))
+                Opt::at(self.path.join(["revokedDir"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.tlsVersions`
@@ -673,7 +673,7 @@ pub mod ssl {
             /// Declared in `nixos/modules/services/databases/neo4j.nix`.
             #[inline]
             pub fn tls_versions(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["tlsVersions"]))
+                Opt::at(self.path.join(["tlsVersions"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.trustAll`
@@ -688,7 +688,7 @@ pub mod ssl {
             /// Declared in `nixos/modules/services/databases/neo4j.nix`.
             #[inline]
             pub fn trust_all(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["trustAll"]))
+                Opt::at(self.path.join(["trustAll"])).in_submodules(1)
             }
 
             /// `services.neo4j.ssl.policies.<name>.trustedDir`
@@ -711,7 +711,7 @@ pub mod ssl {
             /// Declared in `nixos/modules/services/databases/neo4j.nix`.
             #[inline]
             pub fn trusted_dir(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["trustedDir"]))
+                Opt::at(self.path.join(["trustedDir"])).in_submodules(1)
             }
 
         }

@@ -697,7 +697,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// The options under `bin`.
@@ -741,7 +741,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// The options under `dir`.
@@ -782,7 +782,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.netbird.clients.<name>.hardened`
@@ -806,7 +806,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn hardened(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["hardened"]))
+            Opt::at(self.path.join(["hardened"])).in_submodules(1)
         }
 
         /// `services.netbird.clients.<name>.interface`
@@ -818,7 +818,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn interface(&self) -> Opt<String> {
-            Opt::at(self.path.join(["interface"]))
+            Opt::at(self.path.join(["interface"])).in_submodules(1)
         }
 
         /// `services.netbird.clients.<name>.logLevel`
@@ -830,7 +830,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn log_level(&self) -> Opt<LogLevel> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(1)
         }
 
         /// `services.netbird.clients.<name>.name`
@@ -846,7 +846,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.netbird.clients.<name>.openFirewall`
@@ -859,7 +859,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn open_firewall(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["openFirewall"]))
+            Opt::at(self.path.join(["openFirewall"])).in_submodules(1)
         }
 
         /// `services.netbird.clients.<name>.port`
@@ -871,7 +871,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// The options under `service`.
@@ -889,7 +889,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn suffixed_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["suffixedName"]))
+            Opt::at(self.path.join(["suffixedName"])).in_submodules(1)
         }
 
         /// The options under `ui`.
@@ -922,7 +922,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn suffix(&self) -> Opt<String> {
-            Opt::at(self.path.join(["suffix"]))
+            Opt::at(self.path.join(["suffix"])).in_submodules(1)
         }
 
     }
@@ -943,7 +943,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn base_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["baseName"]))
+            Opt::at(self.path.join(["baseName"])).in_submodules(1)
         }
 
         /// `services.netbird.clients.<name>.dir.runtime`
@@ -955,7 +955,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn runtime(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["runtime"]))
+            Opt::at(self.path.join(["runtime"])).in_submodules(1)
         }
 
         /// `services.netbird.clients.<name>.dir.state`
@@ -967,7 +967,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn state(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["state"]))
+            Opt::at(self.path.join(["state"])).in_submodules(1)
         }
 
     }
@@ -990,7 +990,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn address(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// `services.netbird.clients.<name>.dns-resolver.port`
@@ -1002,7 +1002,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -1023,7 +1023,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }
@@ -1044,7 +1044,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -1065,7 +1065,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.netbird.clients.<name>.user.name`
@@ -1077,7 +1077,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }
@@ -1688,7 +1688,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// The options under `bin`.
@@ -1732,7 +1732,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// The options under `dir`.
@@ -1773,7 +1773,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.hardened`
@@ -1797,7 +1797,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn hardened(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["hardened"]))
+            Opt::at(self.path.join(["hardened"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.interface`
@@ -1809,7 +1809,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn interface(&self) -> Opt<String> {
-            Opt::at(self.path.join(["interface"]))
+            Opt::at(self.path.join(["interface"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.logLevel`
@@ -1821,7 +1821,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn log_level(&self) -> Opt<LogLevel> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.name`
@@ -1837,7 +1837,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.openFirewall`
@@ -1850,7 +1850,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn open_firewall(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["openFirewall"]))
+            Opt::at(self.path.join(["openFirewall"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.port`
@@ -1862,7 +1862,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// The options under `service`.
@@ -1880,7 +1880,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn suffixed_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["suffixedName"]))
+            Opt::at(self.path.join(["suffixedName"])).in_submodules(1)
         }
 
         /// The options under `ui`.
@@ -1913,7 +1913,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn suffix(&self) -> Opt<String> {
-            Opt::at(self.path.join(["suffix"]))
+            Opt::at(self.path.join(["suffix"])).in_submodules(1)
         }
 
     }
@@ -1934,7 +1934,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn base_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["baseName"]))
+            Opt::at(self.path.join(["baseName"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.dir.runtime`
@@ -1946,7 +1946,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn runtime(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["runtime"]))
+            Opt::at(self.path.join(["runtime"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.dir.state`
@@ -1958,7 +1958,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn state(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["state"]))
+            Opt::at(self.path.join(["state"])).in_submodules(1)
         }
 
     }
@@ -1981,7 +1981,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn address(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.dns-resolver.port`
@@ -1993,7 +1993,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -2014,7 +2014,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }
@@ -2035,7 +2035,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -2056,7 +2056,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.netbird.tunnels.<name>.user.name`
@@ -2068,7 +2068,7 @@ pub mod tunnels {
         /// Declared in `nixos/modules/services/networking/netbird.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }

@@ -183,7 +183,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/netbox.nix`.
-    pub const allowed_hosts: Opt<Vec<String>> = Opt::new(&["services", "netbox", "settings", "ALLOWED_HOSTS"]);
+    pub const allowed_hosts: Opt<Vec<String>> = Opt::new(&["services", "netbox", "settings", "ALLOWED_HOSTS"]).in_submodules(1);
 
 }
 

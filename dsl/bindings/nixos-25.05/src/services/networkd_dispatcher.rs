@@ -122,7 +122,7 @@ pub mod rules {
         /// Declared in `nixos/modules/services/networking/networkd-dispatcher.nix`.
         #[inline]
         pub fn on_state(&self) -> Opt<Vec<OnState>> {
-            Opt::at(self.path.join(["onState"]))
+            Opt::at(self.path.join(["onState"])).in_submodules(1)
         }
 
         /// `services.networkd-dispatcher.rules.<name>.script`
@@ -134,7 +134,7 @@ pub mod rules {
         /// Declared in `nixos/modules/services/networking/networkd-dispatcher.nix`.
         #[inline]
         pub fn script(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["script"]))
+            Opt::at(self.path.join(["script"])).in_submodules(1)
         }
 
     }

@@ -974,7 +974,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `""`. Example: `"DE"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/nextcloud.nix`.
-    pub const default_phone_region: Opt<String> = Opt::new(&["services", "nextcloud", "settings", "default_phone_region"]);
+    pub const default_phone_region: Opt<String> = Opt::new(&["services", "nextcloud", "settings", "default_phone_region"]).in_submodules(1);
 
     /// `services.nextcloud.settings.log_type`
     ///
@@ -985,7 +985,7 @@ pub mod settings {
     /// Nix type: `one of "errorlog", "file", "syslog", "systemd"`. Default: `"syslog"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/nextcloud.nix`.
-    pub const log_type: Opt<LogType> = Opt::new(&["services", "nextcloud", "settings", "log_type"]);
+    pub const log_type: Opt<LogType> = Opt::new(&["services", "nextcloud", "settings", "log_type"]).in_submodules(1);
 
     /// `services.nextcloud.settings.loglevel`
     ///
@@ -1004,7 +1004,7 @@ pub mod settings {
     /// Nix type: `integer between 0 and 4 (both inclusive)`. Default: `2`.
     ///
     /// Declared in `nixos/modules/services/web-apps/nextcloud.nix`.
-    pub const loglevel: Opt<Between<0, 4>> = Opt::new(&["services", "nextcloud", "settings", "loglevel"]);
+    pub const loglevel: Opt<Between<0, 4>> = Opt::new(&["services", "nextcloud", "settings", "loglevel"]).in_submodules(1);
 
     /// `services.nextcloud.settings.overwriteprotocol`
     ///
@@ -1016,7 +1016,7 @@ pub mod settings {
     /// Nix type: `one of "", "http", "https"`. Default: `""`. Example: `"https"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/nextcloud.nix`.
-    pub const overwriteprotocol: Opt<Overwriteprotocol> = Opt::new(&["services", "nextcloud", "settings", "overwriteprotocol"]);
+    pub const overwriteprotocol: Opt<Overwriteprotocol> = Opt::new(&["services", "nextcloud", "settings", "overwriteprotocol"]).in_submodules(1);
 
     /// `services.nextcloud.settings.profile.enabled`
     ///
@@ -1039,7 +1039,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/nextcloud.nix`.
-    pub const profile_enabled: Opt<bool> = Opt::new(&["services", "nextcloud", "settings", "profile.enabled"]);
+    pub const profile_enabled: Opt<bool> = Opt::new(&["services", "nextcloud", "settings", "profile.enabled"]).in_submodules(1);
 
     /// `services.nextcloud.settings.skeletondirectory`
     ///
@@ -1050,7 +1050,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/nextcloud.nix`.
-    pub const skeletondirectory: Opt<String> = Opt::new(&["services", "nextcloud", "settings", "skeletondirectory"]);
+    pub const skeletondirectory: Opt<String> = Opt::new(&["services", "nextcloud", "settings", "skeletondirectory"]).in_submodules(1);
 
     /// `services.nextcloud.settings.trusted_domains`
     ///
@@ -1061,7 +1061,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/web-apps/nextcloud.nix`.
-    pub const trusted_domains: Opt<Vec<String>> = Opt::new(&["services", "nextcloud", "settings", "trusted_domains"]);
+    pub const trusted_domains: Opt<Vec<String>> = Opt::new(&["services", "nextcloud", "settings", "trusted_domains"]).in_submodules(1);
 
     /// `services.nextcloud.settings.trusted_proxies`
     ///
@@ -1071,7 +1071,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/web-apps/nextcloud.nix`.
-    pub const trusted_proxies: Opt<Vec<String>> = Opt::new(&["services", "nextcloud", "settings", "trusted_proxies"]);
+    pub const trusted_proxies: Opt<Vec<String>> = Opt::new(&["services", "nextcloud", "settings", "trusted_proxies"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.nextcloud.settings.log_type`.

@@ -577,7 +577,7 @@ pub mod tls {
     /// Nix type: `string`. Default: `"/etc/ssl/certs/server.crt"`. Example: `"/etc/ssl/certs/mycert.crt"`.
     ///
     /// Declared in `nixos/modules/services/networking/nghttpx/nghttpx-options.nix`.
-    pub const crt: Opt<String> = Opt::new(&["services", "nghttpx", "tls", "crt"]);
+    pub const crt: Opt<String> = Opt::new(&["services", "nghttpx", "tls", "crt"]).in_submodules(1);
 
     /// `services.nghttpx.tls.key`
     ///
@@ -586,7 +586,7 @@ pub mod tls {
     /// Nix type: `string`. Default: `"/etc/ssl/keys/server.key"`. Example: `"/etc/ssl/keys/mykeyfile.key"`.
     ///
     /// Declared in `nixos/modules/services/networking/nghttpx/nghttpx-options.nix`.
-    pub const key: Opt<String> = Opt::new(&["services", "nghttpx", "tls", "key"]);
+    pub const key: Opt<String> = Opt::new(&["services", "nghttpx", "tls", "key"]).in_submodules(1);
 
 }
 

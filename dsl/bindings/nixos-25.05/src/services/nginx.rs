@@ -1394,7 +1394,7 @@ pub mod proxy_cache_path {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.inactive`
@@ -1408,7 +1408,7 @@ pub mod proxy_cache_path {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn inactive(&self) -> Opt<String> {
-            Opt::at(self.path.join(["inactive"]))
+            Opt::at(self.path.join(["inactive"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.keysZoneName`
@@ -1420,7 +1420,7 @@ pub mod proxy_cache_path {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn keys_zone_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keysZoneName"]))
+            Opt::at(self.path.join(["keysZoneName"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.keysZoneSize`
@@ -1432,7 +1432,7 @@ pub mod proxy_cache_path {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn keys_zone_size(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keysZoneSize"]))
+            Opt::at(self.path.join(["keysZoneSize"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.levels`
@@ -1446,7 +1446,7 @@ pub mod proxy_cache_path {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn levels(&self) -> Opt<String> {
-            Opt::at(self.path.join(["levels"]))
+            Opt::at(self.path.join(["levels"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.maxSize`
@@ -1458,7 +1458,7 @@ pub mod proxy_cache_path {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn max_size(&self) -> Opt<String> {
-            Opt::at(self.path.join(["maxSize"]))
+            Opt::at(self.path.join(["maxSize"])).in_submodules(1)
         }
 
         /// `services.nginx.proxyCachePath.<name>.useTempPath`
@@ -1474,7 +1474,7 @@ pub mod proxy_cache_path {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn use_temp_path(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useTempPath"]))
+            Opt::at(self.path.join(["useTempPath"])).in_submodules(1)
         }
 
     }
@@ -1491,7 +1491,7 @@ pub mod resolver {
     /// Nix type: `list of string`. Default: `[ ]`. Example: `[ "[::1]" "127.0.0.1:5353" ]`.
     ///
     /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
-    pub const addresses: Opt<Vec<String>> = Opt::new(&["services", "nginx", "resolver", "addresses"]);
+    pub const addresses: Opt<Vec<String>> = Opt::new(&["services", "nginx", "resolver", "addresses"]).in_submodules(1);
 
     /// `services.nginx.resolver.ipv4`
     ///
@@ -1502,7 +1502,7 @@ pub mod resolver {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
-    pub const ipv4: Opt<bool> = Opt::new(&["services", "nginx", "resolver", "ipv4"]);
+    pub const ipv4: Opt<bool> = Opt::new(&["services", "nginx", "resolver", "ipv4"]).in_submodules(1);
 
     /// `services.nginx.resolver.ipv6`
     ///
@@ -1513,7 +1513,7 @@ pub mod resolver {
     /// Nix type: `boolean`. Default: `config.networking.enableIPv6`.
     ///
     /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
-    pub const ipv6: Opt<bool> = Opt::new(&["services", "nginx", "resolver", "ipv6"]);
+    pub const ipv6: Opt<bool> = Opt::new(&["services", "nginx", "resolver", "ipv6"]).in_submodules(1);
 
     /// `services.nginx.resolver.valid`
     ///
@@ -1523,7 +1523,7 @@ pub mod resolver {
     /// Nix type: `string`. Default: `""`. Example: `"30s"`.
     ///
     /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
-    pub const valid: Opt<String> = Opt::new(&["services", "nginx", "resolver", "valid"]);
+    pub const valid: Opt<String> = Opt::new(&["services", "nginx", "resolver", "valid"]).in_submodules(1);
 
 }
 
@@ -1687,7 +1687,7 @@ pub mod upstreams {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.nginx.upstreams.<name>.servers`
@@ -1701,7 +1701,7 @@ pub mod upstreams {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn servers(&self) -> Opt<BTreeMap<String, BTreeMap<String, OneOf<ServersMembers>>>> {
-            Opt::at(self.path.join(["servers"]))
+            Opt::at(self.path.join(["servers"])).in_submodules(1)
         }
 
         /// The options under `servers`.
@@ -1744,7 +1744,7 @@ pub mod upstreams {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn backup(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["backup"]))
+            Opt::at(self.path.join(["backup"])).in_submodules(2)
         }
 
     }
@@ -1787,7 +1787,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn acme_fallback_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["acmeFallbackHost"]))
+            Opt::at(self.path.join(["acmeFallbackHost"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.acmeRoot`
@@ -1800,7 +1800,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn acme_root(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["acmeRoot"]))
+            Opt::at(self.path.join(["acmeRoot"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.addSSL`
@@ -1814,7 +1814,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn add_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["addSSL"]))
+            Opt::at(self.path.join(["addSSL"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.basicAuth`
@@ -1837,7 +1837,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["basicAuth"]))
+            Opt::at(self.path.join(["basicAuth"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.basicAuthFile`
@@ -1850,7 +1850,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["basicAuthFile"]))
+            Opt::at(self.path.join(["basicAuthFile"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.default`
@@ -1862,7 +1862,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn default(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["default"]))
+            Opt::at(self.path.join(["default"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.enableACME`
@@ -1875,7 +1875,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn enable_acme(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableACME"]))
+            Opt::at(self.path.join(["enableACME"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.extraConfig`
@@ -1887,7 +1887,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.forceSSL`
@@ -1903,7 +1903,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn force_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forceSSL"]))
+            Opt::at(self.path.join(["forceSSL"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.globalRedirect`
@@ -1916,7 +1916,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn global_redirect(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["globalRedirect"]))
+            Opt::at(self.path.join(["globalRedirect"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.http2`
@@ -1934,7 +1934,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn http2(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["http2"]))
+            Opt::at(self.path.join(["http2"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.http3`
@@ -1953,7 +1953,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn http3(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["http3"]))
+            Opt::at(self.path.join(["http3"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.http3_hq`
@@ -1971,7 +1971,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn http3_hq(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["http3_hq"]))
+            Opt::at(self.path.join(["http3_hq"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.kTLS`
@@ -1986,7 +1986,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn k_tls(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["kTLS"]))
+            Opt::at(self.path.join(["kTLS"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.listen`
@@ -2023,7 +2023,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn listen(&self) -> Opt<Vec<ListenValue>> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.listenAddresses`
@@ -2048,7 +2048,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenAddresses"]))
+            Opt::at(self.path.join(["listenAddresses"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations`
@@ -2070,7 +2070,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
-            Opt::at(self.path.join(["locations"]))
+            Opt::at(self.path.join(["locations"])).in_submodules(1)
         }
 
         /// The options under `locations`.
@@ -2089,7 +2089,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn only_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["onlySSL"]))
+            Opt::at(self.path.join(["onlySSL"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.quic`
@@ -2106,7 +2106,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn quic(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["quic"]))
+            Opt::at(self.path.join(["quic"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.redirectCode`
@@ -2121,7 +2121,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn redirect_code(&self) -> Opt<Between<300, 399>> {
-            Opt::at(self.path.join(["redirectCode"]))
+            Opt::at(self.path.join(["redirectCode"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.rejectSSL`
@@ -2137,7 +2137,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn reject_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["rejectSSL"]))
+            Opt::at(self.path.join(["rejectSSL"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.reuseport`
@@ -2150,7 +2150,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn reuseport(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["reuseport"]))
+            Opt::at(self.path.join(["reuseport"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.root`
@@ -2162,7 +2162,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["root"]))
+            Opt::at(self.path.join(["root"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.serverAliases`
@@ -2183,7 +2183,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["serverAliases"]))
+            Opt::at(self.path.join(["serverAliases"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.serverName`
@@ -2195,7 +2195,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn server_name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["serverName"]))
+            Opt::at(self.path.join(["serverName"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.sslCertificate`
@@ -2207,7 +2207,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn ssl_certificate(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslCertificate"]))
+            Opt::at(self.path.join(["sslCertificate"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.sslCertificateKey`
@@ -2219,7 +2219,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn ssl_certificate_key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslCertificateKey"]))
+            Opt::at(self.path.join(["sslCertificateKey"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.sslTrustedCertificate`
@@ -2231,7 +2231,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn ssl_trusted_certificate(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["sslTrustedCertificate"]))
+            Opt::at(self.path.join(["sslTrustedCertificate"])).in_submodules(1)
         }
 
         /// `services.nginx.virtualHosts.<name>.useACMEHost`
@@ -2247,7 +2247,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["useACMEHost"]))
+            Opt::at(self.path.join(["useACMEHost"])).in_submodules(1)
         }
 
     }
@@ -2283,7 +2283,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["alias"]))
+            Opt::at(self.path.join(["alias"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.basicAuth`
@@ -2306,7 +2306,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["basicAuth"]))
+            Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.basicAuthFile`
@@ -2319,7 +2319,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["basicAuthFile"]))
+            Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.extraConfig`
@@ -2331,7 +2331,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.fastcgiParams`
@@ -2345,7 +2345,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-            Opt::at(self.path.join(["fastcgiParams"]))
+            Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.index`
@@ -2357,7 +2357,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn index(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["index"]))
+            Opt::at(self.path.join(["index"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.priority`
@@ -2371,7 +2371,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.proxyPass`
@@ -2384,7 +2384,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["proxyPass"]))
+            Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.proxyWebsockets`
@@ -2396,7 +2396,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn proxy_websockets(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["proxyWebsockets"]))
+            Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.recommendedProxySettings`
@@ -2408,7 +2408,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["recommendedProxySettings"]))
+            Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.return`
@@ -2420,7 +2420,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-            Opt::at(self.path.join(["return"]))
+            Opt::at(self.path.join(["return"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.root`
@@ -2432,7 +2432,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["root"]))
+            Opt::at(self.path.join(["root"])).in_submodules(2)
         }
 
         /// `services.nginx.virtualHosts.<name>.locations.<name>.tryFiles`
@@ -2444,7 +2444,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/web-servers/nginx/default.nix`.
         #[inline]
         pub fn try_files(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["tryFiles"]))
+            Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
         }
 
     }

@@ -30,7 +30,7 @@ impl NixStoreGcsProxyEntry {
     /// Declared in `nixos/modules/services/networking/nix-store-gcs-proxy.nix`.
     #[inline]
     pub fn address(&self) -> Opt<String> {
-        Opt::at(self.path.join(["address"]))
+        Opt::at(self.path.join(["address"])).in_submodules(1)
     }
 
     /// `services.nix-store-gcs-proxy.<name>.bucketName`
@@ -42,7 +42,7 @@ impl NixStoreGcsProxyEntry {
     /// Declared in `nixos/modules/services/networking/nix-store-gcs-proxy.nix`.
     #[inline]
     pub fn bucket_name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["bucketName"]))
+        Opt::at(self.path.join(["bucketName"])).in_submodules(1)
     }
 
     /// `services.nix-store-gcs-proxy.<name>.enable`
@@ -54,7 +54,7 @@ impl NixStoreGcsProxyEntry {
     /// Declared in `nixos/modules/services/networking/nix-store-gcs-proxy.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
 }

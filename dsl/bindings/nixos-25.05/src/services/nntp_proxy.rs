@@ -207,7 +207,7 @@ pub mod users {
         /// Declared in `nixos/modules/services/networking/nntp-proxy.nix`.
         #[inline]
         pub fn max_connections(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["maxConnections"]))
+            Opt::at(self.path.join(["maxConnections"])).in_submodules(1)
         }
 
         /// `services.nntp-proxy.users.<name>.passwordHash`
@@ -220,7 +220,7 @@ pub mod users {
         /// Declared in `nixos/modules/services/networking/nntp-proxy.nix`.
         #[inline]
         pub fn password_hash(&self) -> Opt<String> {
-            Opt::at(self.path.join(["passwordHash"]))
+            Opt::at(self.path.join(["passwordHash"])).in_submodules(1)
         }
 
         /// `services.nntp-proxy.users.<name>.username`
@@ -232,7 +232,7 @@ pub mod users {
         /// Declared in `nixos/modules/services/networking/nntp-proxy.nix`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }

@@ -786,7 +786,7 @@ pub mod keys {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn algorithm(&self) -> Opt<String> {
-            Opt::at(self.path.join(["algorithm"]))
+            Opt::at(self.path.join(["algorithm"])).in_submodules(1)
         }
 
         /// `services.nsd.keys.<name>.keyFile`
@@ -801,7 +801,7 @@ pub mod keys {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn key_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["keyFile"]))
+            Opt::at(self.path.join(["keyFile"])).in_submodules(1)
         }
 
     }
@@ -989,7 +989,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn allow_axfr_fallback(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["allowAXFRFallback"]))
+            Opt::at(self.path.join(["allowAXFRFallback"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.allowNotify`
@@ -1027,7 +1027,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn allow_notify(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["allowNotify"]))
+            Opt::at(self.path.join(["allowNotify"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.children`
@@ -1044,7 +1044,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn children(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["children"]))
+            Opt::at(self.path.join(["children"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.data`
@@ -1057,7 +1057,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn data(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["data"]))
+            Opt::at(self.path.join(["data"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.dnssec`
@@ -1069,7 +1069,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn dnssec(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["dnssec"]))
+            Opt::at(self.path.join(["dnssec"])).in_submodules(1)
         }
 
         /// The options under `dnssecPolicy`.
@@ -1090,7 +1090,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn max_refresh_secs(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxRefreshSecs"]))
+            Opt::at(self.path.join(["maxRefreshSecs"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.maxRetrySecs`
@@ -1104,7 +1104,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn max_retry_secs(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxRetrySecs"]))
+            Opt::at(self.path.join(["maxRetrySecs"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.minRefreshSecs`
@@ -1116,7 +1116,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn min_refresh_secs(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["minRefreshSecs"]))
+            Opt::at(self.path.join(["minRefreshSecs"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.minRetrySecs`
@@ -1128,7 +1128,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn min_retry_secs(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["minRetrySecs"]))
+            Opt::at(self.path.join(["minRetrySecs"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.multiMasterCheck`
@@ -1142,7 +1142,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn multi_master_check(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["multiMasterCheck"]))
+            Opt::at(self.path.join(["multiMasterCheck"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.notify`
@@ -1172,7 +1172,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn notify(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["notify"]))
+            Opt::at(self.path.join(["notify"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.notifyRetry`
@@ -1184,7 +1184,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn notify_retry(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["notifyRetry"]))
+            Opt::at(self.path.join(["notifyRetry"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.outgoingInterface`
@@ -1199,7 +1199,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn outgoing_interface(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["outgoingInterface"]))
+            Opt::at(self.path.join(["outgoingInterface"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.provideXFR`
@@ -1221,7 +1221,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn provide_xfr(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["provideXFR"]))
+            Opt::at(self.path.join(["provideXFR"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.requestXFR`
@@ -1233,7 +1233,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn request_xfr(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requestXFR"]))
+            Opt::at(self.path.join(["requestXFR"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.rrlWhitelist`
@@ -1245,7 +1245,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn rrl_whitelist(&self) -> Opt<Vec<RrlWhitelist>> {
-            Opt::at(self.path.join(["rrlWhitelist"]))
+            Opt::at(self.path.join(["rrlWhitelist"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.zoneStats`
@@ -1261,7 +1261,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn zone_stats(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["zoneStats"]))
+            Opt::at(self.path.join(["zoneStats"])).in_submodules(1)
         }
 
     }
@@ -1282,7 +1282,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn algorithm(&self) -> Opt<String> {
-            Opt::at(self.path.join(["algorithm"]))
+            Opt::at(self.path.join(["algorithm"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.coverage`
@@ -1294,7 +1294,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn coverage(&self) -> Opt<String> {
-            Opt::at(self.path.join(["coverage"]))
+            Opt::at(self.path.join(["coverage"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.keyttl`
@@ -1306,7 +1306,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn keyttl(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keyttl"]))
+            Opt::at(self.path.join(["keyttl"])).in_submodules(1)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.ksk`
@@ -1329,7 +1329,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn ksk(&self) -> Opt<KskValue> {
-            Opt::at(self.path.join(["ksk"]))
+            Opt::at(self.path.join(["ksk"])).in_submodules(1)
         }
 
         /// The options under `ksk`.
@@ -1358,7 +1358,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn zsk(&self) -> Opt<ZskValue> {
-            Opt::at(self.path.join(["zsk"]))
+            Opt::at(self.path.join(["zsk"])).in_submodules(1)
         }
 
         /// The options under `zsk`.
@@ -1385,7 +1385,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn key_size(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["keySize"]))
+            Opt::at(self.path.join(["keySize"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.ksk.postPublish`
@@ -1397,7 +1397,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn post_publish(&self) -> Opt<String> {
-            Opt::at(self.path.join(["postPublish"]))
+            Opt::at(self.path.join(["postPublish"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.ksk.prePublish`
@@ -1409,7 +1409,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn pre_publish(&self) -> Opt<String> {
-            Opt::at(self.path.join(["prePublish"]))
+            Opt::at(self.path.join(["prePublish"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.ksk.rollPeriod`
@@ -1421,7 +1421,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn roll_period(&self) -> Opt<String> {
-            Opt::at(self.path.join(["rollPeriod"]))
+            Opt::at(self.path.join(["rollPeriod"])).in_submodules(2)
         }
 
     }
@@ -1442,7 +1442,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn key_size(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["keySize"]))
+            Opt::at(self.path.join(["keySize"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.zsk.postPublish`
@@ -1454,7 +1454,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn post_publish(&self) -> Opt<String> {
-            Opt::at(self.path.join(["postPublish"]))
+            Opt::at(self.path.join(["postPublish"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.zsk.prePublish`
@@ -1466,7 +1466,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn pre_publish(&self) -> Opt<String> {
-            Opt::at(self.path.join(["prePublish"]))
+            Opt::at(self.path.join(["prePublish"])).in_submodules(2)
         }
 
         /// `services.nsd.zones.<name>.dnssecPolicy.zsk.rollPeriod`
@@ -1478,7 +1478,7 @@ pub mod zones {
         /// Declared in `nixos/modules/services/networking/nsd.nix`.
         #[inline]
         pub fn roll_period(&self) -> Opt<String> {
-            Opt::at(self.path.join(["rollPeriod"]))
+            Opt::at(self.path.join(["rollPeriod"])).in_submodules(2)
         }
 
     }

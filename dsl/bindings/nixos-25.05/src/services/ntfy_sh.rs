@@ -99,7 +99,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"https://ntfy.example"`.
     ///
     /// Declared in `nixos/modules/services/misc/ntfy-sh.nix`.
-    pub const base_url: Opt<String> = Opt::new(&["services", "ntfy-sh", "settings", "base-url"]);
+    pub const base_url: Opt<String> = Opt::new(&["services", "ntfy-sh", "settings", "base-url"]).in_submodules(1);
 
 }
 

@@ -30,7 +30,7 @@ impl NylonEntry {
     /// Declared in `nixos/modules/services/networking/nylon.nix`.
     #[inline]
     pub fn accept_interface(&self) -> Opt<String> {
-        Opt::at(self.path.join(["acceptInterface"]))
+        Opt::at(self.path.join(["acceptInterface"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.allowedIPRanges`
@@ -54,7 +54,7 @@ impl NylonEntry {
     /// Declared in `nixos/modules/services/networking/nylon.nix`.
     #[inline]
     pub fn allowed_ip_ranges(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["allowedIPRanges"]))
+        Opt::at(self.path.join(["allowedIPRanges"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.bindInterface`
@@ -66,7 +66,7 @@ impl NylonEntry {
     /// Declared in `nixos/modules/services/networking/nylon.nix`.
     #[inline]
     pub fn bind_interface(&self) -> Opt<String> {
-        Opt::at(self.path.join(["bindInterface"]))
+        Opt::at(self.path.join(["bindInterface"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.deniedIPRanges`
@@ -88,7 +88,7 @@ impl NylonEntry {
     /// Declared in `nixos/modules/services/networking/nylon.nix`.
     #[inline]
     pub fn denied_ip_ranges(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["deniedIPRanges"]))
+        Opt::at(self.path.join(["deniedIPRanges"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.enable`
@@ -100,7 +100,7 @@ impl NylonEntry {
     /// Declared in `nixos/modules/services/networking/nylon.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.logging`
@@ -112,7 +112,7 @@ impl NylonEntry {
     /// Declared in `nixos/modules/services/networking/nylon.nix`.
     #[inline]
     pub fn logging(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["logging"]))
+        Opt::at(self.path.join(["logging"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.name`
@@ -124,7 +124,7 @@ impl NylonEntry {
     /// Declared in `nixos/modules/services/networking/nylon.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.nrConnections`
@@ -136,7 +136,7 @@ impl NylonEntry {
     /// Declared in `nixos/modules/services/networking/nylon.nix`.
     #[inline]
     pub fn nr_connections(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["nrConnections"]))
+        Opt::at(self.path.join(["nrConnections"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.port`
@@ -148,7 +148,7 @@ impl NylonEntry {
     /// Declared in `nixos/modules/services/networking/nylon.nix`.
     #[inline]
     pub fn port(&self) -> Opt<u16> {
-        Opt::at(self.path.join(["port"]))
+        Opt::at(self.path.join(["port"])).in_submodules(1)
     }
 
     /// `services.nylon.<name>.verbosity`
@@ -160,7 +160,7 @@ impl NylonEntry {
     /// Declared in `nixos/modules/services/networking/nylon.nix`.
     #[inline]
     pub fn verbosity(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["verbosity"]))
+        Opt::at(self.path.join(["verbosity"])).in_submodules(1)
     }
 
 }

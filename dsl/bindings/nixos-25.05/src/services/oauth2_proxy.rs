@@ -626,7 +626,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/security/oauth2-proxy-nginx.nix`.
             #[inline]
             pub fn allowed_email_domains(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["allowed_email_domains"]))
+                Opt::at(self.path.join(["allowed_email_domains"])).in_submodules(1)
             }
 
             /// `services.oauth2-proxy.nginx.virtualHosts.<name>.allowed_emails`
@@ -638,7 +638,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/security/oauth2-proxy-nginx.nix`.
             #[inline]
             pub fn allowed_emails(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["allowed_emails"]))
+                Opt::at(self.path.join(["allowed_emails"])).in_submodules(1)
             }
 
             /// `services.oauth2-proxy.nginx.virtualHosts.<name>.allowed_groups`
@@ -650,7 +650,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/security/oauth2-proxy-nginx.nix`.
             #[inline]
             pub fn allowed_groups(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["allowed_groups"]))
+                Opt::at(self.path.join(["allowed_groups"])).in_submodules(1)
             }
 
         }

@@ -122,7 +122,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/etc/ssl/certs/ca-certificates.crt"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/ocsinventory-agent.nix`.
-    pub const ca: Opt<RuntimePath> = Opt::new(&["services", "ocsinventory-agent", "settings", "ca"]);
+    pub const ca: Opt<RuntimePath> = Opt::new(&["services", "ocsinventory-agent", "settings", "ca"]).in_submodules(1);
 
     /// `services.ocsinventory-agent.settings.debug`
     ///
@@ -131,7 +131,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/ocsinventory-agent.nix`.
-    pub const debug: Opt<bool> = Opt::new(&["services", "ocsinventory-agent", "settings", "debug"]);
+    pub const debug: Opt<bool> = Opt::new(&["services", "ocsinventory-agent", "settings", "debug"]).in_submodules(1);
 
     /// `services.ocsinventory-agent.settings.local`
     ///
@@ -141,7 +141,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`. Example: `"/var/lib/ocsinventory-agent/reports"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/ocsinventory-agent.nix`.
-    pub const local: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "ocsinventory-agent", "settings", "local"]);
+    pub const local: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "ocsinventory-agent", "settings", "local"]).in_submodules(1);
 
     /// `services.ocsinventory-agent.settings.server`
     ///
@@ -152,7 +152,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"https://ocsinventory.localhost:8080/ocsinventory"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/ocsinventory-agent.nix`.
-    pub const server: Opt<NullOr<String>> = Opt::new(&["services", "ocsinventory-agent", "settings", "server"]);
+    pub const server: Opt<NullOr<String>> = Opt::new(&["services", "ocsinventory-agent", "settings", "server"]).in_submodules(1);
 
     /// `services.ocsinventory-agent.settings.tag`
     ///
@@ -161,7 +161,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`. Example: `"01234567890123"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/ocsinventory-agent.nix`.
-    pub const tag: Opt<NullOr<String>> = Opt::new(&["services", "ocsinventory-agent", "settings", "tag"]);
+    pub const tag: Opt<NullOr<String>> = Opt::new(&["services", "ocsinventory-agent", "settings", "tag"]).in_submodules(1);
 
 }
 

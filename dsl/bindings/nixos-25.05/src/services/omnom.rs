@@ -283,7 +283,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const debug: Opt<bool> = Opt::new(&["services", "omnom", "settings", "app", "debug"]);
+        pub const debug: Opt<bool> = Opt::new(&["services", "omnom", "settings", "app", "debug"]).in_submodules(1);
 
         /// `services.omnom.settings.app.disable_signup`
         ///
@@ -292,7 +292,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const disable_signup: Opt<bool> = Opt::new(&["services", "omnom", "settings", "app", "disable_signup"]);
+        pub const disable_signup: Opt<bool> = Opt::new(&["services", "omnom", "settings", "app", "disable_signup"]).in_submodules(1);
 
         /// `services.omnom.settings.app.results_per_page`
         ///
@@ -301,7 +301,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `20`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const results_per_page: Opt<i64> = Opt::new(&["services", "omnom", "settings", "app", "results_per_page"]);
+        pub const results_per_page: Opt<i64> = Opt::new(&["services", "omnom", "settings", "app", "results_per_page"]).in_submodules(1);
 
     }
 
@@ -315,7 +315,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${config.services.omnom.dataDir}/db.sqlite3"`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const connection: Opt<String> = Opt::new(&["services", "omnom", "settings", "db", "connection"]);
+        pub const connection: Opt<String> = Opt::new(&["services", "omnom", "settings", "db", "connection"]).in_submodules(1);
 
         /// `services.omnom.settings.db.type`
         ///
@@ -324,7 +324,7 @@ pub mod settings {
         /// Nix type: `value "sqlite" (singular enum)`. Default: `"sqlite"`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const r#type: Opt<Type> = Opt::new(&["services", "omnom", "settings", "db", "type"]);
+        pub const r#type: Opt<Type> = Opt::new(&["services", "omnom", "settings", "db", "type"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.omnom.settings.db.type`.
@@ -345,7 +345,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"127.0.0.1:${config.services.omnom.port}"`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "omnom", "settings", "server", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "omnom", "settings", "server", "address"]).in_submodules(1);
 
         /// `services.omnom.settings.server.secure_cookie`
         ///
@@ -354,7 +354,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const secure_cookie: Opt<bool> = Opt::new(&["services", "omnom", "settings", "server", "secure_cookie"]);
+        pub const secure_cookie: Opt<bool> = Opt::new(&["services", "omnom", "settings", "server", "secure_cookie"]).in_submodules(1);
 
     }
 
@@ -368,7 +368,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `5`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const connection_timeout: Opt<i64> = Opt::new(&["services", "omnom", "settings", "smtp", "connection_timeout"]);
+        pub const connection_timeout: Opt<i64> = Opt::new(&["services", "omnom", "settings", "smtp", "connection_timeout"]).in_submodules(1);
 
         /// `services.omnom.settings.smtp.host`
         ///
@@ -377,7 +377,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "omnom", "settings", "smtp", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "omnom", "settings", "smtp", "host"]).in_submodules(1);
 
         /// `services.omnom.settings.smtp.port`
         ///
@@ -386,7 +386,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `25`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "omnom", "settings", "smtp", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "omnom", "settings", "smtp", "port"]).in_submodules(1);
 
         /// `services.omnom.settings.smtp.send_timeout`
         ///
@@ -395,7 +395,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `10`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const send_timeout: Opt<i64> = Opt::new(&["services", "omnom", "settings", "smtp", "send_timeout"]);
+        pub const send_timeout: Opt<i64> = Opt::new(&["services", "omnom", "settings", "smtp", "send_timeout"]).in_submodules(1);
 
         /// `services.omnom.settings.smtp.sender`
         ///
@@ -404,7 +404,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"Omnom <omnom@127.0.0.1>"`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const sender: Opt<String> = Opt::new(&["services", "omnom", "settings", "smtp", "sender"]);
+        pub const sender: Opt<String> = Opt::new(&["services", "omnom", "settings", "smtp", "sender"]).in_submodules(1);
 
         /// `services.omnom.settings.smtp.tls`
         ///
@@ -413,7 +413,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const tls: Opt<bool> = Opt::new(&["services", "omnom", "settings", "smtp", "tls"]);
+        pub const tls: Opt<bool> = Opt::new(&["services", "omnom", "settings", "smtp", "tls"]).in_submodules(1);
 
         /// `services.omnom.settings.smtp.tls_allow_insecure`
         ///
@@ -422,7 +422,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const tls_allow_insecure: Opt<bool> = Opt::new(&["services", "omnom", "settings", "smtp", "tls_allow_insecure"]);
+        pub const tls_allow_insecure: Opt<bool> = Opt::new(&["services", "omnom", "settings", "smtp", "tls_allow_insecure"]).in_submodules(1);
 
     }
 
@@ -436,7 +436,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"${config.services.omnom.dataDir}/static/data"`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const root: Opt<RuntimePath> = Opt::new(&["services", "omnom", "settings", "storage", "root"]);
+        pub const root: Opt<RuntimePath> = Opt::new(&["services", "omnom", "settings", "storage", "root"]).in_submodules(1);
 
         /// `services.omnom.settings.storage.type`
         ///
@@ -445,7 +445,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"fs"`.
         ///
         /// Declared in `nixos/modules/services/misc/omnom.nix`.
-        pub const r#type: Opt<String> = Opt::new(&["services", "omnom", "settings", "storage", "type"]);
+        pub const r#type: Opt<String> = Opt::new(&["services", "omnom", "settings", "storage", "type"]).in_submodules(1);
 
     }
 

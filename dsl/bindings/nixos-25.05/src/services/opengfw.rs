@@ -446,7 +446,7 @@ pub mod settings {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-    pub const io: Opt<IoValue> = Opt::new(&["services", "opengfw", "settings", "io"]);
+    pub const io: Opt<IoValue> = Opt::new(&["services", "opengfw", "settings", "io"]).in_submodules(1);
 
     /// `services.opengfw.settings.replay`
     ///
@@ -455,7 +455,7 @@ pub mod settings {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-    pub const replay: Opt<ReplayValue> = Opt::new(&["services", "opengfw", "settings", "replay"]);
+    pub const replay: Opt<ReplayValue> = Opt::new(&["services", "opengfw", "settings", "replay"]).in_submodules(1);
 
     /// `services.opengfw.settings.ruleset`
     ///
@@ -465,7 +465,7 @@ pub mod settings {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-    pub const ruleset: Opt<RulesetValue> = Opt::new(&["services", "opengfw", "settings", "ruleset"]);
+    pub const ruleset: Opt<RulesetValue> = Opt::new(&["services", "opengfw", "settings", "ruleset"]).in_submodules(1);
 
     /// `services.opengfw.settings.workers`
     ///
@@ -474,7 +474,7 @@ pub mod settings {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-    pub const workers: Opt<WorkersValue> = Opt::new(&["services", "opengfw", "settings", "workers"]);
+    pub const workers: Opt<WorkersValue> = Opt::new(&["services", "opengfw", "settings", "workers"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.opengfw.settings.io`: `IoValue::new()`, then a setter per option.
@@ -630,7 +630,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const local: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "io", "local"]);
+        pub const local: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "io", "local"]).in_submodules(2);
 
         /// `services.opengfw.settings.io.queueSize`
         ///
@@ -639,7 +639,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `1024`. Example: `2048`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const queue_size: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "queueSize"]);
+        pub const queue_size: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "queueSize"]).in_submodules(2);
 
         /// `services.opengfw.settings.io.rcvBuf`
         ///
@@ -648,7 +648,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `4194304`. Example: `2097152`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const rcv_buf: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "rcvBuf"]);
+        pub const rcv_buf: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "rcvBuf"]).in_submodules(2);
 
         /// `services.opengfw.settings.io.rst`
         ///
@@ -663,7 +663,7 @@ pub mod settings {
         /// ``` Example: `false`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const rst: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "io", "rst"]);
+        pub const rst: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "io", "rst"]).in_submodules(2);
 
         /// `services.opengfw.settings.io.sndBuf`
         ///
@@ -672,7 +672,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `4194304`. Example: `2097152`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const snd_buf: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "sndBuf"]);
+        pub const snd_buf: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "io", "sndBuf"]).in_submodules(2);
 
     }
 
@@ -686,7 +686,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const realtime: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "replay", "realtime"]);
+        pub const realtime: Opt<bool> = Opt::new(&["services", "opengfw", "settings", "replay", "realtime"]).in_submodules(2);
 
     }
 
@@ -700,7 +700,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const geoip: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opengfw", "settings", "ruleset", "geoip"]);
+        pub const geoip: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opengfw", "settings", "ruleset", "geoip"]).in_submodules(2);
 
         /// `services.opengfw.settings.ruleset.geosite`
         ///
@@ -709,7 +709,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const geosite: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opengfw", "settings", "ruleset", "geosite"]);
+        pub const geosite: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opengfw", "settings", "ruleset", "geosite"]).in_submodules(2);
 
     }
 
@@ -724,7 +724,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `4`. Example: `8`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const count: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "count"]);
+        pub const count: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "count"]).in_submodules(2);
 
         /// `services.opengfw.settings.workers.queueSize`
         ///
@@ -733,7 +733,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `16`. Example: `32`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const queue_size: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "queueSize"]);
+        pub const queue_size: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "queueSize"]).in_submodules(2);
 
         /// `services.opengfw.settings.workers.tcpMaxBufferedPagesPerConn`
         ///
@@ -742,7 +742,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `64`. Example: `128`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const tcp_max_buffered_pages_per_conn: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpMaxBufferedPagesPerConn"]);
+        pub const tcp_max_buffered_pages_per_conn: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpMaxBufferedPagesPerConn"]).in_submodules(2);
 
         /// `services.opengfw.settings.workers.tcpMaxBufferedPagesTotal`
         ///
@@ -751,7 +751,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `4096`. Example: `8192`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const tcp_max_buffered_pages_total: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpMaxBufferedPagesTotal"]);
+        pub const tcp_max_buffered_pages_total: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpMaxBufferedPagesTotal"]).in_submodules(2);
 
         /// `services.opengfw.settings.workers.tcpTimeout`
         ///
@@ -761,7 +761,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"10m"`. Example: `"5m"`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const tcp_timeout: Opt<String> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpTimeout"]);
+        pub const tcp_timeout: Opt<String> = Opt::new(&["services", "opengfw", "settings", "workers", "tcpTimeout"]).in_submodules(2);
 
         /// `services.opengfw.settings.workers.udpMaxStreams`
         ///
@@ -770,7 +770,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `4096`. Example: `8192`.
         ///
         /// Declared in `nixos/modules/services/networking/opengfw.nix`.
-        pub const udp_max_streams: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "udpMaxStreams"]);
+        pub const udp_max_streams: Opt<i64> = Opt::new(&["services", "opengfw", "settings", "workers", "udpMaxStreams"]).in_submodules(2);
 
     }
 

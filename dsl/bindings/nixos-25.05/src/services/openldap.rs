@@ -245,7 +245,7 @@ pub mod settings {
     /// Nix type: `attribute set of ((LDAP value - either a string, or an attrset containing 'path' or 'base64' for included values or base-64 encoded values respectively. ) or list of (LDAP value - either a string, or an attrset containing 'path' or 'base64' for included values or base-64 encoded values respectively. ))`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/databases/openldap.nix`.
-    pub const attrs: Opt<BTreeMap<String, OneOf<AttrsMembers>>> = Opt::new(&["services", "openldap", "settings", "attrs"]);
+    pub const attrs: Opt<BTreeMap<String, OneOf<AttrsMembers>>> = Opt::new(&["services", "openldap", "settings", "attrs"]).in_submodules(1);
 
     /// `services.openldap.settings.children`
     ///
@@ -271,7 +271,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/databases/openldap.nix`.
-    pub const children: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "openldap", "settings", "children"]);
+    pub const children: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "openldap", "settings", "children"]).in_submodules(1);
 
     /// `services.openldap.settings.includes`
     ///
@@ -280,7 +280,7 @@ pub mod settings {
     /// Nix type: `list of path`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/databases/openldap.nix`.
-    pub const includes: Opt<Vec<RuntimePath>> = Opt::new(&["services", "openldap", "settings", "includes"]);
+    pub const includes: Opt<Vec<RuntimePath>> = Opt::new(&["services", "openldap", "settings", "includes"]).in_submodules(1);
 
     /// The members of `services.openldap.settings.attrs.<name>`'s type: `unknown 'LDAP value - either a string,'`, `unknown 'an attrset containing 'path''`, `unknown ''base64' for included values'`, `unknown 'base-64 encoded values respectively. '`, `list of ((unknown 'LDAP value - either a string,') or (unknown 'an attrset containing 'path'') or (unknown ''base64' for included values') or (unknown 'base-64 encoded values respectively. '))`. A value of any of them sets the option.
     pub enum AttrsMembers {}

@@ -201,7 +201,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"opensearch"`.
     ///
     /// Declared in `nixos/modules/services/search/opensearch.nix`.
-    pub const cluster_name: Opt<String> = Opt::new(&["services", "opensearch", "settings", "cluster.name"]);
+    pub const cluster_name: Opt<String> = Opt::new(&["services", "opensearch", "settings", "cluster.name"]).in_submodules(1);
 
     /// `services.opensearch.settings.discovery.type`
     ///
@@ -210,7 +210,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"single-node"`.
     ///
     /// Declared in `nixos/modules/services/search/opensearch.nix`.
-    pub const discovery_type: Opt<String> = Opt::new(&["services", "opensearch", "settings", "discovery.type"]);
+    pub const discovery_type: Opt<String> = Opt::new(&["services", "opensearch", "settings", "discovery.type"]).in_submodules(1);
 
     /// `services.opensearch.settings.http.port`
     ///
@@ -219,7 +219,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9200`.
     ///
     /// Declared in `nixos/modules/services/search/opensearch.nix`.
-    pub const http_port: Opt<u16> = Opt::new(&["services", "opensearch", "settings", "http.port"]);
+    pub const http_port: Opt<u16> = Opt::new(&["services", "opensearch", "settings", "http.port"]).in_submodules(1);
 
     /// `services.opensearch.settings.network.host`
     ///
@@ -228,7 +228,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/search/opensearch.nix`.
-    pub const network_host: Opt<String> = Opt::new(&["services", "opensearch", "settings", "network.host"]);
+    pub const network_host: Opt<String> = Opt::new(&["services", "opensearch", "settings", "network.host"]).in_submodules(1);
 
     /// `services.opensearch.settings.plugins.security.disabled`
     ///
@@ -241,7 +241,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/search/opensearch.nix`.
-    pub const plugins_security_disabled: Opt<bool> = Opt::new(&["services", "opensearch", "settings", "plugins.security.disabled"]);
+    pub const plugins_security_disabled: Opt<bool> = Opt::new(&["services", "opensearch", "settings", "plugins.security.disabled"]).in_submodules(1);
 
     /// `services.opensearch.settings.transport.port`
     ///
@@ -250,7 +250,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9300`.
     ///
     /// Declared in `nixos/modules/services/search/opensearch.nix`.
-    pub const transport_port: Opt<u16> = Opt::new(&["services", "opensearch", "settings", "transport.port"]);
+    pub const transport_port: Opt<u16> = Opt::new(&["services", "opensearch", "settings", "transport.port"]).in_submodules(1);
 
 }
 

@@ -236,7 +236,7 @@ pub mod settings {
     /// Nix type: `one of "allow", "deny"`.
     ///
     /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-    pub const default_action: Opt<DefaultAction> = Opt::new(&["services", "opensnitch", "settings", "DefaultAction"]);
+    pub const default_action: Opt<DefaultAction> = Opt::new(&["services", "opensnitch", "settings", "DefaultAction"]).in_submodules(1);
 
     /// `services.opensnitch.settings.Firewall`
     ///
@@ -245,7 +245,7 @@ pub mod settings {
     /// Nix type: `one of "iptables", "nftables"`.
     ///
     /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-    pub const firewall: Opt<Firewall> = Opt::new(&["services", "opensnitch", "settings", "Firewall"]);
+    pub const firewall: Opt<Firewall> = Opt::new(&["services", "opensnitch", "settings", "Firewall"]).in_submodules(1);
 
     /// `services.opensnitch.settings.InterceptUnknown`
     ///
@@ -254,7 +254,7 @@ pub mod settings {
     /// Nix type: `boolean`.
     ///
     /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-    pub const intercept_unknown: Opt<bool> = Opt::new(&["services", "opensnitch", "settings", "InterceptUnknown"]);
+    pub const intercept_unknown: Opt<bool> = Opt::new(&["services", "opensnitch", "settings", "InterceptUnknown"]).in_submodules(1);
 
     /// `services.opensnitch.settings.LogLevel`
     ///
@@ -264,7 +264,7 @@ pub mod settings {
     /// Nix type: `one of 0, 1, 2, 3, 4`.
     ///
     /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-    pub const log_level: Opt<Data<Anything>> = Opt::new(&["services", "opensnitch", "settings", "LogLevel"]);
+    pub const log_level: Opt<Data<Anything>> = Opt::new(&["services", "opensnitch", "settings", "LogLevel"]).in_submodules(1);
 
     /// `services.opensnitch.settings.ProcMonitorMethod`
     ///
@@ -273,7 +273,7 @@ pub mod settings {
     /// Nix type: `one of "ebpf", "proc", "ftrace", "audit"`.
     ///
     /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-    pub const proc_monitor_method: Opt<ProcMonitorMethod> = Opt::new(&["services", "opensnitch", "settings", "ProcMonitorMethod"]);
+    pub const proc_monitor_method: Opt<ProcMonitorMethod> = Opt::new(&["services", "opensnitch", "settings", "ProcMonitorMethod"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.opensnitch.settings.DefaultAction`.
@@ -320,7 +320,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-        pub const modules_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opensnitch", "settings", "Ebpf", "ModulesPath"]);
+        pub const modules_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opensnitch", "settings", "Ebpf", "ModulesPath"]).in_submodules(1);
 
     }
 
@@ -335,7 +335,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/var/lib/opensnitch/rules"`.
         ///
         /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-        pub const path: Opt<RuntimePath> = Opt::new(&["services", "opensnitch", "settings", "Rules", "Path"]);
+        pub const path: Opt<RuntimePath> = Opt::new(&["services", "opensnitch", "settings", "Rules", "Path"]).in_submodules(1);
 
     }
 
@@ -350,7 +350,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "opensnitch", "settings", "Server", "Address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "opensnitch", "settings", "Server", "Address"]).in_submodules(1);
 
         /// `services.opensnitch.settings.Server.LogFile`
         ///
@@ -360,7 +360,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-        pub const log_file: Opt<RuntimePath> = Opt::new(&["services", "opensnitch", "settings", "Server", "LogFile"]);
+        pub const log_file: Opt<RuntimePath> = Opt::new(&["services", "opensnitch", "settings", "Server", "LogFile"]).in_submodules(1);
 
     }
 
@@ -374,7 +374,7 @@ pub mod settings {
         /// Nix type: `signed integer`.
         ///
         /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-        pub const max_events: Opt<i64> = Opt::new(&["services", "opensnitch", "settings", "Stats", "MaxEvents"]);
+        pub const max_events: Opt<i64> = Opt::new(&["services", "opensnitch", "settings", "Stats", "MaxEvents"]).in_submodules(1);
 
         /// `services.opensnitch.settings.Stats.MaxStats`
         ///
@@ -383,7 +383,7 @@ pub mod settings {
         /// Nix type: `signed integer`.
         ///
         /// Declared in `nixos/modules/services/security/opensnitch.nix`.
-        pub const max_stats: Opt<i64> = Opt::new(&["services", "opensnitch", "settings", "Stats", "MaxStats"]);
+        pub const max_stats: Opt<i64> = Opt::new(&["services", "opensnitch", "settings", "Stats", "MaxStats"]).in_submodules(1);
 
     }
 

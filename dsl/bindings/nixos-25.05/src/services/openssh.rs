@@ -401,7 +401,7 @@ pub mod known_hosts {
         /// Declared in `nixos/modules/programs/ssh.nix`.
         #[inline]
         pub fn cert_authority(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["certAuthority"]))
+            Opt::at(self.path.join(["certAuthority"])).in_submodules(1)
         }
 
         /// `services.openssh.knownHosts.<name>.extraHostNames`
@@ -415,7 +415,7 @@ pub mod known_hosts {
         /// Declared in `nixos/modules/programs/ssh.nix`.
         #[inline]
         pub fn extra_host_names(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraHostNames"]))
+            Opt::at(self.path.join(["extraHostNames"])).in_submodules(1)
         }
 
         /// `services.openssh.knownHosts.<name>.hostNames`
@@ -433,7 +433,7 @@ pub mod known_hosts {
         /// Declared in `nixos/modules/programs/ssh.nix`.
         #[inline]
         pub fn host_names(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["hostNames"]))
+            Opt::at(self.path.join(["hostNames"])).in_submodules(1)
         }
 
         /// `services.openssh.knownHosts.<name>.publicKey`
@@ -448,7 +448,7 @@ pub mod known_hosts {
         /// Declared in `nixos/modules/programs/ssh.nix`.
         #[inline]
         pub fn public_key(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["publicKey"]))
+            Opt::at(self.path.join(["publicKey"])).in_submodules(1)
         }
 
         /// `services.openssh.knownHosts.<name>.publicKeyFile`
@@ -467,7 +467,7 @@ pub mod known_hosts {
         /// Declared in `nixos/modules/programs/ssh.nix`.
         #[inline]
         pub fn public_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["publicKeyFile"]))
+            Opt::at(self.path.join(["publicKeyFile"])).in_submodules(1)
         }
 
     }
@@ -486,7 +486,7 @@ pub mod settings {
     /// Nix type: `null or (list of string)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const allow_groups: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "AllowGroups"]);
+    pub const allow_groups: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "AllowGroups"]).in_submodules(1);
 
     /// `services.openssh.settings.AllowUsers`
     ///
@@ -496,7 +496,7 @@ pub mod settings {
     /// Nix type: `null or (list of string)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const allow_users: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "AllowUsers"]);
+    pub const allow_users: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "AllowUsers"]).in_submodules(1);
 
     /// `services.openssh.settings.AuthorizedPrincipalsFile`
     ///
@@ -506,7 +506,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `"none"`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const authorized_principals_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "openssh", "settings", "AuthorizedPrincipalsFile"]);
+    pub const authorized_principals_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "openssh", "settings", "AuthorizedPrincipalsFile"]).in_submodules(1);
 
     /// `services.openssh.settings.Ciphers`
     ///
@@ -533,7 +533,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const ciphers: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "Ciphers"]);
+    pub const ciphers: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "Ciphers"]).in_submodules(1);
 
     /// `services.openssh.settings.DenyGroups`
     ///
@@ -545,7 +545,7 @@ pub mod settings {
     /// Nix type: `null or (list of string)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const deny_groups: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "DenyGroups"]);
+    pub const deny_groups: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "DenyGroups"]).in_submodules(1);
 
     /// `services.openssh.settings.DenyUsers`
     ///
@@ -556,7 +556,7 @@ pub mod settings {
     /// Nix type: `null or (list of string)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const deny_users: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "DenyUsers"]);
+    pub const deny_users: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "DenyUsers"]).in_submodules(1);
 
     /// `services.openssh.settings.GatewayPorts`
     ///
@@ -567,7 +567,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `"no"`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const gateway_ports: Opt<NullOr<String>> = Opt::new(&["services", "openssh", "settings", "GatewayPorts"]);
+    pub const gateway_ports: Opt<NullOr<String>> = Opt::new(&["services", "openssh", "settings", "GatewayPorts"]).in_submodules(1);
 
     /// `services.openssh.settings.KbdInteractiveAuthentication`
     ///
@@ -576,7 +576,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const kbd_interactive_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "KbdInteractiveAuthentication"]);
+    pub const kbd_interactive_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "KbdInteractiveAuthentication"]).in_submodules(1);
 
     /// `services.openssh.settings.KexAlgorithms`
     ///
@@ -601,7 +601,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const kex_algorithms: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "KexAlgorithms"]);
+    pub const kex_algorithms: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "KexAlgorithms"]).in_submodules(1);
 
     /// `services.openssh.settings.LogLevel`
     ///
@@ -611,7 +611,7 @@ pub mod settings {
     /// Nix type: `null or one of "QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3"`. Default: `"INFO"`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const log_level: Opt<NullOr<LogLevel>> = Opt::new(&["services", "openssh", "settings", "LogLevel"]);
+    pub const log_level: Opt<NullOr<LogLevel>> = Opt::new(&["services", "openssh", "settings", "LogLevel"]).in_submodules(1);
 
     /// `services.openssh.settings.Macs`
     ///
@@ -635,7 +635,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const macs: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "Macs"]);
+    pub const macs: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "openssh", "settings", "Macs"]).in_submodules(1);
 
     /// `services.openssh.settings.PasswordAuthentication`
     ///
@@ -644,7 +644,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const password_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "PasswordAuthentication"]);
+    pub const password_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "PasswordAuthentication"]).in_submodules(1);
 
     /// `services.openssh.settings.PermitRootLogin`
     ///
@@ -653,7 +653,7 @@ pub mod settings {
     /// Nix type: `null or one of "yes", "without-password", "prohibit-password", "forced-commands-only", "no"`. Default: `"prohibit-password"`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const permit_root_login: Opt<NullOr<PermitRootLogin>> = Opt::new(&["services", "openssh", "settings", "PermitRootLogin"]);
+    pub const permit_root_login: Opt<NullOr<PermitRootLogin>> = Opt::new(&["services", "openssh", "settings", "PermitRootLogin"]).in_submodules(1);
 
     /// `services.openssh.settings.PrintMotd`
     ///
@@ -662,7 +662,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const print_motd: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "PrintMotd"]);
+    pub const print_motd: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "PrintMotd"]).in_submodules(1);
 
     /// `services.openssh.settings.StrictModes`
     ///
@@ -671,7 +671,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const strict_modes: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "StrictModes"]);
+    pub const strict_modes: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "StrictModes"]).in_submodules(1);
 
     /// `services.openssh.settings.UseDns`
     ///
@@ -683,7 +683,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const use_dns: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "UseDns"]);
+    pub const use_dns: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "UseDns"]).in_submodules(1);
 
     /// `services.openssh.settings.UsePAM`
     ///
@@ -692,7 +692,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `true`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const use_pam: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "UsePAM"]);
+    pub const use_pam: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "UsePAM"]).in_submodules(1);
 
     /// `services.openssh.settings.X11Forwarding`
     ///
@@ -701,7 +701,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
-    pub const x11_forwarding: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "X11Forwarding"]);
+    pub const x11_forwarding: Opt<NullOr<bool>> = Opt::new(&["services", "openssh", "settings", "X11Forwarding"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.openssh.settings.LogLevel`.

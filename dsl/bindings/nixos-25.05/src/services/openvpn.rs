@@ -178,7 +178,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/openvpn.nix`.
         #[inline]
         pub fn auth_user_pass(&self) -> Opt<NullOr<AuthUserPassValue>> {
-            Opt::at(self.path.join(["authUserPass"]))
+            Opt::at(self.path.join(["authUserPass"])).in_submodules(1)
         }
 
         /// The options under `authUserPass`.
@@ -196,7 +196,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/openvpn.nix`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.openvpn.servers.<name>.config`
@@ -213,7 +213,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/openvpn.nix`.
         #[inline]
         pub fn config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// `services.openvpn.servers.<name>.down`
@@ -225,7 +225,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/openvpn.nix`.
         #[inline]
         pub fn down(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["down"]))
+            Opt::at(self.path.join(["down"])).in_submodules(1)
         }
 
         /// `services.openvpn.servers.<name>.up`
@@ -237,7 +237,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/openvpn.nix`.
         #[inline]
         pub fn up(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["up"]))
+            Opt::at(self.path.join(["up"])).in_submodules(1)
         }
 
         /// `services.openvpn.servers.<name>.updateResolvConf`
@@ -251,7 +251,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/openvpn.nix`.
         #[inline]
         pub fn update_resolv_conf(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["updateResolvConf"]))
+            Opt::at(self.path.join(["updateResolvConf"])).in_submodules(1)
         }
 
     }
@@ -272,7 +272,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/openvpn.nix`.
         #[inline]
         pub fn password(&self) -> Opt<String> {
-            Opt::at(self.path.join(["password"]))
+            Opt::at(self.path.join(["password"])).in_submodules(2)
         }
 
         /// `services.openvpn.servers.<name>.authUserPass.username`
@@ -284,7 +284,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/openvpn.nix`.
         #[inline]
         pub fn username(&self) -> Opt<String> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(2)
         }
 
     }

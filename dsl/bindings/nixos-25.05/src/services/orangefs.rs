@@ -302,7 +302,7 @@ pub mod server {
             /// Declared in `nixos/modules/services/network-filesystems/orangefs/server.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
             }
 
             /// `services.orangefs.server.fileSystems.<name>.extraStorageHints`
@@ -314,7 +314,7 @@ pub mod server {
             /// Declared in `nixos/modules/services/network-filesystems/orangefs/server.nix`.
             #[inline]
             pub fn extra_storage_hints(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraStorageHints"]))
+                Opt::at(self.path.join(["extraStorageHints"])).in_submodules(1)
             }
 
             /// `services.orangefs.server.fileSystems.<name>.id`
@@ -326,7 +326,7 @@ pub mod server {
             /// Declared in `nixos/modules/services/network-filesystems/orangefs/server.nix`.
             #[inline]
             pub fn id(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(1)
             }
 
             /// `services.orangefs.server.fileSystems.<name>.rootHandle`
@@ -338,7 +338,7 @@ pub mod server {
             /// Declared in `nixos/modules/services/network-filesystems/orangefs/server.nix`.
             #[inline]
             pub fn root_handle(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["rootHandle"]))
+                Opt::at(self.path.join(["rootHandle"])).in_submodules(1)
             }
 
             /// `services.orangefs.server.fileSystems.<name>.troveSyncData`
@@ -350,7 +350,7 @@ pub mod server {
             /// Declared in `nixos/modules/services/network-filesystems/orangefs/server.nix`.
             #[inline]
             pub fn trove_sync_data(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["troveSyncData"]))
+                Opt::at(self.path.join(["troveSyncData"])).in_submodules(1)
             }
 
             /// `services.orangefs.server.fileSystems.<name>.troveSyncMeta`
@@ -362,7 +362,7 @@ pub mod server {
             /// Declared in `nixos/modules/services/network-filesystems/orangefs/server.nix`.
             #[inline]
             pub fn trove_sync_meta(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["troveSyncMeta"]))
+                Opt::at(self.path.join(["troveSyncMeta"])).in_submodules(1)
             }
 
         }

@@ -759,7 +759,7 @@ pub mod azure_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "azureAuthentication", "clientId"]);
+    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "azureAuthentication", "clientId"]).in_submodules(1);
 
     /// `services.outline.azureAuthentication.clientSecretFile`
     ///
@@ -768,7 +768,7 @@ pub mod azure_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "azureAuthentication", "clientSecretFile"]);
+    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "azureAuthentication", "clientSecretFile"]).in_submodules(1);
 
     /// `services.outline.azureAuthentication.resourceAppId`
     ///
@@ -777,7 +777,7 @@ pub mod azure_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const resource_app_id: Opt<String> = Opt::new(&["services", "outline", "azureAuthentication", "resourceAppId"]);
+    pub const resource_app_id: Opt<String> = Opt::new(&["services", "outline", "azureAuthentication", "resourceAppId"]).in_submodules(1);
 
 }
 
@@ -791,7 +791,7 @@ pub mod google_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "googleAuthentication", "clientId"]);
+    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "googleAuthentication", "clientId"]).in_submodules(1);
 
     /// `services.outline.googleAuthentication.clientSecretFile`
     ///
@@ -800,7 +800,7 @@ pub mod google_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "googleAuthentication", "clientSecretFile"]);
+    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "googleAuthentication", "clientSecretFile"]).in_submodules(1);
 
 }
 
@@ -814,7 +814,7 @@ pub mod oidc_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const auth_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "authUrl"]);
+    pub const auth_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "authUrl"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.clientId`
     ///
@@ -823,7 +823,7 @@ pub mod oidc_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "clientId"]);
+    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "clientId"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.clientSecretFile`
     ///
@@ -832,7 +832,7 @@ pub mod oidc_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "oidcAuthentication", "clientSecretFile"]);
+    pub const client_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "oidcAuthentication", "clientSecretFile"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.displayName`
     ///
@@ -841,7 +841,7 @@ pub mod oidc_authentication {
     /// Nix type: `string`. Default: `"OpenID"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const display_name: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "displayName"]);
+    pub const display_name: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "displayName"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.scopes`
     ///
@@ -860,7 +860,7 @@ pub mod oidc_authentication {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const scopes: Opt<Vec<String>> = Opt::new(&["services", "outline", "oidcAuthentication", "scopes"]);
+    pub const scopes: Opt<Vec<String>> = Opt::new(&["services", "outline", "oidcAuthentication", "scopes"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.tokenUrl`
     ///
@@ -869,7 +869,7 @@ pub mod oidc_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const token_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "tokenUrl"]);
+    pub const token_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "tokenUrl"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.userinfoUrl`
     ///
@@ -878,7 +878,7 @@ pub mod oidc_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const userinfo_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "userinfoUrl"]);
+    pub const userinfo_url: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "userinfoUrl"]).in_submodules(1);
 
     /// `services.outline.oidcAuthentication.usernameClaim`
     ///
@@ -888,7 +888,7 @@ pub mod oidc_authentication {
     /// Nix type: `string`. Default: `"preferred_username"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const username_claim: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "usernameClaim"]);
+    pub const username_claim: Opt<String> = Opt::new(&["services", "outline", "oidcAuthentication", "usernameClaim"]).in_submodules(1);
 
 }
 
@@ -934,7 +934,7 @@ pub mod slack_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "slackAuthentication", "clientId"]);
+    pub const client_id: Opt<String> = Opt::new(&["services", "outline", "slackAuthentication", "clientId"]).in_submodules(1);
 
     /// `services.outline.slackAuthentication.secretFile`
     ///
@@ -943,7 +943,7 @@ pub mod slack_authentication {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "slackAuthentication", "secretFile"]);
+    pub const secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "slackAuthentication", "secretFile"]).in_submodules(1);
 
 }
 
@@ -957,7 +957,7 @@ pub mod slack_integration {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const app_id: Opt<String> = Opt::new(&["services", "outline", "slackIntegration", "appId"]);
+    pub const app_id: Opt<String> = Opt::new(&["services", "outline", "slackIntegration", "appId"]).in_submodules(1);
 
     /// `services.outline.slackIntegration.messageActions`
     ///
@@ -966,7 +966,7 @@ pub mod slack_integration {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const message_actions: Opt<bool> = Opt::new(&["services", "outline", "slackIntegration", "messageActions"]);
+    pub const message_actions: Opt<bool> = Opt::new(&["services", "outline", "slackIntegration", "messageActions"]).in_submodules(1);
 
     /// `services.outline.slackIntegration.verificationTokenFile`
     ///
@@ -975,7 +975,7 @@ pub mod slack_integration {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const verification_token_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "slackIntegration", "verificationTokenFile"]);
+    pub const verification_token_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "slackIntegration", "verificationTokenFile"]).in_submodules(1);
 
 }
 
@@ -989,7 +989,7 @@ pub mod smtp {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const from_email: Opt<String> = Opt::new(&["services", "outline", "smtp", "fromEmail"]);
+    pub const from_email: Opt<String> = Opt::new(&["services", "outline", "smtp", "fromEmail"]).in_submodules(1);
 
     /// `services.outline.smtp.host`
     ///
@@ -998,7 +998,7 @@ pub mod smtp {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const host: Opt<String> = Opt::new(&["services", "outline", "smtp", "host"]);
+    pub const host: Opt<String> = Opt::new(&["services", "outline", "smtp", "host"]).in_submodules(1);
 
     /// `services.outline.smtp.passwordFile`
     ///
@@ -1007,7 +1007,7 @@ pub mod smtp {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "smtp", "passwordFile"]);
+    pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "smtp", "passwordFile"]).in_submodules(1);
 
     /// `services.outline.smtp.port`
     ///
@@ -1016,7 +1016,7 @@ pub mod smtp {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "outline", "smtp", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "outline", "smtp", "port"]).in_submodules(1);
 
     /// `services.outline.smtp.replyEmail`
     ///
@@ -1025,7 +1025,7 @@ pub mod smtp {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const reply_email: Opt<String> = Opt::new(&["services", "outline", "smtp", "replyEmail"]);
+    pub const reply_email: Opt<String> = Opt::new(&["services", "outline", "smtp", "replyEmail"]).in_submodules(1);
 
     /// `services.outline.smtp.secure`
     ///
@@ -1034,7 +1034,7 @@ pub mod smtp {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const secure: Opt<bool> = Opt::new(&["services", "outline", "smtp", "secure"]);
+    pub const secure: Opt<bool> = Opt::new(&["services", "outline", "smtp", "secure"]).in_submodules(1);
 
     /// `services.outline.smtp.tlsCiphers`
     ///
@@ -1043,7 +1043,7 @@ pub mod smtp {
     /// Nix type: `string`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const tls_ciphers: Opt<String> = Opt::new(&["services", "outline", "smtp", "tlsCiphers"]);
+    pub const tls_ciphers: Opt<String> = Opt::new(&["services", "outline", "smtp", "tlsCiphers"]).in_submodules(1);
 
     /// `services.outline.smtp.username`
     ///
@@ -1052,7 +1052,7 @@ pub mod smtp {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const username: Opt<String> = Opt::new(&["services", "outline", "smtp", "username"]);
+    pub const username: Opt<String> = Opt::new(&["services", "outline", "smtp", "username"]).in_submodules(1);
 
 }
 
@@ -1066,7 +1066,7 @@ pub mod storage {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const access_key: Opt<String> = Opt::new(&["services", "outline", "storage", "accessKey"]);
+    pub const access_key: Opt<String> = Opt::new(&["services", "outline", "storage", "accessKey"]).in_submodules(1);
 
     /// `services.outline.storage.acl`
     ///
@@ -1075,7 +1075,7 @@ pub mod storage {
     /// Nix type: `string`. Default: `"private"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const acl: Opt<String> = Opt::new(&["services", "outline", "storage", "acl"]);
+    pub const acl: Opt<String> = Opt::new(&["services", "outline", "storage", "acl"]).in_submodules(1);
 
     /// `services.outline.storage.forcePathStyle`
     ///
@@ -1084,7 +1084,7 @@ pub mod storage {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const force_path_style: Opt<bool> = Opt::new(&["services", "outline", "storage", "forcePathStyle"]);
+    pub const force_path_style: Opt<bool> = Opt::new(&["services", "outline", "storage", "forcePathStyle"]).in_submodules(1);
 
     /// `services.outline.storage.localRootDir`
     ///
@@ -1094,7 +1094,7 @@ pub mod storage {
     /// Nix type: `string`. Default: `"/var/lib/outline/data"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const local_root_dir: Opt<String> = Opt::new(&["services", "outline", "storage", "localRootDir"]);
+    pub const local_root_dir: Opt<String> = Opt::new(&["services", "outline", "storage", "localRootDir"]).in_submodules(1);
 
     /// `services.outline.storage.region`
     ///
@@ -1103,7 +1103,7 @@ pub mod storage {
     /// Nix type: `string`. Default: `"xx-xxxx-x"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const region: Opt<String> = Opt::new(&["services", "outline", "storage", "region"]);
+    pub const region: Opt<String> = Opt::new(&["services", "outline", "storage", "region"]).in_submodules(1);
 
     /// `services.outline.storage.secretKeyFile`
     ///
@@ -1112,7 +1112,7 @@ pub mod storage {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const secret_key_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "storage", "secretKeyFile"]);
+    pub const secret_key_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "storage", "secretKeyFile"]).in_submodules(1);
 
     /// `services.outline.storage.storageType`
     ///
@@ -1121,7 +1121,7 @@ pub mod storage {
     /// Nix type: `one of "local", "s3"`. Default: `"s3"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const storage_type: Opt<StorageType> = Opt::new(&["services", "outline", "storage", "storageType"]);
+    pub const storage_type: Opt<StorageType> = Opt::new(&["services", "outline", "storage", "storageType"]).in_submodules(1);
 
     /// `services.outline.storage.uploadBucketName`
     ///
@@ -1130,7 +1130,7 @@ pub mod storage {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const upload_bucket_name: Opt<String> = Opt::new(&["services", "outline", "storage", "uploadBucketName"]);
+    pub const upload_bucket_name: Opt<String> = Opt::new(&["services", "outline", "storage", "uploadBucketName"]).in_submodules(1);
 
     /// `services.outline.storage.uploadBucketUrl`
     ///
@@ -1140,7 +1140,7 @@ pub mod storage {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const upload_bucket_url: Opt<String> = Opt::new(&["services", "outline", "storage", "uploadBucketUrl"]);
+    pub const upload_bucket_url: Opt<String> = Opt::new(&["services", "outline", "storage", "uploadBucketUrl"]).in_submodules(1);
 
     /// `services.outline.storage.uploadMaxSize`
     ///
@@ -1149,7 +1149,7 @@ pub mod storage {
     /// Nix type: `signed integer`. Default: `26214400`.
     ///
     /// Declared in `nixos/modules/services/web-apps/outline.nix`.
-    pub const upload_max_size: Opt<i64> = Opt::new(&["services", "outline", "storage", "uploadMaxSize"]);
+    pub const upload_max_size: Opt<i64> = Opt::new(&["services", "outline", "storage", "uploadMaxSize"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.outline.storage.storageType`.

@@ -125,7 +125,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/pantalaimon.nix`.
         #[inline]
         pub fn data_path(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["dataPath"]))
+            Opt::at(self.path.join(["dataPath"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.extraSettings`
@@ -139,7 +139,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/pantalaimon.nix`.
         #[inline]
         pub fn extra_settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["extraSettings"]))
+            Opt::at(self.path.join(["extraSettings"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.homeserver`
@@ -153,7 +153,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/pantalaimon.nix`.
         #[inline]
         pub fn homeserver(&self) -> Opt<String> {
-            Opt::at(self.path.join(["homeserver"]))
+            Opt::at(self.path.join(["homeserver"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.listenAddress`
@@ -166,7 +166,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/pantalaimon.nix`.
         #[inline]
         pub fn listen_address(&self) -> Opt<String> {
-            Opt::at(self.path.join(["listenAddress"]))
+            Opt::at(self.path.join(["listenAddress"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.listenPort`
@@ -180,7 +180,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/pantalaimon.nix`.
         #[inline]
         pub fn listen_port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["listenPort"]))
+            Opt::at(self.path.join(["listenPort"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.logLevel`
@@ -192,7 +192,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/pantalaimon.nix`.
         #[inline]
         pub fn log_level(&self) -> Opt<LogLevel> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(1)
         }
 
         /// `services.pantalaimon-headless.instances.<name>.ssl`
@@ -205,7 +205,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/matrix/pantalaimon.nix`.
         #[inline]
         pub fn ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["ssl"]))
+            Opt::at(self.path.join(["ssl"])).in_submodules(1)
         }
 
     }

@@ -175,7 +175,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/etc/ssl/certs/ca-certificates.crt"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const cert_path: Opt<RuntimePath> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "cert_path"]);
+        pub const cert_path: Opt<RuntimePath> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "cert_path"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.elasticsearch.hosts`
         ///
@@ -185,7 +185,7 @@ pub mod settings {
         /// Nix type: `list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "hosts"]);
+        pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "hosts"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.elasticsearch.password`
         ///
@@ -200,7 +200,7 @@ pub mod settings {
         /// Nix type: `null or path or attribute set of path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "password"]);
+        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "password"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.elasticsearch.ssl`
         ///
@@ -209,7 +209,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const ssl: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "ssl"]);
+        pub const ssl: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "ssl"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.elasticsearch.user`
         ///
@@ -219,7 +219,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "user"]);
+        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "user"]).in_submodules(1);
 
         /// The members of `services.parsedmarc.settings.elasticsearch.password`'s type: `path`, `attribute set of (path)`. A value of any of them sets the option.
         pub enum PasswordMembers {}
@@ -238,7 +238,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const save_aggregate: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "general", "save_aggregate"]);
+        pub const save_aggregate: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "general", "save_aggregate"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.general.save_forensic`
         ///
@@ -247,7 +247,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const save_forensic: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "general", "save_forensic"]);
+        pub const save_forensic: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "general", "save_forensic"]).in_submodules(1);
 
     }
 
@@ -261,7 +261,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "parsedmarc", "settings", "imap", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "parsedmarc", "settings", "imap", "host"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.imap.password`
         ///
@@ -275,7 +275,7 @@ pub mod settings {
         /// Nix type: `null or path or attribute set of path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "password"]);
+        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "password"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.imap.port`
         ///
@@ -284,7 +284,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `993`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "parsedmarc", "settings", "imap", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "parsedmarc", "settings", "imap", "port"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.imap.ssl`
         ///
@@ -293,7 +293,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const ssl: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "imap", "ssl"]);
+        pub const ssl: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "imap", "ssl"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.imap.user`
         ///
@@ -302,7 +302,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "user"]);
+        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "user"]).in_submodules(1);
 
         /// The members of `services.parsedmarc.settings.imap.password`'s type: `path`, `attribute set of (path)`. A value of any of them sets the option.
         pub enum PasswordMembers {}
@@ -321,7 +321,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const delete: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "mailbox", "delete"]);
+        pub const delete: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "mailbox", "delete"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.mailbox.watch`
         ///
@@ -330,7 +330,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const watch: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "mailbox", "watch"]);
+        pub const watch: Opt<bool> = Opt::new(&["services", "parsedmarc", "settings", "mailbox", "watch"]).in_submodules(1);
 
     }
 
@@ -345,7 +345,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const from: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "from"]);
+        pub const from: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "from"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.host`
         ///
@@ -354,7 +354,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "host"]);
+        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "host"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.password`
         ///
@@ -368,7 +368,7 @@ pub mod settings {
         /// Nix type: `null or path or attribute set of path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "password"]);
+        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "password"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.port`
         ///
@@ -377,7 +377,7 @@ pub mod settings {
         /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const port: Opt<NullOr<u16>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "port"]);
+        pub const port: Opt<NullOr<u16>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "port"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.ssl`
         ///
@@ -386,7 +386,7 @@ pub mod settings {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const ssl: Opt<NullOr<bool>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "ssl"]);
+        pub const ssl: Opt<NullOr<bool>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "ssl"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.to`
         ///
@@ -395,7 +395,7 @@ pub mod settings {
         /// Nix type: `null or (list of string)`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const to: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "to"]);
+        pub const to: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "to"]).in_submodules(1);
 
         /// `services.parsedmarc.settings.smtp.user`
         ///
@@ -404,7 +404,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/parsedmarc.nix`.
-        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "user"]);
+        pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "user"]).in_submodules(1);
 
         /// The members of `services.parsedmarc.settings.smtp.password`'s type: `path`, `attribute set of (path)`. A value of any of them sets the option.
         pub enum PasswordMembers {}

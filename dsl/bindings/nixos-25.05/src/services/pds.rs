@@ -88,7 +88,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `"true"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const log_enabled: Opt<NullOr<String>> = Opt::new(&["services", "pds", "settings", "LOG_ENABLED"]);
+    pub const log_enabled: Opt<NullOr<String>> = Opt::new(&["services", "pds", "settings", "LOG_ENABLED"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_BLOBSTORE_DISK_LOCATION`
     ///
@@ -97,7 +97,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `"/var/lib/pds/blocks"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_blobstore_disk_location: Opt<NullOr<String>> = Opt::new(&["services", "pds", "settings", "PDS_BLOBSTORE_DISK_LOCATION"]);
+    pub const pds_blobstore_disk_location: Opt<NullOr<String>> = Opt::new(&["services", "pds", "settings", "PDS_BLOBSTORE_DISK_LOCATION"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_BLOB_UPLOAD_LIMIT`
     ///
@@ -106,7 +106,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"52428800"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_blob_upload_limit: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_BLOB_UPLOAD_LIMIT"]);
+    pub const pds_blob_upload_limit: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_BLOB_UPLOAD_LIMIT"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_BSKY_APP_VIEW_DID`
     ///
@@ -115,7 +115,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"did:web:api.bsky.app"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_bsky_app_view_did: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_BSKY_APP_VIEW_DID"]);
+    pub const pds_bsky_app_view_did: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_BSKY_APP_VIEW_DID"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_BSKY_APP_VIEW_URL`
     ///
@@ -124,7 +124,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"https://api.bsky.app"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_bsky_app_view_url: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_BSKY_APP_VIEW_URL"]);
+    pub const pds_bsky_app_view_url: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_BSKY_APP_VIEW_URL"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_CRAWLERS`
     ///
@@ -133,7 +133,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"https://bsky.network"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_crawlers: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_CRAWLERS"]);
+    pub const pds_crawlers: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_CRAWLERS"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_DATA_DIRECTORY`
     ///
@@ -142,7 +142,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"/var/lib/pds"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_data_directory: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_DATA_DIRECTORY"]);
+    pub const pds_data_directory: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_DATA_DIRECTORY"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_DID_PLC_URL`
     ///
@@ -151,7 +151,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"https://plc.directory"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_did_plc_url: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_DID_PLC_URL"]);
+    pub const pds_did_plc_url: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_DID_PLC_URL"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_HOSTNAME`
     ///
@@ -160,7 +160,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"pds.example.com"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_hostname: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_HOSTNAME"]);
+    pub const pds_hostname: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_HOSTNAME"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_PORT`
     ///
@@ -169,7 +169,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_port: Opt<u16> = Opt::new(&["services", "pds", "settings", "PDS_PORT"]);
+    pub const pds_port: Opt<u16> = Opt::new(&["services", "pds", "settings", "PDS_PORT"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_REPORT_SERVICE_DID`
     ///
@@ -178,7 +178,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"did:plc:ar7c4by46qjdydhdevvrndac"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_report_service_did: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_REPORT_SERVICE_DID"]);
+    pub const pds_report_service_did: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_REPORT_SERVICE_DID"]).in_submodules(1);
 
     /// `services.pds.settings.PDS_REPORT_SERVICE_URL`
     ///
@@ -187,7 +187,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"https://mod.bsky.app"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pds.nix`.
-    pub const pds_report_service_url: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_REPORT_SERVICE_URL"]);
+    pub const pds_report_service_url: Opt<String> = Opt::new(&["services", "pds", "settings", "PDS_REPORT_SERVICE_URL"]).in_submodules(1);
 
 }
 

@@ -155,7 +155,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/peering-manager.nix`.
-    pub const allowed_hosts: Opt<Vec<String>> = Opt::new(&["services", "peering-manager", "settings", "ALLOWED_HOSTS"]);
+    pub const allowed_hosts: Opt<Vec<String>> = Opt::new(&["services", "peering-manager", "settings", "ALLOWED_HOSTS"]).in_submodules(1);
 
 }
 

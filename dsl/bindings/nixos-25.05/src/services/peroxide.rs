@@ -99,7 +99,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"[::0]"`. Example: `"localhost"`.
     ///
     /// Declared in `nixos/modules/services/networking/peroxide.nix`.
-    pub const server_address: Opt<String> = Opt::new(&["services", "peroxide", "settings", "ServerAddress"]);
+    pub const server_address: Opt<String> = Opt::new(&["services", "peroxide", "settings", "ServerAddress"]).in_submodules(1);
 
     /// `services.peroxide.settings.UserPortImap`
     ///
@@ -108,7 +108,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1143`.
     ///
     /// Declared in `nixos/modules/services/networking/peroxide.nix`.
-    pub const user_port_imap: Opt<u16> = Opt::new(&["services", "peroxide", "settings", "UserPortImap"]);
+    pub const user_port_imap: Opt<u16> = Opt::new(&["services", "peroxide", "settings", "UserPortImap"]).in_submodules(1);
 
     /// `services.peroxide.settings.UserPortSmtp`
     ///
@@ -117,7 +117,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1025`.
     ///
     /// Declared in `nixos/modules/services/networking/peroxide.nix`.
-    pub const user_port_smtp: Opt<u16> = Opt::new(&["services", "peroxide", "settings", "UserPortSmtp"]);
+    pub const user_port_smtp: Opt<u16> = Opt::new(&["services", "peroxide", "settings", "UserPortSmtp"]).in_submodules(1);
 
 }
 

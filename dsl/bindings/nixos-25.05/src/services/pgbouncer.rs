@@ -102,7 +102,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-    pub const databases: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "databases"]);
+    pub const databases: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "databases"]).in_submodules(1);
 
     /// `services.pgbouncer.settings.peers`
     ///
@@ -123,7 +123,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-    pub const peers: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "peers"]);
+    pub const peers: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "peers"]).in_submodules(1);
 
     /// `services.pgbouncer.settings.users`
     ///
@@ -143,7 +143,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-    pub const users: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "users"]);
+    pub const users: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pgbouncer", "settings", "users"]).in_submodules(1);
 
     pub mod pgbouncer {
         use super::*;
@@ -156,7 +156,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `20`.
         ///
         /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-        pub const default_pool_size: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "default_pool_size"]);
+        pub const default_pool_size: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "default_pool_size"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.ignore_startup_parameters`
         ///
@@ -176,7 +176,7 @@ pub mod settings {
         /// Nix type: `null or strings concatenated with ","`. Default: `null`. Example: `"extra_float_digits"`.
         ///
         /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-        pub const ignore_startup_parameters: Opt<NullOr<Concatenated>> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "ignore_startup_parameters"]);
+        pub const ignore_startup_parameters: Opt<NullOr<Concatenated>> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "ignore_startup_parameters"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.listen_addr`
         ///
@@ -189,7 +189,7 @@ pub mod settings {
         /// Nix type: `null or strings concatenated with ","`. Default: `null`. Example: `"*"`.
         ///
         /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-        pub const listen_addr: Opt<NullOr<Concatenated>> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "listen_addr"]);
+        pub const listen_addr: Opt<NullOr<Concatenated>> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "listen_addr"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.listen_port`
         ///
@@ -198,7 +198,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6432`.
         ///
         /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-        pub const listen_port: Opt<u16> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "listen_port"]);
+        pub const listen_port: Opt<u16> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "listen_port"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.max_client_conn`
         ///
@@ -220,7 +220,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `100`.
         ///
         /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-        pub const max_client_conn: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_client_conn"]);
+        pub const max_client_conn: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_client_conn"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.max_db_connections`
         ///
@@ -241,7 +241,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `0`.
         ///
         /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-        pub const max_db_connections: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_db_connections"]);
+        pub const max_db_connections: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_db_connections"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.max_user_connections`
         ///
@@ -263,7 +263,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `0`.
         ///
         /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-        pub const max_user_connections: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_user_connections"]);
+        pub const max_user_connections: Opt<i64> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "max_user_connections"]).in_submodules(1);
 
         /// `services.pgbouncer.settings.pgbouncer.pool_mode`
         ///
@@ -280,7 +280,7 @@ pub mod settings {
         /// Nix type: `one of "session", "transaction", "statement"`. Default: `"session"`.
         ///
         /// Declared in `nixos/modules/services/databases/pgbouncer.nix`.
-        pub const pool_mode: Opt<PoolMode> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "pool_mode"]);
+        pub const pool_mode: Opt<PoolMode> = Opt::new(&["services", "pgbouncer", "settings", "pgbouncer", "pool_mode"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.pgbouncer.settings.pgbouncer.pool_mode`.

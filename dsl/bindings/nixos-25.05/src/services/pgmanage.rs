@@ -194,7 +194,7 @@ pub mod tls {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/databases/pgmanage.nix`.
-    pub const cert: Opt<String> = Opt::new(&["services", "pgmanage", "tls", "cert"]);
+    pub const cert: Opt<String> = Opt::new(&["services", "pgmanage", "tls", "cert"]).in_submodules(1);
 
     /// `services.pgmanage.tls.key`
     ///
@@ -203,7 +203,7 @@ pub mod tls {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/databases/pgmanage.nix`.
-    pub const key: Opt<String> = Opt::new(&["services", "pgmanage", "tls", "key"]);
+    pub const key: Opt<String> = Opt::new(&["services", "pgmanage", "tls", "key"]).in_submodules(1);
 
 }
 

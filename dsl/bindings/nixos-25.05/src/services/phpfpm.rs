@@ -229,7 +229,7 @@ pub mod pools {
         /// Declared in `nixos/modules/services/web-servers/phpfpm/default.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.group`
@@ -241,7 +241,7 @@ pub mod pools {
         /// Declared in `nixos/modules/services/web-servers/phpfpm/default.nix`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.listen`
@@ -253,7 +253,7 @@ pub mod pools {
         /// Declared in `nixos/modules/services/web-servers/phpfpm/default.nix`.
         #[inline]
         pub fn listen(&self) -> Opt<String> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.phpEnv`
@@ -276,7 +276,7 @@ pub mod pools {
         /// Declared in `nixos/modules/services/web-servers/phpfpm/default.nix`.
         #[inline]
         pub fn php_env(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["phpEnv"]))
+            Opt::at(self.path.join(["phpEnv"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.phpOptions`
@@ -288,7 +288,7 @@ pub mod pools {
         /// Declared in `nixos/modules/services/web-servers/phpfpm/default.nix`.
         #[inline]
         pub fn php_options(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["phpOptions"]))
+            Opt::at(self.path.join(["phpOptions"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.phpPackage`
@@ -300,7 +300,7 @@ pub mod pools {
         /// Declared in `nixos/modules/services/web-servers/phpfpm/default.nix`.
         #[inline]
         pub fn php_package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["phpPackage"]))
+            Opt::at(self.path.join(["phpPackage"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.settings`
@@ -328,7 +328,7 @@ pub mod pools {
         /// Declared in `nixos/modules/services/web-servers/phpfpm/default.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.phpfpm.pools.<name>.socket`
@@ -355,7 +355,7 @@ pub mod pools {
         /// Declared in `nixos/modules/services/web-servers/phpfpm/default.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

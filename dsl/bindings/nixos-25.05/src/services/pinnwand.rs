@@ -104,7 +104,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"sqlite:////var/lib/pinnwand/pinnwand.db"`. Example: `"sqlite:///:memory"`.
     ///
     /// Declared in `nixos/modules/services/misc/pinnwand.nix`.
-    pub const database_uri: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "database_uri"]);
+    pub const database_uri: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "database_uri"]).in_submodules(1);
 
     /// `services.pinnwand.settings.footer`
     ///
@@ -121,7 +121,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/misc/pinnwand.nix`.
-    pub const footer: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "footer"]);
+    pub const footer: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "footer"]).in_submodules(1);
 
     /// `services.pinnwand.settings.paste_help`
     ///
@@ -138,7 +138,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/misc/pinnwand.nix`.
-    pub const paste_help: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "paste_help"]);
+    pub const paste_help: Opt<String> = Opt::new(&["services", "pinnwand", "settings", "paste_help"]).in_submodules(1);
 
     /// `services.pinnwand.settings.paste_size`
     ///
@@ -147,7 +147,7 @@ pub mod settings {
     /// Nix type: `positive integer, meaning >0`. Default: `262144`. Example: `524288`.
     ///
     /// Declared in `nixos/modules/services/misc/pinnwand.nix`.
-    pub const paste_size: Opt<Positive> = Opt::new(&["services", "pinnwand", "settings", "paste_size"]);
+    pub const paste_size: Opt<Positive> = Opt::new(&["services", "pinnwand", "settings", "paste_size"]).in_submodules(1);
 
 }
 

@@ -795,7 +795,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.acmeRoot`
     ///
@@ -805,7 +805,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.addSSL`
     ///
@@ -816,7 +816,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.basicAuth`
     ///
@@ -836,7 +836,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pixelfed", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "pixelfed", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.basicAuthFile`
     ///
@@ -846,7 +846,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.default`
     ///
@@ -855,7 +855,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "default"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.enableACME`
     ///
@@ -865,7 +865,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.extraConfig`
     ///
@@ -874,7 +874,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "pixelfed", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "pixelfed", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.forceSSL`
     ///
@@ -887,7 +887,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.globalRedirect`
     ///
@@ -897,7 +897,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.http2`
     ///
@@ -912,7 +912,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http2"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.http3`
     ///
@@ -928,7 +928,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http3"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.http3_hq`
     ///
@@ -943,7 +943,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.kTLS`
     ///
@@ -955,7 +955,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.listen`
     ///
@@ -989,7 +989,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "pixelfed", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "pixelfed", "nginx", "listen"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.listenAddresses`
     ///
@@ -1011,7 +1011,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "pixelfed", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "pixelfed", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.locations`
     ///
@@ -1030,7 +1030,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "pixelfed", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "pixelfed", "nginx", "locations"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.onlySSL`
     ///
@@ -1040,7 +1040,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.quic`
     ///
@@ -1054,7 +1054,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "quic"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.redirectCode`
     ///
@@ -1066,7 +1066,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "pixelfed", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "pixelfed", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.rejectSSL`
     ///
@@ -1079,7 +1079,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.reuseport`
     ///
@@ -1089,7 +1089,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "pixelfed", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.root`
     ///
@@ -1098,7 +1098,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "root"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.serverAliases`
     ///
@@ -1116,7 +1116,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "pixelfed", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "pixelfed", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.serverName`
     ///
@@ -1125,7 +1125,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.sslCertificate`
     ///
@@ -1134,7 +1134,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "pixelfed", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "pixelfed", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.sslCertificateKey`
     ///
@@ -1143,7 +1143,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "pixelfed", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "pixelfed", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.sslTrustedCertificate`
     ///
@@ -1152,7 +1152,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pixelfed", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.pixelfed.nginx.useACMEHost`
     ///
@@ -1165,7 +1165,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "pixelfed", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.pixelfed.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1385,7 +1385,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.basicAuth`
@@ -1408,7 +1408,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.basicAuthFile`
@@ -1421,7 +1421,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.extraConfig`
@@ -1433,7 +1433,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.fastcgiParams`
@@ -1447,7 +1447,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.index`
@@ -1459,7 +1459,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.priority`
@@ -1473,7 +1473,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.proxyPass`
@@ -1486,7 +1486,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.proxyWebsockets`
@@ -1498,7 +1498,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.recommendedProxySettings`
@@ -1510,7 +1510,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.return`
@@ -1522,7 +1522,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.root`
@@ -1534,7 +1534,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.pixelfed.nginx.locations.<name>.tryFiles`
@@ -1546,7 +1546,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/pixelfed.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

@@ -743,7 +743,7 @@ pub mod master_config {
         /// Declared in `nixos/modules/services/mail/postfix.nix`.
         #[inline]
         pub fn args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["args"]))
+            Opt::at(self.path.join(["args"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.chroot`
@@ -757,7 +757,7 @@ pub mod master_config {
         /// Declared in `nixos/modules/services/mail/postfix.nix`.
         #[inline]
         pub fn chroot(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["chroot"]))
+            Opt::at(self.path.join(["chroot"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.command`
@@ -770,7 +770,7 @@ pub mod master_config {
         /// Declared in `nixos/modules/services/mail/postfix.nix`.
         #[inline]
         pub fn command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["command"]))
+            Opt::at(self.path.join(["command"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.maxproc`
@@ -785,7 +785,7 @@ pub mod master_config {
         /// Declared in `nixos/modules/services/mail/postfix.nix`.
         #[inline]
         pub fn maxproc(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["maxproc"]))
+            Opt::at(self.path.join(["maxproc"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.name`
@@ -797,7 +797,7 @@ pub mod master_config {
         /// Declared in `nixos/modules/services/mail/postfix.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.private`
@@ -811,7 +811,7 @@ pub mod master_config {
         /// Declared in `nixos/modules/services/mail/postfix.nix`.
         #[inline]
         pub fn private(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["private"]))
+            Opt::at(self.path.join(["private"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.privileged`
@@ -823,7 +823,7 @@ pub mod master_config {
         /// Declared in `nixos/modules/services/mail/postfix.nix`.
         #[inline]
         pub fn privileged(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["privileged"]))
+            Opt::at(self.path.join(["privileged"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.type`
@@ -835,7 +835,7 @@ pub mod master_config {
         /// Declared in `nixos/modules/services/mail/postfix.nix`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.wakeup`
@@ -849,7 +849,7 @@ pub mod master_config {
         /// Declared in `nixos/modules/services/mail/postfix.nix`.
         #[inline]
         pub fn wakeup(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["wakeup"]))
+            Opt::at(self.path.join(["wakeup"])).in_submodules(1)
         }
 
         /// `services.postfix.masterConfig.<name>.wakeupUnusedComponent`
@@ -864,7 +864,7 @@ pub mod master_config {
         /// Declared in `nixos/modules/services/mail/postfix.nix`.
         #[inline]
         pub fn wakeup_unused_component(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["wakeupUnusedComponent"]))
+            Opt::at(self.path.join(["wakeupUnusedComponent"])).in_submodules(1)
         }
 
     }

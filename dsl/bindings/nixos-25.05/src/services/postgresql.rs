@@ -486,7 +486,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"[%p] "`. Example: `"%m [%p] "`.
     ///
     /// Declared in `nixos/modules/services/databases/postgresql.nix`.
-    pub const log_line_prefix: Opt<String> = Opt::new(&["services", "postgresql", "settings", "log_line_prefix"]);
+    pub const log_line_prefix: Opt<String> = Opt::new(&["services", "postgresql", "settings", "log_line_prefix"]).in_submodules(1);
 
     /// `services.postgresql.settings.port`
     ///
@@ -495,7 +495,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5432`.
     ///
     /// Declared in `nixos/modules/services/databases/postgresql.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "postgresql", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "postgresql", "settings", "port"]).in_submodules(1);
 
     /// `services.postgresql.settings.shared_preload_libraries`
     ///
@@ -504,7 +504,7 @@ pub mod settings {
     /// Nix type: `null or (string or (list of string) convertible to it)`. Default: `null`. Example: `[ "auto_explain" "anon" ]`.
     ///
     /// Declared in `nixos/modules/services/databases/postgresql.nix`.
-    pub const shared_preload_libraries: Opt<NullOr<OneOf<SharedPreloadLibrariesMembers>>> = Opt::new(&["services", "postgresql", "settings", "shared_preload_libraries"]);
+    pub const shared_preload_libraries: Opt<NullOr<OneOf<SharedPreloadLibrariesMembers>>> = Opt::new(&["services", "postgresql", "settings", "shared_preload_libraries"]).in_submodules(1);
 
     /// The members of `services.postgresql.settings.shared_preload_libraries`'s type: `string`, `list of (string)`. A value of any of them sets the option.
     pub enum SharedPreloadLibrariesMembers {}

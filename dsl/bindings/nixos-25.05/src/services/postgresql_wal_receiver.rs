@@ -180,7 +180,7 @@ pub mod receivers {
         /// Declared in `nixos/modules/services/backup/postgresql-wal-receiver.nix`.
         #[inline]
         pub fn compress(&self) -> Opt<Between<0, 9>> {
-            Opt::at(self.path.join(["compress"]))
+            Opt::at(self.path.join(["compress"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.connection`
@@ -196,7 +196,7 @@ pub mod receivers {
         /// Declared in `nixos/modules/services/backup/postgresql-wal-receiver.nix`.
         #[inline]
         pub fn connection(&self) -> Opt<String> {
-            Opt::at(self.path.join(["connection"]))
+            Opt::at(self.path.join(["connection"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.directory`
@@ -208,7 +208,7 @@ pub mod receivers {
         /// Declared in `nixos/modules/services/backup/postgresql-wal-receiver.nix`.
         #[inline]
         pub fn directory(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["directory"]))
+            Opt::at(self.path.join(["directory"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.environment`
@@ -230,7 +230,7 @@ pub mod receivers {
         /// Declared in `nixos/modules/services/backup/postgresql-wal-receiver.nix`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.extraArgs`
@@ -250,7 +250,7 @@ pub mod receivers {
         /// Declared in `nixos/modules/services/backup/postgresql-wal-receiver.nix`.
         #[inline]
         pub fn extra_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.postgresqlPackage`
@@ -262,7 +262,7 @@ pub mod receivers {
         /// Declared in `nixos/modules/services/backup/postgresql-wal-receiver.nix`.
         #[inline]
         pub fn postgresql_package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["postgresqlPackage"]))
+            Opt::at(self.path.join(["postgresqlPackage"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.slot`
@@ -282,7 +282,7 @@ pub mod receivers {
         /// Declared in `nixos/modules/services/backup/postgresql-wal-receiver.nix`.
         #[inline]
         pub fn slot(&self) -> Opt<String> {
-            Opt::at(self.path.join(["slot"]))
+            Opt::at(self.path.join(["slot"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.statusInterval`
@@ -297,7 +297,7 @@ pub mod receivers {
         /// Declared in `nixos/modules/services/backup/postgresql-wal-receiver.nix`.
         #[inline]
         pub fn status_interval(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["statusInterval"]))
+            Opt::at(self.path.join(["statusInterval"])).in_submodules(1)
         }
 
         /// `services.postgresqlWalReceiver.receivers.<name>.synchronous`
@@ -313,7 +313,7 @@ pub mod receivers {
         /// Declared in `nixos/modules/services/backup/postgresql-wal-receiver.nix`.
         #[inline]
         pub fn synchronous(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["synchronous"]))
+            Opt::at(self.path.join(["synchronous"])).in_submodules(1)
         }
 
     }

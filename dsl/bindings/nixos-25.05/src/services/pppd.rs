@@ -98,7 +98,7 @@ pub mod peers {
         /// Declared in `nixos/modules/services/networking/pppd.nix`.
         #[inline]
         pub fn autostart(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autostart"]))
+            Opt::at(self.path.join(["autostart"])).in_submodules(1)
         }
 
         /// `services.pppd.peers.<name>.config`
@@ -110,7 +110,7 @@ pub mod peers {
         /// Declared in `nixos/modules/services/networking/pppd.nix`.
         #[inline]
         pub fn config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// `services.pppd.peers.<name>.enable`
@@ -122,7 +122,7 @@ pub mod peers {
         /// Declared in `nixos/modules/services/networking/pppd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.pppd.peers.<name>.name`
@@ -134,7 +134,7 @@ pub mod peers {
         /// Declared in `nixos/modules/services/networking/pppd.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }

@@ -186,7 +186,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `optionalString config.services.pretalx.celery.enable "redis+socket://${config.services.redis.servers.pretalx.unixSocket}?virtual_host=1"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const backend: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "celery", "backend"]);
+        pub const backend: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "celery", "backend"]).in_submodules(1);
 
         /// `services.pretalx.settings.celery.broker`
         ///
@@ -195,7 +195,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `optionalString config.services.pretalx.celery.enable "redis+socket://${config.services.redis.servers.pretalx.unixSocket}?virtual_host=2"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const broker: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "celery", "broker"]);
+        pub const broker: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "celery", "broker"]).in_submodules(1);
 
     }
 
@@ -228,7 +228,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const host: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pretalx", "settings", "database", "host"]);
+        pub const host: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pretalx", "settings", "database", "host"]).in_submodules(1);
 
         /// `services.pretalx.settings.database.name`
         ///
@@ -237,7 +237,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"pretalx"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const name: Opt<String> = Opt::new(&["services", "pretalx", "settings", "database", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "pretalx", "settings", "database", "name"]).in_submodules(1);
 
         /// `services.pretalx.settings.database.user`
         ///
@@ -246,7 +246,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"pretalx"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const user: Opt<String> = Opt::new(&["services", "pretalx", "settings", "database", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "pretalx", "settings", "database", "user"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.pretalx.settings.database.backend`.
@@ -267,7 +267,7 @@ pub mod settings {
         /// Nix type: `positive integer, meaning >0`. Default: `10`. Example: `50`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const upload_limit: Opt<Positive> = Opt::new(&["services", "pretalx", "settings", "files", "upload_limit"]);
+        pub const upload_limit: Opt<Positive> = Opt::new(&["services", "pretalx", "settings", "files", "upload_limit"]).in_submodules(1);
 
     }
 
@@ -281,7 +281,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/var/lib/pretalx"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const data: Opt<RuntimePath> = Opt::new(&["services", "pretalx", "settings", "filesystem", "data"]);
+        pub const data: Opt<RuntimePath> = Opt::new(&["services", "pretalx", "settings", "filesystem", "data"]).in_submodules(1);
 
         /// `services.pretalx.settings.filesystem.logs`
         ///
@@ -290,7 +290,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/var/log/pretalx"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const logs: Opt<RuntimePath> = Opt::new(&["services", "pretalx", "settings", "filesystem", "logs"]);
+        pub const logs: Opt<RuntimePath> = Opt::new(&["services", "pretalx", "settings", "filesystem", "logs"]).in_submodules(1);
 
         /// `services.pretalx.settings.filesystem.static`
         ///
@@ -313,7 +313,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `"unix://${config.services.redis.servers.pretalx.unixSocket}?db=0"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "redis", "location"]);
+        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretalx", "settings", "redis", "location"]).in_submodules(1);
 
         /// `services.pretalx.settings.redis.session`
         ///
@@ -322,7 +322,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const session: Opt<bool> = Opt::new(&["services", "pretalx", "settings", "redis", "session"]);
+        pub const session: Opt<bool> = Opt::new(&["services", "pretalx", "settings", "redis", "session"]).in_submodules(1);
 
     }
 
@@ -336,7 +336,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `https://${config.services.pretalx.nginx.domain}`. Example: `"https://talks.example.com"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretalx.nix`.
-        pub const url: Opt<String> = Opt::new(&["services", "pretalx", "settings", "site", "url"]);
+        pub const url: Opt<String> = Opt::new(&["services", "pretalx", "settings", "site", "url"]).in_submodules(1);
 
     }
 

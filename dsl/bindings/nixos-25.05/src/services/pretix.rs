@@ -188,7 +188,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `redis+socket://${config.services.redis.servers.pretix.unixSocket}?virtual_host=1`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const backend: Opt<String> = Opt::new(&["services", "pretix", "settings", "celery", "backend"]);
+        pub const backend: Opt<String> = Opt::new(&["services", "pretix", "settings", "celery", "backend"]).in_submodules(1);
 
         /// `services.pretix.settings.celery.broker`
         ///
@@ -197,7 +197,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `redis+socket://${config.services.redis.servers.pretix.unixSocket}?virtual_host=2`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const broker: Opt<String> = Opt::new(&["services", "pretix", "settings", "celery", "broker"]);
+        pub const broker: Opt<String> = Opt::new(&["services", "pretix", "settings", "celery", "broker"]).in_submodules(1);
 
     }
 
@@ -213,7 +213,7 @@ pub mod settings {
         /// Nix type: `one of "sqlite3", "postgresql"`. Default: `"postgresql"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const backend: Opt<Backend> = Opt::new(&["services", "pretix", "settings", "database", "backend"]);
+        pub const backend: Opt<Backend> = Opt::new(&["services", "pretix", "settings", "database", "backend"]).in_submodules(1);
 
         /// `services.pretix.settings.database.host`
         ///
@@ -229,7 +229,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "database", "host"]);
+        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "database", "host"]).in_submodules(1);
 
         /// `services.pretix.settings.database.name`
         ///
@@ -238,7 +238,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"pretix"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const name: Opt<String> = Opt::new(&["services", "pretix", "settings", "database", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "pretix", "settings", "database", "name"]).in_submodules(1);
 
         /// `services.pretix.settings.database.user`
         ///
@@ -247,7 +247,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"pretix"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const user: Opt<String> = Opt::new(&["services", "pretix", "settings", "database", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "pretix", "settings", "database", "user"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.pretix.settings.database.backend`.
@@ -269,7 +269,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"tickets@example.com"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const from: Opt<String> = Opt::new(&["services", "pretix", "settings", "mail", "from"]);
+        pub const from: Opt<String> = Opt::new(&["services", "pretix", "settings", "mail", "from"]).in_submodules(1);
 
         /// `services.pretix.settings.mail.host`
         ///
@@ -278,7 +278,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost"`. Example: `"mail.example.com"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "pretix", "settings", "mail", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "pretix", "settings", "mail", "host"]).in_submodules(1);
 
         /// `services.pretix.settings.mail.port`
         ///
@@ -287,7 +287,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `25`. Example: `587`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "pretix", "settings", "mail", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "pretix", "settings", "mail", "port"]).in_submodules(1);
 
     }
 
@@ -303,7 +303,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`. Example: `"127.0.0.1:11211"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "memcached", "location"]);
+        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "memcached", "location"]).in_submodules(1);
 
     }
 
@@ -317,7 +317,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/var/cache/pretix"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const cachedir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "cachedir"]);
+        pub const cachedir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "cachedir"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.currency`
         ///
@@ -326,7 +326,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"EUR"`. Example: `"USD"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const currency: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "currency"]);
+        pub const currency: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "currency"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.datadir`
         ///
@@ -335,7 +335,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/var/lib/pretix"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const datadir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "datadir"]);
+        pub const datadir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "datadir"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.instance_name`
         ///
@@ -344,7 +344,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"tickets.example.com"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const instance_name: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "instance_name"]);
+        pub const instance_name: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "instance_name"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.logdir`
         ///
@@ -353,7 +353,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/var/log/pretix"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const logdir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "logdir"]);
+        pub const logdir: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "pretix", "logdir"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.registration`
         ///
@@ -362,7 +362,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const registration: Opt<bool> = Opt::new(&["services", "pretix", "settings", "pretix", "registration"]);
+        pub const registration: Opt<bool> = Opt::new(&["services", "pretix", "settings", "pretix", "registration"]).in_submodules(1);
 
         /// `services.pretix.settings.pretix.url`
         ///
@@ -371,7 +371,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"https://tickets.example.com"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const url: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "url"]);
+        pub const url: Opt<String> = Opt::new(&["services", "pretix", "settings", "pretix", "url"]).in_submodules(1);
 
     }
 
@@ -385,7 +385,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `"unix://${config.services.redis.servers.pretix.unixSocket}?db=0"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "redis", "location"]);
+        pub const location: Opt<NullOr<String>> = Opt::new(&["services", "pretix", "settings", "redis", "location"]).in_submodules(1);
 
         /// `services.pretix.settings.redis.sessions`
         ///
@@ -394,7 +394,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const sessions: Opt<bool> = Opt::new(&["services", "pretix", "settings", "redis", "sessions"]);
+        pub const sessions: Opt<bool> = Opt::new(&["services", "pretix", "settings", "redis", "sessions"]).in_submodules(1);
 
     }
 
@@ -408,7 +408,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `lib.getExe pkgs.pdftk`.
         ///
         /// Declared in `nixos/modules/services/web-apps/pretix.nix`.
-        pub const pdftk: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "tools", "pdftk"]);
+        pub const pdftk: Opt<RuntimePath> = Opt::new(&["services", "pretix", "settings", "tools", "pdftk"]).in_submodules(1);
 
     }
 

@@ -405,7 +405,7 @@ pub mod cups_pdf {
             /// Declared in `nixos/modules/services/printing/cups-pdf.nix`.
             #[inline]
             pub fn conf_file_text(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["confFileText"]))
+                Opt::at(self.path.join(["confFileText"])).in_submodules(1)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.enable`
@@ -417,7 +417,7 @@ pub mod cups_pdf {
             /// Declared in `nixos/modules/services/printing/cups-pdf.nix`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(1)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.installPrinter`
@@ -432,7 +432,7 @@ pub mod cups_pdf {
             /// Declared in `nixos/modules/services/printing/cups-pdf.nix`.
             #[inline]
             pub fn install_printer(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["installPrinter"]))
+                Opt::at(self.path.join(["installPrinter"])).in_submodules(1)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.settings`
@@ -455,7 +455,7 @@ pub mod cups_pdf {
             /// Declared in `nixos/modules/services/printing/cups-pdf.nix`.
             #[inline]
             pub fn settings(&self) -> Opt<NullOr<OneOf<SettingsMembers>>> {
-                Opt::at(self.path.join(["settings"]))
+                Opt::at(self.path.join(["settings"])).in_submodules(1)
             }
 
             /// The options under `settings`.
@@ -482,7 +482,7 @@ pub mod cups_pdf {
             /// Declared in `nixos/modules/services/printing/cups-pdf.nix`.
             #[inline]
             pub fn anon_dir_name(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["AnonDirName"]))
+                Opt::at(self.path.join(["AnonDirName"])).in_submodules(2)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.settings.Anonuser`
@@ -495,7 +495,7 @@ pub mod cups_pdf {
             /// Declared in `nixos/modules/services/printing/cups-pdf.nix`.
             #[inline]
             pub fn anonuser(&self) -> Opt<String> {
-                Opt::at(self.path.join(["Anonuser"]))
+                Opt::at(self.path.join(["Anonuser"])).in_submodules(2)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.settings.GhostScript`
@@ -507,7 +507,7 @@ pub mod cups_pdf {
             /// Declared in `nixos/modules/services/printing/cups-pdf.nix`.
             #[inline]
             pub fn ghost_script(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["GhostScript"]))
+                Opt::at(self.path.join(["GhostScript"])).in_submodules(2)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.settings.Out`
@@ -521,7 +521,7 @@ pub mod cups_pdf {
             /// Declared in `nixos/modules/services/printing/cups-pdf.nix`.
             #[inline]
             pub fn out(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["Out"]))
+                Opt::at(self.path.join(["Out"])).in_submodules(2)
             }
 
             /// `services.printing.cups-pdf.instances.<name>.settings.Spool`
@@ -533,7 +533,7 @@ pub mod cups_pdf {
             /// Declared in `nixos/modules/services/printing/cups-pdf.nix`.
             #[inline]
             pub fn spool(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["Spool"]))
+                Opt::at(self.path.join(["Spool"])).in_submodules(2)
             }
 
         }

@@ -142,7 +142,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/privoxy.nix`.
-    pub const actionsfile: Opt<Vec<String>> = Opt::new(&["services", "privoxy", "settings", "actionsfile"]);
+    pub const actionsfile: Opt<Vec<String>> = Opt::new(&["services", "privoxy", "settings", "actionsfile"]).in_submodules(1);
 
     /// `services.privoxy.settings.enable-edit-actions`
     ///
@@ -151,7 +151,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/networking/privoxy.nix`.
-    pub const enable_edit_actions: Opt<bool> = Opt::new(&["services", "privoxy", "settings", "enable-edit-actions"]);
+    pub const enable_edit_actions: Opt<bool> = Opt::new(&["services", "privoxy", "settings", "enable-edit-actions"]).in_submodules(1);
 
     /// `services.privoxy.settings.filterfile`
     ///
@@ -169,7 +169,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/privoxy.nix`.
-    pub const filterfile: Opt<Vec<String>> = Opt::new(&["services", "privoxy", "settings", "filterfile"]);
+    pub const filterfile: Opt<Vec<String>> = Opt::new(&["services", "privoxy", "settings", "filterfile"]).in_submodules(1);
 
     /// `services.privoxy.settings.listen-address`
     ///
@@ -178,7 +178,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1:8118"`.
     ///
     /// Declared in `nixos/modules/services/networking/privoxy.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "privoxy", "settings", "listen-address"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "privoxy", "settings", "listen-address"]).in_submodules(1);
 
 }
 

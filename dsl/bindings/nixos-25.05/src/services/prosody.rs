@@ -767,7 +767,7 @@ pub mod http_file_share {
     /// Nix type: `null or string`.
     ///
     /// Declared in `nixos/modules/services/networking/prosody.nix`.
-    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "prosody", "httpFileShare", "domain"]);
+    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "prosody", "httpFileShare", "domain"]).in_submodules(1);
 
 }
 
@@ -1101,7 +1101,7 @@ pub mod ssl {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/networking/prosody.nix`.
-    pub const cert: Opt<RuntimePath> = Opt::new(&["services", "prosody", "ssl", "cert"]);
+    pub const cert: Opt<RuntimePath> = Opt::new(&["services", "prosody", "ssl", "cert"]).in_submodules(1);
 
     /// `services.prosody.ssl.extraOptions`
     ///
@@ -1110,7 +1110,7 @@ pub mod ssl {
     /// Nix type: `attribute set`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/prosody.nix`.
-    pub const extra_options: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "prosody", "ssl", "extraOptions"]);
+    pub const extra_options: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "prosody", "ssl", "extraOptions"]).in_submodules(1);
 
     /// `services.prosody.ssl.key`
     ///
@@ -1119,7 +1119,7 @@ pub mod ssl {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/networking/prosody.nix`.
-    pub const key: Opt<RuntimePath> = Opt::new(&["services", "prosody", "ssl", "key"]);
+    pub const key: Opt<RuntimePath> = Opt::new(&["services", "prosody", "ssl", "key"]).in_submodules(1);
 
 }
 
@@ -1133,7 +1133,7 @@ pub mod upload_http {
     /// Nix type: `null or string`.
     ///
     /// Declared in `nixos/modules/services/networking/prosody.nix`.
-    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "prosody", "uploadHttp", "domain"]);
+    pub const domain: Opt<NullOr<String>> = Opt::new(&["services", "prosody", "uploadHttp", "domain"]).in_submodules(1);
 
     /// `services.prosody.uploadHttp.httpUploadPath`
     ///
@@ -1143,7 +1143,7 @@ pub mod upload_http {
     /// Nix type: `string`. Default: `"/var/lib/prosody"`.
     ///
     /// Declared in `nixos/modules/services/networking/prosody.nix`.
-    pub const http_upload_path: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "httpUploadPath"]);
+    pub const http_upload_path: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "httpUploadPath"]).in_submodules(1);
 
     /// `services.prosody.uploadHttp.uploadExpireAfter`
     ///
@@ -1152,7 +1152,7 @@ pub mod upload_http {
     /// Nix type: `string`. Default: `"60 * 60 * 24 * 7"`.
     ///
     /// Declared in `nixos/modules/services/networking/prosody.nix`.
-    pub const upload_expire_after: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "uploadExpireAfter"]);
+    pub const upload_expire_after: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "uploadExpireAfter"]).in_submodules(1);
 
     /// `services.prosody.uploadHttp.uploadFileSizeLimit`
     ///
@@ -1161,7 +1161,7 @@ pub mod upload_http {
     /// Nix type: `string`. Default: `"50 * 1024 * 1024"`.
     ///
     /// Declared in `nixos/modules/services/networking/prosody.nix`.
-    pub const upload_file_size_limit: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "uploadFileSizeLimit"]);
+    pub const upload_file_size_limit: Opt<String> = Opt::new(&["services", "prosody", "uploadHttp", "uploadFileSizeLimit"]).in_submodules(1);
 
     /// `services.prosody.uploadHttp.userQuota`
     ///
@@ -1171,7 +1171,7 @@ pub mod upload_http {
     /// Nix type: `null or signed integer`. Default: `null`. Example: `1234`.
     ///
     /// Declared in `nixos/modules/services/networking/prosody.nix`.
-    pub const user_quota: Opt<NullOr<i64>> = Opt::new(&["services", "prosody", "uploadHttp", "userQuota"]);
+    pub const user_quota: Opt<NullOr<i64>> = Opt::new(&["services", "prosody", "uploadHttp", "userQuota"]).in_submodules(1);
 
 }
 
@@ -1200,7 +1200,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/networking/prosody.nix`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(1)
         }
 
         /// `services.prosody.virtualHosts.<name>.enabled`
@@ -1212,7 +1212,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/networking/prosody.nix`.
         #[inline]
         pub fn enabled(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enabled"]))
+            Opt::at(self.path.join(["enabled"])).in_submodules(1)
         }
 
         /// `services.prosody.virtualHosts.<name>.extraConfig`
@@ -1224,7 +1224,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/networking/prosody.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.prosody.virtualHosts.<name>.ssl`
@@ -1236,7 +1236,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/networking/prosody.nix`.
         #[inline]
         pub fn ssl(&self) -> Opt<NullOr<SslValue>> {
-            Opt::at(self.path.join(["ssl"]))
+            Opt::at(self.path.join(["ssl"])).in_submodules(1)
         }
 
         /// The options under `ssl`.
@@ -1263,7 +1263,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/networking/prosody.nix`.
         #[inline]
         pub fn cert(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["cert"]))
+            Opt::at(self.path.join(["cert"])).in_submodules(2)
         }
 
         /// `services.prosody.virtualHosts.<name>.ssl.extraOptions`
@@ -1275,7 +1275,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/networking/prosody.nix`.
         #[inline]
         pub fn extra_options(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(2)
         }
 
         /// `services.prosody.virtualHosts.<name>.ssl.key`
@@ -1287,7 +1287,7 @@ pub mod virtual_hosts {
         /// Declared in `nixos/modules/services/networking/prosody.nix`.
         #[inline]
         pub fn key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["key"]))
+            Opt::at(self.path.join(["key"])).in_submodules(2)
         }
 
     }

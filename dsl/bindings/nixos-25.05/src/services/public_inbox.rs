@@ -223,7 +223,7 @@ pub mod inboxes {
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
         #[inline]
         pub fn address(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.coderepo`
@@ -235,7 +235,7 @@ pub mod inboxes {
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
         #[inline]
         pub fn coderepo(&self) -> Opt<Vec<Untyped>> {
-            Opt::at(self.path.join(["coderepo"]))
+            Opt::at(self.path.join(["coderepo"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.description`
@@ -247,7 +247,7 @@ pub mod inboxes {
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.inboxdir`
@@ -259,7 +259,7 @@ pub mod inboxes {
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
         #[inline]
         pub fn inboxdir(&self) -> Opt<String> {
-            Opt::at(self.path.join(["inboxdir"]))
+            Opt::at(self.path.join(["inboxdir"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.newsgroup`
@@ -271,7 +271,7 @@ pub mod inboxes {
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
         #[inline]
         pub fn newsgroup(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["newsgroup"]))
+            Opt::at(self.path.join(["newsgroup"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.url`
@@ -283,7 +283,7 @@ pub mod inboxes {
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
         #[inline]
         pub fn url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.watch`
@@ -303,7 +303,7 @@ pub mod inboxes {
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
         #[inline]
         pub fn watch(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["watch"]))
+            Opt::at(self.path.join(["watch"])).in_submodules(1)
         }
 
         /// `services.public-inbox.inboxes.<name>.watchheader`
@@ -316,7 +316,7 @@ pub mod inboxes {
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
         #[inline]
         pub fn watchheader(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["watchheader"]))
+            Opt::at(self.path.join(["watchheader"])).in_submodules(1)
         }
 
     }
@@ -428,7 +428,7 @@ pub mod settings {
     /// Nix type: `attribute set of (attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys))`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
-    pub const coderepo: Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> = Opt::new(&["services", "public-inbox", "settings", "coderepo"]);
+    pub const coderepo: Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> = Opt::new(&["services", "public-inbox", "settings", "coderepo"]).in_submodules(1);
 
     /// `services.public-inbox.settings.publicinbox`
     ///
@@ -437,7 +437,7 @@ pub mod settings {
     /// Nix type: `attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys or attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys))`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
-    pub const publicinbox: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox"]);
+    pub const publicinbox: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox"]).in_submodules(1);
 
     pub mod coderepo {
         use super::*;
@@ -464,7 +464,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
             #[inline]
             pub fn cgit_url(&self) -> Opt<String> {
-                Opt::at(self.path.join(["cgitUrl"]))
+                Opt::at(self.path.join(["cgitUrl"])).in_submodules(2)
             }
 
             /// `services.public-inbox.settings.coderepo.<name>.dir`
@@ -476,7 +476,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
             #[inline]
             pub fn dir(&self) -> Opt<String> {
-                Opt::at(self.path.join(["dir"]))
+                Opt::at(self.path.join(["dir"])).in_submodules(2)
             }
 
         }
@@ -493,7 +493,7 @@ pub mod settings {
         /// Nix type: `list of string`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
-        pub const css: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "css"]);
+        pub const css: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "css"]).in_submodules(2);
 
         /// `services.public-inbox.settings.publicinbox.imapserver`
         ///
@@ -510,7 +510,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
-        pub const imapserver: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "imapserver"]);
+        pub const imapserver: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "imapserver"]).in_submodules(2);
 
         /// `services.public-inbox.settings.publicinbox.nntpserver`
         ///
@@ -528,7 +528,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
-        pub const nntpserver: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "nntpserver"]);
+        pub const nntpserver: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "nntpserver"]).in_submodules(2);
 
         /// `services.public-inbox.settings.publicinbox.pop3server`
         ///
@@ -545,7 +545,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
-        pub const pop3server: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "pop3server"]);
+        pub const pop3server: Opt<Vec<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "pop3server"]).in_submodules(2);
 
         /// `services.public-inbox.settings.publicinbox.wwwlisting`
         ///
@@ -555,7 +555,7 @@ pub mod settings {
         /// Nix type: `one of "all", "404", "match=domain"`. Default: `"404"`.
         ///
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
-        pub const wwwlisting: Opt<Wwwlisting> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "wwwlisting"]);
+        pub const wwwlisting: Opt<Wwwlisting> = Opt::new(&["services", "public-inbox", "settings", "publicinbox", "wwwlisting"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `services.public-inbox.settings.publicinbox.wwwlisting`.
@@ -579,7 +579,7 @@ pub mod settings {
         /// Nix type: `one of "spamc", "none"`. Default: `"none"`.
         ///
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
-        pub const spamcheck: Opt<Spamcheck> = Opt::new(&["services", "public-inbox", "settings", "publicinboxmda", "spamcheck"]);
+        pub const spamcheck: Opt<Spamcheck> = Opt::new(&["services", "public-inbox", "settings", "publicinboxmda", "spamcheck"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.public-inbox.settings.publicinboxmda.spamcheck`.
@@ -602,7 +602,7 @@ pub mod settings {
         /// Nix type: `one of "spamc", "none"`. Default: `"none"`.
         ///
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
-        pub const spamcheck: Opt<Spamcheck> = Opt::new(&["services", "public-inbox", "settings", "publicinboxwatch", "spamcheck"]);
+        pub const spamcheck: Opt<Spamcheck> = Opt::new(&["services", "public-inbox", "settings", "publicinboxwatch", "spamcheck"]).in_submodules(1);
 
         /// `services.public-inbox.settings.publicinboxwatch.watchspam`
         ///
@@ -612,7 +612,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`. Example: `"maildir:/path/to/spam"`.
         ///
         /// Declared in `nixos/modules/services/mail/public-inbox.nix`.
-        pub const watchspam: Opt<NullOr<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinboxwatch", "watchspam"]);
+        pub const watchspam: Opt<NullOr<String>> = Opt::new(&["services", "public-inbox", "settings", "publicinboxwatch", "watchspam"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.public-inbox.settings.publicinboxwatch.spamcheck`.

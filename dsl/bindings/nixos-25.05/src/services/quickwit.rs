@@ -152,7 +152,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7281`.
     ///
     /// Declared in `nixos/modules/services/search/quickwit.nix`.
-    pub const grpc_listen_port: Opt<u16> = Opt::new(&["services", "quickwit", "settings", "grpc_listen_port"]);
+    pub const grpc_listen_port: Opt<u16> = Opt::new(&["services", "quickwit", "settings", "grpc_listen_port"]).in_submodules(1);
 
     /// `services.quickwit.settings.listen_address`
     ///
@@ -161,7 +161,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/search/quickwit.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "quickwit", "settings", "listen_address"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "quickwit", "settings", "listen_address"]).in_submodules(1);
 
     /// `services.quickwit.settings.rest`
     ///
@@ -170,7 +170,7 @@ pub mod settings {
     /// Nix type: `YAML value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/search/quickwit.nix`.
-    pub const rest: Opt<RestValue> = Opt::new(&["services", "quickwit", "settings", "rest"]);
+    pub const rest: Opt<RestValue> = Opt::new(&["services", "quickwit", "settings", "rest"]).in_submodules(1);
 
     /// `services.quickwit.settings.version`
     ///
@@ -179,7 +179,7 @@ pub mod settings {
     /// Nix type: `floating point number`. Default: `0.7`.
     ///
     /// Declared in `nixos/modules/services/search/quickwit.nix`.
-    pub const version: Opt<f64> = Opt::new(&["services", "quickwit", "settings", "version"]);
+    pub const version: Opt<f64> = Opt::new(&["services", "quickwit", "settings", "version"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.quickwit.settings.rest`: `RestValue::new()`, then a setter per option.
@@ -205,7 +205,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7280`.
         ///
         /// Declared in `nixos/modules/services/search/quickwit.nix`.
-        pub const listen_port: Opt<u16> = Opt::new(&["services", "quickwit", "settings", "rest", "listen_port"]);
+        pub const listen_port: Opt<u16> = Opt::new(&["services", "quickwit", "settings", "rest", "listen_port"]).in_submodules(2);
 
     }
 

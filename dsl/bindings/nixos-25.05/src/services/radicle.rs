@@ -732,7 +732,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "acmeFallbackHost"]);
+        pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.acmeRoot`
         ///
@@ -742,7 +742,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "acmeRoot"]);
+        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "acmeRoot"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.addSSL`
         ///
@@ -753,7 +753,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const add_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "addSSL"]);
+        pub const add_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "addSSL"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.basicAuth`
         ///
@@ -773,7 +773,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "basicAuth"]);
+        pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "basicAuth"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.basicAuthFile`
         ///
@@ -783,7 +783,7 @@ pub mod httpd {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "basicAuthFile"]);
+        pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "basicAuthFile"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.default`
         ///
@@ -792,7 +792,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const default: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "default"]);
+        pub const default: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "default"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.enableACME`
         ///
@@ -802,7 +802,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const enable_acme: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "enableACME"]);
+        pub const enable_acme: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "enableACME"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.extraConfig`
         ///
@@ -811,7 +811,7 @@ pub mod httpd {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "radicle", "httpd", "nginx", "extraConfig"]);
+        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "radicle", "httpd", "nginx", "extraConfig"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.forceSSL`
         ///
@@ -824,7 +824,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const force_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "forceSSL"]);
+        pub const force_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "forceSSL"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.globalRedirect`
         ///
@@ -834,7 +834,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "globalRedirect"]);
+        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "globalRedirect"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.http2`
         ///
@@ -849,7 +849,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const http2: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http2"]);
+        pub const http2: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http2"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.http3`
         ///
@@ -865,7 +865,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const http3: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http3"]);
+        pub const http3: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http3"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.http3_hq`
         ///
@@ -880,7 +880,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const http3_hq: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http3_hq"]);
+        pub const http3_hq: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "http3_hq"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.kTLS`
         ///
@@ -892,7 +892,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const k_tls: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "kTLS"]);
+        pub const k_tls: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "kTLS"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.listen`
         ///
@@ -926,7 +926,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "radicle", "httpd", "nginx", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "radicle", "httpd", "nginx", "listen"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.listenAddresses`
         ///
@@ -948,7 +948,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "listenAddresses"]);
+        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "listenAddresses"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.locations`
         ///
@@ -967,7 +967,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "radicle", "httpd", "nginx", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "radicle", "httpd", "nginx", "locations"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.onlySSL`
         ///
@@ -977,7 +977,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const only_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "onlySSL"]);
+        pub const only_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "onlySSL"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.quic`
         ///
@@ -991,7 +991,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const quic: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "quic"]);
+        pub const quic: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "quic"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.redirectCode`
         ///
@@ -1003,7 +1003,7 @@ pub mod httpd {
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "radicle", "httpd", "nginx", "redirectCode"]);
+        pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "radicle", "httpd", "nginx", "redirectCode"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.rejectSSL`
         ///
@@ -1016,7 +1016,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const reject_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "rejectSSL"]);
+        pub const reject_ssl: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "rejectSSL"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.reuseport`
         ///
@@ -1026,7 +1026,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const reuseport: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "reuseport"]);
+        pub const reuseport: Opt<bool> = Opt::new(&["services", "radicle", "httpd", "nginx", "reuseport"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.root`
         ///
@@ -1035,7 +1035,7 @@ pub mod httpd {
         /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "root"]);
+        pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "root"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.serverAliases`
         ///
@@ -1053,7 +1053,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "serverAliases"]);
+        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "serverAliases"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.serverName`
         ///
@@ -1062,7 +1062,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `"radicle-\${config.networking.hostName}.\${config.networking.domain}"`. Example: `"example.org"`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "serverName"]);
+        pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "serverName"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.sslCertificate`
         ///
@@ -1071,7 +1071,7 @@ pub mod httpd {
         /// Nix type: `path`. Example: `"/var/host.cert"`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslCertificate"]);
+        pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslCertificate"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.sslCertificateKey`
         ///
@@ -1080,7 +1080,7 @@ pub mod httpd {
         /// Nix type: `path`. Example: `"/var/host.key"`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslCertificateKey"]);
+        pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslCertificateKey"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.sslTrustedCertificate`
         ///
@@ -1089,7 +1089,7 @@ pub mod httpd {
         /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslTrustedCertificate"]);
+        pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "radicle", "httpd", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
         /// `services.radicle.httpd.nginx.useACMEHost`
         ///
@@ -1102,7 +1102,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/radicle.nix`.
-        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "useACMEHost"]);
+        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "radicle", "httpd", "nginx", "useACMEHost"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.radicle.httpd.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1322,7 +1322,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["alias"]))
+                    Opt::at(self.path.join(["alias"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.basicAuth`
@@ -1345,7 +1345,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                    Opt::at(self.path.join(["basicAuth"]))
+                    Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.basicAuthFile`
@@ -1358,7 +1358,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["basicAuthFile"]))
+                    Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.extraConfig`
@@ -1370,7 +1370,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn extra_config(&self) -> Opt<Concatenated> {
-                    Opt::at(self.path.join(["extraConfig"]))
+                    Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.fastcgiParams`
@@ -1384,7 +1384,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                    Opt::at(self.path.join(["fastcgiParams"]))
+                    Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.index`
@@ -1396,7 +1396,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn index(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["index"]))
+                    Opt::at(self.path.join(["index"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.priority`
@@ -1410,7 +1410,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn priority(&self) -> Opt<i64> {
-                    Opt::at(self.path.join(["priority"]))
+                    Opt::at(self.path.join(["priority"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.proxyPass`
@@ -1423,7 +1423,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["proxyPass"]))
+                    Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.proxyWebsockets`
@@ -1435,7 +1435,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn proxy_websockets(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["proxyWebsockets"]))
+                    Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.recommendedProxySettings`
@@ -1447,7 +1447,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["recommendedProxySettings"]))
+                    Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.return`
@@ -1459,7 +1459,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                    Opt::at(self.path.join(["return"]))
+                    Opt::at(self.path.join(["return"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.root`
@@ -1471,7 +1471,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["root"]))
+                    Opt::at(self.path.join(["root"])).in_submodules(2)
                 }
 
                 /// `services.radicle.httpd.nginx.locations.<name>.tryFiles`
@@ -1483,7 +1483,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/misc/radicle.nix`.
                 #[inline]
                 pub fn try_files(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["tryFiles"]))
+                    Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
                 }
 
             }

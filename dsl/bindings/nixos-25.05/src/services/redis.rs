@@ -353,7 +353,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn append_fsync(&self) -> Opt<String> {
-            Opt::at(self.path.join(["appendFsync"]))
+            Opt::at(self.path.join(["appendFsync"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.appendOnly`
@@ -365,7 +365,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn append_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["appendOnly"]))
+            Opt::at(self.path.join(["appendOnly"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.bind`
@@ -378,7 +378,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn bind(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["bind"]))
+            Opt::at(self.path.join(["bind"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.databases`
@@ -390,7 +390,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn databases(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["databases"]))
+            Opt::at(self.path.join(["databases"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.enable`
@@ -402,7 +402,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.extraParams`
@@ -422,7 +422,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn extra_params(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraParams"]))
+            Opt::at(self.path.join(["extraParams"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.group`
@@ -439,7 +439,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.logLevel`
@@ -451,7 +451,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn log_level(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logLevel"]))
+            Opt::at(self.path.join(["logLevel"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.logfile`
@@ -463,7 +463,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn logfile(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logfile"]))
+            Opt::at(self.path.join(["logfile"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.masterAuth`
@@ -478,7 +478,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn master_auth(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["masterAuth"]))
+            Opt::at(self.path.join(["masterAuth"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.maxclients`
@@ -490,7 +490,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn maxclients(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["maxclients"]))
+            Opt::at(self.path.join(["maxclients"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.openFirewall`
@@ -502,7 +502,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn open_firewall(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["openFirewall"]))
+            Opt::at(self.path.join(["openFirewall"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.port`
@@ -515,7 +515,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.requirePass`
@@ -528,7 +528,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn require_pass(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["requirePass"]))
+            Opt::at(self.path.join(["requirePass"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.requirePassFile`
@@ -540,7 +540,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn require_pass_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["requirePassFile"]))
+            Opt::at(self.path.join(["requirePassFile"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.save`
@@ -573,7 +573,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn save(&self) -> Opt<Vec<Vec<i64>>> {
-            Opt::at(self.path.join(["save"]))
+            Opt::at(self.path.join(["save"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.settings`
@@ -595,7 +595,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.slaveOf`
@@ -616,7 +616,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn slave_of(&self) -> Opt<NullOr<SlaveOfValue>> {
-            Opt::at(self.path.join(["slaveOf"]))
+            Opt::at(self.path.join(["slaveOf"])).in_submodules(1)
         }
 
         /// The options under `slaveOf`.
@@ -634,7 +634,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn slow_log_log_slower_than(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["slowLogLogSlowerThan"]))
+            Opt::at(self.path.join(["slowLogLogSlowerThan"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.slowLogMaxLen`
@@ -646,7 +646,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn slow_log_max_len(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["slowLogMaxLen"]))
+            Opt::at(self.path.join(["slowLogMaxLen"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.syslog`
@@ -658,7 +658,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn syslog(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["syslog"]))
+            Opt::at(self.path.join(["syslog"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.unixSocket`
@@ -670,7 +670,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn unix_socket(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["unixSocket"]))
+            Opt::at(self.path.join(["unixSocket"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.unixSocketPerm`
@@ -682,7 +682,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn unix_socket_perm(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["unixSocketPerm"]))
+            Opt::at(self.path.join(["unixSocketPerm"])).in_submodules(1)
         }
 
         /// `services.redis.servers.<name>.user`
@@ -699,7 +699,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -720,7 +720,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn ip(&self) -> Opt<String> {
-            Opt::at(self.path.join(["ip"]))
+            Opt::at(self.path.join(["ip"])).in_submodules(2)
         }
 
         /// `services.redis.servers.<name>.slaveOf.port`
@@ -732,7 +732,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/databases/redis.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
     }

@@ -409,7 +409,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn backup_cleanup_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["backupCleanupCommand"]))
+            Opt::at(self.path.join(["backupCleanupCommand"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.backupPrepareCommand`
@@ -421,7 +421,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn backup_prepare_command(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["backupPrepareCommand"]))
+            Opt::at(self.path.join(["backupPrepareCommand"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.checkOpts`
@@ -441,7 +441,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn check_opts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["checkOpts"]))
+            Opt::at(self.path.join(["checkOpts"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.createWrapper`
@@ -455,7 +455,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn create_wrapper(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["createWrapper"]))
+            Opt::at(self.path.join(["createWrapper"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.dynamicFilesFrom`
@@ -469,7 +469,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn dynamic_files_from(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["dynamicFilesFrom"]))
+            Opt::at(self.path.join(["dynamicFilesFrom"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.environmentFile`
@@ -482,7 +482,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.exclude`
@@ -506,7 +506,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn exclude(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["exclude"]))
+            Opt::at(self.path.join(["exclude"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.extraBackupArgs`
@@ -526,7 +526,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn extra_backup_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraBackupArgs"]))
+            Opt::at(self.path.join(["extraBackupArgs"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.extraOptions`
@@ -546,7 +546,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.inhibitsSleep`
@@ -558,7 +558,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn inhibits_sleep(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["inhibitsSleep"]))
+            Opt::at(self.path.join(["inhibitsSleep"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.initialize`
@@ -570,7 +570,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn initialize(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["initialize"]))
+            Opt::at(self.path.join(["initialize"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.package`
@@ -582,7 +582,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.passwordFile`
@@ -594,7 +594,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.paths`
@@ -618,7 +618,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn paths(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["paths"]))
+            Opt::at(self.path.join(["paths"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.progressFps`
@@ -630,7 +630,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn progress_fps(&self) -> Opt<NullOr<Untyped>> {
-            Opt::at(self.path.join(["progressFps"]))
+            Opt::at(self.path.join(["progressFps"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.pruneOpts`
@@ -656,7 +656,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn prune_opts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["pruneOpts"]))
+            Opt::at(self.path.join(["pruneOpts"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.rcloneConfig`
@@ -689,7 +689,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn rclone_config(&self) -> Opt<NullOr<BTreeMap<String, OneOf<RcloneConfigMembers>>>> {
-            Opt::at(self.path.join(["rcloneConfig"]))
+            Opt::at(self.path.join(["rcloneConfig"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.rcloneConfigFile`
@@ -705,7 +705,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn rclone_config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["rcloneConfigFile"]))
+            Opt::at(self.path.join(["rcloneConfigFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.rcloneOptions`
@@ -731,7 +731,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn rclone_options(&self) -> Opt<NullOr<BTreeMap<String, OneOf<RcloneOptionsMembers>>>> {
-            Opt::at(self.path.join(["rcloneOptions"]))
+            Opt::at(self.path.join(["rcloneOptions"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.repository`
@@ -743,7 +743,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn repository(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["repository"]))
+            Opt::at(self.path.join(["repository"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.repositoryFile`
@@ -755,7 +755,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn repository_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["repositoryFile"]))
+            Opt::at(self.path.join(["repositoryFile"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.runCheck`
@@ -767,7 +767,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn run_check(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["runCheck"]))
+            Opt::at(self.path.join(["runCheck"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.timerConfig`
@@ -800,7 +800,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn timer_config(&self) -> Opt<NullOr<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["timerConfig"]))
+            Opt::at(self.path.join(["timerConfig"])).in_submodules(1)
         }
 
         /// `services.restic.backups.<name>.user`
@@ -812,7 +812,7 @@ pub mod backups {
         /// Declared in `nixos/modules/services/backup/restic.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }

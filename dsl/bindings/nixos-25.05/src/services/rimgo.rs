@@ -54,7 +54,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`. Example: `"1.1.1.1"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/rimgo.nix`.
-    pub const address: Opt<String> = Opt::new(&["services", "rimgo", "settings", "ADDRESS"]);
+    pub const address: Opt<String> = Opt::new(&["services", "rimgo", "settings", "ADDRESS"]).in_submodules(1);
 
     /// `services.rimgo.settings.PORT`
     ///
@@ -63,7 +63,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`. Example: `69420`.
     ///
     /// Declared in `nixos/modules/services/web-apps/rimgo.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "rimgo", "settings", "PORT"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "rimgo", "settings", "PORT"]).in_submodules(1);
 
 }
 

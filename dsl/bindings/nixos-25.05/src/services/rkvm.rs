@@ -94,7 +94,7 @@ pub mod client {
         /// Nix type: `path`. Default: `"/etc/rkvm/certificate.pem"`.
         ///
         /// Declared in `nixos/modules/services/misc/rkvm.nix`.
-        pub const certificate: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "client", "settings", "certificate"]);
+        pub const certificate: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "client", "settings", "certificate"]).in_submodules(1);
 
         /// `services.rkvm.client.settings.password`
         ///
@@ -104,7 +104,7 @@ pub mod client {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/rkvm.nix`.
-        pub const password: Opt<String> = Opt::new(&["services", "rkvm", "client", "settings", "password"]);
+        pub const password: Opt<String> = Opt::new(&["services", "rkvm", "client", "settings", "password"]).in_submodules(1);
 
         /// `services.rkvm.client.settings.server`
         ///
@@ -113,7 +113,7 @@ pub mod client {
         /// Nix type: `string`. Example: `"192.168.0.123:5258"`.
         ///
         /// Declared in `nixos/modules/services/misc/rkvm.nix`.
-        pub const server: Opt<String> = Opt::new(&["services", "rkvm", "client", "settings", "server"]);
+        pub const server: Opt<String> = Opt::new(&["services", "rkvm", "client", "settings", "server"]).in_submodules(1);
 
     }
 
@@ -217,7 +217,7 @@ pub mod server {
         /// Nix type: `path`. Default: `"/etc/rkvm/certificate.pem"`.
         ///
         /// Declared in `nixos/modules/services/misc/rkvm.nix`.
-        pub const certificate: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "server", "settings", "certificate"]);
+        pub const certificate: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "server", "settings", "certificate"]).in_submodules(1);
 
         /// `services.rkvm.server.settings.key`
         ///
@@ -229,7 +229,7 @@ pub mod server {
         /// Nix type: `path`. Default: `"/etc/rkvm/key.pem"`.
         ///
         /// Declared in `nixos/modules/services/misc/rkvm.nix`.
-        pub const key: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "server", "settings", "key"]);
+        pub const key: Opt<RuntimePath> = Opt::new(&["services", "rkvm", "server", "settings", "key"]).in_submodules(1);
 
         /// `services.rkvm.server.settings.listen`
         ///
@@ -238,7 +238,7 @@ pub mod server {
         /// Nix type: `string`. Default: `"0.0.0.0:5258"`.
         ///
         /// Declared in `nixos/modules/services/misc/rkvm.nix`.
-        pub const listen: Opt<String> = Opt::new(&["services", "rkvm", "server", "settings", "listen"]);
+        pub const listen: Opt<String> = Opt::new(&["services", "rkvm", "server", "settings", "listen"]).in_submodules(1);
 
         /// `services.rkvm.server.settings.password`
         ///
@@ -248,7 +248,7 @@ pub mod server {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/rkvm.nix`.
-        pub const password: Opt<String> = Opt::new(&["services", "rkvm", "server", "settings", "password"]);
+        pub const password: Opt<String> = Opt::new(&["services", "rkvm", "server", "settings", "password"]).in_submodules(1);
 
         /// `services.rkvm.server.settings.switch-keys`
         ///
@@ -268,7 +268,7 @@ pub mod server {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/rkvm.nix`.
-        pub const switch_keys: Opt<Vec<String>> = Opt::new(&["services", "rkvm", "server", "settings", "switch-keys"]);
+        pub const switch_keys: Opt<Vec<String>> = Opt::new(&["services", "rkvm", "server", "settings", "switch-keys"]).in_submodules(1);
 
     }
 

@@ -146,7 +146,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`. Example: `[ "0.0.0.0:10000" ]`.
     ///
     /// Declared in `nixos/modules/services/networking/rosenpass.nix`.
-    pub const listen: Opt<Vec<String>> = Opt::new(&["services", "rosenpass", "settings", "listen"]);
+    pub const listen: Opt<Vec<String>> = Opt::new(&["services", "rosenpass", "settings", "listen"]).in_submodules(1);
 
     /// `services.rosenpass.settings.peers`
     ///
@@ -155,7 +155,7 @@ pub mod settings {
     /// Nix type: `list of (TOML value)`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/networking/rosenpass.nix`.
-    pub const peers: Opt<Vec<PeersValue>> = Opt::new(&["services", "rosenpass", "settings", "peers"]);
+    pub const peers: Opt<Vec<PeersValue>> = Opt::new(&["services", "rosenpass", "settings", "peers"]).in_submodules(1);
 
     /// `services.rosenpass.settings.public_key`
     ///
@@ -164,7 +164,7 @@ pub mod settings {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/networking/rosenpass.nix`.
-    pub const public_key: Opt<RuntimePath> = Opt::new(&["services", "rosenpass", "settings", "public_key"]);
+    pub const public_key: Opt<RuntimePath> = Opt::new(&["services", "rosenpass", "settings", "public_key"]).in_submodules(1);
 
     /// `services.rosenpass.settings.secret_key`
     ///
@@ -173,7 +173,7 @@ pub mod settings {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/networking/rosenpass.nix`.
-    pub const secret_key: Opt<RuntimePath> = Opt::new(&["services", "rosenpass", "settings", "secret_key"]);
+    pub const secret_key: Opt<RuntimePath> = Opt::new(&["services", "rosenpass", "settings", "secret_key"]).in_submodules(1);
 
     /// `services.rosenpass.settings.verbosity`
     ///
@@ -182,7 +182,7 @@ pub mod settings {
     /// Nix type: `one of "Verbose", "Quiet"`. Default: `"Quiet"`.
     ///
     /// Declared in `nixos/modules/services/networking/rosenpass.nix`.
-    pub const verbosity: Opt<Verbosity> = Opt::new(&["services", "rosenpass", "settings", "verbosity"]);
+    pub const verbosity: Opt<Verbosity> = Opt::new(&["services", "rosenpass", "settings", "verbosity"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.rosenpass.settings.peers.*`: `PeersValue::new()`, then a setter per option.

@@ -317,7 +317,7 @@ pub mod locals {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.rspamd.locals.<name>.source`
@@ -329,7 +329,7 @@ pub mod locals {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.rspamd.locals.<name>.text`
@@ -341,7 +341,7 @@ pub mod locals {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }
@@ -374,7 +374,7 @@ pub mod overrides {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.rspamd.overrides.<name>.source`
@@ -386,7 +386,7 @@ pub mod overrides {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.rspamd.overrides.<name>.text`
@@ -398,7 +398,7 @@ pub mod overrides {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }
@@ -485,7 +485,7 @@ pub mod workers {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn bind_sockets(&self) -> Opt<Vec<OneOf<BindSocketsMembers>>> {
-            Opt::at(self.path.join(["bindSockets"]))
+            Opt::at(self.path.join(["bindSockets"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.count`
@@ -497,7 +497,7 @@ pub mod workers {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn count(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["count"]))
+            Opt::at(self.path.join(["count"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.enable`
@@ -509,7 +509,7 @@ pub mod workers {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.extraConfig`
@@ -521,7 +521,7 @@ pub mod workers {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.includes`
@@ -533,7 +533,7 @@ pub mod workers {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn includes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["includes"]))
+            Opt::at(self.path.join(["includes"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.name`
@@ -545,7 +545,7 @@ pub mod workers {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.rspamd.workers.<name>.type`
@@ -559,7 +559,7 @@ pub mod workers {
         /// Declared in `nixos/modules/services/mail/rspamd.nix`.
         #[inline]
         pub fn r#type(&self) -> Opt<NullOr<Type>> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }

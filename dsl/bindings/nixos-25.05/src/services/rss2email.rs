@@ -125,7 +125,7 @@ pub mod feeds {
         /// Declared in `nixos/modules/services/mail/rss2email.nix`.
         #[inline]
         pub fn to(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["to"]))
+            Opt::at(self.path.join(["to"])).in_submodules(1)
         }
 
         /// `services.rss2email.feeds.<name>.url`
@@ -137,7 +137,7 @@ pub mod feeds {
         /// Declared in `nixos/modules/services/mail/rss2email.nix`.
         #[inline]
         pub fn url(&self) -> Opt<String> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
     }

@@ -141,7 +141,7 @@ pub mod config {
         /// Nix type: `string`. Default: `${config.services.rss-bridge.dataDir}/cache/`.
         ///
         /// Declared in `nixos/modules/services/web-apps/rss-bridge.nix`.
-        pub const path: Opt<String> = Opt::new(&["services", "rss-bridge", "config", "FileCache", "path"]);
+        pub const path: Opt<String> = Opt::new(&["services", "rss-bridge", "config", "FileCache", "path"]).in_submodules(1);
 
     }
 
@@ -155,7 +155,7 @@ pub mod config {
         /// Nix type: `null or string or list of string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/rss-bridge.nix`.
-        pub const enabled_bridges: Opt<NullOr<OneOf<EnabledBridgesMembers>>> = Opt::new(&["services", "rss-bridge", "config", "system", "enabled_bridges"]);
+        pub const enabled_bridges: Opt<NullOr<OneOf<EnabledBridgesMembers>>> = Opt::new(&["services", "rss-bridge", "config", "system", "enabled_bridges"]).in_submodules(1);
 
         /// The members of `services.rss-bridge.config.system.enabled_bridges`'s type: `string`, `list of (string)`. A value of any of them sets the option.
         pub enum EnabledBridgesMembers {}

@@ -306,7 +306,7 @@ pub mod info_storage {
     /// Nix type: `string`. Default: `"/var/lib/rustus"`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const dir: Opt<String> = Opt::new(&["services", "rustus", "info_storage", "dir"]);
+    pub const dir: Opt<String> = Opt::new(&["services", "rustus", "info_storage", "dir"]).in_submodules(1);
 
     /// `services.rustus.info_storage.type`
     ///
@@ -315,7 +315,7 @@ pub mod info_storage {
     /// Nix type: `value "file-info-storage" (singular enum)`. Default: `"file-info-storage"`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const r#type: Opt<Type> = Opt::new(&["services", "rustus", "info_storage", "type"]);
+    pub const r#type: Opt<Type> = Opt::new(&["services", "rustus", "info_storage", "type"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.rustus.info_storage.type`.
@@ -336,7 +336,7 @@ pub mod storage {
     /// Nix type: `string`. Default: `"/var/lib/rustus"`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const data_dir: Opt<String> = Opt::new(&["services", "rustus", "storage", "data_dir"]);
+    pub const data_dir: Opt<String> = Opt::new(&["services", "rustus", "storage", "data_dir"]).in_submodules(1);
 
     /// `services.rustus.storage.dir_structure`
     ///
@@ -345,7 +345,7 @@ pub mod storage {
     /// Nix type: `string`. Default: `"{year}/{month}/{day}"`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const dir_structure: Opt<String> = Opt::new(&["services", "rustus", "storage", "dir_structure"]);
+    pub const dir_structure: Opt<String> = Opt::new(&["services", "rustus", "storage", "dir_structure"]).in_submodules(1);
 
     /// `services.rustus.storage.force_sync`
     ///
@@ -354,7 +354,7 @@ pub mod storage {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const force_sync: Opt<bool> = Opt::new(&["services", "rustus", "storage", "force_sync"]);
+    pub const force_sync: Opt<bool> = Opt::new(&["services", "rustus", "storage", "force_sync"]).in_submodules(1);
 
     /// `services.rustus.storage.s3_access_key_file`
     ///
@@ -363,7 +363,7 @@ pub mod storage {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const s3_access_key_file: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_access_key_file"]);
+    pub const s3_access_key_file: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_access_key_file"]).in_submodules(1);
 
     /// `services.rustus.storage.s3_bucket`
     ///
@@ -372,7 +372,7 @@ pub mod storage {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const s3_bucket: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_bucket"]);
+    pub const s3_bucket: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_bucket"]).in_submodules(1);
 
     /// `services.rustus.storage.s3_region`
     ///
@@ -381,7 +381,7 @@ pub mod storage {
     /// Nix type: `string`. Default: `"us-east-1"`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const s3_region: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_region"]);
+    pub const s3_region: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_region"]).in_submodules(1);
 
     /// `services.rustus.storage.s3_secret_key_file`
     ///
@@ -390,7 +390,7 @@ pub mod storage {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const s3_secret_key_file: Opt<RuntimePath> = Opt::new(&["services", "rustus", "storage", "s3_secret_key_file"]);
+    pub const s3_secret_key_file: Opt<RuntimePath> = Opt::new(&["services", "rustus", "storage", "s3_secret_key_file"]).in_submodules(1);
 
     /// `services.rustus.storage.s3_url`
     ///
@@ -399,7 +399,7 @@ pub mod storage {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const s3_url: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_url"]);
+    pub const s3_url: Opt<String> = Opt::new(&["services", "rustus", "storage", "s3_url"]).in_submodules(1);
 
     /// `services.rustus.storage.type`
     ///
@@ -408,7 +408,7 @@ pub mod storage {
     /// Nix type: `one of "file-storage", "hybrid-s3"`.
     ///
     /// Declared in `nixos/modules/services/web-servers/rustus.nix`.
-    pub const r#type: Opt<Type> = Opt::new(&["services", "rustus", "storage", "type"]);
+    pub const r#type: Opt<Type> = Opt::new(&["services", "rustus", "storage", "type"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.rustus.storage.type`.

@@ -142,7 +142,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/network-filesystems/samba.nix`.
-        pub const invalid_users: Opt<Vec<String>> = Opt::new(&["services", "samba", "settings", "global", "invalid users"]);
+        pub const invalid_users: Opt<Vec<String>> = Opt::new(&["services", "samba", "settings", "global", "invalid users"]).in_submodules(1);
 
         /// `services.samba.settings.global.passwd program`
         ///
@@ -151,7 +151,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/run/wrappers/bin/passwd %u"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/samba.nix`.
-        pub const passwd_program: Opt<String> = Opt::new(&["services", "samba", "settings", "global", "passwd program"]);
+        pub const passwd_program: Opt<String> = Opt::new(&["services", "samba", "settings", "global", "passwd program"]).in_submodules(1);
 
         /// `services.samba.settings.global.security`
         ///
@@ -160,7 +160,7 @@ pub mod settings {
         /// Nix type: `one of "auto", "user", "domain", "ads"`. Default: `"user"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/samba.nix`.
-        pub const security: Opt<Security> = Opt::new(&["services", "samba", "settings", "global", "security"]);
+        pub const security: Opt<Security> = Opt::new(&["services", "samba", "settings", "global", "security"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.samba.settings.global.security`.

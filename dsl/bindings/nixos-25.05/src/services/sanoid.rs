@@ -113,7 +113,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn autoprune(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["autoprune"]))
+            Opt::at(self.path.join(["autoprune"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.autosnap`
@@ -125,7 +125,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn autosnap(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["autosnap"]))
+            Opt::at(self.path.join(["autosnap"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.daily`
@@ -137,7 +137,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn daily(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["daily"]))
+            Opt::at(self.path.join(["daily"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.hourly`
@@ -149,7 +149,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn hourly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["hourly"]))
+            Opt::at(self.path.join(["hourly"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.monthly`
@@ -161,7 +161,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn monthly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["monthly"]))
+            Opt::at(self.path.join(["monthly"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.processChildrenOnly`
@@ -173,7 +173,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn process_children_only(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["processChildrenOnly"]))
+            Opt::at(self.path.join(["processChildrenOnly"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.process_children_only`
@@ -185,7 +185,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn process_children_only_2(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["process_children_only"]))
+            Opt::at(self.path.join(["process_children_only"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.recursive`
@@ -200,7 +200,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn recursive(&self) -> Opt<OneOf<RecursiveMembers>> {
-            Opt::at(self.path.join(["recursive"]))
+            Opt::at(self.path.join(["recursive"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.useTemplate`
@@ -212,7 +212,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn use_template(&self) -> Opt<Vec<Untyped>> {
-            Opt::at(self.path.join(["useTemplate"]))
+            Opt::at(self.path.join(["useTemplate"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.use_template`
@@ -224,7 +224,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn use_template_2(&self) -> Opt<Vec<Untyped>> {
-            Opt::at(self.path.join(["use_template"]))
+            Opt::at(self.path.join(["use_template"])).in_submodules(1)
         }
 
         /// `services.sanoid.datasets.<name>.yearly`
@@ -236,7 +236,7 @@ pub mod datasets {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn yearly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["yearly"]))
+            Opt::at(self.path.join(["yearly"])).in_submodules(1)
         }
 
     }
@@ -281,7 +281,7 @@ pub mod templates {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn autoprune(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["autoprune"]))
+            Opt::at(self.path.join(["autoprune"])).in_submodules(1)
         }
 
         /// `services.sanoid.templates.<name>.autosnap`
@@ -293,7 +293,7 @@ pub mod templates {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn autosnap(&self) -> Opt<NullOr<bool>> {
-            Opt::at(self.path.join(["autosnap"]))
+            Opt::at(self.path.join(["autosnap"])).in_submodules(1)
         }
 
         /// `services.sanoid.templates.<name>.daily`
@@ -305,7 +305,7 @@ pub mod templates {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn daily(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["daily"]))
+            Opt::at(self.path.join(["daily"])).in_submodules(1)
         }
 
         /// `services.sanoid.templates.<name>.hourly`
@@ -317,7 +317,7 @@ pub mod templates {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn hourly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["hourly"]))
+            Opt::at(self.path.join(["hourly"])).in_submodules(1)
         }
 
         /// `services.sanoid.templates.<name>.monthly`
@@ -329,7 +329,7 @@ pub mod templates {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn monthly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["monthly"]))
+            Opt::at(self.path.join(["monthly"])).in_submodules(1)
         }
 
         /// `services.sanoid.templates.<name>.yearly`
@@ -341,7 +341,7 @@ pub mod templates {
         /// Declared in `nixos/modules/services/backup/sanoid.nix`.
         #[inline]
         pub fn yearly(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["yearly"]))
+            Opt::at(self.path.join(["yearly"])).in_submodules(1)
         }
 
     }

@@ -77,7 +77,7 @@ pub mod chunkserver {
         /// Nix type: `string`. Default: `"/var/lib/saunafs/chunkserver"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/saunafs.nix`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "chunkserver", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "chunkserver", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 
@@ -149,7 +149,7 @@ pub mod master {
         /// Nix type: `string`. Default: `"/var/lib/saunafs/master"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/saunafs.nix`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "master", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "master", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 
@@ -186,7 +186,7 @@ pub mod metalogger {
         /// Nix type: `string`. Default: `"/var/lib/saunafs/metalogger"`.
         ///
         /// Declared in `nixos/modules/services/network-filesystems/saunafs.nix`.
-        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "metalogger", "settings", "DATA_PATH"]);
+        pub const data_path: Opt<String> = Opt::new(&["services", "saunafs", "metalogger", "settings", "DATA_PATH"]).in_submodules(1);
 
     }
 

@@ -103,7 +103,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/hardware/scanservjs.nix`.
-    pub const host: Opt<String> = Opt::new(&["services", "scanservjs", "settings", "host"]);
+    pub const host: Opt<String> = Opt::new(&["services", "scanservjs", "settings", "host"]).in_submodules(1);
 
     /// `services.scanservjs.settings.port`
     ///
@@ -112,7 +112,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
     ///
     /// Declared in `nixos/modules/services/hardware/scanservjs.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "scanservjs", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "scanservjs", "settings", "port"]).in_submodules(1);
 
 }
 

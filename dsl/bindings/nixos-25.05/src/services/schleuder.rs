@@ -108,7 +108,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"keys.openpgp.org"`.
     ///
     /// Declared in `nixos/modules/services/mail/schleuder.nix`.
-    pub const keyserver: Opt<String> = Opt::new(&["services", "schleuder", "settings", "keyserver"]);
+    pub const keyserver: Opt<String> = Opt::new(&["services", "schleuder", "settings", "keyserver"]).in_submodules(1);
 
 }
 

@@ -305,7 +305,7 @@ pub mod collector {
             /// Nix type: `string`. Default: `"http://${config.services.scrutiny.settings.web.listen.host}:${config.services.scrutiny.settings.web.listen.port}"`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const endpoint: Opt<String> = Opt::new(&["services", "scrutiny", "collector", "settings", "api", "endpoint"]);
+            pub const endpoint: Opt<String> = Opt::new(&["services", "scrutiny", "collector", "settings", "api", "endpoint"]).in_submodules(1);
 
         }
 
@@ -319,7 +319,7 @@ pub mod collector {
             /// Nix type: `null or string`. Default: `null`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const id: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "collector", "settings", "host", "id"]);
+            pub const id: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "collector", "settings", "host", "id"]).in_submodules(1);
 
         }
 
@@ -333,7 +333,7 @@ pub mod collector {
             /// Nix type: `one of "INFO", "DEBUG"`. Default: `"INFO"`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const level: Opt<Level> = Opt::new(&["services", "scrutiny", "collector", "settings", "log", "level"]);
+            pub const level: Opt<Level> = Opt::new(&["services", "scrutiny", "collector", "settings", "log", "level"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.scrutiny.collector.settings.log.level`.
@@ -380,7 +380,7 @@ pub mod settings {
         /// Nix type: `one of "INFO", "DEBUG"`. Default: `"INFO"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-        pub const level: Opt<Level> = Opt::new(&["services", "scrutiny", "settings", "log", "level"]);
+        pub const level: Opt<Level> = Opt::new(&["services", "scrutiny", "settings", "log", "level"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.scrutiny.settings.log.level`.
@@ -405,7 +405,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const bucket: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "bucket"]);
+            pub const bucket: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "bucket"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.influxdb.host`
             ///
@@ -414,7 +414,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"0.0.0.0"`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const host: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "host"]);
+            pub const host: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "host"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.influxdb.org`
             ///
@@ -423,7 +423,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const org: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "org"]);
+            pub const org: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "org"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.influxdb.port`
             ///
@@ -432,7 +432,7 @@ pub mod settings {
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8086`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const port: Opt<u16> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "port"]);
+            pub const port: Opt<u16> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "port"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.influxdb.scheme`
             ///
@@ -441,7 +441,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"http"`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const scheme: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "scheme"]);
+            pub const scheme: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "scheme"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.influxdb.token`
             ///
@@ -450,7 +450,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const token: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "token"]);
+            pub const token: Opt<NullOr<String>> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "token"]).in_submodules(1);
 
             pub mod tls {
                 use super::*;
@@ -462,7 +462,7 @@ pub mod settings {
                 /// Nix type: `boolean`. Default: `false`. Example: `true`.
                 ///
                 /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-                pub const insecure_skip_verify: Opt<bool> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "tls", "insecure_skip_verify"]);
+                pub const insecure_skip_verify: Opt<bool> = Opt::new(&["services", "scrutiny", "settings", "web", "influxdb", "tls", "insecure_skip_verify"]).in_submodules(1);
 
             }
 
@@ -479,7 +479,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `""`. Example: `"/scrutiny"`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const basepath: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "basepath"]);
+            pub const basepath: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "basepath"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.listen.host`
             ///
@@ -488,7 +488,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"0.0.0.0"`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const host: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "host"]);
+            pub const host: Opt<String> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "host"]).in_submodules(1);
 
             /// `services.scrutiny.settings.web.listen.port`
             ///
@@ -497,7 +497,7 @@ pub mod settings {
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
             ///
             /// Declared in `nixos/modules/services/monitoring/scrutiny.nix`.
-            pub const port: Opt<u16> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "port"]);
+            pub const port: Opt<u16> = Opt::new(&["services", "scrutiny", "settings", "web", "listen", "port"]).in_submodules(1);
 
         }
 

@@ -148,7 +148,7 @@ pub mod ccnet_settings {
         /// Nix type: `(optionally newline-terminated) single-line string`. Example: `"https://www.example.com"`.
         ///
         /// Declared in `nixos/modules/services/networking/seafile.nix`.
-        pub const service_url: Opt<String> = Opt::new(&["services", "seafile", "ccnetSettings", "General", "SERVICE_URL"]);
+        pub const service_url: Opt<String> = Opt::new(&["services", "seafile", "ccnetSettings", "General", "SERVICE_URL"]).in_submodules(1);
 
     }
 
@@ -233,7 +233,7 @@ pub mod seafile_settings {
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"ipv4:127.0.0.1"`. Example: `"unix:/run/seafile/server.sock"`.
         ///
         /// Declared in `nixos/modules/services/networking/seafile.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "seafile", "seafileSettings", "fileserver", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "seafile", "seafileSettings", "fileserver", "host"]).in_submodules(1);
 
         /// `services.seafile.seafileSettings.fileserver.port`
         ///
@@ -242,7 +242,7 @@ pub mod seafile_settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8082`.
         ///
         /// Declared in `nixos/modules/services/networking/seafile.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "seafile", "seafileSettings", "fileserver", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "seafile", "seafileSettings", "fileserver", "port"]).in_submodules(1);
 
     }
 

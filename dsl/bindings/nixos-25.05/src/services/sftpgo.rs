@@ -365,7 +365,7 @@ pub mod settings {
     /// Nix type: `JSON value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-    pub const smtp: Opt<SmtpValue> = Opt::new(&["services", "sftpgo", "settings", "smtp"]);
+    pub const smtp: Opt<SmtpValue> = Opt::new(&["services", "sftpgo", "settings", "smtp"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.sftpgo.settings.smtp`: `SmtpValue::new()`, then a setter per option.
@@ -436,7 +436,7 @@ pub mod settings {
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "ftpd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "ftpd", "bindings"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.sftpgo.settings.ftpd.bindings.*`: `BindingsValue::new()`, then a setter per option.
@@ -475,7 +475,7 @@ pub mod settings {
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "httpd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "httpd", "bindings"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.sftpgo.settings.httpd.bindings.*`: `BindingsValue::new()`, then a setter per option.
@@ -530,7 +530,7 @@ pub mod settings {
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "sftpd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "sftpd", "bindings"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.sftpgo.settings.sftpd.bindings.*`: `BindingsValue::new()`, then a setter per option.
@@ -571,7 +571,7 @@ pub mod settings {
         /// Nix type: `one of 0, 1, 2`. Default: `0`.
         ///
         /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-        pub const auth_type: Opt<Data<Anything>> = Opt::new(&["services", "sftpgo", "settings", "smtp", "auth_type"]);
+        pub const auth_type: Opt<Data<Anything>> = Opt::new(&["services", "sftpgo", "settings", "smtp", "auth_type"]).in_submodules(2);
 
         /// `services.sftpgo.settings.smtp.encryption`
         ///
@@ -583,7 +583,7 @@ pub mod settings {
         /// Nix type: `one of 0, 1, 2`. Default: `1`.
         ///
         /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-        pub const encryption: Opt<Data<Anything>> = Opt::new(&["services", "sftpgo", "settings", "smtp", "encryption"]);
+        pub const encryption: Opt<Data<Anything>> = Opt::new(&["services", "sftpgo", "settings", "smtp", "encryption"]).in_submodules(2);
 
         /// `services.sftpgo.settings.smtp.from`
         ///
@@ -592,7 +592,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"SFTPGo <sftpgo@example.com>"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-        pub const from: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "from"]);
+        pub const from: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "from"]).in_submodules(2);
 
         /// `services.sftpgo.settings.smtp.host`
         ///
@@ -601,7 +601,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "host"]).in_submodules(2);
 
         /// `services.sftpgo.settings.smtp.port`
         ///
@@ -610,7 +610,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `465`.
         ///
         /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "sftpgo", "settings", "smtp", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "sftpgo", "settings", "smtp", "port"]).in_submodules(2);
 
         /// `services.sftpgo.settings.smtp.user`
         ///
@@ -619,7 +619,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"sftpgo"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-        pub const user: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "sftpgo", "settings", "smtp", "user"]).in_submodules(2);
 
     }
 
@@ -633,7 +633,7 @@ pub mod settings {
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/web-apps/sftpgo.nix`.
-        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "webdavd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "webdavd", "bindings"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.sftpgo.settings.webdavd.bindings.*`: `BindingsValue::new()`, then a setter per option.

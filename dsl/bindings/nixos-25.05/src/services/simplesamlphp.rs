@@ -30,7 +30,7 @@ impl SimplesamlphpEntry {
     /// Declared in `nixos/modules/services/web-apps/simplesamlphp.nix`.
     #[inline]
     pub fn auth_sources(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["authSources"]))
+        Opt::at(self.path.join(["authSources"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.configDir`
@@ -54,7 +54,7 @@ impl SimplesamlphpEntry {
     /// Declared in `nixos/modules/services/web-apps/simplesamlphp.nix`.
     #[inline]
     pub fn configure_nginx(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["configureNginx"]))
+        Opt::at(self.path.join(["configureNginx"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.libDir`
@@ -78,7 +78,7 @@ impl SimplesamlphpEntry {
     /// Declared in `nixos/modules/services/web-apps/simplesamlphp.nix`.
     #[inline]
     pub fn local_domain(&self) -> Opt<String> {
-        Opt::at(self.path.join(["localDomain"]))
+        Opt::at(self.path.join(["localDomain"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.package`
@@ -90,7 +90,7 @@ impl SimplesamlphpEntry {
     /// Declared in `nixos/modules/services/web-apps/simplesamlphp.nix`.
     #[inline]
     pub fn package(&self) -> Opt<Package> {
-        Opt::at(self.path.join(["package"]))
+        Opt::at(self.path.join(["package"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.phpfpmPool`
@@ -102,7 +102,7 @@ impl SimplesamlphpEntry {
     /// Declared in `nixos/modules/services/web-apps/simplesamlphp.nix`.
     #[inline]
     pub fn phpfpm_pool(&self) -> Opt<String> {
-        Opt::at(self.path.join(["phpfpmPool"]))
+        Opt::at(self.path.join(["phpfpmPool"])).in_submodules(1)
     }
 
     /// `services.simplesamlphp.<name>.settings`
@@ -116,7 +116,7 @@ impl SimplesamlphpEntry {
     /// Declared in `nixos/modules/services/web-apps/simplesamlphp.nix`.
     #[inline]
     pub fn settings(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["settings"]))
+        Opt::at(self.path.join(["settings"])).in_submodules(1)
     }
 
     /// The options under `settings`.
@@ -143,7 +143,7 @@ impl SimplesamlphpEntrySettings {
     /// Declared in `nixos/modules/services/web-apps/simplesamlphp.nix`.
     #[inline]
     pub fn baseurlpath(&self) -> Opt<String> {
-        Opt::at(self.path.join(["baseurlpath"]))
+        Opt::at(self.path.join(["baseurlpath"])).in_submodules(2)
     }
 
 }

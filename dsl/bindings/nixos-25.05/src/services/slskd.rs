@@ -1010,7 +1010,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.slskd.nginx.acmeRoot`
     ///
@@ -1020,7 +1020,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.slskd.nginx.addSSL`
     ///
@@ -1031,7 +1031,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.slskd.nginx.basicAuth`
     ///
@@ -1051,7 +1051,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "slskd", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "slskd", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.slskd.nginx.basicAuthFile`
     ///
@@ -1061,7 +1061,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.slskd.nginx.default`
     ///
@@ -1070,7 +1070,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "default"]).in_submodules(1);
 
     /// `services.slskd.nginx.enableACME`
     ///
@@ -1080,7 +1080,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.slskd.nginx.extraConfig`
     ///
@@ -1089,7 +1089,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "slskd", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "slskd", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.slskd.nginx.forceSSL`
     ///
@@ -1102,7 +1102,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.slskd.nginx.globalRedirect`
     ///
@@ -1112,7 +1112,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.slskd.nginx.http2`
     ///
@@ -1127,7 +1127,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http2"]).in_submodules(1);
 
     /// `services.slskd.nginx.http3`
     ///
@@ -1143,7 +1143,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http3"]).in_submodules(1);
 
     /// `services.slskd.nginx.http3_hq`
     ///
@@ -1158,7 +1158,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.slskd.nginx.kTLS`
     ///
@@ -1170,7 +1170,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.slskd.nginx.listen`
     ///
@@ -1204,7 +1204,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "slskd", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "slskd", "nginx", "listen"]).in_submodules(1);
 
     /// `services.slskd.nginx.listenAddresses`
     ///
@@ -1226,7 +1226,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "slskd", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "slskd", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.slskd.nginx.locations`
     ///
@@ -1245,7 +1245,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "slskd", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "slskd", "nginx", "locations"]).in_submodules(1);
 
     /// `services.slskd.nginx.onlySSL`
     ///
@@ -1255,7 +1255,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.slskd.nginx.quic`
     ///
@@ -1269,7 +1269,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "quic"]).in_submodules(1);
 
     /// `services.slskd.nginx.redirectCode`
     ///
@@ -1281,7 +1281,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "slskd", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "slskd", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.slskd.nginx.rejectSSL`
     ///
@@ -1294,7 +1294,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.slskd.nginx.reuseport`
     ///
@@ -1304,7 +1304,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "slskd", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.slskd.nginx.root`
     ///
@@ -1313,7 +1313,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "root"]).in_submodules(1);
 
     /// `services.slskd.nginx.serverAliases`
     ///
@@ -1331,7 +1331,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "slskd", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "slskd", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.slskd.nginx.serverName`
     ///
@@ -1340,7 +1340,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.slskd.nginx.sslCertificate`
     ///
@@ -1349,7 +1349,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "slskd", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "slskd", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.slskd.nginx.sslCertificateKey`
     ///
@@ -1358,7 +1358,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "slskd", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "slskd", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.slskd.nginx.sslTrustedCertificate`
     ///
@@ -1367,7 +1367,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.slskd.nginx.useACMEHost`
     ///
@@ -1380,7 +1380,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.slskd.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1600,7 +1600,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.basicAuth`
@@ -1623,7 +1623,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.basicAuthFile`
@@ -1636,7 +1636,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.extraConfig`
@@ -1648,7 +1648,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.fastcgiParams`
@@ -1662,7 +1662,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.index`
@@ -1674,7 +1674,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.priority`
@@ -1688,7 +1688,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.proxyPass`
@@ -1701,7 +1701,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.proxyWebsockets`
@@ -1713,7 +1713,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.recommendedProxySettings`
@@ -1725,7 +1725,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.return`
@@ -1737,7 +1737,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.root`
@@ -1749,7 +1749,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.slskd.nginx.locations.<name>.tryFiles`
@@ -1761,7 +1761,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }
@@ -1790,7 +1790,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const remote_file_management: Opt<bool> = Opt::new(&["services", "slskd", "settings", "remote_file_management"]);
+    pub const remote_file_management: Opt<bool> = Opt::new(&["services", "slskd", "settings", "remote_file_management"]).in_submodules(1);
 
     /// `services.slskd.settings.rooms`
     ///
@@ -1799,7 +1799,7 @@ pub mod settings {
     /// Nix type: `list of string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-    pub const rooms: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "rooms"]);
+    pub const rooms: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "rooms"]).in_submodules(1);
 
     pub mod directories {
         use super::*;
@@ -1811,7 +1811,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `"/var/lib/slskd/downloads"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-        pub const downloads: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "settings", "directories", "downloads"]);
+        pub const downloads: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "settings", "directories", "downloads"]).in_submodules(1);
 
         /// `services.slskd.settings.directories.incomplete`
         ///
@@ -1820,7 +1820,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `"/var/lib/slskd/incomplete"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-        pub const incomplete: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "settings", "directories", "incomplete"]);
+        pub const incomplete: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "slskd", "settings", "directories", "incomplete"]).in_submodules(1);
 
     }
 
@@ -1837,7 +1837,7 @@ pub mod settings {
             /// Nix type: `list of string`. Example: `[ "^.{1,2}$" ]`.
             ///
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-            pub const request: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "filters", "search", "request"]);
+            pub const request: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "filters", "search", "request"]).in_submodules(1);
 
         }
 
@@ -1853,7 +1853,7 @@ pub mod settings {
         /// Nix type: `boolean`.
         ///
         /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-        pub const force_share_scan: Opt<bool> = Opt::new(&["services", "slskd", "settings", "flags", "force_share_scan"]);
+        pub const force_share_scan: Opt<bool> = Opt::new(&["services", "slskd", "settings", "flags", "force_share_scan"]).in_submodules(1);
 
     }
 
@@ -1870,7 +1870,7 @@ pub mod settings {
             /// Nix type: `unsigned integer, meaning >=0`.
             ///
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-            pub const slots: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "download", "slots"]);
+            pub const slots: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "download", "slots"]).in_submodules(1);
 
             /// `services.slskd.settings.global.download.speed_limit`
             ///
@@ -1879,7 +1879,7 @@ pub mod settings {
             /// Nix type: `unsigned integer, meaning >=0`.
             ///
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-            pub const speed_limit: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "download", "speed_limit"]);
+            pub const speed_limit: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "download", "speed_limit"]).in_submodules(1);
 
         }
 
@@ -1893,7 +1893,7 @@ pub mod settings {
             /// Nix type: `unsigned integer, meaning >=0`.
             ///
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-            pub const slots: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "upload", "slots"]);
+            pub const slots: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "upload", "slots"]).in_submodules(1);
 
             /// `services.slskd.settings.global.upload.speed_limit`
             ///
@@ -1902,7 +1902,7 @@ pub mod settings {
             /// Nix type: `unsigned integer, meaning >=0`.
             ///
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-            pub const speed_limit: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "upload", "speed_limit"]);
+            pub const speed_limit: Opt<u64> = Opt::new(&["services", "slskd", "settings", "global", "upload", "speed_limit"]).in_submodules(1);
 
         }
 
@@ -1921,7 +1921,7 @@ pub mod settings {
             /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`. Example: `20160`.
             ///
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-            pub const complete: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "files", "complete"]);
+            pub const complete: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "files", "complete"]).in_submodules(1);
 
             /// `services.slskd.settings.retention.files.incomplete`
             ///
@@ -1930,7 +1930,7 @@ pub mod settings {
             /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
             ///
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-            pub const incomplete: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "files", "incomplete"]);
+            pub const incomplete: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "files", "incomplete"]).in_submodules(1);
 
         }
 
@@ -1947,7 +1947,7 @@ pub mod settings {
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-                pub const cancelled: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "cancelled"]);
+                pub const cancelled: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "cancelled"]).in_submodules(1);
 
                 /// `services.slskd.settings.retention.transfers.download.errored`
                 ///
@@ -1956,7 +1956,7 @@ pub mod settings {
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-                pub const errored: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "errored"]);
+                pub const errored: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "errored"]).in_submodules(1);
 
                 /// `services.slskd.settings.retention.transfers.download.succeeded`
                 ///
@@ -1965,7 +1965,7 @@ pub mod settings {
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-                pub const succeeded: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "succeeded"]);
+                pub const succeeded: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "download", "succeeded"]).in_submodules(1);
 
             }
 
@@ -1979,7 +1979,7 @@ pub mod settings {
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-                pub const cancelled: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "cancelled"]);
+                pub const cancelled: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "cancelled"]).in_submodules(1);
 
                 /// `services.slskd.settings.retention.transfers.upload.errored`
                 ///
@@ -1988,7 +1988,7 @@ pub mod settings {
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-                pub const errored: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "errored"]);
+                pub const errored: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "errored"]).in_submodules(1);
 
                 /// `services.slskd.settings.retention.transfers.upload.succeeded`
                 ///
@@ -1997,7 +1997,7 @@ pub mod settings {
                 /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
                 ///
                 /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-                pub const succeeded: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "succeeded"]);
+                pub const succeeded: Opt<u64> = Opt::new(&["services", "slskd", "settings", "retention", "transfers", "upload", "succeeded"]).in_submodules(1);
 
             }
 
@@ -2017,7 +2017,7 @@ pub mod settings {
         /// Nix type: `list of string`. Example: `[ "/home/John/Music" "!/home/John/Music/Recordings" "[Music Drive]/mnt" ]`.
         ///
         /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-        pub const directories: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "shares", "directories"]);
+        pub const directories: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "shares", "directories"]).in_submodules(1);
 
         /// `services.slskd.settings.shares.filters`
         ///
@@ -2026,7 +2026,7 @@ pub mod settings {
         /// Nix type: `list of string`. Example: `[ "\.ini$" "Thumbs.db$" "\.DS_Store$" ]`.
         ///
         /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-        pub const filters: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "shares", "filters"]);
+        pub const filters: Opt<Vec<String>> = Opt::new(&["services", "slskd", "settings", "shares", "filters"]).in_submodules(1);
 
     }
 
@@ -2040,7 +2040,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"A slskd user. https://github.com/slskd/slskd"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-        pub const description: Opt<String> = Opt::new(&["services", "slskd", "settings", "soulseek", "description"]);
+        pub const description: Opt<String> = Opt::new(&["services", "slskd", "settings", "soulseek", "description"]).in_submodules(1);
 
         /// `services.slskd.settings.soulseek.listen_port`
         ///
@@ -2049,7 +2049,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `50300`.
         ///
         /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-        pub const listen_port: Opt<u16> = Opt::new(&["services", "slskd", "settings", "soulseek", "listen_port"]);
+        pub const listen_port: Opt<u16> = Opt::new(&["services", "slskd", "settings", "soulseek", "listen_port"]).in_submodules(1);
 
     }
 
@@ -2063,7 +2063,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5030`.
         ///
         /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "slskd", "settings", "web", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "slskd", "settings", "web", "port"]).in_submodules(1);
 
         /// `services.slskd.settings.web.url_base`
         ///
@@ -2072,7 +2072,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-        pub const url_base: Opt<RuntimePath> = Opt::new(&["services", "slskd", "settings", "web", "url_base"]);
+        pub const url_base: Opt<RuntimePath> = Opt::new(&["services", "slskd", "settings", "web", "url_base"]).in_submodules(1);
 
         pub mod https {
             use super::*;
@@ -2084,7 +2084,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `true`.
             ///
             /// Declared in `nixos/modules/services/web-apps/slskd.nix`.
-            pub const disabled: Opt<bool> = Opt::new(&["services", "slskd", "settings", "web", "https", "disabled"]);
+            pub const disabled: Opt<bool> = Opt::new(&["services", "slskd", "settings", "web", "https", "disabled"]).in_submodules(1);
 
         }
 

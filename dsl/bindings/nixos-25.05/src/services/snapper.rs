@@ -120,7 +120,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn allow_groups(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ALLOW_GROUPS"]))
+            Opt::at(self.path.join(["ALLOW_GROUPS"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.ALLOW_USERS`
@@ -143,7 +143,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn allow_users(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ALLOW_USERS"]))
+            Opt::at(self.path.join(["ALLOW_USERS"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.FSTYPE`
@@ -155,7 +155,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn fstype(&self) -> Opt<Fstype> {
-            Opt::at(self.path.join(["FSTYPE"]))
+            Opt::at(self.path.join(["FSTYPE"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.SUBVOLUME`
@@ -170,7 +170,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn subvolume(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["SUBVOLUME"]))
+            Opt::at(self.path.join(["SUBVOLUME"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_CLEANUP`
@@ -182,7 +182,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn timeline_cleanup(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["TIMELINE_CLEANUP"]))
+            Opt::at(self.path.join(["TIMELINE_CLEANUP"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_CREATE`
@@ -194,7 +194,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn timeline_create(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["TIMELINE_CREATE"]))
+            Opt::at(self.path.join(["TIMELINE_CREATE"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_DAILY`
@@ -206,7 +206,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn timeline_limit_daily(&self) -> Opt<OneOf<TimelineLimitDailyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_DAILY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_DAILY"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_HOURLY`
@@ -218,7 +218,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn timeline_limit_hourly(&self) -> Opt<OneOf<TimelineLimitHourlyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_HOURLY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_HOURLY"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_MONTHLY`
@@ -230,7 +230,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn timeline_limit_monthly(&self) -> Opt<OneOf<TimelineLimitMonthlyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_MONTHLY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_MONTHLY"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_QUARTERLY`
@@ -242,7 +242,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn timeline_limit_quarterly(&self) -> Opt<OneOf<TimelineLimitQuarterlyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_QUARTERLY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_QUARTERLY"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_WEEKLY`
@@ -254,7 +254,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn timeline_limit_weekly(&self) -> Opt<OneOf<TimelineLimitWeeklyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_WEEKLY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_WEEKLY"])).in_submodules(1)
         }
 
         /// `services.snapper.configs.<name>.TIMELINE_LIMIT_YEARLY`
@@ -266,7 +266,7 @@ pub mod configs {
         /// Declared in `nixos/modules/services/misc/snapper.nix`.
         #[inline]
         pub fn timeline_limit_yearly(&self) -> Opt<OneOf<TimelineLimitYearlyMembers>> {
-            Opt::at(self.path.join(["TIMELINE_LIMIT_YEARLY"]))
+            Opt::at(self.path.join(["TIMELINE_LIMIT_YEARLY"])).in_submodules(1)
         }
 
     }

@@ -295,7 +295,7 @@ pub mod streams {
         /// Declared in `nixos/modules/services/audio/snapserver.nix`.
         #[inline]
         pub fn codec(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["codec"]))
+            Opt::at(self.path.join(["codec"])).in_submodules(1)
         }
 
         /// `services.snapserver.streams.<name>.location`
@@ -320,7 +320,7 @@ pub mod streams {
         /// Declared in `nixos/modules/services/audio/snapserver.nix`.
         #[inline]
         pub fn location(&self) -> Opt<OneOf<LocationMembers>> {
-            Opt::at(self.path.join(["location"]))
+            Opt::at(self.path.join(["location"])).in_submodules(1)
         }
 
         /// `services.snapserver.streams.<name>.query`
@@ -354,7 +354,7 @@ pub mod streams {
         /// Declared in `nixos/modules/services/audio/snapserver.nix`.
         #[inline]
         pub fn query(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["query"]))
+            Opt::at(self.path.join(["query"])).in_submodules(1)
         }
 
         /// `services.snapserver.streams.<name>.sampleFormat`
@@ -366,7 +366,7 @@ pub mod streams {
         /// Declared in `nixos/modules/services/audio/snapserver.nix`.
         #[inline]
         pub fn sample_format(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["sampleFormat"]))
+            Opt::at(self.path.join(["sampleFormat"])).in_submodules(1)
         }
 
         /// `services.snapserver.streams.<name>.type`
@@ -378,7 +378,7 @@ pub mod streams {
         /// Declared in `nixos/modules/services/audio/snapserver.nix`.
         #[inline]
         pub fn r#type(&self) -> Opt<Type> {
-            Opt::at(self.path.join(["type"]))
+            Opt::at(self.path.join(["type"])).in_submodules(1)
         }
 
     }

@@ -947,7 +947,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "acmeFallbackHost"]);
+    pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "acmeFallbackHost"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.acmeRoot`
     ///
@@ -957,7 +957,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "acmeRoot"]);
+    pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "acmeRoot"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.addSSL`
     ///
@@ -968,7 +968,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const add_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "addSSL"]);
+    pub const add_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "addSSL"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.basicAuth`
     ///
@@ -988,7 +988,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "snipe-it", "nginx", "basicAuth"]);
+    pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "snipe-it", "nginx", "basicAuth"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.basicAuthFile`
     ///
@@ -998,7 +998,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "basicAuthFile"]);
+    pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "basicAuthFile"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.default`
     ///
@@ -1007,7 +1007,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const default: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "default"]);
+    pub const default: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "default"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.enableACME`
     ///
@@ -1017,7 +1017,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const enable_acme: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "enableACME"]);
+    pub const enable_acme: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "enableACME"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.extraConfig`
     ///
@@ -1026,7 +1026,7 @@ pub mod nginx {
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "snipe-it", "nginx", "extraConfig"]);
+    pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "snipe-it", "nginx", "extraConfig"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.forceSSL`
     ///
@@ -1039,7 +1039,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const force_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "forceSSL"]);
+    pub const force_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "forceSSL"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.globalRedirect`
     ///
@@ -1049,7 +1049,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "globalRedirect"]);
+    pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "globalRedirect"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.http2`
     ///
@@ -1064,7 +1064,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const http2: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http2"]);
+    pub const http2: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http2"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.http3`
     ///
@@ -1080,7 +1080,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const http3: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http3"]);
+    pub const http3: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http3"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.http3_hq`
     ///
@@ -1095,7 +1095,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const http3_hq: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http3_hq"]);
+    pub const http3_hq: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "http3_hq"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.kTLS`
     ///
@@ -1107,7 +1107,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const k_tls: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "kTLS"]);
+    pub const k_tls: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "kTLS"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.listen`
     ///
@@ -1141,7 +1141,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "snipe-it", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "snipe-it", "nginx", "listen"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.listenAddresses`
     ///
@@ -1163,7 +1163,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "snipe-it", "nginx", "listenAddresses"]);
+    pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "snipe-it", "nginx", "listenAddresses"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.locations`
     ///
@@ -1182,7 +1182,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "snipe-it", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "snipe-it", "nginx", "locations"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.onlySSL`
     ///
@@ -1192,7 +1192,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const only_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "onlySSL"]);
+    pub const only_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "onlySSL"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.quic`
     ///
@@ -1206,7 +1206,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const quic: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "quic"]);
+    pub const quic: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "quic"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.redirectCode`
     ///
@@ -1218,7 +1218,7 @@ pub mod nginx {
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "snipe-it", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "snipe-it", "nginx", "redirectCode"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.rejectSSL`
     ///
@@ -1231,7 +1231,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "rejectSSL"]);
+    pub const reject_ssl: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "rejectSSL"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.reuseport`
     ///
@@ -1241,7 +1241,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const reuseport: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "reuseport"]);
+    pub const reuseport: Opt<bool> = Opt::new(&["services", "snipe-it", "nginx", "reuseport"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.root`
     ///
@@ -1250,7 +1250,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "root"]);
+    pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "root"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.serverAliases`
     ///
@@ -1268,7 +1268,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "snipe-it", "nginx", "serverAliases"]);
+    pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "snipe-it", "nginx", "serverAliases"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.serverName`
     ///
@@ -1277,7 +1277,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "serverName"]);
+    pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "serverName"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.sslCertificate`
     ///
@@ -1286,7 +1286,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.cert"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "snipe-it", "nginx", "sslCertificate"]);
+    pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "snipe-it", "nginx", "sslCertificate"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.sslCertificateKey`
     ///
@@ -1295,7 +1295,7 @@ pub mod nginx {
     /// Nix type: `path`. Example: `"/var/host.key"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "snipe-it", "nginx", "sslCertificateKey"]);
+    pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "snipe-it", "nginx", "sslCertificateKey"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.sslTrustedCertificate`
     ///
@@ -1304,7 +1304,7 @@ pub mod nginx {
     /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "sslTrustedCertificate"]);
+    pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "snipe-it", "nginx", "sslTrustedCertificate"]).in_submodules(1);
 
     /// `services.snipe-it.nginx.useACMEHost`
     ///
@@ -1317,7 +1317,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
-    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "useACMEHost"]);
+    pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "snipe-it", "nginx", "useACMEHost"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.snipe-it.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1537,7 +1537,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["alias"]))
+                Opt::at(self.path.join(["alias"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.basicAuth`
@@ -1560,7 +1560,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                Opt::at(self.path.join(["basicAuth"]))
+                Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.basicAuthFile`
@@ -1573,7 +1573,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["basicAuthFile"]))
+                Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.extraConfig`
@@ -1585,7 +1585,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn extra_config(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConfig"]))
+                Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.fastcgiParams`
@@ -1599,7 +1599,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                Opt::at(self.path.join(["fastcgiParams"]))
+                Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.index`
@@ -1611,7 +1611,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn index(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["index"]))
+                Opt::at(self.path.join(["index"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.priority`
@@ -1625,7 +1625,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<i64> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.proxyPass`
@@ -1638,7 +1638,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["proxyPass"]))
+                Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.proxyWebsockets`
@@ -1650,7 +1650,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn proxy_websockets(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["proxyWebsockets"]))
+                Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.recommendedProxySettings`
@@ -1662,7 +1662,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["recommendedProxySettings"]))
+                Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.return`
@@ -1674,7 +1674,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                Opt::at(self.path.join(["return"]))
+                Opt::at(self.path.join(["return"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.root`
@@ -1686,7 +1686,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["root"]))
+                Opt::at(self.path.join(["root"])).in_submodules(2)
             }
 
             /// `services.snipe-it.nginx.locations.<name>.tryFiles`
@@ -1698,7 +1698,7 @@ pub mod nginx {
             /// Declared in `nixos/modules/services/web-apps/snipe-it.nix`.
             #[inline]
             pub fn try_files(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["tryFiles"]))
+                Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
             }
 
         }

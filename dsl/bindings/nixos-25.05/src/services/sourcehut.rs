@@ -1277,7 +1277,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/misc/sourcehut`.
-    pub const meta_sr_ht_aliases: Opt<BTreeMap<String, i64>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::aliases"]);
+    pub const meta_sr_ht_aliases: Opt<BTreeMap<String, i64>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::aliases"]).in_submodules(1);
 
     pub mod builds_sr_ht {
         use super::*;
@@ -1289,7 +1289,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const allow_free: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "allow-free"]);
+        pub const allow_free: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "allow-free"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht.api-origin`
         ///
@@ -1304,7 +1304,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "api-origin"]);
+        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "api-origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht.connection-string`
         ///
@@ -1313,7 +1313,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql:///localhost?user=buildssrht&host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "connection-string"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "connection-string"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht.debug-host`
         ///
@@ -1322,7 +1322,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "debug-host"]);
+        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "debug-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht.debug-port`
         ///
@@ -1331,7 +1331,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "debug-port"]);
+        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "debug-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht.migrate-on-upgrade`
         ///
@@ -1340,7 +1340,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "migrate-on-upgrade"]);
+        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "migrate-on-upgrade"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht.oauth-client-id`
         ///
@@ -1349,7 +1349,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "oauth-client-id"]);
+        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "oauth-client-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht.oauth-client-secret`
         ///
@@ -1358,7 +1358,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "oauth-client-secret"]);
+        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "oauth-client-secret"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht.origin`
         ///
@@ -1367,7 +1367,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://builds.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "origin"]);
+        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht.redis`
         ///
@@ -1376,7 +1376,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-buildsrht/redis.sock?virtual_host=2"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const redis: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "redis"]);
+        pub const redis: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "redis"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht.shell`
         ///
@@ -1389,7 +1389,7 @@ pub mod settings {
         /// Nix type: `one of "/usr/bin/master-shell", "/usr/bin/runner-shell"`. Default: `"/usr/bin/master-shell"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const shell: Opt<Shell> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "shell"]);
+        pub const shell: Opt<Shell> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht", "shell"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.sourcehut.settings.builds.sr.ht.shell`.
@@ -1411,7 +1411,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost:8080"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const bind_address: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht::worker", "bind-address"]);
+        pub const bind_address: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht::worker", "bind-address"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht::worker.buildlogs`
         ///
@@ -1420,7 +1420,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/var/log/sourcehut/buildsrht-worker"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const buildlogs: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht::worker", "buildlogs"]);
+        pub const buildlogs: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht::worker", "buildlogs"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht::worker.name`
         ///
@@ -1430,7 +1430,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"localhost:5020"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht::worker", "name"]);
+        pub const name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht::worker", "name"]).in_submodules(1);
 
         /// `services.sourcehut.settings.builds.sr.ht::worker.timeout`
         ///
@@ -1440,7 +1440,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"3m"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const timeout: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht::worker", "timeout"]);
+        pub const timeout: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "builds.sr.ht::worker", "timeout"]).in_submodules(1);
 
     }
 
@@ -1460,7 +1460,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "api-origin"]);
+        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "api-origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.connection-string`
         ///
@@ -1469,7 +1469,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql:///localhost?user=gitsrht&host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "connection-string"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "connection-string"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.debug-host`
         ///
@@ -1478,7 +1478,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "debug-host"]);
+        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "debug-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.debug-port`
         ///
@@ -1487,7 +1487,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "debug-port"]);
+        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "debug-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.migrate-on-upgrade`
         ///
@@ -1496,7 +1496,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "migrate-on-upgrade"]);
+        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "migrate-on-upgrade"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.oauth-client-id`
         ///
@@ -1505,7 +1505,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "oauth-client-id"]);
+        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "oauth-client-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.oauth-client-secret`
         ///
@@ -1514,7 +1514,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "oauth-client-secret"]);
+        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "oauth-client-secret"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.origin`
         ///
@@ -1523,7 +1523,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://git.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "origin"]);
+        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.outgoing-domain`
         ///
@@ -1532,7 +1532,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://git.localhost.localdomain"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const outgoing_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "outgoing-domain"]);
+        pub const outgoing_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "outgoing-domain"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.post-update-script`
         ///
@@ -1542,7 +1542,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"\${pkgs.sourcehut.gitsrht}/bin/gitsrht-update-hook"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const post_update_script: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "post-update-script"]);
+        pub const post_update_script: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "post-update-script"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.repos`
         ///
@@ -1553,7 +1553,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/var/lib/sourcehut/gitsrht/repos"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const repos: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "repos"]);
+        pub const repos: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "repos"]).in_submodules(1);
 
         /// `services.sourcehut.settings.git.sr.ht.webhooks`
         ///
@@ -1562,7 +1562,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-gitsrht/redis.sock?virtual_host=1"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "webhooks"]);
+        pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht", "webhooks"]).in_submodules(1);
 
     }
 
@@ -1588,7 +1588,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht::api", "internal-ipnet"]);
+        pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "git.sr.ht::api", "internal-ipnet"]).in_submodules(1);
 
     }
 
@@ -1608,7 +1608,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "api-origin"]);
+        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "api-origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.changegroup-script`
         ///
@@ -1618,7 +1618,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"\${pkgs.sourcehut.hgsrht}/bin/hgsrht-hook-changegroup"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const changegroup_script: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "changegroup-script"]);
+        pub const changegroup_script: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "changegroup-script"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.clone_bundle_threshold`
         ///
@@ -1627,7 +1627,7 @@ pub mod settings {
         /// Nix type: `unsigned integer, meaning >=0`. Default: `50`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const clone_bundle_threshold: Opt<u64> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "clone_bundle_threshold"]);
+        pub const clone_bundle_threshold: Opt<u64> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "clone_bundle_threshold"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.connection-string`
         ///
@@ -1636,7 +1636,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql:///localhost?user=hgsrht&host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "connection-string"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "connection-string"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.debug-host`
         ///
@@ -1645,7 +1645,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "debug-host"]);
+        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "debug-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.debug-port`
         ///
@@ -1654,7 +1654,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "debug-port"]);
+        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "debug-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.hg_ssh`
         ///
@@ -1663,7 +1663,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"\${pkgs.mercurial}/bin/hg-ssh"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const hg_ssh: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "hg_ssh"]);
+        pub const hg_ssh: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "hg_ssh"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.migrate-on-upgrade`
         ///
@@ -1672,7 +1672,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "migrate-on-upgrade"]);
+        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "migrate-on-upgrade"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.oauth-client-id`
         ///
@@ -1681,7 +1681,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "oauth-client-id"]);
+        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "oauth-client-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.oauth-client-secret`
         ///
@@ -1690,7 +1690,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "oauth-client-secret"]);
+        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "oauth-client-secret"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.origin`
         ///
@@ -1699,7 +1699,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://hg.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "origin"]);
+        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.repos`
         ///
@@ -1710,7 +1710,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/var/lib/sourcehut/hgsrht/repos"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const repos: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "repos"]);
+        pub const repos: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "repos"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.srhtext`
         ///
@@ -1720,7 +1720,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const srhtext: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "srhtext"]);
+        pub const srhtext: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "srhtext"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hg.sr.ht.webhooks`
         ///
@@ -1729,7 +1729,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-hgsrht/redis.sock?virtual_host=1"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "webhooks"]);
+        pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hg.sr.ht", "webhooks"]).in_submodules(1);
 
     }
 
@@ -1749,7 +1749,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "api-origin"]);
+        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "api-origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hub.sr.ht.connection-string`
         ///
@@ -1758,7 +1758,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql:///localhost?user=hubsrht&host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "connection-string"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "connection-string"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hub.sr.ht.debug-host`
         ///
@@ -1767,7 +1767,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "debug-host"]);
+        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "debug-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hub.sr.ht.debug-port`
         ///
@@ -1776,7 +1776,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "debug-port"]);
+        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "debug-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hub.sr.ht.migrate-on-upgrade`
         ///
@@ -1785,7 +1785,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "migrate-on-upgrade"]);
+        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "migrate-on-upgrade"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hub.sr.ht.oauth-client-id`
         ///
@@ -1794,7 +1794,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "oauth-client-id"]);
+        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "oauth-client-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hub.sr.ht.oauth-client-secret`
         ///
@@ -1803,7 +1803,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "oauth-client-secret"]);
+        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "oauth-client-secret"]).in_submodules(1);
 
         /// `services.sourcehut.settings.hub.sr.ht.origin`
         ///
@@ -1812,7 +1812,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://hub.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "origin"]);
+        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "hub.sr.ht", "origin"]).in_submodules(1);
 
     }
 
@@ -1826,7 +1826,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const allow_new_lists: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "allow-new-lists"]);
+        pub const allow_new_lists: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "allow-new-lists"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.api-origin`
         ///
@@ -1841,7 +1841,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "api-origin"]);
+        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "api-origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.connection-string`
         ///
@@ -1850,7 +1850,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql:///localhost?user=listssrht&host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "connection-string"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "connection-string"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.debug-host`
         ///
@@ -1859,7 +1859,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "debug-host"]);
+        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "debug-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.debug-port`
         ///
@@ -1868,7 +1868,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "debug-port"]);
+        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "debug-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.migrate-on-upgrade`
         ///
@@ -1877,7 +1877,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "migrate-on-upgrade"]);
+        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "migrate-on-upgrade"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.notify-from`
         ///
@@ -1886,7 +1886,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"lists-notify@localhost.localdomain"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const notify_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "notify-from"]);
+        pub const notify_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "notify-from"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.oauth-client-id`
         ///
@@ -1895,7 +1895,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "oauth-client-id"]);
+        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "oauth-client-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.oauth-client-secret`
         ///
@@ -1904,7 +1904,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "oauth-client-secret"]);
+        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "oauth-client-secret"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.origin`
         ///
@@ -1913,7 +1913,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://lists.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "origin"]);
+        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.posting-domain`
         ///
@@ -1922,7 +1922,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"lists.localhost.localdomain"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const posting_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "posting-domain"]);
+        pub const posting_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "posting-domain"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.redis`
         ///
@@ -1931,7 +1931,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-listssrht/redis.sock?virtual_host=2"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const redis: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "redis"]);
+        pub const redis: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "redis"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht.webhooks`
         ///
@@ -1940,7 +1940,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-listssrht/redis.sock?virtual_host=1"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "webhooks"]);
+        pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht", "webhooks"]).in_submodules(1);
 
     }
 
@@ -1966,7 +1966,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const reject_mimetypes: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht::worker", "reject-mimetypes"]);
+        pub const reject_mimetypes: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht::worker", "reject-mimetypes"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht::worker.reject-url`
         ///
@@ -1975,7 +1975,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://man.sr.ht/lists.sr.ht/etiquette.md"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const reject_url: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht::worker", "reject-url"]);
+        pub const reject_url: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht::worker", "reject-url"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht::worker.sock`
         ///
@@ -1985,7 +1985,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/tmp/lists.sr.ht-lmtp.sock"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const sock: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht::worker", "sock"]);
+        pub const sock: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht::worker", "sock"]).in_submodules(1);
 
         /// `services.sourcehut.settings.lists.sr.ht::worker.sock-group`
         ///
@@ -1995,7 +1995,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postfix"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const sock_group: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht::worker", "sock-group"]);
+        pub const sock_group: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "lists.sr.ht::worker", "sock-group"]).in_submodules(1);
 
     }
 
@@ -2009,7 +2009,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const error_from: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "error-from"]);
+        pub const error_from: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "error-from"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.error-to`
         ///
@@ -2018,7 +2018,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const error_to: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "error-to"]);
+        pub const error_to: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "error-to"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.pgp-key-id`
         ///
@@ -2027,7 +2027,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const pgp_key_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-key-id"]);
+        pub const pgp_key_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-key-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.pgp-privkey`
         ///
@@ -2042,7 +2042,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const pgp_privkey: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-privkey"]);
+        pub const pgp_privkey: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-privkey"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.pgp-pubkey`
         ///
@@ -2051,7 +2051,7 @@ pub mod settings {
         /// Nix type: `path or string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const pgp_pubkey: Opt<OneOf<PgpPubkeyMembers>> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-pubkey"]);
+        pub const pgp_pubkey: Opt<OneOf<PgpPubkeyMembers>> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-pubkey"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.smtp-from`
         ///
@@ -2060,7 +2060,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const smtp_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-from"]);
+        pub const smtp_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-from"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.smtp-host`
         ///
@@ -2069,7 +2069,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const smtp_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-host"]);
+        pub const smtp_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.smtp-password`
         ///
@@ -2078,7 +2078,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const smtp_password: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-password"]);
+        pub const smtp_password: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-password"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.smtp-port`
         ///
@@ -2087,7 +2087,7 @@ pub mod settings {
         /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const smtp_port: Opt<NullOr<u16>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-port"]);
+        pub const smtp_port: Opt<NullOr<u16>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.mail.smtp-user`
         ///
@@ -2096,7 +2096,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const smtp_user: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-user"]);
+        pub const smtp_user: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-user"]).in_submodules(1);
 
         /// The members of `services.sourcehut.settings.mail.pgp-pubkey`'s type: `path`, `string`. A value of any of them sets the option.
         pub enum PgpPubkeyMembers {}
@@ -2121,7 +2121,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "api-origin"]);
+        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "api-origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.man.sr.ht.connection-string`
         ///
@@ -2130,7 +2130,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql:///localhost?user=mansrht&host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "connection-string"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "connection-string"]).in_submodules(1);
 
         /// `services.sourcehut.settings.man.sr.ht.debug-host`
         ///
@@ -2139,7 +2139,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "debug-host"]);
+        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "debug-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.man.sr.ht.debug-port`
         ///
@@ -2148,7 +2148,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "debug-port"]);
+        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "debug-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.man.sr.ht.migrate-on-upgrade`
         ///
@@ -2157,7 +2157,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "migrate-on-upgrade"]);
+        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "migrate-on-upgrade"]).in_submodules(1);
 
         /// `services.sourcehut.settings.man.sr.ht.oauth-client-id`
         ///
@@ -2166,7 +2166,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "oauth-client-id"]);
+        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "oauth-client-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.man.sr.ht.oauth-client-secret`
         ///
@@ -2175,7 +2175,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "oauth-client-secret"]);
+        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "oauth-client-secret"]).in_submodules(1);
 
         /// `services.sourcehut.settings.man.sr.ht.origin`
         ///
@@ -2184,7 +2184,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://man.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "origin"]);
+        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "man.sr.ht", "origin"]).in_submodules(1);
 
     }
 
@@ -2204,7 +2204,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "api-origin"]);
+        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "api-origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht.connection-string`
         ///
@@ -2213,7 +2213,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql:///localhost?user=metasrht&host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "connection-string"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "connection-string"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht.debug-host`
         ///
@@ -2222,7 +2222,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "debug-host"]);
+        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "debug-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht.debug-port`
         ///
@@ -2231,7 +2231,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "debug-port"]);
+        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "debug-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht.migrate-on-upgrade`
         ///
@@ -2240,7 +2240,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "migrate-on-upgrade"]);
+        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "migrate-on-upgrade"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht.origin`
         ///
@@ -2249,7 +2249,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://meta.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "origin"]);
+        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht.webhooks`
         ///
@@ -2258,7 +2258,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-metasrht/redis.sock?virtual_host=1"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "webhooks"]);
+        pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "webhooks"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht.welcome-emails`
         ///
@@ -2267,7 +2267,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const welcome_emails: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "welcome-emails"]);
+        pub const welcome_emails: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht", "welcome-emails"]).in_submodules(1);
 
     }
 
@@ -2293,7 +2293,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::api", "internal-ipnet"]);
+        pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::api", "internal-ipnet"]).in_submodules(1);
 
     }
 
@@ -2307,7 +2307,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::billing", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::billing", "enabled"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht::billing.stripe-public-key`
         ///
@@ -2316,7 +2316,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const stripe_public_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::billing", "stripe-public-key"]);
+        pub const stripe_public_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::billing", "stripe-public-key"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht::billing.stripe-secret-key`
         ///
@@ -2326,7 +2326,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const stripe_secret_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::billing", "stripe-secret-key"]);
+        pub const stripe_secret_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::billing", "stripe-secret-key"]).in_submodules(1);
 
     }
 
@@ -2340,7 +2340,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://meta.localhost.localdomain"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const onboarding_redirect: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::settings", "onboarding-redirect"]);
+        pub const onboarding_redirect: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::settings", "onboarding-redirect"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht::settings.registration`
         ///
@@ -2349,7 +2349,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const registration: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::settings", "registration"]);
+        pub const registration: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::settings", "registration"]).in_submodules(1);
 
         /// `services.sourcehut.settings.meta.sr.ht::settings.user-invites`
         ///
@@ -2359,7 +2359,7 @@ pub mod settings {
         /// Nix type: `unsigned integer, meaning >=0`. Default: `5`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const user_invites: Opt<u64> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::settings", "user-invites"]);
+        pub const user_invites: Opt<u64> = Opt::new(&["services", "sourcehut", "settings", "meta.sr.ht::settings", "user-invites"]).in_submodules(1);
 
     }
 
@@ -2373,7 +2373,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const s3_access_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-access-key"]);
+        pub const s3_access_key: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-access-key"]).in_submodules(1);
 
         /// `services.sourcehut.settings.objects.s3-secret-key`
         ///
@@ -2383,7 +2383,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const s3_secret_key: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-secret-key"]);
+        pub const s3_secret_key: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-secret-key"]).in_submodules(1);
 
         /// `services.sourcehut.settings.objects.s3-upstream`
         ///
@@ -2392,7 +2392,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const s3_upstream: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-upstream"]);
+        pub const s3_upstream: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "objects", "s3-upstream"]).in_submodules(1);
 
     }
 
@@ -2412,7 +2412,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "api-origin"]);
+        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "api-origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.pages.sr.ht.connection-string`
         ///
@@ -2421,7 +2421,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql:///localhost?user=pagessrht&host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "connection-string"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "connection-string"]).in_submodules(1);
 
         /// `services.sourcehut.settings.pages.sr.ht.debug-host`
         ///
@@ -2430,7 +2430,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "debug-host"]);
+        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "debug-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.pages.sr.ht.debug-port`
         ///
@@ -2439,7 +2439,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "debug-port"]);
+        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "debug-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.pages.sr.ht.gemini-certs`
         ///
@@ -2449,7 +2449,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const gemini_certs: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "gemini-certs"]);
+        pub const gemini_certs: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "gemini-certs"]).in_submodules(1);
 
         /// `services.sourcehut.settings.pages.sr.ht.max-site-size`
         ///
@@ -2458,7 +2458,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `1024`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const max_site_size: Opt<i64> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "max-site-size"]);
+        pub const max_site_size: Opt<i64> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "max-site-size"]).in_submodules(1);
 
         /// `services.sourcehut.settings.pages.sr.ht.migrate-on-upgrade`
         ///
@@ -2467,7 +2467,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "migrate-on-upgrade"]);
+        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "migrate-on-upgrade"]).in_submodules(1);
 
         /// `services.sourcehut.settings.pages.sr.ht.oauth-client-id`
         ///
@@ -2476,7 +2476,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "oauth-client-id"]);
+        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "oauth-client-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.pages.sr.ht.oauth-client-secret`
         ///
@@ -2485,7 +2485,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "oauth-client-secret"]);
+        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "oauth-client-secret"]).in_submodules(1);
 
         /// `services.sourcehut.settings.pages.sr.ht.origin`
         ///
@@ -2494,7 +2494,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://pages.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "origin"]);
+        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.pages.sr.ht.user-domain`
         ///
@@ -2504,7 +2504,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const user_domain: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "user-domain"]);
+        pub const user_domain: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht", "user-domain"]).in_submodules(1);
 
     }
 
@@ -2530,7 +2530,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht::api", "internal-ipnet"]);
+        pub const internal_ipnet: Opt<Vec<String>> = Opt::new(&["services", "sourcehut", "settings", "pages.sr.ht::api", "internal-ipnet"]).in_submodules(1);
 
     }
 
@@ -2550,7 +2550,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "api-origin"]);
+        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "api-origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.paste.sr.ht.connection-string`
         ///
@@ -2559,7 +2559,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql:///localhost?user=pastesrht&host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "connection-string"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "connection-string"]).in_submodules(1);
 
         /// `services.sourcehut.settings.paste.sr.ht.debug-host`
         ///
@@ -2568,7 +2568,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "debug-host"]);
+        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "debug-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.paste.sr.ht.debug-port`
         ///
@@ -2577,7 +2577,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "debug-port"]);
+        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "debug-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.paste.sr.ht.migrate-on-upgrade`
         ///
@@ -2586,7 +2586,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "migrate-on-upgrade"]);
+        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "migrate-on-upgrade"]).in_submodules(1);
 
         /// `services.sourcehut.settings.paste.sr.ht.oauth-client-id`
         ///
@@ -2595,7 +2595,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "oauth-client-id"]);
+        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "oauth-client-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.paste.sr.ht.oauth-client-secret`
         ///
@@ -2604,7 +2604,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "oauth-client-secret"]);
+        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "oauth-client-secret"]).in_submodules(1);
 
         /// `services.sourcehut.settings.paste.sr.ht.origin`
         ///
@@ -2613,7 +2613,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://paste.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "origin"]);
+        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "paste.sr.ht", "origin"]).in_submodules(1);
 
     }
 
@@ -2627,7 +2627,7 @@ pub mod settings {
         /// Nix type: `one of "development", "production"`. Default: `"development"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const environment: Opt<Environment> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "environment"]);
+        pub const environment: Opt<Environment> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "environment"]).in_submodules(1);
 
         /// `services.sourcehut.settings.sr.ht.global-domain`
         ///
@@ -2636,7 +2636,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const global_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "global-domain"]);
+        pub const global_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "global-domain"]).in_submodules(1);
 
         /// `services.sourcehut.settings.sr.ht.network-key`
         ///
@@ -2647,7 +2647,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const network_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "network-key"]);
+        pub const network_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "network-key"]).in_submodules(1);
 
         /// `services.sourcehut.settings.sr.ht.owner-email`
         ///
@@ -2656,7 +2656,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"contact@example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const owner_email: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "owner-email"]);
+        pub const owner_email: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "owner-email"]).in_submodules(1);
 
         /// `services.sourcehut.settings.sr.ht.owner-name`
         ///
@@ -2665,7 +2665,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"John Doe"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const owner_name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "owner-name"]);
+        pub const owner_name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "owner-name"]).in_submodules(1);
 
         /// `services.sourcehut.settings.sr.ht.service-key`
         ///
@@ -2679,7 +2679,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const service_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "service-key"]);
+        pub const service_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "service-key"]).in_submodules(1);
 
         /// `services.sourcehut.settings.sr.ht.site-blurb`
         ///
@@ -2688,7 +2688,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"the hacker's forge"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const site_blurb: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "site-blurb"]);
+        pub const site_blurb: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "site-blurb"]).in_submodules(1);
 
         /// `services.sourcehut.settings.sr.ht.site-info`
         ///
@@ -2697,7 +2697,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://sourcehut.org"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const site_info: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "site-info"]);
+        pub const site_info: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "site-info"]).in_submodules(1);
 
         /// `services.sourcehut.settings.sr.ht.site-name`
         ///
@@ -2706,7 +2706,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"sourcehut"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const site_name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "site-name"]);
+        pub const site_name: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "site-name"]).in_submodules(1);
 
         /// `services.sourcehut.settings.sr.ht.source-url`
         ///
@@ -2715,7 +2715,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://git.sr.ht/~sircmpwn/srht"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const source_url: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "source-url"]);
+        pub const source_url: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "sr.ht", "source-url"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.sourcehut.settings.sr.ht.environment`.
@@ -2743,7 +2743,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "api-origin"]);
+        pub const api_origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "api-origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht.connection-string`
         ///
@@ -2752,7 +2752,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postgresql:///localhost?user=todosrht&host=/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "connection-string"]);
+        pub const connection_string: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "connection-string"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht.debug-host`
         ///
@@ -2761,7 +2761,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "debug-host"]);
+        pub const debug_host: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "debug-host"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht.debug-port`
         ///
@@ -2770,7 +2770,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "debug-port"]);
+        pub const debug_port: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "debug-port"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht.migrate-on-upgrade`
         ///
@@ -2779,7 +2779,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "migrate-on-upgrade"]);
+        pub const migrate_on_upgrade: Opt<bool> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "migrate-on-upgrade"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht.notify-from`
         ///
@@ -2788,7 +2788,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"todo-notify@localhost.localdomain"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const notify_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "notify-from"]);
+        pub const notify_from: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "notify-from"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht.oauth-client-id`
         ///
@@ -2797,7 +2797,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "oauth-client-id"]);
+        pub const oauth_client_id: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "oauth-client-id"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht.oauth-client-secret`
         ///
@@ -2806,7 +2806,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "oauth-client-secret"]);
+        pub const oauth_client_secret: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "oauth-client-secret"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht.origin`
         ///
@@ -2815,7 +2815,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"https://todo.example.com"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "origin"]);
+        pub const origin: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "origin"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht.webhooks`
         ///
@@ -2824,7 +2824,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"redis+socket:///run/redis-sourcehut-todosrht/redis.sock?virtual_host=1"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "webhooks"]);
+        pub const webhooks: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht", "webhooks"]).in_submodules(1);
 
     }
 
@@ -2838,7 +2838,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"todo.localhost.localdomain"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const posting_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht::mail", "posting-domain"]);
+        pub const posting_domain: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht::mail", "posting-domain"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht::mail.sock`
         ///
@@ -2848,7 +2848,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/tmp/todo.sr.ht-lmtp.sock"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const sock: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht::mail", "sock"]);
+        pub const sock: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht::mail", "sock"]).in_submodules(1);
 
         /// `services.sourcehut.settings.todo.sr.ht::mail.sock-group`
         ///
@@ -2858,7 +2858,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"postfix"`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const sock_group: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht::mail", "sock-group"]);
+        pub const sock_group: Opt<String> = Opt::new(&["services", "sourcehut", "settings", "todo.sr.ht::mail", "sock-group"]).in_submodules(1);
 
     }
 
@@ -2877,7 +2877,7 @@ pub mod settings {
         /// Nix type: `path`.
         ///
         /// Declared in `nixos/modules/services/misc/sourcehut`.
-        pub const private_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "webhooks", "private-key"]);
+        pub const private_key: Opt<RuntimePath> = Opt::new(&["services", "sourcehut", "settings", "webhooks", "private-key"]).in_submodules(1);
 
     }
 

@@ -159,7 +159,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"localhost"`.
     ///
     /// Declared in `nixos/modules/services/networking/spacecookie.nix`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "spacecookie", "settings", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "spacecookie", "settings", "hostname"]).in_submodules(1);
 
     /// `services.spacecookie.settings.root`
     ///
@@ -171,7 +171,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/srv/gopher"`.
     ///
     /// Declared in `nixos/modules/services/networking/spacecookie.nix`.
-    pub const root: Opt<RuntimePath> = Opt::new(&["services", "spacecookie", "settings", "root"]);
+    pub const root: Opt<RuntimePath> = Opt::new(&["services", "spacecookie", "settings", "root"]).in_submodules(1);
 
     pub mod log {
         use super::*;
@@ -183,7 +183,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/services/networking/spacecookie.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "enable"]).in_submodules(1);
 
         /// `services.spacecookie.settings.log.hide-ips`
         ///
@@ -194,7 +194,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/spacecookie.nix`.
-        pub const hide_ips: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "hide-ips"]);
+        pub const hide_ips: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "hide-ips"]).in_submodules(1);
 
         /// `services.spacecookie.settings.log.hide-time`
         ///
@@ -204,7 +204,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/spacecookie.nix`.
-        pub const hide_time: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "hide-time"]);
+        pub const hide_time: Opt<bool> = Opt::new(&["services", "spacecookie", "settings", "log", "hide-time"]).in_submodules(1);
 
         /// `services.spacecookie.settings.log.level`
         ///
@@ -213,7 +213,7 @@ pub mod settings {
         /// Nix type: `one of "info", "warn", "error"`. Default: `"info"`.
         ///
         /// Declared in `nixos/modules/services/networking/spacecookie.nix`.
-        pub const level: Opt<Level> = Opt::new(&["services", "spacecookie", "settings", "log", "level"]);
+        pub const level: Opt<Level> = Opt::new(&["services", "spacecookie", "settings", "log", "level"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.spacecookie.settings.log.level`.

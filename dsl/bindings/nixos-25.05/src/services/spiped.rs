@@ -205,7 +205,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn decrypt(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["decrypt"]))
+            Opt::at(self.path.join(["decrypt"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.disableKeepalives`
@@ -217,7 +217,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn disable_keepalives(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disableKeepalives"]))
+            Opt::at(self.path.join(["disableKeepalives"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.disableReresolution`
@@ -229,7 +229,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn disable_reresolution(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["disableReresolution"]))
+            Opt::at(self.path.join(["disableReresolution"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.encrypt`
@@ -243,7 +243,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn encrypt(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["encrypt"]))
+            Opt::at(self.path.join(["encrypt"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.keyfile`
@@ -259,7 +259,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn keyfile(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["keyfile"]))
+            Opt::at(self.path.join(["keyfile"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.maxConns`
@@ -271,7 +271,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn max_conns(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["maxConns"]))
+            Opt::at(self.path.join(["maxConns"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.resolveRefresh`
@@ -283,7 +283,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn resolve_refresh(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["resolveRefresh"]))
+            Opt::at(self.path.join(["resolveRefresh"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.source`
@@ -304,7 +304,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn source(&self) -> Opt<String> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.target`
@@ -316,7 +316,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.timeout`
@@ -330,7 +330,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn timeout(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["timeout"]))
+            Opt::at(self.path.join(["timeout"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.waitForDNS`
@@ -349,7 +349,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn wait_for_dns(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["waitForDNS"]))
+            Opt::at(self.path.join(["waitForDNS"])).in_submodules(1)
         }
 
         /// `services.spiped.config.<name>.weakHandshake`
@@ -363,7 +363,7 @@ pub mod config {
         /// Declared in `nixos/modules/services/networking/spiped.nix`.
         #[inline]
         pub fn weak_handshake(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["weakHandshake"]))
+            Opt::at(self.path.join(["weakHandshake"])).in_submodules(1)
         }
 
     }

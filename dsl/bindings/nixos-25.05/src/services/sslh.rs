@@ -98,7 +98,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/sslh.nix`.
-    pub const numeric: Opt<bool> = Opt::new(&["services", "sslh", "settings", "numeric"]);
+    pub const numeric: Opt<bool> = Opt::new(&["services", "sslh", "settings", "numeric"]).in_submodules(1);
 
     /// `services.sslh.settings.protocols`
     ///
@@ -160,7 +160,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/sslh.nix`.
-    pub const protocols: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "sslh", "settings", "protocols"]);
+    pub const protocols: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "sslh", "settings", "protocols"]).in_submodules(1);
 
     /// `services.sslh.settings.timeout`
     ///
@@ -169,7 +169,7 @@ pub mod settings {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `2`.
     ///
     /// Declared in `nixos/modules/services/networking/sslh.nix`.
-    pub const timeout: Opt<u64> = Opt::new(&["services", "sslh", "settings", "timeout"]);
+    pub const timeout: Opt<u64> = Opt::new(&["services", "sslh", "settings", "timeout"]).in_submodules(1);
 
     /// `services.sslh.settings.transparent`
     ///
@@ -180,7 +180,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/networking/sslh.nix`.
-    pub const transparent: Opt<bool> = Opt::new(&["services", "sslh", "settings", "transparent"]);
+    pub const transparent: Opt<bool> = Opt::new(&["services", "sslh", "settings", "transparent"]).in_submodules(1);
 
     /// `services.sslh.settings.verbose-connections`
     ///
@@ -195,7 +195,7 @@ pub mod settings {
     /// Nix type: `integer between 0 and 4 (both inclusive)`. Default: `0`.
     ///
     /// Declared in `nixos/modules/services/networking/sslh.nix`.
-    pub const verbose_connections: Opt<Between<0, 4>> = Opt::new(&["services", "sslh", "settings", "verbose-connections"]);
+    pub const verbose_connections: Opt<Between<0, 4>> = Opt::new(&["services", "sslh", "settings", "verbose-connections"]).in_submodules(1);
 
 }
 

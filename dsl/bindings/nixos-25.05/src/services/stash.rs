@@ -572,7 +572,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/stash/blobs"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const blobs_path: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "blobs_path"]);
+    pub const blobs_path: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "blobs_path"]).in_submodules(1);
 
     /// `services.stash.settings.blobs_storage`
     ///
@@ -581,7 +581,7 @@ pub mod settings {
     /// Nix type: `one of "FILESYSTEM", "DATABASE"`. Default: `"FILESYSTEM"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const blobs_storage: Opt<BlobsStorage> = Opt::new(&["services", "stash", "settings", "blobs_storage"]);
+    pub const blobs_storage: Opt<BlobsStorage> = Opt::new(&["services", "stash", "settings", "blobs_storage"]).in_submodules(1);
 
     /// `services.stash.settings.cache`
     ///
@@ -590,7 +590,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/stash/cache"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const cache: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "cache"]);
+    pub const cache: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "cache"]).in_submodules(1);
 
     /// `services.stash.settings.calculate_md5`
     ///
@@ -599,7 +599,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const calculate_md5: Opt<bool> = Opt::new(&["services", "stash", "settings", "calculate_md5"]);
+    pub const calculate_md5: Opt<bool> = Opt::new(&["services", "stash", "settings", "calculate_md5"]).in_submodules(1);
 
     /// `services.stash.settings.create_image_clip_from_videos`
     ///
@@ -608,7 +608,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const create_image_clip_from_videos: Opt<bool> = Opt::new(&["services", "stash", "settings", "create_image_clip_from_videos"]);
+    pub const create_image_clip_from_videos: Opt<bool> = Opt::new(&["services", "stash", "settings", "create_image_clip_from_videos"]).in_submodules(1);
 
     /// `services.stash.settings.dangerous_allow_public_without_auth`
     ///
@@ -617,7 +617,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const dangerous_allow_public_without_auth: Opt<bool> = Opt::new(&["services", "stash", "settings", "dangerous_allow_public_without_auth"]);
+    pub const dangerous_allow_public_without_auth: Opt<bool> = Opt::new(&["services", "stash", "settings", "dangerous_allow_public_without_auth"]).in_submodules(1);
 
     /// `services.stash.settings.database`
     ///
@@ -626,7 +626,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/stash/go.sqlite"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const database: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "database"]);
+    pub const database: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "database"]).in_submodules(1);
 
     /// `services.stash.settings.gallery_cover_regex`
     ///
@@ -635,7 +635,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"(poster|cover|folder|board).[^.]+$"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const gallery_cover_regex: Opt<String> = Opt::new(&["services", "stash", "settings", "gallery_cover_regex"]);
+    pub const gallery_cover_regex: Opt<String> = Opt::new(&["services", "stash", "settings", "gallery_cover_regex"]).in_submodules(1);
 
     /// `services.stash.settings.generated`
     ///
@@ -644,7 +644,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/stash/generated"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const generated: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "generated"]);
+    pub const generated: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "generated"]).in_submodules(1);
 
     /// `services.stash.settings.host`
     ///
@@ -653,7 +653,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"localhost"`. Example: `"::1"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const host: Opt<String> = Opt::new(&["services", "stash", "settings", "host"]);
+    pub const host: Opt<String> = Opt::new(&["services", "stash", "settings", "host"]).in_submodules(1);
 
     /// `services.stash.settings.no_proxy`
     ///
@@ -662,7 +662,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"localhost,127.0.0.1,192.168.0.0/16,10.0.0.0/8,172.16.0.0/12"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const no_proxy: Opt<String> = Opt::new(&["services", "stash", "settings", "no_proxy"]);
+    pub const no_proxy: Opt<String> = Opt::new(&["services", "stash", "settings", "no_proxy"]).in_submodules(1);
 
     /// `services.stash.settings.nobrowser`
     ///
@@ -671,7 +671,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const nobrowser: Opt<bool> = Opt::new(&["services", "stash", "settings", "nobrowser"]);
+    pub const nobrowser: Opt<bool> = Opt::new(&["services", "stash", "settings", "nobrowser"]).in_submodules(1);
 
     /// `services.stash.settings.notifications_enabled`
     ///
@@ -680,7 +680,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const notifications_enabled: Opt<bool> = Opt::new(&["services", "stash", "settings", "notifications_enabled"]);
+    pub const notifications_enabled: Opt<bool> = Opt::new(&["services", "stash", "settings", "notifications_enabled"]).in_submodules(1);
 
     /// `services.stash.settings.parallel_tasks`
     ///
@@ -689,7 +689,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `1`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const parallel_tasks: Opt<i64> = Opt::new(&["services", "stash", "settings", "parallel_tasks"]);
+    pub const parallel_tasks: Opt<i64> = Opt::new(&["services", "stash", "settings", "parallel_tasks"]).in_submodules(1);
 
     /// `services.stash.settings.plugins_path`
     ///
@@ -698,7 +698,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/stash/plugins"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const plugins_path: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "plugins_path"]);
+    pub const plugins_path: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "plugins_path"]).in_submodules(1);
 
     /// `services.stash.settings.port`
     ///
@@ -707,7 +707,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9999`. Example: `1234`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "stash", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "stash", "settings", "port"]).in_submodules(1);
 
     /// `services.stash.settings.preview_audio`
     ///
@@ -716,7 +716,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const preview_audio: Opt<bool> = Opt::new(&["services", "stash", "settings", "preview_audio"]);
+    pub const preview_audio: Opt<bool> = Opt::new(&["services", "stash", "settings", "preview_audio"]).in_submodules(1);
 
     /// `services.stash.settings.preview_exclude_end`
     ///
@@ -725,7 +725,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `0`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const preview_exclude_end: Opt<i64> = Opt::new(&["services", "stash", "settings", "preview_exclude_end"]);
+    pub const preview_exclude_end: Opt<i64> = Opt::new(&["services", "stash", "settings", "preview_exclude_end"]).in_submodules(1);
 
     /// `services.stash.settings.preview_exclude_start`
     ///
@@ -734,7 +734,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `0`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const preview_exclude_start: Opt<i64> = Opt::new(&["services", "stash", "settings", "preview_exclude_start"]);
+    pub const preview_exclude_start: Opt<i64> = Opt::new(&["services", "stash", "settings", "preview_exclude_start"]).in_submodules(1);
 
     /// `services.stash.settings.preview_segment_duration`
     ///
@@ -743,7 +743,7 @@ pub mod settings {
     /// Nix type: `floating point number`. Default: `0.75`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const preview_segment_duration: Opt<f64> = Opt::new(&["services", "stash", "settings", "preview_segment_duration"]);
+    pub const preview_segment_duration: Opt<f64> = Opt::new(&["services", "stash", "settings", "preview_segment_duration"]).in_submodules(1);
 
     /// `services.stash.settings.preview_segments`
     ///
@@ -752,7 +752,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `12`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const preview_segments: Opt<i64> = Opt::new(&["services", "stash", "settings", "preview_segments"]);
+    pub const preview_segments: Opt<i64> = Opt::new(&["services", "stash", "settings", "preview_segments"]).in_submodules(1);
 
     /// `services.stash.settings.scrapers_path`
     ///
@@ -761,7 +761,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/stash/scrapers"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const scrapers_path: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "scrapers_path"]);
+    pub const scrapers_path: Opt<RuntimePath> = Opt::new(&["services", "stash", "settings", "scrapers_path"]).in_submodules(1);
 
     /// `services.stash.settings.security_tripwire_accessed_from_public_internet`
     ///
@@ -770,7 +770,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const security_tripwire_accessed_from_public_internet: Opt<NullOr<String>> = Opt::new(&["services", "stash", "settings", "security_tripwire_accessed_from_public_internet"]);
+    pub const security_tripwire_accessed_from_public_internet: Opt<NullOr<String>> = Opt::new(&["services", "stash", "settings", "security_tripwire_accessed_from_public_internet"]).in_submodules(1);
 
     /// `services.stash.settings.sequential_scanning`
     ///
@@ -779,7 +779,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const sequential_scanning: Opt<bool> = Opt::new(&["services", "stash", "settings", "sequential_scanning"]);
+    pub const sequential_scanning: Opt<bool> = Opt::new(&["services", "stash", "settings", "sequential_scanning"]).in_submodules(1);
 
     /// `services.stash.settings.show_one_time_moved_notification`
     ///
@@ -788,7 +788,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const show_one_time_moved_notification: Opt<bool> = Opt::new(&["services", "stash", "settings", "show_one_time_moved_notification"]);
+    pub const show_one_time_moved_notification: Opt<bool> = Opt::new(&["services", "stash", "settings", "show_one_time_moved_notification"]).in_submodules(1);
 
     /// `services.stash.settings.sound_on_preview`
     ///
@@ -797,7 +797,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const sound_on_preview: Opt<bool> = Opt::new(&["services", "stash", "settings", "sound_on_preview"]);
+    pub const sound_on_preview: Opt<bool> = Opt::new(&["services", "stash", "settings", "sound_on_preview"]).in_submodules(1);
 
     /// `services.stash.settings.stash`
     ///
@@ -820,7 +820,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const stash: Opt<Vec<StashValue>> = Opt::new(&["services", "stash", "settings", "stash"]);
+    pub const stash: Opt<Vec<StashValue>> = Opt::new(&["services", "stash", "settings", "stash"]).in_submodules(1);
 
     /// `services.stash.settings.stash_boxes`
     ///
@@ -843,7 +843,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const stash_boxes: Opt<Vec<StashBoxesValue>> = Opt::new(&["services", "stash", "settings", "stash_boxes"]);
+    pub const stash_boxes: Opt<Vec<StashBoxesValue>> = Opt::new(&["services", "stash", "settings", "stash_boxes"]).in_submodules(1);
 
     /// `services.stash.settings.theme_color`
     ///
@@ -852,7 +852,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"#202b33"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const theme_color: Opt<String> = Opt::new(&["services", "stash", "settings", "theme_color"]);
+    pub const theme_color: Opt<String> = Opt::new(&["services", "stash", "settings", "theme_color"]).in_submodules(1);
 
     /// `services.stash.settings.video_file_naming_algorithm`
     ///
@@ -861,7 +861,7 @@ pub mod settings {
     /// Nix type: `one of "OSHASH", "MD5"`. Default: `"OSHASH"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const video_file_naming_algorithm: Opt<VideoFileNamingAlgorithm> = Opt::new(&["services", "stash", "settings", "video_file_naming_algorithm"]);
+    pub const video_file_naming_algorithm: Opt<VideoFileNamingAlgorithm> = Opt::new(&["services", "stash", "settings", "video_file_naming_algorithm"]).in_submodules(1);
 
     /// `services.stash.settings.write_image_thumbnails`
     ///
@@ -870,7 +870,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-    pub const write_image_thumbnails: Opt<bool> = Opt::new(&["services", "stash", "settings", "write_image_thumbnails"]);
+    pub const write_image_thumbnails: Opt<bool> = Opt::new(&["services", "stash", "settings", "write_image_thumbnails"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.stash.settings.blobs_storage`.
@@ -979,7 +979,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/stash.nix`.
-        pub const front_page_content: Opt<OneOf<FrontPageContentMembers>> = Opt::new(&["services", "stash", "settings", "ui", "frontPageContent"]);
+        pub const front_page_content: Opt<OneOf<FrontPageContentMembers>> = Opt::new(&["services", "stash", "settings", "ui", "frontPageContent"]).in_submodules(1);
 
         /// The members of `services.stash.settings.ui.frontPageContent`'s type: `list of (attribute set of (freeform))`, `function to (list of (attribute set of (freeform)))`. A value of any of them sets the option.
         pub enum FrontPageContentMembers {}

@@ -2175,7 +2175,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn cacert(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["cacert"]))
+                Opt::at(self.path.join(["cacert"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.cert_uri_base`
@@ -2191,7 +2191,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn cert_uri_base(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["cert_uri_base"]))
+                Opt::at(self.path.join(["cert_uri_base"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.crl_uris`
@@ -2206,7 +2206,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn crl_uris(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["crl_uris"]))
+                Opt::at(self.path.join(["crl_uris"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.file`
@@ -2221,7 +2221,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn file(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["file"]))
+                Opt::at(self.path.join(["file"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.handle`
@@ -2236,7 +2236,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn handle(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["handle"]))
+                Opt::at(self.path.join(["handle"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.module`
@@ -2248,7 +2248,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn module(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["module"]))
+                Opt::at(self.path.join(["module"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.ocsp_uris`
@@ -2263,7 +2263,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn ocsp_uris(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["ocsp_uris"]))
+                Opt::at(self.path.join(["ocsp_uris"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.authorities.<name>.slot`
@@ -2275,7 +2275,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn slot(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["slot"]))
+                Opt::at(self.path.join(["slot"])).in_submodules(1)
             }
 
         }
@@ -2314,7 +2314,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn aggressive(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["aggressive"]))
+                Opt::at(self.path.join(["aggressive"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.childless`
@@ -2343,7 +2343,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn childless(&self) -> Opt<NullOr<Childless>> {
-                Opt::at(self.path.join(["childless"]))
+                Opt::at(self.path.join(["childless"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children`
@@ -2358,7 +2358,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn children(&self) -> Opt<BTreeMap<String, ChildrenValue>> {
-                Opt::at(self.path.join(["children"]))
+                Opt::at(self.path.join(["children"])).in_submodules(1)
             }
 
             /// The options under `children`.
@@ -2382,7 +2382,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn dpd_delay(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["dpd_delay"]))
+                Opt::at(self.path.join(["dpd_delay"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.dpd_timeout`
@@ -2400,7 +2400,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn dpd_timeout(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["dpd_timeout"]))
+                Opt::at(self.path.join(["dpd_timeout"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.dscp`
@@ -2417,7 +2417,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn dscp(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["dscp"]))
+                Opt::at(self.path.join(["dscp"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.encap`
@@ -2437,7 +2437,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn encap(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["encap"]))
+                Opt::at(self.path.join(["encap"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.fragmentation`
@@ -2469,7 +2469,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn fragmentation(&self) -> Opt<NullOr<Fragmentation>> {
-                Opt::at(self.path.join(["fragmentation"]))
+                Opt::at(self.path.join(["fragmentation"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.if_id_in`
@@ -2491,7 +2491,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn if_id_in(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["if_id_in"]))
+                Opt::at(self.path.join(["if_id_in"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.if_id_out`
@@ -2512,7 +2512,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn if_id_out(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["if_id_out"]))
+                Opt::at(self.path.join(["if_id_out"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.keyingtries`
@@ -2532,7 +2532,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn keyingtries(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["keyingtries"]))
+                Opt::at(self.path.join(["keyingtries"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local`
@@ -2551,7 +2551,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn local(&self) -> Opt<BTreeMap<String, LocalValue>> {
-                Opt::at(self.path.join(["local"]))
+                Opt::at(self.path.join(["local"])).in_submodules(1)
             }
 
             /// The options under `local`.
@@ -2580,7 +2580,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn local_addrs(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["local_addrs"]))
+                Opt::at(self.path.join(["local_addrs"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local_port`
@@ -2601,7 +2601,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn local_port(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["local_port"]))
+                Opt::at(self.path.join(["local_port"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.mediated_by`
@@ -2615,7 +2615,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn mediated_by(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["mediated_by"]))
+                Opt::at(self.path.join(["mediated_by"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.mediation`
@@ -2632,7 +2632,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn mediation(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["mediation"]))
+                Opt::at(self.path.join(["mediation"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.mediation_peer`
@@ -2650,7 +2650,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn mediation_peer(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["mediation_peer"]))
+                Opt::at(self.path.join(["mediation_peer"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.mobike`
@@ -2673,7 +2673,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn mobike(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["mobike"]))
+                Opt::at(self.path.join(["mobike"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.over_time`
@@ -2695,7 +2695,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn over_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["over_time"]))
+                Opt::at(self.path.join(["over_time"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.pools`
@@ -2712,7 +2712,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn pools(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["pools"]))
+                Opt::at(self.path.join(["pools"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.ppk_id`
@@ -2724,7 +2724,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn ppk_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["ppk_id"]))
+                Opt::at(self.path.join(["ppk_id"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.ppk_required`
@@ -2739,7 +2739,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn ppk_required(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["ppk_required"]))
+                Opt::at(self.path.join(["ppk_required"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.proposals`
@@ -2768,7 +2768,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn proposals(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["proposals"]))
+                Opt::at(self.path.join(["proposals"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.pull`
@@ -2788,7 +2788,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn pull(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["pull"]))
+                Opt::at(self.path.join(["pull"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.rand_time`
@@ -2805,7 +2805,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn rand_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["rand_time"]))
+                Opt::at(self.path.join(["rand_time"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.reauth_time`
@@ -2829,7 +2829,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn reauth_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["reauth_time"]))
+                Opt::at(self.path.join(["reauth_time"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.rekey_time`
@@ -2851,7 +2851,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn rekey_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["rekey_time"]))
+                Opt::at(self.path.join(["rekey_time"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote`
@@ -2870,7 +2870,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn remote(&self) -> Opt<BTreeMap<String, RemoteValue>> {
-                Opt::at(self.path.join(["remote"]))
+                Opt::at(self.path.join(["remote"])).in_submodules(1)
             }
 
             /// The options under `remote`.
@@ -2901,7 +2901,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn remote_addrs(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["remote_addrs"]))
+                Opt::at(self.path.join(["remote_addrs"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote_port`
@@ -2918,7 +2918,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn remote_port(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["remote_port"]))
+                Opt::at(self.path.join(["remote_port"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.send_cert`
@@ -2940,7 +2940,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn send_cert(&self) -> Opt<NullOr<SendCert>> {
-                Opt::at(self.path.join(["send_cert"]))
+                Opt::at(self.path.join(["send_cert"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.send_certreq`
@@ -2960,7 +2960,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn send_certreq(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["send_certreq"]))
+                Opt::at(self.path.join(["send_certreq"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.unique`
@@ -2994,7 +2994,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn unique(&self) -> Opt<NullOr<Unique>> {
-                Opt::at(self.path.join(["unique"]))
+                Opt::at(self.path.join(["unique"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.version`
@@ -3014,7 +3014,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn version(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["version"]))
+                Opt::at(self.path.join(["version"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.vips`
@@ -3033,7 +3033,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn vips(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["vips"]))
+                Opt::at(self.path.join(["vips"])).in_submodules(1)
             }
 
         }
@@ -3088,7 +3088,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn ah_proposals(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["ah_proposals"]))
+                Opt::at(self.path.join(["ah_proposals"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.close_action`
@@ -3112,7 +3112,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn close_action(&self) -> Opt<NullOr<CloseAction>> {
-                Opt::at(self.path.join(["close_action"]))
+                Opt::at(self.path.join(["close_action"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_df`
@@ -3129,7 +3129,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn copy_df(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["copy_df"]))
+                Opt::at(self.path.join(["copy_df"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_dscp`
@@ -3155,7 +3155,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn copy_dscp(&self) -> Opt<NullOr<CopyDscp>> {
-                Opt::at(self.path.join(["copy_dscp"]))
+                Opt::at(self.path.join(["copy_dscp"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_ecn`
@@ -3172,7 +3172,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn copy_ecn(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["copy_ecn"]))
+                Opt::at(self.path.join(["copy_ecn"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.dpd_action`
@@ -3191,7 +3191,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn dpd_action(&self) -> Opt<NullOr<DpdAction>> {
-                Opt::at(self.path.join(["dpd_action"]))
+                Opt::at(self.path.join(["dpd_action"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.esp_proposals`
@@ -3238,7 +3238,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn esp_proposals(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["esp_proposals"]))
+                Opt::at(self.path.join(["esp_proposals"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.hostaccess`
@@ -3253,7 +3253,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn hostaccess(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["hostaccess"]))
+                Opt::at(self.path.join(["hostaccess"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.hw_offload`
@@ -3274,7 +3274,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn hw_offload(&self) -> Opt<NullOr<HwOffload>> {
-                Opt::at(self.path.join(["hw_offload"]))
+                Opt::at(self.path.join(["hw_offload"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.if_id_in`
@@ -3294,7 +3294,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn if_id_in(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["if_id_in"]))
+                Opt::at(self.path.join(["if_id_in"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.if_id_out`
@@ -3316,7 +3316,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn if_id_out(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["if_id_out"]))
+                Opt::at(self.path.join(["if_id_out"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.inactivity`
@@ -3334,7 +3334,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn inactivity(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["inactivity"]))
+                Opt::at(self.path.join(["inactivity"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.interface`
@@ -3346,7 +3346,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn interface(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["interface"]))
+                Opt::at(self.path.join(["interface"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.ipcomp`
@@ -3363,7 +3363,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn ipcomp(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["ipcomp"]))
+                Opt::at(self.path.join(["ipcomp"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_bytes`
@@ -3378,7 +3378,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn life_bytes(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["life_bytes"]))
+                Opt::at(self.path.join(["life_bytes"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_packets`
@@ -3395,7 +3395,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn life_packets(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["life_packets"]))
+                Opt::at(self.path.join(["life_packets"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_time`
@@ -3410,7 +3410,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn life_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["life_time"]))
+                Opt::at(self.path.join(["life_time"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.local_ts`
@@ -3448,7 +3448,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn local_ts(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["local_ts"]))
+                Opt::at(self.path.join(["local_ts"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_in`
@@ -3475,7 +3475,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn mark_in(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["mark_in"]))
+                Opt::at(self.path.join(["mark_in"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_in_sa`
@@ -3496,7 +3496,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn mark_in_sa(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["mark_in_sa"]))
+                Opt::at(self.path.join(["mark_in_sa"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_out`
@@ -3521,7 +3521,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn mark_out(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["mark_out"]))
+                Opt::at(self.path.join(["mark_out"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mode`
@@ -3550,7 +3550,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn mode(&self) -> Opt<NullOr<Mode>> {
-                Opt::at(self.path.join(["mode"]))
+                Opt::at(self.path.join(["mode"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.policies`
@@ -3567,7 +3567,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn policies(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["policies"]))
+                Opt::at(self.path.join(["policies"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.policies_fwd_out`
@@ -3584,7 +3584,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn policies_fwd_out(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["policies_fwd_out"]))
+                Opt::at(self.path.join(["policies_fwd_out"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.priority`
@@ -3601,7 +3601,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn priority(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["priority"]))
+                Opt::at(self.path.join(["priority"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_bytes`
@@ -3615,7 +3615,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn rand_bytes(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["rand_bytes"]))
+                Opt::at(self.path.join(["rand_bytes"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_packets`
@@ -3629,7 +3629,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn rand_packets(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["rand_packets"]))
+                Opt::at(self.path.join(["rand_packets"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_time`
@@ -3643,7 +3643,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn rand_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["rand_time"]))
+                Opt::at(self.path.join(["rand_time"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_bytes`
@@ -3666,7 +3666,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn rekey_bytes(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["rekey_bytes"]))
+                Opt::at(self.path.join(["rekey_bytes"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_packets`
@@ -3689,7 +3689,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn rekey_packets(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["rekey_packets"]))
+                Opt::at(self.path.join(["rekey_packets"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_time`
@@ -3711,7 +3711,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn rekey_time(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["rekey_time"]))
+                Opt::at(self.path.join(["rekey_time"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.remote_ts`
@@ -3727,7 +3727,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn remote_ts(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["remote_ts"]))
+                Opt::at(self.path.join(["remote_ts"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.replay_window`
@@ -3745,7 +3745,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn replay_window(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["replay_window"]))
+                Opt::at(self.path.join(["replay_window"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.reqid`
@@ -3763,7 +3763,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn reqid(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["reqid"]))
+                Opt::at(self.path.join(["reqid"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.set_mark_in`
@@ -3789,7 +3789,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn set_mark_in(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["set_mark_in"]))
+                Opt::at(self.path.join(["set_mark_in"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.set_mark_out`
@@ -3815,7 +3815,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn set_mark_out(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["set_mark_out"]))
+                Opt::at(self.path.join(["set_mark_out"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.sha256_96`
@@ -3834,7 +3834,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn sha256_96(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["sha256_96"]))
+                Opt::at(self.path.join(["sha256_96"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.start_action`
@@ -3863,7 +3863,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn start_action(&self) -> Opt<NullOr<StartAction>> {
-                Opt::at(self.path.join(["start_action"]))
+                Opt::at(self.path.join(["start_action"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.tfc_padding`
@@ -3883,7 +3883,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn tfc_padding(&self) -> Opt<NullOr<OneOf<TfcPaddingMembers>>> {
-                Opt::at(self.path.join(["tfc_padding"]))
+                Opt::at(self.path.join(["tfc_padding"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.updown`
@@ -3895,7 +3895,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn updown(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["updown"]))
+                Opt::at(self.path.join(["updown"])).in_submodules(2)
             }
 
         }
@@ -3938,7 +3938,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn aaa_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["aaa_id"]))
+                Opt::at(self.path.join(["aaa_id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.auth`
@@ -3991,7 +3991,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn auth(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["auth"]))
+                Opt::at(self.path.join(["auth"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert`
@@ -4005,7 +4005,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn cert(&self) -> Opt<BTreeMap<String, CertValue>> {
-                Opt::at(self.path.join(["cert"]))
+                Opt::at(self.path.join(["cert"])).in_submodules(2)
             }
 
             /// The options under `cert`.
@@ -4032,7 +4032,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn certs(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["certs"]))
+                Opt::at(self.path.join(["certs"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.eap_id`
@@ -4044,7 +4044,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn eap_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["eap_id"]))
+                Opt::at(self.path.join(["eap_id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.id`
@@ -4058,7 +4058,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.pubkeys`
@@ -4078,7 +4078,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn pubkeys(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["pubkeys"]))
+                Opt::at(self.path.join(["pubkeys"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.round`
@@ -4095,7 +4095,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn round(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["round"]))
+                Opt::at(self.path.join(["round"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.xauth_id`
@@ -4107,7 +4107,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn xauth_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["xauth_id"]))
+                Opt::at(self.path.join(["xauth_id"])).in_submodules(2)
             }
 
         }
@@ -4146,7 +4146,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn file(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["file"]))
+                Opt::at(self.path.join(["file"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.handle`
@@ -4161,7 +4161,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn handle(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["handle"]))
+                Opt::at(self.path.join(["handle"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.module`
@@ -4173,7 +4173,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn module(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["module"]))
+                Opt::at(self.path.join(["module"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.slot`
@@ -4185,7 +4185,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn slot(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["slot"]))
+                Opt::at(self.path.join(["slot"])).in_submodules(3)
             }
 
         }
@@ -4251,7 +4251,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn auth(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["auth"]))
+                Opt::at(self.path.join(["auth"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.ca_id`
@@ -4269,7 +4269,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn ca_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["ca_id"]))
+                Opt::at(self.path.join(["ca_id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert`
@@ -4283,7 +4283,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn cacert(&self) -> Opt<BTreeMap<String, CacertValue>> {
-                Opt::at(self.path.join(["cacert"]))
+                Opt::at(self.path.join(["cacert"])).in_submodules(2)
             }
 
             /// The options under `cacert`.
@@ -4306,7 +4306,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn cacerts(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["cacerts"]))
+                Opt::at(self.path.join(["cacerts"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert`
@@ -4320,7 +4320,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn cert(&self) -> Opt<BTreeMap<String, CertValue2>> {
-                Opt::at(self.path.join(["cert"]))
+                Opt::at(self.path.join(["cert"])).in_submodules(2)
             }
 
             /// The options under `cert`.
@@ -4342,7 +4342,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn cert_policy(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["cert_policy"]))
+                Opt::at(self.path.join(["cert_policy"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.certs`
@@ -4359,7 +4359,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn certs(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["certs"]))
+                Opt::at(self.path.join(["certs"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.eap_id`
@@ -4373,7 +4373,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn eap_id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["eap_id"]))
+                Opt::at(self.path.join(["eap_id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.groups`
@@ -4392,7 +4392,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn groups(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["groups"]))
+                Opt::at(self.path.join(["groups"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.id`
@@ -4409,7 +4409,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn id(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.pubkeys`
@@ -4426,7 +4426,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn pubkeys(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["pubkeys"]))
+                Opt::at(self.path.join(["pubkeys"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.revocation`
@@ -4449,7 +4449,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn revocation(&self) -> Opt<NullOr<Revocation>> {
-                Opt::at(self.path.join(["revocation"]))
+                Opt::at(self.path.join(["revocation"])).in_submodules(2)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.round`
@@ -4466,7 +4466,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn round(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["round"]))
+                Opt::at(self.path.join(["round"])).in_submodules(2)
             }
 
         }
@@ -4505,7 +4505,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn file(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["file"]))
+                Opt::at(self.path.join(["file"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.handle`
@@ -4520,7 +4520,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn handle(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["handle"]))
+                Opt::at(self.path.join(["handle"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.module`
@@ -4532,7 +4532,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn module(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["module"]))
+                Opt::at(self.path.join(["module"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.slot`
@@ -4544,7 +4544,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn slot(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["slot"]))
+                Opt::at(self.path.join(["slot"])).in_submodules(3)
             }
 
         }
@@ -4583,7 +4583,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn file(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["file"]))
+                Opt::at(self.path.join(["file"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.handle`
@@ -4598,7 +4598,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn handle(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["handle"]))
+                Opt::at(self.path.join(["handle"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.module`
@@ -4610,7 +4610,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn module(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["module"]))
+                Opt::at(self.path.join(["module"])).in_submodules(3)
             }
 
             /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.slot`
@@ -4622,7 +4622,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn slot(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["slot"]))
+                Opt::at(self.path.join(["slot"])).in_submodules(3)
             }
 
         }
@@ -5945,7 +5945,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn addrs(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["addrs"]))
+                Opt::at(self.path.join(["addrs"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.dhcp`
@@ -5959,7 +5959,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn dhcp(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["dhcp"]))
+                Opt::at(self.path.join(["dhcp"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.dns`
@@ -5973,7 +5973,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn dns(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["dns"]))
+                Opt::at(self.path.join(["dns"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.nbns`
@@ -5987,7 +5987,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn nbns(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["nbns"]))
+                Opt::at(self.path.join(["nbns"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.netmask`
@@ -6001,7 +6001,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn netmask(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["netmask"]))
+                Opt::at(self.path.join(["netmask"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.server`
@@ -6015,7 +6015,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn server(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["server"]))
+                Opt::at(self.path.join(["server"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.split_exclude`
@@ -6029,7 +6029,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn split_exclude(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["split_exclude"]))
+                Opt::at(self.path.join(["split_exclude"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.split_include`
@@ -6043,7 +6043,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn split_include(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["split_include"]))
+                Opt::at(self.path.join(["split_include"])).in_submodules(1)
             }
 
             /// `services.strongswan-swanctl.swanctl.pools.<name>.subnet`
@@ -6057,7 +6057,7 @@ pub mod swanctl {
             /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
             #[inline]
             pub fn subnet(&self) -> Opt<NullOr<Vec<String>>> {
-                Opt::at(self.path.join(["subnet"]))
+                Opt::at(self.path.join(["subnet"])).in_submodules(1)
             }
 
         }
@@ -6493,7 +6493,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
-                    Opt::at(self.path.join(["id"]))
+                    Opt::at(self.path.join(["id"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.eap.<name>.secret`
@@ -6507,7 +6507,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -6540,7 +6540,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn file(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["file"]))
+                    Opt::at(self.path.join(["file"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.ecdsa.<name>.secret`
@@ -6552,7 +6552,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -6586,7 +6586,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
-                    Opt::at(self.path.join(["id"]))
+                    Opt::at(self.path.join(["id"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.ike.<name>.secret`
@@ -6600,7 +6600,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -6634,7 +6634,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
-                    Opt::at(self.path.join(["id"]))
+                    Opt::at(self.path.join(["id"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.ntlm.<name>.secret`
@@ -6649,7 +6649,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -6682,7 +6682,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn file(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["file"]))
+                    Opt::at(self.path.join(["file"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.pkcs12.<name>.secret`
@@ -6694,7 +6694,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -6727,7 +6727,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn file(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["file"]))
+                    Opt::at(self.path.join(["file"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.pkcs8.<name>.secret`
@@ -6739,7 +6739,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -6773,7 +6773,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
-                    Opt::at(self.path.join(["id"]))
+                    Opt::at(self.path.join(["id"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.ppk.<name>.secret`
@@ -6788,7 +6788,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -6820,7 +6820,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn file(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["file"]))
+                    Opt::at(self.path.join(["file"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.private.<name>.secret`
@@ -6832,7 +6832,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -6865,7 +6865,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn file(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["file"]))
+                    Opt::at(self.path.join(["file"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.rsa.<name>.secret`
@@ -6877,7 +6877,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }
@@ -6910,7 +6910,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn handle(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["handle"]))
+                    Opt::at(self.path.join(["handle"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.token.<name>.module`
@@ -6922,7 +6922,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn module(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["module"]))
+                    Opt::at(self.path.join(["module"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.token.<name>.pin`
@@ -6936,7 +6936,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn pin(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["pin"]))
+                    Opt::at(self.path.join(["pin"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.token.<name>.slot`
@@ -6948,7 +6948,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn slot(&self) -> Opt<NullOr<i64>> {
-                    Opt::at(self.path.join(["slot"]))
+                    Opt::at(self.path.join(["slot"])).in_submodules(1)
                 }
 
             }
@@ -6982,7 +6982,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
-                    Opt::at(self.path.join(["id"]))
+                    Opt::at(self.path.join(["id"])).in_submodules(1)
                 }
 
                 /// `services.strongswan-swanctl.swanctl.secrets.xauth.<name>.secret`
@@ -6996,7 +6996,7 @@ pub mod swanctl {
                 /// Declared in `nixos/modules/services/networking/strongswan-swanctl/module.nix`.
                 #[inline]
                 pub fn secret(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["secret"]))
+                    Opt::at(self.path.join(["secret"])).in_submodules(1)
                 }
 
             }

@@ -136,7 +136,7 @@ pub mod applications {
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/networking/sunshine.nix`.
-    pub const apps: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "sunshine", "applications", "apps"]);
+    pub const apps: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "sunshine", "applications", "apps"]).in_submodules(1);
 
     /// `services.sunshine.applications.env`
     ///
@@ -145,7 +145,7 @@ pub mod applications {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/sunshine.nix`.
-    pub const env: Opt<BTreeMap<String, String>> = Opt::new(&["services", "sunshine", "applications", "env"]);
+    pub const env: Opt<BTreeMap<String, String>> = Opt::new(&["services", "sunshine", "applications", "env"]).in_submodules(1);
 
 }
 
@@ -159,7 +159,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `47989`.
     ///
     /// Declared in `nixos/modules/services/networking/sunshine.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "sunshine", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "sunshine", "settings", "port"]).in_submodules(1);
 
 }
 

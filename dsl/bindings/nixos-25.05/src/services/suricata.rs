@@ -1074,7 +1074,7 @@ pub mod settings {
     /// Nix type: `null or (list of (YAML value))`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const af_packet: Opt<NullOr<Vec<AfPacketValue>>> = Opt::new(&["services", "suricata", "settings", "af-packet"]);
+    pub const af_packet: Opt<NullOr<Vec<AfPacketValue>>> = Opt::new(&["services", "suricata", "settings", "af-packet"]).in_submodules(1);
 
     /// `services.suricata.settings.af-xdp`
     ///
@@ -1084,7 +1084,7 @@ pub mod settings {
     /// Nix type: `null or (list of (YAML value))`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const af_xdp: Opt<NullOr<Vec<AfXdpValue>>> = Opt::new(&["services", "suricata", "settings", "af-xdp"]);
+    pub const af_xdp: Opt<NullOr<Vec<AfXdpValue>>> = Opt::new(&["services", "suricata", "settings", "af-xdp"]).in_submodules(1);
 
     /// `services.suricata.settings.app-layer`
     ///
@@ -1093,7 +1093,7 @@ pub mod settings {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const app_layer: Opt<NullOr<AppLayerValue>> = Opt::new(&["services", "suricata", "settings", "app-layer"]);
+    pub const app_layer: Opt<NullOr<AppLayerValue>> = Opt::new(&["services", "suricata", "settings", "app-layer"]).in_submodules(1);
 
     /// `services.suricata.settings.classification-file`
     ///
@@ -1102,7 +1102,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"/var/lib/suricata/rules/classification.config"`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const classification_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "classification-file"]);
+    pub const classification_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "classification-file"]).in_submodules(1);
 
     /// `services.suricata.settings.default-log-dir`
     ///
@@ -1113,7 +1113,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"/var/log/suricata"`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const default_log_dir: Opt<String> = Opt::new(&["services", "suricata", "settings", "default-log-dir"]);
+    pub const default_log_dir: Opt<String> = Opt::new(&["services", "suricata", "settings", "default-log-dir"]).in_submodules(1);
 
     /// `services.suricata.settings.default-rule-path`
     ///
@@ -1122,7 +1122,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"/var/lib/suricata/rules"`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const default_rule_path: Opt<RuntimePath> = Opt::new(&["services", "suricata", "settings", "default-rule-path"]);
+    pub const default_rule_path: Opt<RuntimePath> = Opt::new(&["services", "suricata", "settings", "default-rule-path"]).in_submodules(1);
 
     /// `services.suricata.settings.dpdk`
     ///
@@ -1134,7 +1134,7 @@ pub mod settings {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const dpdk: Opt<NullOr<DpdkValue>> = Opt::new(&["services", "suricata", "settings", "dpdk"]);
+    pub const dpdk: Opt<NullOr<DpdkValue>> = Opt::new(&["services", "suricata", "settings", "dpdk"]).in_submodules(1);
 
     /// `services.suricata.settings.exception-policy`
     ///
@@ -1150,7 +1150,7 @@ pub mod settings {
     /// Nix type: `one of "auto", "drop-packet", "drop-flow", "reject", "bypass", "pass-packet", "pass-flow", "ignore"`. Default: `"auto"`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const exception_policy: Opt<ExceptionPolicy> = Opt::new(&["services", "suricata", "settings", "exception-policy"]);
+    pub const exception_policy: Opt<ExceptionPolicy> = Opt::new(&["services", "suricata", "settings", "exception-policy"]).in_submodules(1);
 
     /// `services.suricata.settings.host-mode`
     ///
@@ -1162,7 +1162,7 @@ pub mod settings {
     /// Nix type: `one of "router", "sniffer-only", "auto"`. Default: `"auto"`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const host_mode: Opt<HostMode> = Opt::new(&["services", "suricata", "settings", "host-mode"]);
+    pub const host_mode: Opt<HostMode> = Opt::new(&["services", "suricata", "settings", "host-mode"]).in_submodules(1);
 
     /// `services.suricata.settings.includes`
     ///
@@ -1173,7 +1173,7 @@ pub mod settings {
     /// Nix type: `null or (list of path)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const includes: Opt<NullOr<Vec<RuntimePath>>> = Opt::new(&["services", "suricata", "settings", "includes"]);
+    pub const includes: Opt<NullOr<Vec<RuntimePath>>> = Opt::new(&["services", "suricata", "settings", "includes"]).in_submodules(1);
 
     /// `services.suricata.settings.outputs`
     ///
@@ -1219,7 +1219,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const outputs: Opt<NullOr<Vec<BTreeMap<String, OutputsValue>>>> = Opt::new(&["services", "suricata", "settings", "outputs"]);
+    pub const outputs: Opt<NullOr<Vec<BTreeMap<String, OutputsValue>>>> = Opt::new(&["services", "suricata", "settings", "outputs"]).in_submodules(1);
 
     /// `services.suricata.settings.pcap`
     ///
@@ -1228,7 +1228,7 @@ pub mod settings {
     /// Nix type: `null or (list of (YAML value))`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const pcap: Opt<NullOr<Vec<PcapValue>>> = Opt::new(&["services", "suricata", "settings", "pcap"]);
+    pub const pcap: Opt<NullOr<Vec<PcapValue>>> = Opt::new(&["services", "suricata", "settings", "pcap"]).in_submodules(1);
 
     /// `services.suricata.settings.plugins`
     ///
@@ -1237,7 +1237,7 @@ pub mod settings {
     /// Nix type: `null or (list of path)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const plugins: Opt<NullOr<Vec<RuntimePath>>> = Opt::new(&["services", "suricata", "settings", "plugins"]);
+    pub const plugins: Opt<NullOr<Vec<RuntimePath>>> = Opt::new(&["services", "suricata", "settings", "plugins"]).in_submodules(1);
 
     /// `services.suricata.settings.reference-config-file`
     ///
@@ -1246,7 +1246,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"\${config.services.suricata.package}/etc/suricata/reference.config"`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const reference_config_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "reference-config-file"]);
+    pub const reference_config_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "reference-config-file"]).in_submodules(1);
 
     /// `services.suricata.settings.rule-files`
     ///
@@ -1263,7 +1263,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const rule_files: Opt<Vec<String>> = Opt::new(&["services", "suricata", "settings", "rule-files"]);
+    pub const rule_files: Opt<Vec<String>> = Opt::new(&["services", "suricata", "settings", "rule-files"]).in_submodules(1);
 
     /// `services.suricata.settings.stats`
     ///
@@ -1272,7 +1272,7 @@ pub mod settings {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const stats: Opt<NullOr<StatsValue>> = Opt::new(&["services", "suricata", "settings", "stats"]);
+    pub const stats: Opt<NullOr<StatsValue>> = Opt::new(&["services", "suricata", "settings", "stats"]).in_submodules(1);
 
     /// `services.suricata.settings.threshold-file`
     ///
@@ -1281,7 +1281,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"\${config.services.suricata.package}/etc/suricata/threshold.config"`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const threshold_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "threshold-file"]);
+    pub const threshold_file: Opt<String> = Opt::new(&["services", "suricata", "settings", "threshold-file"]).in_submodules(1);
 
     /// `services.suricata.settings.unix-command`
     ///
@@ -1295,7 +1295,7 @@ pub mod settings {
     /// Nix type: `null or (submodule)`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const unix_command: Opt<NullOr<UnixCommandValue>> = Opt::new(&["services", "suricata", "settings", "unix-command"]);
+    pub const unix_command: Opt<NullOr<UnixCommandValue>> = Opt::new(&["services", "suricata", "settings", "unix-command"]).in_submodules(1);
 
     /// `services.suricata.settings.vars`
     ///
@@ -1304,7 +1304,7 @@ pub mod settings {
     /// Nix type: `null or (submodule)`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-    pub const vars: Opt<NullOr<VarsValue>> = Opt::new(&["services", "suricata", "settings", "vars"]);
+    pub const vars: Opt<NullOr<VarsValue>> = Opt::new(&["services", "suricata", "settings", "vars"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.suricata.settings.af-packet.*`: `AfPacketValue::new()`, then a setter per option.
@@ -1776,7 +1776,7 @@ pub mod settings {
         /// Nix type: `one of "drop-flow", "pass-flow", "bypass", "drop-packet", "pass-packet", "reject", "ignore"`. Default: `"ignore"`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const error_policy: Opt<ErrorPolicy> = Opt::new(&["services", "suricata", "settings", "app-layer", "error-policy"]);
+        pub const error_policy: Opt<ErrorPolicy> = Opt::new(&["services", "suricata", "settings", "app-layer", "error-policy"]).in_submodules(2);
 
         /// `services.suricata.settings.app-layer.protocols`
         ///
@@ -1785,7 +1785,7 @@ pub mod settings {
         /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const protocols: Opt<NullOr<BTreeMap<String, ProtocolsValue>>> = Opt::new(&["services", "suricata", "settings", "app-layer", "protocols"]);
+        pub const protocols: Opt<NullOr<BTreeMap<String, ProtocolsValue>>> = Opt::new(&["services", "suricata", "settings", "app-layer", "protocols"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `services.suricata.settings.app-layer.error-policy`.
@@ -1852,7 +1852,7 @@ pub mod settings {
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
                 #[inline]
                 pub fn enabled(&self) -> Opt<Enabled> {
-                    Opt::at(self.path.join(["enabled"]))
+                    Opt::at(self.path.join(["enabled"])).in_submodules(3)
                 }
 
             }
@@ -1880,7 +1880,7 @@ pub mod settings {
         /// Nix type: `null or (list of (YAML value))`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const interfaces: Opt<NullOr<Vec<InterfacesValue>>> = Opt::new(&["services", "suricata", "settings", "dpdk", "interfaces"]);
+        pub const interfaces: Opt<NullOr<Vec<InterfacesValue>>> = Opt::new(&["services", "suricata", "settings", "dpdk", "interfaces"]).in_submodules(2);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.suricata.settings.dpdk.interfaces.*`: `InterfacesValue::new()`, then a setter per option.
@@ -1906,7 +1906,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `null`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const proc_type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "dpdk", "eal-params", "proc-type"]);
+            pub const proc_type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "dpdk", "eal-params", "proc-type"]).in_submodules(2);
 
         }
 
@@ -1924,7 +1924,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const default_log_format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "default-log-format"]);
+        pub const default_log_format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "default-log-format"]).in_submodules(1);
 
         /// `services.suricata.settings.logging.default-log-level`
         ///
@@ -1935,7 +1935,7 @@ pub mod settings {
         /// Nix type: `one of "error", "warning", "notice", "info", "perf", "config", "debug"`. Default: `"notice"`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const default_log_level: Opt<DefaultLogLevel> = Opt::new(&["services", "suricata", "settings", "logging", "default-log-level"]);
+        pub const default_log_level: Opt<DefaultLogLevel> = Opt::new(&["services", "suricata", "settings", "logging", "default-log-level"]).in_submodules(1);
 
         /// `services.suricata.settings.logging.default-output-filter`
         ///
@@ -1945,7 +1945,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const default_output_filter: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "default-output-filter"]);
+        pub const default_output_filter: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "default-output-filter"]).in_submodules(1);
 
         /// `services.suricata.settings.logging.stacktrace-on-signal`
         ///
@@ -1956,7 +1956,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const stacktrace_on_signal: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "stacktrace-on-signal"]);
+        pub const stacktrace_on_signal: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "stacktrace-on-signal"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.suricata.settings.logging.default-log-level`.
@@ -1984,7 +1984,7 @@ pub mod settings {
                 /// Nix type: `boolean`. Default: `true`. Example: `false`.
                 ///
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "console", "enable"]);
+                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "console", "enable"]).in_submodules(1);
 
             }
 
@@ -1998,7 +1998,7 @@ pub mod settings {
                 /// Nix type: `boolean`. Default: `true`. Example: `false`.
                 ///
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "enable"]);
+                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "enable"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.file.filename`
                 ///
@@ -2007,7 +2007,7 @@ pub mod settings {
                 /// Nix type: `string`. Default: `"suricata.log"`.
                 ///
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-                pub const filename: Opt<String> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "filename"]);
+                pub const filename: Opt<String> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "filename"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.file.format`
                 ///
@@ -2016,7 +2016,7 @@ pub mod settings {
                 /// Nix type: `null or string`. Default: `null`.
                 ///
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-                pub const format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "format"]);
+                pub const format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "format"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.file.level`
                 ///
@@ -2025,7 +2025,7 @@ pub mod settings {
                 /// Nix type: `one of "error", "warning", "notice", "info", "perf", "config", "debug"`. Default: `"info"`.
                 ///
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-                pub const level: Opt<Level> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "level"]);
+                pub const level: Opt<Level> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "level"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.file.type`
                 ///
@@ -2034,7 +2034,7 @@ pub mod settings {
                 /// Nix type: `null or string`. Default: `null`.
                 ///
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-                pub const r#type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "type"]);
+                pub const r#type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "file", "type"]).in_submodules(1);
 
                 ::flakesmith::option_enum! {
                     /// The values of `services.suricata.settings.logging.outputs.file.level`.
@@ -2061,7 +2061,7 @@ pub mod settings {
                 /// Nix type: `boolean`. Default: `false`. Example: `true`.
                 ///
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "enable"]);
+                pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "enable"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.syslog.facility`
                 ///
@@ -2070,7 +2070,7 @@ pub mod settings {
                 /// Nix type: `string`. Default: `"local5"`.
                 ///
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-                pub const facility: Opt<String> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "facility"]);
+                pub const facility: Opt<String> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "facility"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.syslog.format`
                 ///
@@ -2079,7 +2079,7 @@ pub mod settings {
                 /// Nix type: `null or string`. Default: `null`.
                 ///
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-                pub const format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "format"]);
+                pub const format: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "format"]).in_submodules(1);
 
                 /// `services.suricata.settings.logging.outputs.syslog.type`
                 ///
@@ -2088,7 +2088,7 @@ pub mod settings {
                 /// Nix type: `null or string`. Default: `null`.
                 ///
                 /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-                pub const r#type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "type"]);
+                pub const r#type: Opt<NullOr<String>> = Opt::new(&["services", "suricata", "settings", "logging", "outputs", "syslog", "type"]).in_submodules(1);
 
             }
 
@@ -2111,7 +2111,7 @@ pub mod settings {
         /// Nix type: `one of "yes", "no", "auto"`. Default: `"auto"`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const checksum_checks: Opt<ChecksumChecks> = Opt::new(&["services", "suricata", "settings", "pcap-file", "checksum-checks"]);
+        pub const checksum_checks: Opt<ChecksumChecks> = Opt::new(&["services", "suricata", "settings", "pcap-file", "checksum-checks"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.suricata.settings.pcap-file.checksum-checks`.
@@ -2134,7 +2134,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"suricata"`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const group: Opt<String> = Opt::new(&["services", "suricata", "settings", "run-as", "group"]);
+        pub const group: Opt<String> = Opt::new(&["services", "suricata", "settings", "run-as", "group"]).in_submodules(1);
 
         /// `services.suricata.settings.run-as.user`
         ///
@@ -2143,7 +2143,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"suricata"`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const user: Opt<String> = Opt::new(&["services", "suricata", "settings", "run-as", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "suricata", "settings", "run-as", "user"]).in_submodules(1);
 
     }
 
@@ -2157,7 +2157,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const decoder_events: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "decoder-events"]);
+        pub const decoder_events: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "decoder-events"]).in_submodules(2);
 
         /// `services.suricata.settings.stats.decoder-events-prefix`
         ///
@@ -2167,7 +2167,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"decoder.event"`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const decoder_events_prefix: Opt<String> = Opt::new(&["services", "suricata", "settings", "stats", "decoder-events-prefix"]);
+        pub const decoder_events_prefix: Opt<String> = Opt::new(&["services", "suricata", "settings", "stats", "decoder-events-prefix"]).in_submodules(2);
 
         /// `services.suricata.settings.stats.enable`
         ///
@@ -2176,7 +2176,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "enable"]).in_submodules(2);
 
         /// `services.suricata.settings.stats.interval`
         ///
@@ -2186,7 +2186,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"8"`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const interval: Opt<String> = Opt::new(&["services", "suricata", "settings", "stats", "interval"]);
+        pub const interval: Opt<String> = Opt::new(&["services", "suricata", "settings", "stats", "interval"]).in_submodules(2);
 
         /// `services.suricata.settings.stats.stream-events`
         ///
@@ -2195,7 +2195,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const stream_events: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "stream-events"]);
+        pub const stream_events: Opt<bool> = Opt::new(&["services", "suricata", "settings", "stats", "stream-events"]).in_submodules(2);
 
     }
 
@@ -2209,7 +2209,7 @@ pub mod settings {
         /// Nix type: `boolean or value "auto" (singular enum)`. Default: `"auto"`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const enabled: Opt<OneOf<EnabledMembers>> = Opt::new(&["services", "suricata", "settings", "unix-command", "enabled"]);
+        pub const enabled: Opt<OneOf<EnabledMembers>> = Opt::new(&["services", "suricata", "settings", "unix-command", "enabled"]).in_submodules(2);
 
         /// `services.suricata.settings.unix-command.filename`
         ///
@@ -2218,7 +2218,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `"/run/suricata/suricata-command.socket"`.
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const filename: Opt<RuntimePath> = Opt::new(&["services", "suricata", "settings", "unix-command", "filename"]);
+        pub const filename: Opt<RuntimePath> = Opt::new(&["services", "suricata", "settings", "unix-command", "filename"]).in_submodules(2);
 
         ::flakesmith::option_enum! {
             /// The values of `services.suricata.settings.unix-command.enabled`.
@@ -2269,7 +2269,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const address_groups: Opt<AddressGroupsValue> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups"]);
+        pub const address_groups: Opt<AddressGroupsValue> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups"]).in_submodules(2);
 
         /// `services.suricata.settings.vars.port-groups`
         ///
@@ -2296,7 +2296,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-        pub const port_groups: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["services", "suricata", "settings", "vars", "port-groups"]);
+        pub const port_groups: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["services", "suricata", "settings", "vars", "port-groups"]).in_submodules(2);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.suricata.settings.vars.address-groups`: `AddressGroupsValue::new()`, then a setter per option.
@@ -2434,7 +2434,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$EXTERNAL_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const aim_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "AIM_SERVERS"]);
+            pub const aim_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "AIM_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.DC_SERVERS`
             ///
@@ -2443,7 +2443,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const dc_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DC_SERVERS"]);
+            pub const dc_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DC_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.DNP3_CLIENT`
             ///
@@ -2452,7 +2452,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const dnp3_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_CLIENT"]);
+            pub const dnp3_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_CLIENT"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.DNP3_SERVER`
             ///
@@ -2461,7 +2461,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const dnp3_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_SERVER"]);
+            pub const dnp3_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_SERVER"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.DNS_SERVERS`
             ///
@@ -2470,7 +2470,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const dns_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNS_SERVERS"]);
+            pub const dns_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNS_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.ENIP_CLIENT`
             ///
@@ -2479,7 +2479,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const enip_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_CLIENT"]);
+            pub const enip_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_CLIENT"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.ENIP_SERVER`
             ///
@@ -2488,7 +2488,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const enip_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_SERVER"]);
+            pub const enip_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_SERVER"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.EXTERNAL_NET`
             ///
@@ -2497,7 +2497,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"!$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const external_net: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "EXTERNAL_NET"]);
+            pub const external_net: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "EXTERNAL_NET"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.HOME_NET`
             ///
@@ -2506,7 +2506,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const home_net: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HOME_NET"]);
+            pub const home_net: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HOME_NET"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.HTTP_SERVERS`
             ///
@@ -2515,7 +2515,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const http_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HTTP_SERVERS"]);
+            pub const http_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HTTP_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.MODBUS_CLIENT`
             ///
@@ -2524,7 +2524,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const modbus_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_CLIENT"]);
+            pub const modbus_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_CLIENT"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.MODBUS_SERVER`
             ///
@@ -2533,7 +2533,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const modbus_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_SERVER"]);
+            pub const modbus_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_SERVER"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.SMTP_SERVERS`
             ///
@@ -2542,7 +2542,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const smtp_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SMTP_SERVERS"]);
+            pub const smtp_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SMTP_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.SQL_SERVERS`
             ///
@@ -2551,7 +2551,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const sql_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SQL_SERVERS"]);
+            pub const sql_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SQL_SERVERS"]).in_submodules(3);
 
             /// `services.suricata.settings.vars.address-groups.TELNET_SERVERS`
             ///
@@ -2560,7 +2560,7 @@ pub mod settings {
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
             ///
             /// Declared in `nixos/modules/services/networking/suricata/default.nix`.
-            pub const telnet_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "TELNET_SERVERS"]);
+            pub const telnet_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "TELNET_SERVERS"]).in_submodules(3);
 
         }
 

@@ -195,7 +195,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/web-apps/suwayomi-server.nix`.
-        pub const basic_auth_enabled: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthEnabled"]);
+        pub const basic_auth_enabled: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthEnabled"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.basicAuthPasswordFile`
         ///
@@ -204,7 +204,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `null`. Example: `"/var/secrets/suwayomi-server-password"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/suwayomi-server.nix`.
-        pub const basic_auth_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthPasswordFile"]);
+        pub const basic_auth_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthPasswordFile"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.basicAuthUsername`
         ///
@@ -213,7 +213,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/suwayomi-server.nix`.
-        pub const basic_auth_username: Opt<NullOr<String>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthUsername"]);
+        pub const basic_auth_username: Opt<NullOr<String>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "basicAuthUsername"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.downloadAsCbz`
         ///
@@ -222,7 +222,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/suwayomi-server.nix`.
-        pub const download_as_cbz: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "downloadAsCbz"]);
+        pub const download_as_cbz: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "downloadAsCbz"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.extensionRepos`
         ///
@@ -239,7 +239,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/suwayomi-server.nix`.
-        pub const extension_repos: Opt<Vec<String>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "extensionRepos"]);
+        pub const extension_repos: Opt<Vec<String>> = Opt::new(&["services", "suwayomi-server", "settings", "server", "extensionRepos"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.ip`
         ///
@@ -248,7 +248,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"0.0.0.0"`. Example: `"127.0.0.1"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/suwayomi-server.nix`.
-        pub const ip: Opt<String> = Opt::new(&["services", "suwayomi-server", "settings", "server", "ip"]);
+        pub const ip: Opt<String> = Opt::new(&["services", "suwayomi-server", "settings", "server", "ip"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.localSourcePath`
         ///
@@ -257,7 +257,7 @@ pub mod settings {
         /// Nix type: `path`. Default: `suwayomi-server.dataDir`. Example: `"/var/data/local_mangas"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/suwayomi-server.nix`.
-        pub const local_source_path: Opt<RuntimePath> = Opt::new(&["services", "suwayomi-server", "settings", "server", "localSourcePath"]);
+        pub const local_source_path: Opt<RuntimePath> = Opt::new(&["services", "suwayomi-server", "settings", "server", "localSourcePath"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.port`
         ///
@@ -266,7 +266,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`. Example: `4567`.
         ///
         /// Declared in `nixos/modules/services/web-apps/suwayomi-server.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "suwayomi-server", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "suwayomi-server", "settings", "server", "port"]).in_submodules(1);
 
         /// `services.suwayomi-server.settings.server.systemTrayEnabled`
         ///
@@ -275,7 +275,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/suwayomi-server.nix`.
-        pub const system_tray_enabled: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "systemTrayEnabled"]);
+        pub const system_tray_enabled: Opt<bool> = Opt::new(&["services", "suwayomi-server", "settings", "server", "systemTrayEnabled"]).in_submodules(1);
 
     }
 

@@ -153,7 +153,7 @@ pub mod settings {
     /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `30`.
     ///
     /// Declared in `nixos/modules/services/system/swapspace.nix`.
-    pub const buffer_elasticity: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "buffer_elasticity"]);
+    pub const buffer_elasticity: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "buffer_elasticity"]).in_submodules(1);
 
     /// `services.swapspace.settings.cache_elasticity`
     ///
@@ -162,7 +162,7 @@ pub mod settings {
     /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `80`.
     ///
     /// Declared in `nixos/modules/services/system/swapspace.nix`.
-    pub const cache_elasticity: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "cache_elasticity"]);
+    pub const cache_elasticity: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "cache_elasticity"]).in_submodules(1);
 
     /// `services.swapspace.settings.cooldown`
     ///
@@ -172,7 +172,7 @@ pub mod settings {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `600`.
     ///
     /// Declared in `nixos/modules/services/system/swapspace.nix`.
-    pub const cooldown: Opt<u64> = Opt::new(&["services", "swapspace", "settings", "cooldown"]);
+    pub const cooldown: Opt<u64> = Opt::new(&["services", "swapspace", "settings", "cooldown"]).in_submodules(1);
 
     /// `services.swapspace.settings.freetarget`
     ///
@@ -182,7 +182,7 @@ pub mod settings {
     /// Nix type: `integer between 2 and 99 (both inclusive)`. Default: `30`.
     ///
     /// Declared in `nixos/modules/services/system/swapspace.nix`.
-    pub const freetarget: Opt<Between<2, 99>> = Opt::new(&["services", "swapspace", "settings", "freetarget"]);
+    pub const freetarget: Opt<Between<2, 99>> = Opt::new(&["services", "swapspace", "settings", "freetarget"]).in_submodules(1);
 
     /// `services.swapspace.settings.lower_freelimit`
     ///
@@ -191,7 +191,7 @@ pub mod settings {
     /// Nix type: `integer between 0 and 99 (both inclusive)`. Default: `20`.
     ///
     /// Declared in `nixos/modules/services/system/swapspace.nix`.
-    pub const lower_freelimit: Opt<Between<0, 99>> = Opt::new(&["services", "swapspace", "settings", "lower_freelimit"]);
+    pub const lower_freelimit: Opt<Between<0, 99>> = Opt::new(&["services", "swapspace", "settings", "lower_freelimit"]).in_submodules(1);
 
     /// `services.swapspace.settings.max_swapsize`
     ///
@@ -200,7 +200,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"2t"`.
     ///
     /// Declared in `nixos/modules/services/system/swapspace.nix`.
-    pub const max_swapsize: Opt<String> = Opt::new(&["services", "swapspace", "settings", "max_swapsize"]);
+    pub const max_swapsize: Opt<String> = Opt::new(&["services", "swapspace", "settings", "max_swapsize"]).in_submodules(1);
 
     /// `services.swapspace.settings.min_swapsize`
     ///
@@ -209,7 +209,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"4m"`.
     ///
     /// Declared in `nixos/modules/services/system/swapspace.nix`.
-    pub const min_swapsize: Opt<String> = Opt::new(&["services", "swapspace", "settings", "min_swapsize"]);
+    pub const min_swapsize: Opt<String> = Opt::new(&["services", "swapspace", "settings", "min_swapsize"]).in_submodules(1);
 
     /// `services.swapspace.settings.swappath`
     ///
@@ -218,7 +218,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"/var/lib/swapspace"`.
     ///
     /// Declared in `nixos/modules/services/system/swapspace.nix`.
-    pub const swappath: Opt<String> = Opt::new(&["services", "swapspace", "settings", "swappath"]);
+    pub const swappath: Opt<String> = Opt::new(&["services", "swapspace", "settings", "swappath"]).in_submodules(1);
 
     /// `services.swapspace.settings.upper_freelimit`
     ///
@@ -227,7 +227,7 @@ pub mod settings {
     /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `60`.
     ///
     /// Declared in `nixos/modules/services/system/swapspace.nix`.
-    pub const upper_freelimit: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "upper_freelimit"]);
+    pub const upper_freelimit: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "upper_freelimit"]).in_submodules(1);
 
 }
 

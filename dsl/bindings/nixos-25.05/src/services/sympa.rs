@@ -324,7 +324,7 @@ pub mod domains {
         /// Declared in `nixos/modules/services/mail/sympa.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.sympa.domains.<name>.webHost`
@@ -337,7 +337,7 @@ pub mod domains {
         /// Declared in `nixos/modules/services/mail/sympa.nix`.
         #[inline]
         pub fn web_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["webHost"]))
+            Opt::at(self.path.join(["webHost"])).in_submodules(1)
         }
 
         /// `services.sympa.domains.<name>.webLocation`
@@ -349,7 +349,7 @@ pub mod domains {
         /// Declared in `nixos/modules/services/mail/sympa.nix`.
         #[inline]
         pub fn web_location(&self) -> Opt<String> {
-            Opt::at(self.path.join(["webLocation"]))
+            Opt::at(self.path.join(["webLocation"])).in_submodules(1)
         }
 
     }
@@ -413,7 +413,7 @@ pub mod settings_file {
         /// Declared in `nixos/modules/services/mail/sympa.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.sympa.settingsFile.<name>.source`
@@ -425,7 +425,7 @@ pub mod settings_file {
         /// Declared in `nixos/modules/services/mail/sympa.nix`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.sympa.settingsFile.<name>.text`
@@ -437,7 +437,7 @@ pub mod settings_file {
         /// Declared in `nixos/modules/services/mail/sympa.nix`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }

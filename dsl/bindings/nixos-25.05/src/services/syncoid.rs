@@ -343,7 +343,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn extra_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.localSourceAllow`
@@ -359,7 +359,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn local_source_allow(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["localSourceAllow"]))
+            Opt::at(self.path.join(["localSourceAllow"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.localTargetAllow`
@@ -377,7 +377,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn local_target_allow(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["localTargetAllow"]))
+            Opt::at(self.path.join(["localTargetAllow"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.recursive`
@@ -389,7 +389,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn recursive(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["recursive"]))
+            Opt::at(self.path.join(["recursive"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.recvOptions`
@@ -402,7 +402,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn recv_options(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["recvOptions"]))
+            Opt::at(self.path.join(["recvOptions"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.sendOptions`
@@ -415,7 +415,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn send_options(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["sendOptions"]))
+            Opt::at(self.path.join(["sendOptions"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.service`
@@ -427,7 +427,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn service(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["service"]))
+            Opt::at(self.path.join(["service"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.source`
@@ -440,7 +440,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn source(&self) -> Opt<String> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.sshKey`
@@ -453,7 +453,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn ssh_key(&self) -> Opt<NullOr<OneOf<SshKeyMembers>>> {
-            Opt::at(self.path.join(["sshKey"]))
+            Opt::at(self.path.join(["sshKey"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.target`
@@ -467,7 +467,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn target(&self) -> Opt<String> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
         /// `services.syncoid.commands.<name>.useCommonArgs`
@@ -479,7 +479,7 @@ pub mod commands {
         /// Declared in `nixos/modules/services/backup/syncoid.nix`.
         #[inline]
         pub fn use_common_args(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useCommonArgs"]))
+            Opt::at(self.path.join(["useCommonArgs"])).in_submodules(1)
         }
 
     }

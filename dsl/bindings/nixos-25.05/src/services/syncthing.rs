@@ -669,7 +669,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/syncthing.nix`.
-    pub const devices: Opt<BTreeMap<String, DevicesValue>> = Opt::new(&["services", "syncthing", "settings", "devices"]);
+    pub const devices: Opt<BTreeMap<String, DevicesValue>> = Opt::new(&["services", "syncthing", "settings", "devices"]).in_submodules(1);
 
     /// `services.syncthing.settings.folders`
     ///
@@ -693,7 +693,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/networking/syncthing.nix`.
-    pub const folders: Opt<BTreeMap<String, FoldersValue>> = Opt::new(&["services", "syncthing", "settings", "folders"]);
+    pub const folders: Opt<BTreeMap<String, FoldersValue>> = Opt::new(&["services", "syncthing", "settings", "folders"]).in_submodules(1);
 
     /// `services.syncthing.settings.options`
     ///
@@ -702,7 +702,7 @@ pub mod settings {
     /// Nix type: `JSON value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/networking/syncthing.nix`.
-    pub const options: Opt<OptionsValue> = Opt::new(&["services", "syncthing", "settings", "options"]);
+    pub const options: Opt<OptionsValue> = Opt::new(&["services", "syncthing", "settings", "options"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.syncthing.settings.devices.<name>`: `DevicesValue::new()`, then a setter per option.
@@ -976,7 +976,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn auto_accept_folders(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["autoAcceptFolders"]))
+                Opt::at(self.path.join(["autoAcceptFolders"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.devices.<name>.id`
@@ -988,7 +988,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn id(&self) -> Opt<String> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.devices.<name>.name`
@@ -1000,7 +1000,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn name(&self) -> Opt<String> {
-                Opt::at(self.path.join(["name"]))
+                Opt::at(self.path.join(["name"])).in_submodules(2)
             }
 
         }
@@ -1033,7 +1033,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn copy_ownership_from_parent(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["copyOwnershipFromParent"]))
+                Opt::at(self.path.join(["copyOwnershipFromParent"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.devices`
@@ -1046,7 +1046,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn devices(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["devices"]))
+                Opt::at(self.path.join(["devices"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.enable`
@@ -1060,7 +1060,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.id`
@@ -1072,7 +1072,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn id(&self) -> Opt<String> {
-                Opt::at(self.path.join(["id"]))
+                Opt::at(self.path.join(["id"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.label`
@@ -1084,7 +1084,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn label(&self) -> Opt<String> {
-                Opt::at(self.path.join(["label"]))
+                Opt::at(self.path.join(["label"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.path`
@@ -1099,7 +1099,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn path(&self) -> Opt<OneOf<PathMembers>> {
-                Opt::at(self.path.join(["path"]))
+                Opt::at(self.path.join(["path"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.type`
@@ -1112,7 +1112,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn r#type(&self) -> Opt<Type> {
-                Opt::at(self.path.join(["type"]))
+                Opt::at(self.path.join(["type"])).in_submodules(2)
             }
 
             /// `services.syncthing.settings.folders.<name>.versioning`
@@ -1165,7 +1165,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn versioning(&self) -> Opt<NullOr<VersioningValue>> {
-                Opt::at(self.path.join(["versioning"]))
+                Opt::at(self.path.join(["versioning"])).in_submodules(2)
             }
 
             /// The options under `versioning`.
@@ -1193,7 +1193,7 @@ pub mod settings {
             /// Declared in `nixos/modules/services/networking/syncthing.nix`.
             #[inline]
             pub fn r#type(&self) -> Opt<Type2> {
-                Opt::at(self.path.join(["type"]))
+                Opt::at(self.path.join(["type"])).in_submodules(3)
             }
 
         }
@@ -1249,7 +1249,7 @@ pub mod settings {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/syncthing.nix`.
-        pub const limit_bandwidth_in_lan: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "limitBandwidthInLan"]);
+        pub const limit_bandwidth_in_lan: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "limitBandwidthInLan"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.localAnnounceEnabled`
         ///
@@ -1258,7 +1258,7 @@ pub mod settings {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/syncthing.nix`.
-        pub const local_announce_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnounceEnabled"]);
+        pub const local_announce_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnounceEnabled"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.localAnnouncePort`
         ///
@@ -1267,7 +1267,7 @@ pub mod settings {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/syncthing.nix`.
-        pub const local_announce_port: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnouncePort"]);
+        pub const local_announce_port: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "localAnnouncePort"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.maxFolderConcurrency`
         ///
@@ -1277,7 +1277,7 @@ pub mod settings {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/syncthing.nix`.
-        pub const max_folder_concurrency: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "maxFolderConcurrency"]);
+        pub const max_folder_concurrency: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "maxFolderConcurrency"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.relaysEnabled`
         ///
@@ -1286,7 +1286,7 @@ pub mod settings {
         /// Nix type: `null or boolean`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/syncthing.nix`.
-        pub const relays_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "relaysEnabled"]);
+        pub const relays_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "syncthing", "settings", "options", "relaysEnabled"]).in_submodules(2);
 
         /// `services.syncthing.settings.options.urAccepted`
         ///
@@ -1297,7 +1297,7 @@ pub mod settings {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/networking/syncthing.nix`.
-        pub const ur_accepted: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "urAccepted"]);
+        pub const ur_accepted: Opt<NullOr<i64>> = Opt::new(&["services", "syncthing", "settings", "options", "urAccepted"]).in_submodules(2);
 
     }
 

@@ -188,7 +188,7 @@ pub mod assignments {
         /// Declared in `nixos/modules/services/desktops/system76-scheduler.nix`.
         #[inline]
         pub fn class(&self) -> Opt<NullOr<Class>> {
-            Opt::at(self.path.join(["class"]))
+            Opt::at(self.path.join(["class"])).in_submodules(1)
         }
 
         /// `services.system76-scheduler.assignments.<name>.ioClass`
@@ -200,7 +200,7 @@ pub mod assignments {
         /// Declared in `nixos/modules/services/desktops/system76-scheduler.nix`.
         #[inline]
         pub fn io_class(&self) -> Opt<NullOr<IoClass>> {
-            Opt::at(self.path.join(["ioClass"]))
+            Opt::at(self.path.join(["ioClass"])).in_submodules(1)
         }
 
         /// `services.system76-scheduler.assignments.<name>.ioPrio`
@@ -212,7 +212,7 @@ pub mod assignments {
         /// Declared in `nixos/modules/services/desktops/system76-scheduler.nix`.
         #[inline]
         pub fn io_prio(&self) -> Opt<NullOr<Between<0, 7>>> {
-            Opt::at(self.path.join(["ioPrio"]))
+            Opt::at(self.path.join(["ioPrio"])).in_submodules(1)
         }
 
         /// `services.system76-scheduler.assignments.<name>.matchers`
@@ -233,7 +233,7 @@ pub mod assignments {
         /// Declared in `nixos/modules/services/desktops/system76-scheduler.nix`.
         #[inline]
         pub fn matchers(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["matchers"]))
+            Opt::at(self.path.join(["matchers"])).in_submodules(1)
         }
 
         /// `services.system76-scheduler.assignments.<name>.nice`
@@ -245,7 +245,7 @@ pub mod assignments {
         /// Declared in `nixos/modules/services/desktops/system76-scheduler.nix`.
         #[inline]
         pub fn nice(&self) -> Opt<NullOr<Between<-20, 19>>> {
-            Opt::at(self.path.join(["nice"]))
+            Opt::at(self.path.join(["nice"])).in_submodules(1)
         }
 
         /// `services.system76-scheduler.assignments.<name>.prio`
@@ -257,7 +257,7 @@ pub mod assignments {
         /// Declared in `nixos/modules/services/desktops/system76-scheduler.nix`.
         #[inline]
         pub fn prio(&self) -> Opt<NullOr<Between<1, 99>>> {
-            Opt::at(self.path.join(["prio"]))
+            Opt::at(self.path.join(["prio"])).in_submodules(1)
         }
 
     }

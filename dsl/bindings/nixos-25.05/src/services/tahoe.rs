@@ -340,7 +340,7 @@ pub mod introducers {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn nickname(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nickname"]))
+            Opt::at(self.path.join(["nickname"])).in_submodules(1)
         }
 
         /// `services.tahoe.introducers.<name>.package`
@@ -352,7 +352,7 @@ pub mod introducers {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// The options under `tub`.
@@ -381,7 +381,7 @@ pub mod introducers {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn location(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["location"]))
+            Opt::at(self.path.join(["location"])).in_submodules(1)
         }
 
         /// `services.tahoe.introducers.<name>.tub.port`
@@ -393,7 +393,7 @@ pub mod introducers {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -437,7 +437,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn nickname(&self) -> Opt<String> {
-            Opt::at(self.path.join(["nickname"]))
+            Opt::at(self.path.join(["nickname"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.package`
@@ -449,7 +449,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// The options under `sftpd`.
@@ -496,7 +496,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn helper(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["helper"]))
+            Opt::at(self.path.join(["helper"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.client.introducer`
@@ -510,7 +510,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn introducer(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["introducer"]))
+            Opt::at(self.path.join(["introducer"])).in_submodules(1)
         }
 
         /// The options under `shares`.
@@ -538,7 +538,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn happy(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["happy"]))
+            Opt::at(self.path.join(["happy"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.client.shares.needed`
@@ -550,7 +550,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn needed(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["needed"]))
+            Opt::at(self.path.join(["needed"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.client.shares.total`
@@ -562,7 +562,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn total(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["total"]))
+            Opt::at(self.path.join(["total"])).in_submodules(1)
         }
 
     }
@@ -583,7 +583,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
     }
@@ -610,7 +610,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.sftpd.hostPrivateKeyFile`
@@ -622,7 +622,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn host_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["hostPrivateKeyFile"]))
+            Opt::at(self.path.join(["hostPrivateKeyFile"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.sftpd.hostPublicKeyFile`
@@ -634,7 +634,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn host_public_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["hostPublicKeyFile"]))
+            Opt::at(self.path.join(["hostPublicKeyFile"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.sftpd.port`
@@ -649,7 +649,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -670,7 +670,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["file"]))
+            Opt::at(self.path.join(["file"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.sftpd.accounts.url`
@@ -682,7 +682,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn url(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["url"]))
+            Opt::at(self.path.join(["url"])).in_submodules(1)
         }
 
     }
@@ -703,7 +703,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.storage.reservedSpace`
@@ -715,7 +715,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn reserved_space(&self) -> Opt<String> {
-            Opt::at(self.path.join(["reservedSpace"]))
+            Opt::at(self.path.join(["reservedSpace"])).in_submodules(1)
         }
 
     }
@@ -741,7 +741,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn location(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["location"]))
+            Opt::at(self.path.join(["location"])).in_submodules(1)
         }
 
         /// `services.tahoe.nodes.<name>.tub.port`
@@ -756,7 +756,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }
@@ -780,7 +780,7 @@ pub mod nodes {
         /// Declared in `nixos/modules/services/network-filesystems/tahoe.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
     }

@@ -206,7 +206,7 @@ pub mod auth_key_parameters {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/tailscale.nix`.
-    pub const base_url: Opt<NullOr<String>> = Opt::new(&["services", "tailscale", "authKeyParameters", "baseURL"]);
+    pub const base_url: Opt<NullOr<String>> = Opt::new(&["services", "tailscale", "authKeyParameters", "baseURL"]).in_submodules(1);
 
     /// `services.tailscale.authKeyParameters.ephemeral`
     ///
@@ -215,7 +215,7 @@ pub mod auth_key_parameters {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/tailscale.nix`.
-    pub const ephemeral: Opt<NullOr<bool>> = Opt::new(&["services", "tailscale", "authKeyParameters", "ephemeral"]);
+    pub const ephemeral: Opt<NullOr<bool>> = Opt::new(&["services", "tailscale", "authKeyParameters", "ephemeral"]).in_submodules(1);
 
     /// `services.tailscale.authKeyParameters.preauthorized`
     ///
@@ -224,7 +224,7 @@ pub mod auth_key_parameters {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/tailscale.nix`.
-    pub const preauthorized: Opt<NullOr<bool>> = Opt::new(&["services", "tailscale", "authKeyParameters", "preauthorized"]);
+    pub const preauthorized: Opt<NullOr<bool>> = Opt::new(&["services", "tailscale", "authKeyParameters", "preauthorized"]).in_submodules(1);
 
 }
 

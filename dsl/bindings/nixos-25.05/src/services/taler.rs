@@ -145,7 +145,7 @@ pub mod exchange {
             /// ```
             ///
             /// Declared in `nixos/modules/services/finance/taler/exchange.nix`.
-            pub const aml_threshold: Opt<String> = Opt::new(&["services", "taler", "exchange", "settings", "exchange", "AML_THRESHOLD"]);
+            pub const aml_threshold: Opt<String> = Opt::new(&["services", "taler", "exchange", "settings", "exchange", "AML_THRESHOLD"]).in_submodules(1);
 
             /// `services.taler.exchange.settings.exchange.DB`
             ///
@@ -154,7 +154,7 @@ pub mod exchange {
             /// Nix type: `value "postgres" (singular enum)`. Default: `"postgres"`.
             ///
             /// Declared in `nixos/modules/services/finance/taler/exchange.nix`.
-            pub const db: Opt<Db> = Opt::new(&["services", "taler", "exchange", "settings", "exchange", "DB"]);
+            pub const db: Opt<Db> = Opt::new(&["services", "taler", "exchange", "settings", "exchange", "DB"]).in_submodules(1);
 
             /// `services.taler.exchange.settings.exchange.MASTER_PUBLIC_KEY`
             ///
@@ -163,7 +163,7 @@ pub mod exchange {
             /// Nix type: `string`. Default: `""`.
             ///
             /// Declared in `nixos/modules/services/finance/taler/exchange.nix`.
-            pub const master_public_key: Opt<String> = Opt::new(&["services", "taler", "exchange", "settings", "exchange", "MASTER_PUBLIC_KEY"]);
+            pub const master_public_key: Opt<String> = Opt::new(&["services", "taler", "exchange", "settings", "exchange", "MASTER_PUBLIC_KEY"]).in_submodules(1);
 
             /// `services.taler.exchange.settings.exchange.PORT`
             ///
@@ -172,7 +172,7 @@ pub mod exchange {
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8081`.
             ///
             /// Declared in `nixos/modules/services/finance/taler/exchange.nix`.
-            pub const port: Opt<u16> = Opt::new(&["services", "taler", "exchange", "settings", "exchange", "PORT"]);
+            pub const port: Opt<u16> = Opt::new(&["services", "taler", "exchange", "settings", "exchange", "PORT"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.taler.exchange.settings.exchange.DB`.
@@ -193,7 +193,7 @@ pub mod exchange {
             /// Nix type: `non-empty string`. Default: `"postgres:///taler-exchange-httpd"`.
             ///
             /// Declared in `nixos/modules/services/finance/taler/exchange.nix`.
-            pub const config: Opt<String> = Opt::new(&["services", "taler", "exchange", "settings", "exchangedb-postgres", "CONFIG"]);
+            pub const config: Opt<String> = Opt::new(&["services", "taler", "exchange", "settings", "exchangedb-postgres", "CONFIG"]).in_submodules(1);
 
         }
 
@@ -264,7 +264,7 @@ pub mod merchant {
             /// Nix type: `value "postgres" (singular enum)`. Default: `"postgres"`.
             ///
             /// Declared in `nixos/modules/services/finance/taler/merchant.nix`.
-            pub const db: Opt<Db> = Opt::new(&["services", "taler", "merchant", "settings", "merchant", "DB"]);
+            pub const db: Opt<Db> = Opt::new(&["services", "taler", "merchant", "settings", "merchant", "DB"]).in_submodules(1);
 
             /// `services.taler.merchant.settings.merchant.LEGAL_PRESERVATION`
             ///
@@ -273,7 +273,7 @@ pub mod merchant {
             /// Nix type: `string`. Default: `"10 years"`.
             ///
             /// Declared in `nixos/modules/services/finance/taler/merchant.nix`.
-            pub const legal_preservation: Opt<String> = Opt::new(&["services", "taler", "merchant", "settings", "merchant", "LEGAL_PRESERVATION"]);
+            pub const legal_preservation: Opt<String> = Opt::new(&["services", "taler", "merchant", "settings", "merchant", "LEGAL_PRESERVATION"]).in_submodules(1);
 
             /// `services.taler.merchant.settings.merchant.PORT`
             ///
@@ -282,7 +282,7 @@ pub mod merchant {
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8083`.
             ///
             /// Declared in `nixos/modules/services/finance/taler/merchant.nix`.
-            pub const port: Opt<u16> = Opt::new(&["services", "taler", "merchant", "settings", "merchant", "PORT"]);
+            pub const port: Opt<u16> = Opt::new(&["services", "taler", "merchant", "settings", "merchant", "PORT"]).in_submodules(1);
 
             /// `services.taler.merchant.settings.merchant.SERVE`
             ///
@@ -291,7 +291,7 @@ pub mod merchant {
             /// Nix type: `one of "tcp", "unix"`. Default: `"tcp"`.
             ///
             /// Declared in `nixos/modules/services/finance/taler/merchant.nix`.
-            pub const serve: Opt<Serve> = Opt::new(&["services", "taler", "merchant", "settings", "merchant", "SERVE"]);
+            pub const serve: Opt<Serve> = Opt::new(&["services", "taler", "merchant", "settings", "merchant", "SERVE"]).in_submodules(1);
 
             ::flakesmith::option_enum! {
                 /// The values of `services.taler.merchant.settings.merchant.DB`.
@@ -320,7 +320,7 @@ pub mod merchant {
             /// Nix type: `non-empty string`. Default: `"postgres:///taler-merchant-httpd"`.
             ///
             /// Declared in `nixos/modules/services/finance/taler/merchant.nix`.
-            pub const config: Opt<String> = Opt::new(&["services", "taler", "merchant", "settings", "merchantdb-postgres", "CONFIG"]);
+            pub const config: Opt<String> = Opt::new(&["services", "taler", "merchant", "settings", "merchantdb-postgres", "CONFIG"]).in_submodules(1);
 
         }
 
@@ -341,7 +341,7 @@ pub mod settings {
         /// Nix type: `non-empty string`.
         ///
         /// Declared in `nixos/modules/services/finance/taler/module.nix`.
-        pub const currency: Opt<String> = Opt::new(&["services", "taler", "settings", "taler", "CURRENCY"]);
+        pub const currency: Opt<String> = Opt::new(&["services", "taler", "settings", "taler", "CURRENCY"]).in_submodules(1);
 
         /// `services.taler.settings.taler.CURRENCY_ROUND_UNIT`
         ///
@@ -352,7 +352,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"${config.services.taler.settings.taler.CURRENCY}:0.01"`.
         ///
         /// Declared in `nixos/modules/services/finance/taler/module.nix`.
-        pub const currency_round_unit: Opt<String> = Opt::new(&["services", "taler", "settings", "taler", "CURRENCY_ROUND_UNIT"]);
+        pub const currency_round_unit: Opt<String> = Opt::new(&["services", "taler", "settings", "taler", "CURRENCY_ROUND_UNIT"]).in_submodules(1);
 
     }
 

@@ -312,7 +312,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn aggressive_networking(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["aggressiveNetworking"]))
+            Opt::at(self.path.join(["aggressiveNetworking"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.cachedir`
@@ -331,7 +331,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn cachedir(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["cachedir"]))
+            Opt::at(self.path.join(["cachedir"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.checkpointBytes`
@@ -349,7 +349,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn checkpoint_bytes(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["checkpointBytes"]))
+            Opt::at(self.path.join(["checkpointBytes"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.directories`
@@ -361,7 +361,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn directories(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["directories"]))
+            Opt::at(self.path.join(["directories"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.excludes`
@@ -373,7 +373,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn excludes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["excludes"]))
+            Opt::at(self.path.join(["excludes"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.explicitSymlinks`
@@ -385,7 +385,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn explicit_symlinks(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["explicitSymlinks"]))
+            Opt::at(self.path.join(["explicitSymlinks"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.followSymlinks`
@@ -397,7 +397,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn follow_symlinks(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["followSymlinks"]))
+            Opt::at(self.path.join(["followSymlinks"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.includes`
@@ -412,7 +412,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn includes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["includes"]))
+            Opt::at(self.path.join(["includes"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.keyfile`
@@ -438,7 +438,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn keyfile(&self) -> Opt<String> {
-            Opt::at(self.path.join(["keyfile"]))
+            Opt::at(self.path.join(["keyfile"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.lowmem`
@@ -453,7 +453,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn lowmem(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["lowmem"]))
+            Opt::at(self.path.join(["lowmem"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.maxbw`
@@ -466,7 +466,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn maxbw(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxbw"]))
+            Opt::at(self.path.join(["maxbw"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.maxbwRateDown`
@@ -478,7 +478,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn maxbw_rate_down(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxbwRateDown"]))
+            Opt::at(self.path.join(["maxbwRateDown"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.maxbwRateUp`
@@ -490,7 +490,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn maxbw_rate_up(&self) -> Opt<NullOr<i64>> {
-            Opt::at(self.path.join(["maxbwRateUp"]))
+            Opt::at(self.path.join(["maxbwRateUp"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.nodump`
@@ -502,7 +502,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn nodump(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["nodump"]))
+            Opt::at(self.path.join(["nodump"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.period`
@@ -517,7 +517,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn period(&self) -> Opt<String> {
-            Opt::at(self.path.join(["period"]))
+            Opt::at(self.path.join(["period"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.printStats`
@@ -531,7 +531,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn print_stats(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["printStats"]))
+            Opt::at(self.path.join(["printStats"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.verbose`
@@ -543,7 +543,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn verbose(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["verbose"]))
+            Opt::at(self.path.join(["verbose"])).in_submodules(1)
         }
 
         /// `services.tarsnap.archives.<name>.verylowmem`
@@ -557,7 +557,7 @@ pub mod archives {
         /// Declared in `nixos/modules/services/backup/tarsnap.nix`.
         #[inline]
         pub fn verylowmem(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["verylowmem"]))
+            Opt::at(self.path.join(["verylowmem"])).in_submodules(1)
         }
 
     }

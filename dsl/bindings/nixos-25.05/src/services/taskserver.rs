@@ -364,7 +364,7 @@ pub mod organisations {
         /// Declared in `nixos/modules/services/misc/taskserver`.
         #[inline]
         pub fn groups(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["groups"]))
+            Opt::at(self.path.join(["groups"])).in_submodules(1)
         }
 
         /// `services.taskserver.organisations.<name>.users`
@@ -385,7 +385,7 @@ pub mod organisations {
         /// Declared in `nixos/modules/services/misc/taskserver`.
         #[inline]
         pub fn users(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["users"]))
+            Opt::at(self.path.join(["users"])).in_submodules(1)
         }
 
     }

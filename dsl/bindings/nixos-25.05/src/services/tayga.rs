@@ -243,7 +243,7 @@ pub mod ipv4 {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/tayga.nix`.
-    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tayga", "ipv4", "address"]);
+    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tayga", "ipv4", "address"]).in_submodules(1);
 
     /// `services.tayga.ipv4.pool`
     ///
@@ -252,7 +252,7 @@ pub mod ipv4 {
     /// Nix type: `null or (submodule)`.
     ///
     /// Declared in `nixos/modules/services/networking/tayga.nix`.
-    pub const pool: Opt<NullOr<PoolValue>> = Opt::new(&["services", "tayga", "ipv4", "pool"]);
+    pub const pool: Opt<NullOr<PoolValue>> = Opt::new(&["services", "tayga", "ipv4", "pool"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.tayga.ipv4.pool`: `PoolValue::new()`, then a setter per option.
@@ -287,7 +287,7 @@ pub mod ipv4 {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/networking/tayga.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv4", "pool", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv4", "pool", "address"]).in_submodules(2);
 
         /// `services.tayga.ipv4.pool.prefixLength`
         ///
@@ -297,7 +297,7 @@ pub mod ipv4 {
         /// Nix type: `signed integer`.
         ///
         /// Declared in `nixos/modules/services/networking/tayga.nix`.
-        pub const prefix_length: Opt<i64> = Opt::new(&["services", "tayga", "ipv4", "pool", "prefixLength"]);
+        pub const prefix_length: Opt<i64> = Opt::new(&["services", "tayga", "ipv4", "pool", "prefixLength"]).in_submodules(2);
 
     }
 
@@ -311,7 +311,7 @@ pub mod ipv4 {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/networking/tayga.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv4", "router", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv4", "router", "address"]).in_submodules(1);
 
     }
 
@@ -327,7 +327,7 @@ pub mod ipv6 {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/tayga.nix`.
-    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tayga", "ipv6", "address"]);
+    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tayga", "ipv6", "address"]).in_submodules(1);
 
     /// `services.tayga.ipv6.pool`
     ///
@@ -336,7 +336,7 @@ pub mod ipv6 {
     /// Nix type: `null or (submodule)`.
     ///
     /// Declared in `nixos/modules/services/networking/tayga.nix`.
-    pub const pool: Opt<NullOr<PoolValue>> = Opt::new(&["services", "tayga", "ipv6", "pool"]);
+    pub const pool: Opt<NullOr<PoolValue>> = Opt::new(&["services", "tayga", "ipv6", "pool"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.tayga.ipv6.pool`: `PoolValue::new()`, then a setter per option.
@@ -371,7 +371,7 @@ pub mod ipv6 {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/networking/tayga.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv6", "pool", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv6", "pool", "address"]).in_submodules(2);
 
         /// `services.tayga.ipv6.pool.prefixLength`
         ///
@@ -381,7 +381,7 @@ pub mod ipv6 {
         /// Nix type: `signed integer`.
         ///
         /// Declared in `nixos/modules/services/networking/tayga.nix`.
-        pub const prefix_length: Opt<i64> = Opt::new(&["services", "tayga", "ipv6", "pool", "prefixLength"]);
+        pub const prefix_length: Opt<i64> = Opt::new(&["services", "tayga", "ipv6", "pool", "prefixLength"]).in_submodules(2);
 
     }
 
@@ -395,7 +395,7 @@ pub mod ipv6 {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/networking/tayga.nix`.
-        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv6", "router", "address"]);
+        pub const address: Opt<String> = Opt::new(&["services", "tayga", "ipv6", "router", "address"]).in_submodules(1);
 
     }
 

@@ -369,7 +369,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn bind_to_address(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["bindToAddress"]))
+            Opt::at(self.path.join(["bindToAddress"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.chroot`
@@ -384,7 +384,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn chroot(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["chroot"]))
+            Opt::at(self.path.join(["chroot"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.debugLevel`
@@ -398,7 +398,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn debug_level(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["debugLevel"]))
+            Opt::at(self.path.join(["debugLevel"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.ed25519PrivateKeyFile`
@@ -410,7 +410,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn ed25519_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["ed25519PrivateKeyFile"]))
+            Opt::at(self.path.join(["ed25519PrivateKeyFile"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.extraConfig`
@@ -425,7 +425,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.hostSettings`
@@ -463,7 +463,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn host_settings(&self) -> Opt<BTreeMap<String, HostSettingsValue>> {
-            Opt::at(self.path.join(["hostSettings"]))
+            Opt::at(self.path.join(["hostSettings"])).in_submodules(1)
         }
 
         /// The options under `hostSettings`.
@@ -485,7 +485,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn hosts(&self) -> Opt<BTreeMap<String, Concatenated>> {
-            Opt::at(self.path.join(["hosts"]))
+            Opt::at(self.path.join(["hosts"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.interfaceType`
@@ -497,7 +497,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn interface_type(&self) -> Opt<InterfaceType> {
-            Opt::at(self.path.join(["interfaceType"]))
+            Opt::at(self.path.join(["interfaceType"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.listenAddress`
@@ -509,7 +509,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn listen_address(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["listenAddress"]))
+            Opt::at(self.path.join(["listenAddress"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.name`
@@ -524,7 +524,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.package`
@@ -536,7 +536,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.rsaPrivateKeyFile`
@@ -548,7 +548,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn rsa_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["rsaPrivateKeyFile"]))
+            Opt::at(self.path.join(["rsaPrivateKeyFile"])).in_submodules(1)
         }
 
         /// `services.tinc.networks.<name>.settings`
@@ -573,7 +573,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers3>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
     }
@@ -612,7 +612,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<AddressesValue>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(2)
         }
 
         /// `services.tinc.networks.<name>.hostSettings.<name>.rsaPublicKey`
@@ -630,7 +630,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn rsa_public_key(&self) -> Opt<String> {
-            Opt::at(self.path.join(["rsaPublicKey"]))
+            Opt::at(self.path.join(["rsaPublicKey"])).in_submodules(2)
         }
 
         /// `services.tinc.networks.<name>.hostSettings.<name>.settings`
@@ -645,7 +645,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(2)
         }
 
         /// `services.tinc.networks.<name>.hostSettings.<name>.subnets`
@@ -663,7 +663,7 @@ pub mod networks {
         /// Declared in `nixos/modules/services/networking/tinc.nix`.
         #[inline]
         pub fn subnets(&self) -> Opt<Vec<SubnetsValue>> {
-            Opt::at(self.path.join(["subnets"]))
+            Opt::at(self.path.join(["subnets"])).in_submodules(2)
         }
 
     }

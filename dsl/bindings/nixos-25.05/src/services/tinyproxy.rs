@@ -58,7 +58,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/networking/tinyproxy.nix`.
-    pub const anonymous: Opt<Vec<String>> = Opt::new(&["services", "tinyproxy", "settings", "Anonymous"]);
+    pub const anonymous: Opt<Vec<String>> = Opt::new(&["services", "tinyproxy", "settings", "Anonymous"]).in_submodules(1);
 
     /// `services.tinyproxy.settings.Filter`
     ///
@@ -67,7 +67,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/tinyproxy.nix`.
-    pub const filter: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tinyproxy", "settings", "Filter"]);
+    pub const filter: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tinyproxy", "settings", "Filter"]).in_submodules(1);
 
     /// `services.tinyproxy.settings.Listen`
     ///
@@ -76,7 +76,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/networking/tinyproxy.nix`.
-    pub const listen: Opt<String> = Opt::new(&["services", "tinyproxy", "settings", "Listen"]);
+    pub const listen: Opt<String> = Opt::new(&["services", "tinyproxy", "settings", "Listen"]).in_submodules(1);
 
     /// `services.tinyproxy.settings.Port`
     ///
@@ -85,7 +85,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `8888`.
     ///
     /// Declared in `nixos/modules/services/networking/tinyproxy.nix`.
-    pub const port: Opt<i64> = Opt::new(&["services", "tinyproxy", "settings", "Port"]);
+    pub const port: Opt<i64> = Opt::new(&["services", "tinyproxy", "settings", "Port"]).in_submodules(1);
 
 }
 

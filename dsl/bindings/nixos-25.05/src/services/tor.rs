@@ -205,7 +205,7 @@ pub mod client {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn client_authorizations(&self) -> Opt<Vec<RuntimePath>> {
-                Opt::at(self.path.join(["clientAuthorizations"]))
+                Opt::at(self.path.join(["clientAuthorizations"])).in_submodules(1)
             }
 
         }
@@ -530,7 +530,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn authorize_client(&self) -> Opt<NullOr<AuthorizeClientValue>> {
-                Opt::at(self.path.join(["authorizeClient"]))
+                Opt::at(self.path.join(["authorizeClient"])).in_submodules(1)
             }
 
             /// The options under `authorizeClient`.
@@ -561,7 +561,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn authorized_clients(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["authorizedClients"]))
+                Opt::at(self.path.join(["authorizedClients"])).in_submodules(1)
             }
 
             /// `services.tor.relay.onionServices.<name>.map`
@@ -573,7 +573,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn map(&self) -> Opt<Vec<OneOf<MapMembers>>> {
-                Opt::at(self.path.join(["map"]))
+                Opt::at(self.path.join(["map"])).in_submodules(1)
             }
 
             /// `services.tor.relay.onionServices.<name>.path`
@@ -588,7 +588,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn path(&self) -> Opt<RuntimePath> {
-                Opt::at(self.path.join(["path"]))
+                Opt::at(self.path.join(["path"])).in_submodules(1)
             }
 
             /// `services.tor.relay.onionServices.<name>.secretKey`
@@ -604,7 +604,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn secret_key(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["secretKey"]))
+                Opt::at(self.path.join(["secretKey"])).in_submodules(1)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings`
@@ -617,7 +617,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn settings(&self) -> Opt<Untyped> {
-                Opt::at(self.path.join(["settings"]))
+                Opt::at(self.path.join(["settings"])).in_submodules(1)
             }
 
             /// The options under `settings`.
@@ -635,7 +635,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn version(&self) -> Opt<NullOr<Data<Anything>>> {
-                Opt::at(self.path.join(["version"]))
+                Opt::at(self.path.join(["version"])).in_submodules(1)
             }
 
         }
@@ -658,7 +658,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn auth_type(&self) -> Opt<AuthType> {
-                Opt::at(self.path.join(["authType"]))
+                Opt::at(self.path.join(["authType"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.authorizeClient.clientNames`
@@ -673,7 +673,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn client_names(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["clientNames"])).matching("[A-Za-z0-9+-_]+")
+                Opt::at(self.path.join(["clientNames"])).matching("[A-Za-z0-9+-_]+").in_submodules(2)
             }
 
         }
@@ -694,7 +694,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn hidden_service_allow_unknown_ports(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["HiddenServiceAllowUnknownPorts"]))
+                Opt::at(self.path.join(["HiddenServiceAllowUnknownPorts"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceDirGroupReadable`
@@ -706,7 +706,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn hidden_service_dir_group_readable(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["HiddenServiceDirGroupReadable"]))
+                Opt::at(self.path.join(["HiddenServiceDirGroupReadable"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceExportCircuitID`
@@ -718,7 +718,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn hidden_service_export_circuit_id(&self) -> Opt<NullOr<HiddenServiceExportCircuitId>> {
-                Opt::at(self.path.join(["HiddenServiceExportCircuitID"]))
+                Opt::at(self.path.join(["HiddenServiceExportCircuitID"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceMaxStreams`
@@ -730,7 +730,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn hidden_service_max_streams(&self) -> Opt<NullOr<Between<0, 65535>>> {
-                Opt::at(self.path.join(["HiddenServiceMaxStreams"]))
+                Opt::at(self.path.join(["HiddenServiceMaxStreams"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceMaxStreamsCloseCircuit`
@@ -742,7 +742,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn hidden_service_max_streams_close_circuit(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["HiddenServiceMaxStreamsCloseCircuit"]))
+                Opt::at(self.path.join(["HiddenServiceMaxStreamsCloseCircuit"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceNumIntroductionPoints`
@@ -754,7 +754,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn hidden_service_num_introduction_points(&self) -> Opt<NullOr<Between<0, 20>>> {
-                Opt::at(self.path.join(["HiddenServiceNumIntroductionPoints"]))
+                Opt::at(self.path.join(["HiddenServiceNumIntroductionPoints"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.HiddenServiceSingleHopMode`
@@ -766,7 +766,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn hidden_service_single_hop_mode(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["HiddenServiceSingleHopMode"]))
+                Opt::at(self.path.join(["HiddenServiceSingleHopMode"])).in_submodules(2)
             }
 
             /// `services.tor.relay.onionServices.<name>.settings.RendPostPeriod`
@@ -778,7 +778,7 @@ pub mod relay {
             /// Declared in `nixos/modules/services/security/tor.nix`.
             #[inline]
             pub fn rend_post_period(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["RendPostPeriod"]))
+                Opt::at(self.path.join(["RendPostPeriod"])).in_submodules(2)
             }
 
         }
@@ -843,7 +843,7 @@ pub mod settings {
     /// Nix type: `null or signed integer or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const accounting_max: Opt<NullOr<OneOf<AccountingMaxMembers>>> = Opt::new(&["services", "tor", "settings", "AccountingMax"]);
+    pub const accounting_max: Opt<NullOr<OneOf<AccountingMaxMembers>>> = Opt::new(&["services", "tor", "settings", "AccountingMax"]).in_submodules(1);
 
     /// `services.tor.settings.AccountingStart`
     ///
@@ -852,7 +852,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const accounting_start: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "AccountingStart"]);
+    pub const accounting_start: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "AccountingStart"]).in_submodules(1);
 
     /// `services.tor.settings.Address`
     ///
@@ -861,7 +861,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "Address"]);
+    pub const address: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "Address"]).in_submodules(1);
 
     /// `services.tor.settings.AssumeReachable`
     ///
@@ -870,7 +870,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const assume_reachable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AssumeReachable"]);
+    pub const assume_reachable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AssumeReachable"]).in_submodules(1);
 
     /// `services.tor.settings.AuthDirHasIPv6Connectivity`
     ///
@@ -879,7 +879,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const auth_dir_has_i_pv6_connectivity: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirHasIPv6Connectivity"]);
+    pub const auth_dir_has_i_pv6_connectivity: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirHasIPv6Connectivity"]).in_submodules(1);
 
     /// `services.tor.settings.AuthDirListBadExits`
     ///
@@ -888,7 +888,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const auth_dir_list_bad_exits: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirListBadExits"]);
+    pub const auth_dir_list_bad_exits: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirListBadExits"]).in_submodules(1);
 
     /// `services.tor.settings.AuthDirPinKeys`
     ///
@@ -897,7 +897,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const auth_dir_pin_keys: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirPinKeys"]);
+    pub const auth_dir_pin_keys: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirPinKeys"]).in_submodules(1);
 
     /// `services.tor.settings.AuthDirSharedRandomness`
     ///
@@ -906,7 +906,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const auth_dir_shared_randomness: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirSharedRandomness"]);
+    pub const auth_dir_shared_randomness: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirSharedRandomness"]).in_submodules(1);
 
     /// `services.tor.settings.AuthDirTestEd25519LinkKeys`
     ///
@@ -915,7 +915,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const auth_dir_test_ed25519_link_keys: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirTestEd25519LinkKeys"]);
+    pub const auth_dir_test_ed25519_link_keys: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthDirTestEd25519LinkKeys"]).in_submodules(1);
 
     /// `services.tor.settings.AuthoritativeDirectory`
     ///
@@ -924,7 +924,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthoritativeDirectory"]);
+    pub const authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AuthoritativeDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.AutomapHostsOnResolve`
     ///
@@ -933,7 +933,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const automap_hosts_on_resolve: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AutomapHostsOnResolve"]);
+    pub const automap_hosts_on_resolve: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "AutomapHostsOnResolve"]).in_submodules(1);
 
     /// `services.tor.settings.AutomapHostsSuffixes`
     ///
@@ -959,7 +959,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const automap_hosts_suffixes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "AutomapHostsSuffixes"]);
+    pub const automap_hosts_suffixes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "AutomapHostsSuffixes"]).in_submodules(1);
 
     /// `services.tor.settings.BandwidthBurst`
     ///
@@ -968,7 +968,7 @@ pub mod settings {
     /// Nix type: `null or signed integer or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const bandwidth_burst: Opt<NullOr<OneOf<BandwidthBurstMembers>>> = Opt::new(&["services", "tor", "settings", "BandwidthBurst"]);
+    pub const bandwidth_burst: Opt<NullOr<OneOf<BandwidthBurstMembers>>> = Opt::new(&["services", "tor", "settings", "BandwidthBurst"]).in_submodules(1);
 
     /// `services.tor.settings.BandwidthRate`
     ///
@@ -977,7 +977,7 @@ pub mod settings {
     /// Nix type: `null or signed integer or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const bandwidth_rate: Opt<NullOr<OneOf<BandwidthRateMembers>>> = Opt::new(&["services", "tor", "settings", "BandwidthRate"]);
+    pub const bandwidth_rate: Opt<NullOr<OneOf<BandwidthRateMembers>>> = Opt::new(&["services", "tor", "settings", "BandwidthRate"]).in_submodules(1);
 
     /// `services.tor.settings.BridgeAuthoritativeDir`
     ///
@@ -986,7 +986,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const bridge_authoritative_dir: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeAuthoritativeDir"]);
+    pub const bridge_authoritative_dir: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeAuthoritativeDir"]).in_submodules(1);
 
     /// `services.tor.settings.BridgeRecordUsageByCountry`
     ///
@@ -995,7 +995,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const bridge_record_usage_by_country: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeRecordUsageByCountry"]);
+    pub const bridge_record_usage_by_country: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeRecordUsageByCountry"]).in_submodules(1);
 
     /// `services.tor.settings.BridgeRelay`
     ///
@@ -1004,7 +1004,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const bridge_relay: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeRelay"]);
+    pub const bridge_relay: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "BridgeRelay"]).in_submodules(1);
 
     /// `services.tor.settings.CacheDirectory`
     ///
@@ -1013,7 +1013,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const cache_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "CacheDirectory"]);
+    pub const cache_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "CacheDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.CacheDirectoryGroupReadable`
     ///
@@ -1022,7 +1022,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const cache_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CacheDirectoryGroupReadable"]);
+    pub const cache_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CacheDirectoryGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.CellStatistics`
     ///
@@ -1031,7 +1031,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const cell_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CellStatistics"]);
+    pub const cell_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CellStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.ClientAutoIPv6ORPort`
     ///
@@ -1040,7 +1040,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const client_auto_i_pv6_or_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientAutoIPv6ORPort"]);
+    pub const client_auto_i_pv6_or_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientAutoIPv6ORPort"]).in_submodules(1);
 
     /// `services.tor.settings.ClientDNSRejectInternalAddresses`
     ///
@@ -1049,7 +1049,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const client_dns_reject_internal_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientDNSRejectInternalAddresses"]);
+    pub const client_dns_reject_internal_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientDNSRejectInternalAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ClientOnionAuthDir`
     ///
@@ -1058,7 +1058,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const client_onion_auth_dir: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ClientOnionAuthDir"]);
+    pub const client_onion_auth_dir: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ClientOnionAuthDir"]).in_submodules(1);
 
     /// `services.tor.settings.ClientPreferIPv6DirPort`
     ///
@@ -1067,7 +1067,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const client_prefer_i_pv6_dir_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientPreferIPv6DirPort"]);
+    pub const client_prefer_i_pv6_dir_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientPreferIPv6DirPort"]).in_submodules(1);
 
     /// `services.tor.settings.ClientPreferIPv6ORPort`
     ///
@@ -1076,7 +1076,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const client_prefer_i_pv6_or_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientPreferIPv6ORPort"]);
+    pub const client_prefer_i_pv6_or_port: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientPreferIPv6ORPort"]).in_submodules(1);
 
     /// `services.tor.settings.ClientRejectInternalAddresses`
     ///
@@ -1085,7 +1085,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const client_reject_internal_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientRejectInternalAddresses"]);
+    pub const client_reject_internal_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientRejectInternalAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ClientUseIPv4`
     ///
@@ -1094,7 +1094,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const client_use_i_pv4: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientUseIPv4"]);
+    pub const client_use_i_pv4: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientUseIPv4"]).in_submodules(1);
 
     /// `services.tor.settings.ClientUseIPv6`
     ///
@@ -1103,7 +1103,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const client_use_i_pv6: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientUseIPv6"]);
+    pub const client_use_i_pv6: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ClientUseIPv6"]).in_submodules(1);
 
     /// `services.tor.settings.ConnDirectionStatistics`
     ///
@@ -1112,7 +1112,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const conn_direction_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ConnDirectionStatistics"]);
+    pub const conn_direction_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ConnDirectionStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.ConstrainedSockets`
     ///
@@ -1121,7 +1121,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const constrained_sockets: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ConstrainedSockets"]);
+    pub const constrained_sockets: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ConstrainedSockets"]).in_submodules(1);
 
     /// `services.tor.settings.ContactInfo`
     ///
@@ -1130,7 +1130,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const contact_info: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "ContactInfo"]);
+    pub const contact_info: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "ContactInfo"]).in_submodules(1);
 
     /// `services.tor.settings.ControlPort`
     ///
@@ -1149,7 +1149,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const control_port: Opt<OneOf<ControlPortMembers>> = Opt::new(&["services", "tor", "settings", "ControlPort"]);
+    pub const control_port: Opt<OneOf<ControlPortMembers>> = Opt::new(&["services", "tor", "settings", "ControlPort"]).in_submodules(1);
 
     /// `services.tor.settings.ControlPortFileGroupReadable`
     ///
@@ -1158,7 +1158,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const control_port_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ControlPortFileGroupReadable"]);
+    pub const control_port_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ControlPortFileGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.ControlPortWriteToFile`
     ///
@@ -1167,7 +1167,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const control_port_write_to_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ControlPortWriteToFile"]);
+    pub const control_port_write_to_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ControlPortWriteToFile"]).in_submodules(1);
 
     /// `services.tor.settings.ControlSocket`
     ///
@@ -1176,7 +1176,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const control_socket: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ControlSocket"]);
+    pub const control_socket: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ControlSocket"]).in_submodules(1);
 
     /// `services.tor.settings.ControlSocketsGroupWritable`
     ///
@@ -1185,7 +1185,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const control_sockets_group_writable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ControlSocketsGroupWritable"]);
+    pub const control_sockets_group_writable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ControlSocketsGroupWritable"]).in_submodules(1);
 
     /// `services.tor.settings.CookieAuthFile`
     ///
@@ -1194,7 +1194,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const cookie_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "CookieAuthFile"]);
+    pub const cookie_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "CookieAuthFile"]).in_submodules(1);
 
     /// `services.tor.settings.CookieAuthFileGroupReadable`
     ///
@@ -1203,7 +1203,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const cookie_auth_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CookieAuthFileGroupReadable"]);
+    pub const cookie_auth_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CookieAuthFileGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.CookieAuthentication`
     ///
@@ -1212,7 +1212,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const cookie_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CookieAuthentication"]);
+    pub const cookie_authentication: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "CookieAuthentication"]).in_submodules(1);
 
     /// `services.tor.settings.DNSPort`
     ///
@@ -1221,7 +1221,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const dns_port: Opt<OneOf<DnsPortMembers>> = Opt::new(&["services", "tor", "settings", "DNSPort"]);
+    pub const dns_port: Opt<OneOf<DnsPortMembers>> = Opt::new(&["services", "tor", "settings", "DNSPort"]).in_submodules(1);
 
     /// `services.tor.settings.DataDirectory`
     ///
@@ -1230,7 +1230,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `"/var/lib/tor"`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const data_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "DataDirectory"]);
+    pub const data_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "DataDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.DataDirectoryGroupReadable`
     ///
@@ -1239,7 +1239,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const data_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DataDirectoryGroupReadable"]);
+    pub const data_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DataDirectoryGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.DirAllowPrivateAddresses`
     ///
@@ -1248,7 +1248,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const dir_allow_private_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirAllowPrivateAddresses"]);
+    pub const dir_allow_private_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirAllowPrivateAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.DirCache`
     ///
@@ -1257,7 +1257,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const dir_cache: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirCache"]);
+    pub const dir_cache: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirCache"]).in_submodules(1);
 
     /// `services.tor.settings.DirPolicy`
     ///
@@ -1274,7 +1274,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const dir_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "DirPolicy"]);
+    pub const dir_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "DirPolicy"]).in_submodules(1);
 
     /// `services.tor.settings.DirPort`
     ///
@@ -1283,7 +1283,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`. Example: `443`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const dir_port: Opt<OneOf<DirPortMembers>> = Opt::new(&["services", "tor", "settings", "DirPort"]);
+    pub const dir_port: Opt<OneOf<DirPortMembers>> = Opt::new(&["services", "tor", "settings", "DirPort"]).in_submodules(1);
 
     /// `services.tor.settings.DirPortFrontPage`
     ///
@@ -1292,7 +1292,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const dir_port_front_page: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "DirPortFrontPage"]);
+    pub const dir_port_front_page: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "DirPortFrontPage"]).in_submodules(1);
 
     /// `services.tor.settings.DirReqStatistics`
     ///
@@ -1301,7 +1301,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const dir_req_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirReqStatistics"]);
+    pub const dir_req_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DirReqStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.DisableAllSwap`
     ///
@@ -1310,7 +1310,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const disable_all_swap: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableAllSwap"]);
+    pub const disable_all_swap: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableAllSwap"]).in_submodules(1);
 
     /// `services.tor.settings.DisableDebuggerAttachment`
     ///
@@ -1319,7 +1319,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const disable_debugger_attachment: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableDebuggerAttachment"]);
+    pub const disable_debugger_attachment: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableDebuggerAttachment"]).in_submodules(1);
 
     /// `services.tor.settings.DisableNetwork`
     ///
@@ -1328,7 +1328,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const disable_network: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableNetwork"]);
+    pub const disable_network: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableNetwork"]).in_submodules(1);
 
     /// `services.tor.settings.DisableOOSCheck`
     ///
@@ -1337,7 +1337,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const disable_oos_check: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableOOSCheck"]);
+    pub const disable_oos_check: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DisableOOSCheck"]).in_submodules(1);
 
     /// `services.tor.settings.DoSCircuitCreationEnabled`
     ///
@@ -1346,7 +1346,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const do_s_circuit_creation_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSCircuitCreationEnabled"]);
+    pub const do_s_circuit_creation_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSCircuitCreationEnabled"]).in_submodules(1);
 
     /// `services.tor.settings.DoSConnectionEnabled`
     ///
@@ -1355,7 +1355,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const do_s_connection_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSConnectionEnabled"]);
+    pub const do_s_connection_enabled: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSConnectionEnabled"]).in_submodules(1);
 
     /// `services.tor.settings.DoSRefuseSingleHopClientRendezvous`
     ///
@@ -1364,7 +1364,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const do_s_refuse_single_hop_client_rendezvous: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSRefuseSingleHopClientRendezvous"]);
+    pub const do_s_refuse_single_hop_client_rendezvous: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DoSRefuseSingleHopClientRendezvous"]).in_submodules(1);
 
     /// `services.tor.settings.DormantCanceledByStartup`
     ///
@@ -1373,7 +1373,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const dormant_canceled_by_startup: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantCanceledByStartup"]);
+    pub const dormant_canceled_by_startup: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantCanceledByStartup"]).in_submodules(1);
 
     /// `services.tor.settings.DormantOnFirstStartup`
     ///
@@ -1382,7 +1382,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const dormant_on_first_startup: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantOnFirstStartup"]);
+    pub const dormant_on_first_startup: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantOnFirstStartup"]).in_submodules(1);
 
     /// `services.tor.settings.DormantTimeoutDisabledByIdleStreams`
     ///
@@ -1391,7 +1391,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const dormant_timeout_disabled_by_idle_streams: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantTimeoutDisabledByIdleStreams"]);
+    pub const dormant_timeout_disabled_by_idle_streams: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DormantTimeoutDisabledByIdleStreams"]).in_submodules(1);
 
     /// `services.tor.settings.DownloadExtraInfo`
     ///
@@ -1400,7 +1400,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const download_extra_info: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DownloadExtraInfo"]);
+    pub const download_extra_info: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "DownloadExtraInfo"]).in_submodules(1);
 
     /// `services.tor.settings.EnforceDistinctSubnets`
     ///
@@ -1409,7 +1409,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const enforce_distinct_subnets: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "EnforceDistinctSubnets"]);
+    pub const enforce_distinct_subnets: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "EnforceDistinctSubnets"]).in_submodules(1);
 
     /// `services.tor.settings.EntryStatistics`
     ///
@@ -1418,7 +1418,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const entry_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "EntryStatistics"]);
+    pub const entry_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "EntryStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.ExitPolicy`
     ///
@@ -1443,7 +1443,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const exit_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ExitPolicy"]);
+    pub const exit_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ExitPolicy"]).in_submodules(1);
 
     /// `services.tor.settings.ExitPolicyRejectLocalInterfaces`
     ///
@@ -1452,7 +1452,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const exit_policy_reject_local_interfaces: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPolicyRejectLocalInterfaces"]);
+    pub const exit_policy_reject_local_interfaces: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPolicyRejectLocalInterfaces"]).in_submodules(1);
 
     /// `services.tor.settings.ExitPolicyRejectPrivate`
     ///
@@ -1461,7 +1461,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const exit_policy_reject_private: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPolicyRejectPrivate"]);
+    pub const exit_policy_reject_private: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPolicyRejectPrivate"]).in_submodules(1);
 
     /// `services.tor.settings.ExitPortStatistics`
     ///
@@ -1470,7 +1470,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const exit_port_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPortStatistics"]);
+    pub const exit_port_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitPortStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.ExitRelay`
     ///
@@ -1479,7 +1479,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const exit_relay: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitRelay"]);
+    pub const exit_relay: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExitRelay"]).in_submodules(1);
 
     /// `services.tor.settings.ExtORPort`
     ///
@@ -1488,7 +1488,7 @@ pub mod settings {
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const ext_or_port: Opt<NullOr<OneOf<ExtOrPortMembers>>> = Opt::new(&["services", "tor", "settings", "ExtORPort"]);
+    pub const ext_or_port: Opt<NullOr<OneOf<ExtOrPortMembers>>> = Opt::new(&["services", "tor", "settings", "ExtORPort"]).in_submodules(1);
 
     /// `services.tor.settings.ExtORPortCookieAuthFile`
     ///
@@ -1497,7 +1497,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const ext_or_port_cookie_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ExtORPortCookieAuthFile"]);
+    pub const ext_or_port_cookie_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ExtORPortCookieAuthFile"]).in_submodules(1);
 
     /// `services.tor.settings.ExtORPortCookieAuthFileGroupReadable`
     ///
@@ -1506,7 +1506,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const ext_or_port_cookie_auth_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtORPortCookieAuthFileGroupReadable"]);
+    pub const ext_or_port_cookie_auth_file_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtORPortCookieAuthFileGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.ExtendAllowPrivateAddresses`
     ///
@@ -1515,7 +1515,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const extend_allow_private_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtendAllowPrivateAddresses"]);
+    pub const extend_allow_private_addresses: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtendAllowPrivateAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ExtraInfoStatistics`
     ///
@@ -1524,7 +1524,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const extra_info_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtraInfoStatistics"]);
+    pub const extra_info_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ExtraInfoStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.FascistFirewall`
     ///
@@ -1533,7 +1533,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const fascist_firewall: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FascistFirewall"]);
+    pub const fascist_firewall: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FascistFirewall"]).in_submodules(1);
 
     /// `services.tor.settings.FetchDirInfoEarly`
     ///
@@ -1542,7 +1542,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const fetch_dir_info_early: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchDirInfoEarly"]);
+    pub const fetch_dir_info_early: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchDirInfoEarly"]).in_submodules(1);
 
     /// `services.tor.settings.FetchDirInfoExtraEarly`
     ///
@@ -1551,7 +1551,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const fetch_dir_info_extra_early: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchDirInfoExtraEarly"]);
+    pub const fetch_dir_info_extra_early: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchDirInfoExtraEarly"]).in_submodules(1);
 
     /// `services.tor.settings.FetchHidServDescriptors`
     ///
@@ -1560,7 +1560,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const fetch_hid_serv_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchHidServDescriptors"]);
+    pub const fetch_hid_serv_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchHidServDescriptors"]).in_submodules(1);
 
     /// `services.tor.settings.FetchServerDescriptors`
     ///
@@ -1569,7 +1569,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const fetch_server_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchServerDescriptors"]);
+    pub const fetch_server_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchServerDescriptors"]).in_submodules(1);
 
     /// `services.tor.settings.FetchUselessDescriptors`
     ///
@@ -1578,7 +1578,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const fetch_useless_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchUselessDescriptors"]);
+    pub const fetch_useless_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "FetchUselessDescriptors"]).in_submodules(1);
 
     /// `services.tor.settings.GeoIPFile`
     ///
@@ -1587,7 +1587,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const geo_ip_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GeoIPFile"]);
+    pub const geo_ip_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GeoIPFile"]).in_submodules(1);
 
     /// `services.tor.settings.GeoIPv6File`
     ///
@@ -1596,7 +1596,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const geo_i_pv6_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GeoIPv6File"]);
+    pub const geo_i_pv6_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GeoIPv6File"]).in_submodules(1);
 
     /// `services.tor.settings.GuardfractionFile`
     ///
@@ -1605,7 +1605,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const guardfraction_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GuardfractionFile"]);
+    pub const guardfraction_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "GuardfractionFile"]).in_submodules(1);
 
     /// `services.tor.settings.HSLayer2Nodes`
     ///
@@ -1614,7 +1614,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const hs_layer2_nodes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "HSLayer2Nodes"]);
+    pub const hs_layer2_nodes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "HSLayer2Nodes"]).in_submodules(1);
 
     /// `services.tor.settings.HSLayer3Nodes`
     ///
@@ -1623,7 +1623,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const hs_layer3_nodes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "HSLayer3Nodes"]);
+    pub const hs_layer3_nodes: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "HSLayer3Nodes"]).in_submodules(1);
 
     /// `services.tor.settings.HTTPTunnelPort`
     ///
@@ -1632,7 +1632,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const http_tunnel_port: Opt<OneOf<HttpTunnelPortMembers>> = Opt::new(&["services", "tor", "settings", "HTTPTunnelPort"]);
+    pub const http_tunnel_port: Opt<OneOf<HttpTunnelPortMembers>> = Opt::new(&["services", "tor", "settings", "HTTPTunnelPort"]).in_submodules(1);
 
     /// `services.tor.settings.HidServAuth`
     ///
@@ -1652,7 +1652,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const hid_serv_auth: Opt<Vec<HidServAuthValue>> = Opt::new(&["services", "tor", "settings", "HidServAuth"]);
+    pub const hid_serv_auth: Opt<Vec<HidServAuthValue>> = Opt::new(&["services", "tor", "settings", "HidServAuth"]).in_submodules(1);
 
     /// `services.tor.settings.HiddenServiceNonAnonymousMode`
     ///
@@ -1661,7 +1661,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const hidden_service_non_anonymous_mode: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "HiddenServiceNonAnonymousMode"]);
+    pub const hidden_service_non_anonymous_mode: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "HiddenServiceNonAnonymousMode"]).in_submodules(1);
 
     /// `services.tor.settings.HiddenServiceStatistics`
     ///
@@ -1670,7 +1670,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const hidden_service_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "HiddenServiceStatistics"]);
+    pub const hidden_service_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "HiddenServiceStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.IPv6Exit`
     ///
@@ -1679,7 +1679,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const i_pv6_exit: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "IPv6Exit"]);
+    pub const i_pv6_exit: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "IPv6Exit"]).in_submodules(1);
 
     /// `services.tor.settings.KeyDirectory`
     ///
@@ -1688,7 +1688,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const key_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "KeyDirectory"]);
+    pub const key_directory: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "KeyDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.KeyDirectoryGroupReadable`
     ///
@@ -1697,7 +1697,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const key_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "KeyDirectoryGroupReadable"]);
+    pub const key_directory_group_readable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "KeyDirectoryGroupReadable"]).in_submodules(1);
 
     /// `services.tor.settings.LogMessageDomains`
     ///
@@ -1706,7 +1706,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const log_message_domains: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "LogMessageDomains"]);
+    pub const log_message_domains: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "LogMessageDomains"]).in_submodules(1);
 
     /// `services.tor.settings.LongLivedPorts`
     ///
@@ -1715,7 +1715,7 @@ pub mod settings {
     /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const long_lived_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "LongLivedPorts"]);
+    pub const long_lived_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "LongLivedPorts"]).in_submodules(1);
 
     /// `services.tor.settings.MainloopStats`
     ///
@@ -1724,7 +1724,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const mainloop_stats: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "MainloopStats"]);
+    pub const mainloop_stats: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "MainloopStats"]).in_submodules(1);
 
     /// `services.tor.settings.MaxAdvertisedBandwidth`
     ///
@@ -1733,7 +1733,7 @@ pub mod settings {
     /// Nix type: `null or signed integer or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const max_advertised_bandwidth: Opt<NullOr<OneOf<MaxAdvertisedBandwidthMembers>>> = Opt::new(&["services", "tor", "settings", "MaxAdvertisedBandwidth"]);
+    pub const max_advertised_bandwidth: Opt<NullOr<OneOf<MaxAdvertisedBandwidthMembers>>> = Opt::new(&["services", "tor", "settings", "MaxAdvertisedBandwidth"]).in_submodules(1);
 
     /// `services.tor.settings.MaxCircuitDirtiness`
     ///
@@ -1742,7 +1742,7 @@ pub mod settings {
     /// Nix type: `null or signed integer`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const max_circuit_dirtiness: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "MaxCircuitDirtiness"]);
+    pub const max_circuit_dirtiness: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "MaxCircuitDirtiness"]).in_submodules(1);
 
     /// `services.tor.settings.MaxClientCircuitsPending`
     ///
@@ -1751,7 +1751,7 @@ pub mod settings {
     /// Nix type: `null or signed integer`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const max_client_circuits_pending: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "MaxClientCircuitsPending"]);
+    pub const max_client_circuits_pending: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "MaxClientCircuitsPending"]).in_submodules(1);
 
     /// `services.tor.settings.NATDPort`
     ///
@@ -1760,7 +1760,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const natd_port: Opt<OneOf<NatdPortMembers>> = Opt::new(&["services", "tor", "settings", "NATDPort"]);
+    pub const natd_port: Opt<OneOf<NatdPortMembers>> = Opt::new(&["services", "tor", "settings", "NATDPort"]).in_submodules(1);
 
     /// `services.tor.settings.NewCircuitPeriod`
     ///
@@ -1769,7 +1769,7 @@ pub mod settings {
     /// Nix type: `null or signed integer`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const new_circuit_period: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "NewCircuitPeriod"]);
+    pub const new_circuit_period: Opt<NullOr<i64>> = Opt::new(&["services", "tor", "settings", "NewCircuitPeriod"]).in_submodules(1);
 
     /// `services.tor.settings.Nickname`
     ///
@@ -1778,7 +1778,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const nickname: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "Nickname"]);
+    pub const nickname: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "Nickname"]).in_submodules(1);
 
     /// `services.tor.settings.ORPort`
     ///
@@ -1787,7 +1787,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`. Example: `443`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const or_port: Opt<OneOf<OrPortMembers>> = Opt::new(&["services", "tor", "settings", "ORPort"]);
+    pub const or_port: Opt<OneOf<OrPortMembers>> = Opt::new(&["services", "tor", "settings", "ORPort"]).in_submodules(1);
 
     /// `services.tor.settings.OfflineMasterKey`
     ///
@@ -1796,7 +1796,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const offline_master_key: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "OfflineMasterKey"]);
+    pub const offline_master_key: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "OfflineMasterKey"]).in_submodules(1);
 
     /// `services.tor.settings.OptimisticData`
     ///
@@ -1805,7 +1805,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const optimistic_data: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "OptimisticData"]);
+    pub const optimistic_data: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "OptimisticData"]).in_submodules(1);
 
     /// `services.tor.settings.PaddingStatistics`
     ///
@@ -1814,7 +1814,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const padding_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "PaddingStatistics"]);
+    pub const padding_statistics: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "PaddingStatistics"]).in_submodules(1);
 
     /// `services.tor.settings.PerConnBWBurst`
     ///
@@ -1823,7 +1823,7 @@ pub mod settings {
     /// Nix type: `null or signed integer or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const per_conn_bw_burst: Opt<NullOr<OneOf<PerConnBwBurstMembers>>> = Opt::new(&["services", "tor", "settings", "PerConnBWBurst"]);
+    pub const per_conn_bw_burst: Opt<NullOr<OneOf<PerConnBwBurstMembers>>> = Opt::new(&["services", "tor", "settings", "PerConnBWBurst"]).in_submodules(1);
 
     /// `services.tor.settings.PerConnBWRate`
     ///
@@ -1832,7 +1832,7 @@ pub mod settings {
     /// Nix type: `null or signed integer or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const per_conn_bw_rate: Opt<NullOr<OneOf<PerConnBwRateMembers>>> = Opt::new(&["services", "tor", "settings", "PerConnBWRate"]);
+    pub const per_conn_bw_rate: Opt<NullOr<OneOf<PerConnBwRateMembers>>> = Opt::new(&["services", "tor", "settings", "PerConnBWRate"]).in_submodules(1);
 
     /// `services.tor.settings.PidFile`
     ///
@@ -1841,7 +1841,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const pid_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "PidFile"]);
+    pub const pid_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "PidFile"]).in_submodules(1);
 
     /// `services.tor.settings.ProtocolWarnings`
     ///
@@ -1850,7 +1850,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const protocol_warnings: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ProtocolWarnings"]);
+    pub const protocol_warnings: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ProtocolWarnings"]).in_submodules(1);
 
     /// `services.tor.settings.PublishHidServDescriptors`
     ///
@@ -1859,7 +1859,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const publish_hid_serv_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "PublishHidServDescriptors"]);
+    pub const publish_hid_serv_descriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "PublishHidServDescriptors"]).in_submodules(1);
 
     /// `services.tor.settings.PublishServerDescriptor`
     ///
@@ -1868,7 +1868,7 @@ pub mod settings {
     /// Nix type: `null or one of false, true, 0, 1, "0", "1", "v3", "bridge"`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const publish_server_descriptor: Opt<NullOr<Data<Anything>>> = Opt::new(&["services", "tor", "settings", "PublishServerDescriptor"]);
+    pub const publish_server_descriptor: Opt<NullOr<Data<Anything>>> = Opt::new(&["services", "tor", "settings", "PublishServerDescriptor"]).in_submodules(1);
 
     /// `services.tor.settings.ReachableAddresses`
     ///
@@ -1877,7 +1877,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const reachable_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableAddresses"]);
+    pub const reachable_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ReachableDirAddresses`
     ///
@@ -1886,7 +1886,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const reachable_dir_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableDirAddresses"]);
+    pub const reachable_dir_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableDirAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ReachableORAddresses`
     ///
@@ -1895,7 +1895,7 @@ pub mod settings {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const reachable_or_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableORAddresses"]);
+    pub const reachable_or_addresses: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ReachableORAddresses"]).in_submodules(1);
 
     /// `services.tor.settings.ReducedExitPolicy`
     ///
@@ -1904,7 +1904,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const reduced_exit_policy: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ReducedExitPolicy"]);
+    pub const reduced_exit_policy: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ReducedExitPolicy"]).in_submodules(1);
 
     /// `services.tor.settings.RefuseUnknownExits`
     ///
@@ -1913,7 +1913,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const refuse_unknown_exits: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "RefuseUnknownExits"]);
+    pub const refuse_unknown_exits: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "RefuseUnknownExits"]).in_submodules(1);
 
     /// `services.tor.settings.RejectPlaintextPorts`
     ///
@@ -1922,7 +1922,7 @@ pub mod settings {
     /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const reject_plaintext_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "RejectPlaintextPorts"]);
+    pub const reject_plaintext_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "RejectPlaintextPorts"]).in_submodules(1);
 
     /// `services.tor.settings.RelayBandwidthBurst`
     ///
@@ -1931,7 +1931,7 @@ pub mod settings {
     /// Nix type: `null or signed integer or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const relay_bandwidth_burst: Opt<NullOr<OneOf<RelayBandwidthBurstMembers>>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthBurst"]);
+    pub const relay_bandwidth_burst: Opt<NullOr<OneOf<RelayBandwidthBurstMembers>>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthBurst"]).in_submodules(1);
 
     /// `services.tor.settings.RelayBandwidthRate`
     ///
@@ -1940,7 +1940,7 @@ pub mod settings {
     /// Nix type: `null or signed integer or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const relay_bandwidth_rate: Opt<NullOr<OneOf<RelayBandwidthRateMembers>>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthRate"]);
+    pub const relay_bandwidth_rate: Opt<NullOr<OneOf<RelayBandwidthRateMembers>>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthRate"]).in_submodules(1);
 
     /// `services.tor.settings.SOCKSPort`
     ///
@@ -1967,7 +1967,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const socks_port: Opt<Vec<OneOf<SocksPortMembers>>> = Opt::new(&["services", "tor", "settings", "SOCKSPort"]);
+    pub const socks_port: Opt<Vec<OneOf<SocksPortMembers>>> = Opt::new(&["services", "tor", "settings", "SOCKSPort"]).in_submodules(1);
 
     /// `services.tor.settings.Sandbox`
     ///
@@ -1976,7 +1976,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const sandbox: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "Sandbox"]);
+    pub const sandbox: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "Sandbox"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSAllowBrokenConfig`
     ///
@@ -1985,7 +1985,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const server_dns_allow_broken_config: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSAllowBrokenConfig"]);
+    pub const server_dns_allow_broken_config: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSAllowBrokenConfig"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSAllowNonRFC953Hostnames`
     ///
@@ -1994,7 +1994,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const server_dns_allow_non_rfc953_hostnames: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSAllowNonRFC953Hostnames"]);
+    pub const server_dns_allow_non_rfc953_hostnames: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSAllowNonRFC953Hostnames"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSDetectHijacking`
     ///
@@ -2003,7 +2003,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const server_dns_detect_hijacking: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSDetectHijacking"]);
+    pub const server_dns_detect_hijacking: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSDetectHijacking"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSRandomizeCase`
     ///
@@ -2012,7 +2012,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const server_dns_randomize_case: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSRandomizeCase"]);
+    pub const server_dns_randomize_case: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSRandomizeCase"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSResolvConfFile`
     ///
@@ -2021,7 +2021,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const server_dns_resolv_conf_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ServerDNSResolvConfFile"]);
+    pub const server_dns_resolv_conf_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tor", "settings", "ServerDNSResolvConfFile"]).in_submodules(1);
 
     /// `services.tor.settings.ServerDNSSearchDomains`
     ///
@@ -2030,7 +2030,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const server_dns_search_domains: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSSearchDomains"]);
+    pub const server_dns_search_domains: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "ServerDNSSearchDomains"]).in_submodules(1);
 
     /// `services.tor.settings.ServerTransportPlugin`
     ///
@@ -2039,7 +2039,7 @@ pub mod settings {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const server_transport_plugin: Opt<NullOr<ServerTransportPluginValue>> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin"]);
+    pub const server_transport_plugin: Opt<NullOr<ServerTransportPluginValue>> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin"]).in_submodules(1);
 
     /// `services.tor.settings.ShutdownWaitLength`
     ///
@@ -2048,7 +2048,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `30`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const shutdown_wait_length: Opt<i64> = Opt::new(&["services", "tor", "settings", "ShutdownWaitLength"]);
+    pub const shutdown_wait_length: Opt<i64> = Opt::new(&["services", "tor", "settings", "ShutdownWaitLength"]).in_submodules(1);
 
     /// `services.tor.settings.SocksPolicy`
     ///
@@ -2065,7 +2065,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const socks_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "SocksPolicy"]);
+    pub const socks_policy: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "SocksPolicy"]).in_submodules(1);
 
     /// `services.tor.settings.TestingTorNetwork`
     ///
@@ -2074,7 +2074,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const testing_tor_network: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "TestingTorNetwork"]);
+    pub const testing_tor_network: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "TestingTorNetwork"]).in_submodules(1);
 
     /// `services.tor.settings.TransPort`
     ///
@@ -2083,7 +2083,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const trans_port: Opt<OneOf<TransPortMembers>> = Opt::new(&["services", "tor", "settings", "TransPort"]);
+    pub const trans_port: Opt<OneOf<TransPortMembers>> = Opt::new(&["services", "tor", "settings", "TransPort"]).in_submodules(1);
 
     /// `services.tor.settings.TransProxyType`
     ///
@@ -2092,7 +2092,7 @@ pub mod settings {
     /// Nix type: `null or one of "default", "TPROXY", "ipfw", "pf-divert"`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const trans_proxy_type: Opt<NullOr<TransProxyType>> = Opt::new(&["services", "tor", "settings", "TransProxyType"]);
+    pub const trans_proxy_type: Opt<NullOr<TransProxyType>> = Opt::new(&["services", "tor", "settings", "TransProxyType"]).in_submodules(1);
 
     /// `services.tor.settings.UnixSocksGroupWritable`
     ///
@@ -2101,7 +2101,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const unix_socks_group_writable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UnixSocksGroupWritable"]);
+    pub const unix_socks_group_writable: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UnixSocksGroupWritable"]).in_submodules(1);
 
     /// `services.tor.settings.UseDefaultFallbackDirs`
     ///
@@ -2110,7 +2110,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const use_default_fallback_dirs: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UseDefaultFallbackDirs"]);
+    pub const use_default_fallback_dirs: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UseDefaultFallbackDirs"]).in_submodules(1);
 
     /// `services.tor.settings.UseMicrodescriptors`
     ///
@@ -2119,7 +2119,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const use_microdescriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UseMicrodescriptors"]);
+    pub const use_microdescriptors: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "UseMicrodescriptors"]).in_submodules(1);
 
     /// `services.tor.settings.V3AuthUseLegacyKey`
     ///
@@ -2128,7 +2128,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const v3_auth_use_legacy_key: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "V3AuthUseLegacyKey"]);
+    pub const v3_auth_use_legacy_key: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "V3AuthUseLegacyKey"]).in_submodules(1);
 
     /// `services.tor.settings.V3AuthoritativeDirectory`
     ///
@@ -2137,7 +2137,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const v3_authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "V3AuthoritativeDirectory"]);
+    pub const v3_authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "V3AuthoritativeDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.VersioningAuthoritativeDirectory`
     ///
@@ -2146,7 +2146,7 @@ pub mod settings {
     /// Nix type: `null or boolean`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const versioning_authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "VersioningAuthoritativeDirectory"]);
+    pub const versioning_authoritative_directory: Opt<NullOr<bool>> = Opt::new(&["services", "tor", "settings", "VersioningAuthoritativeDirectory"]).in_submodules(1);
 
     /// `services.tor.settings.VirtualAddrNetworkIPv4`
     ///
@@ -2155,7 +2155,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const virtual_addr_network_i_pv4: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "VirtualAddrNetworkIPv4"]);
+    pub const virtual_addr_network_i_pv4: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "VirtualAddrNetworkIPv4"]).in_submodules(1);
 
     /// `services.tor.settings.VirtualAddrNetworkIPv6`
     ///
@@ -2164,7 +2164,7 @@ pub mod settings {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const virtual_addr_network_i_pv6: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "VirtualAddrNetworkIPv6"]);
+    pub const virtual_addr_network_i_pv6: Opt<NullOr<String>> = Opt::new(&["services", "tor", "settings", "VirtualAddrNetworkIPv6"]).in_submodules(1);
 
     /// `services.tor.settings.WarnPlaintextPorts`
     ///
@@ -2173,7 +2173,7 @@ pub mod settings {
     /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/security/tor.nix`.
-    pub const warn_plaintext_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "WarnPlaintextPorts"]);
+    pub const warn_plaintext_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "WarnPlaintextPorts"]).in_submodules(1);
 
     /// The members of `services.tor.settings.AccountingMax`'s type: `integer`, `string`. A value of any of them sets the option.
     pub enum AccountingMaxMembers {}
@@ -2496,7 +2496,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/security/tor.nix`.
-        pub const exec: Opt<String> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin", "exec"]);
+        pub const exec: Opt<String> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin", "exec"]).in_submodules(2);
 
         /// `services.tor.settings.ServerTransportPlugin.transports`
         ///
@@ -2516,7 +2516,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/services/security/tor.nix`.
-        pub const transports: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin", "transports"]);
+        pub const transports: Opt<Vec<String>> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin", "transports"]).in_submodules(2);
 
     }
 

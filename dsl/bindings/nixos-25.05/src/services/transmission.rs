@@ -366,7 +366,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"${config.services.transmission.home}/Downloads"`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const download_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "download-dir"]);
+    pub const download_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "download-dir"]).in_submodules(1);
 
     /// `services.transmission.settings.incomplete-dir`
     ///
@@ -380,7 +380,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"${config.services.transmission.home}/.incomplete"`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const incomplete_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "incomplete-dir"]);
+    pub const incomplete_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "incomplete-dir"]).in_submodules(1);
 
     /// `services.transmission.settings.incomplete-dir-enabled`
     ///
@@ -389,7 +389,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const incomplete_dir_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "incomplete-dir-enabled"]);
+    pub const incomplete_dir_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "incomplete-dir-enabled"]).in_submodules(1);
 
     /// `services.transmission.settings.message-level`
     ///
@@ -398,7 +398,7 @@ pub mod settings {
     /// Nix type: `integer between 0 and 6 (both inclusive)`. Default: `2`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const message_level: Opt<Between<0, 6>> = Opt::new(&["services", "transmission", "settings", "message-level"]);
+    pub const message_level: Opt<Between<0, 6>> = Opt::new(&["services", "transmission", "settings", "message-level"]).in_submodules(1);
 
     /// `services.transmission.settings.peer-port`
     ///
@@ -407,7 +407,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `51413`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const peer_port: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port"]);
+    pub const peer_port: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port"]).in_submodules(1);
 
     /// `services.transmission.settings.peer-port-random-high`
     ///
@@ -417,7 +417,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `65535`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const peer_port_random_high: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port-random-high"]);
+    pub const peer_port_random_high: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port-random-high"]).in_submodules(1);
 
     /// `services.transmission.settings.peer-port-random-low`
     ///
@@ -427,7 +427,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `65535`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const peer_port_random_low: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port-random-low"]);
+    pub const peer_port_random_low: Opt<u16> = Opt::new(&["services", "transmission", "settings", "peer-port-random-low"]).in_submodules(1);
 
     /// `services.transmission.settings.peer-port-random-on-start`
     ///
@@ -436,7 +436,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const peer_port_random_on_start: Opt<bool> = Opt::new(&["services", "transmission", "settings", "peer-port-random-on-start"]);
+    pub const peer_port_random_on_start: Opt<bool> = Opt::new(&["services", "transmission", "settings", "peer-port-random-on-start"]).in_submodules(1);
 
     /// `services.transmission.settings.rpc-bind-address`
     ///
@@ -446,7 +446,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`. Example: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const rpc_bind_address: Opt<String> = Opt::new(&["services", "transmission", "settings", "rpc-bind-address"]);
+    pub const rpc_bind_address: Opt<String> = Opt::new(&["services", "transmission", "settings", "rpc-bind-address"]).in_submodules(1);
 
     /// `services.transmission.settings.rpc-port`
     ///
@@ -455,7 +455,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9091`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const rpc_port: Opt<u16> = Opt::new(&["services", "transmission", "settings", "rpc-port"]);
+    pub const rpc_port: Opt<u16> = Opt::new(&["services", "transmission", "settings", "rpc-port"]).in_submodules(1);
 
     /// `services.transmission.settings.script-torrent-done-enabled`
     ///
@@ -466,7 +466,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const script_torrent_done_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "script-torrent-done-enabled"]);
+    pub const script_torrent_done_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "script-torrent-done-enabled"]).in_submodules(1);
 
     /// `services.transmission.settings.script-torrent-done-filename`
     ///
@@ -475,7 +475,7 @@ pub mod settings {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const script_torrent_done_filename: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "transmission", "settings", "script-torrent-done-filename"]);
+    pub const script_torrent_done_filename: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "transmission", "settings", "script-torrent-done-filename"]).in_submodules(1);
 
     /// `services.transmission.settings.trash-original-torrent-files`
     ///
@@ -485,7 +485,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const trash_original_torrent_files: Opt<bool> = Opt::new(&["services", "transmission", "settings", "trash-original-torrent-files"]);
+    pub const trash_original_torrent_files: Opt<bool> = Opt::new(&["services", "transmission", "settings", "trash-original-torrent-files"]).in_submodules(1);
 
     /// `services.transmission.settings.umask`
     ///
@@ -501,7 +501,7 @@ pub mod settings {
     /// Nix type: `signed integer or string`. Default: `if cfg.package == pkgs.transmission_3 then 18 else "022"`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const umask: Opt<OneOf<UmaskMembers>> = Opt::new(&["services", "transmission", "settings", "umask"]);
+    pub const umask: Opt<OneOf<UmaskMembers>> = Opt::new(&["services", "transmission", "settings", "umask"]).in_submodules(1);
 
     /// `services.transmission.settings.utp-enabled`
     ///
@@ -510,7 +510,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const utp_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "utp-enabled"]);
+    pub const utp_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "utp-enabled"]).in_submodules(1);
 
     /// `services.transmission.settings.watch-dir`
     ///
@@ -519,7 +519,7 @@ pub mod settings {
     /// Nix type: `path`. Default: `"${config.services.transmission.home}/watchdir"`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const watch_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "watch-dir"]);
+    pub const watch_dir: Opt<RuntimePath> = Opt::new(&["services", "transmission", "settings", "watch-dir"]).in_submodules(1);
 
     /// `services.transmission.settings.watch-dir-enabled`
     ///
@@ -529,7 +529,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/torrent/transmission.nix`.
-    pub const watch_dir_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "watch-dir-enabled"]);
+    pub const watch_dir_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "watch-dir-enabled"]).in_submodules(1);
 
     /// The members of `services.transmission.settings.umask`'s type: `integer`, `string`. A value of any of them sets the option.
     pub enum UmaskMembers {}

@@ -121,7 +121,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/web-apps/trilium.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "trilium-server", "nginx", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "trilium-server", "nginx", "enable"]).in_submodules(1);
 
     /// `services.trilium-server.nginx.hostName`
     ///
@@ -130,7 +130,7 @@ pub mod nginx {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/trilium.nix`.
-    pub const host_name: Opt<String> = Opt::new(&["services", "trilium-server", "nginx", "hostName"]);
+    pub const host_name: Opt<String> = Opt::new(&["services", "trilium-server", "nginx", "hostName"]).in_submodules(1);
 
 }
 

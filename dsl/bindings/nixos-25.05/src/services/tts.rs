@@ -111,7 +111,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/audio/tts.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.tts.servers.<name>.extraArgs`
@@ -123,7 +123,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/audio/tts.nix`.
         #[inline]
         pub fn extra_args(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.tts.servers.<name>.model`
@@ -139,7 +139,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/audio/tts.nix`.
         #[inline]
         pub fn model(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["model"]))
+            Opt::at(self.path.join(["model"])).in_submodules(1)
         }
 
         /// `services.tts.servers.<name>.port`
@@ -151,7 +151,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/audio/tts.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.tts.servers.<name>.useCuda`
@@ -163,7 +163,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/audio/tts.nix`.
         #[inline]
         pub fn use_cuda(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["useCuda"]))
+            Opt::at(self.path.join(["useCuda"])).in_submodules(1)
         }
 
     }

@@ -59,7 +59,7 @@ pub mod settings {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/search/typesense.nix`.
-        pub const api_address: Opt<String> = Opt::new(&["services", "typesense", "settings", "server", "api-address"]);
+        pub const api_address: Opt<String> = Opt::new(&["services", "typesense", "settings", "server", "api-address"]).in_submodules(1);
 
         /// `services.typesense.settings.server.api-port`
         ///
@@ -68,7 +68,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8108`.
         ///
         /// Declared in `nixos/modules/services/search/typesense.nix`.
-        pub const api_port: Opt<u16> = Opt::new(&["services", "typesense", "settings", "server", "api-port"]);
+        pub const api_port: Opt<u16> = Opt::new(&["services", "typesense", "settings", "server", "api-port"]).in_submodules(1);
 
         /// `services.typesense.settings.server.data-dir`
         ///
@@ -77,7 +77,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/var/lib/typesense"`.
         ///
         /// Declared in `nixos/modules/services/search/typesense.nix`.
-        pub const data_dir: Opt<String> = Opt::new(&["services", "typesense", "settings", "server", "data-dir"]);
+        pub const data_dir: Opt<String> = Opt::new(&["services", "typesense", "settings", "server", "data-dir"]).in_submodules(1);
 
     }
 

@@ -155,7 +155,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/video/v4l2-relayd.nix`.
         #[inline]
         pub fn card_label(&self) -> Opt<String> {
-            Opt::at(self.path.join(["cardLabel"]))
+            Opt::at(self.path.join(["cardLabel"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.enable`
@@ -167,7 +167,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/video/v4l2-relayd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.extraPackages`
@@ -179,7 +179,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/video/v4l2-relayd.nix`.
         #[inline]
         pub fn extra_packages(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["extraPackages"]))
+            Opt::at(self.path.join(["extraPackages"])).in_submodules(1)
         }
 
         /// The options under `input`.
@@ -197,7 +197,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/video/v4l2-relayd.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// The options under `output`.
@@ -224,7 +224,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/video/v4l2-relayd.nix`.
         #[inline]
         pub fn format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["format"]))
+            Opt::at(self.path.join(["format"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.input.framerate`
@@ -236,7 +236,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/video/v4l2-relayd.nix`.
         #[inline]
         pub fn framerate(&self) -> Opt<Positive> {
-            Opt::at(self.path.join(["framerate"]))
+            Opt::at(self.path.join(["framerate"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.input.height`
@@ -248,7 +248,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/video/v4l2-relayd.nix`.
         #[inline]
         pub fn height(&self) -> Opt<Positive> {
-            Opt::at(self.path.join(["height"]))
+            Opt::at(self.path.join(["height"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.input.pipeline`
@@ -260,7 +260,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/video/v4l2-relayd.nix`.
         #[inline]
         pub fn pipeline(&self) -> Opt<String> {
-            Opt::at(self.path.join(["pipeline"]))
+            Opt::at(self.path.join(["pipeline"])).in_submodules(1)
         }
 
         /// `services.v4l2-relayd.instances.<name>.input.width`
@@ -272,7 +272,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/video/v4l2-relayd.nix`.
         #[inline]
         pub fn width(&self) -> Opt<Positive> {
-            Opt::at(self.path.join(["width"]))
+            Opt::at(self.path.join(["width"])).in_submodules(1)
         }
 
     }
@@ -293,7 +293,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/video/v4l2-relayd.nix`.
         #[inline]
         pub fn format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["format"]))
+            Opt::at(self.path.join(["format"])).in_submodules(1)
         }
 
     }

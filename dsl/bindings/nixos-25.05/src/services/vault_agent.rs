@@ -117,7 +117,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/vault-agent.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.vault-agent.instances.<name>.group`
@@ -129,7 +129,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/vault-agent.nix`.
         #[inline]
         pub fn group(&self) -> Opt<String> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.vault-agent.instances.<name>.package`
@@ -141,7 +141,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/vault-agent.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.vault-agent.instances.<name>.settings`
@@ -158,7 +158,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/vault-agent.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -176,7 +176,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/vault-agent.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -197,7 +197,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/vault-agent.nix`.
         #[inline]
         pub fn pid_file(&self) -> Opt<String> {
-            Opt::at(self.path.join(["pid_file"]))
+            Opt::at(self.path.join(["pid_file"])).in_submodules(2)
         }
 
         /// `services.vault-agent.instances.<name>.settings.template`
@@ -210,7 +210,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/security/vault-agent.nix`.
         #[inline]
         pub fn template(&self) -> Opt<NullOr<Vec<BTreeMap<String, Data<Anything>>>>> {
-            Opt::at(self.path.join(["template"]))
+            Opt::at(self.path.join(["template"])).in_submodules(2)
         }
 
     }

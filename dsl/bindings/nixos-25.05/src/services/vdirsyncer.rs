@@ -206,7 +206,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn additional_groups(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["additionalGroups"]))
+            Opt::at(self.path.join(["additionalGroups"])).in_submodules(1)
         }
 
         /// The options under `config`.
@@ -224,7 +224,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["configFile"]))
+            Opt::at(self.path.join(["configFile"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.enable`
@@ -236,7 +236,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.forceDiscover`
@@ -248,7 +248,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn force_discover(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forceDiscover"]))
+            Opt::at(self.path.join(["forceDiscover"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.group`
@@ -260,7 +260,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn group(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["group"]))
+            Opt::at(self.path.join(["group"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.timerConfig`
@@ -281,7 +281,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn timer_config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["timerConfig"]))
+            Opt::at(self.path.join(["timerConfig"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.user`
@@ -294,7 +294,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -315,7 +315,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn general(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["general"]))
+            Opt::at(self.path.join(["general"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.config.pairs`
@@ -341,7 +341,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn pairs(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["pairs"]))
+            Opt::at(self.path.join(["pairs"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.config.statusPath`
@@ -353,7 +353,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn status_path(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["statusPath"]))
+            Opt::at(self.path.join(["statusPath"])).in_submodules(1)
         }
 
         /// `services.vdirsyncer.jobs.<name>.config.storages`
@@ -385,7 +385,7 @@ pub mod jobs {
         /// Declared in `nixos/modules/services/networking/vdirsyncer.nix`.
         #[inline]
         pub fn storages(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["storages"]))
+            Opt::at(self.path.join(["storages"])).in_submodules(1)
         }
 
     }

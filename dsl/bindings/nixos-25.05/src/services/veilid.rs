@@ -332,7 +332,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/var/db/veilid-server/ipc"`.
         ///
         /// Declared in `nixos/modules/services/networking/veilid.nix`.
-        pub const ipc_directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "client_api", "ipc_directory"]);
+        pub const ipc_directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "client_api", "ipc_directory"]).in_submodules(1);
 
         /// `services.veilid.settings.client_api.ipc_enabled`
         ///
@@ -341,7 +341,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/veilid.nix`.
-        pub const ipc_enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "client_api", "ipc_enabled"]);
+        pub const ipc_enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "client_api", "ipc_enabled"]).in_submodules(1);
 
     }
 
@@ -358,7 +358,7 @@ pub mod settings {
             /// Nix type: `null or string`. Default: `"/var/db/veilid-server/block_store"`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const directory: Opt<NullOr<String>> = Opt::new(&["services", "veilid", "settings", "core", "block_store", "directory"]);
+            pub const directory: Opt<NullOr<String>> = Opt::new(&["services", "veilid", "settings", "core", "block_store", "directory"]).in_submodules(1);
 
         }
 
@@ -380,7 +380,7 @@ pub mod settings {
             /// ```
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const disable: Opt<Vec<String>> = Opt::new(&["services", "veilid", "settings", "core", "capabilities", "disable"]);
+            pub const disable: Opt<Vec<String>> = Opt::new(&["services", "veilid", "settings", "core", "capabilities", "disable"]).in_submodules(1);
 
         }
 
@@ -394,7 +394,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `true`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const detect_address_changes: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "network", "detect_address_changes"]);
+            pub const detect_address_changes: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "network", "detect_address_changes"]).in_submodules(1);
 
             /// `services.veilid.settings.core.network.upnp`
             ///
@@ -403,7 +403,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `true`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const upnp: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "network", "upnp"]);
+            pub const upnp: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "network", "upnp"]).in_submodules(1);
 
             pub mod dht {
                 use super::*;
@@ -415,7 +415,7 @@ pub mod settings {
                 /// Nix type: `signed integer or floating point number`. Default: `20`.
                 ///
                 /// Declared in `nixos/modules/services/networking/veilid.nix`.
-                pub const min_peer_count: Opt<OneOf<MinPeerCountMembers>> = Opt::new(&["services", "veilid", "settings", "core", "network", "dht", "min_peer_count"]);
+                pub const min_peer_count: Opt<OneOf<MinPeerCountMembers>> = Opt::new(&["services", "veilid", "settings", "core", "network", "dht", "min_peer_count"]).in_submodules(1);
 
                 /// The members of `services.veilid.settings.core.network.dht.min_peer_count`'s type: `integer`, `number`. A value of any of them sets the option.
                 pub enum MinPeerCountMembers {}
@@ -442,7 +442,7 @@ pub mod settings {
                 /// ```
                 ///
                 /// Declared in `nixos/modules/services/networking/veilid.nix`.
-                pub const bootstrap: Opt<Vec<String>> = Opt::new(&["services", "veilid", "settings", "core", "network", "routing_table", "bootstrap"]);
+                pub const bootstrap: Opt<Vec<String>> = Opt::new(&["services", "veilid", "settings", "core", "network", "routing_table", "bootstrap"]).in_submodules(1);
 
                 /// `services.veilid.settings.core.network.routing_table.node_id`
                 ///
@@ -451,7 +451,7 @@ pub mod settings {
                 /// Nix type: `null or string`. Default: `null`.
                 ///
                 /// Declared in `nixos/modules/services/networking/veilid.nix`.
-                pub const node_id: Opt<NullOr<String>> = Opt::new(&["services", "veilid", "settings", "core", "network", "routing_table", "node_id"]);
+                pub const node_id: Opt<NullOr<String>> = Opt::new(&["services", "veilid", "settings", "core", "network", "routing_table", "node_id"]).in_submodules(1);
 
             }
 
@@ -467,7 +467,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `true`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const allow_insecure_fallback: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "allow_insecure_fallback"]);
+            pub const allow_insecure_fallback: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "allow_insecure_fallback"]).in_submodules(1);
 
             /// `services.veilid.settings.core.protected_store.always_use_insecure_storage`
             ///
@@ -476,7 +476,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `true`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const always_use_insecure_storage: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "always_use_insecure_storage"]);
+            pub const always_use_insecure_storage: Opt<bool> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "always_use_insecure_storage"]).in_submodules(1);
 
             /// `services.veilid.settings.core.protected_store.directory`
             ///
@@ -485,7 +485,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"/var/db/veilid-server/protected_store"`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "directory"]);
+            pub const directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "core", "protected_store", "directory"]).in_submodules(1);
 
         }
 
@@ -499,7 +499,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"/var/db/veilid-server/table_store"`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "core", "table_store", "directory"]);
+            pub const directory: Opt<String> = Opt::new(&["services", "veilid", "settings", "core", "table_store", "directory"]).in_submodules(1);
 
         }
 
@@ -518,7 +518,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `false`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "api", "enabled"]);
+            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "api", "enabled"]).in_submodules(1);
 
             /// `services.veilid.settings.logging.api.level`
             ///
@@ -527,7 +527,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"info"`. Example: `"debug"`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "api", "level"]);
+            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "api", "level"]).in_submodules(1);
 
         }
 
@@ -541,7 +541,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `true`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "system", "enabled"]);
+            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "system", "enabled"]).in_submodules(1);
 
             /// `services.veilid.settings.logging.system.level`
             ///
@@ -550,7 +550,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"info"`. Example: `"debug"`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "system", "level"]);
+            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "system", "level"]).in_submodules(1);
 
         }
 
@@ -564,7 +564,7 @@ pub mod settings {
             /// Nix type: `boolean`. Default: `false`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "terminal", "enabled"]);
+            pub const enabled: Opt<bool> = Opt::new(&["services", "veilid", "settings", "logging", "terminal", "enabled"]).in_submodules(1);
 
             /// `services.veilid.settings.logging.terminal.level`
             ///
@@ -573,7 +573,7 @@ pub mod settings {
             /// Nix type: `string`. Default: `"info"`. Example: `"debug"`.
             ///
             /// Declared in `nixos/modules/services/networking/veilid.nix`.
-            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "terminal", "level"]);
+            pub const level: Opt<String> = Opt::new(&["services", "veilid", "settings", "logging", "terminal", "level"]).in_submodules(1);
 
         }
 

@@ -111,7 +111,7 @@ pub mod settings {
     /// Nix type: `non-empty string`. Example: `"http://localhost:8428"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/vmalert.nix`.
-    pub const datasource_url: Opt<String> = Opt::new(&["services", "vmalert", "settings", "datasource.url"]);
+    pub const datasource_url: Opt<String> = Opt::new(&["services", "vmalert", "settings", "datasource.url"]).in_submodules(1);
 
     /// `services.vmalert.settings.notifier.url`
     ///
@@ -128,7 +128,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/vmalert.nix`.
-    pub const notifier_url: Opt<Vec<String>> = Opt::new(&["services", "vmalert", "settings", "notifier.url"]);
+    pub const notifier_url: Opt<Vec<String>> = Opt::new(&["services", "vmalert", "settings", "notifier.url"]).in_submodules(1);
 
     /// `services.vmalert.settings.rule`
     ///
@@ -141,7 +141,7 @@ pub mod settings {
     /// Nix type: `list of path`.
     ///
     /// Declared in `nixos/modules/services/monitoring/vmalert.nix`.
-    pub const rule: Opt<Vec<RuntimePath>> = Opt::new(&["services", "vmalert", "settings", "rule"]);
+    pub const rule: Opt<Vec<RuntimePath>> = Opt::new(&["services", "vmalert", "settings", "rule"]).in_submodules(1);
 
 }
 

@@ -57,7 +57,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "waagent", "settings", "AutoUpdate", "Enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "waagent", "settings", "AutoUpdate", "Enable"]).in_submodules(1);
 
     }
 
@@ -71,7 +71,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "waagent", "settings", "HttpProxy", "Host"]);
+        pub const host: Opt<NullOr<String>> = Opt::new(&["services", "waagent", "settings", "HttpProxy", "Host"]).in_submodules(1);
 
         /// `services.waagent.settings.HttpProxy.Port`
         ///
@@ -80,7 +80,7 @@ pub mod settings {
         /// Nix type: `null or signed integer`. Default: `null`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const port: Opt<NullOr<i64>> = Opt::new(&["services", "waagent", "settings", "HttpProxy", "Port"]);
+        pub const port: Opt<NullOr<i64>> = Opt::new(&["services", "waagent", "settings", "HttpProxy", "Port"]).in_submodules(1);
 
     }
 
@@ -95,7 +95,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const verbose: Opt<bool> = Opt::new(&["services", "waagent", "settings", "Logs", "Verbose"]);
+        pub const verbose: Opt<bool> = Opt::new(&["services", "waagent", "settings", "Logs", "Verbose"]).in_submodules(1);
 
     }
 
@@ -110,7 +110,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const enable_rdma: Opt<bool> = Opt::new(&["services", "waagent", "settings", "OS", "EnableRDMA"]);
+        pub const enable_rdma: Opt<bool> = Opt::new(&["services", "waagent", "settings", "OS", "EnableRDMA"]).in_submodules(1);
 
         /// `services.waagent.settings.OS.RootDeviceScsiTimeout`
         ///
@@ -120,7 +120,7 @@ pub mod settings {
         /// Nix type: `null or signed integer`. Default: `300`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const root_device_scsi_timeout: Opt<NullOr<i64>> = Opt::new(&["services", "waagent", "settings", "OS", "RootDeviceScsiTimeout"]);
+        pub const root_device_scsi_timeout: Opt<NullOr<i64>> = Opt::new(&["services", "waagent", "settings", "OS", "RootDeviceScsiTimeout"]).in_submodules(1);
 
     }
 
@@ -134,7 +134,7 @@ pub mod settings {
         /// Nix type: `one of "auto", "waagent", "cloud-init", "disabled"`. Default: `"auto"`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const agent: Opt<Agent> = Opt::new(&["services", "waagent", "settings", "Provisioning", "Agent"]);
+        pub const agent: Opt<Agent> = Opt::new(&["services", "waagent", "settings", "Provisioning", "Agent"]).in_submodules(1);
 
         /// `services.waagent.settings.Provisioning.Enable`
         ///
@@ -148,7 +148,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `!config.services.cloud-init.enable`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "waagent", "settings", "Provisioning", "Enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "waagent", "settings", "Provisioning", "Enable"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.waagent.settings.Provisioning.Agent`.
@@ -175,7 +175,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const enable_swap: Opt<bool> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "EnableSwap"]);
+        pub const enable_swap: Opt<bool> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "EnableSwap"]).in_submodules(1);
 
         /// `services.waagent.settings.ResourceDisk.FileSystem`
         ///
@@ -188,7 +188,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"ext4"`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const file_system: Opt<String> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "FileSystem"]);
+        pub const file_system: Opt<String> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "FileSystem"]).in_submodules(1);
 
         /// `services.waagent.settings.ResourceDisk.Format`
         ///
@@ -202,7 +202,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const format: Opt<bool> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "Format"]);
+        pub const format: Opt<bool> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "Format"]).in_submodules(1);
 
         /// `services.waagent.settings.ResourceDisk.MountOptions`
         ///
@@ -221,7 +221,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const mount_options: Opt<Vec<String>> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "MountOptions"]);
+        pub const mount_options: Opt<Vec<String>> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "MountOptions"]).in_submodules(1);
 
         /// `services.waagent.settings.ResourceDisk.MountPoint`
         ///
@@ -233,7 +233,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"/mnt/resource"`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const mount_point: Opt<String> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "MountPoint"]);
+        pub const mount_point: Opt<String> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "MountPoint"]).in_submodules(1);
 
         /// `services.waagent.settings.ResourceDisk.SwapSizeMB`
         ///
@@ -244,7 +244,7 @@ pub mod settings {
         /// Nix type: `signed integer`. Default: `0`.
         ///
         /// Declared in `nixos/modules/virtualisation/waagent.nix`.
-        pub const swap_size_mb: Opt<i64> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "SwapSizeMB"]);
+        pub const swap_size_mb: Opt<i64> = Opt::new(&["services", "waagent", "settings", "ResourceDisk", "SwapSizeMB"]).in_submodules(1);
 
     }
 

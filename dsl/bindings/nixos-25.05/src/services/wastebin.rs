@@ -90,7 +90,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"info"`.
     ///
     /// Declared in `nixos/modules/services/misc/wastebin.nix`.
-    pub const rust_log: Opt<String> = Opt::new(&["services", "wastebin", "settings", "RUST_LOG"]);
+    pub const rust_log: Opt<String> = Opt::new(&["services", "wastebin", "settings", "RUST_LOG"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_ADDRESS_PORT`
     ///
@@ -99,7 +99,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"0.0.0.0:8088"`.
     ///
     /// Declared in `nixos/modules/services/misc/wastebin.nix`.
-    pub const wastebin_address_port: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_ADDRESS_PORT"]);
+    pub const wastebin_address_port: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_ADDRESS_PORT"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_BASE_URL`
     ///
@@ -109,7 +109,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"http://localhost"`. Example: `"https://myhost.tld"`.
     ///
     /// Declared in `nixos/modules/services/misc/wastebin.nix`.
-    pub const wastebin_base_url: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_BASE_URL"]);
+    pub const wastebin_base_url: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_BASE_URL"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_CACHE_SIZE`
     ///
@@ -118,7 +118,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `128`.
     ///
     /// Declared in `nixos/modules/services/misc/wastebin.nix`.
-    pub const wastebin_cache_size: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_CACHE_SIZE"]);
+    pub const wastebin_cache_size: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_CACHE_SIZE"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_DATABASE_PATH`
     ///
@@ -127,7 +127,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"/var/lib/wastebin/sqlite3.db"`.
     ///
     /// Declared in `nixos/modules/services/misc/wastebin.nix`.
-    pub const wastebin_database_path: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_DATABASE_PATH"]);
+    pub const wastebin_database_path: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_DATABASE_PATH"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_HTTP_TIMEOUT`
     ///
@@ -136,7 +136,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `5`.
     ///
     /// Declared in `nixos/modules/services/misc/wastebin.nix`.
-    pub const wastebin_http_timeout: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_HTTP_TIMEOUT"]);
+    pub const wastebin_http_timeout: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_HTTP_TIMEOUT"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_MAX_BODY_SIZE`
     ///
@@ -145,7 +145,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `1024`.
     ///
     /// Declared in `nixos/modules/services/misc/wastebin.nix`.
-    pub const wastebin_max_body_size: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_MAX_BODY_SIZE"]);
+    pub const wastebin_max_body_size: Opt<i64> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_MAX_BODY_SIZE"]).in_submodules(1);
 
     /// `services.wastebin.settings.WASTEBIN_TITLE`
     ///
@@ -154,7 +154,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"wastebin"`.
     ///
     /// Declared in `nixos/modules/services/misc/wastebin.nix`.
-    pub const wastebin_title: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_TITLE"]);
+    pub const wastebin_title: Opt<String> = Opt::new(&["services", "wastebin", "settings", "WASTEBIN_TITLE"]).in_submodules(1);
 
 }
 

@@ -61,7 +61,7 @@ pub mod settings {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `5`.
     ///
     /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-    pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "interval"]);
+    pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "interval"]).in_submodules(1);
 
     /// `services.watchdogd.settings.safe-exit`
     ///
@@ -71,7 +71,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-    pub const safe_exit: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "safe-exit"]);
+    pub const safe_exit: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "safe-exit"]).in_submodules(1);
 
     /// `services.watchdogd.settings.timeout`
     ///
@@ -80,7 +80,7 @@ pub mod settings {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `15`.
     ///
     /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-    pub const timeout: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "timeout"]);
+    pub const timeout: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "timeout"]).in_submodules(1);
 
     pub mod filenr {
         use super::*;
@@ -92,7 +92,7 @@ pub mod settings {
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `1.0`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "filenr", "critical"]);
+        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "filenr", "critical"]).in_submodules(1);
 
         /// `services.watchdogd.settings.filenr.enabled`
         ///
@@ -101,7 +101,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "filenr", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "filenr", "enabled"]).in_submodules(1);
 
         /// `services.watchdogd.settings.filenr.interval`
         ///
@@ -110,7 +110,7 @@ pub mod settings {
         /// Nix type: `unsigned integer, meaning >=0`. Default: `300`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "filenr", "interval"]);
+        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "filenr", "interval"]).in_submodules(1);
 
         /// `services.watchdogd.settings.filenr.logmark`
         ///
@@ -119,7 +119,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "filenr", "logmark"]);
+        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "filenr", "logmark"]).in_submodules(1);
 
         /// `services.watchdogd.settings.filenr.warning`
         ///
@@ -128,7 +128,7 @@ pub mod settings {
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `0.9`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "filenr", "warning"]);
+        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "filenr", "warning"]).in_submodules(1);
 
     }
 
@@ -142,7 +142,7 @@ pub mod settings {
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `2.0`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "critical"]);
+        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "critical"]).in_submodules(1);
 
         /// `services.watchdogd.settings.loadavg.enabled`
         ///
@@ -151,7 +151,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "enabled"]).in_submodules(1);
 
         /// `services.watchdogd.settings.loadavg.interval`
         ///
@@ -160,7 +160,7 @@ pub mod settings {
         /// Nix type: `unsigned integer, meaning >=0`. Default: `300`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "interval"]);
+        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "interval"]).in_submodules(1);
 
         /// `services.watchdogd.settings.loadavg.logmark`
         ///
@@ -169,7 +169,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "logmark"]);
+        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "logmark"]).in_submodules(1);
 
         /// `services.watchdogd.settings.loadavg.warning`
         ///
@@ -178,7 +178,7 @@ pub mod settings {
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `1.0`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "warning"]);
+        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "loadavg", "warning"]).in_submodules(1);
 
     }
 
@@ -192,7 +192,7 @@ pub mod settings {
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `0.95`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "critical"]);
+        pub const critical: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "critical"]).in_submodules(1);
 
         /// `services.watchdogd.settings.meminfo.enabled`
         ///
@@ -201,7 +201,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "enabled"]).in_submodules(1);
 
         /// `services.watchdogd.settings.meminfo.interval`
         ///
@@ -210,7 +210,7 @@ pub mod settings {
         /// Nix type: `unsigned integer, meaning >=0`. Default: `300`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "interval"]);
+        pub const interval: Opt<u64> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "interval"]).in_submodules(1);
 
         /// `services.watchdogd.settings.meminfo.logmark`
         ///
@@ -219,7 +219,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "logmark"]);
+        pub const logmark: Opt<bool> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "logmark"]).in_submodules(1);
 
         /// `services.watchdogd.settings.meminfo.warning`
         ///
@@ -228,7 +228,7 @@ pub mod settings {
         /// Nix type: `nonnegative integer or floating point number, meaning >=0`. Default: `0.9`.
         ///
         /// Declared in `nixos/modules/services/monitoring/watchdogd.nix`.
-        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "warning"]);
+        pub const warning: Opt<Untyped> = Opt::new(&["services", "watchdogd", "settings", "meminfo", "warning"]).in_submodules(1);
 
     }
 

@@ -242,7 +242,7 @@ pub mod hooks {
         /// Declared in `nixos/modules/services/networking/webhook.nix`.
         #[inline]
         pub fn execute_command(&self) -> Opt<String> {
-            Opt::at(self.path.join(["execute-command"]))
+            Opt::at(self.path.join(["execute-command"])).in_submodules(1)
         }
 
         /// `services.webhook.hooks.<name>.id`
@@ -254,7 +254,7 @@ pub mod hooks {
         /// Declared in `nixos/modules/services/networking/webhook.nix`.
         #[inline]
         pub fn id(&self) -> Opt<String> {
-            Opt::at(self.path.join(["id"]))
+            Opt::at(self.path.join(["id"])).in_submodules(1)
         }
 
     }

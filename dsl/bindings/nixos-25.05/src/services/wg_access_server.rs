@@ -98,7 +98,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"sqlite3://db.sqlite"`.
     ///
     /// Declared in `nixos/modules/services/networking/wg-access-server.nix`.
-    pub const storage: Opt<String> = Opt::new(&["services", "wg-access-server", "settings", "storage"]);
+    pub const storage: Opt<String> = Opt::new(&["services", "wg-access-server", "settings", "storage"]).in_submodules(1);
 
     pub mod dns {
         use super::*;
@@ -111,7 +111,7 @@ pub mod settings {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/networking/wg-access-server.nix`.
-        pub const enabled: Opt<bool> = Opt::new(&["services", "wg-access-server", "settings", "dns", "enabled"]);
+        pub const enabled: Opt<bool> = Opt::new(&["services", "wg-access-server", "settings", "dns", "enabled"]).in_submodules(1);
 
     }
 

@@ -178,7 +178,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1666`.
     ///
     /// Declared in `nixos/modules/services/networking/wgautomesh.nix`.
-    pub const gossip_port: Opt<u16> = Opt::new(&["services", "wgautomesh", "settings", "gossip_port"]);
+    pub const gossip_port: Opt<u16> = Opt::new(&["services", "wgautomesh", "settings", "gossip_port"]).in_submodules(1);
 
     /// `services.wgautomesh.settings.interface`
     ///
@@ -189,7 +189,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"wg0"`.
     ///
     /// Declared in `nixos/modules/services/networking/wgautomesh.nix`.
-    pub const interface: Opt<String> = Opt::new(&["services", "wgautomesh", "settings", "interface"]);
+    pub const interface: Opt<String> = Opt::new(&["services", "wgautomesh", "settings", "interface"]).in_submodules(1);
 
     /// `services.wgautomesh.settings.lan_discovery`
     ///
@@ -198,7 +198,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/networking/wgautomesh.nix`.
-    pub const lan_discovery: Opt<bool> = Opt::new(&["services", "wgautomesh", "settings", "lan_discovery"]);
+    pub const lan_discovery: Opt<bool> = Opt::new(&["services", "wgautomesh", "settings", "lan_discovery"]).in_submodules(1);
 
     /// `services.wgautomesh.settings.peers`
     ///
@@ -207,7 +207,7 @@ pub mod settings {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/networking/wgautomesh.nix`.
-    pub const peers: Opt<Vec<PeersValue>> = Opt::new(&["services", "wgautomesh", "settings", "peers"]);
+    pub const peers: Opt<Vec<PeersValue>> = Opt::new(&["services", "wgautomesh", "settings", "peers"]).in_submodules(1);
 
     /// `services.wgautomesh.settings.upnp_forward_external_port`
     ///
@@ -217,7 +217,7 @@ pub mod settings {
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/networking/wgautomesh.nix`.
-    pub const upnp_forward_external_port: Opt<NullOr<u16>> = Opt::new(&["services", "wgautomesh", "settings", "upnp_forward_external_port"]);
+    pub const upnp_forward_external_port: Opt<NullOr<u16>> = Opt::new(&["services", "wgautomesh", "settings", "upnp_forward_external_port"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.wgautomesh.settings.peers.*`: `PeersValue::new()`, then a setter per option.

@@ -157,7 +157,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/wiki-js.nix`.
-    pub const bind_ip: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "bindIP"]);
+    pub const bind_ip: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "bindIP"]).in_submodules(1);
 
     /// `services.wiki-js.settings.logLevel`
     ///
@@ -166,7 +166,7 @@ pub mod settings {
     /// Nix type: `one of "error", "warn", "info", "verbose", "debug", "silly"`. Default: `"info"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/wiki-js.nix`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "wiki-js", "settings", "logLevel"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "wiki-js", "settings", "logLevel"]).in_submodules(1);
 
     /// `services.wiki-js.settings.offline`
     ///
@@ -176,7 +176,7 @@ pub mod settings {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/web-apps/wiki-js.nix`.
-    pub const offline: Opt<bool> = Opt::new(&["services", "wiki-js", "settings", "offline"]);
+    pub const offline: Opt<bool> = Opt::new(&["services", "wiki-js", "settings", "offline"]).in_submodules(1);
 
     /// `services.wiki-js.settings.port`
     ///
@@ -185,7 +185,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
     ///
     /// Declared in `nixos/modules/services/web-apps/wiki-js.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "wiki-js", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "wiki-js", "settings", "port"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.wiki-js.settings.logLevel`.
@@ -209,7 +209,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"wiki"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/wiki-js.nix`.
-        pub const db: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "db", "db"]);
+        pub const db: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "db", "db"]).in_submodules(1);
 
         /// `services.wiki-js.settings.db.host`
         ///
@@ -218,7 +218,7 @@ pub mod settings {
         /// Nix type: `string`. Example: `"/run/postgresql"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/wiki-js.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "db", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "wiki-js", "settings", "db", "host"]).in_submodules(1);
 
         /// `services.wiki-js.settings.db.type`
         ///
@@ -230,7 +230,7 @@ pub mod settings {
         /// Nix type: `one of "postgres", "mysql", "mariadb", "mssql"`. Default: `"postgres"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/wiki-js.nix`.
-        pub const r#type: Opt<Type> = Opt::new(&["services", "wiki-js", "settings", "db", "type"]);
+        pub const r#type: Opt<Type> = Opt::new(&["services", "wiki-js", "settings", "db", "type"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.wiki-js.settings.db.type`.

@@ -174,7 +174,7 @@ pub mod agents {
         /// Declared in `nixos/modules/services/continuous-integration/woodpecker/agents.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.woodpecker-agents.agents.<name>.environment`
@@ -196,7 +196,7 @@ pub mod agents {
         /// Declared in `nixos/modules/services/continuous-integration/woodpecker/agents.nix`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `services.woodpecker-agents.agents.<name>.environmentFile`
@@ -221,7 +221,7 @@ pub mod agents {
         /// Declared in `nixos/modules/services/continuous-integration/woodpecker/agents.nix`.
         #[inline]
         pub fn environment_file(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.woodpecker-agents.agents.<name>.extraGroups`
@@ -241,7 +241,7 @@ pub mod agents {
         /// Declared in `nixos/modules/services/continuous-integration/woodpecker/agents.nix`.
         #[inline]
         pub fn extra_groups(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraGroups"]))
+            Opt::at(self.path.join(["extraGroups"])).in_submodules(1)
         }
 
         /// `services.woodpecker-agents.agents.<name>.package`
@@ -253,7 +253,7 @@ pub mod agents {
         /// Declared in `nixos/modules/services/continuous-integration/woodpecker/agents.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.woodpecker-agents.agents.<name>.path`
@@ -274,7 +274,7 @@ pub mod agents {
         /// Declared in `nixos/modules/services/continuous-integration/woodpecker/agents.nix`.
         #[inline]
         pub fn path(&self) -> Opt<Vec<Package>> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
     }

@@ -763,7 +763,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.fontsDir`
@@ -776,7 +776,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn fonts_dir(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["fontsDir"]))
+            Opt::at(self.path.join(["fontsDir"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.languages`
@@ -809,7 +809,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn languages(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["languages"]))
+            Opt::at(self.path.join(["languages"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.mergedConfig`
@@ -842,7 +842,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.plugins`
@@ -865,7 +865,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn plugins(&self) -> Opt<OneOf<PluginsMembers>> {
-            Opt::at(self.path.join(["plugins"]))
+            Opt::at(self.path.join(["plugins"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.poolConfig`
@@ -891,7 +891,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
-            Opt::at(self.path.join(["poolConfig"]))
+            Opt::at(self.path.join(["poolConfig"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.settings`
@@ -920,7 +920,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.themes`
@@ -943,7 +943,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn themes(&self) -> Opt<OneOf<ThemesMembers>> {
-            Opt::at(self.path.join(["themes"]))
+            Opt::at(self.path.join(["themes"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.uploadsDir`
@@ -956,7 +956,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn uploads_dir(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["uploadsDir"]))
+            Opt::at(self.path.join(["uploadsDir"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost`
@@ -978,7 +978,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn virtual_host(&self) -> Opt<VirtualHostValue> {
-            Opt::at(self.path.join(["virtualHost"]))
+            Opt::at(self.path.join(["virtualHost"])).in_submodules(1)
         }
 
         /// The options under `virtualHost`.
@@ -1005,7 +1005,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn create_locally(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["createLocally"]))
+            Opt::at(self.path.join(["createLocally"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.host`
@@ -1017,7 +1017,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.name`
@@ -1029,7 +1029,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.passwordFile`
@@ -1042,7 +1042,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.port`
@@ -1054,7 +1054,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.socket`
@@ -1066,7 +1066,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn socket(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["socket"]))
+            Opt::at(self.path.join(["socket"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.tablePrefix`
@@ -1083,7 +1083,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn table_prefix(&self) -> Opt<String> {
-            Opt::at(self.path.join(["tablePrefix"]))
+            Opt::at(self.path.join(["tablePrefix"])).in_submodules(1)
         }
 
         /// `services.wordpress.sites.<name>.database.user`
@@ -1095,7 +1095,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn user(&self) -> Opt<String> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
     }
@@ -1117,7 +1117,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn acme_root(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["acmeRoot"]))
+            Opt::at(self.path.join(["acmeRoot"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.addSSL`
@@ -1131,7 +1131,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn add_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["addSSL"]))
+            Opt::at(self.path.join(["addSSL"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.adminAddr`
@@ -1143,7 +1143,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn admin_addr(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["adminAddr"]))
+            Opt::at(self.path.join(["adminAddr"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.documentRoot`
@@ -1156,7 +1156,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn document_root(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["documentRoot"]))
+            Opt::at(self.path.join(["documentRoot"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.enableACME`
@@ -1169,7 +1169,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn enable_acme(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableACME"]))
+            Opt::at(self.path.join(["enableACME"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.enableUserDir`
@@ -1182,7 +1182,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn enable_user_dir(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableUserDir"]))
+            Opt::at(self.path.join(["enableUserDir"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.extraConfig`
@@ -1206,7 +1206,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.forceSSL`
@@ -1221,7 +1221,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn force_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["forceSSL"]))
+            Opt::at(self.path.join(["forceSSL"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.globalRedirect`
@@ -1234,7 +1234,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn global_redirect(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["globalRedirect"]))
+            Opt::at(self.path.join(["globalRedirect"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.hostName`
@@ -1246,7 +1246,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn host_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["hostName"]))
+            Opt::at(self.path.join(["hostName"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.http2`
@@ -1259,7 +1259,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn http2(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["http2"]))
+            Opt::at(self.path.join(["http2"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.listen`
@@ -1296,7 +1296,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn listen(&self) -> Opt<Vec<ListenValue>> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.listenAddresses`
@@ -1326,7 +1326,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenAddresses"]))
+            Opt::at(self.path.join(["listenAddresses"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.locations`
@@ -1351,7 +1351,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
-            Opt::at(self.path.join(["locations"]))
+            Opt::at(self.path.join(["locations"])).in_submodules(2)
         }
 
         /// The options under `locations`.
@@ -1369,7 +1369,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn log_format(&self) -> Opt<String> {
-            Opt::at(self.path.join(["logFormat"]))
+            Opt::at(self.path.join(["logFormat"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.onlySSL`
@@ -1382,7 +1382,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn only_ssl(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["onlySSL"]))
+            Opt::at(self.path.join(["onlySSL"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.robotsEntries`
@@ -1394,7 +1394,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn robots_entries(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["robotsEntries"]))
+            Opt::at(self.path.join(["robotsEntries"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.servedDirs`
@@ -1417,7 +1417,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn served_dirs(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["servedDirs"]))
+            Opt::at(self.path.join(["servedDirs"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.servedFiles`
@@ -1445,7 +1445,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn served_files(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
-            Opt::at(self.path.join(["servedFiles"]))
+            Opt::at(self.path.join(["servedFiles"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.serverAliases`
@@ -1467,7 +1467,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["serverAliases"]))
+            Opt::at(self.path.join(["serverAliases"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.sslServerCert`
@@ -1479,7 +1479,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn ssl_server_cert(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslServerCert"]))
+            Opt::at(self.path.join(["sslServerCert"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.sslServerChain`
@@ -1491,7 +1491,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn ssl_server_chain(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["sslServerChain"]))
+            Opt::at(self.path.join(["sslServerChain"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.sslServerKey`
@@ -1503,7 +1503,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn ssl_server_key(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["sslServerKey"]))
+            Opt::at(self.path.join(["sslServerKey"])).in_submodules(2)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.useACMEHost`
@@ -1519,7 +1519,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["useACMEHost"]))
+            Opt::at(self.path.join(["useACMEHost"])).in_submodules(2)
         }
 
     }
@@ -1555,7 +1555,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["alias"]))
+            Opt::at(self.path.join(["alias"])).in_submodules(3)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.extraConfig`
@@ -1567,7 +1567,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(3)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.index`
@@ -1579,7 +1579,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn index(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["index"]))
+            Opt::at(self.path.join(["index"])).in_submodules(3)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.priority`
@@ -1593,7 +1593,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn priority(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["priority"]))
+            Opt::at(self.path.join(["priority"])).in_submodules(3)
         }
 
         /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.proxyPass`
@@ -1605,7 +1605,7 @@ pub mod sites {
         /// Declared in `nixos/modules/services/web-apps/wordpress.nix`.
         #[inline]
         pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["proxyPass"]))
+            Opt::at(self.path.join(["proxyPass"])).in_submodules(3)
         }
 
     }

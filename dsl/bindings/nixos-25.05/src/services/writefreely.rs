@@ -242,7 +242,7 @@ pub mod settings {
         /// Nix type: `string`. Default: `"write"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/writefreely.nix`.
-        pub const theme: Opt<String> = Opt::new(&["services", "writefreely", "settings", "app", "theme"]);
+        pub const theme: Opt<String> = Opt::new(&["services", "writefreely", "settings", "app", "theme"]).in_submodules(1);
 
     }
 
@@ -256,7 +256,7 @@ pub mod settings {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `"80"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/writefreely.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "writefreely", "settings", "server", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "writefreely", "settings", "server", "port"]).in_submodules(1);
 
     }
 

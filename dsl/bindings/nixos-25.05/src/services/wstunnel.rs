@@ -524,7 +524,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn add_net_bind(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["addNetBind"]))
+            Opt::at(self.path.join(["addNetBind"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.autoStart`
@@ -536,7 +536,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.connectTo`
@@ -548,7 +548,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn connect_to(&self) -> Opt<String> {
-            Opt::at(self.path.join(["connectTo"]))
+            Opt::at(self.path.join(["connectTo"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.customHeaders`
@@ -568,7 +568,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn custom_headers(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["customHeaders"]))
+            Opt::at(self.path.join(["customHeaders"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.enable`
@@ -580,7 +580,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.environmentFile`
@@ -597,7 +597,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.extraArgs`
@@ -620,7 +620,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn extra_args(&self) -> Opt<BTreeMap<String, OneOf<ExtraArgsMembers>>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.httpProxy`
@@ -640,7 +640,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn http_proxy(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["httpProxy"]))
+            Opt::at(self.path.join(["httpProxy"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.localToRemote`
@@ -661,7 +661,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn local_to_remote(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["localToRemote"]))
+            Opt::at(self.path.join(["localToRemote"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.loggingLevel`
@@ -676,7 +676,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn logging_level(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["loggingLevel"]))
+            Opt::at(self.path.join(["loggingLevel"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.package`
@@ -688,7 +688,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.remoteToLocal`
@@ -709,7 +709,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn remote_to_local(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["remoteToLocal"]))
+            Opt::at(self.path.join(["remoteToLocal"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.soMark`
@@ -723,7 +723,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn so_mark(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["soMark"]))
+            Opt::at(self.path.join(["soMark"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.tlsSNI`
@@ -735,7 +735,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn tls_sni(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["tlsSNI"]))
+            Opt::at(self.path.join(["tlsSNI"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.tlsVerifyCertificate`
@@ -747,7 +747,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn tls_verify_certificate(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["tlsVerifyCertificate"]))
+            Opt::at(self.path.join(["tlsVerifyCertificate"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.upgradeCredentials`
@@ -768,7 +768,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn upgrade_credentials(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["upgradeCredentials"]))
+            Opt::at(self.path.join(["upgradeCredentials"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.upgradePathPrefix`
@@ -782,7 +782,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn upgrade_path_prefix(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["upgradePathPrefix"]))
+            Opt::at(self.path.join(["upgradePathPrefix"])).in_submodules(1)
         }
 
         /// `services.wstunnel.clients.<name>.websocketPingInterval`
@@ -794,7 +794,7 @@ pub mod clients {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn websocket_ping_interval(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["websocketPingInterval"]))
+            Opt::at(self.path.join(["websocketPingInterval"])).in_submodules(1)
         }
 
     }
@@ -831,7 +831,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.enable`
@@ -843,7 +843,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.enableHTTPS`
@@ -855,7 +855,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn enable_https(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableHTTPS"]))
+            Opt::at(self.path.join(["enableHTTPS"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.environmentFile`
@@ -872,7 +872,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFile"]))
+            Opt::at(self.path.join(["environmentFile"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.extraArgs`
@@ -895,7 +895,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn extra_args(&self) -> Opt<BTreeMap<String, OneOf<ExtraArgsMembers>>> {
-            Opt::at(self.path.join(["extraArgs"]))
+            Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.listen`
@@ -918,7 +918,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn listen(&self) -> Opt<ListenValue> {
-            Opt::at(self.path.join(["listen"]))
+            Opt::at(self.path.join(["listen"])).in_submodules(1)
         }
 
         /// The options under `listen`.
@@ -939,7 +939,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn logging_level(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["loggingLevel"]))
+            Opt::at(self.path.join(["loggingLevel"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.package`
@@ -951,7 +951,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.restrictTo`
@@ -974,7 +974,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn restrict_to(&self) -> Opt<Vec<RestrictToValue>> {
-            Opt::at(self.path.join(["restrictTo"]))
+            Opt::at(self.path.join(["restrictTo"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.tlsCertificate`
@@ -987,7 +987,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn tls_certificate(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["tlsCertificate"]))
+            Opt::at(self.path.join(["tlsCertificate"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.tlsKey`
@@ -1000,7 +1000,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn tls_key(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["tlsKey"]))
+            Opt::at(self.path.join(["tlsKey"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.useACMEHost`
@@ -1013,7 +1013,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["useACMEHost"]))
+            Opt::at(self.path.join(["useACMEHost"])).in_submodules(1)
         }
 
         /// `services.wstunnel.servers.<name>.websocketPingInterval`
@@ -1025,7 +1025,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn websocket_ping_interval(&self) -> Opt<NullOr<u64>> {
-            Opt::at(self.path.join(["websocketPingInterval"]))
+            Opt::at(self.path.join(["websocketPingInterval"])).in_submodules(1)
         }
 
     }
@@ -1046,7 +1046,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn host(&self) -> Opt<String> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `services.wstunnel.servers.<name>.listen.port`
@@ -1058,7 +1058,7 @@ pub mod servers {
         /// Declared in `nixos/modules/services/networking/wstunnel.nix`.
         #[inline]
         pub fn port(&self) -> Opt<u16> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(2)
         }
 
     }

@@ -278,7 +278,7 @@ pub mod faster_whisper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/faster-whisper.nix`.
             #[inline]
             pub fn beam_size(&self) -> Opt<u64> {
-                Opt::at(self.path.join(["beamSize"]))
+                Opt::at(self.path.join(["beamSize"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.device`
@@ -290,7 +290,7 @@ pub mod faster_whisper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/faster-whisper.nix`.
             #[inline]
             pub fn device(&self) -> Opt<Device> {
-                Opt::at(self.path.join(["device"]))
+                Opt::at(self.path.join(["device"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.enable`
@@ -302,7 +302,7 @@ pub mod faster_whisper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/faster-whisper.nix`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.extraArgs`
@@ -314,7 +314,7 @@ pub mod faster_whisper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/faster-whisper.nix`.
             #[inline]
             pub fn extra_args(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["extraArgs"]))
+                Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.initialPrompt`
@@ -336,7 +336,7 @@ pub mod faster_whisper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/faster-whisper.nix`.
             #[inline]
             pub fn initial_prompt(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["initialPrompt"]))
+                Opt::at(self.path.join(["initialPrompt"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.language`
@@ -348,7 +348,7 @@ pub mod faster_whisper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/faster-whisper.nix`.
             #[inline]
             pub fn language(&self) -> Opt<Language> {
-                Opt::at(self.path.join(["language"]))
+                Opt::at(self.path.join(["language"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.model`
@@ -386,7 +386,7 @@ pub mod faster_whisper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/faster-whisper.nix`.
             #[inline]
             pub fn model(&self) -> Opt<String> {
-                Opt::at(self.path.join(["model"]))
+                Opt::at(self.path.join(["model"])).in_submodules(1)
             }
 
             /// `services.wyoming.faster-whisper.servers.<name>.uri`
@@ -398,7 +398,7 @@ pub mod faster_whisper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/faster-whisper.nix`.
             #[inline]
             pub fn uri(&self) -> Opt<String> {
-                Opt::at(self.path.join(["uri"])).matching("^(tcp|unix)://.*$")
+                Opt::at(self.path.join(["uri"])).matching("^(tcp|unix)://.*$").in_submodules(1)
             }
 
         }
@@ -750,7 +750,7 @@ pub mod piper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/piper.nix`.
             #[inline]
             pub fn enable(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["enable"]))
+                Opt::at(self.path.join(["enable"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.extraArgs`
@@ -762,7 +762,7 @@ pub mod piper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/piper.nix`.
             #[inline]
             pub fn extra_args(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["extraArgs"]))
+                Opt::at(self.path.join(["extraArgs"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.lengthScale`
@@ -774,7 +774,7 @@ pub mod piper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/piper.nix`.
             #[inline]
             pub fn length_scale(&self) -> Opt<f64> {
-                Opt::at(self.path.join(["lengthScale"]))
+                Opt::at(self.path.join(["lengthScale"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.noiseScale`
@@ -786,7 +786,7 @@ pub mod piper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/piper.nix`.
             #[inline]
             pub fn noise_scale(&self) -> Opt<f64> {
-                Opt::at(self.path.join(["noiseScale"]))
+                Opt::at(self.path.join(["noiseScale"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.noiseWidth`
@@ -798,7 +798,7 @@ pub mod piper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/piper.nix`.
             #[inline]
             pub fn noise_width(&self) -> Opt<f64> {
-                Opt::at(self.path.join(["noiseWidth"]))
+                Opt::at(self.path.join(["noiseWidth"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.piper`
@@ -810,7 +810,7 @@ pub mod piper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/piper.nix`.
             #[inline]
             pub fn piper(&self) -> Opt<Package> {
-                Opt::at(self.path.join(["piper"]))
+                Opt::at(self.path.join(["piper"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.speaker`
@@ -822,7 +822,7 @@ pub mod piper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/piper.nix`.
             #[inline]
             pub fn speaker(&self) -> Opt<u64> {
-                Opt::at(self.path.join(["speaker"]))
+                Opt::at(self.path.join(["speaker"])).in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.uri`
@@ -834,7 +834,7 @@ pub mod piper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/piper.nix`.
             #[inline]
             pub fn uri(&self) -> Opt<String> {
-                Opt::at(self.path.join(["uri"])).matching("^(tcp|unix)://.*$")
+                Opt::at(self.path.join(["uri"])).matching("^(tcp|unix)://.*$").in_submodules(1)
             }
 
             /// `services.wyoming.piper.servers.<name>.voice`
@@ -847,7 +847,7 @@ pub mod piper {
             /// Declared in `nixos/modules/services/home-automation/wyoming/piper.nix`.
             #[inline]
             pub fn voice(&self) -> Opt<String> {
-                Opt::at(self.path.join(["voice"]))
+                Opt::at(self.path.join(["voice"])).in_submodules(1)
             }
 
         }

@@ -115,7 +115,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/networking/xandikos.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "xandikos", "nginx", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "xandikos", "nginx", "enable"]).in_submodules(1);
 
     /// `services.xandikos.nginx.hostName`
     ///
@@ -124,7 +124,7 @@ pub mod nginx {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/networking/xandikos.nix`.
-    pub const host_name: Opt<String> = Opt::new(&["services", "xandikos", "nginx", "hostName"]);
+    pub const host_name: Opt<String> = Opt::new(&["services", "xandikos", "nginx", "hostName"]).in_submodules(1);
 
 }
 

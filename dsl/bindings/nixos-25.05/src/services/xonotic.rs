@@ -98,7 +98,7 @@ pub mod settings {
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"Xonotic $g_xonoticversion Server"`.
     ///
     /// Declared in `nixos/modules/services/games/xonotic.nix`.
-    pub const hostname: Opt<String> = Opt::new(&["services", "xonotic", "settings", "hostname"]);
+    pub const hostname: Opt<String> = Opt::new(&["services", "xonotic", "settings", "hostname"]).in_submodules(1);
 
     /// `services.xonotic.settings.maxplayers`
     ///
@@ -107,7 +107,7 @@ pub mod settings {
     /// Nix type: `signed integer`. Default: `16`.
     ///
     /// Declared in `nixos/modules/services/games/xonotic.nix`.
-    pub const maxplayers: Opt<i64> = Opt::new(&["services", "xonotic", "settings", "maxplayers"]);
+    pub const maxplayers: Opt<i64> = Opt::new(&["services", "xonotic", "settings", "maxplayers"]).in_submodules(1);
 
     /// `services.xonotic.settings.net_address`
     ///
@@ -116,7 +116,7 @@ pub mod settings {
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/games/xonotic.nix`.
-    pub const net_address: Opt<String> = Opt::new(&["services", "xonotic", "settings", "net_address"]);
+    pub const net_address: Opt<String> = Opt::new(&["services", "xonotic", "settings", "net_address"]).in_submodules(1);
 
     /// `services.xonotic.settings.port`
     ///
@@ -125,7 +125,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `26000`.
     ///
     /// Declared in `nixos/modules/services/games/xonotic.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "xonotic", "settings", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "xonotic", "settings", "port"]).in_submodules(1);
 
     /// `services.xonotic.settings.sv_motd`
     ///
@@ -134,7 +134,7 @@ pub mod settings {
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/games/xonotic.nix`.
-    pub const sv_motd: Opt<String> = Opt::new(&["services", "xonotic", "settings", "sv_motd"]);
+    pub const sv_motd: Opt<String> = Opt::new(&["services", "xonotic", "settings", "sv_motd"]).in_submodules(1);
 
     /// `services.xonotic.settings.sv_public`
     ///
@@ -152,7 +152,7 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `nixos/modules/services/games/xonotic.nix`.
-    pub const sv_public: Opt<i64> = Opt::new(&["services", "xonotic", "settings", "sv_public"]);
+    pub const sv_public: Opt<i64> = Opt::new(&["services", "xonotic", "settings", "sv_public"]).in_submodules(1);
 
     /// `services.xonotic.settings.sv_termsofservice_url`
     ///
@@ -161,7 +161,7 @@ pub mod settings {
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/games/xonotic.nix`.
-    pub const sv_termsofservice_url: Opt<String> = Opt::new(&["services", "xonotic", "settings", "sv_termsofservice_url"]);
+    pub const sv_termsofservice_url: Opt<String> = Opt::new(&["services", "xonotic", "settings", "sv_termsofservice_url"]).in_submodules(1);
 
 }
 

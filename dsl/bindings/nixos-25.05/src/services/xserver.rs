@@ -4248,7 +4248,7 @@ pub mod xkb {
             /// Declared in `nixos/modules/services/x11/extra-layouts.nix`.
             #[inline]
             pub fn compat_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["compatFile"]))
+                Opt::at(self.path.join(["compatFile"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.description`
@@ -4260,7 +4260,7 @@ pub mod xkb {
             /// Declared in `nixos/modules/services/x11/extra-layouts.nix`.
             #[inline]
             pub fn description(&self) -> Opt<String> {
-                Opt::at(self.path.join(["description"]))
+                Opt::at(self.path.join(["description"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.geometryFile`
@@ -4275,7 +4275,7 @@ pub mod xkb {
             /// Declared in `nixos/modules/services/x11/extra-layouts.nix`.
             #[inline]
             pub fn geometry_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["geometryFile"]))
+                Opt::at(self.path.join(["geometryFile"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.keycodesFile`
@@ -4290,7 +4290,7 @@ pub mod xkb {
             /// Declared in `nixos/modules/services/x11/extra-layouts.nix`.
             #[inline]
             pub fn keycodes_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["keycodesFile"]))
+                Opt::at(self.path.join(["keycodesFile"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.languages`
@@ -4303,7 +4303,7 @@ pub mod xkb {
             /// Declared in `nixos/modules/services/x11/extra-layouts.nix`.
             #[inline]
             pub fn languages(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["languages"]))
+                Opt::at(self.path.join(["languages"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.symbolsFile`
@@ -4318,7 +4318,7 @@ pub mod xkb {
             /// Declared in `nixos/modules/services/x11/extra-layouts.nix`.
             #[inline]
             pub fn symbols_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["symbolsFile"]))
+                Opt::at(self.path.join(["symbolsFile"])).in_submodules(1)
             }
 
             /// `services.xserver.xkb.extraLayouts.<name>.typesFile`
@@ -4333,7 +4333,7 @@ pub mod xkb {
             /// Declared in `nixos/modules/services/x11/extra-layouts.nix`.
             #[inline]
             pub fn types_file(&self) -> Opt<NullOr<RuntimePath>> {
-                Opt::at(self.path.join(["typesFile"]))
+                Opt::at(self.path.join(["typesFile"])).in_submodules(1)
             }
 
         }

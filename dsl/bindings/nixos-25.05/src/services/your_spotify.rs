@@ -98,7 +98,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"https://localhost:3000"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/your_spotify.nix`.
-    pub const api_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "API_ENDPOINT"]);
+    pub const api_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "API_ENDPOINT"]).in_submodules(1);
 
     /// `services.your_spotify.settings.CLIENT_ENDPOINT`
     ///
@@ -108,7 +108,7 @@ pub mod settings {
     /// Nix type: `string`. Example: `"https://your_spotify.example.org"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/your_spotify.nix`.
-    pub const client_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "CLIENT_ENDPOINT"]);
+    pub const client_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "CLIENT_ENDPOINT"]).in_submodules(1);
 
     /// `services.your_spotify.settings.MONGO_ENDPOINT`
     ///
@@ -117,7 +117,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"mongodb://localhost:27017/your_spotify"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/your_spotify.nix`.
-    pub const mongo_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "MONGO_ENDPOINT"]);
+    pub const mongo_endpoint: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "MONGO_ENDPOINT"]).in_submodules(1);
 
     /// `services.your_spotify.settings.PORT`
     ///
@@ -126,7 +126,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
     ///
     /// Declared in `nixos/modules/services/web-apps/your_spotify.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "your_spotify", "settings", "PORT"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "your_spotify", "settings", "PORT"]).in_submodules(1);
 
     /// `services.your_spotify.settings.SPOTIFY_PUBLIC`
     ///
@@ -136,7 +136,7 @@ pub mod settings {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/web-apps/your_spotify.nix`.
-    pub const spotify_public: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "SPOTIFY_PUBLIC"]);
+    pub const spotify_public: Opt<String> = Opt::new(&["services", "your_spotify", "settings", "SPOTIFY_PUBLIC"]).in_submodules(1);
 
 }
 

@@ -118,7 +118,7 @@ pub mod environmental_parameters {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/youtrack.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "youtrack", "environmentalParameters", "listen-address"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "youtrack", "environmentalParameters", "listen-address"]).in_submodules(1);
 
     /// `services.youtrack.environmentalParameters.listen-port`
     ///
@@ -127,7 +127,7 @@ pub mod environmental_parameters {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
     ///
     /// Declared in `nixos/modules/services/web-apps/youtrack.nix`.
-    pub const listen_port: Opt<u16> = Opt::new(&["services", "youtrack", "environmentalParameters", "listen-port"]);
+    pub const listen_port: Opt<u16> = Opt::new(&["services", "youtrack", "environmentalParameters", "listen-port"]).in_submodules(1);
 
 }
 

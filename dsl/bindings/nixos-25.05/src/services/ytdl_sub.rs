@@ -151,7 +151,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/ytdl-sub.nix`.
         #[inline]
         pub fn config(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["config"]))
+            Opt::at(self.path.join(["config"])).in_submodules(1)
         }
 
         /// `services.ytdl-sub.instances.<name>.enable`
@@ -163,7 +163,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/ytdl-sub.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.ytdl-sub.instances.<name>.schedule`
@@ -175,7 +175,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/ytdl-sub.nix`.
         #[inline]
         pub fn schedule(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["schedule"]))
+            Opt::at(self.path.join(["schedule"])).in_submodules(1)
         }
 
         /// `services.ytdl-sub.instances.<name>.subscriptions`
@@ -197,7 +197,7 @@ pub mod instances {
         /// Declared in `nixos/modules/services/misc/ytdl-sub.nix`.
         #[inline]
         pub fn subscriptions(&self) -> Opt<Data<Json>> {
-            Opt::at(self.path.join(["subscriptions"]))
+            Opt::at(self.path.join(["subscriptions"])).in_submodules(1)
         }
 
     }

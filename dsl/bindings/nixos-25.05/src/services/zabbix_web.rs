@@ -607,7 +607,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "acmeRoot"]);
+        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "acmeRoot"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.addSSL`
         ///
@@ -618,7 +618,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const add_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "addSSL"]);
+        pub const add_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "addSSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.adminAddr`
         ///
@@ -627,7 +627,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`. Example: `"admin@example.org"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "adminAddr"]);
+        pub const admin_addr: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "adminAddr"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.documentRoot`
         ///
@@ -637,7 +637,7 @@ pub mod httpd {
         /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "documentRoot"]);
+        pub const document_root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "documentRoot"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.enableACME`
         ///
@@ -647,7 +647,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const enable_acme: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "enableACME"]);
+        pub const enable_acme: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "enableACME"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.enableUserDir`
         ///
@@ -657,7 +657,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "enableUserDir"]);
+        pub const enable_user_dir: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "enableUserDir"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.extraConfig`
         ///
@@ -678,7 +678,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "extraConfig"]);
+        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "extraConfig"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.forceSSL`
         ///
@@ -690,7 +690,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const force_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "forceSSL"]);
+        pub const force_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "forceSSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.globalRedirect`
         ///
@@ -700,7 +700,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`. Example: `"http://newserver.example.org/"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "globalRedirect"]);
+        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "globalRedirect"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.hostName`
         ///
@@ -709,7 +709,7 @@ pub mod httpd {
         /// Nix type: `string`. Default: `"‹name›"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const host_name: Opt<String> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "hostName"]);
+        pub const host_name: Opt<String> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "hostName"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.http2`
         ///
@@ -719,7 +719,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const http2: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "http2"]);
+        pub const http2: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "http2"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.listen`
         ///
@@ -753,7 +753,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "listen"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.listenAddresses`
         ///
@@ -780,7 +780,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "listenAddresses"]);
+        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "listenAddresses"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.locations`
         ///
@@ -802,7 +802,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "locations"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.logFormat`
         ///
@@ -811,7 +811,7 @@ pub mod httpd {
         /// Nix type: `string`. Default: `"common"`. Example: `"combined"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const log_format: Opt<String> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "logFormat"]);
+        pub const log_format: Opt<String> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "logFormat"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.onlySSL`
         ///
@@ -821,7 +821,7 @@ pub mod httpd {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const only_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "onlySSL"]);
+        pub const only_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "onlySSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.robotsEntries`
         ///
@@ -830,7 +830,7 @@ pub mod httpd {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`. Example: `"Disallow: /foo/"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "robotsEntries"]);
+        pub const robots_entries: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "robotsEntries"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.servedDirs`
         ///
@@ -850,7 +850,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedDirs"]);
+        pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedDirs"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.servedFiles`
         ///
@@ -875,7 +875,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedFiles"]);
+        pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedFiles"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.serverAliases`
         ///
@@ -894,7 +894,7 @@ pub mod httpd {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "serverAliases"]);
+        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "serverAliases"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.sslServerCert`
         ///
@@ -903,7 +903,7 @@ pub mod httpd {
         /// Nix type: `path`. Example: `"/var/host.cert"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerCert"]);
+        pub const ssl_server_cert: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerCert"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.sslServerChain`
         ///
@@ -912,7 +912,7 @@ pub mod httpd {
         /// Nix type: `null or path`. Default: `null`. Example: `"/var/ca.pem"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerChain"]);
+        pub const ssl_server_chain: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerChain"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.sslServerKey`
         ///
@@ -921,7 +921,7 @@ pub mod httpd {
         /// Nix type: `path`. Example: `"/var/host.key"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerKey"]);
+        pub const ssl_server_key: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "sslServerKey"]).in_submodules(1);
 
         /// `services.zabbixWeb.httpd.virtualHost.useACMEHost`
         ///
@@ -934,7 +934,7 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "useACMEHost"]);
+        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "useACMEHost"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.zabbixWeb.httpd.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -1039,7 +1039,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["alias"]))
+                    Opt::at(self.path.join(["alias"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.extraConfig`
@@ -1051,7 +1051,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn extra_config(&self) -> Opt<Concatenated> {
-                    Opt::at(self.path.join(["extraConfig"]))
+                    Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.index`
@@ -1063,7 +1063,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn index(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["index"]))
+                    Opt::at(self.path.join(["index"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.priority`
@@ -1077,7 +1077,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn priority(&self) -> Opt<i64> {
-                    Opt::at(self.path.join(["priority"]))
+                    Opt::at(self.path.join(["priority"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.proxyPass`
@@ -1089,7 +1089,7 @@ pub mod httpd {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["proxyPass"]))
+                    Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
                 }
 
             }
@@ -1692,7 +1692,7 @@ pub mod nginx {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "acmeFallbackHost"]);
+        pub const acme_fallback_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "acmeFallbackHost"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.acmeRoot`
         ///
@@ -1702,7 +1702,7 @@ pub mod nginx {
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "acmeRoot"]);
+        pub const acme_root: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "acmeRoot"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.addSSL`
         ///
@@ -1713,7 +1713,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const add_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "addSSL"]);
+        pub const add_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "addSSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.basicAuth`
         ///
@@ -1733,7 +1733,7 @@ pub mod nginx {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "basicAuth"]);
+        pub const basic_auth: Opt<BTreeMap<String, String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "basicAuth"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.basicAuthFile`
         ///
@@ -1743,7 +1743,7 @@ pub mod nginx {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "basicAuthFile"]);
+        pub const basic_auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "basicAuthFile"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.default`
         ///
@@ -1752,7 +1752,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const default: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "default"]);
+        pub const default: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "default"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.enableACME`
         ///
@@ -1762,7 +1762,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const enable_acme: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "enableACME"]);
+        pub const enable_acme: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "enableACME"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.extraConfig`
         ///
@@ -1771,7 +1771,7 @@ pub mod nginx {
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "extraConfig"]);
+        pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "extraConfig"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.forceSSL`
         ///
@@ -1784,7 +1784,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const force_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "forceSSL"]);
+        pub const force_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "forceSSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.globalRedirect`
         ///
@@ -1794,7 +1794,7 @@ pub mod nginx {
         /// Nix type: `null or string`. Default: `null`. Example: `"newserver.example.org"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "globalRedirect"]);
+        pub const global_redirect: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "globalRedirect"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.http2`
         ///
@@ -1809,7 +1809,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const http2: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http2"]);
+        pub const http2: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http2"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.http3`
         ///
@@ -1825,7 +1825,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const http3: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http3"]);
+        pub const http3: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http3"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.http3_hq`
         ///
@@ -1840,7 +1840,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const http3_hq: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http3_hq"]);
+        pub const http3_hq: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "http3_hq"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.kTLS`
         ///
@@ -1852,7 +1852,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const k_tls: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "kTLS"]);
+        pub const k_tls: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "kTLS"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.listen`
         ///
@@ -1886,7 +1886,7 @@ pub mod nginx {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "listen"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.listenAddresses`
         ///
@@ -1908,7 +1908,7 @@ pub mod nginx {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "listenAddresses"]);
+        pub const listen_addresses: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "listenAddresses"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.locations`
         ///
@@ -1927,7 +1927,7 @@ pub mod nginx {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "locations"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.onlySSL`
         ///
@@ -1937,7 +1937,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const only_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "onlySSL"]);
+        pub const only_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "onlySSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.quic`
         ///
@@ -1951,7 +1951,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const quic: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "quic"]);
+        pub const quic: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "quic"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.redirectCode`
         ///
@@ -1963,7 +1963,7 @@ pub mod nginx {
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`. Example: `308`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "redirectCode"]);
+        pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "redirectCode"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.rejectSSL`
         ///
@@ -1976,7 +1976,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const reject_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "rejectSSL"]);
+        pub const reject_ssl: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "rejectSSL"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.reuseport`
         ///
@@ -1986,7 +1986,7 @@ pub mod nginx {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const reuseport: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "reuseport"]);
+        pub const reuseport: Opt<bool> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "reuseport"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.root`
         ///
@@ -1995,7 +1995,7 @@ pub mod nginx {
         /// Nix type: `null or path`. Default: `null`. Example: `"/data/webserver/docs"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "root"]);
+        pub const root: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "root"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.serverAliases`
         ///
@@ -2013,7 +2013,7 @@ pub mod nginx {
         /// ```
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "serverAliases"]);
+        pub const server_aliases: Opt<Vec<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "serverAliases"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.serverName`
         ///
@@ -2022,7 +2022,7 @@ pub mod nginx {
         /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "serverName"]);
+        pub const server_name: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "serverName"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.sslCertificate`
         ///
@@ -2031,7 +2031,7 @@ pub mod nginx {
         /// Nix type: `path`. Example: `"/var/host.cert"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslCertificate"]);
+        pub const ssl_certificate: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslCertificate"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.sslCertificateKey`
         ///
@@ -2040,7 +2040,7 @@ pub mod nginx {
         /// Nix type: `path`. Example: `"/var/host.key"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslCertificateKey"]);
+        pub const ssl_certificate_key: Opt<RuntimePath> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslCertificateKey"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.sslTrustedCertificate`
         ///
@@ -2049,7 +2049,7 @@ pub mod nginx {
         /// Nix type: `null or path`. Default: `null`. Example: `"${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt"`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslTrustedCertificate"]);
+        pub const ssl_trusted_certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "sslTrustedCertificate"]).in_submodules(1);
 
         /// `services.zabbixWeb.nginx.virtualHost.useACMEHost`
         ///
@@ -2062,7 +2062,7 @@ pub mod nginx {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
-        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "useACMEHost"]);
+        pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "useACMEHost"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.zabbixWeb.nginx.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
@@ -2282,7 +2282,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["alias"]))
+                    Opt::at(self.path.join(["alias"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.basicAuth`
@@ -2305,7 +2305,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
-                    Opt::at(self.path.join(["basicAuth"]))
+                    Opt::at(self.path.join(["basicAuth"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.basicAuthFile`
@@ -2318,7 +2318,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["basicAuthFile"]))
+                    Opt::at(self.path.join(["basicAuthFile"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.extraConfig`
@@ -2330,7 +2330,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn extra_config(&self) -> Opt<Concatenated> {
-                    Opt::at(self.path.join(["extraConfig"]))
+                    Opt::at(self.path.join(["extraConfig"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.fastcgiParams`
@@ -2344,7 +2344,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
-                    Opt::at(self.path.join(["fastcgiParams"]))
+                    Opt::at(self.path.join(["fastcgiParams"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.index`
@@ -2356,7 +2356,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn index(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["index"]))
+                    Opt::at(self.path.join(["index"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.priority`
@@ -2370,7 +2370,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn priority(&self) -> Opt<i64> {
-                    Opt::at(self.path.join(["priority"]))
+                    Opt::at(self.path.join(["priority"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.proxyPass`
@@ -2383,7 +2383,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["proxyPass"]))
+                    Opt::at(self.path.join(["proxyPass"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.proxyWebsockets`
@@ -2395,7 +2395,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn proxy_websockets(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["proxyWebsockets"]))
+                    Opt::at(self.path.join(["proxyWebsockets"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.recommendedProxySettings`
@@ -2407,7 +2407,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn recommended_proxy_settings(&self) -> Opt<bool> {
-                    Opt::at(self.path.join(["recommendedProxySettings"]))
+                    Opt::at(self.path.join(["recommendedProxySettings"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.return`
@@ -2419,7 +2419,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
-                    Opt::at(self.path.join(["return"]))
+                    Opt::at(self.path.join(["return"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.root`
@@ -2431,7 +2431,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
-                    Opt::at(self.path.join(["root"]))
+                    Opt::at(self.path.join(["root"])).in_submodules(2)
                 }
 
                 /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.tryFiles`
@@ -2443,7 +2443,7 @@ pub mod nginx {
                 /// Declared in `nixos/modules/services/web-apps/zabbix.nix`.
                 #[inline]
                 pub fn try_files(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["tryFiles"]))
+                    Opt::at(self.path.join(["tryFiles"])).in_submodules(2)
                 }
 
             }

@@ -126,7 +126,7 @@ pub mod served_networks {
         /// Declared in `nixos/modules/services/networking/zeronsd.nix`.
         #[inline]
         pub fn package(&self) -> Opt<Package> {
-            Opt::at(self.path.join(["package"]))
+            Opt::at(self.path.join(["package"])).in_submodules(1)
         }
 
         /// `services.zeronsd.servedNetworks.<name>.settings`
@@ -138,7 +138,7 @@ pub mod served_networks {
         /// Declared in `nixos/modules/services/networking/zeronsd.nix`.
         #[inline]
         pub fn settings(&self) -> Opt<SettingsValue> {
-            Opt::at(self.path.join(["settings"]))
+            Opt::at(self.path.join(["settings"])).in_submodules(1)
         }
 
         /// The options under `settings`.
@@ -165,7 +165,7 @@ pub mod served_networks {
         /// Declared in `nixos/modules/services/networking/zeronsd.nix`.
         #[inline]
         pub fn domain(&self) -> Opt<String> {
-            Opt::at(self.path.join(["domain"]))
+            Opt::at(self.path.join(["domain"])).in_submodules(2)
         }
 
         /// `services.zeronsd.servedNetworks.<name>.settings.log_level`
@@ -177,7 +177,7 @@ pub mod served_networks {
         /// Declared in `nixos/modules/services/networking/zeronsd.nix`.
         #[inline]
         pub fn log_level(&self) -> Opt<LogLevel> {
-            Opt::at(self.path.join(["log_level"]))
+            Opt::at(self.path.join(["log_level"])).in_submodules(2)
         }
 
         /// `services.zeronsd.servedNetworks.<name>.settings.token`
@@ -189,7 +189,7 @@ pub mod served_networks {
         /// Declared in `nixos/modules/services/networking/zeronsd.nix`.
         #[inline]
         pub fn token(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["token"]))
+            Opt::at(self.path.join(["token"])).in_submodules(2)
         }
 
         /// `services.zeronsd.servedNetworks.<name>.settings.wildcard`
@@ -201,7 +201,7 @@ pub mod served_networks {
         /// Declared in `nixos/modules/services/networking/zeronsd.nix`.
         #[inline]
         pub fn wildcard(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["wildcard"]))
+            Opt::at(self.path.join(["wildcard"])).in_submodules(2)
         }
 
     }

@@ -93,7 +93,7 @@ pub mod settings {
     /// Nix type: `string`. Default: `"127.0.0.1"`. Example: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/web-apps/zipline.nix`.
-    pub const core_host: Opt<String> = Opt::new(&["services", "zipline", "settings", "CORE_HOST"]);
+    pub const core_host: Opt<String> = Opt::new(&["services", "zipline", "settings", "CORE_HOST"]).in_submodules(1);
 
     /// `services.zipline.settings.CORE_PORT`
     ///
@@ -102,7 +102,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`. Example: `8000`.
     ///
     /// Declared in `nixos/modules/services/web-apps/zipline.nix`.
-    pub const core_port: Opt<u16> = Opt::new(&["services", "zipline", "settings", "CORE_PORT"]);
+    pub const core_port: Opt<u16> = Opt::new(&["services", "zipline", "settings", "CORE_PORT"]).in_submodules(1);
 
 }
 

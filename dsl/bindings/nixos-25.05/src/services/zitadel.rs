@@ -235,7 +235,7 @@ pub mod settings {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
     ///
     /// Declared in `nixos/modules/services/web-apps/zitadel.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "zitadel", "settings", "Port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "zitadel", "settings", "Port"]).in_submodules(1);
 
     pub mod tls {
         use super::*;
@@ -252,7 +252,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zitadel.nix`.
-        pub const cert: Opt<NullOr<String>> = Opt::new(&["services", "zitadel", "settings", "TLS", "Cert"]);
+        pub const cert: Opt<NullOr<String>> = Opt::new(&["services", "zitadel", "settings", "TLS", "Cert"]).in_submodules(1);
 
         /// `services.zitadel.settings.TLS.CertPath`
         ///
@@ -261,7 +261,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zitadel.nix`.
-        pub const cert_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zitadel", "settings", "TLS", "CertPath"]);
+        pub const cert_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zitadel", "settings", "TLS", "CertPath"]).in_submodules(1);
 
         /// `services.zitadel.settings.TLS.Key`
         ///
@@ -275,7 +275,7 @@ pub mod settings {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zitadel.nix`.
-        pub const key: Opt<NullOr<String>> = Opt::new(&["services", "zitadel", "settings", "TLS", "Key"]);
+        pub const key: Opt<NullOr<String>> = Opt::new(&["services", "zitadel", "settings", "TLS", "Key"]).in_submodules(1);
 
         /// `services.zitadel.settings.TLS.KeyPath`
         ///
@@ -284,7 +284,7 @@ pub mod settings {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/web-apps/zitadel.nix`.
-        pub const key_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zitadel", "settings", "TLS", "KeyPath"]);
+        pub const key_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "zitadel", "settings", "TLS", "KeyPath"]).in_submodules(1);
 
     }
 

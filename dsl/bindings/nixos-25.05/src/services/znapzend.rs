@@ -501,7 +501,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn dataset(&self) -> Opt<String> {
-            Opt::at(self.path.join(["dataset"]))
+            Opt::at(self.path.join(["dataset"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.destinations`
@@ -529,7 +529,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn destinations(&self) -> Opt<BTreeMap<String, DestinationsValue>> {
-            Opt::at(self.path.join(["destinations"]))
+            Opt::at(self.path.join(["destinations"])).in_submodules(1)
         }
 
         /// The options under `destinations`.
@@ -547,7 +547,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// The options under `mbuffer`.
@@ -583,7 +583,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn plan(&self) -> Opt<String> {
-            Opt::at(self.path.join(["plan"]))
+            Opt::at(self.path.join(["plan"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.postsnap`
@@ -602,7 +602,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn postsnap(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["postsnap"]))
+            Opt::at(self.path.join(["postsnap"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.presnap`
@@ -616,7 +616,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn presnap(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["presnap"]))
+            Opt::at(self.path.join(["presnap"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.recursive`
@@ -628,7 +628,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn recursive(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["recursive"]))
+            Opt::at(self.path.join(["recursive"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.sendDelay`
@@ -641,7 +641,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn send_delay(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["sendDelay"]))
+            Opt::at(self.path.join(["sendDelay"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.timestampFormat`
@@ -658,7 +658,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn timestamp_format(&self) -> Opt<OneOf<TimestampFormatMembers>> {
-            Opt::at(self.path.join(["timestampFormat"]))
+            Opt::at(self.path.join(["timestampFormat"])).in_submodules(1)
         }
 
     }
@@ -694,7 +694,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn dataset(&self) -> Opt<String> {
-            Opt::at(self.path.join(["dataset"]))
+            Opt::at(self.path.join(["dataset"])).in_submodules(2)
         }
 
         /// `services.znapzend.zetup.<name>.destinations.<name>.host`
@@ -707,7 +707,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn host(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["host"]))
+            Opt::at(self.path.join(["host"])).in_submodules(2)
         }
 
         /// `services.znapzend.zetup.<name>.destinations.<name>.label`
@@ -719,7 +719,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn label(&self) -> Opt<String> {
-            Opt::at(self.path.join(["label"]))
+            Opt::at(self.path.join(["label"])).in_submodules(2)
         }
 
         /// `services.znapzend.zetup.<name>.destinations.<name>.plan`
@@ -749,7 +749,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn plan(&self) -> Opt<String> {
-            Opt::at(self.path.join(["plan"]))
+            Opt::at(self.path.join(["plan"])).in_submodules(2)
         }
 
         /// `services.znapzend.zetup.<name>.destinations.<name>.postsend`
@@ -764,7 +764,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn postsend(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["postsend"]))
+            Opt::at(self.path.join(["postsend"])).in_submodules(2)
         }
 
         /// `services.znapzend.zetup.<name>.destinations.<name>.presend`
@@ -779,7 +779,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn presend(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["presend"]))
+            Opt::at(self.path.join(["presend"])).in_submodules(2)
         }
 
     }
@@ -800,7 +800,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.mbuffer.port`
@@ -819,7 +819,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn port(&self) -> Opt<NullOr<u16>> {
-            Opt::at(self.path.join(["port"]))
+            Opt::at(self.path.join(["port"])).in_submodules(1)
         }
 
         /// `services.znapzend.zetup.<name>.mbuffer.size`
@@ -832,7 +832,7 @@ pub mod zetup {
         /// Declared in `nixos/modules/services/backup/znapzend.nix`.
         #[inline]
         pub fn size(&self) -> Opt<OneOf<SizeMembers>> {
-            Opt::at(self.path.join(["size"]))
+            Opt::at(self.path.join(["size"])).in_submodules(1)
         }
 
     }

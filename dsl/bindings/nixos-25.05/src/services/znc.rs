@@ -489,7 +489,7 @@ pub mod conf_options {
             /// Declared in `nixos/modules/services/networking/znc/options.nix`.
             #[inline]
             pub fn channels(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["channels"]))
+                Opt::at(self.path.join(["channels"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.extraConf`
@@ -516,7 +516,7 @@ pub mod conf_options {
             /// Declared in `nixos/modules/services/networking/znc/options.nix`.
             #[inline]
             pub fn extra_conf(&self) -> Opt<Concatenated> {
-                Opt::at(self.path.join(["extraConf"]))
+                Opt::at(self.path.join(["extraConf"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.hasBitlbeeControlChannel`
@@ -528,7 +528,7 @@ pub mod conf_options {
             /// Declared in `nixos/modules/services/networking/znc/options.nix`.
             #[inline]
             pub fn has_bitlbee_control_channel(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["hasBitlbeeControlChannel"]))
+                Opt::at(self.path.join(["hasBitlbeeControlChannel"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.modules`
@@ -548,7 +548,7 @@ pub mod conf_options {
             /// Declared in `nixos/modules/services/networking/znc/options.nix`.
             #[inline]
             pub fn modules(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["modules"]))
+                Opt::at(self.path.join(["modules"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.password`
@@ -560,7 +560,7 @@ pub mod conf_options {
             /// Declared in `nixos/modules/services/networking/znc/options.nix`.
             #[inline]
             pub fn password(&self) -> Opt<String> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.port`
@@ -572,7 +572,7 @@ pub mod conf_options {
             /// Declared in `nixos/modules/services/networking/znc/options.nix`.
             #[inline]
             pub fn port(&self) -> Opt<u16> {
-                Opt::at(self.path.join(["port"]))
+                Opt::at(self.path.join(["port"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.server`
@@ -584,7 +584,7 @@ pub mod conf_options {
             /// Declared in `nixos/modules/services/networking/znc/options.nix`.
             #[inline]
             pub fn server(&self) -> Opt<String> {
-                Opt::at(self.path.join(["server"]))
+                Opt::at(self.path.join(["server"])).in_submodules(1)
             }
 
             /// `services.znc.confOptions.networks.<name>.useSSL`
@@ -596,7 +596,7 @@ pub mod conf_options {
             /// Declared in `nixos/modules/services/networking/znc/options.nix`.
             #[inline]
             pub fn use_ssl(&self) -> Opt<bool> {
-                Opt::at(self.path.join(["useSSL"]))
+                Opt::at(self.path.join(["useSSL"])).in_submodules(1)
             }
 
         }

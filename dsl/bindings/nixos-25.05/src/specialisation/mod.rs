@@ -34,7 +34,7 @@ impl SpecialisationEntry {
     /// Declared in `nixos/modules/system/activation/specialisation.nix`.
     #[inline]
     pub fn configuration(&self) -> Opt<Untyped> {
-        Opt::at(self.path.join(["configuration"]))
+        Opt::at(self.path.join(["configuration"])).in_submodules(1)
     }
 
     /// `specialisation.<name>.inheritParentConfig`
@@ -46,7 +46,7 @@ impl SpecialisationEntry {
     /// Declared in `nixos/modules/system/activation/specialisation.nix`.
     #[inline]
     pub fn inherit_parent_config(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["inheritParentConfig"]))
+        Opt::at(self.path.join(["inheritParentConfig"])).in_submodules(1)
     }
 
 }

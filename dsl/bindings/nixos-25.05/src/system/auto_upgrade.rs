@@ -203,7 +203,7 @@ pub mod reboot_window {
     /// Nix type: `string matching the pattern [[:digit:]]{2}:[[:digit:]]{2}`. Example: `"01:00"`.
     ///
     /// Declared in `nixos/modules/tasks/auto-upgrade.nix`.
-    pub const lower: Opt<String> = Opt::new_matching(&["system", "autoUpgrade", "rebootWindow", "lower"], "[[:digit:]]{2}:[[:digit:]]{2}");
+    pub const lower: Opt<String> = Opt::new_matching(&["system", "autoUpgrade", "rebootWindow", "lower"], "[[:digit:]]{2}:[[:digit:]]{2}").in_submodules(1);
 
     /// `system.autoUpgrade.rebootWindow.upper`
     ///
@@ -212,7 +212,7 @@ pub mod reboot_window {
     /// Nix type: `string matching the pattern [[:digit:]]{2}:[[:digit:]]{2}`. Example: `"05:00"`.
     ///
     /// Declared in `nixos/modules/tasks/auto-upgrade.nix`.
-    pub const upper: Opt<String> = Opt::new_matching(&["system", "autoUpgrade", "rebootWindow", "upper"], "[[:digit:]]{2}:[[:digit:]]{2}");
+    pub const upper: Opt<String> = Opt::new_matching(&["system", "autoUpgrade", "rebootWindow", "upper"], "[[:digit:]]{2}:[[:digit:]]{2}").in_submodules(1);
 
 }
 

@@ -1720,7 +1720,7 @@ pub mod config {
     /// Nix type: `boolean`. Default: `true`. Example: `false`.
     ///
     /// Declared in `nixos/modules/system/boot/networkd.nix`.
-    pub const add_route_tables_to_ip_route2: Opt<bool> = Opt::new(&["systemd", "network", "config", "addRouteTablesToIPRoute2"]);
+    pub const add_route_tables_to_ip_route2: Opt<bool> = Opt::new(&["systemd", "network", "config", "addRouteTablesToIPRoute2"]).in_submodules(1);
 
     /// `systemd.network.config.dhcpV4Config`
     ///
@@ -1739,7 +1739,7 @@ pub mod config {
     /// ```
     ///
     /// Declared in `nixos/modules/system/boot/networkd.nix`.
-    pub const dhcp_v4_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "dhcpV4Config"]);
+    pub const dhcp_v4_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "dhcpV4Config"]).in_submodules(1);
 
     /// `systemd.network.config.dhcpV6Config`
     ///
@@ -1758,7 +1758,7 @@ pub mod config {
     /// ```
     ///
     /// Declared in `nixos/modules/system/boot/networkd.nix`.
-    pub const dhcp_v6_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "dhcpV6Config"]);
+    pub const dhcp_v6_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "dhcpV6Config"]).in_submodules(1);
 
     /// `systemd.network.config.networkConfig`
     ///
@@ -1778,7 +1778,7 @@ pub mod config {
     /// ```
     ///
     /// Declared in `nixos/modules/system/boot/networkd.nix`.
-    pub const network_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "networkConfig"]);
+    pub const network_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "networkConfig"]).in_submodules(1);
 
     /// `systemd.network.config.routeTables`
     ///
@@ -1796,7 +1796,7 @@ pub mod config {
     /// ```
     ///
     /// Declared in `nixos/modules/system/boot/networkd.nix`.
-    pub const route_tables: Opt<BTreeMap<String, i64>> = Opt::new(&["systemd", "network", "config", "routeTables"]);
+    pub const route_tables: Opt<BTreeMap<String, i64>> = Opt::new(&["systemd", "network", "config", "routeTables"]).in_submodules(1);
 
 }
 
@@ -1825,7 +1825,7 @@ pub mod links {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.network.links.<name>.extraConfig`
@@ -1837,7 +1837,7 @@ pub mod links {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.links.<name>.linkConfig`
@@ -1859,7 +1859,7 @@ pub mod links {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn link_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["linkConfig"]))
+            Opt::at(self.path.join(["linkConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.links.<name>.matchConfig`
@@ -1884,7 +1884,7 @@ pub mod links {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn match_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["matchConfig"]))
+            Opt::at(self.path.join(["matchConfig"])).in_submodules(1)
         }
 
     }
@@ -1927,7 +1927,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn batman_advanced_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["batmanAdvancedConfig"]))
+            Opt::at(self.path.join(["batmanAdvancedConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.bondConfig`
@@ -1949,7 +1949,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn bond_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["bondConfig"]))
+            Opt::at(self.path.join(["bondConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.bridgeConfig`
@@ -1971,7 +1971,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn bridge_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["bridgeConfig"]))
+            Opt::at(self.path.join(["bridgeConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.enable`
@@ -1985,7 +1985,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.extraConfig`
@@ -1997,7 +1997,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.fooOverUDPConfig`
@@ -2019,7 +2019,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn foo_over_udp_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["fooOverUDPConfig"]))
+            Opt::at(self.path.join(["fooOverUDPConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.ipvlanConfig`
@@ -2041,7 +2041,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn ipvlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["ipvlanConfig"]))
+            Opt::at(self.path.join(["ipvlanConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.ipvtapConfig`
@@ -2063,7 +2063,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn ipvtap_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["ipvtapConfig"]))
+            Opt::at(self.path.join(["ipvtapConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.l2tpConfig`
@@ -2089,7 +2089,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn l2tp_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["l2tpConfig"]))
+            Opt::at(self.path.join(["l2tpConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.l2tpSessions`
@@ -2115,7 +2115,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn l2tp_sessions(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["l2tpSessions"]))
+            Opt::at(self.path.join(["l2tpSessions"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.macvlanConfig`
@@ -2137,7 +2137,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn macvlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["macvlanConfig"]))
+            Opt::at(self.path.join(["macvlanConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.matchConfig`
@@ -2162,7 +2162,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn match_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["matchConfig"]))
+            Opt::at(self.path.join(["matchConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.netdevConfig`
@@ -2185,7 +2185,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn netdev_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["netdevConfig"]))
+            Opt::at(self.path.join(["netdevConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.peerConfig`
@@ -2207,7 +2207,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn peer_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["peerConfig"]))
+            Opt::at(self.path.join(["peerConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.tapConfig`
@@ -2229,7 +2229,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn tap_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["tapConfig"]))
+            Opt::at(self.path.join(["tapConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.tunConfig`
@@ -2251,7 +2251,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn tun_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["tunConfig"]))
+            Opt::at(self.path.join(["tunConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.tunnelConfig`
@@ -2273,7 +2273,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn tunnel_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["tunnelConfig"]))
+            Opt::at(self.path.join(["tunnelConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.vlanConfig`
@@ -2295,7 +2295,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn vlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["vlanConfig"]))
+            Opt::at(self.path.join(["vlanConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.vrfConfig`
@@ -2319,7 +2319,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn vrf_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["vrfConfig"]))
+            Opt::at(self.path.join(["vrfConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.vxlanConfig`
@@ -2333,7 +2333,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn vxlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["vxlanConfig"]))
+            Opt::at(self.path.join(["vxlanConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.wireguardConfig`
@@ -2360,7 +2360,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn wireguard_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["wireguardConfig"]))
+            Opt::at(self.path.join(["wireguardConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.wireguardPeers`
@@ -2393,7 +2393,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn wireguard_peers(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["wireguardPeers"]))
+            Opt::at(self.path.join(["wireguardPeers"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.wlanConfig`
@@ -2415,7 +2415,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn wlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["wlanConfig"]))
+            Opt::at(self.path.join(["wlanConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.netdevs.<name>.xfrmConfig`
@@ -2437,7 +2437,7 @@ pub mod netdevs {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn xfrm_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["xfrmConfig"]))
+            Opt::at(self.path.join(["xfrmConfig"])).in_submodules(1)
         }
 
     }
@@ -2469,7 +2469,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn dhcp(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["DHCP"]))
+            Opt::at(self.path.join(["DHCP"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.address`
@@ -2482,7 +2482,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn address(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["address"]))
+            Opt::at(self.path.join(["address"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.addresses`
@@ -2505,7 +2505,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn addresses(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["addresses"]))
+            Opt::at(self.path.join(["addresses"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bfifoConfig`
@@ -2528,7 +2528,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn bfifo_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["bfifoConfig"]))
+            Opt::at(self.path.join(["bfifoConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bond`
@@ -2541,7 +2541,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn bond(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bond"]))
+            Opt::at(self.path.join(["bond"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bridge`
@@ -2554,7 +2554,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn bridge(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bridge"]))
+            Opt::at(self.path.join(["bridge"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bridgeConfig`
@@ -2577,7 +2577,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn bridge_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["bridgeConfig"]))
+            Opt::at(self.path.join(["bridgeConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bridgeFDBs`
@@ -2602,7 +2602,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn bridge_fd_bs(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["bridgeFDBs"]))
+            Opt::at(self.path.join(["bridgeFDBs"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bridgeMDBs`
@@ -2626,7 +2626,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn bridge_md_bs(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["bridgeMDBs"]))
+            Opt::at(self.path.join(["bridgeMDBs"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.bridgeVLANs`
@@ -2649,7 +2649,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn bridge_vla_ns(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["bridgeVLANs"]))
+            Opt::at(self.path.join(["bridgeVLANs"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.cakeConfig`
@@ -2673,7 +2673,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn cake_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["cakeConfig"]))
+            Opt::at(self.path.join(["cakeConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.canConfig`
@@ -2687,7 +2687,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn can_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["canConfig"]))
+            Opt::at(self.path.join(["canConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.controlledDelayConfig`
@@ -2710,7 +2710,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn controlled_delay_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["controlledDelayConfig"]))
+            Opt::at(self.path.join(["controlledDelayConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.deficitRoundRobinSchedulerClassConfig`
@@ -2733,7 +2733,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn deficit_round_robin_scheduler_class_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["deficitRoundRobinSchedulerClassConfig"]))
+            Opt::at(self.path.join(["deficitRoundRobinSchedulerClassConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.deficitRoundRobinSchedulerConfig`
@@ -2755,7 +2755,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn deficit_round_robin_scheduler_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["deficitRoundRobinSchedulerConfig"]))
+            Opt::at(self.path.join(["deficitRoundRobinSchedulerConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dhcpPrefixDelegationConfig`
@@ -2778,7 +2778,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn dhcp_prefix_delegation_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["dhcpPrefixDelegationConfig"]))
+            Opt::at(self.path.join(["dhcpPrefixDelegationConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dhcpServerConfig`
@@ -2801,7 +2801,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn dhcp_server_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["dhcpServerConfig"]))
+            Opt::at(self.path.join(["dhcpServerConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dhcpServerStaticLeases`
@@ -2825,7 +2825,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn dhcp_server_static_leases(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["dhcpServerStaticLeases"]))
+            Opt::at(self.path.join(["dhcpServerStaticLeases"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dhcpV4Config`
@@ -2848,7 +2848,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn dhcp_v4_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["dhcpV4Config"]))
+            Opt::at(self.path.join(["dhcpV4Config"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dhcpV6Config`
@@ -2870,7 +2870,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn dhcp_v6_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["dhcpV6Config"]))
+            Opt::at(self.path.join(["dhcpV6Config"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.dns`
@@ -2883,7 +2883,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn dns(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dns"]))
+            Opt::at(self.path.join(["dns"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.domains`
@@ -2895,7 +2895,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn domains(&self) -> Opt<NullOr<Vec<String>>> {
-            Opt::at(self.path.join(["domains"]))
+            Opt::at(self.path.join(["domains"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.enable`
@@ -2909,7 +2909,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.enhancedTransmissionSelectionConfig`
@@ -2934,7 +2934,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn enhanced_transmission_selection_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["enhancedTransmissionSelectionConfig"]))
+            Opt::at(self.path.join(["enhancedTransmissionSelectionConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.extraConfig`
@@ -2946,7 +2946,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn extra_config(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["extraConfig"]))
+            Opt::at(self.path.join(["extraConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.fairQueueingConfig`
@@ -2969,7 +2969,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn fair_queueing_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["fairQueueingConfig"]))
+            Opt::at(self.path.join(["fairQueueingConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.fairQueueingControlledDelayConfig`
@@ -2992,7 +2992,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn fair_queueing_controlled_delay_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["fairQueueingControlledDelayConfig"]))
+            Opt::at(self.path.join(["fairQueueingControlledDelayConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.flowQueuePIEConfig`
@@ -3015,7 +3015,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn flow_queue_pie_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["flowQueuePIEConfig"]))
+            Opt::at(self.path.join(["flowQueuePIEConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.gateway`
@@ -3028,7 +3028,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn gateway(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["gateway"]))
+            Opt::at(self.path.join(["gateway"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.genericRandomEarlyDetectionConfig`
@@ -3052,7 +3052,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn generic_random_early_detection_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["genericRandomEarlyDetectionConfig"]))
+            Opt::at(self.path.join(["genericRandomEarlyDetectionConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.heavyHitterFilterConfig`
@@ -3075,7 +3075,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn heavy_hitter_filter_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["heavyHitterFilterConfig"]))
+            Opt::at(self.path.join(["heavyHitterFilterConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.hierarchyTokenBucketClassConfig`
@@ -3098,7 +3098,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn hierarchy_token_bucket_class_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["hierarchyTokenBucketClassConfig"]))
+            Opt::at(self.path.join(["hierarchyTokenBucketClassConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.hierarchyTokenBucketConfig`
@@ -3120,7 +3120,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn hierarchy_token_bucket_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["hierarchyTokenBucketConfig"]))
+            Opt::at(self.path.join(["hierarchyTokenBucketConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipoIBConfig`
@@ -3134,7 +3134,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn ipo_ib_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["ipoIBConfig"]))
+            Opt::at(self.path.join(["ipoIBConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipv6AcceptRAConfig`
@@ -3157,7 +3157,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn ipv6_accept_ra_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["ipv6AcceptRAConfig"]))
+            Opt::at(self.path.join(["ipv6AcceptRAConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipv6PREF64Prefixes`
@@ -3180,7 +3180,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn ipv6_pref64_prefixes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["ipv6PREF64Prefixes"]))
+            Opt::at(self.path.join(["ipv6PREF64Prefixes"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipv6Prefixes`
@@ -3204,7 +3204,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn ipv6_prefixes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["ipv6Prefixes"]))
+            Opt::at(self.path.join(["ipv6Prefixes"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipv6RoutePrefixes`
@@ -3228,7 +3228,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn ipv6_route_prefixes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["ipv6RoutePrefixes"]))
+            Opt::at(self.path.join(["ipv6RoutePrefixes"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ipv6SendRAConfig`
@@ -3252,7 +3252,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn ipv6_send_ra_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["ipv6SendRAConfig"]))
+            Opt::at(self.path.join(["ipv6SendRAConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.linkConfig`
@@ -3274,7 +3274,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn link_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["linkConfig"]))
+            Opt::at(self.path.join(["linkConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.lldpConfig`
@@ -3296,7 +3296,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn lldp_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["lldpConfig"]))
+            Opt::at(self.path.join(["lldpConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.macvlan`
@@ -3309,7 +3309,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn macvlan(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["macvlan"]))
+            Opt::at(self.path.join(["macvlan"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.macvtap`
@@ -3322,7 +3322,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn macvtap(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["macvtap"]))
+            Opt::at(self.path.join(["macvtap"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.matchConfig`
@@ -3347,7 +3347,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn match_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["matchConfig"]))
+            Opt::at(self.path.join(["matchConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.name`
@@ -3359,7 +3359,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn name(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.networkConfig`
@@ -3381,7 +3381,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn network_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["networkConfig"]))
+            Opt::at(self.path.join(["networkConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.networkEmulatorConfig`
@@ -3404,7 +3404,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn network_emulator_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["networkEmulatorConfig"]))
+            Opt::at(self.path.join(["networkEmulatorConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.ntp`
@@ -3417,7 +3417,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn ntp(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ntp"]))
+            Opt::at(self.path.join(["ntp"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.pfifoConfig`
@@ -3440,7 +3440,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn pfifo_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["pfifoConfig"]))
+            Opt::at(self.path.join(["pfifoConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.pfifoFastConfig`
@@ -3462,7 +3462,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn pfifo_fast_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["pfifoFastConfig"]))
+            Opt::at(self.path.join(["pfifoFastConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.pfifoHeadDropConfig`
@@ -3485,7 +3485,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn pfifo_head_drop_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["pfifoHeadDropConfig"]))
+            Opt::at(self.path.join(["pfifoHeadDropConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.pieConfig`
@@ -3508,7 +3508,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn pie_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["pieConfig"]))
+            Opt::at(self.path.join(["pieConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.qdiscConfig`
@@ -3530,7 +3530,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn qdisc_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["qdiscConfig"]))
+            Opt::at(self.path.join(["qdiscConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.quickFairQueueingConfig`
@@ -3552,7 +3552,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn quick_fair_queueing_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["quickFairQueueingConfig"]))
+            Opt::at(self.path.join(["quickFairQueueingConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.quickFairQueueingConfigClass`
@@ -3575,7 +3575,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn quick_fair_queueing_config_class(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["quickFairQueueingConfigClass"]))
+            Opt::at(self.path.join(["quickFairQueueingConfigClass"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.routes`
@@ -3598,7 +3598,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn routes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["routes"]))
+            Opt::at(self.path.join(["routes"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.routingPolicyRules`
@@ -3623,7 +3623,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn routing_policy_rules(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
-            Opt::at(self.path.join(["routingPolicyRules"]))
+            Opt::at(self.path.join(["routingPolicyRules"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.stochasticFairBlueConfig`
@@ -3646,7 +3646,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn stochastic_fair_blue_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["stochasticFairBlueConfig"]))
+            Opt::at(self.path.join(["stochasticFairBlueConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.stochasticFairnessQueueingConfig`
@@ -3669,7 +3669,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn stochastic_fairness_queueing_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["stochasticFairnessQueueingConfig"]))
+            Opt::at(self.path.join(["stochasticFairnessQueueingConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.tokenBucketFilterConfig`
@@ -3692,7 +3692,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn token_bucket_filter_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["tokenBucketFilterConfig"]))
+            Opt::at(self.path.join(["tokenBucketFilterConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.trivialLinkEqualizerConfig`
@@ -3715,7 +3715,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn trivial_link_equalizer_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["trivialLinkEqualizerConfig"]))
+            Opt::at(self.path.join(["trivialLinkEqualizerConfig"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.tunnel`
@@ -3728,7 +3728,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn tunnel(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["tunnel"]))
+            Opt::at(self.path.join(["tunnel"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.vlan`
@@ -3741,7 +3741,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn vlan(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["vlan"]))
+            Opt::at(self.path.join(["vlan"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.vrf`
@@ -3754,7 +3754,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn vrf(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["vrf"]))
+            Opt::at(self.path.join(["vrf"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.vxlan`
@@ -3767,7 +3767,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn vxlan(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["vxlan"]))
+            Opt::at(self.path.join(["vxlan"])).in_submodules(1)
         }
 
         /// `systemd.network.networks.<name>.xfrm`
@@ -3780,7 +3780,7 @@ pub mod networks {
         /// Declared in `nixos/modules/system/boot/networkd.nix`.
         #[inline]
         pub fn xfrm(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["xfrm"]))
+            Opt::at(self.path.join(["xfrm"])).in_submodules(1)
         }
 
     }

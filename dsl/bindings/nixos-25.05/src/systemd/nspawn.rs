@@ -36,7 +36,7 @@ impl NspawnEntry {
     /// Declared in `nixos/modules/system/boot/systemd/nspawn.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.nspawn.<name>.execConfig`
@@ -58,7 +58,7 @@ impl NspawnEntry {
     /// Declared in `nixos/modules/system/boot/systemd/nspawn.nix`.
     #[inline]
     pub fn exec_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["execConfig"]))
+        Opt::at(self.path.join(["execConfig"])).in_submodules(1)
     }
 
     /// `systemd.nspawn.<name>.filesConfig`
@@ -82,7 +82,7 @@ impl NspawnEntry {
     /// Declared in `nixos/modules/system/boot/systemd/nspawn.nix`.
     #[inline]
     pub fn files_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["filesConfig"]))
+        Opt::at(self.path.join(["filesConfig"])).in_submodules(1)
     }
 
     /// `systemd.nspawn.<name>.networkConfig`
@@ -104,7 +104,7 @@ impl NspawnEntry {
     /// Declared in `nixos/modules/system/boot/systemd/nspawn.nix`.
     #[inline]
     pub fn network_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["networkConfig"]))
+        Opt::at(self.path.join(["networkConfig"])).in_submodules(1)
     }
 
 }

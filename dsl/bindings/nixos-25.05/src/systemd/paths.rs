@@ -31,7 +31,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn after(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.aliases`
@@ -43,7 +43,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn aliases(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.before`
@@ -56,7 +56,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn before(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.bindsTo`
@@ -69,7 +69,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn binds_to(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.conflicts`
@@ -82,7 +82,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn conflicts(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.description`
@@ -94,7 +94,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn description(&self) -> Opt<String> {
-        Opt::at(self.path.join(["description"]))
+        Opt::at(self.path.join(["description"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.documentation`
@@ -106,7 +106,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn documentation(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["documentation"]))
+        Opt::at(self.path.join(["documentation"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.enable`
@@ -124,7 +124,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.name`
@@ -137,7 +137,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.onFailure`
@@ -150,7 +150,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn on_failure(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.onSuccess`
@@ -163,7 +163,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn on_success(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.overrideStrategy`
@@ -183,7 +183,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-        Opt::at(self.path.join(["overrideStrategy"]))
+        Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.partOf`
@@ -196,7 +196,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn part_of(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.pathConfig`
@@ -219,7 +219,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn path_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["pathConfig"]))
+        Opt::at(self.path.join(["pathConfig"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.reloadTriggers`
@@ -234,7 +234,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-        Opt::at(self.path.join(["reloadTriggers"]))
+        Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.requiredBy`
@@ -248,7 +248,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn required_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.requires`
@@ -261,7 +261,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn requires(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.requisite`
@@ -274,7 +274,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn requisite(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.restartTriggers`
@@ -288,7 +288,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-        Opt::at(self.path.join(["restartTriggers"]))
+        Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.startLimitBurst`
@@ -302,7 +302,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn start_limit_burst(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["startLimitBurst"]))
+        Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.startLimitIntervalSec`
@@ -316,7 +316,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["startLimitIntervalSec"]))
+        Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.unitConfig`
@@ -338,7 +338,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["unitConfig"]))
+        Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
     }
 
     /// `systemd.paths.<name>.upheldBy`
@@ -351,7 +351,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.upholds`
@@ -363,7 +363,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn upholds(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.wantedBy`
@@ -385,7 +385,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn wanted_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.paths.<name>.wants`
@@ -397,7 +397,7 @@ impl PathsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn wants(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
 }

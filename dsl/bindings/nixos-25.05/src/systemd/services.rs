@@ -31,7 +31,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn after(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.aliases`
@@ -43,7 +43,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn aliases(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.before`
@@ -56,7 +56,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn before(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.bindsTo`
@@ -69,7 +69,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn binds_to(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// The options under `confinement`.
@@ -88,7 +88,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn conflicts(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.description`
@@ -100,7 +100,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn description(&self) -> Opt<String> {
-        Opt::at(self.path.join(["description"]))
+        Opt::at(self.path.join(["description"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.documentation`
@@ -112,7 +112,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn documentation(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["documentation"]))
+        Opt::at(self.path.join(["documentation"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.enable`
@@ -130,7 +130,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.enableStrictShellChecks`
@@ -142,7 +142,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn enable_strict_shell_checks(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enableStrictShellChecks"]))
+        Opt::at(self.path.join(["enableStrictShellChecks"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.environment`
@@ -163,7 +163,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> {
-        Opt::at(self.path.join(["environment"]))
+        Opt::at(self.path.join(["environment"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.name`
@@ -176,7 +176,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.notSocketActivated`
@@ -192,7 +192,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn not_socket_activated(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["notSocketActivated"]))
+        Opt::at(self.path.join(["notSocketActivated"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.onFailure`
@@ -205,7 +205,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn on_failure(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.onSuccess`
@@ -218,7 +218,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn on_success(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.overrideStrategy`
@@ -238,7 +238,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-        Opt::at(self.path.join(["overrideStrategy"]))
+        Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.partOf`
@@ -251,7 +251,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn part_of(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.path`
@@ -266,7 +266,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn path(&self) -> Opt<Vec<OneOf<PathMembers>>> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.postStart`
@@ -279,7 +279,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn post_start(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["postStart"]))
+        Opt::at(self.path.join(["postStart"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.postStop`
@@ -292,7 +292,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn post_stop(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["postStop"]))
+        Opt::at(self.path.join(["postStop"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.preStart`
@@ -305,7 +305,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn pre_start(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["preStart"]))
+        Opt::at(self.path.join(["preStart"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.preStop`
@@ -317,7 +317,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn pre_stop(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["preStop"]))
+        Opt::at(self.path.join(["preStop"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.reload`
@@ -330,7 +330,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn reload(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["reload"]))
+        Opt::at(self.path.join(["reload"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.reloadIfChanged`
@@ -350,7 +350,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn reload_if_changed(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["reloadIfChanged"]))
+        Opt::at(self.path.join(["reloadIfChanged"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.reloadTriggers`
@@ -365,7 +365,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-        Opt::at(self.path.join(["reloadTriggers"]))
+        Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.requiredBy`
@@ -379,7 +379,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn required_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.requires`
@@ -392,7 +392,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn requires(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.requisite`
@@ -405,7 +405,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn requisite(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.restartIfChanged`
@@ -418,7 +418,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn restart_if_changed(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["restartIfChanged"]))
+        Opt::at(self.path.join(["restartIfChanged"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.restartTriggers`
@@ -432,7 +432,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-        Opt::at(self.path.join(["restartTriggers"]))
+        Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.script`
@@ -444,7 +444,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn script(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["script"]))
+        Opt::at(self.path.join(["script"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.scriptArgs`
@@ -457,7 +457,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn script_args(&self) -> Opt<String> {
-        Opt::at(self.path.join(["scriptArgs"]))
+        Opt::at(self.path.join(["scriptArgs"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.serviceConfig`
@@ -479,7 +479,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn service_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["serviceConfig"]))
+        Opt::at(self.path.join(["serviceConfig"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.startAt`
@@ -495,7 +495,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn start_at(&self) -> Opt<OneOf<StartAtMembers>> {
-        Opt::at(self.path.join(["startAt"]))
+        Opt::at(self.path.join(["startAt"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.startLimitBurst`
@@ -509,7 +509,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn start_limit_burst(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["startLimitBurst"]))
+        Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.startLimitIntervalSec`
@@ -523,7 +523,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["startLimitIntervalSec"]))
+        Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.stopIfChanged`
@@ -542,7 +542,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn stop_if_changed(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["stopIfChanged"]))
+        Opt::at(self.path.join(["stopIfChanged"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.unitConfig`
@@ -564,7 +564,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["unitConfig"]))
+        Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.upheldBy`
@@ -577,7 +577,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.upholds`
@@ -589,7 +589,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn upholds(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.wantedBy`
@@ -611,7 +611,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn wanted_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.services.<name>.wants`
@@ -623,7 +623,7 @@ impl ServicesEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn wants(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
 }
@@ -649,7 +649,7 @@ impl ServicesEntryConfinement {
     /// Declared in `nixos/modules/security/systemd-confinement.nix`.
     #[inline]
     pub fn bin_sh(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["binSh"]))
+        Opt::at(self.path.join(["binSh"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.confinement.enable`
@@ -663,7 +663,7 @@ impl ServicesEntryConfinement {
     /// Declared in `nixos/modules/security/systemd-confinement.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.confinement.fullUnit`
@@ -683,7 +683,7 @@ impl ServicesEntryConfinement {
     /// Declared in `nixos/modules/security/systemd-confinement.nix`.
     #[inline]
     pub fn full_unit(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["fullUnit"]))
+        Opt::at(self.path.join(["fullUnit"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.confinement.mode`
@@ -713,7 +713,7 @@ impl ServicesEntryConfinement {
     /// Declared in `nixos/modules/security/systemd-confinement.nix`.
     #[inline]
     pub fn mode(&self) -> Opt<Mode> {
-        Opt::at(self.path.join(["mode"]))
+        Opt::at(self.path.join(["mode"])).in_submodules(1)
     }
 
     /// `systemd.services.<name>.confinement.packages`
@@ -735,7 +735,7 @@ impl ServicesEntryConfinement {
     /// Declared in `nixos/modules/security/systemd-confinement.nix`.
     #[inline]
     pub fn packages(&self) -> Opt<Vec<OneOf<PackagesMembers>>> {
-        Opt::at(self.path.join(["packages"]))
+        Opt::at(self.path.join(["packages"])).in_submodules(1)
     }
 
 }

@@ -227,7 +227,7 @@ pub mod contents {
         /// Declared in `nixos/modules/system/boot/systemd/shutdown.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.shutdownRamfs.contents.<name>.source`
@@ -239,7 +239,7 @@ pub mod contents {
         /// Declared in `nixos/modules/system/boot/systemd/shutdown.nix`.
         #[inline]
         pub fn source(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["source"]))
+            Opt::at(self.path.join(["source"])).in_submodules(1)
         }
 
         /// `systemd.shutdownRamfs.contents.<name>.target`
@@ -251,7 +251,7 @@ pub mod contents {
         /// Declared in `nixos/modules/system/boot/systemd/shutdown.nix`.
         #[inline]
         pub fn target(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["target"]))
+            Opt::at(self.path.join(["target"])).in_submodules(1)
         }
 
         /// `systemd.shutdownRamfs.contents.<name>.text`
@@ -263,7 +263,7 @@ pub mod contents {
         /// Declared in `nixos/modules/system/boot/systemd/shutdown.nix`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
     }
@@ -286,7 +286,7 @@ pub mod contents {
         /// Declared in `nixos/modules/system/boot/systemd/shutdown.nix`.
         #[inline]
         pub fn features(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["features"]))
+            Opt::at(self.path.join(["features"])).in_submodules(1)
         }
 
         /// `systemd.shutdownRamfs.contents.<name>.dlopen.usePriority`
@@ -302,7 +302,7 @@ pub mod contents {
         /// Declared in `nixos/modules/system/boot/systemd/shutdown.nix`.
         #[inline]
         pub fn use_priority(&self) -> Opt<UsePriority> {
-            Opt::at(self.path.join(["usePriority"]))
+            Opt::at(self.path.join(["usePriority"])).in_submodules(1)
         }
 
     }

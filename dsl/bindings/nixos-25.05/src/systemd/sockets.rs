@@ -31,7 +31,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn after(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.aliases`
@@ -43,7 +43,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn aliases(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.before`
@@ -56,7 +56,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn before(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.bindsTo`
@@ -69,7 +69,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn binds_to(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.conflicts`
@@ -82,7 +82,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn conflicts(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.description`
@@ -94,7 +94,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn description(&self) -> Opt<String> {
-        Opt::at(self.path.join(["description"]))
+        Opt::at(self.path.join(["description"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.documentation`
@@ -106,7 +106,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn documentation(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["documentation"]))
+        Opt::at(self.path.join(["documentation"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.enable`
@@ -124,7 +124,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.listenDatagrams`
@@ -146,7 +146,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn listen_datagrams(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["listenDatagrams"]))
+        Opt::at(self.path.join(["listenDatagrams"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.listenStreams`
@@ -168,7 +168,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn listen_streams(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["listenStreams"]))
+        Opt::at(self.path.join(["listenStreams"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.name`
@@ -181,7 +181,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.onFailure`
@@ -194,7 +194,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn on_failure(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.onSuccess`
@@ -207,7 +207,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn on_success(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.overrideStrategy`
@@ -227,7 +227,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-        Opt::at(self.path.join(["overrideStrategy"]))
+        Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.partOf`
@@ -240,7 +240,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn part_of(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.reloadTriggers`
@@ -255,7 +255,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-        Opt::at(self.path.join(["reloadTriggers"]))
+        Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.requiredBy`
@@ -269,7 +269,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn required_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.requires`
@@ -282,7 +282,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn requires(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.requisite`
@@ -295,7 +295,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn requisite(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.restartTriggers`
@@ -309,7 +309,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-        Opt::at(self.path.join(["restartTriggers"]))
+        Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.socketConfig`
@@ -331,7 +331,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn socket_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["socketConfig"]))
+        Opt::at(self.path.join(["socketConfig"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.startLimitBurst`
@@ -345,7 +345,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn start_limit_burst(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["startLimitBurst"]))
+        Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.startLimitIntervalSec`
@@ -359,7 +359,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-        Opt::at(self.path.join(["startLimitIntervalSec"]))
+        Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.unitConfig`
@@ -381,7 +381,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-        Opt::at(self.path.join(["unitConfig"]))
+        Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.upheldBy`
@@ -394,7 +394,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.upholds`
@@ -406,7 +406,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn upholds(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.wantedBy`
@@ -428,7 +428,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn wanted_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.sockets.<name>.wants`
@@ -440,7 +440,7 @@ impl SocketsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn wants(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
 }

@@ -99,7 +99,7 @@ pub mod settings {
                 /// Nix type: `string`. Default: `"-"`. Example: `"10d"`.
                 ///
                 /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                pub const age: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "age"]);
+                pub const age: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "age"]).in_submodules(1);
 
                 /// `systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.argument`
                 ///
@@ -112,7 +112,7 @@ pub mod settings {
                 /// Nix type: `string`. Default: `""`. Example: `""`.
                 ///
                 /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                pub const argument: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "argument"]);
+                pub const argument: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "argument"]).in_submodules(1);
 
                 /// `systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.group`
                 ///
@@ -126,7 +126,7 @@ pub mod settings {
                 /// Nix type: `string`. Default: `"-"`. Example: `"root"`.
                 ///
                 /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                pub const group: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "group"]);
+                pub const group: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "group"]).in_submodules(1);
 
                 /// `systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.mode`
                 ///
@@ -135,7 +135,7 @@ pub mod settings {
                 /// Nix type: `string`. Default: `"-"`. Example: `"0755"`.
                 ///
                 /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                pub const mode: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "mode"]);
+                pub const mode: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "mode"]).in_submodules(1);
 
                 /// `systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.type`
                 ///
@@ -151,7 +151,7 @@ pub mod settings {
                 /// Nix type: `string`. Default: `"‹tmpfiles-type›"`. Example: `"d"`.
                 ///
                 /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                pub const r#type: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "type"]);
+                pub const r#type: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "type"]).in_submodules(1);
 
                 /// `systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.user`
                 ///
@@ -165,7 +165,7 @@ pub mod settings {
                 /// Nix type: `string`. Default: `"-"`. Example: `"root"`.
                 ///
                 /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                pub const user: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "user"]);
+                pub const user: Opt<String> = Opt::new(&["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "user"]).in_submodules(1);
 
             }
 

@@ -30,7 +30,7 @@ impl UnitsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn aliases(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.units.<name>.enable`
@@ -48,7 +48,7 @@ impl UnitsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn enable(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["enable"]))
+        Opt::at(self.path.join(["enable"])).in_submodules(1)
     }
 
     /// `systemd.units.<name>.name`
@@ -61,7 +61,7 @@ impl UnitsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `systemd.units.<name>.overrideStrategy`
@@ -81,7 +81,7 @@ impl UnitsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-        Opt::at(self.path.join(["overrideStrategy"]))
+        Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
     }
 
     /// `systemd.units.<name>.requiredBy`
@@ -95,7 +95,7 @@ impl UnitsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn required_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.units.<name>.text`
@@ -107,7 +107,7 @@ impl UnitsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn text(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["text"]))
+        Opt::at(self.path.join(["text"])).in_submodules(1)
     }
 
     /// `systemd.units.<name>.upheldBy`
@@ -120,7 +120,7 @@ impl UnitsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
     /// `systemd.units.<name>.wantedBy`
@@ -142,7 +142,7 @@ impl UnitsEntry {
     /// Declared in `nixos/modules/system/boot/systemd.nix`.
     #[inline]
     pub fn wanted_by(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+        Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
     }
 
 }

@@ -2159,7 +2159,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.aliases`
@@ -2171,7 +2171,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.before`
@@ -2184,7 +2184,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.bindsTo`
@@ -2197,7 +2197,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.conflicts`
@@ -2210,7 +2210,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.description`
@@ -2222,7 +2222,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.documentation`
@@ -2234,7 +2234,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.enable`
@@ -2252,7 +2252,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.name`
@@ -2265,7 +2265,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.onFailure`
@@ -2278,7 +2278,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.onSuccess`
@@ -2291,7 +2291,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.overrideStrategy`
@@ -2311,7 +2311,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.partOf`
@@ -2324,7 +2324,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.pathConfig`
@@ -2347,7 +2347,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn path_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["pathConfig"]))
+            Opt::at(self.path.join(["pathConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.reloadTriggers`
@@ -2362,7 +2362,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.requiredBy`
@@ -2376,7 +2376,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.requires`
@@ -2389,7 +2389,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.requisite`
@@ -2402,7 +2402,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.restartTriggers`
@@ -2416,7 +2416,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.startLimitBurst`
@@ -2430,7 +2430,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.startLimitIntervalSec`
@@ -2444,7 +2444,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.unitConfig`
@@ -2466,7 +2466,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.upheldBy`
@@ -2479,7 +2479,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.upholds`
@@ -2491,7 +2491,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.wantedBy`
@@ -2513,7 +2513,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.paths.<name>.wants`
@@ -2525,7 +2525,7 @@ pub mod paths {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -2566,7 +2566,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.aliases`
@@ -2578,7 +2578,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.before`
@@ -2591,7 +2591,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.bindsTo`
@@ -2604,7 +2604,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.conflicts`
@@ -2617,7 +2617,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.description`
@@ -2629,7 +2629,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.documentation`
@@ -2641,7 +2641,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.enable`
@@ -2659,7 +2659,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.enableStrictShellChecks`
@@ -2671,7 +2671,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn enable_strict_shell_checks(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enableStrictShellChecks"]))
+            Opt::at(self.path.join(["enableStrictShellChecks"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.environment`
@@ -2692,7 +2692,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.name`
@@ -2705,7 +2705,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.notSocketActivated`
@@ -2721,7 +2721,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn not_socket_activated(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["notSocketActivated"]))
+            Opt::at(self.path.join(["notSocketActivated"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.onFailure`
@@ -2734,7 +2734,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.onSuccess`
@@ -2747,7 +2747,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.overrideStrategy`
@@ -2767,7 +2767,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.partOf`
@@ -2780,7 +2780,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.path`
@@ -2795,7 +2795,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn path(&self) -> Opt<Vec<OneOf<PathMembers>>> {
-            Opt::at(self.path.join(["path"]))
+            Opt::at(self.path.join(["path"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.postStart`
@@ -2808,7 +2808,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn post_start(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postStart"]))
+            Opt::at(self.path.join(["postStart"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.postStop`
@@ -2821,7 +2821,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn post_stop(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["postStop"]))
+            Opt::at(self.path.join(["postStop"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.preStart`
@@ -2834,7 +2834,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn pre_start(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preStart"]))
+            Opt::at(self.path.join(["preStart"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.preStop`
@@ -2846,7 +2846,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn pre_stop(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["preStop"]))
+            Opt::at(self.path.join(["preStop"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.reload`
@@ -2859,7 +2859,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn reload(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["reload"]))
+            Opt::at(self.path.join(["reload"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.reloadIfChanged`
@@ -2879,7 +2879,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn reload_if_changed(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["reloadIfChanged"]))
+            Opt::at(self.path.join(["reloadIfChanged"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.reloadTriggers`
@@ -2894,7 +2894,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.requiredBy`
@@ -2908,7 +2908,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.requires`
@@ -2921,7 +2921,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.requisite`
@@ -2934,7 +2934,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.restartIfChanged`
@@ -2947,7 +2947,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn restart_if_changed(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["restartIfChanged"]))
+            Opt::at(self.path.join(["restartIfChanged"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.restartTriggers`
@@ -2961,7 +2961,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.script`
@@ -2973,7 +2973,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn script(&self) -> Opt<Concatenated> {
-            Opt::at(self.path.join(["script"]))
+            Opt::at(self.path.join(["script"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.scriptArgs`
@@ -2986,7 +2986,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn script_args(&self) -> Opt<String> {
-            Opt::at(self.path.join(["scriptArgs"]))
+            Opt::at(self.path.join(["scriptArgs"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.serviceConfig`
@@ -3008,7 +3008,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn service_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["serviceConfig"]))
+            Opt::at(self.path.join(["serviceConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.startAt`
@@ -3024,7 +3024,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_at(&self) -> Opt<OneOf<StartAtMembers>> {
-            Opt::at(self.path.join(["startAt"]))
+            Opt::at(self.path.join(["startAt"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.startLimitBurst`
@@ -3038,7 +3038,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.startLimitIntervalSec`
@@ -3052,7 +3052,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.stopIfChanged`
@@ -3071,7 +3071,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn stop_if_changed(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["stopIfChanged"]))
+            Opt::at(self.path.join(["stopIfChanged"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.unitConfig`
@@ -3093,7 +3093,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.upheldBy`
@@ -3106,7 +3106,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.upholds`
@@ -3118,7 +3118,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.wantedBy`
@@ -3140,7 +3140,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.services.<name>.wants`
@@ -3152,7 +3152,7 @@ pub mod services {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -3209,7 +3209,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.aliases`
@@ -3221,7 +3221,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.before`
@@ -3234,7 +3234,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.bindsTo`
@@ -3247,7 +3247,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.conflicts`
@@ -3260,7 +3260,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.description`
@@ -3272,7 +3272,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.documentation`
@@ -3284,7 +3284,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.enable`
@@ -3302,7 +3302,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.name`
@@ -3315,7 +3315,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.onFailure`
@@ -3328,7 +3328,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.onSuccess`
@@ -3341,7 +3341,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.overrideStrategy`
@@ -3361,7 +3361,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.partOf`
@@ -3374,7 +3374,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.reloadTriggers`
@@ -3389,7 +3389,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.requiredBy`
@@ -3403,7 +3403,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.requires`
@@ -3416,7 +3416,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.requisite`
@@ -3429,7 +3429,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.restartTriggers`
@@ -3443,7 +3443,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.sliceConfig`
@@ -3465,7 +3465,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn slice_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["sliceConfig"]))
+            Opt::at(self.path.join(["sliceConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.startLimitBurst`
@@ -3479,7 +3479,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.startLimitIntervalSec`
@@ -3493,7 +3493,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.unitConfig`
@@ -3515,7 +3515,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.upheldBy`
@@ -3528,7 +3528,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.upholds`
@@ -3540,7 +3540,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.wantedBy`
@@ -3562,7 +3562,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.slices.<name>.wants`
@@ -3574,7 +3574,7 @@ pub mod slices {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -3615,7 +3615,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.aliases`
@@ -3627,7 +3627,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.before`
@@ -3640,7 +3640,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.bindsTo`
@@ -3653,7 +3653,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.conflicts`
@@ -3666,7 +3666,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.description`
@@ -3678,7 +3678,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.documentation`
@@ -3690,7 +3690,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.enable`
@@ -3708,7 +3708,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.listenDatagrams`
@@ -3730,7 +3730,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn listen_datagrams(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenDatagrams"]))
+            Opt::at(self.path.join(["listenDatagrams"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.listenStreams`
@@ -3752,7 +3752,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn listen_streams(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["listenStreams"]))
+            Opt::at(self.path.join(["listenStreams"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.name`
@@ -3765,7 +3765,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.onFailure`
@@ -3778,7 +3778,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.onSuccess`
@@ -3791,7 +3791,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.overrideStrategy`
@@ -3811,7 +3811,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.partOf`
@@ -3824,7 +3824,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.reloadTriggers`
@@ -3839,7 +3839,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.requiredBy`
@@ -3853,7 +3853,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.requires`
@@ -3866,7 +3866,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.requisite`
@@ -3879,7 +3879,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.restartTriggers`
@@ -3893,7 +3893,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.socketConfig`
@@ -3915,7 +3915,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn socket_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["socketConfig"]))
+            Opt::at(self.path.join(["socketConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.startLimitBurst`
@@ -3929,7 +3929,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.startLimitIntervalSec`
@@ -3943,7 +3943,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.unitConfig`
@@ -3965,7 +3965,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.upheldBy`
@@ -3978,7 +3978,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.upholds`
@@ -3990,7 +3990,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.wantedBy`
@@ -4012,7 +4012,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.sockets.<name>.wants`
@@ -4024,7 +4024,7 @@ pub mod sockets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -4065,7 +4065,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.aliases`
@@ -4077,7 +4077,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.before`
@@ -4090,7 +4090,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.bindsTo`
@@ -4103,7 +4103,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.conflicts`
@@ -4116,7 +4116,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.description`
@@ -4128,7 +4128,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.documentation`
@@ -4140,7 +4140,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.enable`
@@ -4158,7 +4158,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.name`
@@ -4171,7 +4171,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.onFailure`
@@ -4184,7 +4184,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.onSuccess`
@@ -4197,7 +4197,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.overrideStrategy`
@@ -4217,7 +4217,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.partOf`
@@ -4230,7 +4230,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.reloadTriggers`
@@ -4245,7 +4245,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.requiredBy`
@@ -4259,7 +4259,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.requires`
@@ -4272,7 +4272,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.requisite`
@@ -4285,7 +4285,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.restartTriggers`
@@ -4299,7 +4299,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.startLimitBurst`
@@ -4313,7 +4313,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.startLimitIntervalSec`
@@ -4327,7 +4327,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.unitConfig`
@@ -4349,7 +4349,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.upheldBy`
@@ -4362,7 +4362,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.upholds`
@@ -4374,7 +4374,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.wantedBy`
@@ -4396,7 +4396,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.targets.<name>.wants`
@@ -4408,7 +4408,7 @@ pub mod targets {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -4449,7 +4449,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn after(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["after"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.aliases`
@@ -4461,7 +4461,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.before`
@@ -4474,7 +4474,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn before(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["before"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.bindsTo`
@@ -4487,7 +4487,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn binds_to(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["bindsTo"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.conflicts`
@@ -4500,7 +4500,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn conflicts(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["conflicts"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.description`
@@ -4512,7 +4512,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn description(&self) -> Opt<String> {
-            Opt::at(self.path.join(["description"]))
+            Opt::at(self.path.join(["description"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.documentation`
@@ -4524,7 +4524,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn documentation(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["documentation"]))
+            Opt::at(self.path.join(["documentation"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.enable`
@@ -4542,7 +4542,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.name`
@@ -4555,7 +4555,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.onFailure`
@@ -4568,7 +4568,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_failure(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onFailure"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.onSuccess`
@@ -4581,7 +4581,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn on_success(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["onSuccess"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.overrideStrategy`
@@ -4601,7 +4601,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.partOf`
@@ -4614,7 +4614,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn part_of(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["partOf"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.reloadTriggers`
@@ -4629,7 +4629,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
-            Opt::at(self.path.join(["reloadTriggers"]))
+            Opt::at(self.path.join(["reloadTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.requiredBy`
@@ -4643,7 +4643,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.requires`
@@ -4656,7 +4656,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requires(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requires"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.requisite`
@@ -4669,7 +4669,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn requisite(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requisite"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.restartTriggers`
@@ -4683,7 +4683,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
-            Opt::at(self.path.join(["restartTriggers"]))
+            Opt::at(self.path.join(["restartTriggers"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.startLimitBurst`
@@ -4697,7 +4697,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_burst(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitBurst"]))
+            Opt::at(self.path.join(["startLimitBurst"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.startLimitIntervalSec`
@@ -4711,7 +4711,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
-            Opt::at(self.path.join(["startLimitIntervalSec"]))
+            Opt::at(self.path.join(["startLimitIntervalSec"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.timerConfig`
@@ -4735,7 +4735,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn timer_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["timerConfig"]))
+            Opt::at(self.path.join(["timerConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.unitConfig`
@@ -4757,7 +4757,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
-            Opt::at(self.path.join(["unitConfig"]))
+            Opt::at(self.path.join(["unitConfig"])).in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.upheldBy`
@@ -4770,7 +4770,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.upholds`
@@ -4782,7 +4782,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upholds(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upholds"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.wantedBy`
@@ -4804,7 +4804,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.timers.<name>.wants`
@@ -4816,7 +4816,7 @@ pub mod timers {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wants(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wants"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }
@@ -4925,7 +4925,7 @@ pub mod tmpfiles {
             /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
             #[inline]
             pub fn rules(&self) -> Opt<Vec<String>> {
-                Opt::at(self.path.join(["rules"]))
+                Opt::at(self.path.join(["rules"])).in_submodules(1)
             }
 
         }
@@ -4959,7 +4959,7 @@ pub mod units {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn aliases(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["aliases"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.enable`
@@ -4977,7 +4977,7 @@ pub mod units {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn enable(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["enable"]))
+            Opt::at(self.path.join(["enable"])).in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.name`
@@ -4990,7 +4990,7 @@ pub mod units {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.overrideStrategy`
@@ -5010,7 +5010,7 @@ pub mod units {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
-            Opt::at(self.path.join(["overrideStrategy"]))
+            Opt::at(self.path.join(["overrideStrategy"])).in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.requiredBy`
@@ -5024,7 +5024,7 @@ pub mod units {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn required_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["requiredBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.text`
@@ -5036,7 +5036,7 @@ pub mod units {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn text(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["text"]))
+            Opt::at(self.path.join(["text"])).in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.upheldBy`
@@ -5049,7 +5049,7 @@ pub mod units {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["upheldBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
         /// `systemd.user.units.<name>.wantedBy`
@@ -5071,7 +5071,7 @@ pub mod units {
         /// Declared in `nixos/modules/system/boot/systemd/user.nix`.
         #[inline]
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)")
+            Opt::at(self.path.join(["wantedBy"])).matching("[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)").in_submodules(1)
         }
 
     }

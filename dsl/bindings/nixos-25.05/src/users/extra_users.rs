@@ -31,7 +31,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn auto_sub_uid_gid_range(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["autoSubUidGidRange"]))
+        Opt::at(self.path.join(["autoSubUidGidRange"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.createHome`
@@ -44,7 +44,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn create_home(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["createHome"]))
+        Opt::at(self.path.join(["createHome"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.cryptHomeLuks`
@@ -57,7 +57,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn crypt_home_luks(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["cryptHomeLuks"]))
+        Opt::at(self.path.join(["cryptHomeLuks"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.description`
@@ -71,7 +71,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn description(&self) -> Opt<String> {
-        Opt::at(self.path.join(["description"]))
+        Opt::at(self.path.join(["description"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.expires`
@@ -87,7 +87,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn expires(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["expires"])).matching("[[:digit:]]{4}-[[:digit:]]{2}-[[:digit:]]{2}")
+        Opt::at(self.path.join(["expires"])).matching("[[:digit:]]{4}-[[:digit:]]{2}-[[:digit:]]{2}").in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.extraGroups`
@@ -99,7 +99,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn extra_groups(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["extraGroups"]))
+        Opt::at(self.path.join(["extraGroups"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.group`
@@ -111,7 +111,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.hashedPassword`
@@ -177,7 +177,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn hashed_password(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["hashedPassword"]))
+        Opt::at(self.path.join(["hashedPassword"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.hashedPasswordFile`
@@ -232,7 +232,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn hashed_password_file(&self) -> Opt<NullOr<RuntimePath>> {
-        Opt::at(self.path.join(["hashedPasswordFile"]))
+        Opt::at(self.path.join(["hashedPasswordFile"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.home`
@@ -244,7 +244,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn home(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["home"]))
+        Opt::at(self.path.join(["home"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.homeMode`
@@ -256,7 +256,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn home_mode(&self) -> Opt<String> {
-        Opt::at(self.path.join(["homeMode"])).matching("[0-7]{1,5}")
+        Opt::at(self.path.join(["homeMode"])).matching("[0-7]{1,5}").in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.ignoreShellProgramCheck`
@@ -271,7 +271,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn ignore_shell_program_check(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["ignoreShellProgramCheck"]))
+        Opt::at(self.path.join(["ignoreShellProgramCheck"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.initialHashedPassword`
@@ -342,7 +342,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn initial_hashed_password(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["initialHashedPassword"]))
+        Opt::at(self.path.join(["initialHashedPassword"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.initialPassword`
@@ -403,7 +403,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn initial_password(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["initialPassword"]))
+        Opt::at(self.path.join(["initialPassword"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.isNormalUser`
@@ -421,7 +421,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn is_normal_user(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["isNormalUser"]))
+        Opt::at(self.path.join(["isNormalUser"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.isSystemUser`
@@ -440,7 +440,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn is_system_user(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["isSystemUser"]))
+        Opt::at(self.path.join(["isSystemUser"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.linger`
@@ -458,7 +458,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn linger(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["linger"]))
+        Opt::at(self.path.join(["linger"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.name`
@@ -471,7 +471,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// The options under `openssh`.
@@ -491,7 +491,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn packages(&self) -> Opt<Vec<Package>> {
-        Opt::at(self.path.join(["packages"]))
+        Opt::at(self.path.join(["packages"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.pamMount`
@@ -508,7 +508,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn pam_mount(&self) -> Opt<BTreeMap<String, String>> {
-        Opt::at(self.path.join(["pamMount"]))
+        Opt::at(self.path.join(["pamMount"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.password`
@@ -563,7 +563,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn password(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["password"]))
+        Opt::at(self.path.join(["password"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.shell`
@@ -579,7 +579,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn shell(&self) -> Opt<NullOr<OneOf<ShellMembers>>> {
-        Opt::at(self.path.join(["shell"]))
+        Opt::at(self.path.join(["shell"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.subGidRanges`
@@ -608,7 +608,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn sub_gid_ranges(&self) -> Opt<Vec<SubGidRangesValue>> {
-        Opt::at(self.path.join(["subGidRanges"]))
+        Opt::at(self.path.join(["subGidRanges"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.subUidRanges`
@@ -637,7 +637,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn sub_uid_ranges(&self) -> Opt<Vec<SubUidRangesValue>> {
-        Opt::at(self.path.join(["subUidRanges"]))
+        Opt::at(self.path.join(["subUidRanges"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.uid`
@@ -650,7 +650,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn uid(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["uid"]))
+        Opt::at(self.path.join(["uid"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.useDefaultShell`
@@ -663,7 +663,7 @@ impl ExtraUsersEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn use_default_shell(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["useDefaultShell"]))
+        Opt::at(self.path.join(["useDefaultShell"])).in_submodules(1)
     }
 
 }
@@ -700,7 +700,7 @@ impl ExtraUsersEntryOpenssh {
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
     #[inline]
     pub fn authorized_principals(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["authorizedPrincipals"]))
+        Opt::at(self.path.join(["authorizedPrincipals"])).in_submodules(1)
     }
 
 }
@@ -725,7 +725,7 @@ impl ExtraUsersEntryOpensshAuthorizedKeys {
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
     #[inline]
     pub fn key_files(&self) -> Opt<Vec<RuntimePath>> {
-        Opt::at(self.path.join(["keyFiles"]))
+        Opt::at(self.path.join(["keyFiles"])).in_submodules(1)
     }
 
     /// `users.extraUsers.<name>.openssh.authorizedKeys.keys`
@@ -752,7 +752,7 @@ impl ExtraUsersEntryOpensshAuthorizedKeys {
     /// Declared in `nixos/modules/services/networking/ssh/sshd.nix`.
     #[inline]
     pub fn keys(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["keys"]))
+        Opt::at(self.path.join(["keys"])).in_submodules(1)
     }
 
 }

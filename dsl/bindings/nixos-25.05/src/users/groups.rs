@@ -31,7 +31,7 @@ impl GroupsEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn gid(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["gid"]))
+        Opt::at(self.path.join(["gid"])).in_submodules(1)
     }
 
     /// `users.groups.<name>.members`
@@ -44,7 +44,7 @@ impl GroupsEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn members(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["members"]))
+        Opt::at(self.path.join(["members"])).in_submodules(1)
     }
 
     /// `users.groups.<name>.name`
@@ -57,7 +57,7 @@ impl GroupsEntry {
     /// Declared in `nixos/modules/config/users-groups.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
 }

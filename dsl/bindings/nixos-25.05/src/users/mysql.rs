@@ -451,7 +451,7 @@ pub mod nss {
     /// Nix type: `null or string`. Default: `null`. Example: `SELECT name,password,gid FROM groups`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const getgrent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrent"]);
+    pub const getgrent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrent"]).in_submodules(1);
 
     /// `users.mysql.nss.getgrgid`
     ///
@@ -461,7 +461,7 @@ pub mod nss {
     /// Nix type: `null or string`. Default: `null`. Example: `SELECT name,password,gid FROM groups WHERE gid='%1$u' LIMIT 1`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const getgrgid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrgid"]);
+    pub const getgrgid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrgid"]).in_submodules(1);
 
     /// `users.mysql.nss.getgrnam`
     ///
@@ -471,7 +471,7 @@ pub mod nss {
     /// Nix type: `null or string`. Default: `null`. Example: `SELECT name,password,gid FROM groups WHERE name='%1$s' LIMIT 1`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const getgrnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrnam"]);
+    pub const getgrnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getgrnam"]).in_submodules(1);
 
     /// `users.mysql.nss.getpwent`
     ///
@@ -481,7 +481,7 @@ pub mod nss {
     /// Nix type: `null or string`. Default: `null`. Example: `SELECT username,'x',uid,'5000','MySQL User', CONCAT('/home/',username),'/run/sw/current-system/bin/bash' FROM users`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const getpwent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwent"]);
+    pub const getpwent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwent"]).in_submodules(1);
 
     /// `users.mysql.nss.getpwnam`
     ///
@@ -500,7 +500,7 @@ pub mod nss {
     /// ```
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const getpwnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwnam"]);
+    pub const getpwnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwnam"]).in_submodules(1);
 
     /// `users.mysql.nss.getpwuid`
     ///
@@ -519,7 +519,7 @@ pub mod nss {
     /// ```
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const getpwuid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwuid"]);
+    pub const getpwuid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getpwuid"]).in_submodules(1);
 
     /// `users.mysql.nss.getspent`
     ///
@@ -529,7 +529,7 @@ pub mod nss {
     /// Nix type: `null or string`. Default: `null`. Example: `SELECT username,password,'1','0','99999','0','0','-1','0' FROM users`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const getspent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getspent"]);
+    pub const getspent: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getspent"]).in_submodules(1);
 
     /// `users.mysql.nss.getspnam`
     ///
@@ -548,7 +548,7 @@ pub mod nss {
     /// ```
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const getspnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getspnam"]);
+    pub const getspnam: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "getspnam"]).in_submodules(1);
 
     /// `users.mysql.nss.gidsbymem`
     ///
@@ -558,7 +558,7 @@ pub mod nss {
     /// Nix type: `null or string`. Default: `null`. Example: `SELECT gid FROM grouplist WHERE username='%1$s'`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const gidsbymem: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "gidsbymem"]);
+    pub const gidsbymem: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "gidsbymem"]).in_submodules(1);
 
     /// `users.mysql.nss.memsbygid`
     ///
@@ -568,7 +568,7 @@ pub mod nss {
     /// Nix type: `null or string`. Default: `null`. Example: `SELECT username FROM grouplist WHERE gid='%1$u'`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const memsbygid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "memsbygid"]);
+    pub const memsbygid: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "nss", "memsbygid"]).in_submodules(1);
 
 }
 
@@ -582,7 +582,7 @@ pub mod pam {
     /// Nix type: `null or one of "md5", "sha256", "sha512", "blowfish"`. Default: `null`. Example: `"blowfish"`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const crypt_default: Opt<NullOr<CryptDefault>> = Opt::new(&["users", "mysql", "pam", "cryptDefault"]);
+    pub const crypt_default: Opt<NullOr<CryptDefault>> = Opt::new(&["users", "mysql", "pam", "cryptDefault"]).in_submodules(1);
 
     /// `users.mysql.pam.disconnectEveryOperation`
     ///
@@ -594,7 +594,7 @@ pub mod pam {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const disconnect_every_operation: Opt<bool> = Opt::new(&["users", "mysql", "pam", "disconnectEveryOperation"]);
+    pub const disconnect_every_operation: Opt<bool> = Opt::new(&["users", "mysql", "pam", "disconnectEveryOperation"]).in_submodules(1);
 
     /// `users.mysql.pam.passwordColumn`
     ///
@@ -603,7 +603,7 @@ pub mod pam {
     /// Nix type: `string`. Example: `"password"`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const password_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "passwordColumn"]);
+    pub const password_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "passwordColumn"]).in_submodules(1);
 
     /// `users.mysql.pam.passwordCrypt`
     ///
@@ -636,7 +636,7 @@ pub mod pam {
     /// Nix type: `one of "0", "plain", "1", "Y", "2", "mysql", "3", "md5", "4", "sha1", "5", "drupal7", "6", "joomla15", "7", "ssha", "8", "sha512", "9", "sha256"`. Example: `"2"`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const password_crypt: Opt<PasswordCrypt> = Opt::new(&["users", "mysql", "pam", "passwordCrypt"]);
+    pub const password_crypt: Opt<PasswordCrypt> = Opt::new(&["users", "mysql", "pam", "passwordCrypt"]).in_submodules(1);
 
     /// `users.mysql.pam.statusColumn`
     ///
@@ -657,7 +657,7 @@ pub mod pam {
     /// Nix type: `null or string`. Default: `null`. Example: `"status"`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const status_column: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "statusColumn"]);
+    pub const status_column: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "statusColumn"]).in_submodules(1);
 
     /// `users.mysql.pam.table`
     ///
@@ -666,7 +666,7 @@ pub mod pam {
     /// Nix type: `string`. Example: `"users"`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const table: Opt<String> = Opt::new(&["users", "mysql", "pam", "table"]);
+    pub const table: Opt<String> = Opt::new(&["users", "mysql", "pam", "table"]).in_submodules(1);
 
     /// `users.mysql.pam.updateTable`
     ///
@@ -676,7 +676,7 @@ pub mod pam {
     /// Nix type: `null or string`. Default: `null`. Example: `"users_updates"`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const update_table: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "updateTable"]);
+    pub const update_table: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "updateTable"]).in_submodules(1);
 
     /// `users.mysql.pam.userColumn`
     ///
@@ -685,7 +685,7 @@ pub mod pam {
     /// Nix type: `string`. Example: `"username"`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const user_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "userColumn"]);
+    pub const user_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "userColumn"]).in_submodules(1);
 
     /// `users.mysql.pam.verbose`
     ///
@@ -695,7 +695,7 @@ pub mod pam {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const verbose: Opt<bool> = Opt::new(&["users", "mysql", "pam", "verbose"]);
+    pub const verbose: Opt<bool> = Opt::new(&["users", "mysql", "pam", "verbose"]).in_submodules(1);
 
     /// `users.mysql.pam.where`
     ///
@@ -704,7 +704,7 @@ pub mod pam {
     /// Nix type: `null or string`. Default: `null`. Example: `"host.name='web' AND user.active=1"`.
     ///
     /// Declared in `nixos/modules/config/mysql.nix`.
-    pub const r#where: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "where"]);
+    pub const r#where: Opt<NullOr<String>> = Opt::new(&["users", "mysql", "pam", "where"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `users.mysql.pam.cryptDefault`.
@@ -752,7 +752,7 @@ pub mod pam {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/config/mysql.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["users", "mysql", "pam", "logging", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["users", "mysql", "pam", "logging", "enable"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.hostColumn`
         ///
@@ -762,7 +762,7 @@ pub mod pam {
         /// Nix type: `string`. Example: `"host"`.
         ///
         /// Declared in `nixos/modules/config/mysql.nix`.
-        pub const host_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "hostColumn"]);
+        pub const host_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "hostColumn"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.msgColumn`
         ///
@@ -772,7 +772,7 @@ pub mod pam {
         /// Nix type: `string`. Example: `"msg"`.
         ///
         /// Declared in `nixos/modules/config/mysql.nix`.
-        pub const msg_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "msgColumn"]);
+        pub const msg_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "msgColumn"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.pidColumn`
         ///
@@ -783,7 +783,7 @@ pub mod pam {
         /// Nix type: `string`. Example: `"pid"`.
         ///
         /// Declared in `nixos/modules/config/mysql.nix`.
-        pub const pid_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "pidColumn"]);
+        pub const pid_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "pidColumn"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.rHostColumn`
         ///
@@ -794,7 +794,7 @@ pub mod pam {
         /// Nix type: `string`. Example: `"rhost"`.
         ///
         /// Declared in `nixos/modules/config/mysql.nix`.
-        pub const r_host_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "rHostColumn"]);
+        pub const r_host_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "rHostColumn"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.table`
         ///
@@ -803,7 +803,7 @@ pub mod pam {
         /// Nix type: `string`. Example: `"logs"`.
         ///
         /// Declared in `nixos/modules/config/mysql.nix`.
-        pub const table: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "table"]);
+        pub const table: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "table"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.timeColumn`
         ///
@@ -813,7 +813,7 @@ pub mod pam {
         /// Nix type: `string`. Example: `"timestamp"`.
         ///
         /// Declared in `nixos/modules/config/mysql.nix`.
-        pub const time_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "timeColumn"]);
+        pub const time_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "timeColumn"]).in_submodules(1);
 
         /// `users.mysql.pam.logging.userColumn`
         ///
@@ -823,7 +823,7 @@ pub mod pam {
         /// Nix type: `string`. Example: `"user"`.
         ///
         /// Declared in `nixos/modules/config/mysql.nix`.
-        pub const user_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "userColumn"]);
+        pub const user_column: Opt<String> = Opt::new(&["users", "mysql", "pam", "logging", "userColumn"]).in_submodules(1);
 
     }
 

@@ -249,7 +249,7 @@ pub mod daemon {
         /// Nix type: `boolean`. Default: `lib.versionOlder config.system.stateVersion "24.11"`.
         ///
         /// Declared in `nixos/modules/virtualisation/docker.nix`.
-        pub const live_restore: Opt<bool> = Opt::new(&["virtualisation", "docker", "daemon", "settings", "live-restore"]);
+        pub const live_restore: Opt<bool> = Opt::new(&["virtualisation", "docker", "daemon", "settings", "live-restore"]).in_submodules(1);
 
     }
 

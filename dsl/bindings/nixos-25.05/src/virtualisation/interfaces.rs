@@ -31,7 +31,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/virtualisation/qemu-vm.nix`.
     #[inline]
     pub fn assign_ip(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["assignIP"]))
+        Opt::at(self.path.join(["assignIP"])).in_submodules(1)
     }
 
     /// `virtualisation.interfaces.<name>.vlan`
@@ -43,7 +43,7 @@ impl InterfacesEntry {
     /// Declared in `nixos/modules/virtualisation/qemu-vm.nix`.
     #[inline]
     pub fn vlan(&self) -> Opt<u64> {
-        Opt::at(self.path.join(["vlan"]))
+        Opt::at(self.path.join(["vlan"])).in_submodules(1)
     }
 
 }

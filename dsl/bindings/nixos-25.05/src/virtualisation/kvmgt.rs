@@ -90,7 +90,7 @@ pub mod vgpus {
         /// Declared in `nixos/modules/virtualisation/kvmgt.nix`.
         #[inline]
         pub fn uuid(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["uuid"]))
+            Opt::at(self.path.join(["uuid"])).in_submodules(1)
         }
 
     }

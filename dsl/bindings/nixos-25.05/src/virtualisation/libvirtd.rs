@@ -394,7 +394,7 @@ pub mod hooks {
     /// Nix type: `attribute set of path`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const daemon: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "daemon"]);
+    pub const daemon: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "daemon"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.hooks.libxl`
     ///
@@ -405,7 +405,7 @@ pub mod hooks {
     /// Nix type: `attribute set of path`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const libxl: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "libxl"]);
+    pub const libxl: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "libxl"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.hooks.lxc`
     ///
@@ -416,7 +416,7 @@ pub mod hooks {
     /// Nix type: `attribute set of path`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const lxc: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "lxc"]);
+    pub const lxc: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "lxc"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.hooks.network`
     ///
@@ -427,7 +427,7 @@ pub mod hooks {
     /// Nix type: `attribute set of path`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const network: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "network"]);
+    pub const network: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "network"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.hooks.qemu`
     ///
@@ -438,7 +438,7 @@ pub mod hooks {
     /// Nix type: `attribute set of path`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const qemu: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "qemu"]);
+    pub const qemu: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["virtualisation", "libvirtd", "hooks", "qemu"]).in_submodules(1);
 
 }
 
@@ -455,7 +455,7 @@ pub mod nss {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "nss", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "nss", "enable"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.nss.enableGuest`
     ///
@@ -466,7 +466,7 @@ pub mod nss {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const enable_guest: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "nss", "enableGuest"]);
+    pub const enable_guest: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "nss", "enableGuest"]).in_submodules(1);
 
 }
 
@@ -480,7 +480,7 @@ pub mod qemu {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const ovmf: Opt<OvmfValue> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf"]);
+    pub const ovmf: Opt<OvmfValue> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.qemu.package`
     ///
@@ -490,7 +490,7 @@ pub mod qemu {
     /// Nix type: `package`. Default: `pkgs.qemu`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const package: Opt<Package> = Opt::new(&["virtualisation", "libvirtd", "qemu", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["virtualisation", "libvirtd", "qemu", "package"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.qemu.runAsRoot`
     ///
@@ -503,7 +503,7 @@ pub mod qemu {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const run_as_root: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "runAsRoot"]);
+    pub const run_as_root: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "runAsRoot"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.qemu.swtpm`
     ///
@@ -512,7 +512,7 @@ pub mod qemu {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const swtpm: Opt<SwtpmValue> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm"]);
+    pub const swtpm: Opt<SwtpmValue> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.qemu.verbatimConfig`
     ///
@@ -531,7 +531,7 @@ pub mod qemu {
     /// ```
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const verbatim_config: Opt<Concatenated> = Opt::new(&["virtualisation", "libvirtd", "qemu", "verbatimConfig"]);
+    pub const verbatim_config: Opt<Concatenated> = Opt::new(&["virtualisation", "libvirtd", "qemu", "verbatimConfig"]).in_submodules(1);
 
     /// `virtualisation.libvirtd.qemu.vhostUserPackages`
     ///
@@ -540,7 +540,7 @@ pub mod qemu {
     /// Nix type: `list of package`. Default: `[ ]`. Example: `[ pkgs.virtiofsd ]`.
     ///
     /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-    pub const vhost_user_packages: Opt<Vec<Package>> = Opt::new(&["virtualisation", "libvirtd", "qemu", "vhostUserPackages"]);
+    pub const vhost_user_packages: Opt<Vec<Package>> = Opt::new(&["virtualisation", "libvirtd", "qemu", "vhostUserPackages"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `virtualisation.libvirtd.qemu.ovmf`: `OvmfValue::new()`, then a setter per option.
@@ -598,7 +598,7 @@ pub mod qemu {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf", "enable"]).in_submodules(2);
 
         /// `virtualisation.libvirtd.qemu.ovmf.packages`
         ///
@@ -607,7 +607,7 @@ pub mod qemu {
         /// Nix type: `list of package`. Default: `[ pkgs.OVMF.fd ]`. Example: `[ pkgs.OVMFFull.fd pkgs.pkgsCross.aarch64-multiplatform.OVMF.fd ]`.
         ///
         /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-        pub const packages: Opt<Vec<Package>> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf", "packages"]);
+        pub const packages: Opt<Vec<Package>> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf", "packages"]).in_submodules(2);
 
     }
 
@@ -621,7 +621,7 @@ pub mod qemu {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm", "enable"]).in_submodules(2);
 
         /// `virtualisation.libvirtd.qemu.swtpm.package`
         ///
@@ -630,7 +630,7 @@ pub mod qemu {
         /// Nix type: `package`. Default: `pkgs.swtpm`.
         ///
         /// Declared in `nixos/modules/virtualisation/libvirtd.nix`.
-        pub const package: Opt<Package> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm", "package"]);
+        pub const package: Opt<Package> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm", "package"]).in_submodules(2);
 
     }
 

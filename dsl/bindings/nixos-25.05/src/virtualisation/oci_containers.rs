@@ -444,7 +444,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn auto_start(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["autoStart"]))
+            Opt::at(self.path.join(["autoStart"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.capabilities`
@@ -468,7 +468,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn capabilities(&self) -> Opt<BTreeMap<String, NullOr<bool>>> {
-            Opt::at(self.path.join(["capabilities"]))
+            Opt::at(self.path.join(["capabilities"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.cmd`
@@ -480,7 +480,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn cmd(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["cmd"]))
+            Opt::at(self.path.join(["cmd"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.dependsOn`
@@ -505,7 +505,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn depends_on(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["dependsOn"]))
+            Opt::at(self.path.join(["dependsOn"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.devices`
@@ -525,7 +525,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn devices(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["devices"]))
+            Opt::at(self.path.join(["devices"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.entrypoint`
@@ -537,7 +537,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn entrypoint(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["entrypoint"]))
+            Opt::at(self.path.join(["entrypoint"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.environment`
@@ -558,7 +558,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["environment"]))
+            Opt::at(self.path.join(["environment"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.environmentFiles`
@@ -579,7 +579,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn environment_files(&self) -> Opt<Vec<RuntimePath>> {
-            Opt::at(self.path.join(["environmentFiles"]))
+            Opt::at(self.path.join(["environmentFiles"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.extraOptions`
@@ -591,7 +591,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["extraOptions"]))
+            Opt::at(self.path.join(["extraOptions"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.hostname`
@@ -603,7 +603,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn hostname(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["hostname"]))
+            Opt::at(self.path.join(["hostname"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.image`
@@ -615,7 +615,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn image(&self) -> Opt<String> {
-            Opt::at(self.path.join(["image"]))
+            Opt::at(self.path.join(["image"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.imageFile`
@@ -633,7 +633,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn image_file(&self) -> Opt<NullOr<Package>> {
-            Opt::at(self.path.join(["imageFile"]))
+            Opt::at(self.path.join(["imageFile"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.imageStream`
@@ -655,7 +655,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn image_stream(&self) -> Opt<NullOr<Package>> {
-            Opt::at(self.path.join(["imageStream"]))
+            Opt::at(self.path.join(["imageStream"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.labels`
@@ -675,7 +675,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
-            Opt::at(self.path.join(["labels"]))
+            Opt::at(self.path.join(["labels"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.log-driver`
@@ -697,7 +697,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn log_driver(&self) -> Opt<String> {
-            Opt::at(self.path.join(["log-driver"]))
+            Opt::at(self.path.join(["log-driver"])).in_submodules(1)
         }
 
         /// The options under `login`.
@@ -715,7 +715,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn networks(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["networks"]))
+            Opt::at(self.path.join(["networks"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.ports`
@@ -759,7 +759,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn ports(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["ports"]))
+            Opt::at(self.path.join(["ports"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.preRunExtraOptions`
@@ -780,7 +780,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn pre_run_extra_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["preRunExtraOptions"]))
+            Opt::at(self.path.join(["preRunExtraOptions"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.privileged`
@@ -792,7 +792,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn privileged(&self) -> Opt<bool> {
-            Opt::at(self.path.join(["privileged"]))
+            Opt::at(self.path.join(["privileged"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.pull`
@@ -804,7 +804,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn pull(&self) -> Opt<Pull> {
-            Opt::at(self.path.join(["pull"]))
+            Opt::at(self.path.join(["pull"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.serviceName`
@@ -816,7 +816,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn service_name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["serviceName"]))
+            Opt::at(self.path.join(["serviceName"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.user`
@@ -829,7 +829,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn user(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["user"]))
+            Opt::at(self.path.join(["user"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.volumes`
@@ -857,7 +857,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn volumes(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["volumes"]))
+            Opt::at(self.path.join(["volumes"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.workdir`
@@ -869,7 +869,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn workdir(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["workdir"]))
+            Opt::at(self.path.join(["workdir"])).in_submodules(1)
         }
 
     }
@@ -890,7 +890,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["passwordFile"]))
+            Opt::at(self.path.join(["passwordFile"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.login.registry`
@@ -902,7 +902,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn registry(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["registry"]))
+            Opt::at(self.path.join(["registry"])).in_submodules(1)
         }
 
         /// `virtualisation.oci-containers.containers.<name>.login.username`
@@ -914,7 +914,7 @@ pub mod containers {
         /// Declared in `nixos/modules/virtualisation/oci-containers.nix`.
         #[inline]
         pub fn username(&self) -> Opt<NullOr<String>> {
-            Opt::at(self.path.join(["username"]))
+            Opt::at(self.path.join(["username"])).in_submodules(1)
         }
 
     }

@@ -35,7 +35,7 @@ impl SharedDirectoriesEntry {
     /// Declared in `nixos/modules/virtualisation/qemu-vm.nix`.
     #[inline]
     pub fn security_model(&self) -> Opt<SecurityModel> {
-        Opt::at(self.path.join(["securityModel"]))
+        Opt::at(self.path.join(["securityModel"])).in_submodules(1)
     }
 
     /// `virtualisation.sharedDirectories.<name>.source`
@@ -47,7 +47,7 @@ impl SharedDirectoriesEntry {
     /// Declared in `nixos/modules/virtualisation/qemu-vm.nix`.
     #[inline]
     pub fn source(&self) -> Opt<String> {
-        Opt::at(self.path.join(["source"]))
+        Opt::at(self.path.join(["source"])).in_submodules(1)
     }
 
     /// `virtualisation.sharedDirectories.<name>.target`
@@ -59,7 +59,7 @@ impl SharedDirectoriesEntry {
     /// Declared in `nixos/modules/virtualisation/qemu-vm.nix`.
     #[inline]
     pub fn target(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["target"]))
+        Opt::at(self.path.join(["target"])).in_submodules(1)
     }
 
 }

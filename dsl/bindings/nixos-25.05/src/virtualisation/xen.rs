@@ -526,7 +526,7 @@ pub mod store {
         /// Nix type: `boolean`. Default: `true`. Example: `false`.
         ///
         /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-        pub const enable_merge: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "enableMerge"]);
+        pub const enable_merge: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "enableMerge"]).in_submodules(1);
 
         /// `virtualisation.xen.store.settings.persistent`
         ///
@@ -535,7 +535,7 @@ pub mod store {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-        pub const persistent: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "persistent"]);
+        pub const persistent: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "persistent"]).in_submodules(1);
 
         /// `virtualisation.xen.store.settings.pidFile`
         ///
@@ -544,7 +544,7 @@ pub mod store {
         /// Nix type: `path`. Default: `"/run/xen/xenstored.pid"`. Example: `"/var/run/xen/xenstored.pid"`.
         ///
         /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-        pub const pid_file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "pidFile"]);
+        pub const pid_file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "pidFile"]).in_submodules(1);
 
         /// `virtualisation.xen.store.settings.ringScanInterval`
         ///
@@ -554,7 +554,7 @@ pub mod store {
         /// Nix type: `nonzero signed integer, meaning !=0`. Default: `20`. Example: `30`.
         ///
         /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-        pub const ring_scan_interval: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "ringScanInterval"]);
+        pub const ring_scan_interval: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "ringScanInterval"]).in_submodules(1);
 
         pub mod conflict {
             use super::*;
@@ -573,7 +573,7 @@ pub mod store {
             /// Nix type: `nonnegative floating point number, meaning >=0`. Default: `5.0`. Example: `15.0`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const burst_limit: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "burstLimit"]);
+            pub const burst_limit: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "burstLimit"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.conflict.maxHistorySeconds`
             ///
@@ -587,7 +587,7 @@ pub mod store {
             /// Nix type: `nonnegative floating point number, meaning >=0`. Default: `0.05`. Example: `1.0`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const max_history_seconds: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "maxHistorySeconds"]);
+            pub const max_history_seconds: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "maxHistorySeconds"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.conflict.rateLimitIsAggregate`
             ///
@@ -610,7 +610,7 @@ pub mod store {
             /// Nix type: `boolean`. Default: `true`. Example: `false`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const rate_limit_is_aggregate: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "rateLimitIsAggregate"]);
+            pub const rate_limit_is_aggregate: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "conflict", "rateLimitIsAggregate"]).in_submodules(1);
 
         }
 
@@ -624,7 +624,7 @@ pub mod store {
             /// Nix type: `boolean`. Default: `true`. Example: `false`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const enable: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "perms", "enable"]);
+            pub const enable: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "perms", "enable"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.perms.enableWatch`
             ///
@@ -641,7 +641,7 @@ pub mod store {
             /// Nix type: `boolean`. Default: `true`. Example: `false`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const enable_watch: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "perms", "enableWatch"]);
+            pub const enable_watch: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "perms", "enableWatch"]).in_submodules(1);
 
         }
 
@@ -655,7 +655,7 @@ pub mod store {
             /// Nix type: `boolean`. Default: `true`. Example: `false`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const enable: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "enable"]);
+            pub const enable: Opt<bool> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "enable"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxEntity`
             ///
@@ -664,7 +664,7 @@ pub mod store {
             /// Nix type: `positive integer, meaning >0`. Default: `1000`. Example: `1024`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const max_entity: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxEntity"]);
+            pub const max_entity: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxEntity"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxOutstanding`
             ///
@@ -673,7 +673,7 @@ pub mod store {
             /// Nix type: `positive integer, meaning >0`. Default: `1024`. Example: `1024`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const max_outstanding: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxOutstanding"]);
+            pub const max_outstanding: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxOutstanding"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxPath`
             ///
@@ -682,7 +682,7 @@ pub mod store {
             /// Nix type: `positive integer, meaning >0`. Default: `1024`. Example: `1024`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const max_path: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxPath"]);
+            pub const max_path: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxPath"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxRequests`
             ///
@@ -691,7 +691,7 @@ pub mod store {
             /// Nix type: `positive integer, meaning >0`. Default: `1024`. Example: `1024`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const max_requests: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxRequests"]);
+            pub const max_requests: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxRequests"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxSize`
             ///
@@ -700,7 +700,7 @@ pub mod store {
             /// Nix type: `positive integer, meaning >0`. Default: `2048`. Example: `4096`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const max_size: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxSize"]);
+            pub const max_size: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxSize"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxWatch`
             ///
@@ -709,7 +709,7 @@ pub mod store {
             /// Nix type: `positive integer, meaning >0`. Default: `100`. Example: `256`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const max_watch: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatch"]);
+            pub const max_watch: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatch"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.maxWatchEvents`
             ///
@@ -718,7 +718,7 @@ pub mod store {
             /// Nix type: `positive integer, meaning >0`. Default: `1024`. Example: `2048`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const max_watch_events: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatchEvents"]);
+            pub const max_watch_events: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatchEvents"]).in_submodules(1);
 
             /// `virtualisation.xen.store.settings.quota.transaction`
             ///
@@ -727,7 +727,7 @@ pub mod store {
             /// Nix type: `positive integer, meaning >0`. Default: `10`. Example: `50`.
             ///
             /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-            pub const transaction: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "transaction"]);
+            pub const transaction: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "transaction"]).in_submodules(1);
 
         }
 
@@ -744,7 +744,7 @@ pub mod store {
                 /// Nix type: `path`. Default: `"/var/log/xen/xenstored-access.log"`. Example: `"/var/log/security/xenstored-access.log"`.
                 ///
                 /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-                pub const file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "accessLog", "file"]);
+                pub const file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "accessLog", "file"]).in_submodules(1);
 
             }
 
@@ -758,7 +758,7 @@ pub mod store {
                 /// Nix type: `path`. Default: `"/var/log/xen/xenstored.log"`. Example: `"/dev/null"`.
                 ///
                 /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-                pub const file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "log", "file"]);
+                pub const file: Opt<RuntimePath> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "log", "file"]).in_submodules(1);
 
                 /// `virtualisation.xen.store.settings.xenstored.log.level`
                 ///
@@ -767,7 +767,7 @@ pub mod store {
                 /// Nix type: `null or one of "debug", "info", "warn", "error"`. Default: `if (config.virtualisation.xen.trace == true) then "debug" else null`. Example: `"error"`.
                 ///
                 /// Declared in `nixos/modules/virtualisation/xen-dom0.nix`.
-                pub const level: Opt<NullOr<Level>> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "log", "level"]);
+                pub const level: Opt<NullOr<Level>> = Opt::new(&["virtualisation", "xen", "store", "settings", "xenstored", "log", "level"]).in_submodules(1);
 
                 ::flakesmith::option_enum! {
                     /// The values of `virtualisation.xen.store.settings.xenstored.log.level`.

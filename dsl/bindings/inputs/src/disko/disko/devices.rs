@@ -162,7 +162,7 @@ pub mod disk {
         /// Declared in `dsl/data/inputs/disko.nix`.
         #[inline]
         pub fn content(&self) -> Opt<NullOr<Untyped>> {
-            Opt::at(self.path.join(["content"]))
+            Opt::at(self.path.join(["content"])).in_submodules(1)
         }
 
         /// `disko.devices.disk.<name>.device`
@@ -174,7 +174,7 @@ pub mod disk {
         /// Declared in `dsl/data/inputs/disko.nix`.
         #[inline]
         pub fn device(&self) -> Opt<RuntimePath> {
-            Opt::at(self.path.join(["device"]))
+            Opt::at(self.path.join(["device"])).in_submodules(1)
         }
 
         /// `disko.devices.disk.<name>.imageSize`
@@ -186,7 +186,7 @@ pub mod disk {
         /// Declared in `dsl/data/inputs/disko.nix`.
         #[inline]
         pub fn image_size(&self) -> Opt<String> {
-            Opt::at(self.path.join(["imageSize"])).matching("[0-9]+[KMGTP]?")
+            Opt::at(self.path.join(["imageSize"])).matching("[0-9]+[KMGTP]?").in_submodules(1)
         }
 
         /// `disko.devices.disk.<name>.name`
@@ -198,7 +198,7 @@ pub mod disk {
         /// Declared in `dsl/data/inputs/disko.nix`.
         #[inline]
         pub fn name(&self) -> Opt<String> {
-            Opt::at(self.path.join(["name"]))
+            Opt::at(self.path.join(["name"])).in_submodules(1)
         }
 
     }
@@ -230,7 +230,7 @@ pub mod nodev {
         /// Declared in `dsl/data/inputs/disko.nix`.
         #[inline]
         pub fn device(&self) -> Opt<String> {
-            Opt::at(self.path.join(["device"]))
+            Opt::at(self.path.join(["device"])).in_submodules(1)
         }
 
         /// `disko.devices.nodev.<name>.fsType`
@@ -242,7 +242,7 @@ pub mod nodev {
         /// Declared in `dsl/data/inputs/disko.nix`.
         #[inline]
         pub fn fs_type(&self) -> Opt<String> {
-            Opt::at(self.path.join(["fsType"]))
+            Opt::at(self.path.join(["fsType"])).in_submodules(1)
         }
 
         /// `disko.devices.nodev.<name>.mountOptions`
@@ -262,7 +262,7 @@ pub mod nodev {
         /// Declared in `dsl/data/inputs/disko.nix`.
         #[inline]
         pub fn mount_options(&self) -> Opt<Vec<String>> {
-            Opt::at(self.path.join(["mountOptions"]))
+            Opt::at(self.path.join(["mountOptions"])).in_submodules(1)
         }
 
         /// `disko.devices.nodev.<name>.mountpoint`
@@ -274,7 +274,7 @@ pub mod nodev {
         /// Declared in `dsl/data/inputs/disko.nix`.
         #[inline]
         pub fn mountpoint(&self) -> Opt<NullOr<RuntimePath>> {
-            Opt::at(self.path.join(["mountpoint"]))
+            Opt::at(self.path.join(["mountpoint"])).in_submodules(1)
         }
 
     }

@@ -30,7 +30,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn format(&self) -> Opt<Format> {
-        Opt::at(self.path.join(["format"]))
+        Opt::at(self.path.join(["format"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.gid`
@@ -42,7 +42,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn gid(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["gid"]))
+        Opt::at(self.path.join(["gid"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.group`
@@ -54,7 +54,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn group(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.key`
@@ -66,7 +66,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn key(&self) -> Opt<String> {
-        Opt::at(self.path.join(["key"]))
+        Opt::at(self.path.join(["key"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.mode`
@@ -78,7 +78,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn mode(&self) -> Opt<String> {
-        Opt::at(self.path.join(["mode"]))
+        Opt::at(self.path.join(["mode"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.name`
@@ -90,7 +90,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.neededForUsers`
@@ -102,7 +102,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn needed_for_users(&self) -> Opt<bool> {
-        Opt::at(self.path.join(["neededForUsers"]))
+        Opt::at(self.path.join(["neededForUsers"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.owner`
@@ -114,7 +114,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn owner(&self) -> Opt<NullOr<String>> {
-        Opt::at(self.path.join(["owner"]))
+        Opt::at(self.path.join(["owner"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.path`
@@ -126,7 +126,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn path(&self) -> Opt<String> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.reloadUnits`
@@ -146,7 +146,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn reload_units(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["reloadUnits"]))
+        Opt::at(self.path.join(["reloadUnits"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.restartUnits`
@@ -166,7 +166,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn restart_units(&self) -> Opt<Vec<String>> {
-        Opt::at(self.path.join(["restartUnits"]))
+        Opt::at(self.path.join(["restartUnits"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.sopsFile`
@@ -178,7 +178,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn sops_file(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["sopsFile"]))
+        Opt::at(self.path.join(["sopsFile"])).in_submodules(1)
     }
 
     /// `sops.secrets.<name>.uid`
@@ -190,7 +190,7 @@ impl SecretsEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn uid(&self) -> Opt<NullOr<i64>> {
-        Opt::at(self.path.join(["uid"]))
+        Opt::at(self.path.join(["uid"])).in_submodules(1)
     }
 
 }

@@ -30,7 +30,7 @@ impl TemplatesEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn content(&self) -> Opt<Concatenated> {
-        Opt::at(self.path.join(["content"]))
+        Opt::at(self.path.join(["content"])).in_submodules(1)
     }
 
     /// `sops.templates.<name>.file`
@@ -42,7 +42,7 @@ impl TemplatesEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn file(&self) -> Opt<RuntimePath> {
-        Opt::at(self.path.join(["file"]))
+        Opt::at(self.path.join(["file"])).in_submodules(1)
     }
 
     /// `sops.templates.<name>.group`
@@ -54,7 +54,7 @@ impl TemplatesEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn group(&self) -> Opt<String> {
-        Opt::at(self.path.join(["group"]))
+        Opt::at(self.path.join(["group"])).in_submodules(1)
     }
 
     /// `sops.templates.<name>.mode`
@@ -66,7 +66,7 @@ impl TemplatesEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn mode(&self) -> Opt<String> {
-        Opt::at(self.path.join(["mode"]))
+        Opt::at(self.path.join(["mode"])).in_submodules(1)
     }
 
     /// `sops.templates.<name>.name`
@@ -78,7 +78,7 @@ impl TemplatesEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn name(&self) -> Opt<String> {
-        Opt::at(self.path.join(["name"]))
+        Opt::at(self.path.join(["name"])).in_submodules(1)
     }
 
     /// `sops.templates.<name>.owner`
@@ -90,7 +90,7 @@ impl TemplatesEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn owner(&self) -> Opt<String> {
-        Opt::at(self.path.join(["owner"]))
+        Opt::at(self.path.join(["owner"])).in_submodules(1)
     }
 
     /// `sops.templates.<name>.path`
@@ -102,7 +102,7 @@ impl TemplatesEntry {
     /// Declared in `dsl/data/inputs/sops-nix.nix`.
     #[inline]
     pub fn path(&self) -> Opt<String> {
-        Opt::at(self.path.join(["path"]))
+        Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
 }

@@ -18,7 +18,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.apcupsdAddress)
     ///
     /// Nix type: `string`. Default: `":3551"`.
-    pub const apcupsd_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "apcupsdAddress"]);
+    pub const apcupsd_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "apcupsdAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.apcupsdNetwork`
     ///
@@ -27,7 +27,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.apcupsdNetwork)
     ///
     /// Nix type: `one of "tcp", "tcp4", "tcp6"`. Default: `"tcp"`.
-    pub const apcupsd_network: Opt<ApcupsdNetwork> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "apcupsdNetwork"]);
+    pub const apcupsd_network: Opt<ApcupsdNetwork> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "apcupsdNetwork"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.enable`
     ///
@@ -36,7 +36,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.extraFlags`
     ///
@@ -45,7 +45,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.firewallFilter`
     ///
@@ -55,7 +55,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.firewallRules`
     ///
@@ -65,7 +65,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.group`
     ///
@@ -74,7 +74,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.group)
     ///
     /// Nix type: `string`. Default: `"apcupsd-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.listenAddress`
     ///
@@ -83,7 +83,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.openFirewall`
     ///
@@ -92,7 +92,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.port`
     ///
@@ -101,7 +101,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9162`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.user`
     ///
@@ -110,7 +110,7 @@ pub mod apcupsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.user)
     ///
     /// Nix type: `string`. Default: `"apcupsd-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.apcupsd.apcupsdNetwork`.
@@ -134,7 +134,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.artiAccessToken)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const arti_access_token: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiAccessToken"]);
+    pub const arti_access_token: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiAccessToken"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.artiPassword`
     ///
@@ -144,7 +144,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.artiPassword)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const arti_password: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiPassword"]);
+    pub const arti_password: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiPassword"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.artiUsername`
     ///
@@ -153,7 +153,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.artiUsername)
     ///
     /// Nix type: `string`.
-    pub const arti_username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiUsername"]);
+    pub const arti_username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiUsername"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.enable`
     ///
@@ -162,7 +162,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.extraFlags`
     ///
@@ -171,7 +171,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.firewallFilter`
     ///
@@ -181,7 +181,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.firewallRules`
     ///
@@ -191,7 +191,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.group`
     ///
@@ -200,7 +200,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.group)
     ///
     /// Nix type: `string`. Default: `"artifactory-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.listenAddress`
     ///
@@ -209,7 +209,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.openFirewall`
     ///
@@ -218,7 +218,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.port`
     ///
@@ -227,7 +227,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9531`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.scrapeUri`
     ///
@@ -236,7 +236,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.scrapeUri)
     ///
     /// Nix type: `string`. Default: `"http://localhost:8081/artifactory"`.
-    pub const scrape_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "scrapeUri"]);
+    pub const scrape_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "scrapeUri"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.user`
     ///
@@ -245,7 +245,7 @@ pub mod artifactory {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.user)
     ///
     /// Nix type: `string`. Default: `"artifactory-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "user"]).in_submodules(1);
 
 }
 
@@ -259,7 +259,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.bindGroups)
     ///
     /// Nix type: `list of (one of "server", "view", "tasks")`.
-    pub const bind_groups: Opt<Vec<BindGroups>> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindGroups"]);
+    pub const bind_groups: Opt<Vec<BindGroups>> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindGroups"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.bindTimeout`
     ///
@@ -268,7 +268,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.bindTimeout)
     ///
     /// Nix type: `string`. Default: `"10s"`.
-    pub const bind_timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindTimeout"]);
+    pub const bind_timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindTimeout"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.bindURI`
     ///
@@ -277,7 +277,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.bindURI)
     ///
     /// Nix type: `string`. Default: `"http://localhost:8053/"`.
-    pub const bind_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindURI"]);
+    pub const bind_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindURI"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.bindVersion`
     ///
@@ -286,7 +286,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.bindVersion)
     ///
     /// Nix type: `one of "xml.v2", "xml.v3", "auto"`. Default: `"auto"`.
-    pub const bind_version: Opt<BindVersion> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindVersion"]);
+    pub const bind_version: Opt<BindVersion> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindVersion"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.enable`
     ///
@@ -295,7 +295,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bind", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bind", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.extraFlags`
     ///
@@ -304,7 +304,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bind", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bind", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.firewallFilter`
     ///
@@ -314,7 +314,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bind", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bind", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.firewallRules`
     ///
@@ -324,7 +324,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bind", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bind", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.group`
     ///
@@ -333,7 +333,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.group)
     ///
     /// Nix type: `string`. Default: `"bind-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.listenAddress`
     ///
@@ -342,7 +342,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.openFirewall`
     ///
@@ -351,7 +351,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bind", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bind", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.port`
     ///
@@ -360,7 +360,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9119`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bind", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bind", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.user`
     ///
@@ -369,7 +369,7 @@ pub mod bind {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.user)
     ///
     /// Nix type: `string`. Default: `"bind-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.bind.bindGroups.*`.
@@ -401,7 +401,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.birdSocket)
     ///
     /// Nix type: `path`. Default: `"/run/bird/bird.ctl"`.
-    pub const bird_socket: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "bird", "birdSocket"]);
+    pub const bird_socket: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "bird", "birdSocket"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.birdVersion`
     ///
@@ -410,7 +410,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.birdVersion)
     ///
     /// Nix type: `one of 1, 2`. Default: `2`.
-    pub const bird_version: Opt<Data<Anything>> = Opt::new(&["services", "prometheus", "exporters", "bird", "birdVersion"]);
+    pub const bird_version: Opt<Data<Anything>> = Opt::new(&["services", "prometheus", "exporters", "bird", "birdVersion"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.enable`
     ///
@@ -419,7 +419,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.extraFlags`
     ///
@@ -428,7 +428,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bird", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bird", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.firewallFilter`
     ///
@@ -438,7 +438,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bird", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bird", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.firewallRules`
     ///
@@ -448,7 +448,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bird", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bird", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.group`
     ///
@@ -457,7 +457,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.group)
     ///
     /// Nix type: `string`. Default: `"bird-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.listenAddress`
     ///
@@ -466,7 +466,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.newMetricFormat`
     ///
@@ -475,7 +475,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.newMetricFormat)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const new_metric_format: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "newMetricFormat"]);
+    pub const new_metric_format: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "newMetricFormat"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.openFirewall`
     ///
@@ -484,7 +484,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.port`
     ///
@@ -493,7 +493,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9324`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bird", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bird", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.user`
     ///
@@ -502,7 +502,7 @@ pub mod bird {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.user)
     ///
     /// Nix type: `string`. Default: `"bird-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "user"]).in_submodules(1);
 
 }
 
@@ -516,7 +516,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.extraEnv`
     ///
@@ -525,7 +525,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.extraEnv)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const extra_env: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "extraEnv"]);
+    pub const extra_env: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "extraEnv"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.extraFlags`
     ///
@@ -534,7 +534,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.firewallFilter`
     ///
@@ -544,7 +544,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.firewallRules`
     ///
@@ -554,7 +554,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.group`
     ///
@@ -563,7 +563,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.group)
     ///
     /// Nix type: `string`. Default: `"bitcoin-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.listenAddress`
     ///
@@ -572,7 +572,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.openFirewall`
     ///
@@ -581,7 +581,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.package`
     ///
@@ -590,7 +590,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.package)
     ///
     /// Nix type: `package`. Default: `pkgs.prometheus-bitcoin-exporter`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.port`
     ///
@@ -599,7 +599,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9332`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.refreshSeconds`
     ///
@@ -608,7 +608,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.refreshSeconds)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `300`.
-    pub const refresh_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "refreshSeconds"]);
+    pub const refresh_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "refreshSeconds"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.rpcHost`
     ///
@@ -617,7 +617,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.rpcHost)
     ///
     /// Nix type: `string`. Default: `"localhost"`.
-    pub const rpc_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcHost"]);
+    pub const rpc_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcHost"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.rpcPasswordFile`
     ///
@@ -626,7 +626,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.rpcPasswordFile)
     ///
     /// Nix type: `path`.
-    pub const rpc_password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcPasswordFile"]);
+    pub const rpc_password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcPasswordFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.rpcPort`
     ///
@@ -635,7 +635,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.rpcPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8332`.
-    pub const rpc_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcPort"]);
+    pub const rpc_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcPort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.rpcScheme`
     ///
@@ -644,7 +644,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.rpcScheme)
     ///
     /// Nix type: `one of "http", "https"`. Default: `"http"`.
-    pub const rpc_scheme: Opt<RpcScheme> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcScheme"]);
+    pub const rpc_scheme: Opt<RpcScheme> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcScheme"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.rpcUser`
     ///
@@ -653,7 +653,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.rpcUser)
     ///
     /// Nix type: `string`. Default: `"bitcoinrpc"`.
-    pub const rpc_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcUser"]);
+    pub const rpc_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcUser"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.user`
     ///
@@ -662,7 +662,7 @@ pub mod bitcoin {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.user)
     ///
     /// Nix type: `string`. Default: `"bitcoin-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.bitcoin.rpcScheme`.
@@ -684,7 +684,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.configFile)
     ///
     /// Nix type: `path`.
-    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "configFile"]);
+    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.enable`
     ///
@@ -693,7 +693,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.enableConfigCheck`
     ///
@@ -704,7 +704,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.enableConfigCheck)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const enable_config_check: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "enableConfigCheck"]);
+    pub const enable_config_check: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "enableConfigCheck"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.extraFlags`
     ///
@@ -713,7 +713,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.firewallFilter`
     ///
@@ -723,7 +723,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.firewallRules`
     ///
@@ -733,7 +733,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.group`
     ///
@@ -742,7 +742,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.group)
     ///
     /// Nix type: `string`. Default: `"blackbox-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.listenAddress`
     ///
@@ -751,7 +751,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.openFirewall`
     ///
@@ -760,7 +760,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.port`
     ///
@@ -769,7 +769,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9115`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.user`
     ///
@@ -778,7 +778,7 @@ pub mod blackbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.user)
     ///
     /// Nix type: `string`. Default: `"blackbox-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "user"]).in_submodules(1);
 
 }
 
@@ -792,7 +792,7 @@ pub mod borgmatic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.configFile)
     ///
     /// Nix type: `path`. Default: `"/etc/borgmatic/config.yaml"`.
-    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "configFile"]);
+    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.enable`
     ///
@@ -801,7 +801,7 @@ pub mod borgmatic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.extraFlags`
     ///
@@ -810,7 +810,7 @@ pub mod borgmatic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.firewallFilter`
     ///
@@ -820,7 +820,7 @@ pub mod borgmatic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.firewallRules`
     ///
@@ -830,7 +830,7 @@ pub mod borgmatic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.group`
     ///
@@ -839,7 +839,7 @@ pub mod borgmatic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.group)
     ///
     /// Nix type: `string`. Default: `"borgmatic-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.listenAddress`
     ///
@@ -848,7 +848,7 @@ pub mod borgmatic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.openFirewall`
     ///
@@ -857,7 +857,7 @@ pub mod borgmatic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.port`
     ///
@@ -866,7 +866,7 @@ pub mod borgmatic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9996`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.user`
     ///
@@ -875,7 +875,7 @@ pub mod borgmatic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.user)
     ///
     /// Nix type: `string`. Default: `"borgmatic-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "user"]).in_submodules(1);
 
 }
 
@@ -889,7 +889,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.endpoint`
     ///
@@ -898,7 +898,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.endpoint)
     ///
     /// Nix type: `string`. Default: `"https://agent.buildkite.com/v3"`.
-    pub const endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "endpoint"]);
+    pub const endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "endpoint"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.extraFlags`
     ///
@@ -907,7 +907,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.firewallFilter`
     ///
@@ -917,7 +917,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.firewallRules`
     ///
@@ -927,7 +927,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.group`
     ///
@@ -936,7 +936,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.group)
     ///
     /// Nix type: `string`. Default: `"buildkite-agent-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.interval`
     ///
@@ -945,7 +945,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.interval)
     ///
     /// Nix type: `string`. Default: `"30s"`.
-    pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "interval"]);
+    pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "interval"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.listenAddress`
     ///
@@ -954,7 +954,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.openFirewall`
     ///
@@ -963,7 +963,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.port`
     ///
@@ -972,7 +972,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9876`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.queues`
     ///
@@ -981,7 +981,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.queues)
     ///
     /// Nix type: `null or (list of string)`. Default: `null`.
-    pub const queues: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "queues"]);
+    pub const queues: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "queues"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.tokenPath`
     ///
@@ -990,7 +990,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.tokenPath)
     ///
     /// Nix type: `null or path`.
-    pub const token_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "tokenPath"]);
+    pub const token_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "tokenPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.user`
     ///
@@ -999,7 +999,7 @@ pub mod buildkite_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.user)
     ///
     /// Nix type: `string`. Default: `"buildkite-agent-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "user"]).in_submodules(1);
 
 }
 
@@ -1013,7 +1013,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.extraFlags`
     ///
@@ -1022,7 +1022,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.firewallFilter`
     ///
@@ -1032,7 +1032,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.firewallRules`
     ///
@@ -1042,7 +1042,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.group`
     ///
@@ -1051,7 +1051,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.group)
     ///
     /// Nix type: `string`. Default: `"collectd-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.listenAddress`
     ///
@@ -1060,7 +1060,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.logFormat`
     ///
@@ -1069,7 +1069,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.logFormat)
     ///
     /// Nix type: `one of "logfmt", "json"`. Default: `"logfmt"`.
-    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "collectd", "logFormat"]);
+    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "collectd", "logFormat"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.logLevel`
     ///
@@ -1078,7 +1078,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.logLevel)
     ///
     /// Nix type: `one of "debug", "info", "warn", "error", "fatal"`. Default: `"info"`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "collectd", "logLevel"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "collectd", "logLevel"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.openFirewall`
     ///
@@ -1087,7 +1087,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.port`
     ///
@@ -1096,7 +1096,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9103`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "collectd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "collectd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.user`
     ///
@@ -1105,7 +1105,7 @@ pub mod collectd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.user)
     ///
     /// Nix type: `string`. Default: `"collectd-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.collectd.logFormat`.
@@ -1136,7 +1136,7 @@ pub mod collectd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.collectdBinary.authFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "authFile"]);
+        pub const auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "authFile"]).in_submodules(1);
 
         /// `services.prometheus.exporters.collectd.collectdBinary.enable`
         ///
@@ -1145,7 +1145,7 @@ pub mod collectd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.collectdBinary.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "enable"]).in_submodules(1);
 
         /// `services.prometheus.exporters.collectd.collectdBinary.listenAddress`
         ///
@@ -1154,7 +1154,7 @@ pub mod collectd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.collectdBinary.listenAddress)
         ///
         /// Nix type: `string`. Default: `"0.0.0.0"`.
-        pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "listenAddress"]);
+        pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "listenAddress"]).in_submodules(1);
 
         /// `services.prometheus.exporters.collectd.collectdBinary.port`
         ///
@@ -1163,7 +1163,7 @@ pub mod collectd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.collectdBinary.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `25826`.
-        pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "port"]).in_submodules(1);
 
         /// `services.prometheus.exporters.collectd.collectdBinary.securityLevel`
         ///
@@ -1172,7 +1172,7 @@ pub mod collectd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.collectdBinary.securityLevel)
         ///
         /// Nix type: `one of "None", "Sign", "Encrypt"`. Default: `"None"`.
-        pub const security_level: Opt<SecurityLevel> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "securityLevel"]);
+        pub const security_level: Opt<SecurityLevel> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "securityLevel"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.prometheus.exporters.collectd.collectdBinary.securityLevel`.
@@ -1197,7 +1197,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.delugeHost)
     ///
     /// Nix type: `string`. Default: `"localhost"`.
-    pub const deluge_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugeHost"]);
+    pub const deluge_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugeHost"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.delugePassword`
     ///
@@ -1206,7 +1206,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.delugePassword)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const deluge_password: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePassword"]);
+    pub const deluge_password: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePassword"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.delugePasswordFile`
     ///
@@ -1215,7 +1215,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.delugePasswordFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const deluge_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePasswordFile"]);
+    pub const deluge_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePasswordFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.delugePort`
     ///
@@ -1224,7 +1224,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.delugePort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `58846`.
-    pub const deluge_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePort"]);
+    pub const deluge_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.delugeUser`
     ///
@@ -1233,7 +1233,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.delugeUser)
     ///
     /// Nix type: `string`. Default: `"localclient"`.
-    pub const deluge_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugeUser"]);
+    pub const deluge_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugeUser"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.enable`
     ///
@@ -1242,7 +1242,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.exportPerTorrentMetrics`
     ///
@@ -1251,7 +1251,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.exportPerTorrentMetrics)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const export_per_torrent_metrics: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "exportPerTorrentMetrics"]);
+    pub const export_per_torrent_metrics: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "exportPerTorrentMetrics"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.extraFlags`
     ///
@@ -1260,7 +1260,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.firewallFilter`
     ///
@@ -1270,7 +1270,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.firewallRules`
     ///
@@ -1280,7 +1280,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.group`
     ///
@@ -1289,7 +1289,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.group)
     ///
     /// Nix type: `string`. Default: `"deluge-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.listenAddress`
     ///
@@ -1298,7 +1298,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.openFirewall`
     ///
@@ -1307,7 +1307,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.port`
     ///
@@ -1316,7 +1316,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9354`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "deluge", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "deluge", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.user`
     ///
@@ -1325,7 +1325,7 @@ pub mod deluge {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.user)
     ///
     /// Nix type: `string`. Default: `"deluge-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "user"]).in_submodules(1);
 
 }
 
@@ -1339,7 +1339,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.debug)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const debug: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "debug"]);
+    pub const debug: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "debug"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.deduplicationMaxSeconds`
     ///
@@ -1349,7 +1349,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.deduplicationMaxSeconds)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `"7 days (in seconds)"`.
-    pub const deduplication_max_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "deduplicationMaxSeconds"]);
+    pub const deduplication_max_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "deduplicationMaxSeconds"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.enable`
     ///
@@ -1358,7 +1358,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.extraFlags`
     ///
@@ -1367,7 +1367,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.firewallFilter`
     ///
@@ -1377,7 +1377,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.firewallRules`
     ///
@@ -1387,7 +1387,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.group`
     ///
@@ -1396,7 +1396,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.group)
     ///
     /// Nix type: `string`. Default: `"dmarc-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.listenAddress`
     ///
@@ -1405,7 +1405,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.openFirewall`
     ///
@@ -1414,7 +1414,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.pollIntervalSeconds`
     ///
@@ -1423,7 +1423,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.pollIntervalSeconds)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `60`.
-    pub const poll_interval_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "pollIntervalSeconds"]);
+    pub const poll_interval_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "pollIntervalSeconds"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.port`
     ///
@@ -1432,7 +1432,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9797`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.user`
     ///
@@ -1441,7 +1441,7 @@ pub mod dmarc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.user)
     ///
     /// Nix type: `string`. Default: `"dmarc-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "user"]).in_submodules(1);
 
     pub mod folders {
         use super::*;
@@ -1453,7 +1453,7 @@ pub mod dmarc {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.folders.done)
         ///
         /// Nix type: `string`. Default: `"Archive"`.
-        pub const done: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "done"]);
+        pub const done: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "done"]).in_submodules(1);
 
         /// `services.prometheus.exporters.dmarc.folders.error`
         ///
@@ -1462,7 +1462,7 @@ pub mod dmarc {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.folders.error)
         ///
         /// Nix type: `string`. Default: `"Invalid"`.
-        pub const error: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "error"]);
+        pub const error: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "error"]).in_submodules(1);
 
         /// `services.prometheus.exporters.dmarc.folders.inbox`
         ///
@@ -1471,7 +1471,7 @@ pub mod dmarc {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.folders.inbox)
         ///
         /// Nix type: `string`. Default: `"INBOX"`.
-        pub const inbox: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "inbox"]);
+        pub const inbox: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "inbox"]).in_submodules(1);
 
     }
 
@@ -1485,7 +1485,7 @@ pub mod dmarc {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.imap.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
-        pub const host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "host"]).in_submodules(1);
 
         /// `services.prometheus.exporters.dmarc.imap.passwordFile`
         ///
@@ -1494,7 +1494,7 @@ pub mod dmarc {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.imap.passwordFile)
         ///
         /// Nix type: `string`.
-        pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "passwordFile"]);
+        pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "passwordFile"]).in_submodules(1);
 
         /// `services.prometheus.exporters.dmarc.imap.port`
         ///
@@ -1503,7 +1503,7 @@ pub mod dmarc {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.imap.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `993`.
-        pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "port"]).in_submodules(1);
 
         /// `services.prometheus.exporters.dmarc.imap.username`
         ///
@@ -1512,7 +1512,7 @@ pub mod dmarc {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.imap.username)
         ///
         /// Nix type: `string`.
-        pub const username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "username"]);
+        pub const username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "username"]).in_submodules(1);
 
     }
 
@@ -1528,7 +1528,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.dnsmasqListenAddress)
     ///
     /// Nix type: `string`. Default: `"localhost:53"`.
-    pub const dnsmasq_listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "dnsmasqListenAddress"]);
+    pub const dnsmasq_listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "dnsmasqListenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.enable`
     ///
@@ -1537,7 +1537,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.extraFlags`
     ///
@@ -1546,7 +1546,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.firewallFilter`
     ///
@@ -1556,7 +1556,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.firewallRules`
     ///
@@ -1566,7 +1566,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.group`
     ///
@@ -1575,7 +1575,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.group)
     ///
     /// Nix type: `string`. Default: `"dnsmasq-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.leasesPath`
     ///
@@ -1584,7 +1584,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.leasesPath)
     ///
     /// Nix type: `path`. Default: `"/var/lib/dnsmasq/dnsmasq.leases"`.
-    pub const leases_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "leasesPath"]);
+    pub const leases_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "leasesPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.listenAddress`
     ///
@@ -1593,7 +1593,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.openFirewall`
     ///
@@ -1602,7 +1602,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.port`
     ///
@@ -1611,7 +1611,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9153`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.user`
     ///
@@ -1620,7 +1620,7 @@ pub mod dnsmasq {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.user)
     ///
     /// Nix type: `string`. Default: `"dnsmasq-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "user"]).in_submodules(1);
 
 }
 
@@ -1634,7 +1634,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.configuration)
     ///
     /// Nix type: `null or (attribute set)`. Default: `null`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.enable`
     ///
@@ -1643,7 +1643,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.extraFlags`
     ///
@@ -1652,7 +1652,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.firewallFilter`
     ///
@@ -1662,7 +1662,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.firewallRules`
     ///
@@ -1672,7 +1672,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.group`
     ///
@@ -1681,7 +1681,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.group)
     ///
     /// Nix type: `string`. Default: `"dnssec-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.listenAddress`
     ///
@@ -1690,7 +1690,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.listenAddress)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const listen_address: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "listenAddress"]);
+    pub const listen_address: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.openFirewall`
     ///
@@ -1699,7 +1699,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.port`
     ///
@@ -1708,7 +1708,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9204`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.resolvers`
     ///
@@ -1717,7 +1717,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.resolvers)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const resolvers: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "resolvers"]);
+    pub const resolvers: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "resolvers"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.timeout`
     ///
@@ -1726,7 +1726,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.timeout)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const timeout: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "timeout"]);
+    pub const timeout: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "timeout"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.user`
     ///
@@ -1735,7 +1735,7 @@ pub mod dnssec {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.user)
     ///
     /// Nix type: `string`. Default: `"dnssec-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "user"]).in_submodules(1);
 
 }
 
@@ -1749,7 +1749,7 @@ pub mod domain {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "domain", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "domain", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.extraFlags`
     ///
@@ -1758,7 +1758,7 @@ pub mod domain {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "domain", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "domain", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.firewallFilter`
     ///
@@ -1768,7 +1768,7 @@ pub mod domain {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "domain", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "domain", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.firewallRules`
     ///
@@ -1778,7 +1778,7 @@ pub mod domain {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "domain", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "domain", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.group`
     ///
@@ -1787,7 +1787,7 @@ pub mod domain {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.group)
     ///
     /// Nix type: `string`. Default: `"domain-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.listenAddress`
     ///
@@ -1796,7 +1796,7 @@ pub mod domain {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.openFirewall`
     ///
@@ -1805,7 +1805,7 @@ pub mod domain {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "domain", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "domain", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.port`
     ///
@@ -1814,7 +1814,7 @@ pub mod domain {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9222`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "domain", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "domain", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.user`
     ///
@@ -1823,7 +1823,7 @@ pub mod domain {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.user)
     ///
     /// Nix type: `string`. Default: `"domain-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "user"]).in_submodules(1);
 
 }
 
@@ -1837,7 +1837,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.extraFlags`
     ///
@@ -1846,7 +1846,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.firewallFilter`
     ///
@@ -1856,7 +1856,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.firewallRules`
     ///
@@ -1866,7 +1866,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.group`
     ///
@@ -1875,7 +1875,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.group)
     ///
     /// Nix type: `string`. Default: `"dovecot-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.listenAddress`
     ///
@@ -1884,7 +1884,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.openFirewall`
     ///
@@ -1893,7 +1893,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.port`
     ///
@@ -1902,7 +1902,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9166`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.scopes`
     ///
@@ -1911,7 +1911,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.scopes)
     ///
     /// Nix type: `list of string`.
-    pub const scopes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "scopes"]);
+    pub const scopes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "scopes"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.socketPath`
     ///
@@ -1923,7 +1923,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.socketPath)
     ///
     /// Nix type: `path`. Default: `"/var/run/dovecot/stats"`.
-    pub const socket_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "socketPath"]);
+    pub const socket_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "socketPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.telemetryPath`
     ///
@@ -1932,7 +1932,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.user`
     ///
@@ -1941,7 +1941,7 @@ pub mod dovecot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.user)
     ///
     /// Nix type: `string`. Default: `"dovecot-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "user"]).in_submodules(1);
 
 }
 
@@ -1955,7 +1955,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.apiKeyFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.enable`
     ///
@@ -1964,7 +1964,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.environment`
     ///
@@ -1973,7 +1973,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.environment)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.extraFlags`
     ///
@@ -1982,7 +1982,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.firewallFilter`
     ///
@@ -1992,7 +1992,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.firewallRules`
     ///
@@ -2002,7 +2002,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.group`
     ///
@@ -2011,7 +2011,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.group)
     ///
     /// Nix type: `string`. Default: `"exportarr-bazarr-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.listenAddress`
     ///
@@ -2020,7 +2020,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.openFirewall`
     ///
@@ -2029,7 +2029,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.package`
     ///
@@ -2038,7 +2038,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.package)
     ///
     /// Nix type: `package`. Default: `pkgs.exportarr`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.port`
     ///
@@ -2047,7 +2047,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.url`
     ///
@@ -2056,7 +2056,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.url)
     ///
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.user`
     ///
@@ -2065,7 +2065,7 @@ pub mod exportarr_bazarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.user)
     ///
     /// Nix type: `string`. Default: `"exportarr-bazarr-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "user"]).in_submodules(1);
 
 }
 
@@ -2079,7 +2079,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.apiKeyFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.enable`
     ///
@@ -2088,7 +2088,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.environment`
     ///
@@ -2097,7 +2097,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.environment)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.extraFlags`
     ///
@@ -2106,7 +2106,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.firewallFilter`
     ///
@@ -2116,7 +2116,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.firewallRules`
     ///
@@ -2126,7 +2126,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.group`
     ///
@@ -2135,7 +2135,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.group)
     ///
     /// Nix type: `string`. Default: `"exportarr-lidarr-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.listenAddress`
     ///
@@ -2144,7 +2144,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.openFirewall`
     ///
@@ -2153,7 +2153,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.package`
     ///
@@ -2162,7 +2162,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.package)
     ///
     /// Nix type: `package`. Default: `pkgs.exportarr`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.port`
     ///
@@ -2171,7 +2171,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.url`
     ///
@@ -2180,7 +2180,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.url)
     ///
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.user`
     ///
@@ -2189,7 +2189,7 @@ pub mod exportarr_lidarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.user)
     ///
     /// Nix type: `string`. Default: `"exportarr-lidarr-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "user"]).in_submodules(1);
 
 }
 
@@ -2203,7 +2203,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.apiKeyFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.enable`
     ///
@@ -2212,7 +2212,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.environment`
     ///
@@ -2221,7 +2221,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.environment)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.extraFlags`
     ///
@@ -2230,7 +2230,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.firewallFilter`
     ///
@@ -2240,7 +2240,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.firewallRules`
     ///
@@ -2250,7 +2250,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.group`
     ///
@@ -2259,7 +2259,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.group)
     ///
     /// Nix type: `string`. Default: `"exportarr-prowlarr-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.listenAddress`
     ///
@@ -2268,7 +2268,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.openFirewall`
     ///
@@ -2277,7 +2277,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.package`
     ///
@@ -2286,7 +2286,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.package)
     ///
     /// Nix type: `package`. Default: `pkgs.exportarr`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.port`
     ///
@@ -2295,7 +2295,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.url`
     ///
@@ -2304,7 +2304,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.url)
     ///
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.user`
     ///
@@ -2313,7 +2313,7 @@ pub mod exportarr_prowlarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.user)
     ///
     /// Nix type: `string`. Default: `"exportarr-prowlarr-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "user"]).in_submodules(1);
 
 }
 
@@ -2327,7 +2327,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.apiKeyFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.enable`
     ///
@@ -2336,7 +2336,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.environment`
     ///
@@ -2345,7 +2345,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.environment)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.extraFlags`
     ///
@@ -2354,7 +2354,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.firewallFilter`
     ///
@@ -2364,7 +2364,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.firewallRules`
     ///
@@ -2374,7 +2374,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.group`
     ///
@@ -2383,7 +2383,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.group)
     ///
     /// Nix type: `string`. Default: `"exportarr-radarr-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.listenAddress`
     ///
@@ -2392,7 +2392,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.openFirewall`
     ///
@@ -2401,7 +2401,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.package`
     ///
@@ -2410,7 +2410,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.package)
     ///
     /// Nix type: `package`. Default: `pkgs.exportarr`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.port`
     ///
@@ -2419,7 +2419,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.url`
     ///
@@ -2428,7 +2428,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.url)
     ///
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.user`
     ///
@@ -2437,7 +2437,7 @@ pub mod exportarr_radarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.user)
     ///
     /// Nix type: `string`. Default: `"exportarr-radarr-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "user"]).in_submodules(1);
 
 }
 
@@ -2451,7 +2451,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.apiKeyFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.enable`
     ///
@@ -2460,7 +2460,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.environment`
     ///
@@ -2469,7 +2469,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.environment)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.extraFlags`
     ///
@@ -2478,7 +2478,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.firewallFilter`
     ///
@@ -2488,7 +2488,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.firewallRules`
     ///
@@ -2498,7 +2498,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.group`
     ///
@@ -2507,7 +2507,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.group)
     ///
     /// Nix type: `string`. Default: `"exportarr-readarr-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.listenAddress`
     ///
@@ -2516,7 +2516,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.openFirewall`
     ///
@@ -2525,7 +2525,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.package`
     ///
@@ -2534,7 +2534,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.package)
     ///
     /// Nix type: `package`. Default: `pkgs.exportarr`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.port`
     ///
@@ -2543,7 +2543,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.url`
     ///
@@ -2552,7 +2552,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.url)
     ///
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.user`
     ///
@@ -2561,7 +2561,7 @@ pub mod exportarr_readarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.user)
     ///
     /// Nix type: `string`. Default: `"exportarr-readarr-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "user"]).in_submodules(1);
 
 }
 
@@ -2575,7 +2575,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.apiKeyFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.enable`
     ///
@@ -2584,7 +2584,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.environment`
     ///
@@ -2593,7 +2593,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.environment)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.extraFlags`
     ///
@@ -2602,7 +2602,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.firewallFilter`
     ///
@@ -2612,7 +2612,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.firewallRules`
     ///
@@ -2622,7 +2622,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.group`
     ///
@@ -2631,7 +2631,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.group)
     ///
     /// Nix type: `string`. Default: `"exportarr-sonarr-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.listenAddress`
     ///
@@ -2640,7 +2640,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.openFirewall`
     ///
@@ -2649,7 +2649,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.package`
     ///
@@ -2658,7 +2658,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.package)
     ///
     /// Nix type: `package`. Default: `pkgs.exportarr`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.port`
     ///
@@ -2667,7 +2667,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.url`
     ///
@@ -2676,7 +2676,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.url)
     ///
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.user`
     ///
@@ -2685,7 +2685,7 @@ pub mod exportarr_sonarr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.user)
     ///
     /// Nix type: `string`. Default: `"exportarr-sonarr-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "user"]).in_submodules(1);
 
 }
 
@@ -2700,7 +2700,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.enable`
     ///
@@ -2709,7 +2709,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fastly", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fastly", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.extraFlags`
     ///
@@ -2718,7 +2718,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.firewallFilter`
     ///
@@ -2728,7 +2728,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.firewallRules`
     ///
@@ -2738,7 +2738,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.group`
     ///
@@ -2747,7 +2747,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.group)
     ///
     /// Nix type: `string`. Default: `"fastly-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.listenAddress`
     ///
@@ -2756,7 +2756,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.openFirewall`
     ///
@@ -2765,7 +2765,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fastly", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fastly", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.port`
     ///
@@ -2774,7 +2774,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9118`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fastly", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fastly", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.tokenPath`
     ///
@@ -2784,7 +2784,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.tokenPath)
     ///
     /// Nix type: `path`.
-    pub const token_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "fastly", "tokenPath"]);
+    pub const token_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "fastly", "tokenPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.user`
     ///
@@ -2793,7 +2793,7 @@ pub mod fastly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.user)
     ///
     /// Nix type: `string`. Default: `"fastly-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "user"]).in_submodules(1);
 
 }
 
@@ -2807,7 +2807,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.asn)
     ///
     /// Nix type: `positive integer, meaning >0`.
-    pub const asn: Opt<Positive> = Opt::new(&["services", "prometheus", "exporters", "flow", "asn"]);
+    pub const asn: Opt<Positive> = Opt::new(&["services", "prometheus", "exporters", "flow", "asn"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.brokers`
     ///
@@ -2816,7 +2816,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.brokers)
     ///
     /// Nix type: `list of string`.
-    pub const brokers: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "brokers"]);
+    pub const brokers: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "brokers"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.enable`
     ///
@@ -2825,7 +2825,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "flow", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "flow", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.extraFlags`
     ///
@@ -2834,7 +2834,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.firewallFilter`
     ///
@@ -2844,7 +2844,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.firewallRules`
     ///
@@ -2854,7 +2854,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "flow", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "flow", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.group`
     ///
@@ -2863,7 +2863,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.group)
     ///
     /// Nix type: `string`. Default: `"flow-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.listenAddress`
     ///
@@ -2872,7 +2872,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.openFirewall`
     ///
@@ -2881,7 +2881,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "flow", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "flow", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.partitions`
     ///
@@ -2890,7 +2890,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.partitions)
     ///
     /// Nix type: `list of signed integer`. Default: `[ ]`.
-    pub const partitions: Opt<Vec<i64>> = Opt::new(&["services", "prometheus", "exporters", "flow", "partitions"]);
+    pub const partitions: Opt<Vec<i64>> = Opt::new(&["services", "prometheus", "exporters", "flow", "partitions"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.port`
     ///
@@ -2899,7 +2899,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9590`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "flow", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "flow", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.topic`
     ///
@@ -2908,7 +2908,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.topic)
     ///
     /// Nix type: `string`.
-    pub const topic: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "topic"]);
+    pub const topic: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "topic"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.user`
     ///
@@ -2917,7 +2917,7 @@ pub mod flow {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.user)
     ///
     /// Nix type: `string`. Default: `"flow-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "user"]).in_submodules(1);
 
 }
 
@@ -2931,7 +2931,7 @@ pub mod fritz {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritz", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritz", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.extraFlags`
     ///
@@ -2940,7 +2940,7 @@ pub mod fritz {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.firewallFilter`
     ///
@@ -2950,7 +2950,7 @@ pub mod fritz {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.firewallRules`
     ///
@@ -2960,7 +2960,7 @@ pub mod fritz {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.group`
     ///
@@ -2969,7 +2969,7 @@ pub mod fritz {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.group)
     ///
     /// Nix type: `string`. Default: `"fritz-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.listenAddress`
     ///
@@ -2978,7 +2978,7 @@ pub mod fritz {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.openFirewall`
     ///
@@ -2987,7 +2987,7 @@ pub mod fritz {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritz", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritz", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.port`
     ///
@@ -2996,7 +2996,7 @@ pub mod fritz {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9787`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fritz", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fritz", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.settings`
     ///
@@ -3005,7 +3005,7 @@ pub mod fritz {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings)
     ///
     /// Nix type: `YAML value`.
-    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.user`
     ///
@@ -3014,7 +3014,7 @@ pub mod fritz {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.user)
     ///
     /// Nix type: `string`. Default: `"fritz-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.fritz.settings.devices.*`: `DevicesValue::new()`, then a setter per option.
@@ -3106,7 +3106,7 @@ pub mod fritz {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices)
         ///
         /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-        pub const devices: Opt<Vec<DevicesValue>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "devices"]);
+        pub const devices: Opt<Vec<DevicesValue>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "devices"]).in_submodules(2);
 
         /// `services.prometheus.exporters.fritz.settings.log_level`
         ///
@@ -3115,7 +3115,7 @@ pub mod fritz {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.log_level)
         ///
         /// Nix type: `one of "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"`. Default: `"INFO"`.
-        pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "log_level"]);
+        pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "log_level"]).in_submodules(2);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.prometheus.exporters.fritz.settings.devices.*`: `DevicesValue::new()`, then a setter per option.
@@ -3189,7 +3189,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.extraFlags`
     ///
@@ -3198,7 +3198,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.firewallFilter`
     ///
@@ -3208,7 +3208,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.firewallRules`
     ///
@@ -3218,7 +3218,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.gatewayAddress`
     ///
@@ -3227,7 +3227,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.gatewayAddress)
     ///
     /// Nix type: `string`. Default: `"fritz.box"`.
-    pub const gateway_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "gatewayAddress"]);
+    pub const gateway_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "gatewayAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.gatewayPort`
     ///
@@ -3236,7 +3236,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.gatewayPort)
     ///
     /// Nix type: `signed integer`. Default: `49000`.
-    pub const gateway_port: Opt<i64> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "gatewayPort"]);
+    pub const gateway_port: Opt<i64> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "gatewayPort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.group`
     ///
@@ -3245,7 +3245,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.group)
     ///
     /// Nix type: `string`. Default: `"fritzbox-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.listenAddress`
     ///
@@ -3254,7 +3254,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.openFirewall`
     ///
@@ -3263,7 +3263,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.port`
     ///
@@ -3272,7 +3272,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9133`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.user`
     ///
@@ -3281,7 +3281,7 @@ pub mod fritzbox {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.user)
     ///
     /// Nix type: `string`. Default: `"fritzbox-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "user"]).in_submodules(1);
 
 }
 
@@ -3295,7 +3295,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "graphite", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "graphite", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.extraFlags`
     ///
@@ -3304,7 +3304,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.firewallFilter`
     ///
@@ -3314,7 +3314,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.firewallRules`
     ///
@@ -3324,7 +3324,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.graphitePort`
     ///
@@ -3333,7 +3333,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.graphitePort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9109`.
-    pub const graphite_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "graphite", "graphitePort"]);
+    pub const graphite_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "graphite", "graphitePort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.group`
     ///
@@ -3342,7 +3342,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.group)
     ///
     /// Nix type: `string`. Default: `"graphite-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.listenAddress`
     ///
@@ -3351,7 +3351,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.mappingSettings`
     ///
@@ -3361,7 +3361,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.mappingSettings)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const mapping_settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "mappingSettings"]);
+    pub const mapping_settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "mappingSettings"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.openFirewall`
     ///
@@ -3370,7 +3370,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "graphite", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "graphite", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.port`
     ///
@@ -3379,7 +3379,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9108`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "graphite", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "graphite", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.user`
     ///
@@ -3388,7 +3388,7 @@ pub mod graphite {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.user)
     ///
     /// Nix type: `string`. Default: `"graphite-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "user"]).in_submodules(1);
 
 }
 
@@ -3402,7 +3402,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.configuration)
     ///
     /// Nix type: `null or (attribute set)`. Default: `null`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.configurationPath`
     ///
@@ -3411,7 +3411,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.configurationPath)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const configuration_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "configurationPath"]);
+    pub const configuration_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "configurationPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.enable`
     ///
@@ -3420,7 +3420,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "idrac", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "idrac", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.extraFlags`
     ///
@@ -3429,7 +3429,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.firewallFilter`
     ///
@@ -3439,7 +3439,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.firewallRules`
     ///
@@ -3449,7 +3449,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.group`
     ///
@@ -3458,7 +3458,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.group)
     ///
     /// Nix type: `string`. Default: `"idrac-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.listenAddress`
     ///
@@ -3467,7 +3467,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.openFirewall`
     ///
@@ -3476,7 +3476,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "idrac", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "idrac", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.port`
     ///
@@ -3485,7 +3485,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9348`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "idrac", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "idrac", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.user`
     ///
@@ -3494,7 +3494,7 @@ pub mod idrac {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.user)
     ///
     /// Nix type: `string`. Default: `"idrac-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "user"]).in_submodules(1);
 
 }
 
@@ -3508,7 +3508,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const accounts: Opt<BTreeMap<String, AccountsValue>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "accounts"]);
+    pub const accounts: Opt<BTreeMap<String, AccountsValue>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "accounts"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.configurationFile`
     ///
@@ -3517,7 +3517,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.configurationFile)
     ///
     /// Nix type: `path`.
-    pub const configuration_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "configurationFile"]);
+    pub const configuration_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "configurationFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.enable`
     ///
@@ -3526,7 +3526,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.extraFlags`
     ///
@@ -3535,7 +3535,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.firewallFilter`
     ///
@@ -3545,7 +3545,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.firewallRules`
     ///
@@ -3555,7 +3555,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.group`
     ///
@@ -3564,7 +3564,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.group)
     ///
     /// Nix type: `string`. Default: `"imap-mailstat-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.listenAddress`
     ///
@@ -3573,7 +3573,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.oldestUnseenDate`
     ///
@@ -3582,7 +3582,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.oldestUnseenDate)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const oldest_unseen_date: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "oldestUnseenDate"]);
+    pub const oldest_unseen_date: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "oldestUnseenDate"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.openFirewall`
     ///
@@ -3591,7 +3591,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.port`
     ///
@@ -3600,7 +3600,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8081`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.user`
     ///
@@ -3609,7 +3609,7 @@ pub mod imap_mailstat {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.user)
     ///
     /// Nix type: `string`. Default: `"imap-mailstat-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.imap-mailstat.accounts.<name>`: `AccountsValue::new()`, then a setter per option.
@@ -3690,7 +3690,7 @@ pub mod imap_mailstat {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn mailaddress(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["mailaddress"]))
+                Opt::at(self.path.join(["mailaddress"])).in_submodules(2)
             }
 
             /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.password`
@@ -3702,7 +3702,7 @@ pub mod imap_mailstat {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn password(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(2)
             }
 
             /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.serveraddress`
@@ -3714,7 +3714,7 @@ pub mod imap_mailstat {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn serveraddress(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["serveraddress"]))
+                Opt::at(self.path.join(["serveraddress"])).in_submodules(2)
             }
 
             /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.serverport`
@@ -3726,7 +3726,7 @@ pub mod imap_mailstat {
             /// Nix type: `null or signed integer`. Default: `null`.
             #[inline]
             pub fn serverport(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["serverport"]))
+                Opt::at(self.path.join(["serverport"])).in_submodules(2)
             }
 
             /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.starttls`
@@ -3738,7 +3738,7 @@ pub mod imap_mailstat {
             /// Nix type: `null or boolean`. Default: `null`.
             #[inline]
             pub fn starttls(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["starttls"]))
+                Opt::at(self.path.join(["starttls"])).in_submodules(2)
             }
 
             /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.username`
@@ -3750,7 +3750,7 @@ pub mod imap_mailstat {
             /// Nix type: `null or string`. Default: `null`.
             #[inline]
             pub fn username(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["username"]))
+                Opt::at(self.path.join(["username"])).in_submodules(2)
             }
 
         }
@@ -3769,7 +3769,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.extraFlags`
     ///
@@ -3778,7 +3778,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.firewallFilter`
     ///
@@ -3788,7 +3788,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.firewallRules`
     ///
@@ -3798,7 +3798,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.group`
     ///
@@ -3807,7 +3807,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.group)
     ///
     /// Nix type: `string`. Default: `"influxdb-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.listenAddress`
     ///
@@ -3816,7 +3816,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.openFirewall`
     ///
@@ -3825,7 +3825,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.port`
     ///
@@ -3834,7 +3834,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9122`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.sampleExpiry`
     ///
@@ -3843,7 +3843,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.sampleExpiry)
     ///
     /// Nix type: `string`. Default: `"5m"`.
-    pub const sample_expiry: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "sampleExpiry"]);
+    pub const sample_expiry: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "sampleExpiry"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.udpBindAddress`
     ///
@@ -3852,7 +3852,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.udpBindAddress)
     ///
     /// Nix type: `string`. Default: `":9122"`.
-    pub const udp_bind_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "udpBindAddress"]);
+    pub const udp_bind_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "udpBindAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.user`
     ///
@@ -3861,7 +3861,7 @@ pub mod influxdb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.user)
     ///
     /// Nix type: `string`. Default: `"influxdb-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "user"]).in_submodules(1);
 
 }
 
@@ -3875,7 +3875,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.enable`
     ///
@@ -3884,7 +3884,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.extraFlags`
     ///
@@ -3893,7 +3893,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.firewallFilter`
     ///
@@ -3903,7 +3903,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.firewallRules`
     ///
@@ -3913,7 +3913,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.group`
     ///
@@ -3922,7 +3922,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.group)
     ///
     /// Nix type: `string`. Default: `"ipmi-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.listenAddress`
     ///
@@ -3931,7 +3931,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.openFirewall`
     ///
@@ -3940,7 +3940,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.port`
     ///
@@ -3949,7 +3949,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9290`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.user`
     ///
@@ -3958,7 +3958,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.user)
     ///
     /// Nix type: `string`. Default: `"ipmi-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.webConfigFile`
     ///
@@ -3967,7 +3967,7 @@ pub mod ipmi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.webConfigFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const web_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "webConfigFile"]);
+    pub const web_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "webConfigFile"]).in_submodules(1);
 
 }
 
@@ -3981,7 +3981,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.extraFlags`
     ///
@@ -3990,7 +3990,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.firewallFilter`
     ///
@@ -4000,7 +4000,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.firewallRules`
     ///
@@ -4010,7 +4010,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.group`
     ///
@@ -4019,7 +4019,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.group)
     ///
     /// Nix type: `string`. Default: `"jitsi-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.interval`
     ///
@@ -4028,7 +4028,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.interval)
     ///
     /// Nix type: `string`. Default: `"30s"`.
-    pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "interval"]);
+    pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "interval"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.listenAddress`
     ///
@@ -4037,7 +4037,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.openFirewall`
     ///
@@ -4046,7 +4046,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.port`
     ///
@@ -4055,7 +4055,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9700`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.url`
     ///
@@ -4065,7 +4065,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.url)
     ///
     /// Nix type: `string`. Default: `"http://localhost:8080/colibri/stats"`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.user`
     ///
@@ -4074,7 +4074,7 @@ pub mod jitsi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.user)
     ///
     /// Nix type: `string`. Default: `"jitsi-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "user"]).in_submodules(1);
 
 }
 
@@ -4088,7 +4088,7 @@ pub mod json {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.configFile)
     ///
     /// Nix type: `path`.
-    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "json", "configFile"]);
+    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "json", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.enable`
     ///
@@ -4097,7 +4097,7 @@ pub mod json {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "json", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "json", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.extraFlags`
     ///
@@ -4106,7 +4106,7 @@ pub mod json {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "json", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "json", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.firewallFilter`
     ///
@@ -4116,7 +4116,7 @@ pub mod json {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "json", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "json", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.firewallRules`
     ///
@@ -4126,7 +4126,7 @@ pub mod json {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "json", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "json", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.group`
     ///
@@ -4135,7 +4135,7 @@ pub mod json {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.group)
     ///
     /// Nix type: `string`. Default: `"json-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.listenAddress`
     ///
@@ -4144,7 +4144,7 @@ pub mod json {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.openFirewall`
     ///
@@ -4153,7 +4153,7 @@ pub mod json {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "json", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "json", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.port`
     ///
@@ -4162,7 +4162,7 @@ pub mod json {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7979`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "json", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "json", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.user`
     ///
@@ -4171,7 +4171,7 @@ pub mod json {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.user)
     ///
     /// Nix type: `string`. Default: `"json-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "user"]).in_submodules(1);
 
 }
 
@@ -4185,7 +4185,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.configuration)
     ///
     /// Nix type: `null or (attribute set)`. Default: `null`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.configurationFile`
     ///
@@ -4194,7 +4194,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.configurationFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const configuration_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "configurationFile"]);
+    pub const configuration_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "configurationFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.enable`
     ///
@@ -4203,7 +4203,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.environmentFile`
     ///
@@ -4212,7 +4212,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.environmentFile)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.extraFlags`
     ///
@@ -4221,7 +4221,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.firewallFilter`
     ///
@@ -4231,7 +4231,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.firewallRules`
     ///
@@ -4241,7 +4241,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.group`
     ///
@@ -4250,7 +4250,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.group)
     ///
     /// Nix type: `string`. Default: `"junos-czerwonk-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.listenAddress`
     ///
@@ -4259,7 +4259,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.openFirewall`
     ///
@@ -4268,7 +4268,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.port`
     ///
@@ -4277,7 +4277,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9326`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.telemetryPath`
     ///
@@ -4286,7 +4286,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.user`
     ///
@@ -4295,7 +4295,7 @@ pub mod junos_czerwonk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.user)
     ///
     /// Nix type: `string`. Default: `"junos-czerwonk-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "user"]).in_submodules(1);
 
 }
 
@@ -4309,7 +4309,7 @@ pub mod kea {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "kea", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "kea", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.extraFlags`
     ///
@@ -4318,7 +4318,7 @@ pub mod kea {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.firewallFilter`
     ///
@@ -4328,7 +4328,7 @@ pub mod kea {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.firewallRules`
     ///
@@ -4338,7 +4338,7 @@ pub mod kea {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "kea", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "kea", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.group`
     ///
@@ -4347,7 +4347,7 @@ pub mod kea {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.group)
     ///
     /// Nix type: `string`. Default: `"kea-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.listenAddress`
     ///
@@ -4356,7 +4356,7 @@ pub mod kea {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.openFirewall`
     ///
@@ -4365,7 +4365,7 @@ pub mod kea {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "kea", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "kea", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.port`
     ///
@@ -4374,7 +4374,7 @@ pub mod kea {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9547`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "kea", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "kea", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.targets`
     ///
@@ -4383,7 +4383,7 @@ pub mod kea {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.targets)
     ///
     /// Nix type: `list of string`.
-    pub const targets: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "targets"]);
+    pub const targets: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "targets"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.user`
     ///
@@ -4392,7 +4392,7 @@ pub mod kea {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.user)
     ///
     /// Nix type: `string`. Default: `"kea-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "user"]).in_submodules(1);
 
 }
 
@@ -4406,7 +4406,7 @@ pub mod keylight {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "keylight", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "keylight", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.extraFlags`
     ///
@@ -4415,7 +4415,7 @@ pub mod keylight {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.firewallFilter`
     ///
@@ -4425,7 +4425,7 @@ pub mod keylight {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.firewallRules`
     ///
@@ -4435,7 +4435,7 @@ pub mod keylight {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.group`
     ///
@@ -4444,7 +4444,7 @@ pub mod keylight {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.group)
     ///
     /// Nix type: `string`. Default: `"keylight-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.listenAddress`
     ///
@@ -4453,7 +4453,7 @@ pub mod keylight {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.openFirewall`
     ///
@@ -4462,7 +4462,7 @@ pub mod keylight {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "keylight", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "keylight", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.port`
     ///
@@ -4471,7 +4471,7 @@ pub mod keylight {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9288`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "keylight", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "keylight", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.user`
     ///
@@ -4480,7 +4480,7 @@ pub mod keylight {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.user)
     ///
     /// Nix type: `string`. Default: `"keylight-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "user"]).in_submodules(1);
 
 }
 
@@ -4494,7 +4494,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "klipper", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "klipper", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.extraFlags`
     ///
@@ -4503,7 +4503,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.firewallFilter`
     ///
@@ -4513,7 +4513,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.firewallRules`
     ///
@@ -4523,7 +4523,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.group`
     ///
@@ -4532,7 +4532,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.group)
     ///
     /// Nix type: `string`. Default: `"klipper-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.listenAddress`
     ///
@@ -4541,7 +4541,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.moonrakerApiKey`
     ///
@@ -4551,7 +4551,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.moonrakerApiKey)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const moonraker_api_key: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "moonrakerApiKey"]);
+    pub const moonraker_api_key: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "moonrakerApiKey"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.openFirewall`
     ///
@@ -4560,7 +4560,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "klipper", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "klipper", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.package`
     ///
@@ -4569,7 +4569,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.package)
     ///
     /// Nix type: `package`. Default: `pkgs.prometheus-klipper-exporter`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "klipper", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "klipper", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.port`
     ///
@@ -4578,7 +4578,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9101`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "klipper", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "klipper", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.user`
     ///
@@ -4587,7 +4587,7 @@ pub mod klipper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.user)
     ///
     /// Nix type: `string`. Default: `"klipper-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "user"]).in_submodules(1);
 
 }
 
@@ -4601,7 +4601,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "knot", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "knot", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.extraFlags`
     ///
@@ -4610,7 +4610,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.firewallFilter`
     ///
@@ -4620,7 +4620,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.firewallRules`
     ///
@@ -4630,7 +4630,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "knot", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "knot", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.group`
     ///
@@ -4639,7 +4639,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.group)
     ///
     /// Nix type: `string`. Default: `"knot-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.knotLibraryPath`
     ///
@@ -4648,7 +4648,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.knotLibraryPath)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const knot_library_path: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotLibraryPath"]);
+    pub const knot_library_path: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotLibraryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.knotSocketPath`
     ///
@@ -4657,7 +4657,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.knotSocketPath)
     ///
     /// Nix type: `string`. Default: `"/run/knot/knot.sock"`.
-    pub const knot_socket_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotSocketPath"]);
+    pub const knot_socket_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotSocketPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.knotSocketTimeout`
     ///
@@ -4666,7 +4666,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.knotSocketTimeout)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `2000`.
-    pub const knot_socket_timeout: Opt<Positive> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotSocketTimeout"]);
+    pub const knot_socket_timeout: Opt<Positive> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotSocketTimeout"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.listenAddress`
     ///
@@ -4675,7 +4675,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.openFirewall`
     ///
@@ -4684,7 +4684,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "knot", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "knot", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.port`
     ///
@@ -4693,7 +4693,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9433`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "knot", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "knot", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.user`
     ///
@@ -4702,7 +4702,7 @@ pub mod knot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.user)
     ///
     /// Nix type: `string`. Default: `"knot-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "user"]).in_submodules(1);
 
 }
 
@@ -4716,7 +4716,7 @@ pub mod libvirt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.extraFlags`
     ///
@@ -4725,7 +4725,7 @@ pub mod libvirt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.firewallFilter`
     ///
@@ -4735,7 +4735,7 @@ pub mod libvirt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.firewallRules`
     ///
@@ -4745,7 +4745,7 @@ pub mod libvirt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.group`
     ///
@@ -4754,7 +4754,7 @@ pub mod libvirt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.group)
     ///
     /// Nix type: `string`. Default: `"libvirt-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.libvirtUri`
     ///
@@ -4763,7 +4763,7 @@ pub mod libvirt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.libvirtUri)
     ///
     /// Nix type: `string`. Default: `"qemu:///system"`.
-    pub const libvirt_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "libvirtUri"]);
+    pub const libvirt_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "libvirtUri"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.listenAddress`
     ///
@@ -4772,7 +4772,7 @@ pub mod libvirt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.openFirewall`
     ///
@@ -4781,7 +4781,7 @@ pub mod libvirt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.port`
     ///
@@ -4790,7 +4790,7 @@ pub mod libvirt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9177`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.user`
     ///
@@ -4799,7 +4799,7 @@ pub mod libvirt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.user)
     ///
     /// Nix type: `string`. Default: `"libvirt-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "user"]).in_submodules(1);
 
 }
 
@@ -4813,7 +4813,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "lnd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "lnd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.extraFlags`
     ///
@@ -4822,7 +4822,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.firewallFilter`
     ///
@@ -4832,7 +4832,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.firewallRules`
     ///
@@ -4842,7 +4842,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.group`
     ///
@@ -4851,7 +4851,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.group)
     ///
     /// Nix type: `string`. Default: `"lnd-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.listenAddress`
     ///
@@ -4860,7 +4860,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.lndHost`
     ///
@@ -4869,7 +4869,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.lndHost)
     ///
     /// Nix type: `string`. Default: `"localhost:10009"`.
-    pub const lnd_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndHost"]);
+    pub const lnd_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndHost"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.lndMacaroonDir`
     ///
@@ -4878,7 +4878,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.lndMacaroonDir)
     ///
     /// Nix type: `path`.
-    pub const lnd_macaroon_dir: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndMacaroonDir"]);
+    pub const lnd_macaroon_dir: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndMacaroonDir"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.lndTlsPath`
     ///
@@ -4887,7 +4887,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.lndTlsPath)
     ///
     /// Nix type: `path`.
-    pub const lnd_tls_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndTlsPath"]);
+    pub const lnd_tls_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndTlsPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.openFirewall`
     ///
@@ -4896,7 +4896,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "lnd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "lnd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.port`
     ///
@@ -4905,7 +4905,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9092`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "lnd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "lnd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.user`
     ///
@@ -4914,7 +4914,7 @@ pub mod lnd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.user)
     ///
     /// Nix type: `string`. Default: `"lnd-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "user"]).in_submodules(1);
 
 }
 
@@ -4928,7 +4928,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.configuration`
     ///
@@ -4937,7 +4937,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const configuration: Opt<NullOr<ConfigurationValue>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration"]);
+    pub const configuration: Opt<NullOr<ConfigurationValue>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.enable`
     ///
@@ -4946,7 +4946,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.environmentFile`
     ///
@@ -4955,7 +4955,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.environmentFile)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mail", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mail", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.extraFlags`
     ///
@@ -4964,7 +4964,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mail", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mail", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.firewallFilter`
     ///
@@ -4974,7 +4974,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mail", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mail", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.firewallRules`
     ///
@@ -4984,7 +4984,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mail", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mail", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.group`
     ///
@@ -4993,7 +4993,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.group)
     ///
     /// Nix type: `string`. Default: `"mail-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.listenAddress`
     ///
@@ -5002,7 +5002,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.openFirewall`
     ///
@@ -5011,7 +5011,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.port`
     ///
@@ -5020,7 +5020,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9225`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mail", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mail", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.telemetryPath`
     ///
@@ -5029,7 +5029,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.user`
     ///
@@ -5038,7 +5038,7 @@ pub mod mail {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.user)
     ///
     /// Nix type: `string`. Default: `"mail-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.mail.configuration.servers.*`: `ServersValue::new()`, then a setter per option.
@@ -5159,7 +5159,7 @@ pub mod mail {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.disableFileDeletion)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const disable_file_deletion: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "disableFileDeletion"]);
+        pub const disable_file_deletion: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "disableFileDeletion"]).in_submodules(2);
 
         /// `services.prometheus.exporters.mail.configuration.mailCheckTimeout`
         ///
@@ -5168,7 +5168,7 @@ pub mod mail {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.mailCheckTimeout)
         ///
         /// Nix type: `string`.
-        pub const mail_check_timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "mailCheckTimeout"]);
+        pub const mail_check_timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "mailCheckTimeout"]).in_submodules(2);
 
         /// `services.prometheus.exporters.mail.configuration.monitoringInterval`
         ///
@@ -5177,7 +5177,7 @@ pub mod mail {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.monitoringInterval)
         ///
         /// Nix type: `string`.
-        pub const monitoring_interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "monitoringInterval"]);
+        pub const monitoring_interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "monitoringInterval"]).in_submodules(2);
 
         /// `services.prometheus.exporters.mail.configuration.servers`
         ///
@@ -5186,7 +5186,7 @@ pub mod mail {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const servers: Opt<Vec<ServersValue>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "servers"]);
+        pub const servers: Opt<Vec<ServersValue>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "servers"]).in_submodules(2);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.prometheus.exporters.mail.configuration.servers.*`: `ServersValue::new()`, then a setter per option.
@@ -5274,7 +5274,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.configuration`
     ///
@@ -5284,7 +5284,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.configuration)
     ///
     /// Nix type: `null or (attribute set)`. Default: `null`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.enable`
     ///
@@ -5293,7 +5293,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.extraFlags`
     ///
@@ -5302,7 +5302,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.firewallFilter`
     ///
@@ -5312,7 +5312,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.firewallRules`
     ///
@@ -5322,7 +5322,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.group`
     ///
@@ -5331,7 +5331,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.group)
     ///
     /// Nix type: `string`. Default: `"mikrotik-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.listenAddress`
     ///
@@ -5340,7 +5340,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.openFirewall`
     ///
@@ -5349,7 +5349,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.port`
     ///
@@ -5358,7 +5358,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9436`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.user`
     ///
@@ -5367,7 +5367,7 @@ pub mod mikrotik {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.user)
     ///
     /// Nix type: `string`. Default: `"mikrotik-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "user"]).in_submodules(1);
 
 }
 
@@ -5381,7 +5381,7 @@ pub mod modemmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.extraFlags`
     ///
@@ -5390,7 +5390,7 @@ pub mod modemmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.firewallFilter`
     ///
@@ -5400,7 +5400,7 @@ pub mod modemmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.firewallRules`
     ///
@@ -5410,7 +5410,7 @@ pub mod modemmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.group`
     ///
@@ -5419,7 +5419,7 @@ pub mod modemmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.group)
     ///
     /// Nix type: `string`. Default: `"modemmanager-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.listenAddress`
     ///
@@ -5428,7 +5428,7 @@ pub mod modemmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.openFirewall`
     ///
@@ -5437,7 +5437,7 @@ pub mod modemmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.port`
     ///
@@ -5446,7 +5446,7 @@ pub mod modemmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9539`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.refreshRate`
     ///
@@ -5457,7 +5457,7 @@ pub mod modemmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.refreshRate)
     ///
     /// Nix type: `string`. Default: `"5s"`.
-    pub const refresh_rate: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "refreshRate"]);
+    pub const refresh_rate: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "refreshRate"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.user`
     ///
@@ -5466,7 +5466,7 @@ pub mod modemmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.user)
     ///
     /// Nix type: `string`. Default: `"modemmanager-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "user"]).in_submodules(1);
 
 }
 
@@ -5480,7 +5480,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.collStats)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const coll_stats: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collStats"]);
+    pub const coll_stats: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collStats"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.collectAll`
     ///
@@ -5489,7 +5489,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.collectAll)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const collect_all: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collectAll"]);
+    pub const collect_all: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collectAll"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.collector`
     ///
@@ -5498,7 +5498,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.collector)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const collector: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collector"]);
+    pub const collector: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collector"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.enable`
     ///
@@ -5507,7 +5507,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.extraFlags`
     ///
@@ -5516,7 +5516,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.firewallFilter`
     ///
@@ -5526,7 +5526,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.firewallRules`
     ///
@@ -5536,7 +5536,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.group`
     ///
@@ -5545,7 +5545,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.group)
     ///
     /// Nix type: `string`. Default: `"mongodb-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.indexStats`
     ///
@@ -5554,7 +5554,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.indexStats)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const index_stats: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "indexStats"]);
+    pub const index_stats: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "indexStats"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.listenAddress`
     ///
@@ -5563,7 +5563,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.openFirewall`
     ///
@@ -5572,7 +5572,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.port`
     ///
@@ -5581,7 +5581,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9216`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.telemetryPath`
     ///
@@ -5590,7 +5590,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.uri`
     ///
@@ -5599,7 +5599,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.uri)
     ///
     /// Nix type: `string`. Default: `"mongodb://localhost:27017/test"`.
-    pub const uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "uri"]);
+    pub const uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "uri"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.user`
     ///
@@ -5608,7 +5608,7 @@ pub mod mongodb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.user)
     ///
     /// Nix type: `string`. Default: `"mongodb-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "user"]).in_submodules(1);
 
 }
 
@@ -5622,7 +5622,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.environmentFile`
     ///
@@ -5631,7 +5631,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.environmentFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.esphomeTopicPrefixes`
     ///
@@ -5640,7 +5640,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.esphomeTopicPrefixes)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const esphome_topic_prefixes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "esphomeTopicPrefixes"]);
+    pub const esphome_topic_prefixes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "esphomeTopicPrefixes"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.extraFlags`
     ///
@@ -5649,7 +5649,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.firewallFilter`
     ///
@@ -5659,7 +5659,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.firewallRules`
     ///
@@ -5669,7 +5669,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.group`
     ///
@@ -5678,7 +5678,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.group)
     ///
     /// Nix type: `string`. Default: `"mqtt-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.hubitatTopicPrefixes`
     ///
@@ -5687,7 +5687,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.hubitatTopicPrefixes)
     ///
     /// Nix type: `list of string`.
-    pub const hubitat_topic_prefixes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "hubitatTopicPrefixes"]);
+    pub const hubitat_topic_prefixes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "hubitatTopicPrefixes"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.keepFullTopic`
     ///
@@ -5696,7 +5696,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.keepFullTopic)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const keep_full_topic: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "keepFullTopic"]);
+    pub const keep_full_topic: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "keepFullTopic"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.listenAddress`
     ///
@@ -5705,7 +5705,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.logLevel`
     ///
@@ -5714,7 +5714,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.logLevel)
     ///
     /// Nix type: `one of "CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"`. Default: `"INFO"`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "logLevel"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "logLevel"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.logMqttMessage`
     ///
@@ -5723,7 +5723,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.logMqttMessage)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const log_mqtt_message: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "logMqttMessage"]);
+    pub const log_mqtt_message: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "logMqttMessage"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttAddress`
     ///
@@ -5732,7 +5732,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttAddress)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
-    pub const mqtt_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttAddress"]);
+    pub const mqtt_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttClientId`
     ///
@@ -5741,7 +5741,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttClientId)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const mqtt_client_id: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttClientId"]);
+    pub const mqtt_client_id: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttClientId"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttExposeClientId`
     ///
@@ -5750,7 +5750,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttExposeClientId)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const mqtt_expose_client_id: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttExposeClientId"]);
+    pub const mqtt_expose_client_id: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttExposeClientId"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttIgnoredTopics`
     ///
@@ -5759,7 +5759,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttIgnoredTopics)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const mqtt_ignored_topics: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttIgnoredTopics"]);
+    pub const mqtt_ignored_topics: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttIgnoredTopics"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttKeepAlive`
     ///
@@ -5768,7 +5768,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttKeepAlive)
     ///
     /// Nix type: `signed integer`. Default: `60`.
-    pub const mqtt_keep_alive: Opt<i64> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttKeepAlive"]);
+    pub const mqtt_keep_alive: Opt<i64> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttKeepAlive"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttPort`
     ///
@@ -5777,7 +5777,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1883`.
-    pub const mqtt_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttPort"]);
+    pub const mqtt_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttPort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttTopic`
     ///
@@ -5786,7 +5786,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttTopic)
     ///
     /// Nix type: `string`. Default: `"#"`.
-    pub const mqtt_topic: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttTopic"]);
+    pub const mqtt_topic: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttTopic"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttUsername`
     ///
@@ -5795,7 +5795,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttUsername)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const mqtt_username: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttUsername"]);
+    pub const mqtt_username: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttUsername"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttV5Protocol`
     ///
@@ -5804,7 +5804,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttV5Protocol)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const mqtt_v5_protocol: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttV5Protocol"]);
+    pub const mqtt_v5_protocol: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttV5Protocol"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.openFirewall`
     ///
@@ -5813,7 +5813,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.port`
     ///
@@ -5822,7 +5822,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9000`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.prometheusPrefix`
     ///
@@ -5831,7 +5831,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.prometheusPrefix)
     ///
     /// Nix type: `string`. Default: `"mqtt_"`.
-    pub const prometheus_prefix: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "prometheusPrefix"]);
+    pub const prometheus_prefix: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "prometheusPrefix"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.topicLabel`
     ///
@@ -5840,7 +5840,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.topicLabel)
     ///
     /// Nix type: `string`. Default: `"topic"`.
-    pub const topic_label: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "topicLabel"]);
+    pub const topic_label: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "topicLabel"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.user`
     ///
@@ -5849,7 +5849,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.user)
     ///
     /// Nix type: `string`. Default: `"mqtt-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.zigbee2MqttAvailability`
     ///
@@ -5858,7 +5858,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.zigbee2MqttAvailability)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const zigbee2_mqtt_availability: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "zigbee2MqttAvailability"]);
+    pub const zigbee2_mqtt_availability: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "zigbee2MqttAvailability"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.zwaveTopicPrefix`
     ///
@@ -5867,7 +5867,7 @@ pub mod mqtt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.zwaveTopicPrefix)
     ///
     /// Nix type: `string`. Default: `"zwave/"`.
-    pub const zwave_topic_prefix: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "zwaveTopicPrefix"]);
+    pub const zwave_topic_prefix: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "zwaveTopicPrefix"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.mqtt.logLevel`.
@@ -5892,7 +5892,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.configFile)
     ///
     /// Nix type: `path`.
-    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "configFile"]);
+    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.enable`
     ///
@@ -5901,7 +5901,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.extraFlags`
     ///
@@ -5910,7 +5910,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.firewallFilter`
     ///
@@ -5920,7 +5920,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.firewallRules`
     ///
@@ -5930,7 +5930,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.group`
     ///
@@ -5939,7 +5939,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.group)
     ///
     /// Nix type: `string`. Default: `"mysqld-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.listenAddress`
     ///
@@ -5948,7 +5948,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.openFirewall`
     ///
@@ -5957,7 +5957,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.port`
     ///
@@ -5966,7 +5966,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9104`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.runAsLocalSuperUser`
     ///
@@ -5975,7 +5975,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.runAsLocalSuperUser)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const run_as_local_super_user: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "runAsLocalSuperUser"]);
+    pub const run_as_local_super_user: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "runAsLocalSuperUser"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.telemetryPath`
     ///
@@ -5984,7 +5984,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.user`
     ///
@@ -5993,7 +5993,7 @@ pub mod mysqld {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.user)
     ///
     /// Nix type: `string`. Default: `"mysqld-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "user"]).in_submodules(1);
 
 }
 
@@ -6007,7 +6007,7 @@ pub mod nats {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nats", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nats", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.extraFlags`
     ///
@@ -6016,7 +6016,7 @@ pub mod nats {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nats", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nats", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.firewallFilter`
     ///
@@ -6026,7 +6026,7 @@ pub mod nats {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nats", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nats", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.firewallRules`
     ///
@@ -6036,7 +6036,7 @@ pub mod nats {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nats", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nats", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.group`
     ///
@@ -6045,7 +6045,7 @@ pub mod nats {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.group)
     ///
     /// Nix type: `string`. Default: `"nats-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.listenAddress`
     ///
@@ -6054,7 +6054,7 @@ pub mod nats {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.openFirewall`
     ///
@@ -6063,7 +6063,7 @@ pub mod nats {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nats", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nats", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.port`
     ///
@@ -6072,7 +6072,7 @@ pub mod nats {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7777`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nats", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nats", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.url`
     ///
@@ -6081,7 +6081,7 @@ pub mod nats {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.url)
     ///
     /// Nix type: `string`. Default: `"http://127.0.0.1:8222"`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.user`
     ///
@@ -6090,7 +6090,7 @@ pub mod nats {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.user)
     ///
     /// Nix type: `string`. Default: `"nats-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "user"]).in_submodules(1);
 
 }
 
@@ -6104,7 +6104,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.extraFlags`
     ///
@@ -6113,7 +6113,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.firewallFilter`
     ///
@@ -6123,7 +6123,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.firewallRules`
     ///
@@ -6133,7 +6133,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.group`
     ///
@@ -6142,7 +6142,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.group)
     ///
     /// Nix type: `string`. Default: `"nextcloud-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.listenAddress`
     ///
@@ -6151,7 +6151,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.openFirewall`
     ///
@@ -6160,7 +6160,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.passwordFile`
     ///
@@ -6170,7 +6170,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.passwordFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "passwordFile"]);
+    pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "passwordFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.port`
     ///
@@ -6179,7 +6179,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9205`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.timeout`
     ///
@@ -6188,7 +6188,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.timeout)
     ///
     /// Nix type: `string`. Default: `"5s"`.
-    pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "timeout"]);
+    pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "timeout"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.tokenFile`
     ///
@@ -6198,7 +6198,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.tokenFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const token_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "tokenFile"]);
+    pub const token_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "tokenFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.url`
     ///
@@ -6209,7 +6209,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.url)
     ///
     /// Nix type: `string`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.user`
     ///
@@ -6218,7 +6218,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.user)
     ///
     /// Nix type: `string`. Default: `"nextcloud-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.username`
     ///
@@ -6229,7 +6229,7 @@ pub mod nextcloud {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.username)
     ///
     /// Nix type: `string`. Default: `"nextcloud-exporter"`.
-    pub const username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "username"]);
+    pub const username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "username"]).in_submodules(1);
 
 }
 
@@ -6243,7 +6243,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.constLabels)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const const_labels: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "constLabels"]);
+    pub const const_labels: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "constLabels"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.enable`
     ///
@@ -6252,7 +6252,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.extraFlags`
     ///
@@ -6261,7 +6261,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.firewallFilter`
     ///
@@ -6271,7 +6271,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.firewallRules`
     ///
@@ -6281,7 +6281,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.group`
     ///
@@ -6290,7 +6290,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.group)
     ///
     /// Nix type: `string`. Default: `"nginx-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.listenAddress`
     ///
@@ -6299,7 +6299,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.openFirewall`
     ///
@@ -6308,7 +6308,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.port`
     ///
@@ -6317,7 +6317,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9113`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nginx", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nginx", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.scrapeUri`
     ///
@@ -6327,7 +6327,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.scrapeUri)
     ///
     /// Nix type: `string`. Default: `"http://localhost/nginx_status"`.
-    pub const scrape_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "scrapeUri"]);
+    pub const scrape_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "scrapeUri"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.sslVerify`
     ///
@@ -6336,7 +6336,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.sslVerify)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const ssl_verify: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "sslVerify"]);
+    pub const ssl_verify: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "sslVerify"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.telemetryPath`
     ///
@@ -6345,7 +6345,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.user`
     ///
@@ -6354,7 +6354,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.user)
     ///
     /// Nix type: `string`. Default: `"nginx-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "user"]).in_submodules(1);
 
 }
 
@@ -6368,7 +6368,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.extraFlags`
     ///
@@ -6377,7 +6377,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.firewallFilter`
     ///
@@ -6387,7 +6387,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.firewallRules`
     ///
@@ -6397,7 +6397,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.group`
     ///
@@ -6406,7 +6406,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.group)
     ///
     /// Nix type: `string`. Default: `"nginxlog-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.listenAddress`
     ///
@@ -6415,7 +6415,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.metricsEndpoint`
     ///
@@ -6424,7 +6424,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.metricsEndpoint)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const metrics_endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "metricsEndpoint"]);
+    pub const metrics_endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "metricsEndpoint"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.openFirewall`
     ///
@@ -6433,7 +6433,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.port`
     ///
@@ -6442,7 +6442,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9117`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.settings`
     ///
@@ -6451,7 +6451,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.user`
     ///
@@ -6460,7 +6460,7 @@ pub mod nginxlog {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.user)
     ///
     /// Nix type: `string`. Default: `"nginxlog-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.nginxlog.settings`: `SettingsValue::new()`, then a setter per option.
@@ -6494,7 +6494,7 @@ pub mod nginxlog {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings.consul)
         ///
         /// Nix type: `null or (attribute set of anything)`. Default: `null`.
-        pub const consul: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "consul"]);
+        pub const consul: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "consul"]).in_submodules(2);
 
         /// `services.prometheus.exporters.nginxlog.settings.namespaces`
         ///
@@ -6503,7 +6503,7 @@ pub mod nginxlog {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings.namespaces)
         ///
         /// Nix type: `list of attribute set of anything`. Default: `[ ]`.
-        pub const namespaces: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "namespaces"]);
+        pub const namespaces: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "namespaces"]).in_submodules(2);
 
     }
 
@@ -6519,7 +6519,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.disabledCollectors)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const disabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "disabledCollectors"]);
+    pub const disabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "disabledCollectors"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.enable`
     ///
@@ -6528,7 +6528,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.enabledCollectors`
     ///
@@ -6537,7 +6537,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.enabledCollectors)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const enabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "enabledCollectors"]);
+    pub const enabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "enabledCollectors"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.extraFlags`
     ///
@@ -6546,7 +6546,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.firewallFilter`
     ///
@@ -6556,7 +6556,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.firewallRules`
     ///
@@ -6566,7 +6566,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "node", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "node", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.group`
     ///
@@ -6575,7 +6575,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.group)
     ///
     /// Nix type: `string`. Default: `"node-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.listenAddress`
     ///
@@ -6584,7 +6584,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.openFirewall`
     ///
@@ -6593,7 +6593,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.port`
     ///
@@ -6602,7 +6602,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9100`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "node", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "node", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.user`
     ///
@@ -6611,7 +6611,7 @@ pub mod node {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.user)
     ///
     /// Nix type: `string`. Default: `"node-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "user"]).in_submodules(1);
 
 }
 
@@ -6625,7 +6625,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nut", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nut", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.extraFlags`
     ///
@@ -6634,7 +6634,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.firewallFilter`
     ///
@@ -6644,7 +6644,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.firewallRules`
     ///
@@ -6654,7 +6654,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nut", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nut", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.group`
     ///
@@ -6663,7 +6663,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.group)
     ///
     /// Nix type: `string`. Default: `"nut-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.listenAddress`
     ///
@@ -6672,7 +6672,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.nutServer`
     ///
@@ -6681,7 +6681,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.nutServer)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
-    pub const nut_server: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutServer"]);
+    pub const nut_server: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutServer"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.nutUser`
     ///
@@ -6691,7 +6691,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.nutUser)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const nut_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutUser"]);
+    pub const nut_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutUser"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.nutVariables`
     ///
@@ -6700,7 +6700,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.nutVariables)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const nut_variables: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutVariables"]);
+    pub const nut_variables: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutVariables"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.openFirewall`
     ///
@@ -6709,7 +6709,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nut", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nut", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.passwordPath`
     ///
@@ -6719,7 +6719,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.passwordPath)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const password_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nut", "passwordPath"]);
+    pub const password_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nut", "passwordPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.port`
     ///
@@ -6728,7 +6728,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9199`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nut", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nut", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.user`
     ///
@@ -6737,7 +6737,7 @@ pub mod nut {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.user)
     ///
     /// Nix type: `string`. Default: `"nut-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "user"]).in_submodules(1);
 
 }
 
@@ -6752,7 +6752,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.connectionEnvFile)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const connection_env_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "connectionEnvFile"]);
+    pub const connection_env_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "connectionEnvFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.connectionString`
     ///
@@ -6761,7 +6761,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.connectionString)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const connection_string: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "connectionString"]);
+    pub const connection_string: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "connectionString"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.enable`
     ///
@@ -6770,7 +6770,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.extraFlags`
     ///
@@ -6779,7 +6779,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.firewallFilter`
     ///
@@ -6789,7 +6789,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.firewallRules`
     ///
@@ -6799,7 +6799,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.group`
     ///
@@ -6808,7 +6808,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.group)
     ///
     /// Nix type: `string`. Default: `"pgbouncer-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.listenAddress`
     ///
@@ -6817,7 +6817,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.logFormat`
     ///
@@ -6826,7 +6826,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.logFormat)
     ///
     /// Nix type: `one of "logfmt", "json"`. Default: `"logfmt"`.
-    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "logFormat"]);
+    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "logFormat"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.logLevel`
     ///
@@ -6835,7 +6835,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.logLevel)
     ///
     /// Nix type: `one of "debug", "info", "warn", "error"`. Default: `"info"`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "logLevel"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "logLevel"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.openFirewall`
     ///
@@ -6844,7 +6844,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.package`
     ///
@@ -6853,7 +6853,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.package)
     ///
     /// Nix type: `package`. Default: `pkgs.prometheus-pgbouncer-exporter`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.pidFile`
     ///
@@ -6862,7 +6862,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.pidFile)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const pid_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "pidFile"]);
+    pub const pid_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "pidFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.port`
     ///
@@ -6871,7 +6871,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9127`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.telemetryPath`
     ///
@@ -6880,7 +6880,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.user`
     ///
@@ -6889,7 +6889,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.user)
     ///
     /// Nix type: `string`. Default: `"pgbouncer-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.webConfigFile`
     ///
@@ -6898,7 +6898,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.webConfigFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const web_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "webConfigFile"]);
+    pub const web_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "webConfigFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.webSystemdSocket`
     ///
@@ -6907,7 +6907,7 @@ pub mod pgbouncer {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.webSystemdSocket)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const web_systemd_socket: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "webSystemdSocket"]);
+    pub const web_systemd_socket: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "webSystemdSocket"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.pgbouncer.logFormat`.
@@ -6939,7 +6939,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.environmentFile`
     ///
@@ -6948,7 +6948,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.environmentFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.extraFlags`
     ///
@@ -6957,7 +6957,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.firewallFilter`
     ///
@@ -6967,7 +6967,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.firewallRules`
     ///
@@ -6977,7 +6977,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.group`
     ///
@@ -6986,7 +6986,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.group)
     ///
     /// Nix type: `string`. Default: `"php-fpm-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.listenAddress`
     ///
@@ -6995,7 +6995,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.openFirewall`
     ///
@@ -7004,7 +7004,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.package`
     ///
@@ -7013,7 +7013,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.package)
     ///
     /// Nix type: `package`. Default: `pkgs.prometheus-php-fpm-exporter`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.port`
     ///
@@ -7022,7 +7022,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9253`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.telemetryPath`
     ///
@@ -7031,7 +7031,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.user`
     ///
@@ -7040,7 +7040,7 @@ pub mod php_fpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.user)
     ///
     /// Nix type: `string`. Default: `"php-fpm-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "user"]).in_submodules(1);
 
 }
 
@@ -7054,7 +7054,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.apiToken)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const api_token: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "apiToken"]);
+    pub const api_token: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "apiToken"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.enable`
     ///
@@ -7063,7 +7063,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pihole", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pihole", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.extraFlags`
     ///
@@ -7072,7 +7072,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.firewallFilter`
     ///
@@ -7082,7 +7082,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.firewallRules`
     ///
@@ -7092,7 +7092,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.group`
     ///
@@ -7101,7 +7101,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.group)
     ///
     /// Nix type: `string`. Default: `"pihole-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.listenAddress`
     ///
@@ -7110,7 +7110,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.openFirewall`
     ///
@@ -7119,7 +7119,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pihole", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pihole", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.password`
     ///
@@ -7128,7 +7128,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.password)
     ///
     /// Nix type: `string`. Default: `""`.
-    pub const password: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "password"]);
+    pub const password: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "password"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.piholeHostname`
     ///
@@ -7137,7 +7137,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.piholeHostname)
     ///
     /// Nix type: `string`. Default: `"pihole"`.
-    pub const pihole_hostname: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "piholeHostname"]);
+    pub const pihole_hostname: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "piholeHostname"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.piholePort`
     ///
@@ -7146,7 +7146,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.piholePort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `80`.
-    pub const pihole_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pihole", "piholePort"]);
+    pub const pihole_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pihole", "piholePort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.port`
     ///
@@ -7155,7 +7155,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9617`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pihole", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pihole", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.protocol`
     ///
@@ -7164,7 +7164,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.protocol)
     ///
     /// Nix type: `one of "http", "https"`. Default: `"http"`.
-    pub const protocol: Opt<Protocol> = Opt::new(&["services", "prometheus", "exporters", "pihole", "protocol"]);
+    pub const protocol: Opt<Protocol> = Opt::new(&["services", "prometheus", "exporters", "pihole", "protocol"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.timeout`
     ///
@@ -7173,7 +7173,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.timeout)
     ///
     /// Nix type: `string`. Default: `"5s"`.
-    pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "timeout"]);
+    pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "timeout"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.user`
     ///
@@ -7182,7 +7182,7 @@ pub mod pihole {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.user)
     ///
     /// Nix type: `string`. Default: `"pihole-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.pihole.protocol`.
@@ -7204,7 +7204,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ping", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ping", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.extraFlags`
     ///
@@ -7213,7 +7213,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "ping", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "ping", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.firewallFilter`
     ///
@@ -7223,7 +7223,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "ping", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "ping", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.firewallRules`
     ///
@@ -7233,7 +7233,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "ping", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "ping", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.group`
     ///
@@ -7242,7 +7242,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.group)
     ///
     /// Nix type: `string`. Default: `"ping-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.listenAddress`
     ///
@@ -7251,7 +7251,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.openFirewall`
     ///
@@ -7260,7 +7260,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ping", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ping", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.port`
     ///
@@ -7269,7 +7269,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9427`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "ping", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "ping", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.settings`
     ///
@@ -7279,7 +7279,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.settings)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "exporters", "ping", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "exporters", "ping", "settings"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.telemetryPath`
     ///
@@ -7288,7 +7288,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.user`
     ///
@@ -7297,7 +7297,7 @@ pub mod ping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.user)
     ///
     /// Nix type: `string`. Default: `"ping-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "user"]).in_submodules(1);
 
 }
 
@@ -7311,7 +7311,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.extraFlags`
     ///
@@ -7320,7 +7320,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.firewallFilter`
     ///
@@ -7330,7 +7330,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.firewallRules`
     ///
@@ -7340,7 +7340,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.group`
     ///
@@ -7351,7 +7351,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.group)
     ///
     /// Nix type: `string`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.listenAddress`
     ///
@@ -7360,7 +7360,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.logfilePath`
     ///
@@ -7370,7 +7370,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.logfilePath)
     ///
     /// Nix type: `path`. Default: `"/var/log/postfix_exporter_input.log"`.
-    pub const logfile_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "postfix", "logfilePath"]);
+    pub const logfile_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "postfix", "logfilePath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.openFirewall`
     ///
@@ -7379,7 +7379,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.package`
     ///
@@ -7388,7 +7388,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.package)
     ///
     /// Nix type: `package`. Default: `pkgs.prometheus-postfix-exporter`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "postfix", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "postfix", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.port`
     ///
@@ -7397,7 +7397,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9154`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "postfix", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "postfix", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.showqPath`
     ///
@@ -7406,7 +7406,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.showqPath)
     ///
     /// Nix type: `path`. Default: `"/var/lib/postfix/queue/public/showq"`.
-    pub const showq_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "postfix", "showqPath"]);
+    pub const showq_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "postfix", "showqPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.telemetryPath`
     ///
@@ -7415,7 +7415,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.user`
     ///
@@ -7424,7 +7424,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.user)
     ///
     /// Nix type: `string`. Default: `"postfix-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "user"]).in_submodules(1);
 
     pub mod systemd {
         use super::*;
@@ -7436,7 +7436,7 @@ pub mod postfix {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.systemd.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "enable"]).in_submodules(1);
 
         /// `services.prometheus.exporters.postfix.systemd.journalPath`
         ///
@@ -7445,7 +7445,7 @@ pub mod postfix {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.systemd.journalPath)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const journal_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "journalPath"]);
+        pub const journal_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "journalPath"]).in_submodules(1);
 
         /// `services.prometheus.exporters.postfix.systemd.slice`
         ///
@@ -7455,7 +7455,7 @@ pub mod postfix {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.systemd.slice)
         ///
         /// Nix type: `null or string`. Default: `null`.
-        pub const slice: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "slice"]);
+        pub const slice: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "slice"]).in_submodules(1);
 
         /// `services.prometheus.exporters.postfix.systemd.unit`
         ///
@@ -7464,7 +7464,7 @@ pub mod postfix {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.systemd.unit)
         ///
         /// Nix type: `string`. Default: `"postfix.service"`.
-        pub const unit: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "unit"]);
+        pub const unit: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "unit"]).in_submodules(1);
 
     }
 
@@ -7480,7 +7480,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.dataSourceName)
     ///
     /// Nix type: `string`. Default: `"user=postgres database=postgres host=/run/postgresql sslmode=disable"`.
-    pub const data_source_name: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "dataSourceName"]);
+    pub const data_source_name: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "dataSourceName"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.enable`
     ///
@@ -7489,7 +7489,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.environmentFile`
     ///
@@ -7498,7 +7498,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.environmentFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.extraFlags`
     ///
@@ -7507,7 +7507,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.firewallFilter`
     ///
@@ -7517,7 +7517,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.firewallRules`
     ///
@@ -7527,7 +7527,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.group`
     ///
@@ -7536,7 +7536,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.group)
     ///
     /// Nix type: `string`. Default: `"postgres-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.listenAddress`
     ///
@@ -7545,7 +7545,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.openFirewall`
     ///
@@ -7554,7 +7554,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.port`
     ///
@@ -7563,7 +7563,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9187`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "postgres", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "postgres", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.runAsLocalSuperUser`
     ///
@@ -7572,7 +7572,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.runAsLocalSuperUser)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const run_as_local_super_user: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "runAsLocalSuperUser"]);
+    pub const run_as_local_super_user: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "runAsLocalSuperUser"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.telemetryPath`
     ///
@@ -7581,7 +7581,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.user`
     ///
@@ -7590,7 +7590,7 @@ pub mod postgres {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.user)
     ///
     /// Nix type: `string`. Default: `"postgres-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "user"]).in_submodules(1);
 
 }
 
@@ -7604,7 +7604,7 @@ pub mod process {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "process", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "process", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.extraFlags`
     ///
@@ -7613,7 +7613,7 @@ pub mod process {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "process", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "process", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.firewallFilter`
     ///
@@ -7623,7 +7623,7 @@ pub mod process {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "process", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "process", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.firewallRules`
     ///
@@ -7633,7 +7633,7 @@ pub mod process {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "process", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "process", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.group`
     ///
@@ -7642,7 +7642,7 @@ pub mod process {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.group)
     ///
     /// Nix type: `string`. Default: `"process-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.listenAddress`
     ///
@@ -7651,7 +7651,7 @@ pub mod process {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.openFirewall`
     ///
@@ -7660,7 +7660,7 @@ pub mod process {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "process", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "process", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.port`
     ///
@@ -7669,7 +7669,7 @@ pub mod process {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9256`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "process", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "process", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.user`
     ///
@@ -7678,7 +7678,7 @@ pub mod process {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.user)
     ///
     /// Nix type: `string`. Default: `"process-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "user"]).in_submodules(1);
 
     pub mod settings {
         use super::*;
@@ -7690,7 +7690,7 @@ pub mod process {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.settings.process_names)
         ///
         /// Nix type: `list of anything`. Default: `[ ]`.
-        pub const process_names: Opt<Vec<Data<Anything>>> = Opt::new(&["services", "prometheus", "exporters", "process", "settings", "process_names"]);
+        pub const process_names: Opt<Vec<Data<Anything>>> = Opt::new(&["services", "prometheus", "exporters", "process", "settings", "process_names"]).in_submodules(1);
 
     }
 
@@ -7706,7 +7706,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.enable`
     ///
@@ -7715,7 +7715,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.environmentFile`
     ///
@@ -7724,7 +7724,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.environmentFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.extraFlags`
     ///
@@ -7733,7 +7733,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pve", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pve", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.firewallFilter`
     ///
@@ -7743,7 +7743,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pve", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pve", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.firewallRules`
     ///
@@ -7753,7 +7753,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pve", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pve", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.group`
     ///
@@ -7762,7 +7762,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.group)
     ///
     /// Nix type: `string`. Default: `"pve-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.listenAddress`
     ///
@@ -7771,7 +7771,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.openFirewall`
     ///
@@ -7780,7 +7780,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.package`
     ///
@@ -7789,7 +7789,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.package)
     ///
     /// Nix type: `package`. Default: `pkgs.prometheus-pve-exporter`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "pve", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "pve", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.port`
     ///
@@ -7798,7 +7798,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9221`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pve", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pve", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.user`
     ///
@@ -7807,7 +7807,7 @@ pub mod pve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.user)
     ///
     /// Nix type: `string`. Default: `"pve-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "user"]).in_submodules(1);
 
     pub mod collectors {
         use super::*;
@@ -7819,7 +7819,7 @@ pub mod pve {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.cluster)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const cluster: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "cluster"]);
+        pub const cluster: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "cluster"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.config`
         ///
@@ -7828,7 +7828,7 @@ pub mod pve {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.config)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const config: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "config"]);
+        pub const config: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "config"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.node`
         ///
@@ -7837,7 +7837,7 @@ pub mod pve {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.node)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const node: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "node"]);
+        pub const node: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "node"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.replication`
         ///
@@ -7846,7 +7846,7 @@ pub mod pve {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.replication)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const replication: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "replication"]);
+        pub const replication: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "replication"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.resources`
         ///
@@ -7855,7 +7855,7 @@ pub mod pve {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.resources)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const resources: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "resources"]);
+        pub const resources: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "resources"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.status`
         ///
@@ -7864,7 +7864,7 @@ pub mod pve {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.status)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const status: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "status"]);
+        pub const status: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "status"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.version`
         ///
@@ -7873,7 +7873,7 @@ pub mod pve {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.version)
         ///
         /// Nix type: `boolean`. Default: `true`.
-        pub const version: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "version"]);
+        pub const version: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "version"]).in_submodules(1);
 
     }
 
@@ -7887,7 +7887,7 @@ pub mod pve {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.server.certFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const cert_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "server", "certFile"]);
+        pub const cert_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "server", "certFile"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.server.keyFile`
         ///
@@ -7896,7 +7896,7 @@ pub mod pve {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.server.keyFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
-        pub const key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "server", "keyFile"]);
+        pub const key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "server", "keyFile"]).in_submodules(1);
 
     }
 
@@ -7912,7 +7912,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.deviceHostname)
     ///
     /// Nix type: `string`.
-    pub const device_hostname: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "deviceHostname"]);
+    pub const device_hostname: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "deviceHostname"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.enable`
     ///
@@ -7921,7 +7921,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.extraFlags`
     ///
@@ -7930,7 +7930,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.firewallFilter`
     ///
@@ -7940,7 +7940,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.firewallRules`
     ///
@@ -7950,7 +7950,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.group`
     ///
@@ -7959,7 +7959,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.group)
     ///
     /// Nix type: `string`. Default: `"py-air-control-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.listenAddress`
     ///
@@ -7968,7 +7968,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.openFirewall`
     ///
@@ -7977,7 +7977,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.port`
     ///
@@ -7986,7 +7986,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9896`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.protocol`
     ///
@@ -7996,7 +7996,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.protocol)
     ///
     /// Nix type: `string`. Default: `"http"`.
-    pub const protocol: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "protocol"]);
+    pub const protocol: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "protocol"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.stateDir`
     ///
@@ -8005,7 +8005,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.stateDir)
     ///
     /// Nix type: `string`. Default: `"prometheus-py-air-control-exporter"`.
-    pub const state_dir: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "stateDir"]);
+    pub const state_dir: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "stateDir"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.user`
     ///
@@ -8014,7 +8014,7 @@ pub mod py_air_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.user)
     ///
     /// Nix type: `string`. Default: `"py-air-control-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "user"]).in_submodules(1);
 
 }
 
@@ -8028,7 +8028,7 @@ pub mod redis {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "redis", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "redis", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.extraFlags`
     ///
@@ -8037,7 +8037,7 @@ pub mod redis {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "redis", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "redis", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.firewallFilter`
     ///
@@ -8047,7 +8047,7 @@ pub mod redis {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "redis", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "redis", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.firewallRules`
     ///
@@ -8057,7 +8057,7 @@ pub mod redis {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "redis", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "redis", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.group`
     ///
@@ -8066,7 +8066,7 @@ pub mod redis {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.group)
     ///
     /// Nix type: `string`. Default: `"redis-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.listenAddress`
     ///
@@ -8075,7 +8075,7 @@ pub mod redis {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.openFirewall`
     ///
@@ -8084,7 +8084,7 @@ pub mod redis {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "redis", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "redis", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.port`
     ///
@@ -8093,7 +8093,7 @@ pub mod redis {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9121`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "redis", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "redis", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.user`
     ///
@@ -8102,7 +8102,7 @@ pub mod redis {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.user)
     ///
     /// Nix type: `string`. Default: `"redis-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "user"]).in_submodules(1);
 
 }
 
@@ -8116,7 +8116,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "restic", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "restic", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.environmentFile`
     ///
@@ -8126,7 +8126,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.environmentFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.extraFlags`
     ///
@@ -8135,7 +8135,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.firewallFilter`
     ///
@@ -8145,7 +8145,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.firewallRules`
     ///
@@ -8155,7 +8155,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "restic", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "restic", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.group`
     ///
@@ -8164,7 +8164,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.group)
     ///
     /// Nix type: `string`. Default: `"restic-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.listenAddress`
     ///
@@ -8173,7 +8173,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.openFirewall`
     ///
@@ -8182,7 +8182,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "restic", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "restic", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.passwordFile`
     ///
@@ -8191,7 +8191,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.passwordFile)
     ///
     /// Nix type: `path`.
-    pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "restic", "passwordFile"]);
+    pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "restic", "passwordFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.port`
     ///
@@ -8200,7 +8200,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9753`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "restic", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "restic", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.rcloneConfig`
     ///
@@ -8211,7 +8211,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.rcloneConfig)
     ///
     /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
-    pub const rclone_config: Opt<BTreeMap<String, OneOf<RcloneConfigMembers>>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneConfig"]);
+    pub const rclone_config: Opt<BTreeMap<String, OneOf<RcloneConfigMembers>>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneConfig"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.rcloneConfigFile`
     ///
@@ -8222,7 +8222,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.rcloneConfigFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const rclone_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneConfigFile"]);
+    pub const rclone_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneConfigFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.rcloneOptions`
     ///
@@ -8232,7 +8232,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.rcloneOptions)
     ///
     /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
-    pub const rclone_options: Opt<BTreeMap<String, OneOf<RcloneOptionsMembers>>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneOptions"]);
+    pub const rclone_options: Opt<BTreeMap<String, OneOf<RcloneOptionsMembers>>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneOptions"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.refreshInterval`
     ///
@@ -8242,7 +8242,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.refreshInterval)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `60`.
-    pub const refresh_interval: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "restic", "refreshInterval"]);
+    pub const refresh_interval: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "restic", "refreshInterval"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.repository`
     ///
@@ -8251,7 +8251,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.repository)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const repository: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "repository"]);
+    pub const repository: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "repository"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.repositoryFile`
     ///
@@ -8260,7 +8260,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.repositoryFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const repository_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "repositoryFile"]);
+    pub const repository_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "repositoryFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.user`
     ///
@@ -8269,7 +8269,7 @@ pub mod restic {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.user)
     ///
     /// Nix type: `string`. Default: `"restic-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "user"]).in_submodules(1);
 
     /// The members of `services.prometheus.exporters.restic.rcloneConfig.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
     pub enum RcloneConfigMembers {}
@@ -8293,7 +8293,7 @@ pub mod rspamd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.extraFlags`
     ///
@@ -8302,7 +8302,7 @@ pub mod rspamd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.extraLabels`
     ///
@@ -8311,7 +8311,7 @@ pub mod rspamd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.extraLabels)
     ///
     /// Nix type: `attribute set of string`. Default: `{ host = config.networking.hostName; }`.
-    pub const extra_labels: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "extraLabels"]);
+    pub const extra_labels: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "extraLabels"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.firewallFilter`
     ///
@@ -8321,7 +8321,7 @@ pub mod rspamd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.firewallRules`
     ///
@@ -8331,7 +8331,7 @@ pub mod rspamd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.group`
     ///
@@ -8340,7 +8340,7 @@ pub mod rspamd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.group)
     ///
     /// Nix type: `string`. Default: `"rspamd-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.listenAddress`
     ///
@@ -8349,7 +8349,7 @@ pub mod rspamd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.openFirewall`
     ///
@@ -8358,7 +8358,7 @@ pub mod rspamd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.port`
     ///
@@ -8367,7 +8367,7 @@ pub mod rspamd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7980`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.user`
     ///
@@ -8376,7 +8376,7 @@ pub mod rspamd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.user)
     ///
     /// Nix type: `string`. Default: `"rspamd-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "user"]).in_submodules(1);
 
 }
 
@@ -8390,7 +8390,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.channels)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const channels: Opt<Vec<ChannelsValue>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "channels"]);
+    pub const channels: Opt<Vec<ChannelsValue>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "channels"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.enable`
     ///
@@ -8399,7 +8399,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.extraFlags`
     ///
@@ -8408,7 +8408,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.firewallFilter`
     ///
@@ -8418,7 +8418,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.firewallRules`
     ///
@@ -8428,7 +8428,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.group`
     ///
@@ -8437,7 +8437,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.group)
     ///
     /// Nix type: `string`. Default: `"rtl_433-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.ids`
     ///
@@ -8446,7 +8446,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.ids)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const ids: Opt<Vec<IdsValue>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "ids"]);
+    pub const ids: Opt<Vec<IdsValue>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "ids"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.listenAddress`
     ///
@@ -8455,7 +8455,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.openFirewall`
     ///
@@ -8464,7 +8464,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.port`
     ///
@@ -8473,7 +8473,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9550`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.rtl433Flags`
     ///
@@ -8483,7 +8483,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.rtl433Flags)
     ///
     /// Nix type: `string`. Default: `"-C si"`.
-    pub const rtl433_flags: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "rtl433Flags"]);
+    pub const rtl433_flags: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "rtl433Flags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.user`
     ///
@@ -8492,7 +8492,7 @@ pub mod rtl_433 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.user)
     ///
     /// Nix type: `string`. Default: `"rtl_433-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.rtl_433.channels.*`: `ChannelsValue::new()`, then a setter per option.
@@ -8566,7 +8566,7 @@ pub mod sabnzbd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.extraFlags`
     ///
@@ -8575,7 +8575,7 @@ pub mod sabnzbd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.firewallFilter`
     ///
@@ -8585,7 +8585,7 @@ pub mod sabnzbd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.firewallRules`
     ///
@@ -8595,7 +8595,7 @@ pub mod sabnzbd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.group`
     ///
@@ -8604,7 +8604,7 @@ pub mod sabnzbd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.group)
     ///
     /// Nix type: `string`. Default: `"sabnzbd-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.listenAddress`
     ///
@@ -8613,7 +8613,7 @@ pub mod sabnzbd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.openFirewall`
     ///
@@ -8622,7 +8622,7 @@ pub mod sabnzbd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.port`
     ///
@@ -8631,7 +8631,7 @@ pub mod sabnzbd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9387`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.servers`
     ///
@@ -8640,7 +8640,7 @@ pub mod sabnzbd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.servers)
     ///
     /// Nix type: `list of (submodule)`.
-    pub const servers: Opt<Vec<ServersValue>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "servers"]);
+    pub const servers: Opt<Vec<ServersValue>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "servers"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.user`
     ///
@@ -8649,7 +8649,7 @@ pub mod sabnzbd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.user)
     ///
     /// Nix type: `string`. Default: `"sabnzbd-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.sabnzbd.servers.*`: `ServersValue::new()`, then a setter per option.
@@ -8687,7 +8687,7 @@ pub mod scaphandre {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.extraFlags`
     ///
@@ -8696,7 +8696,7 @@ pub mod scaphandre {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.firewallFilter`
     ///
@@ -8706,7 +8706,7 @@ pub mod scaphandre {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.firewallRules`
     ///
@@ -8716,7 +8716,7 @@ pub mod scaphandre {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.group`
     ///
@@ -8725,7 +8725,7 @@ pub mod scaphandre {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.group)
     ///
     /// Nix type: `string`. Default: `"scaphandre-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.listenAddress`
     ///
@@ -8734,7 +8734,7 @@ pub mod scaphandre {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.openFirewall`
     ///
@@ -8743,7 +8743,7 @@ pub mod scaphandre {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.port`
     ///
@@ -8752,7 +8752,7 @@ pub mod scaphandre {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.telemetryPath`
     ///
@@ -8761,7 +8761,7 @@ pub mod scaphandre {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.user`
     ///
@@ -8770,7 +8770,7 @@ pub mod scaphandre {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.user)
     ///
     /// Nix type: `string`. Default: `"scaphandre-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "user"]).in_submodules(1);
 
 }
 
@@ -8784,7 +8784,7 @@ pub mod script {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "script", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "script", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.extraFlags`
     ///
@@ -8793,7 +8793,7 @@ pub mod script {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "script", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "script", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.firewallFilter`
     ///
@@ -8803,7 +8803,7 @@ pub mod script {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "script", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "script", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.firewallRules`
     ///
@@ -8813,7 +8813,7 @@ pub mod script {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "script", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "script", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.group`
     ///
@@ -8822,7 +8822,7 @@ pub mod script {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.group)
     ///
     /// Nix type: `string`. Default: `"script-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.listenAddress`
     ///
@@ -8831,7 +8831,7 @@ pub mod script {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.openFirewall`
     ///
@@ -8840,7 +8840,7 @@ pub mod script {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "script", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "script", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.port`
     ///
@@ -8849,7 +8849,7 @@ pub mod script {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9172`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "script", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "script", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.user`
     ///
@@ -8858,7 +8858,7 @@ pub mod script {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.user)
     ///
     /// Nix type: `string`. Default: `"script-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "user"]).in_submodules(1);
 
     pub mod settings {
         use super::*;
@@ -8870,7 +8870,7 @@ pub mod script {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.settings.scripts)
         ///
         /// Nix type: `list of (submodule)`.
-        pub const scripts: Opt<Vec<ScriptsValue>> = Opt::new(&["services", "prometheus", "exporters", "script", "settings", "scripts"]);
+        pub const scripts: Opt<Vec<ScriptsValue>> = Opt::new(&["services", "prometheus", "exporters", "script", "settings", "scripts"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.prometheus.exporters.script.settings.scripts.*`: `ScriptsValue::new()`, then a setter per option.
@@ -8916,7 +8916,7 @@ pub mod shelly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "shelly", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "shelly", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.extraFlags`
     ///
@@ -8925,7 +8925,7 @@ pub mod shelly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.firewallFilter`
     ///
@@ -8935,7 +8935,7 @@ pub mod shelly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.firewallRules`
     ///
@@ -8945,7 +8945,7 @@ pub mod shelly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.group`
     ///
@@ -8954,7 +8954,7 @@ pub mod shelly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.group)
     ///
     /// Nix type: `string`. Default: `"shelly-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.listenAddress`
     ///
@@ -8963,7 +8963,7 @@ pub mod shelly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.metrics-file`
     ///
@@ -8972,7 +8972,7 @@ pub mod shelly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.metrics-file)
     ///
     /// Nix type: `path`.
-    pub const metrics_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "shelly", "metrics-file"]);
+    pub const metrics_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "shelly", "metrics-file"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.openFirewall`
     ///
@@ -8981,7 +8981,7 @@ pub mod shelly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "shelly", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "shelly", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.port`
     ///
@@ -8990,7 +8990,7 @@ pub mod shelly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9784`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "shelly", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "shelly", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.user`
     ///
@@ -8999,7 +8999,7 @@ pub mod shelly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.user)
     ///
     /// Nix type: `string`. Default: `"shelly-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "user"]).in_submodules(1);
 
 }
 
@@ -9014,7 +9014,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.devices)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const devices: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "devices"]);
+    pub const devices: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "devices"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.enable`
     ///
@@ -9023,7 +9023,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.extraFlags`
     ///
@@ -9032,7 +9032,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.firewallFilter`
     ///
@@ -9042,7 +9042,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.firewallRules`
     ///
@@ -9052,7 +9052,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.group`
     ///
@@ -9061,7 +9061,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.group)
     ///
     /// Nix type: `string`. Default: `"smartctl-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.listenAddress`
     ///
@@ -9070,7 +9070,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.maxInterval`
     ///
@@ -9079,7 +9079,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.maxInterval)
     ///
     /// Nix type: `string`. Default: `"60s"`.
-    pub const max_interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "maxInterval"]);
+    pub const max_interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "maxInterval"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.openFirewall`
     ///
@@ -9088,7 +9088,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.port`
     ///
@@ -9097,7 +9097,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9633`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.user`
     ///
@@ -9106,7 +9106,7 @@ pub mod smartctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.user)
     ///
     /// Nix type: `string`. Default: `"smartctl-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "user"]).in_submodules(1);
 
 }
 
@@ -9120,7 +9120,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.buckets)
     ///
     /// Nix type: `strings concatenated with ","`. Default: `"5e-05,0.0001,0.0002,0.0004,0.0008,0.0016,0.0032,0.0064,0.0128,0.0256,0.0512,0.1024,0.2048,0.4096,0.8192,1.6384,3.2768,6.5536,13.1072,26.2144"`.
-    pub const buckets: Opt<Concatenated> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "buckets"]);
+    pub const buckets: Opt<Concatenated> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "buckets"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.enable`
     ///
@@ -9129,7 +9129,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.extraFlags`
     ///
@@ -9138,7 +9138,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.firewallFilter`
     ///
@@ -9148,7 +9148,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.firewallRules`
     ///
@@ -9158,7 +9158,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.group`
     ///
@@ -9167,7 +9167,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.group)
     ///
     /// Nix type: `string`. Default: `"smokeping-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.hosts`
     ///
@@ -9176,7 +9176,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.hosts)
     ///
     /// Nix type: `list of string`.
-    pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "hosts"]);
+    pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "hosts"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.listenAddress`
     ///
@@ -9185,7 +9185,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.openFirewall`
     ///
@@ -9194,7 +9194,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.pingInterval`
     ///
@@ -9203,7 +9203,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.pingInterval)
     ///
     /// Nix type: `Go duration (https://golang.org/pkg/time/#ParseDuration)`. Default: `"1s"`.
-    pub const ping_interval: Opt<Untyped> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "pingInterval"]);
+    pub const ping_interval: Opt<Untyped> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "pingInterval"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.port`
     ///
@@ -9212,7 +9212,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9374`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.telemetryPath`
     ///
@@ -9221,7 +9221,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.user`
     ///
@@ -9230,7 +9230,7 @@ pub mod smokeping {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.user)
     ///
     /// Nix type: `string`. Default: `"smokeping-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "user"]).in_submodules(1);
 
 }
 
@@ -9244,7 +9244,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.configuration)
     ///
     /// Nix type: `null or (attribute set)`. Default: `null`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.configurationPath`
     ///
@@ -9253,7 +9253,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.configurationPath)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const configuration_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "configurationPath"]);
+    pub const configuration_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "configurationPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.enable`
     ///
@@ -9262,7 +9262,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.enableConfigCheck`
     ///
@@ -9273,7 +9273,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.enableConfigCheck)
     ///
     /// Nix type: `boolean`. Default: `true`.
-    pub const enable_config_check: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "enableConfigCheck"]);
+    pub const enable_config_check: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "enableConfigCheck"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.environmentFile`
     ///
@@ -9282,7 +9282,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.environmentFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.extraFlags`
     ///
@@ -9291,7 +9291,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.firewallFilter`
     ///
@@ -9301,7 +9301,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.firewallRules`
     ///
@@ -9311,7 +9311,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.group`
     ///
@@ -9320,7 +9320,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.group)
     ///
     /// Nix type: `string`. Default: `"snmp-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.listenAddress`
     ///
@@ -9329,7 +9329,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.logFormat`
     ///
@@ -9338,7 +9338,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.logFormat)
     ///
     /// Nix type: `one of "logfmt", "json"`. Default: `"logfmt"`.
-    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "snmp", "logFormat"]);
+    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "snmp", "logFormat"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.logLevel`
     ///
@@ -9347,7 +9347,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.logLevel)
     ///
     /// Nix type: `one of "debug", "info", "warn", "error"`. Default: `"info"`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "snmp", "logLevel"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "snmp", "logLevel"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.openFirewall`
     ///
@@ -9356,7 +9356,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.port`
     ///
@@ -9365,7 +9365,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9116`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "snmp", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "snmp", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.user`
     ///
@@ -9374,7 +9374,7 @@ pub mod snmp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.user)
     ///
     /// Nix type: `string`. Default: `"snmp-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.snmp.logFormat`.
@@ -9406,7 +9406,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.configuration`
     ///
@@ -9415,7 +9415,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const configuration: Opt<NullOr<ConfigurationValue>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration"]);
+    pub const configuration: Opt<NullOr<ConfigurationValue>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.enable`
     ///
@@ -9424,7 +9424,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sql", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sql", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.extraFlags`
     ///
@@ -9433,7 +9433,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "sql", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "sql", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.firewallFilter`
     ///
@@ -9443,7 +9443,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "sql", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "sql", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.firewallRules`
     ///
@@ -9453,7 +9453,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "sql", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "sql", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.group`
     ///
@@ -9462,7 +9462,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.group)
     ///
     /// Nix type: `string`. Default: `"sql-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.listenAddress`
     ///
@@ -9471,7 +9471,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.openFirewall`
     ///
@@ -9480,7 +9480,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sql", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sql", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.port`
     ///
@@ -9489,7 +9489,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9237`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "sql", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "sql", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.user`
     ///
@@ -9498,7 +9498,7 @@ pub mod sql {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.user)
     ///
     /// Nix type: `string`. Default: `"sql-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>`: `QueriesValue::new()`, then a setter per option.
@@ -9601,7 +9601,7 @@ pub mod sql {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const jobs: Opt<BTreeMap<String, JobsValue>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration", "jobs"]);
+        pub const jobs: Opt<BTreeMap<String, JobsValue>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration", "jobs"]).in_submodules(2);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>`: `QueriesValue::new()`, then a setter per option.
@@ -9705,7 +9705,7 @@ pub mod sql {
                 /// Nix type: `list of string`.
                 #[inline]
                 pub fn connections(&self) -> Opt<Vec<String>> {
-                    Opt::at(self.path.join(["connections"]))
+                    Opt::at(self.path.join(["connections"])).in_submodules(3)
                 }
 
                 /// `services.prometheus.exporters.sql.configuration.jobs.<name>.interval`
@@ -9718,7 +9718,7 @@ pub mod sql {
                 /// Nix type: `string`.
                 #[inline]
                 pub fn interval(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["interval"]))
+                    Opt::at(self.path.join(["interval"])).in_submodules(3)
                 }
 
                 /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries`
@@ -9730,7 +9730,7 @@ pub mod sql {
                 /// Nix type: `attribute set of (submodule)`.
                 #[inline]
                 pub fn queries(&self) -> Opt<BTreeMap<String, QueriesValue>> {
-                    Opt::at(self.path.join(["queries"]))
+                    Opt::at(self.path.join(["queries"])).in_submodules(3)
                 }
 
                 /// The options under `queries`.
@@ -9748,7 +9748,7 @@ pub mod sql {
                 /// Nix type: `list of string`. Default: `[ ]`.
                 #[inline]
                 pub fn startup_sql(&self) -> Opt<Vec<String>> {
-                    Opt::at(self.path.join(["startupSql"]))
+                    Opt::at(self.path.join(["startupSql"])).in_submodules(3)
                 }
 
             }
@@ -9784,7 +9784,7 @@ pub mod sql {
                 /// Nix type: `null or string`. Default: `null`.
                 #[inline]
                 pub fn help(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["help"]))
+                    Opt::at(self.path.join(["help"])).in_submodules(4)
                 }
 
                 /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.labels`
@@ -9796,7 +9796,7 @@ pub mod sql {
                 /// Nix type: `list of string`. Default: `[ ]`.
                 #[inline]
                 pub fn labels(&self) -> Opt<Vec<String>> {
-                    Opt::at(self.path.join(["labels"]))
+                    Opt::at(self.path.join(["labels"])).in_submodules(4)
                 }
 
                 /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.query`
@@ -9808,7 +9808,7 @@ pub mod sql {
                 /// Nix type: `string`.
                 #[inline]
                 pub fn query(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["query"]))
+                    Opt::at(self.path.join(["query"])).in_submodules(4)
                 }
 
                 /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.values`
@@ -9820,7 +9820,7 @@ pub mod sql {
                 /// Nix type: `list of string`.
                 #[inline]
                 pub fn values(&self) -> Opt<Vec<String>> {
-                    Opt::at(self.path.join(["values"]))
+                    Opt::at(self.path.join(["values"])).in_submodules(4)
                 }
 
             }
@@ -9879,7 +9879,7 @@ pub mod statsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "statsd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "statsd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.extraFlags`
     ///
@@ -9888,7 +9888,7 @@ pub mod statsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.firewallFilter`
     ///
@@ -9898,7 +9898,7 @@ pub mod statsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.firewallRules`
     ///
@@ -9908,7 +9908,7 @@ pub mod statsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.group`
     ///
@@ -9917,7 +9917,7 @@ pub mod statsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.group)
     ///
     /// Nix type: `string`. Default: `"statsd-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.listenAddress`
     ///
@@ -9926,7 +9926,7 @@ pub mod statsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.openFirewall`
     ///
@@ -9935,7 +9935,7 @@ pub mod statsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "statsd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "statsd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.port`
     ///
@@ -9944,7 +9944,7 @@ pub mod statsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9102`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "statsd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "statsd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.user`
     ///
@@ -9953,7 +9953,7 @@ pub mod statsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.user)
     ///
     /// Nix type: `string`. Default: `"statsd-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "user"]).in_submodules(1);
 
 }
 
@@ -9967,7 +9967,7 @@ pub mod surfboard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.extraFlags`
     ///
@@ -9976,7 +9976,7 @@ pub mod surfboard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.firewallFilter`
     ///
@@ -9986,7 +9986,7 @@ pub mod surfboard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.firewallRules`
     ///
@@ -9996,7 +9996,7 @@ pub mod surfboard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.group`
     ///
@@ -10005,7 +10005,7 @@ pub mod surfboard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.group)
     ///
     /// Nix type: `string`. Default: `"surfboard-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.listenAddress`
     ///
@@ -10014,7 +10014,7 @@ pub mod surfboard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.modemAddress`
     ///
@@ -10023,7 +10023,7 @@ pub mod surfboard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.modemAddress)
     ///
     /// Nix type: `string`. Default: `"192.168.100.1"`.
-    pub const modem_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "modemAddress"]);
+    pub const modem_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "modemAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.openFirewall`
     ///
@@ -10032,7 +10032,7 @@ pub mod surfboard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.port`
     ///
@@ -10041,7 +10041,7 @@ pub mod surfboard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9239`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.user`
     ///
@@ -10050,7 +10050,7 @@ pub mod surfboard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.user)
     ///
     /// Nix type: `string`. Default: `"surfboard-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "user"]).in_submodules(1);
 
 }
 
@@ -10064,7 +10064,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "systemd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "systemd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.extraFlags`
     ///
@@ -10073,7 +10073,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.firewallFilter`
     ///
@@ -10083,7 +10083,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.firewallRules`
     ///
@@ -10093,7 +10093,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.group`
     ///
@@ -10102,7 +10102,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.group)
     ///
     /// Nix type: `string`. Default: `"systemd-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.listenAddress`
     ///
@@ -10111,7 +10111,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.openFirewall`
     ///
@@ -10120,7 +10120,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "systemd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "systemd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.port`
     ///
@@ -10129,7 +10129,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9558`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "systemd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "systemd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.user`
     ///
@@ -10138,7 +10138,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.user)
     ///
     /// Nix type: `string`. Default: `"systemd-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "user"]).in_submodules(1);
 
 }
 
@@ -10152,7 +10152,7 @@ pub mod unbound {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unbound", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unbound", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.extraFlags`
     ///
@@ -10161,7 +10161,7 @@ pub mod unbound {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.firewallFilter`
     ///
@@ -10171,7 +10171,7 @@ pub mod unbound {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.firewallRules`
     ///
@@ -10181,7 +10181,7 @@ pub mod unbound {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.group`
     ///
@@ -10190,7 +10190,7 @@ pub mod unbound {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.group)
     ///
     /// Nix type: `string`. Default: `"unbound-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.listenAddress`
     ///
@@ -10199,7 +10199,7 @@ pub mod unbound {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.openFirewall`
     ///
@@ -10208,7 +10208,7 @@ pub mod unbound {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unbound", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unbound", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.port`
     ///
@@ -10217,7 +10217,7 @@ pub mod unbound {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9167`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "unbound", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "unbound", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.telemetryPath`
     ///
@@ -10226,7 +10226,7 @@ pub mod unbound {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.user`
     ///
@@ -10235,7 +10235,7 @@ pub mod unbound {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.user)
     ///
     /// Nix type: `string`. Default: `"unbound-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "user"]).in_submodules(1);
 
     pub mod unbound {
         use super::*;
@@ -10247,7 +10247,7 @@ pub mod unbound {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.unbound.ca)
         ///
         /// Nix type: `null or path`. Default: `"/var/lib/unbound/unbound_server.pem"`.
-        pub const ca: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "ca"]);
+        pub const ca: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "ca"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unbound.unbound.certificate`
         ///
@@ -10256,7 +10256,7 @@ pub mod unbound {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.unbound.certificate)
         ///
         /// Nix type: `null or path`. Default: `"/var/lib/unbound/unbound_control.pem"`.
-        pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "certificate"]);
+        pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "certificate"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unbound.unbound.host`
         ///
@@ -10265,7 +10265,7 @@ pub mod unbound {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.unbound.host)
         ///
         /// Nix type: `string`. Default: `"tcp://127.0.0.1:8953"`.
-        pub const host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "host"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unbound.unbound.key`
         ///
@@ -10274,7 +10274,7 @@ pub mod unbound {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.unbound.key)
         ///
         /// Nix type: `null or path`. Default: `"/var/lib/unbound/unbound_control.key"`.
-        pub const key: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "key"]);
+        pub const key: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "key"]).in_submodules(1);
 
     }
 
@@ -10290,7 +10290,7 @@ pub mod unpoller {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const controllers: Opt<Vec<ControllersValue>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "controllers"]);
+    pub const controllers: Opt<Vec<ControllersValue>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "controllers"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.enable`
     ///
@@ -10299,7 +10299,7 @@ pub mod unpoller {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.extraFlags`
     ///
@@ -10308,7 +10308,7 @@ pub mod unpoller {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.firewallFilter`
     ///
@@ -10318,7 +10318,7 @@ pub mod unpoller {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.firewallRules`
     ///
@@ -10328,7 +10328,7 @@ pub mod unpoller {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.group`
     ///
@@ -10337,7 +10337,7 @@ pub mod unpoller {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.group)
     ///
     /// Nix type: `string`. Default: `"unpoller-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.listenAddress`
     ///
@@ -10346,7 +10346,7 @@ pub mod unpoller {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.openFirewall`
     ///
@@ -10355,7 +10355,7 @@ pub mod unpoller {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.port`
     ///
@@ -10364,7 +10364,7 @@ pub mod unpoller {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9130`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.user`
     ///
@@ -10373,7 +10373,7 @@ pub mod unpoller {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.user)
     ///
     /// Nix type: `string`. Default: `"unpoller-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.unpoller.controllers.*.sites`.
@@ -10505,7 +10505,7 @@ pub mod unpoller {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.log.debug)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const debug: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "debug"]);
+        pub const debug: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "debug"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.log.prometheusErrors`
         ///
@@ -10514,7 +10514,7 @@ pub mod unpoller {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.log.prometheusErrors)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const prometheus_errors: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "prometheusErrors"]);
+        pub const prometheus_errors: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "prometheusErrors"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.log.quiet`
         ///
@@ -10523,7 +10523,7 @@ pub mod unpoller {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.log.quiet)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const quiet: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "quiet"]);
+        pub const quiet: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "quiet"]).in_submodules(1);
 
     }
 
@@ -10537,7 +10537,7 @@ pub mod unpoller {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.interval)
         ///
         /// Nix type: `string`. Default: `"2m"`.
-        pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "interval"]);
+        pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "interval"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.pass`
         ///
@@ -10547,7 +10547,7 @@ pub mod unpoller {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.pass)
         ///
         /// Nix type: `path`. Default: `"unpoller-influxdb-default.password"`.
-        pub const pass: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "pass"]);
+        pub const pass: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "pass"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.tenant_id`
         ///
@@ -10556,7 +10556,7 @@ pub mod unpoller {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.tenant_id)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const tenant_id: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "tenant_id"]);
+        pub const tenant_id: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "tenant_id"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.timeout`
         ///
@@ -10565,7 +10565,7 @@ pub mod unpoller {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.timeout)
         ///
         /// Nix type: `string`. Default: `"10s"`.
-        pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "timeout"]);
+        pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "timeout"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.url`
         ///
@@ -10574,7 +10574,7 @@ pub mod unpoller {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.url)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "url"]);
+        pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "url"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.user`
         ///
@@ -10583,7 +10583,7 @@ pub mod unpoller {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.user)
         ///
         /// Nix type: `string`. Default: `""`.
-        pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "user"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.verify_ssl`
         ///
@@ -10592,7 +10592,7 @@ pub mod unpoller {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.verify_ssl)
         ///
         /// Nix type: `boolean`. Default: `false`.
-        pub const verify_ssl: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "verify_ssl"]);
+        pub const verify_ssl: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "verify_ssl"]).in_submodules(1);
 
     }
 
@@ -10608,7 +10608,7 @@ pub mod v2ray {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.extraFlags`
     ///
@@ -10617,7 +10617,7 @@ pub mod v2ray {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.firewallFilter`
     ///
@@ -10627,7 +10627,7 @@ pub mod v2ray {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.firewallRules`
     ///
@@ -10637,7 +10637,7 @@ pub mod v2ray {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.group`
     ///
@@ -10646,7 +10646,7 @@ pub mod v2ray {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.group)
     ///
     /// Nix type: `string`. Default: `"v2ray-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.listenAddress`
     ///
@@ -10655,7 +10655,7 @@ pub mod v2ray {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.openFirewall`
     ///
@@ -10664,7 +10664,7 @@ pub mod v2ray {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.port`
     ///
@@ -10673,7 +10673,7 @@ pub mod v2ray {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9299`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.user`
     ///
@@ -10682,7 +10682,7 @@ pub mod v2ray {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.user)
     ///
     /// Nix type: `string`. Default: `"v2ray-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.v2rayEndpoint`
     ///
@@ -10691,7 +10691,7 @@ pub mod v2ray {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.v2rayEndpoint)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1:54321"`.
-    pub const v2ray_endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "v2rayEndpoint"]);
+    pub const v2ray_endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "v2rayEndpoint"]).in_submodules(1);
 
 }
 
@@ -10705,7 +10705,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.extraFlags`
     ///
@@ -10714,7 +10714,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.firewallFilter`
     ///
@@ -10724,7 +10724,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.firewallRules`
     ///
@@ -10734,7 +10734,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.group`
     ///
@@ -10743,7 +10743,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.group)
     ///
     /// Nix type: `string`. Default: `"varnish-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.healthPath`
     ///
@@ -10752,7 +10752,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.healthPath)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const health_path: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "healthPath"]);
+    pub const health_path: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "healthPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.instance`
     ///
@@ -10761,7 +10761,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.instance)
     ///
     /// Nix type: `null or string`. Default: `config.services.varnish.stateDir`.
-    pub const instance: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "instance"]);
+    pub const instance: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "instance"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.listenAddress`
     ///
@@ -10770,7 +10770,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.noExit`
     ///
@@ -10779,7 +10779,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.noExit)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const no_exit: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "noExit"]);
+    pub const no_exit: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "noExit"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.openFirewall`
     ///
@@ -10788,7 +10788,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.port`
     ///
@@ -10797,7 +10797,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9131`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "varnish", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "varnish", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.raw`
     ///
@@ -10806,7 +10806,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.raw)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const raw: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "raw"]);
+    pub const raw: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "raw"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.telemetryPath`
     ///
@@ -10815,7 +10815,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.user`
     ///
@@ -10824,7 +10824,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.user)
     ///
     /// Nix type: `string`. Default: `"varnish-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.varnishStatPath`
     ///
@@ -10833,7 +10833,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.varnishStatPath)
     ///
     /// Nix type: `string`. Default: `"varnishstat"`.
-    pub const varnish_stat_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "varnishStatPath"]);
+    pub const varnish_stat_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "varnishStatPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.verbose`
     ///
@@ -10842,7 +10842,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.verbose)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const verbose: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "verbose"]);
+    pub const verbose: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "verbose"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.withGoMetrics`
     ///
@@ -10851,7 +10851,7 @@ pub mod varnish {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.withGoMetrics)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const with_go_metrics: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "withGoMetrics"]);
+    pub const with_go_metrics: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "withGoMetrics"]).in_submodules(1);
 
 }
 
@@ -10865,7 +10865,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.extraFlags`
     ///
@@ -10874,7 +10874,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.firewallFilter`
     ///
@@ -10884,7 +10884,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.firewallRules`
     ///
@@ -10894,7 +10894,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.group`
     ///
@@ -10903,7 +10903,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.group)
     ///
     /// Nix type: `string`. Default: `"wireguard-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.listenAddress`
     ///
@@ -10912,7 +10912,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.openFirewall`
     ///
@@ -10921,7 +10921,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.port`
     ///
@@ -10930,7 +10930,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9586`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.singleSubnetPerField`
     ///
@@ -10940,7 +10940,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.singleSubnetPerField)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const single_subnet_per_field: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "singleSubnetPerField"]);
+    pub const single_subnet_per_field: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "singleSubnetPerField"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.user`
     ///
@@ -10949,7 +10949,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.user)
     ///
     /// Nix type: `string`. Default: `"wireguard-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.verbose`
     ///
@@ -10958,7 +10958,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.verbose)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const verbose: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "verbose"]);
+    pub const verbose: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "verbose"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.wireguardConfig`
     ///
@@ -10968,7 +10968,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.wireguardConfig)
     ///
     /// Nix type: `null or path or string`. Default: `null`.
-    pub const wireguard_config: Opt<NullOr<OneOf<WireguardConfigMembers>>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "wireguardConfig"]);
+    pub const wireguard_config: Opt<NullOr<OneOf<WireguardConfigMembers>>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "wireguardConfig"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.withRemoteIp`
     ///
@@ -10977,7 +10977,7 @@ pub mod wireguard {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.withRemoteIp)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const with_remote_ip: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "withRemoteIp"]);
+    pub const with_remote_ip: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "withRemoteIp"]).in_submodules(1);
 
     /// The members of `services.prometheus.exporters.wireguard.wireguardConfig`'s type: `path`, `string`. A value of any of them sets the option.
     pub enum WireguardConfigMembers {}
@@ -10996,7 +10996,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "zfs", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "zfs", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.extraFlags`
     ///
@@ -11005,7 +11005,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.firewallFilter`
     ///
@@ -11015,7 +11015,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.firewallFilter)
     ///
     /// Nix type: `null or string`. Default: `null`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.firewallRules`
     ///
@@ -11025,7 +11025,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.firewallRules)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.group`
     ///
@@ -11034,7 +11034,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.group)
     ///
     /// Nix type: `string`. Default: `"zfs-exporter"`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.listenAddress`
     ///
@@ -11043,7 +11043,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.listenAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.openFirewall`
     ///
@@ -11052,7 +11052,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "zfs", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "zfs", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.pools`
     ///
@@ -11061,7 +11061,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.pools)
     ///
     /// Nix type: `null or (list of string)`. Default: `[ ]`.
-    pub const pools: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "pools"]);
+    pub const pools: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "pools"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.port`
     ///
@@ -11070,7 +11070,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9134`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "zfs", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "zfs", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.telemetryPath`
     ///
@@ -11079,7 +11079,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.telemetryPath)
     ///
     /// Nix type: `string`. Default: `"/metrics"`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.user`
     ///
@@ -11088,7 +11088,7 @@ pub mod zfs {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.user)
     ///
     /// Nix type: `string`. Default: `"zfs-exporter"`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "user"]).in_submodules(1);
 
 }
 

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig.evaluation_interval)
 ///
 /// Nix type: `null or string`. Default: `null`.
-pub const evaluation_interval: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "evaluation_interval"]);
+pub const evaluation_interval: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "evaluation_interval"]).in_submodules(1);
 
 /// `services.prometheus.globalConfig.external_labels`
 ///
@@ -26,7 +26,7 @@ pub const evaluation_interval: Opt<NullOr<String>> = Opt::new(&["services", "pro
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig.external_labels)
 ///
 /// Nix type: `null or (attribute set of string)`. Default: `null`.
-pub const external_labels: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["services", "prometheus", "globalConfig", "external_labels"]);
+pub const external_labels: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["services", "prometheus", "globalConfig", "external_labels"]).in_submodules(1);
 
 /// `services.prometheus.globalConfig.query_log_file`
 ///
@@ -35,7 +35,7 @@ pub const external_labels: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["s
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig.query_log_file)
 ///
 /// Nix type: `null or string`. Default: `null`.
-pub const query_log_file: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "query_log_file"]);
+pub const query_log_file: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "query_log_file"]).in_submodules(1);
 
 /// `services.prometheus.globalConfig.scrape_interval`
 ///
@@ -44,7 +44,7 @@ pub const query_log_file: Opt<NullOr<String>> = Opt::new(&["services", "promethe
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig.scrape_interval)
 ///
 /// Nix type: `null or string`. Default: `null`.
-pub const scrape_interval: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "scrape_interval"]);
+pub const scrape_interval: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "scrape_interval"]).in_submodules(1);
 
 /// `services.prometheus.globalConfig.scrape_timeout`
 ///
@@ -53,5 +53,5 @@ pub const scrape_interval: Opt<NullOr<String>> = Opt::new(&["services", "prometh
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig.scrape_timeout)
 ///
 /// Nix type: `null or string`. Default: `null`.
-pub const scrape_timeout: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "scrape_timeout"]);
+pub const scrape_timeout: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "scrape_timeout"]).in_submodules(1);
 

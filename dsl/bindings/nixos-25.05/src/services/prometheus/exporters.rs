@@ -18,7 +18,7 @@ pub mod apcupsd {
     /// Nix type: `string`. Default: `":3551"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const apcupsd_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "apcupsdAddress"]);
+    pub const apcupsd_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "apcupsdAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.apcupsdNetwork`
     ///
@@ -27,7 +27,7 @@ pub mod apcupsd {
     /// Nix type: `one of "tcp", "tcp4", "tcp6"`. Default: `"tcp"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const apcupsd_network: Opt<ApcupsdNetwork> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "apcupsdNetwork"]);
+    pub const apcupsd_network: Opt<ApcupsdNetwork> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "apcupsdNetwork"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.enable`
     ///
@@ -36,7 +36,7 @@ pub mod apcupsd {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.extraFlags`
     ///
@@ -45,7 +45,7 @@ pub mod apcupsd {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.firewallFilter`
     ///
@@ -56,7 +56,7 @@ pub mod apcupsd {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9162"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.firewallRules`
     ///
@@ -66,7 +66,7 @@ pub mod apcupsd {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9162 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.group`
     ///
@@ -75,7 +75,7 @@ pub mod apcupsd {
     /// Nix type: `string`. Default: `"apcupsd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.listenAddress`
     ///
@@ -84,7 +84,7 @@ pub mod apcupsd {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.openFirewall`
     ///
@@ -93,7 +93,7 @@ pub mod apcupsd {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.port`
     ///
@@ -102,7 +102,7 @@ pub mod apcupsd {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9162`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.apcupsd.user`
     ///
@@ -111,7 +111,7 @@ pub mod apcupsd {
     /// Nix type: `string`. Default: `"apcupsd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "apcupsd", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.apcupsd.apcupsdNetwork`.
@@ -135,7 +135,7 @@ pub mod artifactory {
     /// Nix type: `string`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const arti_access_token: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiAccessToken"]);
+    pub const arti_access_token: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiAccessToken"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.artiPassword`
     ///
@@ -145,7 +145,7 @@ pub mod artifactory {
     /// Nix type: `string`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const arti_password: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiPassword"]);
+    pub const arti_password: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiPassword"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.artiUsername`
     ///
@@ -154,7 +154,7 @@ pub mod artifactory {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const arti_username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiUsername"]);
+    pub const arti_username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "artiUsername"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.enable`
     ///
@@ -163,7 +163,7 @@ pub mod artifactory {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.extraFlags`
     ///
@@ -172,7 +172,7 @@ pub mod artifactory {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.firewallFilter`
     ///
@@ -183,7 +183,7 @@ pub mod artifactory {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9531"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.firewallRules`
     ///
@@ -193,7 +193,7 @@ pub mod artifactory {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9531 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.group`
     ///
@@ -202,7 +202,7 @@ pub mod artifactory {
     /// Nix type: `string`. Default: `"artifactory-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.listenAddress`
     ///
@@ -211,7 +211,7 @@ pub mod artifactory {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.openFirewall`
     ///
@@ -220,7 +220,7 @@ pub mod artifactory {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.port`
     ///
@@ -229,7 +229,7 @@ pub mod artifactory {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9531`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.scrapeUri`
     ///
@@ -238,7 +238,7 @@ pub mod artifactory {
     /// Nix type: `string`. Default: `"http://localhost:8081/artifactory"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const scrape_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "scrapeUri"]);
+    pub const scrape_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "scrapeUri"]).in_submodules(1);
 
     /// `services.prometheus.exporters.artifactory.user`
     ///
@@ -247,7 +247,7 @@ pub mod artifactory {
     /// Nix type: `string`. Default: `"artifactory-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "artifactory", "user"]).in_submodules(1);
 
 }
 
@@ -270,7 +270,7 @@ pub mod bind {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const bind_groups: Opt<Vec<BindGroups>> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindGroups"]);
+    pub const bind_groups: Opt<Vec<BindGroups>> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindGroups"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.bindTimeout`
     ///
@@ -279,7 +279,7 @@ pub mod bind {
     /// Nix type: `string`. Default: `"10s"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const bind_timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindTimeout"]);
+    pub const bind_timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindTimeout"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.bindURI`
     ///
@@ -288,7 +288,7 @@ pub mod bind {
     /// Nix type: `string`. Default: `"http://localhost:8053/"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const bind_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindURI"]);
+    pub const bind_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindURI"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.bindVersion`
     ///
@@ -297,7 +297,7 @@ pub mod bind {
     /// Nix type: `one of "xml.v2", "xml.v3", "auto"`. Default: `"auto"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const bind_version: Opt<BindVersion> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindVersion"]);
+    pub const bind_version: Opt<BindVersion> = Opt::new(&["services", "prometheus", "exporters", "bind", "bindVersion"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.enable`
     ///
@@ -306,7 +306,7 @@ pub mod bind {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bind", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bind", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.extraFlags`
     ///
@@ -315,7 +315,7 @@ pub mod bind {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bind", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bind", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.firewallFilter`
     ///
@@ -326,7 +326,7 @@ pub mod bind {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9119"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bind", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bind", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.firewallRules`
     ///
@@ -336,7 +336,7 @@ pub mod bind {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9119 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bind", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bind", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.group`
     ///
@@ -345,7 +345,7 @@ pub mod bind {
     /// Nix type: `string`. Default: `"bind-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.listenAddress`
     ///
@@ -354,7 +354,7 @@ pub mod bind {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.openFirewall`
     ///
@@ -363,7 +363,7 @@ pub mod bind {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bind", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bind", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.port`
     ///
@@ -372,7 +372,7 @@ pub mod bind {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9119`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bind", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bind", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bind.user`
     ///
@@ -381,7 +381,7 @@ pub mod bind {
     /// Nix type: `string`. Default: `"bind-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.bind.bindGroups.*`.
@@ -413,7 +413,7 @@ pub mod bird {
     /// Nix type: `path`. Default: `"/run/bird/bird.ctl"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const bird_socket: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "bird", "birdSocket"]);
+    pub const bird_socket: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "bird", "birdSocket"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.birdVersion`
     ///
@@ -422,7 +422,7 @@ pub mod bird {
     /// Nix type: `one of 1, 2`. Default: `2`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const bird_version: Opt<Data<Anything>> = Opt::new(&["services", "prometheus", "exporters", "bird", "birdVersion"]);
+    pub const bird_version: Opt<Data<Anything>> = Opt::new(&["services", "prometheus", "exporters", "bird", "birdVersion"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.enable`
     ///
@@ -431,7 +431,7 @@ pub mod bird {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.extraFlags`
     ///
@@ -440,7 +440,7 @@ pub mod bird {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bird", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bird", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.firewallFilter`
     ///
@@ -451,7 +451,7 @@ pub mod bird {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9324"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bird", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bird", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.firewallRules`
     ///
@@ -461,7 +461,7 @@ pub mod bird {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9324 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bird", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bird", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.group`
     ///
@@ -470,7 +470,7 @@ pub mod bird {
     /// Nix type: `string`. Default: `"bird-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.listenAddress`
     ///
@@ -479,7 +479,7 @@ pub mod bird {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.newMetricFormat`
     ///
@@ -488,7 +488,7 @@ pub mod bird {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const new_metric_format: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "newMetricFormat"]);
+    pub const new_metric_format: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "newMetricFormat"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.openFirewall`
     ///
@@ -497,7 +497,7 @@ pub mod bird {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bird", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.port`
     ///
@@ -506,7 +506,7 @@ pub mod bird {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9324`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bird", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bird", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bird.user`
     ///
@@ -515,7 +515,7 @@ pub mod bird {
     /// Nix type: `string`. Default: `"bird-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bird", "user"]).in_submodules(1);
 
 }
 
@@ -529,7 +529,7 @@ pub mod bitcoin {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.extraEnv`
     ///
@@ -538,7 +538,7 @@ pub mod bitcoin {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_env: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "extraEnv"]);
+    pub const extra_env: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "extraEnv"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.extraFlags`
     ///
@@ -547,7 +547,7 @@ pub mod bitcoin {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.firewallFilter`
     ///
@@ -558,7 +558,7 @@ pub mod bitcoin {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9332"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.firewallRules`
     ///
@@ -568,7 +568,7 @@ pub mod bitcoin {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9332 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.group`
     ///
@@ -577,7 +577,7 @@ pub mod bitcoin {
     /// Nix type: `string`. Default: `"bitcoin-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.listenAddress`
     ///
@@ -586,7 +586,7 @@ pub mod bitcoin {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.openFirewall`
     ///
@@ -595,7 +595,7 @@ pub mod bitcoin {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.package`
     ///
@@ -604,7 +604,7 @@ pub mod bitcoin {
     /// Nix type: `package`. Default: `pkgs.prometheus-bitcoin-exporter`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.port`
     ///
@@ -613,7 +613,7 @@ pub mod bitcoin {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9332`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.refreshSeconds`
     ///
@@ -622,7 +622,7 @@ pub mod bitcoin {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `300`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const refresh_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "refreshSeconds"]);
+    pub const refresh_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "refreshSeconds"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.rpcHost`
     ///
@@ -631,7 +631,7 @@ pub mod bitcoin {
     /// Nix type: `string`. Default: `"localhost"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const rpc_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcHost"]);
+    pub const rpc_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcHost"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.rpcPasswordFile`
     ///
@@ -640,7 +640,7 @@ pub mod bitcoin {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const rpc_password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcPasswordFile"]);
+    pub const rpc_password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcPasswordFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.rpcPort`
     ///
@@ -649,7 +649,7 @@ pub mod bitcoin {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8332`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const rpc_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcPort"]);
+    pub const rpc_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcPort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.rpcScheme`
     ///
@@ -658,7 +658,7 @@ pub mod bitcoin {
     /// Nix type: `one of "http", "https"`. Default: `"http"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const rpc_scheme: Opt<RpcScheme> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcScheme"]);
+    pub const rpc_scheme: Opt<RpcScheme> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcScheme"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.rpcUser`
     ///
@@ -667,7 +667,7 @@ pub mod bitcoin {
     /// Nix type: `string`. Default: `"bitcoinrpc"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const rpc_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcUser"]);
+    pub const rpc_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "rpcUser"]).in_submodules(1);
 
     /// `services.prometheus.exporters.bitcoin.user`
     ///
@@ -676,7 +676,7 @@ pub mod bitcoin {
     /// Nix type: `string`. Default: `"bitcoin-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bitcoin", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.bitcoin.rpcScheme`.
@@ -698,7 +698,7 @@ pub mod blackbox {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "configFile"]);
+    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.enable`
     ///
@@ -707,7 +707,7 @@ pub mod blackbox {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.enableConfigCheck`
     ///
@@ -718,7 +718,7 @@ pub mod blackbox {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable_config_check: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "enableConfigCheck"]);
+    pub const enable_config_check: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "enableConfigCheck"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.extraFlags`
     ///
@@ -727,7 +727,7 @@ pub mod blackbox {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.firewallFilter`
     ///
@@ -738,7 +738,7 @@ pub mod blackbox {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9115"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.firewallRules`
     ///
@@ -748,7 +748,7 @@ pub mod blackbox {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9115 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.group`
     ///
@@ -757,7 +757,7 @@ pub mod blackbox {
     /// Nix type: `string`. Default: `"blackbox-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.listenAddress`
     ///
@@ -766,7 +766,7 @@ pub mod blackbox {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.openFirewall`
     ///
@@ -775,7 +775,7 @@ pub mod blackbox {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.port`
     ///
@@ -784,7 +784,7 @@ pub mod blackbox {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9115`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.blackbox.user`
     ///
@@ -793,7 +793,7 @@ pub mod blackbox {
     /// Nix type: `string`. Default: `"blackbox-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "blackbox", "user"]).in_submodules(1);
 
 }
 
@@ -807,7 +807,7 @@ pub mod borgmatic {
     /// Nix type: `path`. Default: `"/etc/borgmatic/config.yaml"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "configFile"]);
+    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.enable`
     ///
@@ -816,7 +816,7 @@ pub mod borgmatic {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.extraFlags`
     ///
@@ -825,7 +825,7 @@ pub mod borgmatic {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.firewallFilter`
     ///
@@ -836,7 +836,7 @@ pub mod borgmatic {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9996"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.firewallRules`
     ///
@@ -846,7 +846,7 @@ pub mod borgmatic {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9996 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.group`
     ///
@@ -855,7 +855,7 @@ pub mod borgmatic {
     /// Nix type: `string`. Default: `"borgmatic-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.listenAddress`
     ///
@@ -864,7 +864,7 @@ pub mod borgmatic {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.openFirewall`
     ///
@@ -873,7 +873,7 @@ pub mod borgmatic {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.port`
     ///
@@ -882,7 +882,7 @@ pub mod borgmatic {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9996`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.borgmatic.user`
     ///
@@ -891,7 +891,7 @@ pub mod borgmatic {
     /// Nix type: `string`. Default: `"borgmatic-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "borgmatic", "user"]).in_submodules(1);
 
 }
 
@@ -905,7 +905,7 @@ pub mod buildkite_agent {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.endpoint`
     ///
@@ -914,7 +914,7 @@ pub mod buildkite_agent {
     /// Nix type: `string`. Default: `"https://agent.buildkite.com/v3"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "endpoint"]);
+    pub const endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "endpoint"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.extraFlags`
     ///
@@ -923,7 +923,7 @@ pub mod buildkite_agent {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.firewallFilter`
     ///
@@ -934,7 +934,7 @@ pub mod buildkite_agent {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9876"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.firewallRules`
     ///
@@ -944,7 +944,7 @@ pub mod buildkite_agent {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9876 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.group`
     ///
@@ -953,7 +953,7 @@ pub mod buildkite_agent {
     /// Nix type: `string`. Default: `"buildkite-agent-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.interval`
     ///
@@ -962,7 +962,7 @@ pub mod buildkite_agent {
     /// Nix type: `string`. Default: `"30s"`. Example: `"1min"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "interval"]);
+    pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "interval"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.listenAddress`
     ///
@@ -971,7 +971,7 @@ pub mod buildkite_agent {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.openFirewall`
     ///
@@ -980,7 +980,7 @@ pub mod buildkite_agent {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.port`
     ///
@@ -989,7 +989,7 @@ pub mod buildkite_agent {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9876`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.queues`
     ///
@@ -998,7 +998,7 @@ pub mod buildkite_agent {
     /// Nix type: `null or (list of string)`. Default: `null`. Example: `[ "my-queue1" "my-queue2" ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const queues: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "queues"]);
+    pub const queues: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "queues"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.tokenPath`
     ///
@@ -1010,7 +1010,7 @@ pub mod buildkite_agent {
     /// Nix type: `null or path`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const token_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "tokenPath"]);
+    pub const token_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "tokenPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.buildkite-agent.user`
     ///
@@ -1019,7 +1019,7 @@ pub mod buildkite_agent {
     /// Nix type: `string`. Default: `"buildkite-agent-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "buildkite-agent", "user"]).in_submodules(1);
 
 }
 
@@ -1033,7 +1033,7 @@ pub mod collectd {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.extraFlags`
     ///
@@ -1042,7 +1042,7 @@ pub mod collectd {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.firewallFilter`
     ///
@@ -1053,7 +1053,7 @@ pub mod collectd {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9103"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.firewallRules`
     ///
@@ -1063,7 +1063,7 @@ pub mod collectd {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9103 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.group`
     ///
@@ -1072,7 +1072,7 @@ pub mod collectd {
     /// Nix type: `string`. Default: `"collectd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.listenAddress`
     ///
@@ -1081,7 +1081,7 @@ pub mod collectd {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.logFormat`
     ///
@@ -1090,7 +1090,7 @@ pub mod collectd {
     /// Nix type: `one of "logfmt", "json"`. Default: `"logfmt"`. Example: `"json"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "collectd", "logFormat"]);
+    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "collectd", "logFormat"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.logLevel`
     ///
@@ -1099,7 +1099,7 @@ pub mod collectd {
     /// Nix type: `one of "debug", "info", "warn", "error", "fatal"`. Default: `"info"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "collectd", "logLevel"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "collectd", "logLevel"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.openFirewall`
     ///
@@ -1108,7 +1108,7 @@ pub mod collectd {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.port`
     ///
@@ -1117,7 +1117,7 @@ pub mod collectd {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9103`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "collectd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "collectd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.collectd.user`
     ///
@@ -1126,7 +1126,7 @@ pub mod collectd {
     /// Nix type: `string`. Default: `"collectd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.collectd.logFormat`.
@@ -1157,7 +1157,7 @@ pub mod collectd {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "authFile"]);
+        pub const auth_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "authFile"]).in_submodules(1);
 
         /// `services.prometheus.exporters.collectd.collectdBinary.enable`
         ///
@@ -1166,7 +1166,7 @@ pub mod collectd {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "enable"]).in_submodules(1);
 
         /// `services.prometheus.exporters.collectd.collectdBinary.listenAddress`
         ///
@@ -1175,7 +1175,7 @@ pub mod collectd {
         /// Nix type: `string`. Default: `"0.0.0.0"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "listenAddress"]);
+        pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "listenAddress"]).in_submodules(1);
 
         /// `services.prometheus.exporters.collectd.collectdBinary.port`
         ///
@@ -1184,7 +1184,7 @@ pub mod collectd {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `25826`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "port"]).in_submodules(1);
 
         /// `services.prometheus.exporters.collectd.collectdBinary.securityLevel`
         ///
@@ -1193,7 +1193,7 @@ pub mod collectd {
         /// Nix type: `one of "None", "Sign", "Encrypt"`. Default: `"None"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const security_level: Opt<SecurityLevel> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "securityLevel"]);
+        pub const security_level: Opt<SecurityLevel> = Opt::new(&["services", "prometheus", "exporters", "collectd", "collectdBinary", "securityLevel"]).in_submodules(1);
 
         ::flakesmith::option_enum! {
             /// The values of `services.prometheus.exporters.collectd.collectdBinary.securityLevel`.
@@ -1218,7 +1218,7 @@ pub mod deluge {
     /// Nix type: `string`. Default: `"localhost"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const deluge_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugeHost"]);
+    pub const deluge_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugeHost"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.delugePassword`
     ///
@@ -1230,7 +1230,7 @@ pub mod deluge {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const deluge_password: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePassword"]);
+    pub const deluge_password: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePassword"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.delugePasswordFile`
     ///
@@ -1239,7 +1239,7 @@ pub mod deluge {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const deluge_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePasswordFile"]);
+    pub const deluge_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePasswordFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.delugePort`
     ///
@@ -1248,7 +1248,7 @@ pub mod deluge {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `58846`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const deluge_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePort"]);
+    pub const deluge_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugePort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.delugeUser`
     ///
@@ -1257,7 +1257,7 @@ pub mod deluge {
     /// Nix type: `string`. Default: `"localclient"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const deluge_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugeUser"]);
+    pub const deluge_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "delugeUser"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.enable`
     ///
@@ -1266,7 +1266,7 @@ pub mod deluge {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.exportPerTorrentMetrics`
     ///
@@ -1278,7 +1278,7 @@ pub mod deluge {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const export_per_torrent_metrics: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "exportPerTorrentMetrics"]);
+    pub const export_per_torrent_metrics: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "exportPerTorrentMetrics"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.extraFlags`
     ///
@@ -1287,7 +1287,7 @@ pub mod deluge {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.firewallFilter`
     ///
@@ -1298,7 +1298,7 @@ pub mod deluge {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9354"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.firewallRules`
     ///
@@ -1308,7 +1308,7 @@ pub mod deluge {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9354 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "deluge", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.group`
     ///
@@ -1317,7 +1317,7 @@ pub mod deluge {
     /// Nix type: `string`. Default: `"deluge-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.listenAddress`
     ///
@@ -1326,7 +1326,7 @@ pub mod deluge {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.openFirewall`
     ///
@@ -1335,7 +1335,7 @@ pub mod deluge {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "deluge", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.port`
     ///
@@ -1344,7 +1344,7 @@ pub mod deluge {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9354`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "deluge", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "deluge", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.deluge.user`
     ///
@@ -1353,7 +1353,7 @@ pub mod deluge {
     /// Nix type: `string`. Default: `"deluge-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "deluge", "user"]).in_submodules(1);
 
 }
 
@@ -1367,7 +1367,7 @@ pub mod dmarc {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const debug: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "debug"]);
+    pub const debug: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "debug"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.deduplicationMaxSeconds`
     ///
@@ -1377,7 +1377,7 @@ pub mod dmarc {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `"7 days (in seconds)"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const deduplication_max_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "deduplicationMaxSeconds"]);
+    pub const deduplication_max_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "deduplicationMaxSeconds"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.enable`
     ///
@@ -1386,7 +1386,7 @@ pub mod dmarc {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.extraFlags`
     ///
@@ -1395,7 +1395,7 @@ pub mod dmarc {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.firewallFilter`
     ///
@@ -1406,7 +1406,7 @@ pub mod dmarc {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9797"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.firewallRules`
     ///
@@ -1416,7 +1416,7 @@ pub mod dmarc {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9797 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.group`
     ///
@@ -1425,7 +1425,7 @@ pub mod dmarc {
     /// Nix type: `string`. Default: `"dmarc-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.listenAddress`
     ///
@@ -1434,7 +1434,7 @@ pub mod dmarc {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.openFirewall`
     ///
@@ -1443,7 +1443,7 @@ pub mod dmarc {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.pollIntervalSeconds`
     ///
@@ -1452,7 +1452,7 @@ pub mod dmarc {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `60`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const poll_interval_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "pollIntervalSeconds"]);
+    pub const poll_interval_seconds: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "pollIntervalSeconds"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.port`
     ///
@@ -1461,7 +1461,7 @@ pub mod dmarc {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9797`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dmarc.user`
     ///
@@ -1470,7 +1470,7 @@ pub mod dmarc {
     /// Nix type: `string`. Default: `"dmarc-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "user"]).in_submodules(1);
 
     pub mod folders {
         use super::*;
@@ -1482,7 +1482,7 @@ pub mod dmarc {
         /// Nix type: `string`. Default: `"Archive"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const done: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "done"]);
+        pub const done: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "done"]).in_submodules(1);
 
         /// `services.prometheus.exporters.dmarc.folders.error`
         ///
@@ -1491,7 +1491,7 @@ pub mod dmarc {
         /// Nix type: `string`. Default: `"Invalid"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const error: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "error"]);
+        pub const error: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "error"]).in_submodules(1);
 
         /// `services.prometheus.exporters.dmarc.folders.inbox`
         ///
@@ -1500,7 +1500,7 @@ pub mod dmarc {
         /// Nix type: `string`. Default: `"INBOX"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const inbox: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "inbox"]);
+        pub const inbox: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "folders", "inbox"]).in_submodules(1);
 
     }
 
@@ -1514,7 +1514,7 @@ pub mod dmarc {
         /// Nix type: `string`. Default: `"localhost"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "host"]).in_submodules(1);
 
         /// `services.prometheus.exporters.dmarc.imap.passwordFile`
         ///
@@ -1523,7 +1523,7 @@ pub mod dmarc {
         /// Nix type: `string`. Example: `"/run/secrets/dovecot_pw"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "passwordFile"]);
+        pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "passwordFile"]).in_submodules(1);
 
         /// `services.prometheus.exporters.dmarc.imap.port`
         ///
@@ -1532,7 +1532,7 @@ pub mod dmarc {
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `993`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "port"]);
+        pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "port"]).in_submodules(1);
 
         /// `services.prometheus.exporters.dmarc.imap.username`
         ///
@@ -1541,7 +1541,7 @@ pub mod dmarc {
         /// Nix type: `string`. Example: `"postmaster@example.org"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "username"]);
+        pub const username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dmarc", "imap", "username"]).in_submodules(1);
 
     }
 
@@ -1557,7 +1557,7 @@ pub mod dnsmasq {
     /// Nix type: `string`. Default: `"localhost:53"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const dnsmasq_listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "dnsmasqListenAddress"]);
+    pub const dnsmasq_listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "dnsmasqListenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.enable`
     ///
@@ -1566,7 +1566,7 @@ pub mod dnsmasq {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.extraFlags`
     ///
@@ -1575,7 +1575,7 @@ pub mod dnsmasq {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.firewallFilter`
     ///
@@ -1586,7 +1586,7 @@ pub mod dnsmasq {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9153"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.firewallRules`
     ///
@@ -1596,7 +1596,7 @@ pub mod dnsmasq {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9153 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.group`
     ///
@@ -1605,7 +1605,7 @@ pub mod dnsmasq {
     /// Nix type: `string`. Default: `"dnsmasq-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.leasesPath`
     ///
@@ -1614,7 +1614,7 @@ pub mod dnsmasq {
     /// Nix type: `path`. Default: `"/var/lib/dnsmasq/dnsmasq.leases"`. Example: `"/var/lib/misc/dnsmasq.leases"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const leases_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "leasesPath"]);
+    pub const leases_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "leasesPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.listenAddress`
     ///
@@ -1623,7 +1623,7 @@ pub mod dnsmasq {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.openFirewall`
     ///
@@ -1632,7 +1632,7 @@ pub mod dnsmasq {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.port`
     ///
@@ -1641,7 +1641,7 @@ pub mod dnsmasq {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9153`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnsmasq.user`
     ///
@@ -1650,7 +1650,7 @@ pub mod dnsmasq {
     /// Nix type: `string`. Default: `"dnsmasq-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnsmasq", "user"]).in_submodules(1);
 
 }
 
@@ -1686,7 +1686,7 @@ pub mod dnssec {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.enable`
     ///
@@ -1695,7 +1695,7 @@ pub mod dnssec {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.extraFlags`
     ///
@@ -1704,7 +1704,7 @@ pub mod dnssec {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.firewallFilter`
     ///
@@ -1715,7 +1715,7 @@ pub mod dnssec {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9204"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.firewallRules`
     ///
@@ -1725,7 +1725,7 @@ pub mod dnssec {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9204 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.group`
     ///
@@ -1734,7 +1734,7 @@ pub mod dnssec {
     /// Nix type: `string`. Default: `"dnssec-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.listenAddress`
     ///
@@ -1743,7 +1743,7 @@ pub mod dnssec {
     /// Nix type: `null or string`. Default: `null`. Example: `":9204"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "listenAddress"]);
+    pub const listen_address: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.openFirewall`
     ///
@@ -1752,7 +1752,7 @@ pub mod dnssec {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.port`
     ///
@@ -1761,7 +1761,7 @@ pub mod dnssec {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9204`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.resolvers`
     ///
@@ -1778,7 +1778,7 @@ pub mod dnssec {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const resolvers: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "resolvers"]);
+    pub const resolvers: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "resolvers"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.timeout`
     ///
@@ -1787,7 +1787,7 @@ pub mod dnssec {
     /// Nix type: `null or string`. Default: `null`. Example: `"10s"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const timeout: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "timeout"]);
+    pub const timeout: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "timeout"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dnssec.user`
     ///
@@ -1796,7 +1796,7 @@ pub mod dnssec {
     /// Nix type: `string`. Default: `"dnssec-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "user"]).in_submodules(1);
 
 }
 
@@ -1810,7 +1810,7 @@ pub mod domain {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "domain", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "domain", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.extraFlags`
     ///
@@ -1819,7 +1819,7 @@ pub mod domain {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "domain", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "domain", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.firewallFilter`
     ///
@@ -1830,7 +1830,7 @@ pub mod domain {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9222"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "domain", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "domain", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.firewallRules`
     ///
@@ -1840,7 +1840,7 @@ pub mod domain {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9222 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "domain", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "domain", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.group`
     ///
@@ -1849,7 +1849,7 @@ pub mod domain {
     /// Nix type: `string`. Default: `"domain-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.listenAddress`
     ///
@@ -1858,7 +1858,7 @@ pub mod domain {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.openFirewall`
     ///
@@ -1867,7 +1867,7 @@ pub mod domain {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "domain", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "domain", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.port`
     ///
@@ -1876,7 +1876,7 @@ pub mod domain {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9222`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "domain", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "domain", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.domain.user`
     ///
@@ -1885,7 +1885,7 @@ pub mod domain {
     /// Nix type: `string`. Default: `"domain-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "domain", "user"]).in_submodules(1);
 
 }
 
@@ -1899,7 +1899,7 @@ pub mod dovecot {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.extraFlags`
     ///
@@ -1908,7 +1908,7 @@ pub mod dovecot {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.firewallFilter`
     ///
@@ -1919,7 +1919,7 @@ pub mod dovecot {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9166"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.firewallRules`
     ///
@@ -1929,7 +1929,7 @@ pub mod dovecot {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9166 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.group`
     ///
@@ -1938,7 +1938,7 @@ pub mod dovecot {
     /// Nix type: `string`. Default: `"dovecot-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.listenAddress`
     ///
@@ -1947,7 +1947,7 @@ pub mod dovecot {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.openFirewall`
     ///
@@ -1956,7 +1956,7 @@ pub mod dovecot {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.port`
     ///
@@ -1965,7 +1965,7 @@ pub mod dovecot {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9166`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.scopes`
     ///
@@ -1991,7 +1991,7 @@ pub mod dovecot {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const scopes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "scopes"]);
+    pub const scopes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "scopes"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.socketPath`
     ///
@@ -2040,7 +2040,7 @@ pub mod dovecot {
     /// Nix type: `path`. Default: `"/var/run/dovecot/stats"`. Example: `"/var/run/dovecot2/old-stats"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const socket_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "socketPath"]);
+    pub const socket_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "socketPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.telemetryPath`
     ///
@@ -2049,7 +2049,7 @@ pub mod dovecot {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.dovecot.user`
     ///
@@ -2058,7 +2058,7 @@ pub mod dovecot {
     /// Nix type: `string`. Default: `"dovecot-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "dovecot", "user"]).in_submodules(1);
 
 }
 
@@ -2072,7 +2072,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.enable`
     ///
@@ -2081,7 +2081,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.environment`
     ///
@@ -2098,7 +2098,7 @@ pub mod exportarr_bazarr {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.extraFlags`
     ///
@@ -2107,7 +2107,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.firewallFilter`
     ///
@@ -2118,7 +2118,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9708"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.firewallRules`
     ///
@@ -2128,7 +2128,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9708 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.group`
     ///
@@ -2137,7 +2137,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `string`. Default: `"exportarr-bazarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.listenAddress`
     ///
@@ -2146,7 +2146,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.openFirewall`
     ///
@@ -2155,7 +2155,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.package`
     ///
@@ -2164,7 +2164,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `package`. Default: `pkgs.exportarr`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.port`
     ///
@@ -2173,7 +2173,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.url`
     ///
@@ -2182,7 +2182,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-bazarr.user`
     ///
@@ -2191,7 +2191,7 @@ pub mod exportarr_bazarr {
     /// Nix type: `string`. Default: `"exportarr-bazarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-bazarr", "user"]).in_submodules(1);
 
 }
 
@@ -2205,7 +2205,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.enable`
     ///
@@ -2214,7 +2214,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.environment`
     ///
@@ -2231,7 +2231,7 @@ pub mod exportarr_lidarr {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.extraFlags`
     ///
@@ -2240,7 +2240,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.firewallFilter`
     ///
@@ -2251,7 +2251,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9708"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.firewallRules`
     ///
@@ -2261,7 +2261,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9708 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.group`
     ///
@@ -2270,7 +2270,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `string`. Default: `"exportarr-lidarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.listenAddress`
     ///
@@ -2279,7 +2279,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.openFirewall`
     ///
@@ -2288,7 +2288,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.package`
     ///
@@ -2297,7 +2297,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `package`. Default: `pkgs.exportarr`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.port`
     ///
@@ -2306,7 +2306,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.url`
     ///
@@ -2315,7 +2315,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-lidarr.user`
     ///
@@ -2324,7 +2324,7 @@ pub mod exportarr_lidarr {
     /// Nix type: `string`. Default: `"exportarr-lidarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-lidarr", "user"]).in_submodules(1);
 
 }
 
@@ -2338,7 +2338,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.enable`
     ///
@@ -2347,7 +2347,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.environment`
     ///
@@ -2364,7 +2364,7 @@ pub mod exportarr_prowlarr {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.extraFlags`
     ///
@@ -2373,7 +2373,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.firewallFilter`
     ///
@@ -2384,7 +2384,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9708"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.firewallRules`
     ///
@@ -2394,7 +2394,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9708 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.group`
     ///
@@ -2403,7 +2403,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `string`. Default: `"exportarr-prowlarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.listenAddress`
     ///
@@ -2412,7 +2412,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.openFirewall`
     ///
@@ -2421,7 +2421,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.package`
     ///
@@ -2430,7 +2430,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `package`. Default: `pkgs.exportarr`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.port`
     ///
@@ -2439,7 +2439,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.url`
     ///
@@ -2448,7 +2448,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-prowlarr.user`
     ///
@@ -2457,7 +2457,7 @@ pub mod exportarr_prowlarr {
     /// Nix type: `string`. Default: `"exportarr-prowlarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-prowlarr", "user"]).in_submodules(1);
 
 }
 
@@ -2471,7 +2471,7 @@ pub mod exportarr_radarr {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.enable`
     ///
@@ -2480,7 +2480,7 @@ pub mod exportarr_radarr {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.environment`
     ///
@@ -2497,7 +2497,7 @@ pub mod exportarr_radarr {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.extraFlags`
     ///
@@ -2506,7 +2506,7 @@ pub mod exportarr_radarr {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.firewallFilter`
     ///
@@ -2517,7 +2517,7 @@ pub mod exportarr_radarr {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9708"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.firewallRules`
     ///
@@ -2527,7 +2527,7 @@ pub mod exportarr_radarr {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9708 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.group`
     ///
@@ -2536,7 +2536,7 @@ pub mod exportarr_radarr {
     /// Nix type: `string`. Default: `"exportarr-radarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.listenAddress`
     ///
@@ -2545,7 +2545,7 @@ pub mod exportarr_radarr {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.openFirewall`
     ///
@@ -2554,7 +2554,7 @@ pub mod exportarr_radarr {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.package`
     ///
@@ -2563,7 +2563,7 @@ pub mod exportarr_radarr {
     /// Nix type: `package`. Default: `pkgs.exportarr`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.port`
     ///
@@ -2572,7 +2572,7 @@ pub mod exportarr_radarr {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.url`
     ///
@@ -2581,7 +2581,7 @@ pub mod exportarr_radarr {
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-radarr.user`
     ///
@@ -2590,7 +2590,7 @@ pub mod exportarr_radarr {
     /// Nix type: `string`. Default: `"exportarr-radarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-radarr", "user"]).in_submodules(1);
 
 }
 
@@ -2604,7 +2604,7 @@ pub mod exportarr_readarr {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.enable`
     ///
@@ -2613,7 +2613,7 @@ pub mod exportarr_readarr {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.environment`
     ///
@@ -2630,7 +2630,7 @@ pub mod exportarr_readarr {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.extraFlags`
     ///
@@ -2639,7 +2639,7 @@ pub mod exportarr_readarr {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.firewallFilter`
     ///
@@ -2650,7 +2650,7 @@ pub mod exportarr_readarr {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9708"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.firewallRules`
     ///
@@ -2660,7 +2660,7 @@ pub mod exportarr_readarr {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9708 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.group`
     ///
@@ -2669,7 +2669,7 @@ pub mod exportarr_readarr {
     /// Nix type: `string`. Default: `"exportarr-readarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.listenAddress`
     ///
@@ -2678,7 +2678,7 @@ pub mod exportarr_readarr {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.openFirewall`
     ///
@@ -2687,7 +2687,7 @@ pub mod exportarr_readarr {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.package`
     ///
@@ -2696,7 +2696,7 @@ pub mod exportarr_readarr {
     /// Nix type: `package`. Default: `pkgs.exportarr`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.port`
     ///
@@ -2705,7 +2705,7 @@ pub mod exportarr_readarr {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.url`
     ///
@@ -2714,7 +2714,7 @@ pub mod exportarr_readarr {
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-readarr.user`
     ///
@@ -2723,7 +2723,7 @@ pub mod exportarr_readarr {
     /// Nix type: `string`. Default: `"exportarr-readarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-readarr", "user"]).in_submodules(1);
 
 }
 
@@ -2737,7 +2737,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "apiKeyFile"]);
+    pub const api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "apiKeyFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.enable`
     ///
@@ -2746,7 +2746,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.environment`
     ///
@@ -2763,7 +2763,7 @@ pub mod exportarr_sonarr {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "environment"]);
+    pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "environment"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.extraFlags`
     ///
@@ -2772,7 +2772,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.firewallFilter`
     ///
@@ -2783,7 +2783,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9708"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.firewallRules`
     ///
@@ -2793,7 +2793,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9708 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.group`
     ///
@@ -2802,7 +2802,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `string`. Default: `"exportarr-sonarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.listenAddress`
     ///
@@ -2811,7 +2811,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.openFirewall`
     ///
@@ -2820,7 +2820,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.package`
     ///
@@ -2829,7 +2829,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `package`. Default: `pkgs.exportarr`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.port`
     ///
@@ -2838,7 +2838,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.url`
     ///
@@ -2847,7 +2847,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.exportarr-sonarr.user`
     ///
@@ -2856,7 +2856,7 @@ pub mod exportarr_sonarr {
     /// Nix type: `string`. Default: `"exportarr-sonarr-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "exportarr-sonarr", "user"]).in_submodules(1);
 
 }
 
@@ -2871,7 +2871,7 @@ pub mod fastly {
     /// Nix type: `null or path`. Default: `null`. Example: `"./fastly-exporter-config.txt"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.enable`
     ///
@@ -2880,7 +2880,7 @@ pub mod fastly {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fastly", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fastly", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.environmentFile`
     ///
@@ -2890,7 +2890,7 @@ pub mod fastly {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "fastly", "environmentFile"]);
+    pub const environment_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "fastly", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.extraFlags`
     ///
@@ -2899,7 +2899,7 @@ pub mod fastly {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.firewallFilter`
     ///
@@ -2910,7 +2910,7 @@ pub mod fastly {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9118"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.firewallRules`
     ///
@@ -2920,7 +2920,7 @@ pub mod fastly {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9118 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fastly", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.group`
     ///
@@ -2929,7 +2929,7 @@ pub mod fastly {
     /// Nix type: `string`. Default: `"fastly-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.listenAddress`
     ///
@@ -2938,7 +2938,7 @@ pub mod fastly {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.openFirewall`
     ///
@@ -2947,7 +2947,7 @@ pub mod fastly {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fastly", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fastly", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.port`
     ///
@@ -2956,7 +2956,7 @@ pub mod fastly {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9118`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fastly", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fastly", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fastly.user`
     ///
@@ -2965,7 +2965,7 @@ pub mod fastly {
     /// Nix type: `string`. Default: `"fastly-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fastly", "user"]).in_submodules(1);
 
 }
 
@@ -2979,7 +2979,7 @@ pub mod flow {
     /// Nix type: `positive integer, meaning >0`. Example: `65542`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const asn: Opt<Positive> = Opt::new(&["services", "prometheus", "exporters", "flow", "asn"]);
+    pub const asn: Opt<Positive> = Opt::new(&["services", "prometheus", "exporters", "flow", "asn"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.brokers`
     ///
@@ -2988,7 +2988,7 @@ pub mod flow {
     /// Nix type: `list of string`. Example: `[ "kafka.example.org:19092" ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const brokers: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "brokers"]);
+    pub const brokers: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "brokers"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.enable`
     ///
@@ -2997,7 +2997,7 @@ pub mod flow {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "flow", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "flow", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.extraFlags`
     ///
@@ -3006,7 +3006,7 @@ pub mod flow {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.firewallFilter`
     ///
@@ -3017,7 +3017,7 @@ pub mod flow {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9590"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "flow", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.firewallRules`
     ///
@@ -3027,7 +3027,7 @@ pub mod flow {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9590 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "flow", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "flow", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.group`
     ///
@@ -3036,7 +3036,7 @@ pub mod flow {
     /// Nix type: `string`. Default: `"flow-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.listenAddress`
     ///
@@ -3045,7 +3045,7 @@ pub mod flow {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.openFirewall`
     ///
@@ -3054,7 +3054,7 @@ pub mod flow {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "flow", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "flow", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.partitions`
     ///
@@ -3063,7 +3063,7 @@ pub mod flow {
     /// Nix type: `list of signed integer`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const partitions: Opt<Vec<i64>> = Opt::new(&["services", "prometheus", "exporters", "flow", "partitions"]);
+    pub const partitions: Opt<Vec<i64>> = Opt::new(&["services", "prometheus", "exporters", "flow", "partitions"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.port`
     ///
@@ -3072,7 +3072,7 @@ pub mod flow {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9590`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "flow", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "flow", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.topic`
     ///
@@ -3081,7 +3081,7 @@ pub mod flow {
     /// Nix type: `string`. Example: `"pmacct.acct"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const topic: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "topic"]);
+    pub const topic: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "topic"]).in_submodules(1);
 
     /// `services.prometheus.exporters.flow.user`
     ///
@@ -3090,7 +3090,7 @@ pub mod flow {
     /// Nix type: `string`. Default: `"flow-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "flow", "user"]).in_submodules(1);
 
 }
 
@@ -3104,7 +3104,7 @@ pub mod fritz {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritz", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritz", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.extraFlags`
     ///
@@ -3113,7 +3113,7 @@ pub mod fritz {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.firewallFilter`
     ///
@@ -3124,7 +3124,7 @@ pub mod fritz {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9787"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.firewallRules`
     ///
@@ -3134,7 +3134,7 @@ pub mod fritz {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9787 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.group`
     ///
@@ -3143,7 +3143,7 @@ pub mod fritz {
     /// Nix type: `string`. Default: `"fritz-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.listenAddress`
     ///
@@ -3152,7 +3152,7 @@ pub mod fritz {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.openFirewall`
     ///
@@ -3161,7 +3161,7 @@ pub mod fritz {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritz", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritz", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.port`
     ///
@@ -3170,7 +3170,7 @@ pub mod fritz {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9787`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fritz", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fritz", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.settings`
     ///
@@ -3179,7 +3179,7 @@ pub mod fritz {
     /// Nix type: `YAML value`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritz.user`
     ///
@@ -3188,7 +3188,7 @@ pub mod fritz {
     /// Nix type: `string`. Default: `"fritz-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.fritz.settings.devices.*`: `DevicesValue::new()`, then a setter per option.
@@ -3280,7 +3280,7 @@ pub mod fritz {
         /// Nix type: `list of (YAML value)`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const devices: Opt<Vec<DevicesValue>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "devices"]);
+        pub const devices: Opt<Vec<DevicesValue>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "devices"]).in_submodules(2);
 
         /// `services.prometheus.exporters.fritz.settings.log_level`
         ///
@@ -3289,7 +3289,7 @@ pub mod fritz {
         /// Nix type: `one of "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"`. Default: `"INFO"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "log_level"]);
+        pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "log_level"]).in_submodules(2);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.prometheus.exporters.fritz.settings.devices.*`: `DevicesValue::new()`, then a setter per option.
@@ -3363,7 +3363,7 @@ pub mod fritzbox {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.extraFlags`
     ///
@@ -3372,7 +3372,7 @@ pub mod fritzbox {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.firewallFilter`
     ///
@@ -3383,7 +3383,7 @@ pub mod fritzbox {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9133"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.firewallRules`
     ///
@@ -3393,7 +3393,7 @@ pub mod fritzbox {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9133 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.gatewayAddress`
     ///
@@ -3402,7 +3402,7 @@ pub mod fritzbox {
     /// Nix type: `string`. Default: `"fritz.box"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const gateway_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "gatewayAddress"]);
+    pub const gateway_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "gatewayAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.gatewayPort`
     ///
@@ -3411,7 +3411,7 @@ pub mod fritzbox {
     /// Nix type: `signed integer`. Default: `49000`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const gateway_port: Opt<i64> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "gatewayPort"]);
+    pub const gateway_port: Opt<i64> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "gatewayPort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.group`
     ///
@@ -3420,7 +3420,7 @@ pub mod fritzbox {
     /// Nix type: `string`. Default: `"fritzbox-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.listenAddress`
     ///
@@ -3429,7 +3429,7 @@ pub mod fritzbox {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.openFirewall`
     ///
@@ -3438,7 +3438,7 @@ pub mod fritzbox {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.port`
     ///
@@ -3447,7 +3447,7 @@ pub mod fritzbox {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9133`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.fritzbox.user`
     ///
@@ -3456,7 +3456,7 @@ pub mod fritzbox {
     /// Nix type: `string`. Default: `"fritzbox-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritzbox", "user"]).in_submodules(1);
 
 }
 
@@ -3478,7 +3478,7 @@ pub mod frr {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const disabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "frr", "disabledCollectors"]);
+    pub const disabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "frr", "disabledCollectors"]).in_submodules(1);
 
     /// `services.prometheus.exporters.frr.enable`
     ///
@@ -3487,7 +3487,7 @@ pub mod frr {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "frr", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "frr", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.frr.enabledCollectors`
     ///
@@ -3504,7 +3504,7 @@ pub mod frr {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "frr", "enabledCollectors"]);
+    pub const enabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "frr", "enabledCollectors"]).in_submodules(1);
 
     /// `services.prometheus.exporters.frr.extraFlags`
     ///
@@ -3513,7 +3513,7 @@ pub mod frr {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "frr", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "frr", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.frr.firewallFilter`
     ///
@@ -3524,7 +3524,7 @@ pub mod frr {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9342"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "frr", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "frr", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.frr.firewallRules`
     ///
@@ -3534,7 +3534,7 @@ pub mod frr {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9342 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "frr", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "frr", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.frr.group`
     ///
@@ -3544,7 +3544,7 @@ pub mod frr {
     /// Nix type: `string`. Default: `"frrtty"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "frr", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "frr", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.frr.listenAddress`
     ///
@@ -3553,7 +3553,7 @@ pub mod frr {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "frr", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "frr", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.frr.openFirewall`
     ///
@@ -3562,7 +3562,7 @@ pub mod frr {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "frr", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "frr", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.frr.port`
     ///
@@ -3571,7 +3571,7 @@ pub mod frr {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9342`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "frr", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "frr", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.frr.user`
     ///
@@ -3581,7 +3581,7 @@ pub mod frr {
     /// Nix type: `string`. Default: `"frr"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "frr", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "frr", "user"]).in_submodules(1);
 
 }
 
@@ -3595,7 +3595,7 @@ pub mod graphite {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "graphite", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "graphite", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.extraFlags`
     ///
@@ -3604,7 +3604,7 @@ pub mod graphite {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.firewallFilter`
     ///
@@ -3615,7 +3615,7 @@ pub mod graphite {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9108"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.firewallRules`
     ///
@@ -3625,7 +3625,7 @@ pub mod graphite {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9108 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.graphitePort`
     ///
@@ -3634,7 +3634,7 @@ pub mod graphite {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9109`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const graphite_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "graphite", "graphitePort"]);
+    pub const graphite_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "graphite", "graphitePort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.group`
     ///
@@ -3643,7 +3643,7 @@ pub mod graphite {
     /// Nix type: `string`. Default: `"graphite-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.listenAddress`
     ///
@@ -3652,7 +3652,7 @@ pub mod graphite {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.mappingSettings`
     ///
@@ -3663,7 +3663,7 @@ pub mod graphite {
     /// Nix type: `YAML value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const mapping_settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "mappingSettings"]);
+    pub const mapping_settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "mappingSettings"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.openFirewall`
     ///
@@ -3672,7 +3672,7 @@ pub mod graphite {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "graphite", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "graphite", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.port`
     ///
@@ -3681,7 +3681,7 @@ pub mod graphite {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9108`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "graphite", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "graphite", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.graphite.user`
     ///
@@ -3690,7 +3690,7 @@ pub mod graphite {
     /// Nix type: `string`. Default: `"graphite-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "graphite", "user"]).in_submodules(1);
 
 }
 
@@ -3731,7 +3731,7 @@ pub mod idrac {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.configurationPath`
     ///
@@ -3746,7 +3746,7 @@ pub mod idrac {
     /// Nix type: `null or path`. Default: `null`. Example: `"/etc/prometheus-idrac-exporter/idrac.yml"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "configurationPath"]);
+    pub const configuration_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "configurationPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.enable`
     ///
@@ -3755,7 +3755,7 @@ pub mod idrac {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "idrac", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "idrac", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.extraFlags`
     ///
@@ -3764,7 +3764,7 @@ pub mod idrac {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.firewallFilter`
     ///
@@ -3775,7 +3775,7 @@ pub mod idrac {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9348"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.firewallRules`
     ///
@@ -3785,7 +3785,7 @@ pub mod idrac {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9348 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.group`
     ///
@@ -3794,7 +3794,7 @@ pub mod idrac {
     /// Nix type: `string`. Default: `"idrac-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.listenAddress`
     ///
@@ -3803,7 +3803,7 @@ pub mod idrac {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.openFirewall`
     ///
@@ -3812,7 +3812,7 @@ pub mod idrac {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "idrac", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "idrac", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.port`
     ///
@@ -3821,7 +3821,7 @@ pub mod idrac {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9348`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "idrac", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "idrac", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.idrac.user`
     ///
@@ -3830,7 +3830,7 @@ pub mod idrac {
     /// Nix type: `string`. Default: `"idrac-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "idrac", "user"]).in_submodules(1);
 
 }
 
@@ -3844,7 +3844,7 @@ pub mod imap_mailstat {
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const accounts: Opt<BTreeMap<String, AccountsValue>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "accounts"]);
+    pub const accounts: Opt<BTreeMap<String, AccountsValue>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "accounts"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.configurationFile`
     ///
@@ -3853,7 +3853,7 @@ pub mod imap_mailstat {
     /// Nix type: `path`. Example: `"/path/to/config-file"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "configurationFile"]);
+    pub const configuration_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "configurationFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.enable`
     ///
@@ -3862,7 +3862,7 @@ pub mod imap_mailstat {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.extraFlags`
     ///
@@ -3871,7 +3871,7 @@ pub mod imap_mailstat {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.firewallFilter`
     ///
@@ -3882,7 +3882,7 @@ pub mod imap_mailstat {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 8081"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.firewallRules`
     ///
@@ -3892,7 +3892,7 @@ pub mod imap_mailstat {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 8081 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.group`
     ///
@@ -3901,7 +3901,7 @@ pub mod imap_mailstat {
     /// Nix type: `string`. Default: `"imap-mailstat-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.listenAddress`
     ///
@@ -3910,7 +3910,7 @@ pub mod imap_mailstat {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.oldestUnseenDate`
     ///
@@ -3919,7 +3919,7 @@ pub mod imap_mailstat {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const oldest_unseen_date: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "oldestUnseenDate"]);
+    pub const oldest_unseen_date: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "oldestUnseenDate"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.openFirewall`
     ///
@@ -3928,7 +3928,7 @@ pub mod imap_mailstat {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.port`
     ///
@@ -3937,7 +3937,7 @@ pub mod imap_mailstat {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8081`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.imap-mailstat.user`
     ///
@@ -3946,7 +3946,7 @@ pub mod imap_mailstat {
     /// Nix type: `string`. Default: `"imap-mailstat-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.imap-mailstat.accounts.<name>`: `AccountsValue::new()`, then a setter per option.
@@ -4027,7 +4027,7 @@ pub mod imap_mailstat {
             /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
             #[inline]
             pub fn mailaddress(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["mailaddress"]))
+                Opt::at(self.path.join(["mailaddress"])).in_submodules(2)
             }
 
             /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.password`
@@ -4039,7 +4039,7 @@ pub mod imap_mailstat {
             /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
             #[inline]
             pub fn password(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["password"]))
+                Opt::at(self.path.join(["password"])).in_submodules(2)
             }
 
             /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.serveraddress`
@@ -4051,7 +4051,7 @@ pub mod imap_mailstat {
             /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
             #[inline]
             pub fn serveraddress(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["serveraddress"]))
+                Opt::at(self.path.join(["serveraddress"])).in_submodules(2)
             }
 
             /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.serverport`
@@ -4063,7 +4063,7 @@ pub mod imap_mailstat {
             /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
             #[inline]
             pub fn serverport(&self) -> Opt<NullOr<i64>> {
-                Opt::at(self.path.join(["serverport"]))
+                Opt::at(self.path.join(["serverport"])).in_submodules(2)
             }
 
             /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.starttls`
@@ -4075,7 +4075,7 @@ pub mod imap_mailstat {
             /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
             #[inline]
             pub fn starttls(&self) -> Opt<NullOr<bool>> {
-                Opt::at(self.path.join(["starttls"]))
+                Opt::at(self.path.join(["starttls"])).in_submodules(2)
             }
 
             /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.username`
@@ -4087,7 +4087,7 @@ pub mod imap_mailstat {
             /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
             #[inline]
             pub fn username(&self) -> Opt<NullOr<String>> {
-                Opt::at(self.path.join(["username"]))
+                Opt::at(self.path.join(["username"])).in_submodules(2)
             }
 
         }
@@ -4106,7 +4106,7 @@ pub mod influxdb {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.extraFlags`
     ///
@@ -4115,7 +4115,7 @@ pub mod influxdb {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.firewallFilter`
     ///
@@ -4126,7 +4126,7 @@ pub mod influxdb {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9122"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.firewallRules`
     ///
@@ -4136,7 +4136,7 @@ pub mod influxdb {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9122 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.group`
     ///
@@ -4145,7 +4145,7 @@ pub mod influxdb {
     /// Nix type: `string`. Default: `"influxdb-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.listenAddress`
     ///
@@ -4154,7 +4154,7 @@ pub mod influxdb {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.openFirewall`
     ///
@@ -4163,7 +4163,7 @@ pub mod influxdb {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.port`
     ///
@@ -4172,7 +4172,7 @@ pub mod influxdb {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9122`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.sampleExpiry`
     ///
@@ -4181,7 +4181,7 @@ pub mod influxdb {
     /// Nix type: `string`. Default: `"5m"`. Example: `"10m"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const sample_expiry: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "sampleExpiry"]);
+    pub const sample_expiry: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "sampleExpiry"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.udpBindAddress`
     ///
@@ -4190,7 +4190,7 @@ pub mod influxdb {
     /// Nix type: `string`. Default: `":9122"`. Example: `"192.0.2.1:9122"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const udp_bind_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "udpBindAddress"]);
+    pub const udp_bind_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "udpBindAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.influxdb.user`
     ///
@@ -4199,7 +4199,7 @@ pub mod influxdb {
     /// Nix type: `string`. Default: `"influxdb-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "influxdb", "user"]).in_submodules(1);
 
 }
 
@@ -4213,7 +4213,7 @@ pub mod ipmi {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.enable`
     ///
@@ -4222,7 +4222,7 @@ pub mod ipmi {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.extraFlags`
     ///
@@ -4231,7 +4231,7 @@ pub mod ipmi {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.firewallFilter`
     ///
@@ -4242,7 +4242,7 @@ pub mod ipmi {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9290"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.firewallRules`
     ///
@@ -4252,7 +4252,7 @@ pub mod ipmi {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9290 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.group`
     ///
@@ -4261,7 +4261,7 @@ pub mod ipmi {
     /// Nix type: `string`. Default: `"ipmi-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.listenAddress`
     ///
@@ -4270,7 +4270,7 @@ pub mod ipmi {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.openFirewall`
     ///
@@ -4279,7 +4279,7 @@ pub mod ipmi {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.port`
     ///
@@ -4288,7 +4288,7 @@ pub mod ipmi {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9290`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.user`
     ///
@@ -4297,7 +4297,7 @@ pub mod ipmi {
     /// Nix type: `string`. Default: `"ipmi-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ipmi.webConfigFile`
     ///
@@ -4306,7 +4306,7 @@ pub mod ipmi {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const web_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "webConfigFile"]);
+    pub const web_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "ipmi", "webConfigFile"]).in_submodules(1);
 
 }
 
@@ -4320,7 +4320,7 @@ pub mod jitsi {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.extraFlags`
     ///
@@ -4329,7 +4329,7 @@ pub mod jitsi {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.firewallFilter`
     ///
@@ -4340,7 +4340,7 @@ pub mod jitsi {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9700"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.firewallRules`
     ///
@@ -4350,7 +4350,7 @@ pub mod jitsi {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9700 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.group`
     ///
@@ -4359,7 +4359,7 @@ pub mod jitsi {
     /// Nix type: `string`. Default: `"jitsi-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.interval`
     ///
@@ -4368,7 +4368,7 @@ pub mod jitsi {
     /// Nix type: `string`. Default: `"30s"`. Example: `"1min"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "interval"]);
+    pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "interval"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.listenAddress`
     ///
@@ -4377,7 +4377,7 @@ pub mod jitsi {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.openFirewall`
     ///
@@ -4386,7 +4386,7 @@ pub mod jitsi {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.port`
     ///
@@ -4395,7 +4395,7 @@ pub mod jitsi {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9700`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.url`
     ///
@@ -4405,7 +4405,7 @@ pub mod jitsi {
     /// Nix type: `string`. Default: `"http://localhost:8080/colibri/stats"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.jitsi.user`
     ///
@@ -4414,7 +4414,7 @@ pub mod jitsi {
     /// Nix type: `string`. Default: `"jitsi-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "jitsi", "user"]).in_submodules(1);
 
 }
 
@@ -4428,7 +4428,7 @@ pub mod json {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "json", "configFile"]);
+    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "json", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.enable`
     ///
@@ -4437,7 +4437,7 @@ pub mod json {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "json", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "json", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.extraFlags`
     ///
@@ -4446,7 +4446,7 @@ pub mod json {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "json", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "json", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.firewallFilter`
     ///
@@ -4457,7 +4457,7 @@ pub mod json {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 7979"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "json", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "json", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.firewallRules`
     ///
@@ -4467,7 +4467,7 @@ pub mod json {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 7979 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "json", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "json", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.group`
     ///
@@ -4476,7 +4476,7 @@ pub mod json {
     /// Nix type: `string`. Default: `"json-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.listenAddress`
     ///
@@ -4485,7 +4485,7 @@ pub mod json {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.openFirewall`
     ///
@@ -4494,7 +4494,7 @@ pub mod json {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "json", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "json", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.port`
     ///
@@ -4503,7 +4503,7 @@ pub mod json {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7979`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "json", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "json", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.json.user`
     ///
@@ -4512,7 +4512,7 @@ pub mod json {
     /// Nix type: `string`. Default: `"json-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "json", "user"]).in_submodules(1);
 
 }
 
@@ -4539,7 +4539,7 @@ pub mod junos_czerwonk {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.configurationFile`
     ///
@@ -4548,7 +4548,7 @@ pub mod junos_czerwonk {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "configurationFile"]);
+    pub const configuration_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "configurationFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.enable`
     ///
@@ -4557,7 +4557,7 @@ pub mod junos_czerwonk {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.environmentFile`
     ///
@@ -4566,7 +4566,7 @@ pub mod junos_czerwonk {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.extraFlags`
     ///
@@ -4575,7 +4575,7 @@ pub mod junos_czerwonk {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.firewallFilter`
     ///
@@ -4586,7 +4586,7 @@ pub mod junos_czerwonk {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9326"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.firewallRules`
     ///
@@ -4596,7 +4596,7 @@ pub mod junos_czerwonk {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9326 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.group`
     ///
@@ -4605,7 +4605,7 @@ pub mod junos_czerwonk {
     /// Nix type: `string`. Default: `"junos-czerwonk-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.listenAddress`
     ///
@@ -4614,7 +4614,7 @@ pub mod junos_czerwonk {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.openFirewall`
     ///
@@ -4623,7 +4623,7 @@ pub mod junos_czerwonk {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.port`
     ///
@@ -4632,7 +4632,7 @@ pub mod junos_czerwonk {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9326`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.telemetryPath`
     ///
@@ -4641,7 +4641,7 @@ pub mod junos_czerwonk {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.junos-czerwonk.user`
     ///
@@ -4650,7 +4650,7 @@ pub mod junos_czerwonk {
     /// Nix type: `string`. Default: `"junos-czerwonk-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "user"]).in_submodules(1);
 
 }
 
@@ -4664,7 +4664,7 @@ pub mod kea {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "kea", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "kea", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.extraFlags`
     ///
@@ -4673,7 +4673,7 @@ pub mod kea {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.firewallFilter`
     ///
@@ -4684,7 +4684,7 @@ pub mod kea {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9547"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.firewallRules`
     ///
@@ -4694,7 +4694,7 @@ pub mod kea {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9547 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "kea", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "kea", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.group`
     ///
@@ -4703,7 +4703,7 @@ pub mod kea {
     /// Nix type: `string`. Default: `"kea-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.listenAddress`
     ///
@@ -4712,7 +4712,7 @@ pub mod kea {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.openFirewall`
     ///
@@ -4721,7 +4721,7 @@ pub mod kea {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "kea", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "kea", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.port`
     ///
@@ -4730,7 +4730,7 @@ pub mod kea {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9547`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "kea", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "kea", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.targets`
     ///
@@ -4749,7 +4749,7 @@ pub mod kea {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const targets: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "targets"]);
+    pub const targets: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "kea", "targets"]).in_submodules(1);
 
     /// `services.prometheus.exporters.kea.user`
     ///
@@ -4758,7 +4758,7 @@ pub mod kea {
     /// Nix type: `string`. Default: `"kea-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "kea", "user"]).in_submodules(1);
 
 }
 
@@ -4772,7 +4772,7 @@ pub mod keylight {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "keylight", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "keylight", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.extraFlags`
     ///
@@ -4781,7 +4781,7 @@ pub mod keylight {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.firewallFilter`
     ///
@@ -4792,7 +4792,7 @@ pub mod keylight {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9288"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.firewallRules`
     ///
@@ -4802,7 +4802,7 @@ pub mod keylight {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9288 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "keylight", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.group`
     ///
@@ -4811,7 +4811,7 @@ pub mod keylight {
     /// Nix type: `string`. Default: `"keylight-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.listenAddress`
     ///
@@ -4820,7 +4820,7 @@ pub mod keylight {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.openFirewall`
     ///
@@ -4829,7 +4829,7 @@ pub mod keylight {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "keylight", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "keylight", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.port`
     ///
@@ -4838,7 +4838,7 @@ pub mod keylight {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9288`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "keylight", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "keylight", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.keylight.user`
     ///
@@ -4847,7 +4847,7 @@ pub mod keylight {
     /// Nix type: `string`. Default: `"keylight-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "keylight", "user"]).in_submodules(1);
 
 }
 
@@ -4861,7 +4861,7 @@ pub mod klipper {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "klipper", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "klipper", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.extraFlags`
     ///
@@ -4870,7 +4870,7 @@ pub mod klipper {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.firewallFilter`
     ///
@@ -4881,7 +4881,7 @@ pub mod klipper {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9101"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.firewallRules`
     ///
@@ -4891,7 +4891,7 @@ pub mod klipper {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9101 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "klipper", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.group`
     ///
@@ -4900,7 +4900,7 @@ pub mod klipper {
     /// Nix type: `string`. Default: `"klipper-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.listenAddress`
     ///
@@ -4909,7 +4909,7 @@ pub mod klipper {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.moonrakerApiKey`
     ///
@@ -4919,7 +4919,7 @@ pub mod klipper {
     /// Nix type: `string`. Default: `""`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const moonraker_api_key: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "moonrakerApiKey"]);
+    pub const moonraker_api_key: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "moonrakerApiKey"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.openFirewall`
     ///
@@ -4928,7 +4928,7 @@ pub mod klipper {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "klipper", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "klipper", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.package`
     ///
@@ -4937,7 +4937,7 @@ pub mod klipper {
     /// Nix type: `package`. Default: `pkgs.prometheus-klipper-exporter`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "klipper", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "klipper", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.port`
     ///
@@ -4946,7 +4946,7 @@ pub mod klipper {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9101`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "klipper", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "klipper", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.klipper.user`
     ///
@@ -4955,7 +4955,7 @@ pub mod klipper {
     /// Nix type: `string`. Default: `"klipper-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "klipper", "user"]).in_submodules(1);
 
 }
 
@@ -4969,7 +4969,7 @@ pub mod knot {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "knot", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "knot", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.extraFlags`
     ///
@@ -4978,7 +4978,7 @@ pub mod knot {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.firewallFilter`
     ///
@@ -4989,7 +4989,7 @@ pub mod knot {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9433"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.firewallRules`
     ///
@@ -4999,7 +4999,7 @@ pub mod knot {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9433 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "knot", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "knot", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.group`
     ///
@@ -5008,7 +5008,7 @@ pub mod knot {
     /// Nix type: `string`. Default: `"knot-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.knotLibraryPath`
     ///
@@ -5017,7 +5017,7 @@ pub mod knot {
     /// Nix type: `null or string`. Default: `null`. Example: `"${pkgs.knot-dns.out}/lib/libknot.so"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const knot_library_path: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotLibraryPath"]);
+    pub const knot_library_path: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotLibraryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.knotSocketPath`
     ///
@@ -5026,7 +5026,7 @@ pub mod knot {
     /// Nix type: `string`. Default: `"/run/knot/knot.sock"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const knot_socket_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotSocketPath"]);
+    pub const knot_socket_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotSocketPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.knotSocketTimeout`
     ///
@@ -5035,7 +5035,7 @@ pub mod knot {
     /// Nix type: `positive integer, meaning >0`. Default: `2000`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const knot_socket_timeout: Opt<Positive> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotSocketTimeout"]);
+    pub const knot_socket_timeout: Opt<Positive> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotSocketTimeout"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.listenAddress`
     ///
@@ -5044,7 +5044,7 @@ pub mod knot {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.openFirewall`
     ///
@@ -5053,7 +5053,7 @@ pub mod knot {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "knot", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "knot", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.port`
     ///
@@ -5062,7 +5062,7 @@ pub mod knot {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9433`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "knot", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "knot", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.knot.user`
     ///
@@ -5071,7 +5071,7 @@ pub mod knot {
     /// Nix type: `string`. Default: `"knot-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "knot", "user"]).in_submodules(1);
 
 }
 
@@ -5085,7 +5085,7 @@ pub mod libvirt {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.extraFlags`
     ///
@@ -5094,7 +5094,7 @@ pub mod libvirt {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.firewallFilter`
     ///
@@ -5105,7 +5105,7 @@ pub mod libvirt {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9177"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.firewallRules`
     ///
@@ -5115,7 +5115,7 @@ pub mod libvirt {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9177 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.group`
     ///
@@ -5124,7 +5124,7 @@ pub mod libvirt {
     /// Nix type: `string`. Default: `"libvirt-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.libvirtUri`
     ///
@@ -5133,7 +5133,7 @@ pub mod libvirt {
     /// Nix type: `string`. Default: `"qemu:///system"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const libvirt_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "libvirtUri"]);
+    pub const libvirt_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "libvirtUri"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.listenAddress`
     ///
@@ -5142,7 +5142,7 @@ pub mod libvirt {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.openFirewall`
     ///
@@ -5151,7 +5151,7 @@ pub mod libvirt {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.port`
     ///
@@ -5160,7 +5160,7 @@ pub mod libvirt {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9177`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.libvirt.user`
     ///
@@ -5169,7 +5169,7 @@ pub mod libvirt {
     /// Nix type: `string`. Default: `"libvirt-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "libvirt", "user"]).in_submodules(1);
 
 }
 
@@ -5183,7 +5183,7 @@ pub mod lnd {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "lnd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "lnd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.extraFlags`
     ///
@@ -5192,7 +5192,7 @@ pub mod lnd {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.firewallFilter`
     ///
@@ -5203,7 +5203,7 @@ pub mod lnd {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9092"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.firewallRules`
     ///
@@ -5213,7 +5213,7 @@ pub mod lnd {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9092 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "lnd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.group`
     ///
@@ -5222,7 +5222,7 @@ pub mod lnd {
     /// Nix type: `string`. Default: `"lnd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.listenAddress`
     ///
@@ -5231,7 +5231,7 @@ pub mod lnd {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.lndHost`
     ///
@@ -5240,7 +5240,7 @@ pub mod lnd {
     /// Nix type: `string`. Default: `"localhost:10009"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const lnd_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndHost"]);
+    pub const lnd_host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndHost"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.lndMacaroonDir`
     ///
@@ -5249,7 +5249,7 @@ pub mod lnd {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const lnd_macaroon_dir: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndMacaroonDir"]);
+    pub const lnd_macaroon_dir: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndMacaroonDir"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.lndTlsPath`
     ///
@@ -5258,7 +5258,7 @@ pub mod lnd {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const lnd_tls_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndTlsPath"]);
+    pub const lnd_tls_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "lnd", "lndTlsPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.openFirewall`
     ///
@@ -5267,7 +5267,7 @@ pub mod lnd {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "lnd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "lnd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.port`
     ///
@@ -5276,7 +5276,7 @@ pub mod lnd {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9092`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "lnd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "lnd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.lnd.user`
     ///
@@ -5285,7 +5285,7 @@ pub mod lnd {
     /// Nix type: `string`. Default: `"lnd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "lnd", "user"]).in_submodules(1);
 
 }
 
@@ -5299,7 +5299,7 @@ pub mod mail {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.configuration`
     ///
@@ -5308,7 +5308,7 @@ pub mod mail {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration: Opt<NullOr<ConfigurationValue>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration"]);
+    pub const configuration: Opt<NullOr<ConfigurationValue>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.enable`
     ///
@@ -5317,7 +5317,7 @@ pub mod mail {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.environmentFile`
     ///
@@ -5326,7 +5326,7 @@ pub mod mail {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mail", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mail", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.extraFlags`
     ///
@@ -5335,7 +5335,7 @@ pub mod mail {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mail", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mail", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.firewallFilter`
     ///
@@ -5346,7 +5346,7 @@ pub mod mail {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9225"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mail", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mail", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.firewallRules`
     ///
@@ -5356,7 +5356,7 @@ pub mod mail {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9225 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mail", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mail", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.group`
     ///
@@ -5365,7 +5365,7 @@ pub mod mail {
     /// Nix type: `string`. Default: `"mail-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.listenAddress`
     ///
@@ -5374,7 +5374,7 @@ pub mod mail {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.openFirewall`
     ///
@@ -5383,7 +5383,7 @@ pub mod mail {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.port`
     ///
@@ -5392,7 +5392,7 @@ pub mod mail {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9225`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mail", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mail", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.telemetryPath`
     ///
@@ -5401,7 +5401,7 @@ pub mod mail {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mail.user`
     ///
@@ -5410,7 +5410,7 @@ pub mod mail {
     /// Nix type: `string`. Default: `"mail-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.mail.configuration.servers.*`: `ServersValue::new()`, then a setter per option.
@@ -5561,7 +5561,7 @@ pub mod mail {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const disable_file_deletion: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "disableFileDeletion"]);
+        pub const disable_file_deletion: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "disableFileDeletion"]).in_submodules(2);
 
         /// `services.prometheus.exporters.mail.configuration.mailCheckTimeout`
         ///
@@ -5570,7 +5570,7 @@ pub mod mail {
         /// Nix type: `string`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const mail_check_timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "mailCheckTimeout"]);
+        pub const mail_check_timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "mailCheckTimeout"]).in_submodules(2);
 
         /// `services.prometheus.exporters.mail.configuration.monitoringInterval`
         ///
@@ -5579,7 +5579,7 @@ pub mod mail {
         /// Nix type: `string`. Example: `"10s"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const monitoring_interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "monitoringInterval"]);
+        pub const monitoring_interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "monitoringInterval"]).in_submodules(2);
 
         /// `services.prometheus.exporters.mail.configuration.servers`
         ///
@@ -5618,7 +5618,7 @@ pub mod mail {
         /// ```
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const servers: Opt<Vec<ServersValue>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "servers"]);
+        pub const servers: Opt<Vec<ServersValue>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "servers"]).in_submodules(2);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.prometheus.exporters.mail.configuration.servers.*`: `ServersValue::new()`, then a setter per option.
@@ -5706,7 +5706,7 @@ pub mod mikrotik {
     /// Nix type: `null or path`. Default: `null`. Example: `./mikrotik.yml`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.configuration`
     ///
@@ -5740,7 +5740,7 @@ pub mod mikrotik {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.enable`
     ///
@@ -5749,7 +5749,7 @@ pub mod mikrotik {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.extraFlags`
     ///
@@ -5758,7 +5758,7 @@ pub mod mikrotik {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.firewallFilter`
     ///
@@ -5769,7 +5769,7 @@ pub mod mikrotik {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9436"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.firewallRules`
     ///
@@ -5779,7 +5779,7 @@ pub mod mikrotik {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9436 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.group`
     ///
@@ -5788,7 +5788,7 @@ pub mod mikrotik {
     /// Nix type: `string`. Default: `"mikrotik-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.listenAddress`
     ///
@@ -5797,7 +5797,7 @@ pub mod mikrotik {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.openFirewall`
     ///
@@ -5806,7 +5806,7 @@ pub mod mikrotik {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.port`
     ///
@@ -5815,7 +5815,7 @@ pub mod mikrotik {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9436`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mikrotik.user`
     ///
@@ -5824,7 +5824,7 @@ pub mod mikrotik {
     /// Nix type: `string`. Default: `"mikrotik-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "user"]).in_submodules(1);
 
 }
 
@@ -5838,7 +5838,7 @@ pub mod modemmanager {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.extraFlags`
     ///
@@ -5847,7 +5847,7 @@ pub mod modemmanager {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.firewallFilter`
     ///
@@ -5858,7 +5858,7 @@ pub mod modemmanager {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9539"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.firewallRules`
     ///
@@ -5868,7 +5868,7 @@ pub mod modemmanager {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9539 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.group`
     ///
@@ -5877,7 +5877,7 @@ pub mod modemmanager {
     /// Nix type: `string`. Default: `"modemmanager-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.listenAddress`
     ///
@@ -5886,7 +5886,7 @@ pub mod modemmanager {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.openFirewall`
     ///
@@ -5895,7 +5895,7 @@ pub mod modemmanager {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.port`
     ///
@@ -5904,7 +5904,7 @@ pub mod modemmanager {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9539`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.refreshRate`
     ///
@@ -5915,7 +5915,7 @@ pub mod modemmanager {
     /// Nix type: `string`. Default: `"5s"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const refresh_rate: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "refreshRate"]);
+    pub const refresh_rate: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "refreshRate"]).in_submodules(1);
 
     /// `services.prometheus.exporters.modemmanager.user`
     ///
@@ -5924,7 +5924,7 @@ pub mod modemmanager {
     /// Nix type: `string`. Default: `"modemmanager-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "modemmanager", "user"]).in_submodules(1);
 
 }
 
@@ -5947,7 +5947,7 @@ pub mod mongodb {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const coll_stats: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collStats"]);
+    pub const coll_stats: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collStats"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.collectAll`
     ///
@@ -5956,7 +5956,7 @@ pub mod mongodb {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const collect_all: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collectAll"]);
+    pub const collect_all: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collectAll"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.collector`
     ///
@@ -5980,7 +5980,7 @@ pub mod mongodb {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const collector: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collector"]);
+    pub const collector: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "collector"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.enable`
     ///
@@ -5989,7 +5989,7 @@ pub mod mongodb {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.extraFlags`
     ///
@@ -5998,7 +5998,7 @@ pub mod mongodb {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.firewallFilter`
     ///
@@ -6009,7 +6009,7 @@ pub mod mongodb {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9216"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.firewallRules`
     ///
@@ -6019,7 +6019,7 @@ pub mod mongodb {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9216 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.group`
     ///
@@ -6028,7 +6028,7 @@ pub mod mongodb {
     /// Nix type: `string`. Default: `"mongodb-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.indexStats`
     ///
@@ -6046,7 +6046,7 @@ pub mod mongodb {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const index_stats: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "indexStats"]);
+    pub const index_stats: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "indexStats"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.listenAddress`
     ///
@@ -6055,7 +6055,7 @@ pub mod mongodb {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.openFirewall`
     ///
@@ -6064,7 +6064,7 @@ pub mod mongodb {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.port`
     ///
@@ -6073,7 +6073,7 @@ pub mod mongodb {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9216`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.telemetryPath`
     ///
@@ -6082,7 +6082,7 @@ pub mod mongodb {
     /// Nix type: `string`. Default: `"/metrics"`. Example: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.uri`
     ///
@@ -6091,7 +6091,7 @@ pub mod mongodb {
     /// Nix type: `string`. Default: `"mongodb://localhost:27017/test"`. Example: `"mongodb://localhost:27017/test"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "uri"]);
+    pub const uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "uri"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mongodb.user`
     ///
@@ -6100,7 +6100,7 @@ pub mod mongodb {
     /// Nix type: `string`. Default: `"mongodb-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mongodb", "user"]).in_submodules(1);
 
 }
 
@@ -6114,7 +6114,7 @@ pub mod mqtt {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.environmentFile`
     ///
@@ -6132,7 +6132,7 @@ pub mod mqtt {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.esphomeTopicPrefixes`
     ///
@@ -6141,7 +6141,7 @@ pub mod mqtt {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const esphome_topic_prefixes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "esphomeTopicPrefixes"]);
+    pub const esphome_topic_prefixes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "esphomeTopicPrefixes"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.extraFlags`
     ///
@@ -6150,7 +6150,7 @@ pub mod mqtt {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.firewallFilter`
     ///
@@ -6161,7 +6161,7 @@ pub mod mqtt {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9000"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.firewallRules`
     ///
@@ -6171,7 +6171,7 @@ pub mod mqtt {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9000 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.group`
     ///
@@ -6180,7 +6180,7 @@ pub mod mqtt {
     /// Nix type: `string`. Default: `"mqtt-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.hubitatTopicPrefixes`
     ///
@@ -6197,7 +6197,7 @@ pub mod mqtt {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const hubitat_topic_prefixes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "hubitatTopicPrefixes"]);
+    pub const hubitat_topic_prefixes: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "hubitatTopicPrefixes"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.keepFullTopic`
     ///
@@ -6206,7 +6206,7 @@ pub mod mqtt {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const keep_full_topic: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "keepFullTopic"]);
+    pub const keep_full_topic: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "keepFullTopic"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.listenAddress`
     ///
@@ -6215,7 +6215,7 @@ pub mod mqtt {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.logLevel`
     ///
@@ -6224,7 +6224,7 @@ pub mod mqtt {
     /// Nix type: `one of "CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"`. Default: `"INFO"`. Example: `"DEBUG"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "logLevel"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "logLevel"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.logMqttMessage`
     ///
@@ -6233,7 +6233,7 @@ pub mod mqtt {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const log_mqtt_message: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "logMqttMessage"]);
+    pub const log_mqtt_message: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "logMqttMessage"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttAddress`
     ///
@@ -6242,7 +6242,7 @@ pub mod mqtt {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const mqtt_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttAddress"]);
+    pub const mqtt_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttClientId`
     ///
@@ -6251,7 +6251,7 @@ pub mod mqtt {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const mqtt_client_id: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttClientId"]);
+    pub const mqtt_client_id: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttClientId"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttExposeClientId`
     ///
@@ -6260,7 +6260,7 @@ pub mod mqtt {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const mqtt_expose_client_id: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttExposeClientId"]);
+    pub const mqtt_expose_client_id: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttExposeClientId"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttIgnoredTopics`
     ///
@@ -6269,7 +6269,7 @@ pub mod mqtt {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const mqtt_ignored_topics: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttIgnoredTopics"]);
+    pub const mqtt_ignored_topics: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttIgnoredTopics"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttKeepAlive`
     ///
@@ -6278,7 +6278,7 @@ pub mod mqtt {
     /// Nix type: `signed integer`. Default: `60`. Example: `30`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const mqtt_keep_alive: Opt<i64> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttKeepAlive"]);
+    pub const mqtt_keep_alive: Opt<i64> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttKeepAlive"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttPort`
     ///
@@ -6287,7 +6287,7 @@ pub mod mqtt {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1883`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const mqtt_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttPort"]);
+    pub const mqtt_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttPort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttTopic`
     ///
@@ -6296,7 +6296,7 @@ pub mod mqtt {
     /// Nix type: `string`. Default: `"#"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const mqtt_topic: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttTopic"]);
+    pub const mqtt_topic: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttTopic"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttUsername`
     ///
@@ -6305,7 +6305,7 @@ pub mod mqtt {
     /// Nix type: `null or string`. Default: `null`. Example: `"mqttexporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const mqtt_username: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttUsername"]);
+    pub const mqtt_username: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttUsername"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.mqttV5Protocol`
     ///
@@ -6314,7 +6314,7 @@ pub mod mqtt {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const mqtt_v5_protocol: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttV5Protocol"]);
+    pub const mqtt_v5_protocol: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "mqttV5Protocol"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.openFirewall`
     ///
@@ -6323,7 +6323,7 @@ pub mod mqtt {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.port`
     ///
@@ -6332,7 +6332,7 @@ pub mod mqtt {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9000`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.prometheusPrefix`
     ///
@@ -6341,7 +6341,7 @@ pub mod mqtt {
     /// Nix type: `string`. Default: `"mqtt_"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const prometheus_prefix: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "prometheusPrefix"]);
+    pub const prometheus_prefix: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "prometheusPrefix"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.topicLabel`
     ///
@@ -6350,7 +6350,7 @@ pub mod mqtt {
     /// Nix type: `string`. Default: `"topic"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const topic_label: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "topicLabel"]);
+    pub const topic_label: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "topicLabel"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.user`
     ///
@@ -6359,7 +6359,7 @@ pub mod mqtt {
     /// Nix type: `string`. Default: `"mqtt-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.zigbee2MqttAvailability`
     ///
@@ -6368,7 +6368,7 @@ pub mod mqtt {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const zigbee2_mqtt_availability: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "zigbee2MqttAvailability"]);
+    pub const zigbee2_mqtt_availability: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "zigbee2MqttAvailability"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mqtt.zwaveTopicPrefix`
     ///
@@ -6377,7 +6377,7 @@ pub mod mqtt {
     /// Nix type: `string`. Default: `"zwave/"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const zwave_topic_prefix: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "zwaveTopicPrefix"]);
+    pub const zwave_topic_prefix: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mqtt", "zwaveTopicPrefix"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.mqtt.logLevel`.
@@ -6409,7 +6409,7 @@ pub mod mysqld {
     /// Nix type: `path`. Example: `"/var/lib/prometheus-mysqld-exporter.cnf"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "configFile"]);
+    pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.enable`
     ///
@@ -6418,7 +6418,7 @@ pub mod mysqld {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.extraFlags`
     ///
@@ -6427,7 +6427,7 @@ pub mod mysqld {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.firewallFilter`
     ///
@@ -6438,7 +6438,7 @@ pub mod mysqld {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9104"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.firewallRules`
     ///
@@ -6448,7 +6448,7 @@ pub mod mysqld {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9104 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.group`
     ///
@@ -6457,7 +6457,7 @@ pub mod mysqld {
     /// Nix type: `string`. Default: `"mysqld-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.listenAddress`
     ///
@@ -6466,7 +6466,7 @@ pub mod mysqld {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.openFirewall`
     ///
@@ -6475,7 +6475,7 @@ pub mod mysqld {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.port`
     ///
@@ -6484,7 +6484,7 @@ pub mod mysqld {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9104`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.runAsLocalSuperUser`
     ///
@@ -6493,7 +6493,7 @@ pub mod mysqld {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const run_as_local_super_user: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "runAsLocalSuperUser"]);
+    pub const run_as_local_super_user: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "runAsLocalSuperUser"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.telemetryPath`
     ///
@@ -6502,7 +6502,7 @@ pub mod mysqld {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.mysqld.user`
     ///
@@ -6511,7 +6511,7 @@ pub mod mysqld {
     /// Nix type: `string`. Default: `"mysqld-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mysqld", "user"]).in_submodules(1);
 
 }
 
@@ -6525,7 +6525,7 @@ pub mod nats {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nats", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nats", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.extraFlags`
     ///
@@ -6534,7 +6534,7 @@ pub mod nats {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nats", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nats", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.firewallFilter`
     ///
@@ -6545,7 +6545,7 @@ pub mod nats {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 7777"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nats", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nats", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.firewallRules`
     ///
@@ -6555,7 +6555,7 @@ pub mod nats {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 7777 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nats", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nats", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.group`
     ///
@@ -6564,7 +6564,7 @@ pub mod nats {
     /// Nix type: `string`. Default: `"nats-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.listenAddress`
     ///
@@ -6573,7 +6573,7 @@ pub mod nats {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.openFirewall`
     ///
@@ -6582,7 +6582,7 @@ pub mod nats {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nats", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nats", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.port`
     ///
@@ -6591,7 +6591,7 @@ pub mod nats {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7777`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nats", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nats", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.url`
     ///
@@ -6600,7 +6600,7 @@ pub mod nats {
     /// Nix type: `string`. Default: `"http://127.0.0.1:8222"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nats.user`
     ///
@@ -6609,7 +6609,7 @@ pub mod nats {
     /// Nix type: `string`. Default: `"nats-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nats", "user"]).in_submodules(1);
 
 }
 
@@ -6623,7 +6623,7 @@ pub mod nextcloud {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.extraFlags`
     ///
@@ -6632,7 +6632,7 @@ pub mod nextcloud {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.firewallFilter`
     ///
@@ -6643,7 +6643,7 @@ pub mod nextcloud {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9205"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.firewallRules`
     ///
@@ -6653,7 +6653,7 @@ pub mod nextcloud {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9205 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.group`
     ///
@@ -6662,7 +6662,7 @@ pub mod nextcloud {
     /// Nix type: `string`. Default: `"nextcloud-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.listenAddress`
     ///
@@ -6671,7 +6671,7 @@ pub mod nextcloud {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.openFirewall`
     ///
@@ -6680,7 +6680,7 @@ pub mod nextcloud {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.passwordFile`
     ///
@@ -6690,7 +6690,7 @@ pub mod nextcloud {
     /// Nix type: `null or path`. Default: `null`. Example: `"/path/to/password-file"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "passwordFile"]);
+    pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "passwordFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.port`
     ///
@@ -6699,7 +6699,7 @@ pub mod nextcloud {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9205`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.timeout`
     ///
@@ -6708,7 +6708,7 @@ pub mod nextcloud {
     /// Nix type: `string`. Default: `"5s"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "timeout"]);
+    pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "timeout"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.tokenFile`
     ///
@@ -6718,7 +6718,7 @@ pub mod nextcloud {
     /// Nix type: `null or path`. Default: `null`. Example: `"/path/to/token-file"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const token_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "tokenFile"]);
+    pub const token_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "tokenFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.url`
     ///
@@ -6729,7 +6729,7 @@ pub mod nextcloud {
     /// Nix type: `string`. Example: `"https://domain.tld"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "url"]);
+    pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "url"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.user`
     ///
@@ -6738,7 +6738,7 @@ pub mod nextcloud {
     /// Nix type: `string`. Default: `"nextcloud-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nextcloud.username`
     ///
@@ -6749,7 +6749,7 @@ pub mod nextcloud {
     /// Nix type: `string`. Default: `"nextcloud-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "username"]);
+    pub const username: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nextcloud", "username"]).in_submodules(1);
 
 }
 
@@ -6772,7 +6772,7 @@ pub mod nginx {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const const_labels: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "constLabels"]);
+    pub const const_labels: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "constLabels"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.enable`
     ///
@@ -6781,7 +6781,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.extraFlags`
     ///
@@ -6790,7 +6790,7 @@ pub mod nginx {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.firewallFilter`
     ///
@@ -6801,7 +6801,7 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9113"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.firewallRules`
     ///
@@ -6811,7 +6811,7 @@ pub mod nginx {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9113 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nginx", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.group`
     ///
@@ -6820,7 +6820,7 @@ pub mod nginx {
     /// Nix type: `string`. Default: `"nginx-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.listenAddress`
     ///
@@ -6829,7 +6829,7 @@ pub mod nginx {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.openFirewall`
     ///
@@ -6838,7 +6838,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.port`
     ///
@@ -6847,7 +6847,7 @@ pub mod nginx {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9113`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nginx", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nginx", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.scrapeUri`
     ///
@@ -6857,7 +6857,7 @@ pub mod nginx {
     /// Nix type: `string`. Default: `"http://localhost/nginx_status"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const scrape_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "scrapeUri"]);
+    pub const scrape_uri: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "scrapeUri"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.sslVerify`
     ///
@@ -6866,7 +6866,7 @@ pub mod nginx {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const ssl_verify: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "sslVerify"]);
+    pub const ssl_verify: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginx", "sslVerify"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.telemetryPath`
     ///
@@ -6875,7 +6875,7 @@ pub mod nginx {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginx.user`
     ///
@@ -6884,7 +6884,7 @@ pub mod nginx {
     /// Nix type: `string`. Default: `"nginx-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginx", "user"]).in_submodules(1);
 
 }
 
@@ -6898,7 +6898,7 @@ pub mod nginxlog {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.extraFlags`
     ///
@@ -6907,7 +6907,7 @@ pub mod nginxlog {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.firewallFilter`
     ///
@@ -6918,7 +6918,7 @@ pub mod nginxlog {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9117"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.firewallRules`
     ///
@@ -6928,7 +6928,7 @@ pub mod nginxlog {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9117 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.group`
     ///
@@ -6937,7 +6937,7 @@ pub mod nginxlog {
     /// Nix type: `string`. Default: `"nginxlog-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.listenAddress`
     ///
@@ -6946,7 +6946,7 @@ pub mod nginxlog {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.metricsEndpoint`
     ///
@@ -6955,7 +6955,7 @@ pub mod nginxlog {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const metrics_endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "metricsEndpoint"]);
+    pub const metrics_endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "metricsEndpoint"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.openFirewall`
     ///
@@ -6964,7 +6964,7 @@ pub mod nginxlog {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.port`
     ///
@@ -6973,7 +6973,7 @@ pub mod nginxlog {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9117`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.settings`
     ///
@@ -6988,7 +6988,7 @@ pub mod nginxlog {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nginxlog.user`
     ///
@@ -6997,7 +6997,7 @@ pub mod nginxlog {
     /// Nix type: `string`. Default: `"nginxlog-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.nginxlog.settings`: `SettingsValue::new()`, then a setter per option.
@@ -7035,7 +7035,7 @@ pub mod nginxlog {
         /// Nix type: `null or (attribute set of anything)`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const consul: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "consul"]);
+        pub const consul: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "consul"]).in_submodules(2);
 
         /// `services.prometheus.exporters.nginxlog.settings.namespaces`
         ///
@@ -7044,7 +7044,7 @@ pub mod nginxlog {
         /// Nix type: `list of attribute set of anything`. Default: `[ ]`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const namespaces: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "namespaces"]);
+        pub const namespaces: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "namespaces"]).in_submodules(2);
 
     }
 
@@ -7068,7 +7068,7 @@ pub mod node {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const disabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "disabledCollectors"]);
+    pub const disabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "disabledCollectors"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.enable`
     ///
@@ -7077,7 +7077,7 @@ pub mod node {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.enabledCollectors`
     ///
@@ -7094,7 +7094,7 @@ pub mod node {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "enabledCollectors"]);
+    pub const enabled_collectors: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "enabledCollectors"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.extraFlags`
     ///
@@ -7103,7 +7103,7 @@ pub mod node {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.firewallFilter`
     ///
@@ -7114,7 +7114,7 @@ pub mod node {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9100"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "node", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.firewallRules`
     ///
@@ -7124,7 +7124,7 @@ pub mod node {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9100 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "node", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "node", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.group`
     ///
@@ -7133,7 +7133,7 @@ pub mod node {
     /// Nix type: `string`. Default: `"node-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.listenAddress`
     ///
@@ -7142,7 +7142,7 @@ pub mod node {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.openFirewall`
     ///
@@ -7151,7 +7151,7 @@ pub mod node {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.port`
     ///
@@ -7160,7 +7160,7 @@ pub mod node {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9100`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "node", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "node", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node.user`
     ///
@@ -7169,7 +7169,7 @@ pub mod node {
     /// Nix type: `string`. Default: `"node-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node", "user"]).in_submodules(1);
 
 }
 
@@ -7183,7 +7183,7 @@ pub mod node_cert {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.excludeGlobs`
     ///
@@ -7192,7 +7192,7 @@ pub mod node_cert {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const exclude_globs: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "excludeGlobs"]);
+    pub const exclude_globs: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "excludeGlobs"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.excludePaths`
     ///
@@ -7201,7 +7201,7 @@ pub mod node_cert {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const exclude_paths: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "excludePaths"]);
+    pub const exclude_paths: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "excludePaths"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.extraFlags`
     ///
@@ -7210,7 +7210,7 @@ pub mod node_cert {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.firewallFilter`
     ///
@@ -7221,7 +7221,7 @@ pub mod node_cert {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9141"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.firewallRules`
     ///
@@ -7231,7 +7231,7 @@ pub mod node_cert {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9141 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.group`
     ///
@@ -7240,7 +7240,7 @@ pub mod node_cert {
     /// Nix type: `string`. Default: `"node-cert-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.includeGlobs`
     ///
@@ -7249,7 +7249,7 @@ pub mod node_cert {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const include_globs: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "includeGlobs"]);
+    pub const include_globs: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "includeGlobs"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.listenAddress`
     ///
@@ -7258,7 +7258,7 @@ pub mod node_cert {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.openFirewall`
     ///
@@ -7267,7 +7267,7 @@ pub mod node_cert {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.paths`
     ///
@@ -7276,7 +7276,7 @@ pub mod node_cert {
     /// Nix type: `list of string`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const paths: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "paths"]);
+    pub const paths: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "paths"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.port`
     ///
@@ -7285,7 +7285,7 @@ pub mod node_cert {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9141`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.node-cert.user`
     ///
@@ -7294,7 +7294,7 @@ pub mod node_cert {
     /// Nix type: `string`. Default: `"acme"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "node-cert", "user"]).in_submodules(1);
 
 }
 
@@ -7308,7 +7308,7 @@ pub mod nut {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nut", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nut", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.extraFlags`
     ///
@@ -7317,7 +7317,7 @@ pub mod nut {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.firewallFilter`
     ///
@@ -7328,7 +7328,7 @@ pub mod nut {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9199"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.firewallRules`
     ///
@@ -7338,7 +7338,7 @@ pub mod nut {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9199 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nut", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nut", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.group`
     ///
@@ -7347,7 +7347,7 @@ pub mod nut {
     /// Nix type: `string`. Default: `"nut-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.listenAddress`
     ///
@@ -7356,7 +7356,7 @@ pub mod nut {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.nutServer`
     ///
@@ -7365,7 +7365,7 @@ pub mod nut {
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const nut_server: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutServer"]);
+    pub const nut_server: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutServer"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.nutUser`
     ///
@@ -7378,7 +7378,7 @@ pub mod nut {
     /// Nix type: `string`. Default: `""`. Example: `"nut"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const nut_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutUser"]);
+    pub const nut_user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutUser"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.nutVariables`
     ///
@@ -7391,7 +7391,7 @@ pub mod nut {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const nut_variables: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutVariables"]);
+    pub const nut_variables: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nut", "nutVariables"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.openFirewall`
     ///
@@ -7400,7 +7400,7 @@ pub mod nut {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nut", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nut", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.passwordPath`
     ///
@@ -7410,7 +7410,7 @@ pub mod nut {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const password_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nut", "passwordPath"]);
+    pub const password_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "nut", "passwordPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.port`
     ///
@@ -7419,7 +7419,7 @@ pub mod nut {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9199`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nut", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nut", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nut.user`
     ///
@@ -7428,7 +7428,7 @@ pub mod nut {
     /// Nix type: `string`. Default: `"nut-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nut", "user"]).in_submodules(1);
 
 }
 
@@ -7442,7 +7442,7 @@ pub mod nvidia_gpu {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nvidia-gpu.extraFlags`
     ///
@@ -7451,7 +7451,7 @@ pub mod nvidia_gpu {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nvidia-gpu.firewallFilter`
     ///
@@ -7462,7 +7462,7 @@ pub mod nvidia_gpu {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9835"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nvidia-gpu.firewallRules`
     ///
@@ -7472,7 +7472,7 @@ pub mod nvidia_gpu {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9835 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nvidia-gpu.group`
     ///
@@ -7481,7 +7481,7 @@ pub mod nvidia_gpu {
     /// Nix type: `string`. Default: `"nvidia-gpu-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nvidia-gpu.listenAddress`
     ///
@@ -7490,7 +7490,7 @@ pub mod nvidia_gpu {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nvidia-gpu.openFirewall`
     ///
@@ -7499,7 +7499,7 @@ pub mod nvidia_gpu {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nvidia-gpu.port`
     ///
@@ -7508,7 +7508,7 @@ pub mod nvidia_gpu {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9835`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.nvidia-gpu.user`
     ///
@@ -7517,7 +7517,7 @@ pub mod nvidia_gpu {
     /// Nix type: `string`. Default: `"nvidia-gpu-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nvidia-gpu", "user"]).in_submodules(1);
 
 }
 
@@ -7543,7 +7543,7 @@ pub mod pgbouncer {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const connection_env_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "connectionEnvFile"]);
+    pub const connection_env_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "connectionEnvFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.connectionString`
     ///
@@ -7563,7 +7563,7 @@ pub mod pgbouncer {
     /// Nix type: `null or string`. Default: `null`. Example: `"postgres://admin:@localhost:6432/pgbouncer?sslmode=require"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const connection_string: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "connectionString"]);
+    pub const connection_string: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "connectionString"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.enable`
     ///
@@ -7572,7 +7572,7 @@ pub mod pgbouncer {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.extraFlags`
     ///
@@ -7581,7 +7581,7 @@ pub mod pgbouncer {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.firewallFilter`
     ///
@@ -7592,7 +7592,7 @@ pub mod pgbouncer {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9127"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.firewallRules`
     ///
@@ -7602,7 +7602,7 @@ pub mod pgbouncer {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9127 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.group`
     ///
@@ -7611,7 +7611,7 @@ pub mod pgbouncer {
     /// Nix type: `string`. Default: `"pgbouncer-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.listenAddress`
     ///
@@ -7620,7 +7620,7 @@ pub mod pgbouncer {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.logFormat`
     ///
@@ -7629,7 +7629,7 @@ pub mod pgbouncer {
     /// Nix type: `one of "logfmt", "json"`. Default: `"logfmt"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "logFormat"]);
+    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "logFormat"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.logLevel`
     ///
@@ -7638,7 +7638,7 @@ pub mod pgbouncer {
     /// Nix type: `one of "debug", "info", "warn", "error"`. Default: `"info"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "logLevel"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "logLevel"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.openFirewall`
     ///
@@ -7647,7 +7647,7 @@ pub mod pgbouncer {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.package`
     ///
@@ -7656,7 +7656,7 @@ pub mod pgbouncer {
     /// Nix type: `package`. Default: `pkgs.prometheus-pgbouncer-exporter`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.pidFile`
     ///
@@ -7672,7 +7672,7 @@ pub mod pgbouncer {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const pid_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "pidFile"]);
+    pub const pid_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "pidFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.port`
     ///
@@ -7681,7 +7681,7 @@ pub mod pgbouncer {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9127`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.telemetryPath`
     ///
@@ -7690,7 +7690,7 @@ pub mod pgbouncer {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.user`
     ///
@@ -7699,7 +7699,7 @@ pub mod pgbouncer {
     /// Nix type: `string`. Default: `"pgbouncer-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.webConfigFile`
     ///
@@ -7708,7 +7708,7 @@ pub mod pgbouncer {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const web_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "webConfigFile"]);
+    pub const web_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "webConfigFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pgbouncer.webSystemdSocket`
     ///
@@ -7717,7 +7717,7 @@ pub mod pgbouncer {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const web_systemd_socket: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "webSystemdSocket"]);
+    pub const web_systemd_socket: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pgbouncer", "webSystemdSocket"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.pgbouncer.logFormat`.
@@ -7749,7 +7749,7 @@ pub mod php_fpm {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.environmentFile`
     ///
@@ -7779,7 +7779,7 @@ pub mod php_fpm {
     /// Nix type: `null or path`. Default: `null`. Example: `"/root/prometheus-php-fpm-exporter.env"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.extraFlags`
     ///
@@ -7788,7 +7788,7 @@ pub mod php_fpm {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.firewallFilter`
     ///
@@ -7799,7 +7799,7 @@ pub mod php_fpm {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9253"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.firewallRules`
     ///
@@ -7809,7 +7809,7 @@ pub mod php_fpm {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9253 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.group`
     ///
@@ -7818,7 +7818,7 @@ pub mod php_fpm {
     /// Nix type: `string`. Default: `"php-fpm-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.listenAddress`
     ///
@@ -7827,7 +7827,7 @@ pub mod php_fpm {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.openFirewall`
     ///
@@ -7836,7 +7836,7 @@ pub mod php_fpm {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.package`
     ///
@@ -7845,7 +7845,7 @@ pub mod php_fpm {
     /// Nix type: `package`. Default: `pkgs.prometheus-php-fpm-exporter`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.port`
     ///
@@ -7854,7 +7854,7 @@ pub mod php_fpm {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9253`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.telemetryPath`
     ///
@@ -7863,7 +7863,7 @@ pub mod php_fpm {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.php-fpm.user`
     ///
@@ -7872,7 +7872,7 @@ pub mod php_fpm {
     /// Nix type: `string`. Default: `"php-fpm-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "php-fpm", "user"]).in_submodules(1);
 
 }
 
@@ -7886,7 +7886,7 @@ pub mod pihole {
     /// Nix type: `string`. Default: `""`. Example: `"580a770cb40511eb85290242ac130003580a770cb40511eb85290242ac130003"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const api_token: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "apiToken"]);
+    pub const api_token: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "apiToken"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.enable`
     ///
@@ -7895,7 +7895,7 @@ pub mod pihole {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pihole", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pihole", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.extraFlags`
     ///
@@ -7904,7 +7904,7 @@ pub mod pihole {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.firewallFilter`
     ///
@@ -7915,7 +7915,7 @@ pub mod pihole {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9617"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.firewallRules`
     ///
@@ -7925,7 +7925,7 @@ pub mod pihole {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9617 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pihole", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.group`
     ///
@@ -7934,7 +7934,7 @@ pub mod pihole {
     /// Nix type: `string`. Default: `"pihole-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.listenAddress`
     ///
@@ -7943,7 +7943,7 @@ pub mod pihole {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.openFirewall`
     ///
@@ -7952,7 +7952,7 @@ pub mod pihole {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pihole", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pihole", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.password`
     ///
@@ -7961,7 +7961,7 @@ pub mod pihole {
     /// Nix type: `string`. Default: `""`. Example: `"password"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const password: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "password"]);
+    pub const password: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "password"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.piholeHostname`
     ///
@@ -7970,7 +7970,7 @@ pub mod pihole {
     /// Nix type: `string`. Default: `"pihole"`. Example: `"127.0.0.1"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const pihole_hostname: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "piholeHostname"]);
+    pub const pihole_hostname: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "piholeHostname"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.piholePort`
     ///
@@ -7979,7 +7979,7 @@ pub mod pihole {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `80`. Example: `443`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const pihole_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pihole", "piholePort"]);
+    pub const pihole_port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pihole", "piholePort"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.port`
     ///
@@ -7988,7 +7988,7 @@ pub mod pihole {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9617`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pihole", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pihole", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.protocol`
     ///
@@ -7997,7 +7997,7 @@ pub mod pihole {
     /// Nix type: `one of "http", "https"`. Default: `"http"`. Example: `"https"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const protocol: Opt<Protocol> = Opt::new(&["services", "prometheus", "exporters", "pihole", "protocol"]);
+    pub const protocol: Opt<Protocol> = Opt::new(&["services", "prometheus", "exporters", "pihole", "protocol"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.timeout`
     ///
@@ -8006,7 +8006,7 @@ pub mod pihole {
     /// Nix type: `string`. Default: `"5s"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "timeout"]);
+    pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "timeout"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pihole.user`
     ///
@@ -8015,7 +8015,7 @@ pub mod pihole {
     /// Nix type: `string`. Default: `"pihole-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pihole", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.pihole.protocol`.
@@ -8037,7 +8037,7 @@ pub mod ping {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ping", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ping", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.extraFlags`
     ///
@@ -8046,7 +8046,7 @@ pub mod ping {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "ping", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "ping", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.firewallFilter`
     ///
@@ -8057,7 +8057,7 @@ pub mod ping {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9427"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "ping", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "ping", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.firewallRules`
     ///
@@ -8067,7 +8067,7 @@ pub mod ping {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9427 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "ping", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "ping", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.group`
     ///
@@ -8076,7 +8076,7 @@ pub mod ping {
     /// Nix type: `string`. Default: `"ping-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.listenAddress`
     ///
@@ -8085,7 +8085,7 @@ pub mod ping {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.openFirewall`
     ///
@@ -8094,7 +8094,7 @@ pub mod ping {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ping", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "ping", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.port`
     ///
@@ -8103,7 +8103,7 @@ pub mod ping {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9427`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "ping", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "ping", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.settings`
     ///
@@ -8114,7 +8114,7 @@ pub mod ping {
     /// Nix type: `YAML value`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "exporters", "ping", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "exporters", "ping", "settings"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.telemetryPath`
     ///
@@ -8123,7 +8123,7 @@ pub mod ping {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.ping.user`
     ///
@@ -8132,7 +8132,7 @@ pub mod ping {
     /// Nix type: `string`. Default: `"ping-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "ping", "user"]).in_submodules(1);
 
 }
 
@@ -8146,7 +8146,7 @@ pub mod postfix {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.extraFlags`
     ///
@@ -8155,7 +8155,7 @@ pub mod postfix {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.firewallFilter`
     ///
@@ -8166,7 +8166,7 @@ pub mod postfix {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9154"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.firewallRules`
     ///
@@ -8176,7 +8176,7 @@ pub mod postfix {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9154 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.group`
     ///
@@ -8188,7 +8188,7 @@ pub mod postfix {
     /// Nix type: `string`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.listenAddress`
     ///
@@ -8197,7 +8197,7 @@ pub mod postfix {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.logfilePath`
     ///
@@ -8207,7 +8207,7 @@ pub mod postfix {
     /// Nix type: `path`. Default: `"/var/log/postfix_exporter_input.log"`. Example: `"/var/log/mail.log"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const logfile_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "postfix", "logfilePath"]);
+    pub const logfile_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "postfix", "logfilePath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.openFirewall`
     ///
@@ -8216,7 +8216,7 @@ pub mod postfix {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.package`
     ///
@@ -8225,7 +8225,7 @@ pub mod postfix {
     /// Nix type: `package`. Default: `pkgs.prometheus-postfix-exporter`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "postfix", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "postfix", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.port`
     ///
@@ -8234,7 +8234,7 @@ pub mod postfix {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9154`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "postfix", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "postfix", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.showqPath`
     ///
@@ -8243,7 +8243,7 @@ pub mod postfix {
     /// Nix type: `path`. Default: `"/var/lib/postfix/queue/public/showq"`. Example: `"/var/spool/postfix/public/showq"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const showq_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "postfix", "showqPath"]);
+    pub const showq_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "postfix", "showqPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.telemetryPath`
     ///
@@ -8252,7 +8252,7 @@ pub mod postfix {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postfix.user`
     ///
@@ -8261,7 +8261,7 @@ pub mod postfix {
     /// Nix type: `string`. Default: `"postfix-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "user"]).in_submodules(1);
 
     pub mod systemd {
         use super::*;
@@ -8273,7 +8273,7 @@ pub mod postfix {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "enable"]);
+        pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "enable"]).in_submodules(1);
 
         /// `services.prometheus.exporters.postfix.systemd.journalPath`
         ///
@@ -8282,7 +8282,7 @@ pub mod postfix {
         /// Nix type: `null or path`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const journal_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "journalPath"]);
+        pub const journal_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "journalPath"]).in_submodules(1);
 
         /// `services.prometheus.exporters.postfix.systemd.slice`
         ///
@@ -8292,7 +8292,7 @@ pub mod postfix {
         /// Nix type: `null or string`. Default: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const slice: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "slice"]);
+        pub const slice: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "slice"]).in_submodules(1);
 
         /// `services.prometheus.exporters.postfix.systemd.unit`
         ///
@@ -8301,7 +8301,7 @@ pub mod postfix {
         /// Nix type: `string`. Default: `"postfix.service"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const unit: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "unit"]);
+        pub const unit: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postfix", "systemd", "unit"]).in_submodules(1);
 
     }
 
@@ -8317,7 +8317,7 @@ pub mod postgres {
     /// Nix type: `string`. Default: `"user=postgres database=postgres host=/run/postgresql sslmode=disable"`. Example: `"postgresql://username:password@localhost:5432/postgres?sslmode=disable"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const data_source_name: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "dataSourceName"]);
+    pub const data_source_name: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "dataSourceName"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.enable`
     ///
@@ -8326,7 +8326,7 @@ pub mod postgres {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.environmentFile`
     ///
@@ -8358,7 +8358,7 @@ pub mod postgres {
     /// Nix type: `null or path`. Default: `null`. Example: `"/root/prometheus-postgres-exporter.env"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.extraFlags`
     ///
@@ -8367,7 +8367,7 @@ pub mod postgres {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.firewallFilter`
     ///
@@ -8378,7 +8378,7 @@ pub mod postgres {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9187"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.firewallRules`
     ///
@@ -8388,7 +8388,7 @@ pub mod postgres {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9187 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "postgres", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.group`
     ///
@@ -8397,7 +8397,7 @@ pub mod postgres {
     /// Nix type: `string`. Default: `"postgres-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.listenAddress`
     ///
@@ -8406,7 +8406,7 @@ pub mod postgres {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.openFirewall`
     ///
@@ -8415,7 +8415,7 @@ pub mod postgres {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.port`
     ///
@@ -8424,7 +8424,7 @@ pub mod postgres {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9187`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "postgres", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "postgres", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.runAsLocalSuperUser`
     ///
@@ -8433,7 +8433,7 @@ pub mod postgres {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const run_as_local_super_user: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "runAsLocalSuperUser"]);
+    pub const run_as_local_super_user: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "postgres", "runAsLocalSuperUser"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.telemetryPath`
     ///
@@ -8442,7 +8442,7 @@ pub mod postgres {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.postgres.user`
     ///
@@ -8451,7 +8451,7 @@ pub mod postgres {
     /// Nix type: `string`. Default: `"postgres-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "postgres", "user"]).in_submodules(1);
 
 }
 
@@ -8465,7 +8465,7 @@ pub mod process {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "process", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "process", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.extraFlags`
     ///
@@ -8474,7 +8474,7 @@ pub mod process {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "process", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "process", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.firewallFilter`
     ///
@@ -8485,7 +8485,7 @@ pub mod process {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9256"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "process", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "process", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.firewallRules`
     ///
@@ -8495,7 +8495,7 @@ pub mod process {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9256 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "process", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "process", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.group`
     ///
@@ -8504,7 +8504,7 @@ pub mod process {
     /// Nix type: `string`. Default: `"process-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.listenAddress`
     ///
@@ -8513,7 +8513,7 @@ pub mod process {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.openFirewall`
     ///
@@ -8522,7 +8522,7 @@ pub mod process {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "process", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "process", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.port`
     ///
@@ -8531,7 +8531,7 @@ pub mod process {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9256`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "process", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "process", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.process.user`
     ///
@@ -8540,7 +8540,7 @@ pub mod process {
     /// Nix type: `string`. Default: `"process-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "process", "user"]).in_submodules(1);
 
     pub mod settings {
         use super::*;
@@ -8564,7 +8564,7 @@ pub mod process {
         /// ```
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const process_names: Opt<Vec<Data<Anything>>> = Opt::new(&["services", "prometheus", "exporters", "process", "settings", "process_names"]);
+        pub const process_names: Opt<Vec<Data<Anything>>> = Opt::new(&["services", "prometheus", "exporters", "process", "settings", "process_names"]).in_submodules(1);
 
     }
 
@@ -8586,7 +8586,7 @@ pub mod pve {
     /// Nix type: `null or path`. Default: `null`. Example: `"/etc/prometheus-pve-exporter/pve.yml"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.enable`
     ///
@@ -8595,7 +8595,7 @@ pub mod pve {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.environmentFile`
     ///
@@ -8608,7 +8608,7 @@ pub mod pve {
     /// Nix type: `null or path`. Default: `null`. Example: `"/etc/prometheus-pve-exporter/pve.env"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.extraFlags`
     ///
@@ -8617,7 +8617,7 @@ pub mod pve {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pve", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "pve", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.firewallFilter`
     ///
@@ -8628,7 +8628,7 @@ pub mod pve {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9221"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pve", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "pve", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.firewallRules`
     ///
@@ -8638,7 +8638,7 @@ pub mod pve {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9221 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pve", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "pve", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.group`
     ///
@@ -8647,7 +8647,7 @@ pub mod pve {
     /// Nix type: `string`. Default: `"pve-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.listenAddress`
     ///
@@ -8656,7 +8656,7 @@ pub mod pve {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.openFirewall`
     ///
@@ -8665,7 +8665,7 @@ pub mod pve {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.package`
     ///
@@ -8674,7 +8674,7 @@ pub mod pve {
     /// Nix type: `package`. Default: `pkgs.prometheus-pve-exporter`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "pve", "package"]);
+    pub const package: Opt<Package> = Opt::new(&["services", "prometheus", "exporters", "pve", "package"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.port`
     ///
@@ -8683,7 +8683,7 @@ pub mod pve {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9221`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pve", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "pve", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.pve.user`
     ///
@@ -8692,7 +8692,7 @@ pub mod pve {
     /// Nix type: `string`. Default: `"pve-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "pve", "user"]).in_submodules(1);
 
     pub mod collectors {
         use super::*;
@@ -8704,7 +8704,7 @@ pub mod pve {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const cluster: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "cluster"]);
+        pub const cluster: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "cluster"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.config`
         ///
@@ -8713,7 +8713,7 @@ pub mod pve {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const config: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "config"]);
+        pub const config: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "config"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.node`
         ///
@@ -8722,7 +8722,7 @@ pub mod pve {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const node: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "node"]);
+        pub const node: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "node"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.replication`
         ///
@@ -8731,7 +8731,7 @@ pub mod pve {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const replication: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "replication"]);
+        pub const replication: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "replication"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.resources`
         ///
@@ -8740,7 +8740,7 @@ pub mod pve {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const resources: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "resources"]);
+        pub const resources: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "resources"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.status`
         ///
@@ -8749,7 +8749,7 @@ pub mod pve {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const status: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "status"]);
+        pub const status: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "status"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.collectors.version`
         ///
@@ -8758,7 +8758,7 @@ pub mod pve {
         /// Nix type: `boolean`. Default: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const version: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "version"]);
+        pub const version: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "pve", "collectors", "version"]).in_submodules(1);
 
     }
 
@@ -8772,7 +8772,7 @@ pub mod pve {
         /// Nix type: `null or path`. Default: `null`. Example: `"/var/lib/prometheus-pve-exporter/full-chain.pem"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const cert_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "server", "certFile"]);
+        pub const cert_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "server", "certFile"]).in_submodules(1);
 
         /// `services.prometheus.exporters.pve.server.keyFile`
         ///
@@ -8781,7 +8781,7 @@ pub mod pve {
         /// Nix type: `null or path`. Default: `null`. Example: `"/var/lib/prometheus-pve-exporter/privkey.key"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "server", "keyFile"]);
+        pub const key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "pve", "server", "keyFile"]).in_submodules(1);
 
     }
 
@@ -8797,7 +8797,7 @@ pub mod py_air_control {
     /// Nix type: `string`. Example: `"192.168.1.123"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const device_hostname: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "deviceHostname"]);
+    pub const device_hostname: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "deviceHostname"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.enable`
     ///
@@ -8806,7 +8806,7 @@ pub mod py_air_control {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.extraFlags`
     ///
@@ -8815,7 +8815,7 @@ pub mod py_air_control {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.firewallFilter`
     ///
@@ -8826,7 +8826,7 @@ pub mod py_air_control {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9896"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.firewallRules`
     ///
@@ -8836,7 +8836,7 @@ pub mod py_air_control {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9896 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.group`
     ///
@@ -8845,7 +8845,7 @@ pub mod py_air_control {
     /// Nix type: `string`. Default: `"py-air-control-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.listenAddress`
     ///
@@ -8854,7 +8854,7 @@ pub mod py_air_control {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.openFirewall`
     ///
@@ -8863,7 +8863,7 @@ pub mod py_air_control {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.port`
     ///
@@ -8872,7 +8872,7 @@ pub mod py_air_control {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9896`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.protocol`
     ///
@@ -8882,7 +8882,7 @@ pub mod py_air_control {
     /// Nix type: `string`. Default: `"http"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const protocol: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "protocol"]);
+    pub const protocol: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "protocol"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.stateDir`
     ///
@@ -8892,7 +8892,7 @@ pub mod py_air_control {
     /// Nix type: `string`. Default: `"prometheus-py-air-control-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const state_dir: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "stateDir"]);
+    pub const state_dir: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "stateDir"]).in_submodules(1);
 
     /// `services.prometheus.exporters.py-air-control.user`
     ///
@@ -8901,7 +8901,7 @@ pub mod py_air_control {
     /// Nix type: `string`. Default: `"py-air-control-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "py-air-control", "user"]).in_submodules(1);
 
 }
 
@@ -8915,7 +8915,7 @@ pub mod rasdaemon {
     /// Nix type: `path`. Default: `"/var/lib/rasdaemon/ras-mc_event.db"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const database_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "databasePath"]);
+    pub const database_path: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "databasePath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rasdaemon.enable`
     ///
@@ -8924,7 +8924,7 @@ pub mod rasdaemon {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rasdaemon.enabledCollectors`
     ///
@@ -8943,7 +8943,7 @@ pub mod rasdaemon {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enabled_collectors: Opt<Vec<EnabledCollectors>> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "enabledCollectors"]);
+    pub const enabled_collectors: Opt<Vec<EnabledCollectors>> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "enabledCollectors"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rasdaemon.extraFlags`
     ///
@@ -8952,7 +8952,7 @@ pub mod rasdaemon {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rasdaemon.firewallFilter`
     ///
@@ -8963,7 +8963,7 @@ pub mod rasdaemon {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 10029"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rasdaemon.firewallRules`
     ///
@@ -8973,7 +8973,7 @@ pub mod rasdaemon {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 10029 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rasdaemon.group`
     ///
@@ -8982,7 +8982,7 @@ pub mod rasdaemon {
     /// Nix type: `string`. Default: `"rasdaemon-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rasdaemon.listenAddress`
     ///
@@ -8991,7 +8991,7 @@ pub mod rasdaemon {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rasdaemon.openFirewall`
     ///
@@ -9000,7 +9000,7 @@ pub mod rasdaemon {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rasdaemon.port`
     ///
@@ -9009,7 +9009,7 @@ pub mod rasdaemon {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `10029`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rasdaemon.user`
     ///
@@ -9018,7 +9018,7 @@ pub mod rasdaemon {
     /// Nix type: `string`. Default: `"rasdaemon-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rasdaemon", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.rasdaemon.enabledCollectors.*`.
@@ -9044,7 +9044,7 @@ pub mod redis {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "redis", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "redis", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.extraFlags`
     ///
@@ -9053,7 +9053,7 @@ pub mod redis {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "redis", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "redis", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.firewallFilter`
     ///
@@ -9064,7 +9064,7 @@ pub mod redis {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9121"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "redis", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "redis", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.firewallRules`
     ///
@@ -9074,7 +9074,7 @@ pub mod redis {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9121 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "redis", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "redis", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.group`
     ///
@@ -9083,7 +9083,7 @@ pub mod redis {
     /// Nix type: `string`. Default: `"redis-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.listenAddress`
     ///
@@ -9092,7 +9092,7 @@ pub mod redis {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.openFirewall`
     ///
@@ -9101,7 +9101,7 @@ pub mod redis {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "redis", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "redis", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.port`
     ///
@@ -9110,7 +9110,7 @@ pub mod redis {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9121`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "redis", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "redis", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.redis.user`
     ///
@@ -9119,7 +9119,7 @@ pub mod redis {
     /// Nix type: `string`. Default: `"redis-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "redis", "user"]).in_submodules(1);
 
 }
 
@@ -9133,7 +9133,7 @@ pub mod restic {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "restic", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "restic", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.environmentFile`
     ///
@@ -9143,7 +9143,7 @@ pub mod restic {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.extraFlags`
     ///
@@ -9152,7 +9152,7 @@ pub mod restic {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.firewallFilter`
     ///
@@ -9163,7 +9163,7 @@ pub mod restic {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9753"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.firewallRules`
     ///
@@ -9173,7 +9173,7 @@ pub mod restic {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9753 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "restic", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "restic", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.group`
     ///
@@ -9182,7 +9182,7 @@ pub mod restic {
     /// Nix type: `string`. Default: `"restic-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.listenAddress`
     ///
@@ -9191,7 +9191,7 @@ pub mod restic {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.openFirewall`
     ///
@@ -9200,7 +9200,7 @@ pub mod restic {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "restic", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "restic", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.passwordFile`
     ///
@@ -9209,7 +9209,7 @@ pub mod restic {
     /// Nix type: `path`. Example: `"/etc/nixos/restic-password"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "restic", "passwordFile"]);
+    pub const password_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "restic", "passwordFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.port`
     ///
@@ -9218,7 +9218,7 @@ pub mod restic {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9753`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "restic", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "restic", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.rcloneConfig`
     ///
@@ -9239,7 +9239,7 @@ pub mod restic {
     /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const rclone_config: Opt<BTreeMap<String, OneOf<RcloneConfigMembers>>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneConfig"]);
+    pub const rclone_config: Opt<BTreeMap<String, OneOf<RcloneConfigMembers>>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneConfig"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.rcloneConfigFile`
     ///
@@ -9254,7 +9254,7 @@ pub mod restic {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const rclone_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneConfigFile"]);
+    pub const rclone_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneConfigFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.rcloneOptions`
     ///
@@ -9268,7 +9268,7 @@ pub mod restic {
     /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const rclone_options: Opt<BTreeMap<String, OneOf<RcloneOptionsMembers>>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneOptions"]);
+    pub const rclone_options: Opt<BTreeMap<String, OneOf<RcloneOptionsMembers>>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneOptions"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.refreshInterval`
     ///
@@ -9278,7 +9278,7 @@ pub mod restic {
     /// Nix type: `unsigned integer, meaning >=0`. Default: `60`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const refresh_interval: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "restic", "refreshInterval"]);
+    pub const refresh_interval: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "restic", "refreshInterval"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.repository`
     ///
@@ -9287,7 +9287,7 @@ pub mod restic {
     /// Nix type: `null or string`. Default: `null`. Example: `"sftp:backup@192.168.1.100:/backups/example"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const repository: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "repository"]);
+    pub const repository: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "restic", "repository"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.repositoryFile`
     ///
@@ -9296,7 +9296,7 @@ pub mod restic {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const repository_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "repositoryFile"]);
+    pub const repository_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "restic", "repositoryFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.restic.user`
     ///
@@ -9305,7 +9305,7 @@ pub mod restic {
     /// Nix type: `string`. Default: `"restic-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "user"]).in_submodules(1);
 
     /// The members of `services.prometheus.exporters.restic.rcloneConfig.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
     pub enum RcloneConfigMembers {}
@@ -9329,7 +9329,7 @@ pub mod rspamd {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.extraFlags`
     ///
@@ -9338,7 +9338,7 @@ pub mod rspamd {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.extraLabels`
     ///
@@ -9356,7 +9356,7 @@ pub mod rspamd {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_labels: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "extraLabels"]);
+    pub const extra_labels: Opt<BTreeMap<String, String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "extraLabels"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.firewallFilter`
     ///
@@ -9367,7 +9367,7 @@ pub mod rspamd {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 7980"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.firewallRules`
     ///
@@ -9377,7 +9377,7 @@ pub mod rspamd {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 7980 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.group`
     ///
@@ -9386,7 +9386,7 @@ pub mod rspamd {
     /// Nix type: `string`. Default: `"rspamd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.listenAddress`
     ///
@@ -9395,7 +9395,7 @@ pub mod rspamd {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.openFirewall`
     ///
@@ -9404,7 +9404,7 @@ pub mod rspamd {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.port`
     ///
@@ -9413,7 +9413,7 @@ pub mod rspamd {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7980`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rspamd.user`
     ///
@@ -9422,7 +9422,7 @@ pub mod rspamd {
     /// Nix type: `string`. Default: `"rspamd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rspamd", "user"]).in_submodules(1);
 
 }
 
@@ -9448,7 +9448,7 @@ pub mod rtl_433 {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const channels: Opt<Vec<ChannelsValue>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "channels"]);
+    pub const channels: Opt<Vec<ChannelsValue>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "channels"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.enable`
     ///
@@ -9457,7 +9457,7 @@ pub mod rtl_433 {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.extraFlags`
     ///
@@ -9466,7 +9466,7 @@ pub mod rtl_433 {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.firewallFilter`
     ///
@@ -9477,7 +9477,7 @@ pub mod rtl_433 {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9550"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.firewallRules`
     ///
@@ -9487,7 +9487,7 @@ pub mod rtl_433 {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9550 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.group`
     ///
@@ -9496,7 +9496,7 @@ pub mod rtl_433 {
     /// Nix type: `string`. Default: `"rtl_433-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.ids`
     ///
@@ -9517,7 +9517,7 @@ pub mod rtl_433 {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const ids: Opt<Vec<IdsValue>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "ids"]);
+    pub const ids: Opt<Vec<IdsValue>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "ids"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.listenAddress`
     ///
@@ -9526,7 +9526,7 @@ pub mod rtl_433 {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.openFirewall`
     ///
@@ -9535,7 +9535,7 @@ pub mod rtl_433 {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.port`
     ///
@@ -9544,7 +9544,7 @@ pub mod rtl_433 {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9550`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.rtl433Flags`
     ///
@@ -9554,7 +9554,7 @@ pub mod rtl_433 {
     /// Nix type: `string`. Default: `"-C si"`. Example: `"-C si -R 19"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const rtl433_flags: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "rtl433Flags"]);
+    pub const rtl433_flags: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "rtl433Flags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.rtl_433.user`
     ///
@@ -9563,7 +9563,7 @@ pub mod rtl_433 {
     /// Nix type: `string`. Default: `"rtl_433-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.rtl_433.channels.*`: `ChannelsValue::new()`, then a setter per option.
@@ -9637,7 +9637,7 @@ pub mod sabnzbd {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.extraFlags`
     ///
@@ -9646,7 +9646,7 @@ pub mod sabnzbd {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.firewallFilter`
     ///
@@ -9657,7 +9657,7 @@ pub mod sabnzbd {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9387"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.firewallRules`
     ///
@@ -9667,7 +9667,7 @@ pub mod sabnzbd {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9387 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.group`
     ///
@@ -9676,7 +9676,7 @@ pub mod sabnzbd {
     /// Nix type: `string`. Default: `"sabnzbd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.listenAddress`
     ///
@@ -9685,7 +9685,7 @@ pub mod sabnzbd {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.openFirewall`
     ///
@@ -9694,7 +9694,7 @@ pub mod sabnzbd {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.port`
     ///
@@ -9703,7 +9703,7 @@ pub mod sabnzbd {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9387`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.servers`
     ///
@@ -9712,7 +9712,7 @@ pub mod sabnzbd {
     /// Nix type: `list of (submodule)`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const servers: Opt<Vec<ServersValue>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "servers"]);
+    pub const servers: Opt<Vec<ServersValue>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "servers"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sabnzbd.user`
     ///
@@ -9721,7 +9721,7 @@ pub mod sabnzbd {
     /// Nix type: `string`. Default: `"sabnzbd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.sabnzbd.servers.*`: `ServersValue::new()`, then a setter per option.
@@ -9759,7 +9759,7 @@ pub mod scaphandre {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.extraFlags`
     ///
@@ -9768,7 +9768,7 @@ pub mod scaphandre {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.firewallFilter`
     ///
@@ -9779,7 +9779,7 @@ pub mod scaphandre {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 8080"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.firewallRules`
     ///
@@ -9789,7 +9789,7 @@ pub mod scaphandre {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 8080 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.group`
     ///
@@ -9798,7 +9798,7 @@ pub mod scaphandre {
     /// Nix type: `string`. Default: `"scaphandre-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.listenAddress`
     ///
@@ -9807,7 +9807,7 @@ pub mod scaphandre {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.openFirewall`
     ///
@@ -9816,7 +9816,7 @@ pub mod scaphandre {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.port`
     ///
@@ -9825,7 +9825,7 @@ pub mod scaphandre {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.telemetryPath`
     ///
@@ -9834,7 +9834,7 @@ pub mod scaphandre {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.scaphandre.user`
     ///
@@ -9843,7 +9843,7 @@ pub mod scaphandre {
     /// Nix type: `string`. Default: `"scaphandre-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "scaphandre", "user"]).in_submodules(1);
 
 }
 
@@ -9857,7 +9857,7 @@ pub mod script {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "script", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "script", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.extraFlags`
     ///
@@ -9866,7 +9866,7 @@ pub mod script {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "script", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "script", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.firewallFilter`
     ///
@@ -9877,7 +9877,7 @@ pub mod script {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9172"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "script", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "script", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.firewallRules`
     ///
@@ -9887,7 +9887,7 @@ pub mod script {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9172 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "script", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "script", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.group`
     ///
@@ -9896,7 +9896,7 @@ pub mod script {
     /// Nix type: `string`. Default: `"script-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.listenAddress`
     ///
@@ -9905,7 +9905,7 @@ pub mod script {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.openFirewall`
     ///
@@ -9914,7 +9914,7 @@ pub mod script {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "script", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "script", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.port`
     ///
@@ -9923,7 +9923,7 @@ pub mod script {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9172`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "script", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "script", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.script.user`
     ///
@@ -9932,7 +9932,7 @@ pub mod script {
     /// Nix type: `string`. Default: `"script-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "script", "user"]).in_submodules(1);
 
     pub mod settings {
         use super::*;
@@ -9957,7 +9957,7 @@ pub mod script {
         /// ```
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const scripts: Opt<Vec<ScriptsValue>> = Opt::new(&["services", "prometheus", "exporters", "script", "settings", "scripts"]);
+        pub const scripts: Opt<Vec<ScriptsValue>> = Opt::new(&["services", "prometheus", "exporters", "script", "settings", "scripts"]).in_submodules(1);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.prometheus.exporters.script.settings.scripts.*`: `ScriptsValue::new()`, then a setter per option.
@@ -10003,7 +10003,7 @@ pub mod shelly {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "shelly", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "shelly", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.extraFlags`
     ///
@@ -10012,7 +10012,7 @@ pub mod shelly {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.firewallFilter`
     ///
@@ -10023,7 +10023,7 @@ pub mod shelly {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9784"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.firewallRules`
     ///
@@ -10033,7 +10033,7 @@ pub mod shelly {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9784 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "shelly", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.group`
     ///
@@ -10042,7 +10042,7 @@ pub mod shelly {
     /// Nix type: `string`. Default: `"shelly-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.listenAddress`
     ///
@@ -10051,7 +10051,7 @@ pub mod shelly {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.metrics-file`
     ///
@@ -10060,7 +10060,7 @@ pub mod shelly {
     /// Nix type: `path`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const metrics_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "shelly", "metrics-file"]);
+    pub const metrics_file: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "shelly", "metrics-file"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.openFirewall`
     ///
@@ -10069,7 +10069,7 @@ pub mod shelly {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "shelly", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "shelly", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.port`
     ///
@@ -10078,7 +10078,7 @@ pub mod shelly {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9784`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "shelly", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "shelly", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.shelly.user`
     ///
@@ -10087,7 +10087,7 @@ pub mod shelly {
     /// Nix type: `string`. Default: `"shelly-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "shelly", "user"]).in_submodules(1);
 
 }
 
@@ -10102,7 +10102,7 @@ pub mod smartctl {
     /// Nix type: `list of string`. Default: `[ ]`. Example: `[ "/dev/sda", "/dev/nvme0n1" ];`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const devices: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "devices"]);
+    pub const devices: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "devices"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.enable`
     ///
@@ -10111,7 +10111,7 @@ pub mod smartctl {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.extraFlags`
     ///
@@ -10120,7 +10120,7 @@ pub mod smartctl {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.firewallFilter`
     ///
@@ -10131,7 +10131,7 @@ pub mod smartctl {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9633"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.firewallRules`
     ///
@@ -10141,7 +10141,7 @@ pub mod smartctl {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9633 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.group`
     ///
@@ -10150,7 +10150,7 @@ pub mod smartctl {
     /// Nix type: `string`. Default: `"smartctl-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.listenAddress`
     ///
@@ -10159,7 +10159,7 @@ pub mod smartctl {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.maxInterval`
     ///
@@ -10168,7 +10168,7 @@ pub mod smartctl {
     /// Nix type: `string`. Default: `"60s"`. Example: `"2m"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const max_interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "maxInterval"]);
+    pub const max_interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "maxInterval"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.openFirewall`
     ///
@@ -10177,7 +10177,7 @@ pub mod smartctl {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.port`
     ///
@@ -10186,7 +10186,7 @@ pub mod smartctl {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9633`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smartctl.user`
     ///
@@ -10195,7 +10195,7 @@ pub mod smartctl {
     /// Nix type: `string`. Default: `"smartctl-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smartctl", "user"]).in_submodules(1);
 
 }
 
@@ -10209,7 +10209,7 @@ pub mod smokeping {
     /// Nix type: `strings concatenated with ","`. Default: `"5e-05,0.0001,0.0002,0.0004,0.0008,0.0016,0.0032,0.0064,0.0128,0.0256,0.0512,0.1024,0.2048,0.4096,0.8192,1.6384,3.2768,6.5536,13.1072,26.2144"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const buckets: Opt<Concatenated> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "buckets"]);
+    pub const buckets: Opt<Concatenated> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "buckets"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.enable`
     ///
@@ -10218,7 +10218,7 @@ pub mod smokeping {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.extraFlags`
     ///
@@ -10227,7 +10227,7 @@ pub mod smokeping {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.firewallFilter`
     ///
@@ -10238,7 +10238,7 @@ pub mod smokeping {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9374"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.firewallRules`
     ///
@@ -10248,7 +10248,7 @@ pub mod smokeping {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9374 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.group`
     ///
@@ -10257,7 +10257,7 @@ pub mod smokeping {
     /// Nix type: `string`. Default: `"smokeping-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.hosts`
     ///
@@ -10266,7 +10266,7 @@ pub mod smokeping {
     /// Nix type: `list of string`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "hosts"]);
+    pub const hosts: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "hosts"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.listenAddress`
     ///
@@ -10275,7 +10275,7 @@ pub mod smokeping {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.openFirewall`
     ///
@@ -10284,7 +10284,7 @@ pub mod smokeping {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.pingInterval`
     ///
@@ -10293,7 +10293,7 @@ pub mod smokeping {
     /// Nix type: `Go duration (https://golang.org/pkg/time/#ParseDuration)`. Default: `"1s"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const ping_interval: Opt<Untyped> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "pingInterval"]);
+    pub const ping_interval: Opt<Untyped> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "pingInterval"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.port`
     ///
@@ -10302,7 +10302,7 @@ pub mod smokeping {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9374`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.telemetryPath`
     ///
@@ -10311,7 +10311,7 @@ pub mod smokeping {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.smokeping.user`
     ///
@@ -10320,7 +10320,7 @@ pub mod smokeping {
     /// Nix type: `string`. Default: `"smokeping-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "smokeping", "user"]).in_submodules(1);
 
 }
 
@@ -10347,7 +10347,7 @@ pub mod snmp {
     /// ```
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.configurationPath`
     ///
@@ -10356,7 +10356,7 @@ pub mod snmp {
     /// Nix type: `null or path`. Default: `null`. Example: `./snmp.yml`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "configurationPath"]);
+    pub const configuration_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "configurationPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.enable`
     ///
@@ -10365,7 +10365,7 @@ pub mod snmp {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.enableConfigCheck`
     ///
@@ -10376,7 +10376,7 @@ pub mod snmp {
     /// Nix type: `boolean`. Default: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable_config_check: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "enableConfigCheck"]);
+    pub const enable_config_check: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "enableConfigCheck"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.environmentFile`
     ///
@@ -10403,7 +10403,7 @@ pub mod snmp {
     /// Nix type: `null or path`. Default: `null`. Example: `"/root/prometheus-snmp-exporter.env"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "environmentFile"]);
+    pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "environmentFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.extraFlags`
     ///
@@ -10412,7 +10412,7 @@ pub mod snmp {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.firewallFilter`
     ///
@@ -10423,7 +10423,7 @@ pub mod snmp {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9116"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.firewallRules`
     ///
@@ -10433,7 +10433,7 @@ pub mod snmp {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9116 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.group`
     ///
@@ -10442,7 +10442,7 @@ pub mod snmp {
     /// Nix type: `string`. Default: `"snmp-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.listenAddress`
     ///
@@ -10451,7 +10451,7 @@ pub mod snmp {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.logFormat`
     ///
@@ -10460,7 +10460,7 @@ pub mod snmp {
     /// Nix type: `one of "logfmt", "json"`. Default: `"logfmt"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "snmp", "logFormat"]);
+    pub const log_format: Opt<LogFormat> = Opt::new(&["services", "prometheus", "exporters", "snmp", "logFormat"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.logLevel`
     ///
@@ -10469,7 +10469,7 @@ pub mod snmp {
     /// Nix type: `one of "debug", "info", "warn", "error"`. Default: `"info"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "snmp", "logLevel"]);
+    pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "snmp", "logLevel"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.openFirewall`
     ///
@@ -10478,7 +10478,7 @@ pub mod snmp {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "snmp", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.port`
     ///
@@ -10487,7 +10487,7 @@ pub mod snmp {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9116`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "snmp", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "snmp", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.snmp.user`
     ///
@@ -10496,7 +10496,7 @@ pub mod snmp {
     /// Nix type: `string`. Default: `"snmp-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "snmp", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.snmp.logFormat`.
@@ -10528,7 +10528,7 @@ pub mod sql {
     /// Nix type: `null or path`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configFile"]);
+    pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configFile"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.configuration`
     ///
@@ -10537,7 +10537,7 @@ pub mod sql {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const configuration: Opt<NullOr<ConfigurationValue>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration"]);
+    pub const configuration: Opt<NullOr<ConfigurationValue>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.enable`
     ///
@@ -10546,7 +10546,7 @@ pub mod sql {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sql", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sql", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.extraFlags`
     ///
@@ -10555,7 +10555,7 @@ pub mod sql {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "sql", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "sql", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.firewallFilter`
     ///
@@ -10566,7 +10566,7 @@ pub mod sql {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9237"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "sql", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "sql", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.firewallRules`
     ///
@@ -10576,7 +10576,7 @@ pub mod sql {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9237 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "sql", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "sql", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.group`
     ///
@@ -10585,7 +10585,7 @@ pub mod sql {
     /// Nix type: `string`. Default: `"sql-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.listenAddress`
     ///
@@ -10594,7 +10594,7 @@ pub mod sql {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.openFirewall`
     ///
@@ -10603,7 +10603,7 @@ pub mod sql {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sql", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "sql", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.port`
     ///
@@ -10612,7 +10612,7 @@ pub mod sql {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9237`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "sql", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "sql", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.sql.user`
     ///
@@ -10621,7 +10621,7 @@ pub mod sql {
     /// Nix type: `string`. Default: `"sql-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "user"]).in_submodules(1);
 
     ::flakesmith::submodule_value! {
         /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>`: `QueriesValue::new()`, then a setter per option.
@@ -10724,7 +10724,7 @@ pub mod sql {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const jobs: Opt<BTreeMap<String, JobsValue>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration", "jobs"]);
+        pub const jobs: Opt<BTreeMap<String, JobsValue>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration", "jobs"]).in_submodules(2);
 
         ::flakesmith::submodule_value! {
             /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>`: `QueriesValue::new()`, then a setter per option.
@@ -10828,7 +10828,7 @@ pub mod sql {
                 /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
                 #[inline]
                 pub fn connections(&self) -> Opt<Vec<String>> {
-                    Opt::at(self.path.join(["connections"]))
+                    Opt::at(self.path.join(["connections"])).in_submodules(3)
                 }
 
                 /// `services.prometheus.exporters.sql.configuration.jobs.<name>.interval`
@@ -10841,7 +10841,7 @@ pub mod sql {
                 /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
                 #[inline]
                 pub fn interval(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["interval"]))
+                    Opt::at(self.path.join(["interval"])).in_submodules(3)
                 }
 
                 /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries`
@@ -10853,7 +10853,7 @@ pub mod sql {
                 /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
                 #[inline]
                 pub fn queries(&self) -> Opt<BTreeMap<String, QueriesValue>> {
-                    Opt::at(self.path.join(["queries"]))
+                    Opt::at(self.path.join(["queries"])).in_submodules(3)
                 }
 
                 /// The options under `queries`.
@@ -10871,7 +10871,7 @@ pub mod sql {
                 /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
                 #[inline]
                 pub fn startup_sql(&self) -> Opt<Vec<String>> {
-                    Opt::at(self.path.join(["startupSql"]))
+                    Opt::at(self.path.join(["startupSql"])).in_submodules(3)
                 }
 
             }
@@ -10907,7 +10907,7 @@ pub mod sql {
                 /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
                 #[inline]
                 pub fn help(&self) -> Opt<NullOr<String>> {
-                    Opt::at(self.path.join(["help"]))
+                    Opt::at(self.path.join(["help"])).in_submodules(4)
                 }
 
                 /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.labels`
@@ -10919,7 +10919,7 @@ pub mod sql {
                 /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
                 #[inline]
                 pub fn labels(&self) -> Opt<Vec<String>> {
-                    Opt::at(self.path.join(["labels"]))
+                    Opt::at(self.path.join(["labels"])).in_submodules(4)
                 }
 
                 /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.query`
@@ -10931,7 +10931,7 @@ pub mod sql {
                 /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
                 #[inline]
                 pub fn query(&self) -> Opt<String> {
-                    Opt::at(self.path.join(["query"]))
+                    Opt::at(self.path.join(["query"])).in_submodules(4)
                 }
 
                 /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.values`
@@ -10943,7 +10943,7 @@ pub mod sql {
                 /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
                 #[inline]
                 pub fn values(&self) -> Opt<Vec<String>> {
-                    Opt::at(self.path.join(["values"]))
+                    Opt::at(self.path.join(["values"])).in_submodules(4)
                 }
 
             }
@@ -11002,7 +11002,7 @@ pub mod statsd {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "statsd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "statsd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.extraFlags`
     ///
@@ -11011,7 +11011,7 @@ pub mod statsd {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.firewallFilter`
     ///
@@ -11022,7 +11022,7 @@ pub mod statsd {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9102"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.firewallRules`
     ///
@@ -11032,7 +11032,7 @@ pub mod statsd {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9102 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "statsd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.group`
     ///
@@ -11041,7 +11041,7 @@ pub mod statsd {
     /// Nix type: `string`. Default: `"statsd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.listenAddress`
     ///
@@ -11050,7 +11050,7 @@ pub mod statsd {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.openFirewall`
     ///
@@ -11059,7 +11059,7 @@ pub mod statsd {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "statsd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "statsd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.port`
     ///
@@ -11068,7 +11068,7 @@ pub mod statsd {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9102`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "statsd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "statsd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.statsd.user`
     ///
@@ -11077,7 +11077,7 @@ pub mod statsd {
     /// Nix type: `string`. Default: `"statsd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "statsd", "user"]).in_submodules(1);
 
 }
 
@@ -11091,7 +11091,7 @@ pub mod surfboard {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.extraFlags`
     ///
@@ -11100,7 +11100,7 @@ pub mod surfboard {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.firewallFilter`
     ///
@@ -11111,7 +11111,7 @@ pub mod surfboard {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9239"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.firewallRules`
     ///
@@ -11121,7 +11121,7 @@ pub mod surfboard {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9239 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.group`
     ///
@@ -11130,7 +11130,7 @@ pub mod surfboard {
     /// Nix type: `string`. Default: `"surfboard-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.listenAddress`
     ///
@@ -11139,7 +11139,7 @@ pub mod surfboard {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.modemAddress`
     ///
@@ -11148,7 +11148,7 @@ pub mod surfboard {
     /// Nix type: `string`. Default: `"192.168.100.1"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const modem_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "modemAddress"]);
+    pub const modem_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "modemAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.openFirewall`
     ///
@@ -11157,7 +11157,7 @@ pub mod surfboard {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.port`
     ///
@@ -11166,7 +11166,7 @@ pub mod surfboard {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9239`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.surfboard.user`
     ///
@@ -11175,7 +11175,7 @@ pub mod surfboard {
     /// Nix type: `string`. Default: `"surfboard-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "surfboard", "user"]).in_submodules(1);
 
 }
 
@@ -11189,7 +11189,7 @@ pub mod systemd {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "systemd", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "systemd", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.extraFlags`
     ///
@@ -11198,7 +11198,7 @@ pub mod systemd {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.firewallFilter`
     ///
@@ -11209,7 +11209,7 @@ pub mod systemd {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9558"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.firewallRules`
     ///
@@ -11219,7 +11219,7 @@ pub mod systemd {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9558 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "systemd", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.group`
     ///
@@ -11228,7 +11228,7 @@ pub mod systemd {
     /// Nix type: `string`. Default: `"systemd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.listenAddress`
     ///
@@ -11237,7 +11237,7 @@ pub mod systemd {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.openFirewall`
     ///
@@ -11246,7 +11246,7 @@ pub mod systemd {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "systemd", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "systemd", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.port`
     ///
@@ -11255,7 +11255,7 @@ pub mod systemd {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9558`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "systemd", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "systemd", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.systemd.user`
     ///
@@ -11264,7 +11264,7 @@ pub mod systemd {
     /// Nix type: `string`. Default: `"systemd-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "systemd", "user"]).in_submodules(1);
 
 }
 
@@ -11278,7 +11278,7 @@ pub mod unbound {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unbound", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unbound", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.extraFlags`
     ///
@@ -11287,7 +11287,7 @@ pub mod unbound {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.firewallFilter`
     ///
@@ -11298,7 +11298,7 @@ pub mod unbound {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9167"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.firewallRules`
     ///
@@ -11308,7 +11308,7 @@ pub mod unbound {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9167 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.group`
     ///
@@ -11317,7 +11317,7 @@ pub mod unbound {
     /// Nix type: `string`. Default: `"unbound-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.listenAddress`
     ///
@@ -11326,7 +11326,7 @@ pub mod unbound {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.openFirewall`
     ///
@@ -11335,7 +11335,7 @@ pub mod unbound {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unbound", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unbound", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.port`
     ///
@@ -11344,7 +11344,7 @@ pub mod unbound {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9167`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "unbound", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "unbound", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.telemetryPath`
     ///
@@ -11353,7 +11353,7 @@ pub mod unbound {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unbound.user`
     ///
@@ -11362,7 +11362,7 @@ pub mod unbound {
     /// Nix type: `string`. Default: `"unbound-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "user"]).in_submodules(1);
 
     pub mod unbound {
         use super::*;
@@ -11374,7 +11374,7 @@ pub mod unbound {
         /// Nix type: `null or path`. Default: `"/var/lib/unbound/unbound_server.pem"`. Example: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const ca: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "ca"]);
+        pub const ca: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "ca"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unbound.unbound.certificate`
         ///
@@ -11383,7 +11383,7 @@ pub mod unbound {
         /// Nix type: `null or path`. Default: `"/var/lib/unbound/unbound_control.pem"`. Example: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "certificate"]);
+        pub const certificate: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "certificate"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unbound.unbound.host`
         ///
@@ -11392,7 +11392,7 @@ pub mod unbound {
         /// Nix type: `string`. Default: `"tcp://127.0.0.1:8953"`. Example: `"unix:///run/unbound/unbound.socket"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "host"]);
+        pub const host: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "host"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unbound.unbound.key`
         ///
@@ -11401,7 +11401,7 @@ pub mod unbound {
         /// Nix type: `null or path`. Default: `"/var/lib/unbound/unbound_control.key"`. Example: `null`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const key: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "key"]);
+        pub const key: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "prometheus", "exporters", "unbound", "unbound", "key"]).in_submodules(1);
 
     }
 
@@ -11417,7 +11417,7 @@ pub mod unpoller {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const controllers: Opt<Vec<ControllersValue>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "controllers"]);
+    pub const controllers: Opt<Vec<ControllersValue>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "controllers"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.enable`
     ///
@@ -11426,7 +11426,7 @@ pub mod unpoller {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.extraFlags`
     ///
@@ -11435,7 +11435,7 @@ pub mod unpoller {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.firewallFilter`
     ///
@@ -11446,7 +11446,7 @@ pub mod unpoller {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9130"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.firewallRules`
     ///
@@ -11456,7 +11456,7 @@ pub mod unpoller {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9130 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.group`
     ///
@@ -11465,7 +11465,7 @@ pub mod unpoller {
     /// Nix type: `string`. Default: `"unpoller-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.listenAddress`
     ///
@@ -11474,7 +11474,7 @@ pub mod unpoller {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.openFirewall`
     ///
@@ -11483,7 +11483,7 @@ pub mod unpoller {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.port`
     ///
@@ -11492,7 +11492,7 @@ pub mod unpoller {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9130`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.unpoller.user`
     ///
@@ -11501,7 +11501,7 @@ pub mod unpoller {
     /// Nix type: `string`. Default: `"unpoller-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "user"]).in_submodules(1);
 
     ::flakesmith::option_enum! {
         /// The values of `services.prometheus.exporters.unpoller.controllers.*.sites`.
@@ -11633,7 +11633,7 @@ pub mod unpoller {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const debug: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "debug"]);
+        pub const debug: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "debug"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.log.prometheusErrors`
         ///
@@ -11642,7 +11642,7 @@ pub mod unpoller {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const prometheus_errors: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "prometheusErrors"]);
+        pub const prometheus_errors: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "prometheusErrors"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.log.quiet`
         ///
@@ -11651,7 +11651,7 @@ pub mod unpoller {
         /// Nix type: `boolean`. Default: `false`. Example: `true`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const quiet: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "quiet"]);
+        pub const quiet: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "log", "quiet"]).in_submodules(1);
 
     }
 
@@ -11665,7 +11665,7 @@ pub mod unpoller {
         /// Nix type: `string`. Default: `"2m"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "interval"]);
+        pub const interval: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "interval"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.pass`
         ///
@@ -11675,7 +11675,7 @@ pub mod unpoller {
         /// Nix type: `path`. Default: `"unpoller-influxdb-default.password"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const pass: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "pass"]);
+        pub const pass: Opt<RuntimePath> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "pass"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.tenant_id`
         ///
@@ -11684,7 +11684,7 @@ pub mod unpoller {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const tenant_id: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "tenant_id"]);
+        pub const tenant_id: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "tenant_id"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.timeout`
         ///
@@ -11693,7 +11693,7 @@ pub mod unpoller {
         /// Nix type: `string`. Default: `"10s"`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "timeout"]);
+        pub const timeout: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "timeout"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.url`
         ///
@@ -11702,7 +11702,7 @@ pub mod unpoller {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "url"]);
+        pub const url: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "url"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.user`
         ///
@@ -11711,7 +11711,7 @@ pub mod unpoller {
         /// Nix type: `string`. Default: `""`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "user"]);
+        pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "user"]).in_submodules(1);
 
         /// `services.prometheus.exporters.unpoller.loki.verify_ssl`
         ///
@@ -11720,7 +11720,7 @@ pub mod unpoller {
         /// Nix type: `boolean`. Default: `false`.
         ///
         /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-        pub const verify_ssl: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "verify_ssl"]);
+        pub const verify_ssl: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "loki", "verify_ssl"]).in_submodules(1);
 
     }
 
@@ -11736,7 +11736,7 @@ pub mod v2ray {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.extraFlags`
     ///
@@ -11745,7 +11745,7 @@ pub mod v2ray {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.firewallFilter`
     ///
@@ -11756,7 +11756,7 @@ pub mod v2ray {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9299"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.firewallRules`
     ///
@@ -11766,7 +11766,7 @@ pub mod v2ray {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9299 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.group`
     ///
@@ -11775,7 +11775,7 @@ pub mod v2ray {
     /// Nix type: `string`. Default: `"v2ray-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.listenAddress`
     ///
@@ -11784,7 +11784,7 @@ pub mod v2ray {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.openFirewall`
     ///
@@ -11793,7 +11793,7 @@ pub mod v2ray {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.port`
     ///
@@ -11802,7 +11802,7 @@ pub mod v2ray {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9299`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.user`
     ///
@@ -11811,7 +11811,7 @@ pub mod v2ray {
     /// Nix type: `string`. Default: `"v2ray-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.v2ray.v2rayEndpoint`
     ///
@@ -11820,7 +11820,7 @@ pub mod v2ray {
     /// Nix type: `string`. Default: `"127.0.0.1:54321"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const v2ray_endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "v2rayEndpoint"]);
+    pub const v2ray_endpoint: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "v2ray", "v2rayEndpoint"]).in_submodules(1);
 
 }
 
@@ -11834,7 +11834,7 @@ pub mod varnish {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.extraFlags`
     ///
@@ -11843,7 +11843,7 @@ pub mod varnish {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.firewallFilter`
     ///
@@ -11854,7 +11854,7 @@ pub mod varnish {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9131"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.firewallRules`
     ///
@@ -11864,7 +11864,7 @@ pub mod varnish {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9131 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.group`
     ///
@@ -11873,7 +11873,7 @@ pub mod varnish {
     /// Nix type: `string`. Default: `"varnish-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.healthPath`
     ///
@@ -11882,7 +11882,7 @@ pub mod varnish {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const health_path: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "healthPath"]);
+    pub const health_path: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "healthPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.instance`
     ///
@@ -11891,7 +11891,7 @@ pub mod varnish {
     /// Nix type: `null or string`. Default: `config.services.varnish.stateDir`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const instance: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "instance"]);
+    pub const instance: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "varnish", "instance"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.listenAddress`
     ///
@@ -11900,7 +11900,7 @@ pub mod varnish {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.noExit`
     ///
@@ -11909,7 +11909,7 @@ pub mod varnish {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const no_exit: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "noExit"]);
+    pub const no_exit: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "noExit"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.openFirewall`
     ///
@@ -11918,7 +11918,7 @@ pub mod varnish {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.port`
     ///
@@ -11927,7 +11927,7 @@ pub mod varnish {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9131`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "varnish", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "varnish", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.raw`
     ///
@@ -11936,7 +11936,7 @@ pub mod varnish {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const raw: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "raw"]);
+    pub const raw: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "raw"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.telemetryPath`
     ///
@@ -11945,7 +11945,7 @@ pub mod varnish {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.user`
     ///
@@ -11954,7 +11954,7 @@ pub mod varnish {
     /// Nix type: `string`. Default: `"varnish-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.varnishStatPath`
     ///
@@ -11963,7 +11963,7 @@ pub mod varnish {
     /// Nix type: `string`. Default: `"varnishstat"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const varnish_stat_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "varnishStatPath"]);
+    pub const varnish_stat_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "varnish", "varnishStatPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.verbose`
     ///
@@ -11972,7 +11972,7 @@ pub mod varnish {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const verbose: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "verbose"]);
+    pub const verbose: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "verbose"]).in_submodules(1);
 
     /// `services.prometheus.exporters.varnish.withGoMetrics`
     ///
@@ -11981,7 +11981,7 @@ pub mod varnish {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const with_go_metrics: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "withGoMetrics"]);
+    pub const with_go_metrics: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "varnish", "withGoMetrics"]).in_submodules(1);
 
 }
 
@@ -11995,7 +11995,7 @@ pub mod wireguard {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.extraFlags`
     ///
@@ -12004,7 +12004,7 @@ pub mod wireguard {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.firewallFilter`
     ///
@@ -12015,7 +12015,7 @@ pub mod wireguard {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9586"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.firewallRules`
     ///
@@ -12025,7 +12025,7 @@ pub mod wireguard {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9586 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.group`
     ///
@@ -12034,7 +12034,7 @@ pub mod wireguard {
     /// Nix type: `string`. Default: `"wireguard-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.listenAddress`
     ///
@@ -12043,7 +12043,7 @@ pub mod wireguard {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.openFirewall`
     ///
@@ -12052,7 +12052,7 @@ pub mod wireguard {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.port`
     ///
@@ -12061,7 +12061,7 @@ pub mod wireguard {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9586`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.singleSubnetPerField`
     ///
@@ -12073,7 +12073,7 @@ pub mod wireguard {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const single_subnet_per_field: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "singleSubnetPerField"]);
+    pub const single_subnet_per_field: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "singleSubnetPerField"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.user`
     ///
@@ -12082,7 +12082,7 @@ pub mod wireguard {
     /// Nix type: `string`. Default: `"wireguard-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "user"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.verbose`
     ///
@@ -12091,7 +12091,7 @@ pub mod wireguard {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const verbose: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "verbose"]);
+    pub const verbose: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "verbose"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.wireguardConfig`
     ///
@@ -12106,7 +12106,7 @@ pub mod wireguard {
     /// Nix type: `null or path or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const wireguard_config: Opt<NullOr<OneOf<WireguardConfigMembers>>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "wireguardConfig"]);
+    pub const wireguard_config: Opt<NullOr<OneOf<WireguardConfigMembers>>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "wireguardConfig"]).in_submodules(1);
 
     /// `services.prometheus.exporters.wireguard.withRemoteIp`
     ///
@@ -12115,7 +12115,7 @@ pub mod wireguard {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const with_remote_ip: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "withRemoteIp"]);
+    pub const with_remote_ip: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "withRemoteIp"]).in_submodules(1);
 
     /// The members of `services.prometheus.exporters.wireguard.wireguardConfig`'s type: `path`, `string`. A value of any of them sets the option.
     pub enum WireguardConfigMembers {}
@@ -12134,7 +12134,7 @@ pub mod zfs {
     /// Nix type: `boolean`. Default: `false`. Example: `true`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "zfs", "enable"]);
+    pub const enable: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "zfs", "enable"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.extraFlags`
     ///
@@ -12143,7 +12143,7 @@ pub mod zfs {
     /// Nix type: `list of string`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "extraFlags"]);
+    pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "extraFlags"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.firewallFilter`
     ///
@@ -12154,7 +12154,7 @@ pub mod zfs {
     /// Nix type: `null or string`. Default: `null`. Example: `"-i eth0 -p tcp -m tcp --dport 9134"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "firewallFilter"]);
+    pub const firewall_filter: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "firewallFilter"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.firewallRules`
     ///
@@ -12164,7 +12164,7 @@ pub mod zfs {
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`. Example: `iifname "eth0" tcp dport 9134 counter accept`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "firewallRules"]);
+    pub const firewall_rules: Opt<NullOr<Concatenated>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "firewallRules"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.group`
     ///
@@ -12173,7 +12173,7 @@ pub mod zfs {
     /// Nix type: `string`. Default: `"zfs-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "group"]);
+    pub const group: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "group"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.listenAddress`
     ///
@@ -12182,7 +12182,7 @@ pub mod zfs {
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "listenAddress"]);
+    pub const listen_address: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "listenAddress"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.openFirewall`
     ///
@@ -12191,7 +12191,7 @@ pub mod zfs {
     /// Nix type: `boolean`. Default: `false`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "zfs", "openFirewall"]);
+    pub const open_firewall: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "zfs", "openFirewall"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.pools`
     ///
@@ -12200,7 +12200,7 @@ pub mod zfs {
     /// Nix type: `null or (list of string)`. Default: `[ ]`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const pools: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "pools"]);
+    pub const pools: Opt<NullOr<Vec<String>>> = Opt::new(&["services", "prometheus", "exporters", "zfs", "pools"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.port`
     ///
@@ -12209,7 +12209,7 @@ pub mod zfs {
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9134`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "zfs", "port"]);
+    pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "exporters", "zfs", "port"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.telemetryPath`
     ///
@@ -12218,7 +12218,7 @@ pub mod zfs {
     /// Nix type: `string`. Default: `"/metrics"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "telemetryPath"]);
+    pub const telemetry_path: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "telemetryPath"]).in_submodules(1);
 
     /// `services.prometheus.exporters.zfs.user`
     ///
@@ -12227,7 +12227,7 @@ pub mod zfs {
     /// Nix type: `string`. Default: `"zfs-exporter"`.
     ///
     /// Declared in `nixos/modules/services/monitoring/prometheus/exporters.nix`.
-    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "user"]);
+    pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "zfs", "user"]).in_submodules(1);
 
 }
 

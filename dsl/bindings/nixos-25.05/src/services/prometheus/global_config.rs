@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `nixos/modules/services/monitoring/prometheus/default.nix`.
-pub const evaluation_interval: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "evaluation_interval"]);
+pub const evaluation_interval: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "evaluation_interval"]).in_submodules(1);
 
 /// `services.prometheus.globalConfig.external_labels`
 ///
@@ -29,7 +29,7 @@ pub const evaluation_interval: Opt<NullOr<String>> = Opt::new(&["services", "pro
 /// Nix type: `null or (attribute set of string)`. Default: `null`.
 ///
 /// Declared in `nixos/modules/services/monitoring/prometheus/default.nix`.
-pub const external_labels: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["services", "prometheus", "globalConfig", "external_labels"]);
+pub const external_labels: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["services", "prometheus", "globalConfig", "external_labels"]).in_submodules(1);
 
 /// `services.prometheus.globalConfig.query_log_file`
 ///
@@ -38,7 +38,7 @@ pub const external_labels: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["s
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `nixos/modules/services/monitoring/prometheus/default.nix`.
-pub const query_log_file: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "query_log_file"]);
+pub const query_log_file: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "query_log_file"]).in_submodules(1);
 
 /// `services.prometheus.globalConfig.scrape_interval`
 ///
@@ -50,7 +50,7 @@ pub const query_log_file: Opt<NullOr<String>> = Opt::new(&["services", "promethe
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `nixos/modules/services/monitoring/prometheus/default.nix`.
-pub const scrape_interval: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "scrape_interval"]);
+pub const scrape_interval: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "scrape_interval"]).in_submodules(1);
 
 /// `services.prometheus.globalConfig.scrape_timeout`
 ///
@@ -62,5 +62,5 @@ pub const scrape_interval: Opt<NullOr<String>> = Opt::new(&["services", "prometh
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `nixos/modules/services/monitoring/prometheus/default.nix`.
-pub const scrape_timeout: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "scrape_timeout"]);
+pub const scrape_timeout: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "globalConfig", "scrape_timeout"]).in_submodules(1);
 
