@@ -43,28 +43,104 @@ pub fn validator_name() -> &'static str {
     }
 }
 
-/// Parses `text` with rnix.
+/// Parses `text` with rnix. Its errors are worded as Nix words its own (`unexpected
+/// `}``, `unexpected end of file`), with the text found rather than rnix's token names.
 pub fn validate_rnix(text: &str) -> Result<(), SyntaxError> {
     let parse = rnix::Root::parse(text);
     let Some(error) = parse.errors().first() else {
         return Ok(());
     };
     use rnix::ParseError as E;
-    let offset = match error {
-        E::Unexpected(range)
-        | E::UnexpectedExtra(range)
-        | E::UnexpectedWanted(_, range, _)
-        | E::UnexpectedDoubleBind(range)
-        | E::DuplicatedArgs(range, _) => usize::from(range.start()),
-        E::UnexpectedEOF | E::UnexpectedEOFWanted(_) | E::RecursionLimitExceeded => text.len(),
-        _ => 0,
+    let found = |range: &rnix::TextRange| found_text(text, range);
+    let (offset, message) = match error {
+        E::Unexpected(range) => (range.start(), format!("unexpected {}", found(range))),
+        E::UnexpectedExtra(range) => (
+            range.start(),
+            format!(
+                "unexpected {} after the end of the expression",
+                found(range)
+            ),
+        ),
+        E::UnexpectedWanted(_, range, wanted) => (
+            range.start(),
+            format!("unexpected {}{}", found(range), expecting(wanted)),
+        ),
+        E::UnexpectedDoubleBind(range) => (
+            range.start(),
+            "a function argument is bound with `@` twice".to_owned(),
+        ),
+        E::DuplicatedArgs(range, name) => (
+            range.start(),
+            format!("duplicate formal function argument `{name}`"),
+        ),
+        E::UnexpectedEOF => (end(text), "unexpected end of file".to_owned()),
+        E::UnexpectedEOFWanted(wanted) => (
+            end(text),
+            format!("unexpected end of file{}", expecting(wanted)),
+        ),
+        E::RecursionLimitExceeded => (end(text), "expression nested too deeply".to_owned()),
+        other => (0.into(), other.to_string()),
     };
-    let (line, column) = line_column(text, offset);
+    let (line, column) = line_column(text, usize::from(offset));
     Err(SyntaxError {
         line,
         column,
-        message: error.to_string(),
+        message,
     })
+}
+
+fn end(text: &str) -> rnix::TextSize {
+    rnix::TextSize::try_from(text.len()).unwrap_or(rnix::TextSize::from(u32::MAX))
+}
+
+/// What the parser found at `range`, quoted: the text itself (its first line, shortened),
+/// as Nix shows the token it did not expect.
+fn found_text(text: &str, range: &rnix::TextRange) -> String {
+    let start = usize::from(range.start()).min(text.len());
+    let stop = usize::from(range.end()).clamp(start, text.len());
+    let found = text.get(start..stop).unwrap_or_default();
+    let first_line = found.lines().next().unwrap_or_default().trim();
+    match first_line.chars().count() {
+        0 => "end of line".to_owned(),
+        1..=20 => format!("`{first_line}`"),
+        _ => format!("`{}...`", first_line.chars().take(20).collect::<String>()),
+    }
+}
+
+/// `, expecting `;` or `}`` for the tokens the parser wanted that have one spelling.
+fn expecting(wanted: &[rnix::SyntaxKind]) -> String {
+    use rnix::SyntaxKind as K;
+    let spelled: Vec<String> = wanted
+        .iter()
+        .filter_map(|kind| {
+            Some(
+                match kind {
+                    K::TOKEN_ASSIGN => "`=`",
+                    K::TOKEN_SEMICOLON => "`;`",
+                    K::TOKEN_COLON => "`:`",
+                    K::TOKEN_COMMA => "`,`",
+                    K::TOKEN_DOT => "`.`",
+                    K::TOKEN_L_BRACE => "`{`",
+                    K::TOKEN_R_BRACE => "`}`",
+                    K::TOKEN_L_BRACK => "`[`",
+                    K::TOKEN_R_BRACK => "`]`",
+                    K::TOKEN_L_PAREN => "`(`",
+                    K::TOKEN_R_PAREN => "`)`",
+                    K::TOKEN_IN => "`in`",
+                    K::TOKEN_THEN => "`then`",
+                    K::TOKEN_ELSE => "`else`",
+                    K::TOKEN_IDENT => "a name",
+                    _ => return None,
+                }
+                .to_owned(),
+            )
+        })
+        .collect();
+    match spelled.as_slice() {
+        [] => String::new(),
+        [one] => format!(", expecting {one}"),
+        [init @ .., last] => format!(", expecting {} or {last}", init.join(", ")),
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -127,6 +203,22 @@ mod tests {
         assert_eq!((error.line, error.column), (2, 7));
         let error = validate("{\n  a = ;\n}\n").unwrap_err();
         assert_eq!(error.line, 2);
+    }
+
+    #[test]
+    fn rnix_errors_say_what_nix_would() {
+        let said = |text: &str| validate_rnix(text).unwrap_err().to_string();
+        assert_eq!(
+            said("{ a = 1; }}"),
+            "1:11: unexpected `}` after the end of the expression"
+        );
+        assert_eq!(
+            said("{\n  fileSystems.\"/\" = {\n}\n"),
+            "4:1: unexpected end of file, expecting `;`"
+        );
+        let message = said("{ a = 1 }");
+        assert!(message.starts_with("1:9: unexpected `}`"), "{message}");
+        assert!(!said("{ a = ; }").contains("TOKEN_"));
     }
 
     #[test]
