@@ -38,6 +38,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
+pub mod guide;
 #[cfg(feature = "generator")]
 pub mod import;
 pub mod model;

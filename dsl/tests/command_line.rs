@@ -74,6 +74,11 @@ fn usage_errors_exit_2_and_failures_1_with_one_help_line() {
         ),
         (&["import", "somewhere"][..], 2, "error: `import` needs `--out CONFIG_DIR`"),
         (
+            &["explain", "no-such-code"][..],
+            2,
+            "error: there is no diagnostic code `no-such-code`",
+        ),
+        (
             &["options", "report", "/nonexistent/options.json"][..],
             1,
             "error: cannot read /nonexistent/options.json",
@@ -87,4 +92,24 @@ fn usage_errors_exit_2_and_failures_1_with_one_help_line() {
         assert!(!stderr.contains("Usage:"), "{args:?}:\n{stderr}");
         assert!(output.stdout.is_empty(), "{args:?}");
     }
+}
+
+/// `flakesmith explain CODE` prints what the code a diagnostic shows means, and what to do.
+#[test]
+fn explain_prints_what_a_code_means() {
+    let output = run(&["explain", "conflicting-definitions"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = text(&output.stdout);
+    assert!(
+        text.starts_with("error[conflicting-definitions]: Two definitions of one option"),
+        "{text}"
+    );
+    assert!(text.contains("`lib.mkForce`"), "{text}");
+    assert!(text.contains("flakesmith::guide::diagnostics"), "{text}");
+    let lint = text_of(&["explain", "firewall-disabled"]);
+    assert!(lint.contains(".allow(Lint::FirewallDisabled)"), "{lint}");
+}
+
+fn text_of(args: &[&str]) -> String {
+    text(&run(args).stdout)
 }

@@ -1,14 +1,14 @@
-//! The README's commands that can run here, run: the two that regenerate the shipped
+//! The bindings chapter's commands that can run here, run: the two that regenerate the shipped
 //! bindings must reproduce them byte for byte, and the features of their crates (so the
-//! README cannot drift from what the bindings were made with).
+//! guide cannot drift from what the bindings were made with).
 
 mod common;
 
 use common::{files_under, run, workspace};
 
-/// The README's shell commands that start with `prefix`, continuation lines joined.
+/// The bindings chapter's shell commands that start with `prefix`, continuation lines joined.
 fn commands(prefix: &str) -> Vec<String> {
-    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(workspace().join("dsl/guide/bindings.md")).unwrap();
     let mut out = Vec::new();
     let mut lines = readme.lines();
     while let Some(line) = lines.next() {
@@ -53,7 +53,7 @@ fn words(command: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_readme_regenerate_commands_reproduce_the_shipped_bindings() {
+fn the_guide_regenerate_commands_reproduce_the_shipped_bindings() {
     let prefix =
         "cargo run -p flakesmith --features generator --bin flakesmith -- options generate dsl/";
     let commands = commands(prefix);

@@ -1,7 +1,7 @@
 //! The corpus: public NixOS configurations as their authors published them
 //! (`tests/fixtures/corpus/<name>/`, each with `SOURCE.md` naming the repository, commit
 //! and licence, trimmed to their Nix files). Each is imported as it is; the figures are
-//! the README's corpus table, kept equal by this test.
+//! the import chapter's corpus table (dsl/guide/importing.md), kept equal by this test.
 
 use std::path::{Path, PathBuf};
 
@@ -101,7 +101,7 @@ fn every_corpus_configuration_imports_as_published() {
         "Median typed share over the {} imported configurations: {median:.1}%.",
         shares.len()
     ));
-    let readme = std::fs::read_to_string(corpus().join("../../../README.md")).unwrap();
+    let readme = std::fs::read_to_string(corpus().join("../../../dsl/guide/importing.md")).unwrap();
     let shown: Vec<&str> = readme
         .lines()
         .skip_while(|line| !line.starts_with("<!-- corpus table"))
@@ -113,7 +113,7 @@ fn every_corpus_configuration_imports_as_published() {
     assert_eq!(
         shown.trim_end(),
         table,
-        "the README's corpus table differs from what the importer makes:\n{table}"
+        "the import chapter's corpus table differs from what the importer makes:\n{table}"
     );
 }
 
@@ -208,7 +208,7 @@ fn every_imported_corpus_crate_builds() {
         eprintln!("{table}");
         return;
     }
-    let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo.join("dsl/guide/importing.md")).unwrap();
     let shown: Vec<&str> = readme
         .lines()
         .skip_while(|line| !line.starts_with("<!-- corpus evaluation"))
@@ -218,7 +218,7 @@ fn every_imported_corpus_crate_builds() {
     assert_eq!(
         shown.join("\n"),
         table,
-        "the README's corpus evaluation table differs from what the evaluations give:\n{table}"
+        "the import chapter's corpus evaluation table differs from what the evaluations give:\n{table}"
     );
 }
 
@@ -241,7 +241,7 @@ fn option_data(manifest: &str) -> (&'static str, &'static str) {
 
 /// Every host of the original flake `original` and of the regenerated `regenerated`,
 /// evaluated with the same stand-ins (those of the release lines the crate uses): a
-/// row of the README's corpus evaluation table. A host the stand-ins cannot evaluate
+/// row of the import chapter's corpus evaluation table. A host the stand-ins cannot evaluate
 /// in the original is counted with the first reason; one they can must evaluate to the
 /// same options in the regenerated flake, or it is counted as differing, with the
 /// first option that differs.

@@ -1,11 +1,11 @@
-//! The README's table of diagnostic codes is the list of kinds: one row per kind, in
+//! The guide's table of diagnostic codes is the list of kinds: one row per kind, in
 //! order, with its code, severity and summary, so the docs cannot drift from the checks.
 
 use flakesmith::{DiagnosticKind, Severity};
 
 #[test]
-fn the_readme_lists_every_diagnostic_code() {
-    let readme = include_str!("../../README.md");
+fn the_guide_lists_every_diagnostic_code() {
+    let readme = include_str!("../../dsl/guide/diagnostics.md");
     let rows: Vec<&str> = readme
         .lines()
         .skip_while(|line| !line.starts_with("<!-- diagnostic codes"))
@@ -22,5 +22,5 @@ fn the_readme_lists_every_diagnostic_code() {
             format!("| `{}` | {severity} | {} |", kind.code(), kind.summary())
         })
         .collect();
-    assert_eq!(rows, expected, "README's diagnostic codes table");
+    assert_eq!(rows, expected, "the guide's diagnostic codes table");
 }

@@ -296,10 +296,10 @@ fn what_cannot_be_typed_is_kept_and_reported() {
     );
 }
 
-/// The README shows the fleet's report as the importer makes it.
+/// The guide shows the fleet's report as the importer makes it.
 #[test]
-fn the_readme_shows_the_fleet_report() {
-    let readme = include_str!("../../README.md");
+fn the_guide_shows_the_fleet_report() {
+    let readme = include_str!("../../dsl/guide/importing.md");
     let shown: Vec<&str> = readme
         .lines()
         .skip_while(|line| !line.starts_with("<!-- import report"))
@@ -316,5 +316,5 @@ fn the_readme_shows_the_fleet_report() {
         .lines()
         .find(|line| line.starts_with("Typed:"))
         .unwrap();
-    assert!(readme.contains(typed), "README lacks `{typed}`");
+    assert!(readme.contains(typed), "the import chapter lacks `{typed}`");
 }

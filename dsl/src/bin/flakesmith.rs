@@ -1,5 +1,6 @@
-//! `flakesmith new DIR` (a configuration crate, a host, a user), `flakesmith options
-//! report FILE` and `flakesmith options generate FILE --out DIR`.
+//! `flakesmith new DIR` (a configuration crate, a host, a user), `flakesmith import`,
+//! `flakesmith explain CODE`, `flakesmith options report FILE` and `flakesmith options
+//! generate FILE --out DIR`.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -61,6 +62,18 @@ else FLAKESMITH_NIXPKGS_LIB, else <nixpkgs/lib>): its hosts, modules and Home Ma
 users, each definition a typed call where a binding takes its value and `Raw::nix`
 (marked `// TODO(import)`) where not; the other outputs carried as written. Prints a
 report of what was typed, raw, kept and left out (also in IMPORT.md).
+",
+    ),
+    (
+        &["explain"],
+        "explain CODE",
+        "what a diagnostic code means and what to do",
+        "\
+Usage: flakesmith explain CODE
+
+What the diagnostic code CODE means and what to do about it: the code a build error or
+warning shows in brackets (`error[duplicate-host]` is `flakesmith explain duplicate-host`).
+Every code is listed in the guide's diagnostics chapter (`flakesmith::guide::diagnostics`).
 ",
     ),
     (
@@ -272,6 +285,16 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
         .collect::<Vec<_>>()
         .as_slice()
     {
+        ["explain", code] => match flakesmith::DiagnosticKind::from_code(code) {
+            Some(kind) => {
+                print!("{}", kind.explain());
+                Ok(())
+            }
+            None => Err(usage(format!(
+                "there is no diagnostic code `{code}`; a code is what a diagnostic shows in \
+                 brackets, such as `duplicate-host` in `error[duplicate-host]`"
+            ))),
+        },
         ["options", "report", file] => {
             println!("{}", report(&read(&PathBuf::from(file))?));
             Ok(())

@@ -51,7 +51,7 @@ pub fn bindings_release(flake: &Flake, file: &Path, manifest: &str, out: &mut Ve
                         &format!("typed against {what} {}", used.release),
                     )
                     .help(format!(
-                        "depend on `{}`, the newest, or generate bindings from your own pin (README, \"Option bindings\")",
+                        "depend on `{}`, the newest, or generate bindings from your own pin (the guide's bindings chapter, `flakesmith::guide::bindings`)",
                         lines.last().expect("a line").package
                     )),
                 ),
@@ -66,7 +66,7 @@ pub fn bindings_release(flake: &Flake, file: &Path, manifest: &str, out: &mut Ve
                         ),
                         &format!("typed against {what} {}", used.release),
                     )
-                    .help("generate bindings from your own pin (README, \"Option bindings\"), or pin the flake to the bindings' release"),
+                    .help("generate bindings from your own pin (the guide's bindings chapter, `flakesmith::guide::bindings`), or pin the flake to the bindings' release"),
                 ),
                 Some(_) => {}
             }

@@ -1,6 +1,7 @@
 //! What each diagnostic is about: a kind with a stable code, a default severity and a
-//! one-line summary. Checks name their kind; the README's table, `Lint::allow` and the
-//! tests refer to codes, which do not change when a message is reworded.
+//! one-line summary. Checks name their kind; the guide's table (`guide::diagnostics`),
+//! `flakesmith explain`, `Lint::allow` and the tests refer to codes, which do not change
+//! when a message is reworded.
 
 use super::Severity;
 use crate::model::Lint;
@@ -15,7 +16,7 @@ macro_rules! kinds {
         }
 
         impl Kind {
-            /// Every kind, in the order the README's table lists them.
+            /// Every kind, in the order the guide's table lists them.
             pub const ALL: &'static [Kind] = &[$(Kind::$variant,)*];
 
             /// The stable code, shown as `error[code]`.

@@ -1,6 +1,7 @@
 //! Diagnostics, rendered the way rustc renders its own. Each has a [`Kind`] with a stable
 //! code (`error[duplicate-host]`); the message says what is wrong in this configuration.
 
+mod explain;
 mod kind;
 
 use std::fmt;
@@ -158,6 +159,17 @@ pub fn render_all(diagnostics: &[Diagnostic]) -> String {
             "flakesmith: configuration rejected: {}, {}\n",
             plural(errors, "error"),
             plural(warnings, "warning")
+        ));
+        // As rustc's `--explain`: the codes shown, each once, in the order they came.
+        let mut codes: Vec<&str> = Vec::new();
+        for diagnostic in diagnostics {
+            if !codes.contains(&diagnostic.kind.code()) {
+                codes.push(diagnostic.kind.code());
+            }
+        }
+        out.push_str(&format!(
+            "For more about a code, run `flakesmith explain CODE` (here: {}).\n",
+            codes.join(", ")
         ));
     }
     out

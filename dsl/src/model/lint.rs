@@ -20,6 +20,16 @@ pub enum Lint {
 }
 
 impl Lint {
+    /// Every lint.
+    pub const ALL: &'static [Lint] = &[
+        Lint::PlaintextSecret,
+        Lint::NoEffect,
+        Lint::UnusedModule,
+        Lint::DesktopWithoutGraphicalSession,
+        Lint::RootLoginWithPassword,
+        Lint::FirewallDisabled,
+    ];
+
     /// How to silence it, for help lines.
     pub fn allow_hint(self, on: &str) -> String {
         format!("if this is deliberate, add `.allow(Lint::{self:?})` to {on}")
