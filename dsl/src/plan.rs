@@ -75,6 +75,10 @@ pub struct PlannedModule<'a> {
     pub source_text: Option<String>,
     /// The modules it imports itself, in import order: indices into [`Plan::modules`].
     pub imports: Vec<usize>,
+    /// Another module with this name and different content was rejected
+    /// (`duplicate-module`): a host importing this one may lack what that one defines,
+    /// so checks that would only repeat the mistake skip such hosts.
+    pub clashed: bool,
 }
 
 /// One Home Manager user file.

@@ -34,7 +34,11 @@ mod value;
 pub fn derive_nix_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     value::expand(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(|error| {
+            let mut out = error.into_compile_error();
+            out.extend(value::fallback(&input));
+            out
+        })
         .into()
 }
 
@@ -62,6 +66,10 @@ pub fn derive_nix_value(input: TokenStream) -> TokenStream {
 pub fn derive_nix_module(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     module::expand(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(|error| {
+            let mut out = error.into_compile_error();
+            out.extend(module::fallback(&input));
+            out
+        })
         .into()
 }

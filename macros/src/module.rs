@@ -222,3 +222,62 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
     })
 }
+
+/// What a rejected derive still provides beside its errors: `<Name>Cfg`, `<Name>Options`
+/// and an impl of `NixModule`, so that the user's `impl ModuleConfig`, `cfg.field` and
+/// `.enable(Name { .. })` compile and the derive's own message is the only one (as
+/// serde_derive and thiserror do). The bodies never run: the derive's `compile_error!`
+/// stops the build.
+pub fn fallback(input: &DeriveInput) -> TokenStream {
+    let Data::Struct(syn::DataStruct {
+        fields: syn::Fields::Named(named),
+        ..
+    }) = &input.data
+    else {
+        return TokenStream::new();
+    };
+    if !input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let (name, vis) = (&input.ident, &input.vis);
+    let cfg_name = format_ident!("{}Cfg", name);
+    let options_name = format_ident!("{}Options", name);
+    // `enable` is the module's own; a field of that name is one of the mistakes reported.
+    let fields: Vec<(&syn::Ident, &syn::Type)> = named
+        .named
+        .iter()
+        .filter_map(|f| f.ident.as_ref().map(|ident| (ident, &f.ty)))
+        .filter(|(ident, _)| *ident != "enable")
+        .collect();
+    let cfg_fields = fields.iter().map(|(ident, ty)| {
+        quote!(pub #ident: ::flakesmith::CfgRef<<#ty as ::flakesmith::NixType>::Value>)
+    });
+    let option_fields = fields.iter().map(
+        |(ident, ty)| quote!(pub #ident: ::flakesmith::Opt<<#ty as ::flakesmith::NixType>::Value>),
+    );
+    quote! {
+        #[doc(hidden)]
+        #vis struct #cfg_name {
+            pub enable: ::flakesmith::CfgRef<bool>,
+            #(#cfg_fields,)*
+        }
+
+        #[doc(hidden)]
+        #vis struct #options_name {
+            pub enable: ::flakesmith::Opt<bool>,
+            #(#option_fields,)*
+        }
+
+        impl ::flakesmith::NixModule for #name {
+            type Cfg = #cfg_name;
+            type Options = #options_name;
+            fn options() -> #options_name { ::core::unreachable!() }
+            fn cfg() -> #cfg_name { ::core::unreachable!() }
+            fn enable_option() -> ::flakesmith::Opt<bool> { ::core::unreachable!() }
+            fn declare() -> ::flakesmith::Module { ::core::unreachable!() }
+            fn settings(&self) -> ::std::vec::Vec<(::flakesmith::OptionPath, ::core::result::Result<::flakesmith::nix::Expr, ::flakesmith::nix::ValueError>)> {
+                ::core::unreachable!()
+            }
+        }
+    }
+}

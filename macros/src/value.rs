@@ -164,3 +164,17 @@ fn enum_impls(
         ::flakesmith::value::string_enum!(#name { #(#idents => #texts),* });
     })
 }
+
+/// What a rejected derive still provides beside its errors: the value traits, so that
+/// the user's code converting the type compiles and the derive's own message is the only
+/// one. The bodies never run: the derive's `compile_error!` stops the build.
+pub fn fallback(input: &DeriveInput) -> TokenStream {
+    let name = &input.ident;
+    // A generic type or a union is itself the mistake reported; an impl would add to it.
+    if matches!(input.data, Data::Union(_)) || !input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let unreachable = quote!(::core::unreachable!());
+    let merge = quote!(::flakesmith::Merge::Equal);
+    struct_impls(name, (unreachable.clone(), unreachable, merge))
+}

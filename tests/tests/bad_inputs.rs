@@ -1,6 +1,6 @@
 //! The bad-input catalogue: every entry is a mistake a user can make; each gets a clear
 //! error that names the entity (and, for configuration mistakes, the Rust location that
-//! made it), and nothing is written.
+//! made it), exactly one error per mistake, and nothing is written.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,6 +14,13 @@ const THIS_FILE: &str = "tests/tests/bad_inputs.rs:";
 
 fn accounts(name: &str) -> Module {
     Module::new(Category::System, "accounts").set(users::users::user(name).is_normal_user(), true)
+}
+
+/// An account beside `accounts`, in a module of its own name (a second `accounts`
+/// module would be a mistake of its own, `duplicate-module`).
+fn account(name: &str) -> Module {
+    Module::new(Category::System, "more-accounts")
+        .set(users::users::user(name).is_normal_user(), true)
 }
 
 #[track_caller]
@@ -89,7 +96,7 @@ fn configuration_cases(dir: &Path) -> Vec<(&'static str, Flake, String)> {
         (
             "invalid user name",
             one(host("desk")
-                .import(accounts("Alice"))
+                .import(account("Alice"))
                 .user(User::new("Alice", "24.05"))),
             "`Alice`".into(),
         ),
@@ -120,7 +127,7 @@ fn configuration_cases(dir: &Path) -> Vec<(&'static str, Flake, String)> {
         (
             "Home Manager user name ending in `$`",
             one(host("desk")
-                .import(accounts("pc$"))
+                .import(account("pc$"))
                 .user(User::new("pc$", "24.05"))),
             "machine account".into(),
         ),
@@ -243,6 +250,14 @@ fn configuration_cases(dir: &Path) -> Vec<(&'static str, Flake, String)> {
             "plaintext secret".into(),
         ),
         (
+            "a module that gives a user's account, built twice under one name",
+            one(host("desk")
+                .import(Module::new(Category::System, "people").set(users::users::user("dave").description(), "Dave"))
+                .import(Module::new(Category::System, "people").set(users::users::user("dave").is_normal_user(), true))
+                .user(User::new("dave", "24.05"))),
+            "two different modules".into(),
+        ),
+        (
             "two different modules with one name",
             one(host("desk")
                 .import(Module::new(Category::Services, "ssh").set(openssh::enable, true))
@@ -267,6 +282,10 @@ fn configuration_mistakes_are_rejected_with_entity_and_location() {
             Err(rejected) => rejected,
         };
         let text = flakesmith::diagnostic::render_all(&rejected.diagnostics);
+        let errors = rejected.diagnostics.iter().filter(|d| d.is_error()).count();
+        // One mistake, one error: nothing that depends on the rejected entity is
+        // reported again.
+        assert_eq!(errors, 1, "{what}: one mistake, {errors} errors:\n{text}");
         assert!(
             text.contains(&word),
             "{what}: the error does not name `{word}`:\n{text}"

@@ -278,6 +278,7 @@ fn resolve<'a>(
         if let Some(&index) = module_index.get(&path) {
             let first = plan.modules[index].module;
             if !std::ptr::eq(first, module) && !first.same_content(module) {
+                plan.modules[index].clashed = true;
                 out.push(
                     Diagnostic::new(Kind::DuplicateModule, format!(
                         "two different modules are both named `{}` in category `{}`",
@@ -316,6 +317,7 @@ fn resolve<'a>(
             module,
             source_text,
             imports: Vec::new(),
+            clashed: false,
         });
         module_index.insert(path, plan.modules.len() - 1);
         (plan.modules.len() - 1, true)

@@ -16,10 +16,16 @@ pub(crate) fn home_manager_users(
     out: &mut Vec<Diagnostic>,
 ) {
     let host = planned.host;
+    let imports_a_clashed_module = plan.modules_of(planned).any(|m| m.clashed);
     for user in plan.users_of(planned).map(|u| u.user) {
         let name = user.name.as_str();
         // A user whose name is rejected (`Alice`, `../root`) is reported once, for that.
         if super::valid_user_name(name).is_err() {
+            continue;
+        }
+        // The account may be in a module rejected for sharing a name with another
+        // (`duplicate-module`): that mistake is reported, not its consequences.
+        if imports_a_clashed_module {
             continue;
         }
         if !effective.is_true(&["users", "users", name, "isNormalUser"]) {
