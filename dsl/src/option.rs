@@ -4,6 +4,7 @@
 //! type of the values it accepts. `host.set(networking::host_name, 42)` does not compile
 //! because `42` is not `Into<String>`.
 
+use crate::value::NullOr;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -181,6 +182,29 @@ impl<T> ReadOnly<T> {
 )]
 pub trait AsOpt<T> {
     fn as_opt(&self) -> Opt<T>;
+}
+
+/// Options `set_null` takes: those whose Nix type is `null or ...`. A trait of its own, so
+/// that `set_null` on any other option says that, not what `AsOpt` says.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be set to `null`: its Nix type is not `null or ...`",
+    label = "`set_null` takes an option whose Nix type is `null or ...` (`Opt<NullOr<_>>`)",
+    note = "an option that is not nullable is left out to keep its default; `ReadOnly<_>` options cannot be defined at all"
+)]
+pub trait AsNullableOpt<T> {
+    fn as_nullable_opt(&self) -> Opt<NullOr<T>>;
+}
+
+impl<T> AsNullableOpt<T> for Opt<NullOr<T>> {
+    fn as_nullable_opt(&self) -> Opt<NullOr<T>> {
+        self.clone()
+    }
+}
+
+impl<T> AsNullableOpt<T> for &Opt<NullOr<T>> {
+    fn as_nullable_opt(&self) -> Opt<NullOr<T>> {
+        (*self).clone()
+    }
 }
 
 impl<T> AsOpt<T> for Opt<T> {

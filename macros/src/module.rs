@@ -160,7 +160,12 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         let example = f.attrs.example.as_ref().map(|expr| {
             quote_spanned! {span_of(expr)=> .example_value(::flakesmith::IntoValue::<#value>::into_nix(#expr)) }
         });
-        quote!(::flakesmith::OptionDecl::of::<#ty>(#nix_name, #description) #default #example)
+        // `line!()` spanned by the field reads the field's line: messages about its default
+        // or example point at the field, not at the struct.
+        let declared_at = quote_spanned! {f.ident.span()=>
+            .declared_at(::flakesmith::Location { file: file!(), line: line!(), column: column!() })
+        };
+        quote!(::flakesmith::OptionDecl::of::<#ty>(#nix_name, #description) #declared_at #default #example)
     });
     let settings = fields.iter().map(|f| {
         let (ident, path) = (f.ident, path_of(&f.nix_name));

@@ -410,3 +410,38 @@ fn resource_bounds() {
         .unwrap();
     handle.join().unwrap();
 }
+
+/// A module whose declared default Nix cannot hold.
+#[derive(flakesmith::NixModule)]
+#[nix(category = "services", namespace = "fleet.tuning")]
+pub struct Tuning {
+    /// How much of the cache to keep.
+    #[nix(default = f64::NAN)]
+    pub keep_ratio: f64,
+}
+
+impl ModuleConfig for Tuning {
+    fn config(_cfg: TuningCfg, module: Module) -> Module {
+        module
+    }
+}
+
+/// A derived module's default that Nix cannot hold is reported at the field that gives
+/// it, not at the struct.
+#[test]
+fn a_derived_default_nix_cannot_hold_points_at_its_field() {
+    let flake = one(host("desk").enable(Tuning { keep_ratio: 0.5 }));
+    let rejected = compile(&flake, Path::new(".")).expect_err("a NaN default");
+    let text = flakesmith::diagnostic::render_all(&rejected.diagnostics);
+    let field_line = include_str!("bad_inputs.rs")
+        .lines()
+        .position(|line| line.contains("pub keep_ratio: f64"))
+        .unwrap()
+        + 1;
+    assert!(
+        text.contains("error[unwritable-declaration]: the default of option `keepRatio`")
+            && text.contains(&format!("{THIS_FILE}{field_line}:9"))
+            && text.contains("the default is given here"),
+        "{text}"
+    );
+}

@@ -166,7 +166,10 @@ pub(crate) fn module(module: &Module, parse: super::Parser, out: &mut Vec<Diagno
                         declaration.name
                     ),
                     )
-                    .at(module.location, "module defined here"),
+                    .at(
+                        declaration.location.unwrap_or(module.location),
+                        format!("the {what} is given here"),
+                    ),
                 );
             }
         }

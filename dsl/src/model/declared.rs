@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
-use super::{Configure, Merge, MergeRule, Module};
+use super::{Configure, Location, Merge, MergeRule, Module};
 use crate::nix::{Attrs, Expr, ValueError};
 use crate::option::{Opt, OptionPath};
 use crate::value::{IntoValue, NullOr, Package, RuntimePath};
@@ -193,6 +193,9 @@ pub struct OptionDecl {
     pub description: String,
     /// How the option's type merges several definitions.
     pub merge: Merge,
+    /// Where the Rust declares it (the derive's field), for messages about its default or
+    /// example; `None` where only the module's location is known.
+    pub location: Option<Location>,
 }
 
 impl OptionDecl {
@@ -205,7 +208,14 @@ impl OptionDecl {
             example: None,
             description: description.to_owned(),
             merge: <T::Value as MergeRule>::MERGE,
+            location: None,
         }
+    }
+
+    /// Records where the Rust declares the option.
+    pub fn declared_at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
     }
 
     pub fn default_value(mut self, value: Result<Expr, ValueError>) -> Self {

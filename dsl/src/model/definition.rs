@@ -3,7 +3,7 @@ use std::fmt;
 use super::declared::CfgRef;
 use super::{Location, Merge, MergeRule};
 use crate::nix::{Expr, ValueError};
-use crate::option::{AsOpt, Opt, OptionPath};
+use crate::option::{AsNullableOpt, AsOpt, Opt, OptionPath};
 use crate::value::{IntoValue, NullOr};
 
 /// A module-system priority: lower numbers win.
@@ -183,9 +183,9 @@ pub trait Configure: Sized {
 
     /// Sets a `null or T` option to `null` (a plain definition).
     #[track_caller]
-    fn set_null<T: MergeRule>(self, option: impl AsOpt<NullOr<T>>) -> Self {
+    fn set_null<T: MergeRule>(self, option: impl AsNullableOpt<T>) -> Self {
         self.define_option(
-            &option.as_opt(),
+            &option.as_nullable_opt(),
             Ok(Expr::Null),
             Priority::PLAIN,
             Order::Normal,
