@@ -101,6 +101,22 @@ say) with that lib; standard output without --out.
 ",
     ),
     (
+        &["options", "sync"],
+        "options sync",
+        "bindings typed against the nixpkgs your flake.lock pins",
+        "\
+Usage: flakesmith options sync [--config DIR] [--lock FILE | --nixpkgs PATH]
+
+Generate the NixOS option bindings of exactly the nixpkgs the configuration pins, into
+the configuration crate DIR (default: the current directory) as bindings/nixos-pinned/
+(the library `flakesmith_nixos`, like every shipped release line, so no code changes),
+and point DIR/Cargo.toml at it, keeping the features it names. The nixpkgs comes from
+--nixpkgs PATH, else from the `nixpkgs` input of --lock FILE (default: DIR/flake/flake.lock,
+then DIR/flake.lock), fetched by Nix as `nix flake metadata` would; its options are
+evaluated with the real Nix (nix-instantiate). Run it again after `nix flake update`.
+",
+    ),
+    (
         &["options", "generate"],
         "options generate FILE --out DIR",
         "write Rust bindings for an options.json",
@@ -189,6 +205,7 @@ fn usage(error: impl ToString) -> Failure {
 
 /// Flags that take a value, kept by name.
 const VALUE_FLAGS: &[&str] = &[
+    "lock",
     "host",
     "system",
     "release",
@@ -308,6 +325,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
             }
             Ok(())
         }
+        ["options", "sync"] => sync(&flags),
         ["options", "generate", rest @ ..] if rest.len() <= 1 => {
             let out = out.ok_or_else(|| usage("`options generate` needs --out DIR"))?;
             let (options, file) = match rest {
@@ -464,7 +482,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
                     .unwrap_or_default()
                     .trim_start_matches("Usage: ")
             ),
-            _ => "expected `new DIR`, `new host NAME`, `new user NAME`, `import FLAKE_DIR --out DIR`, `options report FILE`, `options json ...` or `options generate FILE --out DIR`".to_owned(),
+            _ => "expected `new DIR`, `new host NAME`, `new user NAME`, `import FLAKE_DIR --out DIR`, `explain CODE`, `options report FILE`, `options json ...`, `options sync` or `options generate FILE --out DIR`".to_owned(),
         })),
     }
 }
@@ -605,6 +623,139 @@ fn evaluate_options(
         ));
     }
     String::from_utf8(output.stdout).map_err(|e| e.to_string())
+}
+
+/// `flakesmith options sync`: the pinned nixpkgs' options, generated into the
+/// configuration's own bindings crate, which its manifest then depends on.
+fn sync(flags: &std::collections::BTreeMap<&'static str, String>) -> Result<(), Failure> {
+    use flakesmith::bindgen::sync::{self, LockedSource};
+    let dir = PathBuf::from(flags.get("config").map_or(".", String::as_str));
+    let manifest_path = dir.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| {
+        format!(
+            "cannot read {} ({e}): name the configuration crate with --config DIR",
+            manifest_path.display()
+        )
+    })?;
+    let (nixpkgs, described) = match flags.get("nixpkgs") {
+        Some(path) => (PathBuf::from(path), path.clone()),
+        None => {
+            let lock_path = match flags.get("lock") {
+                Some(lock) => PathBuf::from(lock),
+                None => [dir.join("flake/flake.lock"), dir.join("flake.lock")]
+                    .into_iter()
+                    .find(|p| p.exists())
+                    .ok_or_else(|| {
+                        format!(
+                            "{} has no flake.lock (in flake/ or beside Cargo.toml): run `nix flake lock` in the generated tree, or name a nixpkgs with --nixpkgs PATH",
+                            dir.display()
+                        )
+                    })?,
+            };
+            let lock = std::fs::read_to_string(&lock_path)
+                .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
+            let locked = sync::locked_input(&lock, "nixpkgs")
+                .map_err(|e| format!("{}: {e}", lock_path.display()))?;
+            let described = locked.describe();
+            let path = match locked {
+                // A relative path input is relative to the flake holding the lock.
+                LockedSource::Path(path) => lock_path.parent().unwrap_or(&dir).join(path),
+                LockedSource::Fetch(locked) => fetch(&sync::fetch_expression(&locked))?,
+            };
+            (path, described)
+        }
+    };
+    let mut nix_flags = std::collections::BTreeMap::new();
+    nix_flags.insert("nixpkgs", nixpkgs.display().to_string());
+    let json = evaluate_options(&nix_flags, &[])?;
+    let options = read_options(&json).map_err(|e| e.to_string())?;
+    let source = format!("from the options of nixpkgs {described}");
+    let generated = generate(
+        &options,
+        &GenerateConfig {
+            namespaces: Vec::new(),
+            source: format!("Generated by `flakesmith options sync` {source}."),
+            search_url: None,
+            features: true,
+        },
+    );
+    let crate_dir = dir.join(sync::PINNED_DIR);
+    if crate_dir.exists() {
+        std::fs::remove_dir_all(&crate_dir)
+            .map_err(|e| format!("cannot clear {}: {e}", crate_dir.display()))?;
+    }
+    let pinned_manifest =
+        sync::pinned_manifest(&manifest, &features_table(&generated.features), &source)?;
+    let readme = format!(
+        "# {}
+
+flakesmith's typed NixOS option bindings {source}: {} options. Generated by          `flakesmith options sync`; run it again after updating the pin.
+",
+        sync::PINNED_PACKAGE,
+        generated.generated
+    );
+    flakesmith::writer::write_plain(
+        &crate_dir,
+        generated
+            .files
+            .iter()
+            .map(|(p, t)| (format!("src/{p}"), t.as_str()))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|(p, t)| (p.as_str(), *t))
+            .chain([
+                ("Cargo.toml", pinned_manifest.as_str()),
+                ("README.md", readme.as_str()),
+            ]),
+    )?;
+    let (new_manifest, replaced, dropped) =
+        sync::point_manifest_at_pinned(&manifest, &generated.features);
+    std::fs::write(&manifest_path, &new_manifest)
+        .map_err(|e| format!("cannot write {}: {e}", manifest_path.display()))?;
+    println!(
+        "generated {} NixOS options ({} checked) {source} into {}",
+        generated.generated,
+        generated.checked.len(),
+        crate_dir.display()
+    );
+    if !replaced.is_empty() {
+        println!(
+            "{} now depends on {} instead of {}",
+            manifest_path.display(),
+            sync::PINNED_PACKAGE,
+            replaced.join(", ")
+        );
+    }
+    if !dropped.is_empty() {
+        println!(
+            "warning: the pinned nixpkgs has no namespace for the features {}: code naming them will not compile",
+            dropped.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The store path of a locked source, fetched by the real Nix.
+fn fetch(expression: &str) -> Result<PathBuf, String> {
+    let output = std::process::Command::new("nix-instantiate")
+        .args([
+            "--extra-experimental-features",
+            "flakes",
+            "--eval",
+            "--json",
+            "-E",
+            expression,
+        ])
+        .output()
+        .map_err(|e| format!("cannot run nix-instantiate ({e}): syncing a pinned nixpkgs needs Nix, or --nixpkgs PATH"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "Nix could not fetch the pinned nixpkgs:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let path: String = serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    Ok(PathBuf::from(path))
 }
 
 /// The `[features]` table of a bindings crate's `Cargo.toml`: a feature per namespace,

@@ -11,6 +11,7 @@ pub(crate) mod naming;
 mod option_tree;
 pub mod report;
 mod rust_types;
+pub mod sync;
 pub mod types;
 
 pub use generate::{feature_name, generate, GenerateConfig, Generated, MAX_FILE_BYTES};

@@ -1,0 +1,288 @@
+//! `flakesmith options sync`: bindings typed against exactly the nixpkgs a configuration
+//! pins. The nixpkgs revision comes from the flake's `flake.lock` (or a path given on the
+//! command line); its `options.json` is evaluated with the real Nix; the bindings are
+//! generated into a crate inside the configuration (`bindings/nixos-pinned/`), whose
+//! library is `flakesmith_nixos` like every shipped line, so the configuration's code is
+//! unchanged; and the configuration's `Cargo.toml` is pointed at it.
+//!
+//! This module holds the steps that are ours (reading the lock, writing the manifests);
+//! the command runs Nix and the generator between them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The package and directory of the pinned NixOS bindings inside a configuration crate.
+pub const PINNED_PACKAGE: &str = "flakesmith-nixos-pinned";
+pub const PINNED_DIR: &str = "bindings/nixos-pinned";
+
+/// Where a locked input's source is.
+#[derive(Debug, PartialEq)]
+pub enum LockedSource {
+    /// A `path` input: the directory itself.
+    Path(PathBuf),
+    /// Anything else (`github`, `git`, `tarball`, ...): the `locked` attributes, which
+    /// Nix's `builtins.fetchTree` takes as they are.
+    Fetch(serde_json::Value),
+}
+
+impl LockedSource {
+    /// What to call it in messages and in the generated crate: the path, or
+    /// `owner/repo@rev` where the lock names them.
+    pub fn describe(&self) -> String {
+        match self {
+            LockedSource::Path(path) => path.display().to_string(),
+            LockedSource::Fetch(locked) => {
+                let field = |name: &str| locked.get(name).and_then(|v| v.as_str());
+                match (field("owner"), field("repo"), field("rev")) {
+                    (Some(owner), Some(repo), Some(rev)) => format!("{owner}/{repo}@{rev}"),
+                    (_, _, Some(rev)) => format!("{}@{rev}", field("url").unwrap_or("source")),
+                    _ => locked.to_string(),
+                }
+            }
+        }
+    }
+}
+
+/// The locked source of the root input `input` (`nixpkgs`) in the text of a `flake.lock`.
+pub fn locked_input(lock: &str, input: &str) -> Result<LockedSource, String> {
+    let lock: serde_json::Value =
+        serde_json::from_str(lock).map_err(|e| format!("flake.lock is not JSON: {e}"))?;
+    let nodes = lock
+        .get("nodes")
+        .and_then(|n| n.as_object())
+        .ok_or("flake.lock has no `nodes`")?;
+    let root = lock.get("root").and_then(|r| r.as_str()).unwrap_or("root");
+    let node_name = node_of(nodes, root, input)?;
+    let locked = nodes
+        .get(&node_name)
+        .and_then(|node| node.get("locked"))
+        .ok_or_else(|| format!("flake.lock's input `{input}` is not locked"))?;
+    match locked.get("type").and_then(|t| t.as_str()) {
+        Some("path") => locked
+            .get("path")
+            .and_then(|p| p.as_str())
+            .map(|p| LockedSource::Path(PathBuf::from(p)))
+            .ok_or_else(|| format!("flake.lock's input `{input}` is a path input without a path")),
+        Some(_) => Ok(LockedSource::Fetch(locked.clone())),
+        None => Err(format!("flake.lock's input `{input}` has no source type")),
+    }
+}
+
+/// The node a root input names: directly, or through `follows` (a list of input names
+/// from the root).
+fn node_of(
+    nodes: &serde_json::Map<String, serde_json::Value>,
+    root: &str,
+    input: &str,
+) -> Result<String, String> {
+    let inputs = nodes
+        .get(root)
+        .and_then(|node| node.get("inputs"))
+        .ok_or("flake.lock's root node has no inputs")?;
+    match inputs.get(input) {
+        Some(serde_json::Value::String(node)) => Ok(node.clone()),
+        Some(serde_json::Value::Array(path)) => {
+            let mut node = root.to_owned();
+            for step in path {
+                let step = step
+                    .as_str()
+                    .ok_or("flake.lock has a `follows` that is not names")?;
+                node = nodes
+                    .get(&node)
+                    .and_then(|n| n.get("inputs"))
+                    .and_then(|i| i.get(step))
+                    .and_then(|n| n.as_str())
+                    .ok_or_else(|| format!("flake.lock's `follows` of `{input}` leads nowhere"))?
+                    .to_owned();
+            }
+            Ok(node)
+        }
+        _ => Err(format!(
+            "flake.lock has no input `{input}`: is this the lock of the configuration's flake?"
+        )),
+    }
+}
+
+/// The Nix expression that fetches a locked source and gives its store path (what
+/// `nix flake metadata` shows for it).
+pub fn fetch_expression(locked: &serde_json::Value) -> String {
+    let json = locked
+        .to_string()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    format!("(builtins.fetchTree (builtins.fromJSON \"{json}\")).outPath")
+}
+
+/// The configuration manifest with every shipped NixOS bindings dependency
+/// (`flakesmith-nixos-25-05 = { ... features = [...] }`) replaced by the pinned crate,
+/// keeping the features the pinned crate has. Returns the new manifest, the packages it
+/// replaced, and the features the pinned crate lacks (dropped, and reported).
+pub fn point_manifest_at_pinned(
+    manifest: &str,
+    pinned_features: &BTreeMap<String, Vec<String>>,
+) -> (String, Vec<String>, Vec<String>) {
+    let (mut replaced, mut dropped) = (Vec::new(), Vec::new());
+    let mut out = String::new();
+    for line in manifest.lines() {
+        let package = line.split('=').next().unwrap_or_default().trim();
+        let shipped = package.starts_with("flakesmith-nixos-") && package != PINNED_PACKAGE;
+        if !(shipped || package == PINNED_PACKAGE) {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let mut kept = Vec::new();
+        for feature in features_of(line) {
+            if feature == "all" || pinned_features.contains_key(&feature) {
+                kept.push(format!("{feature:?}"));
+            } else {
+                dropped.push(feature);
+            }
+        }
+        if shipped {
+            replaced.push(package.to_owned());
+        }
+        out.push_str(&format!(
+            "{PINNED_PACKAGE} = {{ path = {PINNED_DIR:?}, features = [{}] }}\n",
+            kept.join(", ")
+        ));
+    }
+    (out, replaced, dropped)
+}
+
+/// The quoted words of a dependency line's `features = [...]`.
+fn features_of(line: &str) -> Vec<String> {
+    let Some(start) = line.find("features") else {
+        return Vec::new();
+    };
+    let list = &line[start..];
+    let list = &list[list.find('[').map_or(list.len(), |i| i + 1)..];
+    let list = &list[..list.find(']').unwrap_or(list.len())];
+    list.split(',')
+        .map(|f| f.trim().trim_matches('"').to_owned())
+        .filter(|f| !f.is_empty())
+        .collect()
+}
+
+/// The pinned crate's `Cargo.toml`: the library `flakesmith_nixos` on the configuration's
+/// own `flakesmith` dependency (its path, if relative, seen from the crate's directory).
+pub fn pinned_manifest(
+    configuration_manifest: &str,
+    features_table: &str,
+    source: &str,
+) -> Result<String, String> {
+    let flakesmith = configuration_manifest
+        .lines()
+        .find(|line| {
+            line.split('=')
+                .next()
+                .is_some_and(|key| key.trim() == "flakesmith")
+        })
+        .ok_or("the configuration's Cargo.toml has no `flakesmith` dependency")?;
+    let spec = flakesmith
+        .split_once('=')
+        .map_or("", |(_, spec)| spec)
+        .trim();
+    let spec = relocate_path(spec, Path::new(PINNED_DIR));
+    let spec = match spec.strip_suffix('}') {
+        Some(inner) if !spec.contains("default-features") => {
+            format!("{}, default-features = false }}", inner.trim_end())
+        }
+        _ => spec,
+    };
+    Ok(format!(
+        "# Generated by `flakesmith options sync` {source}; run it again rather than edit.\n\
+         [package]\nname = \"{PINNED_PACKAGE}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+         # Like every release line of the bindings, the library `flakesmith_nixos`.\n\
+         [lib]\nname = \"flakesmith_nixos\"\ndoctest = false\n\n\
+         [dependencies]\nflakesmith = {spec}\n\n{features_table}"
+    ))
+}
+
+/// A dependency spec whose relative `path = "..."` is made relative to `dir` (a
+/// directory below the configuration crate).
+fn relocate_path(spec: &str, dir: &Path) -> String {
+    let Some(start) = spec.find("path") else {
+        return spec.to_owned();
+    };
+    let rest = &spec[start..];
+    let (Some(open), Some(len)) = (
+        rest.find('"'),
+        rest.find('"').and_then(|o| rest[o + 1..].find('"')),
+    ) else {
+        return spec.to_owned();
+    };
+    let path = &rest[open + 1..open + 1 + len];
+    if Path::new(path).is_absolute() {
+        return spec.to_owned();
+    }
+    let up = "../".repeat(dir.components().count());
+    format!(
+        "{}{up}{path}{}",
+        &spec[..start + open + 1],
+        &rest[open + 1 + len..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCK: &str = r#"{
+  "nodes": {
+    "home-manager": { "inputs": { "nixpkgs": ["nixpkgs"] },
+      "locked": { "owner": "nix-community", "repo": "home-manager", "rev": "abc", "type": "github", "narHash": "sha256-x" } },
+    "nixpkgs": { "locked": { "lastModified": 1, "owner": "NixOS", "repo": "nixpkgs", "rev": "0123", "type": "github", "narHash": "sha256-y" } },
+    "local": { "locked": { "path": "/src/nixpkgs", "type": "path", "narHash": "sha256-z" } },
+    "root": { "inputs": { "home-manager": "home-manager", "nixpkgs": "nixpkgs", "mine": "local", "same": ["home-manager", "nixpkgs"] } }
+  },
+  "root": "root",
+  "version": 7
+}"#;
+
+    #[test]
+    fn inputs_are_found_directly_and_through_follows() {
+        assert_eq!(
+            locked_input(LOCK, "mine").unwrap(),
+            LockedSource::Path("/src/nixpkgs".into())
+        );
+        let nixpkgs = locked_input(LOCK, "nixpkgs").unwrap();
+        assert_eq!(nixpkgs.describe(), "NixOS/nixpkgs@0123");
+        assert_eq!(locked_input(LOCK, "same").unwrap(), nixpkgs);
+        assert!(locked_input(LOCK, "disko")
+            .unwrap_err()
+            .contains("no input `disko`"));
+        let LockedSource::Fetch(locked) = nixpkgs else {
+            panic!()
+        };
+        assert!(
+            fetch_expression(&locked).starts_with("(builtins.fetchTree (builtins.fromJSON \"{\\\"")
+        );
+    }
+
+    #[test]
+    fn the_manifest_points_at_the_pinned_crate_keeping_its_features() {
+        let manifest = "[build-dependencies]\nflakesmith = { path = \"../flakesmith/dsl\" }\nflakesmith-nixos-25-05 = { path = \"../flakesmith/dsl/bindings/nixos-25.05\", features = [\"boot\", \"networking\", \"services-x\"] }\nflakesmith-home-25-05 = { path = \"h\", features = [\"programs\"] }\n";
+        let features: BTreeMap<String, Vec<String>> = [("boot", vec![]), ("networking", vec![])]
+            .into_iter()
+            .map(|(f, i)| (f.to_owned(), i))
+            .collect();
+        let (out, replaced, dropped) = point_manifest_at_pinned(manifest, &features);
+        assert!(out.contains("flakesmith-nixos-pinned = { path = \"bindings/nixos-pinned\", features = [\"boot\", \"networking\"] }\n"), "{out}");
+        assert!(
+            out.contains("flakesmith-home-25-05 = { path = \"h\""),
+            "{out}"
+        );
+        assert_eq!(replaced, ["flakesmith-nixos-25-05"]);
+        assert_eq!(dropped, ["services-x"]);
+        // Run again, it stays as it is.
+        assert_eq!(point_manifest_at_pinned(&out, &features).0, out);
+        let pinned = pinned_manifest(manifest, "[features]\nall = []\n", "from x").unwrap();
+        assert!(
+            pinned.contains(
+                "flakesmith = { path = \"../../../flakesmith/dsl\", default-features = false }"
+            ),
+            "{pinned}"
+        );
+    }
+}
