@@ -69,38 +69,39 @@ pub fn locked_input(lock: &str, input: &str) -> Result<LockedSource, String> {
 }
 
 /// The node a root input names: directly, or through `follows` (a list of input names
-/// from the root).
+/// walked from the root, each of which may itself follow another).
 fn node_of(
     nodes: &serde_json::Map<String, serde_json::Value>,
     root: &str,
     input: &str,
 ) -> Result<String, String> {
-    let inputs = nodes
-        .get(root)
-        .and_then(|node| node.get("inputs"))
-        .ok_or("flake.lock's root node has no inputs")?;
-    match inputs.get(input) {
-        Some(serde_json::Value::String(node)) => Ok(node.clone()),
-        Some(serde_json::Value::Array(path)) => {
-            let mut node = root.to_owned();
-            for step in path {
-                let step = step
-                    .as_str()
-                    .ok_or("flake.lock has a `follows` that is not names")?;
-                node = nodes
-                    .get(&node)
-                    .and_then(|n| n.get("inputs"))
-                    .and_then(|i| i.get(step))
-                    .and_then(|n| n.as_str())
-                    .ok_or_else(|| format!("flake.lock's `follows` of `{input}` leads nowhere"))?
-                    .to_owned();
-            }
-            Ok(node)
-        }
-        _ => Err(format!(
-            "flake.lock has no input `{input}`: is this the lock of the configuration's flake?"
-        )),
+    let steps = [serde_json::Value::String(input.to_owned())];
+    resolve(nodes, root, &steps, 0).ok_or_else(|| {
+        format!("flake.lock has no input `{input}`: is this the lock of the configuration's flake?")
+    })
+}
+
+/// The node the input path `steps` leads to from the root.
+fn resolve(
+    nodes: &serde_json::Map<String, serde_json::Value>,
+    root: &str,
+    steps: &[serde_json::Value],
+    depth: usize,
+) -> Option<String> {
+    // A lock follows at most as deep as its inputs nest; a cycle is not a lock Nix wrote.
+    if depth > 32 {
+        return None;
     }
+    let mut node = root.to_owned();
+    for step in steps {
+        let next = nodes.get(&node)?.get("inputs")?.get(step.as_str()?)?;
+        node = match next {
+            serde_json::Value::String(name) => name.clone(),
+            serde_json::Value::Array(path) => resolve(nodes, root, path, depth + 1)?,
+            _ => return None,
+        };
+    }
+    Some(node)
 }
 
 /// The Nix expression that fetches a locked source and gives its store path (what
