@@ -1,8 +1,9 @@
-//! `flakesmith options sync`: a configuration whose `flake.lock` pins a nixpkgs gets
-//! bindings made from that nixpkgs' own options, builds against them, and so can set an
-//! option no shipped release line has. The pinned nixpkgs is a stand-in checkout
-//! (`tests/fixtures/pinned-nixpkgs`, with the real nixpkgs lib) locked as a path input,
-//! since a test machine cannot fetch one; its options are evaluated with the real Nix.
+//! `flakesmith options sync`: a configuration whose `flake.lock` pins a nixpkgs and a
+//! Home Manager gets bindings made from their own options, builds against them, and so
+//! can set options no shipped release line has. The pins are stand-in checkouts
+//! (`tests/fixtures/pinned-nixpkgs` with the real nixpkgs lib, and
+//! `tests/fixtures/pinned-home-manager`) locked as path inputs, since a test machine
+//! cannot fetch them; their options are evaluated with the real Nix.
 
 mod common;
 
@@ -15,16 +16,19 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A configuration crate on the shipped 25.05 line whose host sets
-/// `services.pinned-only`, which only the pinned nixpkgs declares.
+/// A configuration crate on the shipped 25.05 lines whose host sets
+/// `services.pinned-only` and whose user sets `programs.pinned-tool`, which only the
+/// pinned nixpkgs and Home Manager declare.
 fn configuration(dir: &Path) {
     let dsl = workspace().join("dsl");
     let manifest = format!(
         "[package]\nname = \"pinned-fleet\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
          [build-dependencies]\nflakesmith = {{ path = {dsl:?} }}\n\
-         flakesmith-nixos-25-05 = {{ path = {:?}, features = [\"networking\", \"services\"] }}\n\n\
+         flakesmith-nixos-25-05 = {{ path = {:?}, features = [\"networking\", \"services\", \"users\"] }}\n\
+         flakesmith-home-25-05 = {{ path = {:?}, features = [\"programs\"] }}\n\n\
          [dependencies]\nflakesmith = {{ path = {dsl:?} }}\n\n[workspace]\n",
-        dsl.join("bindings/nixos-25.05")
+        dsl.join("bindings/nixos-25.05"),
+        dsl.join("bindings/home-25.05")
     );
     let files = [
         ("Cargo.toml", manifest),
@@ -39,15 +43,22 @@ fn configuration(dir: &Path) {
         (
             "config/mod.rs",
             r#"use flakesmith::prelude::*;
-use flakesmith_nixos::{networking, services::pinned_only};
+use flakesmith_home::programs::pinned_tool::{self, Theme};
+use flakesmith_nixos::{networking, services::pinned_only, users};
 
 pub fn flake() -> Flake {
     Flake::new("pinned", "25.05").host(
         Host::new("desk", System::X86_64Linux, "25.05")
             .hardware(Hardware::nix_text("{ fileSystems.\"/\".device = \"/dev/sda1\"; }"))
             .set(networking::firewall::allowed_tcp_ports, [22])
+            .set(users::users::user("alice").is_normal_user(), true)
             .set(pinned_only::enable, true)
-            .set(pinned_only::port, 9090),
+            .set(pinned_only::port, 9090)
+            .user(
+                User::new("alice", "25.05")
+                    .set(pinned_tool::enable, true)
+                    .set(pinned_tool::theme, Theme::Dark),
+            ),
     )
 }
 "#
@@ -62,17 +73,16 @@ pub fn flake() -> Flake {
     std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }
 
-/// The stand-in nixpkgs checkout: the fixture's NixOS modules and the real lib.
-fn pinned_nixpkgs(dir: &Path, lib: &str) -> PathBuf {
-    let nixpkgs = dir.join("nixpkgs");
-    let fixture = workspace().join("dsl/tests/fixtures/pinned-nixpkgs");
+/// A copy of the fixture `name` in `dir`: a stand-in checkout.
+fn checkout(dir: &Path, name: &str) -> PathBuf {
+    let copy = dir.join(name);
+    let fixture = workspace().join("dsl/tests/fixtures").join(name);
     for file in common::files_under(&fixture) {
-        let target = nixpkgs.join(&file);
+        let target = copy.join(&file);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::copy(fixture.join(&file), target).unwrap();
     }
-    std::os::unix::fs::symlink(lib, nixpkgs.join("lib")).unwrap();
-    nixpkgs
+    copy
 }
 
 #[test]
@@ -84,13 +94,21 @@ fn bindings_from_the_pinned_nixpkgs_are_generated_built_and_used() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("pinned-fleet");
     configuration(&config);
-    let nixpkgs = pinned_nixpkgs(dir.path(), &lib);
-    // No shipped line knows the option the configuration sets.
-    for line in ["nixos-24.11", "nixos-25.05"] {
-        let services = workspace().join(format!("dsl/bindings/{line}/src/services"));
-        assert!(!common::files_under(&services)
+    let nixpkgs = checkout(dir.path(), "pinned-nixpkgs");
+    std::os::unix::fs::symlink(&lib, nixpkgs.join("lib")).unwrap();
+    let home_manager = checkout(dir.path(), "pinned-home-manager");
+    // No shipped line knows the options the configuration sets.
+    for (line, name) in [
+        ("nixos-24.11/src/services", "pinned_only"),
+        ("nixos-25.05/src/services", "pinned_only"),
+        ("home-24.11/src/programs", "pinned_tool"),
+        ("home-25.05/src/programs", "pinned_tool"),
+        ("home-26.05/src/programs", "pinned_tool"),
+    ] {
+        let dir = workspace().join("dsl/bindings").join(line);
+        assert!(!common::files_under(&dir)
             .iter()
-            .any(|f| f.to_string_lossy().contains("pinned_only")));
+            .any(|f| f.to_string_lossy().contains(name)));
     }
 
     // Without a lock, it says what it needs.
@@ -107,7 +125,8 @@ fn bindings_from_the_pinned_nixpkgs_are_generated_built_and_used() {
     let lock = serde_json::json!({
         "nodes": {
             "nixpkgs": { "locked": { "type": "path", "path": nixpkgs, "narHash": "sha256-AAAA" }, "original": { "type": "path", "path": nixpkgs } },
-            "root": { "inputs": { "nixpkgs": "nixpkgs" } }
+            "home-manager": { "inputs": { "nixpkgs": ["nixpkgs"] }, "locked": { "type": "path", "path": home_manager, "narHash": "sha256-BBBB" }, "original": { "type": "path", "path": home_manager } },
+            "root": { "inputs": { "nixpkgs": "nixpkgs", "home-manager": "home-manager" } }
         },
         "root": "root",
         "version": 7
@@ -116,16 +135,21 @@ fn bindings_from_the_pinned_nixpkgs_are_generated_built_and_used() {
     std::fs::write(config.join("flake/flake.lock"), lock.to_string()).unwrap();
     let synced = flakesmith(&["options", "sync", "--config", config_arg]);
     let said = text(&synced.stdout);
-    assert!(said.contains("generated 7 NixOS options"), "{said}");
-    assert!(
-        said.contains("now depends on flakesmith-nixos-pinned instead of flakesmith-nixos-25-05"),
-        "{said}"
-    );
+    for line in [
+        "generated 10 NixOS options",
+        "Cargo.toml now depends on flakesmith-nixos-pinned instead of flakesmith-nixos-25-05",
+        "generated 5 Home Manager options",
+        "Cargo.toml now depends on flakesmith-home-pinned instead of flakesmith-home-25-05",
+    ] {
+        assert!(said.contains(line), "{line}:\n{said}");
+    }
     let manifest = std::fs::read_to_string(config.join("Cargo.toml")).unwrap();
-    assert!(
-        manifest.contains("flakesmith-nixos-pinned = { path = \"bindings/nixos-pinned\", features = [\"networking\", \"services\"] }"),
-        "{manifest}"
-    );
+    for line in [
+        "flakesmith-nixos-pinned = { path = \"bindings/nixos-pinned\", features = [\"networking\", \"services\", \"users\"] }",
+        "flakesmith-home-pinned = { path = \"bindings/home-pinned\", features = [\"programs\"] }",
+    ] {
+        assert!(manifest.contains(line), "{line}:\n{manifest}");
+    }
     let pinned = config.join("bindings/nixos-pinned");
     let pinned_only = std::fs::read_to_string(pinned.join("src/services/pinned_only.rs")).unwrap();
     assert!(
@@ -147,6 +171,11 @@ fn bindings_from_the_pinned_nixpkgs_are_generated_built_and_used() {
     assert!(
         host.contains("pinned-only") && host.contains("9090"),
         "{host}"
+    );
+    let alice = std::fs::read_to_string(config.join("flake/home/alice.nix")).unwrap();
+    assert!(
+        alice.contains("pinned-tool") && alice.contains("\"dark\""),
+        "{alice}"
     );
 
     // Syncing again (after `nix flake update`, say) leaves the manifest as it is.

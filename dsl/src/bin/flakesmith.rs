@@ -105,7 +105,8 @@ say) with that lib; standard output without --out.
         "options sync",
         "bindings typed against the nixpkgs your flake.lock pins",
         "\
-Usage: flakesmith options sync [--config DIR] [--lock FILE | --nixpkgs PATH]
+Usage: flakesmith options sync [--config DIR] [--lock FILE] [--nixpkgs PATH]
+                               [--home-manager PATH]
 
 Generate the NixOS option bindings of exactly the nixpkgs the configuration pins, into
 the configuration crate DIR (default: the current directory) as bindings/nixos-pinned/
@@ -113,7 +114,9 @@ the configuration crate DIR (default: the current directory) as bindings/nixos-p
 and point DIR/Cargo.toml at it, keeping the features it names. The nixpkgs comes from
 --nixpkgs PATH, else from the `nixpkgs` input of --lock FILE (default: DIR/flake/flake.lock,
 then DIR/flake.lock), fetched by Nix as `nix flake metadata` would; its options are
-evaluated with the real Nix (nix-instantiate). Run it again after `nix flake update`.
+evaluated with the real Nix (nix-instantiate). A configuration that uses Home Manager
+bindings gets bindings/home-pinned/ (`flakesmith_home`) the same way, from the
+`home-manager` input or --home-manager PATH. Run it again after `nix flake update`.
 ",
     ),
     (
@@ -206,6 +209,7 @@ fn usage(error: impl ToString) -> Failure {
 /// Flags that take a value, kept by name.
 const VALUE_FLAGS: &[&str] = &[
     "lock",
+    "home-manager",
     "host",
     "system",
     "release",
@@ -610,6 +614,12 @@ fn evaluate_options(
             )
         }
     };
+    options_json(&lib, &options)
+}
+
+/// The options.json of `options` (a Nix expression of evaluated options) with the lib
+/// `lib` (a Nix expression), evaluated by the real Nix.
+fn options_json(lib: &str, options: &str) -> Result<String, String> {
     let program =
         format!("let lib = {lib}; in ({OPTIONS_JSON_NIX}) {{ inherit lib; options = {options}; }}");
     let output = std::process::Command::new("nix-instantiate")
@@ -625,51 +635,105 @@ fn evaluate_options(
     String::from_utf8(output.stdout).map_err(|e| e.to_string())
 }
 
-/// `flakesmith options sync`: the pinned nixpkgs' options, generated into the
-/// configuration's own bindings crate, which its manifest then depends on.
+/// `flakesmith options sync`: the pinned nixpkgs' (and Home Manager's) options,
+/// generated into the configuration's own bindings crates, which its manifest then
+/// depends on.
 fn sync(flags: &std::collections::BTreeMap<&'static str, String>) -> Result<(), Failure> {
-    use flakesmith::bindgen::sync::{self, LockedSource};
+    use flakesmith::bindgen::sync::{HOME_MANAGER, NIXOS};
     let dir = PathBuf::from(flags.get("config").map_or(".", String::as_str));
     let manifest_path = dir.join("Cargo.toml");
-    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| {
+    let mut manifest = std::fs::read_to_string(&manifest_path).map_err(|e| {
         format!(
             "cannot read {} ({e}): name the configuration crate with --config DIR",
             manifest_path.display()
         )
     })?;
-    let (nixpkgs, described) = match flags.get("nixpkgs") {
-        Some(path) => (PathBuf::from(path), path.clone()),
-        None => {
-            let lock_path = match flags.get("lock") {
-                Some(lock) => PathBuf::from(lock),
-                None => [dir.join("flake/flake.lock"), dir.join("flake.lock")]
-                    .into_iter()
-                    .find(|p| p.exists())
-                    .ok_or_else(|| {
-                        format!(
-                            "{} has no flake.lock (in flake/ or beside Cargo.toml): run `nix flake lock` in the generated tree, or name a nixpkgs with --nixpkgs PATH",
-                            dir.display()
-                        )
-                    })?,
-            };
-            let lock = std::fs::read_to_string(&lock_path)
-                .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
-            let locked = sync::locked_input(&lock, "nixpkgs")
-                .map_err(|e| format!("{}: {e}", lock_path.display()))?;
-            let described = locked.describe();
-            let path = match locked {
-                // A relative path input is relative to the flake holding the lock.
-                LockedSource::Path(path) => lock_path.parent().unwrap_or(&dir).join(path),
-                LockedSource::Fetch(locked) => fetch(&sync::fetch_expression(&locked))?,
-            };
-            (path, described)
-        }
+    let (nixpkgs, nixpkgs_described) = pinned_source(flags, &dir, "nixpkgs", "nixpkgs")?;
+    let nixpkgs = std::fs::canonicalize(&nixpkgs)
+        .map_err(|e| format!("{}: {e}", nixpkgs.display()))?
+        .display()
+        .to_string();
+    let json = options_json(
+        &format!("import ({nixpkgs}/lib)"),
+        &format!("(import ({nixpkgs}/nixos/lib/eval-config.nix) {{ system = \"x86_64-linux\"; modules = [ ]; }}).options"),
+    )?;
+    manifest = write_pinned(&NIXOS, &dir, &manifest, &json, &nixpkgs_described)?;
+    // Home Manager, when the configuration uses it: its modules evaluated with the
+    // pinned nixpkgs, as Home Manager's own documentation evaluates them.
+    if HOME_MANAGER.used_by(&manifest) {
+        let (home_manager, described) = pinned_source(flags, &dir, "home-manager", "home-manager")?;
+        let home_manager = std::fs::canonicalize(&home_manager)
+            .map_err(|e| format!("{}: {e}", home_manager.display()))?
+            .display()
+            .to_string();
+        let lib = format!(
+            "import ({home_manager}/modules/lib/stdlib-extended.nix) (import ({nixpkgs}/lib))"
+        );
+        let options = format!(
+            "(lib.evalModules {{ modules = import ({home_manager}/modules/modules.nix) {{ inherit lib; pkgs = import ({nixpkgs}) {{ system = \"x86_64-linux\"; }}; check = false; }}; specialArgs = {{ modulesPath = {home_manager}/modules; }}; }}).options"
+        );
+        let json = options_json(&lib, &options)?;
+        manifest = write_pinned(&HOME_MANAGER, &dir, &manifest, &json, &described)?;
+    }
+    std::fs::write(&manifest_path, &manifest)
+        .map_err(|e| format!("cannot write {}: {e}", manifest_path.display()))?;
+    Ok(())
+}
+
+/// The source of a pinned input: `--<flag> PATH`, else the input's entry in the
+/// configuration's `flake.lock`, fetched by Nix where it is not a path. With what to call
+/// it in messages.
+fn pinned_source(
+    flags: &std::collections::BTreeMap<&'static str, String>,
+    dir: &std::path::Path,
+    flag: &'static str,
+    input: &str,
+) -> Result<(PathBuf, String), String> {
+    use flakesmith::bindgen::sync::{self, LockedSource};
+    if let Some(path) = flags.get(flag) {
+        return Ok((PathBuf::from(path), path.clone()));
+    }
+    let lock_path = match flags.get("lock") {
+        Some(lock) => PathBuf::from(lock),
+        None => [dir.join("flake/flake.lock"), dir.join("flake.lock")]
+            .into_iter()
+            .find(|p| p.exists())
+            .ok_or_else(|| {
+                format!(
+                    "{} has no flake.lock (in flake/ or beside Cargo.toml): run `nix flake lock` in the generated tree, or name the source with --{flag} PATH",
+                    dir.display()
+                )
+            })?,
     };
-    let mut nix_flags = std::collections::BTreeMap::new();
-    nix_flags.insert("nixpkgs", nixpkgs.display().to_string());
-    let json = evaluate_options(&nix_flags, &[])?;
-    let options = read_options(&json).map_err(|e| e.to_string())?;
-    let source = format!("from the options of nixpkgs {described}");
+    let lock = std::fs::read_to_string(&lock_path)
+        .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
+    let locked = sync::locked_input(&lock, input).map_err(|e| {
+        format!(
+            "{}: {e} (or name the source with --{flag} PATH)",
+            lock_path.display()
+        )
+    })?;
+    let described = format!("{input} {}", locked.describe());
+    let path = match locked {
+        // A relative path input is relative to the flake holding the lock.
+        LockedSource::Path(path) => lock_path.parent().unwrap_or(dir).join(path),
+        LockedSource::Fetch(locked) => fetch(&sync::fetch_expression(&locked))?,
+    };
+    Ok((path, described))
+}
+
+/// Generates the bindings of `json` into the configuration's crate for `pinned`, and
+/// returns the configuration's manifest pointed at it.
+fn write_pinned(
+    pinned: &flakesmith::bindgen::sync::Pinned,
+    dir: &std::path::Path,
+    manifest: &str,
+    json: &str,
+    described: &str,
+) -> Result<String, String> {
+    use flakesmith::bindgen::sync;
+    let options = read_options(json).map_err(|e| e.to_string())?;
+    let source = format!("from the options of {described}");
     let generated = generate(
         &options,
         &GenerateConfig {
@@ -679,60 +743,58 @@ fn sync(flags: &std::collections::BTreeMap<&'static str, String>) -> Result<(), 
             features: true,
         },
     );
-    let crate_dir = dir.join(sync::PINNED_DIR);
+    let crate_dir = dir.join(pinned.dir);
     if crate_dir.exists() {
         std::fs::remove_dir_all(&crate_dir)
             .map_err(|e| format!("cannot clear {}: {e}", crate_dir.display()))?;
     }
-    let pinned_manifest =
-        sync::pinned_manifest(&manifest, &features_table(&generated.features), &source)?;
+    let crate_manifest = sync::pinned_manifest(
+        pinned,
+        manifest,
+        &features_table(&generated.features),
+        &source,
+    )?;
     let readme = format!(
-        "# {}
-
-flakesmith's typed NixOS option bindings {source}: {} options. Generated by          `flakesmith options sync`; run it again after updating the pin.
-",
-        sync::PINNED_PACKAGE,
-        generated.generated
+        "# {}\n\nflakesmith's typed {} option bindings {source}: {} options. Generated by \
+         `flakesmith options sync`; run it again after updating the pin.\n",
+        pinned.package, pinned.what, generated.generated
     );
+    let sources: Vec<(String, &str)> = generated
+        .files
+        .iter()
+        .map(|(p, t)| (format!("src/{p}"), t.as_str()))
+        .collect();
     flakesmith::writer::write_plain(
         &crate_dir,
-        generated
-            .files
-            .iter()
-            .map(|(p, t)| (format!("src/{p}"), t.as_str()))
-            .collect::<Vec<_>>()
-            .iter()
-            .map(|(p, t)| (p.as_str(), *t))
-            .chain([
-                ("Cargo.toml", pinned_manifest.as_str()),
-                ("README.md", readme.as_str()),
-            ]),
+        sources.iter().map(|(p, t)| (p.as_str(), *t)).chain([
+            ("Cargo.toml", crate_manifest.as_str()),
+            ("README.md", readme.as_str()),
+        ]),
     )?;
     let (new_manifest, replaced, dropped) =
-        sync::point_manifest_at_pinned(&manifest, &generated.features);
-    std::fs::write(&manifest_path, &new_manifest)
-        .map_err(|e| format!("cannot write {}: {e}", manifest_path.display()))?;
+        sync::point_manifest_at_pinned(pinned, manifest, &generated.features);
     println!(
-        "generated {} NixOS options ({} checked) {source} into {}",
+        "generated {} {} options ({} checked) {source} into {}",
         generated.generated,
+        pinned.what,
         generated.checked.len(),
         crate_dir.display()
     );
     if !replaced.is_empty() {
         println!(
-            "{} now depends on {} instead of {}",
-            manifest_path.display(),
-            sync::PINNED_PACKAGE,
+            "Cargo.toml now depends on {} instead of {}",
+            pinned.package,
             replaced.join(", ")
         );
     }
     if !dropped.is_empty() {
         println!(
-            "warning: the pinned nixpkgs has no namespace for the features {}: code naming them will not compile",
+            "warning: the pinned {} has no namespace for the features {}: code naming them will not compile",
+            pinned.what,
             dropped.join(", ")
         );
     }
-    Ok(())
+    Ok(new_manifest)
 }
 
 /// The store path of a locked source, fetched by the real Nix.
