@@ -256,33 +256,52 @@ fn definitions_the_importer_cannot_place_are_errors_with_their_place() {
     );
 }
 
-/// A module whose definitions need names of its own (`let`) is kept as it is, and the
-/// report says why; a definition flakesmith cannot type is raw with its reason.
+/// A module whose body is not a set of definitions is kept as it is, and the report
+/// says why; a definition naming a `let` of its file carries the bindings it needs as
+/// raw Nix; a definition flakesmith cannot type is raw with its reason.
 #[test]
 fn what_cannot_be_typed_is_kept_and_reported() {
     let imported = import_files(&[
         ("flake.nix", ONE_HOST),
         (
             "box.nix",
-            "{ lib, ... }: {\n  imports = [ ./tuned.nix ];\n  system.stateVersion = \"24.05\";\n  networking.hostName = \"box-${lib.version}\";\n}\n",
+            "{ lib, ... }: {\n  imports = [ ./tuned.nix ./gated.nix ];\n  system.stateVersion = \"24.05\";\n  networking.hostName = \"box-${lib.version}\";\n}\n",
         ),
         (
             "tuned.nix",
             "{ ... }: let size = 4096; in {\n  boot.kernel.sysctl.\"vm.min_free_kbytes\" = size;\n}\n",
         ),
+        (
+            "gated.nix",
+            "{ lib, ... }: lib.mkIf false {\n  networking.firewall.enable = false;\n}\n",
+        ),
     ])
     .unwrap();
-    let tuned = &imported.report.files["tuned.nix"];
+    let gated = &imported.report.files["gated.nix"];
     assert!(
-        tuned
+        gated
             .hand_kept
             .as_deref()
-            .is_some_and(|why| why.contains("`let`")),
-        "{tuned:?}"
+            .is_some_and(|why| why.contains("not an attribute set of definitions")),
+        "{gated:?}"
     );
     assert_eq!(
-        imported.files["nix/tuned.nix"],
-        "{ ... }: let size = 4096; in {\n  boot.kernel.sysctl.\"vm.min_free_kbytes\" = size;\n}\n"
+        imported.files["nix/gated.nix"],
+        "{ lib, ... }: lib.mkIf false {\n  networking.firewall.enable = false;\n}\n"
+    );
+    let tuned = &imported.report.files["tuned.nix"];
+    assert_eq!(tuned.hand_kept, None, "{tuned:?}");
+    assert_eq!(tuned.raw.len(), 1, "{tuned:?}");
+    assert!(tuned.raw[0].1.contains("`let`"), "{tuned:?}");
+    let tuned_rust: String = imported
+        .files
+        .iter()
+        .filter(|(path, text)| path.ends_with(".rs") && text.contains("min_free_kbytes"))
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert!(
+        tuned_rust.contains(r#"Raw::nix("let size = 4096; in size")"#),
+        "{tuned_rust}"
     );
     let host = &imported.report.files["box.nix"];
     assert_eq!(host.raw.len(), 1, "{host:?}");

@@ -94,7 +94,9 @@ pub(crate) fn external_modules(plan: &Plan, out: &mut Vec<Diagnostic>) {
         let Some(external) = &module.external else {
             continue;
         };
-        if !plan.flake.inputs.iter().any(|i| i.name == external.input) {
+        // The generated flake always has nixpkgs and Home Manager (`Flake::inputs`).
+        let always = matches!(external.input.as_str(), "nixpkgs" | "home-manager");
+        if !always && !plan.flake.inputs.iter().any(|i| i.name == external.input) {
             out.push(
                 Diagnostic::new(
                     Kind::UndeclaredInput,

@@ -279,7 +279,11 @@ pub fn call_in(options: &Options, leaf: &Leaf, file: &str, cfg: CfgFields) -> Ca
         (Some(Priority::Default | Priority::Force | Priority::Override(_)), Some(inner)) => {
             (method_name(false), inner)
         }
-        _ => ("set".to_owned(), leaf.text.clone()),
+        // A raw value's own text: what was written, or with the `let` bindings it needs.
+        _ => match &leaf.value {
+            Value::Raw { text, .. } => ("set".to_owned(), text.clone()),
+            _ => ("set".to_owned(), leaf.text.clone()),
+        },
     };
     Call {
         comments,

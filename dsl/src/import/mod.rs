@@ -27,6 +27,7 @@ use convert::{call, call_in, leaves, Call, Leaf, Options};
 use derive::Derived;
 use read::{Import, ModuleFile};
 use report::{FileReport, Report};
+use std::fmt::Write as _;
 use syntax::Value;
 
 /// The bindings the importer types definitions with: every shipped release line's, each
@@ -327,7 +328,10 @@ pub fn import_flake(
         users: Vec::new(),
         copied: BTreeMap::new(),
         copied_bytes: BTreeMap::new(),
-        inputs_named: spec.inputs.iter().map(|i| i.name.clone()).collect(),
+        scope: read::Scope {
+            inputs_named: spec.inputs.iter().map(|i| i.name.clone()).collect(),
+            constants: read::shared_constants(&spec.hosts),
+        },
         host_settings: Vec::new(),
         scanned: BTreeMap::new(),
     };
@@ -484,7 +488,9 @@ struct State<'a> {
     copied: BTreeMap<String, String>,
     /// Files copied that are not text (a wallpaper a hand-kept module names).
     copied_bytes: BTreeMap<String, Vec<u8>>,
-    inputs_named: Vec<String>,
+    /// What the flake's modules can name: its inputs, and the special arguments every
+    /// host gives the same string.
+    scope: read::Scope,
     /// Every host's own definitions, read before modules are converted: whether a module
     /// can be a derived struct depends on how hosts set its options.
     host_settings: Vec<HostSetting>,
@@ -528,7 +534,7 @@ impl State<'_> {
         let mut own = None;
         let mut own_leaves = Vec::new();
         if let Some(file) = Self::own_file(spec) {
-            let mut module = read::module(self.dir, &file, &self.inputs_named)?;
+            let mut module = read::module(self.dir, &file, &self.scope)?;
             leaves(
                 &self.nixos,
                 &[],
@@ -616,6 +622,21 @@ impl State<'_> {
                         self.host_import(&mut host, import, file)?;
                     }
                     let found = own_leaves.take().unwrap_or_default();
+                    let mut notes = FileReport::default();
+                    note_module(&mut notes, file, module);
+                    // Its definitions are the host's; what it imports as written goes
+                    // into a file of its own the host imports.
+                    let mut imports_only = module.clone();
+                    imports_only.definitions.clear();
+                    let name = format!("host-{}", spec.name);
+                    host.imports.extend(self.path_fragment(
+                        file,
+                        &mut imports_only,
+                        &name,
+                        false,
+                        &mut notes,
+                    ));
+                    self.report.add(file, notes);
                     definitions.push((file.clone(), found));
                 }
                 (other, _) => self.host_import(&mut host, other, "flake.nix")?,
@@ -661,7 +682,7 @@ impl State<'_> {
                     Import::Input { .. } => None,
                 })
                 .collect();
-            match state_version_in(self.dir, &imported, &self.inputs_named) {
+            match state_version_in(self.dir, &imported, &self.scope) {
                 Some((version, _)) => host.state_version = version,
                 // NixOS's default is the release itself: stating it keeps the value.
                 None => {
@@ -731,6 +752,95 @@ impl State<'_> {
             report.note(at, what);
         }
         self.copied.insert(target.to_owned(), text);
+    }
+
+    /// Takes the definitions of `read` that name files by relative path out into a
+    /// hand-kept file at the module's own place in the crate (`nix/<file>`), where those
+    /// paths lead as they did, with what they name copied beside it; returns the module
+    /// that file is, for the typed module (or user) to import. `None` when it has none.
+    fn path_fragment(
+        &mut self,
+        file: &str,
+        read: &mut ModuleFile,
+        name: &str,
+        home: bool,
+        report: &mut FileReport,
+    ) -> Option<ModuleRef> {
+        let kept = read::take_path_definitions(read);
+        if kept.is_empty() && read.kept_imports.is_empty() {
+            return None;
+        }
+        let mut text = format!(
+            "# What of {file} the importer keeps as written (imports it cannot name,\n# definitions naming files by relative path), where its paths lead; flakesmith\n# types the rest of the file.\n"
+        );
+        if let Some(arguments) = &read.arguments {
+            let _ = writeln!(text, "{arguments}:");
+        }
+        text.push_str("{\n");
+        if !read.kept_imports.is_empty() {
+            text.push_str("  imports = [\n");
+            let (lists, items): (Vec<_>, Vec<_>) = read.kept_imports.iter().partition(|k| k.list);
+            for kept in &items {
+                let _ = writeln!(text, "    {}", read.in_lets_parenthesised(&kept.text));
+            }
+            text.push_str("  ]");
+            for kept in &lists {
+                let _ = write!(text, "\n  ++ {}", read.in_lets_parenthesised(&kept.text));
+            }
+            text.push_str(";\n");
+            for kept in items.iter().chain(&lists) {
+                report.note(
+                    format!("{file}:{}", kept.line),
+                    format!("it imports `{}`, which is neither a file of the flake nor another flake's module: kept as written in nix/{file}, which the typed module imports", kept.text),
+                );
+            }
+        }
+        for entry in &kept {
+            let path: Vec<String> = entry
+                .path
+                .iter()
+                .map(|segment| crate::nix::quote_attr_name(segment))
+                .collect();
+            let value = read::definition_text(read, entry);
+            let _ = writeln!(text, "  {} = {};", path.join("."), value.trim_end());
+        }
+        text.push_str("}\n");
+        let lines: Vec<String> = kept.iter().map(|e| e.line.to_string()).collect();
+        if !kept.is_empty() {
+            // Counted as syntax, as a whole hand-kept file is.
+            report.hand_kept_definitions += kept
+                .iter()
+                .map(|entry| syntax::count_definitions(&format!("{{ x = {}; }}", entry.text)))
+                .sum::<usize>();
+            report.note(
+            format!("{file}:{}", kept[0].line),
+            format!(
+                "{} definition(s) naming files by relative path (lines {}) are kept as written in nix/{file}, beside what they name, which the typed module imports",
+                kept.len(),
+                lines.join(", ")
+            ),
+        );
+        }
+        let target = format!("nix/{file}");
+        // What the kept part names is what the whole file names (the typed part names
+        // no file): read from the original, so notes give the original's lines.
+        self.copy(file, &target, text, report);
+        let fragment_name = format!("{name}-files");
+        let mut function = rust::function_name(&fragment_name);
+        while self.modules.iter().any(|m| m.function == function) {
+            function.push_str("_module");
+        }
+        self.modules.push(ModuleOut {
+            function: function.clone(),
+            name: fragment_name,
+            category: if home { "Home" } else { category_of(file) },
+            file: file.to_owned(),
+            calls: Vec::new(),
+            imports: Vec::new(),
+            hand_kept: Some(target),
+            derived: None,
+        });
+        Some(ModuleRef::Own(function))
     }
 
     fn host_import(
@@ -873,7 +983,7 @@ impl State<'_> {
         if let Some(module) = self.modules.iter().find(|m| m.file == file) {
             return Ok(module.function.clone());
         }
-        let read = read::module(self.dir, file, &self.inputs_named)?;
+        let read = read::module(self.dir, file, &self.scope)?;
         let name = self.free_module_name(file);
         let mut function = rust::function_name(&name);
         while self.modules.iter().any(|m| m.function == function) {
@@ -1023,7 +1133,10 @@ impl State<'_> {
             return Ok((Vec::new(), Vec::new(), Some(target), None));
         }
         let derived = derived.expect("errors returned above");
-        let imports = self.module_refs(&read.imports, home)?;
+        let mut read = read;
+        note_module(&mut report, file, &read);
+        let mut imports = self.module_refs(&read.imports, home)?;
+        imports.extend(self.path_fragment(file, &mut read, name, home, &mut report));
         let mut found = Vec::new();
         let calls = if home {
             let options = &self.home;
@@ -1088,7 +1201,7 @@ impl State<'_> {
             }
             return Ok(user.function.clone());
         }
-        let read = read::module(self.dir, file, &self.inputs_named)?;
+        let read = read::module(self.dir, file, &self.scope)?;
         let kept_why = match (&source.arguments, &read.hand_kept) {
             (Some(arguments), _) => Some(format!(
                 "the flake applies it to `{arguments}` ({at}), as the kept file does"
@@ -1100,8 +1213,11 @@ impl State<'_> {
             return self.hand_kept_user(name, source, why);
         }
         let mut found = Vec::new();
-        leaves(&self.home, &[], read.definitions, &mut found);
         let mut report = FileReport::default();
+        let mut read = read;
+        note_module(&mut report, file, &read);
+        let fragment = self.path_fragment(file, &mut read, name, true, &mut report);
+        leaves(&self.home, &[], read.definitions, &mut found);
         let mut state_version = String::new();
         let mut calls = Vec::new();
         for leaf in found {
@@ -1139,7 +1255,8 @@ impl State<'_> {
             ));
         }
         self.report.add(file, report);
-        let imports = self.module_refs(&read.imports, true)?;
+        let mut imports = self.module_refs(&read.imports, true)?;
+        imports.extend(fragment);
         let function = rust::function_name(name);
         self.users.push(UserOut {
             name: name.to_owned(),
@@ -1231,18 +1348,14 @@ fn flake_at(line: usize) -> String {
 
 /// The `system.stateVersion` a module among `files` (or one they import) sets as a
 /// string, and where: the first found, depth first.
-fn state_version_in(
-    dir: &Path,
-    files: &[String],
-    inputs_named: &[String],
-) -> Option<(String, String)> {
+fn state_version_in(dir: &Path, files: &[String], scope: &read::Scope) -> Option<(String, String)> {
     let mut seen = std::collections::BTreeSet::new();
     let mut stack: Vec<String> = files.iter().rev().cloned().collect();
     while let Some(file) = stack.pop() {
         if !seen.insert(file.clone()) || is_hardware(&file) {
             continue;
         }
-        let Ok(module) = read::module(dir, &file, inputs_named) else {
+        let Ok(module) = read::module(dir, &file, scope) else {
             continue;
         };
         let found = module
@@ -1330,5 +1443,12 @@ fn category_of(file: &str) -> &'static str {
         "Desktop"
     } else {
         "System"
+    }
+}
+
+/// What reading a module's file found to say beyond its definitions.
+fn note_module(report: &mut FileReport, file: &str, module: &ModuleFile) {
+    for (line, text) in &module.notes {
+        report.note(format!("{file}:{line}"), text.clone());
     }
 }

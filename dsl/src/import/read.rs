@@ -82,6 +82,25 @@ pub struct ModuleFile {
     pub namespace: Option<Vec<String>>,
     /// Why the file stays a hand-kept file, when it must.
     pub hand_kept: Option<String>,
+    /// What the report should say about the file beyond its definitions: line, words.
+    pub notes: Vec<(usize, String)>,
+    /// The bindings of its top-level `let`, in the file's order (`cfg` left out where
+    /// the module declares options: the emitter binds it).
+    lets: Vec<LetBinding>,
+    /// What of its `imports` is neither a file of the flake nor another flake's module
+    /// (`modulesPath + "/profiles/qemu-guest.nix"`, `++ builtins.attrValues ...`).
+    pub kept_imports: Vec<KeptImport>,
+    /// Its function's argument as written (`{ config, pkgs, ... }`), when it is one.
+    pub arguments: Option<String>,
+}
+
+/// One binding of a module's top-level `let` (`user = "alice";`, `inherit (lib) mkIf;`):
+/// the names it binds and its text, carried into the definitions that name them.
+#[derive(Clone, Debug, Default)]
+pub struct LetBinding {
+    names: Vec<String>,
+    text: String,
+    line: usize,
 }
 
 /// Reads `flake.nix` in `dir`.
@@ -593,11 +612,68 @@ pub fn locked_dates(dir: &Path) -> BTreeMap<String, i64> {
         .collect()
 }
 
+/// An item (or a whole list) of a module's `imports` the importer keeps as written.
+#[derive(Clone, Debug)]
+pub struct KeptImport {
+    pub line: usize,
+    pub text: String,
+    /// Whether the text is a list concatenated to the others (`++ expr`), not an item.
+    pub list: bool,
+}
+
+/// The operands of `a ++ b ++ c`, parentheses dropped; `expr` itself when it is not a
+/// concatenation.
+fn concatenated(expr: ast::Expr, out: &mut Vec<ast::Expr>) {
+    match unparen(expr) {
+        ast::Expr::BinOp(op) if op.operator() == Some(ast::BinOpKind::Concat) => {
+            if let (Some(lhs), Some(rhs)) = (op.lhs(), op.rhs()) {
+                concatenated(lhs, out);
+                concatenated(rhs, out);
+            }
+        }
+        other => out.push(other),
+    }
+}
+
+/// What a module file of the flake can name beyond itself.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// The flake's inputs, as `outputs`' arguments name them.
+    pub inputs_named: Vec<String>,
+    /// Special arguments every host gives as the same string (`user = "alice"`): a
+    /// module's `users.users.${user}` names that attribute on every host.
+    pub constants: BTreeMap<String, String>,
+}
+
+/// The special arguments every host of the flake gives, each as one and the same string.
+pub fn shared_constants(hosts: &[HostSpec]) -> BTreeMap<String, String> {
+    let Some((first, rest)) = hosts.split_first() else {
+        return BTreeMap::new();
+    };
+    first
+        .special_args
+        .iter()
+        .filter_map(|(name, value)| match value {
+            SpecialValue::Literal(Value::Str(text)) => Some((name.clone(), text.clone())),
+            _ => None,
+        })
+        .filter(|(name, text)| {
+            rest.iter().all(|host| {
+                host.special_args.iter().any(|(n, v)| {
+                    n == name && matches!(v, SpecialValue::Literal(Value::Str(t)) if t == text)
+                })
+            })
+        })
+        .collect()
+}
+
 /// Reads the module file at `file` (relative to the flake directory `dir`).
-pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleFile, String> {
+pub fn module(dir: &Path, file: &str, scope: &Scope) -> Result<ModuleFile, String> {
+    let inputs_named = scope.inputs_named.as_slice();
     let path = dir.join(file);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let source = Source::parse(&text).map_err(|e| format!("{file}: {e}"))?;
+    let mut source = Source::parse(&text).map_err(|e| format!("{file}: {e}"))?;
+    source.constants = scope.constants.clone();
     let from = Path::new(file).parent().unwrap_or(Path::new("")).to_owned();
     let mut module = ModuleFile::default();
     let mut body = unparen(source.root.clone());
@@ -609,37 +685,59 @@ pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleF
             );
             return Ok(module);
         }
+        module.arguments = lambda
+            .param()
+            .map(|param| param.syntax().text().to_string());
         body = unparen(lambda.body().ok_or("a function without a body")?);
     }
+    let mut lets = Vec::new();
+    // `let cfg = config.fleet.ssh;`: the namespace of the options the module declares.
+    let mut cfg_namespace = None;
     if let ast::Expr::LetIn(let_in) = body.clone() {
-        if let Some(inherit) = let_in.inherits().next() {
-            module.hand_kept = Some(format!(
-                "its `let` inherits names its definitions use (line {})",
-                source.line_of(inherit.syntax())
-            ));
-            return Ok(module);
+        for inherit in let_in.inherits() {
+            for attr in inherit.attrs() {
+                if let Some(name) = super::syntax::attr_name(&attr) {
+                    source.constants.remove(&name);
+                }
+            }
+            lets.push(LetBinding {
+                names: inherit
+                    .attrs()
+                    .filter_map(|attr| super::syntax::attr_name(&attr))
+                    .collect(),
+                text: inherit.syntax().text().to_string(),
+                line: source.line_of(inherit.syntax()),
+            });
         }
         for entry in let_in.attrpath_values() {
             let name = entry.attrpath().as_ref().and_then(super::syntax::attrpath);
+            let Some([name]) = name.as_deref() else {
+                module.hand_kept = Some(format!(
+                    "its `let` binds a dotted or computed name (line {})",
+                    source.line_of(entry.syntax())
+                ));
+                return Ok(module);
+            };
             let value = entry
                 .value()
                 .as_ref()
                 .and_then(|v| dotted(&unparen(v.clone())));
-            match (name.as_deref(), value) {
-                (Some([cfg]), Some(path))
-                    if cfg == "cfg" && path.first().map(String::as_str) == Some("config") =>
-                {
-                    module.namespace = Some(path[1..].to_vec());
-                }
-                _ => {
-                    module.hand_kept = Some(format!(
-                        "its `let` binds names its definitions use (line {})",
-                        source.line_of(entry.syntax())
-                    ));
-                    return Ok(module);
-                }
+            if let Some(path) = value.filter(|p| name == "cfg" && p.len() > 1 && p[0] == "config") {
+                cfg_namespace = Some(path[1..].to_vec());
             }
+            // A `let` shadows a special argument of the same name; a string it binds
+            // names attributes as the argument would.
+            source.constants.remove(name);
+            if let Some(Value::Str(text)) = entry.value().map(|v| read(&source, v)) {
+                source.constants.insert(name.clone(), text);
+            }
+            lets.push(LetBinding {
+                names: vec![name.clone()],
+                text: entry.syntax().text().to_string(),
+                line: source.line_of(entry.syntax()),
+            });
         }
+        lets.sort_by_key(|binding| binding.line);
         body = unparen(let_in.body().ok_or("`let` without a body")?);
     }
     let ast::Expr::AttrSet(set) = body else {
@@ -658,21 +756,34 @@ pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleF
     for entry in found {
         match entry.path.first().map(String::as_str) {
             Some("imports") if entry.path.len() == 1 => {
-                let Some(ast::Expr::List(list)) = expr_at(&set, &entry.path).map(unparen) else {
+                let Some(expr) = expr_at(&set, &entry.path) else {
                     module.hand_kept =
-                        Some(format!("its `imports` (line {}) is not a list", entry.line));
+                        Some(format!("its `imports` (line {}) has no value", entry.line));
                     return Ok(module);
                 };
-                for item in list.items() {
-                    match import_of(&item, &from, inputs_named, dir) {
-                        Some(import) => module.imports.push(import),
-                        None => {
-                            module.hand_kept = Some(format!(
-                                "it imports `{}` (line {}), which is neither a file of the flake nor another flake's module",
-                                item.syntax().text(),
-                                source.line_of(item.syntax())
-                            ));
-                            return Ok(module);
+                // `[ ./a.nix ] ++ (builtins.attrValues outputs.nixosModules)`: the list
+                // literals are read item by item, the rest is kept as written.
+                let mut operands = Vec::new();
+                concatenated(expr, &mut operands);
+                for operand in operands {
+                    let ast::Expr::List(list) = operand else {
+                        module.kept_imports.push(KeptImport {
+                            line: source.line_of(operand.syntax()),
+                            text: operand.syntax().text().to_string(),
+                            list: true,
+                        });
+                        continue;
+                    };
+                    for item in list.items() {
+                        match import_of(&item, &from, inputs_named, dir) {
+                            Some(import) => module.imports.push(import),
+                            // `(modulesPath + "/profiles/qemu-guest.nix")`: kept as
+                            // written, in a file the typed module imports.
+                            None => module.kept_imports.push(KeptImport {
+                                line: source.line_of(item.syntax()),
+                                text: item.syntax().text().to_string(),
+                                list: false,
+                            }),
                         }
                     }
                 }
@@ -687,13 +798,253 @@ pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleF
             _ => module.definitions.push(entry),
         }
     }
-    if module.namespace.is_some() && module.options.is_empty() {
-        // `cfg` names another module's options; its definitions read them.
-        module.hand_kept = Some(
-            "its `let cfg = config...;` names options it does not declare, which its definitions read".into(),
-        );
+    if !module.options.is_empty() {
+        // A module declaring options gets `cfg` from the emitter, bound to its namespace.
+        if let Some(namespace) = cfg_namespace {
+            module.namespace = Some(namespace);
+            lets.retain(|binding| binding.names != ["cfg"]);
+        }
+        if let Some(entry) = module.options.iter().find(|e| names_any(&e.text, &lets)) {
+            module.hand_kept = Some(format!(
+                "its declaration of `{}` (line {}) names a `let` of the file",
+                entry.path.join("."),
+                entry.line
+            ));
+            return Ok(module);
+        }
     }
+    carry_lets(&mut module, lets);
     Ok(module)
+}
+
+/// Whether `text` names one of the names `lets` bind. Every identifier counts, whatever
+/// scope it is in (names inside `with` cannot be told apart without evaluating): a
+/// definition carrying a `let` it does not need still evaluates the same.
+fn names_any(text: &str, lets: &[LetBinding]) -> bool {
+    let identifiers = identifiers(text);
+    lets.iter()
+        .any(|binding| binding.names.iter().any(|name| identifiers.contains(name)))
+}
+
+fn identifiers(text: &str) -> std::collections::BTreeSet<String> {
+    rnix::Root::parse(text)
+        .syntax()
+        .descendants_with_tokens()
+        .filter_map(|element| element.into_token())
+        .filter(|token| token.kind() == rnix::SyntaxKind::TOKEN_IDENT)
+        .map(|token| token.text().to_owned())
+        .collect()
+}
+
+/// Each definition naming a binding of the module's `let` becomes raw Nix that carries
+/// the bindings it needs (`let user = "alice"; in "/home/${user}"`), so it evaluates as it
+/// did where it was; the definitions that name none stay as they are, to be typed. A
+/// binding no definition needs is reported, not silently left out.
+fn carry_lets(module: &mut ModuleFile, lets: Vec<LetBinding>) {
+    if lets.is_empty() {
+        return;
+    }
+    let mut used = vec![false; lets.len()];
+    for entry in module
+        .definitions
+        .iter_mut()
+        .chain(module.guarded_definitions.iter_mut())
+    {
+        carry_into(entry, &lets, &mut used);
+    }
+    for (binding, used) in lets.iter().zip(used) {
+        if !used {
+            module.notes.push((
+                binding.line,
+                format!(
+                    "its `let` binding of `{}` is named by no definition, so the regenerated module leaves it out",
+                    binding.names.join("`, `")
+                ),
+            ));
+        }
+    }
+    module.lets = lets;
+}
+
+fn carry_into(entry: &mut Entry, lets: &[LetBinding], used: &mut [bool]) {
+    if let Value::Attrs(children) = &mut entry.value {
+        for child in children {
+            carry_into(child, lets, used);
+        }
+        return;
+    }
+    let needed = needed_lets(&entry.text, lets);
+    if !needed.contains(&true) {
+        return;
+    }
+    for (used, needed) in used.iter_mut().zip(&needed) {
+        *used |= needed;
+    }
+    entry.value = Value::Raw {
+        text: with_lets(&entry.text, lets, &needed),
+        reason: "it names a `let` of its file",
+    };
+}
+
+/// Which of `lets` `text` needs: those it names, and those they name in turn.
+fn needed_lets(text: &str, lets: &[LetBinding]) -> Vec<bool> {
+    let mut needed = vec![false; lets.len()];
+    let mut names = identifiers(text);
+    loop {
+        let mut grew = false;
+        for (i, binding) in lets.iter().enumerate() {
+            if !needed[i] && binding.names.iter().any(|n| names.contains(n)) {
+                needed[i] = true;
+                names.extend(identifiers(&binding.text));
+                grew = true;
+            }
+        }
+        if !grew {
+            return needed;
+        }
+    }
+}
+
+/// `text` inside a `let` of the `needed` bindings, in the file's order; `text` itself
+/// when it needs none.
+fn with_lets(text: &str, lets: &[LetBinding], needed: &[bool]) -> String {
+    if !needed.contains(&true) {
+        return text.to_owned();
+    }
+    let bindings: Vec<&str> = lets
+        .iter()
+        .zip(needed)
+        .filter(|(_, needed)| **needed)
+        .map(|(binding, _)| binding.text.trim_end_matches(';'))
+        .collect();
+    let one_line = format!("let {}; in ", bindings.join("; "));
+    if one_line.len() <= 80 && !one_line.contains('\n') {
+        return one_line + text;
+    }
+    let mut out = String::from("let\n");
+    for binding in bindings {
+        out.push_str("  ");
+        out.push_str(binding);
+        out.push_str(";\n");
+    }
+    out.push_str("in\n");
+    out.push_str(text);
+    out
+}
+
+/// The Nix text of a top-level definition as it evaluates where it was written: its
+/// value, with the `let` bindings of the file it needs.
+pub fn definition_text(module: &ModuleFile, entry: &Entry) -> String {
+    with_lets_needed(&entry.text, &module.lets)
+}
+
+/// `text` inside a `let` of the file's bindings it needs.
+pub fn with_lets_needed(text: &str, module_lets: &[LetBinding]) -> String {
+    with_lets(text, module_lets, &needed_lets(text, module_lets))
+}
+
+impl ModuleFile {
+    /// `text` inside a `let` of the bindings of the file's `let` it needs.
+    pub fn in_lets(&self, text: &str) -> String {
+        with_lets_needed(text, &self.lets)
+    }
+
+    /// [`ModuleFile::in_lets`] in parentheses when it adds a `let`, for a place that
+    /// takes a list item or an operand.
+    pub fn in_lets_parenthesised(&self, text: &str) -> String {
+        let bound = self.in_lets(text);
+        if bound == text {
+            bound
+        } else {
+            format!("({bound})")
+        }
+    }
+}
+
+/// The first relative path literal a definition names, directly or through the `let`
+/// bindings it needs, with its line in the file.
+fn relative_path_of(module: &ModuleFile, entry: &Entry) -> Option<(usize, String)> {
+    relative_path_in(entry, &module.lets)
+}
+
+fn relative_path_in(entry: &Entry, lets: &[LetBinding]) -> Option<(usize, String)> {
+    let (fixed, dynamic) = crate::carry::relative_paths(&entry.text);
+    if let Some(literal) = fixed.into_iter().chain(dynamic).next() {
+        return Some((entry.line + literal.line - 1, literal.text));
+    }
+    let needed = needed_lets(&entry.text, lets);
+    lets.iter()
+        .zip(needed)
+        .filter(|(_, needed)| *needed)
+        .find_map(|(binding, _)| {
+            // A binding alone does not parse; in a set (on its first line) it does.
+            let (fixed, dynamic) = crate::carry::relative_paths(&format!("{{ {} }}", binding.text));
+            let literal = fixed.into_iter().chain(dynamic).next()?;
+            Some((binding.line + literal.line - 1, literal.text))
+        })
+}
+
+/// Takes out of the module's plain definitions those that name files by relative path
+/// (`sopsFile = ../secrets.yaml;`), with their whole paths: these evaluate as written
+/// only from the file's own directory, so the importer keeps them in a file there,
+/// beside what they name, and types the rest. Each is taken at the deepest attribute
+/// set that holds it (`home-manager.users.me.imports`, not all of `home-manager`).
+pub fn take_path_definitions(module: &mut ModuleFile) -> Vec<Entry> {
+    let mut taken = Vec::new();
+    let definitions = std::mem::take(&mut module.definitions);
+    for entry in definitions {
+        if let Some(rest) = take_paths(entry, &[], &module.lets, &mut taken) {
+            module.definitions.push(rest);
+        }
+    }
+    taken
+}
+
+/// `entry` without what it names by relative path (pushed onto `taken`); `None` when
+/// nothing is left.
+fn take_paths(
+    mut entry: Entry,
+    prefix: &[String],
+    lets: &[LetBinding],
+    taken: &mut Vec<Entry>,
+) -> Option<Entry> {
+    if relative_path_in(&entry, lets).is_none() {
+        return Some(entry);
+    }
+    let mut path = prefix.to_vec();
+    path.extend(entry.path.iter().cloned());
+    if let Value::Attrs(children) = &mut entry.value {
+        let before = taken.len();
+        let rest: Vec<Entry> = std::mem::take(children)
+            .into_iter()
+            .filter_map(|child| take_paths(child, &path, lets, taken))
+            .collect();
+        if taken.len() > before {
+            if rest.is_empty() {
+                return None;
+            }
+            // The set's text is what is left of it, for whatever reads it whole.
+            let items: Vec<String> = rest
+                .iter()
+                .map(|child| {
+                    let name: Vec<String> = child
+                        .path
+                        .iter()
+                        .map(|segment| crate::nix::quote_attr_name(segment))
+                        .collect();
+                    format!("{} = {};", name.join("."), child.text.trim_end())
+                })
+                .collect();
+            entry.text = format!("{{ {} }}", items.join(" "));
+            *children = rest;
+            return Some(entry);
+        }
+        // Nothing below names it on its own (an `inherit`, say): the set goes whole.
+        *children = rest;
+    }
+    entry.path = path;
+    taken.push(entry);
+    None
 }
 
 /// Why a module (not a host's own file) must be kept as it is because a definition
@@ -702,22 +1053,14 @@ pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleF
 /// kept, the build carries what it names. (`home-manager.users.<name> = import ./x.nix`
 /// is how the importer finds users, not a path it writes.)
 pub fn names_relative_path(module: &ModuleFile) -> Option<String> {
-    let (entry, literal) = module
-        .definitions
+    let (entry, (line, literal)) = module
+        .guarded_definitions
         .iter()
-        .chain(&module.guarded_definitions)
         .chain(&module.options)
-        .filter(|entry| entry.path.first().map(String::as_str) != Some("home-manager"))
-        .find_map(|entry| {
-            let (fixed, dynamic) = crate::carry::relative_paths(&entry.text);
-            let literal = fixed.into_iter().chain(dynamic).next()?;
-            Some((entry, literal))
-        })?;
+        .find_map(|entry| Some((entry, relative_path_of(module, entry)?)))?;
     Some(format!(
-        "its definition of `{}` (line {}) names `{}` by relative path, which leads there only from where the file is",
+        "its definition of `{}` (line {line}) names `{literal}` by relative path, which leads there only from where the file is",
         entry.path.join("."),
-        entry.line + literal.line - 1,
-        literal.text
     ))
 }
 

@@ -68,6 +68,9 @@ impl Report {
         if part.hand_kept.is_some() {
             entry.hand_kept = part.hand_kept;
             entry.hand_kept_definitions = part.hand_kept_definitions;
+        } else {
+            // Definitions kept beside a typed module (those naming files by path).
+            entry.hand_kept_definitions += part.hand_kept_definitions;
         }
     }
 

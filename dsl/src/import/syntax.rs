@@ -59,6 +59,9 @@ pub struct Entry {
 pub struct Source {
     pub text: String,
     pub root: ast::Expr,
+    /// Names bound to one string where the file is read (`let user = "alice";`, a special
+    /// argument every host gives alike): `${user}` in an attribute name is that string.
+    pub constants: BTreeMap<String, String>,
 }
 
 impl Source {
@@ -83,9 +86,37 @@ impl Source {
         let source = Self {
             text: text.to_owned(),
             root,
+            constants: BTreeMap::new(),
         };
         source.no_attribute_twice()?;
         Ok(source)
+    }
+
+    /// The name of an attribute, with `${name}` of a [`Source::constants`] entry read as
+    /// its string; `None` for any other `${...}`.
+    pub fn attr_name(&self, attr: &ast::Attr) -> Option<String> {
+        let interpolated = |expr: Option<ast::Expr>| match expr.map(unparen) {
+            Some(ast::Expr::Ident(ident)) => {
+                self.constants.get(ident.ident_token()?.text()).cloned()
+            }
+            _ => None,
+        };
+        match attr {
+            ast::Attr::Dynamic(dynamic) => interpolated(dynamic.expr()),
+            ast::Attr::Str(string) => {
+                let mut text = String::new();
+                for part in string.normalized_parts() {
+                    match part {
+                        ast::InterpolPart::Literal(piece) => text.push_str(&piece),
+                        ast::InterpolPart::Interpolation(inner) => {
+                            text.push_str(&interpolated(inner.expr())?);
+                        }
+                    }
+                }
+                Some(text)
+            }
+            ast::Attr::Ident(_) => attr_name(attr),
+        }
     }
 
     /// Nix's parser refuses an attribute set (or `let`) that binds one attribute twice,
@@ -450,7 +481,10 @@ pub fn entries(source: &Source, set: &ast::AttrSet) -> Result<Vec<Entry>, &'stat
     }
     let mut out = Vec::new();
     for entry in set.attrpath_values() {
-        let Some(path) = entry.attrpath().as_ref().and_then(attrpath) else {
+        let Some(path) = entry
+            .attrpath()
+            .and_then(|path| path.attrs().map(|a| source.attr_name(&a)).collect())
+        else {
             return Err("an attribute name is computed (`${...}`)");
         };
         let Some(value) = entry.value() else {
