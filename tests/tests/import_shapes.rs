@@ -58,6 +58,16 @@ fn one_host(modules: &str) -> String {
 
 const HM: &str = "home-manager.nixosModules.home-manager";
 
+/// Every Rust file of the imported crate, one after the other.
+fn all_rust(imported: &Imported) -> String {
+    imported
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".rs"))
+        .map(|(_, text)| text.as_str())
+        .collect()
+}
+
 fn host_rs(imported: &Imported) -> &str {
     &imported.files["config/hosts/box.rs"]
 }
@@ -264,12 +274,7 @@ fn let_bindings_go_with_the_definitions_that_name_them() {
     for file in ["motd.nix", "extra.nix", "users.nix"] {
         assert_eq!(imported.report.files[file].hand_kept, None, "{file}");
     }
-    let rust: String = imported
-        .files
-        .iter()
-        .filter(|(path, _)| path.ends_with(".rs"))
-        .map(|(_, text)| text.as_str())
-        .collect();
+    let rust = all_rust(&imported);
     for expected in [
         r#"Raw::nix("let inherit (config.networking) hostName; in \"Welcome to ${hostName}\"")"#,
         r#"Raw::nix("let cfg = config.services.openssh; in lib.mkIf cfg.enable [ 22 ]")"#,
@@ -374,12 +379,7 @@ fn definitions_naming_files_by_relative_path_stay_where_they_lead() {
         "{:?}",
         imported.files.keys()
     );
-    let rust: String = imported
-        .files
-        .iter()
-        .filter(|(path, _)| path.ends_with(".rs"))
-        .map(|(_, text)| text.as_str())
-        .collect();
+    let rust = all_rust(&imported);
     assert!(
         rust.contains("nixpkgs_files()")
             && rust.contains("host_box_files()")
