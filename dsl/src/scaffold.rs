@@ -199,7 +199,11 @@ pub(crate) fn crate_skeleton(
              # The option bindings: a feature per namespace the configuration uses (a namespace\n\
              # that is off is a compile error naming its feature).\n\
              [build-dependencies]\n{build_dependencies}\n\
-             # A crate of its own, even when created inside another workspace.\n[workspace]\n"
+             # A crate of its own, even when created inside another workspace.\n[workspace]\n\n\
+             # The edit loop (change a value, `cargo build`) is mostly linking the build script\n\
+             # and the binary: without the dependencies' debug information both link faster.\n\
+             # Your configuration keeps its own.\n\
+             [profile.dev.package.\"*\"]\ndebug = false\n"
         ),
     );
     files.insert("build.rs".to_owned(), BUILD_RS.to_owned());

@@ -8,6 +8,12 @@ use flakesmith::{compile, Compiled, Flake};
 pub mod declared;
 pub mod real_flake;
 
+/// The example configuration, compiled into the tests as `example-config/build.rs`
+/// compiles it into its build script (the example crate has no library: the edit loop
+/// would compile the configuration twice).
+#[path = "../../example-config/config/mod.rs"]
+pub mod example;
+
 /// The example configuration's crate directory, where its hardware files live.
 pub fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../example-config")
@@ -25,7 +31,7 @@ pub fn rejected_text(flake: &Flake) -> String {
 
 /// Compiles the example configuration exactly as its `build.rs` does.
 pub fn compile_example() -> Compiled {
-    let flake: Flake = example_config::config::flake();
+    let flake: Flake = example::flake();
     match compile(&flake, &example_dir()) {
         Ok(compiled) => compiled,
         Err(rejected) => panic!(

@@ -11,7 +11,7 @@ use flakesmith::validate::validate_rnix;
 use flakesmith_tests::example_dir;
 
 fn example_tree_unvalidated() -> flakesmith::Tree {
-    tree_unvalidated(example_config::config::flake())
+    tree_unvalidated(flakesmith_tests::example::flake())
 }
 
 fn tree_unvalidated(flake: flakesmith::Flake) -> flakesmith::Tree {
@@ -38,8 +38,8 @@ fn generated_files_are_fixed_points_of_alejandra() {
 #[test]
 fn files_that_locate_each_definition_are_fixed_points_too() {
     // The example on a release with `lib.mkDefinition`: every definition is `at L C v`.
-    let flake =
-        example_config::config::flake().source_locations(flakesmith::SourceLocations::Definitions);
+    let flake = flakesmith_tests::example::flake()
+        .source_locations(flakesmith::SourceLocations::Definitions);
     let tree = tree_unvalidated(flake);
     assert!(tree
         .get("hosts/nixos-desk/default.nix")
