@@ -201,9 +201,9 @@ pub(crate) fn crate_skeleton(
              [build-dependencies]\n{build_dependencies}\n\
              # A crate of its own, even when created inside another workspace.\n[workspace]\n\n\
              # The edit loop (change a value, `cargo build`) is mostly linking the build script\n\
-             # and the binary: without the dependencies' debug information both link faster.\n\
-             # Your configuration keeps its own.\n\
-             [profile.dev.package.\"*\"]\ndebug = false\n"
+             # and the binary, and debug information most of the link. The configuration runs\n\
+             # in the build script, which cargo builds without it anyway.\n\
+             [profile.dev]\ndebug = false\n"
         ),
     );
     files.insert("build.rs".to_owned(), BUILD_RS.to_owned());
