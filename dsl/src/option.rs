@@ -174,11 +174,39 @@ impl<T> ReadOnly<T> {
     }
 }
 
+/// The handle at the old name of an option that this release line calls by another
+/// name (the previous line's bindings had it). Its documentation and its deprecation
+/// note name the new option; no setter takes it, so a configuration moved to this line
+/// does not compile until it uses the new name.
+pub struct Renamed {
+    from: OptionPath,
+    to: OptionPath,
+}
+
+impl Renamed {
+    pub const fn new(from: &'static [&'static str], to: &'static [&'static str]) -> Self {
+        Self {
+            from: OptionPath::Static(from),
+            to: OptionPath::Static(to),
+        }
+    }
+
+    /// The name the previous release line used.
+    pub fn from(&self) -> &OptionPath {
+        &self.from
+    }
+
+    /// The name this release line uses.
+    pub fn to(&self) -> &OptionPath {
+        &self.to
+    }
+}
+
 /// Handles are passed by value or by reference alike.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an option that can be set",
     label = "expected a settable option handle `Opt<{T}>`",
-    note = "`ReadOnly<_>` options are set by NixOS itself and cannot be defined in a configuration"
+    note = "`ReadOnly<_>` options are set by NixOS itself and cannot be defined in a configuration; a `Renamed` option is one this release line calls by another name, which the deprecation warning for it gives"
 )]
 pub trait AsOpt<T> {
     fn as_opt(&self) -> Opt<T>;

@@ -111,6 +111,7 @@ fn generated_code_for_a_small_fixture_matches_its_snapshots() {
             source: "From the test fixture.".into(),
             search_url: None,
             features: false,
+            renamed: Vec::new(),
         },
     );
     assert_eq!(generated.generated, 13);
@@ -142,6 +143,7 @@ fn namespaces_limit_what_is_generated() {
         source: String::new(),
         search_url: None,
         features: false,
+        renamed: Vec::new(),
     };
     let generated = generate(&fixture(), &config);
     assert_eq!(generated.generated, 3);
@@ -156,6 +158,7 @@ fn bindings_for_the_whole_home_manager_file_compile() {
             source: "Home Manager 24.05.".into(),
             search_url: None,
             features: false,
+            renamed: Vec::new(),
         },
     );
     let largest = generated.files.values().map(String::len).max().unwrap();
@@ -205,6 +208,7 @@ fn the_crate_layout_puts_namespaces_behind_features() {
             source: "From the fixture.".into(),
             search_url: None,
             features: true,
+            renamed: Vec::new(),
         },
     );
     assert_eq!(
@@ -258,4 +262,40 @@ fn shipped_bindings_files_are_marked_and_small() {
         }
     }
     assert!(files > 2000, "{files} files");
+}
+
+/// The renames the shipped data shows from one release line to the next: options of
+/// namespaces that moved, found in the option sets themselves (`--renamed-from`),
+/// pinned here by name.
+#[test]
+fn renames_between_the_shipped_release_lines() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/data");
+    let read =
+        |file: &str| read_options(&std::fs::read_to_string(data.join(file)).unwrap()).unwrap();
+    let mut lines = Vec::new();
+    for (old, new) in [
+        (
+            "nixos-options-unstable-2024-12.json",
+            "nixos-options-unstable-2025-02.json",
+        ),
+        (
+            "home-manager-options-master-2024-07.json",
+            "home-manager-options-25.05.json",
+        ),
+        (
+            "home-manager-options-25.05.json",
+            "home-manager-options-26.05.json",
+        ),
+    ] {
+        let renames = flakesmith::bindgen::renames(&read(old), &read(new));
+        lines.push(format!("{old} -> {new}: {} options renamed", renames.len()));
+        for rename in &renames {
+            lines.push(format!(
+                "  {} -> {}",
+                rename.from.join("."),
+                rename.to.join(".")
+            ));
+        }
+    }
+    insta::assert_snapshot!("renames", lines.join("\n"));
 }

@@ -18,6 +18,7 @@ use super::index::{item_path, Binding, Index};
 use super::json::OptionDoc;
 use super::naming::{entry_function_name, module_name, pascal_case, value_name, Names};
 use super::option_tree::Node;
+use super::renames::Rename;
 use super::rust_types::{pattern_of, TypeDefs, Typed};
 use super::types::parse_type;
 
@@ -41,6 +42,10 @@ pub struct GenerateConfig {
     /// that is not turned on. The features are listed in [`Generated::features`] for the
     /// crate's `Cargo.toml`.
     pub features: bool,
+    /// Options of the previous release line that this one calls by another name
+    /// ([`renames`](super::renames())): each gets a `Renamed` handle at its old path,
+    /// deprecated with the new name, through which nothing can be set.
+    pub renamed: Vec<Rename>,
 }
 
 /// Options NixOS sets itself, for data that does not say which options are read-only
@@ -133,6 +138,16 @@ pub fn generate(options: &[OptionDoc], config: &GenerateConfig) -> Generated {
         node.option = Some(option);
         out.generated += 1;
     }
+    for rename in &config.renamed {
+        let mut node = &mut root;
+        for segment in &rename.from {
+            node = node.children.entry(segment.clone()).or_default();
+        }
+        // An old name the new line still declares is not renamed.
+        if node.option.is_none() && node.children.is_empty() {
+            node.renamed_to = Some(&rename.to);
+        }
+    }
     let mut root_text = if config.features {
         // Included by `lib.rs`: no inner attributes or inner doc comments here.
         let mut text = header(config).replace("//!", "//");
@@ -183,8 +198,29 @@ pub fn generate(options: &[OptionDoc], config: &GenerateConfig) -> Generated {
     } else {
         out.files.insert("mod.rs".to_owned(), root_text);
     }
+    name_new_handles(&mut out);
     out
 }
+
+/// A renamed option's note names the new option's handle, known once every file is
+/// written: [`write_renamed`] leaves a marker for it.
+fn name_new_handles(out: &mut Generated) {
+    for text in out.files.values_mut() {
+        while let Some(start) = text.find(NEW_HANDLE_MARK) {
+            let rest = &text[start + NEW_HANDLE_MARK.len()..];
+            let end = rest.find('\u{1}').expect("a marker ends");
+            let name = &rest[..end];
+            let handle = out
+                .index
+                .options
+                .get(name)
+                .map_or_else(|| name.to_owned(), |b| b.handle.clone());
+            text.replace_range(start..start + NEW_HANDLE_MARK.len() + end + 1, &handle);
+        }
+    }
+}
+
+const NEW_HANDLE_MARK: &str = "\u{1}new handle:";
 
 /// The root of a bindings crate, `lib.rs`: its documentation is its README, rustdoc
 /// writes no source pages (megabytes of generated Rust nobody reads as HTML), and the
@@ -347,7 +383,8 @@ fn submodules<'n, 'a>(
         .filter(|(segment, child)| {
             *segment != "<name>"
                 && *segment != "*"
-                && (child.has_named_children() || child.option.is_none())
+                && (child.has_named_children()
+                    || (child.option.is_none() && child.renamed_to.is_none()))
         })
         .map(move |(segment, child)| {
             (
@@ -414,6 +451,11 @@ fn write_items(
     let mut names = Names::default();
     let mut defs = TypeDefs::new(&pad);
     for (segment, child) in &node.children {
+        if let Some(to) = child.renamed_to {
+            let name = names.unique(value_name(segment));
+            write_renamed(&name, &path_with(path, segment), to, out, &pad);
+            continue;
+        }
         let Some(option) = child.option else { continue };
         let name = names.unique(value_name(segment));
         let typed = defs.option_type(option, child);
@@ -462,6 +504,30 @@ fn write_items(
     out.push_str(&defs.text);
     checked.append(&mut defs.checked);
     entries.into_index(&defs, index);
+}
+
+/// The handle at the old path of a renamed option: documented and deprecated with the
+/// new name (the handle's, once known: see [`name_new_handles`]), of a type that no
+/// setter takes, so a configuration moved to this line does not compile until it uses
+/// the new name.
+fn write_renamed(name: &str, from: &[String], to: &[String], out: &mut String, pad: &str) {
+    let (from_name, to_name) = (from.join("."), to.join("."));
+    let handle = format!("{NEW_HANDLE_MARK}{to_name}\u{1}");
+    let _ = writeln!(
+        out,
+        "{pad}/// `{from_name}` of the previous release line: this one calls it `{to_name}`\n\
+         {pad}/// (`{handle}`).\n\
+         {pad}///\n\
+         {pad}/// Nothing can be set through this handle; set the new option instead.\n\
+         {pad}#[deprecated(note = \"renamed: this release line calls it `{to_name}`; set `{handle}`\")]\n\
+         {pad}pub const {name}: ::flakesmith::option::Renamed = ::flakesmith::option::Renamed::new(&[{}], &[{}]);\n",
+        path_literal(from),
+        path_literal(to),
+    );
+}
+
+fn path_with(path: &[String], segment: &str) -> Vec<String> {
+    path.iter().cloned().chain([segment.to_owned()]).collect()
 }
 
 /// How a handle says that its option lies in submodules (nothing for a read-only one,

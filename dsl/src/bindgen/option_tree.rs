@@ -8,6 +8,8 @@ use super::json::OptionDoc;
 #[derive(Default)]
 pub(super) struct Node<'a> {
     pub option: Option<&'a OptionDoc>,
+    /// The option this line calls by a new name, at its old path: the new path.
+    pub renamed_to: Option<&'a [String]>,
     pub children: BTreeMap<String, Node<'a>>,
 }
 

@@ -124,6 +124,9 @@ pub mod news;
 #[cfg(feature = "nix")]
 #[rustfmt::skip]
 pub mod nix;
+#[cfg(feature = "nix-gl")]
+#[rustfmt::skip]
+pub mod nix_gl;
 #[cfg(feature = "nixpkgs")]
 #[rustfmt::skip]
 pub mod nixpkgs;

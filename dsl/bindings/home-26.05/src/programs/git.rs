@@ -358,6 +358,32 @@ pub mod maintenance {
 
 }
 
+pub mod riff {
+    use super::*;
+
+    /// `programs.git.riff.commandLineOptions` of the previous release line: this one calls it `programs.riff.commandLineOptions`
+    /// (`programs::riff::command_line_options`).
+    ///
+    /// Nothing can be set through this handle; set the new option instead.
+    #[deprecated(note = "renamed: this release line calls it `programs.riff.commandLineOptions`; set `programs::riff::command_line_options`")]
+    pub const command_line_options: ::flakesmith::option::Renamed = ::flakesmith::option::Renamed::new(&["programs", "git", "riff", "commandLineOptions"], &["programs", "riff", "commandLineOptions"]);
+
+    /// `programs.git.riff.enable` of the previous release line: this one calls it `programs.riff.enable`
+    /// (`programs::riff::enable`).
+    ///
+    /// Nothing can be set through this handle; set the new option instead.
+    #[deprecated(note = "renamed: this release line calls it `programs.riff.enable`; set `programs::riff::enable`")]
+    pub const enable: ::flakesmith::option::Renamed = ::flakesmith::option::Renamed::new(&["programs", "git", "riff", "enable"], &["programs", "riff", "enable"]);
+
+    /// `programs.git.riff.package` of the previous release line: this one calls it `programs.riff.package`
+    /// (`programs::riff::package`).
+    ///
+    /// Nothing can be set through this handle; set the new option instead.
+    #[deprecated(note = "renamed: this release line calls it `programs.riff.package`; set `programs::riff::package`")]
+    pub const package: ::flakesmith::option::Renamed = ::flakesmith::option::Renamed::new(&["programs", "git", "riff", "package"], &["programs", "riff", "package"]);
+
+}
+
 pub mod signing {
     use super::*;
 

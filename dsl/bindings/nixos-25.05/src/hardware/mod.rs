@@ -180,6 +180,8 @@ pub mod pcmcia;
 #[rustfmt::skip]
 pub mod printers;
 #[rustfmt::skip]
+pub mod pulseaudio;
+#[rustfmt::skip]
 pub mod raid;
 #[rustfmt::skip]
 pub mod rasdaemon;

@@ -112,6 +112,13 @@ pub const enable: Opt<bool> = Opt::new(&["networking", "networkmanager", "enable
 /// Declared in `nixos/modules/services/networking/networkmanager.nix`.
 pub const enable_strong_swan: Opt<bool> = Opt::new(&["networking", "networkmanager", "enableStrongSwan"]);
 
+/// `networking.networkmanager.fccUnlockScripts` of the previous release line: this one calls it `networking.modemmanager.fccUnlockScripts`
+/// (`networking::modemmanager::fcc_unlock_scripts`).
+///
+/// Nothing can be set through this handle; set the new option instead.
+#[deprecated(note = "renamed: this release line calls it `networking.modemmanager.fccUnlockScripts`; set `networking::modemmanager::fcc_unlock_scripts`")]
+pub const fcc_unlock_scripts: ::flakesmith::option::Renamed = ::flakesmith::option::Renamed::new(&["networking", "networkmanager", "fccUnlockScripts"], &["networking", "modemmanager", "fccUnlockScripts"]);
+
 /// `networking.networkmanager.insertNameservers`
 ///
 /// A list of name servers that should be inserted before

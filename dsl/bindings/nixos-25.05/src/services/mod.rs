@@ -3042,6 +3042,9 @@ pub mod bird;
 pub mod bird_lg;
 #[cfg(feature = "services-b")]
 #[rustfmt::skip]
+pub mod bird2;
+#[cfg(feature = "services-b")]
+#[rustfmt::skip]
 pub mod birdwatcher;
 #[cfg(feature = "services-b")]
 #[rustfmt::skip]
