@@ -17,18 +17,21 @@ fn text(bytes: &[u8]) -> String {
 }
 
 /// A configuration crate on the shipped 25.05 lines whose host sets
-/// `services.pinned-only` and whose user sets `programs.pinned-tool`, which only the
-/// pinned nixpkgs and Home Manager declare.
+/// `services.pinned-only` and `sops.pinnedOnly` and whose user sets
+/// `programs.pinned-tool`, which only the pinned nixpkgs, sops-nix and Home Manager
+/// declare.
 fn configuration(dir: &Path) {
     let dsl = workspace().join("dsl");
     let manifest = format!(
         "[package]\nname = \"pinned-fleet\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
          [build-dependencies]\nflakesmith = {{ path = {dsl:?} }}\n\
          flakesmith-nixos-25-05 = {{ path = {:?}, features = [\"networking\", \"services\", \"users\"] }}\n\
-         flakesmith-home-25-05 = {{ path = {:?}, features = [\"programs\"] }}\n\n\
+         flakesmith-home-25-05 = {{ path = {:?}, features = [\"programs\"] }}\n\
+         flakesmith-inputs = {{ path = {:?}, features = [\"sops-nix\"] }}\n\n\
          [dependencies]\nflakesmith = {{ path = {dsl:?} }}\n\n[workspace]\n",
         dsl.join("bindings/nixos-25.05"),
-        dsl.join("bindings/home-25.05")
+        dsl.join("bindings/home-25.05"),
+        dsl.join("bindings/inputs")
     );
     let files = [
         ("Cargo.toml", manifest),
@@ -44,12 +47,17 @@ fn configuration(dir: &Path) {
             "config/mod.rs",
             r#"use flakesmith::prelude::*;
 use flakesmith_home::programs::pinned_tool::{self, Theme};
+use flakesmith_inputs::sops_nix::sops;
 use flakesmith_nixos::{networking, services::pinned_only, users};
 
 pub fn flake() -> Flake {
-    Flake::new("pinned", "25.05").host(
+    Flake::new("pinned", "25.05")
+        .input(Input::github("sops-nix", "Mic92/sops-nix").follows("nixpkgs", "nixpkgs"))
+        .host(
         Host::new("desk", System::X86_64Linux, "25.05")
             .hardware(Hardware::nix_text("{ fileSystems.\"/\".device = \"/dev/sda1\"; }"))
+            .import(Module::from_input("sops-nix", "nixosModules.sops"))
+            .set(sops::pinned_only, true)
             .set(networking::firewall::allowed_tcp_ports, [22])
             .set(users::users::user("alice").is_normal_user(), true)
             .set(pinned_only::enable, true)
@@ -97,6 +105,7 @@ fn bindings_from_the_pinned_nixpkgs_are_generated_built_and_used() {
     let nixpkgs = checkout(dir.path(), "pinned-nixpkgs");
     std::os::unix::fs::symlink(&lib, nixpkgs.join("lib")).unwrap();
     let home_manager = checkout(dir.path(), "pinned-home-manager");
+    let sops_nix = checkout(dir.path(), "pinned-sops-nix");
     // No shipped line knows the options the configuration sets.
     for (line, name) in [
         ("nixos-24.11/src/services", "pinned_only"),
@@ -104,6 +113,7 @@ fn bindings_from_the_pinned_nixpkgs_are_generated_built_and_used() {
         ("home-24.11/src/programs", "pinned_tool"),
         ("home-25.05/src/programs", "pinned_tool"),
         ("home-26.05/src/programs", "pinned_tool"),
+        ("inputs/src/sops_nix", "pinned_only"),
     ] {
         let dir = workspace().join("dsl/bindings").join(line);
         assert!(!common::files_under(&dir)
@@ -126,7 +136,8 @@ fn bindings_from_the_pinned_nixpkgs_are_generated_built_and_used() {
         "nodes": {
             "nixpkgs": { "locked": { "type": "path", "path": nixpkgs, "narHash": "sha256-AAAA" }, "original": { "type": "path", "path": nixpkgs } },
             "home-manager": { "inputs": { "nixpkgs": ["nixpkgs"] }, "locked": { "type": "path", "path": home_manager, "narHash": "sha256-BBBB" }, "original": { "type": "path", "path": home_manager } },
-            "root": { "inputs": { "nixpkgs": "nixpkgs", "home-manager": "home-manager" } }
+            "sops-nix": { "inputs": { "nixpkgs": ["nixpkgs"] }, "locked": { "type": "path", "path": sops_nix, "narHash": "sha256-CCCC" }, "original": { "type": "path", "path": sops_nix } },
+            "root": { "inputs": { "nixpkgs": "nixpkgs", "home-manager": "home-manager", "sops-nix": "sops-nix" } }
         },
         "root": "root",
         "version": 7
@@ -140,6 +151,8 @@ fn bindings_from_the_pinned_nixpkgs_are_generated_built_and_used() {
         "Cargo.toml now depends on flakesmith-nixos-pinned instead of flakesmith-nixos-25-05",
         "generated 5 Home Manager options",
         "Cargo.toml now depends on flakesmith-home-pinned instead of flakesmith-home-25-05",
+        "generated 7 options of sops-nix",
+        "Cargo.toml now depends on flakesmith-inputs-pinned instead of flakesmith-inputs",
     ] {
         assert!(said.contains(line), "{line}:\n{said}");
     }
@@ -147,6 +160,7 @@ fn bindings_from_the_pinned_nixpkgs_are_generated_built_and_used() {
     for line in [
         "flakesmith-nixos-pinned = { path = \"bindings/nixos-pinned\", features = [\"networking\", \"services\", \"users\"] }",
         "flakesmith-home-pinned = { path = \"bindings/home-pinned\", features = [\"programs\"] }",
+        "flakesmith-inputs-pinned = { path = \"bindings/inputs-pinned\", features = [\"sops-nix\"] }",
     ] {
         assert!(manifest.contains(line), "{line}:\n{manifest}");
     }
@@ -171,6 +185,17 @@ fn bindings_from_the_pinned_nixpkgs_are_generated_built_and_used() {
     assert!(
         host.contains("pinned-only") && host.contains("9090"),
         "{host}"
+    );
+    assert!(host.contains("sops.pinnedOnly = at 13 14 true"), "{host}");
+    // The synced module's declarations name its files within the input.
+    let sops_dir = config.join("bindings/inputs-pinned/src/sops_nix");
+    let sops_bindings: String = common::files_under(&sops_dir)
+        .iter()
+        .map(|file| std::fs::read_to_string(sops_dir.join(file)).unwrap())
+        .collect();
+    assert!(
+        sops_bindings.contains("Declared in `modules/sops`."),
+        "{sops_bindings}"
     );
     let alice = std::fs::read_to_string(config.join("flake/home/alice.nix")).unwrap();
     assert!(

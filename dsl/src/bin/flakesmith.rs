@@ -106,7 +106,7 @@ say) with that lib; standard output without --out.
         "bindings typed against the nixpkgs your flake.lock pins",
         "\
 Usage: flakesmith options sync [--config DIR] [--lock FILE] [--nixpkgs PATH]
-                               [--home-manager PATH]
+                               [--home-manager PATH] [--input NAME=ATTR]...
 
 Generate the NixOS option bindings of exactly the nixpkgs the configuration pins, into
 the configuration crate DIR (default: the current directory) as bindings/nixos-pinned/
@@ -116,7 +116,12 @@ and point DIR/Cargo.toml at it, keeping the features it names. The nixpkgs comes
 then DIR/flake.lock), fetched by Nix as `nix flake metadata` would; its options are
 evaluated with the real Nix (nix-instantiate). A configuration that uses Home Manager
 bindings gets bindings/home-pinned/ (`flakesmith_home`) the same way, from the
-`home-manager` input or --home-manager PATH. Run it again after `nix flake update`.
+`home-manager` input or --home-manager PATH. Other flakes' NixOS modules it binds (the
+features of its `flakesmith-inputs` dependency: sops-nix, agenix, disko), and those named
+with --input NAME=ATTR (the input NAME's module at ATTR of its outputs, such as
+`--input my-modules=nixosModules.default`), are evaluated from their locked inputs on top
+of the pinned NixOS into bindings/inputs-pinned/ (`flakesmith_inputs`, a module and a
+feature per input). Run it again after `nix flake update`.
 ",
     ),
     (
@@ -253,6 +258,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let (mut out, mut namespaces, mut source) = (None, Vec::new(), None);
     let mut flags: std::collections::BTreeMap<&'static str, String> = Default::default();
     let mut modules: Vec<PathBuf> = Vec::new();
+    let mut input_modules: Vec<(String, String)> = Vec::new();
     let mut help = false;
     let mut crate_layout = false;
     while let Some(arg) = parser.next().map_err(usage)? {
@@ -276,6 +282,19 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 )
             }
             Long("module") => modules.push(PathBuf::from(parser.value().map_err(usage)?)),
+            Long("input") => {
+                let value = parser
+                    .value()
+                    .map_err(usage)?
+                    .string()
+                    .map_err(|e| usage(format!("{e:?}")))?;
+                let (name, attr) = value.split_once('=').ok_or_else(|| {
+                    usage(format!(
+                        "--input takes NAME=ATTR (`--input my-modules=nixosModules.default`), not `{value}`"
+                    ))
+                })?;
+                input_modules.push((name.to_owned(), attr.to_owned()));
+            }
             Long(flag) if VALUE_FLAGS.contains(&flag) => {
                 let flag = VALUE_FLAGS
                     .iter()
@@ -332,7 +351,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
             }
             Ok(())
         }
-        ["options", "sync"] => sync(&flags),
+        ["options", "sync"] => sync(&flags, &input_modules),
         ["options", "generate", rest @ ..] if rest.len() <= 1 => {
             let out = out.ok_or_else(|| usage("`options generate` needs --out DIR"))?;
             let (options, file) = match rest {
@@ -636,8 +655,19 @@ fn evaluate_options(
 /// The options.json of `options` (a Nix expression of evaluated options) with the lib
 /// `lib` (a Nix expression), evaluated by the real Nix.
 fn options_json(lib: &str, options: &str) -> Result<String, String> {
-    let program =
-        format!("let lib = {lib}; in ({OPTIONS_JSON_NIX}) {{ inherit lib; options = {options}; }}");
+    options_json_declared(lib, options, None)
+}
+
+/// [`options_json`] of the options declared below `declared_in` only.
+fn options_json_declared(
+    lib: &str,
+    options: &str,
+    declared_in: Option<&str>,
+) -> Result<String, String> {
+    let declared_in = declared_in.map_or("null".to_owned(), |dir| format!("({dir})"));
+    let program = format!(
+        "let lib = {lib}; in ({OPTIONS_JSON_NIX}) {{ inherit lib; options = {options}; declaredIn = {declared_in}; }}"
+    );
     let output = std::process::Command::new("nix-instantiate")
         .args(["--eval", "--strict", "--json", "-E", &program])
         .output()
@@ -654,8 +684,11 @@ fn options_json(lib: &str, options: &str) -> Result<String, String> {
 /// `flakesmith options sync`: the pinned nixpkgs' (and Home Manager's) options,
 /// generated into the configuration's own bindings crates, which its manifest then
 /// depends on.
-fn sync(flags: &std::collections::BTreeMap<&'static str, String>) -> Result<(), Failure> {
-    use flakesmith::bindgen::sync::{HOME_MANAGER, NIXOS};
+fn sync(
+    flags: &std::collections::BTreeMap<&'static str, String>,
+    input_modules: &[(String, String)],
+) -> Result<(), Failure> {
+    use flakesmith::bindgen::sync::{HOME_MANAGER, INPUTS, NIXOS};
     let dir = PathBuf::from(flags.get("config").map_or(".", String::as_str));
     let manifest_path = dir.join("Cargo.toml");
     let mut manifest = std::fs::read_to_string(&manifest_path).map_err(|e| {
@@ -664,7 +697,7 @@ fn sync(flags: &std::collections::BTreeMap<&'static str, String>) -> Result<(), 
             manifest_path.display()
         )
     })?;
-    let (nixpkgs, nixpkgs_described) = pinned_source(flags, &dir, "nixpkgs", "nixpkgs")?;
+    let (nixpkgs, nixpkgs_described) = pinned_source(flags, &dir, Some("nixpkgs"), "nixpkgs")?;
     let nixpkgs = std::fs::canonicalize(&nixpkgs)
         .map_err(|e| format!("{}: {e}", nixpkgs.display()))?
         .display()
@@ -677,7 +710,8 @@ fn sync(flags: &std::collections::BTreeMap<&'static str, String>) -> Result<(), 
     // Home Manager, when the configuration uses it: its modules evaluated with the
     // pinned nixpkgs, as Home Manager's own documentation evaluates them.
     if HOME_MANAGER.used_by(&manifest) {
-        let (home_manager, described) = pinned_source(flags, &dir, "home-manager", "home-manager")?;
+        let (home_manager, described) =
+            pinned_source(flags, &dir, Some("home-manager"), "home-manager")?;
         let home_manager = std::fs::canonicalize(&home_manager)
             .map_err(|e| format!("{}: {e}", home_manager.display()))?
             .display()
@@ -691,6 +725,31 @@ fn sync(flags: &std::collections::BTreeMap<&'static str, String>) -> Result<(), 
         let json = options_json(&lib, &options)?;
         manifest = write_pinned(&HOME_MANAGER, &dir, &manifest, &json, &described)?;
     }
+    // Other flakes' modules the configuration binds (the `flakesmith-inputs` features),
+    // and any named with --input.
+    if INPUTS.used_by(&manifest) || !input_modules.is_empty() {
+        let inputs = flakesmith::bindgen::sync::inputs_to_sync(&manifest, input_modules)?;
+        let mut evaluated = Vec::new();
+        for (input, attr) in &inputs {
+            let (src, described) = pinned_source(flags, &dir, None, input)?;
+            let src = std::fs::canonicalize(&src)
+                .map_err(|e| format!("{}: {e}", src.display()))?
+                .display()
+                .to_string();
+            let expression =
+                flakesmith::bindgen::sync::input_options_expression(&src, &nixpkgs, attr);
+            let json =
+                options_json_declared(&format!("import ({nixpkgs}/lib)"), &expression, Some(&src))
+                    .map_err(|e| {
+                        format!(
+                            "the module `{}` of the input `{input}`: {e}",
+                            attr.join(".")
+                        )
+                    })?;
+            evaluated.push((input.clone(), attr.join("."), json, described));
+        }
+        manifest = write_pinned_inputs(&dir, &manifest, &evaluated)?;
+    }
     std::fs::write(&manifest_path, &manifest)
         .map_err(|e| format!("cannot write {}: {e}", manifest_path.display()))?;
     Ok(())
@@ -702,13 +761,16 @@ fn sync(flags: &std::collections::BTreeMap<&'static str, String>) -> Result<(), 
 fn pinned_source(
     flags: &std::collections::BTreeMap<&'static str, String>,
     dir: &std::path::Path,
-    flag: &'static str,
+    flag: Option<&'static str>,
     input: &str,
 ) -> Result<(PathBuf, String), String> {
     use flakesmith::bindgen::sync::{self, LockedSource};
-    if let Some(path) = flags.get(flag) {
+    if let Some(path) = flag.and_then(|flag| flags.get(flag)) {
         return Ok((PathBuf::from(path), path.clone()));
     }
+    let or_flag = flag.map_or(String::new(), |flag| {
+        format!(", or name the source with --{flag} PATH")
+    });
     let lock_path = match flags.get("lock") {
         Some(lock) => PathBuf::from(lock),
         None => [dir.join("flake/flake.lock"), dir.join("flake.lock")]
@@ -716,19 +778,15 @@ fn pinned_source(
             .find(|p| p.exists())
             .ok_or_else(|| {
                 format!(
-                    "{} has no flake.lock (in flake/ or beside Cargo.toml): run `nix flake lock` in the generated tree, or name the source with --{flag} PATH",
+                    "{} has no flake.lock (in flake/ or beside Cargo.toml): run `nix flake lock` in the generated tree{or_flag}",
                     dir.display()
                 )
             })?,
     };
     let lock = std::fs::read_to_string(&lock_path)
         .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
-    let locked = sync::locked_input(&lock, input).map_err(|e| {
-        format!(
-            "{}: {e} (or name the source with --{flag} PATH)",
-            lock_path.display()
-        )
-    })?;
+    let locked = sync::locked_input(&lock, input)
+        .map_err(|e| format!("{}: {e}{or_flag}", lock_path.display()))?;
     let described = format!("{input} {}", locked.describe());
     let path = match locked {
         // A relative path input is relative to the flake holding the lock.
@@ -740,6 +798,79 @@ fn pinned_source(
 
 /// Generates the bindings of `json` into the configuration's crate for `pinned`, and
 /// returns the configuration's manifest pointed at it.
+/// The pinned inputs crate: each input's options (`evaluated`: input, module, options.json,
+/// where it came from) generated into a module of its own behind a feature of its name.
+fn write_pinned_inputs(
+    dir: &std::path::Path,
+    manifest: &str,
+    evaluated: &[(String, String, String, String)],
+) -> Result<String, String> {
+    use flakesmith::bindgen::sync::{self, INPUTS};
+    let crate_dir = dir.join(INPUTS.dir);
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut features = std::collections::BTreeMap::new();
+    let mut said = Vec::new();
+    for (input, module, json, described) in evaluated {
+        let options = read_options(json).map_err(|e| format!("{input}: {e}"))?;
+        let source = format!("from the options of {input}'s {module}, {described}");
+        let generated = generate(
+            &options,
+            &GenerateConfig {
+                source: format!("Generated by `flakesmith options sync` {source}."),
+                ..GenerateConfig::default()
+            },
+        );
+        let module_dir = sync::input_module(input);
+        files.extend(
+            generated
+                .files
+                .into_iter()
+                .map(|(p, t)| (format!("src/{module_dir}/{p}"), t)),
+        );
+        features.insert(input.clone(), Vec::new());
+        said.push(format!(
+            "generated {} options of {input} ({} checked) {source} into {}",
+            generated.generated,
+            generated.checked.len(),
+            crate_dir.join("src").join(&module_dir).display()
+        ));
+    }
+    let names: Vec<String> = evaluated.iter().map(|(input, ..)| input.clone()).collect();
+    let source = format!("from the options of the modules of {}", names.join(", "));
+    let crate_manifest =
+        sync::pinned_manifest(&INPUTS, manifest, &features_table(&features), &source)?;
+    let readme = format!(
+        "# {}\n\nflakesmith's typed bindings for other flakes' NixOS modules, {source}, as the \
+         configuration's flake.lock pins them. Generated by `flakesmith options sync`; run it \
+         again after updating the pins.\n",
+        INPUTS.package
+    );
+    files.push(("src/lib.rs".to_owned(), sync::inputs_lib_rs(&names)));
+    files.push(("Cargo.toml".to_owned(), crate_manifest));
+    files.push(("README.md".to_owned(), readme));
+    if crate_dir.exists() {
+        std::fs::remove_dir_all(&crate_dir)
+            .map_err(|e| format!("cannot clear {}: {e}", crate_dir.display()))?;
+    }
+    flakesmith::writer::write_plain(
+        &crate_dir,
+        files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+    )?;
+    for line in said {
+        println!("{line}");
+    }
+    let manifest = sync::add_pinned_inputs(manifest, &names);
+    let (new_manifest, replaced, _) = sync::point_manifest_at_pinned(&INPUTS, &manifest, &features);
+    if !replaced.is_empty() {
+        println!(
+            "Cargo.toml now depends on {} instead of {}",
+            INPUTS.package,
+            replaced.join(", ")
+        );
+    }
+    Ok(new_manifest)
+}
+
 fn write_pinned(
     pinned: &flakesmith::bindgen::sync::Pinned,
     dir: &std::path::Path,

@@ -46,6 +46,128 @@ pub const HOME_MANAGER: Pinned = Pinned {
     shipped_prefix: "flakesmith-home-",
 };
 
+/// Other flakes' NixOS modules (sops-nix, disko, a flake of your own modules): each
+/// input's module evaluated on top of the pinned NixOS, generated into one crate whose
+/// library is `flakesmith_inputs` like the shipped one, a module and a feature per input.
+pub const INPUTS: Pinned = Pinned {
+    what: "input flakes'",
+    input: "",
+    package: "flakesmith-inputs-pinned",
+    dir: "bindings/inputs-pinned",
+    lib: "flakesmith_inputs",
+    shipped_prefix: "flakesmith-inputs",
+};
+
+/// The module each input the shipped `flakesmith-inputs` binds is imported as.
+pub const KNOWN_MODULES: &[(&str, &str)] = &[
+    ("sops-nix", "nixosModules.sops"),
+    ("agenix", "nixosModules.default"),
+    ("disko", "nixosModules.disko"),
+];
+
+/// The input flakes to sync, each with the attribute path of its module below the flake's
+/// outputs: the features of the manifest's `flakesmith-inputs` dependency (modules
+/// flakesmith knows), then `extra` (`--input NAME=ATTR`, which also names the module of
+/// any other flake). A feature whose module is unknown and not given is an error.
+pub fn inputs_to_sync(
+    manifest: &str,
+    extra: &[(String, String)],
+) -> Result<Vec<(String, Vec<String>)>, String> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let features = manifest
+        .lines()
+        .filter(|line| dependency_name(line).starts_with(INPUTS.shipped_prefix))
+        .flat_map(features_of)
+        .filter(|feature| feature != "all");
+    for feature in features {
+        let attr = extra
+            .iter()
+            .find(|(name, _)| *name == feature)
+            .map(|(_, attr)| attr.as_str())
+            .or_else(|| {
+                KNOWN_MODULES
+                    .iter()
+                    .find(|(name, _)| *name == feature)
+                    .map(|(_, attr)| *attr)
+            })
+            .ok_or_else(|| {
+                format!("the input `{feature}` has no module flakesmith knows: name it with --input {feature}=nixosModules.NAME")
+            })?;
+        if !out.iter().any(|(name, _)| *name == feature) {
+            out.push((feature, attr.split('.').map(str::to_owned).collect()));
+        }
+    }
+    for (name, attr) in extra {
+        if !out.iter().any(|(n, _)| n == name) {
+            out.push((name.clone(), attr.split('.').map(str::to_owned).collect()));
+        }
+    }
+    Ok(out)
+}
+
+/// The Nix expression of the options of the module at `attr` of the flake in `src`,
+/// evaluated on top of the NixOS of `nixpkgs`. The flake's `outputs` gets the pinned
+/// nixpkgs as `nixpkgs`, itself as `self`, and for any other input it names a stand-in
+/// that stops the evaluation with a message only if the module's options need it.
+pub fn input_options_expression(src: &str, nixpkgs: &str, attr: &[String]) -> String {
+    let attr: Vec<String> = attr.iter().map(|a| crate::nix::double_quoted(a)).collect();
+    format!(
+        "let src = {src}; nixpkgs = {nixpkgs}; lib = import (nixpkgs + \"/lib\"); \
+         flake = import (src + \"/flake.nix\"); \
+         missing = name: throw \"flakesmith options sync: the module needs the input `${{name}}` of ${{toString src}}, which is not given\"; \
+         inputs = builtins.mapAttrs (name: _: missing name) (builtins.functionArgs flake.outputs) \
+           // {{ nixpkgs = {{ inherit lib; outPath = nixpkgs; }}; self = outputs // {{ outPath = src; }}; }}; \
+         outputs = flake.outputs inputs; \
+         module = lib.attrByPath [ {attr} ] (throw \"flakesmith options sync: ${{toString src}}/flake.nix has no output {dotted}\") outputs; \
+         in (import (nixpkgs + \"/nixos/lib/eval-config.nix\") {{ system = \"x86_64-linux\"; modules = [ module ]; }}).options",
+        attr = attr.join(" "),
+        dotted = attr.iter().map(|a| a.trim_matches('"')).collect::<Vec<_>>().join("."),
+    )
+}
+
+/// The Rust module of an input in the pinned inputs crate (`sops-nix` → `sops_nix`), as
+/// in the shipped one.
+pub fn input_module(input: &str) -> String {
+    super::naming::module_name(input)
+}
+
+/// The manifest with the pinned inputs crate as a build dependency where no inputs
+/// crate was one (inputs named with `--input` only).
+pub fn add_pinned_inputs(manifest: &str, features: &[String]) -> String {
+    if INPUTS.used_by(manifest) {
+        return manifest.to_owned();
+    }
+    let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+    let line = format!(
+        "{} = {{ path = {:?}, features = [{}] }}\n",
+        INPUTS.package,
+        INPUTS.dir,
+        features.join(", ")
+    );
+    match manifest.find("[build-dependencies]\n") {
+        Some(at) => {
+            let at = at + "[build-dependencies]\n".len();
+            format!("{}{line}{}", &manifest[..at], &manifest[at..])
+        }
+        None => format!("{manifest}\n[build-dependencies]\n{line}"),
+    }
+}
+
+/// The root of the pinned inputs crate: a module and a feature per input.
+pub fn inputs_lib_rs(inputs: &[String]) -> String {
+    let mut out = String::from(
+        "//! @generated by `flakesmith options sync`: other flakes' NixOS modules, typed.\n\
+         #![doc(html_no_source)]\n#![allow(clippy::module_inception)]\n\n",
+    );
+    for input in inputs {
+        out.push_str(&format!(
+            "/// {input}'s NixOS module.\n#[cfg(feature = {input:?})]\n#[rustfmt::skip]\npub mod {};\n",
+            input_module(input)
+        ));
+    }
+    out
+}
+
 impl Pinned {
     /// Whether the configuration's manifest depends on a line of this kind.
     pub fn used_by(&self, manifest: &str) -> bool {
@@ -342,5 +464,36 @@ mod tests {
             ),
             "{pinned}"
         );
+    }
+
+    #[test]
+    fn input_flakes_to_sync_come_from_the_inputs_features_and_from_input_flags() {
+        let manifest = "[build-dependencies]\nflakesmith = { path = \"f\" }\nflakesmith-inputs = { path = \"i\", features = [\"sops-nix\", \"disko\"] }\n";
+        let mine = [("my-modules".to_owned(), "nixosModules.default".to_owned())];
+        let inputs = inputs_to_sync(manifest, &mine).unwrap();
+        let named: Vec<String> = inputs
+            .iter()
+            .map(|(input, attr)| format!("{input} {}", attr.join(".")))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                "sops-nix nixosModules.sops",
+                "disko nixosModules.disko",
+                "my-modules nixosModules.default"
+            ]
+        );
+        let unknown = "flakesmith-inputs = { path = \"i\", features = [\"impermanence\"] }\n";
+        assert!(inputs_to_sync(unknown, &[])
+            .unwrap_err()
+            .contains("--input impermanence=nixosModules.NAME"));
+        // A configuration without the shipped inputs crate gets the pinned one added.
+        let without = "[build-dependencies]\nflakesmith = { path = \"f\" }\n";
+        assert_eq!(
+            add_pinned_inputs(without, &["my-modules".to_owned()]),
+            "[build-dependencies]\nflakesmith-inputs-pinned = { path = \"bindings/inputs-pinned\", features = [\"my-modules\"] }\nflakesmith = { path = \"f\" }\n"
+        );
+        assert_eq!(add_pinned_inputs(manifest, &[]), manifest);
+        assert_eq!(input_module("sops-nix"), "sops_nix");
     }
 }
