@@ -6,6 +6,7 @@
     python3 scripts/bench.py edit-loop  [--runs 5] [--cold-runs 2]   (--cold-runs 0: the edit loop alone)
     python3 scripts/bench.py bindings   [--runs 5]
     python3 scripts/bench.py import     [--runs 5]
+    python3 scripts/bench.py sync       [--runs 5]   (needs FLAKESMITH_NIXPKGS_LIB)
 
 Each prints a Markdown table of median, min and max. Run from the repository root.
 """
@@ -202,9 +203,50 @@ def import_fleet(args):
         os.environ.pop("FLAKESMITH_CACHE_DIR", None)
 
 
+def sync(args):
+    """`flakesmith options sync` on the stand-in pins its test uses: nixpkgs (the real lib
+    named by FLAKESMITH_NIXPKGS_LIB and a few NixOS modules), Home Manager and sops-nix,
+    locked as path inputs. Times the command alone (evaluation with the real Nix,
+    generation, writing three crates), not the build after it."""
+    lib = os.environ.get("FLAKESMITH_NIXPKGS_LIB")
+    if not lib:
+        sys.exit("sync needs FLAKESMITH_NIXPKGS_LIB (a nixpkgs lib directory)")
+    run(["cargo", "build", "-q", "-p", "flakesmith", "--features", "generator", "--bin", "flakesmith"], cwd=ROOT)
+    binary = ROOT / "target/debug/flakesmith"
+    fixtures = ROOT / "dsl/tests/fixtures"
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        pins = {}
+        for name in ["pinned-nixpkgs", "pinned-home-manager", "pinned-sops-nix"]:
+            shutil.copytree(fixtures / name, work / name)
+            pins[name] = str(work / name)
+        os.symlink(lib, work / "pinned-nixpkgs/lib")
+        config = work / "config"
+        (config / "flake").mkdir(parents=True)
+        dsl = ROOT / "dsl"
+        (config / "Cargo.toml").write_text(
+            '[package]\nname = "config"\nversion = "0.1.0"\nedition = "2021"\n\n[build-dependencies]\n'
+            f'flakesmith = {{ path = "{dsl}" }}\n'
+            f'flakesmith-nixos-25-05 = {{ path = "{dsl}/bindings/nixos-25.05", features = ["networking", "services"] }}\n'
+            f'flakesmith-home-25-05 = {{ path = "{dsl}/bindings/home-25.05", features = ["programs"] }}\n'
+            f'flakesmith-inputs = {{ path = "{dsl}/bindings/inputs", features = ["sops-nix"] }}\n')
+        node = lambda path: {"locked": {"type": "path", "path": path, "narHash": "sha256-A"}, "original": {"type": "path", "path": path}}
+        lock = {"nodes": {"nixpkgs": node(pins["pinned-nixpkgs"]), "home-manager": node(pins["pinned-home-manager"]),
+                          "sops-nix": node(pins["pinned-sops-nix"]),
+                          "root": {"inputs": {"nixpkgs": "nixpkgs", "home-manager": "home-manager", "sops-nix": "sops-nix"}}},
+                "root": "root", "version": 7}
+        import json
+        (config / "flake/flake.lock").write_text(json.dumps(lock))
+        values = [timed([str(binary), "options", "sync", "--config", str(config)]) for _ in range(args.runs)]
+        row("step", "seconds (median)", "min", "max", "runs")
+        row(*["---"] * 5)
+        row("`flakesmith options sync` (debug build): NixOS, Home Manager and sops-nix stand-ins",
+            *[f"{v:.2f}" for v in stats(values)], args.runs)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("bench", choices=["scale", "validate", "edit-loop", "bindings", "import"])
+    parser.add_argument("bench", choices=["scale", "validate", "edit-loop", "bindings", "import", "sync"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cold-runs", type=int, default=2)
     parser.add_argument("--dir", help="where scale writes its trees (default target/bench-scale)")
@@ -212,7 +254,7 @@ def main():
     parser.add_argument("--debug-only", action="store_true", help="`import`: skip the release build")
     args = parser.parse_args()
     {"scale": scale, "validate": validate, "edit-loop": edit_loop, "bindings": bindings,
-     "import": import_fleet}[args.bench](args)
+     "import": import_fleet, "sync": sync}[args.bench](args)
 
 
 if __name__ == "__main__":
