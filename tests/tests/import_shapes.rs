@@ -670,3 +670,65 @@ fn special_arguments_from_lets_of_outputs_are_carried() {
         imported.report.render()
     );
 }
+
+/// Item 9, for a helper's own bindings: an inline module of the helper, made with `//`,
+/// that names the helper's `let`s (`shared`, `overlay`) and argument (`extra`), which the
+/// regenerated host does not bind, gets what evaluated to data (a priority included, and
+/// the part of the module beyond the set written at its first attribute) and leaves out,
+/// with a note naming the variables and the attribute, what did not (a function):
+/// written as it was, the host would not evaluate.
+#[test]
+fn inline_modules_naming_a_helpers_bindings_keep_their_data() {
+    if flakesmith_tests::nixpkgs_lib_or_say("inline modules naming a helper's bindings").is_none() {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { self, nixpkgs, ... }@inputs: let
+    mkHost = import ./lib/mkhost.nix { inherit nixpkgs; };
+  in {
+    nixosConfigurations.box = mkHost { extra = { motd = "hello"; }; };
+  };
+}
+"#;
+    let helper = r#"{ nixpkgs }: { extra }:
+let
+  overlay = final: prev: { };
+  shared = {
+    environment.etc = { motd.text = extra.motd; };
+    documentation.nixos.includeAllModules = nixpkgs.lib.mkDefault true;
+    nixpkgs.overlays = [ overlay ];
+  };
+in
+nixpkgs.lib.nixosSystem {
+  system = "x86_64-linux";
+  modules = [
+    ../hosts/box.nix
+    ({ time.timeZone = "UTC"; } // shared)
+  ];
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("lib/mkhost.nix", helper),
+        (
+            "hosts/box.nix",
+            "{ ... }: { system.stateVersion = \"24.05\"; }\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    assert!(
+        rust.contains(r#".set(nixos::environment::etc::entry("motd").text(), "hello")"#)
+            && rust.contains(".default(nixos::documentation::nixos::include_all_modules, true)")
+            && rust.contains(r#".set(nixos::time::time_zone, "UTC")"#)
+            && !rust.contains("overlay")
+            && !rust.contains("extra.motd"),
+        "{rust}"
+    );
+    let report = imported.report.render();
+    assert!(
+        report.contains("names `overlay`, which the regenerated host does not bind; `nixpkgs.overlays` evaluates to what the importer cannot write as data"),
+        "{report}"
+    );
+}

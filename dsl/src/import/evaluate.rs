@@ -17,7 +17,7 @@ use rnix::ast;
 use rowan::ast::AstNode;
 
 use super::read::{normalise, HostSpec, Import, InputSpec, SpecialValue};
-use super::syntax::{attr_name, dotted, entries, unparen, Source, Value};
+use super::syntax::{attr_name, dotted, entries, unparen, Priority, Source, Value};
 
 /// The nixpkgs lib to evaluate with, as a Nix expression: `FLAKESMITH_NIXPKGS_LIB`, else
 /// `<nixpkgs/lib>` when `NIX_PATH` has nixpkgs; `None` without either (or without Nix).
@@ -386,6 +386,9 @@ fn program(
       (if lib.hasInfix "/flakesmith-stand-in/" v || lib.hasInfix (toString dir) v then opaque else v)
     else if builtins.isBool v || builtins.isInt v || builtins.isFloat v || builtins.isNull v then v
     else if builtins.isList v then map (plain (depth - 1)) v
+    # `lib.mkDefault true` and its kin: the priority and what it wraps.
+    else if builtins.isAttrs v && (v._type or null) == "override" && builtins.isInt (v.priority or null) && v ? content then
+      {{ __flakesmithPriority = v.priority; content = plain (depth - 1) v.content; }}
     else if builtins.isAttrs v && !(v ? _type || v ? __flakesmith || v ? __flakesmithSelf || v ? outPath || v ? __functor) then
       builtins.mapAttrs (_: plain (depth - 1)) v
     else opaque;
@@ -437,6 +440,21 @@ fn host_spec(
             "host `{name}` of nixosConfigurations is not made by `nixpkgs.lib.nixosSystem` (evaluated with stand-in inputs)"
         ));
     }
+    // What the regenerated host's modules can name besides what every module can: its
+    // special arguments.
+    let bound: BTreeSet<String> = json["specialArgs"]
+        .as_object()
+        .map(|args| {
+            args.iter()
+                .filter(|(_, v)| {
+                    ["literal", "data", "nix", "inputs"]
+                        .iter()
+                        .any(|k| v.get(k).is_some())
+                })
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     let mut modules: Vec<serde_json::Value> =
         json["modules"].as_array().cloned().unwrap_or_default();
     modules.reverse();
@@ -460,8 +478,11 @@ fn host_spec(
             });
         } else if module["empty"].as_bool() == Some(true) {
         } else if let Some(at) = module.get("inline") {
-            match inline_module(dir, at, module.get("values")) {
-                Ok(found) => host.inline.push(found),
+            match inline_module(dir, at, module.get("values"), &bound) {
+                Ok((file, found, notes)) => {
+                    host.inline.push((file, found));
+                    host.skipped.extend(notes);
+                }
                 Err(why) => host.skipped.push(why),
             }
             // What an inline module imports, as Nix found it: the module list's own.
@@ -518,11 +539,15 @@ fn within(dir: &Path, path: &str) -> Option<String> {
 
 /// The entries of the inline module whose first attribute is at `at` (`{ file, line,
 /// column }` from `builtins.unsafeGetAttrPos`).
+/// Raw text naming a variable the host does not bind (one of the helper that made the
+/// host, say) is written as the data it evaluated to where it can be, and left out with a
+/// note (returned with the entries) where it cannot.
 fn inline_module(
     dir: &Path,
     at: &serde_json::Value,
     values: Option<&serde_json::Value>,
-) -> Result<(String, Vec<super::syntax::Entry>), String> {
+    bound: &BTreeSet<String>,
+) -> Result<(String, Vec<super::syntax::Entry>, Vec<String>), String> {
     let (Some(file), Some(line), Some(column)) = (
         at["file"].as_str(),
         at["line"].as_u64(),
@@ -557,20 +582,166 @@ fn inline_module(
         format!("the inline module at {shown}:{line} cannot be read entry by entry ({why}); the regenerated host lacks it: move it into a file the host imports")
     })?;
     // Its `imports` were followed by evaluation (`inlineImports`).
-    let found = found
-        .into_iter()
-        .filter(|entry| entry.path != ["imports"])
-        .map(|mut entry| {
-            if let Some(data) = values.and_then(|v| at_path(v, &entry.path)) {
-                evaluated(&mut entry, data);
+    let mut kept = Vec::new();
+    let mut lacking = Vec::new();
+    let mut outside = Vec::new();
+    let mut unbound_names = BTreeSet::new();
+    for mut entry in found.into_iter().filter(|entry| entry.path != ["imports"]) {
+        let data = values.and_then(|v| at_path(v, &entry.path));
+        if let Some(data) = data {
+            evaluated(&mut entry, data);
+        }
+        let unbound = unbound_in(&entry, bound);
+        if unbound.is_empty() {
+            kept.push(entry);
+            continue;
+        }
+        // Written where these names are unbound it would not evaluate: what evaluated
+        // to data goes as data, one attribute at a time; the rest is left out, and said.
+        unbound_names.extend(unbound);
+        match data.and_then(serde_json::Value::as_object) {
+            Some(attributes) if matches!(entry.value, Value::Raw { .. }) => {
+                for (name, data) in attributes {
+                    let path: Vec<String> =
+                        entry.path.iter().cloned().chain([name.clone()]).collect();
+                    match data_value(data, entry.line) {
+                        Some((value, text)) => kept.push(super::syntax::Entry {
+                            path,
+                            value: as_definition(value, &text),
+                            text,
+                            line: entry.line,
+                            comments: Vec::new(),
+                        }),
+                        None => lacking.push(path.join(".")),
+                    }
+                }
             }
+            _ => lacking.push(entry.path.join(".")),
+        }
+    }
+    // The set at the module's first attribute may be only part of it (`{ ... } // shared`):
+    // what the evaluated module holds beyond that set goes as data, or is said to be left
+    // out.
+    if let Some(values) = values {
+        let paths: Vec<Vec<String>> = kept.iter().map(|e| e.path.clone()).collect();
+        let mut beyond = Vec::new();
+        uncovered(values, &[], &paths, &mut beyond);
+        for (path, data) in beyond {
+            if path.first().is_some_and(|p| p == "imports") {
+                continue;
+            }
+            match data_value(data, line as usize) {
+                Some((value, text)) => kept.push(super::syntax::Entry {
+                    path,
+                    value: as_definition(value, &text),
+                    text,
+                    line: line as usize,
+                    comments: Vec::new(),
+                }),
+                None => outside.push(path.join(".")),
+            }
+        }
+    }
+    let found = kept
+        .into_iter()
+        .map(|mut entry| {
             if entry.path.len() > 1 && entry.path[0] == "config" {
                 entry.path.remove(0);
             }
             entry
         })
         .collect();
-    Ok((shown, found))
+    let mut notes = Vec::new();
+    if !outside.is_empty() {
+        let outside: Vec<String> = outside.iter().map(|p| format!("`{p}`")).collect();
+        notes.push(format!(
+            "the inline module at {shown}:{line} is more than the attribute set written there (a `//` of sets, say); {} of it {} to what the importer cannot write as data, and the regenerated host lacks {}: move the module into a file the host imports",
+            outside.join(", "),
+            if outside.len() == 1 { "evaluates" } else { "evaluate" },
+            if outside.len() == 1 { "it" } else { "them" },
+        ));
+    }
+    if !lacking.is_empty() {
+        let names: Vec<String> = unbound_names.iter().map(|n| format!("`{n}`")).collect();
+        let lacking: Vec<String> = lacking.iter().map(|p| format!("`{p}`")).collect();
+        notes.push(format!(
+            "the inline module at {shown}:{line} names {}, which the regenerated host does not bind; {} {} to what the importer cannot write as data (a path, a function, a package), and the regenerated host lacks {}: set {} in a file the host imports, or give the names as special arguments",
+            names.join(", "),
+            lacking.join(", "),
+            if lacking.len() == 1 { "evaluates" } else { "evaluate" },
+            if lacking.len() == 1 { "it" } else { "them" },
+            if lacking.len() == 1 { "it" } else { "them" },
+        ));
+    }
+    Ok((shown, found, notes))
+}
+
+/// Evaluated data as the value of one definition: a small set is read attribute by
+/// attribute like a written one (typed where bindings name its options), a large one
+/// (a colour scheme passed as `extraSpecialArgs`, say) stays one definition of its text.
+fn as_definition(value: Value, text: &str) -> Value {
+    fn leaves(value: &Value) -> usize {
+        match value {
+            Value::Attrs(entries) => entries.iter().map(|e| leaves(&e.value)).sum(),
+            _ => 1,
+        }
+    }
+    match value {
+        Value::Attrs(_) if leaves(&value) > 16 => Value::Raw {
+            text: text.to_owned(),
+            reason: "a large set the evaluation found",
+        },
+        value => value,
+    }
+}
+
+/// The parts of evaluated module `values` that no entry read from the text covers (no
+/// entry's path is theirs or leads to them), with their paths.
+fn uncovered<'v>(
+    values: &'v serde_json::Value,
+    prefix: &[String],
+    entries: &[Vec<String>],
+    out: &mut Vec<(Vec<String>, &'v serde_json::Value)>,
+) {
+    let Some(fields) = values.as_object() else {
+        return;
+    };
+    if fields.contains_key("__flakesmithOpaque") || fields.contains_key("__flakesmithPriority") {
+        return;
+    }
+    for (name, value) in fields {
+        let path: Vec<String> = prefix.iter().cloned().chain([name.clone()]).collect();
+        // `config.x` in the text is `x` in the values.
+        let written = |entry: &Vec<String>| -> Vec<String> {
+            match entry.split_first() {
+                Some((first, rest)) if first == "config" && !rest.is_empty() => rest.to_vec(),
+                _ => entry.clone(),
+            }
+        };
+        if entries.iter().map(written).any(|e| path.starts_with(&e)) {
+            continue;
+        }
+        if entries.iter().map(written).any(|e| e.starts_with(&path)) {
+            uncovered(value, &path, entries, out);
+        } else {
+            out.push((path, value));
+        }
+    }
+}
+
+/// The variables an entry's raw text reads that the regenerated host does not bind.
+fn unbound_in(entry: &super::syntax::Entry, bound: &BTreeSet<String>) -> Vec<String> {
+    if !has_raw(&entry.value) {
+        return Vec::new();
+    }
+    let Some(free) = super::syntax::free_variables(&entry.text) else {
+        return Vec::new();
+    };
+    free.into_iter()
+        .filter(|name| {
+            !bound.contains(name) && !super::syntax::ALWAYS_BOUND.contains(&name.as_str())
+        })
+        .collect()
 }
 
 /// The part of an inline module's evaluated values at `path`.
@@ -652,6 +823,28 @@ fn data_value(data: &serde_json::Value, line: usize) -> Option<(Value, String)> 
             )
         }
         Json::Object(fields) if fields.contains_key("__flakesmithOpaque") => return None,
+        Json::Object(fields) if fields.contains_key("__flakesmithPriority") => {
+            let priority = fields["__flakesmithPriority"].as_u64()?;
+            let (inner, text) = data_value(fields.get("content")?, line)?;
+            // The priorities NixOS's own wrappers give (`lib.mkDefault` is 1000).
+            let (kind, call) = match priority {
+                1000 => (Priority::Default, "lib.mkDefault".to_owned()),
+                50 => (Priority::Force, "lib.mkForce".to_owned()),
+                n => (
+                    Priority::Override(u32::try_from(n).ok()?),
+                    format!("lib.mkOverride {n}"),
+                ),
+            };
+            let text = if text.contains(' ') {
+                format!("({text})")
+            } else {
+                text
+            };
+            (
+                Value::Priority(kind, Box::new(inner)),
+                format!("{call} {text}"),
+            )
+        }
         Json::Object(fields) => {
             let mut entries = Vec::new();
             let mut text = String::from("{ ");

@@ -628,8 +628,144 @@ pub(super) fn short(name: &[String]) -> Option<&str> {
     }
 }
 
+/// The variables an expression reads that it does not bind itself (`homeModule` and
+/// `specialArgs` in `{ extraSpecialArgs = specialArgs; } // homeModule.home-manager`):
+/// what must be bound wherever the text is written. Names a `let`, a function's
+/// parameters or a `rec` set bind anywhere in the text count as bound (a slight
+/// over-approximation, never a false alarm about a name the text binds). `None` when
+/// the text does not parse.
+pub fn free_variables(text: &str) -> Option<std::collections::BTreeSet<String>> {
+    let parsed = rnix::Root::parse(text);
+    if !parsed.errors().is_empty() {
+        return None;
+    }
+    let root = parsed.syntax();
+    let mut read = std::collections::BTreeSet::new();
+    let mut bound = std::collections::BTreeSet::new();
+    for node in root.descendants() {
+        match node.kind() {
+            SyntaxKind::NODE_IDENT => {
+                let Some(parent) = node.parent() else {
+                    continue;
+                };
+                let name = node.text().to_string();
+                match parent.kind() {
+                    // `a.b = ...`, `x.a.b`, `inherit (x) a`: attribute names.
+                    SyntaxKind::NODE_ATTRPATH => {}
+                    SyntaxKind::NODE_INHERIT => {
+                        let from = parent
+                            .children()
+                            .any(|c| c.kind() == SyntaxKind::NODE_INHERIT_FROM);
+                        if !from {
+                            read.insert(name);
+                        }
+                    }
+                    SyntaxKind::NODE_IDENT_PARAM | SyntaxKind::NODE_PAT_BIND => {
+                        bound.insert(name);
+                    }
+                    // `b ? c`: `b` is bound, `c` (a default) is read.
+                    SyntaxKind::NODE_PAT_ENTRY => {
+                        let first = parent
+                            .children()
+                            .find(|c| c.kind() == SyntaxKind::NODE_IDENT);
+                        if first.as_ref() == Some(&node) {
+                            bound.insert(name);
+                        } else {
+                            read.insert(name);
+                        }
+                    }
+                    _ => {
+                        read.insert(name);
+                    }
+                }
+            }
+            SyntaxKind::NODE_LET_IN => {
+                if let Some(let_in) = ast::LetIn::cast(node.clone()) {
+                    bound.extend(bound_names(&let_in));
+                }
+            }
+            SyntaxKind::NODE_ATTR_SET => {
+                if let Some(set) = ast::AttrSet::cast(node.clone()) {
+                    if set.rec_token().is_some() {
+                        bound.extend(bound_names(&set));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(
+        read.into_iter()
+            .filter(|name| !bound.contains(name))
+            .collect(),
+    )
+}
+
+/// The first names a `let` or `rec` set binds (`a` of `a.b = ...`, and what it inherits).
+fn bound_names(entries: &impl HasEntry) -> Vec<String> {
+    let mut names = Vec::new();
+    for value in entries.attrpath_values() {
+        if let Some(first) = value.attrpath().and_then(|p| p.attrs().next()) {
+            if let Some(name) = attr_name(&first) {
+                names.push(name);
+            }
+        }
+    }
+    for inherit in entries.inherits() {
+        names.extend(inherit.attrs().filter_map(|a| attr_name(&a)));
+    }
+    names
+}
+
+/// Names every module and the language itself bind: what a raw definition may read
+/// besides the host's special arguments.
+pub const ALWAYS_BOUND: &[&str] = &[
+    "config",
+    "lib",
+    "pkgs",
+    "options",
+    "modulesPath",
+    "inputs",
+    "builtins",
+    "true",
+    "false",
+    "null",
+    "import",
+    "toString",
+    "map",
+    "throw",
+    "abort",
+    "baseNameOf",
+    "dirOf",
+    "isNull",
+    "removeAttrs",
+    "derivation",
+    "fetchTarball",
+    "placeholder",
+    "scopedImport",
+];
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn free_variables_are_those_read_and_not_bound_in_the_text() {
+        let free = |text: &str| -> Vec<String> {
+            super::free_variables(text).unwrap().into_iter().collect()
+        };
+        assert_eq!(
+            free("{ extraSpecialArgs = { inherit colorscheme; } // specialArgs; } // homeModule.home-manager"),
+            ["colorscheme", "homeModule", "specialArgs"]
+        );
+        assert_eq!(
+            free("let cfg = config.services.x; in lib.mkIf cfg.enable { inherit (cfg) port; }"),
+            ["config", "lib"]
+        );
+        assert_eq!(free("map (p: p.name) ps"), ["map", "ps"]);
+        assert_eq!(free("{ a, b ? c, ... }@args: a + b + args.x"), ["c"]);
+        assert_eq!(free("rec { a = 1; b = a; }"), Vec::<String>::new());
+        assert!(super::free_variables("{ a = ; }").is_none());
+    }
+
     use super::*;
 
     fn value(text: &str) -> Value {
