@@ -578,7 +578,11 @@ let
   };
   # `home-manager` is a submodule with free-form values: what this stand-in does not
   # declare (`backupFileExtension`) is kept, and a flake may declare more under it.
-  homeManagerNixos = { config, pkgs, ... }:
+  # Keyed as the real module is by its path, so that importing it twice (from flake.nix
+  # and from a shared module) imports it once, as the module system does for Home
+  # Manager's own `nixosModules.home-manager`.
+  homeManagerNixos = { key = "flakesmith-stand-in:home-manager/nixos"; imports = [ homeManagerNixosModule ]; };
+  homeManagerNixosModule = { config, pkgs, ... }:
     let cfg = config.home-manager; in {
       options.home-manager = lib.mkOption { default = { }; type = lib.types.submodule {
         freeformType = lib.types.attrsOf loose;
