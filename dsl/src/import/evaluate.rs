@@ -604,14 +604,8 @@ fn inline_module(
                 for (name, data) in attributes {
                     let path: Vec<String> =
                         entry.path.iter().cloned().chain([name.clone()]).collect();
-                    match data_value(data, entry.line) {
-                        Some((value, text)) => kept.push(super::syntax::Entry {
-                            path,
-                            value: as_definition(value, &text),
-                            text,
-                            line: entry.line,
-                            comments: Vec::new(),
-                        }),
+                    match data_definition(&path, data, entry.line) {
+                        Some(definition) => kept.push(definition),
                         None => lacking.push(path.join(".")),
                     }
                 }
@@ -630,14 +624,8 @@ fn inline_module(
             if path.first().is_some_and(|p| p == "imports") {
                 continue;
             }
-            match data_value(data, line as usize) {
-                Some((value, text)) => kept.push(super::syntax::Entry {
-                    path,
-                    value: as_definition(value, &text),
-                    text,
-                    line: line as usize,
-                    comments: Vec::new(),
-                }),
+            match data_definition(&path, data, line as usize) {
+                Some(definition) => kept.push(definition),
                 None => outside.push(path.join(".")),
             }
         }
@@ -674,6 +662,22 @@ fn inline_module(
         ));
     }
     Ok((shown, found, notes))
+}
+
+/// The definition of `path` as evaluated `data`; `None` where the data is opaque.
+fn data_definition(
+    path: &[String],
+    data: &serde_json::Value,
+    line: usize,
+) -> Option<super::syntax::Entry> {
+    let (value, text) = data_value(data, line)?;
+    Some(super::syntax::Entry {
+        path: path.to_vec(),
+        value: as_definition(value, &text),
+        text,
+        line,
+        comments: Vec::new(),
+    })
 }
 
 /// Evaluated data as the value of one definition: a small set is read attribute by
