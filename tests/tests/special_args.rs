@@ -69,6 +69,94 @@ fn special_arguments_reach_every_module() {
     );
 }
 
+/// `Host::lib_additions`: the host's NixOS modules find the flake's helpers in `lib` beside
+/// nixpkgs' own; Home Manager's modules keep Home Manager's `lib`.
+#[test]
+fn lib_additions_reach_nixos_modules_and_not_home_managers() {
+    const READS_LIB: &str =
+        "{ lib, ... }: { networking.domain = \"${lib.fleet.domain}.${lib.boolToString (lib ? mkOption)}\"; }\n";
+    const HOME_READS_LIB: &str =
+        "{ lib, ... }: { home.sessionVariables.HAS_FLEET = lib.boolToString (lib ? fleet); }\n";
+    let user = User::new("alice", "24.11").import(Module::nix_text(
+        Category::Home,
+        "reads-lib",
+        HOME_READS_LIB,
+    ));
+    let host = Host::new("desk", System::X86_64Linux, "24.11")
+        .hardware(Hardware::nix_text("{ }"))
+        .import(Module::nix_text(Category::System, "reads-lib", READS_LIB))
+        .lib_additions(Raw::nix("{ fleet = { domain = \"example.org\"; }; }"))
+        .set(
+            flakesmith_nixos::users::users::user("alice").is_normal_user(),
+            true,
+        )
+        .user(user);
+    let tree = match compile(
+        &Flake::new("args", "24.11").host(host),
+        std::path::Path::new("."),
+    ) {
+        Ok(compiled) => compiled.tree,
+        Err(rejected) => panic!(
+            "{}",
+            flakesmith::diagnostic::render_all(&rejected.diagnostics)
+        ),
+    };
+    let flake_nix = tree.get("flake.nix").unwrap();
+    assert!(flake_nix.contains("lib = nixpkgs.lib // {"), "{flake_nix}");
+    let Some(lib) = nixpkgs_lib_or_say("lib additions") else {
+        return;
+    };
+    let value = evaluate_flake(
+        &lib,
+        &tree,
+        r#"let config = outputs.nixosConfigurations.desk.config; in {
+          domain = config.networking.domain;
+          home = config.home-manager.users.alice.home.sessionVariables.HAS_FLEET;
+        }"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        value,
+        serde_json::json!({ "domain": "example.org.true", "home": "false" })
+    );
+}
+
+/// `Host::state_version_as_default`: a module that sets `system.stateVersion` (as an
+/// imported flake's may, from an option of its own) replaces the host's; without one, the
+/// host's stands.
+#[test]
+fn a_state_version_as_default_gives_way_to_a_module() {
+    const SETS_IT: &str = "{ config, lib, ... }: { options.my.release = lib.mkOption { default = \"23.11\"; }; config.system.stateVersion = config.my.release; }\n";
+    let host = |name: &str| {
+        Host::new(name, System::X86_64Linux, "24.11")
+            .hardware(Hardware::nix_text("{ }"))
+            .state_version_as_default()
+    };
+    let flake = Flake::new("args", "24.11")
+        .host(host("computed").import(Module::nix_text(Category::System, "release", SETS_IT)))
+        .host(host("plain"));
+    let tree = match compile(&flake, std::path::Path::new(".")) {
+        Ok(compiled) => compiled.tree,
+        Err(rejected) => panic!(
+            "{}",
+            flakesmith::diagnostic::render_all(&rejected.diagnostics)
+        ),
+    };
+    let Some(lib) = nixpkgs_lib_or_say("a state version as a default") else {
+        return;
+    };
+    let value = evaluate_flake(
+        &lib,
+        &tree,
+        r#"lib.genAttrs [ "computed" "plain" ] (host: outputs.nixosConfigurations.${host}.config.system.stateVersion)"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        value,
+        serde_json::json!({ "computed": "23.11", "plain": "24.11" })
+    );
+}
+
 #[test]
 fn bad_special_arguments_are_build_errors() {
     let host = Host::new("desk", System::X86_64Linux, "24.11")

@@ -508,17 +508,23 @@ fn generated(
     }
 }
 
-/// `system.stateVersion` from `Host::new`, and `networking.hostName` from the host's
-/// name (a default, unless the host sets it itself or keeps its modules' name).
+/// `system.stateVersion` from `Host::new` (a default where the host says so), and
+/// `networking.hostName` from the host's name (a default, unless the host sets it itself
+/// or keeps its modules' name).
 fn generated_for_host(host: &Host) -> Vec<Definition> {
     let sets_host_name = host
         .definitions
         .iter()
         .any(|d| d.path.segments() == ["networking", "hostName"]);
+    let state_version = if host.state_version_is_default {
+        Priority::DEFAULT
+    } else {
+        Priority::PLAIN
+    };
     let mut out = vec![generated(
         &["system", "stateVersion"],
         &host.state_version,
-        Priority::PLAIN,
+        state_version,
         host.location,
     )];
     if !sets_host_name && !host.keeps_host_name {

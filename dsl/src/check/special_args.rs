@@ -24,12 +24,11 @@ const RESERVED: &[&str] = &[
 pub(crate) fn special_args(flake: &Flake, parse: super::Parser, out: &mut Vec<Diagnostic>) {
     one_level("the flake", &flake.special_args, parse, out);
     for host in &flake.hosts {
-        one_level(
-            &format!("host `{}`", host.name),
-            &host.special_args,
-            parse,
-            out,
-        );
+        let entity = format!("host `{}`", host.name);
+        one_level(&entity, &host.special_args, parse, out);
+        if let Some(additions) = &host.lib_additions {
+            value(&entity, additions, parse, out);
+        }
     }
 }
 
@@ -69,7 +68,14 @@ fn one_level(entity: &str, args: &[SpecialArg], parse: super::Parser, out: &mut 
                 .at(arg.location, "given again here"),
             );
         }
-        match &arg.value {
+        value(entity, arg, parse, out);
+    }
+}
+
+/// Whether the value of `arg` can be written: a value, and raw Nix that parses.
+fn value(entity: &str, arg: &SpecialArg, parse: super::Parser, out: &mut Vec<Diagnostic>) {
+    let name = arg.name.as_str();
+    match &arg.value {
             Err(error) => out.push(
                 Diagnostic::new(
                     Kind::UnwritableValue,
@@ -94,6 +100,5 @@ fn one_level(entity: &str, args: &[SpecialArg], parse: super::Parser, out: &mut 
                     }
                 }
             }
-        }
     }
 }

@@ -71,7 +71,11 @@ pub(super) fn colmena_hive(plan: &Plan) -> Expr {
     // Colmena's per-node arguments: each host's, the flake's and `inputs` included.
     let node_args: Attrs = hosts
         .iter()
-        .filter(|(host, _)| !host.special_args.is_empty() || !plan.flake.special_args.is_empty())
+        .filter(|(host, _)| {
+            !host.special_args.is_empty()
+                || host.lib_additions.is_some()
+                || !plan.flake.special_args.is_empty()
+        })
         .map(|(host, _)| (host.name.clone(), super::special_args(plan, host)))
         .collect();
     if !node_args.is_empty() {

@@ -1,7 +1,9 @@
 //! `flake.nix`: the inputs, each host's `nixosSystem` with Home Manager and its users,
 //! the deployment engines' outputs, packages, overlays and the formatter.
 
-use super::{deploy, header, ident, module_imports, packages, path, special_args, string};
+use super::{
+    deploy, header, home_special_args, ident, module_imports, packages, path, special_args, string,
+};
 use crate::model::Engine;
 use crate::nix::{print_file, Attrs, Expr, Formals};
 use crate::plan::{Plan, PlannedHost};
@@ -169,7 +171,7 @@ pub(super) fn host_modules(plan: &Plan, planned: &PlannedHost) -> Vec<Expr> {
     let mut settings = Attrs::new()
         .with("useGlobalPkgs", true.into())
         .with("useUserPackages", true.into())
-        .with("extraSpecialArgs", special_args(plan, host));
+        .with("extraSpecialArgs", home_special_args(plan, host));
     if !plan.shared_home.is_empty() {
         let shared = plan.shared_home.iter().map(|&i| plan.modules[i].module);
         settings.insert(

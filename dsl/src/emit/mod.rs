@@ -196,16 +196,36 @@ fn module_function_file(header: &[String], extra: &[&'static str], body: Expr) -
     print_file(header, &Expr::Lambda(formals, body))
 }
 
-/// The arguments every module of `host` gets: the flake's `inputs`, then the flake's and
-/// the host's special arguments.
+/// The arguments every NixOS module of `host` gets: [`home_special_args`], and `lib`
+/// with the host's additions ([`Host::lib_additions`](crate::model::Host::lib_additions)).
 fn special_args(plan: &Plan, host: &crate::model::Host) -> Expr {
+    let mut args = special_arg_set(plan, host);
+    if let Some(Ok(additions)) = host.lib_additions.as_ref().map(|a| &a.value) {
+        args.insert(
+            "lib".to_owned(),
+            Expr::Update(
+                Box::new(Expr::known("nixpkgs.lib")),
+                Box::new(additions.clone()),
+            ),
+        );
+    }
+    args.into()
+}
+
+/// The arguments every Home Manager module of `host` gets: the flake's `inputs`, then the
+/// flake's and the host's special arguments (Home Manager's modules keep its own `lib`).
+fn home_special_args(plan: &Plan, host: &crate::model::Host) -> Expr {
+    special_arg_set(plan, host).into()
+}
+
+fn special_arg_set(plan: &Plan, host: &crate::model::Host) -> Attrs {
     let mut args = Attrs::new().with("inputs", Expr::known("inputs"));
     for arg in crate::model::special_arg::effective(&plan.flake.special_args, &host.special_args) {
         if let Ok(value) = &arg.value {
             args.insert(arg.name.clone(), value.clone());
         }
     }
-    args.into()
+    args
 }
 
 /// The line under every header that says how to change the file.

@@ -120,9 +120,15 @@ pub struct Host {
     pub state_version: String,
     /// Arguments this host's modules get ([`Host::special_arg`]).
     pub special_args: Vec<super::SpecialArg>,
+    /// What the host's NixOS modules find in `lib` beside nixpkgs' own
+    /// ([`Host::lib_additions`]).
+    pub lib_additions: Option<super::SpecialArg>,
     /// Whether flakesmith leaves `networking.hostName` to the host's modules
     /// ([`Host::keep_host_name`]).
     pub keeps_host_name: bool,
+    /// Whether `state_version` is written as a default the host's modules may replace
+    /// ([`Host::state_version_as_default`]).
+    pub state_version_is_default: bool,
     /// Where [`Flake::host`](super::Flake::host) added it (`None` before it is added).
     pub added_at: Option<Location>,
     pub location: Location,
@@ -149,7 +155,9 @@ impl Host {
             tags: Vec::new(),
             state_version: state_version.into(),
             keeps_host_name: false,
+            state_version_is_default: false,
             special_args: Vec::new(),
+            lib_additions: None,
             added_at: None,
             location: Location::caller(),
         }
@@ -165,6 +173,29 @@ impl Host {
         value: impl crate::value::IntoValue<crate::value::Untyped>,
     ) -> Self {
         self.special_args.push(super::SpecialArg::new(name, value));
+        self
+    }
+
+    /// Writes the `system.stateVersion` given to [`Host::new`] as a default
+    /// (`lib.mkDefault`), which a module of the host that sets it replaces: for hosts whose
+    /// modules compute it (`system.stateVersion = config.my.stateVersion;`).
+    /// `flakesmith import` writes this where it cannot read the host's value.
+    pub fn state_version_as_default(mut self) -> Self {
+        self.state_version_is_default = true;
+        self
+    }
+
+    /// Attributes this host's NixOS modules find in `lib` beside nixpkgs' own: a flake's
+    /// own helpers (`lib.my.isLinux`), as flakes give them with `specialArgs.lib =
+    /// nixpkgs.lib.recursiveUpdate ...`. Written as `specialArgs.lib = nixpkgs.lib //
+    /// VALUE`; Home Manager's modules keep Home Manager's `lib`. `VALUE` is an attribute
+    /// set, such as `Raw::nix("{ my.isLinux = true; }")`.
+    #[track_caller]
+    pub fn lib_additions(
+        mut self,
+        value: impl crate::value::IntoValue<crate::value::Untyped>,
+    ) -> Self {
+        self.lib_additions = Some(super::SpecialArg::new("lib", value));
         self
     }
 
