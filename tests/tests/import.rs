@@ -205,38 +205,42 @@ const ONE_HOST: &str = r#"{
 }
 "#;
 
-/// What the importer cannot place is an error that says where and why.
+/// A Home Manager user the host gives no file of its own (written as a function, or only
+/// added to) stays the host's NixOS definitions, as written, and the report says so with
+/// the place; what the importer cannot place at all is an error that says where and why.
 #[test]
 fn definitions_the_importer_cannot_place_are_errors_with_their_place() {
-    let function_user = import_files(&[
-        ("flake.nix", ONE_HOST),
+    for (body, written) in [
         (
-            "box.nix",
-            "{ ... }: {\n  system.stateVersion = \"24.05\";\n  home-manager.users.bob = { pkgs, ... }: { home.stateVersion = \"24.05\"; };\n}\n",
+            "home-manager.users.bob = { pkgs, ... }: { home.stateVersion = \"24.05\"; };",
+            r#"Opt::untyped(&["home-manager", "users", "bob"])"#,
         ),
-    ]);
-    let error = function_user
-        .err()
-        .expect("a user written as a function is refused");
-    assert!(
-        error.contains("box.nix:3") && error.contains("Home Manager user `bob`"),
-        "{error}"
-    );
-
-    let no_file = import_files(&[
-        ("flake.nix", ONE_HOST),
         (
-            "box.nix",
-            "{ ... }: {\n  system.stateVersion = \"24.05\";\n  home-manager.users.bob.programs.git.enable = true;\n}\n",
+            "home-manager.users.bob.programs.git.enable = true;",
+            r#"Opt::untyped(&["home-manager", "users", "bob", "programs", "git", "enable"])"#,
         ),
-    ]);
-    let error = no_file
-        .err()
-        .expect("additions to a user without a file are refused");
-    assert!(
-        error.contains("box.nix:3") && error.contains("never gives a file"),
-        "{error}"
-    );
+    ] {
+        let imported = import_files(&[
+            ("flake.nix", ONE_HOST),
+            (
+                "box.nix",
+                &format!("{{ ... }}: {{\n  system.stateVersion = \"24.05\";\n  {body}\n}}\n"),
+            ),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let report = &imported.files["IMPORT.md"];
+        assert!(
+            report.contains("`box.nix:3`: Home Manager user `bob` has no file of its own"),
+            "{report}"
+        );
+        let host = &imported.files["config/hosts/box.rs"];
+        assert!(
+            host.contains(written)
+                && host
+                    .contains(r#"Module::from_input("home-manager", "nixosModules.home-manager")"#),
+            "{host}"
+        );
+    }
 
     // Nix refuses an attribute defined twice when it parses the file; rnix lets it
     // through, so the importer checks it as Nix does.

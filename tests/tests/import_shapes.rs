@@ -182,8 +182,9 @@ fn home_manager_users_the_importer_cannot_type_are_kept() {
         "{you:?}"
     );
 
-    // Arguments that name variables of flake.nix would be unbound in the kept file.
-    let error = import_files(&[
+    // Arguments that name the module's own arguments: the definition stays as written,
+    // beside the user's file, in a file that takes the same arguments.
+    let imported = import_files(&[
         ("flake.nix", &one_host(&format!("./box.nix {HM}"))),
         (
             "box.nix",
@@ -191,12 +192,14 @@ fn home_manager_users_the_importer_cannot_type_are_kept() {
         ),
         ("me.nix", "{ isWSL }: { home.stateVersion = \"24.05\"; }\n"),
     ])
-    .err()
-    .expect("arguments naming variables are refused");
+    .unwrap_or_else(|e| panic!("{e}"));
+    let kept = &imported.files["nix/box.nix"];
     assert!(
-        error.starts_with("box.nix:3: Home Manager user `me`"),
-        "{error}"
+        kept.contains("{ isWSL, ... }:")
+            && kept.contains("home-manager.users.me = import ./me.nix { inherit isWSL; };"),
+        "{kept}"
     );
+    assert!(imported.files.contains_key("nix/me.nix"));
 }
 
 /// Item 7: modules that share a file name (`hosts/<h>/services/default.nix`) get names
@@ -674,9 +677,9 @@ fn special_arguments_from_lets_of_outputs_are_carried() {
 /// Item 9, for a helper's own bindings: an inline module of the helper, made with `//`,
 /// that names the helper's `let`s (`shared`, `overlay`) and argument (`extra`), which the
 /// regenerated host does not bind, gets what evaluated to data (a priority included, and
-/// the part of the module beyond the set written at its first attribute) and leaves out,
-/// with a note naming the variables and the attribute, what did not (a function):
-/// written as it was, the host would not evaluate.
+/// the part of the module beyond the set written at its first attribute), and what did
+/// not (a function) with the helper's bindings it names: written as it was, the host
+/// would not evaluate.
 #[test]
 fn inline_modules_naming_a_helpers_bindings_keep_their_data() {
     if flakesmith_tests::nixpkgs_lib_or_say("inline modules naming a helper's bindings").is_none() {
@@ -722,13 +725,93 @@ nixpkgs.lib.nixosSystem {
         rust.contains(r#".set(nixos::environment::etc::entry("motd").text(), "hello")"#)
             && rust.contains(".default(nixos::documentation::nixos::include_all_modules, true)")
             && rust.contains(r#".set(nixos::time::time_zone, "UTC")"#)
-            && !rust.contains("overlay")
             && !rust.contains("extra.motd"),
         "{rust}"
     );
-    let report = imported.report.render();
+    // What is not data (a function) but names only `let`s of the helper that read none
+    // of its arguments goes with those bindings.
     assert!(
-        report.contains("names `overlay`, which the regenerated host does not bind; `nixpkgs.overlays` evaluates to what the importer cannot write as data"),
-        "{report}"
+        rust.contains(
+            r#".set(nixos::nixpkgs::overlays, Raw::nix("let\n  overlay = final: prev: { };\nin\n[ overlay ]"))"#
+        ),
+        "{rust}"
     );
+}
+
+/// Shapes of helper-made hosts found in the corpus (nmasur, dc-tec): a host module that is
+/// a `rec` set (written as the data it evaluates to), Home Manager shared modules given
+/// as the flake's files by the helper (kept beside the helper, with the files copied),
+/// a `lib` with the flake's own additions (`Host::lib_additions`), an inline module of
+/// `flake.nix` naming its `let`s (written with those bindings beside `flake.nix`), a
+/// module every host imports that is not one host's own file, and a `system.stateVersion`
+/// its modules compute (the release is written as a default).
+#[test]
+fn helper_made_hosts_keep_what_they_evaluate_to() {
+    if flakesmith_tests::nixpkgs_lib_or_say("helper-made hosts").is_none() {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  inputs.home-manager.url = "github:nix-community/home-manager";
+  outputs = { self, nixpkgs, home-manager, ... }@inputs: let
+    overlays = import ./overlays { inherit inputs; };
+    shared = [ overlays.default ];
+    lib = nixpkgs.lib.recursiveUpdate { fleet.isServer = false; } nixpkgs.lib;
+    mkHost = module: nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      specialArgs = { inherit lib; };
+      modules = [
+        home-manager.nixosModules.home-manager
+        ./modules/release.nix
+        module
+        { nixpkgs.overlays = shared; }
+        { home-manager.sharedModules = [ ./home/shared.nix ]; }
+      ];
+    };
+  in {
+    nixosConfigurations.one = mkHost (import ./hosts/one.nix);
+    nixosConfigurations.two = mkHost (import ./hosts/two.nix);
+  };
+}
+"#;
+    let host = |name: &str| {
+        format!(
+            "rec {{\n  networking.hostName = \"{name}\";\n  environment.etc.motd.text = networking.hostName;\n}}\n"
+        )
+    };
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("overlays/default.nix", "{ inputs }: { default = final: prev: { }; }\n"),
+        (
+            "modules/release.nix",
+            "{ config, lib, ... }: {\n  options.fleet.release = lib.mkOption { default = \"23.11\"; };\n  config.system.stateVersion = config.fleet.release;\n}\n",
+        ),
+        ("home/shared.nix", "{ ... }: { home.sessionVariables.SHARED = \"1\"; }\n"),
+        ("hosts/one.nix", &host("one")),
+        ("hosts/two.nix", &host("two")),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let one = &imported.files["config/hosts/one.rs"];
+    for expected in [
+        r#".set(nixos::networking::host_name, "one")"#,
+        r#".set(nixos::environment::etc::entry("motd").text(), "one")"#,
+        r#".lib_additions(Raw::nix("{ fleet = { isServer = false; }; }"))"#,
+        ".state_version_as_default()",
+        "modules::release()",
+        "modules::one_flake_files()",
+    ] {
+        assert!(one.contains(expected), "`{expected}` in:\n{one}");
+    }
+    // Both inline modules' definitions naming files, beside `flake.nix`.
+    let kept = &imported.files["nix/flake-one.nix"];
+    assert!(
+        kept.starts_with("# What the inline module of host one in flake.nix")
+            && kept.contains("{ inputs, lib, ... }:")
+            && kept.contains("overlays = import ./overlays { inherit inputs; };")
+            && kept.contains("home-manager.sharedModules = [ ./home/shared.nix ];"),
+        "{kept}"
+    );
+    for copied in ["nix/overlays/default.nix", "nix/home/shared.nix"] {
+        assert!(imported.files.contains_key(copied), "{copied}");
+    }
 }

@@ -75,12 +75,8 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
         PROGRAMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     let nixpkgs = scratch.join("nixpkgs");
-    let written = std::fs::create_dir_all(&nixpkgs).and_then(|()| {
-        std::fs::write(
-            nixpkgs.join("default.nix"),
-            format!("args: {{ lib = {lib}; }}\n"),
-        )
-    });
+    let written = std::fs::create_dir_all(&nixpkgs)
+        .and_then(|()| std::fs::write(nixpkgs.join("default.nix"), stand_in_nixpkgs(lib)));
     // First with the values of inline modules (which may touch a part of a stand-in that
     // is not there), then, if that fails, without them.
     let evaluated = written
@@ -144,6 +140,30 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
         hosts,
         other_outputs,
     })
+}
+
+/// What `import nixpkgs { system = ...; }` gives the flake's helpers: the real lib, and
+/// the platform (`pkgs.stdenv.isLinux`, `pkgs.stdenv.hostPlatform`), which a flake's own
+/// lib additions read.
+fn stand_in_nixpkgs(lib: &str) -> String {
+    format!(
+        r#"args:
+let
+  lib = {lib};
+  local = args.localSystem or args.system or "x86_64-linux";
+  system = if builtins.isString local then local else local.system;
+  platform = lib.systems.elaborate system;
+in {{
+  inherit lib system;
+  stdenv = {{
+    inherit system;
+    hostPlatform = platform;
+    buildPlatform = platform;
+    inherit (platform) isLinux isDarwin;
+  }};
+}}
+"#
+    )
 }
 
 /// Writes `program` to `file` and evaluates it to JSON.
@@ -371,7 +391,7 @@ fn program(
     else if builtins.isAttrs m && builtins.attrNames m == [] then {{ empty = true; }}
     else if builtins.isAttrs m then {{ inline = builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames m)) m; }}
       // (if m ? imports then {{ inlineImports = map describe m.imports; }} else {{}})
-      // (if {values} then {{ values = plain 8 (builtins.removeAttrs m [ "imports" ]); }} else {{}})
+      // (if {values} then {{ values = plain 16 (builtins.removeAttrs m [ "imports" ]); }} else {{}})
     else if builtins.isFunction m then {{ function = true; }}
     else {{ other = builtins.typeOf m; }};
   # An inline module's values as data, where they are data: what names a variable of a
@@ -382,6 +402,10 @@ fn program(
   plain = depth: v0:
     let tried = builtins.tryEval v0; v = tried.value; in
     if !tried.success || depth == 0 then opaque
+    # A file of the flake (`sharedModules = nixFiles ../home;`): where in the flake.
+    else if builtins.isPath v then
+      (let file = toString v; root = toString dir + "/"; in
+        if lib.hasPrefix root file then {{ __flakesmithPath = lib.removePrefix root file; }} else opaque)
     else if builtins.isString v then
       (if lib.hasInfix "/flakesmith-stand-in/" v || lib.hasInfix (toString dir) v then opaque else v)
     else if builtins.isBool v || builtins.isInt v || builtins.isFloat v || builtins.isNull v then v
@@ -397,10 +421,15 @@ fn program(
     else if builtins.isAttrs v && v ? __flakesmithSelf then {{ nix = "inputs.self"; }}
     else if builtins.isAttrs v && v ? __flakesmith then {{ nix = "inputs.${{v.__flakesmith.input}}" + (if v.__flakesmith.attribute == "" then "" else ".${{v.__flakesmith.attribute}}"); }}
     else if v == inputs then {{ inputs = true; }}
+    # nixpkgs' lib with the flake's own additions (`lib.recursiveUpdate (import ./lib
+    # {{ ... }}) nixpkgs.lib`): the additions, where they are data.
+    else if builtins.isAttrs v && v ? mkOption && v ? evalModules then
+      (let extras = plain 8 (builtins.removeAttrs v (builtins.attrNames recordingLib)); in
+        if opaqueIn extras then {{ other = "set"; }} else {{ libExtended = extras; }})
     else {{ other = builtins.typeOf v; }};
   # Whether evaluated data holds something opaque.
   opaqueIn = d:
-    if builtins.isAttrs d then d ? __flakesmithOpaque || lib.any opaqueIn (builtins.attrValues d)
+    if builtins.isAttrs d then d ? __flakesmithOpaque || d ? __flakesmithPath || lib.any opaqueIn (builtins.attrValues d)
     else if builtins.isList d then lib.any opaqueIn d
     else false;
   host = name: value:
@@ -447,7 +476,7 @@ fn host_spec(
         .map(|args| {
             args.iter()
                 .filter(|(_, v)| {
-                    ["literal", "data", "nix", "inputs"]
+                    ["literal", "data", "nix", "inputs", "libExtended"]
                         .iter()
                         .any(|k| v.get(k).is_some())
                 })
@@ -506,9 +535,12 @@ fn host_spec(
                 Some(SpecialValue::Literal(Value::Bool(on)))
             } else if let Some(n) = value["literal"].as_i64() {
                 Some(SpecialValue::Literal(Value::Int(n)))
+            } else if let Some(extras) = value.get("libExtended") {
+                // nixpkgs' lib with the flake's additions, as data.
+                data_value(extras, 0, None).map(|(_, text)| SpecialValue::LibAdditions(text))
             } else if let Some(data) = value.get("data") {
                 // A set or list of data (`publicKeys = import ./keys.nix;`), as Nix.
-                data_value(data, 0).map(|(_, text)| SpecialValue::Nix(text))
+                data_value(data, 0, None).map(|(_, text)| SpecialValue::Nix(text))
             } else {
                 value["nix"]
                     .as_str()
@@ -555,7 +587,13 @@ fn inline_module(
     ) else {
         return Err("an inline module whose place Nix does not report".to_owned());
     };
-    let shown = within(dir, file).unwrap_or_else(|| file.to_owned());
+    let relative = within(dir, file);
+    // Where the module is written, for the files of the flake its values name.
+    let base = relative.as_deref().map(|f| match f.rfind('/') {
+        Some(slash) => &f[..slash],
+        None => "",
+    });
+    let shown = relative.clone().unwrap_or_else(|| file.to_owned());
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let source = Source::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
     let offset: usize = text
@@ -578,9 +616,13 @@ fn inline_module(
                 "the inline module at {shown}:{line} is not an attribute set the importer can find"
             )
         })?;
-    let found = entries(&source, &set).map_err(|why| {
-        format!("the inline module at {shown}:{line} cannot be read entry by entry ({why}); the regenerated host lacks it: move it into a file the host imports")
-    })?;
+    // A set that cannot be read entry by entry (`rec`, `inherit`) is what it evaluated
+    // to, where that is data.
+    let (found, unread) = match (entries(&source, &set), values) {
+        (Ok(found), _) => (found, None),
+        (Err(why), Some(_)) => (Vec::new(), Some(why)),
+        (Err(why), None) => return Err(format!("the inline module at {shown}:{line} cannot be read entry by entry ({why}); the regenerated host lacks it: move it into a file the host imports")),
+    };
     // Its `imports` were followed by evaluation (`inlineImports`).
     let mut kept = Vec::new();
     let mut lacking = Vec::new();
@@ -589,10 +631,31 @@ fn inline_module(
     for mut entry in found.into_iter().filter(|entry| entry.path != ["imports"]) {
         let data = values.and_then(|v| at_path(v, &entry.path));
         if let Some(data) = data {
-            evaluated(&mut entry, data);
+            evaluated(&mut entry, data, base);
         }
         let unbound = unbound_in(&entry, bound);
         if unbound.is_empty() {
+            kept.push(entry);
+            continue;
+        }
+        // Names of the file it is written in (`let`s around it, the flake's inputs): the
+        // text with those bindings, where they reach only what the host binds too.
+        let lets =
+            super::syntax::enclosing_bindings(set.syntax(), &unbound, |name| bound.contains(name));
+        if let Some(lets) = lets {
+            let text = format!(
+                "let
+  {}
+in
+{}",
+                lets.join("\n  "),
+                entry.text
+            );
+            entry.value = Value::Raw {
+                text: text.clone(),
+                reason: "it names bindings of the file it is written in",
+            };
+            entry.text = text;
             kept.push(entry);
             continue;
         }
@@ -604,10 +667,7 @@ fn inline_module(
                 for (name, data) in attributes {
                     let path: Vec<String> =
                         entry.path.iter().cloned().chain([name.clone()]).collect();
-                    match data_definition(&path, data, entry.line) {
-                        Some(definition) => kept.push(definition),
-                        None => lacking.push(path.join(".")),
-                    }
+                    data_definitions(&path, data, entry.line, base, &mut kept, &mut lacking);
                 }
             }
             _ => lacking.push(entry.path.join(".")),
@@ -624,10 +684,7 @@ fn inline_module(
             if path.first().is_some_and(|p| p == "imports") {
                 continue;
             }
-            match data_definition(&path, data, line as usize) {
-                Some(definition) => kept.push(definition),
-                None => outside.push(path.join(".")),
-            }
+            data_definitions(&path, data, line as usize, base, &mut kept, &mut outside);
         }
     }
     let found = kept
@@ -640,7 +697,25 @@ fn inline_module(
         })
         .collect();
     let mut notes = Vec::new();
-    if !outside.is_empty() {
+    if let Some(why) = unread {
+        let lacking = if outside.is_empty() {
+            String::new()
+        } else {
+            let outside: Vec<String> = outside.iter().map(|p| format!("`{p}`")).collect();
+            format!(
+                "; the regenerated host lacks {}, which {} to what is not data",
+                outside.join(", "),
+                if outside.len() == 1 {
+                    "evaluates"
+                } else {
+                    "evaluate"
+                }
+            )
+        };
+        notes.push(format!(
+            "the inline module at {shown}:{line} cannot be read entry by entry ({why}): what it evaluates to for this host is written as data{lacking}"
+        ));
+    } else if !outside.is_empty() {
         let outside: Vec<String> = outside.iter().map(|p| format!("`{p}`")).collect();
         notes.push(format!(
             "the inline module at {shown}:{line} is more than the attribute set written there (a `//` of sets, say); {} of it {} to what the importer cannot write as data, and the regenerated host lacks {}: move the module into a file the host imports",
@@ -664,34 +739,74 @@ fn inline_module(
     Ok((shown, found, notes))
 }
 
+/// The definitions of `path` as evaluated `data`: one where it is all data, else one for
+/// each part that is (a set's attributes, deeper where they hold what is not data), the
+/// paths of the rest pushed onto `lacking`.
+fn data_definitions(
+    path: &[String],
+    data: &serde_json::Value,
+    line: usize,
+    base: Option<&str>,
+    kept: &mut Vec<super::syntax::Entry>,
+    lacking: &mut Vec<String>,
+) {
+    if let Some(definition) = data_definition(path, data, line, base) {
+        kept.push(definition);
+        return;
+    }
+    match data.as_object() {
+        Some(fields) if !fields.keys().any(|k| k.starts_with("__flakesmith")) => {
+            for (name, data) in fields {
+                let path: Vec<String> = path.iter().cloned().chain([name.clone()]).collect();
+                data_definitions(&path, data, line, base, kept, lacking);
+            }
+        }
+        _ => lacking.push(path.join(".")),
+    }
+}
+
 /// The definition of `path` as evaluated `data`; `None` where the data is opaque.
 fn data_definition(
     path: &[String],
     data: &serde_json::Value,
     line: usize,
+    base: Option<&str>,
 ) -> Option<super::syntax::Entry> {
-    let (value, text) = data_value(data, line)?;
+    let (value, text) = data_value(data, line, base)?;
     Some(super::syntax::Entry {
         path: path.to_vec(),
-        value: as_definition(value, &text),
+        value,
         text,
         line,
         comments: Vec::new(),
     })
 }
 
-/// Evaluated data as the value of one definition: a small set is read attribute by
-/// attribute like a written one (typed where bindings name its options), a large one
-/// (a colour scheme passed as `extraSpecialArgs`, say) stays one definition of its text.
-fn as_definition(value: Value, text: &str) -> Value {
-    fn leaves(value: &Value) -> usize {
-        match value {
-            Value::Attrs(entries) => entries.iter().map(|e| leaves(&e.value)).sum(),
+/// Evaluated data as a value: a small set is read attribute by attribute like a written
+/// one (typed where bindings name its options), a large one (a colour scheme passed in
+/// `extraSpecialArgs`, say), wherever it sits, stays one definition of its text. Its
+/// size is counted in the data, not in what its own large sets became. A set holding a
+/// file of the flake stays a set, so that what names the file can be kept beside it.
+fn as_definition(value: Value, data: &serde_json::Value, text: &str) -> Value {
+    fn leaves(data: &serde_json::Value) -> usize {
+        match data.as_object() {
+            Some(fields) if !fields.keys().any(|k| k.starts_with("__flakesmith")) => {
+                fields.values().map(leaves).sum()
+            }
             _ => 1,
         }
     }
+    fn names_file(data: &serde_json::Value) -> bool {
+        match data {
+            serde_json::Value::Object(fields) => {
+                fields.contains_key("__flakesmithPath") || fields.values().any(names_file)
+            }
+            serde_json::Value::Array(items) => items.iter().any(names_file),
+            _ => false,
+        }
+    }
     match value {
-        Value::Attrs(_) if leaves(&value) > 16 => Value::Raw {
+        Value::Attrs(_) if leaves(data) > 16 && !names_file(data) => Value::Raw {
             text: text.to_owned(),
             reason: "a large set the evaluation found",
         },
@@ -710,7 +825,14 @@ fn uncovered<'v>(
     let Some(fields) = values.as_object() else {
         return;
     };
-    if fields.contains_key("__flakesmithOpaque") || fields.contains_key("__flakesmithPriority") {
+    if [
+        "__flakesmithOpaque",
+        "__flakesmithPriority",
+        "__flakesmithPath",
+    ]
+    .iter()
+    .any(|marker| fields.contains_key(*marker))
+    {
         return;
     }
     for (name, value) in fields {
@@ -757,11 +879,11 @@ fn at_path<'v>(values: &'v serde_json::Value, path: &[String]) -> Option<&'v ser
 /// the end (it names a variable, calls a function) and the evaluated value is data: the
 /// host gets the same value without the variable, which the regenerated flake does not
 /// bind.
-fn evaluated(entry: &mut super::syntax::Entry, data: &serde_json::Value) {
+fn evaluated(entry: &mut super::syntax::Entry, data: &serde_json::Value, base: Option<&str>) {
     if !has_raw(&entry.value) {
         return;
     }
-    if let Some((value, text)) = data_value(data, entry.line) {
+    if let Some((value, text)) = data_value(data, entry.line, base) {
         entry.value = value;
         entry.text = text;
         return;
@@ -771,7 +893,7 @@ fn evaluated(entry: &mut super::syntax::Entry, data: &serde_json::Value) {
         let mut text = String::from("{ ");
         for item in inner.iter_mut() {
             if let Some(data) = at_path(data, &item.path) {
-                evaluated(item, data);
+                evaluated(item, data, base);
             }
             let path: Vec<String> = item
                 .path
@@ -796,7 +918,14 @@ fn has_raw(value: &Value) -> bool {
 }
 
 /// Evaluated data as a value and its Nix text; `None` where any part is opaque.
-fn data_value(data: &serde_json::Value, line: usize) -> Option<(Value, String)> {
+///
+/// A file of the flake (`__flakesmithPath`) is a path literal relative to `base`, the
+/// directory (in the flake) of the file the value is written in; opaque without one.
+fn data_value(
+    data: &serde_json::Value,
+    line: usize,
+    base: Option<&str>,
+) -> Option<(Value, String)> {
     use serde_json::Value as Json;
     Some(match data {
         Json::Null => (Value::Null, "null".to_owned()),
@@ -812,7 +941,7 @@ fn data_value(data: &serde_json::Value, line: usize) -> Option<(Value, String)> 
         Json::Array(items) => {
             let items = items
                 .iter()
-                .map(|item| data_value(item, line))
+                .map(|item| data_value(item, line, base))
                 .collect::<Option<Vec<_>>>()?;
             let text = format!(
                 "[ {}]",
@@ -827,9 +956,13 @@ fn data_value(data: &serde_json::Value, line: usize) -> Option<(Value, String)> 
             )
         }
         Json::Object(fields) if fields.contains_key("__flakesmithOpaque") => return None,
+        Json::Object(fields) if fields.contains_key("__flakesmithPath") => {
+            let text = relative_literal(base?, fields["__flakesmithPath"].as_str()?)?;
+            (Value::Path(text.clone()), text)
+        }
         Json::Object(fields) if fields.contains_key("__flakesmithPriority") => {
             let priority = fields["__flakesmithPriority"].as_u64()?;
-            let (inner, text) = data_value(fields.get("content")?, line)?;
+            let (inner, text) = data_value(fields.get("content")?, line, base)?;
             // The priorities NixOS's own wrappers give (`lib.mkDefault` is 1000).
             let (kind, call) = match priority {
                 1000 => (Priority::Default, "lib.mkDefault".to_owned()),
@@ -853,7 +986,7 @@ fn data_value(data: &serde_json::Value, line: usize) -> Option<(Value, String)> 
             let mut entries = Vec::new();
             let mut text = String::from("{ ");
             for (name, field) in fields {
-                let (value, field_text) = data_value(field, line)?;
+                let (value, field_text) = data_value(field, line, base)?;
                 text.push_str(&format!(
                     "{} = {field_text}; ",
                     crate::nix::quote_attr_name(name)
@@ -867,7 +1000,25 @@ fn data_value(data: &serde_json::Value, line: usize) -> Option<(Value, String)> 
                 });
             }
             text.push('}');
-            (Value::Attrs(entries), text)
+            (as_definition(Value::Attrs(entries), data, &text), text)
         }
+    })
+}
+
+/// `target` (relative to the flake) as a path literal written in `base` (a directory of
+/// the flake, `""` for its root): `../home/a.nix` from `lib`. `None` where a path literal
+/// cannot say it.
+fn relative_literal(base: &str, target: &str) -> Option<String> {
+    if !target
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
+    {
+        return None;
+    }
+    let depth = base.split('/').filter(|s| !s.is_empty()).count();
+    Some(if depth == 0 {
+        format!("./{target}")
+    } else {
+        format!("{}{target}", "../".repeat(depth))
     })
 }

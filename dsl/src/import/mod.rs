@@ -28,7 +28,7 @@ use derive::Derived;
 use read::{Import, ModuleFile};
 use report::{FileReport, Report};
 use std::fmt::Write as _;
-use syntax::Value;
+use syntax::{Entry, Value};
 
 /// The bindings the importer types definitions with: every shipped release line's, each
 /// loaded when a flake on its release is first imported.
@@ -225,6 +225,9 @@ pub struct HostOut {
     pub settings: BTreeMap<String, Settings>,
     /// Its special arguments (`specialArgs` other than `inputs`).
     pub special_args: Vec<(String, read::SpecialValue)>,
+    /// Whether `state_version` is only a default its modules may replace (the importer
+    /// found no `system.stateVersion` it can read, though a module may set one).
+    pub state_version_default: bool,
 }
 
 /// A host's settings of a derived module: `enable`, and each field it sets (as a Rust
@@ -336,7 +339,7 @@ pub fn import_flake(
         scanned: BTreeMap::new(),
     };
     for host in &spec.hosts {
-        state.scan(host)?;
+        state.scan(host, &spec.hosts)?;
     }
     let mut hosts = Vec::new();
     for host in &spec.hosts {
@@ -504,6 +507,9 @@ struct Scanned {
     own_leaves: Vec<Leaf>,
     /// The inline modules' definitions, by the file each is written in.
     inline_leaves: Vec<(String, Vec<Leaf>)>,
+    /// The inline modules' definitions that name files of the flake by relative path, by
+    /// the file each is written in: kept as written beside that file.
+    inline_paths: Vec<(String, Vec<Entry>)>,
 }
 
 /// Options that flakesmith writes on a host itself, when the flake's value is the one
@@ -511,8 +517,19 @@ struct Scanned {
 const HOME_MANAGER_SETTINGS: &[&str] = &["useGlobalPkgs", "useUserPackages"];
 
 impl State<'_> {
-    /// The host's own file (the one under `hosts/`, or the first file it imports).
-    fn own_file(spec: &read::HostSpec) -> Option<String> {
+    /// The host's own file: the one under `hosts/` or named after it, else the first file
+    /// it imports that no other host of the flake (`hosts`) imports; a module every host
+    /// imports is shared, not the host's (its options would be read as definitions).
+    fn own_file(spec: &read::HostSpec, hosts: &[read::HostSpec]) -> Option<String> {
+        let shared = |file: &String| {
+            hosts.iter().any(|other| {
+                other.name != spec.name
+                    && other
+                        .imports
+                        .iter()
+                        .any(|i| matches!(i, Import::File(f) if f == file))
+            })
+        };
         let files: Vec<&String> = spec
             .imports
             .iter()
@@ -524,26 +541,29 @@ impl State<'_> {
         files
             .iter()
             .find(|f| f.contains(&spec.name) || f.starts_with("hosts/"))
-            .or(files.first())
+            .or(files.iter().find(|f| !shared(f)))
             .map(|f| (*f).clone())
     }
 
     /// Reads the host's own file and inline definitions, and records them as
     /// [`HostSetting`]s.
-    fn scan(&mut self, spec: &read::HostSpec) -> Result<(), String> {
+    fn scan(&mut self, spec: &read::HostSpec, hosts: &[read::HostSpec]) -> Result<(), String> {
         let mut own = None;
         let mut own_leaves = Vec::new();
-        if let Some(file) = Self::own_file(spec) {
+        if let Some(file) = Self::own_file(spec, hosts) {
             let mut module = read::module(self.dir, &file, &self.scope)?;
+            // What names a file by relative path stays beside the file (see `host`).
+            let with_paths = Self::take_kept_paths(&mut module);
             leaves(
                 &self.nixos,
                 &[],
-                std::mem::take(&mut module.definitions),
+                std::mem::replace(&mut module.definitions, with_paths),
                 &mut own_leaves,
             );
             own = Some((file, module));
         }
         let mut inline_leaves = Vec::new();
+        let mut inline_paths = Vec::new();
         for (file, entries) in &spec.inline {
             // `imports` is not an option; an inline module's that evaluation did not
             // follow (a flake read as syntax) stays out, with a note.
@@ -559,8 +579,22 @@ impl State<'_> {
                     report
                 });
             }
+            // What names a file by relative path evaluates only from beside that file.
+            let mut module = ModuleFile::default();
+            module.definitions = entries;
+            let with_paths = Self::take_kept_paths(&mut module);
+            if !with_paths.is_empty() {
+                // One file beside each file the host's inline modules are written in.
+                match inline_paths
+                    .iter_mut()
+                    .find(|(kept, _): &&mut (String, Vec<Entry>)| kept == file)
+                {
+                    Some((_, entries)) => entries.extend(with_paths),
+                    None => inline_paths.push((file.clone(), with_paths)),
+                }
+            }
             let mut found = Vec::new();
-            leaves(&self.nixos, &[], entries, &mut found);
+            leaves(&self.nixos, &[], module.definitions, &mut found);
             inline_leaves.push((file.clone(), found));
         }
         let own_file = own.as_ref().map_or("", |(file, _)| file.as_str());
@@ -582,6 +616,7 @@ impl State<'_> {
                 own,
                 own_leaves,
                 inline_leaves,
+                inline_paths,
             },
         );
         Ok(())
@@ -598,6 +633,7 @@ impl State<'_> {
             users: Vec::new(),
             settings: BTreeMap::new(),
             special_args: spec.special_args.clone(),
+            state_version_default: false,
         };
         let mut flake_report = FileReport::default();
         for skipped in &spec.skipped {
@@ -624,18 +660,14 @@ impl State<'_> {
                     let found = own_leaves.take().unwrap_or_default();
                     let mut notes = FileReport::default();
                     note_module(&mut notes, file, module);
-                    // Its definitions are the host's; what it imports as written goes
-                    // into a file of its own the host imports.
-                    let mut imports_only = module.clone();
-                    imports_only.definitions.clear();
+                    // Its definitions are the host's; what it imports as written and
+                    // what names files by relative path (left in `definitions` by
+                    // `scan`) go into a file of its own beside it, which the host
+                    // imports.
+                    let mut kept = module.clone();
                     let name = format!("host-{}", spec.name);
-                    host.imports.extend(self.path_fragment(
-                        file,
-                        &mut imports_only,
-                        &name,
-                        false,
-                        &mut notes,
-                    ));
+                    host.imports
+                        .extend(self.path_fragment(file, &mut kept, &name, false, &mut notes));
                     self.report.add(file, notes);
                     definitions.push((file.clone(), found));
                 }
@@ -643,11 +675,37 @@ impl State<'_> {
             }
         }
         definitions.extend(scanned.inline_leaves);
+        for (file, entries) in scanned.inline_paths {
+            let mut notes = FileReport::default();
+            host.imports
+                .push(self.inline_path_fragment(&spec.name, &file, entries, &mut notes));
+            self.report.add(&file, notes);
+        }
+        // The Home Manager users the host gives a file (`home-manager.users.me = import
+        // ./me.nix;`): they become the crate's users, and flakesmith writes Home Manager's
+        // settings for them. A user defined only in place stays the NixOS definitions it is.
+        let user_files: Vec<String> = definitions
+            .iter()
+            .flat_map(|(file, found)| found.iter().map(move |leaf| (file, leaf)))
+            .filter_map(|(file, leaf)| match leaf.path.as_slice() {
+                [hm, users, name] if hm == "home-manager" && users == "users" => {
+                    user_source(file, leaf).map(|_| name.clone())
+                }
+                _ => None,
+            })
+            .collect();
         let mut additions = Vec::new();
         for (file, found) in definitions {
             let mut file_report = FileReport::default();
             for leaf in found {
-                self.host_definition(&mut host, &file, leaf, &mut file_report, &mut additions)?;
+                self.host_definition(
+                    &mut host,
+                    &file,
+                    leaf,
+                    &user_files,
+                    &mut file_report,
+                    &mut additions,
+                )?;
             }
             self.report.add(&file, file_report);
         }
@@ -662,6 +720,14 @@ impl State<'_> {
                     ))
                 }
             }
+        }
+        // flakesmith imports Home Manager's module itself on hosts with users; a host
+        // without users the importer can name (`users.${vars.userName}`, kept as written)
+        // imports it as the original did.
+        if !host.users.is_empty() {
+            host.imports.retain(
+                |import| !matches!(import, ModuleRef::Input { input, .. } if input == "home-manager"),
+            );
         }
         if host.system.is_empty() {
             host.system = "x86_64-linux".to_owned();
@@ -687,10 +753,13 @@ impl State<'_> {
                 // NixOS's default is the release itself: stating it keeps the value.
                 None => {
                     host.state_version = self.release.clone();
+                    // A module may set it in a way the importer cannot read
+                    // (`system.stateVersion = config.my.stateVersion;`): it then wins.
+                    host.state_version_default = true;
                     let mut report = FileReport::default();
                     report.note(
                         flake_at(spec.line),
-                        format!("host `{}` sets no `system.stateVersion` the importer can read (in its file or a module it imports): NixOS's default, the release {}, is written; check it against the machine", spec.name, self.release),
+                        format!("host `{}` sets no `system.stateVersion` the importer can read (in its file or a module it imports): NixOS's default, the release {}, is written as a default a module's own definition replaces; check it against the machine", spec.name, self.release),
                     );
                     self.report.add("flake.nix", report);
                 }
@@ -808,10 +877,7 @@ impl State<'_> {
         let lines: Vec<String> = kept.iter().map(|e| e.line.to_string()).collect();
         if !kept.is_empty() {
             // Counted as syntax, as a whole hand-kept file is.
-            report.hand_kept_definitions += kept
-                .iter()
-                .map(|entry| syntax::count_definitions(&format!("{{ x = {}; }}", entry.text)))
-                .sum::<usize>();
+            report.hand_kept_definitions += counted_as_syntax(&kept);
             report.note(
             format!("{file}:{}", kept[0].line),
             format!(
@@ -825,22 +891,99 @@ impl State<'_> {
         // What the kept part names is what the whole file names (the typed part names
         // no file): read from the original, so notes give the original's lines.
         self.copy(file, &target, text, report);
-        let fragment_name = format!("{name}-files");
-        let mut function = rust::function_name(&fragment_name);
+        let category = if home { "Home" } else { category_of(file) };
+        Some(self.kept_module(format!("{name}-files"), category, file, target))
+    }
+
+    /// Writes the definitions of an inline module of host `host` written in `file` that
+    /// name files of the flake by relative path (as written, or as the evaluation found
+    /// them) into a hand-kept file beside `file` (`nix/lib/default-<host>.nix`), with
+    /// what they name copied where those paths lead; returns it, for the host to import.
+    fn inline_path_fragment(
+        &mut self,
+        host: &str,
+        file: &str,
+        entries: Vec<Entry>,
+        report: &mut FileReport,
+    ) -> ModuleRef {
+        let (directory, stem) = match file.rsplit_once('/') {
+            Some((directory, name)) => (format!("{directory}/"), name),
+            None => (String::new(), file),
+        };
+        let stem = stem.strip_suffix(".nix").unwrap_or(stem);
+        let fragment = format!("{directory}{stem}-{host}.nix");
+        // The module takes what its definitions read besides the language's own names.
+        let mut arguments: std::collections::BTreeSet<String> = entries
+            .iter()
+            .filter_map(|entry| syntax::free_variables(&entry.text))
+            .flatten()
+            .filter(|name| syntax::is_module_argument(name))
+            .collect();
+        arguments.insert("lib".to_owned());
+        let arguments: Vec<String> = arguments.into_iter().collect();
+        let mut text = format!(
+            "# What the inline module of host {host} in {file} defines with files of the flake\n# (named by relative path), kept beside that file so that its paths lead there.\n{{ {}, ... }}:\n{{\n",
+            arguments.join(", ")
+        );
+        for entry in &entries {
+            let path: Vec<String> = entry
+                .path
+                .iter()
+                .map(|segment| crate::nix::quote_attr_name(segment))
+                .collect();
+            let _ = writeln!(text, "  {} = {};", path.join("."), entry.text.trim_end());
+        }
+        text.push_str("}\n");
+        report.hand_kept_definitions += counted_as_syntax(&entries);
+        let lines: Vec<String> = entries.iter().map(|e| e.line.to_string()).collect();
+        report.note(
+            format!("{file}:{}", entries[0].line),
+            format!(
+                "{} definition(s) of host {host}'s inline module naming files by relative path (lines {}) are kept as written in nix/{fragment}, beside what they name, which the host imports",
+                entries.len(),
+                lines.join(", ")
+            ),
+        );
+        let target = format!("nix/{fragment}");
+        self.copy_as(&fragment, &text.clone(), &target, text, report);
+        // `lib/default.nix` is `lib`: a file's name, or its directory's for a default.
+        let named = match (stem, directory.trim_end_matches('/').rsplit('/').next()) {
+            ("default", Some(parent)) if !parent.is_empty() => parent,
+            _ => stem,
+        };
+        let mut name = format!("{host}-{named}-files");
+        let mut n = 1;
+        while self.modules.iter().any(|m| m.name == name) {
+            n += 1;
+            name = format!("{host}-{named}-files-{n}");
+        }
+        self.kept_module(name, category_of(file), file, target)
+    }
+
+    /// Adds the hand-kept module `name` (written to `target`, read from the flake's
+    /// `file`) under a Rust function name not yet taken; returns it.
+    fn kept_module(
+        &mut self,
+        name: String,
+        category: &'static str,
+        file: &str,
+        target: String,
+    ) -> ModuleRef {
+        let mut function = rust::function_name(&name);
         while self.modules.iter().any(|m| m.function == function) {
             function.push_str("_module");
         }
         self.modules.push(ModuleOut {
             function: function.clone(),
-            name: fragment_name,
-            category: if home { "Home" } else { category_of(file) },
+            name,
+            category,
             file: file.to_owned(),
             calls: Vec::new(),
             imports: Vec::new(),
             hand_kept: Some(target),
             derived: None,
         });
-        Some(ModuleRef::Own(function))
+        ModuleRef::Own(function)
     }
 
     fn host_import(
@@ -850,8 +993,6 @@ impl State<'_> {
         from: &str,
     ) -> Result<(), String> {
         match import {
-            // flakesmith imports Home Manager's module itself on hosts with users.
-            Import::Input { input, .. } if input == "home-manager" => {}
             Import::Input { input, attribute } => host.imports.push(ModuleRef::Input {
                 input: input.clone(),
                 attribute: attribute.clone(),
@@ -885,6 +1026,7 @@ impl State<'_> {
         host: &mut HostOut,
         file: &str,
         leaf: Leaf,
+        user_files: &[String],
         report: &mut FileReport,
         additions: &mut Vec<(String, String, Call)>,
     ) -> Result<(), String> {
@@ -908,18 +1050,31 @@ impl State<'_> {
                 host.calls.push(converted);
             }
             (["home-manager", setting], Value::Bool(true))
-                if HOME_MANAGER_SETTINGS.contains(setting) =>
+                if !user_files.is_empty() && HOME_MANAGER_SETTINGS.contains(setting) =>
             {
                 report.skip(
                     at,
                     format!("`home-manager.{setting} = true`, which flakesmith writes"),
                 );
             }
+            (["home-manager", "users", name, ..], _)
+                if !user_files.iter().any(|user| user == name) =>
+            {
+                let converted = call(&self.nixos, &leaf, file);
+                report.count(&converted);
+                report.note(
+                    at,
+                    format!("Home Manager user `{name}` has no file of its own on this host (`home-manager.users.{name} = import ./...`): its definitions stay the host's, as written"),
+                );
+                host.calls.push(converted);
+            }
             (["home-manager", "users", name], _) => {
                 let Some(source) = user_source(file, &leaf) else {
-                    return Err(format!(
-                        "{at}: Home Manager user `{name}` is not `import ./file.nix` (with literal arguments or none) or a path, so the importer cannot place it: move its definitions to a file of their own"
-                    ));
+                    // The user has a file; this is more of it, written in place.
+                    let converted = call(&self.nixos, &leaf, file);
+                    report.count(&converted);
+                    host.calls.push(converted);
+                    return Ok(());
                 };
                 let function = self.user(name, &source, &at)?;
                 report.typed += 1;
@@ -1008,6 +1163,21 @@ impl State<'_> {
         module.hand_kept = hand_kept;
         module.derived = derived;
         Ok(function)
+    }
+
+    /// The definitions of `module` naming files by relative path, taken out to be kept as
+    /// written beside its file; a Home Manager user's file (`home-manager.users.me = import
+    /// ./me.nix;`) stays, since it becomes the crate's user.
+    fn take_kept_paths(module: &mut ModuleFile) -> Vec<Entry> {
+        let (users, kept): (Vec<_>, Vec<_>) = read::take_path_definitions(module)
+        .into_iter()
+        .partition(|entry| {
+            matches!(entry.path.as_slice(), [hm, users, _] if hm == "home-manager" && users == "users")
+                && syntax::imported_path(&entry.text)
+                    .is_some_and(|(path, _)| path.starts_with("./") || path.starts_with("../"))
+        });
+        module.definitions.extend(users);
+        kept
     }
 
     /// The module's name: from its file (`modules/services/ssh.nix` is `ssh`), with as
@@ -1335,6 +1505,15 @@ fn user_source(from: &str, leaf: &Leaf) -> Option<UserSource> {
         file: file.to_string_lossy().into_owned(),
         arguments,
     })
+}
+
+/// How many definitions kept entries make, counted as syntax as a whole hand-kept file's
+/// are.
+fn counted_as_syntax(entries: &[Entry]) -> usize {
+    entries
+        .iter()
+        .map(|entry| syntax::count_definitions(&format!("{{ x = {}; }}", entry.text)))
+        .sum()
 }
 
 /// `flake.nix:<line>`, or `flake.nix` for a host found by evaluation (no line of its own).

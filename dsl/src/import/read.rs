@@ -53,6 +53,8 @@ pub enum SpecialValue {
     /// Nix that names only what the generated flake binds too (`inputs.self`,
     /// `self.outputs`, an input).
     Nix(String),
+    /// `lib`: nixpkgs' lib with these additions (a set, as Nix).
+    LibAdditions(String),
 }
 
 /// What `flake.nix` says.

@@ -47,8 +47,11 @@ impl FileReport {
         self.hand_kept_definitions = definitions;
     }
 
+    /// Adds a note; the same words at the same place are said once.
     pub fn note(&mut self, at: String, text: String) {
-        self.notes.push((at, text));
+        if !self.notes.iter().any(|(a, t)| *a == at && *t == text) {
+            self.notes.push((at, text));
+        }
     }
 }
 
@@ -64,7 +67,9 @@ impl Report {
         entry.typed += part.typed;
         entry.raw.extend(part.raw);
         entry.skipped.extend(part.skipped);
-        entry.notes.extend(part.notes);
+        for (at, text) in part.notes {
+            entry.note(at, text);
+        }
         if part.hand_kept.is_some() {
             entry.hand_kept = part.hand_kept;
             entry.hand_kept_definitions = part.hand_kept_definitions;

@@ -251,6 +251,9 @@ fn host_rs(host: &super::HostOut, modules: &[super::ModuleOut]) -> String {
     );
     // The flake never had flakesmith's `networking.hostName` default.
     out.push_str("        .keep_host_name()\n");
+    if host.state_version_default {
+        out.push_str("        .state_version_as_default()\n");
+    }
     let additions: Vec<super::convert::Call> = host
         .users
         .iter()
@@ -267,6 +270,14 @@ fn host_rs(host: &super::HostOut, modules: &[super::ModuleOut]) -> String {
             super::read::SpecialValue::Literal(super::syntax::Value::Int(n)) => format!("{n}i64"),
             super::read::SpecialValue::Literal(_) => unreachable!("only scalars are literals"),
             super::read::SpecialValue::Nix(text) => format!("Raw::nix({})", rust_string(text)),
+            super::read::SpecialValue::LibAdditions(text) => {
+                let _ = writeln!(
+                    out,
+                    "        .lib_additions(Raw::nix({}))",
+                    rust_string(text)
+                );
+                continue;
+            }
         };
         let _ = writeln!(out, "        .special_arg({}, {value})", rust_string(name));
     }

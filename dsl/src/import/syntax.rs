@@ -717,6 +717,14 @@ fn bound_names(entries: &impl HasEntry) -> Vec<String> {
     names
 }
 
+/// Whether `name`, read by a module's text, is an argument of the module function: not
+/// one of the names the language itself binds (`builtins`, `import`, `true`, ...).
+pub fn is_module_argument(name: &str) -> bool {
+    const MODULE_ARGUMENTS: &[&str] =
+        &["config", "lib", "pkgs", "options", "modulesPath", "inputs"];
+    MODULE_ARGUMENTS.contains(&name) || !ALWAYS_BOUND.contains(&name)
+}
+
 /// Names every module and the language itself bind: what a raw definition may read
 /// besides the host's special arguments.
 pub const ALWAYS_BOUND: &[&str] = &[
@@ -744,6 +752,141 @@ pub const ALWAYS_BOUND: &[&str] = &[
     "placeholder",
     "scopedImport",
 ];
+
+/// What the names `needed`, read by text written at `node`, are bound to around it in
+/// its file, as bindings of a `let` to put around that text: the bindings of enclosing
+/// `let`s (and what those read in turn), and the inputs of the flake's `outputs` function
+/// (`{ self, nixpkgs, ... }@inputs: ...`) as `inputs.<name>`. `is_bound` says which names
+/// the place the text moves to gives itself. `None` where a name is bound otherwise (an
+/// argument of a helper function, which differs from call to call) or not at all.
+pub fn enclosing_bindings(
+    node: &SyntaxNode,
+    needed: &[String],
+    is_bound: impl Fn(&str) -> bool,
+) -> Option<Vec<String>> {
+    enum Scope {
+        Let(Vec<(Vec<String>, String)>),
+        Inputs {
+            formals: Vec<String>,
+            all: Option<String>,
+        },
+        Arguments(Vec<String>),
+    }
+    let mut scopes = Vec::new();
+    for ancestor in node.ancestors().skip(1) {
+        if let Some(let_in) = ast::LetIn::cast(ancestor.clone()) {
+            let mut items = Vec::new();
+            for value in let_in.attrpath_values() {
+                let names = value
+                    .attrpath()
+                    .and_then(|p| p.attrs().next())
+                    .and_then(|a| attr_name(&a));
+                items.push((
+                    names.into_iter().collect(),
+                    value.syntax().text().to_string(),
+                ));
+            }
+            for inherit in let_in.inherits() {
+                let names = inherit.attrs().filter_map(|a| attr_name(&a)).collect();
+                items.push((names, inherit.syntax().text().to_string()));
+            }
+            scopes.push(Scope::Let(items));
+        } else if let Some(lambda) = ast::Lambda::cast(ancestor.clone()) {
+            let (formals, all) = match lambda.param() {
+                Some(ast::Param::IdentParam(ident)) => (
+                    Vec::new(),
+                    ident.ident().map(|i| i.syntax().text().to_string()),
+                ),
+                Some(ast::Param::Pattern(pattern)) => (
+                    pattern
+                        .pat_entries()
+                        .filter_map(|e| e.ident())
+                        .map(|i| i.syntax().text().to_string())
+                        .collect(),
+                    pattern
+                        .pat_bind()
+                        .and_then(|b| b.ident())
+                        .map(|i| i.syntax().text().to_string()),
+                ),
+                None => (Vec::new(), None),
+            };
+            // The flake's `outputs = inputs: ...`: what it takes are the inputs.
+            let is_outputs = lambda
+                .syntax()
+                .parent()
+                .and_then(ast::AttrpathValue::cast)
+                .and_then(|v| v.attrpath())
+                .is_some_and(|p| p.syntax().text() == "outputs");
+            if is_outputs {
+                scopes.push(Scope::Inputs { formals, all });
+            } else {
+                scopes.push(Scope::Arguments(formals.into_iter().chain(all).collect()));
+            }
+        }
+    }
+    let mut chosen: Vec<(usize, usize)> = Vec::new();
+    let mut from_inputs: BTreeMap<String, String> = BTreeMap::new();
+    let mut done = std::collections::BTreeSet::new();
+    let mut queue: Vec<String> = needed.to_vec();
+    while let Some(name) = queue.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let mut found = false;
+        for (s, scope) in scopes.iter().enumerate() {
+            match scope {
+                Scope::Let(items) => {
+                    let Some(i) = items.iter().position(|(names, _)| names.contains(&name)) else {
+                        continue;
+                    };
+                    if !chosen.contains(&(s, i)) {
+                        chosen.push((s, i));
+                        let text = format!("let {} in null", items[i].1);
+                        for read in free_variables(&text)? {
+                            if !is_bound(&read) && !ALWAYS_BOUND.contains(&read.as_str()) {
+                                queue.push(read);
+                            }
+                        }
+                    }
+                }
+                Scope::Inputs { formals, all } => {
+                    if all.as_deref() == Some(name.as_str()) {
+                        if name != "inputs" {
+                            from_inputs.insert(name.clone(), "inputs".to_owned());
+                        }
+                    } else if formals.contains(&name) {
+                        from_inputs.insert(name.clone(), format!("inputs.{name}"));
+                    } else {
+                        continue;
+                    }
+                }
+                Scope::Arguments(names) => {
+                    if names.contains(&name) {
+                        return None;
+                    }
+                    continue;
+                }
+            }
+            found = true;
+            break;
+        }
+        if !found {
+            return None;
+        }
+    }
+    // Innermost scopes last, so that a name an inner `let` shadows reads the inner one.
+    chosen.sort_by(|a, b| b.cmp(a));
+    let mut out: Vec<String> = from_inputs
+        .into_iter()
+        .map(|(name, value)| format!("{name} = {value};"))
+        .collect();
+    for (s, i) in chosen {
+        if let Scope::Let(items) = &scopes[s] {
+            out.push(items[i].1.clone());
+        }
+    }
+    Some(out)
+}
 
 #[cfg(test)]
 mod tests {
@@ -830,5 +973,38 @@ mod tests {
             matches!(value("config.a.b"), Value::Raw { reason, .. } if reason.contains("config."))
         );
         assert!(matches!(value("a ++ b"), Value::Raw { reason, .. } if reason.contains("++")));
+    }
+
+    #[test]
+    fn bindings_around_a_place_are_found_through_lets_and_inputs() {
+        let text = "{ outputs = { self, nixpkgs, ... }@inputs: let\n  keys = import ./keys.nix;\n  shared = [ keys nixpkgs.x ];\n  unused = 1;\n  mk = name: { a = shared; b = name; };\nin { }; }";
+        let root = rnix::Root::parse(text).syntax();
+        let at = |needle: &str| {
+            root.descendants()
+                .find(|n| {
+                    n.kind() == SyntaxKind::NODE_ATTR_SET
+                        && n.text().to_string().starts_with(needle)
+                })
+                .unwrap()
+        };
+        let set = at("{ a = shared;");
+        let found = enclosing_bindings(&set, &["shared".to_owned()], |_| false).unwrap();
+        assert_eq!(
+            found,
+            [
+                "nixpkgs = inputs.nixpkgs;",
+                "shared = [ keys nixpkgs.x ];",
+                "keys = import ./keys.nix;"
+            ]
+        );
+        // A helper's argument differs from call to call: not a binding to carry.
+        assert_eq!(
+            enclosing_bindings(&set, &["name".to_owned()], |_| false),
+            None
+        );
+        assert_eq!(
+            enclosing_bindings(&set, &["nowhere".to_owned()], |_| false),
+            None
+        );
     }
 }
