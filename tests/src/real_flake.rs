@@ -76,12 +76,14 @@ impl StandIns {
         // Top-level names the flakes' own modules declare options under (`options.my`).
         let mut own = BTreeSet::new();
         let mut module_paths = BTreeSet::new();
+        let mut of_inputs = BTreeSet::new();
         for source in sources {
             for file in nix_files(source) {
                 let text = std::fs::read_to_string(&file).unwrap_or_default();
                 identifiers(&text, &mut names);
                 declared_top_level(&text, &mut own);
                 modules_path_files(&text, &mut module_paths);
+                input_files(&text, &mut of_inputs);
             }
         }
         // The packages the kept defaults name (`default = pkgs.shadow;`).
@@ -105,6 +107,13 @@ impl StandIns {
             std::fs::write(path, "{ }\n").unwrap();
         }
         std::fs::create_dir_all(dir.join("modules-path")).unwrap();
+        // What a flake names in an input's source: empty modules, where the input's
+        // stand-in source (`inputs/<name>`) has them.
+        for (input, file) in &of_inputs {
+            let path = dir.join("inputs").join(input).join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "{ }\n").unwrap();
+        }
         // Top-level names the releases do not declare, declared loosely: what modules
         // of inputs the stand-ins have not got set (`stylix.enable`). (Not a free-form
         // root: that would make every module's top-level names depend on `config`.)
@@ -274,12 +283,12 @@ impl Learnt {
         if let Some(option) = option {
             return self.paths.insert(release_path(option));
         }
-        if let Some(option) = between(
-            error,
-            "The option `",
-            "' in `<unknown-file>' is already declared in",
-        ) {
-            return self.dropped.insert(release_path(option));
+        // Declared by the stand-in and again by the flake's own module (whichever file
+        // Nix names first).
+        if error.contains("' is already declared in `") {
+            if let Some(option) = between(error, "The option `", "' in `") {
+                return self.dropped.insert(release_path(option));
+            }
         }
         // The outermost option being evaluated when the evaluation stopped: the trace
         // runs from the innermost frame out.
@@ -457,6 +466,35 @@ fn declared_top_level(text: &str, out: &mut BTreeSet<String>) {
 }
 
 /// The files `modulesPath + "/…"` names in `text`.
+/// Files of an input a flake names by path (`inputs.home-manager +
+/// "/modules/programs/x.nix"`, `"${inputs.home-manager}/modules/programs/x.nix"`): the
+/// input and the file.
+fn input_files(text: &str, out: &mut BTreeSet<(String, String)>) {
+    let file_of = |rest: &str| -> Option<String> {
+        let end = rest.find('"')?;
+        let file = &rest[..end];
+        (!file.contains("${") && !file.contains("..") && file.ends_with(".nix"))
+            .then(|| file.to_owned())
+    };
+    for (at, _) in text.match_indices("inputs.") {
+        let rest = &text[at + "inputs.".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || "_-".contains(*c))
+            .collect();
+        let after = &rest[name.len()..];
+        // `inputs.x + "/file"` or `${inputs.x}/file`.
+        let file = if let Some(r) = after.trim_start().strip_prefix('+') {
+            r.trim_start().strip_prefix("\"/").and_then(file_of)
+        } else {
+            after.strip_prefix("}/").and_then(file_of)
+        };
+        if let (false, Some(file)) = (name.is_empty(), file) {
+            out.insert((name, file));
+        }
+    }
+}
+
 fn modules_path_files(text: &str, out: &mut BTreeSet<String>) {
     for (at, _) in text.match_indices("modulesPath") {
         let rest = text[at + "modulesPath".len()..].trim_start();
@@ -517,6 +555,12 @@ let
           mkDerivation = a: package (a.pname or a.name or "derivation");
         };
         config = { };
+        # `(pkgs.formats.ini { }).type` declares options: a type, and a file it writes.
+        formats = lib.genAttrs [
+          "cdn" "elixirConf" "gitIni" "hocon" "ini" "iniWithGlobalSection" "javaProperties"
+          "json" "keyValue" "libconfig" "lua" "nixConf" "php" "plist" "pythonVars" "systemd"
+          "toml" "xml" "yaml" "yaml_1_1" "yaml_1_2"
+        ] (format: _: { type = loose; generate = name: _: package name; });
         callPackage = f: args:
           let fn = if builtins.isFunction f then f else import f;
           in fn (builtins.intersectAttrs (builtins.functionArgs fn) final // args);
@@ -645,7 +689,9 @@ let
 
   emptyModules = lib.genAttrs names (_: { });
   generic = n: package n // {
-    outPath = "/nix/store/00000000000000000000000000000000-input-${n}";
+    outPath =
+      if builtins.pathExists (./inputs + "/${n}") then ./inputs + "/${n}"
+      else "/nix/store/00000000000000000000000000000000-input-${n}";
     nixosModules = emptyModules;
     homeManagerModules = emptyModules;
     homeModules = emptyModules;

@@ -355,8 +355,14 @@ fn compare_hosts(
 
 /// Nix's error in a table cell: one line, without the flake's directory, short.
 fn reason(error: &str, dir: &Path) -> String {
-    let dir = dir.canonicalize().unwrap().display().to_string();
-    let text = error.replace(&format!("{dir}/"), "");
+    let dir = dir.canonicalize().unwrap();
+    let text = error.replace(&format!("{}/", dir.display()), "");
+    // A path that leads out of the flake, from the flake (not where it is on this
+    // machine): nearest folder first.
+    let mut text = text;
+    for (up, ancestor) in dir.ancestors().enumerate().skip(1).take(4) {
+        text = text.replace(&format!("{}/", ancestor.display()), &"../".repeat(up));
+    }
     // The stand-ins' own directory differs from run to run.
     let text = match text.find("/flakesmith-stand-ins-") {
         Some(start) => {
