@@ -643,14 +643,7 @@ fn inline_module(
         let lets =
             super::syntax::enclosing_bindings(set.syntax(), &unbound, |name| bound.contains(name));
         if let Some(lets) = lets {
-            let text = format!(
-                "let
-  {}
-in
-{}",
-                lets.join("\n  "),
-                entry.text
-            );
+            let text = format!("let\n  {}\nin\n{}", lets.join("\n  "), entry.text);
             entry.value = Value::Raw {
                 text: text.clone(),
                 reason: "it names bindings of the file it is written in",
