@@ -465,17 +465,10 @@ fn declared_top_level(text: &str, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The files `modulesPath + "/…"` names in `text`.
 /// Files of an input a flake names by path (`inputs.home-manager +
 /// "/modules/programs/x.nix"`, `"${inputs.home-manager}/modules/programs/x.nix"`): the
 /// input and the file.
 fn input_files(text: &str, out: &mut BTreeSet<(String, String)>) {
-    let file_of = |rest: &str| -> Option<String> {
-        let end = rest.find('"')?;
-        let file = &rest[..end];
-        (!file.contains("${") && !file.contains("..") && file.ends_with(".nix"))
-            .then(|| file.to_owned())
-    };
     for (at, _) in text.match_indices("inputs.") {
         let rest = &text[at + "inputs.".len()..];
         let name: String = rest
@@ -484,34 +477,35 @@ fn input_files(text: &str, out: &mut BTreeSet<(String, String)>) {
             .collect();
         let after = &rest[name.len()..];
         // `inputs.x + "/file"` or `${inputs.x}/file`.
-        let file = if let Some(r) = after.trim_start().strip_prefix('+') {
-            r.trim_start().strip_prefix("\"/").and_then(file_of)
-        } else {
-            after.strip_prefix("}/").and_then(file_of)
-        };
+        let file = appended_file(after)
+            .or_else(|| after.strip_prefix("}/").and_then(literal_file))
+            .filter(|file| file.ends_with(".nix"));
         if let (false, Some(file)) = (name.is_empty(), file) {
-            out.insert((name, file));
+            out.insert((name, file.to_owned()));
         }
     }
 }
 
+/// The files `modulesPath + "/…"` names in `text`.
 fn modules_path_files(text: &str, out: &mut BTreeSet<String>) {
     for (at, _) in text.match_indices("modulesPath") {
-        let rest = text[at + "modulesPath".len()..].trim_start();
-        let Some(rest) = rest.strip_prefix('+') else {
-            continue;
-        };
-        let rest = rest.trim_start();
-        let Some(rest) = rest.strip_prefix("\"/") else {
-            continue;
-        };
-        if let Some(end) = rest.find('"') {
-            let file = &rest[..end];
-            if !file.contains("${") && !file.contains("..") {
-                out.insert(file.to_owned());
-            }
+        if let Some(file) = appended_file(&text[at + "modulesPath".len()..]) {
+            out.insert(file.to_owned());
         }
     }
+}
+
+/// The file of `+ "/file"` at the start of `rest`, where it is written out.
+fn appended_file(rest: &str) -> Option<&str> {
+    let rest = rest.trim_start().strip_prefix('+')?.trim_start();
+    literal_file(rest.strip_prefix("\"/")?)
+}
+
+/// The text up to the closing quote, where it is a file named literally (no `${...}`,
+/// not leading up with `..`).
+fn literal_file(rest: &str) -> Option<&str> {
+    let file = &rest[..rest.find('"')?];
+    (!file.contains("${") && !file.contains("..")).then_some(file)
 }
 
 /// The stand-ins, as Nix (`@lib@` and `@fixtures@` filled in).
