@@ -815,3 +815,30 @@ fn helper_made_hosts_keep_what_they_evaluate_to() {
         assert!(imported.files.contains_key(copied), "{copied}");
     }
 }
+
+/// `[ ]` and `{ }` (a hardware file's `boot.kernelModules = [ ];`, `swapDevices = [ ];`)
+/// fit every list and attribute-set option: typed as `Empty`, not left raw; inside a list
+/// or a set, where one Rust array holds one type, they stay raw.
+#[test]
+fn empty_lists_and_sets_are_typed() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./box.nix")),
+        (
+            "box.nix",
+            "{ ... }: {\n  system.stateVersion = \"24.05\";\n  boot.kernelModules = [ ];\n  swapDevices = [ ];\n  environment.etc = { };\n  networking.hosts = { \"10.0.0.1\" = [ ]; };\n}\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    for typed in [
+        "boot::kernel_modules, Empty)",
+        "swap_devices, Empty)",
+        "environment::etc, Empty)",
+    ] {
+        assert!(rust.contains(typed), "{typed} in {rust}");
+    }
+    assert!(
+        rust.contains(r#"Raw::nix("{ \"10.0.0.1\" = [ ]; }")"#),
+        "{rust}"
+    );
+}

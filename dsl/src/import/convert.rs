@@ -416,7 +416,13 @@ fn typed_value(
             let variant = found.index.variant(enum_type, s)?;
             Some(format!("{}::{enum_type}::{variant}", found.root))
         }
-        (OptionType::AttrsOf(inner), Value::Attrs(entries)) if !entries.is_empty() => {
+        // `[ ]` and `{ }` fit every list and attribute-set type; `Empty` takes the
+        // option's element type, which a Rust `[]` could not infer.
+        (OptionType::ListOf(_), Value::List(items)) if items.is_empty() => Some("Empty".to_owned()),
+        (OptionType::AttrsOf(_), Value::Attrs(entries)) if entries.is_empty() => {
+            Some("Empty".to_owned())
+        }
+        (OptionType::AttrsOf(inner), Value::Attrs(entries)) => {
             let pairs: Option<Vec<String>> = entries
                 .iter()
                 .map(|entry| {
@@ -424,7 +430,8 @@ fn typed_value(
                         entry.path.as_slice(),
                         typed_value(found, &entry.value, inner, enum_type)?,
                     ) {
-                        ([key], typed) if typed != "null" => {
+                        // An element is one Rust type per array: `Empty` only stands alone.
+                        ([key], typed) if typed != "null" && typed != "Empty" => {
                             Some(format!("({}, {typed})", rust_string(key)))
                         }
                         _ => None,
@@ -433,11 +440,11 @@ fn typed_value(
                 .collect();
             Some(format!("[{}]", pairs?.join(", ")))
         }
-        (OptionType::ListOf(inner), Value::List(items)) if !items.is_empty() => {
+        (OptionType::ListOf(inner), Value::List(items)) => {
             let items: Option<Vec<String>> = items
                 .iter()
                 .map(|item| match typed_value(found, item, inner, enum_type)? {
-                    null if null == "null" => None,
+                    skipped if skipped == "null" || skipped == "Empty" => None,
                     typed => Some(typed),
                 })
                 .collect();

@@ -324,8 +324,31 @@ fn attrs<T, K: Into<String>, U: IntoValue<T>>(
     Ok(Expr::Attrs(attrs))
 }
 
+/// An empty list or attribute set, for an option of any list or attribute-set type:
+/// `[]` alone leaves Rust without an element type to infer, `Empty` takes the option's.
+///
+/// ```
+/// # use flakesmith::prelude::*;
+/// # use flakesmith_nixos::{boot, swap_devices};
+/// let host = Host::new("desk", System::X86_64Linux, "24.05")
+///     .set(boot::initrd::kernel_modules, Empty)
+///     .set(swap_devices, Empty);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Empty;
+
 macro_rules! containers {
     ($($wrap:ident),*) => {$(
+        impl<T> IntoValue<$wrap<Vec<T>>> for Empty {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                Ok(Expr::List(Vec::new()))
+            }
+        }
+        impl<T> IntoValue<$wrap<BTreeMap<String, T>>> for Empty {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                Ok(Expr::Attrs(Attrs::new()))
+            }
+        }
         impl<T, U: IntoValue<T>, const N: usize> IntoValue<$wrap<Vec<T>>> for [U; N] {
             fn into_nix(self) -> Result<Expr, ValueError> {
                 list(self)
@@ -597,6 +620,14 @@ mod tests {
             "{\n  k = true;\n}"
         );
         assert_eq!(NullOr::<bool>::Null.to_nix(), Ok(Expr::Null));
+    }
+
+    #[test]
+    fn empty_takes_any_list_or_attribute_set() {
+        assert_eq!(accept::<Vec<String>, _>(Empty), "[]");
+        assert_eq!(accept::<NullOr<Vec<Package>>, _>(Empty), "[]");
+        assert_eq!(accept::<BTreeMap<String, u16>, _>(Empty), "{}");
+        assert_eq!(accept::<NullOr<BTreeMap<String, bool>>, _>(Empty), "{}");
     }
 
     #[test]
