@@ -157,5 +157,5 @@ pub mod prelude {
     };
     pub use crate::model::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;
-    pub use crate::value::{Empty, NullOr, Package, Raw, RuntimePath, Secret};
+    pub use crate::value::{Data, Empty, NullOr, Package, Raw, RuntimePath, Secret};
 }

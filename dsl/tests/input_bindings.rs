@@ -1,4 +1,4 @@
-//! The bindings shipped for other flakes' NixOS modules (sops-nix, agenix, disko) are
+//! The bindings shipped for other flakes' NixOS modules (sops-nix, agenix, disko, impermanence) are
 //! what `scripts/input-bindings.sh` makes: their options.json is the evaluation of the
 //! declarations restated in `dsl/data/inputs/` (with the real module system, when
 //! `FLAKESMITH_NIXPKGS_LIB` names it), and their bindings are generated from that JSON.
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use common::{files_under, flakesmith, workspace};
 
-const INPUTS: [&str; 3] = ["sops-nix", "agenix", "disko"];
+const INPUTS: [&str; 4] = ["sops-nix", "agenix", "disko", "impermanence"];
 
 /// The files below `dir` with their text, sorted by path.
 fn texts_under(dir: &Path) -> Vec<(PathBuf, String)> {

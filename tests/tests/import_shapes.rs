@@ -842,3 +842,98 @@ fn empty_lists_and_sets_are_typed() {
         "{rust}"
     );
 }
+
+/// A definition of one entry of a set of settings (`nix.settings.experimental-features`,
+/// an attribute set of `nix.conf` values whose declared entries do not include it) sets
+/// that option to a set holding the entry; freeform data (`JSON value`) is typed as
+/// `Data`, mixed kinds each as `Data::of`. Under a priority the entry stays raw: on the
+/// whole set the priority would rank every entry of the definition. Settings that
+/// declare options of their own are a struct in Rust, not data: a list of them stays raw.
+#[test]
+fn entries_of_settings_are_typed() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./box.nix")),
+        (
+            "box.nix",
+            r#"{ lib, ... }: {
+  system.stateVersion = "24.05";
+  nix.settings.experimental-features = [ "nix-command" "flakes" ];
+  nix.settings.warn-dirty = lib.mkDefault false;
+  virtualisation.podman.defaultNetwork.settings.dns_enabled = true;
+  services.automx2.settings = {
+    provider = "Example";
+    domains = [ "example.org" ];
+    servers = [ { type = "imap"; port = 993; } ];
+  };
+  services.grafana.provision.datasources.settings.datasources = [
+    { name = "Prometheus"; isDefault = true; }
+  ];
+}
+"#,
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    for typed in [
+        r#"nix::settings, [("experimental-features", ["nix-command", "flakes"])])"#,
+        r#"settings, Data::attrs([("dns_enabled", Data::of(true))]))"#,
+        r#"automx2::settings, Data::attrs([("provider", Data::of("Example")), ("domains", Data::of(["example.org"])), ("servers", Data::of([Data::attrs([("type", Data::of("imap")), ("port", Data::of(993))])]))]))"#,
+    ] {
+        assert!(rust.contains(typed), "{typed} in {rust}");
+    }
+    for raw in [
+        r#"Opt::untyped(&["nix", "settings", "warn-dirty"]), Raw::nix("false"))"#,
+        r#"datasources::settings::datasources, Raw::nix("#,
+    ] {
+        assert!(rust.contains(raw), "{raw} in {rust}");
+    }
+}
+
+/// impermanence's `environment.persistence` is typed with the shipped bindings, and the
+/// crate asks for their feature.
+#[test]
+fn impermanence_is_typed() {
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  inputs.impermanence.url = "github:nix-community/impermanence";
+  outputs = { nixpkgs, impermanence, ... }: {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [ impermanence.nixosModules.impermanence ./box.nix ];
+    };
+  };
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        (
+            "box.nix",
+            r#"{ ... }: {
+  system.stateVersion = "24.05";
+  environment.persistence."/persist" = {
+    hideMounts = true;
+    directories = [ "/var/log" "/var/lib/nixos" ];
+    files = [ { file = "/etc/machine-id"; parentDirectory.mode = "0755"; } ];
+  };
+}
+"#,
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    let persistence =
+        r#"flakesmith_inputs::impermanence::environment::persistence::entry("/persist")"#;
+    for typed in [
+        format!("{persistence}.hide_mounts(), true)"),
+        format!(r#"{persistence}.directories(), ["/var/log", "/var/lib/nixos"])"#),
+    ] {
+        assert!(rust.contains(&typed), "{typed} in {rust}");
+    }
+    // A file given as a set with its permissions is a submodule value: raw, for Nix to check.
+    assert!(rust.contains("TODO(import)"), "{rust}");
+    assert!(
+        imported.files["Cargo.toml"].contains(r#"features = ["impermanence"]"#),
+        "{}",
+        imported.files["Cargo.toml"]
+    );
+}

@@ -117,7 +117,7 @@ then DIR/flake.lock), fetched by Nix as `nix flake metadata` would; its options 
 evaluated with the real Nix (nix-instantiate). A configuration that uses Home Manager
 bindings gets bindings/home-pinned/ (`flakesmith_home`) the same way, from the
 `home-manager` input or --home-manager PATH. Other flakes' NixOS modules it binds (the
-features of its `flakesmith-inputs` dependency: sops-nix, agenix, disko), and those named
+features of its `flakesmith-inputs` dependency: sops-nix, agenix, disko, impermanence), and those named
 with --input NAME=ATTR (the input NAME's module at ATTR of its outputs, such as
 `--input my-modules=nixosModules.default`), are evaluated from their locked inputs on top
 of the pinned NixOS into bindings/inputs-pinned/ (`flakesmith_inputs`, a module and a

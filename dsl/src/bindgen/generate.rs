@@ -19,8 +19,8 @@ use super::json::OptionDoc;
 use super::naming::{entry_function_name, module_name, pascal_case, value_name, Names};
 use super::option_tree::Node;
 use super::renames::Rename;
-use super::rust_types::{pattern_of, TypeDefs, Typed};
-use super::types::parse_type;
+use super::rust_types::{pattern_of, RustType, TypeDefs, Typed};
+use super::types::{parse_type, OptionType};
 
 /// What to generate.
 #[derive(Clone, Debug, Default)]
@@ -551,7 +551,7 @@ impl Entries<'_> {
     fn record(&mut self, option: &OptionDoc, handle: String, typed: &Typed) {
         let binding = Binding {
             handle,
-            option_type: parse_type(&option.type_description),
+            option_type: rust_shaped(parse_type(&option.type_description), &typed.rust),
             enum_type: None,
             read_only: option.read_only,
         };
@@ -571,6 +571,29 @@ impl Entries<'_> {
                 .map(|named| item_path(self.module, &named));
             index.options.insert(name, binding);
         }
+    }
+}
+
+/// An option's type as its Rust type takes values, for the importer: freeform settings
+/// that declare options of their own are a struct in Rust (a submodule's value), not
+/// `Data`.
+fn rust_shaped(t: OptionType, rust: &RustType) -> OptionType {
+    let inner = |t: Box<OptionType>, rust: Option<&RustType>| match rust {
+        Some(rust) => Box::new(rust_shaped(*t, rust)),
+        None => t,
+    };
+    match (t, rust) {
+        (OptionType::Data(_), RustType::Named(_)) => OptionType::Submodule,
+        (OptionType::NullOr(t), RustType::Generic("NullOr", args)) => {
+            OptionType::NullOr(inner(t, args.first()))
+        }
+        (OptionType::ListOf(t), RustType::Generic("Vec", args)) => {
+            OptionType::ListOf(inner(t, args.first()))
+        }
+        (OptionType::AttrsOf(t), RustType::Generic("BTreeMap", args)) => {
+            OptionType::AttrsOf(inner(t, args.get(1)))
+        }
+        (t, _) => t,
     }
 }
 

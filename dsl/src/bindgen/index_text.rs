@@ -8,7 +8,7 @@ use super::index::{Binding, Index};
 use super::types::{DataFormat, IntKind, OptionType};
 
 /// The first line: what wrote it, so a cache from another version is not read.
-const HEADER: &str = "flakesmith-index 1";
+const HEADER: &str = "flakesmith-index 2";
 
 impl Index {
     /// The index as text ([`Index::from_text`] reads it back).

@@ -63,6 +63,7 @@ pub const KNOWN_MODULES: &[(&str, &str)] = &[
     ("sops-nix", "nixosModules.sops"),
     ("agenix", "nixosModules.default"),
     ("disko", "nixosModules.disko"),
+    ("impermanence", "nixosModules.impermanence"),
 ];
 
 /// The input flakes to sync, each with the attribute path of its module below the flake's
@@ -483,10 +484,10 @@ mod tests {
                 "my-modules nixosModules.default"
             ]
         );
-        let unknown = "flakesmith-inputs = { path = \"i\", features = [\"impermanence\"] }\n";
+        let unknown = "flakesmith-inputs = { path = \"i\", features = [\"nixos-wsl\"] }\n";
         assert!(inputs_to_sync(unknown, &[])
             .unwrap_err()
-            .contains("--input impermanence=nixosModules.NAME"));
+            .contains("--input nixos-wsl=nixosModules.NAME"));
         // A configuration without the shipped inputs crate gets the pinned one added.
         let without = "[build-dependencies]\nflakesmith = { path = \"f\" }\n";
         assert_eq!(

@@ -81,6 +81,26 @@ impl DataFormat {
             Self::Anything => "Anything",
         }
     }
+
+    /// Whether the format holds `null` (as `flakesmith::value::Format::NULL` says).
+    pub fn holds_null(self) -> bool {
+        !matches!(self, Self::Toml)
+    }
+
+    /// Whether it holds lists.
+    pub fn holds_lists(self) -> bool {
+        !matches!(self, Self::Atom)
+    }
+
+    /// Whether it holds lists inside lists.
+    pub fn holds_nested_lists(self) -> bool {
+        matches!(self, Self::Json | Self::Toml | Self::Anything)
+    }
+
+    /// Whether it holds attribute sets.
+    pub fn holds_attrs(self) -> bool {
+        matches!(self, Self::Json | Self::Toml | Self::Anything)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -742,6 +762,30 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_formats_hold_what_their_rust_formats_hold() {
+        use crate::value::{self, Format};
+        fn shape<F: Format>() -> [bool; 4] {
+            [F::NULL, F::LISTS, F::NESTED_LISTS, F::ATTRS]
+        }
+        for (format, rust) in [
+            (DataFormat::Json, shape::<value::Json>()),
+            (DataFormat::Toml, shape::<value::Toml>()),
+            (DataFormat::Atom, shape::<value::Atom>()),
+            (DataFormat::AtomOrList, shape::<value::AtomOrList>()),
+            (DataFormat::Systemd, shape::<value::Systemd>()),
+            (DataFormat::Anything, shape::<value::Anything>()),
+        ] {
+            let ours = [
+                format.holds_null(),
+                format.holds_lists(),
+                format.holds_nested_lists(),
+                format.holds_attrs(),
+            ];
+            assert_eq!(ours, rust, "{format:?}");
+        }
+    }
     use OptionType::*;
 
     fn b(t: OptionType) -> Box<OptionType> {

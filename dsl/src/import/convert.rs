@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::bindgen::types::{IntKind, OptionType};
+use crate::bindgen::types::{DataFormat, IntKind, OptionType};
 use crate::bindgen::{Binding, Index};
 
 use super::syntax::{Entry, Priority, Value};
@@ -233,6 +233,17 @@ pub fn call_in(options: &Options, leaf: &Leaf, file: &str, cfg: CfgFields) -> Ca
                 )
             })
         });
+    // A plain definition of one entry of an option whose value is a set of settings
+    // (`nix.settings.experimental-features`, `services.x.settings.dns.base_domain`):
+    // that option, given a set holding the entry. A priority stays raw, since on the
+    // whole set it would rank every entry of this definition.
+    let (handle, typed) = match (&found, method) {
+        (None, None) => match entry_of_settings(options, &leaf.path, value) {
+            Some((entry_handle, entry)) => (Some(entry_handle), Some(entry)),
+            None => (handle, typed),
+        },
+        _ => (handle, typed),
+    };
     let method_name = |typed_list: bool| match method {
         None => "set".to_owned(),
         Some(Priority::Default) => "default".to_owned(),
@@ -369,8 +380,124 @@ pub fn rust_string(text: &str) -> String {
     format!("{text:?}")
 }
 
-/// The typed Rust value of `value` for an option of type `t`, or `None` when it does not
-/// fit (or the importer cannot say it does). `null` is returned as `"null"`.
+/// The longest option above `path` and, when its type holds settings by name (an
+/// attribute set of them, freeform data), its handle and a typed value holding just
+/// `value` at the rest of `path`.
+fn entry_of_settings(
+    options: &Options,
+    path: &[String],
+    value: &Value,
+) -> Option<(String, String)> {
+    let (end, found) = (1..path.len())
+        .rev()
+        .find_map(|end| Some((end, options.find(&path[..end])?)))?;
+    if found.binding.read_only {
+        return None;
+    }
+    let typed = entry_value(&found, &found.binding.option_type, &path[end..], value)?;
+    Some((handle(found.root, found.binding, &found.names), typed))
+}
+
+/// The value of type `t` that holds `value` at `rest` and nothing else.
+fn entry_value(found: &Found, t: &OptionType, rest: &[String], value: &Value) -> Option<String> {
+    let Some((key, more)) = rest.split_first() else {
+        return typed_value(found, value, t, found.binding.enum_type.as_deref());
+    };
+    match t {
+        OptionType::NullOr(inner) => entry_value(found, inner, rest, value),
+        OptionType::AttrsOf(inner) => {
+            let entry = entry_value(found, inner, more, value)?;
+            (entry != "null" && entry != "Empty")
+                .then(|| format!("[({}, {entry})]", rust_string(key)))
+        }
+        OptionType::Data(format) if format.holds_attrs() => {
+            let inner = data_value(*format, value, false)?;
+            Some(rest.iter().rev().fold(as_data(inner), |nested, key| {
+                format!("Data::attrs([({}, {nested})])", rust_string(key))
+            }))
+        }
+        _ => None,
+    }
+}
+
+/// `value` as freeform data in `format` (`Data<F>` in Rust): scalars as themselves,
+/// lists and attribute sets where the format holds them. `None` for what it cannot hold
+/// or the importer does not read (a priority, raw Nix, a path, two entries of one name).
+fn data_value(format: DataFormat, value: &Value, in_list: bool) -> Option<String> {
+    match value {
+        Value::Null if format.holds_null() => Some("Data::null()".to_owned()),
+        Value::Bool(b) => Some(b.to_string()),
+        // A literal beyond `i32` is given its type, which Rust would not infer.
+        Value::Int(n) if i32::try_from(*n).is_ok() => Some(n.to_string()),
+        Value::Int(n) => Some(format!("{n}i64")),
+        Value::Float(f) if f.is_finite() => Some(format!("{f:?}")),
+        Value::Str(s) => Some(rust_string(s)),
+        Value::Package(name) => Some(format!("Package::new({})", rust_string(name))),
+        Value::List(items)
+            if format.holds_lists()
+                && (!in_list || format.holds_nested_lists())
+                && !items.is_empty() =>
+        {
+            let rendered: Vec<String> = items
+                .iter()
+                .map(|item| data_value(format, item, true))
+                .collect::<Option<_>>()?;
+            Some(format!("[{}]", same_type(items, rendered).join(", ")))
+        }
+        Value::Attrs(entries) if format.holds_attrs() && !entries.is_empty() => {
+            let mut keys = BTreeSet::new();
+            let pairs: Vec<String> = entries
+                .iter()
+                .map(|entry| {
+                    let (first, more) = entry.path.split_first()?;
+                    // `a.b = 1; a.c = 2;` would be two sets of `a`: left to Nix.
+                    if !keys.insert(first.clone()) {
+                        return None;
+                    }
+                    let inner = data_value(format, &entry.value, false)?;
+                    let nested = more.iter().rev().fold(as_data(inner), |nested, key| {
+                        format!("Data::attrs([({}, {nested})])", rust_string(key))
+                    });
+                    Some(format!("({}, {nested})", rust_string(first)))
+                })
+                .collect::<Option<_>>()?;
+            Some(format!("Data::attrs([{}])", pairs.join(", ")))
+        }
+        _ => None,
+    }
+}
+
+/// Rendered data values as the items of one Rust array: as they are when all are
+/// scalars of one kind, else each as `Data::of(...)`.
+fn same_type(values: &[Value], rendered: Vec<String>) -> Vec<String> {
+    let kind = |value: &Value| match value {
+        Value::Bool(_) => Some(0),
+        Value::Int(_) => Some(1),
+        Value::Float(_) => Some(2),
+        Value::Str(_) => Some(3),
+        Value::Package(_) => Some(4),
+        _ => None,
+    };
+    let first = values.first().and_then(kind);
+    if first.is_some() && values.iter().all(|v| kind(v) == first) {
+        rendered
+    } else {
+        rendered.into_iter().map(as_data).collect()
+    }
+}
+
+/// A rendered data value as a `Data<F>` expression.
+fn as_data(rendered: String) -> String {
+    if rendered.starts_with("Data::") {
+        rendered
+    } else {
+        format!("Data::of({rendered})")
+    }
+}
+
+/// The typed Rust value of `value` for an option of type `t` (as its Rust type takes
+/// values: `Data` is freeform data), or `None` when it does not fit (or the importer
+/// cannot say it does). `null` is returned as `"null"`.
 fn typed_value(
     found: &Found,
     value: &Value,
@@ -380,6 +507,7 @@ fn typed_value(
     match (t, value) {
         (OptionType::NullOr(_), Value::Null) => Some("null".to_owned()),
         (OptionType::NullOr(inner), value) => typed_value(found, value, inner, enum_type),
+        (OptionType::Data(format), value) => data_value(*format, value, false),
         (OptionType::Bool, Value::Bool(b)) => Some(b.to_string()),
         (OptionType::Str | OptionType::Matching(_) | OptionType::Concatenated, Value::Str(s)) => {
             Some(rust_string(s))
@@ -423,13 +551,22 @@ fn typed_value(
             Some("Empty".to_owned())
         }
         (OptionType::AttrsOf(inner), Value::Attrs(entries)) => {
+            let data = matches!(**inner, OptionType::Data(_));
+            let values: Vec<Value> = entries.iter().map(|e| e.value.clone()).collect();
+            let rendered: Vec<String> = entries
+                .iter()
+                .map(|entry| typed_value(found, &entry.value, inner, enum_type))
+                .collect::<Option<_>>()?;
+            let rendered = if data {
+                same_type(&values, rendered)
+            } else {
+                rendered
+            };
             let pairs: Option<Vec<String>> = entries
                 .iter()
-                .map(|entry| {
-                    match (
-                        entry.path.as_slice(),
-                        typed_value(found, &entry.value, inner, enum_type)?,
-                    ) {
+                .zip(rendered)
+                .map(|(entry, typed)| {
+                    match (entry.path.as_slice(), typed) {
                         // An element is one Rust type per array: `Empty` only stands alone.
                         ([key], typed) if typed != "null" && typed != "Empty" => {
                             Some(format!("({}, {typed})", rust_string(key)))
@@ -441,14 +578,20 @@ fn typed_value(
             Some(format!("[{}]", pairs?.join(", ")))
         }
         (OptionType::ListOf(inner), Value::List(items)) => {
-            let items: Option<Vec<String>> = items
+            let data = matches!(**inner, OptionType::Data(_));
+            let rendered: Vec<String> = items
                 .iter()
                 .map(|item| match typed_value(found, item, inner, enum_type)? {
                     skipped if skipped == "null" || skipped == "Empty" => None,
                     typed => Some(typed),
                 })
-                .collect();
-            Some(format!("[{}]", items?.join(", ")))
+                .collect::<Option<_>>()?;
+            let rendered = if data {
+                same_type(items, rendered)
+            } else {
+                rendered
+            };
+            Some(format!("[{}]", rendered.join(", ")))
         }
         _ => None,
     }

@@ -50,8 +50,8 @@ pub struct LineBindings<'b> {
 
 impl Bindings {
     /// The bindings flakesmith ships, from the option data in `data` (`dsl/data/`):
-    /// NixOS's and Home Manager's of every release line, and sops-nix's, agenix's and
-    /// disko's.
+    /// NixOS's and Home Manager's of every release line, and sops-nix's, agenix's,
+    /// disko's and impermanence's.
     pub fn shipped(data: &Path) -> Result<Self, String> {
         Ok(Self {
             data: data.to_owned(),
@@ -69,6 +69,10 @@ impl Bindings {
                 (
                     "flakesmith_inputs::disko",
                     index(data, "disko-options.json")?,
+                ),
+                (
+                    "flakesmith_inputs::impermanence",
+                    index(data, "impermanence-options.json")?,
                 ),
             ],
         })

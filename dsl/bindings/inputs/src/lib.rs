@@ -15,3 +15,7 @@ pub mod agenix;
 #[cfg(feature = "disko")]
 #[rustfmt::skip]
 pub mod disko;
+/// impermanence's NixOS module (`environment.persistence.*`).
+#[cfg(feature = "impermanence")]
+#[rustfmt::skip]
+pub mod impermanence;
