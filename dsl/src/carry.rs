@@ -106,11 +106,16 @@ pub fn closure(root: &Path, file: &str, text: &str) -> (Vec<(String, Vec<u8>)>, 
     let mut pending: Vec<(String, String)> = vec![(file.to_owned(), text.to_owned())];
     while let Some((from, text)) = pending.pop() {
         let (fixed, dynamic) = relative_paths(&text);
+        let mut targets = Vec::new();
         for literal in dynamic {
-            problems.push(Problem::Dynamic {
-                file: from.clone(),
-                literal,
-            });
+            // Every file `../home/${host}.nix` can name is under `../home`: carried whole.
+            match dynamic_target(root, &from, &literal.text) {
+                Some((_, target)) => targets.push(target),
+                None => problems.push(Problem::Dynamic {
+                    file: from.clone(),
+                    literal,
+                }),
+            }
         }
         for literal in fixed {
             let Some(target) = resolve(&from, &literal.text).filter(|t| !t.is_empty()) else {
@@ -120,7 +125,7 @@ pub fn closure(root: &Path, file: &str, text: &str) -> (Vec<(String, Vec<u8>)>, 
                 });
                 continue;
             };
-            if target.split('/').any(|segment| segment.starts_with('.')) {
+            if is_hidden(&target) {
                 problems.push(Problem::Hidden {
                     file: from.clone(),
                     literal,
@@ -135,6 +140,9 @@ pub fn closure(root: &Path, file: &str, text: &str) -> (Vec<(String, Vec<u8>)>, 
                 });
                 continue;
             }
+            targets.push(target);
+        }
+        for target in targets {
             for found in files_at(root, &target) {
                 if found == file || !seen.insert(found.clone()) {
                     continue;
@@ -153,6 +161,32 @@ pub fn closure(root: &Path, file: &str, text: &str) -> (Vec<(String, Vec<u8>)>, 
     }
     carried.sort();
     (carried, problems)
+}
+
+/// The directory, relative to the root, that a path built with `${...}` in `file` names
+/// its files in, when it names one there (see [`dynamic_directory`]), with the length of
+/// the literal's text that names it (`../home` of `../home/${host}.nix`).
+pub fn dynamic_target(root: &Path, file: &str, literal: &str) -> Option<(usize, String)> {
+    let dir = dynamic_directory(literal)?;
+    let target = resolve(file, dir)?;
+    let carried = !target.is_empty() && !is_hidden(&target) && root.join(&target).is_dir();
+    carried.then_some((dir.len(), target))
+}
+
+/// The directory a path built with `${...}` names its files in, where the literal names
+/// one before the first `${` (`../home/gabriel/${host}.nix`: `../home/gabriel`); `None`
+/// for `./${name}.nix`, which could name anything beside the file.
+fn dynamic_directory(literal: &str) -> Option<&str> {
+    let fixed = &literal[..literal.find("${")?];
+    let dir = &fixed[..fixed.rfind('/')?];
+    dir.split('/')
+        .any(|segment| !matches!(segment, "" | "." | ".."))
+        .then_some(dir)
+}
+
+/// Whether a path relative to the root has a hidden segment (`.github/x`).
+fn is_hidden(target: &str) -> bool {
+    target.split('/').any(|segment| segment.starts_with('.'))
 }
 
 /// `target` (relative to `root`) if it is a file, else every file under it (not
@@ -269,6 +303,39 @@ mod tests {
             ),
             "{ a = ./q; b = ../z; }"
         );
+    }
+
+    #[test]
+    fn a_path_built_in_a_named_directory_carries_the_directory() {
+        let root = tempfile::tempdir().unwrap();
+        let write = |path: &str, text: &[u8]| {
+            let full = root.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        };
+        write(
+            "hosts/a/default.nix",
+            b"{ config, ... }: { imports = [ ../../home/${config.networking.hostName}.nix ./${x}.nix ]; }",
+        );
+        write("home/a.nix", b"{ imports = [ ./shared ]; }");
+        write("home/b.nix", b"{ }");
+        write("home/shared/default.nix", b"{ }");
+        let text = std::fs::read_to_string(root.path().join("hosts/a/default.nix")).unwrap();
+        let (carried, problems) = closure(root.path(), "hosts/a/default.nix", &text);
+        let names: Vec<&str> = carried.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            names,
+            ["home/a.nix", "home/b.nix", "home/shared/default.nix"]
+        );
+        // `./${x}.nix` could name anything beside the file: not carried, and said.
+        assert!(
+            matches!(problems.as_slice(), [Problem::Dynamic { literal, .. }] if literal.text == "./${x}.nix"),
+            "{problems:?}"
+        );
+        assert_eq!(dynamic_directory("../../home/${h}.nix"), Some("../../home"));
+        assert_eq!(dynamic_directory("./hosts/${h}"), Some("./hosts"));
+        assert_eq!(dynamic_directory("./${h}.nix"), None);
+        assert_eq!(dynamic_directory("../${h}/x.nix"), None);
     }
 
     #[test]

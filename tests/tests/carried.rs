@@ -143,3 +143,44 @@ fn a_path_built_with_interpolation_is_a_warning() {
         "{warnings}"
     );
 }
+
+/// A path built with `${...}` in a directory it names (`../motd/${hostName}.txt`)
+/// carries the directory whole and leads into it, so whichever file Nix picks is there.
+#[test]
+fn a_path_built_in_a_named_directory_is_carried_with_the_directory() {
+    let crate_dir = tempfile::tempdir().unwrap();
+    let root = crate_dir.path();
+    write(
+        root,
+        "nix/desk/default.nix",
+        b"{ config, ... }: {\n  environment.etc.motd.text = builtins.readFile ../motd/${config.networking.hostName}.txt;\n}\n",
+    );
+    write(root, "nix/motd/desk.txt", b"welcome to desk\n");
+    write(root, "nix/motd/laptop.txt", b"welcome to laptop\n");
+    let flake = Flake::new("carried", "24.11").host(host(Module::nix_file(
+        Category::System,
+        "desk-own",
+        "nix/desk/default.nix",
+    )));
+    let compiled = compile(&flake, root)
+        .unwrap_or_else(|r| panic!("{}", flakesmith::diagnostic::render_all(&r.diagnostics)));
+    let tree = compiled.tree;
+    let module = tree.get("modules/system/desk-own.nix").unwrap();
+    assert!(
+        module.contains("../../files/nix/motd/${config.networking.hostName}.txt"),
+        "{module}"
+    );
+    for carried in ["files/nix/motd/desk.txt", "files/nix/motd/laptop.txt"] {
+        assert!(tree.copied(carried).is_some(), "{carried}");
+    }
+    let Some(lib) = nixpkgs_lib_or_say("a carried directory") else {
+        return;
+    };
+    let value = evaluate_flake(
+        &lib,
+        &tree,
+        "outputs.nixosConfigurations.desk.config.environment.etc.motd.text",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(value, serde_json::json!("welcome to desk\n"));
+}

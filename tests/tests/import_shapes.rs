@@ -937,3 +937,27 @@ fn impermanence_is_typed() {
         imported.files["Cargo.toml"]
     );
 }
+
+/// A module argument named inside `with` is the argument, since lexical names win over
+/// `with`: the definition carries it (`let inherit hostLabel; in ...`) so the regenerated
+/// module takes it too, instead of `with pkgs;` giving a package of that name.
+#[test]
+fn module_arguments_inside_with_stay_arguments() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./box.nix")),
+        (
+            "box.nix",
+            r#"{ pkgs, lib, hostLabel, ... }: {
+  system.stateVersion = "24.05";
+  environment.systemPackages = with pkgs; [ git ] ++ lib.optional (hostLabel == "box") vim;
+}
+"#,
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    assert!(
+        rust.contains(r#"Raw::nix("let inherit hostLabel; in with pkgs; [ git ]"#),
+        "{rust}"
+    );
+}

@@ -110,7 +110,7 @@ pub(crate) fn carry(
             .into_owned();
         (parent, name)
     };
-    let (fixed, _) = crate::carry::relative_paths(&text);
+    let (fixed, dynamic) = crate::carry::relative_paths(&text);
     if fixed.is_empty() && !text.contains("${") {
         return text;
     }
@@ -129,7 +129,7 @@ pub(crate) fn carry(
         }
     }
     let from_dir = destination.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let rewrites: Vec<_> = fixed
+    let mut rewrites: Vec<_> = fixed
         .into_iter()
         .filter_map(|literal| {
             let target = crate::carry::resolve(&file, &literal.text).filter(|t| !t.is_empty())?;
@@ -140,6 +140,12 @@ pub(crate) fn carry(
             })
         })
         .collect();
+    // `../home/${host}.nix`: the directory it names, carried whole, is where it leads.
+    rewrites.extend(dynamic.into_iter().filter_map(|literal| {
+        let (length, target) = crate::carry::dynamic_target(&root, &file, &literal.text)?;
+        let new = crate::carry::relative_literal(from_dir, &format!("{CARRIED_DIR}/{target}"));
+        Some((literal.range.start..literal.range.start + length, new))
+    }));
     crate::carry::rewrite(&text, &rewrites)
 }
 
@@ -176,6 +182,6 @@ fn carry_problem(problem: Problem, entity: &str) -> Diagnostic {
                 literal.text, literal.line, literal.column
             ),
         )
-        .help("name the files it can be with literal paths, or the directory that holds them (`./hosts`), which is carried whole"),
+        .help("name the directory that holds the files it can be before the `${...}` (`./hosts/${name}.nix`), which is carried whole, or name the files with literal paths"),
     }
 }

@@ -142,7 +142,8 @@ kinds! {
     /// A relative path in a hand-kept file that the tree cannot carry (outside the
     /// configuration crate, or hidden): in the tree it names nothing.
     UncarriedPath = "uncarried-path", Warning;
-    /// A path in a hand-kept file built with `${...}`, which flakesmith cannot carry.
+    /// A path in a hand-kept file built with `${...}` without a directory before it
+    /// (`./${name}.nix`), which flakesmith cannot carry.
     DynamicPath = "dynamic-path", Warning;
 
     // Home Manager.

@@ -828,19 +828,22 @@ fn uncovered<'v>(
     {
         return;
     }
+    // `config.x` is `x`, in the text and in the values alike (a module may be written
+    // `{ config._module.args = ...; }`, and its values then hold `config`).
+    let plain = |path: &[String]| -> Vec<String> {
+        match path.split_first() {
+            Some((first, rest)) if first == "config" => rest.to_vec(),
+            _ => path.to_vec(),
+        }
+    };
+    let written: Vec<Vec<String>> = entries.iter().map(|e| plain(e)).collect();
     for (name, value) in fields {
         let path: Vec<String> = prefix.iter().cloned().chain([name.clone()]).collect();
-        // `config.x` in the text is `x` in the values.
-        let written = |entry: &Vec<String>| -> Vec<String> {
-            match entry.split_first() {
-                Some((first, rest)) if first == "config" && !rest.is_empty() => rest.to_vec(),
-                _ => entry.clone(),
-            }
-        };
-        if entries.iter().map(written).any(|e| path.starts_with(&e)) {
+        let seen = plain(&path);
+        if written.iter().any(|e| seen.starts_with(e)) {
             continue;
         }
-        if entries.iter().map(written).any(|e| e.starts_with(&path)) {
+        if written.iter().any(|e| e.starts_with(&seen)) {
             uncovered(value, &path, entries, out);
         } else {
             out.push((path, value));

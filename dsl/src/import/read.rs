@@ -679,7 +679,15 @@ pub fn module(dir: &Path, file: &str, scope: &Scope) -> Result<ModuleFile, Strin
     let from = Path::new(file).parent().unwrap_or(Path::new("")).to_owned();
     let mut module = ModuleFile::default();
     let mut body = unparen(source.root.clone());
+    let mut argument_names = Vec::new();
     if let ast::Expr::Lambda(lambda) = body.clone() {
+        if let Some(ast::Param::Pattern(pattern)) = lambda.param() {
+            argument_names = pattern
+                .pat_entries()
+                .filter_map(|entry| entry.ident()?.ident_token())
+                .map(|token| token.text().to_owned())
+                .collect();
+        }
         if !matches!(lambda.param(), Some(ast::Param::Pattern(_))) {
             module.hand_kept = Some(
                 "the module is a function of one argument, not of `{ config, lib, pkgs, ... }`"
@@ -816,7 +824,48 @@ pub fn module(dir: &Path, file: &str, scope: &Scope) -> Result<ModuleFile, Strin
         }
     }
     carry_lets(&mut module, lets);
+    carry_arguments_under_with(&mut module, &argument_names);
     Ok(module)
+}
+
+/// A module argument named inside `with` (`with pkgs; [ ... ] ++ lib.optionals
+/// (currentSystemName == "vm") [ ... ]`) is the argument where the module takes it, since
+/// lexical names win over `with`; written into a module that does not take it, the name
+/// would come from the `with`'s set instead (or be unbound). Each definition naming one
+/// there carries it (`let inherit currentSystemName; in ...`), so the regenerated module
+/// takes it as its original did.
+fn carry_arguments_under_with(module: &mut ModuleFile, arguments: &[String]) {
+    fn carry(entry: &mut Entry, arguments: &[String]) {
+        if let Value::Attrs(children) = &mut entry.value {
+            for child in children {
+                carry(child, arguments);
+            }
+            return;
+        }
+        let under_with = crate::nix::names_under_with(&entry.text);
+        let named: Vec<&str> = arguments
+            .iter()
+            .filter(|name| !matches!(name.as_str(), "config" | "lib" | "pkgs"))
+            .filter(|name| under_with.contains(*name))
+            .map(String::as_str)
+            .collect();
+        if named.is_empty() {
+            return;
+        }
+        let text = format!("let inherit {}; in {}", named.join(" "), entry.text);
+        entry.value = Value::Raw {
+            text: text.clone(),
+            reason: "it names an argument of its module inside `with`",
+        };
+        entry.text = text;
+    }
+    for entry in module
+        .definitions
+        .iter_mut()
+        .chain(module.guarded_definitions.iter_mut())
+    {
+        carry(entry, arguments);
+    }
 }
 
 /// Whether `text` names one of the names `lets` bind. Every identifier counts, whatever

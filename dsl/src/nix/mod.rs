@@ -14,4 +14,4 @@ pub use escape::{double_quoted, is_plain_identifier, quote_attr_name, KEYWORDS};
 pub use expr::{Attrs, Expr, Formals, Ident, NixFloat, NixPath, NixString, ValueError};
 pub use print::{print_comment, print_expr, print_file};
 pub use raw::{analyse as analyse_raw, RawShape};
-pub use scope::free_variables;
+pub use scope::{free_variables, names_under_with};

@@ -40,6 +40,18 @@ const GLOBALS: &[&str] = &[
 /// names inside `with` (which may come from the `with`: not knowable without
 /// evaluating). Empty for text that does not parse.
 pub fn free_variables(text: &str) -> BTreeSet<String> {
+    names_found(text, Unbound::Free)
+}
+
+/// The variables `text` names inside the body of a `with` that nothing else around them
+/// binds: each comes from the `with`'s set unless the scope the text is put in binds it
+/// (a module argument does: lexical names win over `with`).
+pub fn names_under_with(text: &str) -> BTreeSet<String> {
+    names_found(text, Unbound::UnderWith)
+}
+
+/// The variables `text` names that [`lookup`] finds `wanted`.
+fn names_found(text: &str, wanted: Unbound) -> BTreeSet<String> {
     let parse = rnix::Root::parse(text);
     if !parse.errors().is_empty() {
         return BTreeSet::new();
@@ -56,7 +68,7 @@ pub fn free_variables(text: &str) -> BTreeSet<String> {
         if GLOBALS.contains(&name) || name.starts_with("__") || !is_reference(&node) {
             continue;
         }
-        if let Unbound::Free = lookup(&node, name) {
+        if lookup(&node, name) == wanted {
             free.insert(name.to_owned());
         }
     }
@@ -81,16 +93,24 @@ fn is_reference(ident: &SyntaxNode) -> bool {
     }
 }
 
+#[derive(PartialEq, Eq)]
 enum Unbound {
     Bound,
     Free,
+    /// Unbound but inside a `with`, which may give it.
+    UnderWith,
 }
 
 /// Looks `name` up in the scopes around `ident`, innermost first.
 fn lookup(ident: &SyntaxNode, name: &str) -> Unbound {
     let mut child = ident.clone();
+    let mut under_with = false;
     while let Some(parent) = child.parent() {
+        // `inherit x;` reads `x` from around the `let` or `rec` set it is in, not from
+        // the bindings it makes there.
+        let inherited_here = child.kind() == SyntaxKind::NODE_INHERIT;
         let binds = match parent.kind() {
+            _ if inherited_here => false,
             SyntaxKind::NODE_LAMBDA => ast::Lambda::cast(parent.clone())
                 .and_then(|l| l.param())
                 .is_some_and(|param| param_binds(&param, name)),
@@ -107,9 +127,7 @@ fn lookup(ident: &SyntaxNode, name: &str) -> Unbound {
                 let in_body = ast::With::cast(parent.clone())
                     .and_then(|w| w.body())
                     .is_some_and(|body| body.syntax() == &child);
-                if in_body {
-                    return Unbound::Bound;
-                }
+                under_with |= in_body;
                 false
             }
             _ => false,
@@ -119,7 +137,11 @@ fn lookup(ident: &SyntaxNode, name: &str) -> Unbound {
         }
         child = parent;
     }
-    Unbound::Free
+    if under_with {
+        Unbound::UnderWith
+    } else {
+        Unbound::Free
+    }
 }
 
 fn param_binds(param: &ast::Param, name: &str) -> bool {
@@ -150,7 +172,7 @@ fn entries_bind(set: &impl HasEntry, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::free_variables;
+    use super::{free_variables, names_under_with};
 
     fn free(text: &str) -> Vec<String> {
         free_variables(text).into_iter().collect()
@@ -168,6 +190,13 @@ mod tests {
         assert_eq!(
             free("{ inherit overlays; inherit (pkgs) git; }"),
             ["overlays", "pkgs"]
+        );
+        // `inherit` in a `let` or `rec` set reads the name from around it.
+        assert_eq!(free("let inherit user; in user"), ["user"]);
+        assert_eq!(free("rec { inherit user; home = user; }"), ["user"]);
+        assert_eq!(
+            free("user: let inherit user; in user"),
+            Vec::<String>::new()
         );
     }
 
@@ -187,6 +216,16 @@ mod tests {
         assert_eq!(free("with pkgs; [ git vim ]"), ["pkgs"]);
         assert_eq!(free("with pkgs; [ git ] ++ extra"), ["pkgs"]);
         assert_eq!(free("[ (with pkgs; git) extra ]"), ["extra", "pkgs"]);
+        let under_with = |text| names_under_with(text).into_iter().collect::<Vec<_>>();
+        assert_eq!(
+            under_with("with pkgs; [ git ] ++ lib.optional (name == \"x\") vim"),
+            ["git", "lib", "name", "vim"]
+        );
+        assert_eq!(
+            under_with("name: with pkgs; [ name ]"),
+            Vec::<String>::new()
+        );
+        assert_eq!(under_with("[ extra ]"), Vec::<String>::new());
     }
 
     #[test]
