@@ -305,21 +305,28 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_path_built_in_a_named_directory_carries_the_directory() {
+    /// A scratch root holding `files` (path, contents).
+    fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
         let root = tempfile::tempdir().unwrap();
-        let write = |path: &str, text: &[u8]| {
+        for (path, contents) in files {
             let full = root.path().join(path);
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-            std::fs::write(full, text).unwrap();
-        };
-        write(
-            "hosts/a/default.nix",
-            b"{ config, ... }: { imports = [ ../../home/${config.networking.hostName}.nix ./${x}.nix ]; }",
-        );
-        write("home/a.nix", b"{ imports = [ ./shared ]; }");
-        write("home/b.nix", b"{ }");
-        write("home/shared/default.nix", b"{ }");
+            std::fs::write(full, contents).unwrap();
+        }
+        root
+    }
+
+    #[test]
+    fn a_path_built_in_a_named_directory_carries_the_directory() {
+        let root = scratch(&[
+            (
+                "hosts/a/default.nix",
+                b"{ config, ... }: { imports = [ ../../home/${config.networking.hostName}.nix ./${x}.nix ]; }",
+            ),
+            ("home/a.nix", b"{ imports = [ ./shared ]; }"),
+            ("home/b.nix", b"{ }"),
+            ("home/shared/default.nix", b"{ }"),
+        ]);
         let text = std::fs::read_to_string(root.path().join("hosts/a/default.nix")).unwrap();
         let (carried, problems) = closure(root.path(), "hosts/a/default.nix", &text);
         let names: Vec<&str> = carried.iter().map(|(p, _)| p.as_str()).collect();
@@ -340,22 +347,18 @@ mod tests {
 
     #[test]
     fn the_closure_follows_nix_files_and_directories() {
-        let root = tempfile::tempdir().unwrap();
-        let write = |path: &str, text: &[u8]| {
-            let full = root.path().join(path);
-            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-            std::fs::write(full, text).unwrap();
-        };
-        write(
-            "nix/host.nix",
-            b"{ imports = [ ./common ]; sops = ./s.yaml; x = ./gone; }",
-        );
-        write("nix/s.yaml", b"a: 1");
-        write(
-            "nix/common/default.nix",
-            b"{ y = ../../../up; z = ./pic.png; w = ./.hidden; }",
-        );
-        write("nix/common/pic.png", &[0xff, 0xfe, 0]);
+        let root = scratch(&[
+            (
+                "nix/host.nix",
+                b"{ imports = [ ./common ]; sops = ./s.yaml; x = ./gone; }",
+            ),
+            ("nix/s.yaml", b"a: 1"),
+            (
+                "nix/common/default.nix",
+                b"{ y = ../../../up; z = ./pic.png; w = ./.hidden; }",
+            ),
+            ("nix/common/pic.png", &[0xff, 0xfe, 0]),
+        ]);
         let text = std::fs::read_to_string(root.path().join("nix/host.nix")).unwrap();
         let (carried, problems) = closure(root.path(), "nix/host.nix", &text);
         let names: Vec<&str> = carried.iter().map(|(p, _)| p.as_str()).collect();

@@ -21,6 +21,15 @@ fn host(module: Module) -> Host {
         .import(module)
 }
 
+/// Compiles a flake whose host `desk` imports the crate's hand-kept `file` as module
+/// `name`.
+fn compile_kept(root: &Path, name: &str, file: &str) -> flakesmith::pipeline::Compiled {
+    let flake =
+        Flake::new("carried", "24.11").host(host(Module::nix_file(Category::System, name, file)));
+    compile(&flake, root)
+        .unwrap_or_else(|r| panic!("{}", flakesmith::diagnostic::render_all(&r.diagnostics)))
+}
+
 #[test]
 fn what_a_hand_kept_file_names_is_carried_and_still_found() {
     let crate_dir = tempfile::tempdir().unwrap();
@@ -39,13 +48,7 @@ fn what_a_hand_kept_file_names_is_carried_and_still_found() {
     write(root, "nix/domain.txt", b"example.org\n");
     let png = [0x89, b'P', b'N', b'G', 0xff, 0];
     write(root, "nix/desk/wallpaper.png", &png);
-    let flake = Flake::new("carried", "24.11").host(host(Module::nix_file(
-        Category::System,
-        "desk-own",
-        "nix/desk/default.nix",
-    )));
-    let compiled = compile(&flake, root)
-        .unwrap_or_else(|r| panic!("{}", flakesmith::diagnostic::render_all(&r.diagnostics)));
+    let compiled = compile_kept(root, "desk-own", "nix/desk/default.nix");
     let tree = compiled.tree;
     let module = tree.get("modules/system/desk-own.nix").unwrap();
     assert!(
@@ -96,14 +99,8 @@ fn what_cannot_be_carried_is_a_warning_at_its_line() {
         b"{ ... }: {\n  a = ./gone.txt;\n  b = ../../outside;\n  c = ./.secrets/key;\n}\n",
     );
     write(root, "nix/.secrets/key", b"k");
-    let flake = Flake::new("carried", "24.11").host(host(Module::nix_file(
-        Category::System,
-        "kept",
-        "nix/kept.nix",
-    )));
     // Nix reads a path where it is used: the tree keeps them as written, with warnings.
-    let compiled = compile(&flake, root)
-        .unwrap_or_else(|r| panic!("{}", flakesmith::diagnostic::render_all(&r.diagnostics)));
+    let compiled = compile_kept(root, "kept", "nix/kept.nix");
     let text = flakesmith::diagnostic::render_all(&compiled.warnings);
     assert!(compiled
         .tree
@@ -130,13 +127,7 @@ fn a_path_built_with_interpolation_is_a_warning() {
         b"{ ... }: let name = \"a\"; in { imports = [ ./${name}.nix ]; }\n",
     );
     write(root, "nix/a.nix", b"{ }\n");
-    let flake = Flake::new("carried", "24.11").host(host(Module::nix_file(
-        Category::System,
-        "kept",
-        "nix/kept.nix",
-    )));
-    let compiled = compile(&flake, root)
-        .unwrap_or_else(|r| panic!("{}", flakesmith::diagnostic::render_all(&r.diagnostics)));
+    let compiled = compile_kept(root, "kept", "nix/kept.nix");
     let warnings = flakesmith::diagnostic::render_all(&compiled.warnings);
     assert!(
         warnings.contains("warning[dynamic-path]: hand-kept module `kept` builds the path `./${name}.nix` (nix/kept.nix:1:43)"),
@@ -157,13 +148,7 @@ fn a_path_built_in_a_named_directory_is_carried_with_the_directory() {
     );
     write(root, "nix/motd/desk.txt", b"welcome to desk\n");
     write(root, "nix/motd/laptop.txt", b"welcome to laptop\n");
-    let flake = Flake::new("carried", "24.11").host(host(Module::nix_file(
-        Category::System,
-        "desk-own",
-        "nix/desk/default.nix",
-    )));
-    let compiled = compile(&flake, root)
-        .unwrap_or_else(|r| panic!("{}", flakesmith::diagnostic::render_all(&r.diagnostics)));
+    let compiled = compile_kept(root, "desk-own", "nix/desk/default.nix");
     let tree = compiled.tree;
     let module = tree.get("modules/system/desk-own.nix").unwrap();
     assert!(
