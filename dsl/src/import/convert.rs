@@ -469,7 +469,10 @@ fn data_value(format: DataFormat, value: &Value, in_list: bool) -> Option<String
 
 /// Rendered data values as the items of one Rust array: as they are when all are
 /// scalars of one kind, else each as `Data::of(...)`.
-fn same_type(values: &[Value], rendered: Vec<String>) -> Vec<String> {
+fn same_type<'v>(
+    values: impl IntoIterator<Item = &'v Value>,
+    rendered: Vec<String>,
+) -> Vec<String> {
     let kind = |value: &Value| match value {
         Value::Bool(_) => Some(0),
         Value::Int(_) => Some(1),
@@ -478,8 +481,9 @@ fn same_type(values: &[Value], rendered: Vec<String>) -> Vec<String> {
         Value::Package(_) => Some(4),
         _ => None,
     };
-    let first = values.first().and_then(kind);
-    if first.is_some() && values.iter().all(|v| kind(v) == first) {
+    let mut kinds = values.into_iter().map(kind);
+    let first = kinds.next().flatten();
+    if first.is_some() && kinds.all(|k| k == first) {
         rendered
     } else {
         rendered.into_iter().map(as_data).collect()
@@ -552,13 +556,12 @@ fn typed_value(
         }
         (OptionType::AttrsOf(inner), Value::Attrs(entries)) => {
             let data = matches!(**inner, OptionType::Data(_));
-            let values: Vec<Value> = entries.iter().map(|e| e.value.clone()).collect();
             let rendered: Vec<String> = entries
                 .iter()
                 .map(|entry| typed_value(found, &entry.value, inner, enum_type))
                 .collect::<Option<_>>()?;
             let rendered = if data {
-                same_type(&values, rendered)
+                same_type(entries.iter().map(|e| &e.value), rendered)
             } else {
                 rendered
             };
