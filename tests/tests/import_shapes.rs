@@ -961,3 +961,64 @@ fn module_arguments_inside_with_stay_arguments() {
         "{rust}"
     );
 }
+
+/// A flake built with flake-parts (`mkFlake`, modules found by import-tree): its hosts are
+/// found by evaluating the flake's modules; a module of `flake.nixosModules` given as a
+/// file is read as that file, and one written inline in a flake-parts module is refused
+/// with where it is and what to do.
+#[test]
+fn flake_parts_hosts_are_found_by_evaluation() {
+    if flakesmith_tests::nixpkgs_lib_or_say("flake-parts").is_none() {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  inputs.flake-parts.url = "github:hercules-ci/flake-parts";
+  inputs.import-tree.url = "github:vic/import-tree";
+  outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } ({ config, ... }: {
+    imports = [ (inputs.import-tree ./parts) ];
+    systems = [ "x86_64-linux" ];
+    perSystem = { pkgs, ... }: { formatter = pkgs.alejandra; };
+    flake.nixosConfigurations.desk = inputs.nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [ ./hosts/desk.nix config.flake.nixosModules.ssh ];
+    };
+  });
+}
+"#;
+    let ssh_part = "{ flake.nixosModules.ssh = ./ssh.nix; }\n";
+    let ssh = "{ ... }: { services.openssh.enable = true; }\n";
+    let desk = "{ ... }: { system.stateVersion = \"24.05\"; time.timeZone = \"UTC\"; }\n";
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("parts/ssh-part.nix", ssh_part),
+        ("parts/ssh.nix", ssh),
+        // Left out by import-tree: a name starting with `_`.
+        ("parts/_helpers.nix", "this is not a module"),
+        ("hosts/desk.nix", desk),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let desk_rs = &imported.files["config/hosts/desk.rs"];
+    assert!(
+        desk_rs.contains(r#"Host::new("desk", System::X86_64Linux, "24.05")"#)
+            && desk_rs.contains("modules::ssh()"),
+        "{desk_rs}"
+    );
+    assert!(all_rust(&imported).contains("openssh"));
+
+    let inline_part =
+        "_: {\n  flake.nixosModules.ssh =\n    { ... }: { services.openssh.enable = true; };\n}\n";
+    let refused = import_files(&[
+        ("flake.nix", flake),
+        ("parts/ssh-part.nix", inline_part),
+        ("hosts/desk.nix", desk),
+    ])
+    .err()
+    .expect("an inline module of a flake-parts module is refused");
+    assert!(
+        refused.contains("host `desk` imports `flake.nixosModules.ssh`")
+            && refused.contains("parts/ssh-part.nix:2")
+            && refused.contains("move the module into a file of its own"),
+        "{refused}"
+    );
+}

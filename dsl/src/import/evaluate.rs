@@ -76,7 +76,8 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
     ));
     let nixpkgs = scratch.join("nixpkgs");
     let written = std::fs::create_dir_all(&nixpkgs)
-        .and_then(|()| std::fs::write(nixpkgs.join("default.nix"), stand_in_nixpkgs(lib)));
+        .and_then(|()| std::fs::write(nixpkgs.join("default.nix"), stand_in_nixpkgs(lib)))
+        .and_then(|()| std::fs::write(scratch.join("flake-parts.nix"), FLAKE_PARTS));
     // First with the values of inline modules (which may touch a part of a stand-in that
     // is not there), then, if that fails, without them.
     let evaluated = written
@@ -140,6 +141,31 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
         hosts,
         other_outputs,
     })
+}
+
+/// flake-parts and import-tree as the evaluation runs them (`flake_parts.nix`): a
+/// function of nixpkgs' `lib`.
+pub const FLAKE_PARTS: &str = include_str!("flake_parts.nix");
+
+/// The stand-in an input gets beyond the generic one, by what its URL names: flake-parts'
+/// `lib.mkFlake` and import-tree's function evaluate the flake's modules.
+fn framework_of(input: &InputSpec) -> Option<&'static str> {
+    let url = input.url.to_ascii_lowercase();
+    if is_flake_parts(input) {
+        Some("{ inherit (frameworks.flakeParts) lib; }")
+    } else if url.contains("vic/import-tree") {
+        Some("frameworks.importTree")
+    } else {
+        None
+    }
+}
+
+/// Whether the input is flake-parts (by its URL).
+pub fn is_flake_parts(input: &InputSpec) -> bool {
+    input
+        .url
+        .to_ascii_lowercase()
+        .contains("hercules-ci/flake-parts")
 }
 
 /// What `import nixpkgs { system = ...; }` gives the flake's helpers: the real lib, and
@@ -259,7 +285,12 @@ fn nix_files(dir: &Path) -> Vec<PathBuf> {
 /// A stand-in attribute set, as Nix text: a marker naming the input and path, callable
 /// (so that `x.lib.someSystem { ... }` and `x.overlays.default final prev` evaluate),
 /// with the selected children.
-fn stand_in(input: &str, path: &[String], children: &BTreeMap<String, Vec<Vec<String>>>) -> String {
+fn stand_in(
+    input: &str,
+    real_lib: bool,
+    path: &[String],
+    children: &BTreeMap<String, Vec<Vec<String>>>,
+) -> String {
     let attribute = crate::nix::double_quoted(&path.join("."));
     let mut out = format!(
         "{{ __flakesmith = {{ input = {}; attribute = {attribute}; }}; __functor = self: _: self; outPath = {}; ",
@@ -267,7 +298,7 @@ fn stand_in(input: &str, path: &[String], children: &BTreeMap<String, Vec<Vec<St
         crate::nix::double_quoted(&format!("/flakesmith-stand-in/{input}"))
     );
     for (name, rest) in children {
-        if path.is_empty() && name == "lib" && input_has_real_lib(input) {
+        if path.is_empty() && name == "lib" && real_lib {
             continue;
         }
         let mut grand: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
@@ -282,7 +313,7 @@ fn stand_in(input: &str, path: &[String], children: &BTreeMap<String, Vec<Vec<St
         out.push_str(&format!(
             "{} = {}; ",
             crate::nix::quote_attr_name(name),
-            stand_in(input, &child, &grand)
+            stand_in(input, real_lib, &child, &grand)
         ));
     }
     out.push('}');
@@ -290,8 +321,12 @@ fn stand_in(input: &str, path: &[String], children: &BTreeMap<String, Vec<Vec<St
 }
 
 /// nixpkgs' `lib` is the real lib, with a `nixosSystem` that records its arguments.
-fn input_has_real_lib(input: &str) -> bool {
-    input == "nixpkgs" || input.starts_with("nixpkgs")
+/// (nixpkgs by its name, `nixpkgs-unstable`, or by its URL, `nixos-unstable =
+/// "github:nixos/nixpkgs/nixos-unstable"`; not `nixpkgs-lib`, which is only the lib.)
+fn input_has_real_lib(input: &InputSpec) -> bool {
+    let url = input.url.to_ascii_lowercase();
+    input.name.starts_with("nixpkgs") && !input.name.contains("lib")
+        || url.contains("nixos/nixpkgs") && !url.contains("nixpkgs.lib")
 }
 
 /// Where flakes keep their modules: a flake may bind one of these to a name and select
@@ -361,8 +396,12 @@ fn program(
                 .or_default()
                 .push(path[1..].to_vec());
         }
-        let mut value = stand_in(&input.name, &[], &children);
-        if input_has_real_lib(&input.name) {
+        let real_lib = input_has_real_lib(input);
+        let mut value = stand_in(&input.name, real_lib, &[], &children);
+        if let Some(framework) = framework_of(input) {
+            value = format!("({value} // {framework})");
+        }
+        if real_lib {
             // `import nixpkgs { ... }` gives a package set whose `lib` is the real one.
             value = format!(
                 "({value} // {{ lib = recordingLib; outPath = {}; }})",
@@ -379,6 +418,7 @@ fn program(
   lib = {lib};
   dir = {dir};
   recordingLib = lib // {{ nixosSystem = args: {{ __flakesmithSystem = args; }}; }};
+  frameworks = import ./flake-parts.nix lib;
   flake = import (dir + "/flake.nix");
   inputs = {{
 {stand_ins}  }} // {{ self = outputs // {{ outPath = dir; inherit inputs outputs; __flakesmithSelf = true; }}; }};
@@ -387,7 +427,11 @@ fn program(
     if builtins.isPath m then {{ path = toString m; }}
     else if builtins.isString m then {{ path = m; }}
     else if builtins.isAttrs m && m ? __flakesmith then {{ inherit (m.__flakesmith) input attribute; }}
+    # A module of a flake-parts collection (`flake.nixosModules.ssh`): where it is defined.
+    else if builtins.isAttrs m && m ? _file && m ? imports && builtins.isString m._file && lib.hasInfix "@flakesmith-at:" m._file then
+      (let at = lib.splitString "@flakesmith-at:" m._file; in {{ located = {{ file = builtins.head at; attribute = lib.last at; }}; imports = map describe m.imports; }})
     else if builtins.isAttrs m && m ? _file && m ? imports then {{ imports = map describe m.imports; }}
+    else if builtins.isAttrs m && builtins.attrNames m == [ "imports" ] then {{ imports = map describe m.imports; }}
     else if builtins.isAttrs m && builtins.attrNames m == [] then {{ empty = true; }}
     else if builtins.isAttrs m then {{ inline = builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames m)) m; }}
       // (if m ? imports then {{ inlineImports = map describe m.imports; }} else {{}})
@@ -488,7 +532,14 @@ fn host_spec(
         json["modules"].as_array().cloned().unwrap_or_default();
     modules.reverse();
     while let Some(module) = modules.pop() {
-        if let Some(nested) = module["imports"].as_array() {
+        // A module of a flake-parts collection is read where it is a file
+        // (`flake.nixosModules.ssh = ./ssh.nix;`), refused where it is written inline.
+        let inline_in_collection = module["imports"]
+            .as_array()
+            .is_some_and(|nested| nested.iter().any(|m| m.get("path").is_none()));
+        if let (Some(located), true) = (module.get("located"), inline_in_collection) {
+            return Err(located_module(dir, name, located));
+        } else if let Some(nested) = module["imports"].as_array() {
             modules.extend(nested.iter().rev().cloned());
         } else if let Some(path) = module["path"].as_str() {
             match within(dir, path) {
@@ -556,6 +607,40 @@ fn host_spec(
         }
     }
     Ok(host)
+}
+
+/// Why a host importing a module defined inside a flake-parts module (`flake.nixosModules.ssh
+/// = { ... }: { ... };` in `modules/ssh.nix`) is refused: the importer reads a host's
+/// modules from files of their own, and leaving this one out would change the host.
+fn located_module(dir: &Path, host: &str, located: &serde_json::Value) -> String {
+    let attribute = located["attribute"].as_str().unwrap_or_default();
+    let file = located["file"].as_str().unwrap_or_default();
+    let shown = within(dir, file).unwrap_or_else(|| file.to_owned());
+    let last = attribute.rsplit('.').next().unwrap_or_default();
+    // Where it is written: the first definition whose path ends with its name.
+    let line = std::fs::read_to_string(file).ok().and_then(|text| {
+        let source = Source::parse(&text).ok()?;
+        source
+            .root
+            .syntax()
+            .descendants()
+            .filter_map(ast::AttrpathValue::cast)
+            .find(|entry| {
+                entry
+                    .attrpath()
+                    .as_ref()
+                    .and_then(super::syntax::attrpath)
+                    .is_some_and(|path| path.last().is_some_and(|n| n == last))
+            })
+            .map(|entry| source.line_of(entry.syntax()))
+    });
+    let at = match line {
+        Some(line) => format!("{shown}:{line}"),
+        None => shown.clone(),
+    };
+    format!(
+        "host `{host}` imports `{attribute}`, a module inline in a flake-parts module ({at}); the importer reads a host's modules from files of their own, and without this one the host would differ: move the module into a file of its own (`{last}.nix`, holding `{{ config, lib, pkgs, ... }}: {{ ... }}`), set `{attribute} = ./{last}.nix;`, and import it again"
+    )
 }
 
 /// `path` (absolute, as Nix printed it) relative to the flake, `default.nix` for a

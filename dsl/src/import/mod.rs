@@ -292,6 +292,9 @@ pub fn flake(dir: &Path) -> Result<read::FlakeSpec, String> {
             spec.other_outputs = found.other_outputs.into_iter().map(|n| (n, 0)).collect();
             Ok(spec)
         }
+        Ok(_) if spec.inputs.iter().any(evaluate::is_flake_parts) => Err(format!(
+            "{unread}; evaluated with flake-parts, no module of the flake defines `flake.nixosConfigurations` (hosts made by an input's flake module, given `hosts = {{ ... }}` say, need that input, which the importer does not fetch): define them with `flake.nixosConfigurations.<host> = inputs.nixpkgs.lib.nixosSystem {{ ... }}`"
+        )),
         Ok(_) => Err(format!(
             "{unread}; evaluated, its outputs have no `nixosConfigurations`"
         )),

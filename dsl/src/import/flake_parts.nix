@@ -1,0 +1,170 @@
+# flake-parts and import-tree as `flakesmith import` evaluates a flake built with them:
+# `mkFlake` evaluates the flake's modules with the real module system, and gives what
+# the outputs need. A function of nixpkgs' `lib`, returning `{ flakeParts; importTree; }`
+# (the two inputs' stand-ins).
+#
+# What it keeps of flake-parts: `flake` (free-form, merged key by key), `systems`,
+# `perSystem` (a deferred module, never evaluated: per-system outputs are carried as
+# written, not read), the module arguments `inputs`, `self`, `flake-parts-lib`,
+# `withSystem`, and the helpers of `flake-parts-lib`. A module in `flake.nixosModules`
+# (or `homeManagerModules`, `homeModules`, `modules.<class>`) keeps where it was defined:
+# its `_file` is `<file>@flakesmith-at:<attribute path>`, which the importer reads to find
+# it in that file.
+lib:
+let
+  # What flake-parts' options would merge by their types: sets key by key, anything else
+  # is its one definition (or the last, as a stand-in need not judge conflicts).
+  merged = lib.mkOptionType {
+    name = "flakesmith-flake-parts-value";
+    check = _: true;
+    merge =
+      loc: defs:
+      let
+        values = map (d: d.value) defs;
+        plainSet = v: builtins.isAttrs v && !(lib.isFunction v) && !(v ? _type) && !(v ? outPath);
+      in
+      if builtins.length defs == 1 then
+        builtins.head values
+      else if lib.all plainSet values then
+        lib.zipAttrsWith (name: inner: merged.merge (loc ++ [ name ]) inner) (
+          map (d: builtins.mapAttrs (_: value: { inherit (d) file; inherit value; }) d.value) defs
+        )
+      else
+        lib.last values;
+  };
+
+  # A module of a collection, with where it was defined.
+  located = lib.mkOptionType {
+    name = "flakesmith-located-module";
+    check = _: true;
+    merge =
+      loc: defs:
+      {
+        imports = map (d: {
+          _file = "${toString d.file}@flakesmith-at:${lib.concatStringsSep "." loc}";
+          imports = [ d.value ];
+        }) defs;
+      };
+  };
+  collection = lib.mkOption {
+    type = lib.types.lazyAttrsOf located;
+    default = { };
+  };
+
+  partsLib = {
+    inherit mkFlake;
+    mkPerSystemOption =
+      module:
+      lib.mkOption {
+        type = lib.types.deferredModuleWith { staticModules = [ module ]; };
+      };
+    mkSubmoduleOptions =
+      options:
+      lib.mkOption {
+        type = lib.types.submoduleWith { modules = [ { inherit options; } ]; };
+      };
+    mkTransposedPerSystemModule = { file, ... }: { _file = file; };
+    importApply =
+      path: arguments:
+      {
+        _file = path;
+        imports = [ (import path arguments) ];
+      };
+  };
+
+  core = {
+    freeformType = lib.types.lazyAttrsOf merged;
+    options = {
+      systems = lib.mkOption {
+        type = merged;
+        default = [ ];
+      };
+      perSystem = lib.mkOption {
+        type = lib.types.deferredModule;
+        default = { };
+      };
+      flake = lib.mkOption {
+        type = lib.types.submoduleWith {
+          modules = [
+            {
+              freeformType = lib.types.lazyAttrsOf merged;
+              options = {
+                nixosModules = collection;
+                homeManagerModules = collection;
+                homeModules = collection;
+                modules = lib.mkOption {
+                  type = lib.types.lazyAttrsOf (lib.types.lazyAttrsOf located);
+                  default = { };
+                };
+              };
+            }
+          ];
+        };
+        default = { };
+      };
+    };
+  };
+
+  mkFlake =
+    args: module:
+    let
+      evaluated = lib.evalModules {
+        specialArgs = {
+          inherit (args) inputs;
+          self = args.self or args.inputs.self;
+          flake-parts-lib = partsLib;
+        }
+        // (args.specialArgs or { });
+        modules = [
+          core
+          {
+            _module.args.withSystem =
+              system: f:
+              f {
+                inherit system;
+                config = { };
+                inputs' = { };
+                self' = { };
+              };
+          }
+          module
+        ];
+      };
+    in
+    evaluated.config.flake;
+
+  # import-tree: a module importing every `.nix` file below the paths, leaving out those
+  # under a name starting with `_`.
+  importTree =
+    let
+      # Every file below `dir`, by `builtins.readDir` (which every Nix has).
+      below =
+        dir:
+        lib.concatLists (
+          lib.mapAttrsToList (
+            name: kind:
+            if kind == "directory" then
+              (if lib.hasPrefix "_" name then [ ] else below (dir + "/${name}"))
+            else if lib.hasSuffix ".nix" name && !(lib.hasPrefix "_" name) then
+              [ (dir + "/${name}") ]
+            else
+              [ ]
+          ) (builtins.readDir dir)
+        );
+      tree = roots: {
+        imports = lib.concatMap (
+          root: if builtins.readDir (dirOf root) ? ${baseNameOf root} && (builtins.readDir (dirOf root)).${baseNameOf root} == "directory" then below root else [ root ]
+        ) (lib.toList roots);
+      };
+    in
+    {
+      __functor = _: tree;
+    };
+in
+{
+  flakeParts = {
+    lib = partsLib;
+    flakeModules = { };
+  };
+  inherit importTree;
+}
