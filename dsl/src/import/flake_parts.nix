@@ -151,10 +151,11 @@ let
               [ ]
           ) (builtins.readDir dir)
         );
+      isDirectory = path: (builtins.readDir (dirOf path)).${baseNameOf path} or null == "directory";
       tree = roots: {
-        imports = lib.concatMap (
-          root: if builtins.readDir (dirOf root) ? ${baseNameOf root} && (builtins.readDir (dirOf root)).${baseNameOf root} == "directory" then below root else [ root ]
-        ) (lib.toList roots);
+        imports = lib.concatMap (root: if isDirectory root then below root else [ root ]) (
+          lib.toList roots
+        );
       };
     in
     {
