@@ -4,12 +4,12 @@
 # (the two inputs' stand-ins).
 #
 # What it keeps of flake-parts: `flake` (free-form, merged key by key), `systems`,
-# `perSystem` (a deferred module, never evaluated: per-system outputs are carried as
-# written, not read), the module arguments `inputs`, `self`, `flake-parts-lib`,
+# `perSystem` (a deferred module, never evaluated: the importer reads hosts, and lists
+# per-system outputs in its report), the module arguments `inputs`, `self`, `flake-parts-lib`,
 # `withSystem`, and the helpers of `flake-parts-lib`. A module in `flake.nixosModules`
 # (or `homeManagerModules`, `homeModules`, `modules.<class>`) keeps where it was defined:
-# its `_file` is `<file>@flakesmith-at:<attribute path>`, which the importer reads to find
-# it in that file.
+# its `_file` is `<file>@flakesmith-at:<attribute path>`, which the importer reads to tell
+# a module given as a file from one written inline there (and to name where).
 lib:
 let
   # What flake-parts' options would merge by their types: sets key by key, anything else
