@@ -1022,3 +1022,81 @@ fn flake_parts_hosts_are_found_by_evaluation() {
         "{refused}"
     );
 }
+
+/// A helper file that makes hosts (mitchellh's shape): what its inline modules read from
+/// the helper's own parameters gets what the flake passes where it calls the helper's
+/// file (`overlays`, a list of functions, with the `let` of `flake.nix` it names), and
+/// what they read from the parameters of the function each host calls gets its value
+/// for that host, where that is data (`user` in a computed name, a file of the flake).
+/// Nothing is left out.
+#[test]
+fn inline_modules_naming_a_helpers_parameters_get_what_the_flake_passes() {
+    if flakesmith_tests::nixpkgs_lib_or_say("inline modules naming a helper's parameters").is_none()
+    {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  inputs.home-manager.url = "github:nix-community/home-manager";
+  outputs = { nixpkgs, ... }@inputs: let
+    overlays = [ (final: prev: { }) ];
+    mkSystem = import ./lib/mksystem.nix { inherit overlays nixpkgs inputs; };
+  in {
+    nixosConfigurations.box = mkSystem "box" { user = "alice"; wsl = true; };
+  };
+}
+"#;
+    let helper = r#"{ nixpkgs, overlays, inputs }:
+name: { user, wsl ? false }:
+let
+  isWSL = wsl;
+  userHMConfig = ../users/${user}/home.nix;
+in
+nixpkgs.lib.nixosSystem {
+  system = "x86_64-linux";
+  modules = [
+    ../hosts/${name}.nix
+    { nixpkgs.overlays = overlays; }
+    inputs.home-manager.nixosModules.home-manager
+    { home-manager.users.${user} = import userHMConfig { inherit isWSL; }; }
+  ];
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("lib/mksystem.nix", helper),
+        (
+            "users/alice/home.nix",
+            "{ isWSL }: { ... }: { home.sessionVariables.WSL = if isWSL then \"1\" else \"0\"; }\n",
+        ),
+        (
+            "hosts/box.nix",
+            "{ ... }: { system.stateVersion = \"24.05\"; }\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    assert!(
+        rust.contains(
+            r#".set(nixos::nixpkgs::overlays, Raw::nix("let\n  overlays = [ (final: prev: { }) ];\nin\noverlays"))"#
+        ),
+        "{rust}"
+    );
+    let kept = imported
+        .files
+        .iter()
+        .find(|(path, text)| {
+            path.starts_with("nix/lib/") && text.contains("home-manager.users.alice")
+        })
+        .map(|(_, text)| text.as_str())
+        .unwrap_or_else(|| panic!("{:?}", imported.files.keys().collect::<Vec<_>>()));
+    assert!(
+        kept.contains("isWSL = true;")
+            && kept.contains("userHMConfig = ../users/alice/home.nix;")
+            && kept.contains("import userHMConfig { inherit isWSL; }"),
+        "{kept}"
+    );
+    assert!(imported.files.contains_key("nix/users/alice/home.nix"));
+    let report = &imported.files["IMPORT.md"];
+    assert!(!report.contains("Left out"), "{report}");
+}

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use rnix::ast;
+use rnix::ast::{self, HasEntry};
 use rowan::ast::AstNode;
 
 use super::read::{normalise, HostSpec, Import, InputSpec, SpecialValue};
@@ -89,6 +89,13 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
                 run(&scratch.join("outputs.nix"), &without)
             })
         })
+        .map(|json| {
+            let copy = scratch.join("flake");
+            with_captures(&dir, &copy, json, |copy| {
+                let text = program(copy, inputs, &selected, lib, &nixpkgs, true, None);
+                run(&scratch.join("captures.nix"), &text)
+            })
+        })
         .map(|mut json| {
             // Special arguments that are sets or lists: as data, where they are.
             let mut names = BTreeSet::new();
@@ -141,6 +148,152 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
         hosts,
         other_outputs,
     })
+}
+
+/// `json` evaluated again where its inline modules read names from around them that
+/// the regenerated host would not bind (`home-manager.users.${user} = import
+/// userHMConfig { ... };` in a helper that makes hosts): a copy of the flake at `copy`
+/// whose every such module also holds `__flakesmithEnv = { inherit user userHMConfig;
+/// }`, evaluated by `evaluate`, gives those names' values for each host. Only the copy is
+/// written, and only attributes are added at each set's end, so every line and column
+/// Nix reports stays the original's. Where anything fails, `json` stays as it was.
+fn with_captures(
+    dir: &Path,
+    copy: &Path,
+    json: serde_json::Value,
+    evaluate: impl Fn(&Path) -> Result<serde_json::Value, String>,
+) -> serde_json::Value {
+    let wanted = captures(dir, &json);
+    if wanted.is_empty() {
+        return json;
+    }
+    let Ok(()) = copy_with_captures(dir, copy, &wanted) else {
+        return json;
+    };
+    // Nix reports files by their real path.
+    let Ok(copy) = copy.canonicalize() else {
+        return json;
+    };
+    let Ok(found) = evaluate(&copy) else {
+        return json;
+    };
+    // The copy's paths are the flake's.
+    let text = serde_json::to_string(&found)
+        .unwrap_or_default()
+        .replace(&copy.to_string_lossy().into_owned(), &dir.to_string_lossy());
+    serde_json::from_str(&text).unwrap_or(json)
+}
+
+/// For each file of the flake, where its inline modules end (the offset of a set's
+/// closing brace) and the names each reads from around it, other than the flake's
+/// inputs and what every module is given.
+fn captures(
+    dir: &Path,
+    json: &serde_json::Value,
+) -> BTreeMap<PathBuf, BTreeMap<usize, BTreeSet<String>>> {
+    fn walk(module: &serde_json::Value, found: &mut Vec<serde_json::Value>) {
+        if module.get("inline").is_some() {
+            found.push(module["inline"].clone());
+        }
+        for key in ["imports", "inlineImports"] {
+            for nested in module[key].as_array().into_iter().flatten() {
+                walk(nested, found);
+            }
+        }
+    }
+    let mut places = Vec::new();
+    for host in json["hosts"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, h)| h)
+    {
+        for module in host["modules"].as_array().into_iter().flatten() {
+            walk(module, &mut places);
+        }
+    }
+    let mut wanted: BTreeMap<PathBuf, BTreeMap<usize, BTreeSet<String>>> = BTreeMap::new();
+    let mut sources: BTreeMap<String, Option<Source>> = BTreeMap::new();
+    for at in places {
+        let (Some(file), Some(line), Some(column)) = (
+            at["file"].as_str(),
+            at["line"].as_u64(),
+            at["column"].as_u64(),
+        ) else {
+            continue;
+        };
+        if within(dir, file).is_none() {
+            continue;
+        }
+        let source = sources.entry(file.to_owned()).or_insert_with(|| {
+            std::fs::read_to_string(file)
+                .ok()
+                .and_then(|text| Source::parse(&text).ok())
+        });
+        let Some(set) = source.as_ref().and_then(|s| inline_set(s, line, column)) else {
+            continue;
+        };
+        let Some(mut names) = super::syntax::captured_names(&set.syntax().text().to_string())
+        else {
+            continue;
+        };
+        names.remove("inputs");
+        if names.is_empty() {
+            continue;
+        }
+        let end = usize::from(set.syntax().text_range().end()) - 1;
+        wanted
+            .entry(PathBuf::from(file))
+            .or_default()
+            .entry(end)
+            .or_default()
+            .extend(names);
+    }
+    wanted
+}
+
+/// Copies the flake at `dir` to `copy` (its `.git` left out; links kept as links), each
+/// file of `wanted` with `__flakesmithEnv = { inherit ...; };` written before the
+/// closing braces it names.
+fn copy_with_captures(
+    dir: &Path,
+    copy: &Path,
+    wanted: &BTreeMap<PathBuf, BTreeMap<usize, BTreeSet<String>>>,
+) -> std::io::Result<()> {
+    fn walk(
+        from: &Path,
+        to: &Path,
+        wanted: &BTreeMap<PathBuf, BTreeMap<usize, BTreeSet<String>>>,
+    ) -> std::io::Result<()> {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            let (source, target) = (entry.path(), to.join(entry.file_name()));
+            let kind = entry.file_type()?;
+            if kind.is_symlink() {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(std::fs::read_link(&source)?, &target)?;
+            } else if kind.is_dir() {
+                if entry.file_name() != ".git" {
+                    walk(&source, &target, wanted)?;
+                }
+            } else if let Some(ends) = wanted.get(&source) {
+                let mut text = std::fs::read_to_string(&source)?;
+                for (end, names) in ends.iter().rev() {
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    text.insert_str(
+                        *end,
+                        &format!(" __flakesmithEnv = {{ inherit {}; }}; ", names.join(" ")),
+                    );
+                }
+                std::fs::write(&target, text)?;
+            } else if std::fs::hard_link(&source, &target).is_err() {
+                std::fs::copy(&source, &target)?;
+            }
+        }
+        Ok(())
+    }
+    walk(dir, copy, wanted)
 }
 
 /// flake-parts and import-tree as the evaluation runs them (`flake_parts.nix`): a
@@ -423,7 +576,10 @@ fn program(
   inputs = {{
 {stand_ins}  }} // {{ self = outputs // {{ outPath = dir; inherit inputs outputs; __flakesmithSelf = true; }}; }};
   outputs = flake.outputs inputs;
-  describe = m:
+  # An inline module the importer asked about carries the values of the names it reads
+  # from around it (`__flakesmithEnv`, see `with_captures`): read apart, not a definition.
+  describe = m0:
+    let m = if builtins.isAttrs m0 && m0 ? __flakesmithEnv then builtins.removeAttrs m0 [ "__flakesmithEnv" ] else m0; in
     if builtins.isPath m then {{ path = toString m; }}
     else if builtins.isString m then {{ path = m; }}
     else if builtins.isAttrs m && m ? __flakesmith then {{ inherit (m.__flakesmith) input attribute; }}
@@ -436,6 +592,7 @@ fn program(
     else if builtins.isAttrs m then {{ inline = builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames m)) m; }}
       // (if m ? imports then {{ inlineImports = map describe m.imports; }} else {{}})
       // (if {values} then {{ values = plain 16 (builtins.removeAttrs m [ "imports" ]); }} else {{}})
+      // (if m0 ? __flakesmithEnv then {{ env = builtins.mapAttrs (_: plain 16) m0.__flakesmithEnv; }} else {{}})
     else if builtins.isFunction m then {{ function = true; }}
     else {{ other = builtins.typeOf m; }};
   # An inline module's values as data, where they are data: what names a variable of a
@@ -558,7 +715,7 @@ fn host_spec(
             });
         } else if module["empty"].as_bool() == Some(true) {
         } else if let Some(at) = module.get("inline") {
-            match inline_module(dir, at, module.get("values"), &bound) {
+            match inline_module(dir, at, module.get("values"), module.get("env"), &bound) {
                 Ok((file, found, notes)) => {
                     host.inline.push((file, found));
                     host.skipped.extend(notes);
@@ -663,6 +820,7 @@ fn inline_module(
     dir: &Path,
     at: &serde_json::Value,
     values: Option<&serde_json::Value>,
+    env: Option<&serde_json::Value>,
     bound: &BTreeSet<String>,
 ) -> Result<(String, Vec<super::syntax::Entry>, Vec<String>), String> {
     let (Some(file), Some(line), Some(column)) = (
@@ -680,27 +838,20 @@ fn inline_module(
     });
     let shown = relative.clone().unwrap_or_else(|| file.to_owned());
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {shown}: {e}"))?;
-    let source = Source::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
-    let offset: usize = text
-        .split_inclusive('\n')
-        .take(line as usize - 1)
-        .map(str::len)
-        .sum::<usize>()
-        + column as usize
-        - 1;
-    let set = source
-        .root
-        .syntax()
-        .descendants()
-        .filter_map(ast::AttrpathValue::cast)
-        .find(|entry| usize::from(entry.syntax().text_range().start()) == offset)
-        .and_then(|entry| entry.syntax().parent())
-        .and_then(ast::AttrSet::cast)
-        .ok_or_else(|| {
-            format!(
-                "the inline module at {shown}:{line} is not an attribute set the importer can find"
-            )
-        })?;
+    let mut source = Source::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
+    let set = inline_set(&source, line, column).ok_or_else(|| {
+        format!("the inline module at {shown}:{line} is not an attribute set the importer can find")
+    })?;
+    // `${user}` in a name, where `user` evaluated to a string for this host.
+    for (name, data) in env
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(text) = data.as_str() {
+            source.constants.insert(name.clone(), text.to_owned());
+        }
+    }
     // A set that cannot be read entry by entry (`rec`, `inherit`) is what it evaluated
     // to, where that is data.
     let (found, unread) = match (entries(&source, &set), values) {
@@ -725,13 +876,24 @@ fn inline_module(
         }
         // Names of the file it is written in (`let`s around it, the flake's inputs): the
         // text with those bindings, where they reach only what the host binds too.
-        let lets =
-            super::syntax::enclosing_bindings(set.syntax(), &unbound, |name| bound.contains(name));
-        if let Some(lets) = lets {
+        let lets = super::syntax::enclosing_bindings(
+            set.syntax(),
+            &unbound,
+            |name| bound.contains(name),
+            |name| caller_bindings(dir, relative.as_deref()?, name, bound),
+        );
+        // Names of the helper that made the host (`user`, a parameter): what they
+        // evaluated to for this host, where that is data.
+        let bindings = match lets {
+            Some(lets) => Some((lets, "it names bindings of the file it is written in")),
+            None => captured_bindings(env, &unbound, entry.line, base)
+                .map(|lets| (lets, "it names variables of the helper that made the host")),
+        };
+        if let Some((lets, reason)) = bindings {
             let text = format!("let\n  {}\nin\n{}", lets.join("\n  "), entry.text);
             entry.value = Value::Raw {
                 text: text.clone(),
-                reason: "it names bindings of the file it is written in",
+                reason,
             };
             entry.text = text;
             kept.push(entry);
@@ -815,6 +977,163 @@ fn inline_module(
         ));
     }
     Ok((shown, found, notes))
+}
+
+/// Bindings for `name`, a parameter of the function that the flake's file `file` is,
+/// from the one place the flake calls that file (`import ./lib/mksystem.nix { inherit
+/// overlays nixpkgs inputs; }` in `flake.nix`): what is passed there, with what it reads
+/// around that call. `None` where the file is called in more places than one or
+/// otherwise, the parameter is not passed, or what is passed cannot move to `file`'s
+/// place (it reads a helper's argument, or names a path and is written in another
+/// directory).
+fn caller_bindings(
+    dir: &Path,
+    file: &str,
+    name: &str,
+    bound: &BTreeSet<String>,
+) -> Option<Vec<String>> {
+    let folder = |f: &str| f.rfind('/').map_or(String::new(), |i| f[..i].to_owned());
+    let mut sites = Vec::new();
+    for caller in nix_files(dir) {
+        let Ok(text) = std::fs::read_to_string(&caller) else {
+            continue;
+        };
+        if !text.contains("import") {
+            continue;
+        }
+        let Ok(source) = Source::parse(&text) else {
+            continue;
+        };
+        let caller = within(dir, &caller.to_string_lossy())?;
+        for apply in source
+            .root
+            .syntax()
+            .descendants()
+            .filter_map(ast::Apply::cast)
+        {
+            // `import ./x.nix { ... }`: `import ./x.nix` applied to a set.
+            let Some(ast::Expr::Apply(inner)) = apply.lambda().map(unparen) else {
+                continue;
+            };
+            let is_import = matches!(inner.lambda().map(unparen), Some(ast::Expr::Ident(f)) if f.syntax().text() == "import");
+            let Some(ast::Expr::PathRel(path)) = inner.argument().map(unparen) else {
+                continue;
+            };
+            if !is_import {
+                continue;
+            }
+            let written = Path::new(&folder(&caller)).join(path.syntax().text().to_string());
+            let Some(mut target) = crate::carry::normalise(&written) else {
+                continue;
+            };
+            if dir.join(&target).is_dir() {
+                target = target.join("default.nix");
+            }
+            if target != Path::new(file) {
+                continue;
+            }
+            sites.push((caller.clone(), apply.argument().map(unparen)));
+        }
+    }
+    let [(caller, Some(ast::Expr::AttrSet(set)))] = sites.as_slice() else {
+        return None;
+    };
+    let is_bound = |n: &str| bound.contains(n);
+    let mut lines = None;
+    for inherit in set.inherits() {
+        if !inherit
+            .attrs()
+            .any(|a| attr_name(&a).as_deref() == Some(name))
+        {
+            continue;
+        }
+        lines = Some(match inherit.from().and_then(|f| f.expr()) {
+            // `inherit overlays;`: what `overlays` is around the call.
+            None => super::syntax::enclosing_bindings(
+                set.syntax(),
+                &[name.to_owned()],
+                is_bound,
+                |_| None,
+            )?,
+            Some(from) => {
+                let read: Vec<String> =
+                    super::syntax::free_variables(&from.syntax().text().to_string())?
+                        .into_iter()
+                        .collect();
+                let mut lines =
+                    super::syntax::enclosing_bindings(set.syntax(), &read, is_bound, |_| None)?;
+                lines.push(format!("inherit ({}) {name};", from.syntax().text()));
+                lines
+            }
+        });
+    }
+    for entry in set.attrpath_values() {
+        let path = entry.attrpath().and_then(|p| super::syntax::attrpath(&p));
+        if path.as_deref() != Some(&[name.to_owned()]) {
+            continue;
+        }
+        let value = entry.value()?.syntax().text().to_string();
+        let read: Vec<String> = super::syntax::free_variables(&value)?
+            .into_iter()
+            .filter(|n| !super::syntax::ALWAYS_BOUND.contains(&n.as_str()))
+            .collect();
+        if read.iter().any(|n| n == name) {
+            return None;
+        }
+        let mut found = super::syntax::enclosing_bindings(set.syntax(), &read, is_bound, |_| None)?;
+        found.push(format!("{name} = {value};"));
+        lines = Some(found);
+    }
+    let lines = lines?;
+    // Path literals lead elsewhere from another directory.
+    let names_path = lines.iter().any(|line| {
+        rnix::Root::parse(&format!("let {line} in null"))
+            .syntax()
+            .descendants()
+            .any(|n| n.kind() == rnix::SyntaxKind::NODE_PATH_REL)
+    });
+    if names_path && folder(caller) != folder(file) {
+        return None;
+    }
+    Some(lines)
+}
+
+/// The attribute set whose first attribute (in Nix's order) Nix reports at `line` and
+/// `column` of `source`.
+fn inline_set(source: &Source, line: u64, column: u64) -> Option<ast::AttrSet> {
+    let offset: usize = source
+        .text
+        .split_inclusive('\n')
+        .take(usize::try_from(line).ok()?.checked_sub(1)?)
+        .map(str::len)
+        .sum::<usize>()
+        + usize::try_from(column).ok()?.checked_sub(1)?;
+    source
+        .root
+        .syntax()
+        .descendants()
+        .filter_map(ast::AttrpathValue::cast)
+        .find(|entry| usize::from(entry.syntax().text_range().start()) == offset)
+        .and_then(|entry| entry.syntax().parent())
+        .and_then(ast::AttrSet::cast)
+}
+
+/// `name = <value>;` for each of `names` from the values an inline module's names
+/// evaluated to (`env`); `None` unless every one is data.
+fn captured_bindings(
+    env: Option<&serde_json::Value>,
+    names: &[String],
+    line: usize,
+    base: Option<&str>,
+) -> Option<Vec<String>> {
+    let env = env?;
+    names
+        .iter()
+        .map(|name| {
+            let (_, text) = data_value(env.get(name)?, line, base)?;
+            Some(format!("{} = {text};", crate::nix::quote_attr_name(name)))
+        })
+        .collect()
 }
 
 /// The definitions of `path` as evaluated `data`: one where it is all data, else one for

@@ -701,6 +701,32 @@ pub fn free_variables(text: &str) -> Option<std::collections::BTreeSet<String>> 
     )
 }
 
+/// The names an expression reads from the scope it is written in, as a set written at
+/// its place could `inherit` them: its free variables less those every module is given
+/// and those read inside a `with` of its own (which that `with` may bind, and an
+/// `inherit` outside it would not find: Nix refuses an unbound name before it
+/// evaluates anything). `None` when the text does not parse.
+pub fn captured_names(text: &str) -> Option<std::collections::BTreeSet<String>> {
+    let free = free_variables(text)?;
+    let parsed = rnix::Root::parse(text);
+    let mut under_with = std::collections::BTreeSet::new();
+    for with in parsed.syntax().descendants().filter_map(ast::With::cast) {
+        if let Some(body) = with.body() {
+            under_with.extend(
+                body.syntax()
+                    .descendants()
+                    .filter(|n| n.kind() == SyntaxKind::NODE_IDENT)
+                    .map(|n| n.text().to_string()),
+            );
+        }
+    }
+    Some(
+        free.into_iter()
+            .filter(|name| !under_with.contains(name) && !ALWAYS_BOUND.contains(&name.as_str()))
+            .collect(),
+    )
+}
+
 /// The first names a `let` or `rec` set binds (`a` of `a.b = ...`, and what it inherits).
 fn bound_names(entries: &impl HasEntry) -> Vec<String> {
     let mut names = Vec::new();
@@ -757,12 +783,15 @@ pub const ALWAYS_BOUND: &[&str] = &[
 /// its file, as bindings of a `let` to put around that text: the bindings of enclosing
 /// `let`s (and what those read in turn), and the inputs of the flake's `outputs` function
 /// (`{ self, nixpkgs, ... }@inputs: ...`) as `inputs.<name>`. `is_bound` says which names
-/// the place the text moves to gives itself. `None` where a name is bound otherwise (an
-/// argument of a helper function, which differs from call to call) or not at all.
+/// the place the text moves to gives itself; `parameter` gives bindings for a parameter
+/// of the function the file itself is (`overlays` of `{ overlays, ... }: ...`), where it
+/// can tell what the flake passes. `None` where a name is bound otherwise (an argument
+/// of a helper function, which differs from call to call) or not at all.
 pub fn enclosing_bindings(
     node: &SyntaxNode,
     needed: &[String],
     is_bound: impl Fn(&str) -> bool,
+    parameter: impl Fn(&str) -> Option<Vec<String>>,
 ) -> Option<Vec<String>> {
     enum Scope {
         Let(Vec<(Vec<String>, String)>),
@@ -771,6 +800,8 @@ pub fn enclosing_bindings(
             all: Option<String>,
         },
         Arguments(Vec<String>),
+        /// The parameters of the function that is the whole file.
+        FileParameters(Vec<String>),
     }
     let mut scopes = Vec::new();
     for ancestor in node.ancestors().skip(1) {
@@ -817,14 +848,23 @@ pub fn enclosing_bindings(
                 .and_then(ast::AttrpathValue::cast)
                 .and_then(|v| v.attrpath())
                 .is_some_and(|p| p.syntax().text() == "outputs");
+            let is_file =
+                lambda.syntax().ancestors().skip(1).all(|a| {
+                    a.kind() == SyntaxKind::NODE_PAREN || a.kind() == SyntaxKind::NODE_ROOT
+                });
             if is_outputs {
                 scopes.push(Scope::Inputs { formals, all });
+            } else if is_file {
+                scopes.push(Scope::FileParameters(
+                    formals.into_iter().chain(all).collect(),
+                ));
             } else {
                 scopes.push(Scope::Arguments(formals.into_iter().chain(all).collect()));
             }
         }
     }
     let mut chosen: Vec<(usize, usize)> = Vec::new();
+    let mut from_caller: Vec<String> = Vec::new();
     let mut from_inputs: BTreeMap<String, String> = BTreeMap::new();
     let mut done = std::collections::BTreeSet::new();
     let mut queue: Vec<String> = needed.to_vec();
@@ -866,6 +906,16 @@ pub fn enclosing_bindings(
                     }
                     continue;
                 }
+                Scope::FileParameters(names) => {
+                    if !names.contains(&name) {
+                        continue;
+                    }
+                    for line in parameter(&name)? {
+                        if !from_caller.contains(&line) {
+                            from_caller.push(line);
+                        }
+                    }
+                }
             }
             found = true;
             break;
@@ -884,6 +934,20 @@ pub fn enclosing_bindings(
         if let Scope::Let(items) = &scopes[s] {
             out.push(items[i].1.clone());
         }
+    }
+    // What the caller passes is bound in the caller's scope: one of its names met in
+    // the file's own bindings would be another binding, which one `let` cannot hold.
+    let binds = |line: &str| -> Vec<String> {
+        let parsed = rnix::Root::parse(&format!("let {line} in null"));
+        let let_in = parsed.syntax().descendants().find_map(ast::LetIn::cast);
+        let_in.map(|l| bound_names(&l)).unwrap_or_default()
+    };
+    let own: std::collections::BTreeSet<String> = out.iter().flat_map(|l| binds(l)).collect();
+    for line in from_caller {
+        if binds(&line).iter().any(|name| own.contains(name)) {
+            return None;
+        }
+        out.push(line);
     }
     Some(out)
 }
@@ -988,7 +1052,7 @@ mod tests {
                 .unwrap()
         };
         let set = at("{ a = shared;");
-        let found = enclosing_bindings(&set, &["shared".to_owned()], |_| false).unwrap();
+        let found = enclosing_bindings(&set, &["shared".to_owned()], |_| false, |_| None).unwrap();
         assert_eq!(
             found,
             [
@@ -999,11 +1063,11 @@ mod tests {
         );
         // A helper's argument differs from call to call: not a binding to carry.
         assert_eq!(
-            enclosing_bindings(&set, &["name".to_owned()], |_| false),
+            enclosing_bindings(&set, &["name".to_owned()], |_| false, |_| None),
             None
         );
         assert_eq!(
-            enclosing_bindings(&set, &["nowhere".to_owned()], |_| false),
+            enclosing_bindings(&set, &["nowhere".to_owned()], |_| false, |_| None),
             None
         );
     }
