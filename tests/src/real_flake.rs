@@ -127,6 +127,12 @@ impl StandIns {
         };
         let write = |file: &str, text: String| std::fs::write(dir.join(file), text).unwrap();
         write("names.json", serde_json::to_string(&names).unwrap());
+        // flake-parts and import-tree as the importer evaluates them: both flakes run
+        // their flake-parts modules with it.
+        write(
+            "flake-parts.nix",
+            include_str!("../../dsl/src/import/flake_parts.nix").to_owned(),
+        );
         let nixos_others = others(&crate::declared::top_level(&nixos));
         write(
             "nixos-others.json",
@@ -537,17 +543,19 @@ let
   mkPkgs = system: overlays:
     let
       platform = lib.systems.elaborate system;
+      stdenv = package "stdenv" // {
+        hostPlatform = platform;
+        buildPlatform = platform;
+        inherit system;
+        inherit (platform) isLinux isDarwin;
+        mkDerivation = a: package (a.pname or a.name or "derivation");
+      };
       base = final: children // {
         inherit lib system;
         hostPlatform = platform;
         buildPlatform = platform;
-        stdenv = package "stdenv" // {
-          hostPlatform = platform;
-          buildPlatform = platform;
-          inherit system;
-          inherit (platform) isLinux isDarwin;
-          mkDerivation = a: package (a.pname or a.name or "derivation");
-        };
+        inherit stdenv;
+        stdenvNoCC = stdenv;
         config = { };
         # `(pkgs.formats.ini { }).type` declares options: a type, and a file it writes.
         formats = lib.genAttrs [
@@ -640,6 +648,7 @@ let
                 config.home.homeDirectory = lib.mkDefault "/home/${name}";
                 config.lib.dag = hmLib.hm.dag;
                 config.lib.formats.rasi.mkLiteral = value: { _type = "literal"; inherit value; };
+                config.lib.file.mkOutOfStoreSymlink = path: package (baseNameOf (toString path));
               })
             ] ++ cfg.sharedModules;
             specialArgs = { osConfig = config; lib = hmLib; } // cfg.extraSpecialArgs;
@@ -691,6 +700,7 @@ let
     homeModules = emptyModules;
     darwinModules = emptyModules;
     flakeModules = emptyModules;
+    flakeModule = { };
     modules = lib.genAttrs names (_: emptyModules);
     # Only what nixpkgs' lib lacks: flakes merge an input's lib into it
     # (`nixpkgs.lib // home-manager.lib`).
@@ -717,8 +727,11 @@ let
     lib.hasPrefix "nixpkgs" n && !(lib.hasInfix "lib" n)
     || lib.hasInfix "nixos/nixpkgs" (lib.toLower (spec.url or ""))
     || lib.hasInfix "nixos-" (spec.url or "") && lib.hasInfix "channels.nixos.org" (spec.url or "");
+  frameworks = import ./flake-parts.nix lib;
   standIn = n: spec:
     if isNixpkgs n spec then nixpkgsInput n
+    else if lib.hasInfix "hercules-ci/flake-parts" (lib.toLower (spec.url or "")) then generic n // { inherit (frameworks.flakeParts) lib; }
+    else if lib.hasInfix "vic/import-tree" (lib.toLower (spec.url or "")) then generic n // frameworks.importTree
     else if n == "impermanence" then generic n // {
       nixosModules = emptyModules // { impermanence = impermanence.nixos; default = impermanence.nixos; };
       nixosModule = impermanence.nixos;

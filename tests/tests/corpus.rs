@@ -18,8 +18,6 @@ const REFUSED: &[(&str, &str)] = &[
     // Built with flake-parts: its hosts come from an input's flake module (lite-config),
     // which the importer does not fetch.
     ("nix-community-infra", "an input's flake module"),
-    // Built with flake-parts, its hosts' modules written inline in flake-parts modules.
-    ("kclejeune", "module inline in a flake-parts module"),
     // Its hosts come from a builder its own overlay adds to a real package set.
     ("gvolpe", "attribute 'builders' missing"),
 ];
@@ -97,7 +95,13 @@ fn every_corpus_configuration_imports_as_published() {
         return;
     }
     shares.sort_by(f64::total_cmp);
-    let median = shares[shares.len() / 2];
+    // The middle one, or the mean of the middle two for an even count.
+    let half = shares.len() / 2;
+    let median = if shares.len() % 2 == 0 {
+        (shares[half - 1] + shares[half]) / 2.0
+    } else {
+        shares[half]
+    };
     table.push(String::new());
     table.push(format!(
         "Median typed share over the {} imported configurations: {median:.1}%.",

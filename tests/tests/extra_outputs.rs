@@ -78,3 +78,27 @@ fn extra_outputs_may_not_replace_what_flakesmith_writes() {
         "{text}"
     );
 }
+
+/// A host may import a module the flake's own outputs give (`self`, which needs no
+/// declaration): the module is imported and its definitions reach the host.
+#[test]
+fn hosts_import_modules_of_the_flakes_own_outputs() {
+    let flake = Flake::new("extra", "24.11")
+        .host(host().import(Module::from_input("self", "nixosModules.motd")))
+        .extra_outputs(NixSource::nix_text(
+            "inputs: { nixosModules.motd = { environment.etc.motd.text = \"hello\"; }; }\n",
+        ));
+    let tree = compile(&flake, std::path::Path::new("."))
+        .unwrap_or_else(|r| panic!("{}", flakesmith::diagnostic::render_all(&r.diagnostics)))
+        .tree;
+    let Some(lib) = nixpkgs_lib_or_say("a module of the flake's own outputs") else {
+        return;
+    };
+    let value = evaluate_flake(
+        &lib,
+        &tree,
+        "outputs.nixosConfigurations.desk.config.environment.etc.motd.text",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(value, serde_json::json!("hello"));
+}

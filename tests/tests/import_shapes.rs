@@ -1006,20 +1006,36 @@ fn flake_parts_hosts_are_found_by_evaluation() {
     );
     assert!(all_rust(&imported).contains("openssh"));
 
+    // A module written inline in a flake-parts module is taken from the flake's own
+    // outputs, which the generated flake carries whole, and counted as hand-kept.
     let inline_part =
         "_: {\n  flake.nixosModules.ssh =\n    { ... }: { services.openssh.enable = true; };\n}\n";
-    let refused = import_files(&[
+    let imported = import_files(&[
         ("flake.nix", flake),
         ("parts/ssh-part.nix", inline_part),
         ("hosts/desk.nix", desk),
     ])
-    .err()
-    .expect("an inline module of a flake-parts module is refused");
+    .unwrap_or_else(|e| panic!("{e}"));
+    let desk_rs = &imported.files["config/hosts/desk.rs"];
     assert!(
-        refused.contains("host `desk` imports `flake.nixosModules.ssh`")
-            && refused.contains("parts/ssh-part.nix:2")
-            && refused.contains("move the module into a file of its own"),
-        "{refused}"
+        desk_rs.contains(r#".import(Module::from_input("self", "nixosModules.ssh"))"#),
+        "{desk_rs}"
+    );
+    let outputs = &imported.files["nix/outputs.nix"];
+    assert!(
+        outputs.contains("builtins.removeAttrs ((inputs: inputs.flake-parts.lib.mkFlake")
+            && outputs.contains(r#"inputs) [ "nixosConfigurations" ]"#),
+        "{outputs}"
+    );
+    assert!(imported.files.contains_key("nix/parts/ssh-part.nix"));
+    let part = &imported.report.files["parts/ssh-part.nix"];
+    assert_eq!(part.hand_kept_definitions, 1, "{part:?}");
+    assert!(
+        part.hand_kept
+            .as_deref()
+            .is_some_and(|why| why
+                .contains("`flake.nixosModules.ssh` written inline in a flake-parts module")),
+        "{part:?}"
     );
 }
 
@@ -1099,4 +1115,45 @@ nixpkgs.lib.nixosSystem {
     assert!(imported.files.contains_key("nix/users/alice/home.nix"));
     let report = &imported.files["IMPORT.md"];
     assert!(!report.contains("Left out"), "{report}");
+}
+
+/// nixpkgs that is another input of the flake (`nixpkgs.follows = "unstable";`) is that
+/// input: its URL names the branch, and the lock's root names it by a path of inputs
+/// (`"nixpkgs": ["unstable"]`), which leads to its date.
+#[test]
+fn nixpkgs_following_another_input_is_that_input() {
+    let flake = r#"{
+  inputs.unstable.url = "github:nixos/nixpkgs/nixpkgs-unstable";
+  inputs.nixpkgs.follows = "unstable";
+  inputs.home-manager.url = "github:nix-community/home-manager";
+  outputs = { nixpkgs, ... }: {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [ ./box.nix ];
+    };
+  };
+}
+"#;
+    let lock = r#"{
+  "nodes": {
+    "unstable": { "locked": { "lastModified": 1739577600, "type": "github" } },
+    "root": { "inputs": { "nixpkgs": ["unstable"], "unstable": "unstable" } }
+  },
+  "root": "root",
+  "version": 7
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("flake.lock", lock),
+        ("box.nix", "{ ... }: { system.stateVersion = \"24.05\"; }\n"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let report = imported.report.render();
+    assert!(
+        report.contains(
+            "nixpkgs follows `nixpkgs-unstable`, locked at 2025-02 in flake.lock: release line 25.05"
+        ),
+        "{report}"
+    );
 }

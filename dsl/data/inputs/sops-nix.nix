@@ -1,8 +1,9 @@
 # The options sops-nix's NixOS module declares (`sops-nix.nixosModules.sops`), restated
 # from its option declarations (Mic92/sops-nix, modules/sops/default.nix and
 # modules/sops/templates/default.nix at commit 6ade8292ba53) with their names, types
-# and defaults; descriptions are flakesmith's own. Only the declarations: decrypting
-# and installing secrets is sops-nix's job. Left out: `sops.package` and
+# and defaults; descriptions are flakesmith's own. Only the declarations (and the
+# placeholders templates name secrets by): decrypting and installing secrets is
+# sops-nix's job. Left out: `sops.package` and
 # `sops.validationPackage` (the installer's own packages).
 #
 # This file is the source of `dsl/data/sops-nix-options.json` and of the shipped
@@ -129,6 +130,18 @@ let
         example = "./configuration-template.conf";
         description = "A template file, used instead of content.";
       };
+      restartUnits = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        example = [ "sshd.service" ];
+        description = "Units restarted when the rendered file changes.";
+      };
+      reloadUnits = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        example = [ "sshd.service" ];
+        description = "Units reloaded when the rendered file changes.";
+      };
     };
   });
 in
@@ -207,6 +220,13 @@ in
         description = "SSH keys used as age keys.";
       };
     };
+    # Invisible upstream too: what a template's text names a secret by, set below.
+    placeholder = mkOption {
+      type = types.attrsOf types.str;
+      default = { };
+      visible = false;
+      description = "The placeholder of each secret, substituted in templates when they are rendered.";
+    };
     gnupg = {
       home = mkOption {
         type = types.nullOr types.str;
@@ -222,4 +242,9 @@ in
       };
     };
   };
+  # The placeholders sops-nix gives every secret (where there are templates; given
+  # always here, which a template's own names cannot then depend on).
+  config.sops.placeholder = lib.mapAttrs (
+    name: _: lib.mkDefault "<SOPS:${builtins.hashString "sha256" name}:PLACEHOLDER>"
+  ) cfg.secrets;
 }

@@ -94,8 +94,9 @@ pub(crate) fn external_modules(plan: &Plan, out: &mut Vec<Diagnostic>) {
         let Some(external) = &module.external else {
             continue;
         };
-        // The generated flake always has nixpkgs and Home Manager (`Flake::inputs`).
-        let always = matches!(external.input.as_str(), "nixpkgs" | "home-manager");
+        // The generated flake always has nixpkgs and Home Manager (`Flake::inputs`), and
+        // every flake is its own input `self` (its outputs kept by hand hold modules too).
+        let always = matches!(external.input.as_str(), "nixpkgs" | "home-manager" | "self");
         if !always && !plan.flake.inputs.iter().any(|i| i.name == external.input) {
             out.push(
                 Diagnostic::new(

@@ -612,6 +612,9 @@ fn program(
     else if builtins.isBool v || builtins.isInt v || builtins.isFloat v || builtins.isNull v then v
     else if builtins.isList v then map (plain (depth - 1)) v
     # `lib.mkDefault true` and its kin: the priority and what it wraps.
+    # A module of the flake's flake-parts collections: the attribute it is at.
+    else if builtins.isAttrs v && v ? _file && v ? imports && builtins.isString v._file && lib.hasInfix "@flakesmith-at:" v._file then
+      {{ __flakesmithLocated = lib.last (lib.splitString "@flakesmith-at:" v._file); }}
     else if builtins.isAttrs v && (v._type or null) == "override" && builtins.isInt (v.priority or null) && v ? content then
       {{ __flakesmithPriority = v.priority; content = plain (depth - 1) v.content; }}
     else if builtins.isAttrs v && !(v ? _type || v ? __flakesmith || v ? __flakesmithSelf || v ? outPath || v ? __functor) then
@@ -630,7 +633,7 @@ fn program(
     else {{ other = builtins.typeOf v; }};
   # Whether evaluated data holds something opaque.
   opaqueIn = d:
-    if builtins.isAttrs d then d ? __flakesmithOpaque || d ? __flakesmithPath || lib.any opaqueIn (builtins.attrValues d)
+    if builtins.isAttrs d then d ? __flakesmithOpaque || d ? __flakesmithPath || d ? __flakesmithLocated || lib.any opaqueIn (builtins.attrValues d)
     else if builtins.isList d then lib.any opaqueIn d
     else false;
   host = name: value:
@@ -664,6 +667,7 @@ fn host_spec(
         skipped: Vec::new(),
         special_args: Vec::new(),
         line: 0,
+        carried: Vec::new(),
     };
     if json["notASystem"].as_bool() == Some(true) {
         return Err(format!(
@@ -695,7 +699,21 @@ fn host_spec(
             .as_array()
             .is_some_and(|nested| nested.iter().any(|m| m.get("path").is_none()));
         if let (Some(located), true) = (module.get("located"), inline_in_collection) {
-            return Err(located_module(dir, name, located));
+            // Written inline in a flake-parts module: imported from the flake's own
+            // outputs, which the generated flake carries.
+            let attribute = located["attribute"].as_str().unwrap_or_default();
+            let file = located["file"].as_str().unwrap_or_default();
+            let Some(collection) = attribute.strip_prefix("flake.") else {
+                return Err(format!(
+                    "host `{name}` imports `{attribute}` of a flake-parts module, which is not under `flake`"
+                ));
+            };
+            host.imports.push(Import::Input {
+                input: "self".to_owned(),
+                attribute: collection.to_owned(),
+            });
+            let shown = within(dir, file).unwrap_or_else(|| file.to_owned());
+            host.carried.push((shown, attribute.to_owned()));
         } else if let Some(nested) = module["imports"].as_array() {
             modules.extend(nested.iter().rev().cloned());
         } else if let Some(path) = module["path"].as_str() {
@@ -764,40 +782,6 @@ fn host_spec(
         }
     }
     Ok(host)
-}
-
-/// Why a host importing a module defined inside a flake-parts module (`flake.nixosModules.ssh
-/// = { ... }: { ... };` in `modules/ssh.nix`) is refused: the importer reads a host's
-/// modules from files of their own, and leaving this one out would change the host.
-fn located_module(dir: &Path, host: &str, located: &serde_json::Value) -> String {
-    let attribute = located["attribute"].as_str().unwrap_or_default();
-    let file = located["file"].as_str().unwrap_or_default();
-    let shown = within(dir, file).unwrap_or_else(|| file.to_owned());
-    let last = attribute.rsplit('.').next().unwrap_or_default();
-    // Where it is written: the first definition whose path ends with its name.
-    let line = std::fs::read_to_string(file).ok().and_then(|text| {
-        let source = Source::parse(&text).ok()?;
-        source
-            .root
-            .syntax()
-            .descendants()
-            .filter_map(ast::AttrpathValue::cast)
-            .find(|entry| {
-                entry
-                    .attrpath()
-                    .as_ref()
-                    .and_then(super::syntax::attrpath)
-                    .is_some_and(|path| path.last().is_some_and(|n| n == last))
-            })
-            .map(|entry| source.line_of(entry.syntax()))
-    });
-    let at = match line {
-        Some(line) => format!("{shown}:{line}"),
-        None => shown.clone(),
-    };
-    format!(
-        "host `{host}` imports `{attribute}`, a module inline in a flake-parts module ({at}); the importer reads a host's modules from files of their own, and without this one the host would differ: move the module into a file of its own (`{last}.nix`, holding `{{ config, lib, pkgs, ... }}: {{ ... }}`), set `{attribute} = ./{last}.nix;`, and import it again"
-    )
 }
 
 /// `path` (absolute, as Nix printed it) relative to the flake, `default.nix` for a
@@ -1226,6 +1210,7 @@ fn uncovered<'v>(
         "__flakesmithOpaque",
         "__flakesmithPriority",
         "__flakesmithPath",
+        "__flakesmithLocated",
     ]
     .iter()
     .any(|marker| fields.contains_key(*marker))
@@ -1356,6 +1341,18 @@ fn data_value(
             )
         }
         Json::Object(fields) if fields.contains_key("__flakesmithOpaque") => return None,
+        // A module of the flake's flake-parts collections, from the carried outputs.
+        Json::Object(fields) if fields.contains_key("__flakesmithLocated") => {
+            let attribute = fields["__flakesmithLocated"].as_str()?;
+            let text = format!("inputs.self.{}", attribute.strip_prefix("flake.")?);
+            (
+                Value::Raw {
+                    text: text.clone(),
+                    reason: "a module of the flake's flake-parts outputs",
+                },
+                text,
+            )
+        }
         Json::Object(fields) if fields.contains_key("__flakesmithPath") => {
             let text = relative_literal(base?, fields["__flakesmithPath"].as_str()?)?;
             (Value::Path(text.clone()), text)

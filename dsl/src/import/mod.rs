@@ -17,7 +17,7 @@ pub mod report;
 pub mod rust;
 pub mod syntax;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::bindgen::Index;
@@ -367,7 +367,55 @@ pub fn import_flake(
             .find(|(n, _)| n == name)
             .map_or(0, |(_, line)| *line)
     };
-    let carried = outputs::carry(dir, &wanted);
+    // A flake-parts flake's outputs are carried whole (its hosts may import its
+    // collections' modules from them).
+    let carried_modules: BTreeSet<(&str, &str)> = spec
+        .hosts
+        .iter()
+        .flat_map(|h| h.carried.iter().map(|(f, a)| (f.as_str(), a.as_str())))
+        .collect();
+    let flake_parts = spec.inputs.iter().any(evaluate::is_flake_parts)
+        && std::fs::read_to_string(dir.join("flake.nix")).is_ok_and(|t| t.contains("mkFlake"));
+    let carried = if flake_parts {
+        outputs::carry_flake_parts(dir, &wanted)
+    } else {
+        outputs::carry(dir, &wanted)
+    };
+    if carried.text.is_none() {
+        if let Some((file, attribute)) = carried_modules.first() {
+            return Err(format!(
+                "a host imports `{attribute}`, a module inline in a flake-parts module ({file}), which the generated flake would take from the flake's own outputs, but its `outputs` cannot be carried: move the module into a file of its own and set `{attribute} = ./<file>.nix;`"
+            ));
+        }
+    }
+    // The definitions of the modules the hosts take from the carried outputs are the
+    // flake's too, kept as they are.
+    let files: BTreeSet<&str> = carried_modules.iter().map(|(f, _)| *f).collect();
+    for file in files {
+        let names: Vec<String> = carried_modules
+            .iter()
+            .filter(|(f, _)| *f == file)
+            .map(|(_, a)| format!("`{a}`"))
+            .collect();
+        let definitions = std::fs::read_to_string(dir.join(file))
+            .map(|text| {
+                carried_modules
+                    .iter()
+                    .filter(|(f, _)| *f == file)
+                    .map(|(_, attribute)| syntax::count_module_at(&text, attribute))
+                    .sum()
+            })
+            .unwrap_or(0);
+        let mut part = FileReport::default();
+        part.hand_kept(
+            format!(
+                "{} written inline in a flake-parts module: kept in the carried outputs (nix/outputs.nix), which the hosts import it from as `inputs.self.<collection>.<name>`",
+                names.join(", ")
+            ),
+            definitions,
+        );
+        state.report.add(file, part);
+    }
     let extra_outputs = carried.text.map(|text| {
         let target = "nix/outputs.nix".to_owned();
         state.copy_as(

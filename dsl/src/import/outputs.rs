@@ -147,9 +147,52 @@ pub fn carry(dir: &Path, wanted: &[String]) -> Carried {
     carried
 }
 
-/// `outputs`' argument pattern (as written), the bindings of the `let`s around its
-/// attribute set, and that set.
-fn outputs_parts(text: &str) -> Option<(String, Vec<Binding>, ast::AttrSet)> {
+/// All of a flake-parts flake's outputs but `nixosConfigurations`: its `outputs`, as
+/// written, evaluated by flake-parts in the generated flake (`removeAttrs` of what
+/// `mkFlake` returns), so that its collections of modules (`flake.nixosModules.<name>`,
+/// which the regenerated hosts import as `inputs.self.nixosModules.<name>`), its
+/// per-system outputs and anything else it defines stay as they were. `wanted` names the
+/// outputs the evaluation found, for the report.
+pub fn carry_flake_parts(dir: &Path, wanted: &[String]) -> Carried {
+    let mut carried = Carried {
+        text: None,
+        carried: Vec::new(),
+        not_carried: Vec::new(),
+    };
+    let Some(outputs) = std::fs::read_to_string(dir.join("flake.nix"))
+        .ok()
+        .and_then(|text| outputs_value(&text))
+    else {
+        carried.not_carried = wanted
+            .iter()
+            .map(|w| {
+                (
+                    w.clone(),
+                    "`outputs` cannot be found in flake.nix".to_owned(),
+                )
+            })
+            .collect();
+        return carried;
+    };
+    carried.carried = wanted.to_vec();
+    carried.text = Some(format!(
+        "# The outputs of the original flake.nix (built with flake-parts) but the hosts,\n\
+         # which flakesmith writes: its `outputs` as it was written there, evaluated by\n\
+         # flake-parts. The generated flake.nix joins them with its own.\n\
+         inputs:\n\
+         builtins.removeAttrs ({outputs} inputs) [ \"nixosConfigurations\" ]\n"
+    ));
+    carried
+}
+
+/// The value of `outputs` in `flake.nix`'s text, reindented to the first level.
+fn outputs_value(text: &str) -> Option<String> {
+    let value = outputs_expr(text)?;
+    Some(format!("({})", reindented(text, value.syntax())))
+}
+
+/// What `outputs` is bound to in `flake.nix`'s text.
+fn outputs_expr(text: &str) -> Option<ast::Expr> {
     let root = rnix::Root::parse(text).tree().expr()?;
     let ast::Expr::AttrSet(flake) = unparen(root) else {
         return None;
@@ -157,7 +200,13 @@ fn outputs_parts(text: &str) -> Option<(String, Vec<Binding>, ast::AttrSet)> {
     let outputs = flake.attrpath_values().find(|entry| {
         entry.attrpath().as_ref().and_then(attrpath).as_deref() == Some(&["outputs".to_owned()])
     })?;
-    let ast::Expr::Lambda(lambda) = unparen(outputs.value()?) else {
+    outputs.value()
+}
+
+/// `outputs`' argument pattern (as written), the bindings of the `let`s around its
+/// attribute set, and that set.
+fn outputs_parts(text: &str) -> Option<(String, Vec<Binding>, ast::AttrSet)> {
+    let ast::Expr::Lambda(lambda) = unparen(outputs_expr(text)?) else {
         return None;
     };
     let param = reindented(text, lambda.param()?.syntax());

@@ -25,6 +25,8 @@ pub struct InputSpec {
     pub url: String,
     /// `inputs.<own>.follows = "<ours>"`.
     pub follows: Vec<(String, String)>,
+    /// `<name>.follows = "<other>"`: this input is another of the flake's.
+    pub same_as: Option<String>,
     pub flake: bool,
 }
 
@@ -43,6 +45,11 @@ pub struct HostSpec {
     /// `specialArgs` other than `inputs`: each name and its value.
     pub special_args: Vec<(String, SpecialValue)>,
     pub line: usize,
+    /// Modules of the flake's flake-parts collections written inline in a flake-parts
+    /// module, which the host imports from the carried outputs
+    /// (`inputs.self.nixosModules.<name>`): the file each is written in and its
+    /// attribute (`flake.nixosModules.<name>`).
+    pub carried: Vec<(String, String)>,
 }
 
 /// The value of a special argument, as the generated flake can write it.
@@ -165,6 +172,7 @@ fn read_inputs(source: &Source, path: &[String], value: ast::Expr, out: &mut Vec
             name: path[0].clone(),
             url: String::new(),
             follows: Vec::new(),
+            same_as: None,
             flake: true,
         };
         let mut leaves = Vec::new();
@@ -178,6 +186,7 @@ fn read_inputs(source: &Source, path: &[String], value: ast::Expr, out: &mut Vec
                 leaf,
             ) {
                 (["url"], Value::Str(url)) => input.url = url,
+                (["follows"], Value::Str(other)) => input.same_as = Some(other),
                 (["flake"], Value::Bool(flake)) => input.flake = flake,
                 (["inputs", own, "follows"], Value::Str(ours)) => {
                     input.follows.push(((*own).to_owned(), ours))
@@ -222,8 +231,21 @@ fn merge_inputs(parts: Vec<InputSpec>) -> Vec<InputSpec> {
                 }
                 input.flake &= part.flake;
                 input.follows.extend(part.follows);
+                input.same_as = part.same_as.or(input.same_as.take());
             }
             None => merged.push(part),
+        }
+    }
+    // An input that is another (`nixpkgs.follows = "unstable";`) has that one's source.
+    for i in 0..merged.len() {
+        let source = merged[i].same_as.as_ref().and_then(|other| {
+            merged
+                .iter()
+                .find(|m| m.name == *other && !m.url.is_empty())
+                .map(|m| m.url.clone())
+        });
+        if let (Some(url), true) = (source, merged[i].url.is_empty()) {
+            merged[i].url = url;
         }
     }
     merged
@@ -400,6 +422,7 @@ fn read_host(
         inline: Vec::new(),
         skipped: Vec::new(),
         special_args: Vec::new(),
+        carried: Vec::new(),
         line,
     };
     for entry in arguments.attrpath_values() {
@@ -607,11 +630,33 @@ pub fn locked_dates(dir: &Path) -> BTreeMap<String, i64> {
     inputs
         .iter()
         .filter_map(|(name, node)| {
-            let node = node.as_str()?;
-            let date = nodes[node]["locked"]["lastModified"].as_i64()?;
+            let node = locked_node(nodes, root, node, 0)?;
+            let date = nodes[node.as_str()]["locked"]["lastModified"].as_i64()?;
             Some((name.clone(), date))
         })
         .collect()
+}
+
+/// The lock's node an input reference names: a node's name, or a path of inputs from
+/// the root where the input follows another (`"nixpkgs": ["unstable"]`).
+fn locked_node(
+    nodes: &serde_json::Value,
+    root: &str,
+    reference: &serde_json::Value,
+    depth: usize,
+) -> Option<String> {
+    if let Some(name) = reference.as_str() {
+        return Some(name.to_owned());
+    }
+    if depth > 16 {
+        return None;
+    }
+    let mut node = root.to_owned();
+    for step in reference.as_array()? {
+        let next = &nodes[node.as_str()]["inputs"][step.as_str()?];
+        node = locked_node(nodes, root, next, depth + 1)?;
+    }
+    Some(node)
 }
 
 /// An item (or a whole list) of a module's `imports` the importer keeps as written.

@@ -303,6 +303,30 @@ pub fn literal_definition(text: &str, path: &[&str]) -> Option<(String, usize)> 
 /// attribute set (through `config`, nested sets, `lib.mkIf c { ... }` and `lib.mkMerge
 /// [ ... ]`), not `imports` or `options`. For files kept as they are, so that the
 /// report's share counts what they define too.
+/// The definitions of the module at `attribute` (`flake.nixosModules.ssh`) of a
+/// flake-parts module's text, as [`count_definitions`] counts them: where the text
+/// binds that attribute's last name, the module written there; the whole text where it
+/// does not (a module a function computes).
+pub fn count_module_at(text: &str, attribute: &str) -> usize {
+    let last = attribute.rsplit('.').next().unwrap_or_default();
+    let written = rnix::Root::parse(text)
+        .syntax()
+        .descendants()
+        .filter_map(ast::AttrpathValue::cast)
+        .find(|entry| {
+            entry
+                .attrpath()
+                .as_ref()
+                .and_then(attrpath)
+                .is_some_and(|path| path.last().is_some_and(|n| n == last))
+        })
+        .and_then(|entry| entry.value());
+    match written {
+        Some(value) => count_definitions(&value.syntax().text().to_string()),
+        None => count_definitions(text),
+    }
+}
+
 pub fn count_definitions(text: &str) -> usize {
     fn body(expr: ast::Expr) -> ast::Expr {
         match unparen(expr) {

@@ -126,7 +126,9 @@ impl Module {
     /// A module another flake provides, such as sops-nix's
     /// `Module::from_input("sops-nix", "nixosModules.sops")`: hosts that import it get
     /// `inputs.sops-nix.nixosModules.sops` in their `imports`. The input must be declared
-    /// with [`Flake::input`](super::Flake::input). An attribute under
+    /// with [`Flake::input`](super::Flake::input), except `self`: the flake's own outputs,
+    /// where [`Flake::extra_outputs`](super::Flake::extra_outputs) gives modules
+    /// (`Module::from_input("self", "nixosModules.ssh")`). An attribute under
     /// `homeManagerModules`, `homeModules` or `hmModules` is a Home Manager module, which users import
     /// instead ([`Category::Home`]).
     #[track_caller]

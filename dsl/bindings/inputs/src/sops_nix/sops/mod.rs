@@ -316,6 +316,38 @@ impl ::flakesmith::value::PathMember for EnvironmentMembers {}
         ///
         /// Declared in `dsl/data/inputs/sops-nix.nix`.
         path: String = "path";
+        /// `sops.templates.<name>.reloadUnits`
+        ///
+        /// Units reloaded when the rendered file changes.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "sshd.service"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `dsl/data/inputs/sops-nix.nix`.
+        reload_units: Vec<String> = "reloadUnits";
+        /// `sops.templates.<name>.restartUnits`
+        ///
+        /// Units restarted when the rendered file changes.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "sshd.service"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `dsl/data/inputs/sops-nix.nix`.
+        restart_units: Vec<String> = "restartUnits";
     }
 }
 

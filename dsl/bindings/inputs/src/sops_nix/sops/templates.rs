@@ -105,5 +105,45 @@ impl TemplatesEntry {
         Opt::at(self.path.join(["path"])).in_submodules(1)
     }
 
+    /// `sops.templates.<name>.reloadUnits`
+    ///
+    /// Units reloaded when the rendered file changes.
+    ///
+    /// Nix type: `list of string`. Default: `[ ]`.
+    ///
+    /// Example:
+    ///
+    /// ```nix
+    /// [
+    ///   "sshd.service"
+    /// ]
+    /// ```
+    ///
+    /// Declared in `dsl/data/inputs/sops-nix.nix`.
+    #[inline]
+    pub fn reload_units(&self) -> Opt<Vec<String>> {
+        Opt::at(self.path.join(["reloadUnits"])).in_submodules(1)
+    }
+
+    /// `sops.templates.<name>.restartUnits`
+    ///
+    /// Units restarted when the rendered file changes.
+    ///
+    /// Nix type: `list of string`. Default: `[ ]`.
+    ///
+    /// Example:
+    ///
+    /// ```nix
+    /// [
+    ///   "sshd.service"
+    /// ]
+    /// ```
+    ///
+    /// Declared in `dsl/data/inputs/sops-nix.nix`.
+    #[inline]
+    pub fn restart_units(&self) -> Opt<Vec<String>> {
+        Opt::at(self.path.join(["restartUnits"])).in_submodules(1)
+    }
+
 }
 
