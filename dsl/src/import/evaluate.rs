@@ -130,8 +130,10 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
     }
     let mut hosts = Vec::new();
     let configurations = json["hosts"].as_object().cloned().unwrap_or_default();
+    // Read once, where an inline module first needs them.
+    let sites = std::cell::OnceCell::new();
     for (name, host) in configurations {
-        hosts.push(host_spec(&dir, &name, &host, inputs)?);
+        hosts.push(host_spec(&dir, &sites, &name, &host, inputs)?);
     }
     let other_outputs = json["outputs"]
         .as_array()
@@ -655,6 +657,7 @@ in {result}
 /// One host as the evaluation found it.
 fn host_spec(
     dir: &Path,
+    sites: &std::cell::OnceCell<CallSites>,
     name: &str,
     json: &serde_json::Value,
     inputs: &[InputSpec],
@@ -733,7 +736,14 @@ fn host_spec(
             });
         } else if module["empty"].as_bool() == Some(true) {
         } else if let Some(at) = module.get("inline") {
-            match inline_module(dir, at, module.get("values"), module.get("env"), &bound) {
+            match inline_module(
+                dir,
+                sites,
+                at,
+                module.get("values"),
+                module.get("env"),
+                &bound,
+            ) {
                 Ok((file, found, notes)) => {
                     host.inline.push((file, found));
                     host.skipped.extend(notes);
@@ -802,6 +812,7 @@ fn within(dir: &Path, path: &str) -> Option<String> {
 /// note (returned with the entries) where it cannot.
 fn inline_module(
     dir: &Path,
+    sites: &std::cell::OnceCell<CallSites>,
     at: &serde_json::Value,
     values: Option<&serde_json::Value>,
     env: Option<&serde_json::Value>,
@@ -864,7 +875,10 @@ fn inline_module(
             set.syntax(),
             &unbound,
             |name| bound.contains(name),
-            |name| caller_bindings(dir, relative.as_deref()?, name, bound),
+            |name| {
+                let sites = sites.get_or_init(|| call_sites(dir));
+                caller_bindings(sites, relative.as_deref()?, name, bound)
+            },
         );
         // Names of the helper that made the host (`user`, a parameter): what they
         // evaluated to for this host, where that is data.
@@ -963,21 +977,15 @@ fn inline_module(
     Ok((shown, found, notes))
 }
 
-/// Bindings for `name`, a parameter of the function that the flake's file `file` is,
-/// from the one place the flake calls that file (`import ./lib/mksystem.nix { inherit
-/// overlays nixpkgs inputs; }` in `flake.nix`): what is passed there, with what it reads
-/// around that call. `None` where the file is called in more places than one or
-/// otherwise, the parameter is not passed, or what is passed cannot move to `file`'s
-/// place (it reads a helper's argument, or names a path and is written in another
-/// directory).
-fn caller_bindings(
-    dir: &Path,
-    file: &str,
-    name: &str,
-    bound: &BTreeSet<String>,
-) -> Option<Vec<String>> {
+/// Where the flake's files call its other files (`import ./lib/mksystem.nix { inherit
+/// overlays; }`): by the called file (relative to the flake), each caller and what it
+/// passes.
+type CallSites = BTreeMap<PathBuf, Vec<(String, Option<ast::Expr>)>>;
+
+/// The flake's [`CallSites`], read from every Nix file of it once.
+fn call_sites(dir: &Path) -> CallSites {
     let folder = |f: &str| f.rfind('/').map_or(String::new(), |i| f[..i].to_owned());
-    let mut sites = Vec::new();
+    let mut sites = CallSites::new();
     for caller in nix_files(dir) {
         let Ok(text) = std::fs::read_to_string(&caller) else {
             continue;
@@ -985,17 +993,18 @@ fn caller_bindings(
         if !text.contains("import") {
             continue;
         }
-        let Ok(source) = Source::parse(&text) else {
+        let (Ok(source), Some(caller)) =
+            (Source::parse(&text), within(dir, &caller.to_string_lossy()))
+        else {
             continue;
         };
-        let caller = within(dir, &caller.to_string_lossy())?;
         for apply in source
             .root
             .syntax()
             .descendants()
             .filter_map(ast::Apply::cast)
         {
-            // `import ./x.nix { ... }`: `import ./x.nix` applied to a set.
+            // `import ./x.nix { ... }`: `import ./x.nix` applied to an argument.
             let Some(ast::Expr::Apply(inner)) = apply.lambda().map(unparen) else {
                 continue;
             };
@@ -1013,12 +1022,30 @@ fn caller_bindings(
             if dir.join(&target).is_dir() {
                 target = target.join("default.nix");
             }
-            if target != Path::new(file) {
-                continue;
-            }
-            sites.push((caller.clone(), apply.argument().map(unparen)));
+            sites
+                .entry(target)
+                .or_default()
+                .push((caller.clone(), apply.argument().map(unparen)));
         }
     }
+    sites
+}
+
+/// Bindings for `name`, a parameter of the function that the flake's file `file` is,
+/// from the one place the flake calls that file (`import ./lib/mksystem.nix { inherit
+/// overlays nixpkgs inputs; }` in `flake.nix`): what is passed there, with what it reads
+/// around that call. `None` where the file is called in more places than one or
+/// otherwise, the parameter is not passed, or what is passed cannot move to `file`'s
+/// place (it reads a helper's argument, or names a path and is written in another
+/// directory).
+fn caller_bindings(
+    sites: &CallSites,
+    file: &str,
+    name: &str,
+    bound: &BTreeSet<String>,
+) -> Option<Vec<String>> {
+    let folder = |f: &str| f.rfind('/').map_or(String::new(), |i| f[..i].to_owned());
+    let sites = sites.get(Path::new(file))?;
     let [(caller, Some(ast::Expr::AttrSet(set)))] = sites.as_slice() else {
         return None;
     };
