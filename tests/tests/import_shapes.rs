@@ -1157,3 +1157,39 @@ fn nixpkgs_following_another_input_is_that_input() {
         "{report}"
     );
 }
+
+/// A helper-made host's `nixosSystem` given more than its modules, system and special
+/// arguments (`pkgs`, its own package set) is said to be left out, as a host written out
+/// in `flake.nix` is: flakesmith writes the call itself.
+#[test]
+fn what_else_a_helper_gives_nixos_system_is_reported() {
+    if flakesmith_tests::nixpkgs_lib_or_say("a helper's nixosSystem arguments").is_none() {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { nixpkgs, ... }: let
+    mkHost = name: nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      pkgs = import nixpkgs { system = "x86_64-linux"; config.allowUnfree = true; };
+      modules = [ ./hosts/${name}.nix ];
+    };
+  in {
+    nixosConfigurations.box = mkHost "box";
+  };
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        (
+            "hosts/box.nix",
+            "{ ... }: { system.stateVersion = \"24.05\"; }\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let report = imported.report.render();
+    assert!(
+        report.contains("`pkgs` of `nixosSystem` (flakesmith writes the call itself)"),
+        "{report}"
+    );
+}

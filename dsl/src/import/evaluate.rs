@@ -644,6 +644,7 @@ fn program(
         system = args.system or null;
         modules = map describe (args.modules or []);
         specialArgs = builtins.mapAttrs (_: argument) (args.specialArgs or {{}});
+        others = builtins.attrNames (builtins.removeAttrs args [ "system" "modules" "specialArgs" ]);
       }}
     else {{ notASystem = true; }};
 in {result}
@@ -758,6 +759,15 @@ fn host_spec(
             host.skipped.push(
                 "a module given as a function (or an `import ./file.nix { ... }` of one) in the module list: the importer cannot tell where it is written; move it into a file the host imports".to_owned(),
             );
+        }
+    }
+    // What else the host's `nixosSystem` call is given (`pkgs`, `lib`): flakesmith writes
+    // the call itself, so it is said to be left out, as the reader of written hosts says.
+    for other in json["others"].as_array().into_iter().flatten() {
+        if let Some(other) = other.as_str() {
+            host.skipped.push(format!(
+                "`{other}` of `nixosSystem` (flakesmith writes the call itself)"
+            ));
         }
     }
     if let Some(args) = json["specialArgs"].as_object() {
