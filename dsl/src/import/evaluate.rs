@@ -182,7 +182,7 @@ fn with_captures(
     // The copy's paths are the flake's.
     let text = serde_json::to_string(&found)
         .unwrap_or_default()
-        .replace(&copy.to_string_lossy().into_owned(), &dir.to_string_lossy());
+        .replace(&*copy.to_string_lossy(), &dir.to_string_lossy());
     serde_json::from_str(&text).unwrap_or(json)
 }
 
@@ -804,6 +804,11 @@ fn host_spec(
     Ok(host)
 }
 
+/// The directory of a file of the flake (`lib` of `lib/mksystem.nix`, `""` at its root).
+fn folder_of(file: &str) -> &str {
+    file.rfind('/').map_or("", |slash| &file[..slash])
+}
+
 /// `path` (absolute, as Nix printed it) relative to the flake, `default.nix` for a
 /// directory; `None` outside it.
 fn within(dir: &Path, path: &str) -> Option<String> {
@@ -837,10 +842,7 @@ fn inline_module(
     };
     let relative = within(dir, file);
     // Where the module is written, for the files of the flake its values name.
-    let base = relative.as_deref().map(|f| match f.rfind('/') {
-        Some(slash) => &f[..slash],
-        None => "",
-    });
+    let base = relative.as_deref().map(folder_of);
     let shown = relative.clone().unwrap_or_else(|| file.to_owned());
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let mut source = Source::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
@@ -994,7 +996,6 @@ type CallSites = BTreeMap<PathBuf, Vec<(String, Option<ast::Expr>)>>;
 
 /// The flake's [`CallSites`], read from every Nix file of it once.
 fn call_sites(dir: &Path) -> CallSites {
-    let folder = |f: &str| f.rfind('/').map_or(String::new(), |i| f[..i].to_owned());
     let mut sites = CallSites::new();
     for caller in nix_files(dir) {
         let Ok(text) = std::fs::read_to_string(&caller) else {
@@ -1025,7 +1026,7 @@ fn call_sites(dir: &Path) -> CallSites {
             if !is_import {
                 continue;
             }
-            let written = Path::new(&folder(&caller)).join(path.syntax().text().to_string());
+            let written = Path::new(folder_of(&caller)).join(path.syntax().text().to_string());
             let Some(mut target) = crate::carry::normalise(&written) else {
                 continue;
             };
@@ -1054,7 +1055,6 @@ fn caller_bindings(
     name: &str,
     bound: &BTreeSet<String>,
 ) -> Option<Vec<String>> {
-    let folder = |f: &str| f.rfind('/').map_or(String::new(), |i| f[..i].to_owned());
     let sites = sites.get(Path::new(file))?;
     let [(caller, Some(ast::Expr::AttrSet(set)))] = sites.as_slice() else {
         return None;
@@ -1113,7 +1113,7 @@ fn caller_bindings(
             .descendants()
             .any(|n| n.kind() == rnix::SyntaxKind::NODE_PATH_REL)
     });
-    if names_path && folder(caller) != folder(file) {
+    if names_path && folder_of(caller) != folder_of(file) {
         return None;
     }
     Some(lines)
