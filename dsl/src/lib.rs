@@ -71,7 +71,7 @@ pub mod declared {
         OptionDecl,
     };
 }
-pub use option::{Opt, OptionPath};
+pub use option::{ConfigValue, Opt, OptionPath};
 pub use pipeline::{compile, Compiled, Rejected};
 pub use tree::{EmbeddedTree, GeneratedFile, Tree};
 pub use value::{
@@ -157,5 +157,5 @@ pub mod prelude {
     };
     pub use crate::model::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;
-    pub use crate::value::{Data, Empty, NullOr, Package, Raw, RuntimePath, Secret};
+    pub use crate::value::{Data, Empty, NullOr, OneOf, Package, Raw, RuntimePath, Secret};
 }

@@ -4,7 +4,8 @@
 //! type of the values it accepts. `host.set(networking::host_name, 42)` does not compile
 //! because `42` is not `Into<String>`.
 
-use crate::value::NullOr;
+use crate::nix::{Expr, ValueError};
+use crate::value::{Concatenated, IntoValue, NullOr, RuntimePath};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -124,7 +125,89 @@ impl<T> Opt<T> {
     pub fn pattern(&self) -> Option<&'static str> {
         self.pattern
     }
+
+    /// The option's value in the configuration the definition is part of: `config.<path>`
+    /// in Nix. It sets any option of the same type (a `string` option's value also sets
+    /// one that holds a path on the machine, and a `lines` one), so a reference that no
+    /// longer fits fails
+    /// at `cargo build`. A NixOS option's value is read in a host or NixOS module, a Home
+    /// Manager option's in a user: `config` is the configuration where it is written.
+    ///
+    /// ```
+    /// use flakesmith::prelude::*;
+    /// let user: Opt<String> = Opt::new(&["services", "sonarr", "user"]);
+    /// let owner: Opt<String> = Opt::new(&["sops", "secrets", "api-key", "owner"]);
+    /// let module = Module::new(Category::Services, "sonarr-key").set(owner, user.value());
+    /// # let _ = module;
+    /// ```
+    pub fn value(&self) -> ConfigValue<T> {
+        ConfigValue {
+            path: self.path.segments(),
+            _value: PhantomData,
+        }
+    }
 }
+
+/// The value an option has in the configuration (`config.services.sonarr.user`), as a
+/// value of another option: see [`Opt::value`].
+pub struct ConfigValue<T> {
+    path: Vec<String>,
+    _value: PhantomData<fn() -> T>,
+}
+
+impl<T> ConfigValue<T> {
+    fn expr(&self) -> Result<Expr, ValueError> {
+        Ok(Expr::Select(
+            crate::nix::Ident::new("config")?,
+            self.path.clone(),
+        ))
+    }
+}
+
+impl<T> Clone for ConfigValue<T> {
+    fn clone(&self) -> Self {
+        Self {
+            path: self.path.clone(),
+            _value: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for ConfigValue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "config.{}", OptionPath::Owned(self.path.clone()))
+    }
+}
+
+impl<T> IntoValue<T> for ConfigValue<T> {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        self.expr()
+    }
+}
+
+impl<T> IntoValue<NullOr<T>> for ConfigValue<T> {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        self.expr()
+    }
+}
+
+// A string option's value names a file as well as a string does (`config.sops.secrets.x.path`
+// sets `hashedPasswordFile`), and is one line of a `lines` option.
+macro_rules! string_value_sets {
+    ($($t:ty),*) => {$(
+        impl IntoValue<$t> for ConfigValue<String> {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                self.expr()
+            }
+        }
+        impl IntoValue<NullOr<$t>> for ConfigValue<String> {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                self.expr()
+            }
+        }
+    )*};
+}
+string_value_sets!(RuntimePath, Concatenated);
 
 // Manual impls: `T` is only a marker and need not be `Clone` itself.
 impl Opt<crate::value::Untyped> {
@@ -171,6 +254,11 @@ impl<T> ReadOnly<T> {
 
     pub fn path(&self) -> &OptionPath {
         self.0.path()
+    }
+
+    /// The value NixOS gives the option, as a value of another option: see [`Opt::value`].
+    pub fn value(&self) -> ConfigValue<T> {
+        self.0.value()
     }
 }
 

@@ -914,6 +914,7 @@ fn impermanence_is_typed() {
     hideMounts = true;
     directories = [ "/var/log" "/var/lib/nixos" ];
     files = [ { file = "/etc/machine-id"; parentDirectory.mode = "0755"; } ];
+    users.alice.directories = [ "Music" { directory = ".ssh"; mode = "0700"; } ];
   };
 }
 "#,
@@ -923,14 +924,23 @@ fn impermanence_is_typed() {
     let rust = host_rs(&imported);
     let persistence =
         r#"flakesmith_inputs::impermanence::environment::persistence::entry("/persist")"#;
+    let module = "flakesmith_inputs::impermanence::environment::persistence";
     for typed in [
         format!("{persistence}.hide_mounts(), true)"),
         format!(r#"{persistence}.directories(), ["/var/log", "/var/lib/nixos"])"#),
+        // A set in a `list of (submodule)` is the submodule's value struct, with a setter
+        // per definition (a nested path through the nested group's struct).
+        format!(
+            r#"{persistence}.files(), [{module}::FilesValue::new().file("/etc/machine-id").parent_directory({module}::FilesParentDirectoryValue::new().mode("0755"))])"#
+        ),
+        // Items of different members of a union, each converted on its own.
+        format!(
+            r#"{persistence}.users_options().entry("alice").directories(), [OneOf::of("Music"), OneOf::of({module}::DirectoriesValue2::new().directory(".ssh").mode("0700"))])"#
+        ),
     ] {
         assert!(rust.contains(&typed), "{typed} in {rust}");
     }
-    // A file given as a set with its permissions is a submodule value: raw, for Nix to check.
-    assert!(rust.contains("TODO(import)"), "{rust}");
+    assert!(!rust.contains("TODO(import)"), "{rust}");
     assert!(
         imported.files["Cargo.toml"].contains(r#"features = ["impermanence"]"#),
         "{}",

@@ -201,3 +201,46 @@ fn secret_mistakes_name_the_rust_line() {
         .key("wifi/psk");
     compile(&flake(desk(ok()).sops_secret(wifi)), dir.path()).unwrap();
 }
+
+/// A secret's path read as another option's value (`config.sops.secrets.<name>.path`, as
+/// `flakesmith import` writes it) is checked like `Secret::sops`: a secret defined through
+/// sops-nix's options counts as declared, one defined nowhere is an error, and one a
+/// hand-kept module may declare is left to Nix.
+#[test]
+fn a_secret_path_read_as_a_value_is_checked_against_the_secrets_defined() {
+    use flakesmith_inputs::sops_nix::sops;
+    let dir = scratch();
+    let host = |name: &str| {
+        Host::new("desk", System::X86_64Linux, "24.05")
+            .hardware(Hardware::nix_text("{}"))
+            .import(Module::from_input("sops-nix", "nixosModules.sops"))
+            .import(accounts())
+            .set(sops::secrets::secret("wifi").needed_for_users(), true)
+            .set(
+                users::users::user("alice").hashed_password_file(),
+                sops::secrets::secret(name).path().value(),
+            )
+    };
+    let tree = compile(&flake(host("wifi")), dir.path()).unwrap().tree;
+    let written = tree.get("hosts/desk/default.nix").unwrap();
+    assert!(
+        written.contains("hashedPasswordFile = config.sops.secrets.wifi.path;"),
+        "{written}"
+    );
+    let text = match compile(&flake(host("bob-password")), dir.path()) {
+        Ok(_) => panic!("a secret defined nowhere: accepted"),
+        Err(rejected) => flakesmith::diagnostic::render_all(&rejected.diagnostics),
+    };
+    assert!(
+        text.contains("uses sops secret `bob-password`, which the host does not declare")
+            && text.contains("tests/tests/sops.rs:"),
+        "{text}"
+    );
+    let hand_kept = Module::nix_file(Category::System, "secrets", dir.path().join("secrets.nix"));
+    std::fs::write(
+        dir.path().join("secrets.nix"),
+        "{ ... }: { sops.secrets.bob-password = { }; }\n",
+    )
+    .unwrap();
+    compile(&flake(host("bob-password").import(hand_kept)), dir.path()).unwrap();
+}

@@ -14,9 +14,9 @@ use flakesmith::prelude::*;
 use flakesmith::value::{Data, Toml};
 use flakesmith_nixos::networking::interfaces;
 use flakesmith_nixos::services::nginx::virtual_hosts;
-use flakesmith_nixos::services::plikd;
+use flakesmith_nixos::services::{plikd, xserver};
 use flakesmith_nixos::systemd::services;
-use flakesmith_nixos::{environment, file_systems, FileSystemsValue};
+use flakesmith_nixos::{environment, file_systems, networking, FileSystemsValue};
 use flakesmith_tests::{evaluate_host, nixpkgs_lib_or_say};
 
 const THIS_FILE: &str = "tests/tests/typed_values.rs:";
@@ -52,6 +52,19 @@ in {
       };
     });
   };
+  options.services.xserver.xrandrHeads = lib.mkOption {
+    type = listOf (coercedTo str (output: { inherit output; }) (submodule {
+      options.output = lib.mkOption { type = str; };
+      options.primary = lib.mkOption { type = bool; default = false; };
+    }));
+    default = [ ];
+  };
+  options.environment.etc = lib.mkOption {
+    type = attrsOf (submodule {
+      options.text = lib.mkOption { type = nullOr lines; default = null; };
+    });
+    default = { };
+  };
   options.environment.variables = lib.mkOption {
     type = attrsOf (oneOf [ (listOf (oneOf [ int str path ])) int str path ]);
     default = { };
@@ -82,6 +95,23 @@ fn host() -> Host {
             [interfaces::AddressesValue::new()
                 .address("10.0.0.2")
                 .prefix_length(24)],
+        )
+        // A list whose items are of different members of the union.
+        .set(
+            xserver::xrandr_heads,
+            [
+                OneOf::of("HDMI-0"),
+                OneOf::of(
+                    xserver::XrandrHeadsValue::new()
+                        .output("DP-1")
+                        .primary(true),
+                ),
+            ],
+        )
+        // Another option's value.
+        .set(
+            environment::etc::entry("hostname").text(),
+            networking::host_name.value(),
         )
         .set(environment::variables, [("EDITOR", "nvim")])
         .set(environment::variables, [("XDG_DATA_DIRS", ["/a", "/b"])])
@@ -117,7 +147,7 @@ fn typed_values_evaluate_with_the_real_module_system() {
         &flake,
         "h",
         &[DECLARATIONS],
-        "builtins.toJSON { fs = config.fileSystems; addresses = config.networking.interfaces.eth0.ipv4.addresses; variables = config.environment.variables; unit = config.systemd.services.demo.serviceConfig; plik = config.services.plikd.settings; }",
+        "builtins.toJSON { fs = config.fileSystems; addresses = config.networking.interfaces.eth0.ipv4.addresses; heads = config.services.xserver.xrandrHeads; hostname = config.environment.etc.hostname.text; variables = config.environment.variables; unit = config.systemd.services.demo.serviceConfig; plik = config.services.plikd.settings; }",
         true,
     )
     .unwrap_or_else(|error| panic!("Nix rejected what flakesmith accepted:\n{error}"));
@@ -131,6 +161,11 @@ fn typed_values_evaluate_with_the_real_module_system() {
         value["addresses"],
         serde_json::json!([{"address": "10.0.0.2", "prefixLength": 24}])
     );
+    assert_eq!(
+        value["heads"],
+        serde_json::json!([{"output": "HDMI-0", "primary": false}, {"output": "DP-1", "primary": true}])
+    );
+    assert_eq!(value["hostname"], serde_json::json!("h"));
     assert_eq!(
         value["variables"],
         serde_json::json!({"EDITOR": "nvim", "XDG_DATA_DIRS": ["/a", "/b"]})

@@ -19,8 +19,8 @@ use super::json::OptionDoc;
 use super::naming::{entry_function_name, module_name, pascal_case, value_name, Names};
 use super::option_tree::Node;
 use super::renames::Rename;
-use super::rust_types::{pattern_of, RustType, TypeDefs, Typed};
-use super::types::{parse_type, OptionType};
+use super::rust_types::{pattern_of, rust_shaped, TypeDefs, Typed};
+use super::types::parse_type;
 
 /// What to generate.
 #[derive(Clone, Debug, Default)]
@@ -553,9 +553,10 @@ impl Entries<'_> {
             handle,
             option_type: rust_shaped(parse_type(&option.type_description), &typed.rust),
             enum_type: None,
+            value_type: None,
             read_only: option.read_only,
         };
-        let named = typed.rust.innermost_named().map(str::to_owned);
+        let named = typed.rust.value_named().map(str::to_owned);
         self.bindings.push((option.name(), binding, named));
     }
 
@@ -565,36 +566,51 @@ impl Entries<'_> {
                 .enums
                 .insert(item_path(self.module, name), variants.clone());
         }
+        let named_types = |binding: &mut Binding, named: Option<&str>| {
+            let (enum_type, value_type) = named_types(defs, named);
+            binding.enum_type = enum_type.map(|name| item_path(self.module, name));
+            binding.value_type = value_type.map(|name| item_path(self.module, name));
+        };
+        for (name, fields) in &defs.structs {
+            let setters = fields
+                .iter()
+                .map(|field| {
+                    let mut binding = Binding {
+                        handle: field.setter.clone(),
+                        option_type: field.option_type.clone(),
+                        enum_type: None,
+                        value_type: None,
+                        read_only: false,
+                    };
+                    named_types(&mut binding, field.named.as_deref());
+                    (field.nix.clone(), binding)
+                })
+                .collect();
+            index.values.insert(item_path(self.module, name), setters);
+        }
         for (name, mut binding, named) in self.bindings {
-            binding.enum_type = named
-                .filter(|named| defs.enums.contains_key(named))
-                .map(|named| item_path(self.module, &named));
+            named_types(&mut binding, named.as_deref());
             index.options.insert(name, binding);
         }
     }
 }
 
-/// An option's type as its Rust type takes values, for the importer: freeform settings
-/// that declare options of their own are a struct in Rust (a submodule's value), not
-/// `Data`.
-fn rust_shaped(t: OptionType, rust: &RustType) -> OptionType {
-    let inner = |t: Box<OptionType>, rust: Option<&RustType>| match rust {
-        Some(rust) => Box::new(rust_shaped(*t, rust)),
-        None => t,
+/// The enum and the submodule value struct (names in `defs`' module) that a type the
+/// bindings named writes values of: itself, or a union marker's members.
+fn named_types<'d>(
+    defs: &'d TypeDefs,
+    named: Option<&'d str>,
+) -> (Option<&'d str>, Option<&'d str>) {
+    let Some(named) = named else {
+        return (None, None);
     };
-    match (t, rust) {
-        (OptionType::Data(_), RustType::Named(_)) => OptionType::Submodule,
-        (OptionType::NullOr(t), RustType::Generic("NullOr", args)) => {
-            OptionType::NullOr(inner(t, args.first()))
-        }
-        (OptionType::ListOf(t), RustType::Generic("Vec", args)) => {
-            OptionType::ListOf(inner(t, args.first()))
-        }
-        (OptionType::AttrsOf(t), RustType::Generic("BTreeMap", args)) => {
-            OptionType::AttrsOf(inner(t, args.get(1)))
-        }
-        (t, _) => t,
-    }
+    let members = match defs.unions.get(named) {
+        Some(members) => members.iter().map(String::as_str).collect(),
+        None => vec![named],
+    };
+    let enum_type = members.iter().find(|m| defs.enums.contains_key(**m));
+    let value_type = members.iter().find(|m| defs.structs.contains_key(**m));
+    (enum_type.copied(), value_type.copied())
 }
 
 /// The struct for one entry of a `<name>` collection, with a method per child option and

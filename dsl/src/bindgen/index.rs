@@ -15,15 +15,22 @@ pub struct Binding {
     /// The Rust path (below the bindings' root) of the enum the option's values are, or
     /// of their items for a list or `null or`.
     pub enum_type: Option<String>,
+    /// The Rust path (below the bindings' root) of the struct that writes the option's
+    /// submodule values (`networking::interfaces::AddressesValue`), of its items, entries
+    /// or union member: a key of [`Index::values`].
+    pub value_type: Option<String>,
     pub read_only: bool,
 }
 
-/// Every option's binding, by its name (`users.users.<name>.isNormalUser`), and every
-/// enum's variants by its Rust path.
+/// Every option's binding, by its name (`users.users.<name>.isNormalUser`), every
+/// enum's variants by its Rust path, and every submodule value struct's setters.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
     pub options: BTreeMap<String, Binding>,
     pub enums: BTreeMap<String, Vec<(String, String)>>,
+    /// By the struct's Rust path, its options by their name in the submodule
+    /// (`prefixLength`), each with the setter as its handle (`prefix_length`).
+    pub values: BTreeMap<String, BTreeMap<String, Binding>>,
 }
 
 impl Index {

@@ -1,28 +1,20 @@
 //! The bindings index as text, so `flakesmith import` can keep it between runs instead of
-//! running the generator over every option each time: one line per option or enum value,
-//! tab-separated, with option types in a compact prefix form that reads back exactly.
-
-use std::collections::BTreeMap;
+//! running the generator over every option each time: one line per option, enum value or
+//! submodule value setter, tab-separated, with option types in a compact prefix form that
+//! reads back exactly.
 
 use super::index::{Binding, Index};
 use super::types::{DataFormat, IntKind, OptionType};
 
 /// The first line: what wrote it, so a cache from another version is not read.
-const HEADER: &str = "flakesmith-index 2";
+const HEADER: &str = "flakesmith-index 3";
 
 impl Index {
     /// The index as text ([`Index::from_text`] reads it back).
     pub fn to_text(&self) -> String {
         let mut out = format!("{HEADER} {}\n", env!("CARGO_PKG_VERSION"));
         for (name, binding) in &self.options {
-            let mut ty = String::new();
-            encode(&binding.option_type, &mut ty);
-            out.push_str(&format!(
-                "o\t{name}\t{}\t{}\t{}\t{ty}\n",
-                binding.handle,
-                binding.enum_type.as_deref().unwrap_or("-"),
-                u8::from(binding.read_only)
-            ));
+            out.push_str(&format!("o\t{name}\t{}\n", binding_fields(binding)));
         }
         for (path, variants) in &self.enums {
             for (text, variant) in variants {
@@ -30,6 +22,15 @@ impl Index {
                     "e\t{path}\t{}\t{}\n",
                     escape(variant),
                     escape(text)
+                ));
+            }
+        }
+        for (path, setters) in &self.values {
+            for (name, binding) in setters {
+                out.push_str(&format!(
+                    "v\t{path}\t{}\t{}\n",
+                    escape(name),
+                    binding_fields(binding)
                 ));
             }
         }
@@ -43,36 +44,73 @@ impl Index {
         if lines.next()? != format!("{HEADER} {}", env!("CARGO_PKG_VERSION")) {
             return None;
         }
-        let mut options = BTreeMap::new();
-        let mut enums: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        let mut index = Index::default();
         for line in lines {
-            let fields: Vec<&str> = line.splitn(6, '\t').collect();
-            match fields.as_slice() {
-                ["o", name, handle, enum_type, read_only, ty] => {
-                    let mut rest = *ty;
-                    let option_type = decode(&mut rest)?;
-                    if !rest.is_empty() {
-                        return None;
-                    }
-                    options.insert(
-                        (*name).to_owned(),
-                        Binding {
-                            handle: (*handle).to_owned(),
-                            option_type,
-                            enum_type: (*enum_type != "-").then(|| (*enum_type).to_owned()),
-                            read_only: *read_only == "1",
-                        },
-                    );
+            let (kind, rest) = line.split_once('\t')?;
+            match kind {
+                "o" => {
+                    let (name, rest) = rest.split_once('\t')?;
+                    index.options.insert(name.to_owned(), read_binding(rest)?);
                 }
-                ["e", path, variant, text] => enums
-                    .entry((*path).to_owned())
-                    .or_default()
-                    .push((unescape(text), unescape(variant))),
+                "e" => {
+                    let fields: Vec<&str> = rest.splitn(3, '\t').collect();
+                    let [path, variant, text] = fields[..] else {
+                        return None;
+                    };
+                    index
+                        .enums
+                        .entry(path.to_owned())
+                        .or_default()
+                        .push((unescape(text), unescape(variant)));
+                }
+                "v" => {
+                    let (path, rest) = rest.split_once('\t')?;
+                    let (name, rest) = rest.split_once('\t')?;
+                    index
+                        .values
+                        .entry(path.to_owned())
+                        .or_default()
+                        .insert(unescape(name), read_binding(rest)?);
+                }
                 _ => return None,
             }
         }
-        Some(Index { options, enums })
+        Some(index)
     }
+}
+
+/// A binding's fields: handle, enum, value struct, read-only, type (last: it may hold
+/// anything, escaped).
+fn binding_fields(binding: &Binding) -> String {
+    let mut ty = String::new();
+    encode(&binding.option_type, &mut ty);
+    format!(
+        "{}\t{}\t{}\t{}\t{ty}",
+        binding.handle,
+        binding.enum_type.as_deref().unwrap_or("-"),
+        binding.value_type.as_deref().unwrap_or("-"),
+        u8::from(binding.read_only)
+    )
+}
+
+fn read_binding(fields: &str) -> Option<Binding> {
+    let fields: Vec<&str> = fields.splitn(5, '\t').collect();
+    let [handle, enum_type, value_type, read_only, ty] = fields[..] else {
+        return None;
+    };
+    let mut rest = ty;
+    let option_type = decode(&mut rest)?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let named = |text: &str| (text != "-").then(|| text.to_owned());
+    Some(Binding {
+        handle: handle.to_owned(),
+        option_type,
+        enum_type: named(enum_type),
+        value_type: named(value_type),
+        read_only: read_only == "1",
+    })
 }
 
 /// `text` on one line of one field: backslashes, tabs and newlines escaped.
@@ -280,10 +318,21 @@ mod tests {
                     handle: format!("a::b{i}"),
                     option_type: super::super::types::parse_type(text),
                     enum_type: (i == 1).then(|| "E".to_owned()),
+                    value_type: (i == 4).then(|| "a::V".to_owned()),
                     read_only: i == 2,
                 },
             );
         }
+        let setter = Binding {
+            handle: "prefix_length".into(),
+            option_type: OptionType::Int(IntKind::U8),
+            enum_type: None,
+            value_type: None,
+            read_only: false,
+        };
+        index
+            .values
+            .insert("a::V".into(), [("prefixLength".into(), setter)].into());
         index.enums.insert(
             "E".into(),
             vec![("a".into(), "A".into()), ("b\tc".into(), "BC".into())],
@@ -297,6 +346,8 @@ mod tests {
             );
         }
         assert_eq!(read.enums, index.enums);
+        assert_eq!(read.values["a::V"]["prefixLength"].handle, "prefix_length");
+        assert_eq!(read.options["o4"].value_type.as_deref(), Some("a::V"));
         assert!(Index::from_text("flakesmith-index 0 0.0.0\n").is_none());
     }
 }

@@ -60,11 +60,14 @@ pub(super) enum RustType {
 }
 
 impl RustType {
-    /// The named type at the heart of this one: `T` of `T`, `Vec<T>` or `NullOr<T>`.
-    pub(super) fn innermost_named(&self) -> Option<&str> {
+    /// The type the bindings named for the values at the heart of this one (`T` of `T`,
+    /// `Vec<T>`, `NullOr<T>`, `OneOf<T>`, `BTreeMap<String, T>`), for the importer to
+    /// find the enum, struct or union marker that writes them.
+    pub(super) fn value_named(&self) -> Option<&str> {
         match self {
             Self::Named(name) => Some(name),
-            Self::Generic("Vec" | "NullOr", args) => args.first()?.innermost_named(),
+            Self::Generic("Vec" | "NullOr" | "OneOf", args) => args.first()?.value_named(),
+            Self::Generic("BTreeMap", args) => args.get(1)?.value_named(),
             _ => None,
         }
     }
@@ -152,11 +155,27 @@ fn data(format: DataFormat) -> Typed {
     }
 }
 
+/// One setter of a submodule value struct, for the importer: the option's name in the
+/// submodule, the setter, the option's type as the setter takes values, and the type the
+/// bindings named for it (an enum, a struct, a union marker), if any.
+#[derive(Clone, Debug)]
+pub(super) struct StructField {
+    pub nix: String,
+    pub setter: String,
+    pub option_type: OptionType,
+    pub named: Option<String>,
+}
+
 /// The types one generated module defines, and the options it made checked.
 pub(super) struct TypeDefs {
     pub text: String,
     /// The enums this module defines, by name: each value with its variant.
     pub enums: BTreeMap<String, Vec<(String, String)>>,
+    /// The submodule value structs this module defines, by name: their fields.
+    pub structs: BTreeMap<String, Vec<StructField>>,
+    /// The union markers this module defines, by name: the types a `union_member!` lets
+    /// set the union (enums and submodule values of this module).
+    pub unions: BTreeMap<String, Vec<String>>,
     /// Options set one by one through a checked Rust type in this module.
     pub checked: BTreeSet<String>,
     names: Names,
@@ -174,6 +193,8 @@ impl TypeDefs {
         Self {
             text: String::new(),
             enums: BTreeMap::new(),
+            structs: BTreeMap::new(),
+            unions: BTreeMap::new(),
             checked: BTreeSet::new(),
             names,
             cache: HashMap::new(),
@@ -375,6 +396,7 @@ impl TypeDefs {
                 concrete.join(", ")
             );
         }
+        self.unions.insert(marker.clone(), concrete);
         Typed {
             rust: RustType::Generic("OneOf", vec![RustType::Named(marker)]),
             checked,
@@ -389,6 +411,7 @@ impl TypeDefs {
     fn submodule(&mut self, node: &Node, hint: &str, path: &str, tagged: bool) -> Option<Typed> {
         let pad = format!("{}        ", self.pad);
         let mut fields = String::new();
+        let mut recorded = Vec::new();
         let mut names = Names::default();
         for reserved in ["new", "default", "clone", "fmt", "to_nix", "fields"] {
             names.unique(reserved.to_owned());
@@ -397,7 +420,7 @@ impl TypeDefs {
             if segment == "*" || segment == "<name>" {
                 continue;
             }
-            let field = match child.option {
+            let (field, option_type) = match child.option {
                 Some(option) if option.read_only => continue,
                 Some(option) => {
                     let typed = self.option_type(option, child);
@@ -407,7 +430,8 @@ impl TypeDefs {
                         self.checked.insert(option.name());
                     }
                     write_doc(option, &mut fields, &pad);
-                    typed.rust
+                    let shaped = rust_shaped(parse_type(&option.type_description), &typed.rust);
+                    (typed.rust, shaped)
                 }
                 None if !child.children.is_empty() => {
                     let nested_path = format!("{path}.{segment}");
@@ -420,17 +444,24 @@ impl TypeDefs {
                         continue;
                     };
                     let _ = writeln!(fields, "{pad}/// The options under `{nested_path}`.");
-                    nested.rust
+                    (nested.rust, OptionType::Submodule)
                 }
                 None => continue,
             };
             let name = names.unique(value_name(segment));
             let _ = writeln!(fields, "{pad}{name}: {field} = {segment:?};");
+            recorded.push(StructField {
+                nix: segment.clone(),
+                setter: name,
+                option_type,
+                named: field.value_named().map(str::to_owned),
+            });
         }
         if fields.is_empty() {
             return None;
         }
         let name = self.names.unique(format!("{hint}Value"));
+        self.structs.insert(name.clone(), recorded);
         let outer = &self.pad;
         let (doc, keyword) = if tagged {
             (
@@ -447,6 +478,29 @@ impl TypeDefs {
         // The struct's setters take each option's own type: the value is checked as far
         // as its options are, and each option counts (or not) on its own.
         Some(Typed::plain(name))
+    }
+}
+
+/// An option's type as its Rust type takes values, for the importer: freeform settings
+/// that declare options of their own are a struct in Rust (a submodule's value), not
+/// `Data`.
+pub(super) fn rust_shaped(t: OptionType, rust: &RustType) -> OptionType {
+    let inner = |t: Box<OptionType>, rust: Option<&RustType>| match rust {
+        Some(rust) => Box::new(rust_shaped(*t, rust)),
+        None => t,
+    };
+    match (t, rust) {
+        (OptionType::Data(_), RustType::Named(_)) => OptionType::Submodule,
+        (OptionType::NullOr(t), RustType::Generic("NullOr", args)) => {
+            OptionType::NullOr(inner(t, args.first()))
+        }
+        (OptionType::ListOf(t), RustType::Generic("Vec", args)) => {
+            OptionType::ListOf(inner(t, args.first()))
+        }
+        (OptionType::AttrsOf(t), RustType::Generic("BTreeMap", args)) => {
+            OptionType::AttrsOf(inner(t, args.get(1)))
+        }
+        (t, _) => t,
     }
 }
 

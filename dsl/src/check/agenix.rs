@@ -107,6 +107,7 @@ const AGENIX: Manager = Manager {
 pub(crate) fn uses(
     host: &Host,
     imports_agenix: bool,
+    hand_kept: bool,
     effective: &Effective,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -115,5 +116,12 @@ pub(crate) fn uses(
         .iter()
         .map(|s| Declared::new(&s.name, &s.access, s.location))
         .collect();
-    managed::check(&AGENIX, host, &declared, imports_agenix, effective, out);
+    managed::check(
+        &AGENIX,
+        host,
+        &declared,
+        (imports_agenix, hand_kept),
+        effective,
+        out,
+    );
 }

@@ -76,15 +76,31 @@ pub(crate) fn check(
     manager: &Manager,
     host: &Host,
     declared: &[Declared],
-    imports_module: bool,
+    (imports_module, hand_kept): (bool, bool),
     effective: &Effective,
     out: &mut Vec<Diagnostic>,
 ) {
-    let names: BTreeSet<&str> = declared.iter().map(|s| s.name).collect();
+    // Declared through the host's API, or defined as options (`sops.secrets.<name>.*`,
+    // as `flakesmith import` writes them).
+    let mut names: BTreeSet<&str> = declared.iter().map(|s| s.name).collect();
+    let mut whole_set = false;
+    for leaf in &effective.leaves {
+        match leaf.path.as_slice() {
+            [root, secrets, name, ..] if root == manager.root && secrets == "secrets" => {
+                names.insert(name);
+            }
+            [root] if root == manager.root => whole_set = true,
+            [root, secrets] if root == manager.root && secrets == "secrets" => whole_set = true,
+            _ => {}
+        }
+    }
+    // A hand-kept module or a set written whole in raw Nix may declare the secret: what
+    // flakesmith cannot read, it does not judge.
+    let judged = !hand_kept && !whole_set;
     for leaf in &effective.leaves {
         let Some(value) = &leaf.value else { continue };
         for name in secrets_used(value, manager.root) {
-            if !names.contains(name) {
+            if judged && !names.contains(name) {
                 out.push(
                     Diagnostic::new(Kind::UndeclaredSecret, format!(
                         "`{}` on host `{}` uses {} secret `{name}`, which the host does not declare",

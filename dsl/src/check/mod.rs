@@ -209,14 +209,16 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
                 .as_ref()
                 .is_some_and(|e| e.attribute == ["nixosModules", "sops"])
         });
-        sops::uses(host, imports_sops, &effective, &mut out);
+        // Secrets may be declared in a hand-kept module, which flakesmith does not read.
+        let hand_kept = plan.modules_of(planned).any(|m| m.module.source.is_some());
+        sops::uses(host, imports_sops, hand_kept, &effective, &mut out);
         let imports_agenix = plan.modules_of(planned).any(|m| {
             m.module.external.as_ref().is_some_and(|e| {
                 e.attribute == ["nixosModules", "age"]
                     || (e.input == "agenix" && e.attribute == ["nixosModules", "default"])
             })
         });
-        agenix::uses(host, imports_agenix, &effective, &mut out);
+        agenix::uses(host, imports_agenix, hand_kept, &effective, &mut out);
         deploy::host(host, &effective, &mut out);
         lints::root_login_with_password(host, &effective, &mut out);
         lints::firewall_disabled(host, &effective, &mut out);

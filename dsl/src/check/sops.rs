@@ -162,6 +162,7 @@ const SOPS: Manager = Manager {
 pub(crate) fn uses(
     host: &Host,
     imports_sops: bool,
+    hand_kept: bool,
     effective: &Effective,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -170,5 +171,12 @@ pub(crate) fn uses(
         .iter()
         .map(|s| Declared::new(&s.name, &s.access, s.location))
         .collect();
-    managed::check(&SOPS, host, &declared, imports_sops, effective, out);
+    managed::check(
+        &SOPS,
+        host,
+        &declared,
+        (imports_sops, hand_kept),
+        effective,
+        out,
+    );
 }

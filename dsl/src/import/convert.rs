@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 use crate::bindgen::types::{DataFormat, IntKind, OptionType};
 use crate::bindgen::{Binding, Index};
 
+use std::fmt::Write as _;
+
 use super::syntax::{Entry, Priority, Value};
 
 /// The option names of the bindings a definition may use (NixOS's and those of other
@@ -226,10 +228,11 @@ pub fn call_in(options: &Options, leaf: &Leaf, file: &str, cfg: CfgFields) -> Ca
         .and_then(|f| {
             cfg_field(value, &f.binding.option_type, cfg).or_else(|| {
                 typed_value(
+                    options,
                     f,
                     value,
                     &f.binding.option_type,
-                    f.binding.enum_type.as_deref(),
+                    Named::of(f.binding),
                 )
             })
         });
@@ -394,19 +397,31 @@ fn entry_of_settings(
     if found.binding.read_only {
         return None;
     }
-    let typed = entry_value(&found, &found.binding.option_type, &path[end..], value)?;
+    let typed = entry_value(
+        options,
+        &found,
+        &found.binding.option_type,
+        &path[end..],
+        value,
+    )?;
     Some((handle(found.root, found.binding, &found.names), typed))
 }
 
 /// The value of type `t` that holds `value` at `rest` and nothing else.
-fn entry_value(found: &Found, t: &OptionType, rest: &[String], value: &Value) -> Option<String> {
+fn entry_value(
+    options: &Options,
+    found: &Found,
+    t: &OptionType,
+    rest: &[String],
+    value: &Value,
+) -> Option<String> {
     let Some((key, more)) = rest.split_first() else {
-        return typed_value(found, value, t, found.binding.enum_type.as_deref());
+        return typed_value(options, found, value, t, Named::of(found.binding));
     };
     match t {
-        OptionType::NullOr(inner) => entry_value(found, inner, rest, value),
+        OptionType::NullOr(inner) => entry_value(options, found, inner, rest, value),
         OptionType::AttrsOf(inner) => {
-            let entry = entry_value(found, inner, more, value)?;
+            let entry = entry_value(options, found, inner, more, value)?;
             (entry != "null" && entry != "Empty")
                 .then(|| format!("[({}, {entry})]", rust_string(key)))
         }
@@ -499,25 +514,44 @@ fn as_data(rendered: String) -> String {
     }
 }
 
+/// The types the bindings named for an option's values: the enum its strings are, the
+/// struct its submodule values are (Rust paths below the bindings' root).
+#[derive(Clone, Copy, Default)]
+struct Named<'b> {
+    enum_type: Option<&'b str>,
+    value_type: Option<&'b str>,
+}
+
+impl<'b> Named<'b> {
+    fn of(binding: &'b Binding) -> Self {
+        Self {
+            enum_type: binding.enum_type.as_deref(),
+            value_type: binding.value_type.as_deref(),
+        }
+    }
+}
+
 /// The typed Rust value of `value` for an option of type `t` (as its Rust type takes
 /// values: `Data` is freeform data), or `None` when it does not fit (or the importer
 /// cannot say it does). `null` is returned as `"null"`.
 fn typed_value(
+    options: &Options,
     found: &Found,
     value: &Value,
     t: &OptionType,
-    enum_type: Option<&str>,
+    named: Named,
 ) -> Option<String> {
     match (t, value) {
         (OptionType::NullOr(_), Value::Null) => Some("null".to_owned()),
-        (OptionType::NullOr(inner), value) => typed_value(found, value, inner, enum_type),
+        (OptionType::NullOr(inner), value) => typed_value(options, found, value, inner, named),
         (OptionType::Data(format), value) => data_value(*format, value, false),
         (OptionType::Bool, Value::Bool(b)) => Some(b.to_string()),
         (OptionType::Str | OptionType::Matching(_) | OptionType::Concatenated, Value::Str(s)) => {
             Some(rust_string(s))
         }
         // A union takes a value of any member the bindings state (a string, a bool, a
-        // package, an absolute path); freeform data in a union is typed as the data.
+        // package, an absolute path, one of its enum's strings, a submodule value);
+        // freeform data in a union is typed as the data.
         (OptionType::Union(members), value)
             if !members.iter().any(|m| matches!(m, OptionType::Data(_))) =>
         {
@@ -528,7 +562,29 @@ fn typed_value(
                 )
                 | (OptionType::Bool, Value::Bool(_))
                 | (OptionType::Package, Value::Package(_))
-                | (OptionType::Path, Value::Str(_)) => typed_value(found, value, member, None),
+                | (OptionType::Path, Value::Str(_)) => {
+                    typed_value(options, found, value, member, Named::default())
+                }
+                (OptionType::Enum(_), Value::Str(_)) => typed_value(
+                    options,
+                    found,
+                    value,
+                    member,
+                    Named {
+                        value_type: None,
+                        ..named
+                    },
+                ),
+                (OptionType::Submodule, Value::Attrs(_)) => typed_value(
+                    options,
+                    found,
+                    value,
+                    member,
+                    Named {
+                        enum_type: None,
+                        ..named
+                    },
+                ),
                 _ => None,
             })
         }
@@ -544,10 +600,14 @@ fn typed_value(
             Some(format!("Package::new({})", rust_string(name)))
         }
         (OptionType::Enum(values), Value::Str(s)) if values.contains(s) => {
-            let enum_type = enum_type?;
+            let enum_type = named.enum_type?;
             let variant = found.index.variant(enum_type, s)?;
             Some(format!("{}::{enum_type}::{variant}", found.root))
         }
+        (OptionType::Submodule, Value::Attrs(entries)) if !entries.is_empty() => {
+            submodule_value(options, found, entries, named.value_type?)
+        }
+        (t, Value::Raw { text, .. }) => config_value(options, text, t),
         // `[ ]` and `{ }` fit every list and attribute-set type; `Empty` takes the
         // option's element type, which a Rust `[]` could not infer.
         (OptionType::ListOf(_), Value::List(items)) if items.is_empty() => Some("Empty".to_owned()),
@@ -558,12 +618,12 @@ fn typed_value(
             let data = matches!(**inner, OptionType::Data(_));
             let rendered: Vec<String> = entries
                 .iter()
-                .map(|entry| typed_value(found, &entry.value, inner, enum_type))
+                .map(|entry| typed_value(options, found, &entry.value, inner, named))
                 .collect::<Option<_>>()?;
             let rendered = if data {
                 same_type(entries.iter().map(|e| &e.value), rendered)
             } else {
-                rendered
+                one_rust_type(inner, rendered)
             };
             let pairs: Option<Vec<String>> = entries
                 .iter()
@@ -584,19 +644,175 @@ fn typed_value(
             let data = matches!(**inner, OptionType::Data(_));
             let rendered: Vec<String> = items
                 .iter()
-                .map(|item| match typed_value(found, item, inner, enum_type)? {
-                    skipped if skipped == "null" || skipped == "Empty" => None,
-                    typed => Some(typed),
-                })
+                .map(
+                    |item| match typed_value(options, found, item, inner, named)? {
+                        skipped if skipped == "null" || skipped == "Empty" => None,
+                        typed => Some(typed),
+                    },
+                )
                 .collect::<Option<_>>()?;
             let rendered = if data {
                 same_type(items, rendered)
             } else {
-                rendered
+                one_rust_type(inner, rendered)
             };
             Some(format!("[{}]", rendered.join(", ")))
         }
         _ => None,
+    }
+}
+
+/// `config.a.b`, another option's value, as that option's handle's `.value()` where its
+/// Rust type is the one `t` takes (or a string, for a path on the machine). Types the
+/// bindings name (enums, structs, unions) are left raw: two options' are not one Rust
+/// type.
+fn config_value(options: &Options, text: &str, t: &OptionType) -> Option<String> {
+    let parse = rnix::Root::parse(text.trim());
+    if !parse.errors().is_empty() {
+        return None;
+    }
+    let path = super::syntax::dotted(&super::syntax::unparen(parse.tree().expr()?))?;
+    let (head, path) = path.split_first()?;
+    if head != "config" || path.is_empty() {
+        return None;
+    }
+    let source = options.find(path)?;
+    let source_type = &source.binding.option_type;
+    // A string option named `...File` is a `RuntimePath` in Rust, which only options of
+    // its own kind take; the option types here do not tell it from `String`.
+    let runtime_path = path.last().is_some_and(|name| name.ends_with("File"))
+        && matches!(source_type, OptionType::Str | OptionType::NullOr(_));
+    let (t, source_type) = (as_rust_holds(t), as_rust_holds(source_type));
+    let optional = match &t {
+        OptionType::NullOr(inner) => (**inner).clone(),
+        t => t.clone(),
+    };
+    // A string also sets a path on the machine and a `lines` option (`ConfigValue`'s
+    // conversions).
+    let fits = optional == source_type
+        || t == source_type
+        || (source_type == OptionType::Str
+            && matches!(optional, OptionType::Path | OptionType::Concatenated));
+    (fits && !runtime_path && nameless(&source_type)).then(|| {
+        format!(
+            "{}.value()",
+            handle(source.root, source.binding, &source.names)
+        )
+    })
+}
+
+/// `t` as far as its Rust type goes: a string matching a pattern is a `String`.
+fn as_rust_holds(t: &OptionType) -> OptionType {
+    match t {
+        OptionType::Matching(_) => OptionType::Str,
+        OptionType::NullOr(inner) => OptionType::NullOr(Box::new(as_rust_holds(inner))),
+        OptionType::ListOf(inner) => OptionType::ListOf(Box::new(as_rust_holds(inner))),
+        OptionType::AttrsOf(inner) => OptionType::AttrsOf(Box::new(as_rust_holds(inner))),
+        t => t.clone(),
+    }
+}
+
+/// Whether a value of `t` is of a Rust type that is the same wherever the type is (no
+/// enum, struct or union marker of one option's, no untyped part).
+fn nameless(t: &OptionType) -> bool {
+    match t {
+        OptionType::Bool
+        | OptionType::Str
+        | OptionType::Concatenated
+        | OptionType::Matching(_)
+        | OptionType::Int(_)
+        | OptionType::Float
+        | OptionType::Number
+        | OptionType::NumberBetween
+        | OptionType::Path
+        | OptionType::Package
+        | OptionType::Data(_) => true,
+        OptionType::NullOr(inner) | OptionType::ListOf(inner) | OptionType::AttrsOf(inner) => {
+            nameless(inner)
+        }
+        OptionType::Enum(_)
+        | OptionType::Null
+        | OptionType::Union(_)
+        | OptionType::Submodule
+        | OptionType::Tagged
+        | OptionType::Function(_)
+        | OptionType::Unknown(_) => false,
+    }
+}
+
+/// A submodule's value as its struct in the bindings (`value_type`), a setter per
+/// definition: `AddressesValue::new().address("10.0.0.2").prefix_length(24)`. `None`
+/// where a definition is of no option the struct has, is not typed, or is given twice
+/// (`a.b = 1; a.c = 2;` is left to Nix).
+fn submodule_value(
+    options: &Options,
+    found: &Found,
+    entries: &[Entry],
+    value_type: &str,
+) -> Option<String> {
+    let setters = found.index.values.get(value_type)?;
+    let mut seen = BTreeSet::new();
+    let mut out = format!("{}::{value_type}::new()", found.root);
+    for entry in entries {
+        let (first, rest) = entry.path.split_first()?;
+        if !seen.insert(first.as_str()) {
+            return None;
+        }
+        let setter = setters.get(first)?;
+        // `options.path = ./x;` is the nested group `options` holding `path`.
+        let nested;
+        let value = if rest.is_empty() {
+            &entry.value
+        } else {
+            nested = Value::Attrs(vec![Entry {
+                path: rest.to_vec(),
+                ..entry.clone()
+            }]);
+            &nested
+        };
+        let typed = typed_value(
+            options,
+            found,
+            value,
+            &setter.option_type,
+            Named::of(setter),
+        )?;
+        if typed == "null" {
+            return None;
+        }
+        let _ = write!(out, ".{}({typed})", setter.handle);
+    }
+    Some(out)
+}
+
+/// Rendered values as the items of one Rust array of a union's values (`OneOf`): as they
+/// are when all are written alike (all strings, all one struct), else each as
+/// `OneOf::of(...)`.
+fn one_rust_type(item_type: &OptionType, rendered: Vec<String>) -> Vec<String> {
+    let is_union = match item_type {
+        OptionType::NullOr(inner) => matches!(**inner, OptionType::Union(_)),
+        t => matches!(t, OptionType::Union(_)),
+    };
+    // How a rendered value is written: its first character class, or the constructor
+    // it calls (`RuntimePath::new`, `flakesmith_nixos::x::AddressesValue::new`).
+    let written = |typed: &str| -> String {
+        match typed.chars().next() {
+            Some('"') => "string".to_owned(),
+            Some(c) if c.is_ascii_digit() || c == '-' => {
+                if typed.contains('.') { "float" } else { "int" }.to_owned()
+            }
+            _ if typed == "true" || typed == "false" => "bool".to_owned(),
+            _ => typed.split('(').next().unwrap_or(typed).to_owned(),
+        }
+    };
+    let first = rendered.first().map(|typed| written(typed));
+    if !is_union || rendered.iter().all(|typed| Some(written(typed)) == first) {
+        rendered
+    } else {
+        rendered
+            .into_iter()
+            .map(|typed| format!("OneOf::of({typed})"))
+            .collect()
     }
 }
 

@@ -7,6 +7,10 @@
 //! one member takes it: `"eth0"` and `vec!["eth0", "eth1"]` both set a `string or list of
 //! string` option, while `true` does not compile. A member the traits cannot say (an
 //! enum, a submodule) gets its conversion from [`union_member!`](crate::union_member).
+//!
+//! A list whose items are of different members (`[ "/var/log" { directory = "/srv"; } ]`)
+//! takes each item as [`OneOf::of`], which converts it on its own:
+//! `[OneOf::of("/var/log"), OneOf::of(DirectoriesValue::new().directory("/srv"))]`.
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
@@ -14,8 +18,50 @@ use std::marker::PhantomData;
 use super::{IntoValue, NullOr, Package, RuntimePath, Secret};
 use crate::nix::{Expr, ValueError};
 
-/// A value of one of the members `M` names.
-pub struct OneOf<M>(PhantomData<fn() -> M>);
+/// A value of one of the members `M` names: as a type, what a union option holds; as a
+/// value ([`OneOf::of`]), one item of a list that mixes members.
+pub struct OneOf<M> {
+    value: Result<Expr, ValueError>,
+    members: PhantomData<fn() -> M>,
+}
+
+impl<M> OneOf<M> {
+    /// A value of any member: `OneOf::of("eth0")`, `OneOf::of(443)`, for lists whose
+    /// items are of different members.
+    pub fn of<V: IntoValue<OneOf<M>>>(value: V) -> Self {
+        Self {
+            value: value.into_nix(),
+            members: PhantomData,
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for OneOf<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("OneOf").field(&self.value).finish()
+    }
+}
+
+impl<M> Clone for OneOf<M> {
+    fn clone(&self) -> Self {
+        Self {
+            value: self.value.clone(),
+            members: PhantomData,
+        }
+    }
+}
+
+impl<M> IntoValue<OneOf<M>> for OneOf<M> {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        self.value
+    }
+}
+
+impl<M> IntoValue<NullOr<OneOf<M>>> for OneOf<M> {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        self.value
+    }
+}
 
 /// The union has a boolean member.
 pub trait BoolMember {}
@@ -208,5 +254,17 @@ mod tests {
         assert_eq!(accept::<NullOr<OneOf<StrOrList>>, _>("a").unwrap(), "\"a\"");
         assert_eq!(accept::<OneOf<PortOrAuto>, _>(443).unwrap(), "443");
         assert_eq!(accept::<OneOf<PortOrAuto>, _>("auto").unwrap(), "\"auto\"");
+    }
+
+    #[test]
+    fn a_list_mixes_members_through_of() {
+        let mixed = [OneOf::of(443), OneOf::of("auto")];
+        assert_eq!(
+            accept::<Vec<OneOf<PortOrAuto>>, _>(mixed).unwrap(),
+            "[\n  443\n  \"auto\"\n]"
+        );
+        // A wrong item is reported where the list is set, as any value's error.
+        let wrong = [OneOf::<PortOrAuto>::of(443), OneOf::of("a\0b")];
+        assert!(accept::<Vec<OneOf<PortOrAuto>>, _>(wrong).is_err());
     }
 }
