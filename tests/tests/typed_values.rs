@@ -15,7 +15,7 @@ use flakesmith::value::{Data, Toml};
 use flakesmith_nixos::networking::interfaces;
 use flakesmith_nixos::services::nginx::virtual_hosts;
 use flakesmith_nixos::services::{plikd, xserver};
-use flakesmith_nixos::systemd::services;
+use flakesmith_nixos::systemd::{services, tmpfiles};
 use flakesmith_nixos::{environment, file_systems, networking, FileSystemsValue};
 use flakesmith_tests::{evaluate_host, nixpkgs_lib_or_say};
 
@@ -58,6 +58,12 @@ in {
       options.primary = lib.mkOption { type = bool; default = false; };
     }));
     default = [ ];
+  };
+  options.systemd.tmpfiles.settings = lib.mkOption {
+    type = attrsOf (attrsOf (attrsOf (submodule {
+      options.mode = lib.mkOption { type = str; default = "-"; };
+    })));
+    default = { };
   };
   options.environment.etc = lib.mkOption {
     type = attrsOf (submodule {
@@ -108,6 +114,15 @@ fn host() -> Host {
                 ),
             ],
         )
+        // Entries of a collection that names them otherwise than `<name>` in the option
+        // data (`settings.<config-name>.<path>.<tmpfiles-type>`).
+        .set(
+            tmpfiles::settings::setting("srv-git")
+                .entry("/srv/git")
+                .entry("d")
+                .mode(),
+            "0755",
+        )
         // Another option's value.
         .set(
             environment::etc::entry("hostname").text(),
@@ -147,7 +162,7 @@ fn typed_values_evaluate_with_the_real_module_system() {
         &flake,
         "h",
         &[DECLARATIONS],
-        "builtins.toJSON { fs = config.fileSystems; addresses = config.networking.interfaces.eth0.ipv4.addresses; heads = config.services.xserver.xrandrHeads; hostname = config.environment.etc.hostname.text; variables = config.environment.variables; unit = config.systemd.services.demo.serviceConfig; plik = config.services.plikd.settings; }",
+        "builtins.toJSON { fs = config.fileSystems; addresses = config.networking.interfaces.eth0.ipv4.addresses; heads = config.services.xserver.xrandrHeads; hostname = config.environment.etc.hostname.text; tmpfiles = config.systemd.tmpfiles.settings; variables = config.environment.variables; unit = config.systemd.services.demo.serviceConfig; plik = config.services.plikd.settings; }",
         true,
     )
     .unwrap_or_else(|error| panic!("Nix rejected what flakesmith accepted:\n{error}"));
@@ -166,6 +181,10 @@ fn typed_values_evaluate_with_the_real_module_system() {
         serde_json::json!([{"output": "HDMI-0", "primary": false}, {"output": "DP-1", "primary": true}])
     );
     assert_eq!(value["hostname"], serde_json::json!("h"));
+    assert_eq!(
+        value["tmpfiles"],
+        serde_json::json!({"srv-git": {"/srv/git": {"d": {"mode": "0755"}}}})
+    );
     assert_eq!(
         value["variables"],
         serde_json::json!({"EDITOR": "nvim", "XDG_DATA_DIRS": ["/a", "/b"]})

@@ -6,8 +6,10 @@
 use super::index::{Binding, Index};
 use super::types::{DataFormat, IntKind, OptionType};
 
-/// The first line: what wrote it, so a cache from another version is not read.
-const HEADER: &str = "flakesmith-index 3";
+/// The first line: what wrote it, so a cache from another version is not read. The
+/// number changes with what the generator makes of the option data (the format, or the
+/// bindings an option gets), since a cache is kept by the data's hash.
+const HEADER: &str = "flakesmith-index 4";
 
 impl Index {
     /// The index as text ([`Index::from_text`] reads it back).

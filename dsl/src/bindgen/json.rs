@@ -124,6 +124,23 @@ fn option_doc(name: &str, entry: &Value) -> Result<OptionDoc, String> {
     if loc.is_empty() || loc.iter().any(String::is_empty) {
         return Err("empty `loc`".into());
     }
+    // An entry of a collection is `<name>` in most option data; a collection may name
+    // its entries otherwise (`systemd.tmpfiles.settings.<config-name>.<path>`), and is a
+    // collection all the same: never a literal attribute `<config-name>`.
+    let loc = loc
+        .into_iter()
+        .map(|segment| {
+            let named_entry = segment.len() > 2
+                && segment.starts_with('<')
+                && segment.ends_with('>')
+                && !segment[1..segment.len() - 1].contains(['<', '>', '.']);
+            if named_entry {
+                "<name>".to_owned()
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>();
     let type_description = object
         .get("type")
         .and_then(Value::as_str)
@@ -258,6 +275,20 @@ mod tests {
             options[0].declarations,
             ["<home-manager/modules/programs/git.nix>"]
         );
+    }
+
+    #[test]
+    fn entries_named_otherwise_are_entries() {
+        let text = r#"{"systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.age": {
+          "declarations": [], "description": "", "readOnly": false, "type": "string",
+          "loc": ["systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "age"]
+        }}"#;
+        let options = read_options(text).unwrap();
+        assert_eq!(
+            options[0].name(),
+            "systemd.tmpfiles.settings.<name>.<name>.<name>.age"
+        );
+        assert_eq!(options[0].submodules, 1);
     }
 
     #[test]

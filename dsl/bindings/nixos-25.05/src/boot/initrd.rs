@@ -2727,102 +2727,230 @@ pub mod systemd {
         /// ```
         ///
         /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-        pub const settings: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Untyped>>>> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings"]);
+        pub const settings: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, SettingsValue>>>> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>`: `SettingsValue::new()`, then a setter per option.
+            SettingsValue {
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.age`
+                ///
+                /// Delete a file when it reaches a certain age.
+                ///
+                /// If a file or directory is older than the current time minus the age
+                /// field, it is deleted.
+                ///
+                /// If set to `"-"` no automatic clean-up is done.
+                ///
+                /// Nix type: `string`. Default: `"-"`. Example: `"10d"`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                age: String = "age";
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.argument`
+                ///
+                /// An argument whose meaning depends on the type of operation.
+                ///
+                /// Please see the upstream documentation for the meaning of this
+                /// parameter in different situations:
+                /// <https://www.freedesktop.org/software/systemd/man/tmpfiles.d>
+                ///
+                /// Nix type: `string`. Default: `""`. Example: `""`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                argument: String = "argument";
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.group`
+                ///
+                /// The group of the file.
+                ///
+                /// This may either be a numeric ID or a user/group name.
+                ///
+                /// If omitted or when set to `"-"`, the user and group of the user who
+                /// invokes systemd-tmpfiles is used.
+                ///
+                /// Nix type: `string`. Default: `"-"`. Example: `"root"`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                group: String = "group";
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.mode`
+                ///
+                /// The file access mode to use when creating this file or directory.
+                ///
+                /// Nix type: `string`. Default: `"-"`. Example: `"0755"`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                mode: String = "mode";
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.type`
+                ///
+                /// The type of operation to perform on the file.
+                ///
+                /// The type consists of a single letter and optionally one or more
+                /// modifier characters.
+                ///
+                /// Please see the upstream documentation for the available types and
+                /// more details:
+                /// <https://www.freedesktop.org/software/systemd/man/tmpfiles.d>
+                ///
+                /// Nix type: `string`. Default: `"‹tmpfiles-type›"`. Example: `"d"`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                r#type: String = "type";
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.user`
+                ///
+                /// The user of the file.
+                ///
+                /// This may either be a numeric ID or a user/group name.
+                ///
+                /// If omitted or when set to `"-"`, the user and group of the user who
+                /// invokes systemd-tmpfiles is used.
+                ///
+                /// Nix type: `string`. Default: `"-"`. Example: `"root"`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                user: String = "user";
+            }
+        }
 
         pub mod settings {
             use super::*;
 
-            pub mod config_name {
-                use super::*;
+            /// `boot.initrd.systemd.tmpfiles.settings.<name>`: the entry `entry_name`.
+            #[inline]
+            pub fn setting(entry_name: &str) -> SettingsEntry {
+                SettingsEntry { path: OptionPath::Static(&["boot", "initrd", "systemd", "tmpfiles", "settings"]).join([entry_name]) }
+            }
 
-                pub mod path {
-                    use super::*;
+            /// The options of one entry.
+            #[derive(Clone)]
+            pub struct SettingsEntry {
+                path: OptionPath,
+            }
 
-                    pub mod tmpfiles_type {
-                        use super::*;
+            impl SettingsEntry {
+                /// An entry of this collection.
+                #[inline]
+                pub fn entry(&self, entry_name: &str) -> SettingsEntryEntry {
+                    SettingsEntryEntry { path: self.path.join([entry_name]) }
+                }
 
-                        /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.age`
-                        ///
-                        /// Delete a file when it reaches a certain age.
-                        ///
-                        /// If a file or directory is older than the current time minus the age
-                        /// field, it is deleted.
-                        ///
-                        /// If set to `"-"` no automatic clean-up is done.
-                        ///
-                        /// Nix type: `string`. Default: `"-"`. Example: `"10d"`.
-                        ///
-                        /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const age: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "age"]).in_submodules(1);
+            }
 
-                        /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.argument`
-                        ///
-                        /// An argument whose meaning depends on the type of operation.
-                        ///
-                        /// Please see the upstream documentation for the meaning of this
-                        /// parameter in different situations:
-                        /// <https://www.freedesktop.org/software/systemd/man/tmpfiles.d>
-                        ///
-                        /// Nix type: `string`. Default: `""`. Example: `""`.
-                        ///
-                        /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const argument: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "argument"]).in_submodules(1);
+            /// The options of one entry.
+            #[derive(Clone)]
+            pub struct SettingsEntryEntry {
+                path: OptionPath,
+            }
 
-                        /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.group`
-                        ///
-                        /// The group of the file.
-                        ///
-                        /// This may either be a numeric ID or a user/group name.
-                        ///
-                        /// If omitted or when set to `"-"`, the user and group of the user who
-                        /// invokes systemd-tmpfiles is used.
-                        ///
-                        /// Nix type: `string`. Default: `"-"`. Example: `"root"`.
-                        ///
-                        /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const group: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "group"]).in_submodules(1);
+            impl SettingsEntryEntry {
+                /// An entry of this collection.
+                #[inline]
+                pub fn entry(&self, entry_name: &str) -> SettingsEntryEntryEntry {
+                    SettingsEntryEntryEntry { path: self.path.join([entry_name]) }
+                }
 
-                        /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.mode`
-                        ///
-                        /// The file access mode to use when creating this file or directory.
-                        ///
-                        /// Nix type: `string`. Default: `"-"`. Example: `"0755"`.
-                        ///
-                        /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const mode: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "mode"]).in_submodules(1);
+            }
 
-                        /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.type`
-                        ///
-                        /// The type of operation to perform on the file.
-                        ///
-                        /// The type consists of a single letter and optionally one or more
-                        /// modifier characters.
-                        ///
-                        /// Please see the upstream documentation for the available types and
-                        /// more details:
-                        /// <https://www.freedesktop.org/software/systemd/man/tmpfiles.d>
-                        ///
-                        /// Nix type: `string`. Default: `"‹tmpfiles-type›"`. Example: `"d"`.
-                        ///
-                        /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const r#type: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "type"]).in_submodules(1);
+            /// The options of one entry.
+            #[derive(Clone)]
+            pub struct SettingsEntryEntryEntry {
+                path: OptionPath,
+            }
 
-                        /// `boot.initrd.systemd.tmpfiles.settings.<config-name>.<path>.<tmpfiles-type>.user`
-                        ///
-                        /// The user of the file.
-                        ///
-                        /// This may either be a numeric ID or a user/group name.
-                        ///
-                        /// If omitted or when set to `"-"`, the user and group of the user who
-                        /// invokes systemd-tmpfiles is used.
-                        ///
-                        /// Nix type: `string`. Default: `"-"`. Example: `"root"`.
-                        ///
-                        /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
-                        pub const user: Opt<String> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings", "<config-name>", "<path>", "<tmpfiles-type>", "user"]).in_submodules(1);
+            impl SettingsEntryEntryEntry {
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.age`
+                ///
+                /// Delete a file when it reaches a certain age.
+                ///
+                /// If a file or directory is older than the current time minus the age
+                /// field, it is deleted.
+                ///
+                /// If set to `"-"` no automatic clean-up is done.
+                ///
+                /// Nix type: `string`. Default: `"-"`. Example: `"10d"`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                #[inline]
+                pub fn age(&self) -> Opt<String> {
+                    Opt::at(self.path.join(["age"])).in_submodules(1)
+                }
 
-                    }
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.argument`
+                ///
+                /// An argument whose meaning depends on the type of operation.
+                ///
+                /// Please see the upstream documentation for the meaning of this
+                /// parameter in different situations:
+                /// <https://www.freedesktop.org/software/systemd/man/tmpfiles.d>
+                ///
+                /// Nix type: `string`. Default: `""`. Example: `""`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                #[inline]
+                pub fn argument(&self) -> Opt<String> {
+                    Opt::at(self.path.join(["argument"])).in_submodules(1)
+                }
 
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.group`
+                ///
+                /// The group of the file.
+                ///
+                /// This may either be a numeric ID or a user/group name.
+                ///
+                /// If omitted or when set to `"-"`, the user and group of the user who
+                /// invokes systemd-tmpfiles is used.
+                ///
+                /// Nix type: `string`. Default: `"-"`. Example: `"root"`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                #[inline]
+                pub fn group(&self) -> Opt<String> {
+                    Opt::at(self.path.join(["group"])).in_submodules(1)
+                }
+
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.mode`
+                ///
+                /// The file access mode to use when creating this file or directory.
+                ///
+                /// Nix type: `string`. Default: `"-"`. Example: `"0755"`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                #[inline]
+                pub fn mode(&self) -> Opt<String> {
+                    Opt::at(self.path.join(["mode"])).in_submodules(1)
+                }
+
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.type`
+                ///
+                /// The type of operation to perform on the file.
+                ///
+                /// The type consists of a single letter and optionally one or more
+                /// modifier characters.
+                ///
+                /// Please see the upstream documentation for the available types and
+                /// more details:
+                /// <https://www.freedesktop.org/software/systemd/man/tmpfiles.d>
+                ///
+                /// Nix type: `string`. Default: `"‹tmpfiles-type›"`. Example: `"d"`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                #[inline]
+                pub fn r#type(&self) -> Opt<String> {
+                    Opt::at(self.path.join(["type"])).in_submodules(1)
+                }
+
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.user`
+                ///
+                /// The user of the file.
+                ///
+                /// This may either be a numeric ID or a user/group name.
+                ///
+                /// If omitted or when set to `"-"`, the user and group of the user who
+                /// invokes systemd-tmpfiles is used.
+                ///
+                /// Nix type: `string`. Default: `"-"`. Example: `"root"`.
+                ///
+                /// Declared in `nixos/modules/system/boot/systemd/tmpfiles.nix`.
+                #[inline]
+                pub fn user(&self) -> Opt<String> {
+                    Opt::at(self.path.join(["user"])).in_submodules(1)
                 }
 
             }
