@@ -156,6 +156,14 @@ impl StandIns {
             "args: (import ../support.nix { }).importNixpkgs args\n",
         )
         .unwrap();
+        // The overlay stamping nixpkgs' lib with the flake's revision, which the
+        // stand-in has none of (`"${nixpkgs}/lib/flake-version-info.nix"`).
+        std::fs::create_dir_all(dir.join("nixpkgs/lib")).unwrap();
+        std::fs::write(
+            dir.join("nixpkgs/lib/flake-version-info.nix"),
+            "self: final: prev: { }\n",
+        )
+        .unwrap();
         StandIns { dir }
     }
 
@@ -719,7 +727,9 @@ let
       homeManagerModules = emptyModules // own.homeManagerModules or { };
     };
   nixpkgsInput = n: generic n // {
-    outPath = ./nixpkgs;
+    # A string, as a real input's source is: `"${nixpkgs}/lib/x.nix"` names the file
+    # where it is, not a copy in a store `--eval` does not write.
+    outPath = toString ./nixpkgs;
     lib = lib // { inherit nixosSystem; };
     legacyPackages = lib.genAttrs systems (s: mkPkgs s [ ]);
   };

@@ -18,8 +18,6 @@ const REFUSED: &[(&str, &str)] = &[
     // Built with flake-parts: its hosts come from an input's flake module (lite-config),
     // which the importer does not fetch.
     ("nix-community-infra", "an input's flake module"),
-    // Its hosts come from a builder its own overlay adds to a real package set.
-    ("gvolpe", "attribute 'builders' missing"),
 ];
 
 #[test]
@@ -200,12 +198,19 @@ fn every_imported_corpus_crate_builds() {
             continue;
         }
         let lines = imported.files.get("Cargo.toml").map_or("", String::as_str);
+        let imported_hosts: Vec<String> = imported
+            .files
+            .keys()
+            .filter_map(|f| f.strip_prefix("config/hosts/")?.strip_suffix(".rs"))
+            .map(str::to_owned)
+            .collect();
         table.push(compare_hosts(
             &lib,
             &name,
             dir,
             &crate_dir.join("flake"),
             lines,
+            &imported_hosts,
         ));
     }
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
@@ -257,6 +262,7 @@ fn compare_hosts(
     original: &Path,
     regenerated: &Path,
     manifest: &str,
+    imported_hosts: &[String],
 ) -> String {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/data");
     let (nixos, home) = option_data(manifest);
@@ -266,8 +272,17 @@ fn compare_hosts(
         &data.join(home),
         &[original, regenerated],
     );
-    let hosts = stand_ins.hosts(original).unwrap_or_default();
     let (mut equal, mut differ, mut cannot) = (Vec::new(), Vec::new(), Vec::new());
+    // Where the stand-ins cannot even list the original's hosts, each host the importer
+    // found cannot be evaluated, for that reason.
+    let hosts = match stand_ins.hosts(original) {
+        Ok(hosts) => hosts,
+        Err(why) => {
+            let why = reason(&why, original);
+            cannot.extend(imported_hosts.iter().map(|host| format!("{host}: {why}")));
+            Vec::new()
+        }
+    };
     for host in &hosts {
         // Options the stand-ins learn to declare for one flake are declared for the
         // other too, so both are evaluated with the same stand-ins.
@@ -340,7 +355,7 @@ fn compare_hosts(
     };
     format!(
         "| `{name}` | {} | {} | {} | {} |",
-        hosts.len(),
+        equal.len() + differ.len() + cannot.len(),
         if equal.is_empty() {
             "0".to_owned()
         } else {

@@ -1203,3 +1203,50 @@ fn what_else_a_helper_gives_nixos_system_is_reported() {
         "{report}"
     );
 }
+
+/// Hosts a builder makes that the flake's own overlay adds to its package set
+/// (`nixosConfigurations = pkgs.builders.mkNixos { };`) are found by evaluation: the
+/// stand-in nixpkgs applies the overlays it is given. An input URL written as a bare URI
+/// (`url = github:owner/repo;`) is that string, as it is to Nix.
+#[test]
+fn hosts_from_an_overlays_builder_and_bare_uri_inputs() {
+    let Some(_) = flakesmith_tests::nixpkgs_lib_or_say("hosts from an overlay's builder") else {
+        return;
+    };
+    let flake = r#"{
+  inputs.nixpkgs.url = github:NixOS/nixpkgs/nixos-24.05;
+  inputs.nur.url = github:nix-community/NUR;
+  outputs = { nixpkgs, ... }:
+    let
+      pkgs = import nixpkgs {
+        system = "x86_64-linux";
+        overlays = [
+          (final: prev: {
+            builders.mkNixos = { }: {
+              box = nixpkgs.lib.nixosSystem {
+                system = "x86_64-linux";
+                modules = [ ./box.nix ];
+              };
+            };
+          })
+        ];
+      };
+    in { nixosConfigurations = pkgs.builders.mkNixos { }; };
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        (
+            "box.nix",
+            "{ ... }: { system.stateVersion = \"24.05\"; networking.hostName = \"box\"; }\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(imported.files.contains_key("config/hosts/box.rs"));
+    let rust = all_rust(&imported);
+    assert!(rust.contains("\"github:nix-community/NUR\""), "{rust}");
+    assert!(
+        rust.contains(r#".set(nixos::networking::host_name, "box")"#),
+        "{rust}"
+    );
+}

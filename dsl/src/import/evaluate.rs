@@ -77,6 +77,13 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
     let nixpkgs = scratch.join("nixpkgs");
     let written = std::fs::create_dir_all(&nixpkgs)
         .and_then(|()| std::fs::write(nixpkgs.join("default.nix"), stand_in_nixpkgs(lib)))
+        .and_then(|()| {
+            STAND_IN_NIXPKGS_FILES.iter().try_for_each(|(file, text)| {
+                let path = nixpkgs.join(file);
+                std::fs::create_dir_all(path.parent().expect("in a directory"))?;
+                std::fs::write(path, text)
+            })
+        })
         .and_then(|()| std::fs::write(scratch.join("flake-parts.nix"), FLAKE_PARTS));
     // First with the values of inline modules (which may touch a part of a stand-in that
     // is not there), then, if that fails, without them.
@@ -323,9 +330,10 @@ pub fn is_flake_parts(input: &InputSpec) -> bool {
         .contains("hercules-ci/flake-parts")
 }
 
-/// What `import nixpkgs { system = ...; }` gives the flake's helpers: the real lib, and
-/// the platform (`pkgs.stdenv.isLinux`, `pkgs.stdenv.hostPlatform`), which a flake's own
-/// lib additions read.
+/// What `import nixpkgs { system = ...; overlays = ...; }` gives the flake's helpers: the
+/// real lib, the platform (`pkgs.stdenv.isLinux`, `pkgs.stdenv.hostPlatform`), which a
+/// flake's own lib additions read, and what the overlays add (a flake may make its hosts
+/// with a builder its own overlay adds: `pkgs.builders.mkNixos { }`).
 fn stand_in_nixpkgs(lib: &str) -> String {
     format!(
         r#"args:
@@ -334,18 +342,26 @@ let
   local = args.localSystem or args.system or "x86_64-linux";
   system = if builtins.isString local then local else local.system;
   platform = lib.systems.elaborate system;
-in {{
-  inherit lib system;
-  stdenv = {{
-    inherit system;
-    hostPlatform = platform;
-    buildPlatform = platform;
-    inherit (platform) isLinux isDarwin;
+  base = final: {{
+    inherit lib system;
+    stdenv = {{
+      inherit system;
+      hostPlatform = platform;
+      buildPlatform = platform;
+      inherit (platform) isLinux isDarwin;
+    }};
   }};
-}}
+in
+lib.fix (lib.foldl' (package-set: overlay: lib.extends overlay package-set) base (args.overlays or [ ]))
 "#
     )
 }
+
+/// What a flake reads of nixpkgs' own files beside `default.nix`: the overlay that
+/// stamps the lib with the flake's revision (`"${nixpkgs}/lib/flake-version-info.nix"`),
+/// which the stand-in has no revision for.
+const STAND_IN_NIXPKGS_FILES: &[(&str, &str)] =
+    &[("lib/flake-version-info.nix", "self: final: prev: { }\n")];
 
 /// Writes `program` to `file` and evaluates it to JSON.
 fn run(file: &Path, program: &str) -> Result<serde_json::Value, String> {
@@ -557,10 +573,12 @@ fn program(
             value = format!("({value} // {framework})");
         }
         if real_lib {
-            // `import nixpkgs { ... }` gives a package set whose `lib` is the real one.
+            // `import nixpkgs { ... }` gives a package set whose `lib` is the real one. The
+            // source is a string, as a real input's is: `"${nixpkgs}/lib/x.nix"` then names
+            // the file where it is, instead of a copy in a store `--eval` does not write.
             value = format!(
                 "({value} // {{ lib = recordingLib; outPath = {}; }})",
-                nix_path(nixpkgs_source)
+                crate::nix::double_quoted(&nixpkgs_source.display().to_string())
             );
         }
         stand_ins.push_str(&format!(

@@ -540,7 +540,9 @@ pub fn read(source: &Source, expr: ast::Expr) -> Value {
             ast::LiteralKind::Float(float) => float
                 .value()
                 .map_or(raw("a float Nix cannot read"), Value::Float),
-            ast::LiteralKind::Uri(_) => raw("a bare URI"),
+            // `github:owner/repo` unquoted is a string to Nix (an old spelling flakes'
+            // `inputs.x.url` still meet).
+            ast::LiteralKind::Uri(uri) => Value::Str(uri.syntax().text().to_string()),
         },
         ast::Expr::Str(string) => {
             static_string(&string).map_or(raw("the string interpolates `${...}`"), Value::Str)
