@@ -3,11 +3,10 @@
 //! above its definition and, when raw, a `// TODO(import)` line with its `file:line`.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use crate::bindgen::types::{DataFormat, IntKind, OptionType};
 use crate::bindgen::{Binding, Index};
-
-use std::fmt::Write as _;
 
 use super::syntax::{Entry, Priority, Value};
 
