@@ -1250,3 +1250,33 @@ fn hosts_from_an_overlays_builder_and_bare_uri_inputs() {
         "{rust}"
     );
 }
+
+/// An entry of a collection of submodules set to `{ }` (it only has to be there) is that
+/// collection given the entry's empty value struct; another option's value read through
+/// `config.` is the handle's `.value()`.
+#[test]
+fn empty_entries_and_other_options_values_are_typed() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./box.nix")),
+        (
+            "box.nix",
+            r#"{ config, ... }: {
+  system.stateVersion = "24.05";
+  users.groups.media = { };
+  services.sonarr.group = config.users.groups.media.name;
+  environment.etc.hostname.text = config.networking.hostName;
+}
+"#,
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    for typed in [
+        r#".set(nixos::users::groups, [("media", nixos::users::GroupsValue::new())])"#,
+        r#".set(nixos::services::sonarr::group, nixos::users::groups::group("media").name().value())"#,
+        r#".set(nixos::environment::etc::entry("hostname").text(), nixos::networking::host_name.value())"#,
+    ] {
+        assert!(rust.contains(typed), "{typed} in {rust}");
+    }
+    assert!(!rust.contains("TODO(import)"), "{rust}");
+}

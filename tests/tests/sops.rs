@@ -193,6 +193,12 @@ fn secret_mistakes_name_the_rust_line() {
     }
     // Near misses: root and a system group are always there; a nested key's first part.
     compile(&flake(desk(ok().owner("root").group("keys"))), dir.path()).unwrap();
+    // A group made by an entry of its own, with no option set (`users.groups.x = { };`).
+    let made = desk(ok().group("secret-readers")).set(
+        users::groups,
+        [("secret-readers", users::GroupsValue::new())],
+    );
+    compile(&flake(made), dir.path()).unwrap();
     for mode in ["400", "0440", "4755"] {
         compile(&flake(desk(ok().mode(mode))), dir.path()).unwrap();
     }

@@ -9,11 +9,13 @@ use crate::model::Location;
 /// Groups every NixOS system has.
 const SYSTEM_GROUPS: &[&str] = &["root", "wheel", "users", "keys", "nogroup"];
 
+/// Whether a definition makes the entry `prefix`: one of its options, or the entry
+/// itself (`users.groups.media = { };` creates the group).
 fn defines(effective: &Effective, prefix: [&str; 3]) -> bool {
     effective
         .leaves
         .iter()
-        .any(|l| l.path.len() > 3 && l.path[..3] == prefix)
+        .any(|l| l.path.len() >= 3 && l.path[..3] == prefix)
 }
 
 /// Whether the host has the user `name`.

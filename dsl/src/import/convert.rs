@@ -603,7 +603,8 @@ fn typed_value(
             let variant = found.index.variant(enum_type, s)?;
             Some(format!("{}::{enum_type}::{variant}", found.root))
         }
-        (OptionType::Submodule, Value::Attrs(entries)) if !entries.is_empty() => {
+        // `{ }` too: an entry that only has to be there (`users.groups.media = { };`).
+        (OptionType::Submodule, Value::Attrs(entries)) => {
             submodule_value(options, found, entries, named.value_type?)
         }
         (t, Value::Raw { text, .. }) => config_value(options, text, t),
