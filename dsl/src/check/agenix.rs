@@ -120,7 +120,8 @@ pub(crate) fn uses(
         &AGENIX,
         host,
         &declared,
-        (imports_agenix, hand_kept),
+        imports_agenix,
+        hand_kept,
         effective,
         out,
     );

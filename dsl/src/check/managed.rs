@@ -70,13 +70,15 @@ pub(crate) fn secrets_used<'e>(value: &'e Expr, root: &str) -> Vec<&'e str> {
     found
 }
 
-/// Secrets used but not declared; declared secrets without the manager's module; owners
-/// and groups that do not exist on the host.
+/// Secrets used but not declared (judged only where no hand-kept module, `hand_kept`,
+/// could declare them); declared secrets without the manager's module; owners and groups
+/// that do not exist on the host.
 pub(crate) fn check(
     manager: &Manager,
     host: &Host,
     declared: &[Declared],
-    (imports_module, hand_kept): (bool, bool),
+    imports_module: bool,
+    hand_kept: bool,
     effective: &Effective,
     out: &mut Vec<Diagnostic>,
 ) {

@@ -175,7 +175,8 @@ pub(crate) fn uses(
         &SOPS,
         host,
         &declared,
-        (imports_sops, hand_kept),
+        imports_sops,
+        hand_kept,
         effective,
         out,
     );
