@@ -535,6 +535,64 @@ fn the_report_counts_and_names_everything() {
     assert_eq!(imported.report.hand_kept(), 2, "{report}");
 }
 
+/// Outputs per system (`packages.${system}.hello`, `devShells.${system}.default`) are
+/// carried like any other output: in the order they were written, with the `let` that
+/// names the system, and they evaluate to what the original's did. A host given that
+/// `let` by `inherit system;` is on that system.
+#[test]
+fn outputs_per_system_are_carried() {
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { self, nixpkgs, ... }:
+    let
+      system = "aarch64-linux";
+      greeting = "hello";
+    in
+    {
+      packages.${system}.hello = greeting;
+      nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+        inherit system;
+        modules = [ ./box.nix ];
+      };
+      devShells.${system} = { default = "shell"; };
+      formatter."${system}" = "fmt";
+    };
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("box.nix", "{ ... }: { system.stateVersion = \"24.05\"; }\n"),
+    ])
+    .unwrap();
+    let report = imported.report.render();
+    for output in ["packages", "devShells", "formatter"] {
+        assert!(
+            report.contains(&format!(
+                "the output `{output}` is carried as it was written"
+            )),
+            "{report}"
+        );
+    }
+    // The host's system is the `let`'s, given by `inherit system;`.
+    assert!(
+        host_rs(&imported).contains(r#"Host::new("box", System::Aarch64Linux"#),
+        "{}",
+        host_rs(&imported)
+    );
+    let outputs = &imported.files["nix/outputs.nix"];
+    let packages = outputs.find("packages.").expect(outputs);
+    let shells = outputs.find("devShells.").expect(outputs);
+    assert!(packages < shells, "{outputs}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("outputs.nix");
+    std::fs::write(&file, outputs).unwrap();
+    let evaluated = flakesmith_tests::eval_json(&format!(
+        "let o = import {} {{ self = {{ }}; nixpkgs = {{ }}; }}; in [ o.packages.aarch64-linux.hello o.devShells.aarch64-linux.default o.formatter.aarch64-linux ]",
+        file.display()
+    ));
+    assert_eq!(evaluated, serde_json::json!(["hello", "shell", "fmt"]));
+}
+
 /// Item 3: hosts a helper makes (`lib.genAttrs`, a `mkSystem` in another file, inline
 /// modules and special arguments in it) are found by evaluating `outputs` with stand-in
 /// inputs whose `nixosSystem` records its arguments.
@@ -1170,7 +1228,8 @@ fn nixpkgs_following_another_input_is_that_input() {
 
 /// A helper-made host's `nixosSystem` given more than its modules, system and special
 /// arguments (`pkgs`, its own package set) is said to be left out, as a host written out
-/// in `flake.nix` is: flakesmith writes the call itself.
+/// in `flake.nix` is: flakesmith writes the call itself. The note names the host and
+/// where the helper gives it.
 #[test]
 fn what_else_a_helper_gives_nixos_system_is_reported() {
     if flakesmith_tests::nixpkgs_lib_or_say("a helper's nixosSystem arguments").is_none() {
@@ -1199,7 +1258,9 @@ fn what_else_a_helper_gives_nixos_system_is_reported() {
     .unwrap_or_else(|e| panic!("{e}"));
     let report = imported.report.render();
     assert!(
-        report.contains("`pkgs` of `nixosSystem` (flakesmith writes the call itself)"),
+        report.contains(
+            "host `box`: `pkgs` of `nixosSystem` (flakesmith writes the call itself, given at flake.nix:6)"
+        ),
         "{report}"
     );
 }

@@ -662,7 +662,8 @@ fn program(
         system = args.system or null;
         modules = map describe (args.modules or []);
         specialArgs = builtins.mapAttrs (_: argument) (args.specialArgs or {{}});
-        others = builtins.attrNames (builtins.removeAttrs args [ "system" "modules" "specialArgs" ]);
+        others = map (n: {{ name = n; at = builtins.unsafeGetAttrPos n args; }})
+          (builtins.attrNames (builtins.removeAttrs args [ "system" "modules" "specialArgs" ]));
       }}
     else {{ notASystem = true; }};
 in {result}
@@ -782,9 +783,17 @@ fn host_spec(
     // What else the host's `nixosSystem` call is given (`pkgs`, `lib`): flakesmith writes
     // the call itself, so it is said to be left out, as the reader of written hosts says.
     for other in json["others"].as_array().into_iter().flatten() {
-        if let Some(other) = other.as_str() {
+        if let Some(argument) = other["name"].as_str() {
+            // Where the helper gives it, when Nix knows (`inherit pkgs;` in a file of the
+            // flake's).
+            let given = match (other["at"]["file"].as_str(), other["at"]["line"].as_u64()) {
+                (Some(file), Some(line)) => within(dir, file)
+                    .map(|file| format!(", given at {file}:{line}"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
             host.skipped.push(format!(
-                "`{other}` of `nixosSystem` (flakesmith writes the call itself)"
+                "host `{name}`: `{argument}` of `nixosSystem` (flakesmith writes the call itself{given})"
             ));
         }
     }

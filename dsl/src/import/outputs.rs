@@ -10,7 +10,7 @@ use std::path::Path;
 use rnix::ast::{self, HasEntry};
 use rowan::ast::AstNode;
 
-use super::syntax::{attrpath, unparen};
+use super::syntax::{attr_name, attrpath, unparen};
 
 /// The carried outputs: the file's text, and the names it could not carry with why.
 pub struct Carried {
@@ -47,25 +47,34 @@ pub fn carry(dir: &Path, wanted: &[String]) -> Carried {
             not_written("`outputs` is not a function returning an attribute set (under `let`)");
         return carried;
     };
-    let mut entries: Vec<String> = Vec::new();
+    // Each carried entry with where it starts, to keep the order they were written in.
+    let mut entries: Vec<(usize, String)> = Vec::new();
     let mut reads: BTreeSet<String> = BTreeSet::new();
     for name in wanted {
         let mut found = false;
         for entry in set.entries() {
             match &entry {
                 ast::Entry::AttrpathValue(value) => {
+                    // The output's own name is the first segment; those after it may be
+                    // computed (`packages.${system}.default`).
                     let first = value
                         .attrpath()
+                        .and_then(|p| p.attrs().next())
                         .as_ref()
-                        .and_then(attrpath)
-                        .and_then(|p| p.first().cloned());
+                        .and_then(attr_name);
                     if first.as_deref() == Some(name.as_str()) {
                         found = true;
                         if let Some(v) = value.value() {
                             reads
                                 .extend(crate::nix::free_variables(&v.syntax().text().to_string()));
                         }
-                        entries.push(reindented(&text, value.syntax()));
+                        for attr in value.attrpath().iter().flat_map(|p| p.attrs()) {
+                            if let ast::Attr::Dynamic(dynamic) = attr {
+                                let name = dynamic.expr().map(|e| e.syntax().text().to_string());
+                                reads.extend(crate::nix::free_variables(&name.unwrap_or_default()));
+                            }
+                        }
+                        entries.push((start(value.syntax()), reindented(&text, value.syntax())));
                     }
                 }
                 ast::Entry::Inherit(inherit) => {
@@ -80,11 +89,14 @@ pub fn carry(dir: &Path, wanted: &[String]) -> Carried {
                             Some(from) => {
                                 let from = from.syntax().text().to_string();
                                 reads.extend(crate::nix::free_variables(&from));
-                                entries.push(format!("inherit ({from}) {name};"));
+                                entries.push((
+                                    start(inherit.syntax()),
+                                    format!("inherit ({from}) {name};"),
+                                ));
                             }
                             None => {
                                 reads.insert(name.clone());
-                                entries.push(format!("inherit {name};"));
+                                entries.push((start(inherit.syntax()), format!("inherit {name};")));
                             }
                         }
                     }
@@ -137,7 +149,8 @@ pub fn carry(dir: &Path, wanted: &[String]) -> Carried {
         out.push_str("in\n");
     }
     out.push_str("{\n");
-    for entry in entries {
+    entries.sort_by_key(|(at, _)| *at);
+    for (_, entry) in entries {
         out.push_str("  ");
         out.push_str(&entry);
         out.push('\n');
@@ -145,6 +158,11 @@ pub fn carry(dir: &Path, wanted: &[String]) -> Carried {
     out.push_str("}\n");
     carried.text = Some(out);
     carried
+}
+
+/// Where `node` starts in its file.
+fn start(node: &rowan::SyntaxNode<rnix::NixLanguage>) -> usize {
+    node.text_range().start().into()
 }
 
 /// All of a flake-parts flake's outputs but `nixosConfigurations`: its `outputs`, as

@@ -333,16 +333,29 @@ fn read_outputs(
     let mut others: Vec<(String, usize)> = Vec::new();
     let mut found = false;
     for entry in set.attrpath_values() {
-        let Some(path) = entry.attrpath().as_ref().and_then(super::syntax::attrpath) else {
+        // An output's own name is static even where what follows is computed
+        // (`packages.${system}.default`).
+        let first = entry
+            .attrpath()
+            .and_then(|p| p.attrs().next())
+            .as_ref()
+            .and_then(super::syntax::attr_name);
+        let Some(first) = first else {
             others.push(("${...}".to_owned(), source.line_of(entry.syntax())));
             continue;
         };
-        if path.first().map(String::as_str) != Some("nixosConfigurations") {
-            if !others.iter().any(|(name, _)| *name == path[0]) {
-                others.push((path[0].clone(), source.line_of(entry.syntax())));
+        if first != "nixosConfigurations" {
+            if !others.iter().any(|(name, _)| *name == first) {
+                others.push((first, source.line_of(entry.syntax())));
             }
             continue;
         }
+        let Some(path) = entry.attrpath().as_ref().and_then(super::syntax::attrpath) else {
+            return Err(format!(
+                "{}: a host of `nixosConfigurations` is named by a computed name",
+                source.line_of(entry.syntax())
+            ));
+        };
         found = true;
         let Some(value) = entry.value() else { continue };
         let named: Vec<(String, ast::Expr, usize)> = match (path.len(), unparen(value)) {
@@ -425,6 +438,16 @@ fn read_host(
         carried: Vec::new(),
         line,
     };
+    // `inherit system;` from a `let` of `outputs` that binds a string.
+    for inherit in arguments.inherits() {
+        let named_system = inherit.from().is_none()
+            && inherit
+                .attrs()
+                .any(|a| super::syntax::attr_name(&a).as_deref() == Some("system"));
+        if named_system {
+            host.system = lets.strings.get("system").cloned();
+        }
+    }
     for entry in arguments.attrpath_values() {
         let Some(key) = entry.attrpath().as_ref().and_then(super::syntax::attrpath) else {
             continue;
