@@ -58,7 +58,7 @@ pub use diagnostic::{Diagnostic, Kind as DiagnosticKind, Severity};
 pub use model::{
     AgeSecret, Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, HomeAdditions,
     Host, Input, Lint, LocalPackage, Location, Merge, MergeRule, Module, NixSource, Overlay,
-    Priority, SopsSecret, SourceLocations, System, Unfree, UploadAt, User,
+    PackageSet, Priority, SopsSecret, SourceLocations, System, Unfree, UploadAt, User,
 };
 pub use model::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 
@@ -153,7 +153,8 @@ pub use flakesmith_macros::NixModule;
 pub mod prelude {
     pub use crate::model::{
         AgeSecret, Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, Host,
-        Input, Lint, Module, NixSource, SopsSecret, SourceLocations, System, UploadAt, User,
+        Input, Lint, Module, NixSource, PackageSet, SopsSecret, SourceLocations, System, UploadAt,
+        User,
     };
     pub use crate::model::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;

@@ -34,6 +34,10 @@ pub struct Plan<'a> {
     pub extra_outputs: Option<String>,
 }
 
+/// Where in a host's directory the tree writes its own package set
+/// ([`Host::package_set`](crate::model::Host::package_set)).
+pub const PACKAGE_SET_FILE: &str = "package-set.nix";
+
 /// Where the tree writes [`Flake::extra_outputs`].
 pub const EXTRA_OUTPUTS_FILE: &str = "outputs.nix";
 
@@ -109,6 +113,9 @@ pub struct PlannedHost<'a> {
     pub hardware: String,
     /// `disko.nix`, read and parsed, when the host has one.
     pub disko: Option<String>,
+    /// `package-set.nix` ([`Host::package_set`](crate::model::Host::package_set)), read,
+    /// parsed and checked, when the host has one.
+    pub package_set: Option<String>,
     /// Definitions flakesmith makes on the host's behalf (`system.stateVersion` from
     /// `Host::new`, `networking.hostName` from the host's name), written after the
     /// host's own and checked with them.

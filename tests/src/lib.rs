@@ -452,7 +452,9 @@ fn evaluate(lib: &str, dir: &Path, expr: &str, lists: Lists) -> Result<serde_jso
             outPath = "/nix/store/nixpkgs";
             legacyPackages = lib.genAttrs [ "x86_64-linux" "aarch64-linux" ] (_: mkPkgs [ ]);
             lib = lib // {{
-              nixosSystem = args: lib.evalModules {{
+              # A `pkgs` given is the package set and a `lib` given evaluates the
+              # modules, as nixpkgs' own `nixosSystem` does.
+              nixosSystem = args: (args.lib or lib).evalModules {{
                 modules = args.modules ++ [ ({{ config, ... }}: {{
                   freeformType = lib.types.attrsOf valueType;
                   # NixOS's namespaces are declared, as NixOS declares them: modules
@@ -468,7 +470,8 @@ fn evaluate(lib: &str, dir: &Path, expr: &str, lists: Lists) -> Result<serde_jso
                       default = {{ }};
                     }};
                   }};
-                  config._module.args.pkgs = mkPkgs (config.nixpkgs.overlays or [ ]);
+                  config._module.args.pkgs =
+                    if args ? pkgs then args.pkgs else mkPkgs (config.nixpkgs.overlays or [ ]);
                 }}) ];
                 specialArgs = {{ modulesPath = {modules_path}; }} // args.specialArgs or {{ }};
               }};

@@ -686,12 +686,16 @@ let
         else platform.value.system or null;
     in if fallback != null then fallback else if fromPlatform != null then fromPlatform else "x86_64-linux";
 
+  # As nixpkgs' own: a `pkgs` given is the package set (NixOS then applies no
+  # `nixpkgs.overlays`), and a `lib` given evaluates the modules.
   nixosSystem = args:
     let
-      evaluated = lib.evalModules {
+      evaluated = (args.lib or lib).evalModules {
         modules = (args.modules or [ ]) ++ nixosModules ++ [
           ({ config, ... }: {
-            config._module.args.pkgs = mkPkgs (hostSystem config (args.system or null)) config.nixpkgs.overlays;
+            config._module.args.pkgs =
+              if args ? pkgs then args.pkgs
+              else mkPkgs (hostSystem config (args.system or null)) config.nixpkgs.overlays;
           })
         ];
         specialArgs = { modulesPath = ./modules-path; } // (args.specialArgs or { });

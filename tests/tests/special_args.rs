@@ -121,6 +121,77 @@ fn lib_additions_reach_nixos_modules_and_not_home_managers() {
     );
 }
 
+/// `Host::package_set`: the host's modules get the set the hand-kept file builds as
+/// `pkgs` (and its `lib` with `with_its_lib`); NixOS applies no `nixpkgs.overlays` to
+/// it. A host without one keeps the package set NixOS builds.
+#[test]
+fn a_host_package_set_is_its_pkgs() {
+    const READS_PKGS: &str = "{ pkgs, lib, ... }: { nixpkgs.overlays = [ (final: prev: { marker = \"overlay\"; }) ]; networking.domain = \"${pkgs.marker}.${lib.fleet or \"nixpkgs-lib\"}\"; }\n";
+    const PACKAGE_SET: &str = "{ nixpkgs, ... }: nixpkgs.legacyPackages.x86_64-linux // {\n  marker = \"own\";\n  lib = nixpkgs.lib.extend (final: prev: { fleet = \"its-lib\"; });\n}\n";
+    let host = |name: &str| {
+        Host::new(name, System::X86_64Linux, "24.11")
+            .hardware(Hardware::nix_text("{ }"))
+            .import(Module::nix_text(Category::System, "reads-pkgs", READS_PKGS))
+    };
+    let flake = Flake::new("sets", "24.11")
+        .host(host("own").package_set(PackageSet::nix_text(PACKAGE_SET)))
+        .host(host("with-lib").package_set(PackageSet::nix_text(PACKAGE_SET).with_its_lib()))
+        .host(host("nixos"));
+    let tree = match compile(&flake, std::path::Path::new(".")) {
+        Ok(compiled) => compiled.tree,
+        Err(rejected) => panic!(
+            "{}",
+            flakesmith::diagnostic::render_all(&rejected.diagnostics)
+        ),
+    };
+    let flake_nix = tree.get("flake.nix").unwrap();
+    assert!(
+        flake_nix.contains("pkgs = import ./hosts/own/package-set.nix inputs;"),
+        "{flake_nix}"
+    );
+    assert!(tree.get("hosts/own/package-set.nix").is_some());
+    let Some(lib) = nixpkgs_lib_or_say("package sets") else {
+        return;
+    };
+    let value = evaluate_flake(
+        &lib,
+        &tree,
+        r#"lib.genAttrs [ "own" "with-lib" "nixos" ] (host: outputs.nixosConfigurations.${host}.config.networking.domain)"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        value,
+        serde_json::json!({
+            "own": "own.nixpkgs-lib",
+            "with-lib": "own.its-lib",
+            "nixos": "overlay.nixpkgs-lib",
+        })
+    );
+}
+
+/// A package set that is not a function of the inputs, beside the flake's overlays,
+/// packages or unfree rule (which NixOS would not apply to it), with a second `lib`, or
+/// on a host colmena deploys: build errors naming the host.
+#[test]
+fn a_package_set_that_would_not_apply_is_rejected() {
+    let host = Host::new("desk", System::X86_64Linux, "24.11")
+        .hardware(Hardware::nix_text("{ }"))
+        .lib_additions(Raw::nix("{ fleet = 1; }"))
+        .package_set(PackageSet::nix_text("import <nixpkgs> { }").with_its_lib());
+    let text = rejected(
+        &Flake::new("sets", "24.11")
+            .allow_unfree(flakesmith::Unfree::All)
+            .host(host),
+    );
+    for expected in [
+        "error[invalid-package-set]: the package set of host `desk` is not a function of the flake's inputs",
+        "error[invalid-package-set]: host `desk` has its own package set, to which NixOS applies none of the flake's an unfree rule (`Flake::allow_unfree`)",
+        "error[invalid-package-set]: host `desk` is given two `lib`s",
+    ] {
+        assert!(text.contains(expected), "{text}");
+    }
+}
+
 /// `Host::state_version_as_default`: a module that sets `system.stateVersion` (as an
 /// imported flake's may, from an option of its own) replaces the host's; without one, the
 /// host's stands.

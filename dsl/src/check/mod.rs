@@ -22,6 +22,7 @@ mod module_args;
 mod name_rules;
 mod names;
 mod outputs;
+mod package_set;
 mod packages;
 mod pattern;
 mod releases;
@@ -37,7 +38,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Definition, Flake, Host, Order, Priority, User};
 use crate::option::OptionPath;
-use crate::plan::{Plan, PlannedHome, PlannedHost, PlannedModule, PlannedUser};
+use crate::plan::{Plan, PlannedHome, PlannedHost, PlannedModule, PlannedUser, PACKAGE_SET_FILE};
 
 pub use definitions::MAX_NESTING;
 pub use name_rules::{is_release, valid_host_name, valid_module_name, valid_user_name};
@@ -447,6 +448,11 @@ fn resolve<'a>(
             .disko
             .as_ref()
             .and_then(|source| host_file(source, "disko", "disko.nix"));
+        let package_set = host
+            .package_set
+            .as_ref()
+            .and_then(|set| host_file(&set.source, "package set", PACKAGE_SET_FILE))
+            .filter(|text| package_set::check(flake, host, text, out));
         let module_definitions: Vec<&Definition> = plan
             .with_imports(&imports)
             .into_iter()
@@ -476,6 +482,7 @@ fn resolve<'a>(
             homes,
             hardware: hardware.unwrap_or_default(),
             disko,
+            package_set,
             generated,
         });
     }

@@ -137,6 +137,10 @@ kinds! {
     /// The flake's extra outputs are not a function of its inputs, or define an output
     /// flakesmith writes itself.
     InvalidExtraOutputs = "invalid-extra-outputs", Error;
+    /// A host's own package set that is not a function of the flake's inputs, or that
+    /// flake-wide overlays, packages or unfree rules are given beside (NixOS applies none
+    /// of them to it), or a second `lib`.
+    InvalidPackageSet = "invalid-package-set", Error;
     /// A relative path in a hand-kept file that names nothing (Nix fails where it is used).
     MissingPath = "missing-path", Warning;
     /// A relative path in a hand-kept file that the tree cannot carry (outside the

@@ -200,12 +200,43 @@ pub(super) fn following_nixpkgs(url: &str) -> Expr {
         .into()
 }
 
-/// `nixpkgs.lib.nixosSystem { system; specialArgs; modules; }`.
+/// `nixpkgs.lib.nixosSystem { system; specialArgs; modules; }`, and the host's own
+/// package set where it has one: `pkgs = import ./hosts/<host>/package-set.nix inputs;`,
+/// bound once in a `let` where its `lib` is given too.
 pub(super) fn nixos_system(planned: &PlannedHost, special_args: Expr, modules: Expr) -> Expr {
+    let host = planned.host;
+    let mut arguments = Attrs::new().with("system", string(host.system.double()));
+    let package_set = planned.package_set.as_ref().and(host.package_set.as_ref());
+    let import_set = || {
+        Expr::apply(
+            Expr::known("import"),
+            [
+                Expr::Path(path(format!(
+                    "./{}/{}",
+                    host.dir_path(),
+                    crate::plan::PACKAGE_SET_FILE
+                ))),
+                Expr::known("inputs"),
+            ],
+        )
+    };
+    match package_set {
+        Some(set) if set.its_lib => {
+            arguments.insert("pkgs", Expr::known("pkgs"));
+            arguments.insert("lib", Expr::known("pkgs.lib"));
+        }
+        Some(_) => {
+            arguments.insert("pkgs", import_set());
+        }
+        None => {}
+    }
     // Every module, generated or hand-kept, gets the flake's inputs as an argument.
-    let arguments = Attrs::new()
-        .with("system", string(planned.host.system.double()))
+    let arguments = arguments
         .with("specialArgs", special_args)
         .with("modules", modules);
-    Expr::apply(Expr::known("nixpkgs.lib.nixosSystem"), [arguments.into()])
+    let call = Expr::apply(Expr::known("nixpkgs.lib.nixosSystem"), [arguments.into()]);
+    match package_set {
+        Some(set) if set.its_lib => Expr::Let(vec![(ident("pkgs"), import_set())], Box::new(call)),
+        _ => call,
+    }
 }

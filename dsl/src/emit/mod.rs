@@ -48,6 +48,18 @@ pub fn emit(plan: &Plan) -> Tree {
             format!("{dir}/hardware-configuration.nix"),
             hardware_file(flake, planned),
         ));
+        if let (Some(text), Some(set)) = (&planned.package_set, &planned.host.package_set) {
+            files.push(GeneratedFile::new(
+                format!("{dir}/{}", crate::plan::PACKAGE_SET_FILE),
+                hand_kept_file(
+                    flake,
+                    &format!("the package set of host `{}`", planned.host.name),
+                    Some(&set.source),
+                    planned.host.location,
+                    text,
+                ),
+            ));
+        }
         if let Some(text) = &planned.disko {
             let host = planned.host;
             files.push(GeneratedFile::new(

@@ -51,6 +51,43 @@ pub enum NixSource {
     Inline { text: String, location: Location },
 }
 
+/// A host's own package set ([`Host::package_set`]): hand-kept Nix, and whether the
+/// host's `lib` is that set's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackageSet {
+    pub source: NixSource,
+    /// Whether `nixosSystem` is also given the set's `lib` ([`PackageSet::with_its_lib`]).
+    pub its_lib: bool,
+}
+
+impl PackageSet {
+    /// The package set a hand-kept file (relative to the configuration crate) builds.
+    #[track_caller]
+    pub fn nix_file(path: impl Into<PathBuf>) -> Self {
+        Self {
+            source: NixSource::nix_file(path),
+            its_lib: false,
+        }
+    }
+
+    /// The package set Nix text given in Rust builds.
+    #[track_caller]
+    pub fn nix_text(text: impl Into<String>) -> Self {
+        Self {
+            source: NixSource::nix_text(text),
+            its_lib: false,
+        }
+    }
+
+    /// Gives `nixosSystem` the set's own `lib` as well (`lib = pkgs.lib;`): for a set
+    /// whose overlays extend `lib`, so the host's modules find those additions. A host
+    /// with [`Host::lib_additions`] beside this is a build error (two `lib`s).
+    pub fn with_its_lib(mut self) -> Self {
+        self.its_lib = true;
+        self
+    }
+}
+
 /// A host's hardware configuration: [`NixSource`] under the name people look for.
 pub type Hardware = NixSource;
 
@@ -123,6 +160,9 @@ pub struct Host {
     /// What the host's NixOS modules find in `lib` beside nixpkgs' own
     /// ([`Host::lib_additions`]).
     pub lib_additions: Option<super::SpecialArg>,
+    /// The package set the host's modules get as `pkgs`, built by hand-kept Nix
+    /// ([`Host::package_set`]).
+    pub package_set: Option<PackageSet>,
     /// Whether flakesmith leaves `networking.hostName` to the host's modules
     /// ([`Host::keep_host_name`]).
     pub keeps_host_name: bool,
@@ -158,6 +198,7 @@ impl Host {
             state_version_is_default: false,
             special_args: Vec::new(),
             lib_additions: None,
+            package_set: None,
             added_at: None,
             location: Location::caller(),
         }
@@ -196,6 +237,22 @@ impl Host {
         value: impl crate::value::IntoValue<crate::value::Untyped>,
     ) -> Self {
         self.lib_additions = Some(super::SpecialArg::new("lib", value));
+        self
+    }
+
+    /// The package set this host's modules get as `pkgs`, instead of the one NixOS
+    /// builds from `nixpkgs.overlays` and `nixpkgs.config`: hand-kept Nix that is a
+    /// function of the flake's inputs returning a package set, such as
+    /// `inputs: import inputs.nixpkgs { system = "x86_64-linux"; config.allowUnfree =
+    /// true; overlays = [ (import ./overlay.nix) ]; }`. Written as `nixosSystem`'s `pkgs`
+    /// (from `hosts/<host>/package-set.nix`; what the file names by relative path is
+    /// copied beside it). NixOS applies no `nixpkgs.overlays` or `nixpkgs.config` to such
+    /// a set, so a flake's [`Flake::overlay`](super::Flake::overlay),
+    /// [`Flake::package`](super::Flake::package) or
+    /// [`Flake::allow_unfree`](super::Flake::allow_unfree) beside it is a build error.
+    /// `flakesmith import` writes this for a host whose `nixosSystem` is given `pkgs`.
+    pub fn package_set(mut self, package_set: PackageSet) -> Self {
+        self.package_set = Some(package_set);
         self
     }
 

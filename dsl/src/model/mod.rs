@@ -24,7 +24,7 @@ pub use declared::{
 pub use definition::{Configure, Definition, Order, Priority};
 pub use deploy::{DeployKey, Deployment, Engine, KeySource, UploadAt};
 pub use flake::{Flake, SourceLocations};
-pub use host::{Hardware, Host, NixSource, System};
+pub use host::{Hardware, Host, NixSource, PackageSet, System};
 pub use input::Input;
 pub use lint::Lint;
 pub use location::Location;
