@@ -429,11 +429,17 @@ fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<
                 );
             }
         }
-        _ if a != b => out.push(format!(
-            "`{path}` is {} in the original, {} regenerated",
-            short(a),
-            short(b)
-        )),
+        _ if a != b => {
+            // Looking at one configuration, the whole of each value is worth reading.
+            if std::env::var_os("FLAKESMITH_CORPUS_ONLY").is_some() {
+                eprintln!("`{path}` differs:\n  original:    {a}\n  regenerated: {b}");
+            }
+            out.push(format!(
+                "`{path}` is {} in the original, {} regenerated",
+                short(a),
+                short(b)
+            ));
+        }
         _ => {}
     }
 }

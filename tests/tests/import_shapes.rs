@@ -1265,6 +1265,76 @@ fn what_else_a_helper_gives_nixos_system_is_reported() {
     );
 }
 
+/// A helper that gives `nixosSystem` a package set `flake.nix` builds in a `let` of
+/// `outputs` (`inherit pkgs; lib = pkgs.lib;`): the host gets that binding, with the
+/// bindings it reads, as its own package set and `lib` (`Host::package_set`), and the
+/// files it names are copied. A package set built inside the helper is not a binding of
+/// `outputs`, and stays reported as left out (`what_else_a_helper_gives_nixos_system_is_reported`).
+#[test]
+fn a_package_set_from_a_let_of_outputs_is_carried() {
+    if flakesmith_tests::nixpkgs_lib_or_say("a helper's package set").is_none() {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { self, nixpkgs, ... }@inputs: let
+    system = "x86_64-linux";
+    overlays = import ./overlays.nix { inherit inputs; };
+    pkgs = import nixpkgs {
+      inherit overlays system;
+      config.allowUnfree = true;
+    };
+    mkHost = name: nixpkgs.lib.nixosSystem {
+      inherit pkgs system;
+      lib = pkgs.lib;
+      modules = [ ./hosts/${name}.nix ];
+    };
+  in {
+    nixosConfigurations = nixpkgs.lib.genAttrs [ "one" "two" ] mkHost;
+  };
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        (
+            "overlays.nix",
+            "{ inputs }: [ (final: prev: { marker = \"own\"; }) ]\n",
+        ),
+        (
+            "hosts/one.nix",
+            "{ ... }: { system.stateVersion = \"24.05\"; }\n",
+        ),
+        (
+            "hosts/two.nix",
+            "{ ... }: { system.stateVersion = \"24.05\"; }\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    for host in ["one", "two"] {
+        let rust = &imported.files[&format!("config/hosts/{host}.rs")];
+        assert!(
+            rust.contains(
+                r#".package_set(PackageSet::nix_file("nix/package-set.nix").with_its_lib())"#
+            ),
+            "{rust}"
+        );
+    }
+    let set = &imported.files["nix/package-set.nix"];
+    assert!(
+        set.contains("{ self, nixpkgs, ... }@inputs:\nlet\n  system = \"x86_64-linux\";\n  overlays = import ./overlays.nix { inherit inputs; };\n  pkgs = import nixpkgs {")
+            && set.ends_with("in\npkgs\n")
+            && !set.contains("mkHost"),
+        "{set}"
+    );
+    assert!(imported.files.contains_key("nix/overlays.nix"));
+    let report = imported.report.render();
+    assert!(
+        report.contains("host `one`: the package set its `nixosSystem` is given (`pkgs` and its `lib`, given at flake.nix:11) is `pkgs` of flake.nix's `outputs`")
+            && !report.contains("of `nixosSystem` (flakesmith writes the call itself"),
+        "{report}"
+    );
+}
+
 /// Hosts a builder makes that the flake's own overlay adds to its package set
 /// (`nixosConfigurations = pkgs.builders.mkNixos { };`) are found by evaluation: the
 /// stand-in nixpkgs applies the overlays it is given. An input URL written as a bare URI

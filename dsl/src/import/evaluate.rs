@@ -342,8 +342,17 @@ let
   local = args.localSystem or args.system or "x86_64-linux";
   system = if builtins.isString local then local else local.system;
   platform = lib.systems.elaborate system;
+  # Where the `import nixpkgs {{ ... }}` that made this set is written, so a host given
+  # it (`nixosSystem {{ inherit pkgs; }}`) can be given the same expression. Its `lib`
+  # holds it too, kept by `lib.extend` in overlays, so a `lib` given beside it is known
+  # for the set's (comparing the two sets would evaluate all of them).
+  madeAt =
+    if args == {{ }} then null
+    else builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames args)) args;
   base = final: {{
-    inherit lib system;
+    inherit system;
+    lib = lib.extend (_: _: {{ __flakesmithPackageSet = madeAt; }});
+    __flakesmithPackageSet = madeAt;
     stdenv = {{
       inherit system;
       hostPlatform = platform;
@@ -664,6 +673,12 @@ fn program(
         specialArgs = builtins.mapAttrs (_: argument) (args.specialArgs or {{}});
         others = map (n: {{ name = n; at = builtins.unsafeGetAttrPos n args; }})
           (builtins.attrNames (builtins.removeAttrs args [ "system" "modules" "specialArgs" ]));
+        # The package set given, where a stand-in `import nixpkgs` made it, and whether
+        # the `lib` given is that set's (`inherit (pkgs) lib;`).
+        packageSet = if builtins.isAttrs (args.pkgs or null) then args.pkgs.__flakesmithPackageSet or null else null;
+        libOfPackageSet = builtins.isAttrs (args.pkgs or null) && args.pkgs ? __flakesmithPackageSet
+          && builtins.isAttrs (args.lib or null)
+          && (args.lib.__flakesmithPackageSet or null) == args.pkgs.__flakesmithPackageSet;
       }}
     else {{ notASystem = true; }};
 in {result}
@@ -691,6 +706,7 @@ fn host_spec(
         special_args: Vec::new(),
         line: 0,
         carried: Vec::new(),
+        package_set: None,
     };
     if json["notASystem"].as_bool() == Some(true) {
         return Err(format!(
@@ -782,16 +798,46 @@ fn host_spec(
     }
     // What else the host's `nixosSystem` call is given (`pkgs`, `lib`): flakesmith writes
     // the call itself, so it is said to be left out, as the reader of written hosts says.
+    // Where the helper gives an argument, when Nix knows (`inherit pkgs;` in a file of
+    // the flake's).
+    let given_at = |argument: &str| {
+        let other = json["others"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|o| o["name"].as_str() == Some(argument))?;
+        let file = within(dir, other["at"]["file"].as_str()?)?;
+        Some(format!("{file}:{}", other["at"]["line"].as_u64()?))
+    };
+    // A package set a `let` of `outputs` builds (`pkgs = import nixpkgs { ... };`) is
+    // carried as that binding.
+    let made_at = &json["packageSet"];
+    if made_at["file"].as_str().map(Path::new) == Some(dir.join("flake.nix").as_path()) {
+        let at = made_at["line"]
+            .as_u64()
+            .zip(made_at["column"].as_u64())
+            .map(|(l, c)| (l as usize, c as usize));
+        if let Some((binding, text)) = super::outputs::package_set(dir, None, at) {
+            host.package_set = Some(super::read::PackageSetSpec {
+                binding,
+                text,
+                its_lib: json["libOfPackageSet"].as_bool() == Some(true),
+                given_at: given_at("pkgs").unwrap_or_else(|| "flake.nix".to_owned()),
+            });
+        }
+    }
     for other in json["others"].as_array().into_iter().flatten() {
         if let Some(argument) = other["name"].as_str() {
-            // Where the helper gives it, when Nix knows (`inherit pkgs;` in a file of the
-            // flake's).
-            let given = match (other["at"]["file"].as_str(), other["at"]["line"].as_u64()) {
-                (Some(file), Some(line)) => within(dir, file)
-                    .map(|file| format!(", given at {file}:{line}"))
-                    .unwrap_or_default(),
-                _ => String::new(),
+            let carried = match &host.package_set {
+                Some(set) => argument == "pkgs" || (argument == "lib" && set.its_lib),
+                None => false,
             };
+            if carried {
+                continue;
+            }
+            let given = given_at(argument)
+                .map(|at| format!(", given at {at}"))
+                .unwrap_or_default();
             host.skipped.push(format!(
                 "host `{name}`: `{argument}` of `nixosSystem` (flakesmith writes the call itself{given})"
             ));

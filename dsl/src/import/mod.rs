@@ -232,6 +232,9 @@ pub struct HostOut {
     /// Whether `state_version` is only a default its modules may replace (the importer
     /// found no `system.stateVersion` it can read, though a module may set one).
     pub state_version_default: bool,
+    /// Its own package set: the crate path of the file, and whether its `lib` is the
+    /// host's too.
+    pub package_set: Option<(String, bool)>,
 }
 
 /// A host's settings of a derived module: `enable`, and each field it sets (as a Rust
@@ -689,10 +692,35 @@ impl State<'_> {
             settings: BTreeMap::new(),
             special_args: spec.special_args.clone(),
             state_version_default: false,
+            package_set: None,
         };
         let mut flake_report = FileReport::default();
         for skipped in &spec.skipped {
             flake_report.skip(flake_at(spec.line), skipped.clone());
+        }
+        if let Some(set) = &spec.package_set {
+            let target = match set.binding.as_str() {
+                "pkgs" => "nix/package-set.nix".to_owned(),
+                other => format!("nix/package-set-{other}.nix"),
+            };
+            if !self.copied.contains_key(&target) {
+                self.copy_as(
+                    "flake.nix",
+                    &set.text,
+                    &target,
+                    set.text.clone(),
+                    &mut flake_report,
+                );
+            }
+            let lib = if set.its_lib { " and its `lib`" } else { "" };
+            flake_report.note(
+                flake_at(spec.line),
+                format!(
+                    "host `{}`: the package set its `nixosSystem` is given (`pkgs`{lib}, given at {}) is `{}` of flake.nix's `outputs`: carried with the bindings it reads, in {target} (`Host::package_set`)",
+                    spec.name, set.given_at, set.binding
+                ),
+            );
+            host.package_set = Some((target, set.its_lib));
         }
         let scanned = self
             .scanned

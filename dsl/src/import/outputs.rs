@@ -25,6 +25,10 @@ struct Binding {
     names: Vec<String>,
     text: String,
     reads: BTreeSet<String>,
+    /// Where it is in `flake.nix` (byte offsets).
+    range: std::ops::Range<usize>,
+    /// Whether its value is a call `import <source> { ... }` (of nixpkgs, say).
+    imports_with_arguments: bool,
 }
 
 /// `wanted` (output names other than `nixosConfigurations`) as they are written in the
@@ -115,39 +119,13 @@ pub fn carry(dir: &Path, wanted: &[String]) -> Carried {
     if entries.is_empty() {
         return carried;
     }
-    // The bindings the entries read, and those they read in turn, in their order.
-    let mut needed: BTreeSet<String> = reads;
-    loop {
-        let before = needed.len();
-        for binding in &bindings {
-            if binding.names.iter().any(|n| needed.contains(n)) {
-                needed.extend(binding.reads.iter().cloned());
-            }
-        }
-        if needed.len() == before {
-            break;
-        }
-    }
-    let kept: Vec<&Binding> = bindings
-        .iter()
-        .filter(|b| b.names.iter().any(|n| needed.contains(n)))
-        .collect();
+    let kept = needed(&bindings, reads);
     let mut out = String::from(
         "# The outputs of the original flake.nix that flakesmith does not write, as they were\n\
          # written there (with the `let` bindings they use). The generated flake.nix joins\n\
          # them with its own.\n",
     );
-    out.push_str(&param);
-    out.push_str(":\n");
-    if !kept.is_empty() {
-        out.push_str("let\n");
-        for binding in kept {
-            out.push_str("  ");
-            out.push_str(&binding.text);
-            out.push('\n');
-        }
-        out.push_str("in\n");
-    }
+    function_with_lets(&mut out, &param, &kept);
     out.push_str("{\n");
     entries.sort_by_key(|(at, _)| *at);
     for (_, entry) in entries {
@@ -158,6 +136,91 @@ pub fn carry(dir: &Path, wanted: &[String]) -> Carried {
     out.push_str("}\n");
     carried.text = Some(out);
     carried
+}
+
+/// The bindings `reads` names, and those they read in turn, in their order.
+fn needed(bindings: &[Binding], reads: BTreeSet<String>) -> Vec<&Binding> {
+    let mut needed = reads;
+    loop {
+        let before = needed.len();
+        for binding in bindings {
+            if binding.names.iter().any(|n| needed.contains(n)) {
+                needed.extend(binding.reads.iter().cloned());
+            }
+        }
+        if needed.len() == before {
+            break;
+        }
+    }
+    bindings
+        .iter()
+        .filter(|b| b.names.iter().any(|n| needed.contains(n)))
+        .collect()
+}
+
+/// A package set `flake.nix` builds in a `let` of `outputs` (`pkgs = import nixpkgs {
+/// inherit overlays system; config.allowUnfree = true; };`), as a file of its own for
+/// [`Host::package_set`](crate::model::Host::package_set): a function of the same
+/// arguments as `outputs`, with the bindings it reads, returning it. The binding is the
+/// one named `name`, or the one written at `at` (a line and column Nix reports inside
+/// its value). Its name and the file's text; `None` where no such binding is there.
+pub fn package_set(
+    dir: &Path,
+    name: Option<&str>,
+    at: Option<(usize, usize)>,
+) -> Option<(String, String)> {
+    let text = std::fs::read_to_string(dir.join("flake.nix")).ok()?;
+    let (param, bindings, _) = outputs_parts(&text)?;
+    let offset = at.and_then(|(line, column)| {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line.checked_sub(1)?)
+            .map(str::len)
+            .sum();
+        Some(start + column.checked_sub(1)?)
+    });
+    let binding = bindings.iter().find(|b| {
+        b.names.len() == 1
+            && (name == Some(b.names[0].as_str())
+                || b.imports_with_arguments && offset.is_some_and(|o| b.range.contains(&o)))
+    })?;
+    let name = binding.names[0].clone();
+    let kept = needed(&bindings, BTreeSet::from([name.clone()]));
+    let mut out = String::from(
+        "# The package set the original flake.nix builds for its hosts, as it was written\n\
+         # there (with the `let` bindings it uses).\n",
+    );
+    function_with_lets(&mut out, &param, &kept);
+    out.push_str(&name);
+    out.push('\n');
+    Some((name, out))
+}
+
+/// `<param>:` and a `let` of `kept` (when there are any), before a body.
+fn function_with_lets(out: &mut String, param: &str, kept: &[&Binding]) {
+    out.push_str(param);
+    out.push_str(":\n");
+    if !kept.is_empty() {
+        out.push_str("let\n");
+        for binding in kept {
+            out.push_str("  ");
+            out.push_str(&binding.text);
+            out.push('\n');
+        }
+        out.push_str("in\n");
+    }
+}
+
+/// Whether `expr` is `import <source> { ... }`.
+fn is_import_call(expr: &ast::Expr) -> bool {
+    let ast::Expr::Apply(outer) = unparen(expr.clone()) else {
+        return false;
+    };
+    let Some(ast::Expr::Apply(inner)) = outer.lambda().map(unparen) else {
+        return false;
+    };
+    matches!(outer.argument().map(unparen), Some(ast::Expr::AttrSet(_)))
+        && matches!(inner.lambda().map(unparen), Some(ast::Expr::Ident(i)) if i.syntax().text() == "import")
 }
 
 /// Where `node` starts in its file.
@@ -255,6 +318,8 @@ fn binding(text: &str, entry: &ast::Entry) -> Binding {
                 .value()
                 .map(|v| crate::nix::free_variables(&v.syntax().text().to_string()))
                 .unwrap_or_default(),
+            range: value.syntax().text_range().into(),
+            imports_with_arguments: value.value().is_some_and(|v| is_import_call(&v)),
         },
         ast::Entry::Inherit(inherit) => {
             let names: Vec<String> = inherit
@@ -269,6 +334,8 @@ fn binding(text: &str, entry: &ast::Entry) -> Binding {
                 names,
                 text: reindented(text, inherit.syntax()),
                 reads,
+                range: inherit.syntax().text_range().into(),
+                imports_with_arguments: false,
             }
         }
     }

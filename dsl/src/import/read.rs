@@ -50,6 +50,22 @@ pub struct HostSpec {
     /// (`inputs.self.nixosModules.<name>`): the file each is written in and its
     /// attribute (`flake.nixosModules.<name>`).
     pub carried: Vec<(String, String)>,
+    /// The package set `nixosSystem` is given (`pkgs`), where the importer can carry it.
+    pub package_set: Option<PackageSetSpec>,
+}
+
+/// A host's own package set: a `let` binding of `flake.nix`'s `outputs`, as a file of
+/// its own.
+#[derive(Clone, Debug)]
+pub struct PackageSetSpec {
+    /// The binding's name (`pkgs`).
+    pub binding: String,
+    /// The file: a function of the flake's inputs returning the set.
+    pub text: String,
+    /// Whether the host's `lib` is the set's (`inherit (pkgs) lib;`).
+    pub its_lib: bool,
+    /// Where the call gives it, for the report (`outputs/os.nix:18`).
+    pub given_at: String,
 }
 
 /// The value of a special argument, as the generated flake can write it.
@@ -436,6 +452,7 @@ fn read_host(
         skipped: Vec::new(),
         special_args: Vec::new(),
         carried: Vec::new(),
+        package_set: None,
         line,
     };
     // `inherit system;` from a `let` of `outputs` that binds a string.

@@ -281,6 +281,14 @@ fn host_rs(host: &super::HostOut, modules: &[super::ModuleOut]) -> String {
         };
         let _ = writeln!(out, "        .special_arg({}, {value})", rust_string(name));
     }
+    if let Some((path, its_lib)) = &host.package_set {
+        let lib = if *its_lib { ".with_its_lib()" } else { "" };
+        let _ = writeln!(
+            out,
+            "        .package_set(PackageSet::nix_file({}){lib})",
+            rust_string(path)
+        );
+    }
     match &host.hardware {
         Some(path) => {
             let _ = writeln!(out, "        .hardware(Hardware::nix_file({}))", rust_string(path));
