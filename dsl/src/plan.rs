@@ -113,6 +113,10 @@ pub struct PlannedHost<'a> {
     pub hardware: String,
     /// `disko.nix`, read and parsed, when the host has one.
     pub disko: Option<String>,
+    /// How many of `imports` come ahead of the host's own definitions
+    /// ([`Host::own_definitions_here`](crate::model::Host::own_definitions_here)); `None`:
+    /// the definitions are the root module's.
+    pub definitions_after: Option<usize>,
     /// `package-set.nix` ([`Host::package_set`](crate::model::Host::package_set)), read,
     /// parsed and checked, when the host has one.
     pub package_set: Option<String>,

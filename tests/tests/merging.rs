@@ -362,6 +362,40 @@ fn list_order_is_the_module_systems() {
     );
 }
 
+/// `Host::own_definitions_here`: the host's own definitions sit among its imports where
+/// the Rust puts them, so its list items come after those of the modules imported after
+/// that point and before those imported ahead of it (as a host file listed after shared
+/// modules in `nixosSystem`'s `modules` has them), by the checker's model and by Nix.
+#[test]
+fn own_definitions_among_the_imports_keep_their_place() {
+    let Some(lib) = nixpkgs_lib_or_say("own definitions among the imports") else {
+        return;
+    };
+    let list = || opt::<Vec<String>>("list");
+    let flake = flake(
+        host()
+            .import(module("shared").set(list(), ["shared"]))
+            .import(
+                module("common")
+                    .import(module("nested").set(list(), ["nested"]))
+                    .set(list(), ["common"]),
+            )
+            .own_definitions_here()
+            .import(module("desktop").set(list(), ["desktop"]))
+            .set(list(), ["host"]),
+    );
+    let value = accepted(
+        &lib,
+        "the host's definitions among its imports",
+        flake,
+        "list",
+    );
+    assert_eq!(
+        value,
+        serde_json::json!(["nested", "desktop", "host", "common", "shared"])
+    );
+}
+
 /// Three modules and the host add to one list, with the modules imported `net`,
 /// `wheel` (which imports `base`), `kde`. At the top level the module system takes the
 /// modules breadth first, the last of the deepest level first, and the host's own last;

@@ -90,17 +90,33 @@ impl<'a> Effective<'a> {
     pub(crate) fn of_host(plan: &'a Plan<'a>, planned: &'a PlannedHost<'a>) -> Self {
         let host = planned.host;
         let own = Origin::Own(&host.allowed);
+        // The host's own definitions are its file's, or a module of its imports where the
+        // Rust put them (`Host::own_definitions_here`).
+        let own_file = if planned.definitions_after.is_some() {
+            File::Definitions
+        } else {
+            File::Entity
+        };
         let order = merge_order(&[File::Entity], |file| match file {
-            File::Entity => modules(&planned.imports),
+            File::Entity => match planned.definitions_after {
+                Some(ahead) => {
+                    let ahead = ahead.min(planned.imports.len());
+                    let mut files = modules(&planned.imports[..ahead]);
+                    files.push(File::Definitions);
+                    files.extend(modules(&planned.imports[ahead..]));
+                    files
+                }
+                None => modules(&planned.imports),
+            },
             File::Module(i) => modules(&plan.modules[i].imports),
-            File::Entry | File::Additions => Vec::new(),
+            File::Entry | File::Additions | File::Definitions => Vec::new(),
         });
         let mut raw: Vec<Raw<'a>> = Vec::new();
         for (group, file) in reading_order(order) {
             match file {
                 File::Module(i) => module_definitions(plan.modules[i].module, group, &mut raw),
-                // The host's file: its own definitions, then the ones `Host::new` adds.
-                _ => {
+                // The host's own definitions, then the ones `Host::new` adds.
+                file if file == own_file => {
                     let generated = planned
                         .generated
                         .iter()
@@ -112,6 +128,7 @@ impl<'a> Effective<'a> {
                             .map(|(j, (d, origin))| (d, origin, (group, j))),
                     );
                 }
+                _ => {}
             }
         }
         Self::from_raw(format!("host `{}`", host.name), &host.allowed, &raw)
@@ -142,12 +159,13 @@ impl<'a> Effective<'a> {
             File::Entity => modules(&planned.imports),
             File::Additions => on_host.map_or_else(Vec::new, |(_, home)| modules(&home.imports)),
             File::Module(i) => modules(&plan.modules[i].imports),
+            File::Definitions => Vec::new(),
         });
         let mut raw: Vec<Raw<'a>> = Vec::new();
         for (group, file) in reading_order(order) {
             match file {
                 File::Module(i) => module_definitions(plan.modules[i].module, group, &mut raw),
-                File::Entry => {}
+                File::Entry | File::Definitions => {}
                 // `home/<user>.nix`: the definitions flakesmith adds, then the user's.
                 File::Entity => {
                     let generated = planned
@@ -328,6 +346,9 @@ enum File {
     Additions,
     /// A module: an index into [`Plan::modules`].
     Module(usize),
+    /// A host's own definitions as a module of its file's imports
+    /// ([`Host::own_definitions_here`](crate::model::Host::own_definitions_here)).
+    Definitions,
 }
 
 /// Modules by their indices into [`Plan::modules`].

@@ -352,11 +352,18 @@ fn resolve<'a>(
     };
     for host in &flake.hosts {
         let mut imports = Vec::new();
-        for module in &host.modules {
+        let mut definitions_after = None;
+        for (position, module) in host.modules.iter().enumerate() {
+            if host.definitions_after == Some(position) {
+                definitions_after = Some(imports.len());
+            }
             let index = intern_module(module, &mut plan, inputs, out);
             if !imports.contains(&index) {
                 imports.push(index);
             }
+        }
+        if host.definitions_after.is_some() && definitions_after.is_none() {
+            definitions_after = Some(imports.len());
         }
         let mut users = Vec::new();
         for user in &host.users {
@@ -482,6 +489,7 @@ fn resolve<'a>(
             homes,
             hardware: hardware.unwrap_or_default(),
             disko,
+            definitions_after,
             package_set,
             generated,
         });

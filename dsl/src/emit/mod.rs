@@ -352,14 +352,28 @@ fn module_with_options(
     located_module(style, located, location, body, vec![(ident("cfg"), cfg)])
 }
 
-/// A host file's imports; `dir` is the host's directory in the tree.
-fn imports(dir: &str, host_modules: &[&Module], disko: bool) -> Expr {
-    let mut items = vec![Expr::Path(path("./hardware-configuration.nix".to_owned()))];
+/// A host file's imports; `dir` is the host's directory in the tree. With
+/// `definitions` (the host's own, and how many modules come ahead of them), those are a
+/// module of the list, followed by the hardware configuration.
+fn imports(
+    dir: &str,
+    host_modules: &[&Module],
+    disko: bool,
+    definitions: Option<(Expr, usize)>,
+) -> Expr {
+    let mut own = vec![Expr::Path(path("./hardware-configuration.nix".to_owned()))];
     if disko {
-        items.push(Expr::known("inputs.disko.nixosModules.disko"));
-        items.push(Expr::Path(path("./disko.nix".to_owned())));
+        own.push(Expr::known("inputs.disko.nixosModules.disko"));
+        own.push(Expr::Path(path("./disko.nix".to_owned())));
     }
-    items.extend(module_imports(host_modules.iter().copied(), dir));
+    let ahead = definitions
+        .as_ref()
+        .map_or(0, |(_, n)| *n)
+        .min(host_modules.len());
+    let mut items = module_imports(host_modules[..ahead].iter().copied(), dir);
+    items.extend(definitions.map(|(module, _)| module));
+    items.extend(own);
+    items.extend(module_imports(host_modules[ahead..].iter().copied(), dir));
     Expr::List(items)
 }
 
@@ -403,8 +417,23 @@ fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
     tree.add(&host.definitions, located);
     tree.add(&planned.generated, located);
     let disko = planned.disko.is_some();
-    let body =
-        tree.into_attrs(Attrs::new().with("imports", imports(&host.dir_path(), &modules, disko)));
+    let dir = host.dir_path();
+    let body = match planned.definitions_after {
+        None => tree.into_attrs(Attrs::new().with("imports", imports(&dir, &modules, disko, None))),
+        // The definitions as a module of the list, where the Rust put them.
+        Some(ahead) => {
+            let mut definitions = tree.into_attrs(Attrs::new());
+            if style == crate::model::SourceLocations::Files {
+                let mut with_file = Attrs::new().with("_file", string(&host.location.to_string()));
+                for (key, value) in definitions.entries() {
+                    with_file.insert(key.clone(), value.clone());
+                }
+                definitions = with_file;
+            }
+            let definitions = Some((Expr::Attrs(definitions), ahead));
+            Attrs::new().with("imports", imports(&dir, &modules, disko, definitions))
+        }
+    };
     let body = located_module(style, located, host.location, body, Vec::new());
     // The flake's overlays come to every host through `inputs.self`.
     let overlays = !plan.flake.overlay_names().is_empty();

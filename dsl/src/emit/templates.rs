@@ -27,7 +27,7 @@ pub(super) fn template_header(
 
 pub(super) fn host_template(flake: &Flake, modules: &[&Module]) -> String {
     let body = Attrs::new()
-        .with("imports", imports("hosts/template", modules, false))
+        .with("imports", imports("hosts/template", modules, false, None))
         .with(
             "networking",
             Attrs::new().with("hostName", string("new-host")).into(),

@@ -235,6 +235,9 @@ pub struct HostOut {
     /// Its own package set: the crate path of the file, and whether its `lib` is the
     /// host's too.
     pub package_set: Option<(String, bool)>,
+    /// How many of `imports` come ahead of its own definitions, where its own file is
+    /// not first in its module list (`Host::own_definitions_here`).
+    pub definitions_after: Option<usize>,
 }
 
 /// A host's settings of a derived module: `enable`, and each field it sets (as a Rust
@@ -693,6 +696,7 @@ impl State<'_> {
             special_args: spec.special_args.clone(),
             state_version_default: false,
             package_set: None,
+            definitions_after: None,
         };
         let mut flake_report = FileReport::default();
         for skipped in &spec.skipped {
@@ -736,6 +740,11 @@ impl State<'_> {
                         // Kept as it is, like any module it cannot read one by one.
                         self.host_import(&mut host, import, "flake.nix")?;
                         continue;
+                    }
+                    // Modules listed before the host's file come ahead of its
+                    // definitions, as they did.
+                    if !host.imports.is_empty() {
+                        host.definitions_after = Some(host.imports.len());
                     }
                     for import in &module.imports {
                         self.host_import(&mut host, import, file)?;
@@ -808,9 +817,15 @@ impl State<'_> {
         // without users the importer can name (`users.${vars.userName}`, kept as written)
         // imports it as the original did.
         if !host.users.is_empty() {
-            host.imports.retain(
-                |import| !matches!(import, ModuleRef::Input { input, .. } if input == "home-manager"),
-            );
+            let home_manager = |import: &ModuleRef| matches!(import, ModuleRef::Input { input, .. } if input == "home-manager");
+            if let Some(ahead) = host.definitions_after {
+                let dropped = host.imports[..ahead]
+                    .iter()
+                    .filter(|i| home_manager(i))
+                    .count();
+                host.definitions_after = Some(ahead - dropped).filter(|&n| n > 0);
+            }
+            host.imports.retain(|import| !home_manager(import));
         }
         if host.system.is_empty() {
             host.system = "x86_64-linux".to_owned();

@@ -304,7 +304,10 @@ fn host_rs(host: &super::HostOut, modules: &[super::ModuleOut]) -> String {
             .and_then(|m| m.derived.as_ref())
     };
     let mut settled = Vec::new();
-    for import in &host.imports {
+    for (position, import) in host.imports.iter().enumerate() {
+        if host.definitions_after == Some(position) {
+            out.push_str("        .own_definitions_here()\n");
+        }
         match import {
             ModuleRef::Own(function) if derived(function).is_some() => {
                 let module = derived(function).expect("checked");
@@ -315,6 +318,9 @@ fn host_rs(host: &super::HostOut, modules: &[super::ModuleOut]) -> String {
                 let _ = writeln!(out, "        .import({})", module_ref(other, "modules::"));
             }
         }
+    }
+    if host.definitions_after == Some(host.imports.len()) {
+        out.push_str("        .own_definitions_here()\n");
     }
     // Modules the host sets but imports through another module.
     for (function, settings) in &host.settings {

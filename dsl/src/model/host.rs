@@ -163,6 +163,9 @@ pub struct Host {
     /// The package set the host's modules get as `pkgs`, built by hand-kept Nix
     /// ([`Host::package_set`]).
     pub package_set: Option<PackageSet>,
+    /// How many of `modules` come ahead of the host's own definitions
+    /// ([`Host::own_definitions_here`]); `None`: all of them.
+    pub definitions_after: Option<usize>,
     /// Whether flakesmith leaves `networking.hostName` to the host's modules
     /// ([`Host::keep_host_name`]).
     pub keeps_host_name: bool,
@@ -199,6 +202,7 @@ impl Host {
             special_args: Vec::new(),
             lib_additions: None,
             package_set: None,
+            definitions_after: None,
             added_at: None,
             location: Location::caller(),
         }
@@ -281,6 +285,21 @@ impl Host {
 
     pub fn import(mut self, module: Module) -> Self {
         self.modules.push(module);
+        self
+    }
+
+    /// Puts the host's own definitions here among its imports: the modules imported
+    /// before this call come ahead of them, as modules listed before a host's file in
+    /// `nixosSystem`'s `modules` do, and the hardware configuration (and disko's) right
+    /// after them, as a host file's first imports are. Without it, the host's definitions
+    /// are its root module's. It matters for lists: the module system joins a list's
+    /// definitions in reverse import order, so a host's own
+    /// `environment.systemPackages` items otherwise come after every imported module's,
+    /// and here they come after those of the modules imported later only.
+    /// `flakesmith import` writes this where the host's file is not first in its module
+    /// list. Called twice, the last call stands.
+    pub fn own_definitions_here(mut self) -> Self {
+        self.definitions_after = Some(self.modules.len());
         self
     }
 
