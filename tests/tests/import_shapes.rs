@@ -1329,10 +1329,81 @@ fn a_package_set_from_a_let_of_outputs_is_carried() {
     assert!(imported.files.contains_key("nix/overlays.nix"));
     let report = imported.report.render();
     assert!(
-        report.contains("host `one`: the package set its `nixosSystem` is given (`pkgs` and its `lib`, given at flake.nix:11) is `pkgs` of flake.nix's `outputs`")
+        report.contains("host `one`: the package set its `nixosSystem` is given (`pkgs` and its `lib`, given at flake.nix:11) is `pkgs` as flake.nix's `outputs` binds it")
             && !report.contains("of `nixosSystem` (flakesmith writes the call itself"),
         "{report}"
     );
+}
+
+/// A package set a file of the flake builds for each system (`pkgsBySystem =
+/// genAttrs systems (system: import inputs.nixpkgs { ... });` in `lib/default.nix`) and
+/// gives `nixosSystem` there (`pkgs = pkgsBySystem.${system};`), where `flake.nix`
+/// imports that file in a `let` of `outputs` (`lib = import ./lib inputs;`): each host
+/// gets the set of its system through that binding.
+#[test]
+fn a_package_set_a_library_file_builds_per_system_is_carried() {
+    if flakesmith_tests::nixpkgs_lib_or_say("a library file's package set").is_none() {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { nixpkgs, ... }@inputs: let
+    lib = import ./lib inputs;
+  in {
+    nixosConfigurations = {
+      one = lib.buildNixos { system = "x86_64-linux"; module = ./hosts/one.nix; };
+      two = lib.buildNixos { system = "aarch64-linux"; module = ./hosts/two.nix; };
+    };
+  };
+}
+"#;
+    let library = r#"inputs:
+let
+  lib = inputs.nixpkgs.lib;
+in
+lib // rec {
+  pkgsBySystem = lib.genAttrs [ "x86_64-linux" "aarch64-linux" ] (
+    system:
+    import inputs.nixpkgs {
+      inherit system;
+      config.allowUnfree = true;
+    }
+  );
+  buildNixos = { system, module }: inputs.nixpkgs.lib.nixosSystem {
+    pkgs = pkgsBySystem.${system};
+    modules = [ module ];
+  };
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("lib/default.nix", library),
+        (
+            "hosts/one.nix",
+            "{ ... }: { system.stateVersion = \"24.05\"; }\n",
+        ),
+        (
+            "hosts/two.nix",
+            "{ ... }: { system.stateVersion = \"24.05\"; }\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    for (host, system) in [("one", "x86_64-linux"), ("two", "aarch64-linux")] {
+        let rust = &imported.files[&format!("config/hosts/{host}.rs")];
+        let file = format!("nix/package-set-lib-pkgsBySystem-{system}.nix");
+        assert!(
+            rust.contains(&format!(".package_set(PackageSet::nix_file(\"{file}\"))")),
+            "{rust}"
+        );
+        let set = &imported.files[&file];
+        assert!(
+            set.ends_with(&format!(
+                "{{ nixpkgs, ... }}@inputs:\nlet\n  lib = import ./lib inputs;\nin\nlib.pkgsBySystem.\"{system}\"\n"
+            )),
+            "{set}"
+        );
+    }
+    assert!(imported.files.contains_key("nix/lib/default.nix"));
 }
 
 /// Hosts a builder makes that the flake's own overlay adds to its package set

@@ -349,10 +349,11 @@ let
   madeAt =
     if args == {{ }} then null
     else builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames args)) args;
+  marker = if madeAt == null then null else madeAt // {{ inherit system; }};
   base = final: {{
     inherit system;
-    lib = lib.extend (_: _: {{ __flakesmithPackageSet = madeAt; }});
-    __flakesmithPackageSet = madeAt;
+    lib = lib.extend (_: _: {{ __flakesmithPackageSet = marker; }});
+    __flakesmithPackageSet = marker;
     stdenv = {{
       inherit system;
       hostPlatform = platform;
@@ -800,24 +801,37 @@ fn host_spec(
     // the call itself, so it is said to be left out, as the reader of written hosts says.
     // Where the helper gives an argument, when Nix knows (`inherit pkgs;` in a file of
     // the flake's).
-    let given_at = |argument: &str| {
+    let argument_at = |argument: &str| {
         let other = json["others"]
             .as_array()
             .into_iter()
             .flatten()
             .find(|o| o["name"].as_str() == Some(argument))?;
         let file = within(dir, other["at"]["file"].as_str()?)?;
-        Some(format!("{file}:{}", other["at"]["line"].as_u64()?))
+        Some((file, other["at"]["line"].as_u64()? as usize))
     };
+    let given_at =
+        |argument: &str| argument_at(argument).map(|(file, line)| format!("{file}:{line}"));
     // A package set a `let` of `outputs` builds (`pkgs = import nixpkgs { ... };`) is
-    // carried as that binding.
+    // carried as that binding; one a file `outputs` imports builds, through it.
     let made_at = &json["packageSet"];
-    if made_at["file"].as_str().map(Path::new) == Some(dir.join("flake.nix").as_path()) {
-        let at = made_at["line"]
-            .as_u64()
-            .zip(made_at["column"].as_u64())
-            .map(|(l, c)| (l as usize, c as usize));
-        if let Some((binding, text)) = super::outputs::package_set(dir, None, at) {
+    let at = made_at["line"]
+        .as_u64()
+        .zip(made_at["column"].as_u64())
+        .map(|(l, c)| (l as usize, c as usize));
+    let made_in = made_at["file"].as_str().and_then(|f| within(dir, f));
+    let found = match (made_in.as_deref(), at) {
+        (Some("flake.nix"), Some(at)) => super::outputs::package_set(dir, at),
+        (Some(file), Some(at)) => match (argument_at("pkgs"), made_at["system"].as_str()) {
+            (Some((given_file, line)), Some(system)) if given_file == file => {
+                super::outputs::package_set_through(dir, file, at, line, system)
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    {
+        if let Some((binding, text)) = found {
             host.package_set = Some(super::read::PackageSetSpec {
                 binding,
                 text,

@@ -705,7 +705,14 @@ impl State<'_> {
         if let Some(set) = &spec.package_set {
             let target = match set.binding.as_str() {
                 "pkgs" => "nix/package-set.nix".to_owned(),
-                other => format!("nix/package-set-{other}.nix"),
+                // `lib.pkgsBySystem."x86_64-linux"` → `package-set-lib-pkgsBySystem-x86_64-linux`.
+                other => {
+                    let words: Vec<&str> = other
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                        .filter(|w| !w.is_empty())
+                        .collect();
+                    format!("nix/package-set-{}.nix", words.join("-"))
+                }
             };
             if !self.copied.contains_key(&target) {
                 self.copy_as(
@@ -720,7 +727,7 @@ impl State<'_> {
             flake_report.note(
                 flake_at(spec.line),
                 format!(
-                    "host `{}`: the package set its `nixosSystem` is given (`pkgs`{lib}, given at {}) is `{}` of flake.nix's `outputs`: carried with the bindings it reads, in {target} (`Host::package_set`)",
+                    "host `{}`: the package set its `nixosSystem` is given (`pkgs`{lib}, given at {}) is `{}` as flake.nix's `outputs` binds it: carried with the bindings it reads, in {target} (`Host::package_set`)",
                     spec.name, set.given_at, set.binding
                 ),
             );

@@ -29,6 +29,9 @@ struct Binding {
     range: std::ops::Range<usize>,
     /// Whether its value is a call `import <source> { ... }` (of nixpkgs, say).
     imports_with_arguments: bool,
+    /// The file of the flake its value imports (`import ./lib inputs` → `lib`), as
+    /// written.
+    imports_file: Option<String>,
 }
 
 /// `wanted` (output names other than `nixosConfigurations`) as they are written in the
@@ -164,36 +167,138 @@ fn needed(bindings: &[Binding], reads: BTreeSet<String>) -> Vec<&Binding> {
 /// arguments as `outputs`, with the bindings it reads, returning it. The binding is the
 /// one named `name`, or the one written at `at` (a line and column Nix reports inside
 /// its value). Its name and the file's text; `None` where no such binding is there.
-pub fn package_set(
-    dir: &Path,
-    name: Option<&str>,
-    at: Option<(usize, usize)>,
-) -> Option<(String, String)> {
+pub fn package_set(dir: &Path, at: (usize, usize)) -> Option<(String, String)> {
     let text = std::fs::read_to_string(dir.join("flake.nix")).ok()?;
     let (param, bindings, _) = outputs_parts(&text)?;
-    let offset = at.and_then(|(line, column)| {
-        let start: usize = text
-            .split_inclusive('\n')
-            .take(line.checked_sub(1)?)
-            .map(str::len)
-            .sum();
-        Some(start + column.checked_sub(1)?)
-    });
+    let offset = offset_of(&text, at)?;
+    let binding = bindings
+        .iter()
+        .find(|b| b.names.len() == 1 && b.imports_with_arguments && b.range.contains(&offset))?;
+    let name = binding.names[0].clone();
+    Some((
+        name.clone(),
+        package_set_file(&param, &bindings, &name, &name),
+    ))
+}
+
+/// A package set a file of the flake builds (`pkgsBySystem = genAttrs systems (system:
+/// import inputs.nixpkgs { ... });` in `lib/default.nix`, at `at`), given to
+/// `nixosSystem` in that same file as `pkgs = pkgsBySystem.${system};` (or `inherit
+/// pkgs;`) on line `given_line`, where `flake.nix` imports the file in a `let` of
+/// `outputs` (`lib = import ./lib inputs;`): as a file of its own, the set of `system`
+/// through that binding (`lib.pkgsBySystem."x86_64-linux"`). Its name and text.
+pub fn package_set_through(
+    dir: &Path,
+    file: &str,
+    at: (usize, usize),
+    given_line: usize,
+    system: &str,
+) -> Option<(String, String)> {
+    let text = std::fs::read_to_string(dir.join(file)).ok()?;
+    let root = rnix::Root::parse(&text).tree();
+    // The outermost attribute whose value holds the `import nixpkgs { ... }`.
+    let offset = rowan::TextSize::try_from(offset_of(&text, at)?).ok()?;
+    let holder = root
+        .syntax()
+        .descendants()
+        .filter_map(ast::AttrpathValue::cast)
+        .find(|entry| entry.syntax().text_range().contains(offset))?;
+    let name = single_name(&holder)?;
+    // What the call gives: `pkgs = <name>;`, `pkgs = <name>.${system};`.
+    let line_start = offset_of(&text, (given_line, 1))?;
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |n| line_start + n);
+    let given = root
+        .syntax()
+        .descendants()
+        .filter_map(ast::AttrpathValue::cast)
+        .find(|entry| {
+            let start = usize::from(entry.syntax().text_range().start());
+            (line_start..=line_end).contains(&start)
+                && single_name(entry).as_deref() == Some("pkgs")
+        });
+    let per_system = match given.and_then(|g| g.value()).map(unparen) {
+        Some(ast::Expr::Ident(ident)) if ident.syntax().text() == name.as_str() => false,
+        Some(ast::Expr::Select(select)) => {
+            let base = select.expr().map(unparen);
+            let path: Vec<ast::Attr> = select.attrpath()?.attrs().collect();
+            matches!(base, Some(ast::Expr::Ident(i)) if i.syntax().text() == name.as_str())
+                && matches!(path.as_slice(), [ast::Attr::Dynamic(_)])
+                && select.default_expr().is_none()
+        }
+        None if name == "pkgs" => false,
+        _ => return None,
+    };
+    // The `let` of `outputs` that imports the file.
+    let flake = std::fs::read_to_string(dir.join("flake.nix")).ok()?;
+    let (param, bindings, _) = outputs_parts(&flake)?;
     let binding = bindings.iter().find(|b| {
         b.names.len() == 1
-            && (name == Some(b.names[0].as_str())
-                || b.imports_with_arguments && offset.is_some_and(|o| b.range.contains(&o)))
+            && b.imports_file.as_deref().is_some_and(|path| {
+                let target = crate::carry::resolve("flake.nix", path);
+                target.as_deref() == Some(file)
+                    || target.is_some_and(|t| format!("{t}/default.nix") == file)
+            })
     })?;
-    let name = binding.names[0].clone();
-    let kept = needed(&bindings, BTreeSet::from([name.clone()]));
+    let through = &binding.names[0];
+    let body = if per_system {
+        format!("{through}.{name}.{}", crate::nix::double_quoted(system))
+    } else {
+        format!("{through}.{name}")
+    };
+    Some((
+        body.clone(),
+        package_set_file(&param, &bindings, through, &body),
+    ))
+}
+
+/// The file of a package set: `outputs`' arguments, the bindings `from` needs, `body`.
+fn package_set_file(param: &str, bindings: &[Binding], from: &str, body: &str) -> String {
+    let kept = needed(bindings, BTreeSet::from([from.to_owned()]));
     let mut out = String::from(
         "# The package set the original flake.nix builds for its hosts, as it was written\n\
          # there (with the `let` bindings it uses).\n",
     );
-    function_with_lets(&mut out, &param, &kept);
-    out.push_str(&name);
+    function_with_lets(&mut out, param, &kept);
+    out.push_str(body);
     out.push('\n');
-    Some((name, out))
+    out
+}
+
+/// The byte offset of a line and column Nix reports (both from 1).
+fn offset_of(text: &str, (line, column): (usize, usize)) -> Option<usize> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    Some(start + column.checked_sub(1)?)
+}
+
+/// The name an entry binds, where it is one plain name.
+fn single_name(entry: &ast::AttrpathValue) -> Option<String> {
+    let mut attrs = entry.attrpath()?.attrs();
+    let name = attr_name(&attrs.next()?)?;
+    attrs.next().is_none().then_some(name)
+}
+
+/// The path literal `expr` imports (`import ./lib inputs`, `import ./lib`).
+fn imported_path(expr: &ast::Expr) -> Option<String> {
+    let mut expr = unparen(expr.clone());
+    loop {
+        let ast::Expr::Apply(apply) = expr else {
+            return None;
+        };
+        let lambda = apply.lambda().map(unparen)?;
+        if matches!(&lambda, ast::Expr::Ident(i) if i.syntax().text() == "import") {
+            return match apply.argument().map(unparen)? {
+                ast::Expr::PathRel(path) => Some(path.syntax().text().to_string()),
+                _ => None,
+            };
+        }
+        expr = lambda;
+    }
 }
 
 /// `<param>:` and a `let` of `kept` (when there are any), before a body.
@@ -320,6 +425,7 @@ fn binding(text: &str, entry: &ast::Entry) -> Binding {
                 .unwrap_or_default(),
             range: value.syntax().text_range().into(),
             imports_with_arguments: value.value().is_some_and(|v| is_import_call(&v)),
+            imports_file: value.value().and_then(|v| imported_path(&v)),
         },
         ast::Entry::Inherit(inherit) => {
             let names: Vec<String> = inherit
@@ -336,6 +442,7 @@ fn binding(text: &str, entry: &ast::Entry) -> Binding {
                 reads,
                 range: inherit.syntax().text_range().into(),
                 imports_with_arguments: false,
+                imports_file: None,
             }
         }
     }
