@@ -1406,6 +1406,55 @@ lib // rec {
     assert!(imported.files.contains_key("nix/lib/default.nix"));
 }
 
+/// A host written in `flake.nix` that inherits its package set from a `let` of
+/// `outputs` (`inherit system pkgs;`, `lib = pkgs.lib;`) gets that binding as its own
+/// package set; an argument it inherits that flakesmith does not carry is said to be
+/// left out (it was dropped without a word).
+#[test]
+fn a_written_hosts_inherited_package_set_is_carried() {
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { nixpkgs, ... }@inputs: let
+    system = "aarch64-linux";
+    pkgs = import nixpkgs { inherit system; config.allowUnfree = true; };
+    extraArgs = { };
+  in {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+      inherit system pkgs extraArgs;
+      lib = pkgs.lib;
+      modules = [ ./box.nix ];
+    };
+  };
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("box.nix", "{ ... }: { system.stateVersion = \"24.05\"; }\n"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    assert!(
+        rust.contains(r#"Host::new("box", System::Aarch64Linux"#)
+            && rust.contains(
+                r#".package_set(PackageSet::nix_file("nix/package-set.nix").with_its_lib())"#
+            ),
+        "{rust}"
+    );
+    assert!(
+        imported.files["nix/package-set.nix"].ends_with("in\npkgs\n"),
+        "{}",
+        imported.files["nix/package-set.nix"]
+    );
+    let report = imported.report.render();
+    assert!(
+        report.contains(
+            "`extraArgs` of `nixosSystem`, inherited (flakesmith writes the call itself)"
+        ) && !report.contains("`pkgs` of `nixosSystem`")
+            && !report.contains("`lib` of `nixosSystem`"),
+        "{report}"
+    );
+}
+
 /// Hosts a builder makes that the flake's own overlay adds to its package set
 /// (`nixosConfigurations = pkgs.builders.mkNixos { };`) are found by evaluation: the
 /// stand-in nixpkgs applies the overlays it is given. An input URL written as a bare URI

@@ -181,6 +181,17 @@ pub fn package_set(dir: &Path, at: (usize, usize)) -> Option<(String, String)> {
     ))
 }
 
+/// The package set a `let` of `outputs` named `name` holds (`pkgs = import nixpkgs {
+/// ... };`, given as `nixosSystem { inherit pkgs; }`), as a file of its own. Its text.
+pub fn package_set_named(dir: &Path, name: &str) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("flake.nix")).ok()?;
+    let (param, bindings, _) = outputs_parts(&text)?;
+    bindings
+        .iter()
+        .any(|b| b.names.len() == 1 && b.names[0] == name)
+        .then(|| package_set_file(&param, &bindings, name, name))
+}
+
 /// A package set a file of the flake builds (`pkgsBySystem = genAttrs systems (system:
 /// import inputs.nixpkgs { ... });` in `lib/default.nix`, at `at`), given to
 /// `nixosSystem` in that same file as `pkgs = pkgsBySystem.${system};` (or `inherit

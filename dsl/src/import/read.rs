@@ -455,14 +455,96 @@ fn read_host(
         package_set: None,
         line,
     };
-    // `inherit system;` from a `let` of `outputs` that binds a string.
+    // What the call inherits from the `let`s of `outputs`: `system` (a string), `pkgs` (a
+    // package set, carried); anything else is said to be left out.
+    let mut package_set: Option<String> = None;
+    let mut lib_given = false;
     for inherit in arguments.inherits() {
-        let named_system = inherit.from().is_none()
-            && inherit
-                .attrs()
-                .any(|a| super::syntax::attr_name(&a).as_deref() == Some("system"));
-        if named_system {
-            host.system = lets.strings.get("system").cloned();
+        for attr in inherit.attrs() {
+            let Some(argument) = super::syntax::attr_name(&attr) else {
+                continue;
+            };
+            match (argument.as_str(), inherit.from().is_none()) {
+                ("system", true) => host.system = lets.strings.get("system").cloned(),
+                ("pkgs", true) => package_set = Some("pkgs".to_owned()),
+                ("lib", _) => lib_given = true,
+                _ => host.skipped.push(format!(
+                    "`{argument}` of `nixosSystem`, inherited (flakesmith writes the call itself)"
+                )),
+            }
+        }
+    }
+    for entry in arguments.attrpath_values() {
+        let key = entry.attrpath().as_ref().and_then(super::syntax::attrpath);
+        let value = entry.value().map(unparen);
+        match (key.as_deref(), value) {
+            (Some([key]), Some(ast::Expr::Ident(ident))) if key == "pkgs" => {
+                package_set = Some(ident.syntax().text().to_string());
+            }
+            (Some([key]), _) if key == "lib" => lib_given = true,
+            _ => {}
+        }
+    }
+    // `lib = pkgs.lib;` (or `inherit (pkgs) lib;`) beside a carried set is the set's.
+    let its_lib = |set: &str| {
+        let as_select = arguments.attrpath_values().any(|entry| {
+            entry
+                .attrpath()
+                .as_ref()
+                .and_then(super::syntax::attrpath)
+                .as_deref()
+                == Some(&["lib".to_owned()])
+                && entry.value().is_some_and(|v| {
+                    dotted(&unparen(v)) == Some(vec![set.to_owned(), "lib".to_owned()])
+                })
+        });
+        let as_inherit = arguments.inherits().any(|inherit| {
+            inherit
+                .from()
+                .and_then(|f| f.expr())
+                .is_some_and(|f| f.syntax().text() == set)
+                && inherit
+                    .attrs()
+                    .any(|a| super::syntax::attr_name(&a).as_deref() == Some("lib"))
+        });
+        as_select || as_inherit
+    };
+    match package_set
+        .and_then(|set| super::outputs::package_set_named(dir, &set).map(|text| (set, text)))
+    {
+        Some((set, text)) => {
+            let its_lib = its_lib(&set);
+            if lib_given && !its_lib {
+                host.skipped
+                    .push("`lib` of `nixosSystem` (flakesmith writes the call itself)".to_owned());
+            }
+            host.package_set = Some(PackageSetSpec {
+                binding: set,
+                text,
+                its_lib,
+                given_at: format!("flake.nix:{line}"),
+            });
+        }
+        None => {
+            for argument in ["pkgs", "lib"] {
+                let given = arguments.attrpath_values().any(|entry| {
+                    entry
+                        .attrpath()
+                        .as_ref()
+                        .and_then(super::syntax::attrpath)
+                        .as_deref()
+                        == Some(&[argument.to_owned()])
+                }) || arguments.inherits().any(|inherit| {
+                    inherit
+                        .attrs()
+                        .any(|a| super::syntax::attr_name(&a).as_deref() == Some(argument))
+                });
+                if given {
+                    host.skipped.push(format!(
+                        "`{argument}` of `nixosSystem` (flakesmith writes the call itself)"
+                    ));
+                }
+            }
         }
     }
     for entry in arguments.attrpath_values() {
@@ -513,6 +595,8 @@ fn read_host(
                     }
                 }
             }
+            // Read above.
+            "pkgs" | "lib" => {}
             _ => host.skipped.push(format!(
                 "`{}` of `nixosSystem` (flakesmith writes the call itself)",
                 key.join(".")
