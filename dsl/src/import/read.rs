@@ -485,19 +485,22 @@ fn read_host(
             _ => {}
         }
     }
-    // `lib = pkgs.lib;` (or `inherit (pkgs) lib;`) beside a carried set is the set's.
-    let its_lib = |set: &str| {
-        let as_select = arguments.attrpath_values().any(|entry| {
+    // The call's `argument = <value>;`, where it has one.
+    let written = |argument: &str| {
+        arguments.attrpath_values().find(|entry| {
             entry
                 .attrpath()
                 .as_ref()
                 .and_then(super::syntax::attrpath)
                 .as_deref()
-                == Some(&["lib".to_owned()])
-                && entry.value().is_some_and(|v| {
-                    dotted(&unparen(v)) == Some(vec![set.to_owned(), "lib".to_owned()])
-                })
-        });
+                == Some(&[argument.to_owned()])
+        })
+    };
+    // `lib = pkgs.lib;` (or `inherit (pkgs) lib;`) beside a carried set is the set's.
+    let its_lib = |set: &str| {
+        let as_select = written("lib")
+            .and_then(|entry| entry.value())
+            .is_some_and(|v| dotted(&unparen(v)) == Some(vec![set.to_owned(), "lib".to_owned()]));
         let as_inherit = arguments.inherits().any(|inherit| {
             inherit
                 .from()
@@ -527,18 +530,12 @@ fn read_host(
         }
         None => {
             for argument in ["pkgs", "lib"] {
-                let given = arguments.attrpath_values().any(|entry| {
-                    entry
-                        .attrpath()
-                        .as_ref()
-                        .and_then(super::syntax::attrpath)
-                        .as_deref()
-                        == Some(&[argument.to_owned()])
-                }) || arguments.inherits().any(|inherit| {
-                    inherit
-                        .attrs()
-                        .any(|a| super::syntax::attr_name(&a).as_deref() == Some(argument))
-                });
+                let given = written(argument).is_some()
+                    || arguments.inherits().any(|inherit| {
+                        inherit
+                            .attrs()
+                            .any(|a| super::syntax::attr_name(&a).as_deref() == Some(argument))
+                    });
                 if given {
                     host.skipped.push(format!(
                         "`{argument}` of `nixosSystem` (flakesmith writes the call itself)"
