@@ -116,7 +116,8 @@ fn top_level_names(body: Option<ast::Expr>) -> Vec<String> {
         .collect()
 }
 
-fn unparen(expr: ast::Expr) -> ast::Expr {
+/// `expr` without the parentheses around it.
+pub(super) fn unparen(expr: ast::Expr) -> ast::Expr {
     match expr {
         ast::Expr::Paren(paren) => paren.expr().map_or(ast::Expr::Paren(paren), unparen),
         other => other,

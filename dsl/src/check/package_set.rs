@@ -5,6 +5,7 @@
 
 use rnix::ast;
 
+use super::outputs::unparen;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Engine, Flake, Host};
 
@@ -81,11 +82,4 @@ pub(super) fn check(flake: &Flake, host: &Host, text: &str, out: &mut Vec<Diagno
         );
     }
     out.len() == before
-}
-
-fn unparen(expr: ast::Expr) -> ast::Expr {
-    match expr {
-        ast::Expr::Paren(paren) => paren.expr().map_or(ast::Expr::Paren(paren), unparen),
-        other => other,
-    }
 }
