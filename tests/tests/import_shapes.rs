@@ -1531,3 +1531,77 @@ fn empty_entries_and_other_options_values_are_typed() {
     }
     assert!(!rust.contains("TODO(import)"), "{rust}");
 }
+
+/// Hosts an input's flake-parts module makes (a `hosts = { ... }` option, each host's
+/// module a directory of the flake it copies into the store by interpolation, each host
+/// made inside `withSystem` with a per-system module argument): without the input's
+/// source the error says how to name it; with `--input-source` the hosts are found, each
+/// importing its own directory's module.
+#[test]
+fn hosts_an_inputs_flake_module_makes_are_found_with_its_source() {
+    if flakesmith_tests::nixpkgs_lib_or_say("an input's flake module").is_none() {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  inputs.flake-parts.url = "github:hercules-ci/flake-parts";
+  inputs.hosts-maker.url = "github:example/hosts-maker";
+  outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } {
+    imports = [ inputs.hosts-maker.flakeModule ];
+    hosts-maker = { dir = ./hosts; hosts.desk = "aarch64-linux"; };
+  };
+}
+"#;
+    let maker_flake = "{ outputs = { self, ... }: { flakeModule = ./module.nix; }; }\n";
+    let maker_module = r#"{ config, lib, inputs, withSystem, ... }:
+let cfg = config.hosts-maker; in {
+  options.hosts-maker = lib.mkOption { type = lib.types.attrsOf lib.types.anything; };
+  config.perSystem = { system, ... }: {
+    _module.args.madePkgs = import inputs.nixpkgs { inherit system; };
+  };
+  config.flake.nixosConfigurations = lib.mapAttrs (name: system:
+    withSystem system ({ madePkgs, ... }: inputs.nixpkgs.lib.nixosSystem {
+      specialArgs = { inherit inputs; };
+      modules = [ "${cfg.dir}/${name}" ];
+    })) cfg.hosts;
+}
+"#;
+    let desk = "{ ... }: { system.stateVersion = \"24.05\"; time.timeZone = \"UTC\"; }\n";
+    let dir = tempfile::tempdir().unwrap();
+    let maker = tempfile::tempdir().unwrap();
+    for (path, text) in [("flake.nix", flake), ("hosts/desk/default.nix", desk)] {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(maker.path().join("flake.nix"), maker_flake).unwrap();
+    std::fs::write(maker.path().join("module.nix"), maker_module).unwrap();
+    let config = CrateConfig {
+        name: "config".into(),
+        flakesmith: Dependency::Git("https://example.invalid/flakesmith".into()),
+    };
+
+    let without = flakesmith::import::flake(dir.path()).unwrap_err();
+    assert!(without.contains("--input-source NAME=PATH"), "{without}");
+
+    let sources = [("hosts-maker".to_owned(), maker.path().to_owned())];
+    let spec = flakesmith::import::flake_with_sources(dir.path(), &sources)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let imported = flakesmith::import::import_flake(dir.path(), spec, bindings(), &config)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let desk_rs = &imported.files["config/hosts/desk.rs"];
+    assert!(
+        desk_rs.contains(r#"Host::new("desk", "#) && desk_rs.contains("time::time_zone"),
+        "{desk_rs}"
+    );
+
+    let unknown = flakesmith::import::flake_with_sources(
+        dir.path(),
+        &[("nothing-here".to_owned(), maker.path().to_owned())],
+    )
+    .unwrap_err();
+    assert!(
+        unknown.contains("the flake has no input `nothing-here`"),
+        "{unknown}"
+    );
+}

@@ -55,10 +55,13 @@ Add config/home/NAME.rs and print the lines that give it an account and a host.
         "write a configuration crate from an existing flake",
         "\
 Usage: flakesmith import FLAKE_DIR --out CONFIG_DIR [--flakesmith-git URL] [--lib PATH]
+                         [--input-source NAME=PATH]...
 
 Write a configuration crate from an existing flake, read as syntax (hosts a helper makes
 are found by evaluating `outputs` with stand-in inputs and the nixpkgs lib at --lib PATH,
-else FLAKESMITH_NIXPKGS_LIB, else <nixpkgs/lib>): its hosts, modules and Home Manager
+else FLAKESMITH_NIXPKGS_LIB, else <nixpkgs/lib>; an input named with --input-source is
+evaluated from its source at PATH instead, as a flake module that makes the hosts must
+be): its hosts, modules and Home Manager
 users, each definition a typed call where a binding takes its value and `Raw::nix`
 (marked `// TODO(import)`) where not; the other outputs carried as written. Prints a
 report of what was typed, raw, kept and left out (also in IMPORT.md).
@@ -259,6 +262,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut flags: std::collections::BTreeMap<&'static str, String> = Default::default();
     let mut modules: Vec<PathBuf> = Vec::new();
     let mut input_modules: Vec<(String, String)> = Vec::new();
+    let mut input_sources: Vec<(String, PathBuf)> = Vec::new();
     let mut help = false;
     let mut crate_layout = false;
     while let Some(arg) = parser.next().map_err(usage)? {
@@ -294,6 +298,19 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
                     ))
                 })?;
                 input_modules.push((name.to_owned(), attr.to_owned()));
+            }
+            Long("input-source") => {
+                let value = parser
+                    .value()
+                    .map_err(usage)?
+                    .string()
+                    .map_err(|e| usage(format!("{e:?}")))?;
+                let (name, path) = value.split_once('=').ok_or_else(|| {
+                    usage(format!(
+                        "--input-source takes NAME=PATH (`--input-source lite-config=../lite-config`), not `{value}`"
+                    ))
+                })?;
+                input_sources.push((name.to_owned(), PathBuf::from(path)));
             }
             Long(flag) if VALUE_FLAGS.contains(&flag) => {
                 let flag = VALUE_FLAGS
@@ -490,7 +507,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
             // `flake.nix` first: a flake that cannot be imported fails before the bindings
             // are loaded, which takes a while.
             let dir = std::path::Path::new(flake_dir);
-            let spec = flakesmith::import::flake(dir)?;
+            let spec = flakesmith::import::flake_with_sources(dir, &input_sources)?;
             let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
             let bindings = flakesmith::import::Bindings::shipped(&data)?;
             let imported = flakesmith::import::import_flake(dir, spec, &bindings, &config)?;

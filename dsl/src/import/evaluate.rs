@@ -310,13 +310,16 @@ fn copy_with_captures(
 pub const FLAKE_PARTS: &str = include_str!("flake_parts.nix");
 
 /// The stand-in an input gets beyond the generic one, by what its URL names: flake-parts'
-/// `lib.mkFlake` and import-tree's function evaluate the flake's modules.
+/// `lib.mkFlake` and import-tree's function evaluate the flake's modules, and
+/// hercules-ci-effects' flake module declares what other modules read of it.
 fn framework_of(input: &InputSpec) -> Option<&'static str> {
     let url = input.url.to_ascii_lowercase();
     if is_flake_parts(input) {
         Some("{ inherit (frameworks.flakeParts) lib; }")
     } else if url.contains("vic/import-tree") {
         Some("frameworks.importTree")
+    } else if url.contains("hercules-ci-effects") {
+        Some("{ flakeModule = frameworks.herculesCiEffects; flakeModules.default = frameworks.herculesCiEffects; }")
     } else {
         None
     }
@@ -577,6 +580,15 @@ fn program(
                 .or_default()
                 .push(path[1..].to_vec());
         }
+        if let Some(source) = &input.source {
+            // The input's own outputs, given stand-ins for its own inputs.
+            stand_ins.push_str(&format!(
+                "    {} = realInput {};\n",
+                crate::nix::quote_attr_name(&input.name),
+                nix_path(source)
+            ));
+            continue;
+        }
         let real_lib = input_has_real_lib(input);
         let mut value = stand_in(&input.name, real_lib, &[], &children);
         if let Some(framework) = framework_of(input) {
@@ -606,12 +618,48 @@ fn program(
   inputs = {{
 {stand_ins}  }} // {{ self = outputs // {{ outPath = dir; inherit inputs outputs; __flakesmithSelf = true; }}; }};
   outputs = flake.outputs inputs;
+  # A path of the flake's own copied into the store by interpolation (`"${{./hosts}}/${{name}}"`,
+  # as a flake module that makes hosts writes it): the path in the flake it came from.
+  # Each directory of the flake is hashed as the interpolation would (`--eval` computes
+  # the store path without writing it), only where such a path turns up.
+  storePaths =
+    let
+      below = rel:
+        let entries = builtins.readDir (if rel == "" then dir else dir + "/${{rel}}"); in
+        lib.concatLists (lib.mapAttrsToList (name: kind:
+          if kind == "directory" && !(lib.hasPrefix "." name)
+          then let inner = if rel == "" then name else "${{rel}}/${{name}}"; in [ inner ] ++ below inner
+          else [ ]) entries);
+    in
+    builtins.listToAttrs (map (rel: {{
+      name = builtins.unsafeDiscardStringContext "${{dir + "/${{rel}}"}}";
+      value = rel;
+    }}) (below "")) // {{ ${{builtins.unsafeDiscardStringContext "${{dir}}"}} = ""; }};
+  fromStore = m:
+    let
+      plainText = builtins.unsafeDiscardStringContext m;
+      parts = lib.splitString "/" (lib.removePrefix (builtins.storeDir + "/") plainText);
+      root = builtins.storeDir + "/" + builtins.head parts;
+      rest = lib.concatStringsSep "/" (builtins.tail parts);
+    in
+    if lib.hasPrefix (builtins.storeDir + "/") plainText && storePaths ? ${{root}} then
+      lib.concatStringsSep "/" (lib.filter (p: p != "") [ (toString dir) storePaths.${{root}} rest ])
+    else m;
+  # An input whose source the user named: its own `outputs`, each of its inputs an empty
+  # stand-in (or the flake's input it follows by name).
+  realInput = source:
+    let
+      own = import (source + "/flake.nix");
+      standIn = name: {{ __flakesmith = {{ input = name; attribute = ""; }}; __functor = self: _: self; outPath = "/flakesmith-stand-in/${{name}}"; }};
+      ownInputs = builtins.mapAttrs (name: _: inputs.${{name}} or (standIn name)) (own.inputs or {{ }});
+      result = own.outputs (ownInputs // {{ self = result; }}) // {{ outPath = source; }};
+    in result;
   # An inline module the importer asked about carries the values of the names it reads
   # from around it (`__flakesmithEnv`, see `with_captures`): read apart, not a definition.
   describe = m0:
     let m = if builtins.isAttrs m0 && m0 ? __flakesmithEnv then builtins.removeAttrs m0 [ "__flakesmithEnv" ] else m0; in
     if builtins.isPath m then {{ path = toString m; }}
-    else if builtins.isString m then {{ path = m; }}
+    else if builtins.isString m then {{ path = fromStore m; }}
     else if builtins.isAttrs m && m ? __flakesmith then {{ inherit (m.__flakesmith) input attribute; }}
     # A module of a flake-parts collection (`flake.nixosModules.ssh`): where it is defined.
     else if builtins.isAttrs m && m ? _file && m ? imports && builtins.isString m._file && lib.hasInfix "@flakesmith-at:" m._file then

@@ -1,7 +1,8 @@
-# flake-parts and import-tree as `flakesmith import` evaluates a flake built with them:
+# flake-parts and import-tree as `flakesmith import` evaluates a flake built with them
+# (and hercules-ci-effects' flake module, which flakes built with flake-parts import):
 # `mkFlake` evaluates the flake's modules with the real module system, and gives what
-# the outputs need. A function of nixpkgs' `lib`, returning `{ flakeParts; importTree; }`
-# (the two inputs' stand-ins).
+# the outputs need. A function of nixpkgs' `lib`, returning `{ flakeParts; importTree;
+# herculesCiEffects; }` (the inputs' stand-ins).
 #
 # What it keeps of flake-parts: `flake` (free-form, merged key by key), `systems`,
 # `perSystem` (a deferred module, never evaluated: the importer reads hosts, and lists
@@ -105,6 +106,42 @@ let
     };
   };
 
+  # What a per-system module is given for `system` (and `withSystem system` passes on):
+  # the flake's `perSystem` modules evaluated for it, free-form, so that the module
+  # arguments they define (`_module.args.liteConfigPkgs = import nixpkgs { ... };`) are
+  # there, beside `system`, `inputs'`, `self'` and `pkgs`.
+  perSystemArgs =
+    inputs: perSystem: system:
+    let
+      ofSystem = builtins.mapAttrs (
+        _: output: if builtins.isAttrs output && output ? ${system} then output.${system} else output
+      );
+      inputs' = builtins.mapAttrs (
+        _: input: if builtins.isAttrs input then ofSystem input else input
+      ) inputs;
+      evaluated = lib.evalModules {
+        specialArgs = { inherit system; };
+        modules = [
+          {
+            freeformType = lib.types.lazyAttrsOf merged;
+            _module.args = {
+              inherit inputs';
+              self' = inputs'.self or { };
+            }
+            // lib.optionalAttrs (inputs ? nixpkgs) {
+              pkgs = lib.mkOptionDefault (import inputs.nixpkgs { inherit system; });
+            };
+          }
+          perSystem
+        ];
+      };
+    in
+    evaluated._module.args
+    // {
+      inherit system inputs';
+      inherit (evaluated) config;
+    };
+
   mkFlake =
     args: module:
     let
@@ -117,21 +154,27 @@ let
         // (args.specialArgs or { });
         modules = [
           core
-          {
-            _module.args.withSystem =
-              system: f:
-              f {
-                inherit system;
-                config = { };
-                inputs' = { };
-                self' = { };
-              };
-          }
+          (
+            { config, ... }:
+            {
+              _module.args.withSystem = system: f: f (perSystemArgs args.inputs config.perSystem system);
+            }
+          )
           module
         ];
       };
     in
     evaluated.config.flake;
+
+  # hercules-ci-effects' flake module, as far as other modules read it: the system its
+  # effects run on (`withSystem config.defaultEffectSystem ...`). `herculesCI` and
+  # `hercules-ci` stay free-form.
+  herculesCiEffects = {
+    options.defaultEffectSystem = lib.mkOption {
+      type = lib.types.str;
+      default = "x86_64-linux";
+    };
+  };
 
   # import-tree: a module importing every `.nix` file below the paths, leaving out those
   # under a name starting with `_`.
@@ -167,5 +210,5 @@ in
     lib = partsLib;
     flakeModules = { };
   };
-  inherit importTree;
+  inherit importTree herculesCiEffects;
 }

@@ -18,7 +18,7 @@ pub mod rust;
 pub mod syntax;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::bindgen::Index;
 use crate::releases;
@@ -284,7 +284,33 @@ pub struct CrateConfig {
 /// What `flake.nix` in `dir` says: read as syntax, and where a helper makes the hosts,
 /// found by evaluating `outputs` with stand-in inputs ([`evaluate`]).
 pub fn flake(dir: &Path) -> Result<read::FlakeSpec, String> {
+    flake_with_sources(dir, &[])
+}
+
+/// [`flake`], where the inputs named in `sources` are evaluated from their own source
+/// (`--input-source NAME=PATH`) instead of a stand-in.
+pub fn flake_with_sources(
+    dir: &Path,
+    sources: &[(String, PathBuf)],
+) -> Result<read::FlakeSpec, String> {
     let mut spec = read::flake(dir)?;
+    for (name, path) in sources {
+        let input = spec
+            .inputs
+            .iter_mut()
+            .find(|i| &i.name == name)
+            .ok_or_else(|| format!("--input-source {name}=...: the flake has no input `{name}`"))?;
+        let path = path
+            .canonicalize()
+            .map_err(|e| format!("--input-source {name}={}: {e}", path.display()))?;
+        if !path.join("flake.nix").is_file() {
+            return Err(format!(
+                "--input-source {name}={}: there is no flake.nix there",
+                path.display()
+            ));
+        }
+        input.source = Some(path);
+    }
     let Some(unread) = spec.hosts_unread.take() else {
         return Ok(spec);
     };
@@ -299,7 +325,7 @@ pub fn flake(dir: &Path) -> Result<read::FlakeSpec, String> {
             Ok(spec)
         }
         Ok(_) if spec.inputs.iter().any(evaluate::is_flake_parts) => Err(format!(
-            "{unread}; evaluated with flake-parts, no module of the flake defines `flake.nixosConfigurations` (hosts made by an input's flake module, given `hosts = {{ ... }}` say, need that input, which the importer does not fetch): define them with `flake.nixosConfigurations.<host> = inputs.nixpkgs.lib.nixosSystem {{ ... }}`"
+            "{unread}; evaluated with flake-parts, no module of the flake defines `flake.nixosConfigurations`: where an input's flake module makes the hosts (given `hosts = {{ ... }}`, say), name that input's source with `--input-source NAME=PATH` (`nix flake archive --json` lists where each input is), or define them with `flake.nixosConfigurations.<host> = inputs.nixpkgs.lib.nixosSystem {{ ... }}`"
         )),
         Ok(_) => Err(format!(
             "{unread}; evaluated, its outputs have no `nixosConfigurations`"

@@ -2,7 +2,7 @@
 //! modules) and each module file it reaches (imports, definitions, a `cfg`-guarded body).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rnix::ast::{self, HasEntry};
 use rowan::ast::AstNode;
@@ -28,6 +28,10 @@ pub struct InputSpec {
     /// `<name>.follows = "<other>"`: this input is another of the flake's.
     pub same_as: Option<String>,
     pub flake: bool,
+    /// The input's own source, where the user named it (`--input-source NAME=PATH`): the
+    /// evaluation runs its real `outputs` instead of a stand-in's (a flake module that
+    /// makes the hosts, say).
+    pub source: Option<PathBuf>,
 }
 
 /// One host of `nixosConfigurations`.
@@ -190,6 +194,7 @@ fn read_inputs(source: &Source, path: &[String], value: ast::Expr, out: &mut Vec
             follows: Vec::new(),
             same_as: None,
             flake: true,
+            source: None,
         };
         let mut leaves = Vec::new();
         leaves_of(path[1..].to_vec(), value, &mut leaves);
