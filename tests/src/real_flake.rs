@@ -231,7 +231,10 @@ impl StandIns {
             "--eval",
             "--strict",
             "--json",
-            "--readonly-mode",
+            // A path interpolated into a string (`"${./hosts}/${name}"`, which a flake
+            // module making hosts imports) is copied into the store, as it is when the
+            // flake is built; read-only, importing it fails on a path that is not there.
+            "--read-write-mode",
             "--show-trace",
             "-E",
             &program,
@@ -574,6 +577,9 @@ let
         callPackage = f: args:
           let fn = if builtins.isFunction f then f else import f;
           in fn (builtins.intersectAttrs (builtins.functionArgs fn) final // args);
+        # The same set with more overlays, as NixOS applies `nixpkgs.overlays` to a
+        # `nixpkgs.pkgs` given.
+        appendOverlays = more: mkPkgs system (overlays ++ more);
       };
     in lib.fix (final: lib.foldl (prev: o: prev // o final prev) (base final) overlays);
 
@@ -692,9 +698,14 @@ let
     let
       evaluated = (args.lib or lib).evalModules {
         modules = (args.modules or [ ]) ++ nixosModules ++ [
-          ({ config, ... }: {
+          ({ config, options, ... }: {
+            # A package set a module gives (`nixpkgs.pkgs = ...;`) is the host's, with
+            # `nixpkgs.overlays` applied on top, as NixOS's nixpkgs module does.
             config._module.args.pkgs =
               if args ? pkgs then args.pkgs
+              else if options.nixpkgs.pkgs.isDefined or false then
+                (if config.nixpkgs.overlays == [ ] then config.nixpkgs.pkgs
+                 else config.nixpkgs.pkgs.appendOverlays config.nixpkgs.overlays)
               else mkPkgs (hostSystem config (args.system or null)) config.nixpkgs.overlays;
           })
         ];
@@ -725,7 +736,8 @@ let
     legacyPackages = lib.genAttrs systems (_: children);
   };
   fixture = n:
-    let own = (import (fixtures + "/${n}/flake.nix")).outputs { };
+    # A real input's source (lite-config) reads its own `self`.
+    let own = (import (fixtures + "/${n}/flake.nix")).outputs { self = own // { outPath = fixtures + "/${n}"; }; };
     in generic n // own // {
       nixosModules = emptyModules // own.nixosModules or { };
       homeManagerModules = emptyModules // own.homeManagerModules or { };
@@ -746,6 +758,10 @@ let
     if isNixpkgs n spec then nixpkgsInput n
     else if lib.hasInfix "hercules-ci/flake-parts" (lib.toLower (spec.url or "")) then generic n // { inherit (frameworks.flakeParts) lib; }
     else if lib.hasInfix "vic/import-tree" (lib.toLower (spec.url or "")) then generic n // frameworks.importTree
+    else if lib.hasInfix "hercules-ci-effects" (lib.toLower (spec.url or "")) then generic n // {
+      flakeModule = frameworks.herculesCiEffects;
+      flakeModules = emptyModules // { default = frameworks.herculesCiEffects; };
+    }
     else if n == "impermanence" then generic n // {
       nixosModules = emptyModules // { impermanence = impermanence.nixos; default = impermanence.nixos; };
       nixosModule = impermanence.nixos;
@@ -785,6 +801,10 @@ in {
         else if depth > 40 then "<deep>"
         else if builtins.isFunction v then "<function>"
         else if builtins.isPath v then "<path>"
+        # A file copied into the store, named whole (`"${inputs.self}/secrets.yaml"`):
+        # a path too, whichever copy of the flake it is in. (Stand-ins' are all zeros.)
+        else if builtins.isString v && builtins.match "/nix/store/[0-9a-z]{32}-[^ \n]*" v != null
+          && !(lib.hasPrefix "/nix/store/00000000000000000000000000000000" v) then "<path>"
         else if builtins.isAttrs v then
           (if lib.isDerivation v then "package " + (v.name or "?")
            # A flake (an input, `self`): by what it is, not what is in it.

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use flakesmith::import::{import, Bindings, CrateConfig};
+use flakesmith::import::{Bindings, CrateConfig, Imported};
 use flakesmith::scaffold::Dependency;
 use flakesmith_tests::real_flake::Learnt;
 
@@ -14,11 +14,30 @@ fn corpus() -> PathBuf {
 }
 
 /// What a configuration is expected to give: imported, or refused with these words.
-const REFUSED: &[(&str, &str)] = &[
-    // Built with flake-parts: its hosts come from an input's flake module (lite-config),
-    // which the importer does not fetch.
-    ("nix-community-infra", "an input's flake module"),
-];
+const REFUSED: &[(&str, &str)] = &[];
+
+/// The inputs whose own source a configuration's import is given (`--input-source`), as
+/// its user would name them: the flake module that makes its hosts. Each is under
+/// `tests/fixtures/inputs/`, with its source, commit and licence.
+const INPUT_SOURCES: &[(&str, &str)] = &[("nix-community-infra", "lite-config")];
+
+/// Imports the corpus configuration `dir` as a user would, naming its
+/// [`INPUT_SOURCES`].
+fn import(dir: &Path, bindings: &Bindings, config: &CrateConfig) -> Result<Imported, String> {
+    let name = dir.file_name().unwrap().to_string_lossy();
+    let sources: Vec<(String, PathBuf)> = INPUT_SOURCES
+        .iter()
+        .filter(|(of, _)| *of == name)
+        .map(|(_, input)| {
+            (
+                (*input).to_owned(),
+                flakesmith_tests::stand_in_inputs().join(input),
+            )
+        })
+        .collect();
+    let spec = flakesmith::import::flake_with_sources(dir, &sources)?;
+    flakesmith::import::import_flake(dir, spec, bindings, config)
+}
 
 #[test]
 fn every_corpus_configuration_imports_as_published() {
@@ -308,6 +327,10 @@ fn compare_hosts(
         let before = match before {
             Ok(value) => value,
             Err(why) => {
+                // Looking at one configuration: the whole of Nix's reason.
+                if std::env::var_os("FLAKESMITH_CORPUS_ONLY").is_some() {
+                    eprintln!("{host} cannot be evaluated:\n{why}");
+                }
                 cannot.push(format!("{host}: {}", reason(&why, original)));
                 continue;
             }

@@ -1548,7 +1548,13 @@ fn hosts_an_inputs_flake_module_makes_are_found_with_its_source() {
   inputs.hosts-maker.url = "github:example/hosts-maker";
   outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } {
     imports = [ inputs.hosts-maker.flakeModule ];
-    hosts-maker = { dir = ./hosts; hosts.desk = "aarch64-linux"; };
+    hosts-maker = {
+      dir = ./hosts;
+      hosts.desk = "aarch64-linux";
+      modules = [
+        ({ hostPlatform, lib, ... }: { imports = lib.optionals hostPlatform.isLinux [ ./linux.nix ]; })
+      ];
+    };
   };
 }
 "#;
@@ -1561,15 +1567,23 @@ let cfg = config.hosts-maker; in {
   };
   config.flake.nixosConfigurations = lib.mapAttrs (name: system:
     withSystem system ({ madePkgs, ... }: inputs.nixpkgs.lib.nixosSystem {
-      specialArgs = { inherit inputs; };
-      modules = [ "${cfg.dir}/${name}" ];
+      specialArgs = { inherit inputs; hostPlatform = madePkgs.stdenv.hostPlatform; };
+      modules = [
+        "${cfg.dir}/${name}"
+        { _file = ./.; nixpkgs.pkgs = madePkgs; networking.hostName = name; }
+      ] ++ cfg.modules;
     })) cfg.hosts;
 }
 "#;
     let desk = "{ ... }: { system.stateVersion = \"24.05\"; time.timeZone = \"UTC\"; }\n";
     let dir = tempfile::tempdir().unwrap();
     let maker = tempfile::tempdir().unwrap();
-    for (path, text) in [("flake.nix", flake), ("hosts/desk/default.nix", desk)] {
+    let linux = "{ ... }: { services.openssh.enable = true; }\n";
+    for (path, text) in [
+        ("flake.nix", flake),
+        ("hosts/desk/default.nix", desk),
+        ("linux.nix", linux),
+    ] {
         let path = dir.path().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
@@ -1590,9 +1604,32 @@ let cfg = config.hosts-maker; in {
     let imported = flakesmith::import::import_flake(dir.path(), spec, bindings(), &config)
         .unwrap_or_else(|e| panic!("{e}"));
     let desk_rs = &imported.files["config/hosts/desk.rs"];
+    // On the system of the package set its modules give NixOS; its own directory's
+    // module, and what the function module imports on Linux.
     assert!(
-        desk_rs.contains(r#"Host::new("desk", "#) && desk_rs.contains("time::time_zone"),
+        desk_rs.contains(r#"Host::new("desk", System::Aarch64Linux, "24.05")"#)
+            && desk_rs.contains("time::time_zone")
+            && all_rust(&imported).contains("services::openssh::enable"),
         "{desk_rs}"
+    );
+    // The input's inline module: its data typed, its package set the per-system argument
+    // it is, read again from the carried outputs, as is the platform given beside it.
+    let argument = r#"withSystem \"aarch64-linux\" (arguments: arguments.madePkgs)"#;
+    assert!(
+        desk_rs.contains(r#".set(nixos::networking::host_name, "desk")"#)
+            && desk_rs.contains(r#".set(nixos::nixpkgs::pkgs, Raw::nix("madePkgs"))"#)
+            && desk_rs.contains(r#".special_arg("madePkgs", Raw::nix("(import ./outputs.nix"#)
+            && desk_rs.contains(argument)
+            && desk_rs.contains(r#".flakesmithPerSystemArgument.stdenv.hostPlatform"))"#),
+        "{desk_rs}"
+    );
+    assert!(
+        imported
+            .report
+            .files
+            .contains_key("<hosts-maker>/module.nix"),
+        "{:?}",
+        imported.report.files.keys()
     );
 
     let unknown = flakesmith::import::flake_with_sources(
@@ -1603,5 +1640,61 @@ let cfg = config.hosts-maker; in {
     assert!(
         unknown.contains("the flake has no input `nothing-here`"),
         "{unknown}"
+    );
+}
+
+/// A carried file naming paths from the flake's root (`"${inputs.self}/modules"`), where
+/// the generated tree keeps flakesmith's own files: written as paths relative to the file,
+/// which lead to the copies carried beside it, each rewrite in the report.
+#[test]
+fn paths_from_the_flakes_root_in_carried_files_lead_to_the_copies() {
+    if flakesmith_tests::nixpkgs_lib_or_say("flake-parts").is_none() {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  inputs.flake-parts.url = "github:hercules-ci/flake-parts";
+  outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } {
+    imports = [ ./parts/modules.nix ];
+    flake.nixosConfigurations.desk = inputs.nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [ ./hosts/desk.nix ];
+    };
+  };
+}
+"#;
+    let part = r#"{ inputs, ... }: {
+  flake.nixosModules = builtins.mapAttrs (name: _: import "${inputs.self}/modules/${name}")
+    (builtins.readDir "${inputs.self}/modules");
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("parts/modules.nix", part),
+        ("modules/ssh.nix", "{ services.openssh.enable = true; }\n"),
+        (
+            "hosts/desk.nix",
+            "{ system.stateVersion = \"24.05\"; time.timeZone = \"UTC\"; }\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let carried = &imported.files["nix/parts/modules.nix"];
+    assert!(
+        carried.contains(r#"import (../modules + "/${name}")"#)
+            && carried.contains("(builtins.readDir ../modules)"),
+        "{carried}"
+    );
+    assert!(imported.files.contains_key("nix/modules/ssh.nix"));
+    let notes: Vec<&(String, String)> = imported
+        .report
+        .files
+        .values()
+        .flat_map(|file| &file.notes)
+        .collect();
+    assert!(
+        notes.iter().any(|(at, note)| at == "parts/modules.nix:3"
+            && note.contains(r#"`"${inputs.self}/modules"` names a path from the flake's root"#)
+            && note.contains("the path `../modules`")),
+        "{notes:?}"
     );
 }

@@ -548,8 +548,8 @@ fn typed_value(
         (OptionType::Str | OptionType::Matching(_) | OptionType::Concatenated, Value::Str(s)) => {
             Some(rust_string(s))
         }
-        // A union takes a value of any member the bindings state (a string, a bool, a
-        // package, an absolute path, one of its enum's strings, a submodule value);
+        // A union takes a value of any member the bindings state (a string, a bool, an
+        // integer that fits, a package, an absolute path, one of its enum's strings, a submodule value);
         // freeform data in a union is typed as the data.
         (OptionType::Union(members), value)
             if !members.iter().any(|m| matches!(m, OptionType::Data(_))) =>
@@ -560,6 +560,7 @@ fn typed_value(
                     Value::Str(_),
                 )
                 | (OptionType::Bool, Value::Bool(_))
+                | (OptionType::Int(_), Value::Int(_))
                 | (OptionType::Package, Value::Package(_))
                 | (OptionType::Path, Value::Str(_)) => {
                     typed_value(options, found, value, member, Named::default())

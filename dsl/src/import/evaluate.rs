@@ -126,6 +126,16 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
                     }
                 }
             }
+            // Package sets made inside an input's code (a flake module's `import nixpkgs
+            // { ... }`), where they are per-system module arguments of flake-parts: by
+            // system, each argument's name and where its set was made.
+            for system in systems_of_sets_made_outside(&dir, &json) {
+                let expr = per_system_package_sets(&system);
+                let text = program(&dir, inputs, &selected, lib, &nixpkgs, false, Some(&expr));
+                if let Ok(sets) = run(&scratch.join("per-system.nix"), &text) {
+                    json["perSystemPackageSets"][&system] = sets;
+                }
+            }
             json
         });
     let _ = std::fs::remove_dir_all(&scratch);
@@ -140,7 +150,14 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
     // Read once, where an inline module first needs them.
     let sites = std::cell::OnceCell::new();
     for (name, host) in configurations {
-        hosts.push(host_spec(&dir, &sites, &name, &host, inputs)?);
+        hosts.push(host_spec(
+            &dir,
+            &sites,
+            &name,
+            &host,
+            inputs,
+            &json["perSystemPackageSets"],
+        )?);
     }
     let other_outputs = json["outputs"]
         .as_array()
@@ -359,7 +376,9 @@ let
     __flakesmithPackageSet = marker;
     stdenv = {{
       inherit system;
-      hostPlatform = platform;
+      # Marked as this set's, so a host given it (`specialArgs.hostPlatform =
+      # pkgs.stdenv.hostPlatform;`) can be given the same.
+      hostPlatform = platform // {{ __flakesmithPlatformOf = marker; }};
       buildPlatform = platform;
       inherit (platform) isLinux isDarwin;
     }};
@@ -527,9 +546,70 @@ const MODULE_COLLECTIONS: &[&str] = &[
 /// made the outputs when a stand-in did.
 const HOSTS_AND_OUTPUTS: &str = r#"{
   hosts = builtins.mapAttrs host (outputs.nixosConfigurations or {});
-  outputs = builtins.attrNames outputs;
+  outputs = builtins.filter (n: !(lib.hasPrefix "__flakesmith" n)) (builtins.attrNames outputs);
   madeBy = if outputs ? __flakesmith then "${outputs.__flakesmith.input}.${outputs.__flakesmith.attribute}" else null;
 }"#;
+
+/// The systems of the package sets the evaluation found made outside the flake (in an
+/// input's code), given to a host or defined by one of its modules.
+fn systems_of_sets_made_outside(dir: &Path, json: &serde_json::Value) -> BTreeSet<String> {
+    fn walk(value: &serde_json::Value, dir: &Path, out: &mut BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(fields) => {
+                for key in [
+                    "__flakesmithPackageSetMadeAt",
+                    "__flakesmithPlatformOf",
+                    "packageSet",
+                    "platformOf",
+                ] {
+                    let marker = &fields.get(key).cloned().unwrap_or_default();
+                    if let (Some(file), Some(system)) =
+                        (marker["file"].as_str(), marker["system"].as_str())
+                    {
+                        if within(dir, file).is_none() {
+                            out.insert(system.to_owned());
+                        }
+                    }
+                }
+                fields.values().for_each(|v| walk(v, dir, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, dir, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&json["hosts"], dir, &mut out);
+    out
+}
+
+/// What evaluates, for `system`, the flake-parts per-system module arguments that are
+/// package sets a stand-in `import nixpkgs` made (`_module.args.liteConfigPkgs = import
+/// nixpkgs { ... };`): by name, where each was made. The module system's own arguments
+/// and `pkgs` (which a special argument must not replace) are not among them.
+fn per_system_package_sets(system: &str) -> String {
+    format!(
+        r#"if outputs ? __flakesmithPerSystem then
+  let arguments = outputs.__flakesmithPerSystem {system}; in
+  builtins.mapAttrs (_: v: v.__flakesmithPackageSet) (lib.filterAttrs (name: v:
+    !(builtins.elem name [ "pkgs" "config" "options" "system" "inputs'" "self'" ])
+    && (builtins.tryEval (builtins.isAttrs v && v ? __flakesmithPackageSet)).value) arguments)
+else {{ }}"#,
+        system = crate::nix::double_quoted(system)
+    )
+}
+
+/// The Nix that gives the regenerated flake the per-system module argument `name` for
+/// `system` of the flake-parts modules its carried outputs evaluate (`withSystem`): the
+/// carried outputs again, given a flake-parts whose `mkFlake` adds a module that reads it.
+fn per_system_argument_nix(flake_parts: &str, system: &str, name: &str) -> String {
+    let input = crate::nix::quote_attr_name(flake_parts);
+    format!(
+        "(import ./{outputs} (inputs // {{ {input} = inputs.{input} // {{ lib = inputs.{input}.lib // {{ mkFlake = args: module: inputs.{input}.lib.mkFlake args {{ imports = [ module ({{ withSystem, ... }}: {{ flake.flakesmithPerSystemArgument = withSystem {system} (arguments: arguments.{name}); }}) ]; }}; }}; }}; }})).flakesmithPerSystemArgument",
+        outputs = crate::plan::EXTRA_OUTPUTS_FILE,
+        system = crate::nix::double_quoted(system),
+        name = crate::nix::quote_attr_name(name),
+    )
+}
 
 /// What evaluates the special argument `name` of every host as data, where it is data
 /// (`publicKeys = import ./keys.nix;`): `null` for a host where it is not. Each such
@@ -656,7 +736,7 @@ fn program(
     in result;
   # An inline module the importer asked about carries the values of the names it reads
   # from around it (`__flakesmithEnv`, see `with_captures`): read apart, not a definition.
-  describe = m0:
+  describeIn = special: let describe = m0:
     let m = if builtins.isAttrs m0 && m0 ? __flakesmithEnv then builtins.removeAttrs m0 [ "__flakesmithEnv" ] else m0; in
     if builtins.isPath m then {{ path = toString m; }}
     else if builtins.isString m then {{ path = fromStore m; }}
@@ -669,10 +749,28 @@ fn program(
     else if builtins.isAttrs m && builtins.attrNames m == [] then {{ empty = true; }}
     else if builtins.isAttrs m then {{ inline = builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames m)) m; }}
       // (if m ? imports then {{ inlineImports = map describe m.imports; }} else {{}})
-      // (if {values} then {{ values = plain 16 (builtins.removeAttrs m [ "imports" ]); }} else {{}})
+      // (if {values} then {{ values = plain 16 (builtins.removeAttrs m [ "imports" "_file" "key" ]); }} else {{}})
       // (if m0 ? __flakesmithEnv then {{ env = builtins.mapAttrs (_: plain 16) m0.__flakesmithEnv; }} else {{}})
+    # A function that only imports (`{{ hostPlatform, ... }}: {{ imports = lib.optionals
+    # hostPlatform.isLinux [ ./linux ]; }}`): what it imports, given the host's special
+    # arguments and `lib`. Imports cannot depend on `config` (the module system reads
+    # them first), so nothing else is given: a function that reads more is left as one.
+    else if builtins.isFunction m && builtins.functionArgs m != {{ }} then
+      (let
+        given = builtins.mapAttrs (name: _:
+          if special ? ${{name}} then special.${{name}}
+          else if name == "lib" then lib
+          else throw "flakesmith: not given") (builtins.functionArgs m);
+        result = m given;
+        importsOnly = builtins.tryEval (builtins.isAttrs result
+          && lib.all (n: builtins.elem n [ "imports" "_file" "key" ]) (builtins.attrNames result)
+          && builtins.deepSeq (map describe (result.imports or [ ])) true);
+      in
+      if importsOnly.success && importsOnly.value then {{ imports = map describe (result.imports or [ ]); }}
+      else {{ function = true; }})
     else if builtins.isFunction m then {{ function = true; }}
     else {{ other = builtins.typeOf m; }};
+  in describe;
   # An inline module's values as data, where they are data: what names a variable of a
   # helper (`currentSystemName`) or a `let` of flake.nix is its value for this host.
   # Functions, paths, priorities, stand-ins and what names the flake's own directory or
@@ -693,6 +791,11 @@ fn program(
     # A module of the flake's flake-parts collections: the attribute it is at.
     else if builtins.isAttrs v && v ? _file && v ? imports && builtins.isString v._file && lib.hasInfix "@flakesmith-at:" v._file then
       {{ __flakesmithLocated = lib.last (lib.splitString "@flakesmith-at:" v._file); }}
+    # A package set a stand-in `import nixpkgs` made: where, and for which system.
+    else if builtins.isAttrs v && v ? __flakesmithPackageSet then
+      {{ __flakesmithPackageSetMadeAt = v.__flakesmithPackageSet; }}
+    else if builtins.isAttrs v && v ? __flakesmithPlatformOf then
+      {{ __flakesmithPlatformOf = v.__flakesmithPlatformOf; }}
     else if builtins.isAttrs v && (v._type or null) == "override" && builtins.isInt (v.priority or null) && v ? content then
       {{ __flakesmithPriority = v.priority; content = plain (depth - 1) v.content; }}
     else if builtins.isAttrs v && !(v ? _type || v ? __flakesmith || v ? __flakesmithSelf || v ? outPath || v ? __functor) then
@@ -703,6 +806,9 @@ fn program(
     else if builtins.isAttrs v && v ? __flakesmithSelf then {{ nix = "inputs.self"; }}
     else if builtins.isAttrs v && v ? __flakesmith then {{ nix = "inputs.${{v.__flakesmith.input}}" + (if v.__flakesmith.attribute == "" then "" else ".${{v.__flakesmith.attribute}}"); }}
     else if v == inputs then {{ inputs = true; }}
+    # A package set a stand-in `import nixpkgs` made, or its platform: where it was made.
+    else if builtins.isAttrs v && v ? __flakesmithPackageSet then {{ packageSet = v.__flakesmithPackageSet; }}
+    else if builtins.isAttrs v && v ? __flakesmithPlatformOf then {{ platformOf = v.__flakesmithPlatformOf; }}
     # nixpkgs' lib with the flake's own additions (`lib.recursiveUpdate (import ./lib
     # {{ ... }}) nixpkgs.lib`): the additions, where they are data.
     else if builtins.isAttrs v && v ? mkOption && v ? evalModules then
@@ -711,14 +817,14 @@ fn program(
     else {{ other = builtins.typeOf v; }};
   # Whether evaluated data holds something opaque.
   opaqueIn = d:
-    if builtins.isAttrs d then d ? __flakesmithOpaque || d ? __flakesmithPath || d ? __flakesmithLocated || lib.any opaqueIn (builtins.attrValues d)
+    if builtins.isAttrs d then d ? __flakesmithOpaque || d ? __flakesmithPath || d ? __flakesmithLocated || d ? __flakesmithPackageSetMadeAt || d ? __flakesmithPlatformOf || lib.any opaqueIn (builtins.attrValues d)
     else if builtins.isList d then lib.any opaqueIn d
     else false;
   host = name: value:
     if builtins.isAttrs value && value ? __flakesmithSystem then
       let args = value.__flakesmithSystem; in {{
         system = args.system or null;
-        modules = map describe (args.modules or []);
+        modules = map (describeIn (args.specialArgs or {{}})) (args.modules or []);
         specialArgs = builtins.mapAttrs (_: argument) (args.specialArgs or {{}});
         others = map (n: {{ name = n; at = builtins.unsafeGetAttrPos n args; }})
           (builtins.attrNames (builtins.removeAttrs args [ "system" "modules" "specialArgs" ]));
@@ -745,10 +851,37 @@ fn host_spec(
     name: &str,
     json: &serde_json::Value,
     inputs: &[InputSpec],
+    per_system_sets: &serde_json::Value,
 ) -> Result<HostSpec, String> {
+    // A package set made in an input's code that is a per-system module argument of
+    // flake-parts (`liteConfigPkgs`): the regenerated flake gives it by that argument.
+    let flake_parts = inputs.iter().find(|i| is_flake_parts(i)).map(|i| &i.name);
+    let per_system_argument = |marker: &serde_json::Value| -> Option<(String, String)> {
+        let system = marker["system"].as_str()?;
+        let flake_parts = flake_parts?;
+        let (argument, _) = per_system_sets[system]
+            .as_object()?
+            .iter()
+            .find(|(_, made)| {
+                ["file", "line", "column"]
+                    .iter()
+                    .all(|k| made[k] == marker[k])
+            })?;
+        Some((
+            argument.clone(),
+            per_system_argument_nix(flake_parts, system, argument),
+        ))
+    };
+    let sets_in_modules = markers_in(&json["modules"], "__flakesmithPackageSetMadeAt");
     let mut host = HostSpec {
         name: name.to_owned(),
-        system: json["system"].as_str().map(str::to_owned),
+        // Where `nixosSystem` is not given one, the system of the package set its modules
+        // give NixOS (`nixpkgs.pkgs = ...`).
+        system: json["system"].as_str().map(str::to_owned).or_else(|| {
+            sets_in_modules
+                .iter()
+                .find_map(|m| m["system"].as_str().map(str::to_owned))
+        }),
         imports: Vec::new(),
         inline: Vec::new(),
         skipped: Vec::new(),
@@ -777,6 +910,14 @@ fn host_spec(
                 .collect()
         })
         .unwrap_or_default();
+    let mut bound = bound;
+    for marker in &sets_in_modules {
+        if let Some((argument, nix)) = per_system_argument(marker) {
+            if bound.insert(argument.clone()) {
+                host.special_args.push((argument, SpecialValue::Nix(nix)));
+            }
+        }
+    }
     let mut modules: Vec<serde_json::Value> =
         json["modules"].as_array().cloned().unwrap_or_default();
     modules.reverse();
@@ -828,6 +969,7 @@ fn host_spec(
                 module.get("values"),
                 module.get("env"),
                 &bound,
+                inputs,
             ) {
                 Ok((file, found, notes)) => {
                     host.inline.push((file, found));
@@ -919,6 +1061,11 @@ fn host_spec(
             } else if let Some(extras) = value.get("libExtended") {
                 // nixpkgs' lib with the flake's additions, as data.
                 data_value(extras, 0, None).map(|(_, text)| SpecialValue::LibAdditions(text))
+            } else if let Some(marker) = value.get("packageSet") {
+                per_system_argument(marker).map(|(_, nix)| SpecialValue::Nix(nix))
+            } else if let Some(marker) = value.get("platformOf") {
+                per_system_argument(marker)
+                    .map(|(_, nix)| SpecialValue::Nix(format!("{nix}.stdenv.hostPlatform")))
             } else if let Some(data) = value.get("data") {
                 // A set or list of data (`publicKeys = import ./keys.nix;`), as Nix.
                 data_value(data, 0, None).map(|(_, text)| SpecialValue::Nix(text))
@@ -937,6 +1084,25 @@ fn host_spec(
         }
     }
     Ok(host)
+}
+
+/// Every object under `key` in `value`, in order.
+fn markers_in(value: &serde_json::Value, key: &str) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let mut stack = vec![value];
+    while let Some(next) = stack.pop() {
+        match next {
+            serde_json::Value::Object(fields) => {
+                if let Some(marker) = fields.get(key) {
+                    out.push(marker.clone());
+                }
+                stack.extend(fields.values().rev());
+            }
+            serde_json::Value::Array(items) => stack.extend(items.iter().rev()),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The directory of a file of the flake (`lib` of `lib/mksystem.nix`, `""` at its root).
@@ -967,6 +1133,7 @@ fn inline_module(
     values: Option<&serde_json::Value>,
     env: Option<&serde_json::Value>,
     bound: &BTreeSet<String>,
+    inputs: &[InputSpec],
 ) -> Result<(String, Vec<super::syntax::Entry>, Vec<String>), String> {
     let (Some(file), Some(line), Some(column)) = (
         at["file"].as_str(),
@@ -978,7 +1145,17 @@ fn inline_module(
     let relative = within(dir, file);
     // Where the module is written, for the files of the flake its values name.
     let base = relative.as_deref().map(folder_of);
-    let shown = relative.clone().unwrap_or_else(|| file.to_owned());
+    // A file of an input whose source the user named: by the input's name.
+    let of_input = || {
+        inputs.iter().find_map(|input| {
+            let rest = Path::new(file).strip_prefix(input.source.as_ref()?).ok()?;
+            Some(format!("<{}>/{}", input.name, rest.display()))
+        })
+    };
+    let shown = relative
+        .clone()
+        .or_else(of_input)
+        .unwrap_or_else(|| file.to_owned());
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let mut source = Source::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
     let set = inline_set(&source, line, column).ok_or_else(|| {
@@ -1006,7 +1183,11 @@ fn inline_module(
     let mut lacking = Vec::new();
     let mut outside = Vec::new();
     let mut unbound_names = BTreeSet::new();
-    for mut entry in found.into_iter().filter(|entry| entry.path != ["imports"]) {
+    // `_file` and `key` say what the module is, not what it defines.
+    let definitions = found
+        .into_iter()
+        .filter(|entry| !matches!(entry.path.as_slice(), [only] if ["imports", "_file", "key"].contains(&only.as_str())));
+    for mut entry in definitions {
         let data = values.and_then(|v| at_path(v, &entry.path));
         if let Some(data) = data {
             evaluated(&mut entry, data, base);
@@ -1512,7 +1693,18 @@ fn data_value(
                 text,
             )
         }
-        Json::Object(fields) if fields.contains_key("__flakesmithOpaque") => return None,
+        // Opaque, or a package set or platform a stand-in made: not data.
+        Json::Object(fields)
+            if [
+                "__flakesmithOpaque",
+                "__flakesmithPackageSetMadeAt",
+                "__flakesmithPlatformOf",
+            ]
+            .iter()
+            .any(|k| fields.contains_key(*k)) =>
+        {
+            return None
+        }
         // A module of the flake's flake-parts collections, from the carried outputs.
         Json::Object(fields) if fields.contains_key("__flakesmithLocated") => {
             let attribute = fields["__flakesmithLocated"].as_str()?;

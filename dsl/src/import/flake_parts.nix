@@ -164,7 +164,12 @@ let
         ];
       };
     in
-    evaluated.config.flake;
+    evaluated.config.flake
+    // {
+      # What `withSystem` gives, for the importer to tell a host's package set that is a
+      # per-system module argument (not an output: the importer leaves it out).
+      __flakesmithPerSystem = perSystemArgs args.inputs evaluated.config.perSystem;
+    };
 
   # hercules-ci-effects' flake module, as far as other modules read it: the system its
   # effects run on (`withSystem config.defaultEffectSystem ...`). `herculesCI` and

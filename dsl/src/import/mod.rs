@@ -916,7 +916,38 @@ impl State<'_> {
         text: String,
         report: &mut FileReport,
     ) {
-        let (found, problems) = crate::carry::closure(self.dir, file, original);
+        let (original, _) = self_rooted_paths(self.dir, file, original);
+        let (text, rewritten) = self_rooted_paths(self.dir, file, &text);
+        for (line, from, to) in rewritten {
+            report.note(format!("{file}:{line}"), self_rooted_note(&from, &to));
+        }
+        let (mut found, mut problems) = crate::carry::closure(self.dir, file, &original);
+        // A file carried along that names paths from the flake's root is written with
+        // them relative to it, and what they name is carried too.
+        let mut next = 0;
+        while next < found.len() {
+            let (path, contents) = &found[next];
+            next += 1;
+            let Ok(carried) = std::str::from_utf8(contents) else {
+                continue;
+            };
+            let (new, rewritten) = self_rooted_paths(self.dir, path, carried);
+            if rewritten.is_empty() {
+                continue;
+            }
+            let path = path.clone();
+            for (line, from, to) in rewritten {
+                report.note(format!("{path}:{line}"), self_rooted_note(&from, &to));
+            }
+            let (more, more_problems) = crate::carry::closure(self.dir, &path, &new);
+            found[next - 1].1 = new.into_bytes();
+            for (more_path, bytes) in more {
+                if !found.iter().any(|(p, _)| *p == more_path) {
+                    found.push((more_path, bytes));
+                }
+            }
+            problems.extend(more_problems);
+        }
         for (path, contents) in found {
             let target = format!("nix/{path}");
             match String::from_utf8(contents) {
@@ -1761,4 +1792,47 @@ fn note_module(report: &mut FileReport, file: &str, module: &ModuleFile) {
     for (line, text) in &module.notes {
         report.note(format!("{file}:{line}"), text.clone());
     }
+}
+
+/// `"${inputs.self}/modules/nixos"` in the flake's `file` names a path from the flake's
+/// root, where the regenerated tree keeps its own files (the original's are carried
+/// under another directory): each such string whose path exists is written as a path
+/// relative to the file instead (`./nixos`, or `(./nixos + "/${name}.nix")` where the
+/// string goes on), which the carried files keep pointing at. Paths inside the
+/// directory still lead where they did (a path is not copied into the store on its own,
+/// as `"${./nixos}"` would be). With each rewrite's line, what it was and what it became.
+fn self_rooted_paths(dir: &Path, file: &str, text: &str) -> (String, Vec<(usize, String, String)>) {
+    static SELF_ROOTED: std::sync::OnceLock<regex_lite::Regex> = std::sync::OnceLock::new();
+    let pattern = SELF_ROOTED.get_or_init(|| {
+        regex_lite::Regex::new(
+            r#""\$\{\s*(?:inputs\.)?self(?:\.outPath)?\s*\}/([A-Za-z0-9._+-]+(?:/[A-Za-z0-9._+-]+)*)([^"\\]*)""#,
+        )
+        .expect("a valid pattern")
+    });
+    let from_dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut rewrites = Vec::new();
+    let mut rewritten = Vec::new();
+    for found in pattern.captures_iter(text) {
+        let (whole, target, rest) = (found.get(0).expect("a match"), &found[1], &found[2]);
+        if !dir.join(target).exists() {
+            continue;
+        }
+        let relative = crate::carry::relative_literal(from_dir, target);
+        let new = if rest.is_empty() {
+            relative
+        } else {
+            format!("({relative} + \"{rest}\")")
+        };
+        let line = text[..whole.start()].matches('\n').count() + 1;
+        rewritten.push((line, whole.as_str().to_owned(), new.clone()));
+        rewrites.push((whole.range(), new));
+    }
+    (crate::carry::rewrite(text, &rewrites), rewritten)
+}
+
+/// The note a [`self_rooted_paths`] rewrite gets.
+fn self_rooted_note(from: &str, to: &str) -> String {
+    format!(
+        "`{from}` names a path from the flake's root, where the regenerated tree keeps its own files: written as the path `{to}`, relative to this file, so it leads to the copy carried beside it"
+    )
 }

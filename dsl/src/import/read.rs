@@ -845,10 +845,18 @@ pub fn module(dir: &Path, file: &str, scope: &Scope) -> Result<ModuleFile, Strin
     let inputs_named = scope.inputs_named.as_slice();
     let path = dir.join(file);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {file}: {e}"))?;
+    // Paths from the flake's root, read as the paths relative to the file they are, so
+    // they lead to the copies the regenerated tree carries (lines stay as they were).
+    let (text, rewritten) = super::self_rooted_paths(dir, file, &text);
     let mut source = Source::parse(&text).map_err(|e| format!("{file}: {e}"))?;
     source.constants = scope.constants.clone();
     let from = Path::new(file).parent().unwrap_or(Path::new("")).to_owned();
     let mut module = ModuleFile::default();
+    for (line, was, now) in rewritten {
+        module
+            .notes
+            .push((line, super::self_rooted_note(&was, &now)));
+    }
     let mut body = unparen(source.root.clone());
     let mut argument_names = Vec::new();
     if let ast::Expr::Lambda(lambda) = body.clone() {
