@@ -553,33 +553,21 @@ const HOSTS_AND_OUTPUTS: &str = r#"{
 /// The systems of the package sets the evaluation found made outside the flake (in an
 /// input's code), given to a host or defined by one of its modules.
 fn systems_of_sets_made_outside(dir: &Path, json: &serde_json::Value) -> BTreeSet<String> {
-    fn walk(value: &serde_json::Value, dir: &Path, out: &mut BTreeSet<String>) {
-        match value {
-            serde_json::Value::Object(fields) => {
-                for key in [
-                    "__flakesmithPackageSetMadeAt",
-                    "__flakesmithPlatformOf",
-                    "packageSet",
-                    "platformOf",
-                ] {
-                    let marker = &fields.get(key).cloned().unwrap_or_default();
-                    if let (Some(file), Some(system)) =
-                        (marker["file"].as_str(), marker["system"].as_str())
-                    {
-                        if within(dir, file).is_none() {
-                            out.insert(system.to_owned());
-                        }
-                    }
-                }
-                fields.values().for_each(|v| walk(v, dir, out));
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, dir, out)),
-            _ => {}
-        }
-    }
-    let mut out = BTreeSet::new();
-    walk(&json["hosts"], dir, &mut out);
-    out
+    [
+        "__flakesmithPackageSetMadeAt",
+        "__flakesmithPlatformOf",
+        "packageSet",
+        "platformOf",
+    ]
+    .iter()
+    .flat_map(|key| markers_in(&json["hosts"], key))
+    .filter(|marker| {
+        marker["file"]
+            .as_str()
+            .is_some_and(|file| within(dir, file).is_none())
+    })
+    .filter_map(|marker| marker["system"].as_str().map(str::to_owned))
+    .collect()
 }
 
 /// What evaluates, for `system`, the flake-parts per-system module arguments that are
