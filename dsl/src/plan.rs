@@ -210,6 +210,20 @@ impl<'a> Plan<'a> {
         host.homes.iter().find(|home| home.user == user)
     }
 
+    /// Whether `flake.nix` has a `home-manager` input: where it is pinned, or where
+    /// something uses it (a host's users, a module from it, an input following it). A
+    /// flake without Home Manager does not lock it, and its `inputs` do not list it.
+    pub fn writes_home_manager(&self) -> bool {
+        self.flake.home_manager.is_some()
+            || self.hosts.iter().any(|host| !host.users.is_empty())
+            || self.modules.iter().any(|planned| {
+                matches!(&planned.module.external, Some(external) if external.input == "home-manager")
+            })
+            || self.flake.inputs.iter().any(|input| {
+                input.follows.iter().any(|(_, ours)| ours == "home-manager")
+            })
+    }
+
     /// The Home Manager users of a host.
     pub fn users_of<'p>(
         &'p self,

@@ -173,3 +173,84 @@ fn mistakes_with_inputs_are_build_errors() {
         );
     }
 }
+
+/// The `home-manager` input is written where it is pinned or used, and nowhere else: a
+/// flake without Home Manager neither locks it nor lists it among its inputs (which a
+/// configuration may read, as in `builtins.attrNames inputs`).
+#[test]
+fn home_manager_is_an_input_only_where_pinned_or_used() {
+    let server =
+        || Host::new("server", System::X86_64Linux, "24.05").hardware(Hardware::nix_text("{}"));
+    let cases = [
+        (
+            "no users",
+            Flake::new("plain", "24.11").host(server()),
+            None,
+        ),
+        (
+            "pinned",
+            Flake::new("pinned", "24.11")
+                .home_manager("github:nix-community/home-manager/master")
+                .host(server()),
+            Some("github:nix-community/home-manager/master"),
+        ),
+        (
+            "a module from it",
+            Flake::new("module", "24.11").host(server().import(Module::from_input(
+                "home-manager",
+                "nixosModules.home-manager",
+            ))),
+            Some("github:nix-community/home-manager/release-24.11"),
+        ),
+        (
+            "an input following it",
+            Flake::new("follows", "24.11")
+                .input(
+                    Input::github("stylix", "danth/stylix").follows("home-manager", "home-manager"),
+                )
+                .host(server()),
+            Some("github:nix-community/home-manager/release-24.11"),
+        ),
+        (
+            "a user",
+            Flake::new("user", "24.11").host(
+                server()
+                    .set(
+                        flakesmith_nixos::users::users::user("alice").is_normal_user(),
+                        true,
+                    )
+                    .user(User::new("alice", "24.05")),
+            ),
+            Some("github:nix-community/home-manager/release-24.11"),
+        ),
+    ];
+    for (case, flake, expected) in cases {
+        let tree = compile(&flake, Path::new(".")).unwrap().tree;
+        let dir = tempfile::tempdir().unwrap();
+        flakesmith::writer::write(dir.path(), &tree, false).unwrap();
+        // The outputs are called with exactly the inputs the flake lists, as Nix does.
+        let value = eval_json(&format!(
+            r#"let
+              flake = import {flake};
+              stand-ins = {{
+                self = {{ }};
+                nixpkgs = {{ lib.nixosSystem = args: builtins.length args.modules; }};
+                home-manager = {{ nixosModules.home-manager = "home-manager's module"; }};
+                stylix = {{ }};
+              }};
+              inputs = builtins.intersectAttrs (flake.inputs // {{ self = null; }}) stand-ins;
+            in {{
+              home-manager = flake.inputs.home-manager.url or null;
+              modules = (flake.outputs inputs).nixosConfigurations.server;
+            }}"#,
+            flake = dir.path().join("flake.nix").display()
+        ));
+        assert_eq!(
+            value["home-manager"],
+            serde_json::json!(expected),
+            "{case}: {}",
+            tree.get("flake.nix").unwrap()
+        );
+        assert!(value["modules"].as_u64().unwrap() >= 1, "{case}");
+    }
+}

@@ -9,13 +9,14 @@ use crate::nix::{print_file, Attrs, Expr, Formals};
 use crate::plan::{Plan, PlannedHost};
 pub(super) fn flake_file(plan: &Plan) -> String {
     let flake = plan.flake;
-    let inputs = Attrs::new()
-        .with(
-            "nixpkgs",
-            Attrs::new().with("url", string(&flake.nixpkgs)).into(),
-        )
-        .with("home-manager", following_nixpkgs(&flake.home_manager));
-    let mut inputs = inputs;
+    let mut inputs = Attrs::new().with(
+        "nixpkgs",
+        Attrs::new().with("url", string(&flake.nixpkgs)).into(),
+    );
+    let home_manager = plan.writes_home_manager();
+    if home_manager {
+        inputs.insert("home-manager", following_nixpkgs(&flake.home_manager_url()));
+    }
     for input in &flake.inputs {
         let mut attrs = Attrs::new().with("url", string(&input.url));
         if !input.is_flake {
@@ -115,7 +116,15 @@ pub(super) fn flake_file(plan: &Plan) -> String {
     }
     let outputs = Expr::Lambda(
         Formals {
-            names: vec![ident("self"), ident("nixpkgs"), ident("home-manager")],
+            names: [
+                Some("self"),
+                Some("nixpkgs"),
+                home_manager.then_some("home-manager"),
+            ]
+            .into_iter()
+            .flatten()
+            .map(ident)
+            .collect(),
             ellipsis: true,
             bind: Some(ident("inputs")),
         },

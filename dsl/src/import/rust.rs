@@ -67,23 +67,24 @@ fn config_mod(flake: &FlakeOut) -> String {
         rust_string(&flake.description),
         rust_string(&flake.release)
     );
-    if let (Some(nixpkgs), Some(home_manager)) = (&flake.nixpkgs, &flake.home_manager) {
-        let _ = writeln!(
-            out,
-            "        .inputs({}, {})",
-            rust_string(nixpkgs),
-            rust_string(home_manager)
-        );
-    } else if let Some(nixpkgs) = &flake.nixpkgs {
-        let _ = writeln!(
-            out,
-            "        .inputs({}, {})",
-            rust_string(nixpkgs),
-            rust_string(&format!(
-                "github:nix-community/home-manager/release-{}",
-                flake.release
-            ))
-        );
+    // Home Manager is pinned only where the original has it as an input: a pinned one
+    // is always written, an unpinned one only where something uses it.
+    match (&flake.nixpkgs, &flake.home_manager) {
+        (Some(nixpkgs), Some(home_manager)) => {
+            let _ = writeln!(
+                out,
+                "        .inputs({}, {})",
+                rust_string(nixpkgs),
+                rust_string(home_manager)
+            );
+        }
+        (Some(nixpkgs), None) => {
+            let _ = writeln!(out, "        .nixpkgs({})", rust_string(nixpkgs));
+        }
+        (None, Some(home_manager)) => {
+            let _ = writeln!(out, "        .home_manager({})", rust_string(home_manager));
+        }
+        (None, None) => {}
     }
     out.push_str("        .regenerate_with(\"cargo run\")\n");
     for input in &flake.inputs {

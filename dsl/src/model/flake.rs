@@ -18,8 +18,10 @@ pub struct Flake {
     pub description: String,
     /// `inputs.nixpkgs.url`.
     pub nixpkgs: String,
-    /// `inputs.home-manager.url`; its nixpkgs follows the flake's.
-    pub home_manager: String,
+    /// `inputs.home-manager.url` when pinned ([`Flake::home_manager`]); its nixpkgs
+    /// follows the flake's. Unpinned, the release's branch is written, and only where
+    /// the flake uses Home Manager ([`Flake::home_manager_url`]).
+    pub home_manager: Option<String>,
     pub hosts: Vec<Host>,
     /// Other flakes, beside nixpkgs and Home Manager.
     pub inputs: Vec<Input>,
@@ -63,7 +65,7 @@ impl Flake {
         Self {
             description: description.into(),
             nixpkgs: format!("github:NixOS/nixpkgs/nixos-{release}"),
-            home_manager: format!("github:nix-community/home-manager/release-{release}"),
+            home_manager: None,
             release: release.to_owned(),
             hosts: Vec::new(),
             inputs: Vec::new(),
@@ -98,11 +100,32 @@ impl Flake {
         self
     }
 
-    /// Pins other inputs than the release defaults.
-    pub fn inputs(mut self, nixpkgs: impl Into<String>, home_manager: impl Into<String>) -> Self {
-        self.nixpkgs = nixpkgs.into();
-        self.home_manager = home_manager.into();
+    /// Pins other inputs than the release defaults: [`Flake::nixpkgs`] and
+    /// [`Flake::home_manager`] at once.
+    pub fn inputs(self, nixpkgs: impl Into<String>, home_manager: impl Into<String>) -> Self {
+        self.nixpkgs(nixpkgs).home_manager(home_manager)
+    }
+
+    /// Pins nixpkgs (`inputs.nixpkgs.url`) other than the release's `nixos-YY.MM`.
+    pub fn nixpkgs(mut self, url: impl Into<String>) -> Self {
+        self.nixpkgs = url.into();
         self
+    }
+
+    /// Pins Home Manager (`inputs.home-manager.url`, following the flake's nixpkgs).
+    /// A pinned Home Manager is always an input of the flake, for hand-kept Nix that
+    /// reads `inputs.home-manager`; an unpinned one is written only where a host has
+    /// users or a module, input or follows names it.
+    pub fn home_manager(mut self, url: impl Into<String>) -> Self {
+        self.home_manager = Some(url.into());
+        self
+    }
+
+    /// The Home Manager flake reference written: the pinned one, or the release's branch.
+    pub fn home_manager_url(&self) -> String {
+        self.home_manager.clone().unwrap_or_else(|| {
+            format!("github:nix-community/home-manager/release-{}", self.release)
+        })
     }
 
     /// Names the command that regenerates the tree (such as
