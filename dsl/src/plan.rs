@@ -117,6 +117,10 @@ pub struct PlannedHost<'a> {
     /// ([`Host::own_definitions_here`](crate::model::Host::own_definitions_here)); `None`:
     /// the definitions are the root module's.
     pub definitions_after: Option<usize>,
+    /// Imports further down than the host file's own `imports`
+    /// ([`Host::import_nested`](crate::model::Host::import_nested)): the module's index
+    /// into [`Plan::modules`], and how many levels.
+    pub nested: std::collections::BTreeMap<usize, usize>,
     /// `package-set.nix` ([`Host::package_set`](crate::model::Host::package_set)), read,
     /// parsed and checked, when the host has one.
     pub package_set: Option<String>,

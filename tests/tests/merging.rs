@@ -396,6 +396,94 @@ fn own_definitions_among_the_imports_keep_their_place() {
     );
 }
 
+/// `Module::beside`: a module (here the part of `tools` kept apart) imported beside
+/// another stands at that one's level of the module system's breadth-first order, not
+/// one level down as its import would: its list items come where the module's would.
+#[test]
+fn a_module_beside_another_gives_its_list_items_at_that_ones_level() {
+    let Some(lib) = nixpkgs_lib_or_say("modules beside another") else {
+        return;
+    };
+    let list = || opt::<Vec<String>>("list");
+    let kept = || module("tools-kept").set(list(), ["kept"]);
+    let with = |tools: Module| {
+        flake(
+            host()
+                .import(tools)
+                .import(
+                    module("desktop")
+                        .import(module("deep").set(list(), ["deep"]))
+                        .set(list(), ["desktop"]),
+                )
+                .set(list(), ["host"]),
+        )
+    };
+    let tools = || module("tools").set(list(), ["tools"]);
+    let beside = accepted(
+        &lib,
+        "a kept part beside its module",
+        with(tools().beside(kept())),
+        "list",
+    );
+    assert_eq!(
+        beside,
+        serde_json::json!(["deep", "desktop", "kept", "tools", "host"])
+    );
+    // Imported by the module, the kept part is a level further down, after `desktop`.
+    let imported = accepted(
+        &lib,
+        "a kept part the module imports",
+        with(tools().import(kept())),
+        "list",
+    );
+    assert_eq!(
+        imported,
+        serde_json::json!(["deep", "kept", "desktop", "tools", "host"])
+    );
+}
+
+/// `Host::import_nested`: a module imported two levels further down comes after the
+/// modules of the levels above it, by the checker's model and by Nix, as it did when the
+/// original reached it through modules that only import.
+#[test]
+fn a_module_imported_nested_gives_its_list_items_from_its_level() {
+    let Some(lib) = nixpkgs_lib_or_say("modules imported nested") else {
+        return;
+    };
+    let list = || opt::<Vec<String>>("list");
+    let with = |import: fn(Host, Module) -> Host| {
+        let host = import(host(), module("shared").set(list(), ["shared"]));
+        flake(
+            host.import(
+                module("desktop")
+                    .import(module("deep").set(list(), ["deep"]))
+                    .set(list(), ["desktop"]),
+            )
+            .set(list(), ["host"]),
+        )
+    };
+    let nested = accepted(
+        &lib,
+        "a module two levels down",
+        with(|h, m| h.import_nested(m, 2)),
+        "list",
+    );
+    assert_eq!(
+        nested,
+        serde_json::json!(["shared", "deep", "desktop", "host"])
+    );
+    let direct = accepted(
+        &lib,
+        "the same module imported directly",
+        with(Host::import),
+        "list",
+    );
+    assert_eq!(
+        direct,
+        serde_json::json!(["deep", "desktop", "shared", "host"])
+    );
+}
+
 /// Three modules and the host add to one list, with the modules imported `net`,
 /// `wheel` (which imports `base`), `kde`. At the top level the module system takes the
 /// modules breadth first, the last of the deepest level first, and the host's own last;

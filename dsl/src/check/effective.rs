@@ -97,17 +97,28 @@ impl<'a> Effective<'a> {
         } else {
             File::Entity
         };
+        let host_imports = |indices: &[usize]| -> Vec<File> {
+            indices
+                .iter()
+                .map(|&i| match planned.nested.get(&i) {
+                    Some(&levels) if levels > 0 => File::Nested(i, levels),
+                    _ => File::Module(i),
+                })
+                .collect()
+        };
         let order = merge_order(&[File::Entity], |file| match file {
             File::Entity => match planned.definitions_after {
                 Some(ahead) => {
                     let ahead = ahead.min(planned.imports.len());
-                    let mut files = modules(&planned.imports[..ahead]);
+                    let mut files = host_imports(&planned.imports[..ahead]);
                     files.push(File::Definitions);
-                    files.extend(modules(&planned.imports[ahead..]));
+                    files.extend(host_imports(&planned.imports[ahead..]));
                     files
                 }
-                None => modules(&planned.imports),
+                None => host_imports(&planned.imports),
             },
+            File::Nested(i, 1) => vec![File::Module(i)],
+            File::Nested(i, levels) => vec![File::Nested(i, levels - 1)],
             File::Module(i) => modules(&plan.modules[i].imports),
             File::Entry | File::Additions | File::Definitions => Vec::new(),
         });
@@ -159,13 +170,14 @@ impl<'a> Effective<'a> {
             File::Entity => modules(&planned.imports),
             File::Additions => on_host.map_or_else(Vec::new, |(_, home)| modules(&home.imports)),
             File::Module(i) => modules(&plan.modules[i].imports),
-            File::Definitions => Vec::new(),
+            // Users import no module nested.
+            File::Definitions | File::Nested(..) => Vec::new(),
         });
         let mut raw: Vec<Raw<'a>> = Vec::new();
         for (group, file) in reading_order(order) {
             match file {
                 File::Module(i) => module_definitions(plan.modules[i].module, group, &mut raw),
-                File::Entry | File::Definitions => {}
+                File::Entry | File::Definitions | File::Nested(..) => {}
                 // `home/<user>.nix`: the definitions flakesmith adds, then the user's.
                 File::Entity => {
                     let generated = planned
@@ -349,6 +361,9 @@ enum File {
     /// A host's own definitions as a module of its file's imports
     /// ([`Host::own_definitions_here`](crate::model::Host::own_definitions_here)).
     Definitions,
+    /// A module that only imports, this many levels above a module of the host's
+    /// ([`Host::import_nested`](crate::model::Host::import_nested)).
+    Nested(usize, usize),
 }
 
 /// Modules by their indices into [`Plan::modules`].

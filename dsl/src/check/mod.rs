@@ -325,41 +325,54 @@ fn resolve<'a>(
         module_index.insert(path, plan.modules.len() - 1);
         (plan.modules.len() - 1, true)
     };
-    // A module and, the first time it is seen, the modules it imports, transitively.
+    // A module and, the first time it is seen, the modules it imports, transitively;
+    // then those beside it (`Module::beside`), which every importer imports right
+    // after it: all their indices, in that order.
     let mut intern_module = |root: &'a crate::model::Module,
                              plan: &mut Plan<'a>,
                              inputs: &mut Vec<PathBuf>,
                              out: &mut Vec<Diagnostic>|
-     -> usize {
-        let (root_index, new) = intern_one(root, plan, inputs, out);
-        let mut stack = if new {
-            vec![(root, root_index)]
-        } else {
-            Vec::new()
-        };
+     -> Vec<usize> {
+        let mut indices = Vec::new();
+        let mut stack = Vec::new();
+        for module in root.with_beside() {
+            let (index, new) = intern_one(module, plan, inputs, out);
+            indices.push(index);
+            if new {
+                stack.push((module, index));
+            }
+        }
         while let Some((module, index)) = stack.pop() {
-            for child in &module.imports {
-                let (child_index, new) = intern_one(child, plan, inputs, out);
-                if !plan.modules[index].imports.contains(&child_index) {
-                    plan.modules[index].imports.push(child_index);
-                }
-                if new {
-                    stack.push((child, child_index));
+            for import in &module.imports {
+                for child in import.with_beside() {
+                    let (child_index, new) = intern_one(child, plan, inputs, out);
+                    if !plan.modules[index].imports.contains(&child_index) {
+                        plan.modules[index].imports.push(child_index);
+                    }
+                    if new {
+                        stack.push((child, child_index));
+                    }
                 }
             }
         }
-        root_index
+        indices
     };
     for host in &flake.hosts {
         let mut imports = Vec::new();
         let mut definitions_after = None;
+        let mut nested = std::collections::BTreeMap::new();
         for (position, module) in host.modules.iter().enumerate() {
             if host.definitions_after == Some(position) {
                 definitions_after = Some(imports.len());
             }
-            let index = intern_module(module, &mut plan, inputs, out);
-            if !imports.contains(&index) {
-                imports.push(index);
+            let levels = host.nested.get(&position).copied();
+            for index in intern_module(module, &mut plan, inputs, out) {
+                if !imports.contains(&index) {
+                    imports.push(index);
+                    if let Some(levels) = levels {
+                        nested.insert(index, levels);
+                    }
+                }
             }
         }
         if host.definitions_after.is_some() && definitions_after.is_none() {
@@ -383,9 +396,10 @@ fn resolve<'a>(
                 None => {
                     let mut imports = Vec::new();
                     for module in &user.imports {
-                        let index = intern_module(module, &mut plan, inputs, out);
-                        if !imports.contains(&index) {
-                            imports.push(index);
+                        for index in intern_module(module, &mut plan, inputs, out) {
+                            if !imports.contains(&index) {
+                                imports.push(index);
+                            }
                         }
                     }
                     plan.users.push(PlannedUser {
@@ -418,9 +432,10 @@ fn resolve<'a>(
             }
             let mut imports = Vec::new();
             for module in &additions.imports {
-                let index = intern_module(module, &mut plan, inputs, out);
-                if !imports.contains(&index) {
-                    imports.push(index);
+                for index in intern_module(module, &mut plan, inputs, out) {
+                    if !imports.contains(&index) {
+                        imports.push(index);
+                    }
                 }
             }
             homes.push(PlannedHome {
@@ -490,14 +505,16 @@ fn resolve<'a>(
             hardware: hardware.unwrap_or_default(),
             disko,
             definitions_after,
+            nested,
             package_set,
             generated,
         });
     }
     for module in &flake.home_modules {
-        let index = intern_module(module, &mut plan, inputs, out);
-        if !plan.shared_home.contains(&index) {
-            plan.shared_home.push(index);
+        for index in intern_module(module, &mut plan, inputs, out) {
+            if !plan.shared_home.contains(&index) {
+                plan.shared_home.push(index);
+            }
         }
     }
     for module in &flake.modules {

@@ -160,6 +160,7 @@ pub(crate) fn unused_modules(flake: &Flake, out: &mut Vec<Diagnostic>) {
     while let Some(module) = stack.pop() {
         if used_paths.insert(module.file_path()) {
             stack.extend(&module.imports);
+            stack.extend(&module.beside);
         }
     }
     for module in &flake.modules {

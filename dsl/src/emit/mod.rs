@@ -357,7 +357,7 @@ fn module_with_options(
 /// module of the list, followed by the hardware configuration.
 fn imports(
     dir: &str,
-    host_modules: &[&Module],
+    host_modules: &[(&Module, usize)],
     disko: bool,
     definitions: Option<(Expr, usize)>,
 ) -> Expr {
@@ -370,11 +370,30 @@ fn imports(
         .as_ref()
         .map_or(0, |(_, n)| *n)
         .min(host_modules.len());
-    let mut items = module_imports(host_modules[..ahead].iter().copied(), dir);
+    let nested = |modules: &[(&Module, usize)]| -> Vec<Expr> {
+        modules
+            .iter()
+            .map(|&(module, levels)| {
+                let entry = module_imports(std::iter::once(module), dir)
+                    .pop()
+                    .expect("one entry per module");
+                nested_import(entry, levels)
+            })
+            .collect()
+    };
+    let mut items = nested(&host_modules[..ahead]);
     items.extend(definitions.map(|(module, _)| module));
     items.extend(own);
-    items.extend(module_imports(host_modules[ahead..].iter().copied(), dir));
+    items.extend(nested(&host_modules[ahead..]));
     Expr::List(items)
+}
+
+/// `entry` `levels` levels down: `{ imports = [ entry ]; }` for one
+/// ([`Host::import_nested`](crate::model::Host::import_nested)).
+fn nested_import(entry: Expr, levels: usize) -> Expr {
+    (0..levels).fold(entry, |inner, _| {
+        Attrs::new().with("imports", Expr::List(vec![inner])).into()
+    })
 }
 
 /// Import entries for `modules`, from a file in the tree's directory `from_dir` (`""`
@@ -411,6 +430,12 @@ fn relative(from_dir: &str, file: &str) -> String {
 fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
     let host = planned.host;
     let modules: Vec<&Module> = plan.imports_of(planned).map(|m| m.module).collect();
+    let nested: Vec<(&Module, usize)> = planned
+        .imports
+        .iter()
+        .zip(&modules)
+        .map(|(index, &module)| (module, planned.nested.get(index).copied().unwrap_or(0)))
+        .collect();
     let style = plan.flake.effective_source_locations();
     let located = Located::of(style, host.definitions.iter().chain(&planned.generated));
     let mut tree = DefinitionTree::default();
@@ -419,7 +444,7 @@ fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
     let disko = planned.disko.is_some();
     let dir = host.dir_path();
     let body = match planned.definitions_after {
-        None => tree.into_attrs(Attrs::new().with("imports", imports(&dir, &modules, disko, None))),
+        None => tree.into_attrs(Attrs::new().with("imports", imports(&dir, &nested, disko, None))),
         // The definitions as a module of the list, where the Rust put them.
         Some(ahead) => {
             let mut definitions = tree.into_attrs(Attrs::new());
@@ -431,7 +456,7 @@ fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
                 definitions = with_file;
             }
             let definitions = Some((Expr::Attrs(definitions), ahead));
-            Attrs::new().with("imports", imports(&dir, &modules, disko, definitions))
+            Attrs::new().with("imports", imports(&dir, &nested, disko, definitions))
         }
     };
     let body = located_module(style, located, host.location, body, Vec::new());

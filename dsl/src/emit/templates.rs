@@ -26,8 +26,9 @@ pub(super) fn template_header(
 }
 
 pub(super) fn host_template(flake: &Flake, modules: &[&Module]) -> String {
+    let modules: Vec<(&Module, usize)> = modules.iter().map(|&m| (m, 0)).collect();
     let body = Attrs::new()
-        .with("imports", imports("hosts/template", modules, false, None))
+        .with("imports", imports("hosts/template", &modules, false, None))
         .with(
             "networking",
             Attrs::new().with("hostName", string("new-host")).into(),

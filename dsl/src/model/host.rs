@@ -166,6 +166,9 @@ pub struct Host {
     /// How many of `modules` come ahead of the host's own definitions
     /// ([`Host::own_definitions_here`]); `None`: all of them.
     pub definitions_after: Option<usize>,
+    /// Modules imported further down ([`Host::import_nested`]): position in `modules`,
+    /// and how many levels.
+    pub nested: std::collections::BTreeMap<usize, usize>,
     /// Whether flakesmith leaves `networking.hostName` to the host's modules
     /// ([`Host::keep_host_name`]).
     pub keeps_host_name: bool,
@@ -203,6 +206,7 @@ impl Host {
             lib_additions: None,
             package_set: None,
             definitions_after: None,
+            nested: std::collections::BTreeMap::new(),
             added_at: None,
             location: Location::caller(),
         }
@@ -284,6 +288,22 @@ impl Host {
     }
 
     pub fn import(mut self, module: Module) -> Self {
+        self.modules.push(module);
+        self
+    }
+
+    /// Imports `module` `levels` levels further down than [`Host::import`] does,
+    /// through modules that only import (`imports = [ { imports = [ ./m.nix ]; } ]` for
+    /// one level). The module system takes modules level by level, breadth first, and
+    /// joins a list's definitions in that order, so this keeps a module's list items
+    /// where they stood when it came to the host through such modules (a flake
+    /// framework's option, a function importing by platform). `flakesmith import`
+    /// writes this where the original reached a module that way; `levels` 0 is
+    /// [`Host::import`]. Modules beside it ([`Module::beside`]) are nested with it.
+    pub fn import_nested(mut self, module: Module, levels: usize) -> Self {
+        if levels > 0 {
+            self.nested.insert(self.modules.len(), levels);
+        }
         self.modules.push(module);
         self
     }

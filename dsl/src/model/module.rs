@@ -73,6 +73,9 @@ pub struct Module {
     pub external: Option<External>,
     /// Modules this one imports, in import order ([`Module::import`]).
     pub imports: Vec<Module>,
+    /// Modules imported right after this one wherever it is imported
+    /// ([`Module::beside`]).
+    pub beside: Vec<Module>,
     pub location: Location,
 }
 
@@ -99,6 +102,7 @@ impl Module {
             source: None,
             external: None,
             imports: Vec::new(),
+            beside: Vec::new(),
             location,
         }
     }
@@ -174,6 +178,7 @@ impl Module {
                 == other.source.as_ref().map(NixSource::content)
             && self.external == other.external
             && same_modules(&self.imports, &other.imports)
+            && same_modules(&self.beside, &other.beside)
             && super::definition::same_definitions(&self.definitions, &other.definitions)
     }
 
@@ -185,6 +190,27 @@ impl Module {
     pub fn import(mut self, module: Module) -> Self {
         self.imports.push(module);
         self
+    }
+
+    /// Imports `module` right after this one, wherever this one is imported: the two
+    /// stand side by side in the importer's `imports`, where [`Module::import`] would
+    /// put `module` one level down, in this module's own `imports`. The module system
+    /// takes modules level by level and joins the definitions of a list in that order,
+    /// so a part of a module kept in another file (a hand-kept file holding what the
+    /// bindings cannot type) gives its list items where the module itself would.
+    /// `flakesmith import` writes this for the part of a file it keeps as written.
+    pub fn beside(mut self, module: Module) -> Self {
+        self.beside.push(module);
+        self
+    }
+
+    /// This module, then those beside it (and beside them), in the order imported.
+    pub fn with_beside(&self) -> Vec<&Module> {
+        let mut all = vec![self];
+        for module in &self.beside {
+            all.extend(module.with_beside());
+        }
+        all
     }
 
     /// A sentence or two saying what the module is for; written into the file's header.
