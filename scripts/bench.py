@@ -178,6 +178,7 @@ def import_fleet(args):
     --release; each with an empty index cache (the first import on a machine) and with the
     cache the first run left. Hosts made by helpers need FLAKESMITH_NIXPKGS_LIB set."""
     fixture = Path(args.flake) if args.flake else ROOT / "tests/fixtures/import/fleet"
+    sources = [arg for source in args.input_source for arg in ["--input-source", source]]
     row("build", "index cache", "seconds (median)", "min", "max", "runs")
     row(*["---"] * 6)
     profiles = [("debug (`cargo run`)", [])]
@@ -193,12 +194,12 @@ def import_fleet(args):
                     with tempfile.TemporaryDirectory() as work:
                         env_cache = cache if cached else str(Path(work) / "cache")
                         os.environ["FLAKESMITH_CACHE_DIR"] = env_cache
-                        values.append(timed([str(binary), "import", str(fixture), "--out", str(Path(work) / "config")]))
+                        values.append(timed([str(binary), "import", str(fixture), "--out", str(Path(work) / "config"), *sources]))
                     if not cached:
                         # Leave one run's cache for the warm runs.
                         os.environ["FLAKESMITH_CACHE_DIR"] = cache
                         with tempfile.TemporaryDirectory() as work:
-                            timed([str(binary), "import", str(fixture), "--out", str(Path(work) / "config")])
+                            timed([str(binary), "import", str(fixture), "--out", str(Path(work) / "config"), *sources])
                 row(label, "warm" if cached else "empty", *[f"{v:.2f}" for v in stats(values)], args.runs)
         os.environ.pop("FLAKESMITH_CACHE_DIR", None)
 
@@ -252,6 +253,8 @@ def main():
     parser.add_argument("--dir", help="where scale writes its trees (default target/bench-scale)")
     parser.add_argument("--flake", help="the flake `import` reads (default the fleet fixture)")
     parser.add_argument("--debug-only", action="store_true", help="`import`: skip the release build")
+    parser.add_argument("--input-source", action="append", default=[], metavar="NAME=PATH",
+                        help="`import`: an input evaluated from its source, as the command takes it")
     args = parser.parse_args()
     {"scale": scale, "validate": validate, "edit-loop": edit_loop, "bindings": bindings,
      "import": import_fleet, "sync": sync}[args.bench](args)

@@ -1698,3 +1698,59 @@ fn paths_from_the_flakes_root_in_carried_files_lead_to_the_copies() {
         "{notes:?}"
     );
 }
+
+/// A module the original reached through modules that only import is imported as far
+/// down (`far`, two inline wrappers deep in the helper's list, is one level below the
+/// host file's imports), and the part of a module kept as written stands beside it: the
+/// module system's breadth-first order, and so the order of lists, is the original's.
+#[test]
+fn modules_keep_their_depth_in_the_module_order() {
+    if flakesmith_tests::nixpkgs_lib_or_say("modules keep their depth").is_none() {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { nixpkgs, ... }: let
+    mkHost = name: nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [
+        ./hosts/${name}.nix
+        { imports = [ ./modules/near.nix ]; }
+        { imports = [ { imports = [ ./modules/far.nix ]; } ]; }
+      ];
+    };
+  in {
+    nixosConfigurations = nixpkgs.lib.genAttrs [ "box" ] mkHost;
+  };
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        (
+            "hosts/box.nix",
+            "{ ... }: { system.stateVersion = \"24.05\"; }\n",
+        ),
+        (
+            "modules/near.nix",
+            "{ ... }: { networking.nameservers = [ \"near\" ]; }\n",
+        ),
+        (
+            "modules/far.nix",
+            "{ ... }: {\n  networking.nameservers = [ \"far\" ];\n  services.nginx.virtualHosts.docs.root = ./www;\n}\n",
+        ),
+        ("modules/www/index.html", "<p>docs</p>\n"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let host = host_rs(&imported);
+    assert!(
+        host.contains("        .import(modules::near())\n")
+            && host.contains("        .import_nested(modules::far(), 1)\n"),
+        "{host}"
+    );
+    let modules = &imported.files["config/modules.rs"];
+    assert!(
+        modules.contains("        .beside(far_files())\n"),
+        "{modules}"
+    );
+    assert!(!modules.contains(".import(far_files())"), "{modules}");
+}

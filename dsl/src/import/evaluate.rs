@@ -871,6 +871,7 @@ fn host_spec(
                 .find_map(|m| m["system"].as_str().map(str::to_owned))
         }),
         imports: Vec::new(),
+        nested: std::collections::BTreeMap::new(),
         inline: Vec::new(),
         skipped: Vec::new(),
         special_args: Vec::new(),
@@ -906,10 +907,30 @@ fn host_spec(
             }
         }
     }
-    let mut modules: Vec<serde_json::Value> =
-        json["modules"].as_array().cloned().unwrap_or_default();
+    // Each module with its depth below `nixosSystem`'s list: a file the original reached
+    // through modules that only import (a framework's option, a function importing by
+    // platform) is imported as far down in the regenerated host, so that lists join in
+    // the original's order (the host file's imports are one level down).
+    let mut modules: Vec<(usize, serde_json::Value)> = json["modules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|module| (0, module))
+        .collect();
     modules.reverse();
-    while let Some(module) = modules.pop() {
+    // The imports the module before pushed, and its depth.
+    let mut last = (0, 0);
+    let nest = |host: &mut HostSpec, (from, depth): (usize, usize)| {
+        for position in from..host.imports.len() {
+            if depth > 1 {
+                host.nested.insert(position, depth - 1);
+            }
+        }
+    };
+    while let Some((depth, module)) = modules.pop() {
+        nest(&mut host, last);
+        last = (host.imports.len(), depth);
         // A module of a flake-parts collection is read where it is a file
         // (`flake.nixosModules.ssh = ./ssh.nix;`), refused where it is written inline.
         let inline_in_collection = module["imports"]
@@ -932,7 +953,7 @@ fn host_spec(
             let shown = within(dir, file).unwrap_or_else(|| file.to_owned());
             host.carried.push((shown, attribute.to_owned()));
         } else if let Some(nested) = module["imports"].as_array() {
-            modules.extend(nested.iter().rev().cloned());
+            modules.extend(nested.iter().rev().map(|m| (depth + 1, m.clone())));
         } else if let Some(path) = module["path"].as_str() {
             match within(dir, path) {
                 Some(file) => host.imports.push(Import::File(file)),
@@ -967,7 +988,7 @@ fn host_spec(
             }
             // What an inline module imports, as Nix found it: the module list's own.
             if let Some(nested) = module["inlineImports"].as_array() {
-                modules.extend(nested.iter().rev().cloned());
+                modules.extend(nested.iter().rev().map(|m| (depth + 1, m.clone())));
             }
         } else {
             host.skipped.push(
@@ -975,6 +996,7 @@ fn host_spec(
             );
         }
     }
+    nest(&mut host, last);
     // What else the host's `nixosSystem` call is given (`pkgs`, `lib`): flakesmith writes
     // the call itself, so it is said to be left out, as the reader of written hosts says.
     // Where the helper gives an argument, when Nix knows (`inherit pkgs;` in a file of

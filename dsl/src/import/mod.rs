@@ -182,6 +182,9 @@ pub struct ModuleOut {
     pub file: String,
     pub calls: Vec<Call>,
     pub imports: Vec<ModuleRef>,
+    /// What of its file is kept as written, imported beside it (`Module::beside`) so
+    /// that its definitions stand where the file's did.
+    pub beside: Option<ModuleRef>,
     /// The path within the crate of the copied file, when it stays hand-kept.
     pub hand_kept: Option<String>,
     /// The struct it is, when it declares options the derive states.
@@ -238,6 +241,9 @@ pub struct HostOut {
     /// How many of `imports` come ahead of its own definitions, where its own file is
     /// not first in its module list (`Host::own_definitions_here`).
     pub definitions_after: Option<usize>,
+    /// Imports further down than its file's own (`Host::import_nested`): position in
+    /// `imports`, and how many levels.
+    pub nested: BTreeMap<usize, usize>,
 }
 
 /// A host's settings of a derived module: `enable`, and each field it sets (as a Rust
@@ -723,6 +729,7 @@ impl State<'_> {
             state_version_default: false,
             package_set: None,
             definitions_after: None,
+            nested: BTreeMap::new(),
         };
         let mut flake_report = FileReport::default();
         for skipped in &spec.skipped {
@@ -766,7 +773,19 @@ impl State<'_> {
         let own = scanned.own.as_ref().map(|(file, _)| file);
         let mut definitions: Vec<(String, Vec<Leaf>)> = Vec::new();
         let mut own_leaves = Some(scanned.own_leaves);
-        for import in &spec.imports {
+        for (position, import) in spec.imports.iter().enumerate() {
+            // What the original reached through modules that only import stands as far
+            // down (the host's own file is read where it is).
+            let levels = spec.nested.get(&position).copied();
+            let own_file = matches!(import, Import::File(file) if Some(file) == own);
+            if let (Some(levels), false) = (levels, own_file) {
+                let before = host.imports.len();
+                self.host_import(&mut host, import, "flake.nix")?;
+                for at in before..host.imports.len() {
+                    host.nested.insert(at, levels);
+                }
+                continue;
+            }
             match (import, &scanned.own) {
                 (Import::File(file), Some((_, module))) if Some(file) == own => {
                     if module.hand_kept.is_some() {
@@ -858,7 +877,18 @@ impl State<'_> {
                     .count();
                 host.definitions_after = Some(ahead - dropped).filter(|&n| n > 0);
             }
-            host.imports.retain(|import| !home_manager(import));
+            let mut kept = Vec::new();
+            let mut nested = BTreeMap::new();
+            for (position, import) in host.imports.drain(..).enumerate() {
+                if !home_manager(&import) {
+                    if let Some(&levels) = host.nested.get(&position) {
+                        nested.insert(kept.len(), levels);
+                    }
+                    kept.push(import);
+                }
+            }
+            host.imports = kept;
+            host.nested = nested;
         }
         if host.system.is_empty() {
             host.system = "x86_64-linux".to_owned();
@@ -1142,6 +1172,7 @@ impl State<'_> {
             file: file.to_owned(),
             calls: Vec::new(),
             imports: Vec::new(),
+            beside: None,
             hand_kept: Some(target),
             derived: None,
         });
@@ -1315,13 +1346,16 @@ impl State<'_> {
             file: file.to_owned(),
             calls: Vec::new(),
             imports: Vec::new(),
+            beside: None,
             hand_kept: None,
             derived: None,
         });
-        let (calls, imports, hand_kept, derived) = self.module_body(file, read, home, &name)?;
+        let (calls, imports, beside, hand_kept, derived) =
+            self.module_body(file, read, home, &name)?;
         let module = &mut self.modules[index];
         module.calls = calls;
         module.imports = imports;
+        module.beside = beside;
         module.hand_kept = hand_kept;
         module.derived = derived;
         Ok(function)
@@ -1437,7 +1471,16 @@ impl State<'_> {
         read: ModuleFile,
         home: bool,
         name: &str,
-    ) -> Result<(Vec<Call>, Vec<ModuleRef>, Option<String>, Option<Derived>), String> {
+    ) -> Result<
+        (
+            Vec<Call>,
+            Vec<ModuleRef>,
+            Option<ModuleRef>,
+            Option<String>,
+            Option<Derived>,
+        ),
+        String,
+    > {
         let mut report = FileReport::default();
         let kept = read
             .hand_kept
@@ -1462,13 +1505,13 @@ impl State<'_> {
             report.hand_kept(reason, syntax::count_definitions(&text));
             self.copy(file, &target, text, &mut report);
             self.report.add(file, report);
-            return Ok((Vec::new(), Vec::new(), Some(target), None));
+            return Ok((Vec::new(), Vec::new(), None, Some(target), None));
         }
         let derived = derived.expect("errors returned above");
         let mut read = read;
         note_module(&mut report, file, &read);
-        let mut imports = self.module_refs(&read.imports, home)?;
-        imports.extend(self.path_fragment(file, &mut read, name, home, &mut report));
+        let imports = self.module_refs(&read.imports, home)?;
+        let beside = self.path_fragment(file, &mut read, name, home, &mut report);
         let mut found = Vec::new();
         let calls = if home {
             let options = &self.home;
@@ -1503,7 +1546,7 @@ impl State<'_> {
             report.count(converted);
         }
         self.report.add(file, report);
-        Ok((calls, imports, None, derived))
+        Ok((calls, imports, beside, None, derived))
     }
 
     /// What a module or user imports, as the crate's modules (read on first use) and

@@ -41,6 +41,9 @@ pub struct HostSpec {
     /// The `system` argument of `nixosSystem`, when it has one.
     pub system: Option<String>,
     pub imports: Vec<Import>,
+    /// Imports the original reached through modules that only import, further down
+    /// than the host file's own imports: position in `imports`, and how many levels.
+    pub nested: std::collections::BTreeMap<usize, usize>,
     /// Modules written inline (in `flake.nix`, or in a helper it calls), as the file
     /// they are written in and their entries.
     pub inline: Vec<(String, Vec<Entry>)>,
@@ -453,6 +456,7 @@ fn read_host(
         name: name.to_owned(),
         system: None,
         imports: Vec::new(),
+        nested: std::collections::BTreeMap::new(),
         inline: Vec::new(),
         skipped: Vec::new(),
         special_args: Vec::new(),

@@ -168,6 +168,9 @@ fn modules_rs(flake: &FlakeOut) -> String {
         for import in &module.imports {
             let _ = writeln!(out, "        .import({})", module_ref(import, ""));
         }
+        if let Some(beside) = &module.beside {
+            let _ = writeln!(out, "        .beside({})", module_ref(beside, ""));
+        }
         write_calls(&mut out, &module.calls, "        ");
         out.push_str("}\n");
     }
@@ -195,6 +198,9 @@ fn derived_module(out: &mut String, module: &super::ModuleOut, derived: &super::
     allow_plaintext_secrets(&mut body, &module.calls, "            ");
     for import in &module.imports {
         let _ = writeln!(body, "            .import({})", module_ref(import, ""));
+    }
+    if let Some(beside) = &module.beside {
+        let _ = writeln!(body, "            .beside({})", module_ref(beside, ""));
     }
     write_calls(&mut body, &module.calls, "            ");
     let cfg = if body.contains("cfg.") { "cfg" } else { "_cfg" };
@@ -309,13 +315,29 @@ fn host_rs(host: &super::HostOut, modules: &[super::ModuleOut]) -> String {
         if host.definitions_after == Some(position) {
             out.push_str("        .own_definitions_here()\n");
         }
-        match import {
-            ModuleRef::Own(function) if derived(function).is_some() => {
+        let nested = host.nested.get(&position).copied();
+        match (import, nested) {
+            (ModuleRef::Own(function), _) if derived(function).is_some() => {
                 let module = derived(function).expect("checked");
+                if let Some(levels) = nested {
+                    // Imported where it stood first; `enable` then finds it imported.
+                    let _ = writeln!(
+                        out,
+                        "        .import_nested(modules::{}::module(), {levels})",
+                        module.struct_name
+                    );
+                }
                 out.push_str(&derived_import(module, host.settings.get(function)));
                 settled.push(function.clone());
             }
-            other => {
+            (other, Some(levels)) => {
+                let _ = writeln!(
+                    out,
+                    "        .import_nested({}, {levels})",
+                    module_ref(other, "modules::")
+                );
+            }
+            (other, None) => {
                 let _ = writeln!(out, "        .import({})", module_ref(other, "modules::"));
             }
         }
