@@ -475,3 +475,73 @@ fn short(value: &serde_json::Value) -> String {
         text
     }
 }
+
+/// The README's corpus summary is the import chapter's two tables in one (which the
+/// tests above keep equal to what the importer and the evaluations give): per
+/// configuration, what was typed, and how many hosts evaluate equal, over how many
+/// options.
+#[test]
+fn the_readmes_corpus_summary_is_the_chapters_tables() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let chapter = std::fs::read_to_string(repo.join("dsl/guide/importing.md")).unwrap();
+    let rows = |marker: &str| -> Vec<Vec<String>> {
+        chapter
+            .lines()
+            .skip_while(|line| !line.starts_with(marker))
+            .skip(3)
+            .take_while(|line| line.starts_with('|'))
+            .map(|line| {
+                line.trim_matches('|')
+                    .split(" | ")
+                    .map(|cell| cell.trim().to_owned())
+                    .collect()
+            })
+            .collect()
+    };
+    let leading = |cell: &str| -> usize {
+        cell.split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let typed = rows("<!-- corpus table");
+    let evaluated = rows("<!-- corpus evaluation");
+    assert_eq!(typed.len(), evaluated.len());
+    let mut table = vec![
+        "| configuration | hosts | typed | raw | hand-kept | typed share | hosts equal (options compared) | differ | not evaluable |".to_owned(),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|".to_owned(),
+    ];
+    for (typed, evaluated) in typed.iter().zip(&evaluated) {
+        assert_eq!(typed[0], evaluated[0]);
+        // `build02 (313 options), build04 (157 options)`: the options compared.
+        let options: usize = evaluated[2]
+            .split(" options)")
+            .filter_map(|part| part.rsplit('(').next()?.parse::<usize>().ok())
+            .sum();
+        table.push(format!(
+            "| {} | {} | {} | {} | {} | {} | {} ({options}) | {} | {} |",
+            typed[0],
+            typed[1],
+            typed[2],
+            typed[3],
+            typed[4],
+            typed[5],
+            leading(&evaluated[2]),
+            leading(&evaluated[3]),
+            leading(&evaluated[4]),
+        ));
+    }
+    let table = table.join("\n");
+    let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
+    let shown: Vec<&str> = readme
+        .lines()
+        .skip_while(|line| !line.starts_with("<!-- corpus summary"))
+        .skip(1)
+        .take_while(|line| line.starts_with('|'))
+        .collect();
+    assert_eq!(
+        shown.join("\n"),
+        table,
+        "the README's corpus summary differs from the import chapter's tables:\n{table}"
+    );
+}
